@@ -1,0 +1,4 @@
+"""Allow ``python -m cxscore``."""
+from .cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""The command line: options → pipeline → renderer → exit code. No scoring happens here."""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .config import find_config
+from .errors import CxError, ExitCode
+from .pipeline import score as score_inputs
+from .report import Format, render
+from .terminal import Terminal
+
+app = typer.Typer(
+    name="cxscore",
+    help="Turn customer-survey exports into trustworthy NPS, CSAT and CES scores.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+SCORE_EXAMPLES = """
+**Examples**
+
+* `cxscore score sample_data/survey_export.csv` — detect the NPS/CSAT/CES columns and print a table
+
+* `cxscore score export.xlsx --sheet Responses --config cxscore.yaml --format json`
+
+* `cat export.csv | cxscore score - --format csv > scores.csv`
+
+* `cxscore score jan.csv feb.csv mar.csv --strict` — score three files together; exit 2 on any invalid answer
+
+Exit codes: 0 success · 1 internal error · 2 usage, config or input error (and --strict failures) · 3 target missed.
+"""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cxscore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Turn customer-survey exports into trustworthy NPS, CSAT and CES scores."""
+
+
+@app.command(epilog=SCORE_EXAMPLES)
+def score(
+    inputs: List[str] = typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when any answer is invalid or any row is malformed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors still show."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show a traceback on internal errors."),
+) -> None:
+    """Score NPS, CSAT and CES in one or more survey exports."""
+    terminal = Terminal.current(quiet=quiet)
+    with _errors_to_exit_codes(terminal, verbose):
+        report = score_inputs(
+            inputs,
+            find_config(str(config) if config else None),
+            encoding=encoding,
+            sheet=sheet,
+            strict=strict,
+            notify=terminal.say,
+        )
+        for warning in report.warnings:
+            terminal.warn(warning)
+        render(report, fmt, terminal)
+
+
+class _errors_to_exit_codes:
+    """Expected errors → one line and their exit code; anything else → exit 1 (traceback with --verbose)."""
+
+    def __init__(self, terminal: Terminal, verbose: bool):
+        self.terminal, self.verbose = terminal, verbose
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or isinstance(exc, (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt)):
+            return False
+        if isinstance(exc, BrokenPipeError):  # `cxscore … | head`: the reader has gone; that is not an error
+            _silence_stdout()
+            raise typer.Exit(int(ExitCode.OK))
+        if isinstance(exc, CxError):
+            self.terminal.error(str(exc))
+            raise typer.Exit(int(exc.exit_code))
+        if self.verbose:
+            self.terminal.err().print("".join(traceback.format_exception(kind, exc, tb)), markup=False, highlight=False)
+        self.terminal.error(f"internal error: {type(exc).__name__}: {exc} (rerun with --verbose for a traceback, and please report it)")
+        raise typer.Exit(int(ExitCode.INTERNAL))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (e.g. under a test runner)
+        pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,37 @@
+"""Finding a configured metric column among an input's headers."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from .config import ColumnMatch, ColumnSpec
+from .errors import ColumnError
+from .labels import canonical
+
+
+def _available(columns: list[str]) -> str:
+    shown = ", ".join(repr(c) for c in columns[:30])
+    return shown + (f" … ({len(columns)} in all)" if len(columns) > 30 else "")
+
+
+def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str) -> str:
+    """The header ``spec`` names: exact, then ignoring case/spacing; a list tries each; ``{match}`` is a regex."""
+    if isinstance(spec, ColumnMatch):
+        pattern = re.compile(spec.match, re.IGNORECASE)
+        found = [c for c in columns if pattern.search(c)]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ColumnError(f"{metric}: no column of {where} matches /{spec.match}/; columns are: {_available(columns)}", "change the pattern in the config")
+        raise ColumnError(f"{metric}: /{spec.match}/ matches {len(found)} columns of {where}: {_available(found)}", "make the pattern more specific, or name the column")
+    candidates = [spec] if isinstance(spec, str) else list(spec)
+    for wanted in candidates:
+        if wanted in columns:
+            return wanted
+        loose = [c for c in columns if canonical(c) == canonical(wanted)]
+        if loose:
+            return loose[0]
+    close = difflib.get_close_matches(candidates[0], columns, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else "fix the column name in the config"
+    names = " or ".join(repr(c) for c in candidates)
+    raise ColumnError(f"{metric}: column {names} is not in {where}; columns are: {_available(columns)}", hint)

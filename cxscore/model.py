@@ -1,0 +1,89 @@
+"""The result model every renderer reads: inputs, metrics, result rows, data quality, warnings."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+#: Version of the public JSON document (see README, "JSON output"). Bump only on breaking changes.
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class InputInfo:
+    """One input as read: where from, how decoded, how many data rows."""
+
+    path: str
+    format: str  # csv | xlsx | xls
+    rows: int = 0
+    bytes: Optional[int] = None
+    encoding: Optional[str] = None
+    encoding_detected: bool = False
+    delimiter: Optional[str] = None
+    sheet: Optional[str] = None
+    header_rows: int = 1
+    malformed_rows: int = 0
+
+
+@dataclass
+class MetricInfo:
+    """A metric as it was scored: its column, how that was chosen, its scale and bands."""
+
+    name: str
+    type: str
+    column: str
+    selected_by: str
+    scale: list[int]
+    bands: dict[str, list[int]]
+    direction: Optional[str] = None
+
+
+@dataclass
+class ResultRow:
+    """One score: a metric in a segment and period."""
+
+    metric: str
+    type: str
+    segment: dict[str, Any]
+    period: Optional[str]
+    n: int
+    blank: int
+    invalid: int
+    value: Optional[float]
+    components: dict[str, Optional[float]]
+
+
+@dataclass
+class Quality:
+    """Data quality of one metric's column over the whole run."""
+
+    metric: str
+    column: str
+    rows: int
+    answered: int
+    blank: int
+    invalid: int
+    invalid_examples: dict[str, int]
+
+
+@dataclass
+class Report:
+    """Everything one run produced."""
+
+    inputs: list[InputInfo]
+    metrics: list[MetricInfo]
+    results: list[ResultRow]
+    quality: list[Quality]
+    warnings: list[str] = field(default_factory=list)
+    tool_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON document (schema_version 1)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "cxscore", "version": self.tool_version},
+            "inputs": [asdict(i) for i in self.inputs],
+            "metrics": [asdict(m) for m in self.metrics],
+            "results": [asdict(r) for r in self.results],
+            "quality": [asdict(q) for q in self.quality],
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,49 @@
+"""Opening inputs: paths, ``-`` for stdin, CSV/TSV text in any common encoding, Excel workbooks.
+
+Every source offers the same three things: its column names, a sample of rows (for column
+detection) and :meth:`Source.batches`, an iterator of Arrow record batches of string columns.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterator, Optional
+
+import pyarrow as pa
+
+from ..errors import InputError
+from ..model import InputInfo
+from .base import Source
+from .excel import ExcelSource, is_excel_bytes
+from .text import CsvSource
+
+__all__ = ["Source", "open_source", "STDIN"]
+
+STDIN = "-"
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, stdin: Optional[BinaryIO] = None) -> Source:
+    """Open one input; raise :class:`InputError` with a fix when it cannot be read."""
+    if path == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        head = stream.read(8)
+        if is_excel_bytes(head):
+            return ExcelSource(io.BytesIO(head + stream.read()), "<stdin>", sheet=sheet)
+        return CsvSource.from_stream(stream, head, "<stdin>", encoding=encoding)
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"input file not found: {path}", "check the path and the current directory")
+    if file.is_dir():
+        raise InputError(f"input is a directory: {path}", "give the export file(s) inside it")
+    if not os.access(file, os.R_OK):
+        raise InputError(f"input file is not readable: {path}", "check its permissions")
+    if file.stat().st_size == 0:
+        raise InputError(f"input file is empty: {path}", "export the survey again")
+    with file.open("rb") as fh:
+        head = fh.read(8)
+    if file.suffix.lower() in EXCEL_SUFFIXES or is_excel_bytes(head):
+        return ExcelSource(file, path, sheet=sheet)
+    return CsvSource.from_path(file, encoding=encoding)

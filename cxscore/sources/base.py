@@ -1,0 +1,38 @@
+"""The interface all sources share."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pyarrow as pa
+
+from ..model import InputInfo
+
+#: Rows kept from the start of an input for column detection.
+SAMPLE_ROWS = 2000
+
+
+def unique_headers(raw: list) -> list[str]:
+    """Column names made usable: blanks become ``column_N``, repeats get `` (2)``, `` (3)``…"""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, value in enumerate(raw):
+        name = " ".join(str(value).split()) if value is not None else ""
+        name = name or f"column_{i + 1}"
+        candidate, k = name, 2
+        while candidate in seen:
+            candidate, k = f"{name} ({k})", k + 1
+        seen.add(candidate)
+        names.append(candidate)
+    return names
+
+
+class Source:
+    """An opened input."""
+
+    info: InputInfo
+    columns: list[str]
+    sample: list[list[str | None]]  # first rows, aligned with columns, for detection
+
+    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        """Record batches holding ``columns`` as strings; updates ``info.rows`` as it goes."""
+        raise NotImplementedError

@@ -1,0 +1,91 @@
+"""Excel workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through python-calamine."""
+from __future__ import annotations
+
+import datetime as dt
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO, Iterator, Optional, Union
+
+import pyarrow as pa
+import python_calamine as calamine
+
+from ..errors import InputError
+from ..model import InputInfo
+from .base import SAMPLE_ROWS, Source, unique_headers
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+BATCH_ROWS = 65_536
+
+
+def is_excel_bytes(head: bytes) -> bool:
+    """Whether a file starts like a workbook (zip container or OLE compound file)."""
+    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
+
+
+def cell_text(value) -> Optional[str]:
+    """A cell as the text a CSV export would hold (whole numbers without ``.0``, ISO dates)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+class ExcelSource(Source):
+    """One sheet of a workbook; the first row holds the headers."""
+
+    def __init__(self, file: Union[Path, BinaryIO], name: str, sheet: Optional[str] = None):
+        size = file.stat().st_size if isinstance(file, Path) else None
+        suffix = Path(name).suffix.lower().lstrip(".") or "xlsx"
+        self.info = InputInfo(path=name, format=suffix, bytes=size)
+        try:
+            workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
+        except calamine.CalamineError as exc:
+            raise InputError(*self._why_unreadable(file, name, exc)) from None
+        self._sheet = self._pick_sheet(workbook, sheet)
+        self.info.sheet = self._sheet.name
+        rows = self._sheet.iter_rows()
+        header = next(rows, None)
+        if header is None or not any(cell_text(c) for c in header):
+            raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", "choose the sheet with the responses using --sheet")
+        self.columns = unique_headers([cell_text(c) for c in header])
+        self.sample = [[cell_text(c) for c in row] for row in islice(rows, SAMPLE_ROWS)]
+        if not self.sample:
+            raise InputError(f"{name} has a header but no data rows (sheet {self._sheet.name!r})", "check that the export contains responses")
+
+    @staticmethod
+    def _why_unreadable(file, name: str, exc: Exception) -> tuple[str, str]:
+        head = b""
+        if isinstance(file, Path):
+            with file.open("rb") as fh:
+                head = fh.read(8)
+        if head.startswith(OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm")):
+            return f"{name} is password-protected (encrypted) and cannot be read", "remove the password in Excel (File › Info › Protect Workbook) and save a copy"
+        return f"{name} is not a readable Excel workbook ({exc})", "open it in Excel and save it again as .xlsx, or export CSV"
+
+    def _pick_sheet(self, workbook, sheet: Optional[str]):
+        names = workbook.sheet_names
+        if sheet is None:
+            return workbook.get_sheet_by_index(0)
+        if sheet in names:
+            return workbook.get_sheet_by_name(sheet)
+        if sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            return workbook.get_sheet_by_index(int(sheet) - 1)
+        raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", "pass one of them (or its number, from 1) to --sheet")
+
+    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        positions = [self.columns.index(c) for c in columns]
+        rows = self._sheet.iter_rows()
+        next(rows)  # header
+        while True:
+            block = list(islice(rows, BATCH_ROWS))
+            if not block:
+                return
+            arrays = [pa.array([cell_text(r[p]) if p < len(r) else None for r in block], type=pa.string()) for p in positions]
+            self.info.rows += len(block)
+            yield pa.RecordBatch.from_arrays(arrays, names=columns)

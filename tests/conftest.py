@@ -1,0 +1,53 @@
+"""Shared helpers: writing small exports and running the CLI in-process or as a real process."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxscore.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "survey_export.csv"
+SAMPLE_ZH = ROOT / "sample_data" / "survey_export_zh.csv"
+
+
+def csv_text(rows: list[list], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write rows (header first) as a delimited file in an encoding; return its path."""
+
+    def write(rows: list[list], name: str = "export.csv", encoding: str = "utf-8", delimiter: str = ",") -> Path:
+        path = tmp_path / name
+        path.write_bytes(csv_text(rows, delimiter).encode(encoding))
+        return path
+
+    return write
+
+
+def invoke(args: list[str], input: bytes | str | None = None, env: dict | None = None):
+    """Run the CLI in-process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(app, args, input=input, env=env)
+
+
+def run_process(args: list[str], input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m cxscore`` as a real process (exit codes, stdin, pipes)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "cxscore", *args], input=input, capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def results_by_metric(document: str | dict) -> dict:
+    data = json.loads(document) if isinstance(document, str) else document
+    return {row["metric"]: row for row in data["results"]}

@@ -1,0 +1,164 @@
+"""The command line: formats, streams, exit codes, messages without tracebacks."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+import cxscore.pipeline
+from conftest import ROOT, SAMPLE, SAMPLE_ZH, invoke, results_by_metric, run_process
+
+CONTRACT = {"metric", "type", "segment", "period", "n", "blank", "invalid", "value", "components"}
+COMPONENTS = {
+    "nps": {"promoters_pct", "passives_pct", "detractors_pct"},
+    "csat": {"satisfied_pct", "mean"},
+    "ces": {"mean", "low_effort_pct", "high_effort_pct", "net"},
+}
+
+
+def test_table_on_stdout_messages_on_stderr():
+    result = invoke(["score", str(SAMPLE)])
+    assert result.exit_code == 0
+    assert "nps (NPS)" in result.stdout and "+11.9" in result.stdout and "58.8%" in result.stdout
+    assert "nps: column 'How likely are you to recommend" in result.stderr
+    assert "warning: nps: 2 invalid answer(s)" in result.stderr
+    assert "warning" not in result.stdout
+
+
+def test_json_follows_the_contract():
+    result = invoke(["score", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["schema_version"] == 1
+    assert {"path", "rows", "encoding"} <= set(doc["inputs"][0]) and doc["inputs"][0]["rows"] == 3000
+    for row in doc["results"]:
+        assert CONTRACT <= set(row)
+        assert COMPONENTS[row["type"]] <= set(row["components"])
+        assert row["segment"] == {} and row["period"] is None
+    rows = results_by_metric(doc)
+    assert rows["csat"]["value"] == rows["csat"]["components"]["satisfied_pct"]
+    assert rows["ces"]["value"] == rows["ces"]["components"]["mean"]
+    nps = rows["nps"]["components"]
+    assert rows["nps"]["value"] == pytest.approx(nps["promoters_pct"] - nps["detractors_pct"])
+    assert rows["nps"]["n"] + rows["nps"]["blank"] + rows["nps"]["invalid"] == 3000
+    assert any("invalid answer" in w for w in doc["warnings"])
+
+
+def test_json_on_stdout_is_clean_of_messages():
+    result = run_process(["score", str(SAMPLE), "--format", "json"])
+    assert result.returncode == 0
+    json.loads(result.stdout)  # nothing but the document
+    assert b"nps: column" in result.stderr
+
+
+def test_stdin_gives_the_same_results_as_the_file():
+    from_file = run_process(["score", str(SAMPLE_ZH), "--format", "json"])
+    piped = subprocess.run(f"cat '{SAMPLE_ZH}' | '{sys.executable}' -m cxscore score - --format json", shell=True, capture_output=True)
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["results"] == json.loads(from_file.stdout)["results"]
+    assert json.loads(piped.stdout)["inputs"][0]["path"] == "<stdin>"
+
+
+def test_csv_is_tidy_and_full_precision():
+    result = invoke(["score", str(SAMPLE), "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["metric"] for r in rows] == ["nps", "csat", "ces"]
+    doc = results_by_metric(invoke(["score", str(SAMPLE), "-f", "json"]).stdout)
+    assert float(rows[0]["value"]) == doc["nps"]["value"]
+    assert rows[2]["net"] and not rows[2]["promoters_pct"]
+
+
+def test_markdown_is_a_github_table():
+    lines = invoke(["score", str(SAMPLE), "-f", "markdown"]).stdout.splitlines()
+    assert lines[0].startswith("| Metric |") and lines[1].startswith("|---|")
+    assert len(lines) == 5 and "+11.9" in lines[2]
+
+
+def test_quiet_and_no_color():
+    result = invoke(["score", str(SAMPLE), "--quiet"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "\x1b[" not in result.stdout
+
+
+def test_config_option_and_strict(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics:\n  - {name: recommend, type: nps, column: {match: recommend}}\n", encoding="utf-8")
+    result = invoke(["score", str(SAMPLE), "-c", str(config), "-f", "json"])
+    assert list(results_by_metric(result.stdout)) == ["recommend"]
+    strict = invoke(["score", str(SAMPLE), "-c", str(config), "--strict"])
+    assert strict.exit_code == 2
+    assert "--strict: recommend" in strict.stderr and "'10+' ×1" in strict.stderr
+    assert strict.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["score", "missing.csv"], "error: input file not found: missing.csv"),
+        (["score", str(SAMPLE), "-c", "missing.yaml"], "error: config file not found: missing.yaml"),
+        (["score", str(SAMPLE), "--sheet", "x", "--encoding", "nope"], "error: unknown encoding: nope"),
+    ],
+)
+def test_input_errors_exit_2_with_one_line(args, message):
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_error_paths_through_a_real_process(tmp_path):
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("metrics:\n  - type: nps\n   column: x\n", encoding="utf-8")
+    header_only = tmp_path / "h.csv"
+    header_only.write_text("Satisfaction\n", encoding="utf-8")
+    corrupt = tmp_path / "c.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04broken")
+    wrong_column = tmp_path / "w.yaml"
+    wrong_column.write_text("metrics: [{type: csat, column: Satisfactoin}]\n", encoding="utf-8")
+    cases = [
+        (["score", str(SAMPLE), "-c", str(bad_yaml)], "invalid YAML at line 3"),
+        (["score", str(header_only)], "has a header but no data rows"),
+        (["score", str(corrupt)], "is not a readable Excel workbook"),
+        (["score", str(SAMPLE), "-c", str(wrong_column)], "column 'Satisfactoin' is not in"),
+        (["score", str(tmp_path / "none.csv")], "input file not found"),
+        (["score"], "Missing argument"),
+    ]
+    for args, message in cases:
+        result = run_process(args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr.decode()
+        assert b"Traceback" not in result.stderr
+
+
+def test_success_exit_code_through_a_real_process():
+    assert run_process(["score", str(SAMPLE), "-q"]).returncode == 0
+
+
+def test_internal_errors_exit_1_and_hide_the_traceback(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cxscore.pipeline, "compute", boom)
+    result = invoke(["score", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: kaboom" in result.stderr and "Traceback" not in result.stderr
+    verbose = invoke(["score", str(SAMPLE), "--verbose"])
+    assert "Traceback" in verbose.stderr
+
+
+def test_closed_pipe_is_quiet():
+    # `true` exits before cxscore writes, so every write meets a closed pipe.
+    result = subprocess.run(f"'{sys.executable}' -m cxscore score '{SAMPLE}' -q -f json | true; echo ${{PIPESTATUS[0]}}", shell=True, capture_output=True, executable="/bin/bash")
+    assert result.stderr == b""
+    assert result.stdout.strip() == b"0"
+
+
+def test_help_has_examples_and_version():
+    help_text = invoke(["score", "--help"]).stdout
+    assert "Examples" in help_text and "cat export.csv | cxscore score -" in help_text
+    assert invoke(["--version"]).stdout.startswith("cxscore ")

@@ -1,0 +1,38 @@
+"""The README stays true: set-up commands match CI, every command and exit code is documented."""
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT, invoke
+
+from cxscore.cli import app
+from cxscore.errors import ExitCode
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def readme_setup_commands() -> list[str]:
+    block = re.search(r"## Quick start\n.*?```(?:bash|sh)?\n(.*?)```", README, re.S).group(1)
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_ci_runs_the_readme_setup_commands_verbatim():
+    commands = readme_setup_commands()
+    assert len(commands) == 2
+    for command in commands:
+        assert command.replace("pip install ", "pip install -q ") in CI
+
+
+def test_every_command_is_documented_with_help():
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"cxscore {name}" in README, name
+        result = invoke([name, "--help"])
+        assert result.exit_code == 0 and "Examples" in result.stdout
+
+
+def test_every_exit_code_is_documented():
+    table = README.split("## Exit codes", 1)[1]
+    for code in ExitCode:
+        assert re.search(rf"^\| `?{int(code)}`? \|", table, re.M), code

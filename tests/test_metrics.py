@@ -1,0 +1,91 @@
+"""Every formula against hand-computed values."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cxscore.config import MetricSpec
+from cxscore.metrics import compute
+from cxscore.tally import Tally
+
+
+def tally_of(counts: list[int]) -> Tally:
+    t = Tally.empty(len(counts))
+    t.counts += np.array(counts)
+    t.weighted += np.array(counts, dtype=float)
+    t.weights_sq = float(sum(counts))
+    return t
+
+
+def test_nps_reference_counts():
+    # 0..10: detractors 2+1+1+1+1+3+3 = 12, passives 9+22 = 31, promoters 22+35 = 57 of 100.
+    spec = MetricSpec(type="nps", column="q")
+    value, c = compute(spec, tally_of([2, 1, 1, 1, 1, 3, 3, 9, 22, 22, 35]))
+    assert value == pytest.approx(45.0)
+    assert c == pytest.approx({"promoters_pct": 57.0, "passives_pct": 31.0, "detractors_pct": 12.0})
+
+
+def test_nps_odd_bands_on_a_1_to_10_scale():
+    # Values 1..10, one answer each: detractors 1–5 (5), passives 6–8 (3), promoters 9–10 (2) → (2 − 5)/10 = −30.
+    spec = MetricSpec(type="nps", column="q", scale=[1, 10], detractors=[1, 5], passives=[6, 8], promoters=[9, 10])
+    value, c = compute(spec, tally_of([1] * 10))
+    assert value == pytest.approx(-30.0)
+    assert c["passives_pct"] == pytest.approx(30.0)
+
+
+def test_csat_top_two_box_and_mean():
+    # 1..5 counts 5, 10, 15, 40, 30: satisfied 70%, dissatisfied 15%, mean (5+20+45+160+150)/100 = 3.8.
+    spec = MetricSpec(type="csat", column="q")
+    value, c = compute(spec, tally_of([5, 10, 15, 40, 30]))
+    assert value == pytest.approx(70.0)
+    assert c == pytest.approx({"satisfied_pct": 70.0, "dissatisfied_pct": 15.0, "mean": 3.8})
+
+
+def test_csat_top_box_only_and_seven_point_scale():
+    top_box = MetricSpec(type="csat", column="q", satisfied=5)
+    assert compute(top_box, tally_of([5, 10, 15, 40, 30]))[0] == pytest.approx(30.0)
+    # 1..7, counts 1,1,1,1,2,2,2 (n=10): default top two box 6–7 → 40%, mean (1+2+3+4+10+12+14)/10 = 4.6.
+    seven = MetricSpec(type="csat", column="q", scale=[1, 7])
+    value, c = compute(seven, tally_of([1, 1, 1, 1, 2, 2, 2]))
+    assert value == pytest.approx(40.0)
+    assert c["mean"] == pytest.approx(4.6)
+    assert c["dissatisfied_pct"] == pytest.approx(20.0)
+
+
+def test_ces_agreement_scale():
+    # 1..7 counts 2,3,5,10,20,30,30: low effort 5–7 = 80%, high 1–3 = 10%, net 70, mean 553/100.
+    spec = MetricSpec(type="ces", column="q")
+    value, c = compute(spec, tally_of([2, 3, 5, 10, 20, 30, 30]))
+    assert value == pytest.approx(5.53)
+    assert c == pytest.approx({"mean": 5.53, "low_effort_pct": 80.0, "high_effort_pct": 10.0, "net": 70.0})
+
+
+def test_ces_effort_scale_higher_is_harder():
+    # 1..10 counts 10,20,30,10,5,5,5,5,5,5: low 1–2 = 30%, high 6–10 = 25%, net 5, mean 405/100.
+    spec = MetricSpec(type="ces", column="q", scale=[1, 10])
+    assert spec.direction == "higher_is_harder"
+    value, c = compute(spec, tally_of([10, 20, 30, 10, 5, 5, 5, 5, 5, 5]))
+    assert value == pytest.approx(4.05)
+    assert c == pytest.approx({"mean": 4.05, "low_effort_pct": 30.0, "high_effort_pct": 25.0, "net": 5.0})
+
+
+def test_ces_custom_bands():
+    spec = MetricSpec(type="ces", column="q", low_effort=[6, 7], high_effort=[1, 2])
+    _, c = compute(spec, tally_of([2, 3, 5, 10, 20, 30, 30]))
+    assert (c["low_effort_pct"], c["high_effort_pct"], c["net"]) == pytest.approx((60.0, 5.0, 55.0))
+
+
+def test_weighted_scores_use_weights():
+    # Two answers: a 10 weighted 3 and a 0 weighted 1 → promoters 75%, detractors 25%, NPS 50.
+    spec = MetricSpec(type="nps", column="q")
+    t = Tally.empty(11)
+    t.counts[[0, 10]] = 1
+    t.weighted[[0, 10]] = [1.0, 3.0]
+    t.weights_sq = 10.0
+    assert compute(spec, t)[0] == pytest.approx(50.0)
+    assert t.n_eff == pytest.approx(16 / 10)
+
+
+def test_nothing_answered_gives_none():
+    value, c = compute(MetricSpec(type="csat", column="q"), Tally.empty(5))
+    assert value is None and set(c.values()) == {None}

@@ -1,0 +1,125 @@
+"""The library API end to end: detection, config columns, several files, chunking, --strict."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cxscore.sources.text as text_source
+from cxscore import Config, score
+from cxscore.config import validate_config
+from cxscore.errors import ColumnError, InputError, StrictError
+from conftest import SAMPLE, SAMPLE_ZH, csv_text
+
+
+def values(report):
+    return {r.metric: (r.n, r.blank, r.invalid, r.value, tuple(sorted(r.components.items()))) for r in report.results}
+
+
+def test_detects_english_and_chinese_samples_alike():
+    english, chinese = score([str(SAMPLE)]), score([str(SAMPLE_ZH)])
+    assert [m.name for m in english.metrics] == ["nps", "csat", "ces"]
+    assert [m.name for m in chinese.metrics] == ["nps", "csat", "ces"]
+    assert english.metrics[2].scale == [1, 7] and chinese.metrics[2].scale == [1, 5]
+    # Same responses, same CSAT; the English file has two typo'd NPS answers and a "N/A".
+    assert values(english)["csat"] == values(chinese)["csat"]
+    assert values(english)["nps"][2] == 2 and values(chinese)["nps"][2] == 0
+
+
+def test_detection_skips_free_text_that_mentions_satisfaction(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(csv_text([
+        ["Satisfaction", "What would improve your satisfaction?", "Recommend (0-10)", "Recommend friend (0-10)"],
+        ["5", "faster replies", "9", "8"],
+        ["4", "nothing", "10", ""],
+    ]), encoding="utf-8")
+    messages = []
+    report = score([str(path)], notify=messages.append)
+    assert [(m.name, m.column) for m in report.metrics] == [("csat", "Satisfaction"), ("nps", "Recommend (0-10)"), ("nps_2", "Recommend friend (0-10)")]
+    assert any("skipped column 'What would improve your satisfaction?'" in m for m in messages)
+    assert any(m.startswith("csat: column 'Satisfaction'") for m in messages)
+
+
+def test_scale_inferred_from_values(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("CSAT,Effort score\n7,9\n6,2\n1,10\n", encoding="utf-8")
+    report = score([str(path)])
+    assert report.metrics[0].scale == [1, 7] and report.metrics[1].scale == [1, 10]
+    assert report.metrics[1].direction == "higher_is_harder"
+
+
+def test_several_metrics_of_one_type_from_config(write_csv):
+    path = write_csv([["Quality", "Price", "Service"], ["5", "1", "4"], ["4", "2", "3"], ["1", "5", "5"], ["5", "2", "2"]])
+    config = validate_config({"metrics": [
+        {"name": "quality", "type": "csat", "column": "quality"},  # case-insensitive match
+        {"name": "price", "type": "csat", "column": ["Cost", "Price"], "satisfied": 5},
+        {"name": "service", "type": "csat", "column": {"match": "^serv"}},
+    ]})
+    got = {r.metric: r.value for r in score([str(path)], config).results}
+    assert got == {"quality": 75.0, "price": 25.0, "service": 50.0}
+
+
+def test_missing_column_lists_columns_and_suggests(write_csv):
+    path = write_csv([["Satisfaction", "Region"], ["5", "EU"]])
+    config = validate_config({"metrics": [{"type": "csat", "column": "Satisfactoin"}]})
+    with pytest.raises(ColumnError) as info:
+        score([str(path)], config)
+    assert "column 'Satisfactoin' is not in" in info.value.message and "'Region'" in info.value.message
+    assert info.value.hint == "did you mean 'Satisfaction'?"
+
+
+def test_ambiguous_pattern_is_an_error(write_csv):
+    path = write_csv([["Sat A", "Sat B"], ["5", "4"]])
+    with pytest.raises(ColumnError, match="matches 2 columns"):
+        score([str(path)], validate_config({"metrics": [{"type": "csat", "column": {"match": "sat"}}]}))
+
+
+def test_strict_makes_invalid_answers_an_error(write_csv):
+    path = write_csv([["Satisfaction"], ["5"], ["6"], ["great"], [""]])
+    with pytest.raises(InputError, match="'Satisfaction': header mentions 'Satisf' but its values are not on a 1–5 or 1–7 or 1–10 scale"):
+        score([str(path)])  # detection refuses a column whose values don't fit
+    config = validate_config({"metrics": [{"type": "csat", "column": "Satisfaction"}]})
+    report = score([str(path)], config)
+    assert (report.results[0].n, report.results[0].invalid, report.results[0].blank) == (1, 2, 1)
+    assert report.quality[0].invalid_examples == {"6": 1, "great": 1}
+    with pytest.raises(StrictError, match=r"csat \('Satisfaction'\): 2 invalid"):
+        score([str(path)], config, strict=True)
+    clean = write_csv([["Satisfaction"], ["5"], [""]], name="clean.csv")
+    assert score([str(clean)], config, strict=True).results[0].n == 1  # blanks are not errors
+
+
+def test_several_files_equal_one_concatenated_file(tmp_path):
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:]
+    parts = []
+    for i, chunk in enumerate([body[:700], body[700:2100], body[2100:]]):
+        part = tmp_path / f"part{i}.csv"
+        part.write_text(header + "".join(chunk), encoding="utf-8")
+        parts.append(str(part))
+    whole, split = score([str(SAMPLE)]), score(parts)
+    assert values(split) == values(whole)
+    assert [i.rows for i in split.inputs] == [700, 1400, 900]
+
+
+@given(block=st.integers(min_value=2_000, max_value=60_000))
+@settings(max_examples=8, deadline=None)
+def test_block_size_does_not_change_results(block):
+    whole = values(score([str(SAMPLE)]))
+    original = text_source.BLOCK_BYTES
+    text_source.BLOCK_BYTES = block
+    try:
+        report = score([str(SAMPLE)])
+    finally:
+        text_source.BLOCK_BYTES = original
+    assert values(report) == whole
+
+
+def test_no_metric_found(write_csv):
+    path = write_csv([["id", "comment"], ["1", "hello"]])
+    with pytest.raises(InputError, match="no NPS, CSAT or CES column found"):
+        score([str(path)])
+
+
+def test_no_inputs():
+    with pytest.raises(InputError, match="no input given"):
+        score([], Config())
