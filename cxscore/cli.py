@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -12,7 +13,7 @@ import typer
 from . import __version__
 from .config import find_config
 from .errors import CxError, ExitCode
-from .pipeline import score as score_inputs
+from .pipeline import Options, score as score_inputs
 from .report import Format, render
 from .terminal import Terminal
 
@@ -53,28 +54,61 @@ def _root(
     """Turn customer-survey exports into trustworthy NPS, CSAT and CES scores."""
 
 
+class Period(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Sort(str, Enum):
+    segment = "segment"
+    score = "score"
+    n = "n"
+
+
+class NpsInterval(str, Enum):
+    adjusted_wald = "adjusted-wald"
+    wald = "wald"
+
+
 @app.command(epilog=SCORE_EXAMPLES)
 def score(
     inputs: List[str] = typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
-    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when any answer is invalid or any row is malformed."),
+    by: Optional[List[str]] = typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns"),
+    period: Optional[Period] = typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns"),
+    date_column: Optional[str] = typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns"),
+    dayfirst: Optional[bool] = typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February (default: month first, US).", rich_help_panel="Breakdowns"),
+    since: Optional[str] = typer.Option(None, "--since", help="Only responses on or after this date.", rich_help_panel="Filters"),
+    until: Optional[str] = typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters"),
+    where: Optional[List[str]] = typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters"),
+    weight: Optional[str] = typer.Option(None, "--weight", help="Column of response weights.", rich_help_panel="Statistics"),
+    confidence: Optional[float] = typer.Option(None, "--confidence", min=0.5, max=0.999, help="Confidence level of intervals and tests [default: 0.95].", rich_help_panel="Statistics"),
+    min_n: Optional[int] = typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics"),
+    nps_interval: Optional[NpsInterval] = typer.Option(None, "--nps-interval", help="NPS interval method [default: adjusted-wald].", rich_help_panel="Statistics"),
+    sort: Sort = typer.Option(Sort.segment, "--sort", help="Order of segment rows.", rich_help_panel="Breakdowns"),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Only the N best segments.", rich_help_panel="Breakdowns"),
+    bottom: Optional[int] = typer.Option(None, "--bottom", min=1, help="Only the N worst segments.", rich_help_panel="Breakdowns"),
+    distribution: bool = typer.Option(False, "--distribution", help="Also show the count and share at every scale point."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input"),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors still show."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show a traceback on internal errors."),
 ) -> None:
     """Score NPS, CSAT and CES in one or more survey exports."""
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        report = score_inputs(
-            inputs,
-            find_config(str(config) if config else None),
-            encoding=encoding,
-            sheet=sheet,
-            strict=strict,
-            notify=terminal.say,
+        options = Options(
+            encoding=encoding, sheet=sheet, strict=strict, by=by or None, period=period.value if period else None,
+            date_column=date_column, dayfirst=dayfirst, since=since, until=until, where=where or [], weight=weight,
+            confidence=confidence, min_n=min_n, nps_interval=nps_interval.value if nps_interval else None,
+            sort=sort.value, top=top, bottom=bottom, distribution=distribution,
         )
+        report = score_inputs(inputs, find_config(str(config) if config else None), options, notify=terminal.say)
         for warning in report.warnings:
             terminal.warn(warning)
         render(report, fmt, terminal)

@@ -13,6 +13,7 @@ from .errors import ConfigError
 
 MetricType = Literal["nps", "csat", "ces"]
 Direction = Literal["higher_is_easier", "higher_is_harder"]
+Period = Literal["day", "week", "month", "quarter", "year"]
 CONFIG_FILENAME = "cxscore.yaml"
 
 #: Answers that mean "no answer" in exports, counted as blank (compared case-insensitively).
@@ -215,6 +216,14 @@ class Config(BaseModel):
     version: Literal[1] = 1
     metrics: list[MetricSpec] = Field(default_factory=list)
     blank_values: list[str] = Field(default_factory=lambda: list(DEFAULT_BLANK_VALUES))
+    segments: list[str] = Field(default_factory=list)
+    period: Optional[Period] = None
+    date_column: Optional[str] = None
+    dayfirst: bool = False
+    weight: Optional[str] = None
+    min_n: int = Field(30, ge=1)
+    confidence: float = Field(0.95, gt=0.5, lt=1)
+    nps_interval: Literal["adjusted-wald", "wald"] = "adjusted-wald"
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

@@ -9,6 +9,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import stats
 from .config import Band, MetricSpec
 from .tally import Tally
 
@@ -50,3 +51,51 @@ def compute(spec: MetricSpec, tally: Tally) -> tuple[Optional[float], dict[str, 
     high = 100 * band_share(spec, tally, spec.high_effort)
     average = mean(spec, tally)
     return average, {"mean": average, "low_effort_pct": low, "high_effort_pct": high, "net": low - high}
+
+
+def moments(spec: MetricSpec, tally: Tally) -> tuple[float, float]:
+    """Weighted mean and sample variance of the answers (Bessel-corrected with the effective n)."""
+    points = np.arange(spec.scale.lo, spec.scale.hi + 1, dtype=np.float64)
+    average = mean(spec, tally)
+    spread = float(((points - average) ** 2) @ tally.weighted / tally.weight_total)
+    n_eff = tally.n_eff
+    return average, spread * n_eff / (n_eff - 1) if n_eff > 1 else 0.0
+
+
+def _nps_shares(spec: MetricSpec, tally: Tally) -> tuple[float, float, float]:
+    return tuple(band_share(spec, tally, b) for b in (spec.promoters, spec.passives, spec.detractors))  # type: ignore[return-value]
+
+
+def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> Optional[stats.Interval]:
+    """The headline value's standard error and interval, in the value's units; None below two answers."""
+    n_eff = tally.n_eff
+    if tally.n < 2 or n_eff <= 1:
+        return None
+    if spec.type == "nps":
+        ci = stats.nps_interval(*_nps_shares(spec, tally), n_eff, confidence, nps_method)
+        return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+    if spec.type == "csat":
+        ci = stats.wilson_interval(band_share(spec, tally, spec.satisfied), n_eff, confidence)
+        return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+    average, variance = moments(spec, tally)
+    ci = stats.t_interval(average, variance, n_eff, confidence)
+    # Answers cannot fall outside the scale, so neither can their mean.
+    return stats.Interval(ci.se, max(ci.low, spec.scale.lo), min(ci.high, spec.scale.hi), ci.method)
+
+
+def compare(spec: MetricSpec, a: Tally, b: Tally) -> Optional[tuple[float, float]]:
+    """Difference of the headline values (a − b) and its two-sided p-value; None when a side has under two answers.
+
+    NPS: z on the difference with summed variances; CSAT: pooled two-proportion z; CES: Welch's t.
+    """
+    if min(a.n, b.n) < 2 or min(a.n_eff, b.n_eff) <= 1:
+        return None
+    value_a, value_b = compute(spec, a)[0], compute(spec, b)[0]
+    if spec.type == "nps":
+        _, p = stats.nps_diff_test((*_nps_shares(spec, a), a.n_eff), (*_nps_shares(spec, b), b.n_eff))
+    elif spec.type == "csat":
+        _, p = stats.two_proportion_test(band_share(spec, a, spec.satisfied), a.n_eff, band_share(spec, b, spec.satisfied), b.n_eff)
+    else:
+        (ma, va), (mb, vb) = moments(spec, a), moments(spec, b)
+        _, _, p = stats.welch_test(ma, va, a.n_eff, mb, vb, b.n_eff)
+    return value_a - value_b, p

@@ -22,6 +22,12 @@ class InputInfo:
     sheet: Optional[str] = None
     header_rows: int = 1
     malformed_rows: int = 0
+    filtered_out: int = 0  # rows left out by --where
+    outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
+    date_blank: int = 0
+    date_invalid: int = 0
+    weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
+    date_column: Optional[str] = None
 
 
 @dataclass
@@ -50,6 +56,15 @@ class ResultRow:
     invalid: int
     value: Optional[float]
     components: dict[str, Optional[float]]
+    n_eff: Optional[float] = None
+    se: Optional[float] = None
+    ci_low: Optional[float] = None
+    ci_high: Optional[float] = None
+    ci_method: Optional[str] = None
+    margin: Optional[float] = None  # half the interval's width: the margin of error reached
+    low_n: bool = False
+    significance: Optional[dict[str, Any]] = None
+    distribution: Optional[list[dict[str, Any]]] = None
 
 
 @dataclass
@@ -66,6 +81,22 @@ class Quality:
 
 
 @dataclass
+class Analysis:
+    """How the results were grouped and tested."""
+
+    by: list[str] = field(default_factory=list)
+    period: Optional[str] = None
+    date_column: Optional[str] = None
+    confidence: float = 0.95
+    nps_interval: str = "adjusted-wald"
+    min_n: int = 30
+    weight: Optional[str] = None
+    where: list[str] = field(default_factory=list)
+    since: Optional[str] = None
+    until: Optional[str] = None
+
+
+@dataclass
 class Report:
     """Everything one run produced."""
 
@@ -75,6 +106,7 @@ class Report:
     quality: list[Quality]
     warnings: list[str] = field(default_factory=list)
     tool_version: str = ""
+    analysis: Analysis = field(default_factory=Analysis)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document (schema_version 1)."""
@@ -82,6 +114,7 @@ class Report:
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "cxscore", "version": self.tool_version},
             "inputs": [asdict(i) for i in self.inputs],
+            "analysis": asdict(self.analysis),
             "metrics": [asdict(m) for m in self.metrics],
             "results": [asdict(r) for r in self.results],
             "quality": [asdict(q) for q in self.quality],

@@ -1,28 +1,76 @@
-"""The library entry point: inputs and a config in, a :class:`~cxscore.model.Report` out.
+"""The library entry point: inputs, a config and run options in; a :class:`~cxscore.model.Report` out.
 
-source ──read──▶ batches ──normalize──▶ codes ──tally──▶ tallies ──score──▶ report
+source ──read──▶ batches ──group/filter──▶ normalize ──▶ tally ──▶ results ──▶ report
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional, Sequence
 
 from . import __version__
 from .columns import resolve_column
 from .config import Config, MetricSpec
+from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
-from .errors import InputError, StrictError
-from .metrics import compute
-from .model import InputInfo, MetricInfo, Quality, Report, ResultRow
+from .errors import CxError, InputError, StrictError
+from .grouping import Condition, Grouper, Grouping, choose_date_column
+from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .normalize import AnswerParser, encode
+from .results import Settings, build_rows
 from .sources import Source, open_source
 from .tally import TallyBook
 
 Notify = Callable[[str], None]
-OVERALL = ()  # the group key of the whole population
 
 
 def _quiet(_: str) -> None:
     pass
+
+
+@dataclass
+class Options:
+    """Run options. ``None`` means: take the config's value (or its default)."""
+
+    encoding: Optional[str] = None
+    sheet: Optional[str] = None
+    strict: bool = False
+    by: Optional[list[str]] = None
+    period: Optional[str] = None
+    date_column: Optional[str] = None
+    dayfirst: Optional[bool] = None
+    since: Optional[str] = None
+    until: Optional[str] = None
+    where: list[str] = field(default_factory=list)
+    weight: Optional[str] = None
+    confidence: Optional[float] = None
+    min_n: Optional[int] = None
+    nps_interval: Optional[str] = None
+    sort: str = "segment"
+    top: Optional[int] = None
+    bottom: Optional[int] = None
+    distribution: bool = False
+
+
+def _pick(option, configured):
+    return configured if option is None else option
+
+
+def _grouping(config: Config, options: Options) -> Grouping:
+    try:
+        since = parse_bound(options.since) if options.since else None
+        until = parse_bound(options.until, end=True) if options.until else None
+    except ValueError as exc:
+        raise CxError(f"--since/--until: {exc}", "e.g. --since 2025-01-01 --until 2025-03-31") from None
+    return Grouping(
+        by=list(_pick(options.by, config.segments) or []),
+        period=_pick(options.period, config.period),
+        date_column=_pick(options.date_column, config.date_column),
+        dayfirst=bool(_pick(options.dayfirst, config.dayfirst)),
+        since=since,
+        until=until,
+        where=[Condition.parse(w) for w in options.where],
+        weight=_pick(options.weight, config.weight),
+    )
 
 
 def choose_metrics(config: Config, source: Source, notify: Notify) -> list[tuple[MetricSpec, str]]:
@@ -58,13 +106,19 @@ def _describe(spec: MetricSpec, column: str, selected_by: str) -> MetricInfo:
     )
 
 
-def _tally_source(source: Source, specs: list[MetricSpec], parsers: dict[str, AnswerParser], book: TallyBook) -> dict[str, str]:
+def _tally_source(source: Source, specs: list[MetricSpec], parsers: dict[str, AnswerParser], grouping: Grouping, book: TallyBook, notify: Notify) -> dict[str, str]:
     where = source.info.path
     columns = {spec.name: resolve_column(spec.column, source.columns, where, spec.name) for spec in specs}
-    needed = list(dict.fromkeys(columns.values()))
+    date = choose_date_column(grouping, source.columns, source.sample, where, detect_date_column)
+    if date:
+        source.info.date_column = date[0]
+        notify(f"dates: column {date[0]!r} ({date[1]})")
+    grouper = Grouper(grouping, source.columns, source.info, date[0] if date else None)
+    needed = list(dict.fromkeys([*columns.values(), *grouper.columns()]))
     for batch in source.batches(needed):
+        batch, groups, index, weights = grouper.apply(batch)
         for spec in specs:
-            book.add(spec.name, encode(batch.column(columns[spec.name]), parsers[spec.name]), [OVERALL])
+            book.add(spec.name, encode(batch.column(columns[spec.name]), parsers[spec.name]), groups, index, weights)
     return columns
 
 
@@ -75,10 +129,8 @@ def _examples(examples: dict[str, int]) -> str:
 def score(
     inputs: Sequence[str],
     config: Optional[Config] = None,
+    options: Optional[Options] = None,
     *,
-    encoding: Optional[str] = None,
-    sheet: Optional[str] = None,
-    strict: bool = False,
     notify: Notify = _quiet,
     stdin: Optional[BinaryIO] = None,
 ) -> Report:
@@ -86,48 +138,89 @@ def score(
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
     config = config or Config()
-    sources = [open_source(path, encoding=encoding, sheet=sheet, stdin=stdin) for path in inputs]
+    options = options or Options()
+    grouping = _grouping(config, options)
+    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in inputs]
     chosen = choose_metrics(config, sources[0], notify)
     specs = [spec for spec, _ in chosen]
     parsers = {spec.name: AnswerParser(spec, config.blank_values) for spec in specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
     first_columns: dict[str, str] = {}
     for source in sources:
-        columns = _tally_source(source, specs, parsers, book)
+        columns = _tally_source(source, specs, parsers, grouping, book, notify)
         first_columns = first_columns or columns
 
-    results, quality, warnings = [], [], []
-    rows = sum(source.info.rows for source in sources)
+    settings = Settings(
+        by=grouping.by,
+        period=grouping.period,
+        confidence=_pick(options.confidence, config.confidence),
+        nps_interval=_pick(options.nps_interval, config.nps_interval),
+        min_n=_pick(options.min_n, config.min_n),
+        sort=options.sort,
+        top=options.top,
+        bottom=options.bottom,
+        distribution=options.distribution,
+    )
+    results = []
     for spec in specs:
-        tally = book.tally(spec.name, OVERALL)
-        value, components = compute(spec, tally)
-        results.append(ResultRow(spec.name, spec.type, {}, None, tally.n, tally.blank, tally.invalid, value, components))
-        examples = dict(book.invalid_examples.get(spec.name, {}))
-        quality.append(Quality(spec.name, first_columns[spec.name], rows, tally.n, tally.blank, tally.invalid, examples))
-        if tally.invalid:
-            warnings.append(
-                f"{spec.name}: {tally.invalid} invalid answer(s) in column {first_columns[spec.name]!r} not scored "
-                f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})"
-            )
-        if tally.n == 0:
-            warnings.append(f"{spec.name}: no valid answers in column {first_columns[spec.name]!r}")
-    for source in sources:
-        if source.info.malformed_rows:
-            warnings.append(f"{source.info.path}: {source.info.malformed_rows} row(s) with the wrong number of fields were skipped")
-    if strict:
-        _enforce_strict(quality, [s.info for s in sources])
+        results += build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
+    infos = [source.info for source in sources]
+    quality, warnings = _quality(specs, book, first_columns, infos)
+    if options.strict:
+        _enforce_strict(quality, infos)
     return Report(
-        inputs=[source.info for source in sources],
+        inputs=infos,
         metrics=[_describe(spec, first_columns[spec.name], how) for spec, how in chosen],
         results=results,
         quality=quality,
         warnings=warnings,
         tool_version=__version__,
+        analysis=Analysis(
+            by=grouping.by,
+            period=grouping.period,
+            date_column=infos[0].date_column,
+            confidence=settings.confidence,
+            nps_interval=settings.nps_interval,
+            min_n=settings.min_n,
+            weight=grouping.weight,
+            where=list(options.where),
+            since=grouping.since.isoformat(sep=" ") if grouping.since else None,
+            until=grouping.until.isoformat(sep=" ") if grouping.until else None,
+        ),
     )
+
+
+def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
+    quality, warnings = [], []
+    rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid for i in inputs)
+    for spec in specs:
+        tally = book.rollup(spec.name, lambda k: ()).get(())
+        n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)
+        examples = dict(book.invalid_examples.get(spec.name, {}))
+        quality.append(Quality(spec.name, columns[spec.name], rows, n, blank, invalid, examples))
+        if invalid:
+            warnings.append(
+                f"{spec.name}: {invalid} invalid answer(s) in column {columns[spec.name]!r} not scored "
+                f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})"
+            )
+        if n == 0:
+            warnings.append(f"{spec.name}: no valid answers in column {columns[spec.name]!r}")
+    for i in inputs:
+        if i.malformed_rows:
+            warnings.append(f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped")
+        if i.date_invalid:
+            warnings.append(f"{i.path}: {i.date_invalid} date(s) in {i.date_column!r} not understood; those rows are in no period (try --dayfirst, or check the column)")
+        if i.weight_invalid:
+            warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
+        if i.rows and i.filtered_out == i.rows:
+            warnings.append(f"{i.path}: --where left no rows")
+    return quality, warnings
 
 
 def _enforce_strict(quality: list[Quality], inputs: list[InputInfo]) -> None:
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
+    problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
+    problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
     if problems:
         raise StrictError("--strict: " + "; ".join(problems), "fix the answers, map them with labels: in the config, or drop --strict")

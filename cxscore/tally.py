@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Hashable, Optional
+from typing import Callable, Hashable, Optional
 
 import numpy as np
 
@@ -48,6 +48,13 @@ class Tally:
     def n_eff(self) -> float:
         """Kish effective sample size, (Σw)² / Σw²; equals n when every weight is 1."""
         return self.weight_total**2 / self.weights_sq if self.weights_sq else 0.0
+
+    def copy(self) -> "Tally":
+        return Tally(self.counts.copy(), self.weighted.copy(), self.weights_sq, self.blank, self.invalid)
+
+    def __sub__(self, other: "Tally") -> "Tally":
+        """This tally without another that is part of it (the rest of the population besides a segment)."""
+        return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
 
     def __iadd__(self, other: "Tally") -> "Tally":
         self.counts += other.counts
@@ -119,6 +126,21 @@ class TallyBook:
             merged = self.invalid_examples.setdefault(metric, Counter())
             merged.update(encoded.invalid_texts)
             self.invalid_examples[metric] = _keep_examples(merged)
+
+    def rollup(self, metric: str, key: Callable[[GroupKey], Optional[GroupKey]]) -> dict[GroupKey, Tally]:
+        """Sum a metric's tallies into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
+        out: dict[GroupKey, Tally] = {}
+        for (name, group), tally in self.tallies.items():
+            if name != metric:
+                continue
+            coarse = key(group)
+            if coarse is None:
+                continue
+            if coarse in out:
+                out[coarse] += tally
+            else:
+                out[coarse] = tally.copy()
+        return out
 
     def merge(self, other: "TallyBook") -> "TallyBook":
         """Add another book into this one (files, workers)."""

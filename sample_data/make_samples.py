@@ -35,7 +35,7 @@ def clamp(value: float, lo: int, hi: int) -> int:
 
 
 def responses(rng: random.Random):
-    start = datetime(2025, 1, 1, 8, 0)
+    start = datetime(2025, 1, 1, 0, 0)
     for i in range(ROWS):
         when = start + timedelta(minutes=rng.randrange(0, 181 * 24 * 60))
         channel = rng.choices(list(CHANNELS), weights=[30, 35, 20, 15])[0]

@@ -23,7 +23,7 @@ COMPONENTS = {
 def test_table_on_stdout_messages_on_stderr():
     result = invoke(["score", str(SAMPLE)])
     assert result.exit_code == 0
-    assert "nps (NPS)" in result.stdout and "+11.9" in result.stdout and "58.8%" in result.stdout
+    assert "nps (NPS)" in result.stdout and "+12.0" in result.stdout and "58.8%" in result.stdout
     assert "nps: column 'How likely are you to recommend" in result.stderr
     assert "warning: nps: 2 invalid answer(s)" in result.stderr
     assert "warning" not in result.stdout
@@ -74,8 +74,9 @@ def test_csv_is_tidy_and_full_precision():
 
 def test_markdown_is_a_github_table():
     lines = invoke(["score", str(SAMPLE), "-f", "markdown"]).stdout.splitlines()
-    assert lines[0].startswith("| Metric |") and lines[1].startswith("|---|")
-    assert len(lines) == 5 and "+11.9" in lines[2]
+    assert lines[0] == "**cxscore · 3,000 rows · " + str(SAMPLE) + "**"
+    assert lines[2].startswith("| Metric | Column | n |") and lines[3].startswith("|---|---|---:|")
+    assert lines[4].startswith("| nps (NPS) |") and "+12.0" in lines[4] and len(lines) == 7
 
 
 def test_quiet_and_no_color():
@@ -143,7 +144,7 @@ def test_internal_errors_exit_1_and_hide_the_traceback(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cxscore.pipeline, "compute", boom)
+    monkeypatch.setattr(cxscore.pipeline, "build_rows", boom)
     result = invoke(["score", str(SAMPLE)])
     assert result.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in result.stderr and "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import cxscore.sources.text as text_source
 from cxscore import Config, score
+from cxscore.pipeline import Options
 from cxscore.config import validate_config
 from cxscore.errors import ColumnError, InputError, StrictError
 from conftest import SAMPLE, SAMPLE_ZH, csv_text
@@ -83,9 +84,9 @@ def test_strict_makes_invalid_answers_an_error(write_csv):
     assert (report.results[0].n, report.results[0].invalid, report.results[0].blank) == (1, 2, 1)
     assert report.quality[0].invalid_examples == {"6": 1, "great": 1}
     with pytest.raises(StrictError, match=r"csat \('Satisfaction'\): 2 invalid"):
-        score([str(path)], config, strict=True)
+        score([str(path)], config, Options(strict=True))
     clean = write_csv([["Satisfaction"], ["5"], [""]], name="clean.csv")
-    assert score([str(clean)], config, strict=True).results[0].n == 1  # blanks are not errors
+    assert score([str(clean)], config, Options(strict=True)).results[0].n == 1  # blanks are not errors
 
 
 def test_several_files_equal_one_concatenated_file(tmp_path):

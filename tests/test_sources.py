@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from cxscore.errors import InputError
-from cxscore.pipeline import score
+from cxscore.pipeline import Options, score
 from cxscore.sources import open_source
 from cxscore.sources.text import detect_encoding
 
@@ -21,7 +21,7 @@ ROWS = [
 
 
 def scores(path, **options):
-    report = score([str(path)], **options)
+    report = score([str(path)], options=Options(**options))
     return {r.metric: (r.n, r.blank, r.invalid, r.value) for r in report.results}, report
 
 

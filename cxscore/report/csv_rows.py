@@ -7,19 +7,37 @@ import io
 from ..metrics import COMPONENTS
 from ..model import Report
 
-FIXED = ["metric", "type", "column", "period", "n", "blank", "invalid", "value"]
+STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
+SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
 COMPONENT_COLUMNS = list(dict.fromkeys(c for names in COMPONENTS.values() for c in names))
 
 
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def header(segment_keys: list[str]) -> list[str]:
+    return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *COMPONENT_COLUMNS]
+
+
 def render(report: Report) -> str:
-    segment_keys = list(dict.fromkeys(k for row in report.results for k in row.segment))
+    segment_keys = list(report.analysis.by)
     columns = {m.name: m.column for m in report.metrics}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIXED[:3] + segment_keys + FIXED[3:] + COMPONENT_COLUMNS)
+    writer.writerow(header(segment_keys))
     for row in report.results:
-        segment = [row.segment.get(k, "") for k in segment_keys]
-        values = [row.period or "", row.n, row.blank, row.invalid, "" if row.value is None else repr(row.value)]
-        components = ["" if row.components.get(c) is None else repr(row.components[c]) for c in COMPONENT_COLUMNS]
-        writer.writerow([row.metric, row.type, columns[row.metric]] + segment + values + components)
+        sig = row.significance or {}
+        writer.writerow(
+            [row.metric, row.type, columns[row.metric]]
+            + [_text(row.segment.get(k)) for k in segment_keys]
+            + [_text(row.period)]
+            + [_text(getattr(row, k)) for k in STATS]
+            + [_text(sig.get(k)) for k in SIGNIFICANCE]
+            + [_text(row.components.get(c)) for c in COMPONENT_COLUMNS]
+        )
     return out.getvalue()

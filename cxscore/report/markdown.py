@@ -1,22 +1,31 @@
-"""A GitHub-flavoured Markdown table."""
+"""GitHub-flavoured Markdown tables."""
 from __future__ import annotations
 
 from ..model import Report
-from . import display
+from .layout import Section, sections
 
 
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _table(section: Section) -> list[str]:
+    lines = [f"**{_cell(section.title)}**", "", "| " + " | ".join(_cell(h) or " " for h in section.headers) + " |"]
+    lines.append("|" + "|".join("---:" if i in section.right else "---" for i in range(len(section.headers))) + "|")
+    for line in section.lines:
+        cells = [_cell(c) for c in line.cells]
+        if line.low_n:
+            cells = [f"_{c}_" if c else c for c in cells]
+        if line.overall:
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    if section.caption:
+        lines += ["", f"_{_cell(section.caption).replace('dim rows', 'italic rows')}_"]
+    return lines
+
+
 def render(report: Report) -> str:
-    info = {m.name: m for m in report.metrics}
-    lines = [
-        "| Metric | Column | n | Blank | Invalid | Score | Details |",
-        "|---|---|---:|---:|---:|---:|---|",
-    ]
-    for row in report.results:
-        metric = info[row.metric]
-        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}", display.score(row), display.details(row, metric.scale)]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    out: list[str] = []
+    for section in sections(report):
+        out += _table(section) + [""]
+    return "\n".join(out)

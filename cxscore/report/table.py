@@ -1,4 +1,4 @@
-"""A Rich table for people."""
+"""Rich tables for people."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -6,29 +6,24 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import Report
-from . import display
+from .layout import Section, sections
+
+MARK_STYLE = {"good": "green", "bad": "red"}
 
 
-def build(report: Report) -> Table:
-    rows = sum(i.rows for i in report.inputs)
-    names = ", ".join(i.path for i in report.inputs)
-    table = Table(title=escape(f"cxscore · {rows:,} rows · {names}"), title_justify="left")
-    for header, justify in [("Metric", "left"), ("Column", "left"), ("n", "right"), ("Blank", "right"), ("Invalid", "right"), ("Score", "right"), ("Details", "left")]:
-        table.add_column(header, justify=justify, overflow="fold")
-    info = {m.name: m for m in report.metrics}
-    for row in report.results:
-        metric = info[row.metric]
-        table.add_row(
-            f"{row.metric} ({display.SCORE_LABEL[row.type]})",
-            escape(metric.column),
-            f"{row.n:,}",
-            f"{row.blank:,}",
-            f"[yellow]{row.invalid:,}[/]" if row.invalid else "0",
-            f"[bold]{display.score(row)}[/]",
-            escape(display.details(row, metric.scale)),
-        )
+def build(section: Section) -> Table:
+    table = Table(title=escape(section.title), title_justify="left", caption=escape(section.caption) or None, caption_justify="left")
+    for i, header in enumerate(section.headers):
+        table.add_column(escape(header), justify="right" if i in section.right else "left", overflow="fold")
+    for line in section.lines:
+        style = "dim" if line.low_n else ("bold" if line.overall else None)
+        cells = [escape(c) for c in line.cells]
+        if line.mark:
+            cells[-2] = f"[{MARK_STYLE[line.mark]}]{cells[-2]}[/]"
+        table.add_row(*cells, style=style)
     return table
 
 
 def render(report: Report, console: Console) -> None:
-    console.print(build(report))
+    for section in sections(report):
+        console.print(build(section))

@@ -1,0 +1,178 @@
+"""Per block: filter rows (--where, --since/--until, weights), then give each row its group.
+
+A group key is ``(segment, period)``: ``segment`` is a tuple of the --by values (``()`` when
+there is no --by), ``period`` an integer period code (:func:`cxscore.dates.period_codes`),
+:data:`UNDATED` for a row without a usable date, or ``None`` when no period was asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .columns import resolve_column
+from .dates import is_blank, parse_dates, period_codes
+from .errors import CxError, InputError
+from .model import InputInfo
+
+FILE = "file"  # --by file: the input file's name
+UNDATED = -1
+BLANK_SEGMENT = "(blank)"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One --where: ``column=value`` or ``column!=value``."""
+
+    column: str
+    value: str
+    negate: bool
+
+    @classmethod
+    def parse(cls, text: str) -> "Condition":
+        if "!=" in text:
+            column, value = text.split("!=", 1)
+            negate = True
+        elif "=" in text:
+            column, value = text.split("=", 1)
+            negate = False
+        else:
+            raise CxError(f"--where {text!r} is not COLUMN=VALUE or COLUMN!=VALUE", "e.g. --where channel=Chat")
+        if not column.strip():
+            raise CxError(f"--where {text!r} names no column", "e.g. --where channel=Chat")
+        return cls(column.strip(), value.strip(), negate)
+
+
+@dataclass
+class Grouping:
+    """What to filter and group by, as asked (column names not yet looked up in a source)."""
+
+    by: list[str] = field(default_factory=list)
+    period: Optional[str] = None
+    date_column: Optional[str] = None
+    dayfirst: bool = False
+    since: Optional[datetime] = None
+    until: Optional[datetime] = None
+    where: list[Condition] = field(default_factory=list)
+    weight: Optional[str] = None
+
+    @property
+    def needs_dates(self) -> bool:
+        return bool(self.period or self.since or self.until)
+
+
+class Grouper:
+    """The grouping resolved against one source's columns; applied block by block."""
+
+    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str]):
+        where = info.path
+        self.g = grouping
+        self.info = info
+        self.file_label = Path(info.path).name
+        self.by = [None if name == FILE else resolve_column(name, columns, where, f"--by {name}") for name in grouping.by]
+        self.date_column = date_column
+        self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
+        self.where: dict[tuple[str, bool], list[str]] = {}
+        for condition in grouping.where:
+            column = resolve_column(condition.column, columns, where, "--where")
+            self.where.setdefault((column, condition.negate), []).append(condition.value)
+
+    def columns(self) -> list[str]:
+        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight) if c] + [c for c, _ in self.where]
+        return list(dict.fromkeys(wanted))
+
+    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
+        """The kept rows, the group keys present, each kept row's index into them, and the weights."""
+        keep = np.ones(batch.num_rows, dtype=bool)
+        for (column, negate), values in self.where.items():
+            text = pc.fill_null(pc.utf8_trim_whitespace(batch.column(column)), "")
+            hit = pc.is_in(text, value_set=pa.array(values, pa.string())).to_numpy(zero_copy_only=False)
+            keep &= ~hit if negate else hit
+        self.info.filtered_out += int(batch.num_rows - keep.sum())
+
+        times = None
+        if self.date_column:
+            raw = batch.column(self.date_column)
+            times = parse_dates(raw, self.g.dayfirst)
+            missing = pc.is_null(times).to_numpy(zero_copy_only=False)
+            blank = is_blank(raw).to_numpy(zero_copy_only=False)
+            self.info.date_blank += int((keep & missing & blank).sum())
+            self.info.date_invalid += int((keep & missing & ~blank).sum())
+            if self.g.since or self.g.until:
+                inside = ~missing
+                if self.g.since:
+                    inside &= pc.fill_null(pc.greater_equal(times, pa.scalar(self.g.since, pa.timestamp("s"))), False).to_numpy(zero_copy_only=False)
+                if self.g.until:
+                    inside &= pc.fill_null(pc.less_equal(times, pa.scalar(self.g.until, pa.timestamp("s"))), False).to_numpy(zero_copy_only=False)
+                self.info.outside_dates += int((keep & ~inside).sum())
+                keep &= inside
+
+        weights = None
+        if self.weight:
+            weights = _numbers(batch.column(self.weight))
+            bad = ~(np.isfinite(weights) & (weights > 0))
+            self.info.weight_invalid += int((keep & bad).sum())
+            keep &= ~bad
+
+        if not keep.all():
+            mask = pa.array(keep)
+            batch = batch.filter(mask)
+            times = times.filter(mask) if times is not None else None
+            weights = weights[keep] if weights is not None else None
+        keys, index = self._groups(batch, times)
+        return batch, keys, index, weights
+
+    def _groups(self, batch: pa.RecordBatch, times) -> tuple[list, np.ndarray]:
+        rows = batch.num_rows
+        code = np.zeros(rows, dtype=np.int64)
+        labels: list[list[str]] = []
+        radix = 1
+        for column in self.by:
+            if column is None:
+                labels.append([self.file_label])
+                continue
+            encoded = pc.dictionary_encode(pc.fill_null(pc.utf8_trim_whitespace(batch.column(column)), ""))
+            names = [text or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
+            code += encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * radix
+            radix *= max(1, len(names))
+            labels.append(names)
+        if self.g.period:
+            periods = period_codes(times, self.g.period) if rows else np.zeros(0, dtype=np.int64)
+            code = code * 10_000_000 + (periods + 1)  # period codes are < 10^7 (yyyymmdd-sized) and ≥ −1
+        uniques, index = np.unique(code, return_inverse=True)
+        keys = []
+        for value in uniques.tolist():
+            period = None
+            if self.g.period:
+                value, period = divmod(value, 10_000_000)
+                period -= 1
+            segment = []
+            for names in labels:
+                value, position = divmod(value, len(names))
+                segment.append(names[position])
+            keys.append((tuple(segment), period))
+        return keys, index
+
+
+def _numbers(values: pa.Array) -> np.ndarray:
+    """Floats from text cells; NaN where blank or not a number."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    numeric = pc.if_else(pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"), text, None)
+    return pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str, detect) -> Optional[tuple[str, str]]:
+    """The date column to use (named, or detected) and how it was chosen; None when dates are not needed."""
+    if not grouping.needs_dates:
+        return None
+    if grouping.date_column:
+        return resolve_column(grouping.date_column, columns, where, "--date-column"), "given"
+    found, reason = detect(columns, sample, grouping.dayfirst)
+    if found is None:
+        raise InputError(f"{where}: cannot tell which column holds the response date: {reason}", "name it with --date-column")
+    return found, f"detected: {reason}"

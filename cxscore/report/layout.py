@@ -1,0 +1,137 @@
+"""What people see, independent of how it is drawn: sections of display rows shared by table and Markdown."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import MetricInfo, Report, ResultRow
+from . import display
+
+
+@dataclass
+class Line:
+    cells: list[str]
+    low_n: bool = False
+    mark: Optional[str] = None  # "good" | "bad" for a significant change, else None
+    overall: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    headers: list[str]
+    right: set[int]
+    lines: list[Line] = field(default_factory=list)
+    caption: str = ""
+
+
+def _ci(row: ResultRow) -> str:
+    if row.ci_low is None:
+        return "—"
+    digits = 2 if row.type == "ces" else 1
+    return f"{display.number(row.ci_low, digits)} to {display.number(row.ci_high, digits)}"
+
+
+def _margin(row: ResultRow) -> str:
+    return "—" if row.margin is None else f"±{display.number(row.margin, 2 if row.type == 'ces' else 1)}"
+
+
+def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, Optional[str]]:
+    sig = row.significance
+    if not sig:
+        return "", "", None
+    digits = 2 if row.type == "ces" else 1
+    diff = display.number(sig["diff"], digits, sign=True)
+    p = sig["p_adjusted"]
+    p_text = "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+    if not sig["significant"]:
+        return diff, p_text, None
+    up = sig["direction"] == "up"
+    higher_is_better = metric.type != "ces" or metric.direction == "higher_is_easier"
+    return f"{diff} {'▲' if up else '▼'}", p_text, "good" if up == higher_is_better else "bad"
+
+
+def _line(row: ResultRow, metric: MetricInfo, lead: list[str], overall: bool = False) -> Line:
+    diff, p, mark = _change(row, metric)
+    cells = lead + [f"{row.n:,}", display.score(row), _ci(row), _margin(row), diff, p]
+    return Line(cells, low_n=row.low_n, mark=mark, overall=overall)
+
+
+def _caption(report: Report, against: str) -> str:
+    a = report.analysis
+    level = f"{a.confidence:.0%}"
+    return (
+        f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
+        f"dim rows: n < {a.min_n}, too few answers to judge. "
+        f"{level} intervals: NPS {a.nps_interval}, % Wilson, means t."
+    )
+
+
+def summary(report: Report) -> Section:
+    """One line per metric, everyone, all time."""
+    rows = sum(i.rows for i in report.inputs)
+    names = ", ".join(i.path for i in report.inputs)
+    section = Section(
+        f"cxscore · {rows:,} rows · {names}",
+        ["Metric", "Column", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
+        {2, 3, 4, 5, 6},
+    )
+    info = {m.name: m for m in report.metrics}
+    for row in report.results:
+        if row.segment or row.period:
+            continue
+        metric = info[row.metric]
+        section.lines.append(Line(
+            [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
+             display.score(row), _ci(row), display.details(row, metric.scale)],
+            low_n=row.low_n,
+        ))
+    section.caption = f"dim rows: n < {report.analysis.min_n}." if any(l.low_n for l in section.lines) else ""
+    return section
+
+
+def breakdowns(report: Report) -> list[Section]:
+    """Per metric: segments against the rest, the trend, and segment × period."""
+    sections = []
+    info = {m.name: m for m in report.metrics}
+    by, period = report.analysis.by, report.analysis.period
+    tail = ["n", "Score", f"{report.analysis.confidence:.0%} CI", "±", "Δ", "p adj."]
+    for metric in report.metrics:
+        rows = [r for r in report.results if r.metric == metric.name]
+        overall = next(r for r in rows if not r.segment and not r.period)
+        label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
+        if by:
+            section = Section(f"{label} by {' × '.join(by)} — Δ against the rest", by + tail, set(range(len(by), len(by) + 6)))
+            section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
+            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.segment and not r.period]
+            section.caption = _caption(report, "above or below the rest")
+            sections.append(section)
+        if period:
+            section = Section(f"{label} by {period} — Δ against the previous {period}", [period.capitalize()] + tail, set(range(1, 7)))
+            section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
+            section.caption = _caption(report, "up or down on the previous period")
+            sections.append(section)
+        if by and period:
+            section = Section(f"{label} by {' × '.join(by)} and {period}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 7)))
+            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.period and r.segment]
+            section.caption = _caption(report, "up or down on the previous period")
+            sections.append(section)
+    return sections
+
+
+def distributions(report: Report) -> list[Section]:
+    """Count and share at every scale point, per metric (everyone, all time)."""
+    sections = []
+    for row in report.results:
+        if row.segment or row.period or row.distribution is None:
+            continue
+        section = Section(f"{row.metric}: answers per scale point", ["Answer", "Count", "%", ""], {0, 1, 2})
+        for point in row.distribution:
+            share = point["pct"] or 0.0
+            section.lines.append(Line([str(point["point"]), f"{point['count']:,}", display.pct(point["pct"]), "█" * round(share / 2)]))
+        sections.append(section)
+    return sections
+
+
+def sections(report: Report) -> list[Section]:
+    return [summary(report), *breakdowns(report), *distributions(report)]

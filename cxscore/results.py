@@ -1,0 +1,138 @@
+"""From tallies to result rows: overall, per segment, per period; intervals, tests, ranking."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from .config import MetricSpec
+from .grouping import UNDATED
+from .metrics import compare, compute, interval
+from .model import ResultRow
+from .stats import benjamini_hochberg
+from .tally import Tally, TallyBook
+
+
+@dataclass
+class Settings:
+    """How rows are estimated, tested and ranked."""
+
+    by: list[str]
+    period: Optional[str]
+    confidence: float = 0.95
+    nps_interval: str = "adjusted-wald"
+    min_n: int = 30
+    sort: str = "segment"  # segment | score | n
+    top: Optional[int] = None
+    bottom: Optional[int] = None
+    distribution: bool = False
+
+
+def _row(spec: MetricSpec, tally: Tally, segment: dict, period: Optional[str], s: Settings) -> ResultRow:
+    value, components = compute(spec, tally)
+    row = ResultRow(spec.name, spec.type, segment, period, tally.n, tally.blank, tally.invalid, value, components)
+    row.n_eff = tally.n_eff
+    row.low_n = tally.n_eff < s.min_n
+    ci = interval(spec, tally, s.confidence, s.nps_interval)
+    if ci is not None:
+        row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
+        row.margin = (ci.high - ci.low) / 2
+    if s.distribution:
+        total = tally.weight_total
+        row.distribution = [
+            {"point": spec.scale.lo + i, "count": int(c), "pct": 100 * float(w) / total if total else None}
+            for i, (c, w) in enumerate(zip(tally.counts, tally.weighted))
+        ]
+    return row
+
+
+def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against: str, s: Settings) -> None:
+    result = compare(spec, tally, other)
+    if result is None:
+        return
+    diff, p = result
+    row.significance = {
+        "against": against,
+        "diff": diff,
+        "p_value": p,
+        "p_adjusted": None,
+        "significant": False,
+        "direction": None,
+        "_testable": not row.low_n and other.n_eff >= s.min_n,
+    }
+
+
+def _adjust(rows: list[ResultRow], alpha: float) -> None:
+    """Benjamini–Hochberg over the rows of one family whose both sides have enough answers."""
+    family = [r for r in rows if r.significance and r.significance.pop("_testable")]
+    for r in rows:
+        if r.significance:
+            r.significance.pop("_testable", None)
+    adjusted = benjamini_hochberg([r.significance["p_value"] for r in family])
+    for r, p in zip(family, adjusted):
+        sig = r.significance
+        sig["p_adjusted"] = p
+        sig["significant"] = p < alpha
+        sig["direction"] = ("up" if sig["diff"] > 0 else "down") if sig["significant"] else None
+
+
+def _goodness(spec: MetricSpec) -> Callable[[ResultRow], float]:
+    sign = 1 if spec.higher_is_better else -1
+    return lambda r: -np.inf if r.value is None else sign * r.value
+
+
+def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRow]:
+    if s.top or s.bottom:
+        best_first = sorted(rows, key=_goodness(spec), reverse=True)
+        return best_first[: s.top] if s.top else best_first[::-1][: s.bottom]
+    if s.sort == "score":
+        return sorted(rows, key=_goodness(spec), reverse=True)
+    if s.sort == "n":
+        return sorted(rows, key=lambda r: r.n, reverse=True)
+    return sorted(rows, key=lambda r: tuple(str(v) for v in r.segment.values()))
+
+
+def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: Callable[[int], str], s: Settings) -> list[ResultRow]:
+    rows, previous = [], None
+    for code in sorted(tallies):
+        row = _row(spec, tallies[code], segment, label(code), s)
+        if previous is not None:
+            _test(spec, row, tallies[code], previous, "previous", s)
+        rows.append(row)
+        previous = tallies[code]
+    return rows
+
+
+def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:
+    """Every row of one metric: overall, then segments, then periods, then segment × period."""
+    alpha = 1 - s.confidence
+    overall = book.rollup(spec.name, lambda k: ()).get((), Tally.empty(book.points[spec.name]))
+    rows = [_row(spec, overall, {}, None, s)]
+    segment_order: list[tuple] = []
+    if s.by:
+        segment_rows = []
+        for segment, tally in book.rollup(spec.name, lambda k: k[0]).items():
+            row = _row(spec, tally, dict(zip(s.by, segment)), None, s)
+            _test(spec, row, tally, overall - tally, "rest", s)
+            segment_rows.append(row)
+        _adjust(segment_rows, alpha)
+        segment_rows = _rank(spec, segment_rows, s)
+        segment_order = [tuple(r.segment.values()) for r in segment_rows]
+        rows += segment_rows
+    if s.period:
+        periods = book.rollup(spec.name, lambda k: k[1] if k[1] != UNDATED else None)
+        series = _series(spec, periods, {}, label, s)
+        _adjust(series, alpha)
+        rows += series
+        if s.by:
+            cells = book.rollup(spec.name, lambda k: k if k[1] != UNDATED else None)
+            by_segment: dict[tuple, dict[int, Tally]] = {}
+            for (segment, code), tally in cells.items():
+                by_segment.setdefault(segment, {})[code] = tally
+            crossed = []
+            for segment in segment_order:
+                crossed += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s)
+            _adjust(crossed, alpha)
+            rows += crossed
+    return rows
