@@ -10,6 +10,6 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0"
 
 from .config import Config, MetricSpec, load_config  # noqa: E402
-from .pipeline import score  # noqa: E402
+from .pipeline import Options, score  # noqa: E402
 
-__all__ = ["Config", "MetricSpec", "load_config", "score", "__version__"]
+__all__ = ["Config", "MetricSpec", "Options", "load_config", "score", "__version__"]

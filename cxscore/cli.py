@@ -1,6 +1,7 @@
 """The command line: options → pipeline → renderer → exit code. No scoring happens here."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -14,6 +15,7 @@ from . import __version__
 from .config import find_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
+from .planning import sample_size
 from .report import Format, render
 from .terminal import Terminal
 
@@ -36,6 +38,12 @@ SCORE_EXAMPLES = """
 * `cat export.csv | cxscore score - --format csv > scores.csv`
 
 * `cxscore score jan.csv feb.csv mar.csv --strict` — score three files together; exit 2 on any invalid answer
+
+* `cxscore score export.csv --metric nps --by channel --period month` — is chat worse, and did NPS drop?
+
+* `cxscore score export.csv --by agent --bottom 5 --min-n 50` — the five weakest agents with enough answers
+
+* `cxscore score export.csv --where region=EMEA --since 2025-04-01 --weight w`
 
 Exit codes: 0 success · 1 internal error · 2 usage, config or input error (and --strict failures) · 3 target missed.
 """
@@ -78,6 +86,7 @@ def score(
     inputs: List[str] = typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    metric: Optional[List[str]] = typer.Option(None, "--metric", "-m", help="Only this metric (by name, e.g. nps; repeatable)."),
     by: Optional[List[str]] = typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns"),
     period: Optional[Period] = typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns"),
     date_column: Optional[str] = typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns"),
@@ -106,12 +115,52 @@ def score(
             encoding=encoding, sheet=sheet, strict=strict, by=by or None, period=period.value if period else None,
             date_column=date_column, dayfirst=dayfirst, since=since, until=until, where=where or [], weight=weight,
             confidence=confidence, min_n=min_n, nps_interval=nps_interval.value if nps_interval else None,
-            sort=sort.value, top=top, bottom=bottom, distribution=distribution,
+            metrics=metric or None, sort=sort.value, top=top, bottom=bottom, distribution=distribution,
         )
         report = score_inputs(inputs, find_config(str(config) if config else None), options, notify=terminal.say)
         for warning in report.warnings:
             terminal.warn(warning)
         render(report, fmt, terminal)
+
+
+PLAN_EXAMPLES = """
+**Examples**
+
+* `cxscore plan --metric nps --margin 5` — answers for NPS ±5 points, worst case (1,534 at 95%)
+
+* `cxscore plan --metric nps --margin 5 --promoters 0.5 --detractors 0.2` — with an expected mix
+
+* `cxscore plan --metric csat --margin 3 --expected 80` — % satisfied ±3 points around 80%
+
+* `cxscore plan --metric ces --margin 0.1 --sd 1.4 --format json`
+"""
+
+
+class PlanMetric(str, Enum):
+    nps = "nps"
+    csat = "csat"
+    ces = "ces"
+
+
+@app.command(epilog=PLAN_EXAMPLES)
+def plan(
+    metric: PlanMetric = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
+    margin: float = typer.Option(..., "--margin", min=0.0001, help="Wanted margin of error: NPS or percentage points, or scale points for a mean."),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
+    promoters: Optional[float] = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
+    detractors: Optional[float] = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
+    expected: float = typer.Option(50.0, "--expected", min=0, max=100, help="Percentage: the expected value (50 is the worst case)."),
+    sd: Optional[float] = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table's sentence)."),
+) -> None:
+    """How many answers are needed for a given margin of error."""
+    terminal = Terminal.current()
+    with _errors_to_exit_codes(terminal, False):
+        result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd)
+        if fmt is Format.json:
+            terminal.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        else:
+            terminal.stdout.write(result["summary"] + "\n")
 
 
 class _errors_to_exit_codes:

@@ -45,6 +45,7 @@ class Options:
     confidence: Optional[float] = None
     min_n: Optional[int] = None
     nps_interval: Optional[str] = None
+    metrics: Optional[list[str]] = None  # only these metric names
     sort: str = "segment"
     top: Optional[int] = None
     bottom: Optional[int] = None
@@ -142,6 +143,12 @@ def score(
     grouping = _grouping(config, options)
     sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in inputs]
     chosen = choose_metrics(config, sources[0], notify)
+    if options.metrics:
+        known = [spec.name for spec, _ in chosen]
+        unknown = [m for m in options.metrics if m not in known]
+        if unknown:
+            raise CxError(f"--metric {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
+        chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
     specs = [spec for spec, _ in chosen]
     parsers = {spec.name: AnswerParser(spec, config.blank_values) for spec in specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})

@@ -39,8 +39,9 @@ def responses(rng: random.Random):
     for i in range(ROWS):
         when = start + timedelta(minutes=rng.randrange(0, 181 * 24 * 60))
         channel = rng.choices(list(CHANNELS), weights=[30, 35, 20, 15])[0]
-        month_drift = -0.25 * (when.month - 1) / 5  # a slow slide over the half-year
-        mood = rng.gauss(0, 1) + CHANNELS[channel] + month_drift
+        month_drift = -0.15 * (when.month - 1) / 5  # a slow slide over the half-year
+        outage = -0.45 if when.month == 5 else 0.0  # May: a ticketing outage, fixed in June
+        mood = rng.gauss(0, 1) + CHANNELS[channel] + month_drift + outage
         nps = clamp(8.2 + 1.8 * mood + rng.gauss(0, 0.8), 0, 10)
         csat = clamp(3.9 + 0.9 * mood + rng.gauss(0, 0.5), 1, 5)
         ces = clamp(5.2 + 1.1 * mood + rng.gauss(0, 0.7), 1, 7)

@@ -23,7 +23,7 @@ COMPONENTS = {
 def test_table_on_stdout_messages_on_stderr():
     result = invoke(["score", str(SAMPLE)])
     assert result.exit_code == 0
-    assert "nps (NPS)" in result.stdout and "+12.0" in result.stdout and "58.8%" in result.stdout
+    assert "nps (NPS)" in result.stdout and "+10.5" in result.stdout and "57.3%" in result.stdout
     assert "nps: column 'How likely are you to recommend" in result.stderr
     assert "warning: nps: 2 invalid answer(s)" in result.stderr
     assert "warning" not in result.stdout
@@ -76,7 +76,7 @@ def test_markdown_is_a_github_table():
     lines = invoke(["score", str(SAMPLE), "-f", "markdown"]).stdout.splitlines()
     assert lines[0] == "**cxscore · 3,000 rows · " + str(SAMPLE) + "**"
     assert lines[2].startswith("| Metric | Column | n |") and lines[3].startswith("|---|---|---:|")
-    assert lines[4].startswith("| nps (NPS) |") and "+12.0" in lines[4] and len(lines) == 7
+    assert lines[4].startswith("| nps (NPS) |") and "+10.5" in lines[4] and len(lines) == 7
 
 
 def test_quiet_and_no_color():
@@ -163,3 +163,57 @@ def test_help_has_examples_and_version():
     help_text = invoke(["score", "--help"]).stdout
     assert "Examples" in help_text and "cat export.csv | cxscore score -" in help_text
     assert invoke(["--version"]).stdout.startswith("cxscore ")
+
+
+def test_segment_and_trend_tables_mark_significance():
+    result = invoke(["score", str(SAMPLE), "--by", "channel", "--period", "quarter"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "nps (NPS) by channel — Δ against the rest" in out and "nps (NPS) by quarter" in out
+    assert "▲" in out and "▼" in out
+    assert "▲▼ significantly above or below the rest (Benjamini–Hochberg adjusted" in out
+    assert "dates: column 'Submitted At'" in result.stderr
+
+
+def test_json_rows_carry_statistics():
+    doc = json.loads(invoke(["score", str(SAMPLE), "--by", "channel", "-f", "json", "--distribution"]).stdout)
+    assert doc["analysis"]["by"] == ["channel"] and doc["analysis"]["nps_interval"] == "adjusted-wald"
+    chat = next(r for r in doc["results"] if r["metric"] == "nps" and r["segment"] == {"channel": "Chat"})
+    assert {"se", "ci_low", "ci_high", "ci_method", "margin", "n_eff", "low_n", "significance", "distribution"} <= set(chat)
+    assert set(chat["significance"]) == {"against", "diff", "p_value", "p_adjusted", "significant", "direction"}
+    assert chat["significance"]["direction"] == "down" and chat["ci_low"] < chat["value"] < chat["ci_high"]
+    assert sum(p["count"] for p in chat["distribution"]) == chat["n"]
+
+
+def test_csv_has_one_row_per_metric_segment_period():
+    rows = list(csv.DictReader(io.StringIO(invoke(["score", str(SAMPLE), "--by", "channel", "--period", "quarter", "-f", "csv"]).stdout)))
+    assert {"channel", "period", "ci_low", "p_adjusted", "direction"} <= set(rows[0])
+    # 3 metrics × (overall + 4 channels + 2 quarters + 4 × 2 cells)
+    assert len(rows) == 3 * (1 + 4 + 2 + 8)
+    assert {r["period"] for r in rows} == {"", "2025-Q1", "2025-Q2"}
+
+
+def test_markdown_sections():
+    out = invoke(["score", str(SAMPLE), "--by", "region", "-f", "markdown"]).stdout
+    assert "**nps (NPS) by region — Δ against the rest**" in out
+    assert "| region | n | Score | 95% CI | ± | Δ | p adj. |" in out
+
+
+def test_plan_command():
+    assert invoke(["plan", "--metric", "nps", "--margin", "5"]).stdout.startswith("1,534 answers for NPS ±5 points")
+    doc = json.loads(invoke(["plan", "-m", "csat", "--margin", "5", "-f", "json"]).stdout)
+    assert doc["n"] == 385
+    result = run_process(["plan", "--metric", "ces", "--margin", "0.1"])
+    assert result.returncode == 2 and b"pass --sd" in result.stderr
+
+
+def test_bad_where_exits_2():
+    result = invoke(["score", str(SAMPLE), "--where", "channel"])
+    assert result.exit_code == 2 and "not COLUMN=VALUE" in result.stderr
+
+
+def test_metric_option_selects_metrics():
+    doc = json.loads(invoke(["score", str(SAMPLE), "--metric", "nps", "-f", "json"]).stdout)
+    assert [r["metric"] for r in doc["results"]] == ["nps"]
+    result = invoke(["score", str(SAMPLE), "--metric", "nsp"])
+    assert result.exit_code == 2 and "--metric 'nsp' is not one of the metrics: nps, csat, ces" in result.stderr

@@ -14,7 +14,21 @@ from conftest import SAMPLE, SAMPLE_ZH, csv_text
 
 
 def values(report):
-    return {r.metric: (r.n, r.blank, r.invalid, r.value, tuple(sorted(r.components.items()))) for r in report.results}
+    return {
+        (r.metric, tuple(r.segment.items()), r.period): (r.n, r.blank, r.invalid, r.value, r.n_eff, r.ci_low, r.ci_high, tuple(sorted(r.components.items())), str(r.significance))
+        for r in report.results
+    }
+
+
+BREAKDOWN = Options(by=["channel"], period="month", weight="w")
+
+
+def weighted_copy(tmp_path):
+    """The sample with a weight column (1, 2 or 3 by row), so weighted paths are exercised too."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "weighted.csv"
+    path.write_text("\n".join([lines[0] + ",w"] + [f"{line},{i % 3 + 1}" for i, line in enumerate(lines[1:])]) + "\n", encoding="utf-8")
+    return path
 
 
 def test_detects_english_and_chinese_samples_alike():
@@ -23,8 +37,9 @@ def test_detects_english_and_chinese_samples_alike():
     assert [m.name for m in chinese.metrics] == ["nps", "csat", "ces"]
     assert english.metrics[2].scale == [1, 7] and chinese.metrics[2].scale == [1, 5]
     # Same responses, same CSAT; the English file has two typo'd NPS answers and a "N/A".
-    assert values(english)["csat"] == values(chinese)["csat"]
-    assert values(english)["nps"][2] == 2 and values(chinese)["nps"][2] == 0
+    overall = ("csat", (), None)
+    assert values(english)[overall] == values(chinese)[overall]
+    assert values(english)[("nps", (), None)][2] == 2 and values(chinese)[("nps", (), None)][2] == 0
 
 
 def test_detection_skips_free_text_that_mentions_satisfaction(tmp_path):
@@ -89,30 +104,33 @@ def test_strict_makes_invalid_answers_an_error(write_csv):
     assert score([str(clean)], config, Options(strict=True)).results[0].n == 1  # blanks are not errors
 
 
-def test_several_files_equal_one_concatenated_file(tmp_path):
-    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+@pytest.mark.parametrize("options", [Options(), BREAKDOWN], ids=["overall", "segments-periods-weights"])
+def test_several_files_equal_one_concatenated_file(tmp_path, options):
+    source = weighted_copy(tmp_path)
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     header, body = lines[0], lines[1:]
     parts = []
     for i, chunk in enumerate([body[:700], body[700:2100], body[2100:]]):
         part = tmp_path / f"part{i}.csv"
         part.write_text(header + "".join(chunk), encoding="utf-8")
         parts.append(str(part))
-    whole, split = score([str(SAMPLE)]), score(parts)
+    whole, split = score([str(source)], options=options), score(parts, options=options)
     assert values(split) == values(whole)
     assert [i.rows for i in split.inputs] == [700, 1400, 900]
 
 
 @given(block=st.integers(min_value=2_000, max_value=60_000))
-@settings(max_examples=8, deadline=None)
-def test_block_size_does_not_change_results(block):
-    whole = values(score([str(SAMPLE)]))
+@settings(max_examples=6, deadline=None)
+def test_block_size_does_not_change_results(tmp_path_factory, block):
+    source = weighted_copy(tmp_path_factory.mktemp("w"))
+    whole = [values(score([str(source)], options=o)) for o in (Options(), BREAKDOWN)]
     original = text_source.BLOCK_BYTES
     text_source.BLOCK_BYTES = block
     try:
-        report = score([str(SAMPLE)])
+        chunked = [values(score([str(source)], options=o)) for o in (Options(), BREAKDOWN)]
     finally:
         text_source.BLOCK_BYTES = original
-    assert values(report) == whole
+    assert chunked == whole
 
 
 def test_no_metric_found(write_csv):
