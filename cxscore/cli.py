@@ -197,4 +197,16 @@ def _silence_stdout() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
     app()
+
+
+class _NoPandas:
+    """pyarrow imports pandas, when it is installed, on its first array (~0.4 s); the CLI never needs it."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"{name} is not used by the cxscore command line", name=name)
+        return None

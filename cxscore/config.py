@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
@@ -291,6 +290,8 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"config path is a directory: {path}", "give the YAML file itself") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the config is not UTF-8 text", "save it as UTF-8") from None
+    import yaml  # only when there is a config file
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -22,7 +22,7 @@ _MONTH_FIRST = [f"%m/%d/%Y{t}" for t in _TIMES]
 _DAY_FIRST = [f"%d/%m/%Y{t}" for t in _TIMES] + [f"%d.%m.%Y{t}" for t in _TIMES]
 #: Excel serial days between 1954 and 2119: wide enough for survey dates, narrow enough to skip ids.
 _SERIAL_RANGE = (20_000, 80_000)
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+_EXCEL_EPOCH_DAYS = 25_569  # 1970-01-01 as an Excel serial day (day 0 is 1899-12-30)
 
 #: Header words that mark a response's date, most telling first (submission beats start).
 DATE_HEADER_HINTS = [
@@ -47,20 +47,33 @@ def parse_dates(values: pa.Array, dayfirst: bool = False) -> pa.TimestampArray:
     """Timestamps (seconds) for a string array; null where blank or not understood."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    text = _clean(values.cast(pa.string()))
-    result = pa.nulls(len(text), pa.timestamp("s"))
+    text = values.cast(pa.string())
+    try:
+        return pc.cast(text, pa.timestamp("s"))  # fast path: plain ISO 8601 without zone or fraction, no blanks
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        return pc.cast(text, pa.timestamp("s"))  # the same, with blanks
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    present = len(text) - pc.sum(is_blank(text)).as_py()
     formats = _YEAR_FIRST + (_DAY_FIRST if dayfirst else _MONTH_FIRST)
-    present = pc.sum(pc.invert(is_blank(values))).as_py() or 0
-    for fmt in formats:
-        if result.null_count <= len(result) - present:
-            return result
-        result = pc.coalesce(result, pc.strptime(text, format=fmt, unit="s", error_is_null=True))
+    result = pa.nulls(len(text), pa.timestamp("s"))
+    for candidate in (text, _clean(text)):  # as written first; cleaning (zones, 年月日, T) costs more
+        for fmt in formats:
+            if result.null_count <= len(result) - present:
+                return result
+            result = pc.coalesce(result, pc.strptime(candidate, format=fmt, unit="s", error_is_null=True))
+    return pc.coalesce(result, _excel_serials(text))
+
+
+def _excel_serials(text: pa.Array) -> pa.Array:
     numeric = pc.if_else(pc.match_substring_regex(text, r"^\d+(\.\d+)?$"), text, None)
     serial = pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
     ok = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])
-    seconds = np.where(ok, serial * 86400, 0).astype(np.int64).astype("timedelta64[s]")
-    serial_times = pa.array(_EXCEL_EPOCH + seconds, pa.timestamp("s"), mask=~ok)
-    return pc.coalesce(result, serial_times)
+    seconds = np.where(ok, (serial - _EXCEL_EPOCH_DAYS) * 86400, 0).round().astype(np.int64)
+    return pa.array(seconds, pa.int64(), mask=~ok).cast(pa.timestamp("s"))
 
 
 def is_blank(values: pa.Array) -> pa.BooleanArray:

@@ -100,9 +100,10 @@ class Grouper:
             raw = batch.column(self.date_column)
             times = parse_dates(raw, self.g.dayfirst)
             missing = pc.is_null(times).to_numpy(zero_copy_only=False)
-            blank = is_blank(raw).to_numpy(zero_copy_only=False)
-            self.info.date_blank += int((keep & missing & blank).sum())
-            self.info.date_invalid += int((keep & missing & ~blank).sum())
+            if times.null_count:
+                blank = is_blank(raw).to_numpy(zero_copy_only=False)
+                self.info.date_blank += int((keep & missing & blank).sum())
+                self.info.date_invalid += int((keep & missing & ~blank).sum())
             if self.g.since or self.g.until:
                 inside = ~missing
                 if self.g.since:
@@ -136,17 +137,18 @@ class Grouper:
             if column is None:
                 labels.append([self.file_label])
                 continue
-            encoded = pc.dictionary_encode(pc.fill_null(pc.utf8_trim_whitespace(batch.column(column)), ""))
-            names = [text or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
+            encoded = pc.dictionary_encode(batch.column(column), null_encoding="encode")
+            names = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
             code += encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * radix
             radix *= max(1, len(names))
             labels.append(names)
         if self.g.period:
             periods = period_codes(times, self.g.period) if rows else np.zeros(0, dtype=np.int64)
             code = code * 10_000_000 + (periods + 1)  # period codes are < 10^7 (yyyymmdd-sized) and ≥ −1
-        uniques, index = np.unique(code, return_inverse=True)
+        encoded = pc.dictionary_encode(pa.array(code))  # hashing: faster than np.unique's sort
+        index = encoded.indices.to_numpy(zero_copy_only=False)
         keys = []
-        for value in uniques.tolist():
+        for value in encoded.dictionary.to_pylist():
             period = None
             if self.g.period:
                 value, period = divmod(value, 10_000_000)

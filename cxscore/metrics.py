@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from . import stats
-from .config import Band, MetricSpec
+from .config import MetricSpec
 from .tally import Tally
 
 COMPONENTS = {
@@ -20,65 +18,65 @@ COMPONENTS = {
 }
 
 
-def band_share(spec: MetricSpec, tally: Tally, band: Band) -> float:
-    """Weighted share (0–1) of answers inside a band."""
-    lo = spec.scale.lo
-    return float(tally.weighted[band.lo - lo : band.hi - lo + 1].sum() / tally.weight_total)
+class Summary:
+    """What every formula needs from one tally, computed once: band shares, mean, variance, n's."""
+
+    __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance")
+
+    def __init__(self, spec: MetricSpec, tally: Tally):
+        weights = tally.weighted.tolist()  # a short list: plain floats beat NumPy calls here
+        self.n = tally.n
+        self.n_eff = tally.n_eff
+        self.total = total = sum(weights)
+        lo = spec.scale.lo
+        self.shares = {key: sum(weights[band.lo - lo : band.hi - lo + 1]) / total if total > 0 else 0.0 for key, band in spec.bands().items()}
+        if total > 0:
+            self.mean = sum((lo + i) * w for i, w in enumerate(weights)) / total
+            spread = sum((lo + i - self.mean) ** 2 * w for i, w in enumerate(weights)) / total
+            self.variance = spread * self.n_eff / (self.n_eff - 1) if self.n_eff > 1 else 0.0
+        else:
+            self.mean = self.variance = 0.0
 
 
-def mean(spec: MetricSpec, tally: Tally) -> float:
-    """Weighted mean answer on the metric's scale."""
-    points = np.arange(spec.scale.lo, spec.scale.hi + 1, dtype=np.float64)
-    return float(points @ tally.weighted / tally.weight_total)
+def summary(spec: MetricSpec, tally: Tally) -> Summary:
+    """The tally's summary for this metric, memoised on the tally."""
+    memo = tally.__dict__.setdefault("_summaries", {})
+    if spec.name not in memo:
+        memo[spec.name] = Summary(spec, tally)
+    return memo[spec.name]
 
 
 def compute(spec: MetricSpec, tally: Tally) -> tuple[Optional[float], dict[str, Optional[float]]]:
     """The headline value and its components; ``None`` everywhere when nothing was answered."""
-    if tally.n == 0 or tally.weight_total <= 0:
+    s = summary(spec, tally)
+    if s.n == 0 or s.total <= 0:
         return None, dict.fromkeys(COMPONENTS[spec.type])
+    share = s.shares
     if spec.type == "nps":
-        promoters, passives, detractors = (band_share(spec, tally, b) for b in (spec.promoters, spec.passives, spec.detractors))
-        value = 100 * (promoters - detractors)
-        return value, {"promoters_pct": 100 * promoters, "passives_pct": 100 * passives, "detractors_pct": 100 * detractors}
+        value = 100 * (share["promoters"] - share["detractors"])
+        return value, {"promoters_pct": 100 * share["promoters"], "passives_pct": 100 * share["passives"], "detractors_pct": 100 * share["detractors"]}
     if spec.type == "csat":
-        satisfied = 100 * band_share(spec, tally, spec.satisfied)
-        return satisfied, {
-            "satisfied_pct": satisfied,
-            "dissatisfied_pct": 100 * band_share(spec, tally, spec.dissatisfied),
-            "mean": mean(spec, tally),
-        }
-    low = 100 * band_share(spec, tally, spec.low_effort)
-    high = 100 * band_share(spec, tally, spec.high_effort)
-    average = mean(spec, tally)
-    return average, {"mean": average, "low_effort_pct": low, "high_effort_pct": high, "net": low - high}
+        return 100 * share["satisfied"], {"satisfied_pct": 100 * share["satisfied"], "dissatisfied_pct": 100 * share["dissatisfied"], "mean": s.mean}
+    low, high = 100 * share["low_effort"], 100 * share["high_effort"]
+    return s.mean, {"mean": s.mean, "low_effort_pct": low, "high_effort_pct": high, "net": low - high}
 
 
-def moments(spec: MetricSpec, tally: Tally) -> tuple[float, float]:
-    """Weighted mean and sample variance of the answers (Bessel-corrected with the effective n)."""
-    points = np.arange(spec.scale.lo, spec.scale.hi + 1, dtype=np.float64)
-    average = mean(spec, tally)
-    spread = float(((points - average) ** 2) @ tally.weighted / tally.weight_total)
-    n_eff = tally.n_eff
-    return average, spread * n_eff / (n_eff - 1) if n_eff > 1 else 0.0
-
-
-def _nps_shares(spec: MetricSpec, tally: Tally) -> tuple[float, float, float]:
-    return tuple(band_share(spec, tally, b) for b in (spec.promoters, spec.passives, spec.detractors))  # type: ignore[return-value]
+def _nps_shares(s: Summary) -> tuple[float, float, float]:
+    return s.shares["promoters"], s.shares["passives"], s.shares["detractors"]
 
 
 def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> Optional[stats.Interval]:
     """The headline value's standard error and interval, in the value's units; None below two answers."""
-    n_eff = tally.n_eff
-    if tally.n < 2 or n_eff <= 1:
+    s = summary(spec, tally)
+    if s.n < 2 or s.n_eff <= 1:
         return None
     if spec.type == "nps":
-        ci = stats.nps_interval(*_nps_shares(spec, tally), n_eff, confidence, nps_method)
+        ci = stats.nps_interval(*_nps_shares(s), s.n_eff, confidence, nps_method)
         return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
     if spec.type == "csat":
-        ci = stats.wilson_interval(band_share(spec, tally, spec.satisfied), n_eff, confidence)
+        ci = stats.wilson_interval(s.shares["satisfied"], s.n_eff, confidence)
         return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
-    average, variance = moments(spec, tally)
-    ci = stats.t_interval(average, variance, n_eff, confidence)
+    ci = stats.t_interval(s.mean, s.variance, s.n_eff, confidence)
     # Answers cannot fall outside the scale, so neither can their mean.
     return stats.Interval(ci.se, max(ci.low, spec.scale.lo), min(ci.high, spec.scale.hi), ci.method)
 
@@ -88,14 +86,14 @@ def compare(spec: MetricSpec, a: Tally, b: Tally) -> Optional[tuple[float, float
 
     NPS: z on the difference with summed variances; CSAT: pooled two-proportion z; CES: Welch's t.
     """
-    if min(a.n, b.n) < 2 or min(a.n_eff, b.n_eff) <= 1:
+    sa, sb = summary(spec, a), summary(spec, b)
+    if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) <= 1:
         return None
-    value_a, value_b = compute(spec, a)[0], compute(spec, b)[0]
+    diff = compute(spec, a)[0] - compute(spec, b)[0]
     if spec.type == "nps":
-        _, p = stats.nps_diff_test((*_nps_shares(spec, a), a.n_eff), (*_nps_shares(spec, b), b.n_eff))
+        _, p = stats.nps_diff_test((*_nps_shares(sa), sa.n_eff), (*_nps_shares(sb), sb.n_eff))
     elif spec.type == "csat":
-        _, p = stats.two_proportion_test(band_share(spec, a, spec.satisfied), a.n_eff, band_share(spec, b, spec.satisfied), b.n_eff)
+        _, p = stats.two_proportion_test(sa.shares["satisfied"], sa.n_eff, sb.shares["satisfied"], sb.n_eff)
     else:
-        (ma, va), (mb, vb) = moments(spec, a), moments(spec, b)
-        _, _, p = stats.welch_test(ma, va, a.n_eff, mb, vb, b.n_eff)
-    return value_a - value_b, p
+        _, _, p = stats.welch_test(sa.mean, sa.variance, sa.n_eff, sb.mean, sb.variance, sb.n_eff)
+    return diff, p

@@ -1,11 +1,16 @@
 """The result model every renderer reads: inputs, metrics, result rows, data quality, warnings."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
 #: Version of the public JSON document (see README, "JSON output"). Bump only on breaking changes.
 SCHEMA_VERSION = 1
+
+
+def _fields(item) -> dict[str, Any]:
+    """A dataclass as a dict, shallow (its dict and list fields are built fresh for every row anyway)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 @dataclass
@@ -113,10 +118,10 @@ class Report:
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "cxscore", "version": self.tool_version},
-            "inputs": [asdict(i) for i in self.inputs],
-            "analysis": asdict(self.analysis),
-            "metrics": [asdict(m) for m in self.metrics],
-            "results": [asdict(r) for r in self.results],
-            "quality": [asdict(q) for q in self.quality],
+            "inputs": [_fields(i) for i in self.inputs],
+            "analysis": _fields(self.analysis),
+            "metrics": [_fields(m) for m in self.metrics],
+            "results": [_fields(r) for r in self.results],
+            "quality": [_fields(q) for q in self.quality],
             "warnings": list(self.warnings),
         }

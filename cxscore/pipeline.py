@@ -14,8 +14,8 @@ from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
 from .errors import CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column
+from .scan import Job, add_counters, run_jobs, workers
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
-from .normalize import AnswerParser, encode
 from .results import Settings, build_rows
 from .sources import Source, open_source
 from .tally import TallyBook
@@ -107,20 +107,20 @@ def _describe(spec: MetricSpec, column: str, selected_by: str) -> MetricInfo:
     )
 
 
-def _tally_source(source: Source, specs: list[MetricSpec], parsers: dict[str, AnswerParser], grouping: Grouping, book: TallyBook, notify: Notify) -> dict[str, str]:
+def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify) -> tuple[list[Job], dict[str, str]]:
+    """Check a source against the metrics and grouping, then cut it into jobs."""
     where = source.info.path
     columns = {spec.name: resolve_column(spec.column, source.columns, where, spec.name) for spec in specs}
     date = choose_date_column(grouping, source.columns, source.sample, where, detect_date_column)
     if date:
         source.info.date_column = date[0]
         notify(f"dates: column {date[0]!r} ({date[1]})")
-    grouper = Grouper(grouping, source.columns, source.info, date[0] if date else None)
-    needed = list(dict.fromkeys([*columns.values(), *grouper.columns()]))
-    for batch in source.batches(needed):
-        batch, groups, index, weights = grouper.apply(batch)
-        for spec in specs:
-            book.add(spec.name, encode(batch.column(columns[spec.name]), parsers[spec.name]), groups, index, weights)
-    return columns
+    Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None)  # fail early on a bad --by/--where/--weight
+    jobs = [
+        Job(part, where, source.columns, columns, date[0] if date else None, specs, list(config.blank_values), grouping)
+        for part in source.parts(processes)
+    ]
+    return jobs, columns
 
 
 def _examples(examples: dict[str, int]) -> str:
@@ -150,12 +150,20 @@ def score(
             raise CxError(f"--metric {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
         chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
     specs = [spec for spec, _ in chosen]
-    parsers = {spec.name: AnswerParser(spec, config.blank_values) for spec in specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
-    first_columns: dict[str, str] = {}
+    processes = workers()
+    jobs, owners, first_columns = [], [], {}
     for source in sources:
-        columns = _tally_source(source, specs, parsers, grouping, book, notify)
+        source_jobs, columns = _jobs(source, specs, config, grouping, processes, notify)
+        jobs += source_jobs
+        owners += [source.info] * len(source_jobs)
         first_columns = first_columns or columns
+    for (part_book, counters), owner in zip(run_jobs(jobs, processes), owners):
+        book.merge(part_book)
+        add_counters(owner, counters)
+    for source in sources:
+        if source.info.rows == 0:
+            raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
 
     settings = Settings(
         by=grouping.by,

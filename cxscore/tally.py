@@ -8,7 +8,7 @@ exactly the result of a one-shot run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Hashable, Optional
 
 import numpy as np
@@ -57,6 +57,7 @@ class Tally:
         return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
 
     def __iadd__(self, other: "Tally") -> "Tally":
+        self.__dict__.pop("_summaries", None)  # memoised summaries (metrics.summary) are stale now
         self.counts += other.counts
         self.weighted += other.weighted
         self.weights_sq += other.weights_sq
@@ -78,19 +79,55 @@ def _keep_examples(examples: Counter) -> Counter:
     return Counter({text: examples[text] for text in sorted(examples)[:EXAMPLES_KEPT]})
 
 
-@dataclass
+class _Table:
+    """One metric's tallies for all groups, as rows of growing arrays (vectorised adds)."""
+
+    def __init__(self, points: int):
+        self.points = points
+        self.rows: dict[GroupKey, int] = {}
+        self.counts = np.zeros((8, points), dtype=np.int64)
+        self.weighted = np.zeros((8, points), dtype=np.float64)
+        self.extra = np.zeros((8, 3), dtype=np.float64)  # weights², blank, invalid
+
+    def row_indices(self, groups: list[GroupKey]) -> np.ndarray:
+        for group in groups:
+            if group not in self.rows:
+                self.rows[group] = len(self.rows)
+        if len(self.rows) > len(self.counts):
+            size = max(len(self.rows), 2 * len(self.counts))
+            self.counts = _grow(self.counts, size)
+            self.weighted = _grow(self.weighted, size)
+            self.extra = _grow(self.extra, size)
+        return np.fromiter((self.rows[g] for g in groups), dtype=np.int64, count=len(groups))
+
+    def tally(self, row: int) -> Tally:
+        extra = self.extra[row]
+        return Tally(self.counts[row].copy(), self.weighted[row].copy(), float(extra[0]), int(extra[1]), int(extra[2]))
+
+
+def _grow(array: np.ndarray, rows: int) -> np.ndarray:
+    grown = np.zeros((rows, array.shape[1]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
 class TallyBook:
     """All tallies of a run, keyed by (metric name, group key), plus invalid-answer examples per metric."""
 
-    points: dict[str, int]  # metric name → number of scale points
-    tallies: dict[tuple[str, GroupKey], Tally] = field(default_factory=dict)
-    invalid_examples: dict[str, Counter] = field(default_factory=dict)
+    def __init__(self, points: dict[str, int]):
+        self.points = points
+        self._tables = {metric: _Table(k) for metric, k in points.items()}
+        self.invalid_examples: dict[str, Counter] = {}
+
+    @property
+    def tallies(self) -> dict[tuple[str, GroupKey], Tally]:
+        """Every tally as an object (copies)."""
+        return {(metric, group): table.tally(row) for metric, table in self._tables.items() for group, row in table.rows.items()}
 
     def tally(self, metric: str, group: GroupKey) -> Tally:
-        key = (metric, group)
-        if key not in self.tallies:
-            self.tallies[key] = Tally.empty(self.points[metric])
-        return self.tallies[key]
+        table = self._tables[metric]
+        row = table.rows.get(group)
+        return Tally.empty(table.points) if row is None else table.tally(row)
 
     def add(
         self,
@@ -100,12 +137,12 @@ class TallyBook:
         group_index: Optional[np.ndarray] = None,
         weights: Optional[np.ndarray] = None,
     ) -> None:
-        """Add one chunk of codes; ``group_index[i]`` says which of ``groups`` row i belongs to."""
-        points = self.points[metric]
-        width = points + 2  # slot 0: INVALID, slot 1: BLANK, then the scale points
+        """Add one chunk of codes; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
+        table = self._tables[metric]
+        width = table.points + 2  # slot 0: INVALID, slot 1: BLANK, then the scale points
         slots = encoded.codes.astype(np.int64) + 2
         if group_index is not None:
-            slots = slots + group_index.astype(np.int64) * width
+            slots += group_index.astype(np.int64) * width
         size = len(groups) * width
         counts = np.bincount(slots, minlength=size).reshape(len(groups), width)
         if weights is None:
@@ -115,39 +152,44 @@ class TallyBook:
             answered = encoded.codes >= 0
             weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(groups), width)[:, 2:]
             squares = np.bincount(slots[answered] // width, weights=weights[answered] ** 2, minlength=len(groups))
-        for g, group in enumerate(groups):
-            tally = self.tally(metric, group)
-            tally.counts += counts[g, 2:]
-            tally.weighted += weighted[g]
-            tally.weights_sq += float(squares[g])
-            tally.invalid += int(counts[g, INVALID + 2])
-            tally.blank += int(counts[g, BLANK + 2])
+        rows = table.row_indices(groups)
+        extra = np.column_stack([squares, counts[:, BLANK + 2], counts[:, INVALID + 2]])
+        np.add.at(table.counts, rows, counts[:, 2:])
+        np.add.at(table.weighted, rows, weighted)
+        np.add.at(table.extra, rows, extra)
         if encoded.invalid_texts:
-            merged = self.invalid_examples.setdefault(metric, Counter())
-            merged.update(encoded.invalid_texts)
-            self.invalid_examples[metric] = _keep_examples(merged)
+            self._add_examples(metric, encoded.invalid_texts)
+
+    def _add_examples(self, metric: str, examples: Counter) -> None:
+        merged = self.invalid_examples.setdefault(metric, Counter())
+        merged.update(examples)
+        self.invalid_examples[metric] = _keep_examples(merged)
 
     def rollup(self, metric: str, key: Callable[[GroupKey], Optional[GroupKey]]) -> dict[GroupKey, Tally]:
         """Sum a metric's tallies into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
+        table = self._tables[metric]
         out: dict[GroupKey, Tally] = {}
-        for (name, group), tally in self.tallies.items():
-            if name != metric:
-                continue
+        for group, row in table.rows.items():
             coarse = key(group)
             if coarse is None:
                 continue
             if coarse in out:
-                out[coarse] += tally
+                out[coarse] += table.tally(row)
             else:
-                out[coarse] = tally.copy()
+                out[coarse] = table.tally(row)
         return out
 
     def merge(self, other: "TallyBook") -> "TallyBook":
         """Add another book into this one (files, workers)."""
-        for (metric, group), tally in other.tallies.items():
-            self.tally(metric, group).__iadd__(tally)
+        for metric, theirs in other._tables.items():
+            ours = self._tables[metric]
+            groups = list(theirs.rows)
+            if groups:
+                rows = ours.row_indices(groups)
+                source = np.fromiter(theirs.rows.values(), dtype=np.int64, count=len(groups))
+                np.add.at(ours.counts, rows, theirs.counts[source])
+                np.add.at(ours.weighted, rows, theirs.weighted[source])
+                np.add.at(ours.extra, rows, theirs.extra[source])
         for metric, examples in other.invalid_examples.items():
-            merged = self.invalid_examples.setdefault(metric, Counter())
-            merged.update(examples)
-            self.invalid_examples[metric] = _keep_examples(merged)
+            self._add_examples(metric, examples)
         return self

@@ -4,9 +4,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import IO, Optional
+from typing import IO, TYPE_CHECKING, Optional
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 #: Width used when stdout is not a terminal, so cron mail and files don't wrap at Rich's default 80.
 PIPE_WIDTH = 120
@@ -32,16 +34,18 @@ class Terminal:
     def color(self) -> bool:
         return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
-    def _console(self, stream: IO[str], soft_wrap: bool = False) -> Console:
+    def _console(self, stream: IO[str], soft_wrap: bool = False) -> "Console":
+        from rich.console import Console  # imported on first use: JSON/CSV runs never need it
+
         tty = self._is_tty(stream)
         width: Optional[int] = None if tty else int(os.environ.get("COLUMNS", PIPE_WIDTH))
         return Console(file=stream, width=width, no_color=not self.color, force_terminal=tty and self.color, highlight=False, soft_wrap=soft_wrap)
 
-    def out(self) -> Console:
+    def out(self) -> "Console":
         """Console for data (stdout)."""
         return self._console(self.stdout)
 
-    def err(self) -> Console:
+    def err(self) -> "Console":
         """Console for messages (stderr)."""
         return self._console(self.stderr, soft_wrap=True)
 

@@ -142,3 +142,41 @@ def test_no_metric_found(write_csv):
 def test_no_inputs():
     with pytest.raises(InputError, match="no input given"):
         score([], Config())
+
+
+@pytest.mark.parametrize("options", [Options(), BREAKDOWN], ids=["overall", "segments-periods-weights"])
+def test_parallel_parts_equal_a_serial_run(tmp_path, monkeypatch, options):
+    """Split into byte ranges at record boundaries (quoted newlines included) and run in worker processes."""
+    source = weighted_copy(tmp_path)
+    serial = values(score([str(source)], options=options))
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 20_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "4")
+    parallel = score([str(source)], options=options)
+    assert values(parallel) == serial
+    assert parallel.inputs[0].rows == 3000
+
+
+def test_record_boundaries_respect_quotes(tmp_path):
+    path = tmp_path / "q.csv"
+    rows = ['id,comment'] + [f'{i},"line one\nline two, ""quoted""\n{i}"' for i in range(2000)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    size = path.stat().st_size
+    bounds = text_source.record_boundaries(path, size, 7)
+    data = path.read_bytes()
+    assert bounds[0] == 0 and bounds[-1] == size and len(bounds) == 8
+    for cut in bounds[1:-1]:
+        assert data[cut - 1:cut] == b"\n" and data[:cut].count(b'"') % 2 == 0
+        assert data[cut:].split(b",", 1)[0].isdigit()  # each part starts on a record
+
+
+def test_several_files_run_in_workers_and_match(tmp_path, monkeypatch):
+    parts = []
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i in range(3):
+        part = tmp_path / f"p{i}.csv"
+        part.write_text(lines[0] + "".join(lines[1 + i * 1000 : 1 + (i + 1) * 1000]), encoding="utf-8")
+        parts.append(str(part))
+    monkeypatch.setenv("CXSCORE_WORKERS", "1")
+    serial = values(score(parts, options=Options(by=["file"])))
+    monkeypatch.setenv("CXSCORE_WORKERS", "3")
+    assert values(score(parts, options=Options(by=["file"]))) == serial

@@ -88,3 +88,15 @@ def test_sample_sizes():
     assert stats.sample_size_nps(5, 0.95) == 1534
     assert stats.sample_size_proportion(5, 0.95) == 385  # 1.96²·0.25/0.0025 = 384.1
     assert stats.sample_size_mean(0.1, 0.95, 1.0) == 385
+
+
+@pytest.mark.parametrize("df", [1, 1.5, 2, 3, 4.7, 10, 29, 30, 99.5, 500, 999, 1000, 4999, 5000, 1e4, 1e6, 1e8])
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999])
+def test_t_quantile_matches_scipy(df, confidence):
+    assert stats.t_value(confidence, df) == pytest.approx(sp.t.ppf(0.5 + confidence / 2, df), rel=1e-10)
+
+
+@pytest.mark.parametrize("df", [1, 2, 3.3, 10, 30, 100, 1e3, 1e4, 1e6])
+@pytest.mark.parametrize("t", [0, 0.1, 0.5, 1, 1.96, 2.5, 4, 8, 30])
+def test_t_p_value_matches_scipy(df, t):
+    assert stats.t_p(t, df) == pytest.approx(2 * sp.t.sf(t, df), rel=1e-8, abs=1e-300)

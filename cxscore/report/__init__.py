@@ -5,7 +5,6 @@ from enum import Enum
 
 from ..model import Report
 from ..terminal import Terminal
-from . import csv_rows, json_doc, markdown, table
 
 
 class Format(str, Enum):
@@ -17,10 +16,12 @@ class Format(str, Enum):
 
 def render(report: Report, fmt: Format, terminal: Terminal) -> None:
     """Write the report to stdout in the chosen format."""
+    from . import csv_rows, json_doc, markdown, table  # only the chosen format's imports matter at start-up
+
     if fmt is Format.table:
         table.render(report, terminal.out())
     elif fmt is Format.json:
-        terminal.stdout.write(json_doc.render(report))
+        terminal.stdout.write(json_doc.render(report, pretty=terminal.stdout_is_tty))
     elif fmt is Format.csv:
         terminal.stdout.write(csv_rows.render(report))
     else:

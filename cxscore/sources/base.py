@@ -1,7 +1,7 @@
 """The interface all sources share."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pyarrow as pa
 
@@ -33,6 +33,10 @@ class Source:
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
 
-    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
-        """Record batches holding ``columns`` as strings; updates ``info.rows`` as it goes."""
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
+        """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's)."""
         raise NotImplementedError
+
+    def parts(self, count: int) -> list:
+        """Pieces that can be read independently (in worker processes); each has ``batches(columns, info)``."""
+        return [self]

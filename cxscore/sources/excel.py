@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
@@ -47,6 +48,7 @@ class ExcelSource(Source):
             workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
         except calamine.CalamineError as exc:
             raise InputError(*self._why_unreadable(file, name, exc)) from None
+        self._file = file
         self._sheet = self._pick_sheet(workbook, sheet)
         self.info.sheet = self._sheet.name
         rows = self._sheet.iter_rows()
@@ -78,14 +80,35 @@ class ExcelSource(Source):
             return workbook.get_sheet_by_index(int(sheet) - 1)
         raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", "pass one of them (or its number, from 1) to --sheet")
 
-    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
-        positions = [self.columns.index(c) for c in columns]
-        rows = self._sheet.iter_rows()
-        next(rows)  # header
-        while True:
-            block = list(islice(rows, BATCH_ROWS))
-            if not block:
-                return
-            arrays = [pa.array([cell_text(r[p]) if p < len(r) else None for r in block], type=pa.string()) for p in positions]
-            self.info.rows += len(block)
-            yield pa.RecordBatch.from_arrays(arrays, names=columns)
+    def parts(self, count: int) -> list:
+        return [ExcelPart(self._file, self._sheet.name)] if isinstance(self._file, Path) else [self]
+
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
+        yield from sheet_batches(self._sheet, self.columns, columns, info or self.info)
+
+
+def sheet_batches(sheet, names: list[str], columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``columns`` (as text) from a calamine sheet whose first row is the header."""
+    positions = [names.index(c) for c in columns]
+    rows = sheet.iter_rows()
+    next(rows)  # header
+    while True:
+        block = list(islice(rows, BATCH_ROWS))
+        if not block:
+            return
+        arrays = [pa.array([cell_text(r[p]) if p < len(r) else None for r in block], type=pa.string()) for p in positions]
+        info.rows += len(block)
+        yield pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
+@dataclass
+class ExcelPart:
+    """A workbook sheet to be read in a worker process (picklable)."""
+
+    path: Path
+    sheet: str
+
+    def batches(self, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
+        sheet = calamine.CalamineWorkbook.from_path(str(self.path)).get_sheet_by_name(self.sheet)
+        header = next(sheet.iter_rows())
+        yield from sheet_batches(sheet, unique_headers([cell_text(c) for c in header]), columns, info)

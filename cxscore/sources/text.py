@@ -4,10 +4,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional
 
-import charset_normalizer
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -16,7 +17,12 @@ from ..model import InputInfo
 from .base import SAMPLE_ROWS, Source, unique_headers
 
 SAMPLE_BYTES = 1 << 20
-BLOCK_BYTES = 8 << 20
+#: pyarrow reads about 32 blocks ahead, so the block size sets the memory ceiling (1 MiB ≈ 35 MB).
+BLOCK_BYTES = 1 << 20
+#: Files are split for parallel workers only into parts at least this large.
+MIN_PART_BYTES = 16 << 20
+SCAN_BYTES = 4 << 20
+QUOTE, NEWLINE = ord('"'), ord("\n")
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
@@ -33,6 +39,8 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for files that are neither BOM-marked nor UTF-8
+
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise InputError("could not tell the text encoding of the input", "pass --encoding, e.g. --encoding gb18030 or --encoding cp1252")
@@ -106,7 +114,7 @@ class _Replay(io.RawIOBase):
 class CsvSource(Source):
     """A delimited text input, read block by block."""
 
-    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str]):
+    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None):
         self._opener = opener
         where = info.path
         info.encoding_detected = encoding is None
@@ -127,6 +135,7 @@ class CsvSource(Source):
         info.encoding, info.delimiter, info.header_rows = encoding, delimiter, 1
         self.info = info
         self._header_lines = header_lines
+        self._path = path
 
     @classmethod
     def from_path(cls, path: Path, encoding: Optional[str] = None) -> "CsvSource":
@@ -134,7 +143,7 @@ class CsvSource(Source):
             sample = fh.read(SAMPLE_BYTES)
             complete = not fh.read(1)
         info = InputInfo(path=str(path), format="csv", bytes=path.stat().st_size)
-        return cls(lambda: path.open("rb"), sample, complete, info, encoding)
+        return cls(lambda: path.open("rb"), sample, complete, info, encoding, path)
 
     @classmethod
     def from_stream(cls, stream: BinaryIO, head: bytes, name: str, encoding: Optional[str] = None) -> "CsvSource":
@@ -154,38 +163,138 @@ class CsvSource(Source):
         return cls(opener, sample, complete, InputInfo(path=name, format="csv"), encoding)
 
     def _arrow_encoding(self) -> str:
-        # pyarrow reads UTF-8 natively (and skips a BOM); other encodings go through Python's codecs.
-        return "utf8" if self.info.encoding in ("utf-8", "utf-8-sig", "utf_8") else self.info.encoding
+        return arrow_encoding(self.info.encoding)
 
-    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
-        def skip_malformed(row) -> str:
-            self.info.malformed_rows += 1
-            return "skip"
+    def parts(self, count: int) -> list:
+        """Independent byte ranges of the file, split at record boundaries, for parallel workers.
 
-        read = pacsv.ReadOptions(
-            column_names=self.columns, skip_rows=self._header_lines, encoding=self._arrow_encoding(), block_size=BLOCK_BYTES
-        )
-        parse = pacsv.ParseOptions(delimiter=self.info.delimiter, newlines_in_values=True, invalid_row_handler=skip_malformed)
-        convert = pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in columns},
-            include_columns=columns,
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        )
+        Standard input stays one part (this source itself); UTF-16/32 text and small files one range.
+        """
+        if self._path is None:
+            return [self]
+        size = self.info.bytes or 0
+        count = min(count, size // MIN_PART_BYTES)
+        splittable = not codecs.lookup(self.info.encoding).name.startswith(("utf-16", "utf-32"))
+        bounds = record_boundaries(self._path, size, count) if count > 1 and splittable else [0, size]
+        return [
+            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self.info.encoding, self.info.delimiter)
+            for start, end in zip(bounds, bounds[1:])
+        ]
+
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
+        info = info or self.info
         with self._opener() as stream:
-            try:
-                reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
-                for batch in reader:
-                    self.info.rows += batch.num_rows
-                    yield batch
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{self.info.path}: bytes are not valid {self.info.encoding} ({exc.reason})", "pass the right --encoding (e.g. gb18030, utf-16, cp1252)") from None
-            except pa.ArrowInvalid as exc:
-                text = str(exc)
-                if "UTF8" in text or "UTF-8" in text:
-                    raise InputError(f"{self.info.path}: bytes further into the file are not valid UTF-8", "pass the right --encoding (e.g. gb18030 or cp1252)") from None
-                if "Empty CSV file" in text:
-                    return
-                raise InputError(f"{self.info.path}: cannot parse the file as {DELIMITER_NAMES.get(self.info.delimiter, repr(self.info.delimiter))}-separated text ({text.splitlines()[0]})", "check the file is a CSV export") from None
-        if self.info.rows == 0:
-            raise InputError(f"{self.info.path} has a header but no data rows", "check that the export contains responses")
+            yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
+
+
+def arrow_encoding(encoding: str) -> str:
+    """pyarrow reads UTF-8 natively (and skips a BOM); other encodings go through Python's codecs."""
+    return "utf8" if encoding in ("utf-8", "utf-8-sig", "utf_8") else encoding
+
+
+def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
+    """Stream record batches of ``columns`` (as text) from delimited bytes; count rows and malformed rows in ``info``."""
+
+    def skip_malformed(row) -> str:
+        info.malformed_rows += 1
+        return "skip"
+
+    read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, encoding=arrow_encoding(encoding), block_size=BLOCK_BYTES)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_malformed)
+    convert = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in columns},
+        include_columns=columns,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    try:
+        for batch in pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert):
+            info.rows += batch.num_rows
+            yield batch
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{info.path}: bytes are not valid {encoding} ({exc.reason})", "pass the right --encoding (e.g. gb18030, utf-16, cp1252)") from None
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        if "UTF8" in text or "UTF-8" in text:
+            raise InputError(f"{info.path}: bytes further into the file are not valid UTF-8", "pass the right --encoding (e.g. gb18030 or cp1252)") from None
+        if "Empty CSV file" in text:
+            return
+        kind = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+        raise InputError(f"{info.path}: cannot parse the file as {kind}-separated text ({text.splitlines()[0]})", "check the file is a CSV export") from None
+
+
+class _Range(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file."""
+
+    def __init__(self, path: str, start: int, end: int):
+        self._file = open(path, "rb", buffering=0)
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: min(len(buffer), self._left)]
+        n = self._file.readinto(view)
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+@dataclass
+class CsvPart:
+    """A byte range of a delimited file that starts and ends on record boundaries (picklable for workers)."""
+
+    path: str
+    start: int
+    end: int
+    skip_rows: int
+    names: list[str]
+    encoding: str
+    delimiter: str
+
+    def batches(self, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
+        with io.BufferedReader(_Range(self.path, self.start, self.end), buffer_size=1 << 20) as stream:
+            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info)
+
+
+def record_boundaries(path: Path, size: int, count: int) -> list[int]:
+    """Offsets that cut the file into ``count`` ranges at line ends outside quoted fields.
+
+    In RFC 4180 text a byte is inside a quoted field exactly when an odd number of quote
+    characters precede it (escaped quotes come in pairs), so counting quotes up to a guess and
+    moving on to the next newline with even parity finds a record boundary. The quote and
+    newline bytes never occur inside multi-byte characters of UTF-8, GB18030 or single-byte codes.
+    """
+    bounds, parity, position = [0], 0, 0
+    with path.open("rb", buffering=0) as fh:
+        for k in range(1, count):
+            target = size * k // count
+            while position < target:  # parity of quotes before the target
+                chunk = fh.read(min(SCAN_BYTES, target - position))
+                parity ^= int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == QUOTE)) & 1
+                position += len(chunk)
+            while True:  # the first newline after the target that is outside quotes
+                chunk = fh.read(SCAN_BYTES)
+                if not chunk:
+                    return bounds + [size]
+                data = np.frombuffer(chunk, np.uint8)
+                inside = (np.cumsum(data == QUOTE) + parity) & 1
+                newline = np.flatnonzero((data == NEWLINE) & (inside == 0))
+                if newline.size:
+                    cut = position + int(newline[0]) + 1
+                    parity = 0  # the cut is outside quotes
+                    bounds.append(cut)
+                    fh.seek(cut)
+                    position = cut
+                    break
+                parity = int(inside[-1])
+                position += len(chunk)
+    bounds.append(size)
+    return sorted(set(bounds))

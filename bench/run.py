@@ -1,0 +1,139 @@
+"""Benchmark cxscore against a pandas script and the pyarrow parse floor, in one run.
+
+    python bench/run.py --rows 5000000 --repeat 3 [--xlsx-rows 1000000]
+
+Generates a seeded export (bench/generate.py, cached under bench/data/), then times, with the
+median of --repeat runs each and the peak memory (max RSS) of each process:
+  (a) cxscore score FILE --by channel --period month --format json
+  (b) bench/pandas_baseline.py FILE            (read_csv, to_datetime, groupby)
+  (c) bench/parse_floor.py FILE                 (pyarrow parsing the same columns: the floor)
+and, with --xlsx-rows, cxscore on an .xlsx against the fastest reader merely loading it.
+Prints ratios and writes them to bench/results.md. Needs pandas (pip install '.[bench]').
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+PY = sys.executable
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc), in kB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one run: the larger of the process's max RSS and the
+    sampled (every 10 ms) sum over it and its worker processes."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_tree = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, max(usage.ru_maxrss, peak_tree) / 1024
+
+
+def bench(name: str, cmd: list[str], repeat: int) -> dict:
+    runs = [measure(cmd) for _ in range(repeat)]
+    result = {"name": name, "seconds": statistics.median(r[0] for r in runs), "rss_mb": max(r[1] for r in runs), "runs": [round(r[0], 3) for r in runs]}
+    print(f"  {name:<34} median {result['seconds']:7.2f} s   peak {result['rss_mb']:7.0f} MB   runs {result['runs']}", flush=True)
+    return result
+
+
+def csv_file(rows: int) -> Path:
+    path = HERE / "data" / f"export_{rows}.csv"
+    if not path.exists():
+        print(f"generating {rows:,} rows → {path}", flush=True)
+        # In a child process: a forked child inherits its parent's peak RSS, so the parent must stay small.
+        subprocess.run([PY, str(HERE / "generate.py"), str(rows), str(path)], check=True)
+    return path
+
+
+def xlsx_file(rows: int) -> Path:
+    path = HERE / "data" / f"export_{rows}.xlsx"
+    if not path.exists():
+        print(f"generating {rows:,} rows → {path} (openpyxl, slow)", flush=True)
+        subprocess.run([PY, str(HERE / "generate.py"), str(rows), str(path)], check=True)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-rows", type=int, default=0, help="also run cxscore at this size to compare peak memory (constant-memory check)")
+    parser.add_argument("--xlsx-rows", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    args = parser.parse_args()
+
+    path = csv_file(args.rows)
+    size_mb = path.stat().st_size / 1e6
+    print(f"{args.rows:,} rows, {size_mb:.0f} MB, {os.cpu_count()} cores", flush=True)
+    cx = [PY, "-m", "cxscore", "score", str(path), "--by", "channel", "--period", "month", "--format", "json", "--quiet"]
+    a = bench("(a) cxscore score", cx, args.repeat)
+    b = bench("(b) pandas script", [PY, str(HERE / "pandas_baseline.py"), str(path)], args.repeat)
+    c = bench("(c) pyarrow parse (floor)", [PY, str(HERE / "parse_floor.py"), str(path)], args.repeat)
+    lines = [
+        "# cxscore benchmark",
+        "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"medians of {args.repeat} runs; peak memory is the most any run held resident, summed over its worker processes.",
+        "",
+        f"Input: {args.rows:,} rows, {size_mb:.0f} MB CSV (bench/generate.py, seed 7).",
+        "",
+        "| run | median s | peak MB |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {r['name']} | {r['seconds']:.2f} | {r['rss_mb']:.0f} |" for r in (a, b, c)]
+    ratios = [
+        f"- cxscore / parse floor: **{a['seconds'] / c['seconds']:.2f}×** (target ≤ 1.5×)",
+        f"- pandas script / cxscore: **{b['seconds'] / a['seconds']:.2f}×** faster (target ≥ 5×)",
+        f"- cxscore peak memory: **{a['rss_mb']:.0f} MB** (target < 500 MB)",
+    ]
+    if args.memory_rows:
+        other = csv_file(args.memory_rows)
+        m = bench(f"(a) cxscore score, {args.memory_rows:,} rows", [*cx[:4], str(other), *cx[5:]], 1)
+        ratios.append(f"- cxscore peak memory at {args.memory_rows:,} rows: {m['rss_mb']:.0f} MB, {m['rss_mb'] / a['rss_mb']:.2f}× the {args.rows:,}-row run (target within 20%)")
+    if args.xlsx_rows:
+        workbook = xlsx_file(args.xlsx_rows)
+        load = "import sys, python_calamine as c; c.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"
+        x = bench("(x) cxscore score .xlsx", [PY, "-m", "cxscore", "score", str(workbook), "--by", "channel", "--period", "month", "-f", "json", "-q"], args.repeat)
+        y = bench("(y) calamine load .xlsx (floor)", [PY, "-c", load, str(workbook)], args.repeat)
+        lines += [f"| {r['name']} ({args.xlsx_rows:,} rows) | {r['seconds']:.2f} | {r['rss_mb']:.0f} |" for r in (x, y)]
+        ratios.append(f"- cxscore .xlsx / calamine load: **{x['seconds'] / y['seconds']:.2f}×** (target < 2×)")
+    lines += ["", *ratios, ""]
+    print("\n".join(ratios))
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
