@@ -117,7 +117,12 @@ def score(
             confidence=confidence, min_n=min_n, nps_interval=nps_interval.value if nps_interval else None,
             metrics=metric or None, sort=sort.value, top=top, bottom=bottom, distribution=distribution,
         )
-        report = score_inputs(inputs, find_config(str(config) if config else None), options, notify=terminal.say)
+        bar = terminal.progress()
+        try:
+            report = score_inputs(inputs, find_config(str(config) if config else None), options, notify=terminal.say, progress=bar)
+        finally:
+            if bar:
+                bar.close()
         for warning in report.warnings:
             terminal.warn(warning)
         render(report, fmt, terminal)

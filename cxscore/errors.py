@@ -19,7 +19,7 @@ class CxError(Exception):
     exit_code = ExitCode.INPUT
 
     def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
+        super().__init__(message, hint)  # both in args, so the error survives pickling from a worker
         self.message = message
         self.hint = hint
 

@@ -14,7 +14,7 @@ from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
 from .errors import CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column
-from .scan import Job, add_counters, run_jobs, workers
+from .scan import Job, Progress, add_counters, run_jobs, workers
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
@@ -134,8 +134,13 @@ def score(
     *,
     notify: Notify = _quiet,
     stdin: Optional[BinaryIO] = None,
+    progress: Optional[Progress] = None,
 ) -> Report:
-    """Score NPS, CSAT and CES over one or more inputs (paths, or ``-`` for standard input)."""
+    """Score NPS, CSAT and CES over one or more inputs (paths, or ``-`` for standard input).
+
+    ``notify`` receives one-line messages (columns chosen and why); ``progress`` is called about ten
+    times a second while reading with (bytes read, bytes in all or None, rows read).
+    """
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
     config = config or Config()
@@ -158,7 +163,7 @@ def score(
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         first_columns = first_columns or columns
-    for (part_book, counters), owner in zip(run_jobs(jobs, processes), owners):
+    for (part_book, counters), owner in zip(run_jobs(jobs, processes, progress), owners):
         book.merge(part_book)
         add_counters(owner, counters)
     for source in sources:

@@ -2,15 +2,17 @@
 
 A job carries everything a worker needs (all picklable); each returns its tallies and its row
 counters, which the parent adds up. Tallies add, so the result does not depend on how the
-inputs were split or in which order the parts finished.
+inputs were split or in which order the parts finished. Workers publish bytes and rows read in
+a shared array, which a thread in the parent turns into progress reports.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields
-from typing import Any, Iterator, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional
 
 import pyarrow as pa
 
@@ -23,13 +25,17 @@ from .tally import TallyBook
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
 COALESCE_ROWS = 1 << 17
 COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "weight_invalid")
+#: Called with (bytes read, bytes in all, or None when unknown, rows read).
+Progress = Callable[[int, Optional[int], int], None]
+
+_shared = None  # per process: the progress array, two slots (bytes, rows) per job
 
 
 @dataclass
 class Job:
     """One part of one input, with the metrics and grouping to tally it by."""
 
-    part: Any  # has batches(columns, info)
+    part: Any  # has batches(columns, info, progress)
     path: str
     source_columns: list[str]
     metric_columns: dict[str, str]  # metric name → column
@@ -37,6 +43,12 @@ class Job:
     specs: list[MetricSpec]
     blank_values: list[str]
     grouping: Grouping
+    slot: int = 0
+
+
+def _publish(slot: int, index: int, value: int) -> None:
+    if _shared is not None:
+        _shared[2 * slot + index] = value
 
 
 def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
@@ -46,10 +58,11 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns()]))
-    for batch in _coalesced(job.part.batches(needed, info)):
+    for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done))):
         batch, groups, index, weights = grouper.apply(batch)
         for spec in job.specs:
             book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
+        _publish(job.slot, 1, info.rows)
     return book, info
 
 
@@ -74,14 +87,53 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_jobs(jobs: list[Job], processes: int) -> list[tuple[TallyBook, InputInfo]]:
+def _init_worker(shared) -> None:
+    global _shared
+    _shared = shared
+
+
+class _Ticker(threading.Thread):
+    """Reports progress from the shared array every tenth of a second until stopped."""
+
+    def __init__(self, shared, total: Optional[int], report: Progress):
+        super().__init__(daemon=True)
+        self.shared, self.total, self.report = shared, total, report
+        self.done = threading.Event()
+
+    def snapshot(self) -> None:
+        values = list(self.shared)
+        self.report(sum(values[0::2]), self.total, sum(values[1::2]))
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.snapshot()
+
+
+def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None) -> list[tuple[TallyBook, InputInfo]]:
     """Run jobs in this process, or in a pool of ``processes`` workers when that helps."""
-    if processes < 2 or len(jobs) < 2:
-        return [run_job(job) for job in jobs]
+    global _shared
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
-        return list(pool.map(run_job, jobs))
+    pooled = processes > 1 and len(jobs) > 1
+    shared = context.Array("q", 2 * len(jobs), lock=False)
+    for slot, job in enumerate(jobs):
+        job.slot = slot
+    sizes = [getattr(job.part, "size", None) for job in jobs]
+    ticker = _Ticker(shared, None if None in sizes else sum(sizes), report) if report else None
+    if ticker:
+        ticker.start()
+    try:
+        if not pooled:
+            _shared = shared
+            return [run_job(job) for job in jobs]
+        with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
+            return list(pool.map(run_job, jobs))
+    finally:
+        _shared = None
+        if ticker:
+            ticker.done.set()
+            ticker.join()
+            ticker.snapshot()
 
 
 def add_counters(target: InputInfo, part: InputInfo) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Optional
 
@@ -63,6 +64,42 @@ class Terminal:
         if not self.quiet:
             self.err().print(f"warning: {message}", style="yellow", markup=False, highlight=False)
 
+    def progress(self, after: float = 0.5):
+        """A progress reporter for ``pipeline.score`` drawing a bar on stderr, or None when stderr is
+        not a terminal or --quiet. The bar appears only once reading has taken ``after`` seconds."""
+        if self.quiet or not self._is_tty(self.stderr):
+            return None
+        return _ProgressBar(self, after)
+
     def error(self, message: str) -> None:
         """An error on stderr (always shown)."""
         self.err().print(f"error: {message}", style="bold red", markup=False, highlight=False)
+
+
+class _ProgressBar:
+    """Rich progress on stderr: bytes read, rows, rate, time left."""
+
+    def __init__(self, terminal: Terminal, after: float):
+        self.terminal, self.after = terminal, after
+        self.started = time.monotonic()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: Optional[int], rows: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < self.after:
+                return
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+            self.bar = Progress(
+                TextColumn("reading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                TextColumn("{task.fields[rows]:,} rows"), TimeRemainingColumn(),
+                console=self.terminal.err(), transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("reading", total=total, rows=0)
+        self.bar.update(self.task, completed=done, rows=rows)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -217,3 +217,8 @@ def test_metric_option_selects_metrics():
     assert [r["metric"] for r in doc["results"]] == ["nps"]
     result = invoke(["score", str(SAMPLE), "--metric", "nsp"])
     assert result.exit_code == 2 and "--metric 'nsp' is not one of the metrics: nps, csat, ces" in result.stderr
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal():
+    result = run_process(["score", str(SAMPLE), "-f", "json"])
+    assert b"reading" not in result.stderr and b"\x1b[" not in result.stderr

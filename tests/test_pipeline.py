@@ -180,3 +180,22 @@ def test_several_files_run_in_workers_and_match(tmp_path, monkeypatch):
     serial = values(score(parts, options=Options(by=["file"])))
     monkeypatch.setenv("CXSCORE_WORKERS", "3")
     assert values(score(parts, options=Options(by=["file"]))) == serial
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_progress_reports_bytes_and_rows(monkeypatch, workers):
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", workers)
+    calls = []
+    score([str(SAMPLE)], progress=lambda done, total, rows: calls.append((done, total, rows)))
+    assert calls[-1] == (SAMPLE.stat().st_size, SAMPLE.stat().st_size, 3000)
+
+
+def test_a_worker_error_reaches_the_caller_whole(tmp_path, monkeypatch):
+    path = tmp_path / "late.csv"
+    path.write_bytes(("满意度\n" + "满意\n" * 200_000).encode("utf-8") + "非常满意\n".encode("gbk"))
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "2")
+    with pytest.raises(InputError) as info:
+        score([str(path)])
+    assert "not valid UTF-8" in info.value.message and "--encoding" in info.value.hint

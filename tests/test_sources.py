@@ -164,3 +164,19 @@ def test_inputs_are_never_modified(write_csv):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     scores(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_xlsx_typed_columns_dates_and_blanks(tmp_path):
+    import datetime as dt
+
+    from cxscore.pipeline import Options
+
+    rows = [["Recommend", "Submitted", "Team"]]
+    rows += [[9, dt.datetime(2025, 1, 5, 10, 30, 15, 500000), 101], [None, dt.datetime(2025, 2, 1), 101], [3, None, None], [10.0, dt.datetime(2025, 2, 2), 102]]
+    path = write_xlsx(tmp_path / "typed.xlsx", {"S": rows})
+    report = score([str(path)], options=Options(period="month", by=["Team"], date_column="Submitted"))
+    got = {(tuple(r.segment.items()), r.period): (r.n, r.blank) for r in report.results}
+    assert got[((), None)] == (3, 1)
+    assert got[((), "2025-01")] == (1, 0) and got[((), "2025-02")] == (1, 1)
+    assert got[((("Team", "101"),), None)] == (1, 1) and got[((("Team", "(blank)"),), None)] == (1, 0)
+    assert report.inputs[0].date_blank == 1

@@ -33,8 +33,11 @@ class Source:
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
-        """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's)."""
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
+        """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's).
+
+        ``progress``, where a source can tell, is called with the bytes read so far.
+        """
         raise NotImplementedError
 
     def parts(self, count: int) -> list:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
@@ -81,34 +80,33 @@ class ExcelSource(Source):
         raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", "pass one of them (or its number, from 1) to --sheet")
 
     def parts(self, count: int) -> list:
-        return [ExcelPart(self._file, self._sheet.name)] if isinstance(self._file, Path) else [self]
+        # calamine loads the whole sheet when it is opened (here, for the header and sample), so the
+        # sheet is read in this process rather than loaded a second time in a worker.
+        return [self]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
-        yield from sheet_batches(self._sheet, self.columns, columns, info or self.info)
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
+        info = info or self.info
+        positions = [self.columns.index(c) for c in columns]
+        rows = self._sheet.iter_rows()
+        next(rows)  # header
+        while True:
+            block = list(islice(rows, BATCH_ROWS))
+            if not block:
+                return
+            width = max(positions, default=-1) + 1
+            block = [r if len(r) >= width else r + [None] * (width - len(r)) for r in block]
+            arrays = [_column([r[p] for r in block]) for p in positions]
+            info.rows += len(block)
+            yield pa.RecordBatch.from_arrays(arrays, names=columns)
 
 
-def sheet_batches(sheet, names: list[str], columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``columns`` (as text) from a calamine sheet whose first row is the header."""
-    positions = [names.index(c) for c in columns]
-    rows = sheet.iter_rows()
-    next(rows)  # header
-    while True:
-        block = list(islice(rows, BATCH_ROWS))
-        if not block:
-            return
-        arrays = [pa.array([cell_text(r[p]) if p < len(r) else None for r in block], type=pa.string()) for p in positions]
-        info.rows += len(block)
-        yield pa.RecordBatch.from_arrays(arrays, names=columns)
-
-
-@dataclass
-class ExcelPart:
-    """A workbook sheet to be read in a worker process (picklable)."""
-
-    path: Path
-    sheet: str
-
-    def batches(self, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
-        sheet = calamine.CalamineWorkbook.from_path(str(self.path)).get_sheet_by_name(self.sheet)
-        header = next(sheet.iter_rows())
-        yield from sheet_batches(sheet, unique_headers([cell_text(c) for c in header]), columns, info)
+def _column(cells: list) -> pa.Array:
+    """One column of cells as text. A column of one cell type converts in Arrow (fast); a mixed one cell by cell."""
+    cells = [None if c == "" else c for c in cells]
+    try:
+        typed = pa.array(cells)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([cell_text(c) for c in cells], type=pa.string())
+    if pa.types.is_timestamp(typed.type):
+        typed = typed.cast(pa.timestamp("s"), safe=False)  # whole seconds, as cell_text writes them
+    return typed.cast(pa.string())

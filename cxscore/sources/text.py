@@ -181,7 +181,7 @@ class CsvSource(Source):
             for start, end in zip(bounds, bounds[1:])
         ]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         with self._opener() as stream:
             yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
@@ -226,10 +226,12 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
 class _Range(io.RawIOBase):
     """Bytes ``start`` to ``end`` of a file."""
 
-    def __init__(self, path: str, start: int, end: int):
+    def __init__(self, path: str, start: int, end: int, progress: Optional[Callable[[int], None]] = None):
         self._file = open(path, "rb", buffering=0)
         self._file.seek(start)
         self._left = end - start
+        self._read = 0
+        self._progress = progress
 
     def readable(self) -> bool:
         return True
@@ -240,6 +242,9 @@ class _Range(io.RawIOBase):
         view = memoryview(buffer)[: min(len(buffer), self._left)]
         n = self._file.readinto(view)
         self._left -= n
+        self._read += n
+        if self._progress:
+            self._progress(self._read)
         return n
 
     def close(self) -> None:
@@ -259,8 +264,12 @@ class CsvPart:
     encoding: str
     delimiter: str
 
-    def batches(self, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
-        with io.BufferedReader(_Range(self.path, self.start, self.end), buffer_size=1 << 20) as stream:
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    def batches(self, columns: list[str], info: InputInfo, progress: Optional[Callable[[int], None]] = None) -> Iterator[pa.RecordBatch]:
+        with io.BufferedReader(_Range(self.path, self.start, self.end, progress), buffer_size=1 << 20) as stream:
             yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info)
 
 
