@@ -1,6 +1,7 @@
 """The command line: options → pipeline → renderer → exit code. No scoring happens here."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -12,11 +13,12 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from . import benchmarks as bench
 from .config import find_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .planning import sample_size
-from .report import Format, render
+from .report import Format, render, render_benchmarks, write_report
 from .terminal import Terminal
 
 app = typer.Typer(
@@ -81,51 +83,159 @@ class NpsInterval(str, Enum):
     wald = "wald"
 
 
-@app.command(epilog=SCORE_EXAMPLES)
-def score(
-    inputs: List[str] = typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
-    metric: Optional[List[str]] = typer.Option(None, "--metric", "-m", help="Only this metric (by name, e.g. nps; repeatable)."),
-    by: Optional[List[str]] = typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns"),
-    period: Optional[Period] = typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns"),
-    date_column: Optional[str] = typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns"),
-    dayfirst: Optional[bool] = typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February (default: month first, US).", rich_help_panel="Breakdowns"),
-    since: Optional[str] = typer.Option(None, "--since", help="Only responses on or after this date.", rich_help_panel="Filters"),
-    until: Optional[str] = typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters"),
-    where: Optional[List[str]] = typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters"),
-    weight: Optional[str] = typer.Option(None, "--weight", help="Column of response weights.", rich_help_panel="Statistics"),
-    confidence: Optional[float] = typer.Option(None, "--confidence", min=0.5, max=0.999, help="Confidence level of intervals and tests [default: 0.95].", rich_help_panel="Statistics"),
-    min_n: Optional[int] = typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics"),
-    nps_interval: Optional[NpsInterval] = typer.Option(None, "--nps-interval", help="NPS interval method [default: adjusted-wald].", rich_help_panel="Statistics"),
-    sort: Sort = typer.Option(Sort.segment, "--sort", help="Order of segment rows.", rich_help_panel="Breakdowns"),
-    top: Optional[int] = typer.Option(None, "--top", min=1, help="Only the N best segments.", rich_help_panel="Breakdowns"),
-    bottom: Optional[int] = typer.Option(None, "--bottom", min=1, help="Only the N worst segments.", rich_help_panel="Breakdowns"),
-    distribution: bool = typer.Option(False, "--distribution", help="Also show the count and share at every scale point."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input"),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors still show."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show a traceback on internal errors."),
-) -> None:
+#: The options every scoring command shares (score, report): defined once, attached to each command's signature.
+SCORING_OPTIONS = [
+    ("inputs", List[str], typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input.")),
+    ("config", Optional[Path], typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns).")),
+    ("metric", Optional[List[str]], typer.Option(None, "--metric", "-m", help="Only this metric (by name, e.g. nps; repeatable).")),
+    ("by", Optional[List[str]], typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns")),
+    ("period", Optional[Period], typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns")),
+    ("date_column", Optional[str], typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns")),
+    ("dayfirst", Optional[bool], typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February (default: month first, US).", rich_help_panel="Breakdowns")),
+    ("sort", Sort, typer.Option(Sort.segment, "--sort", help="Order of segment rows.", rich_help_panel="Breakdowns")),
+    ("top", Optional[int], typer.Option(None, "--top", min=1, help="Only the N best segments.", rich_help_panel="Breakdowns")),
+    ("bottom", Optional[int], typer.Option(None, "--bottom", min=1, help="Only the N worst segments.", rich_help_panel="Breakdowns")),
+    ("since", Optional[str], typer.Option(None, "--since", help="Only responses on or after this date.", rich_help_panel="Filters")),
+    ("until", Optional[str], typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters")),
+    ("where", Optional[List[str]], typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters")),
+    ("weight", Optional[str], typer.Option(None, "--weight", help="Column of response weights.", rich_help_panel="Statistics")),
+    ("confidence", Optional[float], typer.Option(None, "--confidence", min=0.5, max=0.999, help="Confidence level of intervals and tests [default: 0.95].", rich_help_panel="Statistics")),
+    ("min_n", Optional[int], typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics")),
+    ("nps_interval", Optional[NpsInterval], typer.Option(None, "--nps-interval", help="NPS interval method [default: adjusted-wald].", rich_help_panel="Statistics")),
+    ("benchmark", Optional[str], typer.Option(None, "--benchmark", help="Compare with this industry's benchmark (see: cxscore benchmarks).", rich_help_panel="Benchmarks and targets")),
+    ("benchmarks_file", Optional[str], typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML, extending or replacing the bundled one.", rich_help_panel="Benchmarks and targets")),
+    ("fail_under", Optional[List[str]], typer.Option(None, "--fail-under", help="METRIC=VALUE target (repeatable); a miss exits 3.", rich_help_panel="Benchmarks and targets")),
+    ("fail_on_significant_drop", bool, typer.Option(False, "--fail-on-significant-drop", help="Exit 3 when the latest period fell significantly.", rich_help_panel="Benchmarks and targets")),
+    ("encoding", Optional[str], typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input")),
+    ("sheet", Optional[str], typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input")),
+    ("strict", bool, typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input")),
+    ("quiet", bool, typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors and alerts still show.")),
+    ("verbose", bool, typer.Option(False, "--verbose", "-v", help="Show a traceback on internal errors.")),
+]
+
+
+def scoring_command(name: str, extra: list, epilog: str):
+    """Register a command whose signature is its own options followed by the shared scoring options."""
+
+    def register(run):
+        def callback(**kwargs):
+            return run(**kwargs)
+
+        params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in [*SCORING_OPTIONS[:1], *extra, *SCORING_OPTIONS[1:]]]
+        callback.__signature__ = inspect.Signature(params)
+        callback.__doc__ = run.__doc__
+        callback.__name__ = name
+        return app.command(name, epilog=epilog)(callback)
+
+    return register
+
+
+def _options(kw: dict, distribution: bool) -> Options:
+    enum = lambda v: v.value if v is not None else None  # noqa: E731
+    return Options(
+        encoding=kw["encoding"], sheet=kw["sheet"], strict=kw["strict"], by=kw["by"] or None, period=enum(kw["period"]),
+        date_column=kw["date_column"], dayfirst=kw["dayfirst"], since=kw["since"], until=kw["until"], where=kw["where"] or [],
+        weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]),
+        metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
+        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"],
+        sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution,
+    )
+
+
+def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
+    """Config + options → report, with messages and a progress bar on stderr; warnings printed."""
+    config = find_config(str(kw["config"]) if kw["config"] else None)
+    bar = terminal.progress()
+    try:
+        report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    for warning in report.warnings:
+        terminal.warn(warning)
+    return report
+
+
+def _alerts_exit(report, terminal: Terminal) -> None:
+    """After the output is written: one line per breach on stderr, and exit code 3."""
+    if report.alerts:
+        for alert in report.alerts:
+            terminal.alert(alert)
+        raise typer.Exit(int(ExitCode.ALERT))
+
+
+@scoring_command(
+    "score",
+    [("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+     ("distribution", bool, typer.Option(False, "--distribution", help="Also show the count and share at every scale point."))],
+    SCORE_EXAMPLES,
+)
+def score(**kw) -> None:
     """Score NPS, CSAT and CES in one or more survey exports."""
-    terminal = Terminal.current(quiet=quiet)
-    with _errors_to_exit_codes(terminal, verbose):
-        options = Options(
-            encoding=encoding, sheet=sheet, strict=strict, by=by or None, period=period.value if period else None,
-            date_column=date_column, dayfirst=dayfirst, since=since, until=until, where=where or [], weight=weight,
-            confidence=confidence, min_n=min_n, nps_interval=nps_interval.value if nps_interval else None,
-            metrics=metric or None, sort=sort.value, top=top, bottom=bottom, distribution=distribution,
-        )
-        bar = terminal.progress()
-        try:
-            report = score_inputs(inputs, find_config(str(config) if config else None), options, notify=terminal.say, progress=bar)
-        finally:
-            if bar:
-                bar.close()
-        for warning in report.warnings:
-            terminal.warn(warning)
-        render(report, fmt, terminal)
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        report = _run_scoring(kw, kw["distribution"], terminal)
+        render(report, kw["fmt"], terminal)
+        _alerts_exit(report, terminal)
+
+
+REPORT_EXAMPLES = """
+**Examples**
+
+* `cxscore report export.csv --output report.xlsx --by channel --period month`
+
+* `cxscore report exports/*.csv -o "reports/cx-{date}.xlsx" --benchmark retail --fail-under nps=30` — for cron: exit 3 when NPS < 30, report written anyway
+
+* `cxscore report export.xlsx -o 报告.xlsx --lang zh --by 渠道`
+
+The output path may hold {date} (today, YYYY-MM-DD) and {period} (the latest period, or "all").
+"""
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+@scoring_command(
+    "report",
+    [("output", str, typer.Option(..., "--output", "-o", help="The .xlsx file to write ({date} and {period} are filled in).")),
+     ("lang", Lang, typer.Option(Lang.en, "--lang", help="Sheet names and labels: en or zh."))],
+    REPORT_EXAMPLES,
+)
+def report(**kw) -> None:
+    """Write an Excel report (summary, trend, segments, distribution, data quality, settings) with native charts."""
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        result = _run_scoring(kw, True, terminal)
+        target = write_report(result, kw["output"], kw["inputs"], kw["lang"].value, kw["config"])
+        terminal.say(f"wrote {target}")
+        _alerts_exit(result, terminal)
+
+
+BENCHMARKS_EXAMPLES = """
+**Examples**
+
+* `cxscore benchmarks` — every bundled benchmark with its source and year
+
+* `cxscore benchmarks --metric nps --industry retail`
+
+* `cxscore benchmarks --benchmarks-file ours.yaml --format json`
+"""
+
+
+@app.command(epilog=BENCHMARKS_EXAMPLES)
+def benchmarks(
+    metric: Optional[str] = typer.Option(None, "--metric", "-m", help="nps, csat, acsi, fcr, service_level, …"),
+    industry: Optional[str] = typer.Option(None, "--industry", "-i", help="Text in the industry name (case-insensitive)."),
+    benchmarks_file: Optional[str] = typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML (same schema)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout."),
+) -> None:
+    """List industry benchmarks, each with its value, scale, year, source and quality."""
+    terminal = Terminal.current()
+    with _errors_to_exit_codes(terminal, False):
+        rows = bench.search(bench.load(benchmarks_file), metric, industry)
+        render_benchmarks(rows, fmt, terminal)
 
 
 PLAN_EXAMPLES = """

@@ -121,6 +121,7 @@ class MetricSpec(BaseModel):
     low_effort: Optional[Band] = None
     high_effort: Optional[Band] = None
     labels: dict[str, int] = Field(default_factory=dict)
+    target: Optional[Union[float, dict[str, float]]] = None
 
     @field_validator("column", mode="before")
     @classmethod
@@ -156,7 +157,26 @@ class MetricSpec(BaseModel):
             if point not in self.scale:
                 raise ValueError(f"labels: {label!r} maps to {point}, which is outside the scale {self.scale}")
         getattr(self, f"_check_{self.type}")()
+        self._check_targets()
         return self
+
+    def value_range(self) -> tuple[float, float]:
+        """The range of the headline value: NPS −100…100, CSAT 0…100 %, CES the answer scale."""
+        return {"nps": (-100.0, 100.0), "csat": (0.0, 100.0)}.get(self.type, (float(self.scale.lo), float(self.scale.hi)))
+
+    def targets(self) -> dict[str, float]:
+        """Targets by where they apply: ``all`` (everyone) or ``COLUMN=VALUE`` (a segment)."""
+        if self.target is None:
+            return {}
+        return {"all": float(self.target)} if isinstance(self.target, (int, float)) else dict(self.target)
+
+    def _check_targets(self) -> None:
+        lo, hi = self.value_range()
+        for where, value in self.targets().items():
+            if where != "all" and "=" not in where:
+                raise ValueError(f"target: {where!r} is neither 'all' nor COLUMN=VALUE (e.g. 'channel=Chat')")
+            if not lo <= value <= hi:
+                raise ValueError(f"target: {value:g} is outside the {self.type.upper()} range {lo:g}…{hi:g}")
 
     def _check_nps(self) -> None:
         _check_partition(self.scale, [("detractors", self.detractors), ("passives", self.passives), ("promoters", self.promoters)])
@@ -223,6 +243,8 @@ class Config(BaseModel):
     min_n: int = Field(30, ge=1)
     confidence: float = Field(0.95, gt=0.5, lt=1)
     nps_interval: Literal["adjusted-wald", "wald"] = "adjusted-wald"
+    benchmark: Optional[str] = None
+    benchmarks_file: Optional[str] = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

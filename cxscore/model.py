@@ -70,6 +70,9 @@ class ResultRow:
     low_n: bool = False
     significance: Optional[dict[str, Any]] = None
     distribution: Optional[list[dict[str, Any]]] = None
+    benchmark: Optional[dict[str, Any]] = None
+    target: Optional[float] = None
+    status: Optional[str] = None  # met | missed | not enough data (rows with a target)
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Analysis:
     where: list[str] = field(default_factory=list)
     since: Optional[str] = None
     until: Optional[str] = None
+    benchmark: Optional[str] = None
 
 
 @dataclass
@@ -112,6 +116,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     tool_version: str = ""
     analysis: Analysis = field(default_factory=Analysis)
+    alerts: list[str] = field(default_factory=list)  # missed targets and significant drops: exit code 3
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document (schema_version 1)."""
@@ -124,4 +129,5 @@ class Report:
             "results": [_fields(r) for r in self.results],
             "quality": [_fields(q) for q in self.quality],
             "warnings": list(self.warnings),
+            "alerts": list(self.alerts),
         }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional, Sequence
 
-from . import __version__
+from . import __version__, benchmarks
 from .columns import resolve_column
 from .config import Config, MetricSpec
 from .dates import detect_date_column, parse_bound, period_label
@@ -19,6 +19,7 @@ from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
 from .tally import TallyBook
+from .targets import attach_benchmark, judge, parse_fail_under
 
 Notify = Callable[[str], None]
 
@@ -46,6 +47,10 @@ class Options:
     min_n: Optional[int] = None
     nps_interval: Optional[str] = None
     metrics: Optional[list[str]] = None  # only these metric names
+    benchmark: Optional[str] = None
+    benchmarks_file: Optional[str] = None
+    fail_under: list[str] = field(default_factory=list)
+    fail_on_significant_drop: bool = False
     sort: str = "segment"
     top: Optional[int] = None
     bottom: Optional[int] = None
@@ -181,9 +186,16 @@ def score(
         bottom=options.bottom,
         distribution=options.distribution,
     )
-    results = []
+    fail_under = parse_fail_under(options.fail_under, [spec.name for spec in specs])
+    industry = _pick(options.benchmark, config.benchmark)
+    rows = benchmarks.load(_pick(options.benchmarks_file, config.benchmarks_file)) if industry else []
+    results, alerts = [], []
     for spec in specs:
-        results += build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
+        metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
+        if industry and spec.type in benchmarks.COMPARABLE:
+            attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
+        alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop)
+        results += metric_rows
     infos = [source.info for source in sources]
     quality, warnings = _quality(specs, book, first_columns, infos)
     if options.strict:
@@ -195,6 +207,7 @@ def score(
         quality=quality,
         warnings=warnings,
         tool_version=__version__,
+        alerts=alerts,
         analysis=Analysis(
             by=grouping.by,
             period=grouping.period,
@@ -206,6 +219,7 @@ def score(
             where=list(options.where),
             since=grouping.since.isoformat(sep=" ") if grouping.since else None,
             until=grouping.until.isoformat(sep=" ") if grouping.until else None,
+            benchmark=industry,
         ),
     )
 

@@ -71,6 +71,10 @@ class Terminal:
             return None
         return _ProgressBar(self, after)
 
+    def alert(self, message: str) -> None:
+        """A breached target or alert threshold on stderr (shown even with --quiet)."""
+        self.err().print(f"alert: {message}", style="bold yellow", markup=False, highlight=False)
+
     def error(self, message: str) -> None:
         """An error on stderr (always shown)."""
         self.err().print(f"error: {message}", style="bold red", markup=False, highlight=False)

@@ -9,6 +9,8 @@ from ..model import Report
 
 STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
 SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
+BENCHMARK = ["benchmark", "benchmark_gap", "benchmark_position", "benchmark_source", "benchmark_year"]
+JUDGEMENT = ["target", "status"]
 COMPONENT_COLUMNS = list(dict.fromkeys(c for names in COMPONENTS.values() for c in names))
 
 
@@ -21,7 +23,7 @@ def _text(value) -> str:
 
 
 def header(segment_keys: list[str]) -> list[str]:
-    return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *COMPONENT_COLUMNS]
+    return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS]
 
 
 def render(report: Report) -> str:
@@ -32,12 +34,15 @@ def render(report: Report) -> str:
     writer.writerow(header(segment_keys))
     for row in report.results:
         sig = row.significance or {}
+        bench = row.benchmark or {}
         writer.writerow(
             [row.metric, row.type, columns[row.metric]]
             + [_text(row.segment.get(k)) for k in segment_keys]
             + [_text(row.period)]
             + [_text(getattr(row, k)) for k in STATS]
             + [_text(sig.get(k)) for k in SIGNIFICANCE]
+            + [_text(bench.get(k)) for k in ("value", "gap", "position", "source", "year")]
+            + [_text(row.target), _text(row.status)]
             + [_text(row.components.get(c)) for c in COMPONENT_COLUMNS]
         )
     return out.getvalue()

@@ -12,8 +12,9 @@ from . import display
 class Line:
     cells: list[str]
     low_n: bool = False
-    mark: Optional[str] = None  # "good" | "bad" for a significant change, else None
+    mark: Optional[str] = None  # "good" | "bad": colours the Δ cell (or the last cell, with mark_last)
     overall: bool = False
+    mark_last: bool = False
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Section:
     right: set[int]
     lines: list[Line] = field(default_factory=list)
     caption: str = ""
+    short: set[int] = field(default_factory=set)  # columns cut short with an ellipsis in narrow tables
 
 
 def _ci(row: ResultRow) -> str:
@@ -75,19 +77,38 @@ def summary(report: Report) -> Section:
         f"cxscore · {rows:,} rows · {names}",
         ["Metric", "Column", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
         {2, 3, 4, 5, 6},
+        short={1},
     )
     info = {m.name: m for m in report.metrics}
-    for row in report.results:
-        if row.segment or row.period:
-            continue
+    overall = [row for row in report.results if not row.segment and not row.period]
+    benchmarked = any(row.benchmark for row in overall)
+    targeted = any(row.target is not None for row in overall)
+    if benchmarked:
+        section.headers.append("vs benchmark")
+    if targeted:
+        section.headers.append("Target")
+    for row in overall:
         metric = info[row.metric]
-        section.lines.append(Line(
-            [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
-             display.score(row), _ci(row), display.details(row, metric.scale)],
-            low_n=row.low_n,
-        ))
-    section.caption = f"dim rows: n < {report.analysis.min_n}." if any(l.low_n for l in section.lines) else ""
+        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
+                 display.score(row), _ci(row), display.details(row, metric.scale)]
+        if benchmarked:
+            cells.append(_benchmark(row))
+        if targeted:
+            cells.append("" if row.target is None else f"{row.target:g}: {row.status}")
+        status = {"missed": "bad", "met": "good"}.get(row.status or "")
+        section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_last=True))
+    notes = [f"dim rows: n < {report.analysis.min_n}."] if any(l.low_n for l in section.lines) else []
+    notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
+    section.caption = " ".join(notes)
     return section
+
+
+def _benchmark(row: ResultRow) -> str:
+    b = row.benchmark
+    if not b:
+        return "—"
+    gap = "—" if b["gap"] is None else display.number(b["gap"], 1, sign=True)
+    return f"{gap} vs {b['value']:g} ({b['industry']}, {b['year']}) · {b['position'] or 'n/a'}"
 
 
 def breakdowns(report: Report) -> list[Section]:

@@ -1,0 +1,117 @@
+"""Industry benchmarks: the bundled, sourced and dated data file, user overrides, and choosing one to compare with."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from .errors import ConfigError, CxError
+
+SCALE_RANGES = {"nps": (-100.0, 100.0), "pct": (0.0, 100.0), "acsi": (0.0, 100.0), "seconds": (0.0, float("inf"))}
+#: Which benchmark metric a score may be compared with (same scale and meaning); CES has no sourced benchmark.
+COMPARABLE = {"nps": ("nps", "nps"), "csat": ("csat", "pct")}
+QUALITY_RANK = {"P": 0, "S": 1, "W": 2}
+KIND_RANK = {"average": 0, "threshold": 1}
+
+
+class Benchmark(BaseModel):
+    """One sourced, dated benchmark figure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    metric: str
+    industry: str
+    value: float
+    scale: Literal["nps", "pct", "acsi", "seconds"]
+    year: Optional[int]
+    quality: Literal["P", "S", "W"]
+    kind: Literal["average", "threshold", "convention"]
+    source: str
+    url: Optional[str] = None
+    definition: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _checks(self) -> "Benchmark":
+        if not self.source.strip():
+            raise ValueError("source: every benchmark needs its source")
+        if self.year is None and self.kind != "convention":
+            raise ValueError("year: every measured benchmark needs its year (only a convention may be undated)")
+        lo, hi = SCALE_RANGES[self.scale]
+        if not lo <= self.value <= hi:
+            raise ValueError(f"value: {self.value} is outside the {self.scale} scale {lo:g}…{hi:g}")
+        return self
+
+    def cite(self) -> str:
+        year = self.year if self.year is not None else "undated convention"
+        return f"{self.source}, {year} ({self.quality})"
+
+
+class BenchmarkFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Literal[1] = 1
+    replace_bundled: bool = False
+    benchmarks: list[Benchmark]
+
+
+def _read(text: str, where: str) -> BenchmarkFile:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"{where}: invalid YAML" + (f" at line {mark.line + 1}" if mark else ""), "check the benchmark file's syntax") from None
+    try:
+        return BenchmarkFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{where}: {path}: {first['msg'].removeprefix('Value error, ')}", "each row needs id, metric, industry, value, scale, year, quality, kind and source") from None
+
+
+def bundled() -> list[Benchmark]:
+    """The benchmarks shipped with cxscore (cxscore/data/benchmarks.yaml)."""
+    text = resources.files("cxscore").joinpath("data/benchmarks.yaml").read_text(encoding="utf-8")
+    return _read(text, "bundled benchmarks").benchmarks
+
+
+def load(user_file: Optional[str] = None) -> list[Benchmark]:
+    """The bundled benchmarks, extended (or, with ``replace_bundled: true``, replaced) by a user's file.
+
+    A user row with a bundled row's id replaces it.
+    """
+    rows = bundled()
+    if not user_file:
+        return rows
+    path = Path(user_file)
+    if not path.is_file():
+        raise ConfigError(f"benchmark file not found: {user_file}", "check the path given to --benchmarks-file")
+    extra = _read(path.read_text(encoding="utf-8-sig"), str(path))
+    if extra.replace_bundled:
+        return extra.benchmarks
+    ids = {row.id for row in extra.benchmarks}
+    return [row for row in rows if row.id not in ids] + extra.benchmarks
+
+
+def search(rows: list[Benchmark], metric: Optional[str] = None, industry: Optional[str] = None) -> list[Benchmark]:
+    """Rows of a metric whose industry contains the text (case-insensitive) or whose id is the text."""
+    text = (industry or "").casefold()
+    return [
+        row for row in rows
+        if (metric is None or row.metric == metric) and (not text or text in row.industry.casefold() or text == row.id.casefold())
+    ]
+
+
+def choose(rows: list[Benchmark], metric_type: str, industry: str) -> Benchmark:
+    """The one benchmark a score of this type is compared with: same metric and scale, an average or a
+    published bar (never a convention), primary sources first, then the most recent."""
+    if metric_type not in COMPARABLE:
+        raise CxError(f"there is no sourced {metric_type.upper()} benchmark to compare with", "leave --benchmark out for CES, or give a benchmark file")
+    metric, scale = COMPARABLE[metric_type]
+    exact = [row for row in rows if row.id.casefold() == industry.casefold() and row.metric == metric]
+    found = exact or [row for row in search(rows, metric, industry) if row.scale == scale and row.kind != "convention"]
+    if not found:
+        raise CxError(f"no {metric_type.upper()} benchmark matches {industry!r}", f"list them with: cxscore benchmarks --metric {metric}")
+    return min(found, key=lambda r: (r.id.casefold() != industry.casefold(), KIND_RANK[r.kind], QUALITY_RANK[r.quality], -(r.year or 0)))

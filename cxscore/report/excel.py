@@ -1,0 +1,385 @@
+"""The Excel report: Summary, Trend, Segments, Distribution, Data quality and Settings sheets, with native charts.
+
+Numbers are written as numbers with number formats, headers are frozen and filterable, and the
+file is written atomically (a temporary file in the target folder, then a rename).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import CxError
+from ..model import MetricInfo, Report, ResultRow
+
+GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
+RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
+BOLD = Font(bold=True)
+COUNT, SCORE1, SCORE2, P_VALUE = "#,##0", "0.0", "0.00", "0.000"
+
+LABELS = {
+    "en": {
+        "Summary": "Summary", "Trend": "Trend", "Segments": "Segments", "Distribution": "Distribution",
+        "Data quality": "Data quality", "Settings": "Settings",
+        "metric": "Metric", "type": "Type", "column": "Column", "n": "n", "score": "Score", "ci_low": "CI low",
+        "ci_high": "CI high", "margin": "±", "benchmark": "Benchmark", "benchmark_source": "Benchmark source",
+        "gap": "Gap", "position": "Interval vs benchmark", "target": "Target", "status": "Status",
+        "period": "Period", "diff_prev": "Δ previous", "diff_rest": "Δ rest", "p_adjusted": "p adjusted",
+        "mark": "Mark", "low_n": "Low n", "point": "Answer", "count": "Count", "pct": "%", "group": "Group",
+        "promoters": "Promoters %", "passives": "Passives %", "detractors": "Detractors %",
+        "input": "Input", "format": "Format", "rows": "Rows", "encoding": "Encoding", "delimiter": "Delimiter",
+        "sheet": "Sheet", "malformed": "Malformed rows", "filtered": "Filtered out", "outside_dates": "Outside dates",
+        "date_blank": "Blank dates", "date_invalid": "Unparseable dates", "weight_invalid": "Invalid weights",
+        "selected_by": "Chosen how", "answered": "Answered", "blank": "Blank", "invalid": "Invalid",
+        "examples": "Invalid examples", "warnings": "Warnings", "setting": "Setting", "value": "Value",
+        "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",
+        "no_segments": "Run with --by to see segments.", "bands": "Bands", "config": "Config",
+        "generated": "Generated", "version": "cxscore version",
+    },
+    "zh": {
+        "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
+        "Data quality": "数据质量", "Settings": "设置",
+        "metric": "指标", "type": "类型", "column": "列", "n": "样本数", "score": "得分", "ci_low": "置信下限",
+        "ci_high": "置信上限", "margin": "误差范围", "benchmark": "基准", "benchmark_source": "基准来源",
+        "gap": "差距", "position": "区间与基准", "target": "目标", "status": "状态",
+        "period": "周期", "diff_prev": "环比变化", "diff_rest": "与其余差异", "p_adjusted": "校正p值",
+        "mark": "标记", "low_n": "样本不足", "point": "选项", "count": "数量", "pct": "占比%", "group": "分组",
+        "promoters": "推荐者 %", "passives": "被动者 %", "detractors": "贬损者 %",
+        "input": "输入文件", "format": "格式", "rows": "行数", "encoding": "编码", "delimiter": "分隔符",
+        "sheet": "工作表", "malformed": "格式错误行", "filtered": "筛除行", "outside_dates": "日期范围外",
+        "date_blank": "空日期", "date_invalid": "无法解析的日期", "weight_invalid": "无效权重",
+        "selected_by": "识别方式", "answered": "有效回答", "blank": "空白", "invalid": "无效",
+        "examples": "无效示例", "warnings": "警告", "setting": "设置项", "value": "值",
+        "size": "字节数", "sha256": "SHA-256", "no_trend": "使用 --period 查看趋势。",
+        "no_segments": "使用 --by 查看细分。", "bands": "分段", "config": "配置",
+        "generated": "生成时间", "version": "cxscore 版本",
+    },
+}
+STATUS = {"zh": {"met": "达标", "missed": "未达标", "not enough data": "数据不足"}}
+
+
+def _score_format(kind: str) -> str:
+    return SCORE2 if kind == "ces" else SCORE1
+
+
+class _Sheet:
+    """A worksheet written row by row, remembering widths; headers bold, frozen and filterable."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.widths: dict[int, int] = {}
+
+    def row(self, values: list[Any], formats: Optional[list[Optional[str]]] = None, bold: bool = False, fill: Optional[PatternFill] = None) -> int:
+        self.ws.append(values)
+        r = self.ws.max_row
+        for c, value in enumerate(values, start=1):
+            cell = self.ws.cell(row=r, column=c)
+            if formats and c <= len(formats) and formats[c - 1] and isinstance(value, (int, float)):
+                cell.number_format = formats[c - 1]
+            if bold:
+                cell.font = BOLD
+            if fill is not None:
+                cell.fill = fill
+            self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(value)) if value is not None else 0))
+        return r
+
+    def header(self, values: list[str], filter_to: Optional[int] = None) -> int:
+        r = self.row(values, bold=True)
+        return r
+
+    def finish(self, header_row: int = 1, filter_rows: Optional[int] = None) -> None:
+        if self.ws.max_row >= header_row:
+            self.ws.freeze_panes = self.ws.cell(row=header_row + 1, column=1)
+            last = filter_rows or self.ws.max_row
+            width = max(self.widths) if self.widths else 1
+            self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last}"
+        for c, w in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(c)].width = max(8, w + 2)
+
+
+def _overall(report: Report, metric: str) -> ResultRow:
+    return next(r for r in report.results if r.metric == metric and not r.segment and r.period is None)
+
+
+def _status(value: Optional[str], lang: str) -> Optional[str]:
+    return STATUS.get(lang, {}).get(value, value) if value else value
+
+
+def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
+    sheet = _Sheet(wb.create_sheet(t["Summary"]))
+    headers = [t[k] for k in ("metric", "type", "column", "n", "score", "ci_low", "ci_high", "margin", "benchmark", "benchmark_source", "gap", "position", "target", "status")]
+    sheet.header(headers)
+    for m in report.metrics:
+        row = _overall(report, m.name)
+        bench = row.benchmark or {}
+        fmt = _score_format(m.type)
+        source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
+        sheet.row(
+            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, lang)],
+            [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None],
+            fill=GREY if row.low_n else None,
+        )
+    last = sheet.ws.max_row
+    if last > 1:
+        status_col = get_column_letter(len(headers))
+        met, missed = _status("met", lang), _status("missed", lang)
+        sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{met}"'], fill=GREEN))
+        sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{missed}"'], fill=RED))
+        gap_col = get_column_letter(headers.index(t["gap"]) + 1)
+        sheet.ws.conditional_formatting.add(f"{gap_col}2:{gap_col}{last}", FormulaRule(formula=[f"AND(ISNUMBER({gap_col}2),{gap_col}2>0)"], fill=GREEN))
+        sheet.ws.conditional_formatting.add(f"{gap_col}2:{gap_col}{last}", FormulaRule(formula=[f"AND(ISNUMBER({gap_col}2),{gap_col}2<0)"], fill=RED))
+    sheet.finish()
+
+
+def _mark(row: ResultRow, metric: MetricInfo) -> Optional[str]:
+    sig = row.significance
+    if not sig or not sig["significant"]:
+        return None
+    return "▲" if sig["direction"] == "up" else "▼"
+
+
+def _trend(wb: Workbook, report: Report, t: dict) -> None:
+    ws = wb.create_sheet(t["Trend"])
+    sheet = _Sheet(ws)
+    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    if not periods:
+        sheet.row([t["no_trend"]])
+        sheet.finish()
+        return
+    per_metric = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
+    headers = [t["period"]] + [f"{m.name} {t[k]}" for m in report.metrics for k in per_metric]
+    sheet.header(headers)
+    by_key = {(r.metric, r.period): r for r in report.results if r.period and not r.segment}
+    info = {m.name: m for m in report.metrics}
+    for period in periods:
+        values: list[Any] = [period]
+        formats: list[Optional[str]] = [None]
+        for m in report.metrics:
+            row = by_key.get((m.name, period))
+            fmt = _score_format(m.type)
+            if row is None:
+                values += [None] * len(per_metric)
+            else:
+                sig = row.significance or {}
+                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), _mark(row, info[m.name])]
+            formats += [fmt, fmt, fmt, COUNT, fmt, None]
+        sheet.row(values, formats)
+    last = ws.max_row
+    for i, m in enumerate(report.metrics):
+        column = 2 + i * len(per_metric)
+        chart = LineChart()
+        chart.title = f"{m.name} ({m.type.upper()})"
+        chart.y_axis.title = t["score"]
+        chart.x_axis.title = t["period"]
+        chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.height, chart.width = 7, 16
+        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{1 + i * 15}")
+    sheet.finish()
+
+
+def _segments(wb: Workbook, report: Report, t: dict) -> None:
+    ws = wb.create_sheet(t["Segments"])
+    sheet = _Sheet(ws)
+    by = report.analysis.by
+    if not by:
+        sheet.row([t["no_segments"]])
+        sheet.finish()
+        return
+    headers = [t["metric"], *by, t["n"], t["score"], t["ci_low"], t["ci_high"], t["diff_rest"], t["p_adjusted"], t["mark"], t["low_n"]]
+    sheet.header(headers)
+    info = {m.name: m for m in report.metrics}
+    blocks: list[tuple[MetricInfo, int, int]] = []
+    for m in report.metrics:
+        rows = [r for r in report.results if r.metric == m.name and r.segment and r.period is None]
+        if not rows:
+            continue
+        first = ws.max_row + 1
+        fmt = _score_format(m.type)
+        for r in rows:
+            sig = r.significance or {}
+            sheet.row(
+                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r, info[m.name]), bool(r.low_n)],
+                [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, fmt, P_VALUE, None, None],
+                fill=GREY if r.low_n else None,
+            )
+        blocks.append((m, first, ws.max_row))
+    last = ws.max_row
+    mark_col = get_column_letter(len(headers) - 1)
+    ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▲"'], fill=GREEN))
+    ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▼"'], fill=RED))
+    score_col = 1 + len(by) + 2
+    for i, (m, first, end) in enumerate(blocks):
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = f"{m.name} ({m.type.upper()}) by {' × '.join(by)}"
+        chart.add_data(Reference(ws, min_col=score_col, min_row=first, max_row=end), titles_from_data=False)
+        chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(by), min_row=first, max_row=end))
+        chart.legend = None
+        chart.height, chart.width = 7, 16
+        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{1 + i * 15}")
+    sheet.finish(filter_rows=last)
+
+
+def _distribution(wb: Workbook, report: Report, t: dict) -> None:
+    ws = wb.create_sheet(t["Distribution"])
+    sheet = _Sheet(ws)
+    sheet.header([t["metric"], t["point"], t["count"], t["pct"]])
+    for m in report.metrics:
+        row = _overall(report, m.name)
+        for point in row.distribution or []:
+            sheet.row([m.name, point["point"], point["count"], point["pct"]], [None, None, COUNT, SCORE1])
+    table_end = ws.max_row
+    nps = [m for m in report.metrics if m.type == "nps"]
+    anchor = 1
+    for m in nps:
+        rows = [r for r in report.results if r.metric == m.name and (r.period is None or not r.segment) and not (r.segment and r.period)]
+        ws.cell(row=anchor, column=7, value=f"{m.name}: {t['group']}").font = BOLD
+        for c, key in enumerate(("promoters", "passives", "detractors"), start=8):
+            ws.cell(row=anchor, column=c, value=t[key]).font = BOLD
+        r0 = anchor + 1
+        for i, r in enumerate(rows):
+            label = "All" if not r.segment and r.period is None else (r.period or ", ".join(str(v) for v in r.segment.values()))
+            ws.cell(row=r0 + i, column=7, value=label)
+            for c, key in enumerate(("promoters_pct", "passives_pct", "detractors_pct"), start=8):
+                cell = ws.cell(row=r0 + i, column=c, value=r.components.get(key))
+                cell.number_format = SCORE1
+        end = r0 + len(rows) - 1
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
+        chart.title = f"{m.name}: {t['promoters']} / {t['passives']} / {t['detractors']}"
+        chart.add_data(Reference(ws, min_col=8, max_col=10, min_row=anchor, max_row=end), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=7, min_row=r0, max_row=end))
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, f"L{anchor}")
+        anchor = max(end + 3, anchor + 18)
+    for c, w in ((7, 24), (8, 14), (9, 14), (10, 14)):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    sheet.finish(filter_rows=table_end)
+
+
+def _quality(wb: Workbook, report: Report, t: dict) -> None:
+    ws = wb.create_sheet(t["Data quality"])
+    sheet = _Sheet(ws)
+    keys = ("input", "format", "rows", "encoding", "delimiter", "sheet", "malformed", "filtered", "outside_dates", "date_blank", "date_invalid", "weight_invalid")
+    sheet.header([t[k] for k in keys])
+    for i in report.inputs:
+        sheet.row(
+            [i.path, i.format, i.rows, i.encoding, {"\t": "tab"}.get(i.delimiter or "", i.delimiter), i.sheet, i.malformed_rows, i.filtered_out, i.outside_dates, i.date_blank, i.date_invalid, i.weight_invalid],
+            [None, None, COUNT, None, None, None, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT],
+        )
+    inputs_end = ws.max_row
+    sheet.row([])
+    sheet.row([t[k] for k in ("metric", "column", "selected_by", "rows", "answered", "blank", "invalid", "examples")], bold=True)
+    how = {m.name: m.selected_by for m in report.metrics}
+    for q in report.quality:
+        examples = ", ".join(f"{text} ×{count}" for text, count in q.invalid_examples.items())
+        sheet.row([q.metric, q.column, how.get(q.metric), q.rows, q.answered, q.blank, q.invalid, examples], [None, None, None, COUNT, COUNT, COUNT, COUNT, None])
+    if report.warnings:
+        sheet.row([])
+        sheet.row([t["warnings"]], bold=True)
+        for warning in report.warnings:
+            sheet.row([warning])
+    sheet.finish(filter_rows=inputs_end)
+
+
+def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_text: Optional[str], generated: datetime) -> None:
+    ws = wb.create_sheet(t["Settings"])
+    sheet = _Sheet(ws)
+    sheet.header([t["setting"], t["value"]])
+    a = report.analysis
+    pairs = [
+        (t["version"], report.tool_version),
+        (t["generated"], generated.isoformat(timespec="seconds")),
+        ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("min_n", a.min_n),
+        ("by", ", ".join(a.by) or None), ("period", a.period), ("date_column", a.date_column),
+        ("weight", a.weight), ("where", "; ".join(a.where) or None), ("since", a.since), ("until", a.until),
+        ("benchmark", a.benchmark),
+    ]
+    for key, value in pairs:
+        sheet.row([key, value])
+    sheet.row([])
+    sheet.row([t["metric"], t["column"], t["bands"]], bold=True)
+    for m in report.metrics:
+        bands = "; ".join(f"{k} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
+        sheet.row([m.name, m.column, f"scale {m.scale[0]}–{m.scale[1]}; {bands}" + (f"; {m.direction}" if m.direction else "")])
+    sheet.row([])
+    sheet.row([t["input"], t["size"], t["sha256"]], bold=True)
+    for f in files:
+        sheet.row([f["path"], f["bytes"], f["sha256"]], [None, COUNT, None])
+    if config_text:
+        sheet.row([])
+        sheet.row([t["config"]], bold=True)
+        for line in config_text.splitlines():
+            sheet.row([line])
+    sheet.finish(filter_rows=1 + len(pairs))
+
+
+def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, config_text: Optional[str] = None, generated: Optional[datetime] = None) -> Workbook:
+    """The report workbook (not yet saved)."""
+    t = LABELS[lang]
+    generated = generated or datetime.now().replace(microsecond=0)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary(wb, report, t, lang)
+    _trend(wb, report, t)
+    _segments(wb, report, t)
+    _distribution(wb, report, t)
+    _quality(wb, report, t)
+    _settings(wb, report, t, files or [], config_text, generated)
+    wb.properties.creator = "cxscore"
+    wb.properties.created = wb.properties.modified = generated
+    return wb
+
+
+def save_atomically(wb: Workbook, target: Path) -> None:
+    """Write to a temporary file beside the target, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        wb.save(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def output_path(template: str, report: Report, today: date) -> Path:
+    """The output path with {date} (today) and {period} (the latest period, or "all") filled in."""
+    periods = sorted({r.period for r in report.results if r.period})
+    return Path(template.replace("{date}", today.isoformat()).replace("{period}", periods[-1] if periods else "all"))
+
+
+def write(report: Report, template: str, inputs: list[str], lang: str = "en", config_path: Optional[Path] = None) -> Path:
+    """Write the report workbook; an output path that is one of the inputs is refused."""
+    generated = datetime.now().replace(microsecond=0)
+    target = output_path(template, report, generated.date())
+    for name in inputs:
+        if name != "-" and Path(name).exists() and (target.resolve() == Path(name).resolve() or (target.exists() and os.path.samefile(target, name))):
+            raise CxError(f"the output {target} is one of the inputs", "write the report to another file; inputs are never overwritten")
+    if target.suffix.lower() != ".xlsx":
+        raise CxError(f"the report is an Excel workbook; {target} does not end in .xlsx", "name the output like report.xlsx")
+    files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs if name != "-" and Path(name).is_file()]
+    config_text = Path(config_path).read_text(encoding="utf-8-sig") if config_path else None
+    save_atomically(build(report, lang, files, config_text, generated), target)
+    return target

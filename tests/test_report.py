@@ -1,0 +1,207 @@
+"""The Excel report, benchmarks, targets and alerts (library, CLI and real processes)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cxscore import benchmarks
+from cxscore.config import validate_config
+from cxscore.errors import ConfigError, CxError
+from cxscore.pipeline import Options, score
+from conftest import SAMPLE, invoke, run_process
+
+SHEETS = ["Summary", "Trend", "Segments", "Distribution", "Data quality", "Settings"]
+
+
+@pytest.fixture(scope="module")
+def workbook_path(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.xlsx"
+    result = run_process(["report", str(SAMPLE), "--output", str(out), "--by", "channel", "--period", "month", "--benchmark", "retail", "--fail-under", "nps=5"])
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_sheets_numbers_and_layout(workbook_path):
+    wb = openpyxl.load_workbook(workbook_path)
+    assert wb.sheetnames == SHEETS
+    summary = wb["Summary"]
+    header = [c.value for c in summary[1]]
+    assert header[:5] == ["Metric", "Type", "Column", "n", "Score"]
+    first = {h: c for h, c in zip(header, summary[2])}
+    assert first["Metric"].value == "nps"
+    for name in ("n", "Score", "CI low", "CI high", "Benchmark", "Gap", "Target"):
+        assert isinstance(first[name].value, (int, float)), name
+    assert first["Score"].number_format == "0.0" and first["n"].number_format == "#,##0"
+    assert first["Status"].value == "met" and "XM Institute" in first["Benchmark source"].value
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref.startswith("A1:")
+    trend = wb["Trend"]
+    assert [trend.cell(row=r, column=1).value for r in range(2, 8)] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    assert all(isinstance(trend.cell(row=r, column=2).value, float) for r in range(2, 8))
+
+
+def _ref(categories) -> str:
+    """A chart's category range, however openpyxl read it back (text or number reference)."""
+    return (categories.strRef or categories.numRef or categories.multiLvlStrRef).f
+
+
+def test_charts_point_at_the_right_ranges(workbook_path):
+    wb = openpyxl.load_workbook(workbook_path)
+    trend = wb["Trend"]._charts
+    assert len(trend) == 3  # one line chart per metric
+    # Column B holds nps scores for the six months (rows 2–7), column H csat's; categories are the periods.
+    assert [c.series[0].val.numRef.f for c in trend] == ["'Trend'!$B$2:$B$7", "'Trend'!$H$2:$H$7", "'Trend'!$N$2:$N$7"]
+    assert _ref(trend[0].series[0].cat) == "'Trend'!$A$2:$A$7"
+    assert wb["Trend"]["B1"].value == "nps Score" and wb["Trend"]["H1"].value == "csat Score"
+    segments = wb["Segments"]._charts
+    assert [c.series[0].val.numRef.f for c in segments] == ["'Segments'!$D$2:$D$5", "'Segments'!$D$6:$D$9", "'Segments'!$D$10:$D$13"]
+    assert _ref(segments[0].series[0].cat) == "'Segments'!$B$2:$B$5"
+    stacked = wb["Distribution"]._charts
+    assert len(stacked) == 1 and stacked[0].grouping == "percentStacked" and len(stacked[0].series) == 3
+    assert [s.val.numRef.f for s in stacked[0].series] == ["'Distribution'!$H$2:$H$12", "'Distribution'!$I$2:$I$12", "'Distribution'!$J$2:$J$12"]
+
+
+def test_conditional_formatting_is_present(workbook_path):
+    wb = openpyxl.load_workbook(workbook_path)
+    assert [str(r.sqref) for r in wb["Summary"].conditional_formatting] == ["N2:N4", "K2:K4"]  # status, gap
+    assert [str(r.sqref) for r in wb["Segments"].conditional_formatting] == ["I2:I13"]  # ▲ ▼ marks
+    rules = [rule for cf in wb["Summary"].conditional_formatting for rule in cf.rules]
+    assert {tuple(r.formula) for r in rules} >= {('"met"',), ('"missed"',)}
+
+
+def test_rendering_twice_gives_the_same_workbook_but_the_time(tmp_path):
+    outputs = []
+    for name in ("a.xlsx", "b.xlsx"):
+        out = tmp_path / name
+        assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "region"]).returncode == 0
+        outputs.append(openpyxl.load_workbook(out))
+    for sheet in SHEETS:
+        a = [[c.value for c in row] for row in outputs[0][sheet].iter_rows()]
+        b = [[c.value for c in row] for row in outputs[1][sheet].iter_rows()]
+        if sheet == "Settings":
+            a = [r for r in a if r[0] != "Generated"]
+            b = [r for r in b if r[0] != "Generated"]
+        assert a == b, sheet
+
+
+def test_chinese_labels_and_placeholders(tmp_path):
+    result = invoke(["report", str(SAMPLE), "-o", str(tmp_path / "cx-{date}-{period}.xlsx"), "--lang", "zh", "--period", "quarter", "-q"])
+    assert result.exit_code == 0, result.stderr
+    made = list(tmp_path.glob("cx-*-2025-Q2.xlsx"))
+    assert len(made) == 1
+    wb = openpyxl.load_workbook(made[0])
+    assert wb.sheetnames == ["概览", "趋势", "细分", "分布", "数据质量", "设置"]
+    assert wb["概览"]["A1"].value == "指标"
+
+
+def test_output_that_is_an_input_is_refused(tmp_path):
+    source = tmp_path / "export.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Satisfaction"])
+    workbook.active.append([5])
+    workbook.save(source)
+    before = source.read_bytes()
+    result = run_process(["report", str(source), "--output", str(source)])
+    assert result.returncode == 2 and b"is one of the inputs" in result.stderr
+    assert source.read_bytes() == before
+
+
+def test_settings_record_inputs_with_sha256(workbook_path):
+    import hashlib
+
+    ws = openpyxl.load_workbook(workbook_path)["Settings"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() in values
+
+
+# --- exit codes through a real process ---
+
+def test_targets_met_exit_0_missed_exit_3_with_output(tmp_path):
+    met = run_process(["score", str(SAMPLE), "--fail-under", "nps=5", "-f", "json"])
+    assert met.returncode == 0
+    assert json.loads(met.stdout)["results"][0]["status"] == "met"
+    missed = run_process(["score", str(SAMPLE), "--fail-under", "nps=50", "-f", "json"])
+    assert missed.returncode == 3
+    doc = json.loads(missed.stdout)  # the output is still written
+    assert doc["results"][0]["status"] == "missed" and doc["alerts"] == ["nps 10.5 missed its target 50"]
+    assert b"alert: nps 10.5 missed its target 50" in missed.stderr
+    out = tmp_path / "r.xlsx"
+    report = run_process(["report", str(SAMPLE), "-o", str(out), "--fail-under", "csat=90"])
+    assert report.returncode == 3 and out.exists()
+    assert run_process(["report", str(tmp_path / "missing.csv"), "-o", str(out)]).returncode == 2
+
+
+def test_significant_drop_alert():
+    result = run_process(["score", str(SAMPLE), "--period", "month", "--until", "2025-05-31", "--fail-on-significant-drop", "-f", "json"])
+    assert result.returncode == 3
+    assert any("fell significantly in 2025-05" in a for a in json.loads(result.stdout)["alerts"])
+    assert run_process(["score", str(SAMPLE), "--period", "month", "--fail-on-significant-drop", "-q"]).returncode == 0  # June recovered
+
+
+# --- targets and benchmarks in the library ---
+
+def test_config_targets_per_segment_and_ces_direction(write_csv):
+    path = write_csv([["Effort (1-10)", "team"], ["2", "a"], ["2", "a"], ["9", "b"], ["9", "b"]])
+    config = validate_config({"min_n": 1, "metrics": [{"type": "ces", "column": "Effort (1-10)", "scale": [1, 10], "target": {"all": 5, "team=b": 8}}]})
+    report = score([str(path)], config, Options(by=["team"]))
+    statuses = {tuple(r.segment.values()): (r.target, r.status) for r in report.results}
+    # Higher is harder on a 1–10 effort scale: 5.5 overall misses 5, team b's 9 misses 8; team a has no target.
+    assert statuses == {(): (5.0, "missed"), ("a",): (None, None), ("b",): (8.0, "missed")}
+    assert report.alerts == ["ces 5.5 missed its target 5", "ces 9.0 missed its target 8 [team=b]"]
+
+
+def test_low_n_target_is_not_enough_data(write_csv):
+    path = write_csv([["Satisfaction"], ["5"], ["5"]])
+    report = score([str(path)], options=Options(fail_under=["csat=50"]))
+    assert (report.results[0].status, report.alerts) == ("not enough data", [])
+
+
+def test_target_validation():
+    with pytest.raises(ConfigError, match=r"metrics\[0\].target: 120 is outside the NPS range"):
+        validate_config({"metrics": [{"type": "nps", "column": "q", "target": 120}]})
+    with pytest.raises(CxError, match="not one of the metrics"):
+        score([str(SAMPLE)], options=Options(fail_under=["nsp=3"]))
+
+
+def test_benchmark_gap_and_position():
+    report = score([str(SAMPLE)], options=Options(benchmark="retail"))
+    nps, csat, ces = report.results
+    assert nps.benchmark["id"] == "xmi-2022-retail" and nps.benchmark["value"] == 28.4
+    assert nps.benchmark["gap"] == pytest.approx(nps.value - 28.4) and nps.benchmark["position"] == "below"
+    assert csat.benchmark["id"] == "zendesk-2014-retail" and csat.benchmark["year"] == 2014
+    assert ces.benchmark is None  # no sourced CES benchmark exists
+
+
+def test_bundled_benchmarks_are_valid_and_sourced():
+    rows = benchmarks.bundled()
+    assert len(rows) > 40 and len({r.id for r in rows}) == len(rows)
+    for row in rows:
+        assert row.source and (row.year or row.kind == "convention")
+        lo, hi = benchmarks.SCALE_RANGES[row.scale]
+        assert lo <= row.value <= hi
+    assert all(r.scale == "acsi" for r in rows if r.metric == "acsi")  # an index, kept apart from CSAT %
+    with pytest.raises(CxError, match="no sourced CES benchmark"):
+        benchmarks.choose(rows, "ces", "retail")
+
+
+def test_user_benchmark_file_extends_or_replaces(tmp_path):
+    own = tmp_path / "b.yaml"
+    own.write_text("benchmarks:\n  - {id: xmi-2022-retail, metric: nps, industry: Retail, value: 40, scale: nps, year: 2024, quality: P, kind: average, source: Our panel}\n  - {id: ours, metric: nps, industry: Our peers, value: 12, scale: nps, year: 2025, quality: P, kind: average, source: Peer study}\n", encoding="utf-8")
+    rows = benchmarks.load(str(own))
+    assert benchmarks.choose(rows, "nps", "retail").value == 40 and benchmarks.choose(rows, "nps", "peers").id == "ours"
+    own.write_text("replace_bundled: true\nbenchmarks:\n  - {id: ours, metric: nps, industry: Our peers, value: 12, scale: nps, year: 2025, quality: P, kind: average, source: Peer study}\n", encoding="utf-8")
+    assert [r.id for r in benchmarks.load(str(own))] == ["ours"]
+    own.write_text("benchmarks:\n  - {id: x, metric: nps, industry: X, value: 140, scale: nps, year: 2025, quality: P, kind: average, source: S}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="outside the nps scale"):
+        benchmarks.load(str(own))
+
+
+def test_benchmarks_command():
+    result = invoke(["benchmarks", "--metric", "nps", "--industry", "grocery", "-f", "json"])
+    rows = json.loads(result.stdout)
+    assert {r["id"] for r in rows} == {"xmi-2023-grocery", "xmi-2022-grocery", "xmi-2021-grocery"}
+    assert all(r["source"] and r["year"] for r in rows)
+    table = invoke(["benchmarks", "--metric", "acsi"]).stdout
+    assert "ACSI" in table or "acsi" in table
