@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Optional
 
 from .config import ColumnMatch, ColumnSpec
 from .errors import ColumnError
@@ -14,11 +15,15 @@ def _available(columns: list[str]) -> str:
     return shown + (f" … ({len(columns)} in all)" if len(columns) > 30 else "")
 
 
-def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str) -> str:
-    """The header ``spec`` names: exact, then ignoring case/spacing; a list tries each; ``{match}`` is a regex."""
+def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str, questions: Optional[dict[str, str]] = None) -> str:
+    """The column ``spec`` names: exact, then ignoring case/spacing; a list tries each; ``{match}`` is a regex.
+
+    Where an export names columns by id (Qualtrics ``Q3``), the question text behind each id matches too.
+    """
+    questions = questions or {}
     if isinstance(spec, ColumnMatch):
         pattern = re.compile(spec.match, re.IGNORECASE)
-        found = [c for c in columns if pattern.search(c)]
+        found = [c for c in columns if pattern.search(c) or pattern.search(questions.get(c, ""))]
         if len(found) == 1:
             return found[0]
         if not found:
@@ -28,7 +33,7 @@ def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str
     for wanted in candidates:
         if wanted in columns:
             return wanted
-        loose = [c for c in columns if canonical(c) == canonical(wanted)]
+        loose = [c for c in columns if canonical(wanted) in (canonical(c), canonical(questions.get(c, "")))]
         if loose:
             return loose[0]
     close = difflib.get_close_matches(candidates[0], columns, n=1, cutoff=0.5)

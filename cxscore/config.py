@@ -87,6 +87,8 @@ def _default_bands(kind: str, lo: int, hi: int) -> dict[str, Any]:
     if kind == "nps":
         return {"detractors": Band(lo=0, hi=6), "passives": Band(lo=7, hi=8), "promoters": Band(lo=9, hi=10)} if (lo, hi) == (0, 10) else {}
     if kind == "csat":
+        if hi - lo < 3:  # two or three points (good/bad): top box and bottom box
+            return {"satisfied": Band(lo=hi, hi=hi), "dissatisfied": Band(lo=lo, hi=lo)}
         return {"satisfied": Band(lo=hi - 1, hi=hi), "dissatisfied": Band(lo=lo, hi=lo + 1)}
     # CES: 1–7 agreement (CES 2.0) and 1–5 ease scales run towards "easy"; 1–10 effort scales towards "hard".
     defaults = {
@@ -121,6 +123,7 @@ class MetricSpec(BaseModel):
     low_effort: Optional[Band] = None
     high_effort: Optional[Band] = None
     labels: dict[str, int] = Field(default_factory=dict)
+    offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
     target: Optional[Union[float, dict[str, float]]] = None
 
     @field_validator("column", mode="before")

@@ -1,4 +1,4 @@
-"""Zero-config: find NPS, CSAT and CES columns from their headers and check their values."""
+"""Zero-config: find NPS, CSAT and CES columns from their question text and check their values."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,9 @@ from typing import Iterable, Optional
 
 from .config import Band, MetricSpec
 from .normalize import BLANK, INVALID, AnswerParser
+from .sources.layouts import Layout
 
-#: Header patterns per metric type, tried in this order (a header naming "recommend" is NPS even if it says "satisfied").
+#: Header patterns per metric type, tried in this order (a question naming "recommend" is NPS even if it says "satisfied").
 HEADER_PATTERNS = [
     ("nps", re.compile(r"recommend|推荐|推薦|\bnps\b|net promoter", re.IGNORECASE)),
     ("ces", re.compile(r"\bces\b|effort|\beas(?:y|e|ily)\b|容易|难易|難易|费力|費力|省力", re.IGNORECASE)),
@@ -16,8 +17,10 @@ HEADER_PATTERNS = [
 ]
 #: Companion columns that carry a metric's name but must never be scored (Qualtrics NPS groups).
 NEVER_SCORED = re.compile(r"_NPS_GROUP$", re.IGNORECASE)
+#: A scale stated in the question: "(0-10)", "1–5", "以0-10分为标准".
+STATED_SCALE = re.compile(r"(\d{1,2})\s*(?:-|–|—|~|～|到|至|to)\s*(\d{1,2})\s*(?:分|points?|\)|）|$|\s)")
 #: Scales tried, smallest first, when a column's values decide the scale.
-CANDIDATE_SCALES = {"nps": [(0, 10)], "csat": [(1, 5), (1, 7), (1, 10)], "ces": [(1, 7), (1, 5), (1, 10)]}
+CANDIDATE_SCALES = {"nps": [(0, 10)], "csat": [(1, 5), (1, 7), (1, 10), (0, 10), (0, 1)], "ces": [(1, 7), (1, 5), (1, 10)]}
 #: Share of non-blank sampled answers that must be valid for a column to count as a metric.
 MIN_VALID_SHARE = 0.9
 
@@ -32,45 +35,85 @@ class Detection:
     reason: str
 
 
-def _valid_share(spec: MetricSpec, values: list[str], blank_values: Iterable[str]) -> tuple[float, int]:
+def _fits(spec: MetricSpec, values: list[str], blank_values: Iterable[str]) -> tuple[float, int, int]:
+    """Share of answered values that are valid, how many were answered, and how many distinct points they hit."""
     parser = AnswerParser(spec, blank_values)
-    codes = [parser.code(v) for v in values]
-    answered = [c for c in codes if c != BLANK]
-    if not answered:
-        return 0.0, 0
-    return sum(c != INVALID for c in answered) / len(answered), len(answered)
+    points: set[int] = set()
+    answered = valid = 0
+    for text in set(values):
+        code = parser.code(text)
+        if code == BLANK:
+            continue
+        count = values.count(text)
+        answered += count
+        if code != INVALID:
+            valid += count
+            points.add(code)
+    return (valid / answered if answered else 0.0), answered, len(points)
 
 
-def _fit_scale(kind: str, column: str, values: list[str], blank_values: Iterable[str]) -> tuple[Optional[MetricSpec], str]:
-    tried = []
-    for lo, hi in CANDIDATE_SCALES[kind]:
-        spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi))
-        share, answered = _valid_share(spec, values, blank_values)
+def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[Optional[MetricSpec], str]:
+    """The candidate scale the sampled answers fit best: at least 90% valid, then the most distinct
+    points (a 7-level label column read on a 5-point map loses two levels), then the smallest.
+    With ``positions`` (问卷星's download by option position) a stored number is the option's
+    position from 1, so point = lo + number − 1."""
+    stated = STATED_SCALE.search(question)
+    candidates = CANDIDATE_SCALES[kind]
+    if stated and kind != "nps":
+        lo, hi = int(stated.group(1)), int(stated.group(2))
+        if hi > lo:
+            candidates = [(lo, hi)] + [c for c in candidates if c != (lo, hi)] if (lo, hi) in candidates else [(lo, hi)]
+    tried, best = [], None
+    for lo, hi in candidates:
+        try:
+            spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0)
+        except ValueError:
+            continue
+        share, answered, points = _fits(spec, values, blank_values)
         if answered == 0:
             return None, "no answers in the first rows"
-        if share >= MIN_VALID_SHARE:
-            return spec, f"{lo}–{hi}"
+        if share >= MIN_VALID_SHARE and (best is None or points > best[1]):
+            best = (spec, points)
         tried.append(f"{lo}–{hi}")
-    return None, f"its values are not on a {' or '.join(tried)} scale"
+    if best is None:
+        return None, f"its values are not on a {' or '.join(tried)} scale"
+    spec = best[0]
+    lo, hi = spec.scale.lo, spec.scale.hi
+    how = "stated in the question" if stated and (lo, hi) == (int(stated.group(1)), int(stated.group(2))) else "from the values"
+    return spec, f"{lo}–{hi} ({how})"
 
 
-def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterable[str]) -> list[Detection]:
-    """Every column whose header names a metric and whose sampled values fit its scale."""
+def _name(kind: str, question: str, counts: dict[str, int]) -> str:
+    counts[kind] = counts.get(kind, 0) + 1
+    if "—" in question:  # a matrix row: name it after the row (问卷星 题干—行, SurveyMonkey question — row)
+        label = re.sub(r"\W+", "_", question.rsplit("—", 1)[1].strip()).strip("_").lower()
+        if label:
+            return f"{kind}_{label}"
+    return kind if counts[kind] == 1 else f"{kind}_{counts[kind]}"
+
+
+def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterable[str], layout: Optional[Layout] = None) -> list[Detection]:
+    """Every column whose question names a metric and whose sampled values fit its scale."""
+    layout = layout or Layout(columns=columns)
+    blank_values = [*blank_values, *layout.blank_values]
     found: list[Detection] = []
     counts: dict[str, int] = {}
     for index, column in enumerate(columns):
-        if NEVER_SCORED.search(column):
+        question = layout.question(column)
+        if column in layout.metadata or NEVER_SCORED.search(column) or NEVER_SCORED.search(question):
             continue
-        match = next(((kind, m) for kind, pattern in HEADER_PATTERNS if (m := pattern.search(column))), None)
+        hint = layout.metric_hints.get(column)
+        match = (hint[0], None) if hint else next(((kind, m) for kind, pattern in HEADER_PATTERNS if (m := pattern.search(question))), None)
         if match is None:
             continue
         kind, hit = match
         values = [row[index] for row in sample if index < len(row) and row[index] is not None]
-        spec, scale_note = _fit_scale(kind, column, values, blank_values)
+        spec, scale_note = _fit_scale(kind, column, question, values, blank_values, layout.position_download)
+        why = f"the {layout.name} layout defines it" if hit is None else f"question mentions {hit.group(0)!r}"
         if spec is None:
-            found.append(Detection(column, kind, None, f"header mentions {hit.group(0)!r} but {scale_note}; not scored"))
+            found.append(Detection(column, kind, None, f"{why} but {scale_note}; not scored"))
             continue
-        counts[kind] = counts.get(kind, 0) + 1
-        spec.name = kind if counts[kind] == 1 else f"{kind}_{counts[kind]}"
-        found.append(Detection(column, kind, spec, f"header mentions {hit.group(0)!r}; scale {scale_note}"))
+        spec.name = _name(kind, question, counts)
+        note = f"; option positions shifted by {spec.offset:+d}" if spec.offset else ""
+        found.append(Detection(column, kind, spec, f"{why}; scale {scale_note}{note}"))
     return found

@@ -66,11 +66,33 @@ class Grouping:
         return bool(self.period or self.since or self.until)
 
 
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Rows that are not real responses (previews, spam, unfinished), left out and counted by reason."""
+
+    column: str
+    keep: tuple[str, ...]
+    reason: str
+
+
+def response_filters(layout, columns: list[str], include_incomplete: bool) -> list[ResponseFilter]:
+    """Qualtrics: keep Status 0 / "IP Address" (not previews or spam) and, unless asked, Finished rows."""
+    if not layout.name.startswith("qualtrics"):
+        return []
+    rules = []
+    if "Status" in columns:
+        rules.append(ResponseFilter("Status", ("0", "IP Address", ""), "survey previews, tests and spam"))
+    if "Finished" in columns and not include_incomplete:
+        rules.append(ResponseFilter("Finished", ("1", "True", "TRUE", "true"), "unfinished responses"))
+    return rules
+
+
 class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 
-    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str]):
+    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str], exclusions: list = ()):
         where = info.path
+        self.exclusions = [rule for rule in exclusions if rule.column in columns]
         self.g = grouping
         self.info = info
         self.file_label = Path(info.path).name
@@ -83,17 +105,25 @@ class Grouper:
             self.where.setdefault((column, condition.negate), []).append(condition.value)
 
     def columns(self) -> list[str]:
-        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight) if c] + [c for c, _ in self.where]
+        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
         return list(dict.fromkeys(wanted))
 
     def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
         keep = np.ones(batch.num_rows, dtype=bool)
+        for rule in self.exclusions:
+            text = pc.fill_null(pc.utf8_trim_whitespace(batch.column(rule.column)), "")
+            real = pc.is_in(text, value_set=pa.array(rule.keep, pa.string())).to_numpy(zero_copy_only=False)
+            left_out = int((keep & ~real).sum())
+            if left_out:
+                self.info.excluded[rule.reason] = self.info.excluded.get(rule.reason, 0) + left_out
+            keep &= real
+        excluded = batch.num_rows - int(keep.sum())
         for (column, negate), values in self.where.items():
             text = pc.fill_null(pc.utf8_trim_whitespace(batch.column(column)), "")
             hit = pc.is_in(text, value_set=pa.array(values, pa.string())).to_numpy(zero_copy_only=False)
             keep &= ~hit if negate else hit
-        self.info.filtered_out += int(batch.num_rows - keep.sum())
+        self.info.filtered_out += int(batch.num_rows - keep.sum()) - excluded
 
         times = None
         if self.date_column:

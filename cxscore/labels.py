@@ -25,9 +25,17 @@ _CES_5_EASE = {
     "非常困难": 1, "很困难": 1, "困难": 2, "比较困难": 2, "一般": 3, "容易": 4, "比较容易": 4, "非常容易": 5, "很容易": 5,
 }
 
+_CSAT_7_ZH = {
+    "非常不满意": 1, "很不满意": 1, "不满意": 2, "比较不满意": 3, "一般": 4, "满意": 5, "比较满意": 6, "非常满意": 7, "很满意": 7,
+}
+#: Helpdesk good/bad ratings (Zendesk and others): a 0–1 scale where 1 is satisfied.
+_CSAT_GOOD_BAD = {"good": 1, "bad": 0, "good, i'm satisfied": 1, "bad, i'm unsatisfied": 0, "satisfied": 1, "unsatisfied": 0, "好评": 1, "差评": 0}
+
 #: (metric type, scale min, scale max) → label map.
 BUILTIN = {
     ("csat", 1, 5): _CSAT_5,
+    ("csat", 1, 7): _CSAT_7_ZH,
+    ("csat", 0, 1): _CSAT_GOOD_BAD,
     ("ces", 1, 7): _CES_7_AGREE,
     ("ces", 1, 5): _CES_5_EASE,
 }

@@ -26,6 +26,8 @@ class InputInfo:
     delimiter: Optional[str] = None
     sheet: Optional[str] = None
     header_rows: int = 1
+    layout: str = "generic"  # the export layout recognised: qualtrics, surveymonkey, wjx, tencent, … or generic
+    excluded: dict[str, int] = field(default_factory=dict)  # rows that are not real responses, by reason
     malformed_rows: int = 0
     filtered_out: int = 0  # rows left out by --where
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
@@ -46,6 +48,8 @@ class MetricInfo:
     scale: list[int]
     bands: dict[str, list[int]]
     direction: Optional[str] = None
+    question: Optional[str] = None  # the question text, where the column name is an id (Qualtrics Q3, …)
+    offset: int = 0
 
 
 @dataclass

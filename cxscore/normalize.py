@@ -20,6 +20,10 @@ from .labels import UNITS, builtin_labels, canonical
 BLANK = -1
 INVALID = -2
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(?:" + "|".join(UNITS) + r")?$")
+#: An option letter or number before the answer, as 腾讯问卷 and others write it: ``A.非常满意``, ``1、满意``.
+_OPTION_PREFIX = re.compile(r"^(?:[a-z]|\d{1,2})\s*[.、．:)）]\s*(\S.*)$")
+#: A scale point followed by its anchor label, as SurveyMonkey writes it: ``10 - Extremely likely``.
+_LEADING_NUMBER = re.compile(r"^(\d{1,3})\s*[-–—:=]\s*\D.*$")
 
 
 class AnswerParser:
@@ -30,6 +34,7 @@ class AnswerParser:
         self.labels = {canonical(k): v for k, v in builtin_labels(spec.type, self.lo, self.hi).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
         self.blank = {canonical(v) for v in blank_values}
+        self.offset = spec.offset
         self._cache: dict[str, int] = {}
 
     def code(self, text: str | None) -> int:
@@ -45,16 +50,26 @@ class AnswerParser:
         key = canonical(text)
         if not key or key in self.blank:
             return BLANK
-        point = self.labels.get(key)
+        point = self._point(key)
         if point is None:
-            match = _NUMBER.match(key)
-            if not match:
-                return INVALID
-            number = float(match.group(1))
-            if not number.is_integer():
-                return INVALID
-            point = int(number)
+            prefixed = _OPTION_PREFIX.match(key)  # the option's letter or number is not its score: only its label counts
+            point = self.labels.get(prefixed.group(1)) if prefixed else None
+        if point is None:
+            leading = _LEADING_NUMBER.match(key)
+            point = int(leading.group(1)) + self.offset if leading else None
+        if point is None:
+            return INVALID
         return point - self.lo if self.lo <= point <= self.hi else INVALID
+
+    def _point(self, key: str) -> "int | None":
+        """A label's point, or a plain number's (shifted by the offset), or None."""
+        if key in self.labels:
+            return self.labels[key]
+        match = _NUMBER.match(key)
+        if not match:
+            return None
+        number = float(match.group(1))
+        return int(number) + self.offset if number.is_integer() else None
 
 
 class EncodedColumn:

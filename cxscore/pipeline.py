@@ -13,7 +13,7 @@ from .config import Config, MetricSpec
 from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
 from .errors import CxError, InputError, StrictError
-from .grouping import Condition, Grouper, Grouping, choose_date_column
+from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, run_jobs, workers
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
@@ -51,6 +51,7 @@ class Options:
     benchmarks_file: Optional[str] = None
     fail_under: list[str] = field(default_factory=list)
     fail_on_significant_drop: bool = False
+    include_incomplete: bool = False
     sort: str = "segment"
     top: Optional[int] = None
     bottom: Optional[int] = None
@@ -84,7 +85,7 @@ def choose_metrics(config: Config, source: Source, notify: Notify) -> list[tuple
     if config.metrics:
         return [(spec, "config") for spec in config.metrics]
     chosen, skipped = [], []
-    for found in detect_metrics(source.columns, source.sample, config.blank_values):
+    for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
         if found.spec is None:
             skipped.append(f"{found.column!r}: {found.reason}")
             notify(f"skipped column {skipped[-1]}")
@@ -100,7 +101,8 @@ def choose_metrics(config: Config, source: Source, notify: Notify) -> list[tuple
     return chosen
 
 
-def _describe(spec: MetricSpec, column: str, selected_by: str) -> MetricInfo:
+def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -> MetricInfo:
+    question = source.layout.question(column)
     return MetricInfo(
         name=spec.name,
         type=spec.type,
@@ -109,20 +111,26 @@ def _describe(spec: MetricSpec, column: str, selected_by: str) -> MetricInfo:
         scale=[spec.scale.lo, spec.scale.hi],
         bands={key: [band.lo, band.hi] for key, band in spec.bands().items()},
         direction=spec.direction,
+        question=question if question != column else None,
+        offset=spec.offset,
     )
 
 
-def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify) -> tuple[list[Job], dict[str, str]]:
+def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool) -> tuple[list[Job], dict[str, str]]:
     """Check a source against the metrics and grouping, then cut it into jobs."""
     where = source.info.path
-    columns = {spec.name: resolve_column(spec.column, source.columns, where, spec.name) for spec in specs}
+    columns = {spec.name: resolve_column(spec.column, source.columns, where, spec.name, source.layout.questions) for spec in specs}
     date = choose_date_column(grouping, source.columns, source.sample, where, detect_date_column)
     if date:
         source.info.date_column = date[0]
         notify(f"dates: column {date[0]!r} ({date[1]})")
-    Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None)  # fail early on a bad --by/--where/--weight
+    exclusions = response_filters(source.layout, source.columns, include_incomplete)
+    for rule in exclusions:
+        notify(f"{where}: leaving out rows whose {rule.column!r} is not {' / '.join(rule.keep)} ({rule.reason}); --include-incomplete keeps unfinished ones")
+    Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fail early on a bad --by/--where/--weight
+    blank_values = [*config.blank_values, *source.layout.blank_values]
     jobs = [
-        Job(part, where, source.columns, columns, date[0] if date else None, specs, list(config.blank_values), grouping)
+        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions)
         for part in source.parts(processes)
     ]
     return jobs, columns
@@ -164,7 +172,7 @@ def score(
     processes = workers()
     jobs, owners, first_columns = [], [], {}
     for source in sources:
-        source_jobs, columns = _jobs(source, specs, config, grouping, processes, notify)
+        source_jobs, columns = _jobs(source, specs, config, grouping, processes, notify, options.include_incomplete)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         first_columns = first_columns or columns
@@ -202,7 +210,7 @@ def score(
         _enforce_strict(quality, infos)
     return Report(
         inputs=infos,
-        metrics=[_describe(spec, first_columns[spec.name], how) for spec, how in chosen],
+        metrics=[_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen],
         results=results,
         quality=quality,
         warnings=warnings,
@@ -226,7 +234,7 @@ def score(
 
 def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
-    rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid for i in inputs)
+    rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - sum(i.excluded.values()) for i in inputs)
     for spec in specs:
         tally = book.rollup(spec.name, lambda k: ()).get(())
         n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)
@@ -246,6 +254,8 @@ def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], 
             warnings.append(f"{i.path}: {i.date_invalid} date(s) in {i.date_column!r} not understood; those rows are in no period (try --dayfirst, or check the column)")
         if i.weight_invalid:
             warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
+        for reason, count in i.excluded.items():
+            warnings.append(f"{i.path}: {count} row(s) left out as {reason}")
         if i.rows and i.filtered_out == i.rows:
             warnings.append(f"{i.path}: --where left no rows")
     return quality, warnings

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
 import pyarrow as pa
@@ -43,6 +43,7 @@ class Job:
     specs: list[MetricSpec]
     blank_values: list[str]
     grouping: Grouping
+    exclusions: list = field(default_factory=list)
     slot: int = 0
 
 
@@ -54,7 +55,7 @@ def _publish(slot: int, index: int, value: int) -> None:
 def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
     """Tally one part: filter and group each block, encode each metric, add it up."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns()]))
@@ -139,3 +140,5 @@ def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None)
 def add_counters(target: InputInfo, part: InputInfo) -> None:
     for name in COUNTERS:
         setattr(target, name, getattr(target, name) + getattr(part, name))
+    for reason, count in part.excluded.items():
+        target.excluded[reason] = target.excluded.get(reason, 0) + count

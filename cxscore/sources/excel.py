@@ -11,7 +11,8 @@ import python_calamine as calamine
 
 from ..errors import InputError
 from ..model import InputInfo
-from .base import SAMPLE_ROWS, Source, unique_headers
+from .base import SAMPLE_ROWS, Source
+from .layouts import detect_layout
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -50,12 +51,14 @@ class ExcelSource(Source):
         self._file = file
         self._sheet = self._pick_sheet(workbook, sheet)
         self.info.sheet = self._sheet.name
-        rows = self._sheet.iter_rows()
-        header = next(rows, None)
-        if header is None or not any(cell_text(c) for c in header):
+        first = [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
+        if not first or not any(first[0]):
             raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", "choose the sheet with the responses using --sheet")
-        self.columns = unique_headers([cell_text(c) for c in header])
-        self.sample = [[cell_text(c) for c in row] for row in islice(rows, SAMPLE_ROWS)]
+        self.layout = detect_layout(first[:8])
+        self.columns = self.layout.columns
+        self.info.header_rows, self.info.layout = self.layout.header_rows, self.layout.name
+        width = len(self.columns)
+        self.sample = [[c or None for c in (row + [""] * width)[:width]] for row in first[self.layout.header_rows :]]
         if not self.sample:
             raise InputError(f"{name} has a header but no data rows (sheet {self._sheet.name!r})", "check that the export contains responses")
 
@@ -87,8 +90,7 @@ class ExcelSource(Source):
     def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]
-        rows = self._sheet.iter_rows()
-        next(rows)  # header
+        rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
         while True:
             block = list(islice(rows, BATCH_ROWS))
             if not block:

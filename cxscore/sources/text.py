@@ -14,7 +14,8 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..model import InputInfo
-from .base import SAMPLE_ROWS, Source, unique_headers
+from .base import SAMPLE_ROWS, Source
+from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
 #: pyarrow reads about 32 blocks ahead, so the block size sets the memory ceiling (1 MiB ≈ 35 MB).
@@ -57,21 +58,21 @@ def _decode_sample(sample: bytes, encoding: str, complete: bool, where: str) -> 
         raise InputError(f"unknown encoding: {encoding}", "use a Python codec name such as utf-8, gb18030, utf-16, cp1252") from None
 
 
-def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], int]:
-    """Parse up to ``limit`` records; also return the physical lines the first record spans."""
+def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
+    """Parse up to ``limit`` records; also return, for the first few, the physical lines read up to their end."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
-    header_lines = 1
+    lines: list[int] = []
     try:
         for row in reader:
             rows.append(row)
-            if len(rows) == 1:
-                header_lines = reader.line_num
+            if len(lines) < 8:
+                lines.append(reader.line_num)
             if len(rows) >= limit:
                 break
     except csv.Error:
         pass  # a sample cut inside a quoted field; the rows before it are enough
-    return rows, header_lines
+    return rows, lines
 
 
 def sniff_delimiter(text: str) -> str:
@@ -123,18 +124,20 @@ class CsvSource(Source):
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
         delimiter = "\t" if text.count("\t") and where.lower().endswith((".tsv", ".tab")) else sniff_delimiter(text)
-        rows, header_lines = _records(text, delimiter, SAMPLE_ROWS + 2)
+        rows, lines = _records(text, delimiter, SAMPLE_ROWS + 4)
         if not complete and len(rows) > 1:
             rows = rows[:-1]  # the last sampled record may be cut off
-        data_rows = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+        self.layout = detect_layout(rows[:8])
+        head = self.layout.header_rows
+        data_rows = [r for r in rows[head:] if any(cell.strip() for cell in r)]
         if complete and not data_rows:
             raise InputError(f"{where} has a header but no data rows", "check that the export contains responses")
-        self.columns = unique_headers(rows[0])
+        self.columns = self.layout.columns
         width = len(self.columns)
         self.sample = [(r + [None] * width)[:width] for r in data_rows[:SAMPLE_ROWS]]
-        info.encoding, info.delimiter, info.header_rows = encoding, delimiter, 1
+        info.encoding, info.delimiter, info.header_rows, info.layout = encoding, delimiter, head, self.layout.name
         self.info = info
-        self._header_lines = header_lines
+        self._header_lines = lines[head - 1]
         self._path = path
 
     @classmethod

@@ -1,0 +1,224 @@
+"""Real-world export layouts, zero config: each fixture follows the platform's documented layout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cxscore import score
+from cxscore.config import validate_config
+from cxscore.pipeline import Options
+from conftest import csv_text
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
+needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared real exports are not beside this checkout")
+
+
+def by_metric(report):
+    return {r.metric: r for r in report.results if not r.segment and r.period is None}
+
+
+def qualtrics_rows(choice_text: bool = False):
+    """Numeric-values export (codes) or choice-text export (labels); NPS is 0–10 in both."""
+    nps = ["9", "10", "6", "8", "10"]
+    csat = ["Extremely satisfied", "Somewhat satisfied", "Somewhat dissatisfied", "Neither satisfied nor dissatisfied", ""] if choice_text else ["5", "4", "2", "3", ""]
+    return [
+        ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished", "RecordedDate", "ResponseId", "Q1", "Q3", "Q3_NPS_GROUP", "Q4", "Q5"],
+        ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Duration (in seconds)", "Finished", "Recorded Date", "Response ID",
+         "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?", "How likely are you to recommend us to a friend?", "How likely are you to recommend us to a friend? - Group",
+         "Overall, how satisfied are you?", "How easy was it to get help?"],
+        ['{"ImportId":"startDate","timeZone":"America/Denver"}', '{"ImportId":"endDate","timeZone":"America/Denver"}', '{"ImportId":"status"}', '{"ImportId":"ipAddress"}',
+         '{"ImportId":"progress"}', '{"ImportId":"duration"}', '{"ImportId":"finished"}', '{"ImportId":"recordedDate","timeZone":"America/Denver"}',
+         '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}', '{"ImportId":"QID3"}', '{"ImportId":"QID3_NPS_GROUP"}', '{"ImportId":"QID4"}', '{"ImportId":"QID5"}'],
+        ["2025-03-01 10:00:00", "2025-03-01 10:05:00", "IP Address", "1.2.3.4", "100", "300", "True", "2025-03-01 10:05:01", "R_1", "3", nps[0], "3", csat[0], "6"],
+        ["2025-03-02 10:00:00", "2025-03-02 10:05:00", "IP Address", "1.2.3.5", "100", "300", "True", "2025-03-02 10:05:01", "R_2", "4", nps[1], "3", csat[1], "7"],
+        ["2025-03-03 10:00:00", "2025-03-03 10:05:00", "IP Address", "1.2.3.6", "100", "300", "True", "2025-03-03 10:05:01", "R_3", "1", nps[2], "1", csat[2], "2"],
+        ["2025-03-04 10:00:00", "2025-03-04 10:05:00", "Survey Preview", "", "100", "300", "True", "2025-03-04 10:05:01", "R_4", "9", nps[3], "2", csat[3], "4"],
+        ["2025-03-05 10:00:00", "2025-03-05 10:05:00", "IP Address", "1.2.3.8", "40", "100", "False", "2025-03-05 10:05:01", "R_5", "0", nps[4], "3", csat[4], ""],
+    ]
+
+
+HAND_CONFIG = {"metrics": [
+    {"name": "nps", "type": "nps", "column": "Q3"},
+    {"name": "csat", "type": "csat", "column": "Q4"},
+    {"name": "ces", "type": "ces", "column": "Q5"},
+]}
+
+
+@pytest.mark.parametrize("choice_text", [False, True])
+def test_qualtrics_csv_three_header_rows(write_csv, choice_text):
+    path = write_csv(qualtrics_rows(choice_text))
+    report = score([str(path)])
+    info = report.inputs[0]
+    assert (info.layout, info.header_rows, info.rows) == ("qualtrics", 3, 5)
+    assert info.excluded == {"survey previews, tests and spam": 1, "unfinished responses": 1}
+    got = by_metric(report)
+    # Q1 asks to recommend too, but in German: it is 0–10 and not the English question; both are detected as
+    # recommend questions only where the text says so. Q3_NPS_GROUP is never scored.
+    assert [m.column for m in report.metrics] == ["Q3", "Q4", "Q5"]
+    assert (got["nps"].n, got["nps"].value) == (3, pytest.approx(100 * (2 - 1) / 3))
+    assert got["csat"].value == pytest.approx(200 / 3)
+    hand = score([str(path)], validate_config(HAND_CONFIG))
+    assert {m: (r.n, r.value) for m, r in by_metric(hand).items()} == {m: (r.n, r.value) for m, r in got.items()}
+    assert report.metrics[0].question == "How likely are you to recommend us to a friend?"
+    kept = score([str(path)], options=Options(include_incomplete=True))
+    assert kept.inputs[0].excluded == {"survey previews, tests and spam": 1} and by_metric(kept)["nps"].n == 4
+
+
+def test_qualtrics_xlsx_and_tsv(tmp_path, write_csv):
+    rows = qualtrics_rows()
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "q.xlsx")
+    tsv = write_csv(rows, name="q.tsv", delimiter="\t")
+    for path in (tmp_path / "q.xlsx", tsv):
+        report = score([str(path)])
+        assert report.inputs[0].layout == "qualtrics" and by_metric(report)["nps"].n == 3
+
+
+def test_qualtrics_legacy_two_rows(write_csv):
+    path = write_csv([
+        ["V1", "V2", "V3", "V10", "Q1", "Q2"],
+        ["ResponseID", "ResponseSet", "Name", "Finished", "How likely is it that you would recommend us?", "How satisfied are you overall?"],
+        ["R_1", "Default", "A", "1", "10", "5"],
+        ["R_2", "Default", "B", "1", "3", "2"],
+    ])
+    report = score([str(path)])
+    assert report.inputs[0].layout == "qualtrics_legacy" and [m.column for m in report.metrics] == ["Q1", "Q2"]
+    assert by_metric(report)["nps"].value == 0.0
+
+
+def surveymonkey_rows():
+    return [
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name", "Last Name", "Custom Data 1",
+         "How likely is it that you would recommend this company to a friend or colleague?", "How satisfied are you with:", "", "Any comments?"],
+        ["", "", "", "", "", "", "", "", "", "Response", "Price", "Support", "Open-Ended Response"],
+        ["1001", "42", "03/14/2025 09:05:11 AM", "03/14/2025 09:07:00 AM", "1.1.1.1", "", "", "", "", "10 - Extremely likely", "Very satisfied", "Satisfied", "great"],
+        ["1002", "42", "03/15/2025 01:05:11 PM", "03/15/2025 01:07:00 PM", "1.1.1.2", "", "", "", "", "0 - Not at all likely", "Dissatisfied", "Very satisfied", ""],
+        ["1003", "42", "04/02/2025 11:00:00 PM", "04/02/2025 11:01:00 PM", "1.1.1.3", "", "", "", "", "9", "Neutral", "Very dissatisfied", "meh"],
+    ]
+
+
+def test_surveymonkey_two_header_rows_matrix_and_anchored_answers(write_csv):
+    report = score([str(write_csv(surveymonkey_rows()))], options=Options(period="month"))
+    assert report.inputs[0].layout == "surveymonkey" and report.inputs[0].header_rows == 2
+    names = {m.name: m.column for m in report.metrics}
+    assert names == {
+        "nps": "How likely is it that you would recommend this company to a friend or colleague?",
+        "csat_price": "How satisfied are you with: — Price",
+        "csat_support": "How satisfied are you with: — Support",
+    }
+    got = by_metric(report)
+    assert (got["nps"].n, got["nps"].value) == (3, pytest.approx(100 * (2 - 1) / 3))
+    assert got["csat_price"].value == pytest.approx(100 / 3) and got["csat_support"].value == pytest.approx(200 / 3)
+    assert report.inputs[0].date_column == "End Date"
+    assert [r.period for r in report.results if r.metric == "nps" and r.period] == ["2025-03", "2025-04"]
+
+
+def test_tencent_quoted_trailing_comma_and_letter_prefixes(tmp_path):
+    path = tmp_path / "tencent.csv"
+    text = (
+        '"编号","开始答题时间","结束答题时间","答题时长","1.您向朋友推荐我们的可能性有多大？","2.您对本次服务满意吗？",\n'
+        '"1","2025-03-01 10:00:00","2025-03-01 10:03:00","180","9","A.非常满意",\n'
+        '"2","2025-03-02 10:00:00","2025-03-02 10:03:00","180","1","C.一般",\n'
+        '"3","2025-03-03 10:00:00","2025-03-03 10:03:00","180","10","B.满意",\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    report = score([str(path)])
+    assert report.inputs[0].layout == "tencent"
+    got = by_metric(report)
+    assert got["csat"].value == pytest.approx(200 / 3)
+    assert got["nps"].value == pytest.approx(100 / 3)
+
+
+def test_7_level_chinese_satisfaction(write_csv):
+    path = write_csv([["满意度"], ["非常满意"], ["比较满意"], ["满意"], ["一般"], ["比较不满意"], ["不满意"], ["非常不满意"]], encoding="gb18030")
+    report = score([str(path)])
+    assert report.metrics[0].scale == [1, 7]
+    assert by_metric(report)["csat"].components["mean"] == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize(
+    "header, layout",
+    [
+        (["Timestamp", "Email Address", "How likely are you to recommend us?"], "google_forms"),
+        (["ID", "Start time", "Completion time", "Email", "Name", "How likely are you to recommend us?"], "microsoft_forms"),
+        (["#", "How likely are you to recommend us?", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"], "typeform"),
+    ],
+)
+def test_forms_layouts(write_csv, header, layout):
+    index = next(i for i, h in enumerate(header) if "recommend" in h)
+    rows = [header] + [["2025-03-01 10:00:00" if "date" in h.lower() or "time" in h.lower() else ("10" if i == index else "x") for i, h in enumerate(header)] for _ in range(3)]
+    report = score([str(write_csv(rows))])
+    assert report.inputs[0].layout == layout and by_metric(report)["nps"].value == 100.0
+
+
+def test_delighted_score_is_nps(write_csv):
+    rows = [["Response ID", "Score", "Comment", "Created at", "Permalink"], ["1", "10", "great", "2025-03-01", "x"], ["2", "3", "bad", "2025-03-02", "y"]]
+    report = score([str(write_csv(rows))])
+    assert report.inputs[0].layout == "delighted" and by_metric(report)["nps"].value == 0.0
+    assert "delighted layout defines it" in report.metrics[0].selected_by
+
+
+def test_helpdesk_good_bad_ratings(write_csv):
+    rows = [["Ticket ID", "Satisfaction Rating"], ["1", "Good"], ["2", "good, I'm satisfied"], ["3", "Bad"], ["4", "Offered"], ["5", "Good"]]
+    config = validate_config({"blank_values": ["offered", "unoffered"]})
+    report = score([str(write_csv(rows))], config)
+    csat = by_metric(report)["csat"]
+    assert report.metrics[0].scale == [0, 1] and (csat.n, csat.blank, csat.value) == (4, 1, 75.0)
+
+
+def test_two_ten_point_questions_only_recommend_is_nps(write_csv):
+    rows = [["How likely are you to recommend us?", "How likely are you to buy again (0-10)?"], ["10", "2"], ["9", "3"], ["2", "10"]]
+    messages = []
+    report = score([str(write_csv(rows))], notify=messages.append)
+    assert [m.column for m in report.metrics] == ["How likely are you to recommend us?"]
+    assert any("nps: column 'How likely are you to recommend us?'" in m for m in messages)
+
+
+@needs_real
+def test_wjx_text_download_real_file():
+    report = score([str(REAL / "wjx_0to10_text.xls")])
+    info = report.inputs[0]
+    assert info.layout == "wjx" and info.format == "xls" and info.rows == 4
+    q15 = next(m for m in report.metrics if m.column.startswith("15、"))
+    assert q15.scale == [0, 10] and q15.offset == 0
+    row = by_metric(report)[q15.name]
+    assert (row.n, row.blank, row.components["mean"]) == (2, 2, 3.0)  # "3分" twice, "(跳过)" twice
+
+
+@needs_real
+def test_wjx_position_download_is_shifted_not_scored_as_given():
+    text = by_metric(score([str(REAL / "wjx_0to10_text.xls")]))
+    report = score([str(REAL / "wjx_0to10_numeric.xls")])
+    assert report.inputs[0].layout == "wjx"
+    q15 = next(m for m in report.metrics if m.column.startswith("15、"))
+    assert q15.offset == -1 and "shifted by -1" in q15.selected_by
+    row = by_metric(report)[q15.name]
+    assert row.components["mean"] == text[q15.name].components["mean"] == 3.0  # stored 4 = option "3分"
+    assert row.blank == 2  # -3 = skipped
+
+
+@needs_real
+def test_wjx_800_rows_both_downloads_without_a_metric_say_so():
+    from cxscore.errors import InputError
+    from cxscore.sources import open_source
+
+    for name in ("wjx_800_text.xls", "wjx_800_numeric.xls"):
+        source = open_source(str(REAL / name))
+        assert source.info.layout == "wjx" and len(source.sample) == 800
+        with pytest.raises(InputError, match="no NPS, CSAT or CES column found"):
+            score([str(REAL / name)])
+    assert open_source(str(REAL / "wjx_800_numeric.xls")).layout.position_download
+    assert not open_source(str(REAL / "wjx_800_text.xls")).layout.position_download
+
+
+def test_qualtrics_nps_found_by_its_group_column_in_any_language(write_csv):
+    rows = qualtrics_rows()
+    rows[1][10] = "Wie wahrscheinlich ist es, dass Sie unser Unternehmen einem Freund empfehlen?"
+    rows[1][12] = "Wie zufrieden sind Sie insgesamt?"
+    report = score([str(write_csv(rows))])
+    assert [(m.name, m.column) for m in report.metrics][0] == ("nps", "Q3")
+    assert "qualtrics layout defines it" in report.metrics[0].selected_by
