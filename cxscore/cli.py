@@ -18,7 +18,7 @@ from .config import find_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .planning import sample_size
-from .report import Format, render, render_benchmarks, write_report
+from .report import Format, render, render_benchmarks, render_inspection, write_report, write_text_atomically
 from .terminal import Terminal
 
 app = typer.Typer(
@@ -237,6 +237,40 @@ def benchmarks(
     with _errors_to_exit_codes(terminal, False):
         rows = bench.search(bench.load(benchmarks_file), metric, industry)
         render_benchmarks(rows, fmt, terminal)
+
+
+INSPECT_EXAMPLES = """
+**Examples**
+
+* `cxscore inspect export.csv` — layout, encoding, every column's role and values, and what score would do
+
+* `cxscore inspect qualtrics.csv --write-config cxscore.yaml` — a commented starter config to adjust
+
+* `cxscore inspect 问卷星.xls --format json | jq '.columns[] | select(.role | startswith("metric"))'`
+"""
+
+
+@app.command(epilog=INSPECT_EXAMPLES)
+def inspect(
+    path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
+    write_config: Optional[Path] = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
+    include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),
+) -> None:
+    """Show an export's layout, encoding, rows, columns with their guessed roles, and what score would do."""
+    from .inspection import inspect as inspect_file, starter_config
+
+    terminal = Terminal.current()
+    with _errors_to_exit_codes(terminal, False):
+        result = inspect_file(path, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete)
+        if write_config:
+            if write_config.exists() and write_config.resolve() == Path(path).resolve():
+                raise CxError(f"{write_config} is the input file", "write the config to another path")
+            write_text_atomically(write_config, starter_config(result))
+            terminal.say(f"wrote {write_config}")
+        render_inspection(result, fmt, terminal)
 
 
 PLAN_EXAMPLES = """

@@ -24,11 +24,15 @@ _DAY_FIRST = [f"%d/%m/%Y{t}" for t in _TIMES] + [f"%d.%m.%Y{t}" for t in _TIMES]
 _SERIAL_RANGE = (20_000, 80_000)
 _EXCEL_EPOCH_DAYS = 25_569  # 1970-01-01 as an Excel serial day (day 0 is 1899-12-30)
 
-#: Header words that mark a response's date, most telling first (submission beats start).
+#: Header words that mark a response's date, most telling first: when the response was recorded or
+#: submitted beats when it ended, which beats a timestamp, which beats any date (Qualtrics has
+#: StartDate, EndDate and RecordedDate; the first tier with exactly one match wins).
 DATE_HEADER_HINTS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"submit|completion|completed|recorded|end ?date|end ?time|提交|结束",
+        r"recorded",
+        r"submit|提交",
+        r"completion|completed|end ?date|end ?time|结束",
         r"timestamp|created|response ?date|date ?submitted",
         r"date|time|日期|时间",
     )

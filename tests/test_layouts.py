@@ -222,3 +222,39 @@ def test_qualtrics_nps_found_by_its_group_column_in_any_language(write_csv):
     report = score([str(write_csv(rows))])
     assert [(m.name, m.column) for m in report.metrics][0] == ("nps", "Q3")
     assert "qualtrics layout defines it" in report.metrics[0].selected_by
+
+
+def test_inspect_and_its_starter_config_reproduce_zero_config(tmp_path, write_csv):
+    import json
+
+    from conftest import invoke
+    from cxscore.config import load_config
+
+    path = write_csv(qualtrics_rows(choice_text=True))
+    written = tmp_path / "starter.yaml"
+    result = invoke(["inspect", str(path), "--format", "json", "--write-config", str(written)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["layout"], doc["header_rows"], doc["rows"]) == ("qualtrics", 3, 5)
+    assert doc["excluded"] == {"survey previews, tests and spam": 1, "unfinished responses": 1}
+    roles = {c["column"]: c["role"] for c in doc["columns"]}
+    assert roles["Q3"] == "metric: nps" and roles["Q3_NPS_GROUP"] == "companion" and roles["ResponseId"] == "id"
+    assert roles["Status"] == "metadata" and doc["plan"]["date_column"] == "RecordedDate"
+    assert [m["column"] for m in doc["plan"]["metrics"]] == ["Q3", "Q4", "Q5"]
+    zero = {m: (r.n, r.value) for m, r in by_metric(score([str(path)])).items()}
+    configured = {m: (r.n, r.value) for m, r in by_metric(score([str(path)], load_config(written))).items()}
+    assert configured == zero
+    table = invoke(["inspect", str(path)]).stdout
+    assert "qualtrics layout" in table and "What `cxscore score` would do with no config" in table
+
+
+@needs_real
+def test_inspect_real_wjx_position_download(tmp_path):
+    from conftest import invoke
+    from cxscore.config import load_config
+
+    written = tmp_path / "wjx.yaml"
+    assert invoke(["inspect", str(REAL / "wjx_0to10_numeric.xls"), "--write-config", str(written)]).exit_code == 0
+    config = load_config(written)
+    assert config.metrics[0].offset == -1 and config.metrics[0].scale.hi == 10
+    assert by_metric(score([str(REAL / "wjx_0to10_numeric.xls")], config))["csat"].components["mean"] == 3.0

@@ -64,3 +64,54 @@ def write_report(report: Report, output: str, inputs: list[str], lang: str, conf
     from .excel import write
 
     return write(report, output, inputs, lang, config_path)
+
+
+def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
+    """What ``cxscore inspect`` found, for a person (table) or a script (JSON)."""
+    import json
+
+    public = {k: v for k, v in result.items() if not k.startswith("_")}
+    if fmt is Format.json:
+        terminal.stdout.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
+        return
+    from . import table
+    from .layout import Line, Section
+
+    excluded = ", ".join(f"{n} {why}" for why, n in result["excluded"].items()) or "none"
+    head = [
+        f"{result['path']}: {result['layout']} layout, {result['format']}"
+        + (f", {result['encoding']}, delimiter {result['delimiter']!r}" if result["encoding"] else f", sheet {result['sheet']!r}"),
+        f"{result['rows']:,} rows after {result['header_rows']} header row(s); left out: {excluded}; malformed: {result['malformed_rows']}",
+        *result["notes"],
+    ]
+    section = Section("Columns (roles guessed from the first rows)", ["Column", "Role", "Why", "Top values"], set(), short={0})
+    for c in result["columns"]:
+        top = ", ".join(f"{v} ×{n}" for v, n in c["top_values"][:3])
+        section.lines.append(Line([c["column"], c["role"], c["why"], top]))
+    plan = result["plan"]
+    steps = [f"{m['name']} ← {m['column']!r}: {m['why']}" for m in plan["metrics"]] or ["no metric column found: write a config (--write-config gives a start)"]
+    steps += [f"skipped {s['column']!r}: {s['why']}" for s in plan["skipped"]]
+    steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
+    console = terminal.out()
+    for line in head:
+        console.print(line, markup=False, highlight=False)
+    console.print(table.build(section))
+    console.print("What `cxscore score` would do with no config:", markup=False)
+    for step in steps:
+        console.print(f"  {step}", markup=False, highlight=False)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a text file through a temporary file and a rename."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,135 @@
+"""``cxscore inspect``: what an export looks like and what zero-config scoring would do with it."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Optional
+
+from .config import Config
+from .dates import detect_date_column, parse_dates
+from .detect import NEVER_SCORED, detect_metrics
+from .grouping import Grouping, response_filters
+from .scan import Job, add_counters, run_jobs, workers
+from .sources import open_source
+
+ID_HEADER = re.compile(r"(^|\b)(id|#|no\.?)$|response ?id|respondent ?id|编号|序号|答卷编号", re.IGNORECASE)
+MAX_SEGMENT_VALUES = 50
+
+
+def _role(column: str, question: str, values: list[str], layout, metrics: dict, date_column: Optional[str]) -> tuple[str, str]:
+    """A guessed role for a column and a short reason."""
+    if column in metrics:
+        spec, how = metrics[column]
+        return f"metric: {spec.type}", f"{spec.name}, scale {spec.scale}" + (f", offset {spec.offset:+d}" if spec.offset else "")
+    if NEVER_SCORED.search(column):
+        return "companion", "NPS group of another column; never scored"
+    if column == date_column:
+        return "date", "the response date"
+    distinct = set(values)
+    if ID_HEADER.search(column) or (len(values) > 20 and len(distinct) == len(values) and all(re.fullmatch(r"[\w.-]+", v) for v in values)):
+        return "id", "unique per response"
+    if column in layout.metadata:
+        return "metadata", f"{layout.name} metadata"
+    if values and parse_dates(_array(values)).null_count <= 0.1 * len(values):
+        return "date", "holds dates"
+    if values and len(distinct) <= MAX_SEGMENT_VALUES and len(distinct) < max(2, 0.5 * len(values)):
+        return "segment", f"{len(distinct)} distinct values"
+    if values and sum(len(v) for v in values) / len(values) > 15:
+        return "free text", "long, mostly distinct answers"
+    return "other", f"{len(distinct)} distinct values"
+
+
+def _array(values: list[str]):
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
+
+
+def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, include_incomplete: bool = False, config: Optional[Config] = None) -> dict[str, Any]:
+    """Layout, encoding, rows, exclusions, each column's role and values, and the zero-config plan."""
+    config = config or Config()
+    source = open_source(path, encoding=encoding, sheet=sheet)
+    layout = source.layout
+    detections = detect_metrics(source.columns, source.sample, config.blank_values, layout)
+    metrics = {d.column: (d.spec, d.reason) for d in detections if d.spec}
+    date_column, date_reason = detect_date_column(source.columns, source.sample)
+    # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
+    exclusions = response_filters(layout, source.columns, include_incomplete)
+    first = {"rows": source.columns[0]}  # one column is enough to count rows
+    jobs = [Job(part, source.info.path, source.columns, first, None, [], [], Grouping(), exclusions) for part in source.parts(workers())]
+    info = source.info
+    for _, counters in run_jobs(jobs, workers()):
+        add_counters(info, counters)
+    columns = []
+    for index, column in enumerate(source.columns):
+        values = [row[index] for row in source.sample if index < len(row) and row[index] not in (None, "")]
+        question = layout.question(column)
+        role, why = _role(column, question, values, layout, metrics, date_column)
+        columns.append({
+            "column": column,
+            "question": question if question != column else None,
+            "role": role,
+            "why": why,
+            "blank_in_sample": len(source.sample) - len(values),
+            "top_values": [[value, count] for value, count in Counter(values).most_common(5)],
+        })
+    return {
+        "path": info.path,
+        "layout": layout.name,
+        "notes": layout.notes,
+        "format": info.format,
+        "encoding": info.encoding,
+        "delimiter": info.delimiter,
+        "sheet": info.sheet,
+        "header_rows": info.header_rows,
+        "rows": info.rows,
+        "excluded": dict(info.excluded),
+        "malformed_rows": info.malformed_rows,
+        "sample_rows": len(source.sample),
+        "columns": columns,
+        "plan": {
+            "metrics": [{"name": d.spec.name, "type": d.type, "column": d.column, "why": d.reason} for d in detections if d.spec],
+            "skipped": [{"column": d.column, "type": d.type, "why": d.reason} for d in detections if not d.spec],
+            "date_column": date_column,
+            "date_why": date_reason,
+        },
+        "_detections": detections,
+    }
+
+
+def starter_config(result: dict[str, Any]) -> str:
+    """A commented YAML config that reproduces what zero-config scoring would do, for a person to adjust."""
+    lines = [
+        f"# cxscore config written by `cxscore inspect {result['path']}` ({result['layout']} layout).",
+        "# It reproduces what cxscore does with no config; change what is wrong. Every key: config.example.yaml",
+        "version: 1",
+        "metrics:",
+    ]
+    for detection in result["_detections"]:
+        if not detection.spec:
+            lines.append(f"  # skipped {detection.column!r}: {detection.reason}")
+            continue
+        spec = detection.spec
+        lines += [
+            f"  - name: {spec.name}",
+            f"    type: {spec.type}",
+            f"    column: {_quote(spec.column)}",
+            f"    scale: [{spec.scale.lo}, {spec.scale.hi}]",
+        ]
+        lines += [f"    {key}: [{band.lo}, {band.hi}]" for key, band in spec.bands().items()]
+        if spec.direction:
+            lines.append(f"    direction: {spec.direction}")
+        if spec.offset:
+            lines.append(f"    offset: {spec.offset}   # stored numbers are option positions: point = number {spec.offset:+d}")
+        lines.append(f"    # chosen because: {detection.reason}")
+        lines.append("    # target: 30")
+    segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
+    if result["plan"]["date_column"]:
+        lines.append(f"date_column: {_quote(result['plan']['date_column'])}")
+    lines.append(f"# segments: [{', '.join(_quote(s) for s in segments[:5])}]   # columns that look like segments")
+    lines.append("# period: month")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
