@@ -5,6 +5,8 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
+from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
 
 from . import __version__, benchmarks
@@ -12,7 +14,7 @@ from .columns import resolve_column
 from .config import Config, MetricSpec
 from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
-from .errors import CxError, InputError, StrictError
+from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, run_jobs, workers
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
@@ -22,6 +24,9 @@ from .tally import TallyBook
 from .targets import attach_benchmark, judge, parse_fail_under
 
 Notify = Callable[[str], None]
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+#: Columns that identify a response, checked for repeats.
+ID_COLUMN = re.compile(r"response ?id|respondent ?id|responseid|id|#|编号|序号|答卷编号", re.IGNORECASE)
 
 
 def _quiet(_: str) -> None:
@@ -116,10 +121,19 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool) -> tuple[list[Job], dict[str, str]]:
-    """Check a source against the metrics and grouping, then cut it into jobs."""
+def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+    """Check a source against the metrics and grouping, then cut it into jobs.
+
+    A metric whose column this source lacks is left out of its jobs (and reported), not fatal.
+    """
     where = source.info.path
-    columns = {spec.name: resolve_column(spec.column, source.columns, where, spec.name, source.layout.questions) for spec in specs}
+    columns, missing = {}, {}
+    for spec in specs:
+        try:
+            columns[spec.name] = resolve_column(spec.column, source.columns, where, spec.name, source.layout.questions)
+        except ColumnError as exc:
+            missing[spec.name] = exc
+    specs = [spec for spec in specs if spec.name in columns]
     date = choose_date_column(grouping, source.columns, source.sample, where, detect_date_column)
     if date:
         source.info.date_column = date[0]
@@ -133,7 +147,34 @@ def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Gro
         Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions)
         for part in source.parts(processes)
     ]
-    return jobs, columns
+    return jobs, columns, missing
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[str]:
+    """Paths as given, with a folder replaced by the exports inside it (sorted)."""
+    out = []
+    for path in inputs:
+        folder = Path(path)
+        if path != "-" and folder.is_dir():
+            found = sorted(str(f) for f in folder.iterdir() if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in EXPORT_SUFFIXES)
+            if not found:
+                raise InputError(f"the folder {path} holds no exports ({', '.join(sorted(EXPORT_SUFFIXES))})", "give the files, or a folder that holds them")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def _duplicate_ids(source: Source) -> Optional[str]:
+    """A warning when the response-id column repeats a value in the first rows."""
+    for index, column in enumerate(source.columns):
+        if ID_COLUMN.fullmatch(column.strip()):
+            values = [row[index] for row in source.sample if index < len(row) and row[index]]
+            repeated = len(values) - len(set(values))
+            if repeated:
+                return f"{source.info.path}: {repeated} response id(s) in {column!r} appear more than once in the first {len(values):,} rows; the same response may be counted twice"
+            return None
+    return None
 
 
 def _examples(examples: dict[str, int]) -> str:
@@ -159,7 +200,7 @@ def score(
     config = config or Config()
     options = options or Options()
     grouping = _grouping(config, options)
-    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in inputs]
+    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in expand_inputs(inputs)]
     chosen = choose_metrics(config, sources[0], notify)
     if options.metrics:
         known = [spec.name for spec, _ in chosen]
@@ -170,12 +211,19 @@ def score(
     specs = [spec for spec, _ in chosen]
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
     processes = workers()
-    jobs, owners, first_columns = [], [], {}
+    jobs, owners, first_columns, gaps = [], [], {}, []
     for source in sources:
-        source_jobs, columns = _jobs(source, specs, config, grouping, processes, notify, options.include_incomplete)
+        source_jobs, columns, missing = _jobs(source, specs, config, grouping, processes, notify, options.include_incomplete)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
-        first_columns = first_columns or columns
+        gaps += [(name, source.info.path, error) for name, error in missing.items()]
+        for name, column in columns.items():
+            first_columns.setdefault(name, column)
+    for spec in specs:
+        if spec.name not in first_columns:  # in no input at all
+            raise next(error for name, _, error in gaps if name == spec.name)
+    early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
+    early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     for (part_book, counters), owner in zip(run_jobs(jobs, processes, progress), owners):
         book.merge(part_book)
         add_counters(owner, counters)
@@ -206,6 +254,7 @@ def score(
         results += metric_rows
     infos = [source.info for source in sources]
     quality, warnings = _quality(specs, book, first_columns, infos)
+    warnings = early_warnings + warnings
     if options.strict:
         _enforce_strict(quality, infos)
     return Report(

@@ -258,3 +258,35 @@ def test_inspect_real_wjx_position_download(tmp_path):
     config = load_config(written)
     assert config.metrics[0].offset == -1 and config.metrics[0].scale.hi == 10
     assert by_metric(score([str(REAL / "wjx_0to10_numeric.xls")], config))["csat"].components["mean"] == 3.0
+
+
+def test_monthly_exports_with_added_and_reordered_columns(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2025-01.csv").write_text("Response ID,How likely to recommend?,Satisfaction\n1,10,5\n2,6,4\n", encoding="utf-8")
+    # February's export reorders the columns and adds one; March's lost the satisfaction question.
+    (folder / "2025-02.csv").write_text("Satisfaction,Channel,Response ID,How likely to recommend?\n2,Chat,3,9\n5,Email,4,10\n", encoding="utf-8")
+    (folder / "2025-03.csv").write_text("Response ID,How likely to recommend?\n5,0\n5,8\n", encoding="utf-8")
+    (folder / "notes.md").write_text("not an export", encoding="utf-8")
+    report = score([str(folder)])
+    assert [i.path.rsplit("/", 1)[1] for i in report.inputs] == ["2025-01.csv", "2025-02.csv", "2025-03.csv"]
+    got = by_metric(report)
+    assert (got["nps"].n, got["csat"].n) == (6, 4)
+    assert got["nps"].value == pytest.approx(100 * (3 - 2) / 6)
+    assert any("2025-03.csv has no column for it" in w for w in report.warnings)
+    assert any("2025-03.csv: 1 response id(s) in 'Response ID' appear more than once" in w for w in report.warnings)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    from cxscore.errors import InputError
+
+    with pytest.raises(InputError, match="holds no exports"):
+        score([str(empty)])
+
+
+def test_surveymonkey_xlsx(tmp_path):
+    workbook = openpyxl.Workbook()
+    for row in surveymonkey_rows():
+        workbook.active.append(row)
+    workbook.save(tmp_path / "sm.xlsx")
+    report = score([str(tmp_path / "sm.xlsx")])
+    assert report.inputs[0].layout == "surveymonkey" and by_metric(report)["nps"].n == 3
