@@ -108,6 +108,7 @@ SCORING_OPTIONS = [
     ("fail_on_significant_drop", bool, typer.Option(False, "--fail-on-significant-drop", help="Exit 3 when the latest period fell significantly.", rich_help_panel="Benchmarks and targets")),
     ("encoding", Optional[str], typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input")),
     ("sheet", Optional[str], typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input")),
+    ("dedupe", Optional[str], typer.Option(None, "--dedupe", help="Respondent column: keep each respondent's latest answer (by the date column).", rich_help_panel="Filters")),
     ("include_incomplete", bool, typer.Option(False, "--include-incomplete", help="Keep unfinished responses (Qualtrics Finished = 0), which are left out by default.", rich_help_panel="Input")),
     ("strict", bool, typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input")),
     ("quiet", bool, typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors and alerts still show.")),
@@ -138,7 +139,7 @@ def _options(kw: dict, distribution: bool) -> Options:
         date_column=kw["date_column"], dayfirst=kw["dayfirst"], since=kw["since"], until=kw["until"], where=kw["where"] or [],
         weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]),
         metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
-        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], include_incomplete=kw["include_incomplete"],
+        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
         sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution,
     )
 

@@ -60,10 +60,16 @@ class Grouping:
     until: Optional[datetime] = None
     where: list[Condition] = field(default_factory=list)
     weight: Optional[str] = None
+    dedupe: Optional[str] = None  # respondent column: keep each respondent's latest answer
 
     @property
     def needs_dates(self) -> bool:
         return bool(self.period or self.since or self.until)
+
+    @property
+    def wants_dates(self) -> bool:
+        """Dates help (the latest answer per respondent) without being required."""
+        return bool(self.dedupe) and not self.needs_dates
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,16 @@ class Grouper:
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"--by {name}") for name in grouping.by]
         self.date_column = date_column
         self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
+        self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
+        self.keep_rows: Optional[np.ndarray] = None  # sorted row numbers that survive --dedupe (set per part)
+        self.row = 0
         self.where: dict[tuple[str, bool], list[str]] = {}
         for condition in grouping.where:
             column = resolve_column(condition.column, columns, where, "--where")
             self.where.setdefault((column, condition.negate), []).append(condition.value)
 
     def columns(self) -> list[str]:
-        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
+        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
         return list(dict.fromkeys(wanted))
 
     def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
@@ -150,11 +159,19 @@ class Grouper:
             self.info.weight_invalid += int((keep & bad).sum())
             keep &= ~bad
 
+        positions = np.arange(self.row, self.row + batch.num_rows)
+        self.row += batch.num_rows
+        if self.keep_rows is not None:
+            repeated = keep & ~np.isin(positions, self.keep_rows, assume_unique=True)
+            self.info.duplicates_dropped += int(repeated.sum())
+            keep &= ~repeated
         if not keep.all():
             mask = pa.array(keep)
+            positions = positions[keep]
             batch = batch.filter(mask)
             times = times.filter(mask) if times is not None else None
             weights = weights[keep] if weights is not None else None
+        self.kept_positions, self.kept_times = positions, times
         keys, index = self._groups(batch, times)
         return batch, keys, index, weights
 
@@ -200,11 +217,13 @@ def _numbers(values: pa.Array) -> np.ndarray:
 
 def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str, detect) -> Optional[tuple[str, str]]:
     """The date column to use (named, or detected) and how it was chosen; None when dates are not needed."""
-    if not grouping.needs_dates:
+    if not grouping.needs_dates and not grouping.wants_dates:
         return None
     if grouping.date_column:
         return resolve_column(grouping.date_column, columns, where, "--date-column"), "given"
     found, reason = detect(columns, sample, grouping.dayfirst)
+    if found is None and grouping.wants_dates:
+        return None  # --dedupe then keeps the last answer in file order
     if found is None:
         raise InputError(f"{where}: cannot tell which column holds the response date: {reason}", "name it with --date-column")
     return found, f"detected: {reason}"

@@ -34,6 +34,7 @@ class InputInfo:
     date_blank: int = 0
     date_invalid: int = 0
     weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
+    duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
     date_column: Optional[str] = None
 
 
@@ -107,6 +108,7 @@ class Analysis:
     since: Optional[str] = None
     until: Optional[str] = None
     benchmark: Optional[str] = None
+    dedupe: Optional[str] = None
 
 
 @dataclass

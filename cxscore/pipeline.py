@@ -16,7 +16,7 @@ from .dates import detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
-from .scan import Job, Progress, add_counters, run_jobs, workers
+from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
@@ -57,6 +57,7 @@ class Options:
     fail_under: list[str] = field(default_factory=list)
     fail_on_significant_drop: bool = False
     include_incomplete: bool = False
+    dedupe: Optional[str] = None
     sort: str = "segment"
     top: Optional[int] = None
     bottom: Optional[int] = None
@@ -82,6 +83,7 @@ def _grouping(config: Config, options: Options) -> Grouping:
         until=until,
         where=[Condition.parse(w) for w in options.where],
         weight=_pick(options.weight, config.weight),
+        dedupe=options.dedupe,
     )
 
 
@@ -224,6 +226,14 @@ def score(
             raise next(error for name, _, error in gaps if name == spec.name)
     early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
+    if grouping.dedupe:
+        for slot, job in enumerate(jobs):
+            job.slot = slot
+        firsts = run_jobs(jobs, processes, None, run_respondents)
+        keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
+        for job, rows in zip(jobs, keep):
+            job.keep_rows = rows
+        notify(f"--dedupe {grouping.dedupe}: keeping each respondent's latest answer; {dropped:,} earlier answer(s) left out")
     for (part_book, counters), owner in zip(run_jobs(jobs, processes, progress), owners):
         book.merge(part_book)
         add_counters(owner, counters)
@@ -277,13 +287,14 @@ def score(
             since=grouping.since.isoformat(sep=" ") if grouping.since else None,
             until=grouping.until.isoformat(sep=" ") if grouping.until else None,
             benchmark=industry,
+            dedupe=grouping.dedupe,
         ),
     )
 
 
 def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
-    rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - sum(i.excluded.values()) for i in inputs)
+    rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
     for spec in specs:
         tally = book.rollup(spec.name, lambda k: ()).get(())
         n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)

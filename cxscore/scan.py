@@ -14,7 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import MetricSpec
 from .grouping import Grouper, Grouping
@@ -24,7 +26,7 @@ from .tally import TallyBook
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
 COALESCE_ROWS = 1 << 17
-COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "weight_invalid")
+COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "weight_invalid", "duplicates_dropped")
 #: Called with (bytes read, bytes in all, or None when unknown, rows read).
 Progress = Callable[[int, Optional[int], int], None]
 
@@ -44,6 +46,7 @@ class Job:
     blank_values: list[str]
     grouping: Grouping
     exclusions: list = field(default_factory=list)
+    keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
     slot: int = 0
 
 
@@ -56,6 +59,7 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
     """Tally one part: filter and group each block, encode each metric, add it up."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
+    grouper.keep_rows = job.keep_rows
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns()]))
@@ -65,6 +69,35 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
             book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
         _publish(job.slot, 1, info.rows)
     return book, info
+
+
+def run_respondents(job: Job) -> tuple[pa.Table, InputInfo]:
+    """--dedupe's first pass over a part: each kept row's respondent, time (or None) and row number."""
+    info = InputInfo(path=job.path, format="")
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
+    pieces = []
+    for batch in _coalesced(job.part.batches(grouper.columns(), info)):
+        batch, _, _, _ = grouper.apply(batch)
+        times = grouper.kept_times
+        pieces.append(pa.table({
+            "respondent": batch.column(grouper.dedupe),
+            "time": pc.cast(times, pa.int64()) if times is not None else pa.nulls(batch.num_rows, pa.int64()),
+            "row": pa.array(grouper.kept_positions, pa.int64()),
+            "slot": pa.array([job.slot] * batch.num_rows, pa.int64()),
+        }))
+    schema = pa.schema([("respondent", pa.string()), ("time", pa.int64()), ("row", pa.int64()), ("slot", pa.int64())])
+    return (pa.concat_tables(pieces) if pieces else schema.empty_table()), info
+
+
+def latest_answers(tables: list[pa.Table], slots: int) -> tuple[list, int]:
+    """For each part, the sorted row numbers of each respondent's latest answer (by time, then file order)."""
+    table = pa.concat_tables(tables)
+    table = table.append_column("order", pc.add(pc.multiply(table.column("slot"), 1 << 40), table.column("row")))
+    table = table.append_column("when", pc.fill_null(table.column("time"), -(1 << 62)))
+    table = table.sort_by([("respondent", "ascending"), ("when", "ascending"), ("order", "ascending")])
+    winners = table.group_by("respondent", use_threads=False).aggregate([("order", "last")]).column("order_last").to_numpy()
+    keep = [np.sort(winners[(winners >> 40) == slot] & ((1 << 40) - 1)) for slot in range(slots)]
+    return keep, table.num_rows - len(winners)
 
 
 def _coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:
@@ -110,8 +143,8 @@ class _Ticker(threading.Thread):
             self.snapshot()
 
 
-def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None) -> list[tuple[TallyBook, InputInfo]]:
-    """Run jobs in this process, or in a pool of ``processes`` workers when that helps."""
+def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None, task: Callable = run_job) -> list:
+    """Run ``task`` over the jobs in this process, or in a pool of ``processes`` workers when that helps."""
     global _shared
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -126,9 +159,9 @@ def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None)
     try:
         if not pooled:
             _shared = shared
-            return [run_job(job) for job in jobs]
+            return [task(job) for job in jobs]
         with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
-            return list(pool.map(run_job, jobs))
+            return list(pool.map(task, jobs))
     finally:
         _shared = None
         if ticker:

@@ -290,3 +290,31 @@ def test_surveymonkey_xlsx(tmp_path):
     workbook.save(tmp_path / "sm.xlsx")
     report = score([str(tmp_path / "sm.xlsx")])
     assert report.inputs[0].layout == "surveymonkey" and by_metric(report)["nps"].n == 3
+
+
+def test_dedupe_keeps_each_respondents_latest_answer(write_csv):
+    rows = [["Respondent", "Submitted", "Satisfaction"],
+            ["a", "2025-03-05", "1"], ["b", "2025-03-01", "5"], ["a", "2025-03-01", "5"],  # a's latest (03-05) comes first in the file
+            ["c", "2025-03-02", "2"], ["c", "2025-03-02", "4"], ["b", "", "3"]]  # a tie goes to the later row; b's undated row loses
+    report = score([str(write_csv(rows))], options=Options(dedupe="Respondent"))
+    csat = by_metric(report)["csat"]
+    assert (csat.n, csat.components["mean"]) == (3, pytest.approx((1 + 5 + 4) / 3))
+    assert report.inputs[0].duplicates_dropped == 3 and report.analysis.dedupe == "Respondent"
+    undated = write_csv([["Respondent", "Satisfaction"], ["a", "1"], ["a", "5"], ["b", "2"]], name="u.csv")
+    row = by_metric(score([str(undated)], options=Options(dedupe="Respondent")))["csat"]
+    assert (row.n, row.components["mean"]) == (2, pytest.approx(3.5))  # file order: a's last answer (5) and b
+
+
+def test_dedupe_across_files_and_parallel_parts(tmp_path, monkeypatch):
+    import cxscore.sources.text as text_source
+
+    lines = ["Respondent,Submitted,Satisfaction"] + [f"r{i % 500},2025-01-{1 + i // 500:02d},{1 + i % 5}" for i in range(5000)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    serial = by_metric(score([str(path)], options=Options(dedupe="Respondent")))["csat"]
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "3")
+    parallel = score([str(path)], options=Options(dedupe="Respondent"))
+    row = by_metric(parallel)["csat"]
+    assert (row.n, row.value, row.components) == (serial.n, serial.value, serial.components)
+    assert row.n == 500 and parallel.inputs[0].duplicates_dropped == 4500
