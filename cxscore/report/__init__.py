@@ -17,15 +17,22 @@ class Format(str, Enum):
 
 def render(report: Report, fmt: Format, terminal: Terminal) -> None:
     """Write the report to stdout in the chosen format."""
-    from . import csv_rows, json_doc, markdown, table  # only the chosen format's imports matter at start-up
-
+    # Each branch imports only its own renderer: JSON and CSV runs never load Rich.
     if fmt is Format.table:
+        from . import table
+
         table.render(report, terminal.out())
     elif fmt is Format.json:
+        from . import json_doc
+
         terminal.stdout.write(json_doc.render(report, pretty=terminal.stdout_is_tty))
     elif fmt is Format.csv:
+        from . import csv_rows
+
         terminal.stdout.write(csv_rows.render(report))
     else:
+        from . import markdown
+
         terminal.stdout.write(markdown.render(report))
 
 
