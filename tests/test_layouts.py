@@ -318,3 +318,20 @@ def test_dedupe_across_files_and_parallel_parts(tmp_path, monkeypatch):
     row = by_metric(parallel)["csat"]
     assert (row.n, row.value, row.components) == (serial.n, serial.value, serial.components)
     assert row.n == 500 and parallel.inputs[0].duplicates_dropped == 4500
+
+
+def test_wjx_matrix_rows_become_named_metrics(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您对以下方面的满意度 (矩阵单选题)—质量", "价格", "服务", "2、您向朋友推荐我们的可能性有多大？"])
+    sheet.append([1, "2025/3/14 9:05:11", "30秒", "手机提交", "微信", "1.1.1.1", "非常满意", "一般", "满意", "9分"])
+    sheet.append([2, "2025/3/15 9:05:11", "40秒", "手机提交", "微信", "1.1.1.2", "满意", "(跳过)", "非常满意", "10分"])
+    sheet.append([3, "2025/3/16 9:05:11", "50秒", "手机提交", "微信", "1.1.1.3", "不满意", "非常不满意", "满意", "(跳过)"])
+    workbook.save(tmp_path / "wjx.xlsx")
+    report = score([str(tmp_path / "wjx.xlsx")], options=Options(period="day"))
+    assert report.inputs[0].layout == "wjx"
+    assert [m.name for m in report.metrics] == ["csat_质量", "csat_价格", "csat_服务", "nps"]
+    got = by_metric(report)
+    assert got["csat_质量"].value == pytest.approx(200 / 3) and (got["csat_价格"].n, got["csat_价格"].blank) == (2, 1)
+    assert (got["nps"].n, got["nps"].value) == (2, 100.0)
+    assert report.inputs[0].date_column == "提交答卷时间"
