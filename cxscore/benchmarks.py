@@ -43,9 +43,6 @@ class Benchmark(BaseModel):
             raise ValueError(f"value: {self.value} is outside the {self.scale} scale {lo:g}…{hi:g}")
         return self
 
-    def cite(self) -> str:
-        year = self.year if self.year is not None else "undated convention"
-        return f"{self.source}, {year} ({self.quality})"
 
 
 class BenchmarkFile(BaseModel):

@@ -251,8 +251,8 @@ INSPECT_EXAMPLES = """
 """
 
 
-@app.command(epilog=INSPECT_EXAMPLES)
-def inspect(
+@app.command("inspect", epilog=INSPECT_EXAMPLES)
+def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
     write_config: Optional[Path] = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table)."),

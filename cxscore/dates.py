@@ -8,14 +8,13 @@ A zone suffix is dropped: times are taken as the wall-clock time the export wrot
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Iterable, Optional
+from datetime import datetime
+from typing import Optional
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-PERIODS = ("day", "week", "month", "quarter", "year")
 _TIMES = [" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", ""]
 _YEAR_FIRST = [f"%Y-%m-%d{t}" for t in _TIMES] + [f"%Y/%m/%d{t}" for t in _TIMES]
 _MONTH_FIRST = [f"%m/%d/%Y{t}" for t in _TIMES]

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import cxscore.pipeline
-from conftest import ROOT, SAMPLE, SAMPLE_ZH, invoke, results_by_metric, run_process
+from conftest import SAMPLE, SAMPLE_ZH, invoke, results_by_metric, run_process
 
 CONTRACT = {"metric", "type", "segment", "period", "n", "blank", "invalid", "value", "components"}
 COMPONENTS = {

@@ -9,7 +9,6 @@ import pytest
 from cxscore import score
 from cxscore.config import validate_config
 from cxscore.pipeline import Options
-from conftest import csv_text
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared real exports are not beside this checkout")

@@ -94,9 +94,8 @@ class _Sheet:
             self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(value)) if value is not None else 0))
         return r
 
-    def header(self, values: list[str], filter_to: Optional[int] = None) -> int:
-        r = self.row(values, bold=True)
-        return r
+    def header(self, values: list[str]) -> int:
+        return self.row(values, bold=True)
 
     def finish(self, header_row: int = 1, filter_rows: Optional[int] = None) -> None:
         if self.ws.max_row >= header_row:
@@ -142,7 +141,7 @@ def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
     sheet.finish()
 
 
-def _mark(row: ResultRow, metric: MetricInfo) -> Optional[str]:
+def _mark(row: ResultRow) -> Optional[str]:
     sig = row.significance
     if not sig or not sig["significant"]:
         return None
@@ -161,7 +160,6 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
     headers = [t["period"]] + [f"{m.name} {t[k]}" for m in report.metrics for k in per_metric]
     sheet.header(headers)
     by_key = {(r.metric, r.period): r for r in report.results if r.period and not r.segment}
-    info = {m.name: m for m in report.metrics}
     for period in periods:
         values: list[Any] = [period]
         formats: list[Optional[str]] = [None]
@@ -172,7 +170,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
                 values += [None] * len(per_metric)
             else:
                 sig = row.significance or {}
-                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), _mark(row, info[m.name])]
+                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), _mark(row)]
             formats += [fmt, fmt, fmt, COUNT, fmt, None]
         sheet.row(values, formats)
     last = ws.max_row
@@ -199,7 +197,6 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         return
     headers = [t["metric"], *by, t["n"], t["score"], t["ci_low"], t["ci_high"], t["diff_rest"], t["p_adjusted"], t["mark"], t["low_n"]]
     sheet.header(headers)
-    info = {m.name: m for m in report.metrics}
     blocks: list[tuple[MetricInfo, int, int]] = []
     for m in report.metrics:
         rows = [r for r in report.results if r.metric == m.name and r.segment and r.period is None]
@@ -210,7 +207,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         for r in rows:
             sig = r.significance or {}
             sheet.row(
-                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r, info[m.name]), bool(r.low_n)],
+                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r), bool(r.low_n)],
                 [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, fmt, P_VALUE, None, None],
                 fill=GREY if r.low_n else None,
             )

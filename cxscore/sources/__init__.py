@@ -9,12 +9,9 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional
-
-import pyarrow as pa
+from typing import BinaryIO, Optional
 
 from ..errors import InputError
-from ..model import InputInfo
 from .base import Source
 from .excel import ExcelSource, is_excel_bytes
 from .text import CsvSource
