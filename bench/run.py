@@ -68,19 +68,12 @@ def bench(name: str, cmd: list[str], repeat: int) -> dict:
     return result
 
 
-def csv_file(rows: int) -> Path:
-    path = HERE / "data" / f"export_{rows}.csv"
+def export_file(rows: int, suffix: str = ".csv") -> Path:
+    """The seeded synthetic export of this size (generated once, cached under bench/data/)."""
+    path = HERE / "data" / f"export_{rows}{suffix}"
     if not path.exists():
-        print(f"generating {rows:,} rows → {path}", flush=True)
+        print(f"generating {rows:,} rows → {path}" + (" (openpyxl, slow)" if suffix == ".xlsx" else ""), flush=True)
         # In a child process: a forked child inherits its parent's peak RSS, so the parent must stay small.
-        subprocess.run([PY, str(HERE / "generate.py"), str(rows), str(path)], check=True)
-    return path
-
-
-def xlsx_file(rows: int) -> Path:
-    path = HERE / "data" / f"export_{rows}.xlsx"
-    if not path.exists():
-        print(f"generating {rows:,} rows → {path} (openpyxl, slow)", flush=True)
         subprocess.run([PY, str(HERE / "generate.py"), str(rows), str(path)], check=True)
     return path
 
@@ -94,7 +87,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
 
-    path = csv_file(args.rows)
+    path = export_file(args.rows)
     size_mb = path.stat().st_size / 1e6
     print(f"{args.rows:,} rows, {size_mb:.0f} MB, {os.cpu_count()} cores", flush=True)
     cx = [PY, "-m", "cxscore", "score", str(path), "--by", "channel", "--period", "month", "--format", "json", "--quiet"]
@@ -119,11 +112,11 @@ def main() -> None:
         f"- cxscore peak memory: **{a['rss_mb']:.0f} MB** (target < 500 MB)",
     ]
     if args.memory_rows:
-        other = csv_file(args.memory_rows)
+        other = export_file(args.memory_rows)
         m = bench(f"(a) cxscore score, {args.memory_rows:,} rows", [*cx[:4], str(other), *cx[5:]], 1)
         ratios.append(f"- cxscore peak memory at {args.memory_rows:,} rows: {m['rss_mb']:.0f} MB, {m['rss_mb'] / a['rss_mb']:.2f}× the {args.rows:,}-row run (target within 20%)")
     if args.xlsx_rows:
-        workbook = xlsx_file(args.xlsx_rows)
+        workbook = export_file(args.xlsx_rows, ".xlsx")
         load = "import sys, python_calamine as c; c.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"
         x = bench("(x) cxscore score .xlsx", [PY, "-m", "cxscore", "score", str(workbook), "--by", "channel", "--period", "month", "-f", "json", "-q"], args.repeat)
         y = bench("(y) calamine load .xlsx (floor)", [PY, "-c", load, str(workbook)], args.repeat)
