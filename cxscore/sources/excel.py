@@ -38,7 +38,7 @@ def cell_text(value) -> Optional[str]:
 
 
 class ExcelSource(Source):
-    """One sheet of a workbook; the first row holds the headers."""
+    """One sheet of a workbook, with as many header rows as its export layout has."""
 
     def __init__(self, file: Union[Path, BinaryIO], name: str, sheet: Optional[str] = None):
         size = file.stat().st_size if isinstance(file, Path) else None
