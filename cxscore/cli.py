@@ -18,7 +18,8 @@ from .config import find_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .planning import sample_size
-from .report import Format, render, render_benchmarks, render_inspection, write_report, write_text_atomically
+from .report import Format, render, render_benchmarks, render_inspection, write_report
+from .report.output import atomic_path
 from .terminal import Terminal
 
 app = typer.Typer(
@@ -210,7 +211,7 @@ def report(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         result = _run_scoring(kw, True, terminal)
-        target = write_report(result, kw["output"], kw["inputs"], kw["lang"].value, kw["config"])
+        target = write_report(result, kw["output"], kw["lang"].value, kw["config"])
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
 
@@ -267,9 +268,8 @@ def inspect_command(
     with _errors_to_exit_codes(terminal, False):
         result = inspect_file(path, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete)
         if write_config:
-            if write_config.exists() and write_config.resolve() == Path(path).resolve():
-                raise CxError(f"{write_config} is the input file", "write the config to another path")
-            write_text_atomically(write_config, starter_config(result))
+            with atomic_path(write_config, [path]) as temporary:
+                temporary.write_text(starter_config(result), encoding="utf-8")
             terminal.say(f"wrote {write_config}")
         render_inspection(result, fmt, terminal)
 

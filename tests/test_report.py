@@ -205,3 +205,23 @@ def test_benchmarks_command():
     assert all(r["source"] and r["year"] for r in rows)
     table = invoke(["benchmarks", "--metric", "acsi"]).stdout
     assert "ACSI" in table or "acsi" in table
+
+
+def test_unwritable_output_is_a_clear_input_error(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x", encoding="utf-8")
+    result = run_process(["report", str(SAMPLE), "-o", str(blocked / "r.xlsx")])
+    assert result.returncode == 2 and b"cannot write" in result.stderr and b"Traceback" not in result.stderr
+    config = run_process(["inspect", str(SAMPLE), "--write-config", str(blocked / "c.yaml")])
+    assert config.returncode == 2 and b"cannot write" in config.stderr
+
+
+def test_a_report_written_into_a_folder_of_inputs_is_refused(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Satisfaction"])
+    workbook.active.append([5])
+    workbook.save(folder / "old.xlsx")
+    result = run_process(["report", str(folder), "-o", str(folder / "old.xlsx")])
+    assert result.returncode == 2 and b"is one of the inputs" in result.stderr

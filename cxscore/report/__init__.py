@@ -66,11 +66,11 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
             terminal.out().print(table.build(section))
 
 
-def write_report(report: Report, output: str, inputs: list[str], lang: str, config_path) -> "Path":
+def write_report(report: Report, output: str, lang: str, config_path) -> "Path":
     """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
     from .excel import write
 
-    return write(report, output, inputs, lang, config_path)
+    return write(report, output, lang, config_path)
 
 
 def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
@@ -106,19 +106,3 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     console.print("What `cxscore score` would do with no config:", markup=False)
     for step in steps:
         console.print(f"  {step}", markup=False, highlight=False)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file through a temporary file and a rename."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,8 +6,6 @@ file is written atomically (a temporary file in the target folder, then a rename
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -20,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import CxError
+from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow
 
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
@@ -340,19 +339,6 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     return wb
 
 
-def save_atomically(wb: Workbook, target: Path) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        wb.save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -367,16 +353,17 @@ def output_path(template: str, report: Report, today: date) -> Path:
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", periods[-1] if periods else "all"))
 
 
-def write(report: Report, template: str, inputs: list[str], lang: str = "en", config_path: Optional[Path] = None) -> Path:
-    """Write the report workbook; an output path that is one of the inputs is refused."""
+def write(report: Report, template: str, lang: str = "en", config_path: Optional[Path] = None) -> Path:
+    """Write the report workbook; an output path that is one of the files read is refused."""
+    inputs = [i.path for i in report.inputs if i.path != "<stdin>"]  # folders expanded: the files actually read
     generated = datetime.now().replace(microsecond=0)
     target = output_path(template, report, generated.date())
-    for name in inputs:
-        if name != "-" and Path(name).exists() and (target.resolve() == Path(name).resolve() or (target.exists() and os.path.samefile(target, name))):
-            raise CxError(f"the output {target} is one of the inputs", "write the report to another file; inputs are never overwritten")
+    refuse_input(target, inputs)
     if target.suffix.lower() != ".xlsx":
         raise CxError(f"the report is an Excel workbook; {target} does not end in .xlsx", "name the output like report.xlsx")
-    files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs if name != "-" and Path(name).is_file()]
+    files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs]
     config_text = Path(config_path).read_text(encoding="utf-8-sig") if config_path else None
-    save_atomically(build(report, lang, files, config_text, generated), target)
+    workbook = build(report, lang, files, config_text, generated)
+    with atomic_path(target, inputs) as temporary:
+        workbook.save(temporary)
     return target
