@@ -37,6 +37,6 @@ def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str
         if loose:
             return loose[0]
     close = difflib.get_close_matches(candidates[0], columns, n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}?" if close else "fix the column name in the config"
+    hint = f"did you mean {close[0]!r}?" if close else "use one of the columns listed (case and spacing do not matter)"
     names = " or ".join(repr(c) for c in candidates)
     raise ColumnError(f"{metric}: column {names} is not in {where}; columns are: {_available(columns)}", hint)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -40,11 +41,10 @@ def _fits(spec: MetricSpec, values: list[str], blank_values: Iterable[str]) -> t
     parser = AnswerParser(spec, blank_values)
     points: set[int] = set()
     answered = valid = 0
-    for text in set(values):
+    for text, count in Counter(values).items():
         code = parser.code(text)
         if code == BLANK:
             continue
-        count = values.count(text)
         answered += count
         if code != INVALID:
             valid += count
@@ -60,9 +60,10 @@ def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_v
     stated = STATED_SCALE.search(question)
     candidates = CANDIDATE_SCALES[kind]
     if stated and kind != "nps":
-        lo, hi = int(stated.group(1)), int(stated.group(2))
-        if hi > lo:
-            candidates = [(lo, hi)] + [c for c in candidates if c != (lo, hi)] if (lo, hi) in candidates else [(lo, hi)]
+        scale = (int(stated.group(1)), int(stated.group(2)))
+        if scale[1] > scale[0]:
+            # A stated scale is tried first; an unusual one (say 0–6) is the only one tried.
+            candidates = [scale, *(c for c in candidates if c != scale)] if scale in candidates else [scale]
     tried, best = [], None
     for lo, hi in candidates:
         try:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import resolve_column
-from .dates import is_blank, parse_dates, period_codes
+from .dates import detect_date_column, is_blank, parse_dates, period_codes
 from .errors import CxError, InputError
 from .model import InputInfo
 
@@ -121,16 +121,14 @@ class Grouper:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
         keep = np.ones(batch.num_rows, dtype=bool)
         for rule in self.exclusions:
-            text = pc.fill_null(pc.utf8_trim_whitespace(batch.column(rule.column)), "")
-            real = pc.is_in(text, value_set=pa.array(rule.keep, pa.string())).to_numpy(zero_copy_only=False)
+            real = _among(batch.column(rule.column), rule.keep)
             left_out = int((keep & ~real).sum())
             if left_out:
                 self.info.excluded[rule.reason] = self.info.excluded.get(rule.reason, 0) + left_out
             keep &= real
         excluded = batch.num_rows - int(keep.sum())
         for (column, negate), values in self.where.items():
-            text = pc.fill_null(pc.utf8_trim_whitespace(batch.column(column)), "")
-            hit = pc.is_in(text, value_set=pa.array(values, pa.string())).to_numpy(zero_copy_only=False)
+            hit = _among(batch.column(column), values)
             keep &= ~hit if negate else hit
         self.info.filtered_out += int(batch.num_rows - keep.sum()) - excluded
 
@@ -208,6 +206,12 @@ class Grouper:
         return keys, index
 
 
+def _among(values: pa.Array, allowed) -> np.ndarray:
+    """True where a cell, trimmed (blank for null), is one of the allowed values."""
+    text = pc.fill_null(pc.utf8_trim_whitespace(values), "")
+    return pc.is_in(text, value_set=pa.array(list(allowed), pa.string())).to_numpy(zero_copy_only=False)
+
+
 def _numbers(values: pa.Array) -> np.ndarray:
     """Floats from text cells; NaN where blank or not a number."""
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
@@ -215,13 +219,13 @@ def _numbers(values: pa.Array) -> np.ndarray:
     return pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str, detect) -> Optional[tuple[str, str]]:
+def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str) -> Optional[tuple[str, str]]:
     """The date column to use (named, or detected) and how it was chosen; None when dates are not needed."""
     if not grouping.needs_dates and not grouping.wants_dates:
         return None
     if grouping.date_column:
         return resolve_column(grouping.date_column, columns, where, "--date-column"), "given"
-    found, reason = detect(columns, sample, grouping.dayfirst)
+    found, reason = detect_date_column(columns, sample, grouping.dayfirst)
     if found is None and grouping.wants_dates:
         return None  # --dedupe then keeps the last answer in file order
     if found is None:

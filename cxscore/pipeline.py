@@ -4,15 +4,15 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
 
 from . import __version__, benchmarks
 from .columns import resolve_column
 from .config import Config, MetricSpec
-from .dates import detect_date_column, parse_bound, period_label
+from .dates import parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
@@ -136,7 +136,7 @@ def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Gro
         except ColumnError as exc:
             missing[spec.name] = exc
     specs = [spec for spec in specs if spec.name in columns]
-    date = choose_date_column(grouping, source.columns, source.sample, where, detect_date_column)
+    date = choose_date_column(grouping, source.columns, source.sample, where)
     if date:
         source.info.date_column = date[0]
         notify(f"dates: column {date[0]!r} ({date[1]})")
@@ -202,6 +202,8 @@ def score(
     config = config or Config()
     options = options or Options()
     grouping = _grouping(config, options)
+    if grouping.dedupe and "-" in inputs:
+        raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
     sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in expand_inputs(inputs)]
     chosen = choose_metrics(config, sources[0], notify)
     if options.metrics:
@@ -227,8 +229,6 @@ def score(
     early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     if grouping.dedupe:
-        for slot, job in enumerate(jobs):
-            job.slot = slot
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
         for job, rows in zip(jobs, keep):

@@ -71,8 +71,12 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
     return book, info
 
 
+#: Row order across parts, for --dedupe: part slot in the high bits, row within the part in the low 40.
+_ROW_BITS = 40
+
+
 def run_respondents(job: Job) -> tuple[pa.Table, InputInfo]:
-    """--dedupe's first pass over a part: each kept row's respondent, time (or None) and row number."""
+    """--dedupe's first pass over a part: each kept row's respondent, time (or None) and place in the input."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     pieces = []
@@ -82,22 +86,26 @@ def run_respondents(job: Job) -> tuple[pa.Table, InputInfo]:
         pieces.append(pa.table({
             "respondent": batch.column(grouper.dedupe),
             "time": pc.cast(times, pa.int64()) if times is not None else pa.nulls(batch.num_rows, pa.int64()),
-            "row": pa.array(grouper.kept_positions, pa.int64()),
-            "slot": pa.array([job.slot] * batch.num_rows, pa.int64()),
+            "order": pa.array((job.slot << _ROW_BITS) + grouper.kept_positions, pa.int64()),
         }))
-    schema = pa.schema([("respondent", pa.string()), ("time", pa.int64()), ("row", pa.int64()), ("slot", pa.int64())])
+    schema = pa.schema([("respondent", pa.string()), ("time", pa.int64()), ("order", pa.int64())])
     return (pa.concat_tables(pieces) if pieces else schema.empty_table()), info
 
 
 def latest_answers(tables: list[pa.Table], slots: int) -> tuple[list, int]:
-    """For each part, the sorted row numbers of each respondent's latest answer (by time, then file order)."""
+    """For each part, the sorted row numbers of each respondent's latest answer (by time, then input order)."""
     table = pa.concat_tables(tables)
-    table = table.append_column("order", pc.add(pc.multiply(table.column("slot"), 1 << 40), table.column("row")))
     table = table.append_column("when", pc.fill_null(table.column("time"), -(1 << 62)))
     table = table.sort_by([("respondent", "ascending"), ("when", "ascending"), ("order", "ascending")])
-    winners = table.group_by("respondent", use_threads=False).aggregate([("order", "last")]).column("order_last").to_numpy()
-    keep = [np.sort(winners[(winners >> 40) == slot] & ((1 << 40) - 1)) for slot in range(slots)]
-    return keep, table.num_rows - len(winners)
+    respondents = table.column("respondent").combine_chunks()
+    # After sorting, a respondent's latest answer is the row before the respondent changes.
+    last = np.ones(len(respondents), dtype=bool)
+    if len(respondents) > 1:
+        last[:-1] = pc.not_equal(respondents[:-1], respondents[1:]).to_numpy(zero_copy_only=False)
+    winners = table.column("order").to_numpy()[last]
+    low = (1 << _ROW_BITS) - 1
+    keep = [np.sort(winners[(winners >> _ROW_BITS) == slot] & low) for slot in range(slots)]
+    return keep, len(respondents) - len(winners)
 
 
 def _coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:

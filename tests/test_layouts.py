@@ -334,3 +334,13 @@ def test_wjx_matrix_rows_become_named_metrics(tmp_path):
     assert got["csat_质量"].value == pytest.approx(200 / 3) and (got["csat_价格"].n, got["csat_价格"].blank) == (2, 1)
     assert (got["nps"].n, got["nps"].value) == (2, 100.0)
     assert report.inputs[0].date_column == "提交答卷时间"
+
+
+def test_dedupe_refuses_standard_input_up_front():
+    import io
+
+    from cxscore.errors import InputError
+
+    with pytest.raises(InputError, match="--dedupe reads the input twice") as info:
+        score(["-"], options=Options(dedupe="id"), stdin=io.BytesIO(b"id,Satisfaction\na,5\n"))
+    assert "save the export to a file" in info.value.hint

@@ -48,7 +48,6 @@ class ExcelSource(Source):
             workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
         except calamine.CalamineError as exc:
             raise InputError(*self._why_unreadable(file, name, exc)) from None
-        self._file = file
         self._sheet = self._pick_sheet(workbook, sheet)
         self.info.sheet = self._sheet.name
         first = [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
@@ -89,14 +88,12 @@ class ExcelSource(Source):
 
     def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
-        positions = [self.columns.index(c) for c in columns]
+        positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
         while True:
             block = list(islice(rows, BATCH_ROWS))
             if not block:
                 return
-            width = max(positions, default=-1) + 1
-            block = [r if len(r) >= width else r + [None] * (width - len(r)) for r in block]
             arrays = [_column([r[p] for r in block]) for p in positions]
             info.rows += len(block)
             yield pa.RecordBatch.from_arrays(arrays, names=columns)

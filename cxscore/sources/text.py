@@ -165,9 +165,6 @@ class CsvSource(Source):
 
         return cls(opener, sample, complete, InputInfo(path=name, format="csv"), encoding)
 
-    def _arrow_encoding(self) -> str:
-        return arrow_encoding(self.info.encoding)
-
     def parts(self, count: int) -> list:
         """Independent byte ranges of the file, split at record boundaries, for parallel workers.
 
