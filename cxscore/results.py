@@ -47,28 +47,19 @@ def _row(spec: MetricSpec, tally: Tally, segment: dict, period: Optional[str], s
     return row
 
 
-def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against: str, s: Settings) -> None:
+def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against: str, s: Settings) -> bool:
+    """Compare a row with the rest or the previous period; True when both sides have enough answers
+    for the row to join its table's false-discovery-rate family."""
     result = compare(spec, tally, other)
     if result is None:
-        return
+        return False
     diff, p = result
-    row.significance = {
-        "against": against,
-        "diff": diff,
-        "p_value": p,
-        "p_adjusted": None,
-        "significant": False,
-        "direction": None,
-        "_testable": not row.low_n and other.n_eff >= s.min_n,
-    }
+    row.significance = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None}
+    return not row.low_n and other.n_eff >= s.min_n
 
 
-def _adjust(rows: list[ResultRow], alpha: float) -> None:
-    """Benjamini–Hochberg over the rows of one family whose both sides have enough answers."""
-    family = [r for r in rows if r.significance and r.significance.pop("_testable")]
-    for r in rows:
-        if r.significance:
-            r.significance.pop("_testable", None)
+def _adjust(family: list[ResultRow], alpha: float) -> None:
+    """Benjamini–Hochberg over one table's testable rows; only they can be marked significant."""
     adjusted = benjamini_hochberg([r.significance["p_value"] for r in family])
     for r, p in zip(family, adjusted):
         sig = r.significance
@@ -93,12 +84,13 @@ def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRo
     return sorted(rows, key=lambda r: tuple(str(v) for v in r.segment.values()))
 
 
-def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: Callable[[int], str], s: Settings) -> list[ResultRow]:
+def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: Callable[[int], str], s: Settings, family: list[ResultRow]) -> list[ResultRow]:
+    """Period rows in time order, each tested against the one before (testable ones join ``family``)."""
     rows, previous = [], None
     for code in sorted(tallies):
         row = _row(spec, tallies[code], segment, label(code), s)
-        if previous is not None:
-            _test(spec, row, tallies[code], previous, "previous", s)
+        if previous is not None and _test(spec, row, tallies[code], previous, "previous", s):
+            family.append(row)
         rows.append(row)
         previous = tallies[code]
     return rows
@@ -111,28 +103,28 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
     rows = [_row(spec, overall, {}, None, s)]
     segment_order: list[tuple] = []
     if s.by:
-        segment_rows = []
+        segment_rows, family = [], []
         for segment, tally in book.rollup(spec.name, lambda k: k[0]).items():
             row = _row(spec, tally, dict(zip(s.by, segment)), None, s)
-            _test(spec, row, tally, overall - tally, "rest", s)
+            if _test(spec, row, tally, overall - tally, "rest", s):
+                family.append(row)
             segment_rows.append(row)
-        _adjust(segment_rows, alpha)
+        _adjust(family, alpha)
         segment_rows = _rank(spec, segment_rows, s)
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period:
         periods = book.rollup(spec.name, lambda k: k[1] if k[1] != UNDATED else None)
-        series = _series(spec, periods, {}, label, s)
-        _adjust(series, alpha)
-        rows += series
+        family = []
+        rows += _series(spec, periods, {}, label, s, family)
+        _adjust(family, alpha)
         if s.by:
             cells = book.rollup(spec.name, lambda k: k if k[1] != UNDATED else None)
             by_segment: dict[tuple, dict[int, Tally]] = {}
             for (segment, code), tally in cells.items():
                 by_segment.setdefault(segment, {})[code] = tally
-            crossed = []
+            family = []
             for segment in segment_order:
-                crossed += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s)
-            _adjust(crossed, alpha)
-            rows += crossed
+                rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)
+            _adjust(family, alpha)
     return rows
