@@ -5,32 +5,34 @@ import re
 from collections import Counter
 from typing import Any, Optional
 
+import pyarrow as pa
+
 from .config import Config
 from .dates import detect_date_column, parse_dates
 from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
 from .scan import Job, add_counters, run_jobs, workers
 from .sources import open_source
+from .sources.layouts import is_id_column
 
-ID_HEADER = re.compile(r"(^|\b)(id|#|no\.?)$|response ?id|respondent ?id|编号|序号|答卷编号", re.IGNORECASE)
 MAX_SEGMENT_VALUES = 50
 
 
-def _role(column: str, question: str, values: list[str], layout, metrics: dict, date_column: Optional[str]) -> tuple[str, str]:
+def _role(column: str, values: list[str], layout, metrics: dict, date_column: Optional[str]) -> tuple[str, str]:
     """A guessed role for a column and a short reason."""
     if column in metrics:
-        spec, how = metrics[column]
+        spec = metrics[column]
         return f"metric: {spec.type}", f"{spec.name}, scale {spec.scale}" + (f", offset {spec.offset:+d}" if spec.offset else "")
     if NEVER_SCORED.search(column):
         return "companion", "NPS group of another column; never scored"
     if column == date_column:
         return "date", "the response date"
     distinct = set(values)
-    if ID_HEADER.search(column) or (len(values) > 20 and len(distinct) == len(values) and all(re.fullmatch(r"[\w.-]+", v) for v in values)):
+    if is_id_column(column) or (len(values) > 20 and len(distinct) == len(values) and all(re.fullmatch(r"[\w.-]+", v) for v in values)):
         return "id", "unique per response"
     if column in layout.metadata:
         return "metadata", f"{layout.name} metadata"
-    if values and parse_dates(_array(values)).null_count <= 0.1 * len(values):
+    if values and parse_dates(pa.array(values, pa.string())).null_count <= 0.1 * len(values):
         return "date", "holds dates"
     if values and len(distinct) <= MAX_SEGMENT_VALUES and len(distinct) < max(2, 0.5 * len(values)):
         return "segment", f"{len(distinct)} distinct values"
@@ -39,19 +41,13 @@ def _role(column: str, question: str, values: list[str], layout, metrics: dict, 
     return "other", f"{len(distinct)} distinct values"
 
 
-def _array(values: list[str]):
-    import pyarrow as pa
-
-    return pa.array(values, pa.string())
-
-
 def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, include_incomplete: bool = False, config: Optional[Config] = None) -> dict[str, Any]:
     """Layout, encoding, rows, exclusions, each column's role and values, and the zero-config plan."""
     config = config or Config()
     source = open_source(path, encoding=encoding, sheet=sheet)
     layout = source.layout
     detections = detect_metrics(source.columns, source.sample, config.blank_values, layout)
-    metrics = {d.column: (d.spec, d.reason) for d in detections if d.spec}
+    metrics = {d.column: d.spec for d in detections if d.spec}
     date_column, date_reason = detect_date_column(source.columns, source.sample)
     # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
     exclusions = response_filters(layout, source.columns, include_incomplete)
@@ -64,7 +60,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     for index, column in enumerate(source.columns):
         values = [row[index] for row in source.sample if index < len(row) and row[index] not in (None, "")]
         question = layout.question(column)
-        role, why = _role(column, question, values, layout, metrics, date_column)
+        role, why = _role(column, values, layout, metrics, date_column)
         columns.append({
             "column": column,
             "question": question if question != column else None,

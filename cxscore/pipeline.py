@@ -4,7 +4,6 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
@@ -20,13 +19,12 @@ from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_res
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
+from .sources.layouts import is_id_column
 from .tally import TallyBook
 from .targets import attach_benchmark, judge, parse_fail_under
 
 Notify = Callable[[str], None]
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-#: Columns that identify a response, checked for repeats.
-ID_COLUMN = re.compile(r"response ?id|respondent ?id|responseid|id|#|编号|序号|答卷编号", re.IGNORECASE)
 
 
 def _quiet(_: str) -> None:
@@ -170,7 +168,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
 def _duplicate_ids(source: Source) -> Optional[str]:
     """A warning when the response-id column repeats a value in the first rows."""
     for index, column in enumerate(source.columns):
-        if ID_COLUMN.fullmatch(column.strip()):
+        if is_id_column(column):
             values = [row[index] for row in source.sample if index < len(row) and row[index]]
             repeated = len(values) - len(set(values))
             if repeated:

@@ -29,6 +29,13 @@ FORMS_META = {
     "delighted": {"response id", "score", "comment", "created at", "updated at", "permalink", "email", "name", "delighted source", "delighted device type"},
 }
 SURVEYMONKEY_ROW2 = {"response", "open-ended response", ""}
+#: Headers of a response-id column, across platforms.
+ID_COLUMN = re.compile(r"response ?id|respondent ?id|id|#|no\.?|编号|序号|答卷编号", re.IGNORECASE)
+
+
+def is_id_column(name: str) -> bool:
+    """Whether a header names the response id (ResponseId, Respondent ID, #, 序号, 编号, …)."""
+    return bool(ID_COLUMN.fullmatch(name.strip()))
 
 
 @dataclass
