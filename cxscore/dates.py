@@ -47,9 +47,14 @@ def _clean(values: pa.Array) -> pa.Array:
 
 
 def parse_dates(values: pa.Array, dayfirst: bool = False) -> pa.TimestampArray:
-    """Timestamps (seconds) for a string array; null where blank or not understood."""
+    """Timestamps (seconds) for a string array; null where blank or not understood.
+
+    Timestamps (a column the reader typed) pass through.
+    """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if pa.types.is_timestamp(values.type):
+        return values.cast(pa.timestamp("s"))  # read as timestamps already
     text = values.cast(pa.string())
     try:
         return pc.cast(text, pa.timestamp("s"))  # fast path: plain ISO 8601 without zone or fraction, no blanks
@@ -84,21 +89,48 @@ def is_blank(values: pa.Array) -> pa.BooleanArray:
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values.cast(pa.string())), ""), True)
 
 
+#: Days (about 2,700 years) up to which period codes are computed once per day and looked up.
+_DAY_TABLE_LIMIT = 1 << 20
+_SECONDS_PER_DAY = 86_400
+
+
 def period_codes(times: pa.TimestampArray, period: str) -> np.ndarray:
-    """An integer per row that orders and identifies its period; -1 where the time is null."""
-    if period == "day":
-        codes = pc.cast(pc.cast(times, pa.date32()), pa.int32())
-    elif period == "week":
-        codes = pc.add(pc.multiply(pc.iso_year(times), 100), pc.iso_week(times))
-    elif period == "month":
-        codes = pc.add(pc.multiply(pc.year(times), 100), pc.month(times))
-    elif period == "quarter":
-        codes = pc.add(pc.multiply(pc.year(times), 10), pc.quarter(times))
-    elif period == "year":
-        codes = pc.year(times)
-    else:
+    """An integer per row that orders and identifies its period; -1 where the time is null.
+
+    A period is a set of whole days, so the code is computed once for each day in the span the
+    times cover and looked up per row.
+    """
+    if period not in ("day", "week", "month", "quarter", "year"):
         raise ValueError(f"unknown period {period!r}")
-    return pc.fill_null(pc.cast(codes, pa.int64()), -1).to_numpy(zero_copy_only=False)
+    if isinstance(times, pa.ChunkedArray):
+        times = times.combine_chunks()
+    if times.null_count == len(times):
+        return np.full(len(times), -1, dtype=np.int64)
+    earliest = pc.min(times)
+    days = pc.cast(times.fill_null(earliest), pa.int64()).to_numpy() // _SECONDS_PER_DAY
+    first, last = int(days.min()), int(days.max())
+    if last - first < _DAY_TABLE_LIMIT:
+        table = _day_codes(pa.array(np.arange(first, last + 1, dtype=np.int32), pa.date32()), period)
+        codes = table[days - first]
+    else:
+        codes = _day_codes(pc.cast(times.fill_null(earliest), pa.date32()), period)
+    if times.null_count:
+        codes[times.is_null().to_numpy(zero_copy_only=False)] = -1
+    return codes
+
+
+def _day_codes(days: pa.Date32Array, period: str) -> np.ndarray:
+    if period == "day":
+        codes = pc.cast(days, pa.int32())
+    elif period == "week":
+        codes = pc.add(pc.multiply(pc.iso_year(days), 100), pc.iso_week(days))
+    elif period == "month":
+        codes = pc.add(pc.multiply(pc.year(days), 100), pc.month(days))
+    elif period == "quarter":
+        codes = pc.add(pc.multiply(pc.year(days), 10), pc.quarter(days))
+    else:
+        codes = pc.year(days)
+    return pc.cast(codes, pa.int64()).to_numpy().copy()
 
 
 def period_label(code: int, period: str) -> str:

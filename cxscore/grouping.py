@@ -114,8 +114,14 @@ class Grouper:
             self.where.setdefault((column, condition.negate), []).append(condition.value)
 
     def columns(self) -> list[str]:
-        wanted = [c for c in self.by if c] + [c for c in (self.date_column, self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
-        return list(dict.fromkeys(wanted))
+        return list(dict.fromkeys([*self.segment_columns(), *([self.date_column] if self.date_column else []), *self.filter_columns()]))
+
+    def segment_columns(self) -> list[str]:
+        return [c for c in self.by if c]
+
+    def filter_columns(self) -> list[str]:
+        """The columns read for filters, weights and respondents (a column may be listed twice)."""
+        return [c for c in (self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
 
     def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
@@ -176,34 +182,57 @@ class Grouper:
     def _groups(self, batch: pa.RecordBatch, times) -> tuple[list, np.ndarray]:
         rows = batch.num_rows
         code = np.zeros(rows, dtype=np.int64)
-        labels: list[list[str]] = []
-        radix = 1
+        parts: list[tuple[list[str], np.ndarray]] = []  # per --by column: its labels and each row's label
         for column in self.by:
             if column is None:
-                labels.append([self.file_label])
-                continue
-            encoded = pc.dictionary_encode(batch.column(column), null_encoding="encode")
-            names = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
-            code += encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * radix
-            radix *= max(1, len(names))
-            labels.append(names)
+                names, which = [self.file_label], np.zeros(rows, dtype=np.int64)
+            else:
+                values = batch.column(column)
+                encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values, null_encoding="encode")
+                names = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
+                which = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            parts.append((names, which))
+            code = _combine(code, which, len(names))
+        periods = None
         if self.g.period:
             periods = period_codes(times, self.g.period) if rows else np.zeros(0, dtype=np.int64)
-            code = code * 10_000_000 + (periods + 1)  # period codes are < 10^7 (yyyymmdd-sized) and ≥ −1
-        encoded = pc.dictionary_encode(pa.array(code))  # hashing: faster than np.unique's sort
-        index = encoded.indices.to_numpy(zero_copy_only=False)
-        keys = []
-        for value in encoded.dictionary.to_pylist():
-            period = None
-            if self.g.period:
-                value, period = divmod(value, 10_000_000)
-                period -= 1
-            segment = []
-            for names in labels:
-                value, position = divmod(value, len(names))
-                segment.append(names[position])
-            keys.append((tuple(segment), period))
+            low = int(periods.min(initial=0))
+            code = _combine(code, periods - low, int(periods.max(initial=0)) - low + 1)
+        index, count = dense_index(code)
+        representative = np.zeros(count, dtype=np.int64)
+        representative[index] = np.arange(rows)  # any row of a group: they all share its labels
+        keys = [
+            (tuple(names[which[row]] for names, which in parts), int(periods[row]) if periods is not None else None)
+            for row in representative.tolist()
+        ]
         return keys, index
+
+
+#: Group codes are made dense again before they could overflow int64 in the next product.
+_CODE_LIMIT = 1 << 31
+
+
+def _combine(code: np.ndarray, which: np.ndarray, width: int) -> np.ndarray:
+    """One code for two: ``code * width + which`` (``0 <= which < width``)."""
+    if width > 1 and code.max(initial=0) >= _CODE_LIMIT:
+        code, _ = dense_index(code)
+    return code * width + which
+
+
+def dense_index(code: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's position among the distinct values (0 … count-1), and the count."""
+    if not len(code):
+        return code, 0
+    low = int(code.min())
+    shifted = code - low
+    top = int(shifted.max()) + 1
+    if top <= max(4 * len(code), 1 << 16):  # a compact range: count instead of hashing
+        present = np.flatnonzero(np.bincount(shifted, minlength=top))
+        lookup = np.zeros(top, dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        return lookup[shifted], len(present)
+    encoded = pc.dictionary_encode(pa.array(code))
+    return encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)
 
 
 def _among(values: pa.Array, allowed) -> np.ndarray:

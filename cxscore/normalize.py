@@ -37,6 +37,11 @@ class AnswerParser:
         self.offset = spec.offset
         self._cache: dict[str, int] = {}
 
+    @property
+    def plain_integers(self) -> bool:
+        """Whether an integer answer's code depends on its value alone (no label or blank value is a number)."""
+        return not any(_NUMBER.match(key) for key in (*self.labels, *self.blank))
+
     def code(self, text: str | None) -> int:
         """The code of one answer: a scale offset, BLANK or INVALID."""
         if text is None:
@@ -83,9 +88,11 @@ class EncodedColumn:
 
 
 def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedColumn:
-    """Vectorised: parse each distinct text once, then map the whole column through a lookup table."""
+    """Vectorised: parse each distinct answer once, then map the whole column through a lookup table."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    if pa.types.is_integer(column.type):
+        return _encode_integers(column, parser)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
     encoded = pc.dictionary_encode(column)
@@ -100,3 +107,22 @@ def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedC
         seen = np.bincount(indices[indices >= 0], minlength=len(texts))
         invalid_texts.update({texts[i]: int(seen[i]) for i in bad if seen[i]})
     return EncodedColumn(codes, invalid_texts)
+
+
+def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
+    """Integers the reader parsed (null where blank): each distinct value is coded as its text would be.
+
+    Only for parsers with :attr:`AnswerParser.plain_integers`, where ``7`` and ``07`` mean the same.
+    """
+    values = column.fill_null(0).to_numpy().astype(np.int64)
+    low = int(values.min()) if len(values) else 0
+    span = int(values.max()) - low + 1 if len(values) else 1
+    slots = values - low
+    if column.null_count:
+        slots[column.is_null().to_numpy(zero_copy_only=False)] = span  # the extra slot: blank
+    seen = np.bincount(slots, minlength=span + 1)
+    present = np.flatnonzero(seen[:span])
+    lut = np.full(span + 1, BLANK, dtype=np.int16)
+    lut[present] = [parser.code(str(low + p)) for p in present]
+    invalid_texts = Counter({str(low + p): int(seen[p]) for p in present if lut[p] == INVALID})
+    return EncodedColumn(lut[slots], invalid_texts)

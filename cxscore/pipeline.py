@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
 
 from . import __version__, benchmarks
+from .column_types import read_types
 from .columns import resolve_column
 from .config import Config, MetricSpec
 from .dates import parse_bound, period_label
@@ -16,6 +17,7 @@ from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
+from .normalize import AnswerParser
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
@@ -141,10 +143,12 @@ def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Gro
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
     for rule in exclusions:
         notify(f"{where}: leaving out rows whose {rule.column!r} is not {' / '.join(rule.keep)} ({rule.reason}); --include-incomplete keeps unfinished ones")
-    Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fail early on a bad --by/--where/--weight
+    grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fails early on a bad --by/--where/--weight
     blank_values = [*config.blank_values, *source.layout.blank_values]
+    parsers = [(columns[spec.name], AnswerParser(spec, blank_values)) for spec in specs]
+    types = read_types(source.columns, source.sample, parsers, grouper)
     jobs = [
-        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions)
+        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types)
         for part in source.parts(processes)
     ]
     return jobs, columns, missing

@@ -7,6 +7,7 @@ a shared array, which a thread in the parent turns into progress reports.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import threading
@@ -22,6 +23,7 @@ from .config import MetricSpec
 from .grouping import Grouper, Grouping
 from .model import InputInfo
 from .normalize import AnswerParser, encode
+from .sources.base import TypedReadFailed
 from .tally import TallyBook
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
@@ -47,6 +49,7 @@ class Job:
     grouping: Grouping
     exclusions: list = field(default_factory=list)
     keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
+    types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
     slot: int = 0
 
 
@@ -55,7 +58,21 @@ def _publish(slot: int, index: int, value: int) -> None:
         _shared[2 * slot + index] = value
 
 
-def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
+def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
+    """Run ``task`` reading the job's columns typed; when a value does not fit, run it again reading text."""
+
+    @functools.wraps(task)  # named as the task, so worker processes can unpickle it
+    def run(job: Job):
+        try:
+            return task(job, job.types)
+        except TypedReadFailed:
+            return task(job, {})
+
+    return run
+
+
+@_typed_or_text
+def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo]:
     """Tally one part: filter and group each block, encode each metric, add it up."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
@@ -63,7 +80,7 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns()]))
-    for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done))):
+    for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
         batch, groups, index, weights = grouper.apply(batch)
         for spec in job.specs:
             book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
@@ -75,12 +92,13 @@ def run_job(job: Job) -> tuple[TallyBook, InputInfo]:
 _ROW_BITS = 40
 
 
-def run_respondents(job: Job) -> tuple[pa.Table, InputInfo]:
+@_typed_or_text
+def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
     """--dedupe's first pass over a part: each kept row's respondent, time (or None) and place in the input."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     pieces = []
-    for batch in _coalesced(job.part.batches(grouper.columns(), info)):
+    for batch in _coalesced(job.part.batches(grouper.columns(), info, None, types)):
         batch, _, _, _ = grouper.apply(batch)
         times = grouper.kept_times
         pieces.append(pa.table({

@@ -26,6 +26,10 @@ def unique_headers(raw: list) -> list[str]:
     return names
 
 
+class TypedReadFailed(Exception):
+    """A typed read met a value that does not fit its column's type: read the part again as text."""
+
+
 class Source:
     """An opened input."""
 
@@ -33,10 +37,12 @@ class Source:
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's).
 
-        ``progress``, where a source can tell, is called with the bytes read so far.
+        ``progress``, where a source can tell, is called with the bytes read so far. ``types``
+        (:func:`cxscore.column_types.read_types`) are hints: a source that can read a part again
+        may deliver those columns typed, and raises :class:`TypedReadFailed` when a value does not fit.
         """
         raise NotImplementedError
 

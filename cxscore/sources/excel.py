@@ -86,7 +86,7 @@ class ExcelSource(Source):
         # sheet is read in this process rather than loaded a second time in a worker.
         return [self]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)

@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..model import InputInfo
-from .base import SAMPLE_ROWS, Source
+from .base import SAMPLE_ROWS, Source, TypedReadFailed
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -181,7 +181,8 @@ class CsvSource(Source):
             for start, end in zip(bounds, bounds[1:])
         ]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
+        """As text always: standard input cannot be read again after a failed typed read."""
         info = info or self.info
         with self._opener() as stream:
             yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
@@ -192,8 +193,13 @@ def arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding in ("utf-8", "utf-8-sig", "utf_8") else encoding
 
 
-def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo) -> Iterator[pa.RecordBatch]:
-    """Stream record batches of ``columns`` (as text) from delimited bytes; count rows and malformed rows in ``info``."""
+def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo, types=None) -> Iterator[pa.RecordBatch]:
+    """Stream record batches of ``columns`` from delimited bytes; count rows and malformed rows in ``info``.
+
+    Columns are text unless ``types`` names another type for them (blank cells are then null);
+    a value that does not fit such a type raises :class:`TypedReadFailed`.
+    """
+    types = types or {}
 
     def skip_malformed(row) -> str:
         info.malformed_rows += 1
@@ -202,10 +208,11 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, encoding=arrow_encoding(encoding), block_size=BLOCK_BYTES)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_malformed)
     convert = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in columns},
+        column_types={c: types.get(c, pa.string()) for c in columns},
         include_columns=columns,
+        null_values=[""],
         strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+        quoted_strings_can_be_null=True,
     )
     try:
         for batch in pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert):
@@ -215,6 +222,8 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
         raise InputError(f"{info.path}: bytes are not valid {encoding} ({exc.reason})", "pass the right --encoding (e.g. gb18030, utf-16, cp1252)") from None
     except pa.ArrowInvalid as exc:
         text = str(exc)
+        if types and "conversion error" in text:
+            raise TypedReadFailed(text) from None
         if "UTF8" in text or "UTF-8" in text:
             raise InputError(f"{info.path}: bytes further into the file are not valid UTF-8", "pass the right --encoding (e.g. gb18030 or cp1252)") from None
         if "Empty CSV file" in text:
@@ -268,9 +277,9 @@ class CsvPart:
     def size(self) -> int:
         return self.end - self.start
 
-    def batches(self, columns: list[str], info: InputInfo, progress: Optional[Callable[[int], None]] = None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: InputInfo, progress: Optional[Callable[[int], None]] = None, types=None) -> Iterator[pa.RecordBatch]:
         with io.BufferedReader(_Range(self.path, self.start, self.end, progress), buffer_size=1 << 20) as stream:
-            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info)
+            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types)
 
 
 def record_boundaries(path: Path, size: int, count: int) -> list[int]:

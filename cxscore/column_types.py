@@ -1,0 +1,56 @@
+"""How the reader should type each column a run needs: typed where the sample shows it is safe.
+
+Parsing integers, timestamps and segment dictionaries inside the CSV reader costs about what
+parsing text costs, and spares the per-block hashing of text that otherwise dominates scoring.
+A type is chosen only when every sampled value fits it and the typed value means exactly what
+its text means (an answer parser whose labels and blank values are not numbers); a value further
+on that does not fit makes the part be read again as text (:class:`~cxscore.sources.base.TypedReadFailed`),
+so results never depend on the choice.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .grouping import Grouper
+from .normalize import AnswerParser
+
+SCORE = pa.int16()
+TIME = pa.timestamp("s")
+SEGMENT = pa.dictionary(pa.int32(), pa.string())
+_INTEGER = re.compile(r"-?\d{1,4}")
+
+
+def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser]], grouper: Grouper) -> dict[str, pa.DataType]:
+    """Types for the columns that can be read typed; ``metrics`` pairs each metric's column with its parser.
+
+    A column with more than one role (say a segment that is also filtered on) stays text.
+    """
+    segments, date = grouper.segment_columns(), grouper.date_column
+    roles = Counter([*(column for column, _ in metrics), *([date] if date else []), *segments, *grouper.filter_columns()])
+    single = {column for column, count in roles.items() if count == 1}
+    types: dict[str, pa.DataType] = {}
+    for column, parser in metrics:
+        if column in single and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in _sampled(columns, sample, column)):
+            types[column] = SCORE
+    if date in single and _all_iso(_sampled(columns, sample, date)):
+        types[date] = TIME
+    types.update({column: SEGMENT for column in segments if column in single})
+    return types
+
+
+def _sampled(columns: list[str], sample: list[list], column: str) -> list[str]:
+    """The sample's non-blank values of a column."""
+    index = columns.index(column)
+    return [row[index] for row in sample if index < len(row) and row[index] not in (None, "")]
+
+
+def _all_iso(values: list[str]) -> bool:
+    """Whether the reader's own timestamp parsing (strict ISO 8601, no zone) reads every value."""
+    try:
+        pc.cast(pa.array(values, pa.string()), TIME)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return bool(values)

@@ -1,0 +1,215 @@
+"""Typed reads (integers, timestamps, segment dictionaries parsed by the CSV reader) give exactly
+the results of reading text; a value that does not fit sends the part back to text."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cxscore.dates as dates
+import cxscore.grouping as grouping
+import cxscore.pipeline as pipeline
+import cxscore.sources.text as text_source
+from cxscore import score
+from cxscore.column_types import SCORE, SEGMENT, TIME, read_types
+from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
+from cxscore.grouping import Condition, Grouper, Grouping, dense_index
+from cxscore.model import InputInfo
+from cxscore.normalize import BLANK, INVALID, AnswerParser, encode
+from cxscore.pipeline import Options
+from conftest import csv_text
+from test_pipeline import values
+
+HEADER = ["id", "when", "channel", "Recommend (0-10)", "Satisfaction (1-5)", "w"]
+CONFIG = validate_config({
+    "metrics": [{"type": "nps", "column": "Recommend (0-10)"}, {"type": "csat", "column": "Satisfaction (1-5)"}],
+    "date_column": "when",
+})
+BREAKDOWN = Options(by=["channel"], period="week", weight="w")
+
+
+def parser(blank_values=DEFAULT_BLANK_VALUES, **spec) -> AnswerParser:
+    return AnswerParser(MetricSpec(column="q", **spec), blank_values)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The types each input was given (and, with ``text=True``, no types at all: the text path)."""
+    chosen = []
+
+    def install(text: bool = False):
+        def choose(*args):
+            types = {} if text else read_types(*args)
+            chosen.append(types)
+            return types
+
+        monkeypatch.setattr(pipeline, "read_types", choose)
+        return chosen
+
+    return install
+
+
+def both_ways(spy, paths, options):
+    typed_types = spy()
+    typed = score([str(p) for p in paths], options=options)
+    spy(text=True)
+    text = score([str(p) for p in paths], options=options)
+    return typed, text, typed_types
+
+
+row = st.tuples(
+    st.one_of(st.none(), st.datetimes(min_value=datetime(1999, 12, 20), max_value=datetime(2031, 1, 5)).map(lambda d: d.replace(microsecond=0))),
+    st.sampled_from(["Phone", " Phone", "Chat", "", "Web  form", "Web form"]),
+    st.one_of(st.just(""), st.integers(-3, 12).map(str), st.integers(0, 10).map(lambda n: f"0{n}")),
+    st.one_of(st.just(""), st.integers(0, 6).map(str)),
+    st.sampled_from(["1", "2", "0.5", "", "x"]),
+)
+
+
+@given(rows=st.lists(row, min_size=1, max_size=60))
+@settings(max_examples=40, deadline=None)
+def test_typed_and_text_reads_agree(tmp_path_factory, monkeypatch_module, rows):
+    path = tmp_path_factory.mktemp("t") / "export.csv"
+    body = [[str(i), when.isoformat(sep=" ") if when else "", *rest] for i, (when, *rest) in enumerate(rows)]
+    path.write_text(csv_text([HEADER, *body]), encoding="utf-8")
+    for options in (Options(), BREAKDOWN, Options(by=["channel"], period="day")):
+        typed_types, text_types = [], []
+        monkeypatch_module.setattr(pipeline, "read_types", lambda *a: typed_types.append(read_types(*a)) or typed_types[-1])
+        typed = score([str(path)], CONFIG, options)
+        monkeypatch_module.setattr(pipeline, "read_types", lambda *a: text_types.append({}) or {})
+        text = score([str(path)], CONFIG, options)
+        assert values(typed) == values(text)
+        assert [q.__dict__ for q in typed.quality] == [q.__dict__ for q in text.quality]
+        assert typed.inputs[0].__dict__ == text.inputs[0].__dict__
+        if options.by:
+            assert typed_types[0].get("channel") == SEGMENT
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def late_misfits(tmp_path, rows=3000):
+    """Clean integers and ISO dates in the first 2,000 rows (the sample), misfits after them."""
+    start = datetime(2025, 1, 1)
+    body = [[str(i), (start + timedelta(hours=7 * i)).isoformat(sep=" "), ["Phone", "Chat"][i % 2], str(i % 11), str(i % 5 + 1), "1"] for i in range(rows)]
+    body[2500][3] = "abc"
+    body[2600][1] = "2025-12-01T10:00:00Z"
+    body[2700][4] = "4.0"
+    path = tmp_path / "late.csv"
+    path.write_text(csv_text([HEADER, *body]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_late_misfit_is_read_again_as_text(tmp_path, monkeypatch, spy, workers):
+    path = late_misfits(tmp_path)
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", workers)
+    typed, text, chosen = both_ways(spy, [path], Options(by=["channel"], period="month", date_column="when"))
+    assert chosen[0] == {"Recommend (0-10)": SCORE, "Satisfaction (1-5)": SCORE, "when": TIME, "channel": SEGMENT}
+    assert values(typed) == values(text)
+    nps = next(q for q in typed.quality if q.metric == "nps")
+    assert (nps.invalid, nps.invalid_examples) == (1, {"abc": 1})
+    assert next(q for q in typed.quality if q.metric == "csat").invalid == 0  # 4.0 is 4
+    assert typed.inputs[0].date_invalid == 0  # the zone suffix is dropped, as in every text read
+    assert typed.inputs[0].rows == 3000
+
+
+def test_integer_codes_by_hand():
+    nps = parser(type="nps")
+    encoded = encode(pa.array([0, 6, 9, 10, 11, -3, None, 9], pa.int16()), nps)
+    assert encoded.codes.tolist() == [0, 6, 9, 10, INVALID, INVALID, BLANK, 9]
+    assert dict(encoded.invalid_texts) == {"11": 1, "-3": 1}
+    shifted = parser(type="nps", offset=-1)  # 问卷星 positions 1–11 for 0–10
+    assert encode(pa.array([1, 11, 12], pa.int16()), shifted).codes.tolist() == [0, 10, INVALID]
+    assert encode(pa.array([], pa.int16()), nps).codes.tolist() == []
+    assert encode(pa.array([None, None], pa.int16()), nps).codes.tolist() == [BLANK, BLANK]
+
+
+@given(numbers=st.lists(st.one_of(st.none(), st.integers(-40, 40)), max_size=50), kind=st.sampled_from(["nps", "csat", "ces"]), offset=st.sampled_from([0, -1, 2]))
+def test_integers_code_as_their_texts(numbers, kind, offset):
+    answers = parser(type=kind, offset=offset)
+    typed = encode(pa.array(numbers, pa.int16()), answers)
+    text = encode(pa.array([None if n is None else str(n) for n in numbers], pa.string()), answers)
+    assert typed.codes.tolist() == text.codes.tolist()
+    assert typed.invalid_texts == text.invalid_texts
+
+
+def grouper_for(columns, **asked) -> Grouper:
+    return Grouper(Grouping(**asked), columns, InputInfo(path="x.csv", format="csv"), asked.get("date_column"))
+
+
+def test_read_types_only_where_the_meaning_cannot_change():
+    columns = ["when", "channel", "nps", "csat", "region"]
+    sample = [["2025-01-02 10:00:00", "Phone", "9", "满意", "EU"], ["", "Chat", "", "4", "US"]]
+    metrics = [("nps", parser(type="nps")), ("csat", parser(type="csat"))]
+    types = read_types(columns, sample, metrics, grouper_for(columns, by=["channel", "region"], period="month", date_column="when", where=[Condition("region", "EU", False)]))
+    assert types == {"nps": SCORE, "when": TIME, "channel": SEGMENT}  # csat has a label; region is also filtered on
+    numeric_label = [("nps", parser(type="nps", labels={"1": 10}))]
+    assert read_types(columns, sample, numeric_label, grouper_for(columns)) == {}
+    numeric_blank = [("nps", parser(["-3"], type="nps"))]
+    assert read_types(columns, sample, numeric_blank, grouper_for(columns)) == {}
+    zoned = [["2025-01-02T10:00:00+08:00", "Phone", "9", "4", "EU"]]
+    assert "when" not in read_types(columns, zoned, metrics, grouper_for(columns, period="month", date_column="when"))
+
+
+@given(
+    seconds=st.lists(st.one_of(st.none(), st.integers(-2_000_000_000, 4_000_000_000)), min_size=1, max_size=40),
+    period=st.sampled_from(["day", "week", "month", "quarter", "year"]),
+    wide=st.booleans(),
+)
+def test_period_codes_by_day_table_equal_direct_ones(seconds, period, wide):
+    def expected(value):
+        if value is None:
+            return -1
+        when = datetime(1970, 1, 1) + timedelta(seconds=value)
+        iso = when.isocalendar()
+        return {
+            "day": (when.date() - datetime(1970, 1, 1).date()).days,
+            "week": iso.year * 100 + iso.week,
+            "month": when.year * 100 + when.month,
+            "quarter": when.year * 10 + (when.month - 1) // 3 + 1,
+            "year": when.year,
+        }[period]
+
+    with pytest.MonkeyPatch.context() as patch:
+        if wide:
+            patch.setattr(dates, "_DAY_TABLE_LIMIT", 0)  # every span is "too wide": computed row by row
+        assert dates.period_codes(pa.array(seconds, pa.timestamp("s")), period).tolist() == [expected(v) for v in seconds]
+
+
+def test_period_codes_by_hand():
+    times = pa.array([datetime(2024, 12, 30, 23, 59), None, datetime(2025, 3, 31)], pa.timestamp("s"))
+    assert dates.period_codes(times, "month").tolist() == [202412, -1, 202503]
+    assert dates.period_codes(times, "week").tolist() == [202501, -1, 202514]  # ISO week 1 of 2025 starts on 30 Dec 2024
+    assert dates.period_codes(times, "quarter").tolist() == [20244, -1, 20251]
+    assert dates.period_codes(pa.array([None], pa.timestamp("s")), "year").tolist() == [-1]
+
+
+@given(codes=st.lists(st.integers(-(1 << 62), 1 << 62), max_size=40) | st.lists(st.integers(-5, 30), max_size=40))
+def test_dense_index_numbers_the_distinct_values(codes):
+    array = np.array(codes, dtype=np.int64)
+    index, count = dense_index(array)
+    assert count == len(set(codes))
+    assert sorted(set(index.tolist())) == list(range(count))
+    pairs = set(zip(codes, index.tolist()))
+    assert len(pairs) == count  # equal codes share an index, different codes do not
+
+
+def test_group_codes_made_dense_before_they_overflow(tmp_path, monkeypatch):
+    rows = [["id", "when", "a", "b", "c", "Recommend (0-10)"]]
+    rows += [[str(i), f"2025-{i % 12 + 1:02d}-03", f"a{i % 7}", f"b{i % 5}", f"c{i % 3}", str(i % 11)] for i in range(500)]
+    path = tmp_path / "many.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    options = Options(by=["a", "b", "c"], period="month", date_column="when")
+    plain = values(score([str(path)], options=options))
+    monkeypatch.setattr(grouping, "_CODE_LIMIT", 2)
+    assert values(score([str(path)], options=options)) == plain
