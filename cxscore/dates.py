@@ -106,17 +106,21 @@ def period_codes(times: pa.TimestampArray, period: str) -> np.ndarray:
         times = times.combine_chunks()
     if times.null_count == len(times):
         return np.full(len(times), -1, dtype=np.int64)
-    earliest = pc.min(times)
-    days = pc.cast(times.fill_null(earliest), pa.int64()).to_numpy() // _SECONDS_PER_DAY
-    first, last = int(days.min()), int(days.max())
-    if last - first < _DAY_TABLE_LIMIT:
-        table = _day_codes(pa.array(np.arange(first, last + 1, dtype=np.int32), pa.date32()), period)
-        codes = table[days - first]
+    bounds = pc.min_max(times)
+    first, last = (_day(bounds[end]) for end in ("min", "max"))
+    if last - first >= _DAY_TABLE_LIMIT:
+        codes = _day_codes(pc.cast(times.fill_null(bounds["min"]), pa.date32()), period)
     else:
-        codes = _day_codes(pc.cast(times.fill_null(earliest), pa.date32()), period)
+        seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), times.offset)  # nulls hold anything
+        offsets = np.clip(seconds // _SECONDS_PER_DAY - first, 0, last - first)
+        codes = _day_codes(pa.array(np.arange(first, last + 1, dtype=np.int32), pa.date32()), period).take(offsets)
     if times.null_count:
         codes[times.is_null().to_numpy(zero_copy_only=False)] = -1
     return codes
+
+
+def _day(value: pa.TimestampScalar) -> int:
+    return pc.cast(value, pa.int64()).as_py() // _SECONDS_PER_DAY
 
 
 def _day_codes(days: pa.Date32Array, period: str) -> np.ndarray:

@@ -144,7 +144,8 @@ class Grouper:
             times = parse_dates(raw, self.g.dayfirst)
             missing = pc.is_null(times).to_numpy(zero_copy_only=False)
             if times.null_count:
-                blank = is_blank(raw).to_numpy(zero_copy_only=False)
+                # Dates the reader typed are null only where the cell was empty.
+                blank = missing if pa.types.is_timestamp(raw.type) else is_blank(raw).to_numpy(zero_copy_only=False)
                 self.info.date_blank += int((keep & missing & blank).sum())
                 self.info.date_invalid += int((keep & missing & ~blank).sum())
             if self.g.since or self.g.until:

@@ -156,7 +156,10 @@ def test_parallel_parts_equal_a_serial_run(tmp_path, monkeypatch, options):
     assert parallel.inputs[0].rows == 3000
 
 
-def test_record_boundaries_respect_quotes(tmp_path):
+@pytest.mark.parametrize("window, scan", [(64 << 10, 1 << 20), (7, 5)], ids=["default", "tiny-windows"])
+def test_record_boundaries_respect_quotes(tmp_path, monkeypatch, window, scan):
+    monkeypatch.setattr(text_source, "WINDOW_BYTES", window)
+    monkeypatch.setattr(text_source, "SCAN_BYTES", scan)
     path = tmp_path / "q.csv"
     rows = ['id,comment'] + [f'{i},"line one\nline two, ""quoted""\n{i}"' for i in range(2000)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

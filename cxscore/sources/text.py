@@ -22,7 +22,8 @@ SAMPLE_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 20
 #: Files are split for parallel workers only into parts at least this large.
 MIN_PART_BYTES = 16 << 20
-SCAN_BYTES = 4 << 20
+SCAN_BYTES = 1 << 20
+WINDOW_BYTES = 64 << 10
 QUOTE, NEWLINE = ord('"'), ord("\n")
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -291,28 +292,35 @@ def record_boundaries(path: Path, size: int, count: int) -> list[int]:
     newline bytes never occur inside multi-byte characters of UTF-8, GB18030 or single-byte codes.
     """
     bounds, parity, position = [0], 0, 0
+    buffer = bytearray(SCAN_BYTES)  # reused: counting stays in cache and allocates nothing per chunk
+    view, data = memoryview(buffer), np.frombuffer(buffer, np.uint8)
     with path.open("rb", buffering=0) as fh:
         for k in range(1, count):
-            target = size * k // count
-            while position < target:  # parity of quotes before the target
-                chunk = fh.read(min(SCAN_BYTES, target - position))
-                parity ^= int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == QUOTE)) & 1
-                position += len(chunk)
-            while True:  # the first newline after the target that is outside quotes
-                chunk = fh.read(SCAN_BYTES)
-                if not chunk:
-                    return bounds + [size]
-                data = np.frombuffer(chunk, np.uint8)
-                inside = (np.cumsum(data == QUOTE) + parity) & 1
-                newline = np.flatnonzero((data == NEWLINE) & (inside == 0))
-                if newline.size:
-                    cut = position + int(newline[0]) + 1
-                    parity = 0  # the cut is outside quotes
-                    bounds.append(cut)
-                    fh.seek(cut)
-                    position = cut
+            target = max(size * k // count, position)
+            fh.seek(position)
+            while position < target:  # parity of the quotes before the target
+                n = fh.readinto(view[: min(SCAN_BYTES, target - position)])
+                if not n:
                     break
-                parity = int(inside[-1])
-                position += len(chunk)
-    bounds.append(size)
-    return sorted(set(bounds))
+                parity ^= int(np.count_nonzero(data[:n] == QUOTE)) & 1
+                position += n
+            cut = _line_end_outside_quotes(fh, position, parity)
+            if cut is None:
+                break
+            bounds.append(cut)
+            position, parity = cut, 0  # the cut is outside quotes
+    return sorted(set(bounds + [size]))
+
+
+def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int) -> Optional[int]:
+    """The offset just after the first newline from ``start`` on that is outside quotes (``parity`` at ``start``)."""
+    fh.seek(start)
+    while window := fh.read(WINDOW_BYTES):
+        data = np.frombuffer(window, np.uint8)
+        inside = (np.cumsum(data == QUOTE) + parity) & 1
+        newline = np.flatnonzero((data == NEWLINE) & (inside == 0))
+        if newline.size:
+            return start + int(newline[0]) + 1
+        parity = int(inside[-1])
+        start += len(window)
+    return None
