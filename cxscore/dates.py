@@ -94,29 +94,35 @@ _DAY_TABLE_LIMIT = 1 << 20
 _SECONDS_PER_DAY = 86_400
 
 
-def period_codes(times: pa.TimestampArray, period: str) -> np.ndarray:
-    """An integer per row that orders and identifies its period; -1 where the time is null.
+def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's period, as an index into the returned period codes (``codes[index[i]]`` is row i's).
 
-    A period is a set of whole days, so the code is computed once for each day in the span the
-    times cover and looked up per row.
+    A code orders and identifies its period (:func:`period_label`): yyyymmdd, yyyyww (ISO week),
+    yyyymm, yyyyq or yyyy, so -1 can stand for a null time. A
+    period is a set of whole days, so codes are computed once for each day in the span the times
+    cover and looked up per row.
     """
     if period not in ("day", "week", "month", "quarter", "year"):
         raise ValueError(f"unknown period {period!r}")
     if isinstance(times, pa.ChunkedArray):
         times = times.combine_chunks()
     if times.null_count == len(times):
-        return np.full(len(times), -1, dtype=np.int64)
+        return np.zeros(len(times), dtype=np.intp), np.array([-1], dtype=np.int64)
     bounds = pc.min_max(times)
     first, last = (_day(bounds[end]) for end in ("min", "max"))
-    if last - first >= _DAY_TABLE_LIMIT:
-        codes = _day_codes(pc.cast(times.fill_null(bounds["min"]), pa.date32()), period)
-    else:
+    if last - first < _DAY_TABLE_LIMIT:
         seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), times.offset)  # nulls hold anything
-        offsets = np.clip(seconds // _SECONDS_PER_DAY - first, 0, last - first)
-        codes = _day_codes(pa.array(np.arange(first, last + 1, dtype=np.int32), pa.date32()), period).take(offsets)
+        offsets = seconds // _SECONDS_PER_DAY - first
+        if times.null_count:
+            np.clip(offsets, 0, last - first, out=offsets)
+        codes, of_day = np.unique(_day_codes(pa.array(np.arange(first, last + 1, dtype=np.int32), pa.date32()), period), return_inverse=True)
+        index = np.take(of_day, offsets)
+    else:
+        codes, index = np.unique(_day_codes(pc.cast(times.fill_null(bounds["min"]), pa.date32()), period), return_inverse=True)
     if times.null_count:
-        codes[times.is_null().to_numpy(zero_copy_only=False)] = -1
-    return codes
+        index[times.is_null().to_numpy(zero_copy_only=False)] = len(codes)
+        codes = np.append(codes, -1)
+    return index, codes
 
 
 def _day(value: pa.TimestampScalar) -> int:
@@ -125,7 +131,7 @@ def _day(value: pa.TimestampScalar) -> int:
 
 def _day_codes(days: pa.Date32Array, period: str) -> np.ndarray:
     if period == "day":
-        codes = pc.cast(days, pa.int32())
+        codes = pc.add(pc.add(pc.multiply(pc.year(days), 10_000), pc.multiply(pc.month(days), 100)), pc.day(days))
     elif period == "week":
         codes = pc.add(pc.multiply(pc.iso_year(days), 100), pc.iso_week(days))
     elif period == "month":
@@ -140,7 +146,7 @@ def _day_codes(days: pa.Date32Array, period: str) -> np.ndarray:
 def period_label(code: int, period: str) -> str:
     """The display label of a period code: 2025-03-14, 2025-W11, 2025-03, 2025-Q1, 2025."""
     if period == "day":
-        return str(np.datetime64(int(code), "D"))
+        return f"{code // 10_000}-{code // 100 % 100:02d}-{code % 100:02d}"
     if period == "week":
         return f"{code // 100}-W{code % 100:02d}"
     if period == "month":

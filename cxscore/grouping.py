@@ -1,7 +1,7 @@
 """Per block: filter rows (--where, --since/--until, weights), then give each row its group.
 
 A group key is ``(segment, period)``: ``segment`` is a tuple of the --by values (``()`` when
-there is no --by), ``period`` an integer period code (:func:`cxscore.dates.period_codes`),
+there is no --by), ``period`` an integer period code (:func:`cxscore.dates.periods_of`),
 :data:`UNDATED` for a row without a usable date, or ``None`` when no period was asked for.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import resolve_column
-from .dates import detect_date_column, is_blank, parse_dates, period_codes
+from .dates import detect_date_column, is_blank, parse_dates, periods_of
 from .errors import CxError, InputError
 from .model import InputInfo
 
@@ -125,31 +125,33 @@ class Grouper:
 
     def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
-        keep = np.ones(batch.num_rows, dtype=bool)
+        rows = batch.num_rows
+        keep = np.ones(rows, dtype=bool)
         for rule in self.exclusions:
             real = _among(batch.column(rule.column), rule.keep)
             left_out = int((keep & ~real).sum())
             if left_out:
                 self.info.excluded[rule.reason] = self.info.excluded.get(rule.reason, 0) + left_out
             keep &= real
-        excluded = batch.num_rows - int(keep.sum())
-        for (column, negate), values in self.where.items():
-            hit = _among(batch.column(column), values)
-            keep &= ~hit if negate else hit
-        self.info.filtered_out += int(batch.num_rows - keep.sum()) - excluded
+        if self.where:
+            excluded = rows - int(keep.sum())
+            for (column, negate), values in self.where.items():
+                hit = _among(batch.column(column), values)
+                keep &= ~hit if negate else hit
+            self.info.filtered_out += rows - int(keep.sum()) - excluded
 
         times = None
         if self.date_column:
             raw = batch.column(self.date_column)
             times = parse_dates(raw, self.g.dayfirst)
-            missing = pc.is_null(times).to_numpy(zero_copy_only=False)
             if times.null_count:
+                missing = times.is_null().to_numpy(zero_copy_only=False)
                 # Dates the reader typed are null only where the cell was empty.
                 blank = missing if pa.types.is_timestamp(raw.type) else is_blank(raw).to_numpy(zero_copy_only=False)
                 self.info.date_blank += int((keep & missing & blank).sum())
                 self.info.date_invalid += int((keep & missing & ~blank).sum())
             if self.g.since or self.g.until:
-                inside = ~missing
+                inside = times.is_valid().to_numpy(zero_copy_only=False)
                 if self.g.since:
                     inside &= pc.fill_null(pc.greater_equal(times, pa.scalar(self.g.since, pa.timestamp("s"))), False).to_numpy(zero_copy_only=False)
                 if self.g.until:
@@ -164,15 +166,15 @@ class Grouper:
             self.info.weight_invalid += int((keep & bad).sum())
             keep &= ~bad
 
-        positions = np.arange(self.row, self.row + batch.num_rows)
-        self.row += batch.num_rows
+        positions = np.arange(self.row, self.row + rows) if self.dedupe else None
+        self.row += rows
         if self.keep_rows is not None:
             repeated = keep & ~np.isin(positions, self.keep_rows, assume_unique=True)
             self.info.duplicates_dropped += int(repeated.sum())
             keep &= ~repeated
         if not keep.all():
             mask = pa.array(keep)
-            positions = positions[keep]
+            positions = positions[keep] if positions is not None else None
             batch = batch.filter(mask)
             times = times.filter(mask) if times is not None else None
             weights = weights[keep] if weights is not None else None
@@ -182,58 +184,52 @@ class Grouper:
 
     def _groups(self, batch: pa.RecordBatch, times) -> tuple[list, np.ndarray]:
         rows = batch.num_rows
-        code = np.zeros(rows, dtype=np.int64)
-        parts: list[tuple[list[str], np.ndarray]] = []  # per --by column: its labels and each row's label
+        parts: list[tuple[list, np.ndarray]] = []  # per --by column, then the period: its labels, each row's label
         for column in self.by:
             if column is None:
-                names, which = [self.file_label], np.zeros(rows, dtype=np.int64)
-            else:
-                values = batch.column(column)
-                encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values, null_encoding="encode")
-                names = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
-                which = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            parts.append((names, which))
-            code = _combine(code, which, len(names))
-        periods = None
+                parts.append(([self.file_label], np.zeros(rows, dtype=np.intp)))
+                continue
+            values = batch.column(column)
+            encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values, null_encoding="encode")
+            names = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
+            parts.append((names, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)))
         if self.g.period:
-            periods = period_codes(times, self.g.period) if rows else np.zeros(0, dtype=np.int64)
-            low = int(periods.min(initial=0))
-            code = _combine(code, periods - low, int(periods.max(initial=0)) - low + 1)
-        index, count = dense_index(code)
-        representative = np.zeros(count, dtype=np.int64)
+            which, codes = periods_of(times, self.g.period) if rows else (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64))
+            parts.append((codes.tolist(), which))
+        code, size = np.zeros(rows, dtype=np.intp), 1
+        for labels, which in parts:
+            code, size = _combine(code, size, which, len(labels)) if size > 1 else (which, len(labels))
+        index, count = dense_index(code, size)
+        representative = np.zeros(count, dtype=np.intp)
         representative[index] = np.arange(rows)  # any row of a group: they all share its labels
-        keys = [
-            (tuple(names[which[row]] for names, which in parts), int(periods[row]) if periods is not None else None)
-            for row in representative.tolist()
-        ]
+        segments = parts[: len(self.by)]
+        periods, period_of = parts[-1] if self.g.period else ([None], np.zeros(rows, dtype=np.intp))
+        keys = [(tuple(names[which[row]] for names, which in segments), periods[period_of[row]]) for row in representative.tolist()]
         return keys, index
 
 
-#: Group codes are made dense again before they could overflow int64 in the next product.
-_CODE_LIMIT = 1 << 31
+#: Group codes are made dense again before a product could overflow int64.
+_CODE_LIMIT = 1 << 62
 
 
-def _combine(code: np.ndarray, which: np.ndarray, width: int) -> np.ndarray:
-    """One code for two: ``code * width + which`` (``0 <= which < width``)."""
-    if width > 1 and code.max(initial=0) >= _CODE_LIMIT:
-        code, _ = dense_index(code)
-    return code * width + which
+def _combine(code: np.ndarray, size: int, which: np.ndarray, width: int) -> tuple[np.ndarray, int]:
+    """One code for two: ``code * width + which``, for ``0 <= code < size`` and ``0 <= which < width``."""
+    if size * width > _CODE_LIMIT:
+        code, size = dense_index(code, size)
+    return code * width + which, size * width
 
 
-def dense_index(code: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each value's position among the distinct values (0 … count-1), and the count."""
-    if not len(code):
-        return code, 0
-    low = int(code.min())
-    shifted = code - low
-    top = int(shifted.max()) + 1
-    if top <= max(4 * len(code), 1 << 16):  # a compact range: count instead of hashing
-        present = np.flatnonzero(np.bincount(shifted, minlength=top))
-        lookup = np.zeros(top, dtype=np.int64)
+def dense_index(code: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """For codes in ``0 … size-1``: each one's position among the distinct codes, and their count."""
+    if size <= max(4 * len(code), 1 << 16):  # a compact range: count instead of hashing
+        present = np.flatnonzero(np.bincount(code, minlength=size))
+        if len(present) == size:
+            return code, size
+        lookup = np.zeros(size, dtype=np.intp)
         lookup[present] = np.arange(len(present))
-        return lookup[shifted], len(present)
+        return np.take(lookup, code), len(present)
     encoded = pc.dictionary_encode(pa.array(code))
-    return encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)
+    return encoded.indices.to_numpy().astype(np.intp), len(encoded.dictionary)
 
 
 def _among(values: pa.Array, allowed) -> np.ndarray:

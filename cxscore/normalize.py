@@ -78,13 +78,20 @@ class AnswerParser:
 
 
 class EncodedColumn:
-    """One chunk of a metric column as codes, plus the invalid texts seen in it with their counts."""
+    """One chunk of a metric column as tally slots, plus the invalid texts seen in it with their counts.
 
-    __slots__ = ("codes", "invalid_texts")
+    A slot is a code plus 2: 0 for INVALID, 1 for BLANK, then one per scale point (the layout of a tally row).
+    """
 
-    def __init__(self, codes: np.ndarray, invalid_texts: Counter):
-        self.codes = codes
+    __slots__ = ("slots", "invalid_texts")
+
+    def __init__(self, slots: np.ndarray, invalid_texts: Counter):
+        self.slots = slots
         self.invalid_texts = invalid_texts
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self.slots - 2
 
 
 def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedColumn:
@@ -97,32 +104,43 @@ def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedC
         column = column.cast(pa.string())
     encoded = pc.dictionary_encode(column)
     texts = encoded.dictionary.to_pylist()
-    lut = np.fromiter((parser.code(t) for t in texts), dtype=np.int16, count=len(texts))
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    # Index -1 (a null cell) reads the extra BLANK slot appended at the end of the table.
-    codes = np.append(lut, np.int16(BLANK))[indices]
-    invalid_texts: Counter = Counter()
-    bad = np.flatnonzero(lut == INVALID)
-    if bad.size:
-        seen = np.bincount(indices[indices >= 0], minlength=len(texts))
-        invalid_texts.update({texts[i]: int(seen[i]) for i in bad if seen[i]})
-    return EncodedColumn(codes, invalid_texts)
+    # Entry i is text i's slot; the extra last entry, for null cells, is the blank slot.
+    lut = np.fromiter((parser.code(t) + 2 for t in [*texts, None]), dtype=np.intp, count=len(texts) + 1)
+    entries = encoded.indices.fill_null(len(texts)).to_numpy().astype(np.intp, copy=False)
+    return EncodedColumn(np.take(lut, entries), _invalid_texts(lut, texts, entries))
 
 
 def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
-    """Integers the reader parsed (null where blank): each distinct value is coded as its text would be.
+    """Integers the reader parsed (null where blank): each value is coded as its text would be.
 
     Only for parsers with :attr:`AnswerParser.plain_integers`, where ``7`` and ``07`` mean the same.
     """
-    values = column.fill_null(0).to_numpy().astype(np.int64)
-    low = int(values.min()) if len(values) else 0
-    span = int(values.max()) - low + 1 if len(values) else 1
-    slots = values - low
+    values = (column.fill_null(0) if column.null_count else column).to_numpy()
+    if not len(values):
+        return EncodedColumn(np.zeros(0, dtype=np.intp), Counter())
+    low, high = int(values.min()), int(values.max())
+    entries = values.astype(np.intp) - (low - 1)  # entry 1 + k is the number low + k; entry 0 is for null cells
     if column.null_count:
-        slots[column.is_null().to_numpy(zero_copy_only=False)] = span  # the extra slot: blank
-    seen = np.bincount(slots, minlength=span + 1)
-    present = np.flatnonzero(seen[:span])
-    lut = np.full(span + 1, BLANK, dtype=np.int16)
-    lut[present] = [parser.code(str(low + p)) for p in present]
-    invalid_texts = Counter({str(low + p): int(seen[p]) for p in present if lut[p] == INVALID})
-    return EncodedColumn(lut[slots], invalid_texts)
+        entries[column.is_null().to_numpy(zero_copy_only=False)] = 0
+    span = high - low + 1
+    if span <= _WIDE_RANGE:
+        present = range(1, span + 1)
+    else:  # parse only the numbers that occur
+        present = (np.flatnonzero(np.bincount(entries, minlength=span + 1)[1:]) + 1).tolist()
+    texts = {entry: str(low + entry - 1) for entry in present}
+    lut = np.full(span + 1, BLANK + 2, dtype=np.intp)
+    lut[list(texts)] = [parser.code(text) + 2 for text in texts.values()]
+    return EncodedColumn(np.take(lut, entries), _invalid_texts(lut, texts, entries))
+
+
+#: Above this many numbers between the smallest and the largest answer, only those that occur are parsed.
+_WIDE_RANGE = 64
+
+
+def _invalid_texts(lut: np.ndarray, texts, entries: np.ndarray) -> Counter:
+    """The invalid answers with their counts: ``lut`` holds each entry's slot, ``texts[entry]`` its text."""
+    bad = np.flatnonzero(lut == INVALID + 2)
+    if not bad.size:
+        return Counter()
+    seen = np.bincount(entries, minlength=len(lut))
+    return Counter({texts[entry]: int(seen[entry]) for entry in bad.tolist() if seen[entry]})

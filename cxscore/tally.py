@@ -139,17 +139,15 @@ class TallyBook:
     ) -> None:
         """Add one chunk of codes; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
         table = self._tables[metric]
-        width = table.points + 2  # slot 0: INVALID, slot 1: BLANK, then the scale points
-        slots = encoded.codes.astype(np.int64) + 2
-        if group_index is not None:
-            slots += group_index.astype(np.int64) * width
+        width = table.points + 2  # the slots of EncodedColumn: INVALID, BLANK, then the scale points
+        slots = encoded.slots if group_index is None else group_index * width + encoded.slots
         size = len(groups) * width
         counts = np.bincount(slots, minlength=size).reshape(len(groups), width)
         if weights is None:
             weighted = counts[:, 2:].astype(np.float64)
             squares = weighted.sum(axis=1)
         else:
-            answered = encoded.codes >= 0
+            answered = encoded.slots >= 2
             weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(groups), width)[:, 2:]
             squares = np.bincount(slots[answered] // width, weights=weights[answered] ** 2, minlength=len(groups))
         rows = table.row_indices(groups)

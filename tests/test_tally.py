@@ -14,7 +14,7 @@ codes_strategy = st.lists(st.integers(min_value=-2, max_value=10), min_size=1, m
 
 
 def add_all(book: TallyBook, codes: list[int], groups: list[int], weights=None) -> None:
-    encoded = EncodedColumn(np.array(codes, dtype=np.int16), Counter())
+    encoded = EncodedColumn(np.array(codes, dtype=np.intp) + 2, Counter())  # slots are codes + 2
     book.add("m", encoded, [0, 1, 2], np.array(groups), None if weights is None else np.array(weights))
 
 
@@ -62,7 +62,7 @@ def test_invalid_examples_do_not_depend_on_order(parts):
     def book_from(order):
         book = TallyBook(points={"m": 11})
         for texts in order:
-            book.add("m", EncodedColumn(np.array([-2] * len(texts), dtype=np.int16), Counter(texts)), [0])
+            book.add("m", EncodedColumn(np.zeros(len(texts), dtype=np.intp), Counter(texts)), [0])  # slot 0: invalid
         return book.invalid_examples["m"]
 
     forward, backward = book_from(parts), book_from(list(reversed(parts)))

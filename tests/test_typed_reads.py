@@ -173,7 +173,7 @@ def test_period_codes_by_day_table_equal_direct_ones(seconds, period, wide):
         when = datetime(1970, 1, 1) + timedelta(seconds=value)
         iso = when.isocalendar()
         return {
-            "day": (when.date() - datetime(1970, 1, 1).date()).days,
+            "day": when.year * 10_000 + when.month * 100 + when.day,
             "week": iso.year * 100 + iso.week,
             "month": when.year * 100 + when.month,
             "quarter": when.year * 10 + (when.month - 1) // 3 + 1,
@@ -183,21 +183,29 @@ def test_period_codes_by_day_table_equal_direct_ones(seconds, period, wide):
     with pytest.MonkeyPatch.context() as patch:
         if wide:
             patch.setattr(dates, "_DAY_TABLE_LIMIT", 0)  # every span is "too wide": computed row by row
-        assert dates.period_codes(pa.array(seconds, pa.timestamp("s")), period).tolist() == [expected(v) for v in seconds]
+        assert period_codes(pa.array(seconds, pa.timestamp("s")), period) == [expected(v) for v in seconds]
+
+
+def period_codes(times, period) -> list[int]:
+    index, codes = dates.periods_of(times, period)
+    assert len(set(codes.tolist())) == len(codes)  # each period once
+    return codes[index].tolist()
 
 
 def test_period_codes_by_hand():
     times = pa.array([datetime(2024, 12, 30, 23, 59), None, datetime(2025, 3, 31)], pa.timestamp("s"))
-    assert dates.period_codes(times, "month").tolist() == [202412, -1, 202503]
-    assert dates.period_codes(times, "week").tolist() == [202501, -1, 202514]  # ISO week 1 of 2025 starts on 30 Dec 2024
-    assert dates.period_codes(times, "quarter").tolist() == [20244, -1, 20251]
-    assert dates.period_codes(pa.array([None], pa.timestamp("s")), "year").tolist() == [-1]
+    assert period_codes(times, "month") == [202412, -1, 202503]
+    assert period_codes(times, "week") == [202501, -1, 202514]  # ISO week 1 of 2025 starts on 30 Dec 2024
+    assert period_codes(times, "quarter") == [20244, -1, 20251]
+    assert period_codes(pa.array([None], pa.timestamp("s")), "year") == [-1]
+    index, codes = dates.periods_of(times, "day")
+    assert codes[index].tolist() == [20241230, -1, 20250331]
+    assert len(codes) == 92 + 1  # every day of the span the times cover, then the null marker
 
 
-@given(codes=st.lists(st.integers(-(1 << 62), 1 << 62), max_size=40) | st.lists(st.integers(-5, 30), max_size=40))
+@given(codes=st.lists(st.integers(0, 1 << 40), max_size=40) | st.lists(st.integers(0, 30), max_size=40))
 def test_dense_index_numbers_the_distinct_values(codes):
-    array = np.array(codes, dtype=np.int64)
-    index, count = dense_index(array)
+    index, count = dense_index(np.array(codes, dtype=np.intp), max(codes, default=0) + 1)
     assert count == len(set(codes))
     assert sorted(set(index.tolist())) == list(range(count))
     pairs = set(zip(codes, index.tolist()))
@@ -213,3 +221,13 @@ def test_group_codes_made_dense_before_they_overflow(tmp_path, monkeypatch):
     plain = values(score([str(path)], options=options))
     monkeypatch.setattr(grouping, "_CODE_LIMIT", 2)
     assert values(score([str(path)], options=options)) == plain
+
+
+def test_the_day_before_1970_is_a_day_not_undated(tmp_path):
+    rows = [["when", "Recommend (0-10)", "Satisfaction (1-5)"], ["1969-12-31 10:00:00", "10", "5"], ["", "0", "1"], ["1970-01-01 10:00:00", "9", "4"]]
+    path = tmp_path / "old.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    report = score([str(path)], CONFIG, Options(period="day"))
+    periods = {r.period: r.n for r in report.results if r.period and r.metric == "nps"}
+    assert periods == {"1969-12-31": 1, "1970-01-01": 1}
+    assert report.inputs[0].date_blank == 1
