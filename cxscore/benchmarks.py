@@ -5,8 +5,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+import msgspec
 
+from .config import validation_message
 from .errors import ConfigError, CxError
 
 SCALE_RANGES = {"nps": (-100.0, 100.0), "pct": (0.0, 100.0), "acsi": (0.0, 100.0), "seconds": (0.0, float("inf"))}
@@ -16,10 +17,9 @@ QUALITY_RANK = {"P": 0, "S": 1, "W": 2}
 KIND_RANK = {"average": 0, "threshold": 1}
 
 
-class Benchmark(BaseModel):
+class Benchmark(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One sourced, dated benchmark figure."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     metric: str
     industry: str
@@ -32,8 +32,7 @@ class Benchmark(BaseModel):
     url: Optional[str] = None
     definition: Optional[str] = None
 
-    @model_validator(mode="after")
-    def _checks(self) -> "Benchmark":
+    def __post_init__(self) -> None:
         if not self.source.strip():
             raise ValueError("source: every benchmark needs its source")
         if self.year is None and self.kind != "convention":
@@ -41,15 +40,16 @@ class Benchmark(BaseModel):
         lo, hi = SCALE_RANGES[self.scale]
         if not lo <= self.value <= hi:
             raise ValueError(f"value: {self.value} is outside the {self.scale} scale {lo:g}…{hi:g}")
-        return self
 
 
-
-class BenchmarkFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class BenchmarkFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: Literal[1] = 1
     replace_bundled: bool = False
     benchmarks: list[Benchmark]
+
+
+def _keys(path: str) -> tuple[str, ...]:
+    return (Benchmark if path.startswith("benchmarks[") else BenchmarkFile).__struct_fields__
 
 
 def _read(text: str, where: str) -> BenchmarkFile:
@@ -61,11 +61,9 @@ def _read(text: str, where: str) -> BenchmarkFile:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(f"{where}: invalid YAML" + (f" at line {mark.line + 1}" if mark else ""), "check the benchmark file's syntax") from None
     try:
-        return BenchmarkFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{where}: {path}: {first['msg'].removeprefix('Value error, ')}", "each row needs id, metric, industry, value, scale, year, quality, kind and source") from None
+        return msgspec.convert(data, BenchmarkFile)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{where}: {validation_message(exc, _keys, {})}", "each row needs id, metric, industry, value, scale, year, quality, kind and source") from None
 
 
 def bundled() -> list[Benchmark]:

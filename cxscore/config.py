@@ -4,60 +4,56 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, NamedTuple, Optional, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
 
 from .errors import ConfigError
 
 MetricType = Literal["nps", "csat", "ces"]
 Direction = Literal["higher_is_easier", "higher_is_harder"]
 Period = Literal["day", "week", "month", "quarter", "year"]
+NpsInterval = Literal["adjusted-wald", "wald"]
 CONFIG_FILENAME = "cxscore.yaml"
 
 #: Answers that mean "no answer" in exports, counted as blank (compared case-insensitively).
 DEFAULT_BLANK_VALUES = ["n/a", "na", "-", "(跳过)", "(空)", "（跳过）", "（空）"]
 
 
-class Band(BaseModel):
-    """An inclusive range of scale points, written ``[lo, hi]`` or a single number."""
+class Band(NamedTuple):
+    """An inclusive range of scale points; in YAML ``[lo, hi]`` or a single number."""
 
-    model_config = ConfigDict(frozen=True)
     lo: int
     hi: int
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_yaml(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("a band is [lowest, highest] or a single scale point, not true/false")
-        if isinstance(value, int):
-            return {"lo": value, "hi": value}
-        if isinstance(value, (list, tuple)):
-            if len(value) != 2:
-                raise ValueError(f"a band is [lowest, highest]; got {list(value)}")
-            return {"lo": value[0], "hi": value[1]}
-        if isinstance(value, dict) and set(value) == {"min", "max"}:
-            return {"lo": value["min"], "hi": value["max"]}
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Band":
-        if self.lo > self.hi:
-            raise ValueError(f"the band [{self.lo}, {self.hi}] is reversed; write [{self.hi}, {self.lo}]")
-        return self
-
-    def __contains__(self, point: int) -> bool:
+    def __contains__(self, point: object) -> bool:
         return self.lo <= point <= self.hi
 
     def __str__(self) -> str:
         return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
 
 
-class ColumnMatch(BaseModel):
+#: How a band may be written in YAML (a Band after validation).
+BandText = Union[int, Band, None]
+
+
+def _band(value: Any, key: str) -> Band:
+    """A band from its written forms: ``[lo, hi]`` or one scale point."""
+    if isinstance(value, bool):
+        raise ValueError(f"{key}: a band is [lowest, highest] or a single scale point, not true/false")
+    if isinstance(value, int):
+        return Band(value, value)
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        lo, hi = value
+        if lo > hi:
+            raise ValueError(f"{key}: the band [{lo}, {hi}] is reversed; write [{hi}, {lo}]")
+        return Band(lo, hi)
+    raise ValueError(f"{key}: a band is [lowest, highest]; got {value!r}")
+
+
+class ColumnMatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A column found by a regular expression on its header (the question text)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     match: str
 
 
@@ -85,16 +81,16 @@ def _column_spec(value: Any) -> ColumnSpec:
 def _default_bands(kind: str, lo: int, hi: int) -> dict[str, Any]:
     """Defaults for the bands of a metric type on a given scale (empty when there is no sensible default)."""
     if kind == "nps":
-        return {"detractors": Band(lo=0, hi=6), "passives": Band(lo=7, hi=8), "promoters": Band(lo=9, hi=10)} if (lo, hi) == (0, 10) else {}
+        return {"detractors": Band(0, 6), "passives": Band(7, 8), "promoters": Band(9, 10)} if (lo, hi) == (0, 10) else {}
     if kind == "csat":
         if hi - lo < 3:  # two or three points (good/bad): top box and bottom box
-            return {"satisfied": Band(lo=hi, hi=hi), "dissatisfied": Band(lo=lo, hi=lo)}
-        return {"satisfied": Band(lo=hi - 1, hi=hi), "dissatisfied": Band(lo=lo, hi=lo + 1)}
+            return {"satisfied": Band(hi, hi), "dissatisfied": Band(lo, lo)}
+        return {"satisfied": Band(hi - 1, hi), "dissatisfied": Band(lo, lo + 1)}
     # CES: 1–7 agreement (CES 2.0) and 1–5 ease scales run towards "easy"; 1–10 effort scales towards "hard".
     defaults = {
-        (1, 7): ("higher_is_easier", Band(lo=5, hi=7), Band(lo=1, hi=3)),
-        (1, 5): ("higher_is_easier", Band(lo=4, hi=5), Band(lo=1, hi=2)),
-        (1, 10): ("higher_is_harder", Band(lo=1, hi=2), Band(lo=6, hi=10)),
+        (1, 7): ("higher_is_easier", Band(5, 7), Band(1, 3)),
+        (1, 5): ("higher_is_easier", Band(4, 5), Band(1, 2)),
+        (1, 10): ("higher_is_harder", Band(1, 2), Band(6, 10)),
     }
     if (lo, hi) not in defaults:
         return {}
@@ -104,41 +100,41 @@ def _default_bands(kind: str, lo: int, hi: int) -> dict[str, Any]:
 
 DEFAULT_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 BAND_FIELDS = {"nps": ("detractors", "passives", "promoters"), "csat": ("satisfied", "dissatisfied"), "ces": ("low_effort", "high_effort")}
+ALL_BANDS = [key for keys in BAND_FIELDS.values() for key in keys]
 
 
-class MetricSpec(BaseModel):
-    """One metric to score: its type, where its answers are, its scale, bands and labels."""
+class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One metric to score: its type, where its answers are, its scale, bands and labels.
 
-    model_config = ConfigDict(extra="forbid")
+    Checked and completed (name, scale and bands from the defaults) on construction.
+    """
+
     name: str = ""
     type: MetricType
-    column: ColumnSpec
-    scale: Optional[Band] = None
-    detractors: Optional[Band] = None
-    passives: Optional[Band] = None
-    promoters: Optional[Band] = None
-    satisfied: Optional[Band] = None
-    dissatisfied: Optional[Band] = None
+    column: Any  # ColumnSpec once checked
+    scale: BandText = None
+    detractors: BandText = None
+    passives: BandText = None
+    promoters: BandText = None
+    satisfied: BandText = None
+    dissatisfied: BandText = None
     direction: Optional[Direction] = None
-    low_effort: Optional[Band] = None
-    high_effort: Optional[Band] = None
-    labels: dict[str, int] = Field(default_factory=dict)
+    low_effort: BandText = None
+    high_effort: BandText = None
+    labels: dict[str, int] = msgspec.field(default_factory=dict)
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
     target: Optional[Union[float, dict[str, float]]] = None
 
-    @field_validator("column", mode="before")
-    @classmethod
-    def _column(cls, value: Any) -> ColumnSpec:
-        return _column_spec(value)
-
-    @model_validator(mode="after")
-    def _defaults_and_checks(self) -> "MetricSpec":
+    def __post_init__(self) -> None:
+        self.column = _column_spec(self.column)
+        for key in ("scale", *ALL_BANDS):
+            if getattr(self, key) is not None:
+                setattr(self, key, _band(getattr(self, key), key))
         if not self.name:
             self.name = self.type
         if self.scale is None:
-            lo, hi = DEFAULT_SCALES[self.type]
-            self.scale = Band(lo=lo, hi=hi)
-        lo, hi = self.scale.lo, self.scale.hi
+            self.scale = Band(*DEFAULT_SCALES[self.type])
+        lo, hi = self.scale
         if hi - lo < 1 or hi - lo > 100:
             raise ValueError(f"scale: [{lo}, {hi}] must span 2 to 101 points")
         foreign = [f for kind, fields in BAND_FIELDS.items() if kind != self.type for f in fields if getattr(self, f) is not None]
@@ -153,7 +149,7 @@ class MetricSpec(BaseModel):
             band = getattr(self, key)
             if band is None:
                 raise ValueError(f"{key}: has no default on the scale {self.scale}; give {', '.join(BAND_FIELDS[self.type])} as [lowest, highest]")
-            for end in (band.lo, band.hi):
+            for end in band:
                 if end not in self.scale:
                     raise ValueError(f"{key}: {end} is outside the scale {self.scale}")
         for label, point in self.labels.items():
@@ -161,7 +157,6 @@ class MetricSpec(BaseModel):
                 raise ValueError(f"labels: {label!r} maps to {point}, which is outside the scale {self.scale}")
         getattr(self, f"_check_{self.type}")()
         self._check_targets()
-        return self
 
     def value_range(self) -> tuple[float, float]:
         """The range of the headline value: NPS −100…100, CSAT 0…100 %, CES the answer scale."""
@@ -223,69 +218,77 @@ def _check_partition(scale: Band, bands: list[tuple[str, Band]]) -> None:
         if band.lo < expected:
             raise ValueError(f"{name}: the band {band} overlaps {previous[0]} {previous[1]}")
         if band.lo > expected:
-            missing = Band(lo=expected, hi=band.lo - 1)
+            missing = Band(expected, band.lo - 1)
             raise ValueError(f"{name}: the scale point(s) {missing} fall in no band; start {name} at {expected}")
         expected = band.hi + 1
         previous = (name, band)
     if expected <= scale.hi:
-        raise ValueError(f"{bands[-1][0]}: the scale point(s) {Band(lo=expected, hi=scale.hi)} fall in no band; end it at {scale.hi}")
+        raise ValueError(f"{bands[-1][0]}: the scale point(s) {Band(expected, scale.hi)} fall in no band; end it at {scale.hi}")
 
 
-class Config(BaseModel):
+class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A whole cxscore config. An empty config means: detect the metric columns."""
 
-    model_config = ConfigDict(extra="forbid")
     version: Literal[1] = 1
-    metrics: list[MetricSpec] = Field(default_factory=list)
-    blank_values: list[str] = Field(default_factory=lambda: list(DEFAULT_BLANK_VALUES))
-    segments: list[str] = Field(default_factory=list)
+    metrics: list[MetricSpec] = msgspec.field(default_factory=list)
+    blank_values: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_BLANK_VALUES))
+    segments: list[str] = msgspec.field(default_factory=list)
     period: Optional[Period] = None
     date_column: Optional[str] = None
     dayfirst: bool = False
     weight: Optional[str] = None
-    min_n: int = Field(30, ge=1)
-    confidence: float = Field(0.95, gt=0.5, lt=1)
-    nps_interval: Literal["adjusted-wald", "wald"] = "adjusted-wald"
+    min_n: Annotated[int, msgspec.Meta(ge=1)] = 30
+    confidence: Annotated[float, msgspec.Meta(gt=0.5, lt=1)] = 0.95
+    nps_interval: NpsInterval = "adjusted-wald"
     benchmark: Optional[str] = None
     benchmarks_file: Optional[str] = None
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> "Config":
+    def __post_init__(self) -> None:
         seen: dict[str, int] = {}
         for i, metric in enumerate(self.metrics):
             if metric.name in seen:
                 raise ValueError(f"metrics[{i}].name: {metric.name!r} is used by metrics[{seen[metric.name]}] too; give each metric its own name")
             seen[metric.name] = i
-        return self
 
 
-def _format_loc(loc: tuple) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
+_CHOICES = {"type": MetricType, "direction": Direction, "period": Period, "nps_interval": NpsInterval}
+_LOCATED = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
-def _message(error: dict, allowed: set[str]) -> str:
-    loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
-    text = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        key = str(loc[-1])
-        close = difflib.get_close_matches(key, sorted(allowed), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(allowed))}"
-        return f"{_format_loc(loc)}: unknown key{hint}"
-    head = _format_loc(loc)
-    # Messages from our own validators start with the field they are about ("promoters: 11 is …").
-    match = re.match(r"^(\w+): (.*)$", text)
-    if match and match.group(1) in allowed:
-        key, rest = match.groups()
-        if head == key or head.endswith(f".{key}"):
-            return f"{head}: {rest}"
-        return f"{head}.{key}: {rest}" if head else f"{key}: {rest}"
-    return f"{head}: {text}" if head else text
+def _config_keys(path: str) -> tuple[str, ...]:
+    return (MetricSpec if path.startswith("metrics[") else Config).__struct_fields__
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def validation_message(error: msgspec.ValidationError, fields: Callable[[str], tuple[str, ...]], choices: dict[str, Any]) -> str:
+    """A msgspec validation error as ``key.path: what is wrong``.
+
+    ``fields(path)`` names the keys allowed where the path points (to suggest one for an unknown
+    key); ``choices`` maps keys to their ``Literal`` types (to list the allowed values).
+    """
+    located = _LOCATED.match(str(error))
+    text, path = located["message"], (located["path"] or "").lstrip(".")
+    unknown = re.fullmatch(r"Object contains unknown field `(.+)`", text)
+    if unknown:
+        key, allowed = unknown[1], sorted(fields(path))
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(allowed)}"
+        return f"{_join(path, key)}: unknown key{hint}"
+    missing = re.fullmatch(r"Object missing required field `(.+)`", text)
+    if missing:
+        return f"{_join(path, missing[1])}: is required"
+    choice = re.fullmatch(r"Invalid enum value (.+)", text)
+    key = path.rsplit(".", 1)[-1]
+    if choice and key in choices:
+        return f"{path}: {choice[1]} is not one of {', '.join(map(str, get_args(choices[key])))}"
+    # Messages from our own checks start with the key they are about ("promoters: 11 is …").
+    own = re.fullmatch(r"(\w+): (.*)", text, re.DOTALL)
+    if own:
+        return f"{_join(path, own[1])}: {own[2]}"
+    return f"{path}: {text[0].lower()}{text[1:]}" if path else text
 
 
 def validate_config(data: Any, source: str = "config") -> Config:
@@ -295,13 +298,9 @@ def validate_config(data: Any, source: str = "config") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the top level must be a mapping with a 'metrics:' list", "see config.example.yaml")
     try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        allowed = set(Config.model_fields) | set(MetricSpec.model_fields)
-        messages = [_message(err, allowed) for err in exc.errors()]
-        unique = list(dict.fromkeys(messages))
-        extra = f" (and {len(unique) - 3} more)" if len(unique) > 3 else ""
-        raise ConfigError(f"{source}: {'; '.join(unique[:3])}{extra}", "config.example.yaml documents every key") from None
+        return msgspec.convert(data, Config)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{source}: {validation_message(exc, _config_keys, _CHOICES)}", "config.example.yaml documents every key") from None
 
 
 def load_config(path: str | Path) -> Config:

@@ -104,3 +104,29 @@ def test_example_config_is_valid():
 
     config = load_config(ROOT / "config.example.yaml")
     assert [m.type for m in config.metrics] == ["nps", "csat", "ces"]
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ({"metrics": [{"column": "q"}]}, "metrics[0].type: is required"),
+        ({"metrics": [{"type": "nqs", "column": "q"}]}, "metrics[0].type: 'nqs' is not one of nps, csat, ces"),
+        ({"period": "fortnight"}, "period: 'fortnight' is not one of day, week, month, quarter, year"),
+        ({"min_n": 0}, "min_n: expected `int` >= 1"),
+        ({"confidence": 1.5}, "confidence: expected `float` < 1.0"),
+        ({"segments": "channel"}, "segments: expected `array`, got `str`"),
+        ({"metrics": [{"type": "nps", "column": "q", "scale": [10, 0]}]}, "metrics[0].scale: the band [10, 0] is reversed; write [0, 10]"),
+        ({"metrics": [{"type": "csat", "column": "q", "satisfied": True}]}, "metrics[0].satisfied: expected `int | array | null`, got `bool`"),
+        ({"metrics": [{"type": "nps", "column": "q", "scale": [0, 5, 10]}]}, "metrics[0].scale: expected `array` of length 2"),
+        ({"metrics": [{"type": "nps", "column": "q", "target": "high"}]}, "metrics[0].target: expected `float | object | null`, got `str`"),
+        ({"colour": "red"}, "colour: unknown key; known keys: benchmark, benchmarks_file, blank_values"),
+    ],
+)
+def test_messages_name_the_key_and_the_problem(data, expected):
+    assert f"cfg.yaml: {expected}" in error_of(data)
+
+
+def test_bands_written_as_one_point_or_a_pair():
+    spec = MetricSpec(type="csat", column="q", satisfied=5, dissatisfied=[1, 3])
+    assert (spec.satisfied, spec.dissatisfied) == ((5, 5), (1, 3))
+    assert 2 in spec.dissatisfied and 4 not in spec.dissatisfied and str(spec.satisfied) == "5"

@@ -194,7 +194,10 @@ def test_user_benchmark_file_extends_or_replaces(tmp_path):
     own.write_text("replace_bundled: true\nbenchmarks:\n  - {id: ours, metric: nps, industry: Our peers, value: 12, scale: nps, year: 2025, quality: P, kind: average, source: Peer study}\n", encoding="utf-8")
     assert [r.id for r in benchmarks.load(str(own))] == ["ours"]
     own.write_text("benchmarks:\n  - {id: x, metric: nps, industry: X, value: 140, scale: nps, year: 2025, quality: P, kind: average, source: S}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="outside the nps scale"):
+    with pytest.raises(ConfigError, match=r"b\.yaml: benchmarks\[0\]\.value: 140\.0 is outside the nps scale"):
+        benchmarks.load(str(own))
+    own.write_text("benchmarks:\n  - {id: x, metric: nps, industry: X, value: 40, scale: nps, yaer: 2025, quality: P, kind: average, source: S}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"benchmarks\[0\]\.yaer: unknown key; did you mean 'year'\?"):
         benchmarks.load(str(own))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
+import msgspec
+
 from ..model import Report
 from ..terminal import Terminal
 
@@ -43,7 +45,7 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
     import json
 
     fields = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
-    records = [row.model_dump() for row in rows]
+    records = [msgspec.structs.asdict(row) for row in rows]
     if fmt is Format.json:
         terminal.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif fmt is Format.csv:
