@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
 import pyarrow as pa
 import pyarrow.compute as pc
 

@@ -264,31 +264,3 @@ def test_config_supplies_analysis_defaults(tmp_path, two_groups):
     assert all(r.low_n for r in report.results if r.segment)
     assert report.analysis.confidence == 0.9
     assert score([str(two_groups)], config, Options(by=[], period=None)).analysis.by == []
-
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-
-@given(st.lists(st.one_of(st.none(), st.datetimes(min_value=__import__("datetime").datetime(1900, 1, 1), max_value=__import__("datetime").datetime(2100, 12, 31))), min_size=1, max_size=60))
-@settings(max_examples=60, deadline=None)
-def test_period_codes_match_the_calendar(moments):
-    import datetime as dt
-
-    import pyarrow as pa
-
-    from cxscore.dates import periods_of
-
-    times = pa.array(moments, pa.timestamp("s"))
-    for period in ("day", "week", "month", "quarter", "year"):
-        expected = []
-        for m in moments:
-            if m is None:
-                expected.append(-1)
-                continue
-            d = m.date()
-            y, w, _ = d.isocalendar()
-            expected.append({"day": d.year * 10_000 + d.month * 100 + d.day, "week": y * 100 + w, "month": d.year * 100 + d.month,
-                             "quarter": d.year * 10 + (d.month - 1) // 3 + 1, "year": d.year}[period])
-        index, codes = periods_of(times, period)
-        assert codes[index].tolist() == expected, period
