@@ -181,6 +181,18 @@ def _duplicate_ids(source: Source) -> Optional[str]:
     return None
 
 
+def _ignored_options(sources: list[Source], options: Options) -> list[str]:
+    """Warnings for reading options that do not apply to an input: --sheet for text, --encoding for a workbook."""
+    warnings = []
+    for source in sources:
+        text = source.info.format == "csv"
+        if options.sheet is not None and text:
+            warnings.append(f"{source.info.path}: --sheet {options.sheet!r} was ignored: the input is delimited text, not a workbook")
+        if options.encoding is not None and not text:
+            warnings.append(f"{source.info.path}: --encoding {options.encoding} was ignored: a workbook carries its own encoding")
+    return warnings
+
+
 def _examples(examples: dict[str, int]) -> str:
     return ", ".join(f"{text!r} ×{count}" for text, count in examples.items())
 
@@ -230,6 +242,7 @@ def score(
             raise next(error for name, _, error in gaps if name == spec.name)
     early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
+    early_warnings += _ignored_options(sources, options)
     if grouping.dedupe:
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))

@@ -170,11 +170,16 @@ class _Ticker(threading.Thread):
 
 
 def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None, task: Callable = run_job) -> list:
-    """Run ``task`` over the jobs in this process, or in a pool of ``processes`` workers when that helps."""
+    """Run ``task`` over the jobs, in a pool of ``processes`` workers when that helps; results in job order.
+
+    Parts that cannot travel to a worker (a workbook already loaded, standard input) run in this
+    process while the workers run the others.
+    """
     global _shared
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pooled = processes > 1 and len(jobs) > 1
+    portable = [job for job in jobs if getattr(job.part, "portable", False)]
+    pooled = processes > 1 and len(jobs) > 1 and bool(portable)
     shared = context.Array("q", 2 * len(jobs), lock=False)
     for slot, job in enumerate(jobs):
         job.slot = slot
@@ -182,12 +187,14 @@ def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None,
     ticker = _Ticker(shared, None if None in sizes else sum(sizes), report) if report else None
     if ticker:
         ticker.start()
+    _shared = shared
     try:
         if not pooled:
-            _shared = shared
             return [task(job) for job in jobs]
-        with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
-            return list(pool.map(task, jobs))
+        with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
+            away = {job.slot: pool.submit(task, job) for job in portable}
+            here = {job.slot: task(job) for job in jobs if job.slot not in away}
+            return [away[job.slot].result() if job.slot in away else here[job.slot] for job in jobs]
     finally:
         _shared = None
         if ticker:

@@ -109,6 +109,28 @@ def test_xlsx_first_sheet_by_default_and_sheet_option(tmp_path):
         scores(path, sheet="Nope")
 
 
+def test_options_that_do_not_apply_are_reported_not_silently_ignored(tmp_path, write_csv):
+    text = write_csv(ROWS)
+    workbook = write_xlsx(tmp_path / "x.xlsx", {"S": [["Satisfaction"], ["Satisfied"]]})
+    report = score([str(text), str(workbook)], options=Options(sheet="S", encoding="utf-8"))
+    assert f"{text}: --sheet 'S' was ignored: the input is delimited text, not a workbook" in report.warnings
+    assert f"{workbook}: --encoding utf-8 was ignored: a workbook carries its own encoding" in report.warnings
+    assert len([w for w in report.warnings if "was ignored" in w]) == 2
+    assert score([str(workbook)], options=Options(sheet="S")).warnings == []
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_workbooks_and_stdin_mix_with_files_in_workers(tmp_path, write_csv, monkeypatch, workers):
+    """A loaded workbook and standard input stay in this process; file parts go to workers."""
+    monkeypatch.setenv("CXSCORE_WORKERS", workers)
+    text = write_csv(ROWS)
+    workbook = write_xlsx(tmp_path / "x.xlsx", {"S": ROWS})
+    report = score([str(text), str(workbook), "-", str(text)], stdin=io.BytesIO(text.read_bytes()))
+    assert [i.rows for i in report.inputs] == [len(ROWS) - 1] * 4
+    single, _ = scores(text)
+    assert {r.metric: r.n for r in report.results} == {metric: 4 * n for metric, (n, *_) in single.items()}
+
+
 def test_stdin_csv_and_xlsx(tmp_path, write_csv):
     path = write_csv(ROWS, encoding="gbk")
     from_file, _ = scores(path)

@@ -274,6 +274,8 @@ class CsvPart:
     encoding: str
     delimiter: str
 
+    portable = True  # can be read in a worker process (scan.run_jobs)
+
     @property
     def size(self) -> int:
         return self.end - self.start
