@@ -228,3 +228,26 @@ def test_a_report_written_into_a_folder_of_inputs_is_refused(tmp_path):
     workbook.save(folder / "old.xlsx")
     result = run_process(["report", str(folder), "-o", str(folder / "old.xlsx")])
     assert result.returncode == 2 and b"is one of the inputs" in result.stderr
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="POSIX permissions")
+def test_outputs_get_ordinary_permissions_not_the_temporary_files(tmp_path):
+    import os
+    import stat
+
+    from cxscore.report.output import atomic_path
+
+    fresh = tmp_path / "new.txt"
+    old_mask = os.umask(0o022)
+    try:
+        with atomic_path(fresh) as temporary:
+            temporary.write_text("x", encoding="utf-8")
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # mkstemp makes 0600; a shared report must not stay so
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o640)
+    with atomic_path(kept) as temporary:
+        temporary.write_text("new", encoding="utf-8")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text(encoding="utf-8") == "new"
