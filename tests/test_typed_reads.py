@@ -76,7 +76,7 @@ def test_typed_and_text_reads_agree(tmp_path_factory, monkeypatch_module, rows):
     path = tmp_path_factory.mktemp("t") / "export.csv"
     body = [[str(i), when.isoformat(sep=" ") if when else "", *rest] for i, (when, *rest) in enumerate(rows)]
     path.write_text(csv_text([HEADER, *body]), encoding="utf-8")
-    for options in (Options(), BREAKDOWN, Options(by=["channel"], period="day")):
+    for options in (Options(), BREAKDOWN, Options(by=["channel"], period="day"), Options(by=["channel"], period="month", where=["channel=Chat"], since="2005-01-01")):
         typed_types, text_types = [], []
         monkeypatch_module.setattr(pipeline, "read_types", lambda *a: typed_types.append(read_types(*a)) or typed_types[-1])
         typed = score([str(path)], CONFIG, options)
@@ -86,7 +86,7 @@ def test_typed_and_text_reads_agree(tmp_path_factory, monkeypatch_module, rows):
         assert [q.__dict__ for q in typed.quality] == [q.__dict__ for q in text.quality]
         assert typed.inputs[0].__dict__ == text.inputs[0].__dict__
         if options.by:
-            assert typed_types[0].get("channel") == SEGMENT
+            assert typed_types[0].get("channel") == (None if options.where else SEGMENT)  # filtered on too: text
 
 
 @pytest.fixture(scope="module")
