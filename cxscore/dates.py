@@ -98,9 +98,8 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
     """Each row's period, as an index into the returned period codes (``codes[index[i]]`` is row i's).
 
     A code orders and identifies its period (:func:`period_label`): yyyymmdd, yyyyww (ISO week),
-    yyyymm, yyyyq or yyyy, so -1 can stand for a null time. A
-    period is a set of whole days, so codes are computed once for each day in the span the times
-    cover and looked up per row.
+    yyyymm, yyyyq or yyyy, so -1 can stand for a null time. A period is a set of whole days, so
+    codes are computed once for each day in the span the times cover and looked up per row.
     """
     if period not in ("day", "week", "month", "quarter", "year"):
         raise ValueError(f"unknown period {period!r}")
@@ -111,7 +110,7 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
     bounds = pc.min_max(times)
     first, last = (_day(bounds[end]) for end in ("min", "max"))
     if last - first < _DAY_TABLE_LIMIT:
-        seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), times.offset)  # nulls hold anything
+        seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), 8 * times.offset)  # nulls hold anything
         offsets = seconds // _SECONDS_PER_DAY - first
         if times.null_count:
             np.clip(offsets, 0, last - first, out=offsets)

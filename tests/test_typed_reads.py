@@ -198,6 +198,8 @@ def test_period_codes_by_hand():
     assert period_codes(times, "week") == [202501, -1, 202514]  # ISO week 1 of 2025 starts on 30 Dec 2024
     assert period_codes(times, "quarter") == [20244, -1, 20251]
     assert period_codes(pa.array([None], pa.timestamp("s")), "year") == [-1]
+    months = pa.array([datetime(2024, m, 5) for m in (1, 2, 3, 4)], pa.timestamp("s")).slice(1)
+    assert period_codes(months, "month") == [202402, 202403, 202404]  # a slice starts inside its buffers
     index, codes = dates.periods_of(times, "day")
     assert codes[index].tolist() == [20241230, -1, 20250331]
     assert len(codes) == 92 + 1  # every day of the span the times cover, then the null marker
