@@ -119,6 +119,8 @@ def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
     if not len(values):
         return EncodedColumn(np.zeros(0, dtype=np.intp), Counter())
     low, high = int(values.min()), int(values.max())
+    if high - low >= 1 << 16:  # wider than the reader's int16 answers: a lookup table would be too big
+        return encode(column.cast(pa.string()), parser)
     entries = values.astype(np.intp) - (low - 1)  # entry 1 + k is the number low + k; entry 0 is for null cells
     if column.null_count:
         entries[column.is_null().to_numpy(zero_copy_only=False)] = 0

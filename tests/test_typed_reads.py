@@ -131,6 +131,8 @@ def test_integer_codes_by_hand():
     assert encode(pa.array([1, 11, 12], pa.int16()), shifted).codes.tolist() == [0, 10, INVALID]
     assert encode(pa.array([], pa.int16()), nps).codes.tolist() == []
     assert encode(pa.array([None, None], pa.int16()), nps).codes.tolist() == [BLANK, BLANK]
+    wide = encode(pa.array([7, 10**12, None], pa.int64()), nps)  # no table of 10¹² entries
+    assert wide.codes.tolist() == [7, INVALID, BLANK] and dict(wide.invalid_texts) == {str(10**12): 1}
 
 
 @given(numbers=st.lists(st.one_of(st.none(), st.integers(-40, 40)), max_size=50), kind=st.sampled_from(["nps", "csat", "ces"]), offset=st.sampled_from([0, -1, 2]))
