@@ -1,6 +1,7 @@
 """The result model every renderer reads: inputs, metrics, result rows, data quality, warnings."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
@@ -10,7 +11,12 @@ SCHEMA_VERSION = 1
 
 def _fields(item) -> dict[str, Any]:
     """A dataclass as a dict, shallow (its dict and list fields are built fresh for every row anyway)."""
-    return {f.name: getattr(item, f.name) for f in fields(item)}
+    return {name: getattr(item, name) for name in _names(type(item))}
+
+
+@functools.lru_cache(maxsize=None)
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 @dataclass

@@ -6,6 +6,7 @@ variance and the adjusted-Wald interval; Wilson (1927); Welch (1947); Benjaminiâ
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -39,6 +40,7 @@ def t_p(t: float, df: float) -> float:
     return regularized_beta(df / 2, 0.5, df / (df + t * t))
 
 
+@functools.lru_cache(maxsize=4096)  # breakdowns ask for the same (p, df) for thousands of cells
 def t_quantile(p: float, df: float) -> float:
     """The Student-t quantile for probability p (0.5 â‰¤ p < 1).
 

@@ -21,6 +21,22 @@ EXAMPLES_KEPT = 5
 GroupKey = Hashable
 
 
+def _memoised(method: Callable) -> property:
+    """A property computed once per tally (a breakdown asks for n and n_eff many times); ``+=`` forgets it.
+
+    Unlike functools.cached_property, it takes no lock (Python 3.11 locks every first access).
+    """
+    name = method.__name__
+
+    def get(self):
+        memo = self.__dict__
+        if name not in memo:
+            memo[name] = method(self)
+        return memo[name]
+
+    return property(get, doc=method.__doc__)
+
+
 @dataclass
 class Tally:
     """Counts for one metric in one group."""
@@ -35,16 +51,16 @@ class Tally:
     def empty(cls, points: int) -> "Tally":
         return cls(np.zeros(points, dtype=np.int64), np.zeros(points, dtype=np.float64))
 
-    @property
+    @_memoised
     def n(self) -> int:
         """Answered (valid) responses."""
         return int(self.counts.sum())
 
-    @property
+    @_memoised
     def weight_total(self) -> float:
         return float(self.weighted.sum())
 
-    @property
+    @_memoised
     def n_eff(self) -> float:
         """Kish effective sample size, (Σw)² / Σw²; equals n when every weight is 1."""
         return self.weight_total**2 / self.weights_sq if self.weights_sq else 0.0
@@ -57,7 +73,8 @@ class Tally:
         return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
 
     def __iadd__(self, other: "Tally") -> "Tally":
-        self.__dict__.pop("_summaries", None)  # memoised summaries (metrics.summary) are stale now
+        for stale in ("n", "weight_total", "n_eff", "_summaries"):  # memoised numbers and summaries (metrics.summary)
+            self.__dict__.pop(stale, None)
         self.counts += other.counts
         self.weighted += other.weighted
         self.weights_sq += other.weights_sq
@@ -166,16 +183,20 @@ class TallyBook:
     def rollup(self, metric: str, key: Callable[[GroupKey], Optional[GroupKey]]) -> dict[GroupKey, Tally]:
         """Sum a metric's tallies into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
         table = self._tables[metric]
-        out: dict[GroupKey, Tally] = {}
+        coarse: dict[GroupKey, int] = {}
+        rows, targets = [], []
         for group, row in table.rows.items():
-            coarse = key(group)
-            if coarse is None:
-                continue
-            if coarse in out:
-                out[coarse] += table.tally(row)
-            else:
-                out[coarse] = table.tally(row)
-        return out
+            wider = key(group)
+            if wider is not None:
+                rows.append(row)
+                targets.append(coarse.setdefault(wider, len(coarse)))
+        sums = []
+        for array in (table.counts, table.weighted, table.extra):
+            total = np.zeros((len(coarse), array.shape[1]), dtype=array.dtype)
+            np.add.at(total, targets, array[rows])  # in row order, as adding tallies one by one would
+            sums.append(total)
+        counts, weighted, extra = sums
+        return {group: Tally(counts[i], weighted[i], float(extra[i, 0]), int(extra[i, 1]), int(extra[i, 2])) for group, i in coarse.items()}
 
     def merge(self, other: "TallyBook") -> "TallyBook":
         """Add another book into this one (files, workers)."""
