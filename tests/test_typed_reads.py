@@ -36,29 +36,24 @@ def parser(blank_values=DEFAULT_BLANK_VALUES, **spec) -> AnswerParser:
     return AnswerParser(MetricSpec(column="q", **spec), blank_values)
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    """The types each input was given (and, with ``text=True``, no types at all: the text path)."""
+def reading(patch, text: bool = False) -> list:
+    """Make runs read typed where cxscore chooses to or, with ``text``, all as text; the types each input got."""
     chosen = []
 
-    def install(text: bool = False):
-        def choose(*args):
-            types = {} if text else read_types(*args)
-            chosen.append(types)
-            return types
+    def choose(*args):
+        chosen.append({} if text else read_types(*args))
+        return chosen[-1]
 
-        monkeypatch.setattr(pipeline, "read_types", choose)
-        return chosen
-
-    return install
+    patch.setattr(pipeline, "read_types", choose)
+    return chosen
 
 
-def both_ways(spy, paths, options):
-    typed_types = spy()
-    typed = score([str(p) for p in paths], options=options)
-    spy(text=True)
-    text = score([str(p) for p in paths], options=options)
-    return typed, text, typed_types
+def both_ways(patch, paths, config, options):
+    """The report read typed, the report read as text, and the types the typed run chose."""
+    chosen = reading(patch)
+    typed = score([str(p) for p in paths], config, options)
+    reading(patch, text=True)
+    return typed, score([str(p) for p in paths], config, options), chosen
 
 
 row = st.tuples(
@@ -77,16 +72,13 @@ def test_typed_and_text_reads_agree(tmp_path_factory, monkeypatch_module, rows):
     body = [[str(i), when.isoformat(sep=" ") if when else "", *rest] for i, (when, *rest) in enumerate(rows)]
     path.write_text(csv_text([HEADER, *body]), encoding="utf-8")
     for options in (Options(), BREAKDOWN, Options(by=["channel"], period="day"), Options(by=["channel"], period="month", where=["channel=Chat"], since="2005-01-01")):
-        typed_types, text_types = [], []
-        monkeypatch_module.setattr(pipeline, "read_types", lambda *a: typed_types.append(read_types(*a)) or typed_types[-1])
-        typed = score([str(path)], CONFIG, options)
-        monkeypatch_module.setattr(pipeline, "read_types", lambda *a: text_types.append({}) or {})
-        text = score([str(path)], CONFIG, options)
+        typed, text, chosen = both_ways(monkeypatch_module, [path], CONFIG, options)
         assert values(typed) == values(text)
         assert [q.__dict__ for q in typed.quality] == [q.__dict__ for q in text.quality]
         assert typed.inputs[0].__dict__ == text.inputs[0].__dict__
+        assert chosen[0]["Recommend (0-10)"] == SCORE  # the typed run did read typed
         if options.by:
-            assert typed_types[0].get("channel") == (None if options.where else SEGMENT)  # filtered on too: text
+            assert chosen[0].get("channel") == (None if options.where else SEGMENT)  # filtered on too: text
 
 
 @pytest.fixture(scope="module")
@@ -108,11 +100,11 @@ def late_misfits(tmp_path, rows=3000):
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_a_late_misfit_is_read_again_as_text(tmp_path, monkeypatch, spy, workers):
+def test_a_late_misfit_is_read_again_as_text(tmp_path, monkeypatch, workers):
     path = late_misfits(tmp_path)
     monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
     monkeypatch.setenv("CXSCORE_WORKERS", workers)
-    typed, text, chosen = both_ways(spy, [path], Options(by=["channel"], period="month", date_column="when"))
+    typed, text, chosen = both_ways(monkeypatch, [path], None, Options(by=["channel"], period="month", date_column="when"))
     assert chosen[0] == {"Recommend (0-10)": SCORE, "Satisfaction (1-5)": SCORE, "when": TIME, "channel": SEGMENT}
     assert values(typed) == values(text)
     nps = next(q for q in typed.quality if q.metric == "nps")
