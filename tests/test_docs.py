@@ -36,3 +36,12 @@ def test_every_exit_code_is_documented():
     table = README.split("## Exit codes", 1)[1]
     for code in ExitCode:
         assert re.search(rf"^\| `?{int(code)}`? \|", table, re.M), code
+
+
+def test_the_python_api_example_runs_as_written(monkeypatch, capsys):
+    section = README[README.index("## Python API"):]
+    block = section[section.index("```python") + len("```python"):section.index("```", section.index("```python") + 3)]
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "README.md (Python API)", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed and all(line.startswith("nps ") for line in printed)  # the last report scores NPS only
