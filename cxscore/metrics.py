@@ -5,7 +5,9 @@ rounded here: renderers round for display.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
+
+import numpy as np
 
 from . import stats
 from .config import MetricSpec
@@ -19,30 +21,53 @@ COMPONENTS = {
 
 
 class Summary:
-    """What every formula needs from one tally, computed once: band shares, mean, variance, n's."""
+    """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`)."""
 
     __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance")
 
-    def __init__(self, spec: MetricSpec, tally: Tally):
-        weights = tally.weighted.tolist()  # a short list: plain floats beat NumPy calls here
-        self.n = tally.n
-        self.n_eff = tally.n_eff
-        self.total = total = sum(weights)
-        lo = spec.scale.lo
-        self.shares = {key: sum(weights[band.lo - lo : band.hi - lo + 1]) / total if total > 0 else 0.0 for key, band in spec.bands().items()}
-        if total > 0:
-            self.mean = sum((lo + i) * w for i, w in enumerate(weights)) / total
-            spread = sum((lo + i - self.mean) ** 2 * w for i, w in enumerate(weights)) / total
-            self.variance = spread * self.n_eff / (self.n_eff - 1) if self.n_eff > 1 else 0.0
-        else:
-            self.mean = self.variance = 0.0
+
+def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
+    """Compute the summaries of many tallies of one metric at once and memoise them on the tallies.
+
+    NumPy over the stacked weights, one tally per row; sums run over the scale points in order, as
+    adding them up one by one would. A breakdown with thousands of cells needs this once per rollup.
+    """
+    pending = [t for t in tallies if spec.name not in t.__dict__.get("_summaries", ())]
+    if not pending:
+        return
+    weights = np.stack([t.weighted for t in pending])
+    width = weights.shape[1]
+    lo = spec.scale.lo
+    points = lo + np.arange(width)
+    total = _running_sum(weights, 0, width)
+    answered = total > 0
+    divisor = np.where(answered, total, 1.0)
+    shares = {key: np.where(answered, _running_sum(weights, band.lo - lo, band.hi - lo + 1) / divisor, 0.0).tolist() for key, band in spec.bands().items()}
+    mean = np.where(answered, _running_sum(points * weights, 0, width) / divisor, 0.0)
+    deviations = points - mean[:, None]
+    spread = np.where(answered, _running_sum(deviations * deviations * weights, 0, width) / divisor, 0.0).tolist()
+    for i, (tally, tally_total, tally_mean) in enumerate(zip(pending, total.tolist(), mean.tolist())):
+        s = Summary()
+        s.n, s.n_eff, s.total, s.mean = tally.n, tally.n_eff, tally_total, tally_mean
+        s.shares = {key: values[i] for key, values in shares.items()}
+        s.variance = spread[i] * s.n_eff / (s.n_eff - 1) if s.n_eff > 1 else 0.0
+        tally.__dict__.setdefault("_summaries", {})[spec.name] = s
+
+
+def _running_sum(values: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Row sums of columns ``start`` … ``stop - 1``, added left to right."""
+    total = np.zeros(len(values))
+    for column in range(start, stop):
+        total += values[:, column]
+    return total
 
 
 def summary(spec: MetricSpec, tally: Tally) -> Summary:
-    """The tally's summary for this metric, memoised on the tally."""
-    memo = tally.__dict__.setdefault("_summaries", {})
-    if spec.name not in memo:
-        memo[spec.name] = Summary(spec, tally)
+    """The tally's summary for this metric (memoised on the tally)."""
+    memo = tally.__dict__.get("_summaries")
+    if memo is None or spec.name not in memo:
+        summarise(spec, [tally])
+        memo = tally.__dict__["_summaries"]
     return memo[spec.name]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .config import MetricSpec
 from .grouping import UNDATED
-from .metrics import compare, compute, interval
+from .metrics import compare, compute, interval, summarise
 from .model import ResultRow
 from .stats import benjamini_hochberg
 from .tally import Tally, TallyBook
@@ -104,7 +104,9 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
     segment_order: list[tuple] = []
     if s.by:
         segment_rows, family = [], []
-        for segment, tally in book.rollup(spec.name, lambda k: k[0]).items():
+        segments = book.rollup(spec.name, lambda k: k[0])
+        summarise(spec, segments.values())
+        for segment, tally in segments.items():
             row = _row(spec, tally, dict(zip(s.by, segment)), None, s)
             if _test(spec, row, tally, overall - tally, "rest", s):
                 family.append(row)
@@ -115,11 +117,13 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
         rows += segment_rows
     if s.period:
         periods = book.rollup(spec.name, lambda k: k[1] if k[1] != UNDATED else None)
+        summarise(spec, periods.values())
         family = []
         rows += _series(spec, periods, {}, label, s, family)
         _adjust(family, alpha)
         if s.by:
             cells = book.rollup(spec.name, lambda k: k if k[1] != UNDATED else None)
+            summarise(spec, cells.values())
             by_segment: dict[tuple, dict[int, Tally]] = {}
             for (segment, code), tally in cells.items():
                 by_segment.setdefault(segment, {})[code] = tally

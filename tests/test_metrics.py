@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxscore.config import MetricSpec
-from cxscore.metrics import compute
+from cxscore.metrics import compute, summarise, summary
 from cxscore.tally import Tally
 
 
@@ -89,3 +91,39 @@ def test_weighted_scores_use_weights():
 def test_nothing_answered_gives_none():
     value, c = compute(MetricSpec(type="csat", column="q"), Tally.empty(5))
     assert value is None and set(c.values()) == {None}
+
+
+def _reference(spec: MetricSpec, tally: Tally) -> dict:
+    """The summary written out one tally at a time, in plain Python (the oracle for the vectorised one)."""
+    weights = tally.weighted.tolist()
+    total, lo = sum(weights), spec.scale.lo
+    shares = {key: sum(weights[band.lo - lo : band.hi - lo + 1]) / total if total > 0 else 0.0 for key, band in spec.bands().items()}
+    mean = sum((lo + i) * w for i, w in enumerate(weights)) / total if total > 0 else 0.0
+    spread = sum((lo + i - mean) ** 2 * w for i, w in enumerate(weights)) / total if total > 0 else 0.0
+    variance = spread * tally.n_eff / (tally.n_eff - 1) if tally.n_eff > 1 else 0.0
+    return {"n": tally.n, "total": total, "shares": shares, "mean": mean, "variance": variance}
+
+
+weighted_tallies = st.lists(
+    st.lists(st.tuples(st.integers(0, 40), st.floats(0.1, 5.0)), min_size=7, max_size=7),
+    min_size=1, max_size=12,
+)
+
+
+@given(cells=weighted_tallies, kind=st.sampled_from(["csat", "ces"]))
+@settings(max_examples=60, deadline=None)
+def test_summaries_of_many_tallies_at_once_match_one_by_one(cells, kind):
+    spec = MetricSpec(type=kind, column="q", scale=[1, 7])
+    tallies = []
+    for cell in cells:
+        t = Tally.empty(7)
+        t.counts += np.array([c for c, _ in cell])
+        t.weighted += np.array([c * w for c, w in cell])
+        t.weights_sq = float(sum(c * w * w for c, w in cell))
+        tallies.append(t)
+    summarise(spec, tallies)
+    for t in tallies:
+        got, want = summary(spec, t), _reference(spec, t)
+        assert got.n == want["n"] and got.total == want["total"] and got.shares == want["shares"]
+        assert got.mean == want["mean"]
+        assert got.variance == pytest.approx(want["variance"], rel=1e-12, abs=1e-15)  # d*d, not d**2: the last bit may differ
