@@ -167,11 +167,14 @@ class Grouper:
             keep &= ~bad
 
         positions = np.arange(self.row, self.row + rows) if self.dedupe else None
-        self.row += rows
-        if self.keep_rows is not None:
-            repeated = keep & ~np.isin(positions, self.keep_rows, assume_unique=True)
+        if self.keep_rows is not None:  # sorted row numbers: the slice that falls in this block
+            first, last = np.searchsorted(self.keep_rows, [self.row, self.row + rows])
+            latest = np.zeros(rows, dtype=bool)
+            latest[self.keep_rows[first:last] - self.row] = True
+            repeated = keep & ~latest
             self.info.duplicates_dropped += int(repeated.sum())
-            keep &= ~repeated
+            keep &= latest
+        self.row += rows
         if not keep.all():
             mask = pa.array(keep)
             positions = positions[keep] if positions is not None else None

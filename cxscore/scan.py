@@ -111,16 +111,22 @@ def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
 
 
 def latest_answers(tables: list[pa.Table], slots: int) -> tuple[list, int]:
-    """For each part, the sorted row numbers of each respondent's latest answer (by time, then input order)."""
+    """For each part, the sorted row numbers to keep: each respondent's latest answer (by time, then
+    input order) and every row without a respondent (a blank id identifies no one); and how many were left out."""
     table = pa.concat_tables(tables)
-    table = table.append_column("when", pc.fill_null(table.column("time"), -(1 << 62)))
+    table = pa.table({
+        "respondent": pc.fill_null(pc.utf8_trim_whitespace(table.column("respondent")), ""),
+        "when": pc.fill_null(table.column("time"), -(1 << 62)),
+        "order": table.column("order"),
+    })
     table = table.sort_by([("respondent", "ascending"), ("when", "ascending"), ("order", "ascending")])
     respondents = table.column("respondent").combine_chunks()
     # After sorting, a respondent's latest answer is the row before the respondent changes.
-    last = np.ones(len(respondents), dtype=bool)
+    kept = np.ones(len(respondents), dtype=bool)
     if len(respondents) > 1:
-        last[:-1] = pc.not_equal(respondents[:-1], respondents[1:]).to_numpy(zero_copy_only=False)
-    winners = table.column("order").to_numpy()[last]
+        kept[:-1] = pc.not_equal(respondents[:-1], respondents[1:]).to_numpy(zero_copy_only=False)
+    kept |= pc.equal(respondents, "").to_numpy(zero_copy_only=False)
+    winners = table.column("order").to_numpy()[kept]
     low = (1 << _ROW_BITS) - 1
     keep = [np.sort(winners[(winners >> _ROW_BITS) == slot] & low) for slot in range(slots)]
     return keep, len(respondents) - len(winners)
