@@ -102,7 +102,7 @@ def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
         batch, _, _, _ = grouper.apply(batch)
         times = grouper.kept_times
         pieces.append(pa.table({
-            "respondent": batch.column(grouper.dedupe),
+            "respondent": pc.fill_null(pc.utf8_trim_whitespace(batch.column(grouper.dedupe)), ""),  # compared without spaces
             "time": pc.cast(times, pa.int64()) if times is not None else pa.nulls(batch.num_rows, pa.int64()),
             "order": pa.array((job.slot << _ROW_BITS) + grouper.kept_positions, pa.int64()),
         }))
@@ -114,11 +114,7 @@ def latest_answers(tables: list[pa.Table], slots: int) -> tuple[list, int]:
     """For each part, the sorted row numbers to keep: each respondent's latest answer (by time, then
     input order) and every row without a respondent (a blank id identifies no one); and how many were left out."""
     table = pa.concat_tables(tables)
-    table = pa.table({
-        "respondent": pc.fill_null(pc.utf8_trim_whitespace(table.column("respondent")), ""),
-        "when": pc.fill_null(table.column("time"), -(1 << 62)),
-        "order": table.column("order"),
-    })
+    table = table.append_column("when", pc.fill_null(table.column("time"), -(1 << 62)))
     table = table.sort_by([("respondent", "ascending"), ("when", "ascending"), ("order", "ascending")])
     respondents = table.column("respondent").combine_chunks()
     # After sorting, a respondent's latest answer is the row before the respondent changes.
