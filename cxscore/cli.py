@@ -347,7 +347,7 @@ def _silence_stdout() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. It ends the process: in-process callers use ``app`` or :func:`cxscore.score`."""
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
     try:
