@@ -7,7 +7,7 @@ from typing import Literal, Optional
 
 import msgspec
 
-from .config import validation_message
+from .config import parse_yaml, read_text_file, validation_message
 from .errors import ConfigError, CxError
 
 SCALE_RANGES = {"nps": (-100.0, 100.0), "pct": (0.0, 100.0), "acsi": (0.0, 100.0), "seconds": (0.0, float("inf"))}
@@ -53,13 +53,7 @@ def _keys(path: str) -> tuple[str, ...]:
 
 
 def _read(text: str, where: str) -> BenchmarkFile:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"{where}: invalid YAML" + (f" at line {mark.line + 1}" if mark else ""), "check the benchmark file's syntax") from None
+    data = parse_yaml(text, where)
     try:
         return msgspec.convert(data, BenchmarkFile)
     except msgspec.ValidationError as exc:
@@ -81,9 +75,7 @@ def load(user_file: Optional[str] = None) -> list[Benchmark]:
     if not user_file:
         return rows
     path = Path(user_file)
-    if not path.is_file():
-        raise ConfigError(f"benchmark file not found: {user_file}", "check the path given to --benchmarks-file")
-    extra = _read(path.read_text(encoding="utf-8-sig"), str(path))
+    extra = _read(read_text_file(path, "benchmark file", "--benchmarks-file"), str(path))
     if extra.replace_bundled:
         return extra.benchmarks
     ids = {row.id for row in extra.benchmarks}

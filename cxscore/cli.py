@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from . import benchmarks as bench
-from .config import find_config
+from .config import locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .planning import sample_size
@@ -146,8 +146,9 @@ def _options(kw: dict, distribution: bool) -> Options:
 
 
 def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
-    """Config + options → report, with messages and a progress bar on stderr; warnings printed."""
-    config = find_config(str(kw["config"]) if kw["config"] else None)
+    """Config + options → the report and the config's text, with messages and a progress bar on stderr; warnings printed."""
+    path = locate_config(str(kw["config"]) if kw["config"] else None)
+    config, config_text = read_config(path) if path else (None, None)
     bar = terminal.progress()
     try:
         report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar)
@@ -156,7 +157,7 @@ def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
             bar.close()
     for warning in report.warnings:
         terminal.warn(warning)
-    return report
+    return report, config_text
 
 
 def _alerts_exit(report, terminal: Terminal) -> None:
@@ -177,7 +178,7 @@ def score(**kw) -> None:
     """Score NPS, CSAT and CES in one or more survey exports."""
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
-        report = _run_scoring(kw, kw["distribution"], terminal)
+        report, _ = _run_scoring(kw, kw["distribution"], terminal)
         render(report, kw["fmt"], terminal)
         _alerts_exit(report, terminal)
 
@@ -210,8 +211,8 @@ def report(**kw) -> None:
     """Write an Excel report (summary, trend, segments, distribution, data quality, settings) with native charts."""
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
-        result = _run_scoring(kw, True, terminal)
-        target = write_report(result, kw["output"], kw["lang"].value, kw["config"])
+        result, config_text = _run_scoring(kw, True, terminal)
+        target = write_report(result, kw["output"], kw["lang"].value, config_text)
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
 

@@ -303,32 +303,48 @@ def validate_config(data: Any, source: str = "config") -> Config:
         raise ConfigError(f"{source}: {validation_message(exc, _config_keys, _CHOICES)}", "config.example.yaml documents every key") from None
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a YAML config file."""
-    path = Path(path)
+def read_text_file(path: Path, what: str, option: str) -> str:
+    """A small UTF-8 file the user named (config, benchmarks); ConfigError naming what is wrong with it."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}", "check the path given to --config") from None
+        raise ConfigError(f"{what} not found: {path}", f"check the path given to {option}") from None
     except IsADirectoryError:
-        raise ConfigError(f"config path is a directory: {path}", "give the YAML file itself") from None
+        raise ConfigError(f"{what} path is a directory: {path}", "give the YAML file itself") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the config is not UTF-8 text", "save it as UTF-8") from None
-    import yaml  # only when there is a config file
+        raise ConfigError(f"{path}: the {what} is not UTF-8 text", "save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the {what} {path}: {exc.strerror or exc}", "check that you may read it") from None
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Parsed YAML; ConfigError with the line and column of a syntax error."""
+    import yaml  # only when there is a YAML file
 
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: invalid YAML{where}: {problem}", "check indentation and quoting around that line") from None
-    return validate_config(data, str(path))
+        raise ConfigError(f"{where}: invalid YAML{at}: {problem}", "check indentation and quoting around that line") from None
 
 
-def find_config(explicit: Optional[str]) -> Optional[Config]:
-    """The config given with --config, else ./cxscore.yaml, else None (detect columns)."""
+def read_config(path: str | Path) -> tuple[Config, str]:
+    """A YAML config file, validated, with its text (the report keeps a copy)."""
+    path = Path(path)
+    text = read_text_file(path, "config file", "--config")
+    return validate_config(parse_yaml(text, str(path)), str(path)), text
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config file."""
+    return read_config(path)[0]
+
+
+def locate_config(explicit: Optional[str]) -> Optional[Path]:
+    """The config given with --config, else ./cxscore.yaml when there is one, else None (detect columns)."""
     if explicit:
-        return load_config(explicit)
+        return Path(explicit)
     local = Path.cwd() / CONFIG_FILENAME
-    return load_config(local) if local.is_file() else None
+    return local if local.is_file() else None

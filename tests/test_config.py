@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxscore.config import Config, MetricSpec, find_config, load_config, validate_config
+from cxscore.config import Config, MetricSpec, load_config, locate_config, validate_config
 from cxscore.errors import ConfigError
 
 
@@ -96,7 +96,7 @@ def test_empty_config_means_detect(tmp_path):
 def test_cxscore_yaml_in_working_directory_is_used(tmp_path, monkeypatch):
     (tmp_path / "cxscore.yaml").write_text("metrics:\n  - {type: csat, column: Sat, name: sat}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert find_config(None).metrics[0].name == "sat"
+    assert load_config(locate_config(None)).metrics[0].name == "sat"
 
 
 def test_example_config_is_valid():

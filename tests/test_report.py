@@ -116,6 +116,17 @@ def test_settings_record_inputs_with_sha256(workbook_path):
     assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() in values
 
 
+def test_settings_keep_the_config_found_in_the_working_directory(tmp_path):
+    from conftest import ROOT
+
+    (tmp_path / "cxscore.yaml").write_text((ROOT / "config.example.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_process(["report", str(SAMPLE), "-o", "r.xlsx"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Settings"]
+    lines = [row[0].value for row in ws.iter_rows()]
+    assert "Config" in lines and any(str(line).startswith("metrics:") for line in lines)
+
+
 # --- exit codes through a real process ---
 
 def test_targets_met_exit_0_missed_exit_3_with_output(tmp_path):
@@ -199,6 +210,15 @@ def test_user_benchmark_file_extends_or_replaces(tmp_path):
     own.write_text("benchmarks:\n  - {id: x, metric: nps, industry: X, value: 40, scale: nps, yaer: 2025, quality: P, kind: average, source: S}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"benchmarks\[0\]\.yaer: unknown key; did you mean 'year'\?"):
         benchmarks.load(str(own))
+
+
+def test_unreadable_benchmark_file_is_a_clear_error(tmp_path):
+    latin = tmp_path / "b.yaml"
+    latin.write_bytes("benchmarks:\n  - {id: café}\n".encode("latin-1"))
+    result = run_process(["benchmarks", "--benchmarks-file", str(latin)])
+    assert result.returncode == 2 and b"is not UTF-8 text" in result.stderr and b"Traceback" not in result.stderr
+    result = run_process(["benchmarks", "--benchmarks-file", str(tmp_path)])
+    assert result.returncode == 2 and b"benchmark file path is a directory" in result.stderr
 
 
 def test_benchmarks_command():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Optional
 
 import msgspec
 
@@ -68,11 +69,11 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
             terminal.out().print(table.build(section))
 
 
-def write_report(report: Report, output: str, lang: str, config_path) -> "Path":
+def write_report(report: Report, output: str, lang: str, config_text: Optional[str]) -> "Path":
     """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
     from .excel import write
 
-    return write(report, output, lang, config_path)
+    return write(report, output, lang, config_text)
 
 
 def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:

@@ -353,17 +353,16 @@ def output_path(template: str, report: Report, today: date) -> Path:
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", periods[-1] if periods else "all"))
 
 
-def write(report: Report, template: str, lang: str = "en", config_path: Optional[Path] = None) -> Path:
-    """Write the report workbook; an output path that is one of the files read is refused."""
+def write(report: Report, template: str, lang: str = "en", config_text: Optional[str] = None) -> Path:
+    """Write the report workbook (with the config's text, when there was one); an output path that is one of the files read is refused."""
     inputs = [i.path for i in report.inputs if i.path != "<stdin>"]  # folders expanded: the files actually read
     generated = datetime.now().replace(microsecond=0)
     target = output_path(template, report, generated.date())
-    refuse_input(target, inputs)
+    refuse_input(target, inputs)  # before the work of building the workbook
     if target.suffix.lower() != ".xlsx":
         raise CxError(f"the report is an Excel workbook; {target} does not end in .xlsx", "name the output like report.xlsx")
     files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs]
-    config_text = Path(config_path).read_text(encoding="utf-8-sig") if config_path else None
     workbook = build(report, lang, files, config_text, generated)
-    with atomic_path(target, inputs) as temporary:
+    with atomic_path(target) as temporary:
         workbook.save(temporary)
     return target
