@@ -2,23 +2,23 @@
 from __future__ import annotations
 
 import inspect
-import json
 import os
 import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, get_args
 
 import typer
 
 from . import __version__
 from . import benchmarks as bench
+from . import config as schema
 from .config import locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .planning import sample_size
-from .report import Format, render, render_benchmarks, render_inspection, write_report
+from .report import Format, json_doc, render, render_benchmarks, render_inspection, write_report
 from .report.output import atomic_path
 from .terminal import Terminal
 
@@ -65,23 +65,20 @@ def _root(
     """Turn customer-survey exports into trustworthy NPS, CSAT and CES scores."""
 
 
-class Period(str, Enum):
-    day = "day"
-    week = "week"
-    month = "month"
-    quarter = "quarter"
-    year = "year"
+def _choices(name: str, literal) -> type[Enum]:
+    """A Typer choice from one of the config's Literal types: the allowed values are written once."""
+    return Enum(name, {value.replace("-", "_"): value for value in get_args(literal)}, type=str)
+
+
+Period = _choices("Period", schema.Period)
+NpsInterval = _choices("NpsInterval", schema.NpsInterval)
+MetricType = _choices("MetricType", schema.MetricType)
 
 
 class Sort(str, Enum):
     segment = "segment"
     score = "score"
     n = "n"
-
-
-class NpsInterval(str, Enum):
-    adjusted_wald = "adjusted-wald"
-    wald = "wald"
 
 
 #: The options every scoring command shares (score, report): defined once, attached to each command's signature.
@@ -288,15 +285,9 @@ PLAN_EXAMPLES = """
 """
 
 
-class PlanMetric(str, Enum):
-    nps = "nps"
-    csat = "csat"
-    ces = "ces"
-
-
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
-    metric: PlanMetric = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
+    metric: MetricType = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
     margin: float = typer.Option(..., "--margin", min=0.0001, help="Wanted margin of error: NPS or percentage points, or scale points for a mean."),
     confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
     promoters: Optional[float] = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
@@ -310,7 +301,7 @@ def plan(
     with _errors_to_exit_codes(terminal, False):
         result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd)
         if fmt is Format.json:
-            terminal.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+            terminal.stdout.write(json_doc.dumps(result))
         else:
             terminal.stdout.write(result["summary"] + "\n")
 

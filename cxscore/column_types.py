@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from .grouping import Grouper
 from .normalize import AnswerParser
+from .sources.base import sample_values
 
 SCORE = pa.int16()
 TIME = pa.timestamp("s")
@@ -34,18 +35,12 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
     single = {column for column, count in roles.items() if count == 1}
     types: dict[str, pa.DataType] = {}
     for column, parser in metrics:
-        if column in single and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in _sampled(columns, sample, column)):
+        if column in single and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in sample_values(sample, columns.index(column))):
             types[column] = SCORE
-    if date in single and _all_iso(_sampled(columns, sample, date)):
+    if date in single and _all_iso(sample_values(sample, columns.index(date))):
         types[date] = TIME
     types.update({column: SEGMENT for column in segments if column in single})
     return types
-
-
-def _sampled(columns: list[str], sample: list[list], column: str) -> list[str]:
-    """The sample's non-blank values of a column."""
-    index = columns.index(column)
-    return [row[index] for row in sample if index < len(row) and row[index] not in (None, "")]
 
 
 def _all_iso(values: list[str]) -> bool:

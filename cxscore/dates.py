@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .sources.base import sample_values
+
 _TIMES = [" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", ""]
 _YEAR_FIRST = [f"%Y-%m-%d{t}" for t in _TIMES] + [f"%Y/%m/%d{t}" for t in _TIMES]
 _MONTH_FIRST = [f"%m/%d/%Y{t}" for t in _TIMES]
@@ -172,7 +174,7 @@ def detect_date_column(columns: list[str], sample: list[list], dayfirst: bool = 
         for index, name in enumerate(columns):
             if not hint.search(name):
                 continue
-            values = [row[index] for row in sample if index < len(row) and row[index] not in (None, "")]
+            values = sample_values(sample, index)
             if values and parse_dates(pa.array(values, pa.string()), dayfirst).null_count <= 0.1 * len(values):
                 found.append(name)
         if len(found) == 1:

@@ -13,6 +13,7 @@ from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
 from .scan import Job, add_counters, run_jobs, workers
 from .sources import open_source
+from .sources.base import sample_values
 from .sources.layouts import is_id_column
 
 MAX_SEGMENT_VALUES = 50
@@ -58,7 +59,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
         add_counters(info, counters)
     columns = []
     for index, column in enumerate(source.columns):
-        values = [row[index] for row in source.sample if index < len(row) and row[index] not in (None, "")]
+        values = sample_values(source.sample, index)
         question = layout.question(column)
         role, why = _role(column, values, layout, metrics, date_column)
         columns.append({

@@ -21,6 +21,7 @@ from .normalize import AnswerParser
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows
 from .sources import Source, open_source
+from .sources.base import sample_values
 from .sources.layouts import is_id_column
 from .tally import TallyBook
 from .targets import attach_benchmark, judge, parse_fail_under
@@ -173,7 +174,7 @@ def _duplicate_ids(source: Source) -> Optional[str]:
     """A warning when the response-id column repeats a value in the first rows."""
     for index, column in enumerate(source.columns):
         if is_id_column(column):
-            values = [row[index] for row in source.sample if index < len(row) and row[index]]
+            values = sample_values(source.sample, index)
             repeated = len(values) - len(set(values))
             if repeated:
                 return f"{source.info.path}: {repeated} response id(s) in {column!r} appear more than once in the first {len(values):,} rows; the same response may be counted twice"

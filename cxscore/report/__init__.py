@@ -43,12 +43,13 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
     """Benchmark rows in any format; every row keeps its source, year and quality."""
     import csv
     import io
-    import json
+
+    from .json_doc import dumps
 
     fields = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
     records = [msgspec.structs.asdict(row) for row in rows]
     if fmt is Format.json:
-        terminal.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        terminal.stdout.write(dumps(records))
     elif fmt is Format.csv:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
@@ -78,11 +79,11 @@ def write_report(report: Report, output: str, lang: str, config_text: Optional[s
 
 def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     """What ``cxscore inspect`` found, for a person (table) or a script (JSON)."""
-    import json
+    from .json_doc import dumps
 
     public = {k: v for k, v in result.items() if not k.startswith("_")}
     if fmt is Format.json:
-        terminal.stdout.write(json.dumps(public, ensure_ascii=False, indent=2) + "\n")
+        terminal.stdout.write(dumps(public))
         return
     from . import table
     from .layout import Line, Section

@@ -26,6 +26,11 @@ def unique_headers(raw: list) -> list[str]:
     return names
 
 
+def sample_values(sample: list[list], index: int) -> list[str]:
+    """The non-blank values of column ``index`` in a source's sample rows."""
+    return [row[index] for row in sample if index < len(row) and row[index] not in (None, "")]
+
+
 class TypedReadFailed(Exception):
     """A typed read met a value that does not fit its column's type: read the part again as text."""
 
