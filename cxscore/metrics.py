@@ -91,9 +91,10 @@ def _nps_shares(s: Summary) -> tuple[float, float, float]:
 
 
 def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> Optional[stats.Interval]:
-    """The headline value's standard error and interval, in the value's units; None below two answers."""
+    """The headline value's standard error and interval, in the value's units; None below two
+    (effective) answers: one dominant weight leaves too little information for any interval."""
     s = summary(spec, tally)
-    if s.n < 2 or s.n_eff <= 1:
+    if s.n < 2 or s.n_eff < 2:
         return None
     if spec.type == "nps":
         ci = stats.nps_interval(*_nps_shares(s), s.n_eff, confidence, nps_method)
@@ -112,7 +113,7 @@ def compare(spec: MetricSpec, a: Tally, b: Tally) -> Optional[tuple[float, float
     NPS: z on the difference with summed variances; CSAT: pooled two-proportion z; CES: Welch's t.
     """
     sa, sb = summary(spec, a), summary(spec, b)
-    if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) <= 1:
+    if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
         return None
     diff = compute(spec, a)[0] - compute(spec, b)[0]
     if spec.type == "nps":

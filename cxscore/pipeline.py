@@ -19,7 +19,7 @@ from .grouping import Condition, Grouper, Grouping, choose_date_column, response
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
-from .results import Settings, build_rows
+from .results import Settings, build_rows, interval_notes
 from .sources import Source, open_source
 from .sources.base import sample_values
 from .sources.layouts import is_id_column
@@ -271,16 +271,17 @@ def score(
     fail_under = parse_fail_under(options.fail_under, [spec.name for spec in specs])
     industry = _pick(options.benchmark, config.benchmark)
     rows = benchmarks.load(_pick(options.benchmarks_file, config.benchmarks_file)) if industry else []
-    results, alerts = [], []
+    results, alerts, notes = [], [], []
     for spec in specs:
         metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
+        notes += interval_notes(spec, metric_rows)
         if industry and spec.type in benchmarks.COMPARABLE:
             attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
         alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop)
         results += metric_rows
     infos = [source.info for source in sources]
     quality, warnings = _quality(specs, book, first_columns, infos)
-    warnings = early_warnings + warnings
+    warnings = early_warnings + warnings + notes
     if options.strict:
         _enforce_strict(quality, infos)
     return Report(

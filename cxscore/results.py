@@ -132,3 +132,17 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
                 rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)
             _adjust(family, alpha)
     return rows
+
+
+def interval_notes(spec: MetricSpec, rows: list[ResultRow]) -> list[str]:
+    """Say why rows with answers got no interval: their weights leave under two effective answers."""
+    bare = [r for r in rows if r.n >= 2 and r.ci_low is None]
+    if not bare:
+        return []
+    where = ", ".join(_label(r) for r in bare[:3]) + (f" and {len(bare) - 3} more" if len(bare) > 3 else "")
+    return [f"{spec.name}: no interval or test for {where}: the weights leave under 2 effective answers (n_eff {bare[0].n_eff:.2f}); one response outweighs the rest — check the --weight column"]
+
+
+def _label(row: ResultRow) -> str:
+    parts = [f"{k}={v}" for k, v in row.segment.items()] + ([row.period] if row.period else [])
+    return ", ".join(parts) if parts else "all answers"

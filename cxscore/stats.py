@@ -29,8 +29,9 @@ def t_value(confidence: float, df: float) -> float:
 
 
 def normal_p(z: float) -> float:
-    """Two-sided p-value of a standard normal statistic."""
-    return 2 * _NORMAL.cdf(-abs(z))
+    """Two-sided p-value of a standard normal statistic: erfc(|z|/√2), which keeps its precision in
+    the far tail (1 + erf(−|z|/√2) cancels to 0.0 beyond |z| ≈ 8.3)."""
+    return math.erfc(abs(z) / math.sqrt(2))
 
 
 def t_p(t: float, df: float) -> float:
@@ -175,8 +176,9 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> tuple[flo
 # --- means -------------------------------------------------------------------------------------
 
 def t_interval(mean: float, variance: float, n: float, confidence: float) -> Optional[Interval]:
-    """t interval for a mean from its sample variance; None with fewer than two answers."""
-    if n <= 1:
+    """t interval for a mean from its sample variance; None below two (effective) answers, where
+    the t distribution has under one degree of freedom."""
+    if n < 2:
         return None
     se = math.sqrt(variance / n)
     half = t_value(confidence, n - 1) * se

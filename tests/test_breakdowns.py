@@ -264,3 +264,23 @@ def test_config_supplies_analysis_defaults(tmp_path, two_groups):
     assert all(r.low_n for r in report.results if r.segment)
     assert report.analysis.confidence == 0.9
     assert score([str(two_groups)], config, Options(by=[], period=None)).analysis.by == []
+
+
+def test_one_dominant_weight_gives_no_interval_and_says_why(write_csv):
+    # Weights 1000, 1, 1, 1, 1: n_eff = 1004² / 1,000,004 ≈ 1.008 — an interval would need t with df ≈ 0.
+    rows = [["Recommend", "Effort", "w"]] + [[v, e, w] for v, e, w in [(9, 5, 1000), (3, 2, 1), (7, 6, 1), (10, 7, 1), (0, 1, 1)]]
+    report = score([str(write_csv(rows))], options=Options(weight="w"))
+    for row in report.results:
+        assert row.n == 5 and row.n_eff == pytest.approx(1004**2 / 1_000_004)
+        assert (row.ci_low, row.ci_high, row.se, row.margin) == (None, None, None, None)
+    assert any("under 2 effective answers" in w and "--weight" in w for w in report.warnings)
+
+
+def test_segments_under_two_effective_answers_are_not_tested(write_csv):
+    # Segment A: weights 100, 1 (n_eff ≈ 1.02); B: ten weights of 1. A gets no interval and no test.
+    rows = [["Recommend", "group", "w"], [9, "A", 100], [2, "A", 1]] + [[v, "B", 1] for v in range(10)] + [[v, "C", 1] for v in range(10)]
+    report = score([str(write_csv(rows))], options=Options(weight="w", by=["group"]))
+    a = one(report, segment={"group": "A"})
+    assert a.ci_low is None and a.significance is None
+    assert one(report, segment={"group": "B"}).ci_low is not None
+    assert any("group=A" in w for w in report.warnings)

@@ -100,3 +100,20 @@ def test_t_quantile_matches_scipy(df, confidence):
 @pytest.mark.parametrize("t", [0, 0.1, 0.5, 1, 1.96, 2.5, 4, 8, 30])
 def test_t_p_value_matches_scipy(df, t):
     assert stats.t_p(t, df) == pytest.approx(2 * sp.t.sf(t, df), rel=1e-8, abs=1e-300)
+
+
+@pytest.mark.parametrize("z", [0.5, 3, 8.3, 9, 20, 37])
+def test_normal_p_keeps_its_precision_in_the_far_tail(z):
+    # 1 + erf(−z/√2) cancels to 0.0 beyond |z| ≈ 8.3; erfc does not (z = 37: 5.7e-300).
+    assert stats.normal_p(z) == pytest.approx(2 * sp.norm.sf(z), rel=1e-12)
+    assert stats.normal_p(-z) == stats.normal_p(z) > 0
+
+
+def test_two_proportion_p_value_far_beyond_z_8():
+    z, p = stats.two_proportion_test(0.9, 2000, 0.5, 2000)
+    assert z > 20 and p == pytest.approx(2 * sp.norm.sf(z), rel=1e-9) and p > 0
+
+
+@pytest.mark.parametrize("n_eff", [1.0000001, 1.5, 1.99])
+def test_no_t_interval_below_two_effective_answers(n_eff):
+    assert stats.t_interval(4.0, 1.0, n_eff, 0.95) is None
