@@ -165,10 +165,17 @@ def _alerts_exit(report, terminal: Terminal) -> None:
         raise typer.Exit(int(ExitCode.ALERT))
 
 
+CSV_RAW = typer.Option(
+    False, "--csv-raw",
+    help="With --format csv, for programs: text exactly as in the data. By default a cell starting with =, +, -, @, tab or CR gets a leading ' so no spreadsheet runs it as a formula.",
+)
+
+
 @scoring_command(
     "score",
     [("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
-     ("distribution", bool, typer.Option(False, "--distribution", help="Also show the count and share at every scale point."))],
+     ("distribution", bool, typer.Option(False, "--distribution", help="Also show the count and share at every scale point.")),
+     ("csv_raw", bool, CSV_RAW)],
     SCORE_EXAMPLES,
 )
 def score(**kw) -> None:
@@ -176,7 +183,7 @@ def score(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         report, _ = _run_scoring(kw, kw["distribution"], terminal)
-        render(report, kw["fmt"], terminal)
+        render(report, kw["fmt"], terminal, csv_raw=kw["csv_raw"])
         _alerts_exit(report, terminal)
 
 
@@ -231,12 +238,13 @@ def benchmarks(
     industry: Optional[str] = typer.Option(None, "--industry", "-i", help="Text in the industry name (case-insensitive)."),
     benchmarks_file: Optional[str] = typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML (same schema)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout."),
+    csv_raw: bool = CSV_RAW,
 ) -> None:
     """List industry benchmarks, each with its value, scale, year, source and quality."""
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
         rows = bench.search(bench.load(benchmarks_file), metric, industry)
-        render_benchmarks(rows, fmt, terminal)
+        render_benchmarks(rows, fmt, terminal, csv_raw)
 
 
 INSPECT_EXAMPLES = """

@@ -18,8 +18,8 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-def render(report: Report, fmt: Format, terminal: Terminal) -> None:
-    """Write the report to stdout in the chosen format."""
+def render(report: Report, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
+    """Write the report to stdout in the chosen format (CSV cells that start like a formula get a ``'``, unless ``csv_raw``)."""
     # Each branch imports only its own renderer: JSON and CSV runs never load Rich.
     if fmt is Format.table:
         from . import table
@@ -32,18 +32,19 @@ def render(report: Report, fmt: Format, terminal: Terminal) -> None:
     elif fmt is Format.csv:
         from . import csv_rows
 
-        terminal.stdout.write(csv_rows.render(report))
+        terminal.stdout.write(csv_rows.render(report, raw=csv_raw))
     else:
         from . import markdown
 
         terminal.stdout.write(markdown.render(report))
 
 
-def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
+def render_benchmarks(rows: list, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
     """Benchmark rows in any format; every row keeps its source, year and quality."""
     import csv
     import io
 
+    from .escaping import csv_cell, encodable
     from .json_doc import dumps
 
     fields = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
@@ -54,7 +55,8 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal) -> None:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        cell = encodable if csv_raw else csv_cell  # a user's benchmark file is text from outside too
+        writer.writerows({k: cell(v) if isinstance(v, str) else v for k, v in record.items()} for record in records)
         terminal.stdout.write(out.getvalue())
     else:
         from . import markdown, table
@@ -79,6 +81,7 @@ def write_report(report: Report, output: str, lang: str, config_text: Optional[s
 
 def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     """What ``cxscore inspect`` found, for a person (table) or a script (JSON)."""
+    from .escaping import printable
     from .json_doc import dumps
 
     public = {k: v for k, v in result.items() if not k.startswith("_")}
@@ -105,8 +108,8 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
     console = terminal.out()
     for line in head:
-        console.print(line, markup=False, highlight=False)
+        console.print(printable(line), markup=False, highlight=False)
     console.print(table.build(section))
     console.print("What `cxscore score` would do with no config:", markup=False)
     for step in steps:
-        console.print(f"  {step}", markup=False, highlight=False)
+        console.print(printable(f"  {step}"), markup=False, highlight=False)

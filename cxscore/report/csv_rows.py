@@ -6,6 +6,7 @@ import io
 
 from ..metrics import COMPONENTS
 from ..model import Report
+from .escaping import csv_cell, encodable
 
 STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
 SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
@@ -26,22 +27,26 @@ def header(segment_keys: list[str]) -> list[str]:
     return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS]
 
 
-def render(report: Report) -> str:
+def render(report: Report, raw: bool = False) -> str:
+    """The tidy CSV. Text from the data (metric, column and segment names, benchmark sources) that
+    starts like a formula gets a leading ``'`` unless ``raw`` (for programs, not spreadsheets)."""
     segment_keys = list(report.analysis.by)
     columns = {m.name: m.column for m in report.metrics}
+    cell = encodable if raw else csv_cell
+    data = lambda value: cell(value) if isinstance(value, str) else _text(value)  # noqa: E731
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header(segment_keys))
+    writer.writerow([cell(name) for name in header(segment_keys)])
     for row in report.results:
         sig = row.significance or {}
         bench = row.benchmark or {}
         writer.writerow(
-            [row.metric, row.type, columns[row.metric]]
-            + [_text(row.segment.get(k)) for k in segment_keys]
+            [cell(row.metric), row.type, cell(columns[row.metric])]
+            + [data(row.segment.get(k)) for k in segment_keys]
             + [_text(row.period)]
             + [_text(getattr(row, k)) for k in STATS]
             + [_text(sig.get(k)) for k in SIGNIFICANCE]
-            + [_text(bench.get(k)) for k in ("value", "gap", "position", "source", "year")]
+            + [data(bench.get(k)) for k in ("value", "gap", "position", "source", "year")]
             + [_text(row.target), _text(row.status)]
             + [_text(row.components.get(c)) for c in COMPONENT_COLUMNS]
         )

@@ -16,8 +16,10 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell.cell import Cell
 
 from ..errors import CxError
+from .escaping import FORMULA_START, printable
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow
 
@@ -26,6 +28,7 @@ RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 BOLD = Font(bold=True)
 COUNT, SCORE1, SCORE2, P_VALUE = "#,##0", "0.0", "0.00", "0.000"
+CELL_LIMIT = 32767  # characters Excel holds in one cell
 
 LABELS = {
     "en": {
@@ -72,25 +75,53 @@ def _score_format(kind: str) -> str:
     return SCORE2 if kind == "ces" else SCORE1
 
 
+def text(value: str) -> str:
+    """A string as a cell can hold it: control characters and undecodable bytes escaped, cut at Excel's 32,767 characters."""
+    value = printable(value)
+    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - 1] + "…"
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one cell. A string is always a text cell, never a formula: values come from files written
+    by others (``=HYPERLINK(…)``, ``=cmd|…``). One that starts like a formula (``=``, ``+``, ``-``,
+    ``@``, tab) is also marked quote-prefixed, as Excel marks text typed after a ``'``, so it stays
+    text when someone edits the cell."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = text(value)
+        cell.value = value
+        if value.startswith(FORMULA_START):
+            cell.data_type = "s"  # openpyxl makes any "=…" a formula
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 class _Sheet:
-    """A worksheet written row by row, remembering widths; headers bold, frozen and filterable."""
+    """A worksheet written row by row, remembering widths; headers bold, frozen and filterable.
+
+    It counts its own rows: openpyxl's ``ws.max_row`` scans every cell, and asking it once per row
+    made writing quadratic (8,000 segments took minutes).
+    """
 
     def __init__(self, ws: Worksheet):
         self.ws = ws
         self.widths: dict[int, int] = {}
+        self.last = 0  # the last row written
 
     def row(self, values: list[Any], formats: Optional[list[Optional[str]]] = None, bold: bool = False, fill: Optional[PatternFill] = None) -> int:
-        self.ws.append(values)
-        r = self.ws.max_row
+        self.last += 1
+        r = self.last
         for c, value in enumerate(values, start=1):
-            cell = self.ws.cell(row=r, column=c)
+            cell = put(self.ws, r, c, value)
             if formats and c <= len(formats) and formats[c - 1] and isinstance(value, (int, float)):
                 cell.number_format = formats[c - 1]
             if bold:
                 cell.font = BOLD
             if fill is not None:
                 cell.fill = fill
-            self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(value)) if value is not None else 0))
+            self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(cell.value)) if value is not None else 0))
         return r
 
     def header(self, values: list[str]) -> int:
@@ -128,7 +159,7 @@ def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
             [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None],
             fill=GREY if row.low_n else None,
         )
-    last = sheet.ws.max_row
+    last = sheet.last
     if last > 1:
         status_col = get_column_letter(len(headers))
         met, missed = _status("met", lang), _status("missed", lang)
@@ -172,11 +203,11 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
                 values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), _mark(row)]
             formats += [fmt, fmt, fmt, COUNT, fmt, None]
         sheet.row(values, formats)
-    last = ws.max_row
+    last = sheet.last
     for i, m in enumerate(report.metrics):
         column = 2 + i * len(per_metric)
         chart = LineChart()
-        chart.title = f"{m.name} ({m.type.upper()})"
+        chart.title = text(f"{m.name} ({m.type.upper()})")
         chart.y_axis.title = t["score"]
         chart.x_axis.title = t["period"]
         chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
@@ -201,7 +232,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         rows = [r for r in report.results if r.metric == m.name and r.segment and r.period is None]
         if not rows:
             continue
-        first = ws.max_row + 1
+        first = sheet.last + 1
         fmt = _score_format(m.type)
         for r in rows:
             sig = r.significance or {}
@@ -210,8 +241,8 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
                 [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, fmt, P_VALUE, None, None],
                 fill=GREY if r.low_n else None,
             )
-        blocks.append((m, first, ws.max_row))
-    last = ws.max_row
+        blocks.append((m, first, sheet.last))
+    last = sheet.last
     mark_col = get_column_letter(len(headers) - 1)
     ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▲"'], fill=GREEN))
     ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▼"'], fill=RED))
@@ -219,7 +250,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     for i, (m, first, end) in enumerate(blocks):
         chart = BarChart()
         chart.type = "bar"
-        chart.title = f"{m.name} ({m.type.upper()}) by {' × '.join(by)}"
+        chart.title = text(f"{m.name} ({m.type.upper()}) by {' × '.join(by)}")
         chart.add_data(Reference(ws, min_col=score_col, min_row=first, max_row=end), titles_from_data=False)
         chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(by), min_row=first, max_row=end))
         chart.legend = None
@@ -236,25 +267,25 @@ def _distribution(wb: Workbook, report: Report, t: dict) -> None:
         row = _overall(report, m.name)
         for point in row.distribution or []:
             sheet.row([m.name, point["point"], point["count"], point["pct"]], [None, None, COUNT, SCORE1])
-    table_end = ws.max_row
+    table_end = sheet.last
     nps = [m for m in report.metrics if m.type == "nps"]
     anchor = 1
     for m in nps:
         rows = [r for r in report.results if r.metric == m.name and (r.period is None or not r.segment) and not (r.segment and r.period)]
-        ws.cell(row=anchor, column=7, value=f"{m.name}: {t['group']}").font = BOLD
+        put(ws, anchor, 7, f"{m.name}: {t['group']}").font = BOLD
         for c, key in enumerate(("promoters", "passives", "detractors"), start=8):
-            ws.cell(row=anchor, column=c, value=t[key]).font = BOLD
+            put(ws, anchor, c, t[key]).font = BOLD
         r0 = anchor + 1
         for i, r in enumerate(rows):
             label = "All" if not r.segment and r.period is None else (r.period or ", ".join(str(v) for v in r.segment.values()))
-            ws.cell(row=r0 + i, column=7, value=label)
+            put(ws, r0 + i, 7, label)
             for c, key in enumerate(("promoters_pct", "passives_pct", "detractors_pct"), start=8):
-                cell = ws.cell(row=r0 + i, column=c, value=r.components.get(key))
+                cell = put(ws, r0 + i, c, r.components.get(key))
                 cell.number_format = SCORE1
         end = r0 + len(rows) - 1
         chart = BarChart()
         chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-        chart.title = f"{m.name}: {t['promoters']} / {t['passives']} / {t['detractors']}"
+        chart.title = text(f"{m.name}: {t['promoters']} / {t['passives']} / {t['detractors']}")
         chart.add_data(Reference(ws, min_col=8, max_col=10, min_row=anchor, max_row=end), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=7, min_row=r0, max_row=end))
         chart.height, chart.width = 8, 16
@@ -275,7 +306,7 @@ def _quality(wb: Workbook, report: Report, t: dict) -> None:
             [i.path, i.format, i.rows, i.encoding, {"\t": "tab"}.get(i.delimiter or "", i.delimiter), i.sheet, i.malformed_rows, i.filtered_out, i.outside_dates, i.date_blank, i.date_invalid, i.weight_invalid],
             [None, None, COUNT, None, None, None, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT],
         )
-    inputs_end = ws.max_row
+    inputs_end = sheet.last
     sheet.row([])
     sheet.row([t[k] for k in ("metric", "column", "selected_by", "rows", "answered", "blank", "invalid", "examples")], bold=True)
     how = {m.name: m.selected_by for m in report.metrics}

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from ..model import Report
+from .escaping import printable
 from .layout import Section, sections
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A table cell: control characters from the data shown escaped (``\\x1b``), pipes escaped, one line."""
+    return printable(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(section: Section) -> list[str]:

