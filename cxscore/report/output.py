@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -23,25 +25,69 @@ def refuse_input(target: Path, inputs: Sequence[str]) -> None:
 def atomic_path(target: Path, inputs: Sequence[str] = ()) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it when the block succeeds (removed when it fails).
 
-    A target that is one of ``inputs`` is refused: inputs are never overwritten.
+    A target that is one of ``inputs`` is refused: inputs are never overwritten. A target that is a
+    symbolic link is written through: the file it points to is replaced and the link stays (a link
+    to something that is not a regular file, such as ``/dev/full``, is refused). Folders are created
+    only where the path really leads (``../{date}/../x.xlsx`` creates no ``{date}`` folder), and
+    SIGTERM or SIGHUP during the block removes the temporary file before the process ends.
     """
     refuse_input(target, inputs)
+    real = _destination(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        real.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     except OSError as exc:
         raise CxError(f"cannot write {target}: {exc.strerror or exc}", "choose a folder you can write to") from None
     os.close(handle)
     try:
-        yield Path(temporary)
-        os.chmod(temporary, _mode(target))
-        os.replace(temporary, target)
+        with _removed_on_signal(Path(temporary)):
+            yield Path(temporary)
+            os.chmod(temporary, _mode(real))
+            os.replace(temporary, real)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise CxError(f"cannot write {target}: {exc.strerror or exc}", "check the free space and permissions of that folder") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _destination(target: Path) -> Path:
+    """Where ``target`` really leads: links followed, ``..`` applied to the folders that exist. Refused
+    when that is something other than a regular file (a device, a folder, a pipe)."""
+    real = Path(os.path.realpath(target))
+    if real.exists() and not real.is_file():
+        via = f" (the link leads to {real})" if target.is_symlink() else ""
+        raise CxError(f"cannot write {target}: it is not a regular file{via}", "write the report to a file path")
+    return real
+
+
+@contextmanager
+def _removed_on_signal(temporary: Path) -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP first remove ``temporary``, then do what they did before
+    (by default: end the process, by the same signal)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = {}
+
+    def handler(number, frame):
+        temporary.unlink(missing_ok=True)
+        before = previous[number]
+        if callable(before):
+            before(number, frame)
+        elif before != signal.SIG_IGN:
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            previous[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, before in previous.items():
+            signal.signal(number, before)
 
 
 def _mode(target: Path) -> int:
