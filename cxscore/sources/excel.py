@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, Source
 from .layouts import detect_layout
+from .workbook_limits import check_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -44,6 +45,9 @@ class ExcelSource(Source):
         size = file.stat().st_size if isinstance(file, Path) else None
         suffix = Path(name).suffix.lower().lstrip(".") or "xlsx"
         self.info = InputInfo(path=name, format=suffix, bytes=size)
+        check_workbook(file, name, sheet)
+        if not isinstance(file, Path):
+            file.seek(0)
         try:
             workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
         except calamine.CalamineError as exc:

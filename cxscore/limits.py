@@ -1,0 +1,42 @@
+"""Input limits that no real export or config reaches.
+
+They bound what a crafted or corrupt file can make cxscore allocate or parse (a workbook that
+declares 17 billion cells, a zip bomb, a YAML alias bomb). Each can be raised with an environment
+variable, named in the message that reports it (README: *Limits and safety*).
+"""
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from .errors import ConfigError
+
+
+class Limit(NamedTuple):
+    env: str
+    default: int
+    what: str
+
+
+#: Cells in an Excel sheet's extent (rows × columns from A1): the reader allocates this grid (~32 bytes a cell).
+SHEET_CELLS = Limit("CXSCORE_MAX_SHEET_CELLS", 50_000_000, "cells in a sheet's extent")
+#: Uncompressed size of one part of a workbook (a sheet's XML, the shared strings), in MiB.
+WORKBOOK_PART_MB = Limit("CXSCORE_MAX_WORKBOOK_PART_MB", 2048, "MiB uncompressed in one part of a workbook")
+#: Uncompressed ÷ compressed size of a workbook part larger than 1 MiB (real sheets: 5–30).
+WORKBOOK_RATIO = Limit("CXSCORE_MAX_WORKBOOK_RATIO", 200, "compression ratio of a workbook part")
+ALL = [SHEET_CELLS, WORKBOOK_PART_MB, WORKBOOK_RATIO]
+
+
+def get(limit: Limit) -> int:
+    """The limit's value: its environment variable when set (a positive whole number), else the default."""
+    text = os.environ.get(limit.env, "").strip().replace("_", "")
+    if not text:
+        return limit.default
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{limit.env}={os.environ[limit.env]!r} is not a positive whole number", f"unset it or give the maximum {limit.what}, e.g. {limit.default}")
+    return int(text)
+
+
+def raise_hint(limit: Limit) -> str:
+    """How to lift a limit for a genuine file."""
+    return f"if the file is genuine, raise the limit with {limit.env}=N (default {limit.default:,})"

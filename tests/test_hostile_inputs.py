@@ -1,0 +1,217 @@
+"""Hostile and broken inputs (issue 11): each is refused with one line and exit 2, in bounded time and memory.
+
+Every case is built here in a few lines (a small crafted zip for the workbooks). Cases that used
+to abort the process or exhaust memory run in a real process under an address-space limit.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import invoke
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Responses" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def sheet_xml(extra: str = "", dimension: str | None = None, rows: int = 30) -> str:
+    """A sheet with an NPS column of ``rows`` answers, then ``extra`` XML inside sheetData."""
+    cells = ['<row r="1"><c r="A1" t="inlineStr"><is><t>How likely are you to recommend us?</t></is></c></row>']
+    cells += [f'<row r="{i}"><c r="A{i}"><v>{i % 11}</v></c></row>' for i in range(2, rows + 2)]
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{declared}<sheetData>{"".join(cells)}{extra}</sheetData></worksheet>'
+
+
+def write_xlsx(path: Path, sheet: str | bytes, raw_sheet: bytes | None = None) -> Path:
+    """A minimal workbook; ``raw_sheet`` replaces the sheet part's deflated bytes (declared sizes kept)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("xl/workbook.xml", WORKBOOK),
+                           ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/worksheets/sheet1.xml", sheet)]:
+            archive.writestr(name, text)
+    if raw_sheet is not None:
+        _swap_part(path, "xl/worksheets/sheet1.xml", raw_sheet)
+    return path
+
+
+def _swap_part(path: Path, part: str, deflated: bytes) -> None:
+    """Rewrite the archive with ``part``'s data replaced by ``deflated`` but its declared sizes unchanged (a lying header)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    out = bytearray()
+    central = bytearray()
+    for info, data in entries:
+        body = deflated if info.filename == part else zlib.compress(data)[2:-4]
+        crc = zlib.crc32(data)
+        name = info.filename.encode()
+        offset = len(out)
+        head = (b"PK\x03\x04" + (20).to_bytes(2, "little") + bytes(2) + (8).to_bytes(2, "little") + bytes(4)
+                + crc.to_bytes(4, "little") + len(body).to_bytes(4, "little") + len(data).to_bytes(4, "little")
+                + len(name).to_bytes(2, "little") + bytes(2))
+        out += head + name + body
+        central += (b"PK\x01\x02" + (20).to_bytes(2, "little") + (20).to_bytes(2, "little") + bytes(2) + (8).to_bytes(2, "little") + bytes(4)
+                    + crc.to_bytes(4, "little") + len(body).to_bytes(4, "little") + len(data).to_bytes(4, "little")
+                    + len(name).to_bytes(2, "little") + bytes(12) + offset.to_bytes(4, "little") + name)
+    end = b"PK\x05\x06" + bytes(4) + len(entries).to_bytes(2, "little") * 2 + len(central).to_bytes(4, "little") + len(out).to_bytes(4, "little") + bytes(2)
+    path.write_bytes(bytes(out + central + end))
+
+
+def run_bounded(args: list[str], memory_mb: int = 1024, timeout: float = 60, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float]:
+    """``python -m cxscore ARGS`` under an address-space limit; the result and its wall time."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "cxscore", *args], capture_output=True, text=True, timeout=timeout,
+        preexec_fn=limit, env={**os.environ, "NO_COLOR": "1", **(env or {})},
+    )
+    return result, time.monotonic() - started
+
+
+def assert_refused(result, *phrases: str) -> None:
+    """Exit 2, one error line naming the problem, nothing on stdout, no traceback (a process or a CliRunner result)."""
+    code = result.returncode if isinstance(result, subprocess.CompletedProcess) else result.exit_code
+    assert code == 2, (code, result.stderr[-2000:])
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    for phrase in phrases:
+        assert phrase in result.stderr, (phrase, result.stderr)
+
+
+# --- Excel: extent, zip bombs ---------------------------------------------------------------------------------------
+
+
+def test_stray_cells_at_the_far_corners_are_refused_before_the_reader_allocates(tmp_path):
+    # XFD1 and A1048576 made the reader ask for 549 GB and abort the process (exit 134).
+    book = write_xlsx(tmp_path / "corners.xlsx", sheet_xml('<row r="1048576"><c r="A1048576"><v>1</v></c><c r="XFD1"><v>1</v></c></row>'))
+    result, seconds = run_bounded(["score", str(book)])
+    assert_refused(result, "corners.xlsx", "XFD1048576", "16,384 columns × 1,048,576 rows", "CXSCORE_MAX_SHEET_CELLS")
+    assert seconds < 20
+
+
+def test_one_stray_cell_far_down_is_refused_in_bounded_memory(tmp_path):
+    # One cell at ZZ200000 took 35 s and 5.1 GB for 30 rows.
+    book = write_xlsx(tmp_path / "stray.xlsx", sheet_xml('<row r="200000"><c r="ZZ200000"><v>1</v></c></row>'))
+    result, seconds = run_bounded(["score", str(book)])
+    assert_refused(result, "ZZ200000", "702 columns × 200,000 rows = 140,400,000 cells", "Ctrl+End")
+    assert seconds < 20
+
+
+#: In-process cases keep their extents small and lower the limit, so that the same file is harmless where the check is missing.
+SMALL = {"CXSCORE_MAX_SHEET_CELLS": "1000"}
+
+
+@pytest.mark.parametrize("cell", ["<c r = 'zz2000'><v>1</v></c>", '<c\tr="ZZ0000002000"><v>1</v></c>', '<c s="1"\nr="ZZ2000"><v>1</v></c>'])
+def test_positions_written_unusually_are_found_too(tmp_path, cell):
+    # The reader accepts spaces around '=', single quotes, lowercase letters, leading zeros and any whitespace before r.
+    book = write_xlsx(tmp_path / "odd.xlsx", sheet_xml(f"<row>{cell}</row>"))
+    assert_refused(invoke(["score", str(book)], env=SMALL), "ZZ2000", "702 columns × 2,000 rows")
+
+
+def test_a_row_number_alone_places_the_cells_without_a_position(tmp_path):
+    book = write_xlsx(tmp_path / "row.xlsx", sheet_xml('<row r="5000"><c><v>1</v></c></row><row><c r="C5"><v>1</v></c></row>'))
+    assert_refused(invoke(["score", str(book)], env=SMALL), "C5000")
+
+
+def test_a_declared_extent_beyond_the_limit_is_refused(tmp_path):
+    book = write_xlsx(tmp_path / "declared.xlsx", sheet_xml(dimension="A1:XFD1048576"))
+    assert_refused(invoke(["score", str(book)]), "declares XFD1048576")
+
+
+def test_the_cell_limit_can_be_raised_for_a_genuine_file(tmp_path):
+    book = write_xlsx(tmp_path / "wide.xlsx", sheet_xml('<row r="40"><c r="J40"><v>1</v></c></row>'))
+    assert_refused(invoke(["score", str(book), "-f", "json"], env={"CXSCORE_MAX_SHEET_CELLS": "100"}), "10 columns × 40 rows = 400 cells", "more than the 100")
+    allowed = invoke(["score", str(book), "-f", "json", "-q"], env={"CXSCORE_MAX_SHEET_CELLS": "400"})
+    assert allowed.exit_code == 0 and '"n":30' in allowed.stdout
+
+
+def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
+    padding = "<!--" + " " * (20 << 20) + "-->"  # 20 MiB that deflates to ~20 KB
+    book = write_xlsx(tmp_path / "bomb.xlsx", sheet_xml(padding))
+    assert book.stat().st_size < 100_000
+    result, seconds = run_bounded(["score", str(book)])
+    assert_refused(result, "xl/worksheets/sheet1.xml", "compressed more than 200:1", "CXSCORE_MAX_WORKBOOK_RATIO")
+    assert seconds < 20
+
+
+def test_a_bomb_that_lies_about_its_size_is_counted_as_it_inflates(tmp_path):
+    # The archive declares the small sheet's sizes; the data inflates to 40 MiB.
+    honest = sheet_xml()
+    bomb = sheet_xml("<!--" + " " * (20 << 20) + "-->").encode()
+    book = write_xlsx(tmp_path / "liar.xlsx", honest, raw_sheet=zlib.compress(bomb, 9)[2:-4])
+    assert_refused(invoke(["score", str(book)]), "compressed more than 200:1")
+
+
+def test_a_part_larger_than_the_size_limit_is_refused(tmp_path):
+    rows = "".join(f'<row r="{i}"><c r="B{i}" t="inlineStr"><is><t>{os.urandom(40).hex()}</t></is></c></row>' for i in range(40, 20_000))
+    book = write_xlsx(tmp_path / "big.xlsx", sheet_xml(rows))
+    assert_refused(invoke(["score", str(book)], env={"CXSCORE_MAX_WORKBOOK_PART_MB": "1"}), "inflates to more than 1 MiB", "CXSCORE_MAX_WORKBOOK_PART_MB")
+
+
+def test_a_bad_limit_setting_is_a_usage_error(tmp_path):
+    book = write_xlsx(tmp_path / "ok.xlsx", sheet_xml())
+    assert_refused(invoke(["score", str(book)], env={"CXSCORE_MAX_SHEET_CELLS": "lots"}), "CXSCORE_MAX_SHEET_CELLS='lots' is not a positive whole number")
+
+
+def test_a_normal_workbook_still_reads_and_the_sheet_option_picks_the_part(tmp_path):
+    book = write_xlsx(tmp_path / "ok.xlsx", sheet_xml(dimension="A1:A31"))
+    result = invoke(["score", str(book), "--sheet", "Responses", "-f", "json", "-q"], env=SMALL)
+    assert result.exit_code == 0 and '"n":30' in result.stdout
+
+
+def test_greater_than_patterns_agree_with_numbers():
+    import re
+
+    from cxscore.sources.workbook_limits import _greater_digits, _greater_letters, column_letters, column_number
+
+    for n in [0, 1, 9, 10, 99, 13378, 199999, 1048576]:
+        pattern = re.compile(f"(?:{_greater_digits(n)})")
+        for m in {0, 1, n - 1, n, n + 1, n * 10, 9, 10, 100, 999999, 1048577} - {-1}:
+            if m > 0:
+                assert bool(pattern.fullmatch(str(m))) == (m > n), (n, m)
+    for n in [0, 1, 25, 26, 27, 702, 703, 16384]:
+        pattern = re.compile(f"(?:{_greater_letters(n)})")
+        for m in {1, 2, 26, 27, 52, 701, 702, 703, 16384, 16385, n, n + 1, max(n - 1, 1)}:
+            letters = column_letters(m)
+            assert column_number(letters.encode()) == m
+            assert bool(pattern.fullmatch(letters)) == (m > n), (n, letters)
+            assert bool(pattern.fullmatch(letters.lower())) == (m > n), (n, letters)
+
+
+def test_every_limit_is_documented_with_its_default():
+    from conftest import ROOT
+
+    from cxscore import limits
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Limits and safety", 1)[1].split("\n## ", 1)[0]
+    for limit in limits.ALL:
+        assert f"| `{limit.env}` | {limit.default:,} |" in section, limit.env
