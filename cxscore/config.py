@@ -122,6 +122,7 @@ class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     low_effort: BandText = None
     high_effort: BandText = None
     labels: dict[str, int] = msgspec.field(default_factory=dict)
+    blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
     target: Optional[Union[float, dict[str, float]]] = None
 

@@ -8,6 +8,7 @@ from typing import Iterable, Optional
 
 from .config import Band, MetricSpec
 from .normalize import BLANK, INVALID, AnswerParser
+from .scales import CANDIDATE_SCALES, REAL_SIZE, na_hint, small, span, three_point_reason, used
 from .sources.layouts import Layout
 
 #: Header patterns per metric type, tried in this order (a question naming "recommend" is NPS even if it says "satisfied").
@@ -20,68 +21,106 @@ HEADER_PATTERNS = [
 NEVER_SCORED = re.compile(r"_NPS_GROUP$", re.IGNORECASE)
 #: A scale stated in the question: "(0-10)", "1–5", "以0-10分为标准".
 STATED_SCALE = re.compile(r"(\d{1,2})\s*(?:-|–|—|~|～|到|至|to)\s*(\d{1,2})\s*(?:分|points?|\)|）|$|\s)")
-#: Scales tried, smallest first, when a column's values decide the scale.
-CANDIDATE_SCALES = {"nps": [(0, 10)], "csat": [(1, 5), (1, 7), (1, 10), (0, 10), (0, 1)], "ces": [(1, 7), (1, 5), (1, 10)]}
 #: Share of non-blank sampled answers that must be valid for a column to count as a metric.
 MIN_VALID_SHARE = 0.9
 
 
 @dataclass
 class Detection:
-    """A metric found without config, or a column that looked like one and was passed over."""
+    """A metric found without config, or a column that looked like one and was passed over.
+
+    ``warn``: the column was passed over for a reason the user should hear (a rating cxscore will not
+    guess how to score), not merely because it holds no ratings.
+    """
 
     column: str
     type: str
     spec: Optional[MetricSpec]
     reason: str
+    warn: bool = False
 
 
-def _fits(spec: MetricSpec, values: list[str], blank_values: Iterable[str]) -> tuple[float, int, int]:
-    """Share of answered values that are valid, how many were answered, and how many distinct points they hit."""
+@dataclass
+class _Fit:
+    spec: MetricSpec
+    share: float  # of answered values that are valid
+    answered: int
+    points: list[int]  # the distinct scale points hit, ascending
+    stated: bool
+
+
+def _fit(spec: MetricSpec, counts: Counter, blank_values: Iterable[str], stated: bool) -> _Fit:
     parser = AnswerParser(spec, blank_values)
     points: set[int] = set()
     answered = valid = 0
-    for text, count in Counter(values).items():
+    for text, count in counts.items():
         code = parser.code(text)
         if code == BLANK:
             continue
         answered += count
         if code != INVALID:
             valid += count
-            points.add(code)
-    return (valid / answered if answered else 0.0), answered, len(points)
+            points.add(code + spec.scale.lo)
+    return _Fit(spec, valid / answered if answered else 0.0, answered, sorted(points), stated)
 
 
-def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[Optional[MetricSpec], str]:
-    """The candidate scale the sampled answers fit best: at least 90% valid, then the most distinct
-    points (a 7-level label column read on a 5-point map loses two levels), then the smallest.
-    With ``positions`` (问卷星's download by option position) a stored number is the option's
-    position from 1, so point = lo + number − 1."""
+def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]) -> str:
+    """Why no scale fits, with a hint when the values are whole numbers from 0 up (0 = not applicable?)."""
+    reason = f"its values are not on a {' or '.join(tried)} scale"
+    blank = {v.casefold() for v in blank_values}
+    numbers = [t.strip() for t in counts if t.strip().casefold() not in blank and t.strip()]
+    if numbers and all(re.fullmatch(r"\d{1,2}", t) for t in numbers):
+        values = sorted({int(t) for t in numbers})
+        reason += f" (seen {values[0]}–{values[-1]})"
+        if values[0] == 0:
+            reason += f"; {na_hint(['0'])}"
+    return reason
+
+
+def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[Optional[MetricSpec], str, bool]:
+    """The smallest standard scale the sampled answers fit (at least 90% valid) and use, with a note;
+    or None, why not, and whether that deserves a warning (a 3-point item).
+
+    Among the scales that fit: one stated in the question first; then, once the sample has real size,
+    one the answers use (answers 1–5 fit 1–10 too, but never reach its top); then not a two- or
+    three-point scale (a few answers 1–3 say little); then the most distinct points (a 7-level label
+    column read on a 5-point map loses two levels); then the smallest. With ``positions`` (问卷星's
+    download by option position) a stored number is the option's position from 1, so point = lo + number − 1.
+    """
     stated = STATED_SCALE.search(question)
+    stated_scale = (int(stated.group(1)), int(stated.group(2))) if stated else None
     candidates = CANDIDATE_SCALES[kind]
-    if stated and kind != "nps":
-        scale = (int(stated.group(1)), int(stated.group(2)))
-        if scale[1] > scale[0]:
-            # A stated scale is tried first; an unusual one (say 0–6) is the only one tried.
-            candidates = [scale, *(c for c in candidates if c != scale)] if scale in candidates else [scale]
-    tried, best = [], None
+    if stated_scale and kind != "nps" and stated_scale[1] > stated_scale[0]:
+        # A stated scale is tried too; an unusual one (say 0–6) is the only one tried.
+        candidates = candidates if stated_scale in candidates else [stated_scale]
+    counts = Counter(values)
+    tried, fits = [], []
     for lo, hi in candidates:
         try:
             spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0)
         except ValueError:
             continue
-        share, answered, points = _fits(spec, values, blank_values)
-        if answered == 0:
-            return None, "no answers in the first rows"
-        if share >= MIN_VALID_SHARE and (best is None or points > best[1]):
-            best = (spec, points)
+        fit = _fit(spec, counts, blank_values, (lo, hi) == stated_scale)
+        if fit.answered == 0:
+            return None, "no answers in the first rows", False
+        if fit.share >= MIN_VALID_SHARE:
+            fits.append(fit)
         tried.append(f"{lo}–{hi}")
-    if best is None:
-        return None, f"its values are not on a {' or '.join(tried)} scale"
-    spec = best[0]
-    lo, hi = spec.scale.lo, spec.scale.hi
-    how = "stated in the question" if stated and (lo, hi) == (int(stated.group(1)), int(stated.group(2))) else "from the values"
-    return spec, f"{lo}–{hi} ({how})"
+    if not fits:
+        return None, _unfit_reason(tried, counts, blank_values), False
+    real = fits[0].answered >= REAL_SIZE
+    best = max(fits, key=lambda f: (
+        f.stated,
+        not real or used(kind, f.spec.scale, f.points[0], f.points[-1]),
+        not small(f.spec.scale),
+        len(f.points),
+        -span(f.spec.scale),
+    ))
+    spec = best.spec
+    if (spec.scale.lo, spec.scale.hi) == (1, 3):
+        return None, three_point_reason(kind), True
+    how = "stated in the question" if best.stated else "from the values"
+    return spec, f"{spec.scale} ({how})", False
 
 
 def _name(kind: str, question: str, counts: dict[str, int]) -> str:
@@ -109,10 +148,10 @@ def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterabl
             continue
         kind, hit = match
         values = [row[index] for row in sample if index < len(row) and row[index] is not None]
-        spec, scale_note = _fit_scale(kind, column, question, values, blank_values, layout.position_download)
+        spec, scale_note, warn = _fit_scale(kind, column, question, values, blank_values, layout.position_download)
         why = f"the {layout.name} layout defines it" if hit is None else f"question mentions {hit.group(0)!r}"
         if spec is None:
-            found.append(Detection(column, kind, None, f"{why} but {scale_note}; not scored"))
+            found.append(Detection(column, kind, None, f"{why} but {scale_note}" + ("" if warn else "; not scored"), warn=warn))
             continue
         spec.name = _name(kind, question, counts)
         note = f"; option positions shifted by {spec.offset:+d}" if spec.offset else ""

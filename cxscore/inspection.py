@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import pyarrow as pa
 
-from .config import Config
+from .config import Config, MetricSpec
 from .dates import detect_date_column, parse_dates
 from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
@@ -119,13 +119,24 @@ def starter_config(result: dict[str, Any]) -> str:
         if spec.offset:
             lines.append(f"    offset: {spec.offset}   # stored numbers are option positions: point = number {spec.offset:+d}")
         lines.append(f"    # chosen because: {detection.reason}")
-        lines.append("    # target: 30")
+        lines.append(f"    # target: {_example_target(spec)}")
     segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
     if result["plan"]["date_column"]:
         lines.append(f"date_column: {_quote(result['plan']['date_column'])}")
     lines.append(f"# segments: [{', '.join(_quote(s) for s in segments[:5])}]   # columns that look like segments")
     lines.append("# period: month")
     return "\n".join(lines) + "\n"
+
+
+def _example_target(spec: MetricSpec) -> str:
+    """A target that means something on the metric's own scale (a CES mean of 30 on 1–7 means nothing)."""
+    if spec.type == "nps":
+        return "30   # NPS, −100…100"
+    if spec.type == "csat":
+        return "80   # % satisfied"
+    if spec.higher_is_better:  # a mean inside the low-effort band, met at or above
+        return f"{spec.low_effort.lo}   # mean on {spec.scale}; met at or above (higher is easier)"
+    return f"{spec.low_effort.hi}   # mean on {spec.scale}; met at or below (higher is harder)"
 
 
 def _quote(text: str) -> str:

@@ -57,6 +57,7 @@ class MetricInfo:
     direction: Optional[str] = None
     question: Optional[str] = None  # the question text, where the column name is an id (Qualtrics Q3, …)
     offset: int = 0
+    scale_warning: Optional[str] = None  # the answers contradict the scale (see README: how a scale is chosen and checked)
 
 
 @dataclass

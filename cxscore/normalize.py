@@ -33,7 +33,7 @@ class AnswerParser:
         self.lo, self.hi = spec.scale.lo, spec.scale.hi
         self.labels = {canonical(k): v for k, v in builtin_labels(spec.type, self.lo, self.hi).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
-        self.blank = {canonical(v) for v in blank_values}
+        self.blank = {canonical(v) for v in [*blank_values, *spec.blank_values]}
         self.offset = spec.offset
         self._cache: dict[str, int] = {}
 

@@ -18,6 +18,7 @@ from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
+from .scales import doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows, interval_notes
 from .sources import Source, open_source
@@ -88,15 +89,21 @@ def _grouping(config: Config, options: Options) -> Grouping:
     )
 
 
-def choose_metrics(config: Config, source: Source, notify: Notify) -> list[tuple[MetricSpec, str]]:
-    """The metrics to score with how each was chosen: from the config, or detected in the first input."""
+def choose_metrics(config: Config, source: Source, notify: Notify) -> tuple[list[tuple[MetricSpec, str]], list[str]]:
+    """The metrics to score with how each was chosen: from the config, or detected in the first input.
+
+    Also the warnings about rating columns detection found but would not score (a 3-point item).
+    """
     if config.metrics:
-        return [(spec, "config") for spec in config.metrics]
-    chosen, skipped = [], []
+        return [(spec, "config") for spec in config.metrics], []
+    chosen, skipped, warnings = [], [], []
     for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
         if found.spec is None:
             skipped.append(f"{found.column!r}: {found.reason}")
-            notify(f"skipped column {skipped[-1]}")
+            if found.warn:
+                warnings.append(f"{found.type}: column {skipped[-1]}")
+            else:
+                notify(f"skipped column {skipped[-1]}")
             continue
         notify(f"{found.spec.name}: column {found.column!r} ({found.reason})")
         chosen.append((found.spec, f"detected: {found.reason}"))
@@ -106,7 +113,7 @@ def choose_metrics(config: Config, source: Source, notify: Notify) -> list[tuple
             f"no NPS, CSAT or CES column found in {source.info.path} ({why})",
             "name the columns in a config file (see config.example.yaml) and pass it with --config",
         )
-    return chosen
+    return chosen, warnings
 
 
 def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -> MetricInfo:
@@ -220,7 +227,7 @@ def score(
     if grouping.dedupe and "-" in inputs:
         raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
     sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in expand_inputs(inputs)]
-    chosen = choose_metrics(config, sources[0], notify)
+    chosen, skipped_ratings = choose_metrics(config, sources[0], notify)
     if options.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in options.metrics if m not in known]
@@ -244,6 +251,7 @@ def score(
     early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, options)
+    early_warnings += skipped_ratings
     if grouping.dedupe:
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
@@ -281,12 +289,16 @@ def score(
         results += metric_rows
     infos = [source.info for source in sources]
     quality, warnings = _quality(specs, book, first_columns, infos)
-    warnings = early_warnings + warnings + notes
+    doubts = _scale_doubts(specs, book, first_columns, configured=bool(config.metrics))
+    warnings = early_warnings + list(doubts.values()) + warnings + notes
     if options.strict:
-        _enforce_strict(quality, infos)
+        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs)
+    metrics = [_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen]
+    for info in metrics:
+        info.scale_warning = doubts.get(info.name)
     return Report(
         inputs=infos,
-        metrics=[_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen],
+        metrics=metrics,
         results=results,
         quality=quality,
         warnings=warnings,
@@ -309,6 +321,17 @@ def score(
     )
 
 
+def _scale_doubts(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], configured: bool) -> dict[str, str]:
+    """Per metric, a warning when the answers scored contradict its scale (see scales.doubt)."""
+    doubts = {}
+    for spec in specs:
+        tally = book.rollup(spec.name, lambda k: ()).get(())
+        text = doubt(spec, columns[spec.name], tally.counts, configured) if tally else None
+        if text:
+            doubts[spec.name] = text
+    return doubts
+
+
 def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
     rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
@@ -321,6 +344,7 @@ def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], 
             warnings.append(
                 f"{spec.name}: {invalid} invalid answer(s) in column {columns[spec.name]!r} not scored "
                 f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})"
+                + (f"; {na_hint(codes)}" if (codes := na_codes(spec, examples)) else "")
             )
         if n == 0:
             warnings.append(f"{spec.name}: no valid answers in column {columns[spec.name]!r}")
@@ -338,10 +362,15 @@ def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], 
     return quality, warnings
 
 
-def _enforce_strict(quality: list[Quality], inputs: list[InputInfo]) -> None:
+def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec]) -> None:
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
     problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
     problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
+    problems += doubts
     if problems:
-        raise StrictError("--strict: " + "; ".join(problems), "fix the answers, map them with labels: in the config, or drop --strict")
+        by_name = {spec.name: spec for spec in specs}
+        hints = [f"{q.metric}: {na_hint(codes)}" for q in quality if (codes := na_codes(by_name[q.metric], q.invalid_examples))]
+        hints += ["state each doubted scale in a config as its message says"] if doubts else []
+        hints.append("fix the answers, map them with labels: in the config, or drop --strict")
+        raise StrictError("--strict: " + "; ".join(problems), "; ".join(hints))

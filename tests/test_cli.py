@@ -75,8 +75,9 @@ def test_csv_is_tidy_and_full_precision():
 def test_markdown_is_a_github_table():
     lines = invoke(["score", str(SAMPLE), "-f", "markdown"]).stdout.splitlines()
     assert lines[0] == "**cxscore · 3,000 rows · " + str(SAMPLE) + "**"
-    assert lines[2].startswith("| Metric | Column | n |") and lines[3].startswith("|---|---|---:|")
-    assert lines[4].startswith("| nps (NPS) |") and "+10.5" in lines[4] and len(lines) == 7
+    assert lines[2].startswith("| Metric | Column | Scale | n |") and lines[3].startswith("|---|---|---|---:|")
+    assert lines[4].startswith("| nps (NPS) | How likely are you to recommend Acme to a friend or colleague? | 0–10 |") and "+10.5" in lines[4] and len(lines) == 7
+    assert lines[6].startswith("| ces (mean) | Acme made it easy for me to handle my issue. | 1–7 |")
 
 
 def test_quiet_and_no_color():
@@ -195,7 +196,8 @@ def test_csv_has_one_row_per_metric_segment_period():
 
 def test_markdown_sections():
     out = invoke(["score", str(SAMPLE), "--by", "region", "-f", "markdown"]).stdout
-    assert "**nps (NPS) by region — Δ against the rest**" in out
+    assert "**nps (NPS) by region — Δ against the rest · scale 0–10**" in out
+    assert "**ces (mean) by region — Δ against the rest · scale 1–7**" in out
     assert "| region | n | Score | 95% CI | ± | Δ | p adj. |" in out
 
 

@@ -92,7 +92,7 @@ def test_ambiguous_pattern_is_an_error(write_csv):
 
 def test_strict_makes_invalid_answers_an_error(write_csv):
     path = write_csv([["Satisfaction"], ["5"], ["6"], ["great"], [""]])
-    with pytest.raises(InputError, match="'Satisfaction': question mentions 'Satisf' but its values are not on a 1–5 or 1–7 or 1–10 or 0–10 or 0–1 scale"):
+    with pytest.raises(InputError, match="'Satisfaction': question mentions 'Satisf' but its values are not on a 0–1 or 1–3 or 1–5 or 1–7 or 1–10 or 0–10 scale"):
         score([str(path)])  # detection refuses a column whose values don't fit
     config = validate_config({"metrics": [{"type": "csat", "column": "Satisfaction"}]})
     report = score([str(path)], config)

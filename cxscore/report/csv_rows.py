@@ -12,6 +12,7 @@ STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "
 SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
 BENCHMARK = ["benchmark", "benchmark_gap", "benchmark_position", "benchmark_source", "benchmark_year"]
 JUDGEMENT = ["target", "status"]
+SCALE = ["scale_min", "scale_max"]  # last: added after the others, so positional readers keep working
 COMPONENT_COLUMNS = list(dict.fromkeys(c for names in COMPONENTS.values() for c in names))
 
 
@@ -24,7 +25,7 @@ def _text(value) -> str:
 
 
 def header(segment_keys: list[str]) -> list[str]:
-    return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS]
+    return ["metric", "type", "column", *segment_keys, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS, *SCALE]
 
 
 def render(report: Report, raw: bool = False) -> str:
@@ -34,6 +35,7 @@ def render(report: Report, raw: bool = False) -> str:
     columns = {m.name: m.column for m in report.metrics}
     cell = encodable if raw else csv_cell
     data = lambda value: cell(value) if isinstance(value, str) else _text(value)  # noqa: E731
+    scales = {m.name: m.scale for m in report.metrics}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([cell(name) for name in header(segment_keys)])
@@ -49,5 +51,6 @@ def render(report: Report, raw: bool = False) -> str:
             + [data(bench.get(k)) for k in ("value", "gap", "position", "source", "year")]
             + [_text(row.target), _text(row.status)]
             + [_text(row.components.get(c)) for c in COMPONENT_COLUMNS]
+            + [_text(point) for point in scales[row.metric]]
         )
     return out.getvalue()

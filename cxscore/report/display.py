@@ -26,7 +26,7 @@ def score(row: ResultRow) -> str:
     return number(row.value, 2)
 
 
-def details(row: ResultRow, scale: list[int]) -> str:
+def details(row: ResultRow) -> str:
     """The components behind the value, in one short line."""
     c = row.components
     if row.value is None:
@@ -34,8 +34,13 @@ def details(row: ResultRow, scale: list[int]) -> str:
     if row.type == "nps":
         return f"promoters {pct(c['promoters_pct'])} · passives {pct(c['passives_pct'])} · detractors {pct(c['detractors_pct'])}"
     if row.type == "csat":
-        return f"mean {number(c['mean'], 2)} on {scale[0]}–{scale[1]} · dissatisfied {pct(c['dissatisfied_pct'])}"
+        return f"mean {number(c['mean'], 2)} · dissatisfied {pct(c['dissatisfied_pct'])}"  # the scale has its own column
     return f"low effort {pct(c['low_effort_pct'])} · high effort {pct(c['high_effort_pct'])} · net {number(c['net'], sign=True)}"
+
+
+def scale(points: list[int]) -> str:
+    """A metric's answer scale, as people write it: ``0–10``."""
+    return f"{points[0]}–{points[1]}"
 
 
 SCORE_LABEL = {"nps": "NPS", "csat": "% satisfied", "ces": "mean"}

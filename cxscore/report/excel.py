@@ -47,7 +47,7 @@ LABELS = {
         "examples": "Invalid examples", "warnings": "Warnings", "setting": "Setting", "value": "Value",
         "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",
         "no_segments": "Run with --by to see segments.", "bands": "Bands", "config": "Config",
-        "generated": "Generated", "version": "cxscore version",
+        "generated": "Generated", "version": "cxscore version", "scale": "Scale",
     },
     "zh": {
         "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
@@ -65,7 +65,7 @@ LABELS = {
         "examples": "无效示例", "warnings": "警告", "setting": "设置项", "value": "值",
         "size": "字节数", "sha256": "SHA-256", "no_trend": "使用 --period 查看趋势。",
         "no_segments": "使用 --by 查看细分。", "bands": "分段", "config": "配置",
-        "generated": "生成时间", "version": "cxscore 版本",
+        "generated": "生成时间", "version": "cxscore 版本", "scale": "量表",
     },
 }
 STATUS = {"zh": {"met": "达标", "missed": "未达标", "not enough data": "数据不足"}}
@@ -147,7 +147,7 @@ def _status(value: Optional[str], lang: str) -> Optional[str]:
 
 def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
     sheet = _Sheet(wb.create_sheet(t["Summary"]))
-    headers = [t[k] for k in ("metric", "type", "column", "n", "score", "ci_low", "ci_high", "margin", "benchmark", "benchmark_source", "gap", "position", "target", "status")]
+    headers = [t[k] for k in ("metric", "type", "column", "n", "score", "ci_low", "ci_high", "margin", "benchmark", "benchmark_source", "gap", "position", "target", "status", "scale")]
     sheet.header(headers)
     for m in report.metrics:
         row = _overall(report, m.name)
@@ -155,13 +155,13 @@ def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
         fmt = _score_format(m.type)
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, lang)],
-            [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None],
+            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, lang), f"{m.scale[0]}–{m.scale[1]}"],
+            [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
     last = sheet.last
     if last > 1:
-        status_col = get_column_letter(len(headers))
+        status_col = get_column_letter(headers.index(t["status"]) + 1)
         met, missed = _status("met", lang), _status("missed", lang)
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{met}"'], fill=GREEN))
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{missed}"'], fill=RED))

@@ -75,9 +75,9 @@ def summary(report: Report) -> Section:
     names = ", ".join(i.path for i in report.inputs)
     section = Section(
         f"cxscore · {rows:,} rows · {names}",
-        ["Metric", "Column", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
-        {2, 3, 4, 5, 6},
-        short={1},
+        ["Metric", "Column", "Scale", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
+        {3, 4, 5, 6, 7},
+        short={0, 1},
     )
     info = {m.name: m for m in report.metrics}
     overall = [row for row in report.results if not row.segment and not row.period]
@@ -89,8 +89,8 @@ def summary(report: Report) -> Section:
         section.headers.append("Target")
     for row in overall:
         metric = info[row.metric]
-        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
-                 display.score(row), _ci(row), display.details(row, metric.scale)]
+        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, display.scale(metric.scale), f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
+                 display.score(row), _ci(row), display.details(row)]
         if benchmarked:
             cells.append(_benchmark(row))
         if targeted:
@@ -99,6 +99,7 @@ def summary(report: Report) -> Section:
         section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_last=True))
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(l.low_n for l in section.lines) else []
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
+    notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
     section.caption = " ".join(notes)
     return section
 
@@ -121,19 +122,20 @@ def breakdowns(report: Report) -> list[Section]:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if not r.segment and not r.period)
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
+        on = f" · scale {display.scale(metric.scale)}"
         if by:
-            section = Section(f"{label} by {' × '.join(by)} — Δ against the rest", by + tail, set(range(len(by), len(by) + 6)))
+            section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 6)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.segment and not r.period]
             section.caption = _caption(report, "above or below the rest")
             sections.append(section)
         if period:
-            section = Section(f"{label} by {period} — Δ against the previous {period}", [period.capitalize()] + tail, set(range(1, 7)))
+            section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 7)))
             section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
             section.caption = _caption(report, "up or down on the previous period")
             sections.append(section)
         if by and period:
-            section = Section(f"{label} by {' × '.join(by)} and {period}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 7)))
+            section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 7)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.period and r.segment]
             section.caption = _caption(report, "up or down on the previous period")
             sections.append(section)

@@ -21,7 +21,7 @@ def build(section: Section) -> Table:
     table = Table(title=text(section.title), title_justify="left", caption=text(section.caption) or None, caption_justify="left")
     for i, header in enumerate(section.headers):
         short = i in section.short
-        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short, max_width=24 if short else None)
+        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short, max_width=20 if short else None)
     for line in section.lines:
         style = "dim" if line.low_n else ("bold" if line.overall else None)
         cells = [text(c) for c in line.cells]
