@@ -1,15 +1,22 @@
 """Dates as real exports write them, parsed vectorised with Arrow, and the periods they fall in.
 
 Accepted: ISO 8601 with or without time, fraction and zone (``2025-03-14T09:05:00+08:00``),
-``2025/3/14 9:05:11``, ``2025年3月14日``, US ``3/14/2025 9:05`` and ``3/14/2025 9:05 PM``,
-day-first ``14/03/2025`` and ``14.03.2025`` (with ``dayfirst``), and Excel serial day numbers.
-A zone suffix is dropped: times are taken as the wall-clock time the export wrote.
+``2025/3/14 9:05:11``, ``2025年3月14日``, US ``3/14/2025 9:05``, ``9/8/18 15:29`` and
+``3/14/2025 9:05 PM``, day-first ``14/03/2025`` and ``14/03/25`` (with ``dayfirst``),
+``14.03.2025``, English month names (``1-Jan-21``, ``Jan 5, 2025``, ``5 January 2025``), each
+with an optional time, and Excel serial day numbers. Two-digit years pivot as Excel's do:
+00–68 are 2000–2068, 69–99 are 1969–1999. A zone suffix is dropped: times are taken as the
+wall-clock time the export wrote. A date that does not exist (``2025-02-30``), or is before 1900
+or more than a year ahead, is not a date: Arrow's ``strptime`` would roll the first into March,
+and the others are misreadings (``9/8/18`` read as the year 18), never periods to report.
 """
 from __future__ import annotations
 
+import functools
 import re
-from datetime import datetime
-from typing import Optional
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterator, Optional
 
 import numpy as np
 import pyarrow as pa
@@ -17,13 +24,46 @@ import pyarrow.compute as pc
 
 from .sources.base import sample_values
 
-_TIMES = [" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", ""]
-_YEAR_FIRST = [f"%Y-%m-%d{t}" for t in _TIMES] + [f"%Y/%m/%d{t}" for t in _TIMES]
-_MONTH_FIRST = [f"%m/%d/%Y{t}" for t in _TIMES]
-_DAY_FIRST = [f"%d/%m/%Y{t}" for t in _TIMES] + [f"%d.%m.%Y{t}" for t in _TIMES]
+#: Times as exports append them, each with a regex for its shape, so a value meets only its own formats.
+_TIMES = (
+    (" %I:%M:%S %p", r":\d\d:\d\d\s*[AaPp][Mm]$"),
+    (" %I:%M %p", r":\d\d\s*[AaPp][Mm]$"),
+    (" %H:%M:%S", r":\d\d:\d\d$"),
+    (" %H:%M", r":\d\d$"),
+    ("", None),
+)
+
+
+@dataclass(frozen=True)
+class _Family:
+    """Date formats of one shape, tried only on the unread values of that shape (a cheap regex first)."""
+
+    dates: tuple[str, ...]  # each followed by one of _TIMES
+    shape: str  # a regex every value these formats read matches
+    named: bool = False  # written with an English month name, turned into ~number first
+
+
+_YEAR_FIRST = _Family(("%Y-%m-%d", "%Y/%m/%d"), r"^\s*\d{3,4}[-/]")
+_MONTH_FIRST = _Family(("%m/%d/%y", "%m/%d/%Y"), r"^\s*\d{1,2}/\s*\d{1,2}/")  # two-digit years first: Excel's m/d/yy
+_DAY_FIRST = _Family(("%d/%m/%y", "%d/%m/%Y"), _MONTH_FIRST.shape)
+_DOTTED = _Family(("%d.%m.%Y", "%d.%m.%y"), r"^\s*\d{1,2}\.\s*\d{1,2}\.")  # day first wherever it is written
+_NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025
+    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y"),
+    r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    named=True,
+)
+_MONTHS = {
+    name: str(number)
+    for number, names in enumerate(("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+                                    "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
+    for name in names.split()
+}
 #: Excel serial days between 1954 and 2119: wide enough for survey dates, narrow enough to skip ids.
 _SERIAL_RANGE = (20_000, 80_000)
 _EXCEL_EPOCH_DAYS = 25_569  # 1970-01-01 as an Excel serial day (day 0 is 1899-12-30)
+_EARLIEST = datetime(1900, 1, 1)
+_AHEAD = timedelta(days=365)  # dates up to a year ahead are real (a clock or zone off); later ones are misreadings
+_EPOCH = datetime(1970, 1, 1)
 
 #: Header words that mark a response's date, most telling first: when the response was recorded or
 #: submitted beats when it ended, which beats a timestamp, which beats any date (Qualtrics has
@@ -40,6 +80,16 @@ DATE_HEADER_HINTS = [
 ]
 
 
+@dataclass
+class DateRead:
+    """Dates read from one array, and how its numeric day/month dates fit the order they were read in."""
+
+    times: pa.TimestampArray
+    numeric: int = 0  # dates written with the day and the month as numbers (3/4/2025), read in the order asked
+    proven: int = 0  # of those, the ones whose day is over 12: no other order reads them
+    other_order: Optional[np.ndarray] = None  # True for each value not read that the other order reads
+
+
 def _clean(values: pa.Array) -> pa.Array:
     text = pc.utf8_trim_whitespace(values)
     text = pc.replace_substring_regex(text, r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?", r"\1-\2-\3")
@@ -48,42 +98,197 @@ def _clean(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"(\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", r"\1")
 
 
-def parse_dates(values: pa.Array, dayfirst: bool = False) -> pa.TimestampArray:
-    """Timestamps (seconds) for a string array; null where blank or not understood.
+def parse_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool = True) -> pa.TimestampArray:
+    """Timestamps (seconds) for a string array; null where blank, not understood, or outside the window.
 
-    Timestamps (a column the reader typed) pass through.
+    ``dayfirst`` None decides the order from the values themselves (see :func:`read_dates`).
+    """
+    return read_dates(values, dayfirst, window).times
+
+
+def read_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool = True) -> DateRead:
+    """Dates from a string array by a cascade of ``strptime`` formats, each tried only on what is still unread.
+
+    ``window`` makes a date before 1900 or more than a year ahead null. Timestamps (a column the
+    reader typed) pass through, windowed. With ``dayfirst`` None the order is the one the values
+    prove (a day over 12), month first when they cannot tell.
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if pa.types.is_timestamp(values.type):
-        return values.cast(pa.timestamp("s"))  # read as timestamps already
+        return DateRead(_in_window(values.cast(pa.timestamp("s")), window))  # read as timestamps already
     text = values.cast(pa.string())
-    try:
-        return pc.cast(text, pa.timestamp("s"))  # fast path: plain ISO 8601 without zone or fraction, no blanks
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    try:
-        return pc.cast(text, pa.timestamp("s"))  # the same, with blanks
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    present = len(text) - pc.sum(is_blank(text)).as_py()
-    formats = _YEAR_FIRST + (_DAY_FIRST if dayfirst else _MONTH_FIRST)
-    result = pa.nulls(len(text), pa.timestamp("s"))
-    for candidate in (text, _clean(text)):  # as written first; cleaning (zones, 年月日, T) costs more
-        for fmt in formats:
-            if result.null_count <= len(result) - present:
-                return result
-            result = pc.coalesce(result, pc.strptime(candidate, format=fmt, unit="s", error_is_null=True))
-    return pc.coalesce(result, _excel_serials(text))
+    if _looks_iso(text):  # fast path: plain ISO 8601 without zone or fraction (a failed cast of other text is slow)
+        for candidate in (text, pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)):  # blanks as nulls second
+            try:
+                return DateRead(_in_window(pc.cast(candidate, pa.timestamp("s")), window))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+    if dayfirst is None:
+        first = read_dates(text, False, window)
+        other = int(first.other_order.sum()) if first.other_order is not None else 0
+        return read_dates(text, True, window) if other > first.proven else first
+    reader = _Reader(text, window)
+    order, other = (_DAY_FIRST, _MONTH_FIRST) if dayfirst else (_MONTH_FIRST, _DAY_FIRST)
+    numeric = proven = 0
+    for cleaned in (False, True):  # as written first; cleaning (zones, 年月日, T) costs more
+        if reader.done():
+            break
+        if cleaned:
+            reader.todo = _clean(reader.todo)
+        for family in (_YEAR_FIRST, order, _DOTTED, _NAMED):
+            days = reader.read(family)
+            if days is not None and family is order:
+                numeric += len(days)
+                proven += int(np.count_nonzero(days > 12))
+    reader.serials()
+    return DateRead(reader.times(), numeric, proven, reader.readable(other))
 
 
-def _excel_serials(text: pa.Array) -> pa.Array:
-    numeric = pc.if_else(pc.match_substring_regex(text, r"^\d+(\.\d+)?$"), text, None)
-    serial = pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
-    ok = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])
-    seconds = np.where(ok, (serial - _EXCEL_EPOCH_DAYS) * 86400, 0).round().astype(np.int64)
-    return pa.array(seconds, pa.int64(), mask=~ok).cast(pa.timestamp("s"))
+class _Reader:
+    """The dates found so far in one array (seconds per row), and the values still unread with their rows."""
+
+    def __init__(self, text: pa.StringArray, window: bool):
+        self.seconds = np.zeros(len(text), dtype=np.int64)
+        self.found = np.zeros(len(text), dtype=bool)
+        present = ~is_blank(text).to_numpy(zero_copy_only=False)
+        self.where = np.flatnonzero(present)
+        self.todo = text if present.all() else text.filter(pa.array(present))
+        self.bounds = _bounds() if window else (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+
+    def done(self) -> bool:
+        return len(self.todo) == 0
+
+    def read(self, family: _Family) -> Optional[np.ndarray]:
+        """Read the unread values of ``family``'s shape with its formats; the day of month of each date read."""
+        days = []
+        for fmt, text, rows in self._parts(family):
+            ok, seconds, day = _strptime(text, fmt, self.bounds)
+            if ok.any():
+                self.seconds[rows[ok]] = seconds[ok]
+                self.found[rows[ok]] = True
+                days.append(day[ok])
+        self._forget_found()
+        return np.concatenate(days) if days else None
+
+    def serials(self) -> None:
+        """Excel serial day numbers among the values still unread."""
+        if self.done():
+            return
+        numeric = pc.if_else(pc.match_substring_regex(self.todo, r"^\s*\d+(\.\d+)?\s*$"), self.todo, None)
+        serial = pc.cast(pc.utf8_trim_whitespace(numeric), pa.float64()).to_numpy(zero_copy_only=False)
+        seconds = np.where(np.isfinite(serial), (serial - _EXCEL_EPOCH_DAYS) * 86_400, 0).round().astype(np.int64)
+        ok = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1]) & (seconds >= self.bounds[0]) & (seconds <= self.bounds[1])
+        self.seconds[self.where[ok]] = seconds[ok]
+        self.found[self.where[ok]] = True
+        self._forget_found()
+
+    def readable(self, family: _Family) -> Optional[np.ndarray]:
+        """True for each row still unread that ``family``'s formats read; None when there is none."""
+        rows = np.zeros(len(self.found), dtype=bool)
+        for fmt, text, where in self._parts(family):
+            rows[where[_strptime(text, fmt, self.bounds)[0]]] = True
+        return rows if rows.any() else None
+
+    def times(self) -> pa.TimestampArray:
+        return pa.array(self.seconds, pa.int64(), mask=~self.found).cast(pa.timestamp("s"))
+
+    def _parts(self, family: _Family) -> Iterator[tuple[str, pa.StringArray, np.ndarray]]:
+        """Each format of ``family`` with the unread values (and their rows) that have its shape, less those read."""
+        if self.done():
+            return
+        shaped = _matches(self.todo, family.shape)
+        if not shaped.any():
+            return
+        text, rows = (self.todo, self.where) if shaped.all() else (self.todo.filter(pa.array(shaped)), self.where[shaped])
+        if family.named:
+            text = _month_numbers(text)
+        for time, pattern in _TIMES:
+            if not len(rows):
+                return
+            timed = np.ones(len(rows), dtype=bool) if pattern is None else _matches(text, pattern)
+            if not timed.any():
+                continue
+            part, where = (text, rows) if timed.all() else (text.filter(pa.array(timed)), rows[timed])
+            text, rows = (text.filter(pa.array(~timed)), rows[~timed]) if not timed.all() else (text[:0], rows[:0])
+            for date in family.dates:
+                yield date + time, part, where
+                unread = ~self.found[where]
+                if not unread.any():
+                    break
+                if not unread.all():
+                    part, where = part.filter(pa.array(unread)), where[unread]
+
+    def _forget_found(self) -> None:
+        unread = ~self.found[self.where]
+        if not unread.all():
+            self.todo, self.where = self.todo.filter(pa.array(unread)), self.where[unread]
+
+
+def _month_numbers(text: pa.StringArray) -> pa.StringArray:
+    """The first word, an English month name, as ``~`` and its number (``Jan 5, 2025`` → ``~1 5, 2025``); null
+    where it is no month. Faster than ``strptime``'s ``%b``, and English whatever the process's locale."""
+    parts = pc.extract_regex(text, r"^(?P<before>[^A-Za-z]*)(?P<month>[A-Za-z]+)\.?(?P<after>.*)$")
+    words = pc.dictionary_encode(pc.utf8_lower(pc.struct_field(parts, "month")))
+    numbers = pa.array([_MONTHS.get(word) for word in words.dictionary.to_pylist()], pa.string()).take(words.indices)
+    return pc.binary_join_element_wise(pc.struct_field(parts, "before"), pc.binary_join_element_wise("~", numbers, ""), pc.struct_field(parts, "after"), "")
+
+
+def _looks_iso(text: pa.StringArray) -> bool:
+    first = next((value for value in text[:64].to_pylist() if value), None)
+    return first is not None and re.match(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d:\d\d)?$", first) is not None
+
+
+def _strptime(text: pa.StringArray, fmt: str, bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which values ``fmt`` reads as a real date inside ``bounds``, their seconds, and their day of month.
+
+    ``strptime`` takes 2025-02-30 for 2025-03-02 and 23:59:60 for the next minute; those values
+    (read to day 1–3 or second 0–1, written with day 29–31 or second 60–61) are not dates.
+    """
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    ok = parsed.is_valid().to_numpy(zero_copy_only=False)
+    if not ok.any():
+        return ok, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seconds = pc.cast(parsed, pa.int64()).fill_null(0).to_numpy()
+    ok &= (seconds >= bounds[0]) & (seconds <= bounds[1])
+    days = pc.day(parsed).fill_null(0).to_numpy()
+    _reject(ok, text, np.flatnonzero(ok & (days <= 3)), _overflow_pattern(fmt))
+    if "%S" in fmt:
+        _reject(ok, text, np.flatnonzero(ok & (seconds % 60 <= 1)), r":\s*6[01](?:\D|$)")
+    return ok, seconds, days
+
+
+def _reject(ok: np.ndarray, text: pa.StringArray, suspects: np.ndarray, pattern: str) -> None:
+    if len(suspects):
+        ok[suspects[_matches(text.take(pa.array(suspects)), pattern)]] = False
+
+
+def _matches(text: pa.StringArray, pattern: str) -> np.ndarray:
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _overflow_pattern(fmt: str) -> str:
+    """A regex for the values ``fmt`` reads whose written day is 29, 30 or 31."""
+    fields = {"%Y": r"\s*\d+", "%y": r"\s*\d+", "%m": r"\s*\d+", " ": r"\s*"}
+    prefix = fmt[: fmt.index("%d")]
+    return "^" + "".join(fields.get(part) or re.escape(part) for part in re.findall(r"%[Yym]|.", prefix)) + r"\s*0*(?:29|30|31)(?:\D|$)"
+
+
+def _bounds() -> tuple[int, int]:
+    """The window of real response dates, in seconds since 1970: 1900 up to a year from now."""
+    return int((_EARLIEST - _EPOCH).total_seconds()), int((datetime.now() + _AHEAD - _EPOCH).total_seconds())
+
+
+def _in_window(times: pa.TimestampArray, window: bool) -> pa.TimestampArray:
+    if not window or times.null_count == len(times):
+        return times
+    low, high = (pa.scalar(_EPOCH + timedelta(seconds=s), pa.timestamp("s")) for s in _bounds())
+    bounds = pc.min_max(times)
+    if bounds["min"].as_py() >= low.as_py() and bounds["max"].as_py() <= high.as_py():
+        return times
+    inside = pc.and_(pc.greater_equal(times, low), pc.less_equal(times, high))
+    return pc.if_else(inside, times, pa.scalar(None, pa.timestamp("s")))
 
 
 def is_blank(values: pa.Array) -> pa.BooleanArray:
@@ -145,21 +350,21 @@ def _day_codes(days: pa.Date32Array, period: str) -> np.ndarray:
 
 
 def period_label(code: int, period: str) -> str:
-    """The display label of a period code: 2025-03-14, 2025-W11, 2025-03, 2025-Q1, 2025."""
+    """The display label of a period code: 2025-03-14, 2025-W11, 2025-03, 2025-Q1, 2025 (years in four digits)."""
     if period == "day":
-        return f"{code // 10_000}-{code // 100 % 100:02d}-{code % 100:02d}"
+        return f"{code // 10_000:04d}-{code // 100 % 100:02d}-{code % 100:02d}"
     if period == "week":
-        return f"{code // 100}-W{code % 100:02d}"
+        return f"{code // 100:04d}-W{code % 100:02d}"
     if period == "month":
-        return f"{code // 100}-{code % 100:02d}"
+        return f"{code // 100:04d}-{code % 100:02d}"
     if period == "quarter":
-        return f"{code // 10}-Q{code % 10}"
-    return str(code)
+        return f"{code // 10:04d}-Q{code % 10}"
+    return f"{code:04d}"
 
 
 def parse_bound(text: str, end: bool = False) -> datetime:
     """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that day."""
-    parsed = parse_dates(pa.array([text]))[0].as_py()
+    parsed = parse_dates(pa.array([text]), window=False)[0].as_py()  # any real date bounds a range
     if parsed is None:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD")
     if end and re.fullmatch(r"[\d\-/.年月日号]+", text.strip()):
@@ -167,8 +372,8 @@ def parse_bound(text: str, end: bool = False) -> datetime:
     return parsed
 
 
-def detect_date_column(columns: list[str], sample: list[list], dayfirst: bool = False) -> tuple[Optional[str], str]:
-    """The one obvious response-date column: a date-like header whose sampled values parse as dates."""
+def detect_date_column(columns: list[str], sample: list[list], dayfirst: Optional[bool] = None) -> tuple[Optional[str], str]:
+    """The one obvious response-date column: a date-like header whose sampled values parse as dates (in either day/month order unless stated)."""
     for hint in DATE_HEADER_HINTS:
         found = []
         for index, name in enumerate(columns):

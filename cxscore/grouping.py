@@ -146,10 +146,13 @@ class Grouper:
             times = parse_dates(raw, self.g.dayfirst)
             if times.null_count:
                 missing = times.is_null().to_numpy(zero_copy_only=False)
-                # Dates the reader typed are null only where the cell was empty.
-                blank = missing if pa.types.is_timestamp(raw.type) else is_blank(raw).to_numpy(zero_copy_only=False)
+                # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
+                blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False)
+                invalid = keep & missing & ~blank
                 self.info.date_blank += int((keep & missing & blank).sum())
-                self.info.date_invalid += int((keep & missing & ~blank).sum())
+                self.info.date_invalid += int(invalid.sum())
+                if self.info.date_invalid_example is None and invalid.any():
+                    self.info.date_invalid_example = str(raw[int(np.argmax(invalid))].as_py()).strip()
             if self.g.since or self.g.until:
                 inside = times.is_valid().to_numpy(zero_copy_only=False)
                 if self.g.since:

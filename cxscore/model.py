@@ -39,6 +39,7 @@ class InputInfo:
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
     date_blank: int = 0
     date_invalid: int = 0
+    date_invalid_example: Optional[str] = None  # the first date not understood or out of range, as written
     weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
     duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
     date_column: Optional[str] = None

@@ -352,7 +352,10 @@ def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], 
         if i.malformed_rows:
             warnings.append(f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped")
         if i.date_invalid:
-            warnings.append(f"{i.path}: {i.date_invalid} date(s) in {i.date_column!r} not understood; those rows are in no period (try --dayfirst, or check the column)")
+            warnings.append(
+                f"{i.path}: {i.date_invalid} date(s) in {i.date_column!r} not understood (e.g. {i.date_invalid_example!r}); those rows are in no period "
+                "(a date must exist, fall in 1900 to a year from now and be in a format the README lists; try --dayfirst, or check the column)"
+            )
         if i.weight_invalid:
             warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
         for reason, count in i.excluded.items():

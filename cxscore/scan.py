@@ -208,5 +208,6 @@ def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None,
 def add_counters(target: InputInfo, part: InputInfo) -> None:
     for name in COUNTERS:
         setattr(target, name, getattr(target, name) + getattr(part, name))
+    target.date_invalid_example = target.date_invalid_example or part.date_invalid_example
     for reason, count in part.excluded.items():
         target.excluded[reason] = target.excluded.get(reason, 0) + count
