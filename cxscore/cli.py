@@ -17,6 +17,7 @@ from . import config as schema
 from .config import locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
+from .metrics import NPS_TESTS
 from .planning import sample_size
 from .report import Format, json_doc, render, render_benchmarks, render_inspection, write_report
 from .report.output import atomic_path
@@ -72,6 +73,7 @@ def _choices(name: str, literal) -> type[Enum]:
 
 Period = _choices("Period", schema.Period)
 NpsInterval = _choices("NpsInterval", schema.NpsInterval)
+NpsTest = Enum("NpsTest", {v.replace("-", "_"): v for v in NPS_TESTS}, type=str)
 MetricType = _choices("MetricType", schema.MetricType)
 
 
@@ -100,6 +102,7 @@ SCORING_OPTIONS = [
     ("confidence", Optional[float], typer.Option(None, "--confidence", min=0.5, max=0.999, help="Confidence level of intervals and tests [default: 0.95].", rich_help_panel="Statistics")),
     ("min_n", Optional[int], typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics")),
     ("nps_interval", Optional[NpsInterval], typer.Option(None, "--nps-interval", help="NPS interval method [default: adjusted-wald].", rich_help_panel="Statistics")),
+    ("nps_test", NpsTest, typer.Option("pooled", "--nps-test", help="Test of a difference of two NPS: pooled (keeps its size for small segments), adjusted-wald or wald.", rich_help_panel="Statistics")),
     ("benchmark", Optional[str], typer.Option(None, "--benchmark", help="Compare with this industry's benchmark (see: cxscore benchmarks).", rich_help_panel="Benchmarks and targets")),
     ("benchmarks_file", Optional[str], typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML, extending or replacing the bundled one.", rich_help_panel="Benchmarks and targets")),
     ("fail_under", Optional[List[str]], typer.Option(None, "--fail-under", help="METRIC=VALUE target (repeatable); a miss exits 3.", rich_help_panel="Benchmarks and targets")),
@@ -135,7 +138,7 @@ def _options(kw: dict, distribution: bool) -> Options:
     return Options(
         encoding=kw["encoding"], sheet=kw["sheet"], strict=kw["strict"], by=kw["by"] or None, period=enum(kw["period"]),
         date_column=kw["date_column"], dayfirst=kw["dayfirst"], since=kw["since"], until=kw["until"], where=kw["where"] or [],
-        weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]),
+        weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]), nps_test=kw["nps_test"].value,
         metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
         fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
         sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution,

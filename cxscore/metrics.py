@@ -23,7 +23,7 @@ COMPONENTS = {
 class Summary:
     """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`)."""
 
-    __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance")
+    __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance", "m2", "m3")
 
 
 def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
@@ -46,10 +46,12 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
     mean = np.where(answered, _running_sum(points * weights, 0, width) / divisor, 0.0)
     deviations = points - mean[:, None]
     spread = np.where(answered, _running_sum(deviations * deviations * weights, 0, width) / divisor, 0.0).tolist()
+    skew = np.where(answered, _running_sum(deviations**3 * weights, 0, width) / divisor, 0.0).tolist()
     for i, (tally, tally_total, tally_mean) in enumerate(zip(pending, total.tolist(), mean.tolist())):
         s = Summary()
         s.n, s.n_eff, s.total, s.mean = tally.n, tally.n_eff, tally_total, tally_mean
         s.shares = {key: values[i] for key, values in shares.items()}
+        s.m2, s.m3 = spread[i], skew[i]
         s.variance = spread[i] * s.n_eff / (s.n_eff - 1) if s.n_eff > 1 else 0.0
         tally.__dict__.setdefault("_summaries", {})[spec.name] = s
 
@@ -102,24 +104,37 @@ def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str 
     if spec.type == "csat":
         ci = stats.wilson_interval(s.shares["satisfied"], s.n_eff, confidence)
         return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
-    ci = stats.t_interval(s.mean, s.variance, s.n_eff, confidence)
-    # Answers cannot fall outside the scale, so neither can their mean.
-    return stats.Interval(ci.se, max(ci.low, spec.scale.lo), min(ci.high, spec.scale.hi), ci.method)
+    return stats.adjusted_t_interval(s.mean, s.m2, s.n_eff, spec.scale.lo, spec.scale.hi, confidence)
 
 
-def compare(spec: MetricSpec, a: Tally, b: Tally) -> Optional[tuple[float, float]]:
-    """Difference of the headline values (a − b) and its two-sided p-value; None when a side has under two answers.
+#: Tests of a difference of two NPS: ``pooled`` (the default, see stats.pooled_test), or the
+#: adjusted-Wald difference and the plain Wald z, which are too liberal for small segments.
+NPS_TESTS = ("pooled", "adjusted-wald", "wald")
 
-    NPS: z on the difference with summed variances; CSAT: pooled two-proportion z; CES: Welch's t.
+
+def _moments(spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
+    """(mean, m2, m3, n_eff) of the answer whose mean is the headline value (÷ 100 for percentages)."""
+    if spec.type == "nps":
+        return (*stats.nps_moments(*_nps_shares(s)), s.n_eff)
+    if spec.type == "csat":
+        return (*stats.proportion_moments(s.shares["satisfied"]), s.n_eff)
+    return s.mean, s.m2, s.m3, s.n_eff
+
+
+def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> Optional[tuple[float, float, float]]:
+    """Difference of the headline values (a − b), its two-sided p-value and its SE under H0 (in value
+    units, for the minimum detectable difference); None when a side has under two (effective) answers.
+
+    Every metric: :func:`stats.pooled_test` on the answers' moments. ``nps_test`` may choose the
+    adjusted-Wald or plain Wald NPS difference instead (their SE₀ is still the pooled one).
     """
     sa, sb = summary(spec, a), summary(spec, b)
     if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
         return None
-    diff = compute(spec, a)[0] - compute(spec, b)[0]
-    if spec.type == "nps":
-        _, p = stats.nps_diff_test((*_nps_shares(sa), sa.n_eff), (*_nps_shares(sb), sb.n_eff))
-    elif spec.type == "csat":
-        _, p = stats.two_proportion_test(sa.shares["satisfied"], sa.n_eff, sb.shares["satisfied"], sb.n_eff)
-    else:
-        _, _, p = stats.welch_test(sa.mean, sa.variance, sa.n_eff, sb.mean, sb.variance, sb.n_eff)
-    return diff, p
+    unit = 1 if spec.type == "ces" else 100
+    test = stats.pooled_test(_moments(spec, sa), _moments(spec, sb))
+    p = test.p
+    if spec.type == "nps" and nps_test != "pooled":
+        sides = ((*_nps_shares(sa), sa.n_eff), (*_nps_shares(sb), sb.n_eff))
+        _, p = (stats.nps_adjusted_wald_diff_test if nps_test == "adjusted-wald" else stats.nps_diff_test)(*sides)
+    return compute(spec, a)[0] - compute(spec, b)[0], p, unit * test.se0

@@ -75,6 +75,7 @@ class ResultRow:
     value: Optional[float]
     components: dict[str, Optional[float]]
     n_eff: Optional[float] = None
+    deff: Optional[float] = None  # design effect of the weights, n / n_eff (1 without weights)
     se: Optional[float] = None
     ci_low: Optional[float] = None
     ci_high: Optional[float] = None
@@ -110,6 +111,7 @@ class Analysis:
     date_column: Optional[str] = None
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
+    nps_test: str = "pooled"
     min_n: int = 30
     weight: Optional[str] = None
     where: list[str] = field(default_factory=list)

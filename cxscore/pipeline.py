@@ -53,6 +53,7 @@ class Options:
     confidence: Optional[float] = None
     min_n: Optional[int] = None
     nps_interval: Optional[str] = None
+    nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
     metrics: Optional[list[str]] = None  # only these metric names
     benchmark: Optional[str] = None
     benchmarks_file: Optional[str] = None
@@ -270,6 +271,7 @@ def score(
         period=grouping.period,
         confidence=_pick(options.confidence, config.confidence),
         nps_interval=_pick(options.nps_interval, config.nps_interval),
+        nps_test=options.nps_test,
         min_n=_pick(options.min_n, config.min_n),
         sort=options.sort,
         top=options.top,
@@ -310,6 +312,7 @@ def score(
             date_column=infos[0].date_column,
             confidence=settings.confidence,
             nps_interval=settings.nps_interval,
+            nps_test=settings.nps_test,
             min_n=settings.min_n,
             weight=grouping.weight,
             where=list(options.where),

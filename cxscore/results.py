@@ -10,7 +10,7 @@ from .config import MetricSpec
 from .grouping import UNDATED
 from .metrics import compare, compute, interval, summarise
 from .model import ResultRow
-from .stats import benjamini_hochberg
+from .stats import benjamini_hochberg, min_detectable
 from .tally import Tally, TallyBook
 
 
@@ -22,6 +22,7 @@ class Settings:
     period: Optional[str]
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
+    nps_test: str = "pooled"
     min_n: int = 30
     sort: str = "segment"  # segment | score | n
     top: Optional[int] = None
@@ -33,6 +34,7 @@ def _row(spec: MetricSpec, tally: Tally, segment: dict, period: Optional[str], s
     value, components = compute(spec, tally)
     row = ResultRow(spec.name, spec.type, segment, period, tally.n, tally.blank, tally.invalid, value, components)
     row.n_eff = tally.n_eff
+    row.deff = tally.n / tally.n_eff if tally.n_eff else None
     row.low_n = tally.n_eff < s.min_n
     ci = interval(spec, tally, s.confidence, s.nps_interval)
     if ci is not None:
@@ -50,11 +52,12 @@ def _row(spec: MetricSpec, tally: Tally, segment: dict, period: Optional[str], s
 def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against: str, s: Settings) -> bool:
     """Compare a row with the rest or the previous period; True when both sides have enough answers
     for the row to join its table's false-discovery-rate family."""
-    result = compare(spec, tally, other)
+    result = compare(spec, tally, other, s.nps_test)
     if result is None:
         return False
-    diff, p = result
-    row.significance = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None}
+    diff, p, se0 = result
+    mdd = min_detectable(se0, s.confidence)
+    row.significance = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
     return not row.low_n and other.n_eff >= s.min_n
 
 

@@ -1,6 +1,7 @@
 """Segments, periods, filters, weights, intervals and significance, end to end against hand values."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cxscore import score
@@ -50,16 +51,32 @@ def test_nps_interval_and_se_on_the_reference_counts(two_groups):
     assert wald.margin == pytest.approx(1.959964 * 6.982120, abs=1e-5)
 
 
+# Shares pooled under H0: 48.5 / 30.5 / 21 → s = 0.275, Var = 0.695 − 0.275² = 0.619375,
+# SE₀ = √(0.619375 · (1/100 + 1/100)) = 0.1112991; z = 0.35 / SE₀ = 3.144678 (equal n: no skew term).
+POOLED_Z = 0.35 / (0.619375 * 0.02) ** 0.5
+POOLED_P = 1.6626961e-03  # 2·(1 − Φ(3.144678))
+
+
 def test_segment_against_the_rest_by_hand(two_groups):
     report = score([str(two_groups)], options=Options(by=["group"]))
     a, b = one(report, segment={"group": "A"}), one(report, segment={"group": "B"})
     assert a.significance["against"] == "rest"
     assert a.significance["diff"] == pytest.approx(35.0)
-    assert a.significance["p_value"] == pytest.approx(1.257837e-03, rel=1e-6)
+    assert POOLED_Z == pytest.approx(3.144678, abs=1e-6)
+    assert a.significance["p_value"] == pytest.approx(POOLED_P, rel=1e-6)
     # Two tests with equal p: Benjamini–Hochberg leaves them as they are.
-    assert a.significance["p_adjusted"] == pytest.approx(1.257837e-03, rel=1e-6)
+    assert a.significance["p_adjusted"] == pytest.approx(POOLED_P, rel=1e-6)
     assert (a.significance["significant"], a.significance["direction"]) == (True, "up")
     assert (b.significance["diff"], b.significance["direction"]) == (pytest.approx(-35.0), "down")
+    # Minimum detectable difference at 80% power: (1.959964 + 0.841621) · 11.12991 points.
+    assert a.significance["mdd"] == pytest.approx((1.959964 + 0.841621) * 11.12991, abs=1e-4)
+
+
+def test_the_plain_wald_nps_test_stays_behind_an_option(two_groups):
+    # DESIGN.md's check value: summed plug-in variances, z = 3.225430, p = 1.257837e-03.
+    report = score([str(two_groups)], options=Options(by=["group"], nps_test="wald"))
+    assert one(report, segment={"group": "A"}).significance["p_value"] == pytest.approx(1.257837e-03, rel=1e-6)
+    assert report.analysis.nps_test == "wald"
 
 
 def test_period_against_the_previous_by_hand(two_groups):
@@ -68,7 +85,7 @@ def test_period_against_the_previous_by_hand(two_groups):
     assert jan.significance is None
     assert feb.significance["against"] == "previous"
     assert feb.significance["diff"] == pytest.approx(-35.0)
-    assert feb.significance["p_value"] == pytest.approx(1.257837e-03, rel=1e-6)
+    assert feb.significance["p_value"] == pytest.approx(POOLED_P, rel=1e-6)
     assert feb.significance["direction"] == "down"
     assert report.inputs[0].date_column == "date"
 
@@ -253,8 +270,12 @@ def test_intervals_for_percentages_and_means(write_csv):
     assert (csat.ci_low, csat.ci_high, csat.ci_method) == (pytest.approx(100 * wilson.low), pytest.approx(100 * wilson.high), "wilson")
     assert csat.se == pytest.approx(100 * (0.7 * 0.3 / 10) ** 0.5)
     effort = [min(v + 2, 7) for v in values]
-    low, high = sp.t.interval(0.95, 9, loc=sum(effort) / 10, scale=sp.sem(effort))
-    assert (ces.ci_low, ces.ci_high, ces.ci_method) == (pytest.approx(low), pytest.approx(min(high, 7)), "t")
+    # Adjusted t: the ten answers plus 1/7 of an answer at each of 1…7 (n + 1 = 11), t with 9 df.
+    points, weights = np.array(effort + list(range(1, 8)), float), np.array([1.0] * 10 + [1 / 7] * 7)
+    centre = np.average(points, weights=weights)
+    half = sp.t.ppf(0.975, 9) * np.sqrt(np.average((points - centre) ** 2, weights=weights) * 11 / 10 / 11)
+    assert (ces.ci_low, ces.ci_high, ces.ci_method) == (pytest.approx(centre - half), pytest.approx(min(centre + half, 7)), "adjusted-t")
+    assert ces.se == pytest.approx(sp.sem(effort))
 
 
 def test_config_supplies_analysis_defaults(tmp_path, two_groups):

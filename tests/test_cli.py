@@ -180,8 +180,8 @@ def test_json_rows_carry_statistics():
     doc = json.loads(invoke(["score", str(SAMPLE), "--by", "channel", "-f", "json", "--distribution"]).stdout)
     assert doc["analysis"]["by"] == ["channel"] and doc["analysis"]["nps_interval"] == "adjusted-wald"
     chat = next(r for r in doc["results"] if r["metric"] == "nps" and r["segment"] == {"channel": "Chat"})
-    assert {"se", "ci_low", "ci_high", "ci_method", "margin", "n_eff", "low_n", "significance", "distribution"} <= set(chat)
-    assert set(chat["significance"]) == {"against", "diff", "p_value", "p_adjusted", "significant", "direction"}
+    assert {"se", "ci_low", "ci_high", "ci_method", "margin", "n_eff", "deff", "low_n", "significance", "distribution"} <= set(chat)
+    assert set(chat["significance"]) == {"against", "diff", "p_value", "p_adjusted", "significant", "direction", "mdd"}
     assert chat["significance"]["direction"] == "down" and chat["ci_low"] < chat["value"] < chat["ci_high"]
     assert sum(p["count"] for p in chat["distribution"]) == chat["n"]
 

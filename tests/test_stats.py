@@ -45,29 +45,68 @@ def test_wilson_matches_scipy(k, n):
 
 
 @given(st.lists(st.integers(1, 7), min_size=2, max_size=60), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
-def test_t_interval_matches_scipy(values, confidence):
+def test_adjusted_t_interval_is_the_t_interval_with_one_answer_spread_over_the_scale(values, confidence):
+    # Reference: the answers plus 1/7 of an answer at each of 1…7, weighted mean and variance by
+    # NumPy (n + 1 answers, ddof 1), scipy's t quantile with n − 1 df.
     x = np.array(values, dtype=float)
-    ci = stats.t_interval(x.mean(), x.var(ddof=1), len(x), confidence)
-    if x.var() == 0:
-        assert ci.low == ci.high == x.mean()
-        return
-    low, high = sp.t.interval(confidence, len(x) - 1, loc=x.mean(), scale=sp.sem(x))
-    assert (ci.low, ci.high) == pytest.approx((low, high), rel=1e-9, abs=1e-12)
+    n = len(x)
+    ci = stats.adjusted_t_interval(x.mean(), x.var(), n, 1, 7, confidence)
+    points, weights = np.concatenate([x, np.arange(1, 8)]), np.concatenate([np.ones(n), np.full(7, 1 / 7)])
+    centre = np.average(points, weights=weights)
+    variance = np.average((points - centre) ** 2, weights=weights) * (n + 1) / n
+    half = sp.t.ppf(0.5 + confidence / 2, n - 1) * np.sqrt(variance / (n + 1))
+    assert (ci.low, ci.high) == pytest.approx((max(1, centre - half), min(7, centre + half)), rel=1e-9, abs=1e-12)
+    assert ci.se == pytest.approx(np.sqrt(x.var(ddof=1) / n), abs=1e-12)
+    assert ci.high - ci.low > 0.05  # never a point, even when every answer is the same
 
 
-def test_welch_matches_scipy():
-    a = np.array([5, 6, 7, 7, 4, 6, 5, 7, 3, 6], dtype=float)
-    b = np.array([3, 4, 2, 5, 4, 3, 6, 2, 4, 3, 5, 1], dtype=float)
-    t, df, p = stats.welch_test(a.mean(), a.var(ddof=1), len(a), b.mean(), b.var(ddof=1), len(b))
-    reference = sp.ttest_ind(a, b, equal_var=False)
-    assert (t, p) == pytest.approx((reference.statistic, reference.pvalue), rel=1e-9)
+def test_all_sevens_give_an_interval_below_the_ceiling():
+    # 30 answers of 7 on 1–7: adjusted mean (210 + 4)/31 = 6.903, variance > 0; t gave [7, 7].
+    ci = stats.adjusted_t_interval(7.0, 0.0, 30, 1, 7, 0.95)
+    assert ci.high == 7 and 6.4 < ci.low < 6.8
+    assert ci.method == "adjusted-t" and ci.se == 0
 
 
-def test_two_proportion_test_by_hand():
-    # 60/100 vs 45/100: pooled 0.525, SE = √(0.525·0.475·0.02) = 0.0706222, z = 2.12398.
-    z, p = stats.two_proportion_test(0.60, 100, 0.45, 100)
-    assert z == pytest.approx(0.15 / math.sqrt(0.525 * 0.475 * 0.02))
-    assert p == pytest.approx(2 * sp.norm.sf(z))
+def test_pooled_test_of_proportions_with_equal_n_is_the_classic_pooled_z():
+    # 60/100 vs 45/100: pooled 0.525, SE = √(0.525·0.475·0.02) = 0.0706222, z = 2.12398 (equal n: no skew term).
+    test = stats.pooled_test((*stats.proportion_moments(0.60), 100), (*stats.proportion_moments(0.45), 100))
+    assert test.z == pytest.approx(0.15 / math.sqrt(0.525 * 0.475 * 0.02))
+    assert test.se0 == pytest.approx(math.sqrt(0.525 * 0.475 * 0.02))
+    assert test.p == pytest.approx(2 * sp.norm.sf(test.z))
+
+
+def test_pooled_test_pools_the_raw_answers_and_corrects_half_the_skew():
+    # A small segment (n 12) against a larger rest (n 40) on 1–5: the pooled moments are the moments
+    # of all 52 answers; γ = m₃(1/12² − 1/40²)/SE₀³ and z' = z + cz² + c²z³/3 − c with c = −γ/12.
+    a = np.array([5, 5, 4, 5, 3, 5, 5, 4, 5, 5, 2, 5], dtype=float)
+    b = np.array([5, 4, 4, 3, 5, 2, 1, 5, 4, 4] * 4, dtype=float)
+    moments = lambda x: (x.mean(), x.var(), np.mean((x - x.mean()) ** 3), len(x))  # noqa: E731
+    test = stats.pooled_test(moments(a), moments(b))
+    both = np.concatenate([a, b])
+    se0 = math.sqrt(both.var() * (1 / 12 + 1 / 40))
+    z = (a.mean() - b.mean()) / se0
+    c = -np.mean((both - both.mean()) ** 3) * (1 / 144 - 1 / 1600) / se0**3 / 12
+    assert test.se0 == pytest.approx(se0, rel=1e-12)
+    assert test.z == pytest.approx(z + c * z * z + c * c * z**3 / 3 - c, rel=1e-12)
+    assert test.p == pytest.approx(2 * sp.norm.sf(abs(test.z)), rel=1e-12)
+
+
+def test_nps_moments_by_hand():
+    # 57/31/12: s = 0.45; m2 = 0.4875 (DESIGN.md); m3 = 0.57·0.55³ + 0.31·(−0.45)³ + 0.12·(−1.45)³.
+    assert stats.nps_moments(*REF) == pytest.approx((0.45, 0.4875, 0.57 * 0.55**3 - 0.31 * 0.45**3 - 0.12 * 1.45**3))
+
+
+def test_adjusted_wald_difference_by_hand():
+    # Both sides get 0.75/1.5/0.75 (n + 3): 57.75/32.5/12.75 of 103 and 40.75/31.5/30.75 of 103.
+    z, _ = stats.nps_adjusted_wald_diff_test((*REF, 100), (0.4, 0.3, 0.3, 100))
+    a, b = (57.75 / 103, 32.5 / 103, 12.75 / 103), (40.75 / 103, 31.5 / 103, 30.75 / 103)
+    se = math.sqrt(stats.nps_variance(*a) / 103 + stats.nps_variance(*b) / 103)
+    assert z == pytest.approx(((a[0] - a[2]) - (b[0] - b[2])) / se)
+
+
+def test_minimum_detectable_difference():
+    # (z₀.₉₇₅ + z₀.₈) · SE₀ = (1.959964 + 0.841621) · 0.05
+    assert stats.min_detectable(0.05, 0.95) == pytest.approx(2.801585 * 0.05, abs=1e-6)
 
 
 def test_benjamini_hochberg_by_hand():
@@ -109,11 +148,11 @@ def test_normal_p_keeps_its_precision_in_the_far_tail(z):
     assert stats.normal_p(-z) == stats.normal_p(z) > 0
 
 
-def test_two_proportion_p_value_far_beyond_z_8():
-    z, p = stats.two_proportion_test(0.9, 2000, 0.5, 2000)
-    assert z > 20 and p == pytest.approx(2 * sp.norm.sf(z), rel=1e-9) and p > 0
+def test_pooled_p_value_far_beyond_z_8():
+    test = stats.pooled_test((*stats.proportion_moments(0.9), 2000), (*stats.proportion_moments(0.5), 2000))
+    assert test.z > 20 and test.p == pytest.approx(2 * sp.norm.sf(test.z), rel=1e-9) and test.p > 0
 
 
 @pytest.mark.parametrize("n_eff", [1.0000001, 1.5, 1.99])
-def test_no_t_interval_below_two_effective_answers(n_eff):
-    assert stats.t_interval(4.0, 1.0, n_eff, 0.95) is None
+def test_no_mean_interval_below_two_effective_answers(n_eff):
+    assert stats.adjusted_t_interval(4.0, 1.0, n_eff, 1, 7, 0.95) is None

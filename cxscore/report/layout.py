@@ -65,7 +65,7 @@ def _caption(report: Report, against: str) -> str:
     return (
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. "
-        f"{level} intervals: NPS {a.nps_interval}, % Wilson, means t."
+        f"{level} intervals: NPS {a.nps_interval}, % Wilson, means adjusted t."
     )
 
 
