@@ -71,8 +71,8 @@ def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]
     numbers = [t.strip() for t in counts if t.strip().casefold() not in blank and t.strip()]
     if numbers and all(re.fullmatch(r"\d{1,2}", t) for t in numbers):
         values = sorted({int(t) for t in numbers})
-        reason += f" (seen {values[0]}–{values[-1]})"
-        if values[0] == 0:
+        reason += f" (seen {Band(values[0], values[-1])})"
+        if values[0] == 0 and len(values) > 2 and values[-1] <= 10:  # a rating with 0 beside it, not a 0/1 flag
             reason += f"; {na_hint(['0'])}"
     return reason
 
@@ -96,8 +96,10 @@ def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_v
     counts = Counter(values)
     tried, fits = [], []
     for lo, hi in candidates:
+        # A 3-point CES has no default bands; these only let its fit be tried (it is never scored).
+        ends = {"direction": "higher_is_easier", "low_effort": hi, "high_effort": lo} if kind == "ces" and small((lo, hi)) else {}
         try:
-            spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0)
+            spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0, **ends)
         except ValueError:
             continue
         fit = _fit(spec, counts, blank_values, (lo, hi) == stated_scale)

@@ -11,6 +11,8 @@ from .config import Config, MetricSpec
 from .dates import detect_date_column, parse_dates
 from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
+from .normalize import INVALID, AnswerParser
+from .scales import doubt, na_codes
 from .scan import Job, add_counters, run_jobs, workers
 from .sources import open_source
 from .sources.base import sample_values
@@ -49,6 +51,8 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     layout = source.layout
     detections = detect_metrics(source.columns, source.sample, config.blank_values, layout)
     metrics = {d.column: d.spec for d in detections if d.spec}
+    blank_values = [*config.blank_values, *layout.blank_values]
+    checks = {d.column: _sample_check(d.spec, d.column, sample_values(source.sample, source.columns.index(d.column)), blank_values) for d in detections if d.spec}
     date_column, date_reason = detect_date_column(source.columns, source.sample)
     # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
     exclusions = response_filters(layout, source.columns, include_incomplete)
@@ -85,13 +89,28 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
         "sample_rows": len(source.sample),
         "columns": columns,
         "plan": {
-            "metrics": [{"name": d.spec.name, "type": d.type, "column": d.column, "why": d.reason} for d in detections if d.spec],
+            "metrics": [{"name": d.spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[d.column][0]} for d in detections if d.spec],
             "skipped": [{"column": d.column, "type": d.type, "why": d.reason} for d in detections if not d.spec],
             "date_column": date_column,
             "date_why": date_reason,
         },
         "_detections": detections,
+        "_not_applicable": {column: codes for column, (_, codes) in checks.items() if codes},
     }
+
+
+def _sample_check(spec: MetricSpec, column: str, values: list[str], blank_values: list[str]) -> tuple[Optional[str], list[str]]:
+    """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5)."""
+    parser = AnswerParser(spec, blank_values)
+    counts = [0] * (spec.scale.hi - spec.scale.lo + 1)
+    invalid: Counter = Counter()
+    for text, count in Counter(values).items():
+        code = parser.code(text)
+        if code >= 0:
+            counts[code] += count
+        elif code == INVALID:
+            invalid[text] += count
+    return doubt(spec, column, counts, configured=True), na_codes(spec, dict(invalid))
 
 
 def starter_config(result: dict[str, Any]) -> str:
@@ -118,7 +137,14 @@ def starter_config(result: dict[str, Any]) -> str:
             lines.append(f"    direction: {spec.direction}")
         if spec.offset:
             lines.append(f"    offset: {spec.offset}   # stored numbers are option positions: point = number {spec.offset:+d}")
+        codes = result["_not_applicable"].get(detection.column)
+        if codes:
+            shown = ", ".join(f'"{c.strip()}"' for c in codes)
+            lines.append(f"    # blank_values: [{shown}]   # not on the {spec.scale} scale: uncomment if it means not applicable")
         lines.append(f"    # chosen because: {detection.reason}")
+        doubted = next(m["doubt"] for m in result["plan"]["metrics"] if m["column"] == detection.column)
+        if doubted:
+            lines.append(f"    # check the scale: {doubted.split(': ', 1)[1]}")
         lines.append(f"    # target: {_example_target(spec)}")
     segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
     if result["plan"]["date_column"]:

@@ -18,13 +18,13 @@ from .errors import ColumnError, CxError, InputError, StrictError
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
-from .scales import doubt, na_codes, na_hint
+from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows, interval_notes
 from .sources import Source, open_source
 from .sources.base import sample_values
 from .sources.layouts import is_id_column
-from .tally import TallyBook
+from .tally import Tally, TallyBook
 from .targets import attach_benchmark, judge, parse_fail_under
 
 Notify = Callable[[str], None]
@@ -253,6 +253,7 @@ def score(
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, options)
     early_warnings += skipped_ratings
+    early_warnings += [w for spec in specs if (w := blank_points(spec, config.blank_values))]
     if grouping.dedupe:
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
@@ -290,8 +291,9 @@ def score(
         alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop)
         results += metric_rows
     infos = [source.info for source in sources]
-    quality, warnings = _quality(specs, book, first_columns, infos)
-    doubts = _scale_doubts(specs, book, first_columns, configured=bool(config.metrics))
+    overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
+    quality, warnings = _quality(specs, book, overall, first_columns, infos)
+    doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
     warnings = early_warnings + list(doubts.values()) + warnings + notes
     if options.strict:
         _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs)
@@ -324,22 +326,22 @@ def score(
     )
 
 
-def _scale_doubts(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], configured: bool) -> dict[str, str]:
+def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Optional[Tally]], columns: dict[str, str], configured: bool) -> dict[str, str]:
     """Per metric, a warning when the answers scored contradict its scale (see scales.doubt)."""
     doubts = {}
     for spec in specs:
-        tally = book.rollup(spec.name, lambda k: ()).get(())
+        tally = overall[spec.name]
         text = doubt(spec, columns[spec.name], tally.counts, configured) if tally else None
         if text:
             doubts[spec.name] = text
     return doubts
 
 
-def _quality(specs: list[MetricSpec], book: TallyBook, columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
+def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Optional[Tally]], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
     rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
     for spec in specs:
-        tally = book.rollup(spec.name, lambda k: ()).get(())
+        tally = overall[spec.name]
         n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)
         examples = dict(book.invalid_examples.get(spec.name, {}))
         quality.append(Quality(spec.name, columns[spec.name], rows, n, blank, invalid, examples))

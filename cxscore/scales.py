@@ -108,6 +108,17 @@ def na_codes(spec: MetricSpec, examples: dict[str, int]) -> list[str]:
     return [text for text in examples if _INTEGER.match(text) and int(float(text)) in codes]
 
 
+def blank_points(spec: MetricSpec, blank_values: list[str]) -> Optional[str]:
+    """A warning when the config's blank_values (for every metric) name a point of this metric's
+    scale: ``"0"`` meant for a 1–5 rating also blanks every NPS 0, the harshest detractor."""
+    points = [text for text in blank_values if _INTEGER.match(text) and int(float(text)) + spec.offset in spec.scale]
+    if not points:
+        return None
+    shown = ", ".join(f'"{p.strip()}"' for p in points)
+    return (f"{spec.name}: blank_values [{shown}] is on its {spec.scale} scale, so those answers are counted blank, not scored; "
+            f"to blank them for one metric only, move them to that metric's blank_values")
+
+
 def na_hint(codes: list[str]) -> str:
     shown = ", ".join(f'"{c.strip()}"' for c in codes)
     return f"if {' or '.join(c.strip() for c in codes)} means not applicable, give this metric blank_values: [{shown}] in a config"

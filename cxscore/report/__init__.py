@@ -103,7 +103,7 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
         top = ", ".join(f"{v} ×{n}" for v, n in c["top_values"][:3])
         section.lines.append(Line([c["column"], c["role"], c["why"], top]))
     plan = result["plan"]
-    steps = [f"{m['name']} ← {m['column']!r}: {m['why']}" for m in plan["metrics"]] or ["no metric column found: write a config (--write-config gives a start)"]
+    steps = [f"{m['name']} ← {m['column']!r}: {m['why']}" + (f" ⚠ {m['doubt']}" if m["doubt"] else "") for m in plan["metrics"]] or ["no metric column found: write a config (--write-config gives a start)"]
     steps += [f"skipped {s['column']!r}: {s['why']}" for s in plan["skipped"]]
     steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
     console = terminal.out()
