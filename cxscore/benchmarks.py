@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 import msgspec
 
@@ -25,7 +25,7 @@ class Benchmark(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     industry: str
     value: float
     scale: Literal["nps", "pct", "acsi", "seconds"]
-    year: Optional[int]
+    year: Optional[Annotated[int, msgspec.Meta(ge=1900, le=2100)]]
     quality: Literal["P", "S", "W"]
     kind: Literal["average", "threshold", "convention"]
     source: str
@@ -46,6 +46,13 @@ class BenchmarkFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: Literal[1] = 1
     replace_bundled: bool = False
     benchmarks: list[Benchmark]
+
+    def __post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for i, row in enumerate(self.benchmarks):
+            if row.id in seen:
+                raise ValueError(f"benchmarks[{i}].id: {row.id!r} is the id of benchmarks[{seen[row.id]}] too; give each row its own id")
+            seen[row.id] = i
 
 
 def _keys(path: str) -> tuple[str, ...]:

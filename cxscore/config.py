@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal, NamedTuple, Optional, Union, get_args
 
 import msgspec
 
+from . import limits
 from .errors import ConfigError
 
 MetricType = Literal["nps", "csat", "ces"]
@@ -37,6 +39,15 @@ class Band(NamedTuple):
 BandText = Union[int, Band, None]
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 4, 4, 60
+
+
+def _short(value: Any) -> str:
+    """A value for a message, shortened: a YAML alias can make one enormous (its full repr() hung)."""
+    return _SHORT.repr(value)
+
+
 def _band(value: Any, key: str) -> Band:
     """A band from its written forms: ``[lo, hi]`` or one scale point."""
     if isinstance(value, bool):
@@ -48,7 +59,7 @@ def _band(value: Any, key: str) -> Band:
         if lo > hi:
             raise ValueError(f"{key}: the band [{lo}, {hi}] is reversed; write [{hi}, {lo}]")
         return Band(lo, hi)
-    raise ValueError(f"{key}: a band is [lowest, highest]; got {value!r}")
+    raise ValueError(f"{key}: a band is [lowest, highest]; got {_short(value)}")
 
 
 class ColumnMatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -75,7 +86,7 @@ def _column_spec(value: Any) -> ColumnSpec:
         except re.error as exc:
             raise ValueError(f"column: /{value['match']}/ is not a valid regular expression ({exc})") from None
         return ColumnMatch(match=value["match"])
-    raise ValueError(f"column: {value!r} is not a column; give a header name, a list of names, or {{match: REGEX}}")
+    raise ValueError(f"column: {_short(value)} is not a column; give a header name, a list of names, or {{match: REGEX}}")
 
 
 def _default_bands(kind: str, lo: int, hi: int) -> dict[str, Any]:
@@ -305,17 +316,114 @@ def validate_config(data: Any, source: str = "config") -> Config:
 
 
 def read_text_file(path: Path, what: str, option: str) -> str:
-    """A small UTF-8 file the user named (config, benchmarks); ConfigError naming what is wrong with it."""
+    """A small UTF-8 file the user named (config, benchmarks); ConfigError naming what is wrong with it.
+
+    At most ``CXSCORE_MAX_CONFIG_KB`` is read, so ``-c /dev/zero`` is refused at once.
+    """
+    cap = limits.get(limits.CONFIG_KB) << 10
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(cap + 1)
     except FileNotFoundError:
         raise ConfigError(f"{what} not found: {path}", f"check the path given to {option}") from None
     except IsADirectoryError:
         raise ConfigError(f"{what} path is a directory: {path}", "give the YAML file itself") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the {what} is not UTF-8 text", "save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot read the {what} {path}: {exc.strerror or exc}", "check that you may read it") from None
+    if len(data) > cap:
+        raise ConfigError(f"{path}: the {what} is larger than {cap >> 10:,} KiB; a real one is a few KiB", f"check the path given to {option}; {limits.raise_hint(limits.CONFIG_KB)}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the {what} is not UTF-8 text", "save it as UTF-8") from None
+
+
+def _yaml_loader(where: str):
+    """PyYAML's safe loader, bounded: nesting depth and values after expanding aliases are limited
+    (an alias bomb or 5,000 nested ``[`` fail at once instead of hanging or overflowing the stack),
+    and a key given twice in one mapping is an error naming it and its line."""
+    import yaml
+
+    depth_cap, values_cap = limits.get(limits.CONFIG_DEPTH), limits.get(limits.CONFIG_VALUES)
+
+    def too_deep(node) -> ConfigError:
+        return ConfigError(f"{where}: nesting deeper than {depth_cap} levels at line {node.start_mark.line + 1}", f"a config is a few levels deep; {limits.raise_hint(limits.CONFIG_DEPTH)}")
+
+    class Loader(yaml.SafeLoader):
+        _depth = 0
+
+        def compose_node(self, parent, index):
+            self._depth += 1
+            try:
+                if self._depth > depth_cap:
+                    raise too_deep(self.peek_event())
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+        def get_single_node(self):
+            node = super().get_single_node()
+            if node is not None:
+                _check_expanded(node, where, depth_cap, values_cap, too_deep)
+            return node
+
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise ConfigError(
+                        f"{where}: the key {key!r} is given twice in one mapping (lines {seen[key] + 1} and {key_node.start_mark.line + 1})",
+                        "keep one of them: YAML would silently use the last",
+                    )
+                seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep)
+
+    return Loader
+
+
+def _check_expanded(root, where: str, depth_cap: int, values_cap: int, too_deep) -> None:
+    """Count the values (and nesting) the document has once its aliases are expanded, without expanding them."""
+    import yaml
+
+    sizes: dict[int, tuple[int, int]] = {}  # node → (values, depth) when expanded
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if children_done:
+            open_nodes.discard(key)
+            values = 1 + sum(sizes[id(c)][0] for c in children)
+            depth = 1 + max((sizes[id(c)][1] for c in children), default=0)
+            if values > values_cap:
+                raise ConfigError(
+                    f"{where}: its aliases (*name) expand to more than {values_cap:,} values (an alias bomb?)",
+                    f"a config has a few hundred values; {limits.raise_hint(limits.CONFIG_VALUES)}",
+                )
+            if depth > depth_cap:
+                raise too_deep(node)
+            sizes[key] = (values, depth)
+            continue
+        if key in open_nodes:
+            raise ConfigError(f"{where}: an alias (*name) at line {node.start_mark.line + 1} refers to a value that contains it", "a config cannot hold itself; remove the alias")
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                raise ConfigError(f"{where}: an alias (*name) at line {child.start_mark.line + 1} refers to a value that contains it", "a config cannot hold itself; remove the alias")
+            if id(child) not in sizes:
+                stack.append((child, False))
 
 
 def parse_yaml(text: str, where: str) -> Any:
@@ -323,7 +431,7 @@ def parse_yaml(text: str, where: str) -> Any:
     import yaml  # only when there is a YAML file
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml_loader(where))  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

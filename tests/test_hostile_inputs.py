@@ -215,3 +215,72 @@ def test_every_limit_is_documented_with_its_default():
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Limits and safety", 1)[1].split("\n## ", 1)[0]
     for limit in limits.ALL:
         assert f"| `{limit.env}` | {limit.default:,} |" in section, limit.env
+
+
+# --- Config and benchmark files ---------------------------------------------------------------------------------------
+
+SAMPLE_ARGS = ["score", "sample_data/survey_export.csv", "-q"]
+
+
+def alias_bomb(levels: int) -> str:
+    """A config whose column list holds nine copies of nine copies … of 'x' (9**levels values once expanded)."""
+    lines = ["metrics:", "  - type: nps", "    column:", '      - &l0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"      - &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    # Its 43 million values hung the error message, which showed the repr() of the column.
+    (tmp_path / "bomb.yaml").write_text(alias_bomb(8))
+    result, seconds = run_bounded([*SAMPLE_ARGS, "-c", str(tmp_path / "bomb.yaml")], timeout=30)
+    assert_refused(result, "aliases (*name) expand to more than 100,000 values", "CXSCORE_MAX_CONFIG_VALUES")
+    assert seconds < 10
+
+
+def test_a_value_in_a_message_is_shortened(tmp_path):
+    (tmp_path / "small.yaml").write_text(alias_bomb(4))  # 6,561 values: under the limit, still not a column
+    result = invoke([*SAMPLE_ARGS, "-c", str(tmp_path / "small.yaml")])
+    assert_refused(result, "metrics[0].column: [['x', 'x', 'x', 'x', ...], [[...]")
+    assert len(result.stderr) < 400
+
+
+def test_deeply_nested_yaml_is_refused_with_a_message(tmp_path):
+    (tmp_path / "deep.yaml").write_text("metrics: " + "[" * 5000 + "\n")  # a RecursionError: exit 1
+    assert_refused(invoke([*SAMPLE_ARGS, "-c", str(tmp_path / "deep.yaml")]), "nesting deeper than 50 levels at line 1", "CXSCORE_MAX_CONFIG_DEPTH")
+
+
+def test_a_recursive_alias_is_named(tmp_path):
+    (tmp_path / "loop.yaml").write_text("metrics:\n  - type: nps\n    column: &c [*c]\n")
+    assert_refused(invoke([*SAMPLE_ARGS, "-c", str(tmp_path / "loop.yaml")]), "an alias (*name) at line 3 refers to a value that contains it")
+
+
+def test_an_endless_config_file_is_refused_by_its_size():
+    # -c /dev/zero read until MemoryError (3.3 GB).
+    result, _ = run_bounded([*SAMPLE_ARGS, "-c", "/dev/zero"])
+    assert_refused(result, "/dev/zero: the config file is larger than 1,024 KiB", "CXSCORE_MAX_CONFIG_KB")
+
+
+def test_a_key_given_twice_is_an_error_naming_it_and_its_lines(tmp_path):
+    # `type: nps … type: csat` scored CSAT, silently (issue 10).
+    (tmp_path / "dup.yaml").write_text("metrics:\n  - type: nps\n    column: How likely\n    type: csat\n")
+    assert_refused(invoke([*SAMPLE_ARGS, "-c", str(tmp_path / "dup.yaml")]), "the key 'type' is given twice in one mapping (lines 2 and 4)")
+
+
+def test_merge_keys_may_still_override_what_they_merge(tmp_path):
+    (tmp_path / "merge.yaml").write_text("metrics:\n  - <<: {type: nps, column: {match: satisf}}\n    column: {match: recommend}\n")
+    result = invoke([*SAMPLE_ARGS, "-f", "json", "-c", str(tmp_path / "merge.yaml")])
+    assert result.exit_code == 0, result.stderr
+    assert '"column":"How likely are you to recommend Acme' in result.stdout
+
+
+BENCHMARK_ROW = "{{id: {id}, metric: nps, industry: test, value: 10, scale: nps, year: {year}, quality: P, kind: average, source: s}}"
+
+
+@pytest.mark.parametrize("rows, phrase", [
+    ([("a", "99999999999999999999999")], "benchmarks[0].year: expected `int` <= 2100"),
+    ([("a", "2020"), ("a", "2021")], "benchmarks[1].id: 'a' is the id of benchmarks[0] too"),
+])
+def test_a_benchmark_file_with_an_impossible_year_or_a_repeated_id_is_refused(tmp_path, rows, phrase):
+    text = "benchmarks:\n" + "".join(f"  - {BENCHMARK_ROW.format(id=i, year=y)}\n" for i, y in rows)
+    (tmp_path / "b.yaml").write_text(text)
+    assert_refused(invoke([*SAMPLE_ARGS, "--benchmarks-file", str(tmp_path / "b.yaml"), "--benchmark", "test"]), phrase)
