@@ -29,10 +29,13 @@ class InputInfo:
     bytes: Optional[int] = None
     encoding: Optional[str] = None
     encoding_detected: bool = False
+    encoding_reason: Optional[str] = None  # why this encoding: a byte-order mark, valid UTF-8, … or --encoding
     delimiter: Optional[str] = None
     sheet: Optional[str] = None
     header_rows: int = 1
     layout: str = "generic"  # the export layout recognised: qualtrics, surveymonkey, wjx, tencent, … or generic
+    option_positions: bool = False  # answers are option numbers (问卷星 download by option position)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # metric → {"column", "offset"} as read in this input
     excluded: dict[str, int] = field(default_factory=dict)  # rows that are not real responses, by reason
     malformed_rows: int = 0
     filtered_out: int = 0  # rows left out by --where

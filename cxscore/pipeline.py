@@ -15,6 +15,7 @@ from .config import Config, MetricSpec
 from .dates import parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
+from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
@@ -132,19 +133,27 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
-    """Check a source against the metrics and grouping, then cut it into jobs.
+def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, first: str, ids: bool) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+    """Check a source against the metrics and grouping, then cut it into jobs with this file's own
+    reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
     A metric whose column this source lacks is left out of its jobs (and reported), not fatal.
+    ``ids``: also collect the distinct response ids (several inputs, to find repeats).
     """
     where = source.info.path
-    columns, missing = {}, {}
-    for spec in specs:
+    columns, missing, specs = {}, {}, []
+    for spec, how in chosen:
         try:
             columns[spec.name] = resolve_column(spec.column, source.columns, where, spec.name, source.layout.questions)
         except ColumnError as exc:
             missing[spec.name] = exc
-    specs = [spec for spec in specs if spec.name in columns]
+            continue
+        spec, note = file_spec(spec, how == "config", source.layout, columns[spec.name], where, first)
+        if note:
+            notify(note)
+        specs.append(spec)
+        source.info.metrics[spec.name] = {"column": columns[spec.name], "offset": spec.offset}
+    source.info.option_positions = source.layout.position_download
     date = choose_date_column(grouping, source.columns, source.sample, where)
     if date:
         source.info.date_column = date[0]
@@ -156,8 +165,9 @@ def _jobs(source: Source, specs: list[MetricSpec], config: Config, grouping: Gro
     blank_values = [*config.blank_values, *source.layout.blank_values]
     parsers = [(columns[spec.name], AnswerParser(spec, blank_values)) for spec in specs]
     types = read_types(source.columns, source.sample, parsers, grouper)
+    id_at = id_column(source) if ids else None
     jobs = [
-        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types)
+        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at)
         for part in source.parts(processes)
     ]
     return jobs, columns, missing
@@ -227,7 +237,11 @@ def score(
     grouping = _grouping(config, options)
     if grouping.dedupe and "-" in inputs:
         raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
-    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in expand_inputs(inputs)]
+    paths, repeats = distinct_inputs(expand_inputs(inputs))
+    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in paths]
+    for source in sources:
+        if source.info.encoding_detected and source.info.encoding not in ("utf-8", "utf-8-sig"):
+            notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
     chosen, skipped_ratings = choose_metrics(config, sources[0], notify)
     if options.metrics:
         known = [spec.name for spec, _ in chosen]
@@ -236,11 +250,12 @@ def score(
             raise CxError(f"--metric {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
         chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
     specs = [spec for spec, _ in chosen]
+    check_ids = len(sources) > 1 and not grouping.dedupe
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
     processes = workers()
     jobs, owners, first_columns, gaps = [], [], {}, []
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, specs, config, grouping, processes, notify, options.include_incomplete)
+        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, sources[0].info.path, check_ids)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]
@@ -249,7 +264,8 @@ def score(
     for spec in specs:
         if spec.name not in first_columns:  # in no input at all
             raise next(error for name, _, error in gaps if name == spec.name)
-    early_warnings = [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
+    early_warnings = repeats + [w for source in sources for w in source.warnings]
+    early_warnings += [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, options)
     early_warnings += skipped_ratings
@@ -260,9 +276,13 @@ def score(
         for job, rows in zip(jobs, keep):
             job.keep_rows = rows
         notify(f"--dedupe {grouping.dedupe}: keeping each respondent's latest answer; {dropped:,} earlier answer(s) left out")
-    for (part_book, counters), owner in zip(run_jobs(jobs, processes, progress), owners):
+    ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' distinct ids
+    for (part_book, counters, part_ids), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
         book.merge(part_book)
         add_counters(owner, counters)
+        if part_ids is not None:
+            ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)
+    early_warnings += repeated_ids(ids)
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")

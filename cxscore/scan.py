@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from .config import MetricSpec
 from .grouping import Grouper, Grouping
+from .inputs import unique_ids
 from .model import InputInfo
 from .normalize import AnswerParser, encode
 from .sources.base import TypedReadFailed
@@ -50,6 +51,7 @@ class Job:
     exclusions: list = field(default_factory=list)
     keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
+    id_column: Optional[str] = None  # collect this column's distinct ids (to find responses repeated across inputs)
     slot: int = 0
 
 
@@ -72,20 +74,23 @@ def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 
 @_typed_or_text
-def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo]:
-    """Tally one part: filter and group each block, encode each metric, add it up."""
+def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Array]]:
+    """Tally one part: filter and group each block, encode each metric, add it up; and the part's distinct ids, when asked."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
-    needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns()]))
+    needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else [])]))
+    ids = []
     for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
+        if job.id_column:
+            ids.append(unique_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
         for spec in job.specs:
             book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
         _publish(job.slot, 1, info.rows)
-    return book, info
+    return book, info, (pc.unique(pa.concat_arrays(ids)) if ids else None)
 
 
 #: Row order across parts, for --dedupe: part slot in the high bits, row within the part in the low 40.

@@ -9,7 +9,7 @@ import pytest
 from cxscore.errors import InputError
 from cxscore.pipeline import Options, score
 from cxscore.sources import open_source
-from cxscore.sources.text import detect_encoding
+from cxscore.sources.encodings import detect_encoding
 
 ROWS = [
     ["编号", "您向朋友推荐我们的可能性", "满意度", "备注"],
@@ -52,10 +52,10 @@ def test_encoding_override(write_csv):
 
 
 def test_detect_encoding_basics():
-    assert detect_encoding("a,b\n1,2\n".encode("utf-8"), True) == "utf-8"
-    assert detect_encoding("\ufeffa,b\n".encode("utf-8"), True) == "utf-8-sig"
-    assert detect_encoding("a,b\n".encode("utf-16"), True) == "utf-16"
-    assert detect_encoding(("满意度,推荐\n非常满意,9分\n" * 20).encode("gbk"), True) == "gb18030"
+    assert detect_encoding("a,b\n1,2\n".encode("utf-8"), True).name == "utf-8"
+    assert detect_encoding("\ufeffa,b\n".encode("utf-8"), True).name == "utf-8-sig"
+    assert detect_encoding("a,b\n".encode("utf-16"), True).name == "utf-16"
+    assert detect_encoding(("满意度,推荐\n非常满意,9分\n" * 20).encode("gbk"), True).name == "gb18030"
 
 
 def test_quoted_header_with_newline_and_trailing_comma(tmp_path):
@@ -125,7 +125,8 @@ def test_workbooks_and_stdin_mix_with_files_in_workers(tmp_path, write_csv, monk
     monkeypatch.setenv("CXSCORE_WORKERS", workers)
     text = write_csv(ROWS)
     workbook = write_xlsx(tmp_path / "x.xlsx", {"S": ROWS})
-    report = score([str(text), str(workbook), "-", str(text)], stdin=io.BytesIO(text.read_bytes()))
+    other = write_csv(ROWS[:1] + [[f"{row[0]}0", *row[1:]] for row in ROWS[1:]], name="other.csv")  # a given-twice file would be read once
+    report = score([str(text), str(workbook), "-", str(other)], stdin=io.BytesIO(text.read_bytes()))
     assert [i.rows for i in report.inputs] == [len(ROWS) - 1] * 4
     single, _ = scores(text)
     assert {r.metric: r.n for r in report.results} == {metric: 4 * n for metric, (n, *_) in single.items()}

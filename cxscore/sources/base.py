@@ -41,6 +41,7 @@ class Source:
     info: InputInfo
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
+    warnings: "list[str] | tuple[str, ...]" = ()  # doubts met while opening it (a guessed encoding)
 
     def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's).

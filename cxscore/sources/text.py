@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, Source, TypedReadFailed
+from .encodings import choose_encoding, encoding_hint
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -27,36 +28,13 @@ WINDOW_BYTES = 64 << 10
 QUOTE, NEWLINE = ord('"'), ord("\n")
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
-
-
-def detect_encoding(sample: bytes, complete: bool) -> str:
-    """BOMs first, then strict UTF-8, then charset-normalizer (Chinese encodings widened to GB18030)."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    import charset_normalizer  # only for files that are neither BOM-marked nor UTF-8
-
-    best = charset_normalizer.from_bytes(sample).best()
-    if best is None:
-        raise InputError("could not tell the text encoding of the input", "pass --encoding, e.g. --encoding gb18030 or --encoding cp1252")
-    name = codecs.lookup(best.encoding).name
-    return "gb18030" if name in _CHINESE else name
 
 
 def _decode_sample(sample: bytes, encoding: str, complete: bool, where: str) -> str:
     try:
         return codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: bytes at offset {exc.start} are not valid {encoding}", "pass the right --encoding (e.g. gb18030, utf-16, cp1252)") from None
-    except LookupError:
-        raise InputError(f"unknown encoding: {encoding}", "use a Python codec name such as utf-8, gb18030, utf-16, cp1252") from None
+        raise InputError(f"{where}: bytes at offset {exc.start} are not valid {encoding}", encoding_hint(encoding, sample, complete)) from None
 
 
 def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
@@ -118,9 +96,13 @@ class CsvSource(Source):
 
     def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None):
         self._opener = opener
+        self.warnings = []
         where = info.path
         info.encoding_detected = encoding is None
-        encoding = encoding or detect_encoding(sample, complete)
+        detected = choose_encoding(sample, complete, encoding)
+        encoding, info.encoding_reason = detected.name, detected.reason
+        if detected.guessed:
+            self.warnings.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
         text = _decode_sample(sample, encoding, complete, where)
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
@@ -220,13 +202,13 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
             info.rows += batch.num_rows
             yield batch
     except UnicodeDecodeError as exc:
-        raise InputError(f"{info.path}: bytes are not valid {encoding} ({exc.reason})", "pass the right --encoding (e.g. gb18030, utf-16, cp1252)") from None
+        raise InputError(f"{info.path}: bytes further into the file are not valid {encoding} ({exc.reason})", encoding_hint(encoding)) from None
     except pa.ArrowInvalid as exc:
         text = str(exc)
         if types and "conversion error" in text:
             raise TypedReadFailed(text) from None
         if "UTF8" in text or "UTF-8" in text:
-            raise InputError(f"{info.path}: bytes further into the file are not valid UTF-8", "pass the right --encoding (e.g. gb18030 or cp1252)") from None
+            raise InputError(f"{info.path}: bytes further into the file are not valid UTF-8", encoding_hint("utf-8")) from None
         if "Empty CSV file" in text:
             return
         kind = DELIMITER_NAMES.get(delimiter, repr(delimiter))

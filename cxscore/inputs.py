@@ -1,0 +1,112 @@
+"""Several inputs scored together: each file read on its own terms, and repeats found.
+
+Every reading decision is the file's own: its layout, header rows, encoding and delimiter are made
+when it is opened (``sources``); here, its option-position shift (问卷星's download by option
+position stores option numbers, its download by option text the answers) and a check that the
+scale its question states agrees with the one the metric is scored on. Two files with the same
+bytes are read once; response ids found in more than one file are counted.
+"""
+from __future__ import annotations
+
+import filecmp
+import os
+from typing import Optional
+
+import msgspec
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .config import MetricSpec
+from .detect import STATED_SCALE
+from .errors import InputError
+from .sources import Source
+from .sources.layouts import Layout, is_id_column
+
+STDIN = "-"
+
+
+def distinct_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
+    """The paths without repeats of an earlier file (the same path, or byte-for-byte the same content), and a warning for each repeat.
+
+    Only files of equal size are compared, and the comparison stops at the first differing byte,
+    so monthly exports of different sizes cost one ``stat`` each.
+    """
+    kept: list[str] = []
+    warnings: list[str] = []
+    by_size: dict[int, list[str]] = {}
+    for path in paths:
+        try:
+            size = os.stat(path).st_size if path != STDIN else None
+        except OSError:
+            size = None  # opening it will say what is wrong
+        same = next((p for p in by_size.get(size, []) if p == path or filecmp.cmp(p, path, shallow=False)), None) if size is not None else None
+        if same is None:
+            kept.append(path)
+            if size is not None:
+                by_size.setdefault(size, []).append(path)
+            continue
+        how = "given twice" if same == path else f"has the same content as {same}"
+        warnings.append(f"{path} {how}: read once (scoring it twice would count every response twice)")
+    return kept, warnings
+
+
+def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, path: str, first_path: str) -> tuple[MetricSpec, Optional[str]]:
+    """The metric as this file stores it: its own option-position shift, and its stated scale checked.
+
+    A detected metric is shifted only in a 问卷星 download by option position (point = number +
+    lo − 1). A configured ``offset`` applies to files that store numbers, never to a 问卷星 download by
+    option text; a position download without one is shifted as a detected metric would be.
+    Returns the spec (the same object when nothing changes) and a note when the shift differs from
+    the metric's.
+    """
+    lo, hi = spec.scale.lo, spec.scale.hi
+    stated = STATED_SCALE.search(layout.question(column))
+    if not configured and stated and spec.type != "nps" and (int(stated.group(1)), int(stated.group(2))) != (lo, hi):
+        raise InputError(
+            f"{path}: the question of {column!r} states a {stated.group(1)}–{stated.group(2)} scale, but {spec.name} is scored on {lo}–{hi} (from {first_path})",
+            "score these files separately, or name the metric and its scale: in a config",
+        )
+    if layout.position_download:
+        offset = spec.offset if configured and spec.offset else lo - 1
+    elif layout.name == "wjx" or not configured:
+        offset = 0
+    else:
+        offset = spec.offset
+    if offset == spec.offset:
+        return spec, None
+    if layout.position_download:
+        note = f"{path}: {spec.name} read with option positions shifted by {offset:+d} (问卷星 download by option position)"
+    elif layout.name == "wjx":
+        note = f"{path}: {spec.name} read as scores, without a position shift (问卷星 download by option text)"
+    else:
+        note = f"{path}: {spec.name} read as scores, without a position shift"
+    return msgspec.structs.replace(spec, offset=offset), note
+
+
+def id_column(source: Source) -> Optional[str]:
+    """The response-id column of an input, if its header names one."""
+    return next((c for c in source.columns if is_id_column(c)), None)
+
+
+def unique_ids(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The distinct non-blank ids of one block, compared without surrounding spaces."""
+    text = pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
+    return pc.unique(pc.drop_null(pc.if_else(pc.equal(text, ""), None, text)))
+
+
+def repeated_ids(ids: dict[str, dict[str, list[pa.Array]]]) -> list[str]:
+    """A warning per id column whose ids appear in more than one input; ``ids``: column → path → its parts' distinct ids."""
+    warnings = []
+    for column, files in ids.items():
+        if len(files) < 2:
+            continue
+        distinct = {path: pc.unique(pa.concat_arrays(parts)) for path, parts in files.items()}
+        counts = pc.value_counts(pa.concat_arrays(list(distinct.values())))
+        repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+        if len(repeated):
+            paths = [path for path, values in distinct.items() if pc.any(pc.is_in(values, repeated)).as_py()]
+            warnings.append(
+                f"{len(repeated):,} response id(s) in {column!r} appear in more than one input ({', '.join(paths)}; e.g. {repeated[0].as_py()!r}): "
+                f"the same responses may be counted twice; --dedupe {column!r} keeps each respondent's latest answer"
+            )
+    return warnings

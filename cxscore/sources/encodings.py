@@ -1,0 +1,149 @@
+"""Which text encoding an export is in, decided from the bytes of a sample, in a fixed order.
+
+1. a byte-order mark (UTF-8, UTF-16); 2. strict UTF-8; 3. GB18030 when the bytes decode as it and
+the text is Chinese; 4. cp1252 when they decode as it and the text is Western European words;
+5. charset-normalizer's statistical guess, which is said as a warning.
+
+Steps 3 and 4 come before the statistical guess because it fails on exactly the exports this tool
+sees most: a few Chinese labels among English headers and numbers read as cp949, big5 or a Baltic
+code page, a few accented names read as cp1250 or cp1256.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from ..errors import InputError
+
+#: Encodings named as people know them (Python's codec names otherwise).
+COMMON_NAMES = {"iso8859-1": "latin-1", "utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
+_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+#: Share of the non-ASCII characters that must be GB2312 or four-byte GB18030 (common simplified text).
+GB_COMMON_SHARE = 0.8
+#: Share of them that must be Han, CJK or general punctuation, circled numbers, full-width forms or four-byte GB18030 (not kana, Greek or Cyrillic).
+CJK_SHARE = 0.9
+#: Distinct characters needed before text made only of EUC-KR's Hangul rows counts as possibly Korean.
+HANGUL_ROWS_DISTINCT = 20
+#: Share of accented words (two letters or more) that may have no ASCII letter in cp1252 text.
+FOREIGN_WORD_SHARE = 0.2
+#: Characters of the sample whose words are looked at (plenty, and keeps detection under 30 ms).
+WORD_SAMPLE_CHARS = 1 << 17
+_NON_ASCII = re.compile(r"[\x00-\x7f]+")
+_CJK = re.compile(r"[\u00b7\u2010-\u2027\u2160-\u217f\u2460-\u24ff\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+#: A word (a run of letters) with at least one non-ASCII letter in it.
+_ACCENTED_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+#: Non-letters that Western European text holds: typographic quotes and dashes, currency, degree, …
+_WESTERN_SYMBOLS = set("\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²´µ¶·¸º»¿×÷€‚„…†‡ˆ‰‹‘’“”•–—˜™›")
+
+
+class Detected(NamedTuple):
+    """An encoding and how it was chosen; ``guessed`` when only statistics chose it."""
+
+    name: str
+    reason: str
+    guessed: bool = False
+
+
+def common_name(encoding: str) -> str:
+    """``cp1252``, ``gb18030``, ``utf-8-sig``, ``latin-1``: the name people know, for any alias Python accepts."""
+    name = codecs.lookup(encoding).name
+    return COMMON_NAMES.get(name, name)
+
+
+def choose_encoding(sample: bytes, complete: bool, given: "str | None") -> Detected:
+    """The encoding given with ``--encoding`` (by its common name), else the detected one."""
+    if given is None:
+        return detect_encoding(sample, complete)
+    try:
+        return Detected(common_name(given), "--encoding")
+    except LookupError:
+        raise InputError(f"unknown encoding: {given}", "use a Python codec name such as utf-8, gb18030, utf-16, cp1252") from None
+
+
+def detect_encoding(sample: bytes, complete: bool) -> Detected:
+    """The encoding of a sample (the first MiB of a file), by the order in the module docstring."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return Detected("utf-8-sig", "UTF-8 byte-order mark")
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Detected("utf-16", "UTF-16 byte-order mark")
+    if _decodes(sample, "utf-8", complete) is not None:
+        return Detected("utf-8", "valid UTF-8")
+    text = _decodes(sample, "gb18030", complete)
+    if text is not None and _looks_chinese(text):
+        return Detected("gb18030", "not UTF-8; decodes as GB18030 and the text is Chinese")
+    text = _decodes(sample, "cp1252", complete)
+    if text is not None and _looks_western(text):
+        return Detected("cp1252", "not UTF-8; decodes as cp1252 and the text is Western European")
+    import charset_normalizer  # only for files that none of the above fits
+
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is None:
+        raise InputError("could not tell the text encoding of the input", "pass --encoding, e.g. --encoding gb18030 or --encoding cp1252")
+    name = common_name(best.encoding)
+    return Detected("gb18030" if name in _CHINESE else name, "a statistical guess (charset-normalizer)", guessed=True)
+
+
+def _decodes(sample: bytes, encoding: str, complete: bool):
+    """The sample as text, or None when it is not valid in ``encoding`` (a character cut at the end of an incomplete sample is fine)."""
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_chinese(text: str) -> bool:
+    """Mostly common simplified Chinese (GB2312, or GB18030's four-byte forms), not Korean, Japanese or Big5 read as GBK.
+
+    Big5 and Shift_JIS read as GBK land outside GB2312 (trail bytes below 0xA1, lead bytes below 0xA1);
+    kana fail the CJK share; EUC-KR Hangul is GB2312-valid but sits in rows 0xB0–0xC8 only, so text
+    made only of those rows with many distinct characters is left to the statistical guess.
+    """
+    counts = Counter(_NON_ASCII.sub("", text))
+    total = sum(counts.values())
+    if not total:
+        return False
+    common, cjk, leads = 0, 0, set()
+    for char, count in counts.items():
+        encoded = char.encode("gb18030")
+        four_byte = len(encoded) == 4  # byte, digit, byte, digit: GB18030's own, never Western text
+        if four_byte or (len(encoded) == 2 and encoded[0] >= 0xA1 and encoded[1] >= 0xA1):
+            common += count
+        if four_byte or _CJK.match(char):
+            cjk += count
+        leads.add(encoded[0])
+    if common < GB_COMMON_SHARE * total or cjk < CJK_SHARE * total:
+        return False
+    return len(counts) < HANGUL_ROWS_DISTINCT or not leads <= set(range(0xB0, 0xC9))
+
+
+def _looks_western(text: str) -> bool:
+    """Latin letters and Western punctuation, with accented letters inside otherwise ASCII words.
+
+    Cyrillic, Greek, Arabic or Hebrew single-byte text read as cp1252 also gives Latin-1 letters, but
+    whole words of them; Central European text gives symbols such as ``³`` and ``¹`` for ł and ą.
+    """
+    for char in set(_NON_ASCII.sub("", text)):
+        if not (char.isalpha() or char in _WESTERN_SYMBOLS):
+            return False
+    accented = [word for word in _ACCENTED_WORD.findall(text, 0, WORD_SAMPLE_CHARS) if len(word) > 1]
+    foreign = sum(not _ASCII_LETTER.search(word) for word in accented)
+    return foreign <= FOREIGN_WORD_SHARE * len(accented)
+
+
+def encoding_hint(failed: str, sample: bytes = b"", complete: bool = False) -> str:
+    """How to fix a failed decoding: what the sample looks like, never the encoding that just failed."""
+    try:
+        failed = common_name(failed)
+    except LookupError:
+        pass
+    suggestions = []
+    if sample:
+        try:
+            suggestions.append(detect_encoding(sample, complete).name)
+        except InputError:
+            pass
+    suggestions = [e for e in dict.fromkeys([*suggestions, "gb18030", "utf-16", "cp1252"]) if e != failed]
+    return f"pass the right --encoding (e.g. {', '.join(suggestions[:3])})"

@@ -1,0 +1,161 @@
+"""Several inputs together: each file read on its own terms (layout, header rows, option-position
+shift, encoding, delimiter, stated scale), the same file never counted twice, and response ids
+repeated across files said."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cxscore.config import validate_config
+from cxscore.errors import InputError
+from cxscore.pipeline import Options, score
+from conftest import csv_text, invoke
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
+needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared real exports are not beside this checkout")
+
+Q15 = "15、您对本次服务整体的满意度如何?(以0-10分为标准,0分为最低,10分为最高) (单选题 *必答)"
+WJX = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的性别", Q15]
+
+
+def wjx_by_text(tmp_path: Path) -> Path:
+    """问卷星's download by option text, as GB18030 with semicolons: answers 2分, 3分, 4分 (mean 3.0) and one skipped."""
+    rows = [WJX] + [[str(i + 1), f"2025/3/{i + 1} 10:00:00", "60秒", "微信", "N/A", "1.2.3.4(上海)", "男", answer] for i, answer in enumerate(["2分", "3分", "4分", "(跳过)"])]
+    path = tmp_path / "按选项文本.csv"
+    path.write_bytes(csv_text(rows, ";").encode("gb18030"))
+    return path
+
+
+def wjx_by_position(tmp_path: Path) -> Path:
+    """The download by option position, as UTF-8 with commas: options 3, 4, 5 are the scores 2, 3, 4 (mean 3.0); -3 is skipped."""
+    rows = [WJX] + [[str(i + 11), f"2025/4/{i + 1} 10:00:00", "60秒", "微信", "N/A", "1.2.3.4(上海)", "1", answer] for i, answer in enumerate(["3", "4", "5", "-3"])]
+    path = tmp_path / "按选项序号.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def file_means(report) -> dict[str, float]:
+    return {row.segment["file"]: row.components["mean"] for row in report.results if row.segment}
+
+
+CONFIG = validate_config({"metrics": [{"name": "csat", "type": "csat", "column": {"match": "满意度"}, "scale": [0, 10], "satisfied": [9, 10], "dissatisfied": [0, 6]}]})
+
+
+@pytest.mark.parametrize("config", [None, CONFIG], ids=["detected", "configured"])
+@pytest.mark.parametrize("text_first", [True, False], ids=["text-first", "position-first"])
+def test_each_wjx_download_gets_its_own_position_shift_in_either_order(tmp_path, text_first, config):
+    text, position = wjx_by_text(tmp_path), wjx_by_position(tmp_path)
+    paths = [text, position] if text_first else [position, text]
+    report = score([str(p) for p in paths], config, Options(by=["file"]))
+    assert file_means(report) == {text.name: 3.0, position.name: 3.0}
+    overall = next(row for row in report.results if not row.segment)
+    assert (overall.n, overall.blank, overall.invalid, overall.components["mean"]) == (6, 2, 0, 3.0)
+    inputs = {Path(i.path).name: i for i in report.inputs}
+    assert (inputs[text.name].option_positions, inputs[text.name].metrics["csat"]) == (False, {"column": Q15, "offset": 0})
+    assert (inputs[position.name].option_positions, inputs[position.name].metrics["csat"]) == (True, {"column": Q15, "offset": -1})
+    assert (inputs[text.name].encoding, inputs[text.name].delimiter) == ("gb18030", ";")
+    assert (inputs[position.name].encoding, inputs[position.name].delimiter) == ("utf-8", ",")
+
+
+def test_per_file_decisions_are_in_the_json_and_said_on_stderr(tmp_path):
+    text, position = wjx_by_text(tmp_path), wjx_by_position(tmp_path)
+    result = invoke(["score", str(text), str(position), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert f"{position}: csat read with option positions shifted by -1 (问卷星 download by option position)" in result.stderr
+    inputs = json.loads(result.stdout)["inputs"]
+    assert [(i["option_positions"], i["metrics"]["csat"]["offset"], i["encoding"], i["delimiter"]) for i in inputs] == [(False, 0, "gb18030", ";"), (True, -1, "utf-8", ",")]
+    assert "Chinese" in inputs[0]["encoding_reason"] and inputs[1]["encoding_reason"] == "valid UTF-8"
+
+
+def test_a_configured_offset_does_not_apply_to_a_download_by_option_text(tmp_path):
+    config = validate_config({"metrics": [{"type": "csat", "column": {"match": "满意度"}, "scale": [0, 10], "satisfied": [9, 10], "dissatisfied": [0, 6], "offset": -1}]})
+    text, position = wjx_by_text(tmp_path), wjx_by_position(tmp_path)
+    report = score([str(text), str(position)], config, Options(by=["file"]))
+    assert file_means(report) == {text.name: 3.0, position.name: 3.0}
+    assert [i.metrics["csat"]["offset"] for i in report.inputs] == [0, -1]
+
+
+def qualtrics(tmp_path: Path, name: str, question: str, answers: list[str]) -> Path:
+    rows = [["ResponseId", "Q1"], ["Response ID", question], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']]
+    rows += [[f"{name}{i}", a] for i, a in enumerate(answers)]
+    path = tmp_path / f"{name}.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def test_files_whose_questions_state_different_scales_are_refused(tmp_path):
+    five = qualtrics(tmp_path, "a", "How satisfied were you (1-5)?", ["4", "5", "3"])
+    seven = qualtrics(tmp_path, "b", "How satisfied were you (1-7)?", ["6", "7", "7"])
+    with pytest.raises(InputError) as error:
+        score([str(five), str(seven)])
+    assert error.value.message == f"{seven}: the question of 'Q1' states a 1–7 scale, but csat is scored on 1–5 (from {five})"
+    assert "separately" in error.value.hint
+    result = invoke(["score", str(five), str(seven)])
+    assert result.exit_code == 2 and "states a 1–7 scale" in result.stderr and result.stdout == ""
+    same = qualtrics(tmp_path, "c", "How satisfied were you (1-5)?", ["1", "2"])
+    assert score([str(five), str(same)]).results[0].n == 5
+
+
+@needs_real
+@pytest.mark.parametrize("text_first", [True, False], ids=["text-first", "position-first"])
+def test_the_real_wjx_downloads_together_in_either_order(text_first):
+    text, position = REAL / "wjx_0to10_text.xls", REAL / "wjx_0to10_numeric.xls"
+    paths = [text, position] if text_first else [position, text]
+    report = score([str(p) for p in paths], options=Options(by=["file"]))
+    q15 = next(m for m in report.metrics if m.column.startswith("15、"))
+    means = {row.segment["file"]: row.components["mean"] for row in report.results if row.segment and row.metric == q15.name}
+    assert means == {text.name: 3.0, position.name: 3.0}
+    assert {Path(i.path).name: i.metrics[q15.name]["offset"] for i in report.inputs} == {text.name: 0, position.name: -1}
+    assert any("4 response id(s) in '序号' appear in more than one input" in w for w in report.warnings)
+
+
+def test_the_same_file_given_twice_or_copied_is_read_once(tmp_path, write_csv):
+    path = write_csv([["Response ID", "Satisfaction"], ["1", "5"], ["2", "1"], ["3", "4"]])
+    copy = tmp_path / "copy of export.csv"
+    shutil.copyfile(path, copy)
+    report = score([str(path), str(copy), str(path)])
+    assert [i.path for i in report.inputs] == [str(path)]
+    assert report.results[0].n == 3
+    assert f"{copy} has the same content as {path}: read once (scoring it twice would count every response twice)" in report.warnings
+    assert f"{path} given twice: read once (scoring it twice would count every response twice)" in report.warnings
+    result = invoke(["score", str(path), str(copy), "-f", "json"])
+    assert result.exit_code == 0
+    assert f"warning: {copy} has the same content as {path}" in result.stderr
+    assert json.loads(result.stdout)["results"][0]["n"] == 3
+
+
+def test_files_of_the_same_size_with_different_content_are_both_read(tmp_path, write_csv):
+    first = write_csv([["Satisfaction"], ["5"], ["1"]], name="jan.csv")
+    second = write_csv([["Satisfaction"], ["4"], ["2"]], name="feb.csv")
+    assert first.stat().st_size == second.stat().st_size
+    report = score([str(first), str(second)])
+    assert report.results[0].n == 4 and report.warnings == []
+
+
+def test_response_ids_repeated_across_files_are_counted_with_the_dedupe_hint(tmp_path, write_csv, monkeypatch):
+    """Counted over whole files, also when a file is cut into parts for workers; never within one file."""
+    import cxscore.sources.text as text_source
+
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "3")
+    big = write_csv([["Response ID", "Satisfaction"]] + [[f"R{i:05d}", str(i % 5 + 1)] for i in range(4000)], name="jan.csv")
+    later = write_csv([["Response ID", "Satisfaction"], [" R00007 ", "5"], ["R03999", "4"], ["R99999", "3"], ["", "2"]], name="feb.csv")
+    report = score([str(big), str(later)])
+    warning = (
+        f"2 response id(s) in 'Response ID' appear in more than one input ({big}, {later}; e.g. 'R00007'): "
+        "the same responses may be counted twice; --dedupe 'Response ID' keeps each respondent's latest answer"
+    )
+    assert [w for w in report.warnings if "more than one input" in w] == [warning]
+    assert report.results[0].n == 4004  # warned, not dropped
+    deduped = score([str(big), str(later)], options=Options(dedupe="Response ID"))
+    assert not any("more than one input" in w for w in deduped.warnings) and deduped.results[0].n == 4002
+    assert not any("more than one input" in w for w in score([str(big)]).warnings)
+
+
+def test_disjoint_ids_are_not_warned_about(write_csv):
+    first = write_csv([["Response ID", "Satisfaction"], ["a1", "5"], ["a2", "4"]], name="a.csv")
+    second = write_csv([["Response ID", "Satisfaction"], ["b1", "5"], ["b2", "1"]], name="b.csv")
+    assert score([str(first), str(second)]).warnings == []
