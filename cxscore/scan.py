@@ -7,10 +7,14 @@ a shared array, which a thread in the parent turns into progress reports.
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
@@ -32,6 +36,9 @@ COALESCE_ROWS = 1 << 17
 COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "weight_invalid", "duplicates_dropped")
 #: Called with (bytes read, bytes in all, or None when unknown, rows read).
 Progress = Callable[[int, Optional[int], int], None]
+
+#: prctl option: a signal the kernel sends this process when its parent ends (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 _shared = None  # per process: the progress array, two slots (bytes, rows) per job
 
@@ -154,9 +161,35 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _init_worker(shared) -> None:
+def _init_worker(shared, parent: int) -> None:
     global _shared
     _shared = shared
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends (SIGKILL included).
+
+    Otherwise a worker whose parent was killed by PID waits on its pipe for good. On Linux the kernel
+    delivers SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread checks
+    every second whether the worker was handed to another parent.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the request was made
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cxscore-parent-watch", daemon=True).start()
 
 
 class _Ticker(threading.Thread):
@@ -198,7 +231,7 @@ def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None,
     try:
         if not pooled:
             return [task(job) for job in jobs]
-        with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared,)) as pool:
+        with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid())) as pool:
             away = {job.slot: pool.submit(task, job) for job in portable}
             here = {job.slot: task(job) for job in jobs if job.slot not in away}
             return [away[job.slot].result() if job.slot in away else here[job.slot] for job in jobs]

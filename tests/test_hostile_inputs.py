@@ -284,3 +284,63 @@ def test_a_benchmark_file_with_an_impossible_year_or_a_repeated_id_is_refused(tm
     text = "benchmarks:\n" + "".join(f"  - {BENCHMARK_ROW.format(id=i, year=y)}\n" for i, y in rows)
     (tmp_path / "b.yaml").write_text(text)
     assert_refused(invoke([*SAMPLE_ARGS, "--benchmarks-file", str(tmp_path / "b.yaml"), "--benchmark", "test"]), phrase)
+
+
+# --- Worker processes ------------------------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_workers_end_when_the_main_process_is_killed_by_pid(tmp_path, write_csv, how):
+    # Killed by PID (not the process group), the main process left its workers waiting on their pipes for good.
+    import signal
+
+    rows = [["How likely are you to recommend us?"]] + [[str(i % 11)] for i in range(2000)]
+    files = [str(write_csv(rows, name=f"part{i}.csv")) for i in range(2)]
+    stdin_rows = "How likely are you to recommend us?\n" + "7\n" * 600_000  # more than the 1 MiB sample; then no end
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxscore", "score", *files, "-", "-q"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env={**os.environ, "CXSCORE_WORKERS": "2"},
+    )
+    workers: list[int] = []
+    try:
+        process.stdin.write(stdin_rows.encode())
+        process.stdin.flush()
+        deadline = time.monotonic() + 30
+        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the run did not start its workers"
+        time.sleep(0.3)  # the workers have tallied the two files and wait for more work
+        process.send_signal(getattr(signal, how))
+        process.wait(10)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        process.kill()
+        process.stdin.close()
+        for pid in workers + _children(process.pid):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
