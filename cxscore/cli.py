@@ -7,7 +7,7 @@ import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional, get_args
+from typing import Callable, List, Optional, get_args
 
 import typer
 
@@ -49,7 +49,7 @@ SCORE_EXAMPLES = """
 
 * `cxscore score export.csv --where region=EMEA --since 2025-04-01 --weight w`
 
-Exit codes: 0 success · 1 internal error · 2 usage, config or input error (and --strict failures) · 3 target missed.
+Exit codes: 0 success (also when the reader of stdout leaves early, as `| head` does) · 1 internal error · 2 usage, config, input or output error (and --strict failures) · 3 target missed · 130 Ctrl-C.
 """
 
 
@@ -99,7 +99,7 @@ SCORING_OPTIONS = [
     ("until", Optional[str], typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters")),
     ("where", Optional[List[str]], typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters")),
     ("weight", Optional[str], typer.Option(None, "--weight", help="Column of response weights.", rich_help_panel="Statistics")),
-    ("confidence", Optional[float], typer.Option(None, "--confidence", min=0.5, max=0.999, help="Confidence level of intervals and tests [default: 0.95].", rich_help_panel="Statistics")),
+    ("confidence", Optional[float], typer.Option(None, "--confidence", help="Confidence level of intervals and tests, above 0.5 and at most 0.9999 [default: 0.95].", rich_help_panel="Statistics")),
     ("min_n", Optional[int], typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics")),
     ("nps_interval", Optional[NpsInterval], typer.Option(None, "--nps-interval", help="NPS interval method [default: adjusted-wald].", rich_help_panel="Statistics")),
     ("nps_test", NpsTest, typer.Option("pooled", "--nps-test", help="Test of a difference of two NPS: pooled (keeps its size for small segments), adjusted-wald or wald.", rich_help_panel="Statistics")),
@@ -186,7 +186,9 @@ def score(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         report, _ = _run_scoring(kw, kw["distribution"], terminal)
-        render(report, kw["fmt"], terminal, csv_raw=kw["csv_raw"])
+        if terminal.stdout_closed:
+            terminal.warn("standard output is closed, so the scores are written nowhere; redirect it to a file instead of closing it")
+        write_data(terminal, lambda: render(report, kw["fmt"], terminal, csv_raw=kw["csv_raw"]))
         _alerts_exit(report, terminal)
 
 
@@ -247,7 +249,7 @@ def benchmarks(
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
         rows = bench.search(bench.load(benchmarks_file), metric, industry)
-        render_benchmarks(rows, fmt, terminal, csv_raw)
+        write_data(terminal, lambda: render_benchmarks(rows, fmt, terminal, csv_raw))
 
 
 INSPECT_EXAMPLES = """
@@ -280,7 +282,7 @@ def inspect_command(
             with atomic_path(write_config, [path]) as temporary:
                 temporary.write_text(starter_config(result), encoding="utf-8")
             terminal.say(f"wrote {write_config}")
-        render_inspection(result, fmt, terminal)
+        write_data(terminal, lambda: render_inspection(result, fmt, terminal))
 
 
 PLAN_EXAMPLES = """
@@ -300,7 +302,7 @@ PLAN_EXAMPLES = """
 def plan(
     metric: MetricType = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
     margin: float = typer.Option(..., "--margin", min=0.0001, help="Wanted margin of error: NPS or percentage points, or scale points for a mean."),
-    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence level."),
+    confidence: float = typer.Option(0.95, "--confidence", help="Confidence level, above 0.5 and at most 0.9999."),
     promoters: Optional[float] = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
     detractors: Optional[float] = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
     expected: float = typer.Option(50.0, "--expected", min=0, max=100, help="Percentage: the expected value (50 is the worst case)."),
@@ -311,10 +313,8 @@ def plan(
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
         result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd)
-        if fmt is Format.json:
-            terminal.stdout.write(json_doc.dumps(result))
-        else:
-            terminal.stdout.write(result["summary"] + "\n")
+        text = json_doc.dumps(result) if fmt is Format.json else result["summary"] + "\n"
+        write_data(terminal, lambda: terminal.stdout.write(text))
 
 
 class _errors_to_exit_codes:
@@ -329,8 +329,9 @@ class _errors_to_exit_codes:
     def __exit__(self, kind, exc, tb) -> bool:
         if exc is None or isinstance(exc, (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt)):
             return False
-        if isinstance(exc, BrokenPipeError):  # `cxscore … | head`: the reader has gone; that is not an error
-            _silence_stdout()
+        if isinstance(exc, BrokenPipeError):  # stderr's reader has gone (`2>&1 | head`): no one is left to tell
+            _silence(sys.stdout)
+            _silence(sys.stderr)
             raise typer.Exit(int(ExitCode.OK))
         if isinstance(exc, CxError):
             self.terminal.error(str(exc))
@@ -341,16 +342,48 @@ class _errors_to_exit_codes:
         raise typer.Exit(int(ExitCode.INTERNAL))
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+def write_data(terminal: Terminal, write: Callable[[], None]) -> None:
+    """Run ``write`` (a renderer writing to stdout) and flush it, so that a failure surfaces here.
+
+    A reader that has gone (`cxscore … | head`) is not an error: the rest of the output is dropped
+    and the run goes on to its exit code (3 for a missed target still holds). A stdout that cannot
+    take the data (`> /dev/full`) is an output error: one line, exit 2.
+    """
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # not a real file descriptor (e.g. under a test runner)
+        write()
+        terminal.stdout.flush()
+    except BrokenPipeError:
+        _silence(terminal.stdout)
+    except OSError as exc:
+        _silence(terminal.stdout)
+        raise CxError(f"cannot write to standard output: {exc.strerror or exc}", "check the free space where the output goes, or redirect it elsewhere") from None
+
+
+def _silence(stream) -> None:
+    """Point a standard stream at /dev/null so that later writes and the final flush do not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file descriptor (e.g. under a test runner)
         pass
+
+
+def _reserve_standard_fds() -> None:
+    """Put /dev/null on standard descriptors that were closed at start (`<&-`, `>&-`), so that no file
+    cxscore opens later lands on 0, 1 or 2 and receives its output. Python has already set the
+    matching ``sys.stdin``/``sys.stdout``/``sys.stderr`` to ``None``; commands check those."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def main() -> None:
     """Console-script entry point. It ends the process: in-process callers use ``app`` or :func:`cxscore.score`."""
+    _reserve_standard_fds()
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
     try:
@@ -358,6 +391,14 @@ def main() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code
+    except BrokenPipeError:  # help or usage text to a reader that has gone
+        _silence(sys.stdout)
+        code = 0
+    except OSError as exc:  # outside a command only help, usage and --version write: `--help > /dev/full`
+        _silence(sys.stdout)
+        if sys.stderr is not None:
+            print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+        code = int(ExitCode.INPUT)
     _exit(code)
 
 
@@ -367,12 +408,20 @@ def _exit(code) -> None:
     if code is None:
         code = 0
     elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: the reader has gone, there is no one to tell
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:  # the reader has gone: there is no one to tell
+            pass
+        except OSError as exc:  # e.g. `--help > /dev/full`: the output did not arrive
+            if stream is sys.stdout and code == 0 and sys.stderr is not None:
+                print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+                code = int(ExitCode.INPUT)
+        except ValueError:  # closed
             pass
     os._exit(code)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Callable, Literal, NamedTuple, Optional, Unio
 import msgspec
 
 from . import limits
-from .errors import ConfigError
+from .errors import ConfigError, CxError
 
 MetricType = Literal["nps", "csat", "ces"]
 Direction = Literal["higher_is_easier", "higher_is_harder"]
@@ -238,6 +238,16 @@ def _check_partition(scale: Band, bands: list[tuple[str, Band]]) -> None:
         raise ValueError(f"{bands[-1][0]}: the scale point(s) {Band(expected, scale.hi)} fall in no band; end it at {scale.hi}")
 
 
+#: The highest confidence level: beyond it a normal or t quantile is no longer a finite, meaningful number.
+CONFIDENCE_MAX = 0.9999
+
+
+def check_confidence(value: float, option: str = "--confidence") -> None:
+    """Refuse a confidence level outside (0.5, 0.9999] with one line (0.9999999999999999 broke the quantiles)."""
+    if not 0.5 < value <= CONFIDENCE_MAX:
+        raise CxError(f"{option} {value!r} is outside the allowed range: above 0.5 and at most {CONFIDENCE_MAX}", "e.g. 0.9, 0.95 or 0.99")
+
+
 class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A whole cxscore config. An empty config means: detect the metric columns."""
 
@@ -250,7 +260,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     dayfirst: bool = False
     weight: Optional[str] = None
     min_n: Annotated[int, msgspec.Meta(ge=1)] = 30
-    confidence: Annotated[float, msgspec.Meta(gt=0.5, lt=1)] = 0.95
+    confidence: Annotated[float, msgspec.Meta(gt=0.5, le=CONFIDENCE_MAX)] = 0.95
     nps_interval: NpsInterval = "adjusted-wald"
     benchmark: Optional[str] = None
     benchmarks_file: Optional[str] = None

@@ -11,7 +11,7 @@ from typing import BinaryIO, Callable, Optional, Sequence
 from . import __version__, benchmarks
 from .column_types import read_types
 from .columns import resolve_column
-from .config import Config, MetricSpec
+from .config import Config, MetricSpec, check_confidence
 from .dates import parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
@@ -232,8 +232,12 @@ def score(
     """
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
+    if list(inputs).count("-") > 1:
+        raise InputError("standard input (-) is given more than once", "standard input can be read once: pass - once, or save it to a file and pass the file")
     config = config or Config()
     options = options or Options()
+    if options.confidence is not None:
+        check_confidence(options.confidence)
     grouping = _grouping(config, options)
     if grouping.dedupe and "-" in inputs:
         raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")

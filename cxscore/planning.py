@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import stats
+from .config import check_confidence
 from .errors import CxError
 
 
@@ -18,6 +19,7 @@ def sample_size(
     sd: Optional[float] = None,
 ) -> dict[str, Any]:
     """The answers needed, the assumption it rests on, and a one-line summary."""
+    check_confidence(confidence)
     level = f"{confidence:.0%}"
     if metric == "nps":
         if (promoters is None) != (detractors is None):

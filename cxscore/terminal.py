@@ -5,6 +5,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import IO, TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
@@ -22,10 +23,14 @@ class Terminal:
     stdout: IO[str]
     stderr: IO[str]
     quiet: bool = False
+    stdout_closed: bool = False  # started with standard output closed (`>&-`): data goes nowhere
 
     @classmethod
     def current(cls, quiet: bool = False) -> "Terminal":
-        return cls(sys.stdout, sys.stderr, quiet)
+        """The process's streams; a closed one (Python's ``None``) is replaced by the null device."""
+        stdout = sys.stdout if sys.stdout is not None else open(os.devnull, "w")
+        stderr = sys.stderr if sys.stderr is not None else open(os.devnull, "w")
+        return cls(stdout, stderr, quiet, stdout_closed=sys.stdout is None)
 
     @staticmethod
     def _is_tty(stream: IO[str]) -> bool:
@@ -36,11 +41,9 @@ class Terminal:
         return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
     def _console(self, stream: IO[str], soft_wrap: bool = False) -> "Console":
-        from rich.console import Console  # imported on first use: JSON/CSV runs never need it
-
         tty = self._is_tty(stream)
         width: Optional[int] = None if tty else int(os.environ.get("COLUMNS", PIPE_WIDTH))
-        return Console(file=stream, width=width, no_color=not self.color, force_terminal=tty and self.color, highlight=False, soft_wrap=soft_wrap)
+        return _console_class()(file=stream, width=width, no_color=not self.color, force_terminal=tty and self.color, highlight=False, soft_wrap=soft_wrap)
 
     def out(self) -> "Console":
         """Console for data (stdout)."""
@@ -78,6 +81,20 @@ class Terminal:
     def error(self, message: str) -> None:
         """An error on stderr (always shown)."""
         self.err().print(f"error: {message}", style="bold red", markup=False, highlight=False)
+
+
+@cache
+def _console_class() -> type:
+    """Rich's Console, except that a closed pipe raises :class:`BrokenPipeError` for the command to
+    handle (Rich's own handler exits with status 1, which would make `cxscore … | head` a failure)."""
+    from rich.console import Console  # imported on first use: JSON/CSV runs never need it
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # nothing more to write to a reader that has gone
+            raise BrokenPipeError
+
+    return PipeConsole
 
 
 class _ProgressBar:

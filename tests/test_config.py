@@ -113,7 +113,7 @@ def test_example_config_is_valid():
         ({"metrics": [{"type": "nqs", "column": "q"}]}, "metrics[0].type: 'nqs' is not one of nps, csat, ces"),
         ({"period": "fortnight"}, "period: 'fortnight' is not one of day, week, month, quarter, year"),
         ({"min_n": 0}, "min_n: expected `int` >= 1"),
-        ({"confidence": 1.5}, "confidence: expected `float` < 1.0"),
+        ({"confidence": 1.5}, "confidence: expected `float` <= 0.9999"),
         ({"segments": "channel"}, "segments: expected `array`, got `str`"),
         ({"metrics": [{"type": "nps", "column": "q", "scale": [10, 0]}]}, "metrics[0].scale: the band [10, 0] is reversed; write [0, 10]"),
         ({"metrics": [{"type": "csat", "column": "q", "satisfied": True}]}, "metrics[0].satisfied: expected `int | array | null`, got `bool`"),

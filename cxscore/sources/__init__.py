@@ -25,11 +25,9 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, stdin: Optional[BinaryIO] = None) -> Source:
     """Open one input; raise :class:`InputError` with a fix when it cannot be read."""
     if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        head = stream.read(8)
-        if is_excel_bytes(head):
-            return ExcelSource(io.BytesIO(head + stream.read()), "<stdin>", sheet=sheet)
-        return CsvSource.from_stream(stream, head, "<stdin>", encoding=encoding)
+        if stdin is None and sys.stdin is None:
+            raise InputError("standard input is closed, so - has nothing to read", "pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path")
+        return _open_stream(stdin if stdin is not None else sys.stdin.buffer, "<stdin>", encoding, sheet)
     file = Path(path)
     if not file.exists():
         raise InputError(f"input file not found: {path}", "check the path and the current directory")
@@ -37,6 +35,12 @@ def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[st
         raise InputError(f"input is a directory: {path}", "give the export file(s) inside it")
     if not os.access(file, os.R_OK):
         raise InputError(f"input file is not readable: {path}", "check its permissions")
+    if not file.is_file():  # a pipe, /dev/stdin, <(…): its size reads 0 and it can be read only once
+        try:
+            stream = file.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot open {path}: {exc.strerror or exc}", "check the path") from None
+        return _open_stream(stream, path, encoding, sheet)
     if file.stat().st_size == 0:
         raise InputError(f"input file is empty: {path}", "export the survey again")
     with file.open("rb") as fh:
@@ -44,3 +48,11 @@ def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[st
     if file.suffix.lower() in EXCEL_SUFFIXES or is_excel_bytes(head):
         return ExcelSource(file, path, sheet=sheet)
     return CsvSource.from_path(file, encoding=encoding)
+
+
+def _open_stream(stream: BinaryIO, name: str, encoding: Optional[str], sheet: Optional[str]) -> Source:
+    """A source read once, front to back: standard input or a pipe."""
+    head = stream.read(8)
+    if is_excel_bytes(head):
+        return ExcelSource(io.BytesIO(head + stream.read()), name, sheet=sheet)
+    return CsvSource.from_stream(stream, head, name, encoding=encoding)

@@ -136,13 +136,14 @@ class CsvSource(Source):
         sample = head + stream.read(SAMPLE_BYTES - len(head))
         extra = stream.read(1)
         complete = not extra
+        what = "standard input" if name == "<stdin>" else name
         if not sample.strip():
-            raise InputError("standard input is empty", "pipe a CSV export into cxscore, or give a file path")
+            raise InputError(f"{what} is empty", "pipe a CSV export into cxscore, or give a file path")
         used: list[bool] = []
 
         def opener() -> BinaryIO:
             if used:
-                raise InputError("standard input can be read only once", "save it to a file to score it twice")
+                raise InputError(f"{what} can be read only once", "save it to a file to score it twice")
             used.append(True)
             return io.BufferedReader(_Replay(sample + extra, stream), buffer_size=1 << 20)
 
