@@ -13,6 +13,7 @@ import os
 from typing import Optional
 
 import msgspec
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -88,25 +89,39 @@ def id_column(source: Source) -> Optional[str]:
     return next((c for c in source.columns if is_id_column(c)), None)
 
 
-def unique_ids(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The distinct non-blank ids of one block, compared without surrounding spaces."""
+def clean_ids(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The non-blank ids of one block as text, compared without surrounding spaces."""
     text = pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
-    return pc.unique(pc.drop_null(pc.if_else(pc.equal(text, ""), None, text)))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    return text.filter(pc.fill_null(pc.not_equal(text, ""), False))
 
 
 def repeated_ids(ids: dict[str, dict[str, list[pa.Array]]]) -> list[str]:
-    """A warning per id column whose ids appear in more than one input; ``ids``: column → path → its parts' distinct ids."""
+    """A warning per id column whose ids appear in more than one input; ``ids``: column → path → its parts' ids.
+
+    One sort of all the ids (Arrow hashing of a million distinct strings costs several times more):
+    equal neighbours from different inputs are repeats; an id repeated within one input is not.
+    """
     warnings = []
     for column, files in ids.items():
         if len(files) < 2:
             continue
-        distinct = {path: pc.unique(pa.concat_arrays(parts)) for path, parts in files.items()}
-        counts = pc.value_counts(pa.concat_arrays(list(distinct.values())))
-        repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-        if len(repeated):
-            paths = [path for path, values in distinct.items() if pc.any(pc.is_in(values, repeated)).as_py()]
-            warnings.append(
-                f"{len(repeated):,} response id(s) in {column!r} appear in more than one input ({', '.join(paths)}; e.g. {repeated[0].as_py()!r}): "
-                f"the same responses may be counted twice; --dedupe {column!r} keeps each respondent's latest answer"
-            )
+        paths = list(files)
+        arrays = [pa.concat_arrays(parts) for parts in files.values()]
+        values = pa.concat_arrays(arrays)
+        order = pc.sort_indices(values)
+        values = values.take(order)
+        owner = np.repeat(np.arange(len(arrays)), [len(a) for a in arrays])[order.to_numpy()]
+        same = pc.equal(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
+        across = np.flatnonzero(same & (owner[1:] != owner[:-1]))  # i: values i and i+1 are one id from two inputs
+        if not across.size:
+            continue
+        run = np.cumsum(np.concatenate([[0], ~same]))  # which distinct id each sorted value is
+        repeated = np.unique(run[across]).size
+        where = np.unique(np.concatenate([owner[across], owner[across + 1]]))
+        warnings.append(
+            f"{repeated:,} response id(s) in {column!r} appear in more than one input ({', '.join(paths[i] for i in where)}; e.g. {values[int(across[0])].as_py()!r}): "
+            f"the same responses may be counted twice; --dedupe {column!r} keeps each respondent's latest answer"
+        )
     return warnings

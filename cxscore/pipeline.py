@@ -138,7 +138,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
     A metric whose column this source lacks is left out of its jobs (and reported), not fatal.
-    ``ids``: also collect the distinct response ids (several inputs, to find repeats).
+    ``ids``: also collect the response ids (several inputs, to find repeats).
     """
     where = source.info.path
     columns, missing, specs = {}, {}, []
@@ -280,7 +280,7 @@ def score(
         for job, rows in zip(jobs, keep):
             job.keep_rows = rows
         notify(f"--dedupe {grouping.dedupe}: keeping each respondent's latest answer; {dropped:,} earlier answer(s) left out")
-    ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' distinct ids
+    ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
     for (part_book, counters, part_ids), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
         book.merge(part_book)
         add_counters(owner, counters)

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from .config import MetricSpec
 from .grouping import Grouper, Grouping
-from .inputs import unique_ids
+from .inputs import clean_ids
 from .model import InputInfo
 from .normalize import AnswerParser, encode
 from .sources.base import TypedReadFailed
@@ -58,7 +58,7 @@ class Job:
     exclusions: list = field(default_factory=list)
     keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
-    id_column: Optional[str] = None  # collect this column's distinct ids (to find responses repeated across inputs)
+    id_column: Optional[str] = None  # collect this column's ids (to find responses repeated across inputs)
     slot: int = 0
 
 
@@ -82,7 +82,7 @@ def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 @_typed_or_text
 def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Array]]:
-    """Tally one part: filter and group each block, encode each metric, add it up; and the part's distinct ids, when asked."""
+    """Tally one part: filter and group each block, encode each metric, add it up; and the part's response ids, when asked."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
@@ -92,12 +92,12 @@ def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Ar
     ids = []
     for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
         if job.id_column:
-            ids.append(unique_ids(batch.column(job.id_column)))
+            ids.append(clean_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
         for spec in job.specs:
             book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
         _publish(job.slot, 1, info.rows)
-    return book, info, (pc.unique(pa.concat_arrays(ids)) if ids else None)
+    return book, info, (pa.concat_arrays(ids) if ids else None)
 
 
 #: Row order across parts, for --dedupe: part slot in the high bits, row within the part in the low 40.

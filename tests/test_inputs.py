@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from cxscore.config import validate_config
 from cxscore.errors import InputError
+from cxscore.inputs import repeated_ids
 from cxscore.pipeline import Options, score
 from conftest import csv_text, invoke
 
@@ -142,14 +144,14 @@ def test_response_ids_repeated_across_files_are_counted_with_the_dedupe_hint(tmp
     monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
     monkeypatch.setenv("CXSCORE_WORKERS", "3")
     big = write_csv([["Response ID", "Satisfaction"]] + [[f"R{i:05d}", str(i % 5 + 1)] for i in range(4000)], name="jan.csv")
-    later = write_csv([["Response ID", "Satisfaction"], [" R00007 ", "5"], ["R03999", "4"], ["R99999", "3"], ["", "2"]], name="feb.csv")
+    later = write_csv([["Response ID", "Satisfaction"], [" R00007 ", "5"], ["R03999", "4"], ["R99999", "3"], ["", "2"], ["R00007", "1"]], name="feb.csv")
     report = score([str(big), str(later)])
     warning = (
         f"2 response id(s) in 'Response ID' appear in more than one input ({big}, {later}; e.g. 'R00007'): "
         "the same responses may be counted twice; --dedupe 'Response ID' keeps each respondent's latest answer"
     )
     assert [w for w in report.warnings if "more than one input" in w] == [warning]
-    assert report.results[0].n == 4004  # warned, not dropped
+    assert report.results[0].n == 4005  # warned, not dropped
     deduped = score([str(big), str(later)], options=Options(dedupe="Response ID"))
     assert not any("more than one input" in w for w in deduped.warnings) and deduped.results[0].n == 4002
     assert not any("more than one input" in w for w in score([str(big)]).warnings)
@@ -159,3 +161,12 @@ def test_disjoint_ids_are_not_warned_about(write_csv):
     first = write_csv([["Response ID", "Satisfaction"], ["a1", "5"], ["a2", "4"]], name="a.csv")
     second = write_csv([["Response ID", "Satisfaction"], ["b1", "5"], ["b2", "1"]], name="b.csv")
     assert score([str(first), str(second)]).warnings == []
+
+
+def test_repeated_ids_count_each_id_once_however_often_and_wherever_it_repeats():
+    ids = {"id": {"a.csv": [pa.array(["1", "2", "2", "3"])], "b.csv": [pa.array(["2", "4"]), pa.array(["5", "6", "6"])], "c.csv": [pa.array(["1", "9"])]}}
+    assert repeated_ids(ids) == [
+        "2 response id(s) in 'id' appear in more than one input (a.csv, b.csv, c.csv; e.g. '1'): "
+        "the same responses may be counted twice; --dedupe 'id' keeps each respondent's latest answer"
+    ]
+    assert repeated_ids({"id": {"a.csv": [pa.array(["1", "1"])], "b.csv": [pa.array(["2"])]}}) == []
