@@ -271,3 +271,29 @@ def test_outputs_get_ordinary_permissions_not_the_temporary_files(tmp_path):
     with atomic_path(kept) as temporary:
         temporary.write_text("new", encoding="utf-8")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text(encoding="utf-8") == "new"
+
+
+def _table_text(report, width: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    from cxscore.report import table
+
+    buffer = io.StringIO()
+    table.render(report, Console(file=buffer, width=width, no_color=True, highlight=False))
+    return buffer.getvalue()
+
+
+def test_summary_fits_80_columns_with_long_text_under_the_table():
+    report = score(["sample_data/survey_export.csv"])
+    narrow = _table_text(report, 80)
+    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 80
+    # every number stays whole on one line; the question text and details follow the table in full
+    for row in report.results:
+        assert f"{row.n:,}" in narrow
+    assert "  Column: How likely are you to recommend Acme to a friend or colleague?" in narrow
+    assert "  Details: promoters 37.6% · passives 35.3% · detractors 27.1%" in narrow
+    wide = _table_text(report, 200)
+    assert "Details" in wide.splitlines()[2] and "  Column:" not in wide  # wide terminals keep one table
+    assert "promoters 37.6% · passives 35.3% · detractors 27.1%" in wide

@@ -62,14 +62,14 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal, csv_raw: bool
         from . import markdown, table
         from .layout import Line, Section
 
-        section = Section(f"{len(rows)} benchmarks (P primary · S secondary · W weak source)", ["Metric", "Industry", "Value", "Scale", "Year", "Q", "Kind", "Source"], {2, 4})
+        section = Section(f"{len(rows)} benchmarks (P primary · S secondary · W weak source)", ["Metric", "Industry", "Value", "Scale", "Year", "Q", "Kind", "Source"], {2, 4}, aside={7}, key=2)
         for r in rows:
             section.lines.append(Line([r.metric, r.industry, f"{r.value:g}", r.scale, str(r.year or "undated"), r.quality, r.kind, r.source]))
         section.caption = "ACSI is a 0–100 index, not a % satisfied; industry NPS from different panels are not comparable."
         if fmt is Format.markdown:
             terminal.stdout.write("\n".join(markdown._table(section)) + "\n")
         else:
-            terminal.out().print(table.build(section))
+            table.show(section, terminal.out())
 
 
 def write_report(report: Report, output: str, lang: str, config_text: Optional[str]) -> "Path":

@@ -25,6 +25,8 @@ class Section:
     lines: list[Line] = field(default_factory=list)
     caption: str = ""
     short: set[int] = field(default_factory=set)  # columns cut short with an ellipsis in narrow tables
+    aside: set[int] = field(default_factory=set)  # long-text columns a narrow terminal shows as lines under the table
+    key: int = 1  # how many leading columns name a row (the heading of its lines under a narrow table)
 
 
 def _ci(row: ResultRow) -> str:
@@ -78,6 +80,7 @@ def summary(report: Report) -> Section:
         ["Metric", "Column", "Scale", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
         {3, 4, 5, 6, 7},
         short={0, 1},
+        aside={1, 8},
     )
     info = {m.name: m for m in report.metrics}
     overall = [row for row in report.results if not row.segment and not row.period]
@@ -85,6 +88,7 @@ def summary(report: Report) -> Section:
     targeted = any(row.target is not None for row in overall)
     if benchmarked:
         section.headers.append("vs benchmark")
+        section.aside.add(len(section.headers) - 1)
     if targeted:
         section.headers.append("Target")
     for row in overall:

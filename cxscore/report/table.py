@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from ..model import Report
 from .escaping import printable
-from .layout import Section, sections
+from .layout import Line, Section, sections
 
 MARK_STYLE = {"good": "green", "bad": "red"}
 
@@ -32,6 +35,27 @@ def build(section: Section) -> Table:
     return table
 
 
+def show(section: Section, console: Console) -> None:
+    """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
+    table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
+    table = build(section)
+    if not section.aside or Measurement.get(console, console.options.update_width(10**6), table).maximum <= console.width:
+        console.print(table)
+        return
+    keep = [i for i in range(len(section.headers)) if i not in section.aside]
+    narrow = Section(
+        section.title, [section.headers[i] for i in keep], {keep.index(i) for i in section.right if i in keep},
+        [Line([line.cells[i] for i in keep], line.low_n, line.mark, line.overall, line.mark_last) for line in section.lines],
+        section.caption, {keep.index(i) for i in section.short if i in keep},
+    )
+    console.print(build(narrow))
+    for line in section.lines:
+        console.print(Text(printable(" · ".join(line.cells[: section.key])), style="bold"))
+        for i in sorted(section.aside):
+            if line.cells[i]:
+                console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2)))
+
+
 def render(report: Report, console: Console) -> None:
     for section in sections(report):
-        console.print(build(section))
+        show(section, console)
