@@ -77,9 +77,10 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     return {
         "path": info.path,
         "layout": layout.name,
-        "notes": layout.notes,
+        "notes": [*layout.notes, *source.warnings],
         "format": info.format,
         "encoding": info.encoding,
+        "encoding_reason": info.encoding_reason,
         "delimiter": info.delimiter,
         "sheet": info.sheet,
         "header_rows": info.header_rows,

@@ -147,3 +147,15 @@ def test_random_gbk_and_gb18030_exports_decode_to_their_original_answers(tmp_pat
     table = pa.Table.from_batches(list(source.batches(source.columns)))
     read = [[v if v is not None else "" for v in table.column(c).to_pylist()] for c in range(4)]
     assert [source.columns, *read] == [rows_written[0], *([row[c] for row in rows_written[1:]] for c in range(4))]
+
+
+def test_inspect_says_how_the_encoding_was_chosen_and_when_it_is_a_guess(tmp_path):
+    chinese = tmp_path / "zh.csv"
+    chinese.write_bytes(csv_text(SMALL_GBK[1]).encode("gbk"))
+    result = invoke(["inspect", str(chinese)])
+    assert result.exit_code == 0 and "gb18030 (not UTF-8; decodes as GB18030 and the text is Chinese)" in " ".join(result.stdout.split())
+    russian = tmp_path / "ru.csv"
+    russian.write_bytes("Клиент,Satisfaction\nОчень доволен,5\nНедоволен,1\n".encode("cp1251"))
+    document = json.loads(invoke(["inspect", str(russian), "-f", "json"]).stdout)
+    assert document["encoding_reason"] == "a statistical guess (charset-normalizer)"
+    assert any("text encoding guessed as cp1251" in note for note in document["notes"])

@@ -94,7 +94,7 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     excluded = ", ".join(f"{n} {why}" for why, n in result["excluded"].items()) or "none"
     head = [
         f"{result['path']}: {result['layout']} layout, {result['format']}"
-        + (f", {result['encoding']}, delimiter {result['delimiter']!r}" if result["encoding"] else f", sheet {result['sheet']!r}"),
+        + (f", {result['encoding']} ({result['encoding_reason']}), delimiter {result['delimiter']!r}" if result["encoding"] else f", sheet {result['sheet']!r}"),
         f"{result['rows']:,} rows after {result['header_rows']} header row(s); left out: {excluded}; malformed: {result['malformed_rows']}",
         *result["notes"],
     ]
