@@ -316,8 +316,8 @@ def test_workers_end_when_the_main_process_is_killed_by_pid(tmp_path, write_csv,
     # Killed by PID (not the process group), the main process left its workers waiting on their pipes for good.
     import signal
 
-    rows = [["How likely are you to recommend us?"]] + [[str(i % 11)] for i in range(2000)]
-    files = [str(write_csv(rows, name=f"part{i}.csv")) for i in range(2)]
+    # Two files with different content: a file given twice (same content) is now read once, by one worker.
+    files = [str(write_csv([["How likely are you to recommend us?"]] + [[str((i + k) % 11)] for i in range(2000)], name=f"part{k}.csv")) for k in range(2)]
     stdin_rows = "How likely are you to recommend us?\n" + "7\n" * 600_000  # more than the 1 MiB sample; then no end
     process = subprocess.Popen(
         [sys.executable, "-m", "cxscore", "score", *files, "-", "-q"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
