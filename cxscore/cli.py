@@ -95,6 +95,7 @@ SCORING_OPTIONS = [
     ("sort", Sort, typer.Option(Sort.segment, "--sort", help="Order of segment rows.", rich_help_panel="Breakdowns")),
     ("top", Optional[int], typer.Option(None, "--top", min=1, help="Only the N best segments.", rich_help_panel="Breakdowns")),
     ("bottom", Optional[int], typer.Option(None, "--bottom", min=1, help="Only the N worst segments.", rich_help_panel="Breakdowns")),
+    ("warn_segments", Optional[int], typer.Option(None, "--warn-segments", min=0, help="Warn when --by has more distinct values than this (0: never) [default: 1000].", rich_help_panel="Breakdowns")),
     ("since", Optional[str], typer.Option(None, "--since", help="Only responses on or after this date.", rich_help_panel="Filters")),
     ("until", Optional[str], typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters")),
     ("where", Optional[List[str]], typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters")),
@@ -141,7 +142,7 @@ def _options(kw: dict, distribution: bool) -> Options:
         weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]), nps_test=kw["nps_test"].value,
         metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
         fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
-        sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution,
+        sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution, warn_segments=kw["warn_segments"],
     )
 
 
@@ -150,13 +151,22 @@ def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
     path = locate_config(str(kw["config"]) if kw["config"] else None)
     config, config_text = read_config(path) if path else (None, None)
     bar = terminal.progress()
+    shown: list[str] = []
+
+    def warn_now(message: str) -> None:  # a warning that cannot wait for the end of the run
+        if bar:
+            bar.close()
+        terminal.warn(message)
+        shown.append(message)
+
     try:
-        report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar)
+        report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar, warn=warn_now)
     finally:
         if bar:
             bar.close()
     for warning in report.warnings:
-        terminal.warn(warning)
+        if warning not in shown:
+            terminal.warn(warning)
     return report, config_text
 
 

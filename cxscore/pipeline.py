@@ -16,7 +16,7 @@ from .dates import parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
-from .grouping import Condition, Grouper, Grouping, choose_date_column, response_filters
+from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
@@ -66,6 +66,11 @@ class Options:
     top: Optional[int] = None
     bottom: Optional[int] = None
     distribution: bool = False
+    warn_segments: Optional[int] = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
+
+
+#: More distinct --by values than this are warned about: they cost time and memory, and most are too small to judge.
+MANY_SEGMENTS = 1000
 
 
 def _pick(option, configured):
@@ -200,6 +205,25 @@ def _duplicate_ids(source: Source) -> Optional[str]:
     return None
 
 
+def _many_segments(by: list[str], found: str, limit: int) -> str:
+    return (
+        f"--by {' × '.join(by)}: {found} (more than {limit:,}): a row each, mostly too few answers to judge, slow and large; "
+        "--top N or --bottom N keep the best or worst with at least --min-n answers (--warn-segments N moves this threshold)"
+    )
+
+
+def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> Optional[str]:
+    """The warning, when the first rows of one input alone already hold more distinct --by values than ``limit``."""
+    if FILE in by:
+        return None  # one value per input: a sample cannot tell
+    for source in sources:
+        indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, f"--by {name}")) for name in by]
+        seen = {tuple((row[i] or "").strip() for i in indexes) for row in source.sample}
+        if len(seen) > limit:
+            return _many_segments(by, f"{len(seen):,} distinct values in the first {len(source.sample):,} rows of {source.info.path} alone", limit)
+    return None
+
+
 def _ignored_options(sources: list[Source], options: Options) -> list[str]:
     """Warnings for reading options that do not apply to an input: --sheet for text, --encoding for a workbook."""
     warnings = []
@@ -224,11 +248,13 @@ def score(
     notify: Notify = _quiet,
     stdin: Optional[BinaryIO] = None,
     progress: Optional[Progress] = None,
+    warn: Notify = _quiet,
 ) -> Report:
     """Score NPS, CSAT and CES over one or more inputs (paths, or ``-`` for standard input).
 
     ``notify`` receives one-line messages (columns chosen and why); ``progress`` is called about ten
-    times a second while reading with (bytes read, bytes in all or None, rows read).
+    times a second while reading with (bytes read, bytes in all or None, rows read). ``warn`` receives
+    the warnings that cannot wait for the end (they are in the report's warnings too).
     """
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
@@ -274,6 +300,11 @@ def score(
     early_warnings += _ignored_options(sources, options)
     early_warnings += skipped_ratings
     early_warnings += [w for spec in specs if (w := blank_points(spec, config.blank_values))]
+    limit = MANY_SEGMENTS if options.warn_segments is None else options.warn_segments
+    many = _many_in_samples(sources, grouping.by, limit) if limit and grouping.by and not (options.top or options.bottom) else None
+    if many:  # before the long part: reading, and a row per segment
+        warn(many)
+        early_warnings.append(many)
     if grouping.dedupe:
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
@@ -290,6 +321,12 @@ def score(
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
+    if limit and grouping.by and not (options.top or options.bottom) and not many:
+        count = len({group[0] for group in book.groups()})
+        if count > limit:
+            many = _many_segments(grouping.by, f"{count:,} distinct values", limit)
+            warn(many)
+            early_warnings.append(many)
 
     settings = Settings(
         by=grouping.by,

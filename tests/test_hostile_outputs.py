@@ -149,8 +149,11 @@ def test_a_file_name_that_is_not_utf8_is_written_escaped(tmp_path, write_csv):
     workbook = run_process(["report", odd, "-o", str(out), "-q"])
     assert workbook.returncode == 0, workbook.stderr
     assert openpyxl.load_workbook(out)["Data quality"]["A2"].value.endswith("survey\\xff.csv")
-    table = run_process(["score", odd, "--by", "file", "-f", "csv", "-q"])
-    assert table.returncode == 0 and b"survey\\xff.csv" in table.stdout
+    as_csv = run_process(["score", odd, "--by", "file", "-f", "csv", "-q"])  # a segment per file: the name in rows
+    assert as_csv.returncode == 0 and b"survey\\xff.csv" in as_csv.stdout, as_csv.stderr
+    segments = run_process(["score", odd, "--by", "file", "-f", "json", "-q"])
+    assert segments.returncode == 0, segments.stderr
+    assert json.loads(segments.stdout)["results"][1]["segment"]["file"] == "survey\\xff.csv"
 
 
 def test_the_workbook_writer_does_not_rescan_the_sheet_per_row(write_csv, monkeypatch):
@@ -216,3 +219,48 @@ def test_sigterm_while_saving_leaves_no_temporary_file(tmp_path):
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "r.xlsx")], capture_output=True, timeout=60)
     assert done.returncode == -signal.SIGTERM  # still ends by the signal, as before
     assert list(tmp_path.iterdir()) == []
+
+
+# --- many segments -------------------------------------------------------------------------------
+
+def _customers(write_csv, first: int, later: int):
+    """``first`` distinct customers within the first 2,000 rows, then ``later`` new ones after them."""
+    rows = [["customer", "How likely are you to recommend us?"]]
+    rows += [[f"C{i % first:05d}", str(i % 11)] for i in range(2000)]
+    rows += [[f"D{i:05d}", str(i % 11)] for i in range(later)]
+    return write_csv(rows)
+
+
+def test_a_by_column_with_many_values_is_warned_about_before_reading(write_csv, monkeypatch):
+    import cxscore.pipeline as pipeline
+
+    events = []
+    real = pipeline.run_jobs
+    monkeypatch.setattr(pipeline, "run_jobs", lambda *a, **k: events.append("read") or real(*a, **k))
+    report = score([str(_customers(write_csv, 1200, 0))], options=Options(by=["customer"]), warn=lambda m: events.append(m))
+    assert events[0].startswith("--by customer: 1,200 distinct values in the first 2,000 rows") and events[1] == "read"
+    assert events[0] in report.warnings and "--top N or --bottom N" in events[0] and "--min-n" in events[0]
+
+
+def test_many_values_found_only_by_reading_are_warned_once_on_stderr_and_in_json(write_csv):
+    export = _customers(write_csv, 500, 700)  # 500 in the first rows, 1,200 in all
+    result = invoke(["score", str(export), "--by", "customer", "-f", "json"])
+    warned = [w for w in json.loads(result.stdout)["warnings"] if w.startswith("--by customer")]
+    assert warned == ["--by customer: 1,200 distinct values (more than 1,000): a row each, mostly too few answers to judge, slow and large; "
+                      "--top N or --bottom N keep the best or worst with at least --min-n answers (--warn-segments N moves this threshold)"]
+    assert result.stderr.count("--by customer: 1,200 distinct values") == 1
+    assert "--by customer" not in invoke(["score", str(export), "--by", "customer", "--warn-segments", "1200", "-q", "-f", "json"]).stdout
+    assert "--by customer" not in invoke(["score", str(export), "--by", "customer", "--warn-segments", "0"]).stderr
+    assert "--by customer" not in invoke(["score", str(export), "--by", "customer", "--bottom", "5"]).stderr  # advice taken
+
+
+def test_compact_json_is_streamed_in_pieces_with_the_same_bytes():
+    from cxscore.report import json_doc
+
+    report = score([str(SAMPLE)], options=Options(by=["Channel"], period="month", distribution=True, benchmark="retail"))
+    writes: list[str] = []
+    sink = type("Sink", (), {"write": lambda self, text: writes.append(text)})()
+    json_doc.write(report, sink, pretty=False, rows_per_write=10)
+    whole = "".join(writes)
+    assert whole == json_doc.render(report, pretty=False)
+    assert len(writes) >= len(report.results) // 10 and max(map(len, writes)) < len(whole) / 5

@@ -28,7 +28,7 @@ def render(report: Report, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
     elif fmt is Format.json:
         from . import json_doc
 
-        terminal.stdout.write(json_doc.render(report, pretty=terminal.stdout_is_tty))
+        json_doc.write(report, terminal.stdout, pretty=terminal.stdout_is_tty)
     elif fmt is Format.csv:
         from . import csv_rows
 
