@@ -294,7 +294,8 @@ def score(
     for spec in specs:
         if spec.name not in first_columns:  # in no input at all
             raise next(error for name, _, error in gaps if name == spec.name)
-    early_warnings = repeats + [w for source in sources for w in source.warnings]
+    guessed = [w for source in sources for w in source.warnings]  # encodings only statistics chose
+    early_warnings = repeats + guessed
     early_warnings += [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, options)
@@ -317,7 +318,8 @@ def score(
         add_counters(owner, counters)
         if part_ids is not None:
             ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)
-    early_warnings += repeated_ids(ids)
+    id_repeats = repeated_ids(ids)
+    early_warnings += id_repeats
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
@@ -357,7 +359,7 @@ def score(
     doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
     warnings = early_warnings + list(doubts.values()) + warnings + notes
     if options.strict:
-        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs)
+        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs, guessed, id_repeats)
     metrics = [_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
@@ -431,15 +433,19 @@ def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Option
     return quality, warnings
 
 
-def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec]) -> None:
+def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec], guessed: list[str], id_repeats: list[str]) -> None:
+    """Exit 2 on any doubt: invalid answers, malformed rows, bad dates or weights, doubted scales,
+    an encoding only statistics chose, response ids repeated across inputs."""
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
     problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
     problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
-    problems += doubts
+    problems += doubts + guessed + id_repeats
     if problems:
         by_name = {spec.name: spec for spec in specs}
         hints = [f"{q.metric}: {na_hint(codes)}" for q in quality if (codes := na_codes(by_name[q.metric], q.invalid_examples))]
         hints += ["state each doubted scale in a config as its message says"] if doubts else []
+        hints += ["confirm a guessed encoding with --encoding"] if guessed else []
+        hints += ["keep each respondent once with --dedupe COLUMN"] if id_repeats else []
         hints.append("fix the answers, map them with labels: in the config, or drop --strict")
         raise StrictError("--strict: " + "; ".join(problems), "; ".join(hints))

@@ -170,3 +170,17 @@ def test_repeated_ids_count_each_id_once_however_often_and_wherever_it_repeats()
         "the same responses may be counted twice; --dedupe 'id' keeps each respondent's latest answer"
     ]
     assert repeated_ids({"id": {"a.csv": [pa.array(["1", "1"])], "b.csv": [pa.array(["2"])]}}) == []
+
+
+def test_strict_fails_on_ids_repeated_across_inputs_and_on_a_guessed_encoding(tmp_path, write_csv):
+    first = write_csv([["Response ID", "Satisfaction"], ["a1", "5"], ["a2", "4"]], name="a.csv")
+    second = write_csv([["Response ID", "Satisfaction"], ["a2", "4"], ["b1", "1"]], name="b.csv")
+    result = invoke(["score", str(first), str(second), "--strict", "-q"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "1 response id(s) in 'Response ID' appear in more than one input" in result.stderr and "--dedupe COLUMN" in result.stderr
+    assert invoke(["score", str(first), str(second), "--strict", "-q", "--dedupe", "Response ID"]).exit_code == 0
+    russian = tmp_path / "ru.csv"
+    russian.write_bytes("Клиент,Satisfaction\nОчень доволен,5\nНедоволен,1\n".encode("cp1251"))
+    result = invoke(["score", str(russian), "--strict", "-q"])
+    assert result.exit_code == 2 and "text encoding guessed as cp1251" in result.stderr and "confirm a guessed encoding with --encoding" in result.stderr
+    assert invoke(["score", str(russian), "--strict", "-q", "-e", "cp1251"]).exit_code == 0
