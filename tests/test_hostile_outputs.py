@@ -101,6 +101,8 @@ def test_a_cell_keeps_a_leading_tab_and_is_cut_at_excels_limit():
     assert cr.value == "\\r=1+1" and cr.data_type == "s"
     plain = excel.put(ws, 3, 1, "Email")
     assert plain.quotePrefix is False and excel.put(ws, 4, 1, 12.5).data_type == "n"
+    nonchar = excel.put(ws, 6, 1, "a\uffffb\x00")  # not allowed in XML: the saved file would need repair
+    assert nonchar.value == "a\\uffffb\\x00"
     long = excel.put(ws, 5, 1, "x" * 40000)
     assert len(long.value) == excel.CELL_LIMIT and long.value.endswith("…")
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-#: Characters no person should receive raw: C0 controls except tab and newline, DEL, C1 controls, lone surrogates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Characters no person should receive raw: C0 controls except tab and newline, DEL, C1 controls, lone
+#: surrogates, and U+FFFE/U+FFFF (which XML cannot hold either: openpyxl would write a workbook Excel repairs).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
