@@ -162,6 +162,73 @@ def family(rng: np.random.Generator, runs: int) -> list[str]:
     return out + [""]
 
 
+# --- 4. alerts ----------------------------------------------------------------------------------
+
+ALERT_MIX = [0.27, 0.35, 0.38]  # detractors, passives, promoters: NPS +11
+
+
+def _weekly_tallies(rng: np.random.Generator, n: int, periods: int, runs: int, drop: float, slope: float) -> list[list]:
+    """runs × periods NPS tallies (0–10 scale: detractor 0, passive 7, promoter 9); the last period
+    lower by ``drop`` points and every period by ``slope`` points per period."""
+    from cxscore.tally import Tally
+
+    out = []
+    for run in range(runs):
+        row = []
+        for k in range(periods):
+            shift = (slope * (periods - 1 - k) - (drop if k == periods - 1 else 0)) / 200  # half from promoters, half to detractors
+            d, p0, p = ALERT_MIX[0] - shift, ALERT_MIX[1], ALERT_MIX[2] + shift
+            counts = rng.multinomial(n, [d, p0, p])
+            t = Tally.empty(11)
+            t.counts[[0, 7, 9]] += counts
+            t.weighted[[0, 7, 9]] += counts
+            t.weights_sq = float(n)
+            row.append(t)
+        out.append(row)
+    return out
+
+
+def _alert_rate(spec, series: list[list], baseline: int, trend, confidence: float) -> float:
+    from cxscore.metrics import compare, summarise
+    from cxscore.metrics import trend as trend_test
+
+    summarise(spec, [t for row in series for t in row])
+    alerts = 0
+    for row in series:
+        latest, window = row[-1], row[-1 - baseline : -1]
+        other = window[0].copy()
+        for t in window[1:]:
+            other += t
+        diff, p, _ = compare(spec, latest, other)
+        family = [(p, diff)]
+        if trend:
+            fit = trend_test(spec, row[-trend:], confidence)
+            family.append((fit["p_value"], fit["slope"]))
+        adjusted = stats.benjamini_hochberg([p for p, _ in family])
+        alerts += any(q < 1 - confidence and d < 0 for q, (_, d) in zip(adjusted, family))
+    return alerts / len(series)
+
+
+def alerts(rng: np.random.Generator, runs: int) -> list[str]:
+    from cxscore.config import MetricSpec
+
+    spec = MetricSpec(type="nps", column="q")
+    out = ["## 4. Alerts from a cron job", ""]
+    out += [f"`--fail-on-significant-drop` on the latest period of an NPS +11 process (38/35/27), {runs:,} runs per cell. "
+            "False alerts per year: a process that never changes, one run per period. "
+            "Caught: the latest period 15 points lower. Gradual: 2 points lower every period for 8 periods, nothing sudden.", ""]
+    out += ["| runs | n per period | options | false alerts per year | caught: a 15-point drop | caught: 2 points a period |", "|---|---|---|---|---|---|"]
+    for cadence, per_year, n in (("weekly", 52, 100), ("weekly", 52, 400), ("monthly", 12, 400), ("monthly", 12, 1600)):
+        for label, baseline, trend, confidence in (("(defaults)", 1, None, 0.95), ("--baseline 4", 4, None, 0.95), ("--trend 8", 1, 8, 0.95), ("--confidence 0.99", 1, None, 0.99), ("--baseline 4 --trend 8 --confidence 0.99", 4, 8, 0.99)):
+            periods = max(baseline + 1, trend or 0)
+            null = _alert_rate(spec, _weekly_tallies(rng, n, periods, runs, 0, 0), baseline, trend, confidence)
+            drop = _alert_rate(spec, _weekly_tallies(rng, n, periods, runs, 15, 0), baseline, trend, confidence)
+            slow = _alert_rate(spec, _weekly_tallies(rng, n, max(periods, 8), runs, 0, 2), baseline, trend, confidence)
+            out.append(f"| {cadence} | {n} | {label} | {null * per_year:.2f} | {drop:.2f} | {slow:.2f} |")
+    out += ["", "The family of an alert is the latest period's tests only, so these rates do not depend on how many earlier periods the file holds.", ""]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every run count (0.2 while developing)")
@@ -173,7 +240,7 @@ def main() -> None:
     runs = lambda k: max(100, int(k * args.scale))  # noqa: E731
     lines = ["# cxscore statistics: simulated coverage, size and alerts", ""]
     lines += [f"`python bench/stats_sim.py --scale {args.scale:g} --seed {args.seed}`; cxscore's own functions on simulated answers.", ""]
-    for section, k in ((coverage, 4000), (sizes, 100000), (family, 2000)):
+    for section, k in ((coverage, 4000), (sizes, 100000), (family, 2000), (alerts, 2000)):
         lines += section(rng, runs(k))
     lines += [f"_{time.perf_counter() - started:.0f} s on one core._", ""]
     text = "\n".join(lines)

@@ -107,7 +107,9 @@ SCORING_OPTIONS = [
     ("benchmark", Optional[str], typer.Option(None, "--benchmark", help="Compare with this industry's benchmark (see: cxscore benchmarks).", rich_help_panel="Benchmarks and targets")),
     ("benchmarks_file", Optional[str], typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML, extending or replacing the bundled one.", rich_help_panel="Benchmarks and targets")),
     ("fail_under", Optional[List[str]], typer.Option(None, "--fail-under", help="METRIC=VALUE target (repeatable); a miss exits 3.", rich_help_panel="Benchmarks and targets")),
-    ("fail_on_significant_drop", bool, typer.Option(False, "--fail-on-significant-drop", help="Exit 3 when the latest period fell significantly.", rich_help_panel="Benchmarks and targets")),
+    ("fail_on_significant_drop", bool, typer.Option(False, "--fail-on-significant-drop", help="Exit 3 when the latest period fell significantly (or, with --trend, is trending worse).", rich_help_panel="Benchmarks and targets")),
+    ("baseline", int, typer.Option(1, "--baseline", min=1, help="Test the latest period against the pooled previous N periods [default: 1].", rich_help_panel="Benchmarks and targets")),
+    ("trend", Optional[int], typer.Option(None, "--trend", min=3, help="Also test the slope over the last K periods (K ≥ 3), for gradual declines.", rich_help_panel="Benchmarks and targets")),
     ("encoding", Optional[str], typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input")),
     ("sheet", Optional[str], typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input")),
     ("dedupe", Optional[str], typer.Option(None, "--dedupe", help="Respondent column: keep each respondent's latest answer (by the date column).", rich_help_panel="Filters")),
@@ -141,7 +143,7 @@ def _options(kw: dict, distribution: bool) -> Options:
         date_column=kw["date_column"], dayfirst=kw["dayfirst"], since=kw["since"], until=kw["until"], where=kw["where"] or [],
         weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]), nps_test=kw["nps_test"].value,
         metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
-        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
+        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], baseline=kw["baseline"], trend=kw["trend"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
         sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution, warn_segments=kw["warn_segments"],
     )
 
@@ -298,7 +300,11 @@ def inspect_command(
 PLAN_EXAMPLES = """
 **Examples**
 
-* `cxscore plan --metric nps --margin 5` — answers for NPS ±5 points, worst case (1,534 at 95%)
+* `cxscore plan --metric nps --margin 5` — answers for NPS ±5 points, worst case (1,533 at 95%)
+
+* `cxscore plan --metric nps --margin 5 --assurance 0.8` — reach ±5 in 80% of samples, not just on average
+
+* `cxscore plan --metric nps --detect 5` — answers per group to detect a 5-point change (80% power)
 
 * `cxscore plan --metric nps --margin 5 --promoters 0.5 --detractors 0.2` — with an expected mix
 
@@ -311,7 +317,9 @@ PLAN_EXAMPLES = """
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
     metric: MetricType = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
-    margin: float = typer.Option(..., "--margin", min=0.0001, help="Wanted margin of error: NPS or percentage points, or scale points for a mean."),
+    margin: Optional[float] = typer.Option(None, "--margin", min=0.0001, help="Wanted margin of error of the reported interval: NPS or percentage points, or scale points for a mean."),
+    detect: Optional[float] = typer.Option(None, "--detect", min=0.0001, help="Instead of --margin: a change to detect (same units), 80% power; gives n per group."),
+    assurance: Optional[float] = typer.Option(None, "--assurance", min=0.5, max=0.999, help="With --margin: reach it with this probability (e.g. 0.8) instead of on average."),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence level, above 0.5 and at most 0.9999."),
     promoters: Optional[float] = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
     detractors: Optional[float] = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
@@ -322,7 +330,7 @@ def plan(
     """How many answers are needed for a given margin of error."""
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
-        result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd)
+        result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd, detect=detect, assurance=assurance)
         text = json_doc.dumps(result) if fmt is Format.json else result["summary"] + "\n"
         write_data(terminal, lambda: terminal.stdout.write(text))
 

@@ -5,6 +5,7 @@ rounded here: renderers round for display.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable, Optional
 
 import numpy as np
@@ -138,3 +139,31 @@ def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> O
         sides = ((*_nps_shares(sa), sa.n_eff), (*_nps_shares(sb), sb.n_eff))
         _, p = (stats.nps_adjusted_wald_diff_test if nps_test == "adjusted-wald" else stats.nps_diff_test)(*sides)
     return compute(spec, a)[0] - compute(spec, b)[0], p, unit * test.se0
+
+
+def trend(spec: MetricSpec, tallies: list[Tally], confidence: float) -> Optional[dict]:
+    """Slope of the headline value over consecutive periods (value units per period), with its interval
+    and two-sided p; None with fewer than three periods of two or more (effective) answers.
+
+    Weighted least squares on the periods' positions (taken as equally spaced); as in
+    :func:`compare`, each period's variance under H0 (no change) comes from the pooled answers:
+    Var(value_i) = m₂ / n_i, so Var(slope) = m₂ / Σ n_i (x_i − x̄)².
+    """
+    positions = [(float(i), t) for i, t in enumerate(tallies) if summary(spec, t).n_eff >= 2]
+    if len(positions) < 3:
+        return None
+    x, used = [i for i, _ in positions], [t for _, t in positions]
+    pooled = used[0].copy()
+    for t in used[1:]:
+        pooled += t
+    unit = 1 if spec.type == "ces" else 100
+    m2 = _moments(spec, summary(spec, pooled))[1] * unit * unit
+    w = [summary(spec, t).n_eff for t in used]
+    y = [compute(spec, t)[0] for t in used]
+    x_bar = sum(wi * xi for wi, xi in zip(w, x)) / sum(w)
+    sxx = sum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
+    slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx
+    se = math.sqrt(m2 / sxx)
+    z, p = stats.z_test(slope, se)
+    half = stats.z_value(confidence) * se
+    return {"periods": len(used), "slope": slope, "ci_low": slope - half, "ci_high": slope + half, "p_value": p, "p_adjusted": None, "significant": False, "direction": None}

@@ -86,6 +86,7 @@ class ResultRow:
     margin: Optional[float] = None  # half the interval's width: the margin of error reached
     low_n: bool = False
     significance: Optional[dict[str, Any]] = None
+    trend: Optional[dict[str, Any]] = None  # with --trend K, on each series' latest period: the slope over the last K periods
     distribution: Optional[list[dict[str, Any]]] = None
     benchmark: Optional[dict[str, Any]] = None
     target: Optional[float] = None
@@ -115,6 +116,8 @@ class Analysis:
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
     nps_test: str = "pooled"
+    baseline: int = 1
+    trend: Optional[int] = None
     min_n: int = 30
     weight: Optional[str] = None
     where: list[str] = field(default_factory=list)

@@ -55,6 +55,8 @@ class Options:
     min_n: Optional[int] = None
     nps_interval: Optional[str] = None
     nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
+    baseline: int = 1  # the latest period against the pooled previous N periods
+    trend: Optional[int] = None  # a trend test over the last K periods
     metrics: Optional[list[str]] = None  # only these metric names
     benchmark: Optional[str] = None
     benchmarks_file: Optional[str] = None
@@ -336,6 +338,8 @@ def score(
         confidence=_pick(options.confidence, config.confidence),
         nps_interval=_pick(options.nps_interval, config.nps_interval),
         nps_test=options.nps_test,
+        baseline=options.baseline,
+        trend=options.trend,
         min_n=_pick(options.min_n, config.min_n),
         sort=options.sort,
         top=options.top,
@@ -351,7 +355,7 @@ def score(
         notes += interval_notes(spec, metric_rows)
         if industry and spec.type in benchmarks.COMPARABLE:
             attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
-        alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop)
+        alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop, settings.confidence)
         results += metric_rows
     infos = [source.info for source in sources]
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
@@ -378,6 +382,8 @@ def score(
             confidence=settings.confidence,
             nps_interval=settings.nps_interval,
             nps_test=settings.nps_test,
+            baseline=settings.baseline,
+            trend=settings.trend,
             min_n=settings.min_n,
             weight=grouping.weight,
             where=list(options.where),

@@ -1,4 +1,4 @@
-"""Answers needed for a margin of error: NPS, percentages and means."""
+"""Answers needed: for a margin of error of the interval cxscore reports, or to detect a change."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -10,41 +10,65 @@ from .errors import CxError
 
 def sample_size(
     metric: str,
-    margin: float,
+    margin: Optional[float] = None,
     confidence: float = 0.95,
     *,
     promoters: Optional[float] = None,
     detractors: Optional[float] = None,
     expected: float = 50.0,
     sd: Optional[float] = None,
+    detect: Optional[float] = None,
+    assurance: Optional[float] = None,
 ) -> dict[str, Any]:
-    """The answers needed, the assumption it rests on, and a one-line summary."""
+    """The answers needed, the assumption it rests on, and a one-line summary.
+
+    With ``margin``: the n whose reported interval (adjusted-Wald NPS, Wilson, t) reaches ±margin at
+    the expected values, or with probability ``assurance``. With ``detect``: the n per group for a
+    difference of ``detect`` at 80% power.
+    """
     check_confidence(confidence)
+    if (margin is None) == (detect is None):
+        raise CxError("give --margin (an interval's margin of error) or --detect (a change to detect), not both", "e.g. --margin 5, or --detect 5")
+    if assurance is not None and detect is not None:
+        raise CxError("--assurance applies to --margin, not --detect (whose power is 80%)", "drop --assurance, or plan a --margin")
     level = f"{confidence:.0%}"
     if metric == "nps":
         if (promoters is None) != (detractors is None):
             raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
         if promoters is not None and promoters + detractors > 1:
             raise CxError("--promoters and --detractors add up to more than 1", "give shares between 0 and 1")
-        variance = 1.0 if promoters is None else stats.nps_variance(promoters, 1 - promoters - detractors, detractors)
-        n = stats.sample_size_nps(margin, confidence, variance)
+        shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
+        variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
         assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
-        what = f"NPS ±{margin:g} points"
+        unit, what = 100, "NPS"
+        n = None if margin is None else stats.sample_size_nps(margin, confidence, *shares, assurance=assurance)
     elif metric == "csat":
-        n = stats.sample_size_proportion(margin, confidence, expected / 100)
+        variance = expected / 100 * (1 - expected / 100)
         assumption = f"an expected {expected:g}%"
-        what = f"a percentage ±{margin:g} points"
+        unit, what = 100, "a percentage"
+        n = None if margin is None else stats.sample_size_proportion(margin, confidence, expected / 100, assurance=assurance)
     else:
         if sd is None:
             raise CxError("a mean's sample size needs the answers' standard deviation", "pass --sd, e.g. --sd 1.4 (a past run's data shows it)")
-        n = stats.sample_size_mean(margin, confidence, sd)
+        variance = sd * sd
         assumption = f"a standard deviation of {sd:g}"
-        what = f"a mean ±{margin:g} scale points"
+        unit, what = 1, "a mean"
+        n = None if margin is None else stats.sample_size_mean(margin, confidence, sd, assurance=assurance)
+    points = "scale points" if metric == "ces" else "points"
+    if detect is not None:
+        n = stats.sample_size_difference(detect / unit, confidence, variance)
+        summary = f"{n:,} answers per group to detect a change of {detect:g} {points} in {what} (80% power, two-sided test at {1 - confidence:.2g}), assuming {assumption}."
+    else:
+        chance = "on average" if assurance is None else f"with {assurance:.0%} probability"
+        summary = f"{n:,} answers for {what} ±{margin:g} {points} at {level} confidence ({chance}), assuming {assumption}."
     return {
         "metric": metric,
         "margin": margin,
+        "detect": detect,
+        "assurance": assurance,
         "confidence": confidence,
         "n": n,
+        "per_group": detect is not None,
         "assumption": assumption,
-        "summary": f"{n:,} answers for {what} at {level} confidence, assuming {assumption}.",
+        "summary": summary,
     }

@@ -8,7 +8,7 @@ import numpy as np
 
 from .config import MetricSpec
 from .grouping import UNDATED
-from .metrics import compare, compute, interval, summarise
+from .metrics import compare, compute, interval, summarise, trend
 from .model import ResultRow
 from .stats import benjamini_hochberg, min_detectable
 from .tally import Tally, TallyBook
@@ -23,6 +23,8 @@ class Settings:
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
     nps_test: str = "pooled"
+    baseline: int = 1  # the latest period is tested against the pooled previous N periods
+    trend: Optional[int] = None  # a slope over the last K periods, on the latest period's row
     min_n: int = 30
     sort: str = "segment"  # segment | score | n
     top: Optional[int] = None
@@ -88,15 +90,35 @@ def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRo
 
 
 def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: Callable[[int], str], s: Settings, family: list[ResultRow]) -> list[ResultRow]:
-    """Period rows in time order, each tested against the one before (testable ones join ``family``)."""
-    rows, previous = [], None
-    for code in sorted(tallies):
+    """Period rows in time order, each tested against the one before — the latest against the pooled
+    previous ``s.baseline`` periods — (testable ones join ``family``); the latest row also gets the
+    trend over the last ``s.trend`` periods."""
+    codes = sorted(tallies)
+    rows = []
+    for i, code in enumerate(codes):
         row = _row(spec, tallies[code], segment, label(code), s)
-        if previous is not None and _test(spec, row, tallies[code], previous, "previous", s):
-            family.append(row)
+        latest_with_baseline = i == len(codes) - 1 and s.baseline > 1
+        window = codes[max(0, i - s.baseline) : i] if latest_with_baseline else codes[max(0, i - 1) : i]
+        if window:
+            other = _pooled(tallies, window)
+            against = "baseline" if latest_with_baseline else "previous"
+            if _test(spec, row, tallies[code], other, against, s):
+                family.append(row)
+            if against == "baseline" and row.significance:
+                row.significance["baseline"] = [label(c) for c in window]
         rows.append(row)
-        previous = tallies[code]
+    if s.trend and rows:
+        rows[-1].trend = trend(spec, [tallies[c] for c in codes[-s.trend :]], s.confidence)
     return rows
+
+
+def _pooled(tallies: dict[int, Tally], codes: list[int]) -> Tally:
+    if len(codes) == 1:
+        return tallies[codes[0]]
+    total = tallies[codes[0]].copy()
+    for code in codes[1:]:
+        total += tallies[code]
+    return total
 
 
 def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:

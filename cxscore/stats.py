@@ -152,7 +152,7 @@ def nps_diff_test(a: tuple[float, float, float, float], b: tuple[float, float, f
     passives, detractors, n). Returns (z, p). Too liberal for small groups (``--nps-test wald``)."""
     va = nps_variance(*a[:3]) / a[3]
     vb = nps_variance(*b[:3]) / b[3]
-    return _z_test((a[0] - a[2]) - (b[0] - b[2]), math.sqrt(va + vb))
+    return z_test((a[0] - a[2]) - (b[0] - b[2]), math.sqrt(va + vb))
 
 
 def nps_adjusted_wald_diff_test(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -166,7 +166,8 @@ def nps_adjusted_wald_diff_test(a: tuple[float, float, float, float], b: tuple[f
     return nps_diff_test(*sides)
 
 
-def _z_test(diff: float, se: float) -> tuple[float, float]:
+def z_test(diff: float, se: float) -> tuple[float, float]:
+    """(z, two-sided p) of a difference and its standard error; a zero SE gives p = 1 or 0."""
     if se == 0:
         return (0.0, 1.0) if diff == 0 else (math.copysign(math.inf, diff), 0.0)
     z = diff / se
@@ -248,7 +249,7 @@ def pooled_test(a: tuple[float, float, float, float], b: tuple[float, float, flo
     se0 = math.sqrt(max(m2, 0.0) * (1 / n_a + 1 / n_b))
     diff = mean_a - mean_b
     if se0 == 0:
-        z, p = _z_test(diff, 0.0)
+        z, p = z_test(diff, 0.0)
         return Test(z, p, 0.0)
     z = diff / se0
     c = -SKEW_SHRINK * m3 * (1 / n_a**2 - 1 / n_b**2) / se0**3 / 6
@@ -278,19 +279,84 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 
 
 # --- planning ----------------------------------------------------------------------------------
+# Each solves for the smallest n whose *reported* interval reaches the margin: at the expected
+# shares / SD by default, or with probability ``assurance`` over samples (the estimated variance
+# varies from sample to sample; its spread is taken as normal, by the delta method).
 
-def sample_size_nps(margin_points: float, confidence: float, variance: float = 1.0) -> int:
-    """Answers needed for an adjusted-Wald NPS margin of ±margin_points: z²·Var/E² − 3 (Var = 1 is the worst case)."""
-    e = margin_points / 100
-    return max(1, math.ceil(z_value(confidence) ** 2 * variance / e**2 - 3))
+def _smallest_n(half_width, margin: float, low: int = 2) -> int:
+    """The smallest n ≥ low with half_width(n) ≤ margin (half_width falls with n)."""
+    high = low
+    while half_width(high) > margin:
+        high *= 2
+        if high > 10**9:
+            raise ValueError("no sample size reaches that margin")
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (mid + 1, high) if half_width(mid) > margin else (low, mid)
+    return low
 
 
-def sample_size_proportion(margin_points: float, confidence: float, p: float = 0.5) -> int:
-    """Answers needed for a proportion's margin of ±margin_points (percentage points): z²·p(1−p)/E²."""
-    e = margin_points / 100
-    return max(1, math.ceil(z_value(confidence) ** 2 * p * (1 - p) / e**2))
+def sample_size_nps(margin_points: float, confidence: float, promoters: float = 0.5, detractors: float = 0.5, assurance: Optional[float] = None) -> int:
+    """Answers for an adjusted-Wald NPS interval of ±margin_points (the default mix, half promoters
+    and half detractors, is the worst case)."""
+    z = z_value(confidence)
+    d, p0, p = ADJUSTED_WALD_PSEUDO
+    passives = 1 - promoters - detractors
+    s = promoters - detractors
+    fourth = promoters * (1 - s) ** 4 + passives * s**4 + detractors * (1 + s) ** 4
+    spread = max(fourth - nps_variance(promoters, passives, detractors) ** 2, 0.0)
+
+    def half(n: int) -> float:
+        m = n + 3
+        variance = nps_variance((promoters * n + p) / m, (passives * n + p0) / m, (detractors * n + d) / m)
+        if assurance is not None:
+            variance = min(1.0, variance + _NORMAL.inv_cdf(assurance) * math.sqrt(spread / n))
+        return 100 * z * math.sqrt(variance / m)
+
+    return _smallest_n(half, margin_points)
 
 
-def sample_size_mean(margin: float, confidence: float, sd: float) -> int:
-    """Answers needed for a mean's margin of ±margin (scale points): (z·sd/E)²."""
-    return max(2, math.ceil((z_value(confidence) * sd / margin) ** 2))
+def sample_size_proportion(margin_points: float, confidence: float, p: float = 0.5, assurance: Optional[float] = None) -> int:
+    """Answers for a Wilson interval of ±margin_points around an expected share p."""
+    z = z_value(confidence)
+
+    def half(n: int) -> float:
+        observed = p
+        if assurance is not None:  # the share 1 − assurance of samples land closer to 50% than this
+            observed = 0.5 + math.copysign(_folded_quantile(abs(p - 0.5), math.sqrt(p * (1 - p) / n), 1 - assurance), p - 0.5)
+        return 100 * z / (1 + z * z / n) * math.sqrt(observed * (1 - observed) / n + z * z / (4 * n * n))
+
+    return _smallest_n(half, margin_points)
+
+
+def _folded_quantile(mu: float, sigma: float, q: float) -> float:
+    """The q-quantile of |X| for X ~ N(mu, sigma²), by bisection."""
+    if sigma == 0:
+        return mu
+    low, high = 0.0, mu + 10 * sigma
+    for _ in range(100):
+        mid = (low + high) / 2
+        below = _NORMAL.cdf((mid - mu) / sigma) - _NORMAL.cdf((-mid - mu) / sigma)
+        low, high = (mid, high) if below < q else (low, mid)
+    return (low + high) / 2
+
+
+def sample_size_mean(margin: float, confidence: float, sd: float, assurance: Optional[float] = None) -> int:
+    """Answers for a mean's t interval (n − 1 df) of ±margin scale points; with ``assurance``, the
+    sample SD's quantile from χ²(n − 1) (Wilson–Hilferty). The adjusted-t pseudo-answer is ignored
+    (it moves the variance by under 1/n)."""
+
+    def half(n: int) -> float:
+        variance = sd * sd
+        if assurance is not None:
+            k = n - 1
+            variance *= (1 - 2 / (9 * k) + _NORMAL.inv_cdf(assurance) * math.sqrt(2 / (9 * k))) ** 3
+        return t_value(confidence, n - 1) * math.sqrt(variance / n)
+
+    return _smallest_n(half, margin)
+
+
+def sample_size_difference(detect: float, confidence: float, variance: float, power: float = 0.8) -> int:
+    """Answers per group for a two-sided test at 1 − confidence to find a true difference ``detect``
+    with this power, two equal groups: 2·(z₁₋α/₂ + z_power)²·Var / Δ²."""
+    return max(2, math.ceil(2 * (z_value(confidence) + _NORMAL.inv_cdf(power)) ** 2 * variance / detect**2))

@@ -7,6 +7,7 @@ from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError
 from .model import ResultRow
+from .stats import benjamini_hochberg
 
 MET, MISSED, NOT_ENOUGH = "met", "missed", "not enough data"
 
@@ -49,10 +50,11 @@ def _where(row: ResultRow, period: bool = True) -> str:
     return f" [{', '.join(parts)}]" if parts else ""
 
 
-def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], drops: bool) -> list[str]:
+def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], drops: bool, confidence: float = 0.95) -> list[str]:
     """Set target and status on the rows a target applies to; return the alerts.
 
     A target is checked on the all-time rows and, when there are periods, on the latest period's rows.
+    Drops are judged in the family of the latest period's tests only (see :func:`latest_family`).
     """
     targets = spec.targets()
     if fail_under is not None:
@@ -75,11 +77,43 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], 
         row.status = MET if met else MISSED
         if not met:
             alerts.append(f"{spec.name} {row.value:.1f} missed its target {target:g}{_where(row)}")
-    if drops and latest:
-        for row in rows:
-            sig = row.significance
-            if row.period == latest and sig and sig["significant"]:
-                worse = (sig["direction"] == "down") == spec.higher_is_better
-                if worse:
-                    alerts.append(f"{spec.name} fell significantly in {latest}: {sig['diff']:+.1f} on the previous period{_where(row, period=False)}")
+    if not latest:
+        return alerts
+    for row, kind, adjusted in latest_family([r for r in rows if r.period == latest], 1 - confidence):
+        if not drops or adjusted >= 1 - confidence:
+            continue
+        if kind == "trend":
+            t = row.trend
+            if (t["slope"] < 0) == spec.higher_is_better:
+                alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {t['slope']:+.1f} per period over the last {t['periods']} periods "
+                              f"({confidence:.0%} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
+            continue
+        sig = row.significance
+        if (sig["diff"] < 0) == spec.higher_is_better:
+            against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
+            alerts.append(f"{spec.name} fell significantly in {latest}: {row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} "
+                          f"(Δ {sig['diff']:+.1f}; detectable Δ at this n: {sig['mdd']:.1f}){_where(row, period=False)}")
     return alerts
+
+
+def latest_family(rows: list[ResultRow], alpha: float) -> list[tuple[ResultRow, str, float]]:
+    """The tests an alert is judged on — the latest period's comparisons with its baseline and its
+    trends, for everyone and each segment — Benjamini–Hochberg adjusted together.
+
+    The family is fixed by the run's options, never by how much history the file holds; trends get
+    their adjusted p, significance and direction from it. Returns (row, "change" | "trend", adjusted p).
+    """
+    members = []
+    for row in rows:
+        sig = row.significance
+        if sig and sig["p_adjusted"] is not None:  # a testable comparison (neither side low-n)
+            members.append((row, "change", sig["p_value"]))
+        if row.trend and not row.low_n:
+            members.append((row, "trend", row.trend["p_value"]))
+    adjusted = benjamini_hochberg([p for _, _, p in members])
+    for (row, kind, _), p in zip(members, adjusted):
+        if kind == "trend":
+            t = row.trend
+            t["p_adjusted"], t["significant"] = p, p < alpha
+            t["direction"] = ("up" if t["slope"] > 0 else "down") if t["significant"] else None
+    return [(row, kind, p) for (row, kind, _), p in zip(members, adjusted)]

@@ -293,6 +293,7 @@ def test_one_dominant_weight_gives_no_interval_and_says_why(write_csv):
     report = score([str(write_csv(rows))], options=Options(weight="w"))
     for row in report.results:
         assert row.n == 5 and row.n_eff == pytest.approx(1004**2 / 1_000_004)
+        assert row.deff == pytest.approx(5 / (1004**2 / 1_000_004))  # the design effect, n / n_eff
         assert (row.ci_low, row.ci_high, row.se, row.margin) == (None, None, None, None)
     assert any("under 2 effective answers" in w and "--weight" in w for w in report.warnings)
 

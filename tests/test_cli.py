@@ -198,13 +198,13 @@ def test_markdown_sections():
     out = invoke(["score", str(SAMPLE), "--by", "region", "-f", "markdown"]).stdout
     assert "**nps (NPS) by region — Δ against the rest · scale 0–10**" in out
     assert "**ces (mean) by region — Δ against the rest · scale 1–7**" in out
-    assert "| region | n | Score | 95% CI | ± | Δ | p adj. |" in out
+    assert "| region | n | Score | 95% CI | ± | Δ | p adj. | Detectable |" in out
 
 
 def test_plan_command():
-    assert invoke(["plan", "--metric", "nps", "--margin", "5"]).stdout.startswith("1,534 answers for NPS ±5 points")
+    assert invoke(["plan", "--metric", "nps", "--margin", "5"]).stdout.startswith("1,533 answers for NPS ±5 points")
     doc = json.loads(invoke(["plan", "-m", "csat", "--margin", "5", "-f", "json"]).stdout)
-    assert doc["n"] == 385
+    assert doc["n"] == 381  # Wilson at 50%: a little under the Wald 385
     result = run_process(["plan", "--metric", "ces", "--margin", "0.1"])
     assert result.returncode == 2 and b"pass --sd" in result.stderr
 

@@ -55,9 +55,14 @@ def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, Optional[str]
     return f"{diff} {'▲' if up else '▼'}", p_text, "good" if up == higher_is_better else "bad"
 
 
+def _detectable(row: ResultRow) -> str:
+    sig = row.significance
+    return "" if not sig or sig.get("mdd") is None else display.number(sig["mdd"], 2 if row.type == "ces" else 1)
+
+
 def _line(row: ResultRow, metric: MetricInfo, lead: list[str], overall: bool = False) -> Line:
     diff, p, mark = _change(row, metric)
-    cells = lead + [f"{row.n:,}", display.score(row), _ci(row), _margin(row), diff, p]
+    cells = lead + [f"{row.n:,}", display.score(row), _ci(row), _margin(row), diff, p, _detectable(row)]
     return Line(cells, low_n=row.low_n, mark=mark, overall=overall)
 
 
@@ -66,7 +71,7 @@ def _caption(report: Report, against: str) -> str:
     level = f"{a.confidence:.0%}"
     return (
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
-        f"dim rows: n < {a.min_n}, too few answers to judge. "
+        f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
         f"{level} intervals: NPS {a.nps_interval}, % Wilson, means adjusted t."
     )
 
@@ -121,25 +126,25 @@ def breakdowns(report: Report) -> list[Section]:
     sections = []
     info = {m.name: m for m in report.metrics}
     by, period = report.analysis.by, report.analysis.period
-    tail = ["n", "Score", f"{report.analysis.confidence:.0%} CI", "±", "Δ", "p adj."]
+    tail = ["n", "Score", f"{report.analysis.confidence:.0%} CI", "±", "Δ", "p adj.", "Detectable"]
     for metric in report.metrics:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if not r.segment and not r.period)
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
         on = f" · scale {display.scale(metric.scale)}"
         if by:
-            section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 6)))
+            section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.segment and not r.period]
             section.caption = _caption(report, "above or below the rest")
             sections.append(section)
         if period:
-            section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 7)))
+            section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
             section.caption = _caption(report, "up or down on the previous period")
             sections.append(section)
         if by and period:
-            section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 7)))
+            section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.period and r.segment]
             section.caption = _caption(report, "up or down on the previous period")
             sections.append(section)

@@ -1,0 +1,82 @@
+"""Power you can see: minimum detectable differences, and plan solving for the reported interval."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as sp
+
+from cxscore import stats
+from cxscore.planning import sample_size
+from conftest import SAMPLE, invoke
+
+
+def nps_half(n: int, promoters: float, detractors: float) -> float:
+    return 50 * (lambda ci: ci.high - ci.low)(stats.nps_interval(promoters, 1 - promoters - detractors, detractors, n, 0.95))
+
+
+def test_plan_solves_for_the_adjusted_wald_interval_it_reports():
+    # Main planned 73 answers (Wald, no pseudo-counts); at 73 the reported interval is ±7.4.
+    n = sample_size("nps", 5, promoters=0.98, detractors=0.01)["n"]
+    assert n == 123
+    assert nps_half(n, 0.98, 0.01) <= 5 < nps_half(n - 1, 0.98, 0.01)
+    assert nps_half(73, 0.98, 0.01) > 5
+
+
+@pytest.mark.parametrize("margin, shares", [(5, (0.5, 0.5)), (10, (0.5, 0.2)), (3, (0.7, 0.1))])
+def test_plan_nps_is_the_smallest_n_whose_interval_reaches_the_margin(margin, shares):
+    n = sample_size("nps", margin, promoters=None if shares == (0.5, 0.5) else shares[0], detractors=None if shares == (0.5, 0.5) else shares[1])["n"]
+    assert nps_half(n, *shares) <= margin < nps_half(n - 1, *shares)
+
+
+def test_plan_percentages_use_wilson_and_means_use_t():
+    n = sample_size("csat", 3, expected=80)["n"]
+    half = lambda k: 50 * (lambda ci: ci.high - ci.low)(stats.wilson_interval(0.8, k, 0.95))  # noqa: E731
+    assert half(n) <= 3 < half(n - 1)
+    n = sample_size("ces", 0.25, sd=1.4)["n"]
+    t_half = lambda k: sp.t.ppf(0.975, k - 1) * 1.4 / math.sqrt(k)  # noqa: E731
+    assert t_half(n) <= 0.25 < t_half(n - 1)
+
+
+def test_assurance_reaches_the_margin_with_that_probability():
+    # Seeded: 2,000 samples of the planned size, each with its own adjusted-Wald interval.
+    rng = np.random.default_rng(3)
+    shares = [0.2, 0.3, 0.5]  # detractors, passives, promoters
+
+    def reached(n: int) -> float:
+        counts = rng.multinomial(n, shares, size=2000) / n
+        return float(np.mean([nps_half(n, p, d) <= 10 for d, _, p in counts]))
+
+    expected_n = sample_size("nps", 10, promoters=0.5, detractors=0.2)["n"]
+    sure_n = sample_size("nps", 10, promoters=0.5, detractors=0.2, assurance=0.8)["n"]
+    assert sure_n > expected_n
+    assert 0.3 < reached(expected_n) < 0.75  # the expected margin: about half the time
+    assert reached(sure_n) >= 0.75
+
+
+def test_plan_detect_gives_n_per_group():
+    # 2·(1.959964 + 0.841621)²·Var/Δ²: worst case Var = 1, Δ = 0.05 → 6,279.1 → 6,280 per group.
+    result = invoke(["plan", "--metric", "nps", "--detect", "5", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["n"], doc["per_group"], doc["detect"]) == (6280, True, 5)
+    assert "per group to detect a change of 5 points" in invoke(["plan", "--metric", "nps", "--detect", "5"]).stdout
+    # CSAT around 80%: Var = 0.16, Δ = 0.05 → 1,004.7 → 1,005.
+    assert sample_size("csat", detect=5, expected=80)["n"] == math.ceil(2 * (1.959964 + 0.841621) ** 2 * 0.16 / 0.05**2 - 1e-6)
+
+
+@pytest.mark.parametrize("args", [["--margin", "5", "--detect", "5"], [], ["--detect", "5", "--assurance", "0.8"]])
+def test_plan_needs_one_goal(args):
+    result = invoke(["plan", "--metric", "nps", *args])
+    assert result.exit_code == 2 and "--" in result.stderr and not result.stdout
+
+
+def test_breakdown_tables_show_the_detectable_difference():
+    out = invoke(["score", str(SAMPLE), "-m", "nps", "--by", "channel", "-f", "markdown"]).stdout
+    doc = json.loads(invoke(["score", str(SAMPLE), "-m", "nps", "--by", "channel", "-f", "json"]).stdout)
+    chat = next(r for r in doc["results"] if r["segment"] == {"channel": "Chat"})
+    assert "| Detectable |" in out
+    assert f"| {chat['significance']['mdd']:.1f} |" in next(line for line in out.splitlines() if line.startswith("| Chat"))
+    assert doc["results"][0]["deff"] == 1.0
