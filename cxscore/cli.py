@@ -91,7 +91,7 @@ SCORING_OPTIONS = [
     ("by", Optional[List[str]], typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns")),
     ("period", Optional[Period], typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns")),
     ("date_column", Optional[str], typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns")),
-    ("dayfirst", Optional[bool], typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February (default: month first, US).", rich_help_panel="Breakdowns")),
+    ("dayfirst", Optional[bool], typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February, or 2 January (default: as the dates show; month first, US, when no day is over 12).", rich_help_panel="Breakdowns")),
     ("sort", Sort, typer.Option(Sort.segment, "--sort", help="Order of segment rows.", rich_help_panel="Breakdowns")),
     ("top", Optional[int], typer.Option(None, "--top", min=1, help="Only the N best segments.", rich_help_panel="Breakdowns")),
     ("bottom", Optional[int], typer.Option(None, "--bottom", min=1, help="Only the N worst segments.", rich_help_panel="Breakdowns")),

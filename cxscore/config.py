@@ -257,7 +257,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     segments: list[str] = msgspec.field(default_factory=list)
     period: Optional[Period] = None
     date_column: Optional[str] = None
-    dayfirst: bool = False
+    dayfirst: Optional[bool] = None  # None: as the values show (month first when they cannot tell)
     weight: Optional[str] = None
     min_n: Annotated[int, msgspec.Meta(ge=1)] = 30
     confidence: Annotated[float, msgspec.Meta(gt=0.5, le=CONFIDENCE_MAX)] = 0.95

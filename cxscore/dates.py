@@ -125,9 +125,8 @@ def read_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool 
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 pass
     if dayfirst is None:
-        first = read_dates(text, False, window)
-        other = int(first.other_order.sum()) if first.other_order is not None else 0
-        return read_dates(text, True, window) if other > first.proven else first
+        month_first = read_dates(text, False, window)
+        return read_dates(text, True, window) if _shows_day_first(month_first) else month_first
     reader = _Reader(text, window)
     order, other = (_DAY_FIRST, _MONTH_FIRST) if dayfirst else (_MONTH_FIRST, _DAY_FIRST)
     numeric = proven = 0
@@ -289,6 +288,40 @@ def _in_window(times: pa.TimestampArray, window: bool) -> pa.TimestampArray:
         return times
     inside = pc.and_(pc.greater_equal(times, low), pc.less_equal(times, high))
     return pc.if_else(inside, times, pa.scalar(None, pa.timestamp("s")))
+
+
+def _shows_day_first(month_first: DateRead) -> bool:
+    """Whether more values read only day first than are proven month first (a day over 12 in the second slot)."""
+    return month_first.other_order is not None and int(month_first.other_order.sum()) > month_first.proven
+
+
+def choose_order(values: list[str], dayfirst: Optional[bool]) -> tuple[bool, Optional[str]]:
+    """Whether a date column is read day first, and a note saying why when the values decided it.
+
+    As stated, else as the sampled values show: a day over 12 in one slot proves the order. When no
+    value tells, month first (as US exports and Excel write) is assumed and the note says so. No note
+    when the order was stated or no value writes its day and month as numbers.
+    """
+    if dayfirst is not None:
+        return dayfirst, None
+    month_first = read_dates(pa.array(values, pa.string()), False)
+    if _shows_day_first(month_first):
+        return True, f"read day first, as {values[int(np.argmax(month_first.other_order))].strip()!r} shows"
+    if month_first.proven:
+        slashed = _matches(pa.array(values, pa.string()), _MONTH_FIRST.shape) & (pc.day(month_first.times).fill_null(0).to_numpy() > 12)
+        return False, f"read month first, as {values[int(np.argmax(slashed))].strip()!r} shows"
+    if month_first.numeric:
+        return False, "read month first (US), a guess: no sampled date has a day over 12"
+    return False, None
+
+
+#: How well a column's day/month order is known, least first: parts of a file merge to the best.
+_BASES = (None, "assumed", "values")
+
+
+def merge_basis(first: Optional[str], second: Optional[str]) -> Optional[str]:
+    """The better known of two parts' day/month order bases (``values`` proves; ``assumed`` guesses)."""
+    return max(first, second, key=_BASES.index)
 
 
 def is_blank(values: pa.Array) -> pa.BooleanArray:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import resolve_column
-from .dates import detect_date_column, is_blank, parse_dates, periods_of
+from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_dates
 from .errors import CxError, InputError
 from .model import InputInfo
 
@@ -55,7 +55,7 @@ class Grouping:
     by: list[str] = field(default_factory=list)
     period: Optional[str] = None
     date_column: Optional[str] = None
-    dayfirst: bool = False
+    dayfirst: Optional[bool] = None  # None: decided per file from its values (dates.choose_order)
     since: Optional[datetime] = None
     until: Optional[datetime] = None
     where: list[Condition] = field(default_factory=list)
@@ -143,7 +143,10 @@ class Grouper:
         times = None
         if self.date_column:
             raw = batch.column(self.date_column)
-            times = parse_dates(raw, self.g.dayfirst)
+            read = read_dates(raw, self.g.dayfirst)
+            times = read.times
+            if read.numeric:  # the order is proven by a day over 12, or assumed
+                self.info.date_order_basis = merge_basis(self.info.date_order_basis, "values" if read.proven else "assumed")
             if times.null_count:
                 missing = times.is_null().to_numpy(zero_copy_only=False)
                 # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
@@ -151,6 +154,10 @@ class Grouper:
                 invalid = keep & missing & ~blank
                 self.info.date_blank += int((keep & missing & blank).sum())
                 self.info.date_invalid += int(invalid.sum())
+                if read.other_order is not None:  # counted invalid, and apart: the other day/month order reads them
+                    other = invalid & read.other_order
+                    self.info.date_other_order += int(other.sum())
+                    invalid &= ~other
                 if self.info.date_invalid_example is None and invalid.any():
                     self.info.date_invalid_example = str(raw[int(np.argmax(invalid))].as_py()).strip()
             if self.g.since or self.g.until:

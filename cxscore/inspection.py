@@ -35,7 +35,7 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: Op
         return "id", "unique per response"
     if column in layout.metadata:
         return "metadata", f"{layout.name} metadata"
-    if values and parse_dates(pa.array(values, pa.string())).null_count <= 0.1 * len(values):
+    if values and parse_dates(pa.array(values, pa.string()), dayfirst=None).null_count <= 0.1 * len(values):
         return "date", "holds dates"
     if values and len(distinct) <= MAX_SEGMENT_VALUES and len(distinct) < max(2, 0.5 * len(values)):
         return "segment", f"{len(distinct)} distinct values"

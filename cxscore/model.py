@@ -43,6 +43,9 @@ class InputInfo:
     date_blank: int = 0
     date_invalid: int = 0
     date_invalid_example: Optional[str] = None  # the first date not understood or out of range, as written
+    date_other_order: int = 0  # of date_invalid: dates only the other day/month order reads (13/08/2018 read month first)
+    date_order: Optional[str] = None  # day-first | month-first: how 3/4/2025 was read (None: no such date)
+    date_order_basis: Optional[str] = None  # given | values (a day over 12 proves it) | assumed (no date tells)
     weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
     duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
     date_column: Optional[str] = None

@@ -4,7 +4,7 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
 
@@ -12,7 +12,7 @@ from . import __version__, benchmarks
 from .column_types import read_types
 from .columns import resolve_column
 from .config import Config, MetricSpec, check_confidence
-from .dates import parse_bound, period_label
+from .dates import choose_order, parse_bound, period_label
 from .detect import detect_metrics
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
@@ -89,7 +89,7 @@ def _grouping(config: Config, options: Options) -> Grouping:
         by=list(_pick(options.by, config.segments) or []),
         period=_pick(options.period, config.period),
         date_column=_pick(options.date_column, config.date_column),
-        dayfirst=bool(_pick(options.dayfirst, config.dayfirst)),
+        dayfirst=_pick(options.dayfirst, config.dayfirst),
         since=since,
         until=until,
         where=[Condition.parse(w) for w in options.where],
@@ -164,7 +164,10 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     date = choose_date_column(grouping, source.columns, source.sample, where)
     if date:
         source.info.date_column = date[0]
-        notify(f"dates: column {date[0]!r} ({date[1]})")
+        dayfirst, why = choose_order(sample_values(source.sample, source.columns.index(date[0])), grouping.dayfirst)
+        grouping = replace(grouping, dayfirst=dayfirst)  # this file's order, for all its parts
+        source.info.date_order = "day-first" if dayfirst else "month-first"
+        notify(f"dates: column {date[0]!r} ({date[1]})" + (f"; {why}" if why else ""))
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
     for rule in exclusions:
         notify(f"{where}: leaving out rows whose {rule.column!r} is not {' / '.join(rule.keep)} ({rule.reason}); --include-incomplete keeps unfinished ones")
@@ -331,6 +334,7 @@ def score(
             many = _many_segments(grouping.by, f"{count:,} distinct values", limit)
             warn(many)
             early_warnings.append(many)
+    order_doubts = [doubt for doubt in (_settle_date_order(source.info, stated=grouping.dayfirst is not None) for source in sources) if doubt]
 
     settings = Settings(
         by=grouping.by,
@@ -361,9 +365,9 @@ def score(
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
     quality, warnings = _quality(specs, book, overall, first_columns, infos)
     doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
-    warnings = early_warnings + list(doubts.values()) + warnings + notes
+    warnings = early_warnings + list(doubts.values()) + order_doubts + warnings + notes
     if options.strict:
-        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs, guessed, id_repeats)
+        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs, guessed, id_repeats, order_doubts)
     metrics = [_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
@@ -425,10 +429,16 @@ def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Option
     for i in inputs:
         if i.malformed_rows:
             warnings.append(f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped")
-        if i.date_invalid:
+        if i.date_other_order:
+            read, other, flag = ("day first", "month first", "--monthfirst") if i.date_order == "day-first" else ("month first", "day first", "--dayfirst")
             warnings.append(
-                f"{i.path}: {i.date_invalid} date(s) in {i.date_column!r} not understood (e.g. {i.date_invalid_example!r}); those rows are in no period "
-                "(a date must exist, fall in 1900 to a year from now and be in a format the README lists; try --dayfirst, or check the column)"
+                f"{i.path}: {i.date_other_order} date(s) in {i.date_column!r} fit only {other} (a day over 12 where the month should be) "
+                f"while the column was read {read}; they are counted invalid and in no period — pass {flag} if the column is {other}"
+            )
+        if i.date_invalid > i.date_other_order:
+            warnings.append(
+                f"{i.path}: {i.date_invalid - i.date_other_order} date(s) in {i.date_column!r} not understood (e.g. {i.date_invalid_example!r}); those rows are in no period "
+                "(a date must exist, fall in 1900 to a year from now and be in a format the README lists)"
             )
         if i.weight_invalid:
             warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
@@ -439,19 +449,36 @@ def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Option
     return quality, warnings
 
 
-def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec], guessed: list[str], id_repeats: list[str]) -> None:
+def _settle_date_order(info: InputInfo, stated: bool) -> Optional[str]:
+    """After the scan: how the file's day/month order is known, and a warning when it was a guess."""
+    if info.date_order_basis is None and not info.date_other_order:
+        info.date_order = None  # no date wrote its day and month as numbers: the order did not matter
+        return None
+    if stated:
+        info.date_order_basis = "given"
+        return None
+    if info.date_order_basis == "assumed" and not info.date_other_order:
+        return (
+            f"{info.path}: every date in {info.date_column!r} fits both day/month orders (no day is over 12), so they were read month first, "
+            "as US exports write them (03/04/2025 = 4 March); pass --dayfirst if they are day first, or --monthfirst to confirm"
+        )
+    return None
+
+
+def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec], guessed: list[str], id_repeats: list[str], order_doubts: list[str]) -> None:
     """Exit 2 on any doubt: invalid answers, malformed rows, bad dates or weights, doubted scales,
-    an encoding only statistics chose, response ids repeated across inputs."""
+    an encoding only statistics chose, response ids repeated across inputs, a guessed day/month order."""
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
     problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
     problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
-    problems += doubts + guessed + id_repeats
+    problems += doubts + guessed + id_repeats + order_doubts
     if problems:
         by_name = {spec.name: spec for spec in specs}
         hints = [f"{q.metric}: {na_hint(codes)}" for q in quality if (codes := na_codes(by_name[q.metric], q.invalid_examples))]
         hints += ["state each doubted scale in a config as its message says"] if doubts else []
         hints += ["confirm a guessed encoding with --encoding"] if guessed else []
         hints += ["keep each respondent once with --dedupe COLUMN"] if id_repeats else []
+        hints += ["say the day/month order with --dayfirst or --monthfirst (dayfirst: in the config)"] if order_doubts else []
         hints.append("fix the answers, map them with labels: in the config, or drop --strict")
         raise StrictError("--strict: " + "; ".join(problems), "; ".join(hints))

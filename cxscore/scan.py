@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import MetricSpec
+from .dates import merge_basis
 from .grouping import Grouper, Grouping
 from .inputs import clean_ids
 from .model import InputInfo
@@ -33,7 +34,7 @@ from .tally import TallyBook
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
 COALESCE_ROWS = 1 << 17
-COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "weight_invalid", "duplicates_dropped")
+COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "date_other_order", "weight_invalid", "duplicates_dropped")
 #: Called with (bytes read, bytes in all, or None when unknown, rows read).
 Progress = Callable[[int, Optional[int], int], None]
 
@@ -247,5 +248,6 @@ def add_counters(target: InputInfo, part: InputInfo) -> None:
     for name in COUNTERS:
         setattr(target, name, getattr(target, name) + getattr(part, name))
     target.date_invalid_example = target.date_invalid_example or part.date_invalid_example
+    target.date_order_basis = merge_basis(target.date_order_basis, part.date_order_basis)
     for reason, count in part.excluded.items():
         target.excluded[reason] = target.excluded.get(reason, 0) + count

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxscore.dates import parse_bound, parse_dates, period_label
+from cxscore.dates import choose_order, parse_bound, parse_dates, period_label, read_dates
 from conftest import invoke
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -191,3 +192,95 @@ def test_typed_iso_dates_before_1900_are_invalid_not_blank(write_csv):
     doc = json.loads(result.stdout)
     assert [(r["period"], r["n"]) for r in doc["results"]] == [(None, 4), ("2025", 2)]
     assert (doc["inputs"][0]["date_invalid"], doc["inputs"][0]["date_blank"]) == (1, 1)
+
+
+# --- day/month order ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "values, stated, dayfirst, note",
+    [
+        (["1/2/2025", "13/08/2018"], None, True, "read day first, as '13/08/2018' shows"),
+        (["1/2/2025", "12/31/2018 9:05"], None, False, "read month first, as '12/31/2018 9:05' shows"),
+        (["1/2/2025", "12/3/18"], None, False, "read month first (US), a guess: no sampled date has a day over 12"),
+        (["2025-01-02", "5 Jan 2024", "14.03.2025"], None, False, None),  # no date whose order is in doubt
+        (["1/2/2025"], True, True, None),  # stated: no note
+        (["13/08/2018"], False, False, None),
+    ],
+)
+def test_the_order_is_stated_or_shown_by_the_values(values, stated, dayfirst, note):
+    assert choose_order(values, stated) == (dayfirst, note)
+
+
+def test_a_read_counts_how_its_numeric_dates_fit_the_order():
+    read = read_dates(pa.array(["3/4/2025", "3/25/2025", "25/3/2025", "2025-03-25", "garbage", ""]), dayfirst=False)
+    assert (read.numeric, read.proven) == (2, 1)  # 3/25 proves month first; the ISO date is no evidence
+    assert read.other_order.tolist() == [False, False, True, False, False, False]
+    assert read_dates(pa.array(["25/3/2025", "3/4/2025"]), dayfirst=None).times.to_pylist() == [datetime(2025, 3, 25), datetime(2025, 4, 3)]
+
+
+def _dates_file(write_csv, dates: list[str], name: str = "export.csv"):
+    return write_csv([["Satisfaction", "Submitted"], *[[str(1 + k % 5), d] for k, d in enumerate(dates)]], name=name)
+
+
+def test_an_ambiguous_column_says_which_order_was_assumed(write_csv):
+    path = _dates_file(write_csv, ["3/4/2025", "5/6/2025 10:00", "12/1/25"])
+    result = invoke(["score", str(path), "--period", "month", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [r["period"] for r in doc["results"] if r["period"]] == ["2025-03", "2025-05", "2025-12"]
+    assert (doc["inputs"][0]["date_order"], doc["inputs"][0]["date_order_basis"]) == ("month-first", "assumed")
+    message = "every date in 'Submitted' fits both day/month orders (no day is over 12), so they were read month first"
+    assert any(message in w for w in doc["warnings"]) and message in result.stderr
+    assert "a guess" in result.stderr  # the note when the column was chosen
+    strict = invoke(["score", str(path), "--period", "month", "--strict"])
+    assert strict.exit_code == 2 and message in strict.stderr and "--dayfirst or --monthfirst" in strict.stderr and strict.stdout == ""
+    for flag, periods in (("--monthfirst", ["2025-03", "2025-05", "2025-12"]), ("--dayfirst", ["2025-01", "2025-04", "2025-06"])):
+        stated = invoke(["score", str(path), "--period", "month", flag, "--strict", "-f", "json"])
+        assert stated.exit_code == 0, stated.stderr
+        doc = json.loads(stated.stdout)
+        assert [r["period"] for r in doc["results"] if r["period"]] == periods
+        assert doc["inputs"][0]["date_order_basis"] == "given" and not doc["warnings"]
+
+
+def test_day_first_values_are_read_day_first_without_a_flag(write_csv):
+    path = _dates_file(write_csv, ["3/4/2018", "13/08/2018 15:29", "31/12/18"])
+    result = invoke(["score", str(path), "--period", "month", "--strict", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [r["period"] for r in doc["results"] if r["period"]] == ["2018-04", "2018-08", "2018-12"]
+    assert (doc["inputs"][0]["date_order"], doc["inputs"][0]["date_order_basis"], doc["inputs"][0]["date_invalid"]) == ("day-first", "values", 0)
+    assert "read day first, as '13/08/2018 15:29' shows" in result.stderr and not doc["warnings"]
+
+
+def test_dates_that_contradict_the_order_are_invalid_and_named(write_csv):
+    path = _dates_file(write_csv, ["12/31/2024", "1/15/2025", "13/08/2025", "2/30/2025"])  # month first, one day-first date, one impossible
+    result = invoke(["score", str(path), "--period", "year", "--date-column", "Submitted", "-f", "json"])
+    doc = json.loads(result.stdout)
+    info = doc["inputs"][0]
+    assert (info["date_order"], info["date_order_basis"], info["date_invalid"], info["date_other_order"]) == ("month-first", "values", 2, 1)
+    assert info["date_invalid_example"] == "2/30/2025"  # the example is one no order reads
+    assert any("1 date(s) in 'Submitted' fit only day first" in w and "pass --dayfirst" in w for w in doc["warnings"])
+    assert any("1 date(s) in 'Submitted' not understood (e.g. '2/30/2025')" in w for w in doc["warnings"])
+    assert not any("fits both day/month orders" in w for w in doc["warnings"])
+    stated = json.loads(invoke(["score", str(path), "--period", "year", "--date-column", "Submitted", "--dayfirst", "-f", "json"]).stdout)["inputs"][0]
+    assert (stated["date_order_basis"], stated["date_invalid"], stated["date_other_order"]) == ("given", 3, 2)
+
+
+def test_the_whole_column_decides_whether_the_order_was_a_guess(write_csv):
+    sampled = ["3/4/2025"] * 2_100  # more than the sample the order is chosen from
+    proven = invoke(["score", str(_dates_file(write_csv, [*sampled, "3/25/2025"])), "--period", "year", "--strict", "-f", "json"])
+    assert proven.exit_code == 0, proven.stderr  # a day over 12 further on proves month first: no doubt
+    assert json.loads(proven.stdout)["inputs"][0]["date_order_basis"] == "values"
+    contrary = json.loads(invoke(["score", str(_dates_file(write_csv, [*sampled, "25/3/2025"])), "--period", "year", "-f", "json"]).stdout)
+    assert (contrary["inputs"][0]["date_other_order"], contrary["inputs"][0]["date_order_basis"]) == (1, "assumed")
+    assert any("fit only day first" in w for w in contrary["warnings"]) and not any("fits both" in w for w in contrary["warnings"])
+
+
+def test_each_file_is_read_in_its_own_order(write_csv):
+    us = _dates_file(write_csv, ["12/31/2024", "1/2/2025"], name="us.csv")
+    uk = _dates_file(write_csv, ["31/12/2024", "1/2/2025"], name="uk.csv")
+    for order in ([us, uk], [uk, us]):
+        doc = json.loads(invoke(["score", *map(str, order), "--period", "month", "--by", "file", "-f", "json"]).stdout)
+        periods = {(r["segment"].get("file"), r["period"]) for r in doc["results"] if r["period"] and r["segment"]}
+        assert periods == {("us.csv", "2024-12"), ("us.csv", "2025-01"), ("uk.csv", "2024-12"), ("uk.csv", "2025-02")}
+        assert {Path(i["path"]).name: i["date_order"] for i in doc["inputs"]} == {"us.csv": "month-first", "uk.csv": "day-first"}
