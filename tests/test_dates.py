@@ -103,6 +103,7 @@ def _render(shape: str, clock: str, y: int, m: int, d: int, hh: int, mm: int, ss
     """A date as an export writes it, and the year it means (two-digit years pivot at 69)."""
     yy = y % 100
     full, short = MONTHS[m - 1], MONTHS[m - 1][:3]
+    named = {"full": full, "short": short, "upper": short.upper()}[("full", "short", "upper")[(y + d) % 3]]
     day = {
         "iso": (f"{y:04d}-{m:02d}-{d:02d}", y),
         "iso_slash": (f"{y:04d}/{m}/{d}", y),
@@ -112,10 +113,12 @@ def _render(shape: str, clock: str, y: int, m: int, d: int, hh: int, mm: int, ss
         "uk": (f"{d:02d}/{m:02d}/{y:04d}", y),
         "uk_yy": (f"{d}/{m}/{yy:02d}", None),
         "dotted": (f"{d:02d}.{m:02d}.{y:04d}", y),
+        "dotted_yy": (f"{d}.{m}.{yy:02d}", None),
         "d_mon_yy": (f"{d}-{short}-{yy:02d}", None),
-        "d_mon_yyyy": (f"{d:02d}-{short.upper()}-{y:04d}", y),
-        "mon_d_yyyy": (f"{short} {d}, {y:04d}", y),
-        "d_month_yyyy": (f"{d} {full} {y:04d}", y),
+        "d_mon_yyyy": (f"{d:02d}-{named}-{y:04d}", y),
+        "mon_d_yyyy": (f"{named} {d}, {y:04d}", y),
+        "mon_d_yyyy_no_comma": (f"{named} {d} {y:04d}", y),
+        "d_month_yyyy": (f"{d} {named} {y:04d}", y),
     }[shape]
     text, year = day
     if year is None:
@@ -135,7 +138,7 @@ def _expected(year: int, m: int, d: int, hh: int, mm: int, ss: int, clock: str):
     return when if datetime(1900, 1, 1) <= when <= datetime.now() + timedelta(days=364) else None
 
 
-NEUTRAL = ["iso", "iso_slash", "zh", "dotted", "d_mon_yy", "d_mon_yyyy", "mon_d_yyyy", "d_month_yyyy"]
+NEUTRAL = ["iso", "iso_slash", "zh", "dotted", "dotted_yy", "d_mon_yy", "d_mon_yyyy", "mon_d_yyyy", "mon_d_yyyy_no_comma", "d_month_yyyy"]
 cases = st.tuples(
     st.sampled_from(["", "hm", "hms", "hm_p", "hms_p"]),
     st.one_of(st.integers(1890, 2030), st.integers(1, 9999)),  # mostly near the window, sometimes anywhere
@@ -192,6 +195,13 @@ def test_typed_iso_dates_before_1900_are_invalid_not_blank(write_csv):
     doc = json.loads(result.stdout)
     assert [(r["period"], r["n"]) for r in doc["results"]] == [(None, 4), ("2025", 2)]
     assert (doc["inputs"][0]["date_invalid"], doc["inputs"][0]["date_blank"]) == (1, 1)
+
+
+def test_an_impossible_date_past_the_typed_sample_is_invalid_not_rolled(write_csv):
+    rows = [["Satisfaction", "Date"], *[[str(1 + k % 5), f"2025-01-{1 + k % 28:02d}"] for k in range(2_100)], ["3", "2025-02-30"]]
+    doc = json.loads(invoke(["score", str(write_csv(rows)), "--period", "month", "-f", "json"]).stdout)
+    assert [(r["period"], r["n"]) for r in doc["results"]] == [(None, 2_101), ("2025-01", 2_100)]
+    assert (doc["inputs"][0]["date_invalid"], doc["inputs"][0]["date_invalid_example"]) == (1, "2025-02-30")
 
 
 # --- day/month order ----------------------------------------------------------------------------
