@@ -14,6 +14,7 @@ from cxscore.config import validate_config
 from cxscore.errors import InputError
 from cxscore.inputs import repeated_ids
 from cxscore.pipeline import Options, score
+from cxscore.sources import open_source
 from conftest import csv_text, invoke
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
@@ -48,8 +49,14 @@ CONFIG = validate_config({"metrics": [{"name": "csat", "type": "csat", "column":
 
 @pytest.mark.parametrize("config", [None, CONFIG], ids=["detected", "configured"])
 @pytest.mark.parametrize("text_first", [True, False], ids=["text-first", "position-first"])
-def test_each_wjx_download_gets_its_own_position_shift_in_either_order(tmp_path, text_first, config):
+def test_each_wjx_download_gets_its_own_position_shift_in_either_order(tmp_path, monkeypatch, text_first, config):
+    """In worker processes, each file cut into parts: every part reads with its own file's decisions."""
+    import cxscore.sources.text as text_source
+
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 64)
+    monkeypatch.setenv("CXSCORE_WORKERS", "3")
     text, position = wjx_by_text(tmp_path), wjx_by_position(tmp_path)
+    assert all(len(open_source(str(p)).parts(3)) > 1 for p in (text, position))
     paths = [text, position] if text_first else [position, text]
     report = score([str(p) for p in paths], config, Options(by=["file"]))
     assert file_means(report) == {text.name: 3.0, position.name: 3.0}
@@ -184,3 +191,20 @@ def test_strict_fails_on_ids_repeated_across_inputs_and_on_a_guessed_encoding(tm
     result = invoke(["score", str(russian), "--strict", "-q"])
     assert result.exit_code == 2 and "text encoding guessed as cp1251" in result.stderr and "confirm a guessed encoding with --encoding" in result.stderr
     assert invoke(["score", str(russian), "--strict", "-q", "-e", "cp1251"]).exit_code == 0
+
+
+def test_layout_header_rows_encoding_and_delimiter_are_each_files_own(tmp_path, write_csv):
+    """A guard: a Qualtrics TSV (three header rows), a GBK CSV and a UTF-16 file scored together."""
+    rows = [["ResponseId", "Q1"], ["Response ID", "How satisfied were you?"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}'], ["R_1", "5"], ["R_2", "4"]]
+    qualtrics_tsv = write_csv(rows, name="q.tsv", delimiter="\t")
+    gbk = write_csv([["编号", "How satisfied were you?"], ["1", "非常满意"], ["2", "不满意"]], name="gbk.csv", encoding="gbk")
+    utf16 = write_csv([["id", "How satisfied were you?"], ["9", "3"]], name="u16.csv", encoding="utf-16", delimiter=";")
+    config = validate_config({"metrics": [{"type": "csat", "column": {"match": "satisfied"}}]})
+    report = score([str(qualtrics_tsv), str(gbk), str(utf16)], config)
+    decided = [(i.layout, i.header_rows, i.encoding, i.delimiter, i.rows, i.metrics["csat"]["column"]) for i in report.inputs]
+    assert decided == [
+        ("qualtrics", 3, "utf-8", "\t", 2, "Q1"),
+        ("generic", 1, "gb18030", ",", 2, "How satisfied were you?"),
+        ("generic", 1, "utf-16", ";", 1, "How satisfied were you?"),
+    ]
+    assert (report.results[0].n, report.results[0].components["mean"]) == (5, pytest.approx((5 + 4 + 5 + 2 + 3) / 5))
