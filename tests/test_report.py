@@ -285,13 +285,15 @@ def _table_text(report, width: int) -> str:
     return buffer.getvalue()
 
 
-def test_summary_fits_80_columns_with_long_text_under_the_table():
+@pytest.mark.parametrize("width", [80, 120])
+def test_summary_fits_narrow_terminals_with_long_text_under_the_table(width):
     report = score(["sample_data/survey_export.csv"])
-    narrow = _table_text(report, 80)
-    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 80
+    narrow = _table_text(report, width)
+    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= width
     # every number stays whole on one line; the question text and details follow the table in full
     for row in report.results:
-        assert f"{row.n:,}" in narrow
+        assert f"│ {row.n:,} │" in narrow.replace("  ", " ").replace("  ", " ")
+    assert "│ +10.5 │" in narrow and "│ 57.3% │" in narrow
     assert "  Column: How likely are you to recommend Acme to a friend or colleague?" in narrow
     assert "  Details: promoters 37.6% · passives 35.3% · detractors 27.1%" in narrow
     wide = _table_text(report, 200)
