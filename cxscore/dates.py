@@ -395,12 +395,19 @@ def period_label(code: int, period: str) -> str:
     return f"{code:04d}"
 
 
-def parse_bound(text: str, end: bool = False) -> datetime:
-    """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that day."""
-    parsed = parse_dates(pa.array([text]), window=False)[0].as_py()  # any real date bounds a range
+def parse_bound(text: str, end: bool = False, dayfirst: Optional[bool] = None) -> datetime:
+    """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that day.
+
+    A bound is one value for every input, so ``3/4/2025`` needs the order stated (``dayfirst``);
+    ``13/4/2025`` shows it.
+    """
+    read = read_dates(pa.array([text], pa.string()), dayfirst, window=False)  # any real date bounds a range
+    parsed = read.times[0].as_py()
+    if dayfirst is None and read.numeric and not read.proven:
+        raise ValueError(f"{text!r} could be day or month first; write it as YYYY-MM-DD, or pass --dayfirst or --monthfirst")
     if parsed is None:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD")
-    if end and re.fullmatch(r"[\d\-/.年月日号]+", text.strip()):
+    if end and ":" not in text and parsed.time() == datetime.min.time():
         return datetime.combine(parsed.date(), datetime.max.time())
     return parsed
 

@@ -80,16 +80,17 @@ def _pick(option, configured):
 
 
 def _grouping(config: Config, options: Options) -> Grouping:
+    dayfirst = _pick(options.dayfirst, config.dayfirst)
     try:
-        since = parse_bound(options.since) if options.since else None
-        until = parse_bound(options.until, end=True) if options.until else None
+        since = parse_bound(options.since, dayfirst=dayfirst) if options.since else None
+        until = parse_bound(options.until, end=True, dayfirst=dayfirst) if options.until else None
     except ValueError as exc:
         raise CxError(f"--since/--until: {exc}", "e.g. --since 2025-01-01 --until 2025-03-31") from None
     return Grouping(
         by=list(_pick(options.by, config.segments) or []),
         period=_pick(options.period, config.period),
         date_column=_pick(options.date_column, config.date_column),
-        dayfirst=_pick(options.dayfirst, config.dayfirst),
+        dayfirst=dayfirst,
         since=since,
         until=until,
         where=[Condition.parse(w) for w in options.where],

@@ -87,6 +87,31 @@ def test_bounds_are_any_real_date_but_not_an_impossible_one():
         parse_bound("2025-02-30")
 
 
+@pytest.mark.parametrize(
+    "written, end, dayfirst, expected",
+    [
+        ("13/4/2025", False, None, datetime(2025, 4, 13)),  # the values show the order
+        ("4/13/25", False, None, datetime(2025, 4, 13)),
+        ("3/4/2025", False, True, datetime(2025, 4, 3)),  # stated
+        ("3/4/2025", False, False, datetime(2025, 3, 4)),
+        ("Jan 5, 2025", True, None, datetime(2025, 1, 5, 23, 59, 59, 999999)),  # a bare --until date includes its day
+        ("5-Jan-25 10:00", True, None, datetime(2025, 1, 5, 10)),
+    ],
+)
+def test_bounds_follow_the_stated_or_shown_order(written, end, dayfirst, expected):
+    assert parse_bound(written, end, dayfirst) == expected
+
+
+def test_a_bound_whose_order_is_in_doubt_is_refused(write_csv):
+    with pytest.raises(ValueError, match="could be day or month first"):
+        parse_bound("3/4/2025")
+    path = write_csv([["Satisfaction", "Date"], ["5", "2025-03-10"], ["4", "2025-04-10"]])
+    result = invoke(["score", str(path), "--since", "3/4/2025"])
+    assert result.exit_code == 2 and "'3/4/2025' could be day or month first" in result.stderr and result.stdout == ""
+    doc = json.loads(invoke(["score", str(path), "--since", "3/4/2025", "--dayfirst", "-f", "json"]).stdout)
+    assert (doc["results"][0]["n"], doc["inputs"][0]["outside_dates"]) == (1, 1)  # since 3 April
+
+
 def test_excel_serials_still_read():
     assert parsed(["45730", "45730.5"]) == [datetime(2025, 3, 14), datetime(2025, 3, 14, 12)]
 
