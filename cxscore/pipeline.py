@@ -14,6 +14,7 @@ from .columns import resolve_column
 from .config import Config, MetricSpec, check_confidence
 from .dates import choose_order, parse_bound, period_label
 from .detect import detect_metrics
+from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, response_filters
@@ -364,6 +365,7 @@ def score(
         results += metric_rows
     infos = [source.info for source in sources]
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
+    check_scored(specs, overall, first_columns, sources, grouping)
     quality, warnings = _quality(specs, book, overall, first_columns, infos)
     doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
     warnings = early_warnings + list(doubts.values()) + order_doubts + warnings + notes
