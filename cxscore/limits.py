@@ -24,12 +24,16 @@ SHEET_CELLS = Limit("CXSCORE_MAX_SHEET_CELLS", 50_000_000, "cells in a sheet's e
 WORKBOOK_PART_MB = Limit("CXSCORE_MAX_WORKBOOK_PART_MB", 2048, "MiB uncompressed in one part of a workbook")
 #: Uncompressed ÷ compressed size of a workbook part larger than 1 MiB (real sheets: 5–30).
 WORKBOOK_RATIO = Limit("CXSCORE_MAX_WORKBOOK_RATIO", 200, "compression ratio of a workbook part")
+#: One CSV record (a row with a long comment), in MiB: the reader's block grows up to this size.
+RECORD_MB = Limit("CXSCORE_MAX_RECORD_MB", 64, "MiB in one CSV record")
+#: The header row(s) of a CSV file must end within this many MiB (the sample read for detection).
+HEADER_MB = Limit("CXSCORE_MAX_HEADER_MB", 1, "MiB of header rows")
 #: Config and benchmark files: size in KiB, nesting depth, and values once YAML aliases (``*name``) are expanded.
 CONFIG_KB = Limit("CXSCORE_MAX_CONFIG_KB", 1024, "KiB in a config or benchmark file")
 CONFIG_DEPTH = Limit("CXSCORE_MAX_CONFIG_DEPTH", 50, "levels of nesting in a config or benchmark file")
 CONFIG_VALUES = Limit("CXSCORE_MAX_CONFIG_VALUES", 100_000, "values in a config or benchmark file, aliases expanded")
 
-ALL = [SHEET_CELLS, WORKBOOK_PART_MB, WORKBOOK_RATIO, CONFIG_KB, CONFIG_DEPTH, CONFIG_VALUES]
+ALL = [SHEET_CELLS, WORKBOOK_PART_MB, WORKBOOK_RATIO, RECORD_MB, HEADER_MB, CONFIG_KB, CONFIG_DEPTH, CONFIG_VALUES]
 
 
 def get(limit: Limit) -> int:

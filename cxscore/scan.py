@@ -29,7 +29,7 @@ from .grouping import Grouper, Grouping
 from .inputs import clean_ids
 from .model import InputInfo
 from .normalize import AnswerParser, encode
-from .sources.base import TypedReadFailed
+from .sources.base import RecordTooLarge, TypedReadFailed
 from .tally import TallyBook
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
@@ -69,14 +69,19 @@ def _publish(slot: int, index: int, value: int) -> None:
 
 
 def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
-    """Run ``task`` reading the job's columns typed; when a value does not fit, run it again reading text."""
+    """Run ``task`` reading the job's columns typed; when a value does not fit, run it again reading
+    text; when a record does not fit the reader's block, run it again with a larger block."""
 
     @functools.wraps(task)  # named as the task, so worker processes can unpickle it
     def run(job: Job):
-        try:
-            return task(job, job.types)
-        except TypedReadFailed:
-            return task(job, {})
+        types = job.types
+        while True:
+            try:
+                return task(job, types)
+            except TypedReadFailed:
+                types = {}
+            except RecordTooLarge:
+                job.part = job.part.with_larger_block()
 
     return run
 

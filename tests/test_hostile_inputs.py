@@ -81,7 +81,7 @@ def _swap_part(path: Path, part: str, deflated: bytes) -> None:
     path.write_bytes(bytes(out + central + end))
 
 
-def run_bounded(args: list[str], memory_mb: int = 1024, timeout: float = 60, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float]:
+def run_bounded(args: list[str], memory_mb: int = 1024, timeout: float = 60, env: dict | None = None, input: bytes | None = None) -> tuple[subprocess.CompletedProcess, float]:
     """``python -m cxscore ARGS`` under an address-space limit; the result and its wall time."""
 
     def limit() -> None:
@@ -89,9 +89,10 @@ def run_bounded(args: list[str], memory_mb: int = 1024, timeout: float = 60, env
 
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "cxscore", *args], capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "cxscore", *args], capture_output=True, timeout=timeout, input=input,
         preexec_fn=limit, env={**os.environ, "NO_COLOR": "1", **(env or {})},
     )
+    result.stdout, result.stderr = result.stdout.decode(), result.stderr.decode()
     return result, time.monotonic() - started
 
 
@@ -316,8 +317,8 @@ def test_workers_end_when_the_main_process_is_killed_by_pid(tmp_path, write_csv,
     # Killed by PID (not the process group), the main process left its workers waiting on their pipes for good.
     import signal
 
-    # Two files with different content: a file given twice (same content) is now read once, by one worker.
-    files = [str(write_csv([["How likely are you to recommend us?"]] + [[str((i + k) % 11)] for i in range(2000)], name=f"part{k}.csv")) for k in range(2)]
+    # Two files with different content: a file given twice (same content) is read once, by one worker.
+    files = [str(write_csv([[NPS_HEADER]] + [[str((i + k) % 11)] for i in range(2000)], name=f"part{k}.csv")) for k in range(2)]
     stdin_rows = "How likely are you to recommend us?\n" + "7\n" * 600_000  # more than the 1 MiB sample; then no end
     process = subprocess.Popen(
         [sys.executable, "-m", "cxscore", "score", *files, "-", "-q"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -344,3 +345,96 @@ def test_workers_end_when_the_main_process_is_killed_by_pid(tmp_path, write_csv,
         for pid in workers + _children(process.pid):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# --- Text inputs: header, records, binary data, UTF-16, byte-order marks ----------------------------------------------
+
+NPS_HEADER = "How likely are you to recommend us?"
+
+
+def json_of(result) -> dict:
+    import json
+
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_duplicate_header_names_are_renamed_in_linear_time():
+    from cxscore.sources.base import unique_headers
+
+    started = time.monotonic()
+    names = unique_headers(["x"] * 8000 + ["x (2)", "x", ""])  # took 15–29 s
+    assert time.monotonic() - started < 1
+    assert names[:3] == ["x", "x (2)", "x (3)"] and names[7999] == "x (8000)"
+    assert names[8000:] == ["x (2) (2)", "x (8001)", "column_8003"]
+    assert len(set(names)) == len(names)
+
+
+def test_a_header_row_longer_than_the_limit_is_named(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{NPS_HEADER},{'c' * 1_200_000}\n" + "7,x\n" * 5)
+    assert_refused(invoke(["score", str(path)]), "the header row does not end within the first 1 MiB", "CXSCORE_MAX_HEADER_MB")
+    data = json_of(invoke(["score", str(path), "-f", "json", "-q"], env={"CXSCORE_MAX_HEADER_MB": "2"}))
+    assert data["results"][0]["n"] == 5
+
+
+def long_record_file(path: Path, mib: float) -> Path:
+    rows = [f"{i % 11},short\n" for i in range(50)]
+    text = f"{NPS_HEADER},Comment\n" + "".join(rows) + '7,"' + "a long comment, " * int(mib * (1 << 20) / 16) + '"\n' + "".join(rows)
+    path.write_text(text)
+    return path
+
+
+def test_a_record_longer_than_the_block_is_read_with_a_larger_block(tmp_path):
+    # A valid 3 MiB comment was refused: "cannot parse … straddling object".
+    data = json_of(invoke(["score", str(long_record_file(tmp_path / "long.csv", 3)), "-f", "json", "-q"]))
+    assert data["inputs"][0]["rows"] == 101 and data["results"][0]["n"] == 101
+
+
+def test_a_record_beyond_the_record_limit_is_refused_with_the_limit(tmp_path):
+    path = long_record_file(tmp_path / "long.csv", 3)
+    assert_refused(invoke(["score", str(path), "-q"], env={"CXSCORE_MAX_RECORD_MB": "1"}), "is longer than 1 MiB blocks allow", "CXSCORE_MAX_RECORD_MB")
+    piped, _ = run_bounded(["score", "-", "-q"], input=path.read_bytes())
+    assert_refused(piped, "<stdin>: a record", "save it to a file")
+
+
+def test_random_bytes_are_called_binary_data(tmp_path):
+    import random
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(random.Random(3).randbytes(20_000))  # "could not tell the text encoding" / "a header but no data rows"
+    assert_refused(invoke(["score", str(path)]), "export.csv is not a text (CSV) file or an Excel workbook", "binary control bytes")
+
+
+@pytest.mark.parametrize("encoding, header, channel", [("utf-16-le", NPS_HEADER, "Chat"), ("utf-16-be", "您向朋友推荐我们的可能性", "在线客服")])
+def test_utf16_without_a_byte_order_mark_is_recognised(tmp_path, encoding, header, channel):
+    path = tmp_path / "export.csv"
+    path.write_bytes((f"{header},渠道\n" + "".join(f"{i % 11},{channel}\n" for i in range(40))).encode(encoding))  # "no NPS, CSAT or CES column found"
+    data = json_of(invoke(["score", str(path), "-f", "json", "-q"]))
+    assert data["inputs"][0]["encoding"] == encoding and "without a byte-order mark" in data["inputs"][0]["encoding_reason"]
+    assert data["results"][0]["n"] == 40
+
+
+def test_a_byte_order_mark_inside_the_file_is_not_kept_in_a_cell(tmp_path):
+    path = tmp_path / "joined.csv"  # two exports joined with cat: the second one's mark is mid-file
+    path.write_bytes(f"{NPS_HEADER},Channel\n9,Chat\n".encode() + codecs_bom() + b"10,Email\n" + codecs_bom() + b"3,Chat\n")
+    data = json_of(invoke(["score", str(path), "-f", "json", "-q", "--by", "Channel"]))
+    assert [(r["segment"], r["n"], r["invalid"]) for r in data["results"]] == [({}, 3, 0), ({"Channel": "Chat"}, 2, 0), ({"Channel": "Email"}, 1, 0)]
+
+
+def codecs_bom() -> bytes:
+    import codecs
+
+    return codecs.BOM_UTF8
+
+
+@pytest.mark.parametrize("buffer", [1, 2, 3, 5, 7, 64])
+def test_byte_order_marks_cut_between_reads_are_dropped_whole(buffer):
+    import io
+
+    from cxscore.sources.text import _WithoutBoms
+
+    bom = codecs_bom()
+    data = bom + b"a,b\n" + bom + b"1," + bom + bom + b"2\n\xef\xbb" + b"x\xef" + bom
+    with io.BufferedReader(_WithoutBoms(io.BytesIO(data)), buffer_size=buffer) as stream:
+        assert stream.read() == b"a,b\n1,2\n\xef\xbbx\xef"

@@ -12,15 +12,23 @@ SAMPLE_ROWS = 2000
 
 
 def unique_headers(raw: list) -> list[str]:
-    """Column names made usable: blanks become ``column_N``, repeats get `` (2)``, `` (3)``…"""
+    """Column names made usable: blanks become ``column_N``, repeats get `` (2)``, `` (3)``…
+
+    Linear in the number of columns: each name remembers the next number to try (8,000 copies of
+    one name took 15–29 s when every copy counted up from 2).
+    """
     names: list[str] = []
     seen: set[str] = set()
+    following: dict[str, int] = {}
     for i, value in enumerate(raw):
         name = " ".join(str(value).split()) if value is not None else ""
         name = name or f"column_{i + 1}"
-        candidate, k = name, 2
-        while candidate in seen:
-            candidate, k = f"{name} ({k})", k + 1
+        candidate = name
+        if candidate in seen:
+            k = following.get(name, 2)
+            while (candidate := f"{name} ({k})") in seen:
+                k += 1
+            following[name] = k + 1
         seen.add(candidate)
         names.append(candidate)
     return names
@@ -33,6 +41,10 @@ def sample_values(sample: list[list], index: int) -> list[str]:
 
 class TypedReadFailed(Exception):
     """A typed read met a value that does not fit its column's type: read the part again as text."""
+
+
+class RecordTooLarge(Exception):
+    """A record is longer than the reader's block: read the part again with a larger block."""
 
 
 class Source:

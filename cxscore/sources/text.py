@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional
 
@@ -12,15 +12,25 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .. import limits
 from ..errors import InputError
 from ..model import InputInfo
-from .base import SAMPLE_ROWS, Source, TypedReadFailed
+from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
 from .encodings import choose_encoding, encoding_hint
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
 #: pyarrow reads about 32 blocks ahead, so the block size sets the memory ceiling (1 MiB ≈ 35 MB).
+#: A record must fit in one block: a part with a longer one is read again with a block 4× larger,
+#: up to CXSCORE_MAX_RECORD_MB.
 BLOCK_BYTES = 1 << 20
+BLOCK_GROWTH = 4
+BOM = codecs.BOM_UTF8
+#: Bytes that text never holds (NUL and C0 controls other than tab, line ends, form feed, escape).
+_CONTROL = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
+_CONTROL_TEXT = _CONTROL.decode("latin-1")
+#: Share of a sample's bytes that may be such controls before the input is taken for binary data.
+CONTROL_SHARE = 0.01
 #: Files are split for parallel workers only into parts at least this large.
 MIN_PART_BYTES = 16 << 20
 SCAN_BYTES = 1 << 20
@@ -37,8 +47,42 @@ def _decode_sample(sample: bytes, encoding: str, complete: bool, where: str) -> 
         raise InputError(f"{where}: bytes at offset {exc.start} are not valid {encoding}", encoding_hint(encoding, sample, complete)) from None
 
 
+def _check_text(sample: bytes, where: str) -> None:
+    """Refuse data that is not text at all (random or binary bytes), naming it as such.
+
+    Text marked as UTF-16 by a byte-order mark, or recognised as UTF-16 without one, is text.
+    """
+    head = sample[: 1 << 16]
+    if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head):
+        return
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if controls > max(8, CONTROL_SHARE * len(head)):
+        raise InputError(
+            f"{where} is not a text (CSV) file or an Excel workbook: {controls:,} of its first {len(head):,} bytes are binary control bytes",
+            "export the survey again as CSV or .xlsx",
+        )
+
+
+def _utf16_without_bom(head: bytes) -> Optional[str]:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes read as UTF-16 text with line ends and no control
+    characters (no byte-order mark: those are found by the encoding detection)."""
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" not in head:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(head[: len(head) & ~1])
+        except UnicodeDecodeError:
+            continue
+        controls = sum(text.count(c) for c in _CONTROL_TEXT)
+        if "\n" in text and controls <= CONTROL_SHARE * len(text):
+            return name
+    return None
+
+
 def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
     """Parse up to ``limit`` records; also return, for the first few, the physical lines read up to their end."""
+    if csv.field_size_limit() < len(text):  # a field may be as long as the sample (128 KiB by default)
+        csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -99,16 +143,30 @@ class CsvSource(Source):
         self.warnings = []
         where = info.path
         info.encoding_detected = encoding is None
-        detected = choose_encoding(sample, complete, encoding)
+        utf16 = None
+        if encoding is None:
+            utf16 = _utf16_without_bom(sample[: 1 << 16])
+            _check_text(sample, where)
+        detected = choose_encoding(sample, complete, encoding or utf16)
         encoding, info.encoding_reason = detected.name, detected.reason
+        if utf16:
+            info.encoding_reason = "UTF-16 without a byte-order mark (NUL bytes between ASCII characters)"
         if detected.guessed:
             self.warnings.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
         text = _decode_sample(sample, encoding, complete, where)
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+            text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
         delimiter = "\t" if text.count("\t") and where.lower().endswith((".tsv", ".tab")) else sniff_delimiter(text)
         rows, lines = _records(text, delimiter, SAMPLE_ROWS + 4)
-        if not complete and len(rows) > 1:
+        if not complete and len(rows) < 2:
+            cap = limits.get(limits.HEADER_MB)
+            raise InputError(
+                f"{where}: the header row does not end within the first {cap} MiB; a real export's is shorter",
+                f"check that the file is a CSV export (one header row, then a row per response); {limits.raise_hint(limits.HEADER_MB)}",
+            )
+        if not complete:
             rows = rows[:-1]  # the last sampled record may be cut off
         self.layout = detect_layout(rows[:8])
         head = self.layout.header_rows
@@ -126,14 +184,14 @@ class CsvSource(Source):
     @classmethod
     def from_path(cls, path: Path, encoding: Optional[str] = None) -> "CsvSource":
         with path.open("rb") as fh:
-            sample = fh.read(SAMPLE_BYTES)
+            sample = fh.read(sample_bytes())
             complete = not fh.read(1)
         info = InputInfo(path=str(path), format="csv", bytes=path.stat().st_size)
         return cls(lambda: path.open("rb"), sample, complete, info, encoding, path)
 
     @classmethod
     def from_stream(cls, stream: BinaryIO, head: bytes, name: str, encoding: Optional[str] = None) -> "CsvSource":
-        sample = head + stream.read(SAMPLE_BYTES - len(head))
+        sample = head + stream.read(sample_bytes() - len(head))
         extra = stream.read(1)
         complete = not extra
         what = "standard input" if name == "<stdin>" else name
@@ -166,10 +224,16 @@ class CsvSource(Source):
         ]
 
     def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
-        """As text always: standard input cannot be read again after a failed typed read."""
+        """As text always: standard input cannot be read again (after a failed typed read, or with a larger block)."""
         info = info or self.info
         with self._opener() as stream:
-            yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
+            try:
+                yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
+            except RecordTooLarge:
+                raise InputError(
+                    f"{info.path}: a record (a row with its quoted text) is longer than the {BLOCK_BYTES >> 20} MiB block standard input is read in",
+                    "save it to a file and score the file: a file is read again with a block as large as the record",
+                ) from None
 
 
 def arrow_encoding(encoding: str) -> str:
@@ -177,19 +241,33 @@ def arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding in ("utf-8", "utf-8-sig", "utf_8") else encoding
 
 
-def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo, types=None) -> Iterator[pa.RecordBatch]:
+def sample_bytes() -> int:
+    """Bytes read from the start of a text input to detect its encoding, delimiter, layout and columns."""
+    return max(SAMPLE_BYTES, limits.get(limits.HEADER_MB) << 20)
+
+
+def record_cap() -> int:
+    """The largest reader block, so the longest record allowed (CXSCORE_MAX_RECORD_MB)."""
+    return limits.get(limits.RECORD_MB) << 20
+
+
+def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo, types=None, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.RecordBatch]:
     """Stream record batches of ``columns`` from delimited bytes; count rows and malformed rows in ``info``.
 
     Columns are text unless ``types`` names another type for them (blank cells are then null);
-    a value that does not fit such a type raises :class:`TypedReadFailed`.
+    a value that does not fit such a type raises :class:`TypedReadFailed`. A record longer than
+    ``block_bytes`` raises :class:`RecordTooLarge` while a larger block is allowed. UTF-8 byte-order
+    marks inside the text (files joined with ``cat``) are dropped, not kept in a cell.
     """
     types = types or {}
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
 
     def skip_malformed(row) -> str:
         info.malformed_rows += 1
         return "skip"
 
-    read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, encoding=arrow_encoding(encoding), block_size=BLOCK_BYTES)
+    read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows, encoding=arrow_encoding(encoding), block_size=block_bytes)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_malformed)
     convert = pacsv.ConvertOptions(
         column_types={c: types.get(c, pa.string()) for c in columns},
@@ -212,8 +290,44 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
             raise InputError(f"{info.path}: bytes further into the file are not valid UTF-8", encoding_hint("utf-8")) from None
         if "Empty CSV file" in text:
             return
+        if "straddling object" in text or "larger than block size" in text:
+            if block_bytes < record_cap():
+                raise RecordTooLarge(text) from None
+            raise InputError(
+                f"{info.path}: a record (a row with its quoted text) is longer than {record_cap() >> 20:,} MiB blocks allow, or a quote is never closed",
+                f"check the quoting around long comments; {limits.raise_hint(limits.RECORD_MB)}",
+            ) from None
         kind = DELIMITER_NAMES.get(delimiter, repr(delimiter))
         raise InputError(f"{info.path}: cannot parse the file as {kind}-separated text ({text.splitlines()[0]})", "check the file is a CSV export") from None
+
+
+class _WithoutBoms(io.RawIOBase):
+    """A byte stream with every UTF-8 byte-order mark taken out (one may sit in the middle of joined files)."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._carry = b""  # the start of a mark cut at the end of the last read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._carry + self._raw.read(len(buffer) - len(self._carry))
+        self._carry = b""
+        if BOM[0] in data:
+            data = data.replace(BOM, b"")
+            for keep in (2, 1):
+                if len(data) > keep and data.endswith(BOM[:keep]):
+                    data, self._carry = data[:-keep], data[-keep:]
+                    break
+        if not data and self._carry:
+            data, self._carry = self._carry, b""
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Range(io.RawIOBase):
@@ -256,8 +370,13 @@ class CsvPart:
     names: list[str]
     encoding: str
     delimiter: str
+    block_bytes: int = BLOCK_BYTES
 
     portable = True  # can be read in a worker process (scan.run_jobs)
+
+    def with_larger_block(self) -> "CsvPart":
+        """This part, to be read with a block large enough for a longer record."""
+        return replace(self, block_bytes=min(self.block_bytes * BLOCK_GROWTH, record_cap()))
 
     @property
     def size(self) -> int:
@@ -265,7 +384,7 @@ class CsvPart:
 
     def batches(self, columns: list[str], info: InputInfo, progress: Optional[Callable[[int], None]] = None, types=None) -> Iterator[pa.RecordBatch]:
         with io.BufferedReader(_Range(self.path, self.start, self.end, progress), buffer_size=1 << 20) as stream:
-            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types)
+            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types, self.block_bytes)
 
 
 def record_boundaries(path: Path, size: int, count: int) -> list[int]:
