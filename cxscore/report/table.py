@@ -53,7 +53,7 @@ def show(section: Section, console: Console) -> None:
         console.print(Text(printable(" · ".join(line.cells[: section.key])), style="bold"))
         for i in sorted(section.aside):
             if line.cells[i]:
-                console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2)))
+                console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
 
 
 def render(report: Report, console: Console) -> None:
