@@ -13,22 +13,13 @@ from typing import Any, Optional
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.cell.cell import Cell
 
 from ..errors import CxError
-from .escaping import FORMULA_START, printable
+from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, P_VALUE, RED, SCORE1, Sheet, put, score_format, text
+from .dashboard import dashboard
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow
-
-GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
-RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
-GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
-BOLD = Font(bold=True)
-COUNT, SCORE1, SCORE2, P_VALUE = "#,##0", "0.0", "0.00", "0.000"
-CELL_LIMIT = 32767  # characters Excel holds in one cell
 
 LABELS = {
     "en": {
@@ -48,6 +39,10 @@ LABELS = {
         "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",
         "no_segments": "Run with --by to see segments.", "bands": "Bands", "config": "Config",
         "generated": "Generated", "version": "cxscore version", "scale": "Scale",
+        "Dashboard": "Dashboard", "covers": "Data covers", "all_time": "All time", "interval": "Interval",
+        "alerts": "Alerts of this run", "no_alerts": "No alerts: every target met, no significant drop.",
+        "best_worst": "Best and worst segments", "best": "Best", "worst": "Worst",
+        "met": "met", "missed": "missed", "not enough data": "not enough data",
     },
     "zh": {
         "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
@@ -66,103 +61,41 @@ LABELS = {
         "size": "字节数", "sha256": "SHA-256", "no_trend": "使用 --period 查看趋势。",
         "no_segments": "使用 --by 查看细分。", "bands": "分段", "config": "配置",
         "generated": "生成时间", "version": "cxscore 版本", "scale": "量表",
+        "Dashboard": "看板", "covers": "数据范围", "all_time": "全部时间", "interval": "置信区间",
+        "alerts": "本次运行的警报", "no_alerts": "无警报：所有目标均达成，无显著下降。",
+        "best_worst": "最佳与最差细分", "best": "最佳", "worst": "最差",
+        "met": "达标", "missed": "未达标", "not enough data": "数据不足",
     },
 }
-STATUS = {"zh": {"met": "达标", "missed": "未达标", "not enough data": "数据不足"}}
-
-
-def _score_format(kind: str) -> str:
-    return SCORE2 if kind == "ces" else SCORE1
-
-
-def text(value: str) -> str:
-    """A string as a cell can hold it: control characters and undecodable bytes escaped, cut at Excel's 32,767 characters."""
-    value = printable(value)
-    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - 1] + "…"
-
-
-def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write one cell. A string is always a text cell, never a formula: values come from files written
-    by others (``=HYPERLINK(…)``, ``=cmd|…``). One that starts like a formula (``=``, ``+``, ``-``,
-    ``@``, tab) is also marked quote-prefixed, as Excel marks text typed after a ``'``, so it stays
-    text when someone edits the cell."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = text(value)
-        cell.value = value
-        if value.startswith(FORMULA_START):
-            cell.data_type = "s"  # openpyxl makes any "=…" a formula
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
-
-
-class _Sheet:
-    """A worksheet written row by row, remembering widths; headers bold, frozen and filterable.
-
-    It counts its own rows: openpyxl's ``ws.max_row`` scans every cell, and asking it once per row
-    made writing quadratic (8,000 segments took minutes).
-    """
-
-    def __init__(self, ws: Worksheet):
-        self.ws = ws
-        self.widths: dict[int, int] = {}
-        self.last = 0  # the last row written
-
-    def row(self, values: list[Any], formats: Optional[list[Optional[str]]] = None, bold: bool = False, fill: Optional[PatternFill] = None) -> int:
-        self.last += 1
-        r = self.last
-        for c, value in enumerate(values, start=1):
-            cell = put(self.ws, r, c, value)
-            if formats and c <= len(formats) and formats[c - 1] and isinstance(value, (int, float)):
-                cell.number_format = formats[c - 1]
-            if bold:
-                cell.font = BOLD
-            if fill is not None:
-                cell.fill = fill
-            self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(cell.value)) if value is not None else 0))
-        return r
-
-    def header(self, values: list[str]) -> int:
-        return self.row(values, bold=True)
-
-    def finish(self, header_row: int = 1, filter_rows: Optional[int] = None) -> None:
-        if self.ws.max_row >= header_row:
-            self.ws.freeze_panes = self.ws.cell(row=header_row + 1, column=1)
-            last = filter_rows or self.ws.max_row
-            width = max(self.widths) if self.widths else 1
-            self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last}"
-        for c, w in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(c)].width = max(8, w + 2)
 
 
 def _overall(report: Report, metric: str) -> ResultRow:
     return next(r for r in report.results if r.metric == metric and not r.segment and r.period is None)
 
 
-def _status(value: Optional[str], lang: str) -> Optional[str]:
-    return STATUS.get(lang, {}).get(value, value) if value else value
+def _status(value: Optional[str], t: dict) -> Optional[str]:
+    """A status in the report's language: computed once by ``targets.judge``, only rendered here."""
+    return t[value] if value else value
 
 
-def _summary(wb: Workbook, report: Report, t: dict, lang: str) -> None:
-    sheet = _Sheet(wb.create_sheet(t["Summary"]))
+def _summary(wb: Workbook, report: Report, t: dict) -> None:
+    sheet = Sheet(wb.create_sheet(t["Summary"]))
     headers = [t[k] for k in ("metric", "type", "column", "n", "score", "ci_low", "ci_high", "margin", "benchmark", "benchmark_source", "gap", "position", "target", "status", "scale")]
     sheet.header(headers)
     for m in report.metrics:
         row = _overall(report, m.name)
         bench = row.benchmark or {}
-        fmt = _score_format(m.type)
+        fmt = score_format(m.type)
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, lang), f"{m.scale[0]}–{m.scale[1]}"],
+            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, t), f"{m.scale[0]}–{m.scale[1]}"],
             [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
     last = sheet.last
     if last > 1:
         status_col = get_column_letter(headers.index(t["status"]) + 1)
-        met, missed = _status("met", lang), _status("missed", lang)
+        met, missed = t["met"], t["missed"]
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{met}"'], fill=GREEN))
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{missed}"'], fill=RED))
         gap_col = get_column_letter(headers.index(t["gap"]) + 1)
@@ -178,15 +111,24 @@ def _mark(row: ResultRow) -> Optional[str]:
     return "▲" if sig["direction"] == "up" else "▼"
 
 
-def _trend(wb: Workbook, report: Report, t: dict) -> None:
+TREND_FIELDS = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
+
+
+def _trend_column(i: int) -> int:
+    """The Trend sheet's score column of the i-th metric."""
+    return 2 + i * len(TREND_FIELDS)
+
+
+def _trend(wb: Workbook, report: Report, t: dict) -> int:
+    """The Trend sheet; returns its last table row (1: no periods)."""
     ws = wb.create_sheet(t["Trend"])
-    sheet = _Sheet(ws)
+    sheet = Sheet(ws)
     periods = sorted({r.period for r in report.results if r.period and not r.segment})
     if not periods:
         sheet.row([t["no_trend"]])
         sheet.finish()
-        return
-    per_metric = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
+        return 1
+    per_metric = TREND_FIELDS
     headers = [t["period"]] + [f"{m.name} {t[k]}" for m in report.metrics for k in per_metric]
     sheet.header(headers)
     by_key = {(r.metric, r.period): r for r in report.results if r.period and not r.segment}
@@ -195,7 +137,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
         formats: list[Optional[str]] = [None]
         for m in report.metrics:
             row = by_key.get((m.name, period))
-            fmt = _score_format(m.type)
+            fmt = score_format(m.type)
             if row is None:
                 values += [None] * len(per_metric)
             else:
@@ -205,7 +147,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
         sheet.row(values, formats)
     last = sheet.last
     for i, m in enumerate(report.metrics):
-        column = 2 + i * len(per_metric)
+        column = _trend_column(i)
         chart = LineChart()
         chart.title = text(f"{m.name} ({m.type.upper()})")
         chart.y_axis.title = t["score"]
@@ -215,11 +157,12 @@ def _trend(wb: Workbook, report: Report, t: dict) -> None:
         chart.height, chart.width = 7, 16
         ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{1 + i * 15}")
     sheet.finish()
+    return last
 
 
 def _segments(wb: Workbook, report: Report, t: dict) -> None:
     ws = wb.create_sheet(t["Segments"])
-    sheet = _Sheet(ws)
+    sheet = Sheet(ws)
     by = report.analysis.by
     if not by:
         sheet.row([t["no_segments"]])
@@ -233,7 +176,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         if not rows:
             continue
         first = sheet.last + 1
-        fmt = _score_format(m.type)
+        fmt = score_format(m.type)
         for r in rows:
             sig = r.significance or {}
             sheet.row(
@@ -261,7 +204,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
 
 def _distribution(wb: Workbook, report: Report, t: dict) -> None:
     ws = wb.create_sheet(t["Distribution"])
-    sheet = _Sheet(ws)
+    sheet = Sheet(ws)
     sheet.header([t["metric"], t["point"], t["count"], t["pct"]])
     for m in report.metrics:
         row = _overall(report, m.name)
@@ -298,7 +241,7 @@ def _distribution(wb: Workbook, report: Report, t: dict) -> None:
 
 def _quality(wb: Workbook, report: Report, t: dict) -> None:
     ws = wb.create_sheet(t["Data quality"])
-    sheet = _Sheet(ws)
+    sheet = Sheet(ws)
     keys = ("input", "format", "rows", "encoding", "delimiter", "sheet", "malformed", "filtered", "outside_dates", "date_blank", "date_invalid", "weight_invalid")
     sheet.header([t[k] for k in keys])
     for i in report.inputs:
@@ -323,7 +266,7 @@ def _quality(wb: Workbook, report: Report, t: dict) -> None:
 
 def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_text: Optional[str], generated: datetime) -> None:
     ws = wb.create_sheet(t["Settings"])
-    sheet = _Sheet(ws)
+    sheet = Sheet(ws)
     sheet.header([t["setting"], t["value"]])
     a = report.analysis
     pairs = [
@@ -359,12 +302,13 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     generated = generated or datetime.now().replace(microsecond=0)
     wb = Workbook()
     wb.remove(wb.active)
-    _summary(wb, report, t, lang)
-    _trend(wb, report, t)
+    _summary(wb, report, t)
+    trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
     _distribution(wb, report, t)
     _quality(wb, report, t)
     _settings(wb, report, t, files or [], config_text, generated)
+    dashboard(wb, report, t, _trend_column, trend_rows)  # first, drawn from the Trend sheet's columns
     wb.properties.creator = "cxscore"
     wb.properties.created = wb.properties.modified = generated
     return wb

@@ -1,0 +1,148 @@
+"""The Dashboard sheet: how each metric is doing now, what changed, what alerted, who is best and worst.
+
+It reads the statuses and alerts the run computed (``targets.judge``) and never judges again, so the
+workbook, the ``alert:`` lines on stderr and the exit code always agree.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from ..model import MetricInfo, Report, ResultRow
+from . import display
+from .cells import BOLD, COUNT, GREEN, GREY, RED, put, score_format, text
+
+TILE = 4  # columns per metric tile: label, value, change, a gap
+BIG = Font(bold=True, size=20)
+TITLE = Font(bold=True, size=14)
+STATUS_FILL = {"met": GREEN, "missed": RED, "not enough data": GREY}
+
+
+def latest(report: Report, metric: str) -> ResultRow:
+    """The row a tile shows: everyone in the latest period, or all time without periods."""
+    rows = [r for r in report.results if r.metric == metric and not r.segment]
+    periods = sorted(r.period for r in rows if r.period)
+    return next(r for r in rows if r.period == (periods[-1] if periods else None))
+
+
+def best_and_worst(report: Report, metric: str, k: int = 3) -> tuple[list[ResultRow], list[ResultRow]]:
+    """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice."""
+    rows = sorted((r for r in report.results if r.metric == metric and r.segment and r.period is None and not r.low_n and r.value is not None),
+                  key=lambda r: r.value, reverse=True)
+    top = rows[: min(k, (len(rows) + 1) // 2)]
+    bottom = rows[len(top):][-k:][::-1]
+    return top, bottom
+
+
+def _change(row: ResultRow) -> Optional[str]:
+    sig = row.significance
+    if not sig or sig.get("diff") is None:
+        return None
+    digits = 2 if row.type == "ces" else 1
+    mark = (" ▲" if sig["direction"] == "up" else " ▼") if sig["significant"] else ""
+    return display.number(sig["diff"], digits, sign=True) + mark
+
+
+def dashboard(wb: Workbook, report: Report, t: dict, trend_column: Callable[[int], int], trend_rows: int) -> None:
+    """The first sheet. ``trend_column(i)`` is the Trend sheet's score column of metric i; trend_rows its last row (1: no periods)."""
+    ws = wb.create_sheet(t["Dashboard"], 0)
+    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    put(ws, 1, 1, t["Dashboard"]).font = TITLE
+    a = report.analysis
+    covers = f"{periods[0]} – {periods[-1]}" if periods else t["all_time"]
+    if a.since or a.until:
+        covers += f" ({(a.since or '…')[:10]} – {(a.until or '…')[:10]})"  # the dates as given, without the time filled in
+    put(ws, 2, 1, f"{t['covers']}: {covers}")
+    for i, m in enumerate(report.metrics):
+        _tile(ws, 4, 1 + i * TILE, m, latest(report, m.name), t)
+    row = 18
+    put(ws, row, 1, t["alerts"]).font = TITLE
+    for alert in report.alerts or [t["no_alerts"]]:
+        row += 1
+        cell = put(ws, row, 1, alert)
+        cell.fill, cell.alignment = RED if report.alerts else GREEN, Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(1, len(report.metrics)) * TILE - 1)
+        ws.row_dimensions[row].height = 15 * (1 + len(alert) // (40 * max(1, len(report.metrics))))
+    row += 2
+    if a.by:
+        put(ws, row, 1, f"{t['best_worst']} ({' × '.join(a.by)})").font = TITLE
+        row = max(_ranking(ws, row + 1, 1 + i * TILE, m, report, t) for i, m in enumerate(report.metrics))
+    if periods:
+        put(ws, row, 1, t["Trend"]).font = TITLE
+        for i, m in enumerate(report.metrics):
+            chart = LineChart()
+            chart.title = text(f"{m.name} ({m.type.upper()})")
+            column = trend_column(i)
+            trend = wb[t["Trend"]]
+            chart.add_data(Reference(trend, min_col=column, min_row=1, max_row=trend_rows), titles_from_data=True)
+            chart.set_categories(Reference(trend, min_col=1, min_row=2, max_row=trend_rows))
+            chart.series[0].smooth = False
+            chart.legend = None
+            chart.height, chart.width = 6, 8.5
+            ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
+    for i in range(len(report.metrics)):
+        for c, w in enumerate((18, 14, 12, 3)):
+            ws.column_dimensions[get_column_letter(1 + i * TILE + c)].width = w
+
+
+def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> None:
+    fmt = score_format(m.type)
+    head = put(ws, top, left, f"{m.name} ({m.type.upper()})")
+    head.font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
+    bench = row.benchmark or {}
+    lines: list[tuple[str, Any, Optional[str]]] = [
+        (t["period"], row.period or t["all_time"], None),
+        (t["score"], row.value, fmt),
+        (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, 2 if m.type == 'ces' else 1)} – {display.number(row.ci_high, 2 if m.type == 'ces' else 1)}", None),
+        (t["n"], row.n, COUNT),
+        (t["margin"], row.margin, fmt),
+        (t["diff_prev"], _change(row), None),
+        (t["target"], row.target, fmt),
+        (t["status"], t.get(row.status, row.status) if row.status else None, None),
+        (t["benchmark"], bench.get("value"), fmt),
+        (t["benchmark_source"], f"{bench['source']}, {bench['year']}" if bench else None, None),
+        (t["gap"], bench.get("gap"), fmt),
+    ]
+    for offset, (label, value, number_format) in enumerate(lines, start=1):
+        head = put(ws, top + offset, left, label)
+        head.font, head.alignment = BOLD, Alignment(vertical="top")
+        cell = put(ws, top + offset, left + 1, "—" if value is None else value)
+        if isinstance(value, str) and len(value) > 12:  # a long text spans the value and change columns, wrapped
+            ws.merge_cells(start_row=top + offset, start_column=left + 1, end_row=top + offset, end_column=left + 2)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[top + offset].height = max(ws.row_dimensions[top + offset].height or 15, 15 * (1 + len(value) // 26))
+        else:
+            cell.alignment = Alignment(horizontal="right")
+        if number_format and value is not None:
+            cell.number_format = number_format
+        if label == t["score"]:
+            cell.font = BIG
+            ws.row_dimensions[top + offset].height = 30
+        if label == t["status"] and row.status:
+            cell.fill = STATUS_FILL[row.status]
+
+
+def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) -> int:
+    """Best and worst segments of one metric under its tile, with the difference from the rest; returns the last row used."""
+    top, bottom = best_and_worst(report, m.name)
+    fmt = score_format(m.type)
+    for label, rows in ((t["best"], top), (t["worst"], bottom)):
+        put(ws, row, left, label).font = BOLD
+        put(ws, row, left + 1, t["score"]).font = BOLD
+        put(ws, row, left + 2, t["diff_rest"]).font = BOLD
+        for r in rows:
+            row += 1
+            put(ws, row, left, ", ".join(str(v) for v in r.segment.values()))
+            put(ws, row, left + 1, r.value).number_format = fmt
+            change = put(ws, row, left + 2, _change(r))
+            change.alignment = Alignment(horizontal="right")
+            sig = r.significance or {}
+            if sig.get("significant"):
+                change.fill = GREEN if sig["direction"] == "up" else RED
+        row += 2
+    return row
