@@ -159,3 +159,12 @@ def test_inspect_says_how_the_encoding_was_chosen_and_when_it_is_a_guess(tmp_pat
     document = json.loads(invoke(["inspect", str(russian), "-f", "json"]).stdout)
     assert document["encoding_reason"] == "a statistical guess (charset-normalizer)"
     assert any("text encoding guessed as cp1251" in note for note in document["notes"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("rows", [[["Satisfaction", "Channel"], ["5", "Chat"], ["1", "Email"]], [["满意度", "渠道"], ["非常满意", "电话"], ["非常不满意", "邮件"]]], ids=["english", "chinese"])
+def test_utf16_without_a_byte_order_mark_is_read_as_utf16(write_csv, encoding, rows):
+    """Its NUL high bytes are valid UTF-8 (an ASCII file was read as UTF-8 with NULs in every name) and decode as cp1252."""
+    report = score([str(write_csv(rows, encoding=encoding))])
+    assert (report.inputs[0].encoding, report.inputs[0].encoding_reason) == (encoding, "UTF-16 without a byte-order mark (NUL high bytes)")
+    assert (report.results[0].n, report.results[0].value) == (2, 50.0)

@@ -1,8 +1,8 @@
 """Which text encoding an export is in, decided from the bytes of a sample, in a fixed order.
 
-1. a byte-order mark (UTF-8, UTF-16); 2. strict UTF-8; 3. GB18030 when the bytes decode as it and
-the text is Chinese; 4. cp1252 when they decode as it and the text is Western European words;
-5. charset-normalizer's statistical guess, which is said as a warning.
+1. a byte-order mark (UTF-8, UTF-16), or UTF-16 without one (NUL high bytes); 2. strict UTF-8;
+3. GB18030 when the bytes decode as it and the text is Chinese; 4. cp1252 when they decode as it
+and the text is Western European words; 5. charset-normalizer's statistical guess, said as a warning.
 
 Steps 3 and 4 come before the statistical guess because it fails on exactly the exports this tool
 sees most: a few Chinese labels among English headers and numbers read as cp949, big5 or a Baltic
@@ -24,6 +24,8 @@ _CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 GB_COMMON_SHARE = 0.8
 #: Share of them that must be Han, CJK or general punctuation, circled numbers, full-width forms or four-byte GB18030 (not kana, Greek or Cyrillic).
 CJK_SHARE = 0.9
+#: Share of the high bytes that must be zero for UTF-16 without a byte-order mark (Chinese text has few: its delimiters and digits).
+UTF16_ZEROS = 0.1
 #: Distinct characters needed before text made only of EUC-KR's Hangul rows counts as possibly Korean.
 HANGUL_ROWS_DISTINCT = 20
 #: Share of accented words (two letters or more) that may have no ASCII letter in cp1252 text.
@@ -69,12 +71,17 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
         return Detected("utf-8-sig", "UTF-8 byte-order mark")
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Detected("utf-16", "UTF-16 byte-order mark")
-    if _decodes(sample, "utf-8", complete) is not None:
+    if b"\x00" in sample:  # text exports hold no NUL bytes, except as UTF-16's high bytes of ASCII
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        name = "utf-16-le" if odd > even else "utf-16-be"
+        if max(odd, even) >= UTF16_ZEROS * len(sample) / 2 and _decodes(sample, name, complete) is not None:
+            return Detected(name, "UTF-16 without a byte-order mark (NUL high bytes)")
+    elif _decodes(sample, "utf-8", complete) is not None:
         return Detected("utf-8", "valid UTF-8")
-    text = _decodes(sample, "gb18030", complete)
+    text = _decodes(sample, "gb18030", complete) if b"\x00" not in sample else None
     if text is not None and _looks_chinese(text):
         return Detected("gb18030", "not UTF-8; decodes as GB18030 and the text is Chinese")
-    text = _decodes(sample, "cp1252", complete)
+    text = _decodes(sample, "cp1252", complete) if b"\x00" not in sample else None
     if text is not None and _looks_western(text):
         return Detected("cp1252", "not UTF-8; decodes as cp1252 and the text is Western European")
     import charset_normalizer  # only for files that none of the above fits
