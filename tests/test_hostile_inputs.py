@@ -438,3 +438,48 @@ def test_byte_order_marks_cut_between_reads_are_dropped_whole(buffer):
     data = bom + b"a,b\n" + bom + b"1," + bom + bom + b"2\n\xef\xbb" + b"x\xef" + bom
     with io.BufferedReader(_WithoutBoms(io.BytesIO(data)), buffer_size=buffer) as stream:
         assert stream.read() == b"a,b\n1,2\n\xef\xbbx\xef"
+
+
+# --- Files with an Excel name that are not workbooks ------------------------------------------------------------------
+
+WJX_HTML = """<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><style>td {mso-number-format:"\\@";}</style></head>
+<body><table border="1">
+<tr><th>序号</th><th>提交答卷时间</th><th>1、您向朋友推荐我们的可能性</th><th colspan="2">2、备注</th></tr>
+<tr><td>1</td><td>2025/3/1 10:00:00</td><td>9</td><td>很好&amp;快<br>谢谢</td><td></td></tr>
+<tr><td>2</td><td>2025/3/2 10:00:00</td><td>10</td><td></td><td></td></tr>
+<tr><td>3</td><td>2025/3/3 10:00:00</td><td>3</td><td><table><tr><td>inner</td></tr></table>慢</td><td></td></tr>
+</table></body></html>
+"""
+
+
+def test_an_html_table_saved_as_xls_is_read_as_the_table_it_is(tmp_path):
+    # 问卷星 and older exports write .xls downloads as HTML: "not a readable Excel workbook (Cfb error …)".
+    path = tmp_path / "问卷星.xls"
+    path.write_bytes(WJX_HTML.encode("gb2312"))
+    result = invoke(["score", str(path), "-f", "json", "--by", "2、备注"])
+    data = json_of(result)
+    assert "is an HTML page saved with an Excel name" in result.stderr
+    source = data["inputs"][0]
+    assert (source["format"], source["rows"], source["layout"]) == ("html", 3, "wjx")
+    assert "its text in gb18030" in source["encoding_reason"]
+    rows = {tuple(r["segment"].values()): r["n"] for r in data["results"]}
+    assert rows[()] == 3 and rows[("慢",)] == 1  # the nested table's text is not a cell of its own
+    assert len(rows) == 4  # everyone, 很好&快 谢谢, (blank), 慢
+
+
+def test_an_excel_2003_xml_spreadsheet_is_named_with_the_way_to_convert_it(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_text('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>')
+    assert_refused(invoke(["score", str(path)]), "is an Excel 2003 XML spreadsheet", "save it as .xlsx")
+
+
+def test_a_password_protected_xls_is_named_as_such(tmp_path):
+    import python_calamine
+
+    from cxscore.sources.excel import ExcelSource
+
+    # calamine's words for a legacy .xls (or .ods) with a password; an encrypted .xlsx is an OLE file and named before.
+    (tmp_path / "x.xls").write_bytes(bytes(16))
+    message, hint = ExcelSource._why_unreadable(tmp_path / "x.xls", "x.xls", python_calamine.CalamineError("Workbook is password protected"))
+    assert message == "x.xls is password-protected (encrypted) and cannot be read" and "remove the password" in hint

@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Optional
 
+from .. import limits
 from ..errors import InputError
 from .base import Source
 from .excel import ExcelSource, is_excel_bytes
+from .html_table import check_not_spreadsheet_xml, html_table_source, looks_like_html
 from .text import CsvSource
 
 __all__ = ["Source", "open_source", "STDIN"]
@@ -44,10 +46,23 @@ def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[st
     if file.stat().st_size == 0:
         raise InputError(f"input file is empty: {path}", "export the survey again")
     with file.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(4096)
+    if file.suffix.lower() in EXCEL_SUFFIXES and not is_excel_bytes(head):
+        if looks_like_html(head):
+            return _html(file, path, encoding)
+        check_not_spreadsheet_xml(head, path)
     if file.suffix.lower() in EXCEL_SUFFIXES or is_excel_bytes(head):
         return ExcelSource(file, path, sheet=sheet)
     return CsvSource.from_path(file, encoding=encoding)
+
+
+def _html(file: Path, path: str, encoding: Optional[str]) -> Source:
+    """An HTML page with an Excel name, read whole (it is held in memory): bounded like a workbook part."""
+    size = file.stat().st_size
+    cap = limits.get(limits.WORKBOOK_PART_MB) << 20
+    if size > cap:
+        raise InputError(f"{path} is an HTML page of {size >> 20:,} MiB saved with an Excel name, more than the {cap >> 20:,} MiB read whole", f"export the survey as CSV; {limits.raise_hint(limits.WORKBOOK_PART_MB)}")
+    return html_table_source(file.read_bytes(), path, encoding, size)
 
 
 def _open_stream(stream: BinaryIO, name: str, encoding: Optional[str], sheet: Optional[str]) -> Source:

@@ -73,6 +73,8 @@ class ExcelSource(Source):
                 head = fh.read(8)
         if head.startswith(OLE_MAGIC) and name.lower().endswith((".xlsx", ".xlsm")):
             return f"{name} is password-protected (encrypted) and cannot be read", "remove the password in Excel (File › Info › Protect Workbook) and save a copy"
+        if "password protected" in str(exc).lower():
+            return f"{name} is password-protected (encrypted) and cannot be read", "remove the password in Excel (File › Info › Protect Workbook) and save a copy"
         return f"{name} is not a readable Excel workbook ({exc})", "open it in Excel and save it again as .xlsx, or export CSV"
 
     def _pick_sheet(self, workbook, sheet: Optional[str]):
