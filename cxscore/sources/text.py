@@ -16,7 +16,7 @@ from .. import limits
 from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
-from .encodings import choose_encoding, encoding_hint
+from .encodings import choose_encoding, detect_encoding, encoding_hint
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -28,7 +28,6 @@ BLOCK_GROWTH = 4
 BOM = codecs.BOM_UTF8
 #: Bytes that text never holds (NUL and C0 controls other than tab, line ends, form feed, escape).
 _CONTROL = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
-_CONTROL_TEXT = _CONTROL.decode("latin-1")
 #: Share of a sample's bytes that may be such controls before the input is taken for binary data.
 CONTROL_SHARE = 0.01
 #: Files are split for parallel workers only into parts at least this large.
@@ -50,33 +49,21 @@ def _decode_sample(sample: bytes, encoding: str, complete: bool, where: str) -> 
 def _check_text(sample: bytes, where: str) -> None:
     """Refuse data that is not text at all (random or binary bytes), naming it as such.
 
-    Text marked as UTF-16 by a byte-order mark, or recognised as UTF-16 without one, is text.
+    Many NUL bytes are also what UTF-16 looks like (with or without a byte-order mark): that is text.
     """
     head = sample[: 1 << 16]
-    if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head):
-        return
     controls = len(head) - len(head.translate(None, _CONTROL))
-    if controls > max(8, CONTROL_SHARE * len(head)):
-        raise InputError(
-            f"{where} is not a text (CSV) file or an Excel workbook: {controls:,} of its first {len(head):,} bytes are binary control bytes",
-            "export the survey again as CSV or .xlsx",
-        )
-
-
-def _utf16_without_bom(head: bytes) -> Optional[str]:
-    """``utf-16-le`` or ``utf-16-be`` when the bytes read as UTF-16 text with line ends and no control
-    characters (no byte-order mark: those are found by the encoding detection)."""
-    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" not in head:
-        return None
-    for name in ("utf-16-le", "utf-16-be"):
-        try:
-            text = codecs.getincrementaldecoder(name)().decode(head[: len(head) & ~1])
-        except UnicodeDecodeError:
-            continue
-        controls = sum(text.count(c) for c in _CONTROL_TEXT)
-        if "\n" in text and controls <= CONTROL_SHARE * len(text):
-            return name
-    return None
+    if controls <= max(8, CONTROL_SHARE * len(head)):
+        return
+    try:
+        if detect_encoding(head, False).name.startswith("utf-16"):
+            return
+    except InputError:
+        pass
+    raise InputError(
+        f"{where} is not a text (CSV) file or an Excel workbook: {controls:,} of its first {len(head):,} bytes are binary control bytes",
+        "export the survey again as CSV or .xlsx",
+    )
 
 
 def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
@@ -143,14 +130,10 @@ class CsvSource(Source):
         self.warnings = []
         where = info.path
         info.encoding_detected = encoding is None
-        utf16 = None
         if encoding is None:
-            utf16 = _utf16_without_bom(sample[: 1 << 16])
             _check_text(sample, where)
-        detected = choose_encoding(sample, complete, encoding or utf16)
+        detected = choose_encoding(sample, complete, encoding)
         encoding, info.encoding_reason = detected.name, detected.reason
-        if utf16:
-            info.encoding_reason = "UTF-16 without a byte-order mark (NUL bytes between ASCII characters)"
         if detected.guessed:
             self.warnings.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
         text = _decode_sample(sample, encoding, complete, where)
