@@ -14,6 +14,7 @@ import typer
 from . import __version__
 from . import benchmarks as bench
 from . import config as schema
+from .comments import DEFAULT_COMMENTS
 from .config import locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
@@ -145,6 +146,7 @@ def _options(kw: dict, distribution: bool) -> Options:
         metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
         fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], baseline=kw["baseline"], trend=kw["trend"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
         sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution, warn_segments=kw["warn_segments"],
+        comments=DEFAULT_COMMENTS if kw["comments"] is None else kw["comments"], comments_optional=kw["comments"] is None,
     )
 
 
@@ -190,6 +192,7 @@ CSV_RAW = typer.Option(
     "score",
     [("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
      ("distribution", bool, typer.Option(False, "--distribution", help="Also show the count and share at every scale point.")),
+     ("comments", int, typer.Option(0, "--comments", min=0, metavar="N", help="Also collect the N most recent detractor and promoter comments per metric (CSAT: dissatisfied/satisfied, CES: high/low effort): -f csv writes them instead of the scores, json adds them, the table shows 5 of each.")),
      ("csv_raw", bool, CSV_RAW)],
     SCORE_EXAMPLES,
 )
@@ -225,7 +228,8 @@ class Lang(str, Enum):
 @scoring_command(
     "report",
     [("output", str, typer.Option(..., "--output", "-o", help="The .xlsx file to write ({date} and {period} are filled in).")),
-     ("lang", Lang, typer.Option(Lang.en, "--lang", help="Sheet names and labels: en or zh."))],
+     ("lang", Lang, typer.Option(Lang.en, "--lang", help="Sheet names and labels: en or zh.")),
+     ("comments", Optional[int], typer.Option(None, "--comments", min=0, metavar="N", help=f"Comments sheet: the N most recent detractor and promoter comments per metric, when there is a comment column (0: no sheet) [default: {DEFAULT_COMMENTS}]."))],
     REPORT_EXAMPLES,
 )
 def report(**kw) -> None:

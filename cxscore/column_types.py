@@ -43,6 +43,11 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
     return types
 
 
+def comment_date_type(columns: list[str], sample: list[list], date: str, others: list[str]) -> dict[str, pa.DataType]:
+    """The comments' own date column (no period asked for) read as timestamps, when it has no other role and the sample is ISO."""
+    return {date: TIME} if date not in others and _all_iso(sample_values(sample, columns.index(date))) else {}
+
+
 def _all_iso(values: list[str]) -> bool:
     """Whether the reader's own timestamp parsing (strict ISO 8601, no zone) reads every value."""
     try:

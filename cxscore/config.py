@@ -264,8 +264,14 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     nps_interval: NpsInterval = "adjusted-wald"
     benchmark: Optional[str] = None
     benchmarks_file: Optional[str] = None
+    comment_column: Any = None  # the free-text comment column (a ColumnSpec once checked); None: detected
 
     def __post_init__(self) -> None:
+        if self.comment_column is not None:
+            try:
+                self.comment_column = _column_spec(self.comment_column)
+            except ValueError as exc:
+                raise ValueError(f"comment_{exc}") from None  # "column: …" → "comment_column: …"
         seen: dict[str, int] = {}
         for i, metric in enumerate(self.metrics):
             if metric.name in seen:

@@ -107,6 +107,7 @@ class Grouper:
         self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
         self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
         self.keep_rows: Optional[np.ndarray] = None  # sorted row numbers that survive --dedupe (set per part)
+        self.track_rows = False  # give each kept row its place in the part (kept_positions), as --dedupe and comments need
         self.row = 0
         self.where: dict[tuple[str, bool], list[str]] = {}
         for condition in grouping.where:
@@ -176,7 +177,7 @@ class Grouper:
             self.info.weight_invalid += int((keep & bad).sum())
             keep &= ~bad
 
-        positions = np.arange(self.row, self.row + rows) if self.dedupe else None
+        positions = np.arange(self.row, self.row + rows) if self.dedupe or self.track_rows else None
         if self.keep_rows is not None:  # sorted row numbers: the slice that falls in this block
             first, last = np.searchsorted(self.keep_rows, [self.row, self.row + rows])
             latest = np.zeros(rows, dtype=bool)

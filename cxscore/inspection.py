@@ -59,7 +59,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     first = {"rows": source.columns[0]}  # one column is enough to count rows
     jobs = [Job(part, source.info.path, source.columns, first, None, [], [], Grouping(), exclusions) for part in source.parts(workers())]
     info = source.info
-    for _, counters, _ in run_jobs(jobs, workers()):
+    for _, counters, *_ in run_jobs(jobs, workers()):
         add_counters(info, counters)
     columns = []
     for index, column in enumerate(source.columns):

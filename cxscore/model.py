@@ -128,6 +128,19 @@ class Analysis:
     until: Optional[str] = None
     benchmark: Optional[str] = None
     dedupe: Optional[str] = None
+    comment_column: Optional[str] = None  # the free-text column comments were collected from (with --comments, and in reports)
+
+
+@dataclass
+class Comment:
+    """One customer's comment, kept as one of the most recent of its metric's band (see comments.py)."""
+
+    metric: str
+    band: str  # detractors | promoters · dissatisfied | satisfied · high_effort | low_effort
+    score: int  # the answer, a point on the metric's scale
+    date: Optional[str]  # the response date (ISO); None when undated
+    segment: dict[str, Any]  # the --by values
+    comment: str  # e-mail addresses and phone numbers masked
 
 
 @dataclass
@@ -142,6 +155,7 @@ class Report:
     tool_version: str = ""
     analysis: Analysis = field(default_factory=Analysis)
     alerts: list[str] = field(default_factory=list)  # missed targets and significant drops: exit code 3
+    comments: Optional[list[Comment]] = None  # None: not collected
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document (schema_version 1)."""
@@ -155,4 +169,5 @@ class Report:
             "quality": [_fields(q) for q in self.quality],
             "warnings": list(self.warnings),
             "alerts": list(self.alerts),
+            "comments": None if self.comments is None else [_fields(c) for c in self.comments],
         }

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Optional, Sequence
 
 from . import __version__, benchmarks
-from .column_types import read_types
+from .column_types import comment_date_type, read_types
 from .columns import resolve_column
+from .comments import CommentBook, CommentPlan, find_comment_column
 from .config import Config, MetricSpec, check_confidence
-from .dates import choose_order, parse_bound, period_label
+from .dates import choose_order, detect_date_column, parse_bound, period_label
 from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError
@@ -70,6 +71,8 @@ class Options:
     bottom: Optional[int] = None
     distribution: bool = False
     warn_segments: Optional[int] = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
+    comments: int = 0  # collect the N most recent comments per metric and band (0: none)
+    comments_optional: bool = False  # no comment column is said, not an error (a report's default)
 
 
 #: More distinct --by values than this are warned about: they cost time and memory, and most are too small to judge.
@@ -142,12 +145,13 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, first: str, ids: bool) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, first: str, ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
     """Check a source against the metrics and grouping, then cut it into jobs with this file's own
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
     A metric whose column this source lacks is left out of its jobs (and reported), not fatal.
-    ``ids``: also collect the response ids (several inputs, to find repeats).
+    ``ids``: also collect the response ids (several inputs, to find repeats); ``comments``: the most
+    recent comments per metric and band, when this source has a comment column.
     """
     where = source.info.path
     columns, missing, specs = {}, {}, []
@@ -178,11 +182,38 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     parsers = [(columns[spec.name], AnswerParser(spec, blank_values)) for spec in specs]
     types = read_types(source.columns, source.sample, parsers, grouper)
     id_at = id_column(source) if ids else None
+    plan = _comment_plan(source, config, grouping, grouper, comments, {*columns.values(), *([date[0]] if date else [])}, notify) if comments else None
+    if plan and plan.date_column and plan.date_column != grouper.date_column:
+        types.update(comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column]))
     jobs = [
-        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at)
+        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
         for part in source.parts(processes)
     ]
     return jobs, columns, missing
+
+
+def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: Grouper, keep: int, taken: set[str], notify: Notify) -> Optional[CommentPlan]:
+    """How to collect this source's comments: its comment column (configured, or detected), and the
+    dates that order them (the grouping's, else the one given or detected; none: row order)."""
+    where = source.info.path
+    if config.comment_column is not None:
+        try:
+            column, why = resolve_column(config.comment_column, source.columns, where, "comment_column", source.layout.questions), "config"
+        except ColumnError:
+            return None
+    else:
+        found = find_comment_column(source.columns, source.sample, source.layout.questions, {*taken, *grouper.filter_columns(), *grouper.segment_columns()})
+        if found is None:
+            return None
+        column, why = found
+    date, dayfirst = grouper.date_column, grouping.dayfirst
+    if date is None:
+        date = resolve_column(grouping.date_column, source.columns, where, "--date-column") if grouping.date_column else detect_date_column(source.columns, source.sample, grouping.dayfirst)[0]
+        if date is not None:
+            dayfirst = choose_order(sample_values(source.sample, source.columns.index(date)), grouping.dayfirst)[0]
+    order = f"most recent by {date!r}" if date else "no date column: the last rows count as the most recent"
+    notify(f"comments: column {column!r} ({why}); {order}")
+    return CommentPlan(column, keep, date, dayfirst, list(grouping.by), list(grouper.by), grouper.file_label)
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[str]:
@@ -292,7 +323,7 @@ def score(
     processes = workers()
     jobs, owners, first_columns, gaps = [], [], {}, []
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, sources[0].info.path, check_ids)
+        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, sources[0].info.path, check_ids, options.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]
@@ -319,9 +350,12 @@ def score(
         for job, rows in zip(jobs, keep):
             job.keep_rows = rows
         notify(f"--dedupe {grouping.dedupe}: keeping each respondent's latest answer; {dropped:,} earlier answer(s) left out")
+    said, comment_column = _comment_sources(jobs, sources, options, config.comment_column is not None, early_warnings, notify)
     ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
-    for (part_book, counters, part_ids), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
+    for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
         book.merge(part_book)
+        if part_said is not None:
+            said.merge(part_said)
         add_counters(owner, counters)
         if part_ids is not None:
             ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)
@@ -398,8 +432,30 @@ def score(
             until=grouping.until.isoformat(sep=" ") if grouping.until else None,
             benchmark=industry,
             dedupe=grouping.dedupe,
+            comment_column=comment_column,
         ),
+        comments=said.comments(specs, grouping.by) if said else None,
     )
+
+
+def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, configured: bool, warnings: list[str], notify: Notify) -> tuple[Optional[CommentBook], Optional[str]]:
+    """The book comments are merged into (None when not asked for, or when no input has a comment
+    column and that is allowed) and the first input's comment column; a warning for each input without one."""
+    if not options.comments:
+        return None, None
+    planned = {job.path: job.comments.column for job in jobs if job.comments}
+    if not planned:
+        if not options.comments_optional:
+            if configured:
+                raise InputError(f"--comments: the config's comment_column is in none of the inputs ({', '.join(s.info.path for s in sources)})", "check comment_column: in the config against the headers (cxscore inspect lists them)")
+            raise InputError(
+                f"--comments: no comment column found in {sources[0].info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)",
+                "name it in the config: comment_column: COLUMN (or {match: REGEX})",
+            )
+        notify("comments: no comment column found, so the report has no comments (comment_column: in the config names one)")
+        return None, None
+    warnings += [f"comments: {s.info.path} has no comment column, so it adds no comments" for s in sources if s.info.path not in planned]
+    return CommentBook(options.comments), next(iter(planned.values()))
 
 
 def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Optional[Tally]], columns: dict[str, str], configured: bool) -> dict[str, str]:

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .comments import CommentBook, CommentPlan, said_something, sort_times
 from .config import MetricSpec
 from .dates import merge_basis
 from .grouping import Grouper, Grouping
@@ -60,6 +61,7 @@ class Job:
     keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
     id_column: Optional[str] = None  # collect this column's ids (to find responses repeated across inputs)
+    comments: Optional[CommentPlan] = None  # collect the most recent comments per metric and band
     slot: int = 0
 
 
@@ -87,23 +89,35 @@ def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 
 @_typed_or_text
-def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Array]]:
-    """Tally one part: filter and group each block, encode each metric, add it up; and the part's response ids, when asked."""
+def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Array], Optional[CommentBook]]:
+    """Tally one part: filter and group each block, encode each metric, add it up; and the part's
+    response ids and most recent comments, when asked."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
+    plan = job.comments
+    grouper.track_rows = plan is not None
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
-    needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else [])]))
+    said = CommentBook(plan.keep) if plan else None
+    extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
+    needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
     ids = []
     for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
         if job.id_column:
             ids.append(clean_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
+        if said is not None:
+            real = said_something(batch.column(plan.column), job.blank_values)
+            times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
+            orders = (job.slot << _ROW_BITS) + grouper.kept_positions
         for spec in job.specs:
-            book.add(spec.name, encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name]), groups, index, weights)
+            encoded = encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name])
+            book.add(spec.name, encoded, groups, index, weights)
+            if said is not None:
+                said.add_block(spec, encoded.codes, real, times, orders, batch, plan)
         _publish(job.slot, 1, info.rows)
-    return book, info, (pa.concat_arrays(ids) if ids else None)
+    return book, info, (pa.concat_arrays(ids) if ids else None), said
 
 
 #: Row order across parts, for --dedupe: part slot in the high bits, row within the part in the low 40.

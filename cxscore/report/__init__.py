@@ -32,7 +32,8 @@ def render(report: Report, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
     elif fmt is Format.csv:
         from . import csv_rows
 
-        terminal.stdout.write(csv_rows.render(report, raw=csv_raw))
+        # With --comments the CSV is the comment list: one file holds one table.
+        terminal.stdout.write(csv_rows.render(report, raw=csv_raw) if report.comments is None else csv_rows.comments(report, raw=csv_raw))
     else:
         from . import markdown
 

@@ -54,3 +54,19 @@ def render(report: Report, raw: bool = False) -> str:
             + [_text(point) for point in scales[row.metric]]
         )
     return out.getvalue()
+
+
+COMMENT_COLUMNS = ["metric", "band", "score", "date"]
+
+
+def comments(report: Report, raw: bool = False) -> str:
+    """The collected comments: metric, band, score, date, the --by columns, then the comment (masked).
+    Text gets a leading ``'`` where it starts like a formula, unless ``raw``: comments are written by anyone."""
+    by = list(report.analysis.by)
+    cell = encodable if raw else csv_cell
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(name) for name in [*COMMENT_COLUMNS, *by, "comment"]])
+    for c in report.comments or []:
+        writer.writerow([cell(c.metric), c.band, c.score, _text(c.date), *[cell(str(c.segment.get(k, ""))) for k in by], cell(c.comment)])
+    return out.getvalue()

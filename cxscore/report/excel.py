@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
 from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, P_VALUE, RED, SCORE1, Sheet, put, score_format, text
@@ -239,6 +240,46 @@ def _distribution(wb: Workbook, report: Report, t: dict) -> None:
     sheet.finish(filter_rows=table_end)
 
 
+COMMENT_LABELS = {
+    "en": {"sheet": "Comments", "metric": "Metric", "band": "Band", "score": "Score", "date": "Date", "comment": "Comment",
+           "none": "No comments in these bands.", "bands": {}},
+    "zh": {"sheet": "评论", "metric": "指标", "band": "类别", "score": "得分", "date": "日期", "comment": "评论",
+           "none": "这些类别中没有评论。",
+           "bands": {"detractors": "贬损者", "promoters": "推荐者", "dissatisfied": "不满意", "satisfied": "满意", "high_effort": "费力", "low_effort": "省力"}},
+}
+
+
+def _comments(wb: Workbook, report: Report, lang: str) -> None:
+    """The Comments sheet: what customers said, as an Excel table with a filter. Comments are text
+    anyone could write (``=HYPERLINK(…)``): every string goes through :func:`put`, a text cell."""
+    t = COMMENT_LABELS[lang]
+    ws = wb.create_sheet(t["sheet"])
+    by = list(report.analysis.by)
+    headers = [t["metric"], t["band"], t["score"], t["date"], *by, t["comment"]]
+    seen: set[str] = set()
+    for c, header in enumerate(headers, start=1):
+        name = text(header)
+        while name in seen:  # a table's column names are unique
+            name += " "
+        seen.add(name)
+        put(ws, 1, c, name).font = BOLD
+    rows = report.comments or []
+    for r, item in enumerate(rows, start=2):
+        values = [item.metric, t["bands"].get(item.band, item.band), item.score, item.date, *[item.segment.get(k) for k in by], item.comment]
+        for c, value in enumerate(values, start=1):
+            put(ws, r, c, value)
+    widths = [12, 14, 8, 20, *[16] * len(by), 80]
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+    if not rows:
+        put(ws, 2, 1, t["none"])
+        return
+    table = Table(displayName="Comments", ref=f"A1:{get_column_letter(len(headers))}{len(rows) + 1}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+
+
 def _quality(wb: Workbook, report: Report, t: dict) -> None:
     ws = wb.create_sheet(t["Data quality"])
     sheet = Sheet(ws)
@@ -306,6 +347,8 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
     _distribution(wb, report, t)
+    if report.comments is not None:
+        _comments(wb, report, lang)
     _quality(wb, report, t)
     _settings(wb, report, t, files or [], config_text, generated)
     dashboard(wb, report, t, _trend_column, trend_rows)  # first, drawn from the Trend sheet's columns

@@ -165,5 +165,28 @@ def distributions(report: Report) -> list[Section]:
     return sections
 
 
+#: Comments a table or Markdown shows per metric and band (-f csv and json give all that were collected).
+SHOWN_COMMENTS = 5
+
+
+def comments(report: Report) -> list[Section]:
+    """With --comments: what customers said, the most recent few of each metric's unhappy and happy band."""
+    if report.comments is None:
+        return []
+    by = list(report.analysis.by)
+    section = Section(
+        f"What customers said · {report.analysis.comment_column} · the {SHOWN_COMMENTS} most recent per band (all of them: -f csv)",
+        ["Metric", "Band", "Score", "Date", *by, "Comment"], {2},
+    )
+    shown: dict[tuple[str, str], int] = {}
+    for c in report.comments:
+        count = shown[(c.metric, c.band)] = shown.get((c.metric, c.band), 0) + 1
+        if count <= SHOWN_COMMENTS:
+            section.lines.append(Line([c.metric, c.band.replace("_", " "), str(c.score), (c.date or "—")[:10], *[str(c.segment.get(k, "")) for k in by], c.comment]))
+    if not section.lines:
+        section.caption = "No comments in these bands."
+    return [section]
+
+
 def sections(report: Report) -> list[Section]:
-    return [summary(report), *breakdowns(report), *distributions(report)]
+    return [summary(report), *breakdowns(report), *distributions(report), *comments(report)]

@@ -1,0 +1,204 @@
+"""What customers said: the free-text comment column, and per metric the most recent comments of its
+unhappy and its happy band (NPS detractors / promoters, CSAT dissatisfied / satisfied, CES high /
+low effort).
+
+Like a tally, the collection adds: each block keeps at most N comments per (metric, band), the most
+recent by response date and then by row order, chosen vectorised before any Python touches a row;
+blocks, file parts and workers merge by keeping the N most recent of the union, which is exactly
+the N most recent of all rows. Contacts are masked and non-answers left out (see the README).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .config import MetricSpec
+from .dates import parse_dates
+from .model import Comment
+from .sources.base import sample_values
+from .sources.layouts import is_id_column
+
+#: How many comments of each band a report keeps per metric unless told otherwise.
+DEFAULT_COMMENTS = 200
+
+#: Headers that name a free-text comment column, most telling first.
+COMMENT_HINTS = [
+    ("comment", re.compile(r"comment", re.I)),
+    ("feedback", re.compile(r"feedback", re.I)),
+    ("verbatim", re.compile(r"verbatim", re.I)),
+    ("reason", re.compile(r"reason", re.I)),
+    ("why", re.compile(r"\bwhy\b", re.I)),
+    ("remark", re.compile(r"remark", re.I)),
+    ("评论", re.compile("评论|评价")),
+    ("意见", re.compile("意见")),
+    ("建议", re.compile("建议")),
+    ("原因", re.compile("原因")),
+    ("反馈", re.compile("反馈")),
+    ("备注", re.compile("备注")),
+]
+
+#: Trimmed from both ends before a comment is judged: spaces (ideographic too) and punctuation.
+_TRIM = " \t\r\n\u00a0\u3000.。,，、!！?？~～…;；:：\"'“”‘’()（）[]【】-—_/\\*"
+#: Comments that say nothing (compared lower-case, after trimming :data:`_TRIM`), besides the config's blank_values.
+NON_ANSWERS = frozenset({
+    "n/a", "na", "n.a", "n a", "none", "nothing", "no", "nope", "nil", "null", "no comment", "no comments",
+    "nothing to add", "nothing else", "not applicable", "nothing to say", "no feedback",
+    "无", "没有", "暂无", "没", "无意见", "没有意见", "无建议", "没有建议", "暂时没有", "暂无意见", "暂无建议",
+    "略", "跳过", "空", "不适用", "无评论", "没什么", "没有了",
+})
+
+_DIGIT = "[0-9\uff10-\uff19]"
+#: An e-mail address (ASCII local part, so the Chinese text before it stays), also with a full-width ＠.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+[@＠][A-Za-z0-9\-]+(?:[.．][A-Za-z0-9\-]+)+")
+#: A date, consumed first so its digits are never taken for a phone number.
+_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?!\d)"
+#: A run of digits with the separators phone numbers are written with: +86 138-1234-5678, (555) 123-4567, 0086 13812345678.
+_NUMBER = rf"(?:\+|\(\+?)?{_DIGIT}(?:{_DIGIT}|[ \t\u00a0().\-])*{_DIGIT}"
+_CONTACT = re.compile(rf"(?<![A-Za-z0-9])(?:(?P<date>{_DATE})|(?P<number>{_NUMBER}))(?![A-Za-z0-9])")
+_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+EMAIL, PHONE, NUMBER = "[email]", "[phone]", "[number]"
+
+
+def _number(match: re.Match) -> str:
+    text = match.group()
+    if match.group("date") is not None or _DECIMAL.fullmatch(text):
+        return text
+    digits = len(re.findall(_DIGIT, text))
+    if digits < 7:
+        return text
+    return PHONE if digits <= 15 else NUMBER  # longer: a card or ID number
+
+
+def mask(text: str) -> str:
+    """``text`` with e-mail addresses as ``[email]``, phone numbers (7–15 digits, international,
+    Chinese mobile, with spaces, dots, dashes or parentheses) as ``[phone]`` and longer digit runs
+    (cards, ID numbers) as ``[number]``; dates and amounts stay."""
+    text = _EMAIL.sub(EMAIL, text)
+    return _CONTACT.sub(_number, text)
+
+
+def _key(text: str) -> str:
+    return text.strip(_TRIM).lower()
+
+
+def said_something(values: pa.Array, blank_values: list[str]) -> np.ndarray:
+    """Vectorised: True where a cell holds a real comment (not blank, whitespace, punctuation or a non-answer)."""
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    key = pc.fill_null(pc.utf8_lower(pc.utf8_trim(values, characters=_TRIM)), "")
+    empty = sorted(NON_ANSWERS | {_key(v) for v in blank_values} | {""})
+    return ~pc.is_in(key, value_set=pa.array(empty, pa.string())).to_numpy(zero_copy_only=False)
+
+
+def find_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> Optional[tuple[str, str]]:
+    """The comment column and why: the first header (or its question text) that mentions a hint,
+    most telling hint first; not a column with another role, an id, or one whose sample is all numbers."""
+    for word, hint in COMMENT_HINTS:
+        for index, column in enumerate(columns):
+            if column in taken or is_id_column(column) or not hint.search(questions.get(column, column)):
+                continue
+            values = sample_values(sample, index)
+            if values and all(re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", v) for v in values):
+                continue  # a reason code, not text
+            return column, f"header mentions {word!r}"
+    return None
+
+
+def bands(spec: MetricSpec) -> list[tuple[str, int, int]]:
+    """The unhappy then the happy band of a metric, as (name, lowest code, highest code)."""
+    names = {"nps": ("detractors", "promoters"), "csat": ("dissatisfied", "satisfied"), "ces": ("high_effort", "low_effort")}[spec.type]
+    lo = spec.scale.lo
+    return [(name, getattr(spec, name).lo - lo, getattr(spec, name).hi - lo) for name in names]
+
+
+@dataclass
+class CommentPlan:
+    """What a job needs to collect comments: the column, how many per band, and what to order and label them by."""
+
+    column: str
+    keep: int
+    date_column: Optional[str]  # the response date (most recent first); None: row order
+    dayfirst: Optional[bool]  # None: decided from the values
+    by: list[str]  # the --by names, as the segment keys of results
+    by_columns: list[Optional[str]]  # their columns in this source (None: the file name)
+    file_label: str
+
+
+#: Undated rows sort before every dated one (they are taken as the oldest).
+_UNDATED = np.int64(-(1 << 62))
+#: A kept comment: (time, order, point, segment values, text). ``order`` is the row's place in the inputs.
+Record = tuple[int, int, int, tuple, str]
+
+
+class CommentBook:
+    """The most recent ``keep`` comments per (metric, band); adds like a tally book."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.kept: dict[tuple[str, str], list[Record]] = {}
+
+    def _add(self, key: tuple[str, str], records: list[Record]) -> None:
+        merged = self.kept.get(key, []) + records
+        merged.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        self.kept[key] = merged[: self.keep]
+
+    def merge(self, other: "CommentBook") -> "CommentBook":
+        for key, records in other.kept.items():
+            self._add(key, records)
+        return self
+
+    def add_block(self, spec: MetricSpec, codes: np.ndarray, real: np.ndarray, times: np.ndarray, orders: np.ndarray, batch: pa.RecordBatch, plan: CommentPlan) -> None:
+        """One block of one metric: ``codes`` its answers' codes, ``real`` where the comment says something,
+        ``times`` and ``orders`` each row's sort keys (``orders`` rise along the block). Only the ``keep``
+        most recent rows per band reach Python."""
+        for name, lo, hi in bands(spec):
+            rows = np.flatnonzero(real & (codes >= lo) & (codes <= hi))
+            if not len(rows):
+                continue
+            if len(rows) > self.keep:  # the keep latest, in O(n): no sort
+                t = times[rows]
+                cut = np.partition(t, len(t) - self.keep)[len(t) - self.keep]
+                later, tied = rows[t > cut], rows[t == cut]
+                rows = np.concatenate([later, tied[len(tied) - (self.keep - len(later)) :]])  # ties: the last rows win
+            take = pa.array(rows)
+            texts = batch.column(plan.column).take(take).cast(pa.string()).to_pylist()
+            segments = [
+                [plan.file_label] * len(rows) if column is None else batch.column(column).take(take).cast(pa.string()).to_pylist()
+                for column in plan.by_columns
+            ]
+            points = (codes[rows] + spec.scale.lo).tolist()
+            labels = [tuple(" ".join((v or "").split()) or "(blank)" for v in values) for values in zip(*segments)] if segments else [()] * len(rows)
+            self._add((spec.name, name), list(zip(times[rows].tolist(), orders[rows].tolist(), points, labels, texts)))
+
+    def comments(self, specs: list[MetricSpec], by: list[str]) -> list[Comment]:
+        """The kept comments, masked: per metric, its unhappy band then its happy band, most recent first."""
+        out = []
+        for spec in specs:
+            for name, _, _ in bands(spec):
+                for time, _, point, segment, text in self.kept.get((spec.name, name), []):
+                    out.append(Comment(spec.name, name, point, _date(time), dict(zip(by, segment)), mask(text.strip())))
+        return out
+
+
+def sort_times(batch: pa.RecordBatch, plan: CommentPlan, parsed: Optional[pa.Array]) -> np.ndarray:
+    """Each row's response time in seconds (undated rows: the oldest), from the dates the grouping
+    already parsed, else parsed here from the comment plan's date column."""
+    if parsed is None and plan.date_column is not None:
+        parsed = parse_dates(batch.column(plan.date_column), plan.dayfirst)
+    if parsed is None:
+        return np.full(batch.num_rows, _UNDATED, dtype=np.int64)
+    seconds = pc.cast(parsed.cast(pa.timestamp("s")), pa.int64())
+    return pc.fill_null(seconds, int(_UNDATED)).to_numpy(zero_copy_only=False)
+
+
+def _date(seconds: int) -> Optional[str]:
+    if seconds == _UNDATED:
+        return None
+    moment = datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+    return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat(sep=" ")

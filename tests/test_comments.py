@@ -1,0 +1,306 @@
+"""What customers said: comment columns found, contacts masked, non-answers left out, the most recent
+N per metric and band, merged across blocks, parts and workers; CSV, JSON and the workbook's sheet."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+
+import numpy as np
+import openpyxl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cxscore import comments as said
+from cxscore.comments import CommentBook, CommentPlan, find_comment_column, mask, said_something
+from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
+from cxscore.errors import ConfigError, InputError
+from cxscore.pipeline import Options, score
+from cxscore.sources import text as text_source
+from conftest import SAMPLE, SAMPLE_ZH, invoke, run_process
+
+
+# --- detection ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, word", [
+    ("Comment", "comment"), ("Any other comments?", "comment"), ("Your feedback", "feedback"),
+    ("Reason for your score", "reason"), ("Why did you give this score?", "why"), ("Verbatim", "verbatim"),
+    ("意见和建议", "意见"), ("您的评论", "评论"), ("您有什么建议？", "建议"), ("不满意的原因", "原因"), ("用户反馈", "反馈"),
+])
+def test_comment_columns_are_found_by_their_header(header, word):
+    columns = ["Response ID", "NPS", header, "Channel"]
+    sample = [["1", "9", "good service", "Chat"], ["2", "3", "slow", "Email"]]
+    assert find_comment_column(columns, sample, {}, {"NPS"}) == (header, f"header mentions {word!r}")
+
+
+def test_comment_detection_prefers_comment_and_skips_ids_codes_taken_columns_and_other_words():
+    sample = [["1", "4", "2", "fine", "ok", "x"]]
+    columns = ["Comment ID", "Reason code", "Why (score)", "Reason", "Comments", "Anyhow"]
+    # "Comments" wins over an earlier "Reason": the hints are tried most telling first.
+    assert find_comment_column(columns, sample, {}, set())[0] == "Comments"
+    # a numeric "reason code" is no free text; a taken column has another role; "Anyhow" is no "why".
+    assert find_comment_column(columns[:3] + ["Anyhow"], [["1", "4", "2", "x"]], {}, {"Why (score)"}) is None
+    assert find_comment_column(["Channel", "Score"], [["Chat", "9"]], {}, set()) is None
+
+
+def test_comment_detection_reads_the_question_text_of_coded_headers():
+    assert find_comment_column(["Q1", "Q2"], [["9", "too slow"]], {"Q2": "Why did you give this score?"}, set()) == ("Q2", "header mentions 'why'")
+
+
+# --- masking -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, masked", [
+    ("mail me at john.doe+cx@example.co.uk please", "mail me at [email] please"),
+    ("邮箱：zhang_san@qq.com，谢谢", "邮箱：[email]，谢谢"),
+    ("全角 li.si＠163.com", "全角 [email]"),
+    ("call +1 (555) 123-4567 now", "call [phone] now"),
+    ("555-123-4567", "[phone]"),
+    ("(555) 123-4567", "[phone]"),
+    ("555.123.4567", "[phone]"),
+    ("ring +44 20 7946 0958.", "ring [phone]."),
+    ("07700 900123", "[phone]"),
+    ("+86 138 1234 5678", "[phone]"),
+    ("+86-138-1234-5678", "[phone]"),
+    ("(+86)13812345678", "[phone]"),
+    ("0086 13812345678", "[phone]"),
+    ("电话13812345678谢谢", "电话[phone]谢谢"),
+    ("手机：１３８１２３４５６７８", "手机：[phone]"),
+    ("座机 010-12345678", "座机 [phone]"),
+    ("card 4111 1111 1111 1111", "card [number]"),
+    ("on 2025-03-01 13812345678 again", "on 2025-03-01 [phone] again"),
+    ("a@b.io or 13912345678", "[email] or [phone]"),
+])
+def test_contacts_are_masked(text, masked):
+    assert mask(text) == masked
+
+
+@pytest.mark.parametrize("text", [
+    "on 2025-03-01 10:30 I called", "03/01/2025", "paid $1299.00", "1,299.00 yuan", "rated it 10/10",
+    "called 3 times in 12 days", "ticket 12345", "version 2.5.1", "等了3天", "R2D2 and C3PO", "ABC1234567",
+])
+def test_dates_amounts_and_short_numbers_stay(text):
+    assert mask(text) == text
+
+
+# --- non-answers -------------------------------------------------------------------------------
+
+def test_non_answers_and_whitespace_are_left_out():
+    values = ["n/a", "N/A.", "na", "none", "Nothing!", "-", "—", "...", "No comment", "无", "没有。", "暂无", "（无）",
+              " ", "\u3000", "", None, "(跳过)",
+              "Great", "无聊", "No problem at all", "na na na", "没有人接电话"]
+    real = said_something(pa.array(values, pa.string()), DEFAULT_BLANK_VALUES)
+    assert [v for v, keep in zip(values, real) if keep] == ["Great", "无聊", "No problem at all", "na na na", "没有人接电话"]
+
+
+# --- the most recent N per band ----------------------------------------------------------------
+
+def _rows(n: int, dated: bool = True):
+    """n rows: NPS cycling 0..10 (detractors 0-6, promoters 9-10), dates out of file order, a comment naming the row."""
+    header = ["id", "Date", "Channel", "How likely are you to recommend us?", "Comment"] if dated else ["id", "Channel", "How likely are you to recommend us?", "Comment"]
+    rows = [header]
+    for i in range(n):
+        day = (i * 7) % n  # a permutation of 0..n-1 when gcd(7, n) = 1
+        when = (datetime(2024, 1, 1) + timedelta(hours=day)).isoformat(sep=" ")
+        row = [str(i), when, "Chat" if i % 2 else "Email", str(i % 11), f"row {i} day {day}"]
+        rows.append(row if dated else [row[0], *row[2:]])
+    return rows
+
+
+def test_the_most_recent_comments_by_date_per_band_with_score_date_and_segment(write_csv):
+    path = write_csv(_rows(50))
+    report = score([str(path)], options=Options(comments=3, by=["Channel"]))
+    assert report.analysis.comment_column == "Comment"
+    by_band = {}
+    for c in report.comments:
+        by_band.setdefault((c.metric, c.band), []).append(c)
+    assert set(by_band) == {("nps", "detractors"), ("nps", "promoters")}  # passives (7-8) are not collected
+    # Expected by hand: the three latest days among each band's rows.
+    rows = _rows(50)[1:]
+    for band, points in (("detractors", range(0, 7)), ("promoters", (9, 10))):
+        candidates = sorted((int(r[4].split()[-1]), r) for r in rows if int(r[3]) in points)
+        expected = [r for _, r in reversed(candidates[-3:])]
+        got = by_band[("nps", band)]
+        assert [c.comment for c in got] == [r[4] for r in expected]
+        assert [c.score for c in got] == [int(r[3]) for r in expected]
+        assert [c.date for c in got] == [r[1].removesuffix(" 00:00:00") for r in expected]  # midnight: the date alone
+        assert [c.segment for c in got] == [{"Channel": r[2]} for r in expected]
+
+
+def test_a_late_date_the_typed_reader_cannot_read_gives_the_same_comments(write_csv):
+    """Without --period the comments' ISO date column is read typed; a later US date re-reads it as text."""
+    rows = _rows(2501)
+    rows[-1][1] = "2024-04-14 23:00:00"  # the newest of all, a detractor (2500 % 11 = 3)
+    iso = score([str(write_csv(rows, "iso.csv"))], options=Options(comments=3)).comments
+    rows[-1][1] = "04/14/2024 23:00"
+    us = score([str(write_csv(rows, "us.csv"))], options=Options(comments=3)).comments
+    assert us == iso and iso[0].comment == rows[-1][4] and iso[0].date == "2024-04-14 23:00:00"
+
+
+def test_day_first_dates_order_the_comments_without_a_period(write_csv):
+    path = write_csv([["Date", "How likely are you to recommend us?", "Comment"],
+                      ["02/03/2025", "1", "2 March"], ["13/02/2025", "2", "13 February"], ["25/02/2025", "3", "25 February"]])
+    assert [(c.comment, c.date) for c in score([str(path)], options=Options(comments=5)).comments] == [
+        ("2 March", "2025-03-02"), ("25 February", "2025-02-25"), ("13 February", "2025-02-13")]
+
+
+def test_undated_comments_are_the_last_rows_in_file_order(write_csv):
+    path = write_csv(_rows(40, dated=False))
+    report = score([str(path)], options=Options(comments=2))
+    detractors = [c.comment for c in report.comments if c.band == "detractors"]
+    promoters = [c.comment for c in report.comments if c.band == "promoters"]
+    # NPS = i % 11: the last detractors are rows 39 (6) and 38 (5); the last promoters rows 32 (10) and 31 (9).
+    assert [d.split()[1] for d in detractors] == ["39", "38"] and [p.split()[1] for p in promoters] == ["32", "31"]
+    assert all(c.date is None for c in report.comments)
+
+
+def test_rows_with_bad_dates_count_as_oldest_and_non_answers_never_appear(write_csv):
+    path = write_csv([["When", "How likely are you to recommend us?", "Comment"],
+                      ["2025-03-02", "1", "newest"], ["not a date", "2", "undated"], ["2025-03-01", "3", "older"],
+                      ["2025-03-03", "4", "n/a"], ["2025-03-04", "5", "   "], ["2025-03-05", "6", "mail x@y.com"]])
+    report = score([str(path)], options=Options(comments=10, date_column="When"))
+    assert [(c.comment, c.date) for c in report.comments] == [("mail [email]", "2025-03-05"), ("newest", "2025-03-02"), ("older", "2025-03-01"), ("undated", None)]
+
+
+def test_csat_and_ces_bands(write_csv):
+    path = write_csv([["Overall satisfaction (1-5)", "It was easy to handle my issue (1-7)", "Feedback"],
+                      ["1", "7", "a"], ["5", "1", "b"], ["3", "4", "c"], ["2", "6", "d"], ["4", "2", "e"]])
+    report = score([str(path)], options=Options(comments=5))
+    got = {(c.metric, c.band): [x.comment for x in report.comments if (x.metric, x.band) == (c.metric, c.band)] for c in report.comments}
+    assert got == {("csat", "dissatisfied"): ["d", "a"], ("csat", "satisfied"): ["e", "b"],
+                   ("ces", "high_effort"): ["e", "b"], ("ces", "low_effort"): ["d", "a"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10), st.one_of(st.none(), st.integers(0, 20)), st.booleans()), min_size=1, max_size=60),
+       st.lists(st.integers(1, 59), max_size=4), st.integers(1, 5))
+def test_merging_blocks_equals_one_shot(rows, cuts, keep):
+    """Blocks (file parts, workers) merged in any grouping keep exactly the one-shot N most recent."""
+    spec = MetricSpec(type="nps", column="x")
+    plan = CommentPlan("comment", keep, None, False, [], [], "f")
+    codes = np.array([r[0] for r in rows])
+    times = np.array([said._UNDATED if r[1] is None else r[1] for r in rows], dtype=np.int64)
+    real = np.array([r[2] for r in rows])
+    orders = np.arange(len(rows), dtype=np.int64)
+    batch = pa.record_batch({"comment": pa.array([f"c{i}" for i in range(len(rows))])})
+
+    def collect(pieces):
+        book = CommentBook(keep)
+        for start, end in pieces:
+            part = CommentBook(keep)
+            part.add_block(spec, codes[start:end], real[start:end], times[start:end], orders[start:end], batch.slice(start, end - start), plan)
+            book.merge(part)
+        return book.comments([spec], [])
+
+    bounds = sorted({0, len(rows), *[c for c in cuts if c < len(rows)]})
+    assert collect(list(zip(bounds, bounds[1:]))) == collect([(0, len(rows))])
+    assert collect(list(zip(bounds, bounds[1:]))[::-1]) == collect([(0, len(rows))])  # order-free
+
+
+@pytest.mark.parametrize("dated, period", [(True, "month"), (True, None), (False, None)])
+def test_file_parts_in_workers_equal_a_serial_run(tmp_path, write_csv, monkeypatch, dated, period):
+    rows = _rows(3001, dated)
+    rows[1:] = [r[:-1] + [r[-1] + " " + "x" * 30] for r in rows[1:]]  # about 100 kB
+    path = write_csv(rows)
+    monkeypatch.setenv("CXSCORE_WORKERS", "1")
+    options = Options(comments=7, by=["Channel"], period=period)
+    serial = score([str(path)], options=options).comments
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 20_000)
+    monkeypatch.setattr(text_source, "BLOCK_BYTES", 4_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "4")
+    assert score([str(path)], options=options).comments == serial
+    assert len(serial) == 14
+
+
+def test_the_default_run_reads_no_comments(monkeypatch):
+    monkeypatch.setattr(said, "said_something", lambda *a: pytest.fail("comments collected without being asked"))
+    monkeypatch.setattr("cxscore.scan.said_something", lambda *a: pytest.fail("comments collected without being asked"))
+    report = score([str(SAMPLE)])
+    assert report.comments is None and report.to_dict()["comments"] is None and report.analysis.comment_column is None
+
+
+# --- configured column -------------------------------------------------------------------------
+
+def test_a_configured_comment_column_and_its_validation(write_csv):
+    path = write_csv([["How likely are you to recommend us?", "Notes", "Comment"], ["0", "from the config", "detected"]])
+    config = validate_config({"comment_column": "Notes"})
+    assert [c.comment for c in score([str(path)], config, Options(comments=1)).comments] == ["from the config"]
+    with pytest.raises(ConfigError, match=r"comment_column: 5 is not a column"):
+        validate_config({"comment_column": 5})
+    with pytest.raises(InputError, match="comment_column is in none of the inputs"):
+        score([str(path)], validate_config({"comment_column": "Remarks"}), Options(comments=1))
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def test_score_comments_as_csv(write_csv):
+    path = write_csv([["Date", "Channel", "How likely are you to recommend us?", "Comment"],
+                      ["2025-03-01", "Chat", "2", "=HYPERLINK(\"http://x\")"], ["2025-03-02", "Email", "10", "call me 13812345678"],
+                      ["2025-03-03", "Chat", "8", "a passive"], ["2025-03-04", "Chat", "9", "n/a"]])
+    result = invoke(["score", str(path), "--comments", "5", "-f", "csv", "--by", "Channel"])
+    assert result.exit_code == 0, result.stderr
+    assert list(csv.reader(io.StringIO(result.stdout))) == [
+        ["metric", "band", "score", "date", "Channel", "comment"],
+        ["nps", "detractors", "2", "2025-03-01", "Chat", "'=HYPERLINK(\"http://x\")"],
+        ["nps", "promoters", "10", "2025-03-02", "Email", "call me [phone]"],
+    ]
+    assert "comments: column 'Comment'" in result.stderr and "most recent by 'Date'" in result.stderr
+
+
+def test_score_comments_in_json_and_table(write_csv):
+    path = write_csv([["How likely are you to recommend us?", "意见"], *[[str(i % 11), f"第{i}条"] for i in range(30)]])
+    doc = json.loads(invoke(["score", str(path), "--comments", "2", "-f", "json"]).stdout)
+    assert doc["analysis"]["comment_column"] == "意见"
+    assert doc["comments"] == [
+        {"metric": "nps", "band": "detractors", "score": 6, "date": None, "segment": {}, "comment": "第28条"},
+        {"metric": "nps", "band": "detractors", "score": 5, "date": None, "segment": {}, "comment": "第27条"},
+        {"metric": "nps", "band": "promoters", "score": 10, "date": None, "segment": {}, "comment": "第21条"},
+        {"metric": "nps", "band": "promoters", "score": 9, "date": None, "segment": {}, "comment": "第20条"},
+    ]
+    assert json.loads(invoke(["score", str(path), "-f", "json"]).stdout)["comments"] is None
+    table = invoke(["score", str(path), "--comments", "9"], env={"COLUMNS": "120"}).stdout
+    shown = table.split("What customers said")[1]
+    assert "第28条" in shown and "第24条" in shown and "第23条" not in shown  # 5 per band: detractors 28, 27, 26, 25, 24
+    assert "第9条" in shown and "第8条" not in shown  # promoters 21, 20, 10, 9 (only 4)
+
+
+def test_comments_without_a_comment_column_is_exit_2(write_csv):
+    path = write_csv([["How likely are you to recommend us?", "Channel"], ["9", "Chat"]])
+    result = run_process(["score", str(path), "--comments", "5", "-f", "csv"])
+    assert result.returncode == 2 and result.stdout == b""
+    assert b"no comment column found" in result.stderr and b"comment_column:" in result.stderr and b"Traceback" not in result.stderr
+    report = run_process(["report", str(path), "-o", str(path.with_suffix(".xlsx"))])  # a report without comments is fine
+    assert report.returncode == 0 and "Comments" not in openpyxl.load_workbook(path.with_suffix(".xlsx")).sheetnames
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+def test_the_comments_sheet_is_a_filterable_table_of_text(tmp_path, write_csv):
+    path = write_csv([["Date", "Region", "How likely are you to recommend us?", "Comment"],
+                      ["2025-03-01", "=cmd|' /C calc'!A0", "1", "=1+1"], ["2025-03-02", "EU", "10", "+44 20 7946 0958 @home"],
+                      ["2025-03-03", "EU", "3", "-2 stars"], ["2025-03-04", "EU", "9", "bad\x1b[31m"]])
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(path), "-o", str(out), "--by", "Region", "-q"])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Comments"]
+    (name, ref), = ws.tables.items()
+    assert ref == "A1:F5" and ws.auto_filter.ref is None  # the table carries the filter
+    cells = [cell for row in ws.iter_rows() for cell in row]
+    assert all(cell.data_type in ("s", "n") for cell in cells)  # no formula anywhere
+    texts = {cell.value for cell in cells if cell.column == 6}
+    assert texts == {"Comment", "=1+1", "[phone] @home", "-2 stars", "bad\\x1b[31m"}
+    hostile = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 6).value == "=1+1")
+    assert ws.cell(hostile, 5).value == "=cmd|' /C calc'!A0" and ws.cell(hostile, 5).quotePrefix and ws.cell(hostile, 6).quotePrefix
+
+
+def test_the_comments_sheet_in_chinese_and_switched_off(tmp_path):
+    out = tmp_path / "zh.xlsx"
+    assert invoke(["report", str(SAMPLE_ZH), "-o", str(out), "--lang", "zh", "--comments", "4", "-q"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["评论"]
+    assert [c.value for c in ws[1]] == ["指标", "类别", "得分", "日期", "评论"]
+    assert {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)} == {"贬损者", "推荐者", "不满意", "满意", "费力", "省力"}
+    assert ws.max_row == 1 + 3 * 2 * 4
+    off = tmp_path / "off.xlsx"
+    assert invoke(["report", str(SAMPLE), "-o", str(off), "--comments", "0", "-q"]).exit_code == 0
+    assert "Comments" not in openpyxl.load_workbook(off).sheetnames
