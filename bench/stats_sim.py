@@ -10,7 +10,7 @@ functions (cxscore.stats, cxscore.targets) on them:
   3. how often 20 identical agents produce a false ▲/▼ after Benjamini–Hochberg;
   4. false alerts per year of a cron job on a process that does not change, and the chance of
      catching a real drop, for --baseline and --trend;
-  5. how often `cxscore plan`'s n reaches the margin it promised.
+  5. how often `cxscore plan`'s n reaches the margin it promised (expected, and with --assurance).
 About three minutes on one core at --scale 1 (use --scale 0.2 while developing). Prints Markdown
 and writes it to --out.
 """
@@ -229,6 +229,54 @@ def alerts(rng: np.random.Generator, runs: int) -> list[str]:
     return out
 
 
+# --- 5. plan -------------------------------------------------------------------------------------
+
+def plans(rng: np.random.Generator, runs: int) -> list[str]:
+    from cxscore.planning import sample_size
+
+    z = stats.z_value(0.95)
+    out = ["## 5. Does `cxscore plan`'s n reach its margin?", ""]
+    out += [f"{runs:,} samples of the planned size each; the share whose reported 95% interval (adjusted-Wald, Wilson, adjusted t) is within ±margin. "
+            "The expected margin is reached about half the time by design; `--assurance 0.8` should reach it ≥ 80% of the time. "
+            "Before: the Wald rule of thumb the first `plan` used.", ""]
+    out += ["| plan | before: n | reached | expected: n | reached | --assurance 0.8: n | reached |", "|---|---|---|---|---|---|---|"]
+
+    def nps_reached(n: int, shares: list[float], margin: float) -> float:
+        rows, times = distinct(rng.multinomial(n, shares, size=runs))
+        half = np.array([50 * (lambda ci: ci.high - ci.low)(stats.nps_interval(r[2] / n, r[1] / n, r[0] / n, n, 0.95)) for r in rows])
+        return float(np.average(half <= margin + 1e-9, weights=times))
+
+    for (d, p), margin in (((0.2, 0.5), 10), ((0.01, 0.98), 5), ((0.27, 0.38), 5)):
+        shares = [d, 1 - d - p, p]
+        before = max(1, math.ceil(z * z * stats.nps_variance(p, 1 - d - p, d) / (margin / 100) ** 2 - 3))
+        cells = [f"{before:,} | {nps_reached(before, shares, margin):.2f}"]
+        for assurance in (None, 0.8):
+            n = sample_size("nps", margin, promoters=p, detractors=d, assurance=assurance)["n"]
+            cells.append(f"{n:,} | {nps_reached(n, shares, margin):.2f}")
+        out.append(f"| NPS {p:.0%} promoters, {d:.0%} detractors, ±{margin} | {' | '.join(cells)} |")
+    for share, margin in ((0.8, 3), (0.95, 2)):
+        before = math.ceil(z * z * share * (1 - share) / (margin / 100) ** 2)
+        cells = []
+        for n in (before, sample_size("csat", margin, expected=100 * share)["n"], sample_size("csat", margin, expected=100 * share, assurance=0.8)["n"]):
+            k, times = np.unique(rng.binomial(n, share, size=runs), return_counts=True)
+            half = np.array([50 * (lambda ci: ci.high - ci.low)(stats.wilson_interval(x / n, n, 0.95)) for x in k])
+            cells.append(f"{n:,} | {np.average(half <= margin + 1e-9, weights=times):.2f}")
+        out.append(f"| {share:.0%} satisfied, ±{margin} points | {' | '.join(cells)} |")
+    for name, margin in (("1–5 symmetric", 0.1), ("1–7 ceiling (50% sevens)", 0.1)):
+        shares = {**SCALES}[name]
+        points = np.arange(1, len(shares) + 1, dtype=float)
+        mean = float(np.dot(shares, points))
+        sd = math.sqrt(float(np.dot(shares, (points - mean) ** 2)))
+        before = math.ceil((z * sd / margin) ** 2)
+        cells = []
+        for n in (before, sample_size("ces", margin, sd=sd)["n"], sample_size("ces", margin, sd=sd, assurance=0.8)["n"]):
+            m, m2, _ = moments(rng.multinomial(n, shares, size=runs), points)
+            half = np.array([(lambda ci: (ci.high - ci.low) / 2)(stats.adjusted_t_interval(a, b, n, 1, len(shares), 0.95)) for a, b in zip(m.tolist(), m2.tolist())])
+            cells.append(f"{n:,} | {np.mean(half <= margin + 1e-9):.2f}")
+        out.append(f"| mean, {name} (SD {sd:.2f}), ±{margin} | {' | '.join(cells)} |")
+    return out + [""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every run count (0.2 while developing)")
@@ -240,7 +288,7 @@ def main() -> None:
     runs = lambda k: max(100, int(k * args.scale))  # noqa: E731
     lines = ["# cxscore statistics: simulated coverage, size and alerts", ""]
     lines += [f"`python bench/stats_sim.py --scale {args.scale:g} --seed {args.seed}`; cxscore's own functions on simulated answers.", ""]
-    for section, k in ((coverage, 4000), (sizes, 100000), (family, 2000), (alerts, 2000)):
+    for section, k in ((coverage, 4000), (sizes, 100000), (family, 2000), (alerts, 2000), (plans, 2000)):
         lines += section(rng, runs(k))
     lines += [f"_{time.perf_counter() - started:.0f} s on one core._", ""]
     text = "\n".join(lines)

@@ -28,7 +28,7 @@ from .sources import Source, open_source
 from .sources.base import sample_values
 from .sources.layouts import is_id_column
 from .tally import Tally, TallyBook
-from .targets import attach_benchmark, judge, parse_fail_under
+from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
 
 Notify = Callable[[str], None]
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -263,8 +263,11 @@ def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> Option
 
 
 def _ignored_options(sources: list[Source], options: Options) -> list[str]:
-    """Warnings for reading options that do not apply to an input: --sheet for text, --encoding for a workbook."""
+    """Warnings for options that do not apply: --sheet for text, --encoding for a workbook, --baseline
+    and --trend without periods."""
     warnings = []
+    if options.period is None and (options.baseline > 1 or options.trend):
+        warnings.append("--baseline and --trend compare periods and were ignored: give --period (e.g. --period week)")
     for source in sources:
         text = source.info.format == "csv"
         if options.sheet is not None and text:
@@ -396,6 +399,9 @@ def score(
         if industry and spec.type in benchmarks.COMPARABLE:
             attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
         alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop, settings.confidence)
+        if options.fail_on_significant_drop:
+            for line in latest_changes(spec, metric_rows, settings.confidence):
+                notify(line)
         results += metric_rows
     infos = [source.info for source in sources]
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}

@@ -322,8 +322,9 @@ def sample_size_proportion(margin_points: float, confidence: float, p: float = 0
 
     def half(n: int) -> float:
         observed = p
-        if assurance is not None:  # the share 1 − assurance of samples land closer to 50% than this
-            observed = 0.5 + math.copysign(_folded_quantile(abs(p - 0.5), math.sqrt(p * (1 - p) / n), 1 - assurance), p - 0.5)
+        if assurance is not None:  # the share 1 − assurance of samples land closer to 50% than this (less half a step: counts are whole)
+            closest = _folded_quantile(abs(p - 0.5), math.sqrt(p * (1 - p) / n), 1 - assurance)
+            observed = 0.5 + math.copysign(max(0.0, closest - 0.5 / n), p - 0.5)
         return 100 * z / (1 + z * z / n) * math.sqrt(observed * (1 - observed) / n + z * z / (4 * n * n))
 
     return _smallest_n(half, margin_points)

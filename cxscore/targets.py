@@ -88,12 +88,33 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], 
                 alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {t['slope']:+.1f} per period over the last {t['periods']} periods "
                               f"({confidence:.0%} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
             continue
-        sig = row.significance
-        if (sig["diff"] < 0) == spec.higher_is_better:
-            against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
-            alerts.append(f"{spec.name} fell significantly in {latest}: {row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} "
-                          f"(Δ {sig['diff']:+.1f}; detectable Δ at this n: {sig['mdd']:.1f}){_where(row, period=False)}")
+        if (row.significance["diff"] < 0) == spec.higher_is_better:
+            alerts.append(f"{spec.name} fell significantly in {latest}: {_change(row)}{_where(row, period=False)}")
     return alerts
+
+
+def _change(row: ResultRow, verdict: str = "") -> str:
+    sig = row.significance
+    against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
+    return f"{row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} (Δ {sig['diff']:+.1f}{verdict}; detectable Δ at this n: {sig['mdd']:.1f})"
+
+
+def latest_changes(spec: MetricSpec, rows: list[ResultRow], confidence: float = 0.95) -> list[str]:
+    """What the drop check saw in the latest period for everyone when it did not alert: the change
+    and the smallest change this n could have detected ("no alert" is not "no change")."""
+    periods = sorted({r.period for r in rows if r.period})
+    if not periods:
+        return []
+    latest = [r for r in rows if r.period == periods[-1]]
+    row = next((r for r in latest if not r.segment), None)
+    if row is None or not row.significance or row.value is None:
+        return []
+    alpha = 1 - confidence
+    alerted = any(r is row and kind == "change" and p < alpha and (row.significance["diff"] < 0) == spec.higher_is_better for r, kind, p in latest_family(latest, alpha))
+    if alerted:
+        return []
+    worse = (row.significance["diff"] < 0) == spec.higher_is_better
+    return [f"{spec.name} in {row.period}: {_change(row, ', not a significant drop' if worse else ', no drop')}"]
 
 
 def latest_family(rows: list[ResultRow], alpha: float) -> list[tuple[ResultRow, str, float]]:

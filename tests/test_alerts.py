@@ -95,3 +95,23 @@ def test_trend_and_baseline_from_the_command_line(tmp_path):
     assert latest["trend"]["periods"] == 6 and latest["significance"]["against"] == "baseline"
     assert "trending down" in result.stderr
     assert invoke(["score", str(path), "--period", "week", "--trend", "2"]).exit_code == 2  # K ≥ 3
+
+
+def test_the_drop_check_says_what_it_saw_when_it_does_not_alert(tmp_path):
+    # Adjacent weeks of the gradual decline: Δ -3.0, far below what 400 answers can detect.
+    path = export(tmp_path, gradual())
+    result = invoke(["score", str(path), "--period", "week", "--fail-on-significant-drop", "-f", "json"])
+    assert result.exit_code == 0
+    latest = json.loads(result.stdout)["results"][-1]
+    mdd = latest["significance"]["mdd"]
+    assert f"nps in 2025-W09: -1.0 vs 2.0 on the previous period (Δ -3.0, not a significant drop; detectable Δ at this n: {mdd:.1f})" in result.stderr
+    assert "alert" not in result.stderr
+
+
+def test_the_period_table_shows_the_trend_and_options_without_periods_are_named(tmp_path):
+    path = export(tmp_path, gradual())
+    out = invoke(["score", str(path), "--period", "week", "--trend", "8", "-f", "markdown"]).stdout
+    assert "Trend over the last 8 periods: -3.00 per period (95% CI " in out and ") ▼." in out
+    result = invoke(["score", str(path), "--trend", "8", "-f", "json"])
+    assert "--baseline and --trend compare periods and were ignored: give --period" in result.stderr
+    assert any("--trend" in w for w in json.loads(result.stdout)["warnings"])

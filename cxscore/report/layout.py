@@ -121,6 +121,15 @@ def _benchmark(row: ResultRow) -> str:
     return f"{gap} vs {b['value']:g} ({b['industry']}, {b['year']}) · {b['position'] or 'n/a'}"
 
 
+def _trend(rows: list[ResultRow], confidence: float) -> str:
+    """The --trend slope of everyone's latest period, for the period table's caption."""
+    t = next((r.trend for r in reversed(rows) if r.period and not r.segment and r.trend), None)
+    if t is None:
+        return ""
+    mark = {"up": " ▲", "down": " ▼"}.get(t["direction"], "")
+    return f" Trend over the last {t['periods']} periods: {t['slope']:+.2f} per period ({confidence:.0%} CI {t['ci_low']:+.2f} to {t['ci_high']:+.2f}){mark}."
+
+
 def breakdowns(report: Report) -> list[Section]:
     """Per metric: segments against the rest, the trend, and segment × period."""
     sections = []
@@ -141,7 +150,7 @@ def breakdowns(report: Report) -> list[Section]:
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
-            section.caption = _caption(report, "up or down on the previous period")
+            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence)
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
