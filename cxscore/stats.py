@@ -41,13 +41,6 @@ def normal_p(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def t_p(t: float, df: float) -> float:
-    """Two-sided p-value of a Student-t statistic: I_x(df/2, 1/2) with x = df / (df + t²)."""
-    if math.isinf(t):
-        return 0.0
-    return regularized_beta(df / 2, 0.5, df / (df + t * t))
-
-
 @functools.lru_cache(maxsize=4096)  # breakdowns ask for the same (p, df) for thousands of cells
 def t_quantile(p: float, df: float) -> float:
     """The Student-t quantile for probability p (0.5 ≤ p < 1).
