@@ -93,6 +93,15 @@ def response_filters(layout, columns: list[str], include_incomplete: bool) -> li
     return rules
 
 
+def exclusion_note(info: InputInfo, rule: ResponseFilter) -> str:
+    """What a response filter did to an input, with its real count (said after reading)."""
+    kept = [repr(value) if value else "blank" for value in rule.keep]
+    allowed = kept[0] if len(kept) == 1 else f"{', '.join(kept[:-1])} or {kept[-1]}"
+    count = info.excluded.get(rule.reason, 0)
+    note = f"{info.path}: {count:,} row(s) left out as {rule.reason}: {rule.column!r} is not {allowed}"
+    return note + ("; --include-incomplete keeps them" if rule.column == "Finished" and count else "")
+
+
 class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 

@@ -18,7 +18,7 @@ from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
-from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, response_filters
+from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
 from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
@@ -175,8 +175,6 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
         source.info.date_order = "day-first" if dayfirst else "month-first"
         notify(f"dates: column {date[0]!r} ({date[1]})" + (f"; {why}" if why else ""))
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
-    for rule in exclusions:
-        notify(f"{where}: leaving out rows whose {rule.column!r} is not {' / '.join(rule.keep)} ({rule.reason}); --include-incomplete keeps unfinished ones")
     grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fails early on a bad --by/--where/--weight
     blank_values = [*config.blank_values, *source.layout.blank_values]
     parsers = [(columns[spec.name], AnswerParser(spec, blank_values)) for spec in specs]
@@ -367,6 +365,8 @@ def score(
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
+        for rule in response_filters(source.layout, source.columns, options.include_incomplete):
+            notify(exclusion_note(source.info, rule))
     if limit and grouping.by and not (options.top or options.bottom) and not many:
         count = len({group[0] for group in book.groups()})
         if count > limit:
@@ -393,16 +393,26 @@ def score(
     industry = _pick(options.benchmark, config.benchmark)
     rows = benchmarks.load(_pick(options.benchmarks_file, config.benchmarks_file)) if industry else []
     results, alerts, notes = [], [], []
+    unmatched: list[tuple[str, CxError]] = []  # metrics --benchmark found no row for
+    by_name = {spec.name: spec for spec in specs}
     for spec in specs:
         metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
         notes += interval_notes(spec, metric_rows)
-        if industry and spec.type in benchmarks.COMPARABLE:
-            attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
+        if industry:
+            try:
+                attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
+            except CxError as exc:  # this metric has none: the others are still compared
+                unmatched.append((spec.name, exc))
         alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop, settings.confidence)
         if options.fail_on_significant_drop:
             for line in latest_changes(spec, metric_rows, settings.confidence):
                 notify(line)
         results += metric_rows
+    if unmatched:
+        failed = [exc for name, exc in unmatched if by_name[name].type in benchmarks.COMPARABLE]
+        if failed and len(failed) == sum(spec.type in benchmarks.COMPARABLE for spec in specs):
+            raise failed[0]  # no metric that could have a benchmark has one: --benchmark names nothing
+        early_warnings.append(f"--benchmark {industry}: " + "; ".join(f"{name} is not compared ({exc.message})" for name, exc in unmatched) + f"; list them with: cxscore benchmarks --industry {industry}")
     infos = [source.info for source in sources]
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
     check_scored(specs, overall, first_columns, sources, grouping)
