@@ -246,7 +246,11 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
         stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
 
+    unclosed: list[str] = []  # records that a never-closed quote ran on over later records
+
     def skip_malformed(row) -> str:
+        if swallows_records(row.text):
+            unclosed.append(row.text)
         info.malformed_rows += 1
         return "skip"
 
@@ -261,8 +265,12 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     )
     try:
         for batch in pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert):
+            if unclosed:
+                raise InputError(*unclosed_quote_message(info.path, unclosed[0], encoding))
             info.rows += batch.num_rows
             yield batch
+        if unclosed:
+            raise InputError(*unclosed_quote_message(info.path, unclosed[0], encoding))
     except UnicodeDecodeError as exc:
         raise InputError(f"{info.path}: bytes further into the file are not valid {encoding} ({exc.reason})", encoding_hint(encoding)) from None
     except pa.ArrowInvalid as exc:
@@ -282,6 +290,45 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
             ) from None
         kind = DELIMITER_NAMES.get(delimiter, repr(delimiter))
         raise InputError(f"{info.path}: cannot parse the file as {kind}-separated text ({text.splitlines()[0]})", "check the file is a CSV export") from None
+
+
+def swallows_records(text: str) -> bool:
+    """Whether a malformed record is a quote opened and never closed that ran on over later lines:
+    its quotes do not pair up (the reader stopped at the end of the input, still inside the quote)."""
+    return "\n" in text and text.count('"') % 2 == 1
+
+
+def unclosed_quote_message(path: str, text: str, encoding: str) -> tuple[str, str]:
+    """The error for a quote that is never closed: where it opens (line number when the input is a
+    file) and how many lines it would swallow."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    spanned = text.count("\n")
+    line = _line_number(path, text, encoding)
+    shown = first if len(first) <= 60 else first[:57] + "…"
+    where = f"line {line:,}" if line else f"the record {shown!r}"
+    after = f"lines {line + 1:,} to {line + spanned:,}" if line else f"the {spanned:,} line(s) after it"
+    return (
+        f"{path}: a quote opened in {where} is never closed" + (f" ({shown!r})" if line else "") + f", so {after} would be read as one answer and lost",
+        'close or remove that quote in the export (a quote inside a field is written twice: ""), then run again',
+    )
+
+
+def _line_number(path: str, text: str, encoding: str) -> Optional[int]:
+    """The line on which ``text`` starts in the file at ``path`` (None for standard input or UTF-16/32)."""
+    if not Path(path).is_file() or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return None
+    lines = text.split("\n", 2)
+    try:
+        needle = "\n".join(lines[:2]).encode(encoding)
+    except UnicodeEncodeError:
+        return None
+    import mmap
+
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = data.find(needle)
+        while at > 0 and data[at - 1] != NEWLINE:  # the record starts a line
+            at = data.find(needle, at + 1)
+        return None if at < 0 else data[:at].count(b"\n") + 1
 
 
 class _WithoutBoms(io.RawIOBase):
