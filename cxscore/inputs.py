@@ -51,8 +51,9 @@ def distinct_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     return kept, warnings
 
 
-def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, path: str, first_path: str) -> tuple[MetricSpec, Optional[str]]:
-    """The metric as this file stores it: its own option-position shift, and its stated scale checked.
+def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, path: str, origin: str) -> tuple[MetricSpec, Optional[str]]:
+    """The metric as this file stores it: its own option-position shift, and its stated scale checked
+    against the one detection chose in ``origin``, the input the metric was detected in.
 
     A detected metric is shifted only in a 问卷星 download by option position (point = number +
     lo − 1). A configured ``offset`` applies to files that store numbers, never to a 问卷星 download by
@@ -62,9 +63,9 @@ def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, p
     """
     lo, hi = spec.scale.lo, spec.scale.hi
     stated = STATED_SCALE.search(layout.question(column))
-    if not configured and stated and spec.type != "nps" and (int(stated.group(1)), int(stated.group(2))) != (lo, hi):
+    if not configured and path != origin and stated and spec.type != "nps" and (int(stated.group(1)), int(stated.group(2))) != (lo, hi):
         raise InputError(
-            f"{path}: the question of {column!r} states a {stated.group(1)}–{stated.group(2)} scale, but {spec.name} is scored on {lo}–{hi} (from {first_path})",
+            f"{path}: the question of {column!r} states a {stated.group(1)}–{stated.group(2)} scale, but {spec.name} is scored on {lo}–{hi} (as detected in {origin})",
             "score these files separately, or name the metric and its scale: in a config",
         )
     if layout.position_download:

@@ -103,31 +103,42 @@ def _grouping(config: Config, options: Options) -> Grouping:
     )
 
 
-def choose_metrics(config: Config, source: Source, notify: Notify) -> tuple[list[tuple[MetricSpec, str]], list[str]]:
-    """The metrics to score with how each was chosen: from the config, or detected in the first input.
+def choose_metrics(config: Config, sources: list[Source], notify: Notify) -> tuple[list[tuple[MetricSpec, str]], list[str], dict[str, Source]]:
+    """The metrics to score with how each was chosen: from the config, or detected in the inputs —
+    the first input's, then any column a later input adds (a question added in a later month).
 
-    Also the warnings about rating columns detection found but would not score (a 3-point item).
+    Also the warnings about rating columns detection found but would not score (a 3-point item),
+    and for each detected metric the input it was found in.
     """
     if config.metrics:
-        return [(spec, "config") for spec in config.metrics], []
-    chosen, skipped, warnings = [], [], []
-    for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
-        if found.spec is None:
-            skipped.append(f"{found.column!r}: {found.reason}")
-            if found.warn:
-                warnings.append(f"{found.type}: column {skipped[-1]}")
-            else:
-                notify(f"skipped column {skipped[-1]}")
-            continue
-        notify(f"{found.spec.name}: column {found.column!r} ({found.reason})")
-        chosen.append((found.spec, f"detected: {found.reason}"))
+        return [(spec, "config") for spec in config.metrics], [], {}
+    chosen, skipped, warnings, found_in = [], {}, [], {}
+    for source in sources:
+        for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
+            if found.column in {spec.column for spec, _ in chosen}:
+                continue
+            if found.spec is None:
+                if found.column not in skipped:
+                    skipped[found.column] = f"{found.column!r}: {found.reason}"
+                    if found.warn:
+                        warnings.append(f"{found.type}: column {skipped[found.column]}")
+                    else:
+                        notify(f"skipped column {skipped[found.column]}")
+                continue
+            spec, names = found.spec, {s.name for s, _ in chosen}
+            spec.name = next(name for k in range(1, len(names) + 2) if (name := spec.name if k == 1 else f"{spec.name}_{k}") not in names)
+            later = f"; first found in {source.info.path}" if source is not sources[0] else ""
+            notify(f"{spec.name}: column {found.column!r} ({found.reason}{later})")
+            chosen.append((spec, f"detected: {found.reason}{later}"))
+            found_in[spec.name] = source
     if not chosen:
-        why = "; ".join(skipped) if skipped else "no header mentions recommend/satisf/easy/effort/推荐/满意/容易"
+        why = "; ".join(skipped.values()) if skipped else "no header mentions recommend/satisf/easy/effort/推荐/满意/容易"
+        where = sources[0].info.path if len(sources) == 1 else f"any of the {len(sources)} inputs"
         raise InputError(
-            f"no NPS, CSAT or CES column found in {source.info.path} ({why})",
+            f"no NPS, CSAT or CES column found in {where} ({why})",
             "name the columns in a config file (see config.example.yaml) and pass it with --config",
         )
-    return chosen, warnings
+    return chosen, warnings, found_in
 
 
 def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -> MetricInfo:
@@ -145,7 +156,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, first: str, ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
     """Check a source against the metrics and grouping, then cut it into jobs with this file's own
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
@@ -161,7 +172,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
         except ColumnError as exc:
             missing[spec.name] = exc
             continue
-        spec, note = file_spec(spec, how == "config", source.layout, columns[spec.name], where, first)
+        spec, note = file_spec(spec, how == "config", source.layout, columns[spec.name], where, origins[spec.name])
         if note:
             notify(note)
         specs.append(spec)
@@ -311,7 +322,7 @@ def score(
     for source in sources:
         if source.info.encoding_detected and source.info.encoding not in ("utf-8", "utf-8-sig"):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
-    chosen, skipped_ratings = choose_metrics(config, sources[0], notify)
+    chosen, skipped_ratings, found_in = choose_metrics(config, sources, notify)
     if options.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in options.metrics if m not in known]
@@ -320,11 +331,12 @@ def score(
         chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
     specs = [spec for spec, _ in chosen]
     check_ids = len(sources) > 1 and not grouping.dedupe
+    origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
     processes = workers()
     jobs, owners, first_columns, gaps = [], [], {}, []
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, sources[0].info.path, check_ids, options.comments)
+        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, origins, check_ids, options.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]
@@ -421,7 +433,7 @@ def score(
     warnings = early_warnings + list(doubts.values()) + order_doubts + warnings + notes
     if options.strict:
         _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs, guessed, id_repeats, order_doubts)
-    metrics = [_describe(spec, first_columns[spec.name], how, sources[0]) for spec, how in chosen]
+    metrics = [_describe(spec, first_columns[spec.name], how, found_in.get(spec.name, sources[0])) for spec, how in chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
     return Report(

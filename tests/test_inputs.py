@@ -100,7 +100,7 @@ def test_files_whose_questions_state_different_scales_are_refused(tmp_path):
     seven = qualtrics(tmp_path, "b", "How satisfied were you (1-7)?", ["6", "7", "7"])
     with pytest.raises(InputError) as error:
         score([str(five), str(seven)])
-    assert error.value.message == f"{seven}: the question of 'Q1' states a 1–7 scale, but csat is scored on 1–5 (from {five})"
+    assert error.value.message == f"{seven}: the question of 'Q1' states a 1–7 scale, but csat is scored on 1–5 (as detected in {five})"
     assert "separately" in error.value.hint
     result = invoke(["score", str(five), str(seven)])
     assert result.exit_code == 2 and "states a 1–7 scale" in result.stderr and result.stdout == ""
@@ -208,3 +208,17 @@ def test_layout_header_rows_encoding_and_delimiter_are_each_files_own(tmp_path, 
         ("generic", 1, "utf-16", ";", 1, "How satisfied were you?"),
     ]
     assert (report.results[0].n, report.results[0].components["mean"]) == (5, pytest.approx((5 + 4 + 5 + 2 + 3) / 5))
+
+
+def test_a_metric_a_later_file_adds_is_detected_there_not_silently_dropped(write_csv):
+    """January asked NPS and satisfaction; February added an ease question and a second satisfaction question."""
+    jan = write_csv([["How likely to recommend us?", "Satisfaction"], ["10", "5"], ["6", "2"]], name="jan.csv")
+    feb = write_csv([["Satisfaction with delivery", "How easy was it?", "How likely to recommend us?", "Satisfaction"], ["4", "7", "9", "4"], ["5", "6", "3", "1"], ["5", "7", "10", "5"]], name="feb.csv")
+    report = score([str(jan), str(feb)])
+    rows = {row.metric: row for row in report.results}
+    assert {name: rows[name].n for name in rows} == {"nps": 5, "csat": 5, "csat_2": 3, "ces": 3}
+    described = {m.name: (m.column, m.selected_by) for m in report.metrics}
+    assert described["csat_2"][0] == "Satisfaction with delivery" and described["csat_2"][1].endswith(f"first found in {feb}")
+    assert described["csat"][0] == "Satisfaction" and "first found" not in described["csat"][1]
+    assert any(w.startswith(f"ces: {jan} has no column for it") for w in report.warnings)
+    assert [sorted(i.metrics) for i in report.inputs] == [["csat", "nps"], ["ces", "csat", "csat_2", "nps"]]
