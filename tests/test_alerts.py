@@ -115,3 +115,13 @@ def test_the_period_table_shows_the_trend_and_options_without_periods_are_named(
     result = invoke(["score", str(path), "--trend", "8", "-f", "json"])
     assert "--baseline and --trend compare periods and were ignored: give --period" in result.stderr
     assert any("--trend" in w for w in json.loads(result.stdout)["warnings"])
+
+
+def test_the_workbook_settings_record_how_changes_were_tested(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(export(tmp_path, gradual())), "-o", str(out), "--period", "week", "--trend", "5", "--baseline", "2", "--nps-test", "wald"])
+    assert result.exit_code == 0, result.stderr
+    settings = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Settings"].iter_rows(values_only=True) if row and row[0]}
+    assert (settings["nps_test"], settings["baseline"], settings["trend"]) == ("wald", 2, 5)

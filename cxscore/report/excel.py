@@ -313,7 +313,7 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
     pairs = [
         (t["version"], report.tool_version),
         (t["generated"], generated.isoformat(timespec="seconds")),
-        ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("nps_test", a.nps_test), ("min_n", a.min_n),
+        ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("nps_test", a.nps_test), ("baseline", a.baseline), ("trend", a.trend), ("min_n", a.min_n),
         ("by", ", ".join(a.by) or None), ("period", a.period), ("date_column", a.date_column),
         ("weight", a.weight), ("where", "; ".join(a.where) or None), ("since", a.since), ("until", a.until),
         ("benchmark", a.benchmark),
