@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 import numpy as np
 import pyarrow as pa
@@ -295,24 +295,31 @@ def _shows_day_first(month_first: DateRead) -> bool:
     return month_first.other_order is not None and int(month_first.other_order.sum()) > month_first.proven
 
 
-def choose_order(values: list[str], dayfirst: Optional[bool]) -> tuple[bool, Optional[str]]:
-    """Whether a date column is read day first, and a note saying why when the values decided it.
+class DateOrder(NamedTuple):
+    """How a date column's ``3/4/2025`` is read, how that is known, and a note saying why."""
 
-    As stated, else as the sampled values show: a day over 12 in one slot proves the order. When no
-    value tells, month first (as US exports and Excel write) is assumed and the note says so. No note
-    when the order was stated or no value writes its day and month as numbers.
+    dayfirst: bool
+    basis: Optional[str]  # given | values | assumed | None (no sampled date writes its day and month as numbers)
+    note: Optional[str]  # when the values decided it
+
+
+def choose_order(values: list[str], dayfirst: Optional[bool]) -> DateOrder:
+    """Whether a date column is read day first: as stated, else as the sampled values show.
+
+    A day over 12 in one slot proves the order. When no value tells, month first (as US exports and
+    Excel write) is assumed and the note says so.
     """
     if dayfirst is not None:
-        return dayfirst, None
+        return DateOrder(dayfirst, "given", None)
     month_first = read_dates(pa.array(values, pa.string()), False)
     if _shows_day_first(month_first):
-        return True, f"read day first, as {values[int(np.argmax(month_first.other_order))].strip()!r} shows"
+        return DateOrder(True, "values", f"read day first, as {values[int(np.argmax(month_first.other_order))].strip()!r} shows")
     if month_first.proven:
         slashed = _matches(pa.array(values, pa.string()), _MONTH_FIRST.shape) & (pc.day(month_first.times).fill_null(0).to_numpy() > 12)
-        return False, f"read month first, as {values[int(np.argmax(slashed))].strip()!r} shows"
+        return DateOrder(False, "values", f"read month first, as {values[int(np.argmax(slashed))].strip()!r} shows")
     if month_first.numeric:
-        return False, "read month first (US), a guess: no sampled date has a day over 12"
-    return False, None
+        return DateOrder(False, "assumed", "read month first (US), a guess: no sampled date has a day over 12")
+    return DateOrder(False, None, None)
 
 
 #: How well a column's day/month order is known, least first: parts of a file merge to the best.

@@ -8,7 +8,7 @@ from typing import Any, Optional
 import pyarrow as pa
 
 from .config import Config, MetricSpec
-from .dates import detect_date_column, parse_dates
+from .dates import choose_order, detect_date_column, parse_dates
 from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
 from .normalize import INVALID, AnswerParser
@@ -53,7 +53,8 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     metrics = {d.column: d.spec for d in detections if d.spec}
     blank_values = [*config.blank_values, *layout.blank_values]
     checks = {d.column: _sample_check(d.spec, d.column, sample_values(source.sample, source.columns.index(d.column)), blank_values) for d in detections if d.spec}
-    date_column, date_reason = detect_date_column(source.columns, source.sample)
+    date_column, date_reason = detect_date_column(source.columns, source.sample, config.dayfirst)
+    order = choose_order(sample_values(source.sample, source.columns.index(date_column)), config.dayfirst) if date_column else None
     # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
     exclusions = response_filters(layout, source.columns, include_incomplete)
     first = {"rows": source.columns[0]}  # one column is enough to count rows
@@ -93,10 +94,13 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
             "metrics": [{"name": d.spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[d.column][0]} for d in detections if d.spec],
             "skipped": [{"column": d.column, "type": d.type, "why": d.reason} for d in detections if not d.spec],
             "date_column": date_column,
-            "date_why": date_reason,
+            "date_why": date_reason + (f"; {order.note}" if order and order.note else ""),
+            "date_order": (None if not order or order.basis is None else "day-first" if order.dayfirst else "month-first"),
+            "date_order_basis": order.basis if order else None,
         },
         "_detections": detections,
         "_not_applicable": {column: codes for column, (_, codes) in checks.items() if codes},
+        "_date_order_note": order.note if order else None,
     }
 
 
@@ -148,8 +152,13 @@ def starter_config(result: dict[str, Any]) -> str:
             lines.append(f"    # check the scale: {doubted.split(': ', 1)[1]}")
         lines.append(f"    # target: {_example_target(spec)}")
     segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
-    if result["plan"]["date_column"]:
-        lines.append(f"date_column: {_quote(result['plan']['date_column'])}")
+    plan = result["plan"]
+    if plan["date_column"]:
+        lines.append(f"date_column: {_quote(plan['date_column'])}")
+    if plan["date_order_basis"] == "assumed":
+        lines.append("# dayfirst: false   # no sampled date has a day over 12, so month first (3/4/2025 = 4 March) is a guess: say true or false")
+    elif plan["date_order_basis"] == "values":
+        lines.append(f"dayfirst: {'true' if plan['date_order'] == 'day-first' else 'false'}   # {result['_date_order_note']}")
     lines.append(f"# segments: [{', '.join(_quote(s) for s in segments[:5])}]   # columns that look like segments")
     lines.append("# period: month")
     return "\n".join(lines) + "\n"

@@ -181,7 +181,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     date = choose_date_column(grouping, source.columns, source.sample, where)
     if date:
         source.info.date_column = date[0]
-        dayfirst, why = choose_order(sample_values(source.sample, source.columns.index(date[0])), grouping.dayfirst)
+        dayfirst, _, why = choose_order(sample_values(source.sample, source.columns.index(date[0])), grouping.dayfirst)
         grouping = replace(grouping, dayfirst=dayfirst)  # this file's order, for all its parts
         source.info.date_order = "day-first" if dayfirst else "month-first"
         notify(f"dates: column {date[0]!r} ({date[1]})" + (f"; {why}" if why else ""))

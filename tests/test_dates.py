@@ -243,7 +243,7 @@ def test_an_impossible_date_past_the_typed_sample_is_invalid_not_rolled(write_cs
     ],
 )
 def test_the_order_is_stated_or_shown_by_the_values(values, stated, dayfirst, note):
-    assert choose_order(values, stated) == (dayfirst, note)
+    assert choose_order(values, stated)[::2] == (dayfirst, note)
 
 
 def test_a_read_counts_how_its_numeric_dates_fit_the_order():
@@ -319,3 +319,26 @@ def test_each_file_is_read_in_its_own_order(write_csv):
         periods = {(r["segment"].get("file"), r["period"]) for r in doc["results"] if r["period"] and r["segment"]}
         assert periods == {("us.csv", "2024-12"), ("us.csv", "2025-01"), ("uk.csv", "2024-12"), ("uk.csv", "2025-02")}
         assert {Path(i["path"]).name: i["date_order"] for i in doc["inputs"]} == {"us.csv": "month-first", "uk.csv": "day-first"}
+
+
+@pytest.mark.parametrize(
+    "dates, plan, line",
+    [
+        (["3/4/2018", "13/08/2018"], ("day-first", "values"), "dayfirst: true   # read day first, as '13/08/2018' shows"),
+        (["3/4/2018", "12/31/2018"], ("month-first", "values"), "dayfirst: false   # read month first, as '12/31/2018' shows"),
+        (["3/4/2018", "5/6/2018"], ("month-first", "assumed"), "# dayfirst: false   # no sampled date has a day over 12"),
+        (["2018-04-03", "2018-08-13"], (None, None), None),
+    ],
+)
+def test_inspect_says_the_order_and_the_starter_config_keeps_it(tmp_path, write_csv, dates, plan, line):
+    path = _dates_file(write_csv, dates)
+    result = invoke(["inspect", str(path), "-f", "json"])
+    doc = json.loads(result.stdout)
+    assert (doc["plan"]["date_order"], doc["plan"]["date_order_basis"]) == plan
+    written = invoke(["inspect", str(path), "--write-config", str(tmp_path / "c.yaml")])
+    assert written.exit_code == 0, written.stderr
+    config = (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    assert (line in config) if line else ("dayfirst" not in config)
+    scored = invoke(["score", str(path), "--config", str(tmp_path / "c.yaml"), "--period", "year", "-f", "json"])
+    assert scored.exit_code == 0, scored.stderr  # the starter config is valid and reads the dates
+    assert json.loads(scored.stdout)["inputs"][0]["date_invalid"] == 0
