@@ -19,7 +19,7 @@ from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
-from .scan import Job, Progress, add_counters, latest_answers, run_jobs, run_respondents, workers
+from .scan import Job, Progress, add_counters, check_groups, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
@@ -369,6 +369,7 @@ def score(
         book.merge(part_book)
         if part_said is not None:
             said.merge(part_said)
+        check_groups(book, grouping)  # parts within the limit may exceed it together
         add_counters(owner, counters)
         if part_ids is not None:
             ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)

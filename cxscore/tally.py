@@ -141,6 +141,10 @@ class TallyBook:
         """Every tally as an object (copies)."""
         return {(metric, group): table.tally(row) for metric, table in self._tables.items() for group, row in table.rows.items()}
 
+    def size(self) -> int:
+        """The most groups any one metric has a tally for (cheap: no set is built)."""
+        return max((len(table.rows) for table in self._tables.values()), default=0)
+
     def groups(self) -> set[GroupKey]:
         """Every group key with a tally, over all metrics."""
         return {group for table in self._tables.values() for group in table.rows}

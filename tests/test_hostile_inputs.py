@@ -483,3 +483,23 @@ def test_a_password_protected_xls_is_named_as_such(tmp_path):
     (tmp_path / "x.xls").write_bytes(bytes(16))
     message, hint = ExcelSource._why_unreadable(tmp_path / "x.xls", "x.xls", python_calamine.CalamineError("Workbook is password protected"))
     assert message == "x.xls is password-protected (encrypted) and cannot be read" and "remove the password" in hint
+
+
+# --- Breakdowns too large to be a report ------------------------------------------------------------------------------
+
+
+def test_a_breakdown_by_free_text_stops_at_the_group_limit_instead_of_running_out_of_memory(write_csv):
+    # --by on a 3M-row free-text column ran out of memory after 82 s (now: exit 2 after 3.6 s, 263 MB).
+    path = write_csv([[NPS_HEADER, "Comment"]] + [[str(i % 11), f"free text {i}"] for i in range(20_000)])
+    started = time.monotonic()
+    result = invoke(["score", str(path), "--by", "Comment", "-q"], env={"CXSCORE_MAX_GROUPS": "1000"})
+    assert_refused(result, "--by Comment makes more than 1,000 groups", "CXSCORE_MAX_GROUPS=N")
+    assert time.monotonic() - started < 10
+
+
+def test_the_group_limit_holds_for_the_parts_together(write_csv):
+    files = [str(write_csv([[NPS_HEADER, "Agent"]] + [[str(i % 11), f"agent {k}-{i}"] for i in range(600)], name=f"f{k}.csv")) for k in range(2)]
+    env = {"CXSCORE_MAX_GROUPS": "1000", "CXSCORE_WORKERS": "1"}
+    assert_refused(invoke(["score", *files, "--by", "Agent", "-q"], env=env), "--by Agent makes more than 1,000 groups")
+    within = invoke(["score", files[0], "--by", "Agent", "-q", "-f", "json"], env=env)
+    assert within.exit_code == 0
