@@ -38,3 +38,66 @@ def test_a_closed_multiline_field_in_a_malformed_row_stays_one_counted_row(tmp_p
     result = invoke(["score", str(path), "-f", "json", "-q"])
     doc = json.loads(result.stdout)
     assert result.exit_code == 0 and (doc["inputs"][0]["rows"], doc["inputs"][0]["malformed_rows"]) == (2, 1)
+
+
+EXCEL_ERRORS = ["#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def error_workbook(path, first_cell_row: int = 1, sheet_first: bool = False):
+    """A workbook whose NPS column holds numbers, blanks and every Excel error (cells of type e), in
+    a sheet whose data starts at column B, row ``first_cell_row``, optionally behind another sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    other = wb.active
+    other.title = "Notes"
+    other["A1"] = "nothing here"
+    ws = wb.create_sheet("Responses", 0 if sheet_first else 1)
+    top = first_cell_row
+    ws.cell(top, 2, "channel")
+    ws.cell(top, 3, "How likely are you to recommend us?")
+    values = [9, 10, None, *EXCEL_ERRORS, 3, 7]
+    for i, value in enumerate(values, start=top + 1):
+        ws.cell(i, 2, ["Chat", "Email"][i % 2])
+        cell = ws.cell(i, 3, value)
+        if isinstance(value, str):
+            cell.data_type = "e"
+    wb.save(path)
+    return path
+
+
+def test_excel_error_cells_are_invalid_answers_with_their_text(tmp_path):
+    # They were counted blank (and passed --strict), while the same text in a CSV is invalid.
+    path = error_workbook(tmp_path / "e.xlsx", sheet_first=False)
+    result = invoke(["score", str(path), "--sheet", "Responses", "-f", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    quality = json.loads(result.stdout)["quality"][0]
+    assert (quality["answered"], quality["blank"], quality["invalid"]) == (4, 1, 7)
+    examples = quality["invalid_examples"]
+    assert len(examples) >= 5 and all(examples[text] == 1 and text in EXCEL_ERRORS for text in examples)  # examples are capped
+
+
+def test_excel_error_cells_fail_strict(tmp_path):
+    path = error_workbook(tmp_path / "e.xlsx", sheet_first=True)
+    result = invoke(["score", str(path), "--strict"])
+    assert result.exit_code == 2
+    assert "7 invalid, e.g. '#DIV/0!' ×1, '#N/A' ×1" in result.stderr
+
+
+def test_excel_errors_are_read_from_the_chosen_sheet_only(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "Scores"
+    first.append(["How likely are you to recommend us?"])
+    for value in [9, 8, 7, 10]:
+        first.append([value])
+    errors = wb.create_sheet("Errors")
+    errors.append(["x"])
+    for row in range(2, 6):
+        errors.cell(row, 1, "#N/A").data_type = "e"
+    wb.save(tmp_path / "two.xlsx")
+    result = invoke(["score", str(tmp_path / "two.xlsx"), "-f", "json", "-q"])
+    quality = json.loads(result.stdout)["quality"][0]
+    assert (quality["answered"], quality["invalid"]) == (4, 0)

@@ -12,6 +12,7 @@ import python_calamine as calamine
 from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, Source
+from .excel_errors import error_cells
 from .layouts import detect_layout
 from .workbook_limits import check_workbook
 
@@ -54,6 +55,9 @@ class ExcelSource(Source):
             raise InputError(*self._why_unreadable(file, name, exc)) from None
         self._sheet = self._pick_sheet(workbook, sheet)
         self.info.sheet = self._sheet.name
+        if not isinstance(file, Path):
+            file.seek(0)
+        self._errors = error_cells(file, self._sheet.name)  # calamine reads them as empty
         first = [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
         if not first or not any(first[0]):
             raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", "choose the sheet with the responses using --sheet")
@@ -96,13 +100,27 @@ class ExcelSource(Source):
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
+        left = self._sheet.start[1] if self._errors else 0  # calamine's rows start at row 1, its columns at the first used one
+        first = self.layout.header_rows  # the sheet row (from 0) of the block's first row
         while True:
             block = list(islice(rows, BATCH_ROWS))
             if not block:
                 return
+            if self._errors:
+                _put_errors(block, first, left, positions, self._errors)
+                first += len(block)
             arrays = [_column([r[p] for r in block]) for p in positions]
             info.rows += len(block)
             yield pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
+def _put_errors(block: list[list], first: int, left: int, positions: list[int], errors: dict) -> None:
+    """Write the error texts (``#N/A``) into the cells of ``block`` that calamine left empty."""
+    for i, row in enumerate(block):
+        for p in positions:
+            text = errors.get((first + i, left + p))
+            if text is not None:
+                row[p] = text
 
 
 def _column(cells: list) -> pa.Array:
