@@ -52,3 +52,13 @@ def canonical(text: str) -> str:
 def builtin_labels(kind: str, lo: int, hi: int) -> dict[str, int]:
     """The built-in label map for a metric type on a scale (empty when there is none)."""
     return BUILTIN.get((kind, lo, hi), {})
+
+
+def scale_labels(kind: str, lo: int, hi: int, lang: str = "en") -> dict[int, str]:
+    """Each scale point's built-in label for tables (1 → "Very dissatisfied"): the first label of
+    the point in the map, English or Chinese; empty where a scale has no built-in labels."""
+    out: dict[int, str] = {}
+    for label, point in builtin_labels(kind, lo, hi).items():
+        if point not in out and (label.isascii() == (lang == "en")):
+            out[point] = label[:1].upper() + label[1:]
+    return out

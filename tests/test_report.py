@@ -34,7 +34,7 @@ def test_sheets_numbers_and_layout(workbook_path):
     assert first["Metric"].value == "nps"
     for name in ("n", "Score", "CI low", "CI high", "Benchmark", "Gap", "Target"):
         assert isinstance(first[name].value, (int, float)), name
-    assert first["Score"].number_format == "0.0" and first["n"].number_format == "#,##0"
+    assert first["Score"].number_format == "+0.0;-0.0;0.0" and first["n"].number_format == "#,##0"
     assert first["Status"].value == "met" and "XM Institute" in first["Benchmark source"].value
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref.startswith("A1:")
     trend = wb["Trend"]
@@ -51,16 +51,18 @@ def test_charts_point_at_the_right_ranges(workbook_path):
     wb = openpyxl.load_workbook(workbook_path)
     trend = wb["Trend"]._charts
     assert len(trend) == 3  # one line chart per metric
-    # Column B holds nps scores for the six months (rows 2–7), column H csat's; categories are the periods.
-    assert [c.series[0].val.numRef.f for c in trend] == ["'Trend'!$B$2:$B$7", "'Trend'!$H$2:$H$7", "'Trend'!$N$2:$N$7"]
+    # Column B holds nps scores for the six months (rows 2–7), then its target; column I csat's; categories are the periods.
+    assert [c.series[0].val.numRef.f for c in trend] == ["'Trend'!$B$2:$B$7", "'Trend'!$I$2:$I$7", "'Trend'!$O$2:$O$7"]
     assert _ref(trend[0].series[0].cat) == "'Trend'!$A$2:$A$7"
-    assert wb["Trend"]["B1"].value == "nps Score" and wb["Trend"]["H1"].value == "csat Score"
+    assert wb["Trend"]["B1"].value == "nps Score" and wb["Trend"]["I1"].value == "csat Score"
     segments = wb["Segments"]._charts
     assert [c.series[0].val.numRef.f for c in segments] == ["'Segments'!$D$2:$D$5", "'Segments'!$D$6:$D$9", "'Segments'!$D$10:$D$13"]
     assert _ref(segments[0].series[0].cat) == "'Segments'!$B$2:$B$5"
     stacked = wb["Distribution"]._charts
-    assert len(stacked) == 1 and stacked[0].grouping == "percentStacked" and len(stacked[0].series) == 3
-    assert [s.val.numRef.f for s in stacked[0].series] == ["'Distribution'!$H$2:$H$12", "'Distribution'!$I$2:$I$12", "'Distribution'!$J$2:$J$12"]
+    # Everyone and the segments in one chart, the periods in another: never mixed.
+    assert len(stacked) == 2 and all(c.grouping == "percentStacked" and len(c.series) == 3 for c in stacked)
+    assert [s.val.numRef.f for s in stacked[0].series] == ["'Distribution'!$H$2:$H$6", "'Distribution'!$I$2:$I$6", "'Distribution'!$J$2:$J$6"]
+    assert stacked[1].series[0].val.numRef.f == "'Distribution'!$H$19:$H$24"
 
 
 def test_conditional_formatting_is_present(workbook_path):

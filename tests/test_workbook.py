@@ -86,3 +86,106 @@ def test_dashboard_in_chinese(tmp_path):
     assert wb.sheetnames[0] == "看板"
     tile = _tile(wb["看板"], "nps")
     assert tile["状态"].value == "未达标" and tile["周期"].value == "2025-05"
+
+
+def _colour(series) -> str:
+    props = series.graphicalProperties
+    colour = (props.solidFill or props.line.solidFill).srgbClr
+    return getattr(colour, "val", colour)
+
+
+def test_trend_lines_are_straight_with_markers_interval_and_target(alerting):
+    wb = openpyxl.load_workbook(alerting[0])
+    for ws in (wb["Trend"], wb["Dashboard"]):
+        lines = ws._charts
+        assert len(lines) == 3
+        for chart in lines:
+            assert all(s.smooth is False for s in chart.series)  # openpyxl's default smooths every line
+            assert chart.series[0].marker.symbol == "circle"
+    nps, csat, ces = wb["Trend"]._charts
+    assert len(nps.series) == 4 and len(csat.series) == 3  # score, interval low and high, and nps's target 5
+    assert nps.series[3].val.numRef.f == "'Trend'!$H$2:$H$6" and wb["Trend"]["H2"].value == 5
+    assert [_colour(s) for s in nps.series] == ["1F4E79", "9DC3E6", "9DC3E6", "C00000"]
+    assert nps.y_axis.scaling.min is None and csat.y_axis.scaling.min == 0 and ces.y_axis.scaling.min == 0
+    assert wb["Trend"]._charts[0].anchor._from.col == 0  # under the table, not beside 19 columns of it
+
+
+def test_bars_start_at_zero_nps_crosses_at_zero_and_shares_are_red_amber_green(alerting):
+    wb = openpyxl.load_workbook(alerting[0])
+    nps, csat, ces = wb["Segments"]._charts
+    assert csat.y_axis.scaling.min == 0 and ces.y_axis.scaling.min == 0  # CES by channel started at 4.0
+    assert nps.y_axis.scaling.min is None and nps.x_axis.tickLblPos == "low"  # labels left of a negative bar
+    scores = [wb["Segments"].cell(row=r, column=4).value for r in range(2, 6)]
+    assert scores == sorted(scores, reverse=True)  # best first, as the bars
+    shares = wb["Distribution"]
+    assert [shares.cell(row=1, column=c).value for c in (8, 9, 10)] == ["Detractors %", "Passives %", "Promoters %"]
+    for chart in shares._charts:
+        assert [_colour(s) for s in chart.series] == ["D9534F", "F0AD4E", "5CB85C"]
+    # everyone and the segments in one chart, the periods in another
+    segment_labels = [shares.cell(row=r, column=7).value for r in range(2, 7)]
+    assert segment_labels[0] == "All" and not any(str(v).startswith("2025-") for v in segment_labels)
+
+
+def test_many_segments_chart_the_top_and_bottom_six_with_a_note(write_csv, tmp_path):
+    rows = [["Store", "How likely are you to recommend us?"]]
+    rows += [[f"S{i:02d}", (i + k) % 11] for i in range(20) for k in range(40)]
+    out = tmp_path / "r.xlsx"
+    assert run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "Store"]).returncode == 0
+    ws = openpyxl.load_workbook(out)["Segments"]
+    (chart,) = ws._charts
+    ref = chart.series[0].val.numRef.f
+    first, last = (int(part.split("$")[-1]) for part in ref.split("!")[1].split(":"))
+    assert last - first + 1 == 12
+    assert "Top and bottom 12 of 20, by score" in _cells(ws)
+
+
+def test_a_low_n_period_is_a_hollow_point_and_marked_in_the_table(tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert run_process(["report", str(SAMPLE), "-o", str(out), "--period", "week"]).returncode == 0
+    ws = openpyxl.load_workbook(out)["Trend"]
+    weeks = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value]
+    assert weeks[-1] == "2025-W27"  # n = 19
+    assert ws.cell(row=len(weeks) + 1, column=7).value == "low n"
+    points = ws._charts[0].series[0].dPt
+    assert [p.idx for p in points] == [len(weeks) - 1] and points[0].marker.graphicalProperties.noFill
+
+
+def test_number_formats_and_low_n_as_a_word(alerting):
+    wb = openpyxl.load_workbook(alerting[0])
+    summary = wb["Summary"]
+    assert [summary.cell(row=r, column=5).number_format for r in (2, 3, 4)] == ["+0.0;-0.0;0.0", '0.0"%"', "0.00"]
+    assert summary.cell(row=3, column=11).number_format == "+0.0;-0.0;0.0"  # the gap, in points
+    segments = wb["Segments"]
+    header = [c.value for c in segments[1]]
+    p = header.index("p adjusted") + 1
+    assert segments.cell(row=2, column=p).number_format == '[<0.001]"<0.001";0.000'
+    low = header.index("Low n") + 1
+    assert {segments.cell(row=r, column=low).value for r in range(2, 14)} <= {None, "low n"}
+    distribution = wb["Distribution"]
+    answers = [distribution.cell(row=r, column=2).value for r in range(1, distribution.max_row + 1)]
+    assert "1 = Very dissatisfied" in answers and "5 = Very satisfied" in answers
+
+
+def test_columns_are_as_wide_as_their_text(alerting):
+    wb = openpyxl.load_workbook(alerting[0])
+    summary = wb["Summary"]
+    widths = [summary.column_dimensions[summary.cell(row=1, column=c).column_letter].width for c in range(1, summary.max_column + 1)]
+    assert sum(widths) < 200  # was ~310: sized on full-precision floats
+    assert summary.column_dimensions["E"].width <= 10  # "+10.5", not 10.519078721210034
+
+
+def test_cjk_text_counts_double():
+    from cxscore.report.cells import width
+
+    assert width("看板") == 4 and width("ＡB") == 3 and width("nps") == 3
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_headers_and_a_footer(alerting):
+    wb = openpyxl.load_workbook(alerting[0])
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert "2025-01 – 2025-05" in ws.oddFooter.left.text, ws.title
+        if ws.title != "Dashboard":
+            assert ws.print_title_rows == "$1:$1", ws.title
+    assert wb["Dashboard"].page_setup.fitToHeight == 1

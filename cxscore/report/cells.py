@@ -1,11 +1,12 @@
 """Cells and sheets of the workbook: safe text, number formats, widths from the text a reader sees."""
 from __future__ import annotations
 
+import math
 import unicodedata
 from typing import Any, Optional
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -15,12 +16,40 @@ GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 BOLD = Font(bold=True)
-COUNT, SCORE1, SCORE2, P_VALUE = "#,##0", "0.0", "0.00", "0.000"
+WRAP = Alignment(wrap_text=True, vertical="top")
 CELL_LIMIT = 32767  # characters Excel holds in one cell
+MAX_WIDTH = 40  # a longer text wraps
+#: Number formats as in the terminal: NPS signed, CSAT and shares in % (values are already 0–100), means to 2 decimals.
+COUNT, SCORE1, SCORE2, PCT = "#,##0", "0.0", "0.00", '0.0"%"'
+NPS, DIFF1, DIFF2 = "+0.0;-0.0;0.0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00"
+P_VALUE = '[<0.001]"<0.001";0.000'
+_SHOWN = {
+    COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
+    NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+}
 
 
 def score_format(kind: str) -> str:
+    """Scores, intervals, targets and benchmarks of a metric type."""
+    return {"nps": NPS, "csat": PCT}.get(kind, SCORE2)
+
+
+def diff_format(kind: str) -> str:
+    """Differences and gaps (CSAT in percentage points): always signed."""
+    return DIFF2 if kind == "ces" else DIFF1
+
+
+def margin_format(kind: str) -> str:
     return SCORE2 if kind == "ces" else SCORE1
+
+
+def shown(value: Any, number_format: Optional[str] = None) -> str:
+    """The text a reader sees in a cell, for its width."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    if number_format in _SHOWN:
+        return _SHOWN[number_format](value)
+    return f"{value:.6g}"
 
 
 def text(value: str) -> str:
@@ -62,23 +91,41 @@ class Sheet:
         self.ws = ws
         self.widths: dict[int, int] = {}
         self.last = 0  # the last row written
+        self.headers: list[tuple[int, list[str]]] = []  # header rows, made tall enough for their wrapped text
 
     def row(self, values: list[Any], formats: Optional[list[Optional[str]]] = None, bold: bool = False, fill: Optional[PatternFill] = None) -> int:
         self.last += 1
-        r = self.last
+        r, lines = self.last, 1
         for c, value in enumerate(values, start=1):
             cell = put(self.ws, r, c, value)
-            if formats and c <= len(formats) and formats[c - 1] and isinstance(value, (int, float)):
-                cell.number_format = formats[c - 1]
+            number_format = formats[c - 1] if formats and c <= len(formats) else None
+            if number_format and isinstance(value, (int, float)):
+                cell.number_format = number_format
             if bold:
                 cell.font = BOLD
             if fill is not None:
                 cell.fill = fill
-            self.widths[c] = max(self.widths.get(c, 0), min(60, len(str(cell.value)) if value is not None else 0))
+            seen = width(shown(cell.value, number_format))
+            if seen > MAX_WIDTH:
+                cell.alignment = WRAP
+                lines = max(lines, math.ceil(seen / MAX_WIDTH))
+            self.widths[c] = max(self.widths.get(c, 0), min(MAX_WIDTH, seen))
+        if lines > 1:  # not every reader sizes wrapped rows itself (LibreOffice keeps 15 points)
+            self.ws.row_dimensions[r].height = 15 * min(lines, 10)
+            for c in range(1, len(values) + 1):
+                self.ws.cell(row=r, column=c).alignment = WRAP
         return r
 
     def header(self, values: list[str]) -> int:
-        return self.row(values, bold=True)
+        """A bold header row, wrapped: a header as long as its values is not what sets a column's width."""
+        self.last += 1
+        for c, value in enumerate(values, start=1):
+            cell = put(self.ws, self.last, c, value)
+            cell.font, cell.alignment = BOLD, WRAP
+            longest = max((width(word) for word in str(value).split()), default=0)
+            self.widths[c] = max(self.widths.get(c, 0), min(max(longest, min(width(str(value)), 12)), MAX_WIDTH))
+        self.headers.append((self.last, values))
+        return self.last
 
     def finish(self, header_row: int = 1, filter_rows: Optional[int] = None) -> None:
         if self.ws.max_row >= header_row:
@@ -87,4 +134,23 @@ class Sheet:
             columns = max(self.widths) if self.widths else 1
             self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last}"
         for c, w in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(c)].width = max(8, w + 2)
+            self.ws.column_dimensions[get_column_letter(c)].width = max(6, w + 2)
+        for r, values in self.headers:
+            lines = max((math.ceil(width(str(v)) / max(6, self.widths[c])) for c, v in enumerate(values, start=1)), default=1)
+            if lines > 1:
+                self.ws.row_dimensions[r].height = 15 * min(lines, 4)
+
+
+def printable_sheet(ws: Worksheet, footer: str, title_rows: Optional[str] = "1:1", pages_tall: int = 0) -> None:
+    """Landscape, one page wide (``pages_tall`` pages tall; 0: as many as it needs), the header row
+    repeated on every page, and a footer naming the report period and when it was generated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.left.text = footer.replace("&", "&&")  # & starts a header/footer code
+    ws.oddFooter.right.text = "&P / &N"

@@ -5,16 +5,15 @@ workbook, the ``alert:`` lines on stderr and the exit code always agree.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from ..model import MetricInfo, Report, ResultRow
-from . import display
-from .cells import BOLD, COUNT, GREEN, GREY, RED, put, score_format, text
+from . import charts, display
+from .cells import BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, put, score_format, text
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
@@ -47,15 +46,12 @@ def _change(row: ResultRow) -> Optional[str]:
     return display.number(sig["diff"], digits, sign=True) + mark
 
 
-def dashboard(wb: Workbook, report: Report, t: dict, trend_column: Callable[[int], int], trend_rows: int) -> None:
-    """The first sheet. ``trend_column(i)`` is the Trend sheet's score column of metric i; trend_rows its last row (1: no periods)."""
+def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, int], trend_rows: int) -> None:
+    """The first sheet. ``trend_columns`` holds the Trend sheet's score column per metric, ``trend_rows`` its last table row."""
     ws = wb.create_sheet(t["Dashboard"], 0)
     periods = sorted({r.period for r in report.results if r.period and not r.segment})
     put(ws, 1, 1, t["Dashboard"]).font = TITLE
     a = report.analysis
-    covers = f"{periods[0]} – {periods[-1]}" if periods else t["all_time"]
-    if a.since or a.until:
-        covers += f" ({(a.since or '…')[:10]} – {(a.until or '…')[:10]})"  # the dates as given, without the time filled in
     put(ws, 2, 1, f"{t['covers']}: {covers}")
     for i, m in enumerate(report.metrics):
         _tile(ws, 4, 1 + i * TILE, m, latest(report, m.name), t)
@@ -74,13 +70,7 @@ def dashboard(wb: Workbook, report: Report, t: dict, trend_column: Callable[[int
     if periods:
         put(ws, row, 1, t["Trend"]).font = TITLE
         for i, m in enumerate(report.metrics):
-            chart = LineChart()
-            chart.title = text(f"{m.name} ({m.type.upper()})")
-            column = trend_column(i)
-            trend = wb[t["Trend"]]
-            chart.add_data(Reference(trend, min_col=column, min_row=1, max_row=trend_rows), titles_from_data=True)
-            chart.set_categories(Reference(trend, min_col=1, min_row=2, max_row=trend_rows))
-            chart.series[0].smooth = False
+            chart = charts.trend(wb[t["Trend"]], text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, trend_rows), trend_columns[m.name])
             chart.legend = None
             chart.height, chart.width = 6, 8.5
             ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
@@ -100,13 +90,13 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
         (t["score"], row.value, fmt),
         (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, 2 if m.type == 'ces' else 1)} – {display.number(row.ci_high, 2 if m.type == 'ces' else 1)}", None),
         (t["n"], row.n, COUNT),
-        (t["margin"], row.margin, fmt),
+        (t["margin"], row.margin, margin_format(m.type)),
         (t["diff_prev"], _change(row), None),
         (t["target"], row.target, fmt),
         (t["status"], t.get(row.status, row.status) if row.status else None, None),
         (t["benchmark"], bench.get("value"), fmt),
         (t["benchmark_source"], f"{bench['source']}, {bench['year']}" if bench else None, None),
-        (t["gap"], bench.get("gap"), fmt),
+        (t["gap"], bench.get("gap"), diff_format(m.type)),
     ]
     for offset, (label, value, number_format) in enumerate(lines, start=1):
         head = put(ws, top + offset, left, label)

@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
-from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, P_VALUE, RED, SCORE1, Sheet, put, score_format, text
+from ..labels import scale_labels
+from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text
+from . import charts
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow
@@ -43,6 +45,8 @@ LABELS = {
         "Dashboard": "Dashboard", "covers": "Data covers", "all_time": "All time", "interval": "Interval",
         "alerts": "Alerts of this run", "no_alerts": "No alerts: every target met, no significant drop.",
         "best_worst": "Best and worst segments", "best": "Best", "worst": "Worst",
+        "by": "by", "all": "All", "top_bottom": "Top and bottom {shown} of {count}, by score", "shown_of": "{shown} of {count} shown: the top and bottom by score (all in the Segments sheet)",
+        "low_n_word": "low n", "position_above": "above", "position_below": "below", "position_within": "within",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
     },
     "zh": {
@@ -65,6 +69,8 @@ LABELS = {
         "Dashboard": "看板", "covers": "数据范围", "all_time": "全部时间", "interval": "置信区间",
         "alerts": "本次运行的警报", "no_alerts": "无警报：所有目标均达成，无显著下降。",
         "best_worst": "最佳与最差细分", "best": "最佳", "worst": "最差",
+        "by": "按", "all": "全部", "top_bottom": "按得分最高与最低的 {shown} 个（共 {count} 个）", "shown_of": "显示 {count} 个中的 {shown} 个：得分最高与最低者（全部见细分表）",
+        "low_n_word": "样本不足", "position_above": "高于", "position_below": "低于", "position_within": "持平",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
     },
 }
@@ -72,6 +78,27 @@ LABELS = {
 
 def _overall(report: Report, metric: str) -> ResultRow:
     return next(r for r in report.results if r.metric == metric and not r.segment and r.period is None)
+
+
+def _covers(report: Report, t: dict) -> str:
+    """The periods the report covers, for the footer and the Dashboard."""
+    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    a = report.analysis
+    covers = f"{periods[0]} – {periods[-1]}" if periods else t["all_time"]
+    if a.since or a.until:
+        covers += f" ({(a.since or '…')[:10]} – {(a.until or '…')[:10]})"  # the dates as given, without the time filled in
+    return covers
+
+
+def _position(value: Optional[str], t: dict) -> Optional[str]:
+    """Where the interval lies against the benchmark (above, below, within), in the report's language."""
+    return t[f"position_{value}"] if value else value
+
+
+def _answer(m: MetricInfo, point: Any, lang: str) -> Any:
+    """A scale point with its built-in label where there is one: 1 = Very dissatisfied."""
+    label = scale_labels(m.type, m.scale[0], m.scale[1], lang).get(point)
+    return f"{point} = {label}" if label else point
 
 
 def _status(value: Optional[str], t: dict) -> Optional[str]:
@@ -86,11 +113,11 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
     for m in report.metrics:
         row = _overall(report, m.name)
         bench = row.benchmark or {}
-        fmt = score_format(m.type)
+        fmt, diff, margin = score_format(m.type), diff_format(m.type), margin_format(m.type)
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), bench.get("position"), row.target, _status(row.status, t), f"{m.scale[0]}–{m.scale[1]}"],
-            [None, None, None, COUNT, fmt, fmt, fmt, fmt, fmt, None, fmt, None, fmt, None, None],
+            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), _position(bench.get("position"), t), row.target, _status(row.status, t), f"{m.scale[0]}–{m.scale[1]}"],
+            [None, None, None, COUNT, fmt, fmt, fmt, margin, fmt, None, diff, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
     last = sheet.last
@@ -115,24 +142,24 @@ def _mark(row: ResultRow) -> Optional[str]:
 TREND_FIELDS = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
 
 
-def _trend_column(i: int) -> int:
-    """The Trend sheet's score column of the i-th metric."""
-    return 2 + i * len(TREND_FIELDS)
-
-
-def _trend(wb: Workbook, report: Report, t: dict) -> int:
-    """The Trend sheet; returns its last table row (1: no periods)."""
+def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, int], int]:
+    """The Trend sheet: a row per period, a line chart per metric under the table. Returns each
+    metric's score column and the last table row (no columns without periods)."""
     ws = wb.create_sheet(t["Trend"])
     sheet = Sheet(ws)
     periods = sorted({r.period for r in report.results if r.period and not r.segment})
     if not periods:
         sheet.row([t["no_trend"]])
         sheet.finish()
-        return 1
-    per_metric = TREND_FIELDS
-    headers = [t["period"]] + [f"{m.name} {t[k]}" for m in report.metrics for k in per_metric]
-    sheet.header(headers)
+        return {}, 1
     by_key = {(r.metric, r.period): r for r in report.results if r.period and not r.segment}
+    targets = {m.name: _overall(report, m.name).target for m in report.metrics}
+    fields = {m.name: TREND_FIELDS + (["target"] if targets[m.name] is not None else []) for m in report.metrics}
+    headers, columns = [t["period"]], {}
+    for m in report.metrics:
+        columns[m.name] = {k: len(headers) + 1 + i for i, k in enumerate(fields[m.name])}
+        headers += [f"{m.name} {t[k]}" for k in fields[m.name]]
+    sheet.header(headers)
     for period in periods:
         values: list[Any] = [period]
         formats: list[Optional[str]] = [None]
@@ -140,28 +167,27 @@ def _trend(wb: Workbook, report: Report, t: dict) -> int:
             row = by_key.get((m.name, period))
             fmt = score_format(m.type)
             if row is None:
-                values += [None] * len(per_metric)
+                values += [None] * len(fields[m.name])
             else:
                 sig = row.significance or {}
-                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), _mark(row)]
-            formats += [fmt, fmt, fmt, COUNT, fmt, None]
+                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), t["low_n_word"] if row.low_n else _mark(row)] + ([targets[m.name]] if targets[m.name] is not None else [])
+            formats += [fmt, fmt, fmt, COUNT, diff_format(m.type), None, fmt][: len(fields[m.name])]
         sheet.row(values, formats)
     last = sheet.last
     for i, m in enumerate(report.metrics):
-        column = _trend_column(i)
-        chart = LineChart()
-        chart.title = text(f"{m.name} ({m.type.upper()})")
-        chart.y_axis.title = t["score"]
-        chart.x_axis.title = t["period"]
-        chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-        chart.height, chart.width = 7, 16
-        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{1 + i * 15}")
+        c = columns[m.name]
+        hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
+        chart = charts.trend(ws, text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, last), c["score"],
+                             band=(c["ci_low"], c["ci_high"]), target=c.get("target"), hollow=hollow)
+        chart.height, chart.width = 7.5, 16
+        ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
     sheet.finish()
-    return last
+    return {m.name: columns[m.name]["score"] for m in report.metrics}, last
 
 
 def _segments(wb: Workbook, report: Report, t: dict) -> None:
+    """A row per metric × segment, best first, and a bar chart per metric beside the table (at most
+    twelve bars: the top and bottom six, with a note, when there are more segments)."""
     ws = wb.create_sheet(t["Segments"])
     sheet = Sheet(ws)
     by = report.analysis.by
@@ -173,7 +199,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     sheet.header(headers)
     blocks: list[tuple[MetricInfo, int, int]] = []
     for m in report.metrics:
-        rows = [r for r in report.results if r.metric == m.name and r.segment and r.period is None]
+        rows = sorted((r for r in report.results if r.metric == m.name and r.segment and r.period is None), key=_best_first)
         if not rows:
             continue
         first = sheet.last + 1
@@ -181,8 +207,8 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         for r in rows:
             sig = r.significance or {}
             sheet.row(
-                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r), bool(r.low_n)],
-                [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, fmt, P_VALUE, None, None],
+                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r), t["low_n_word"] if r.low_n else None],
+                [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, diff_format(m.type), P_VALUE, None, None],
                 fill=GREY if r.low_n else None,
             )
         blocks.append((m, first, sheet.last))
@@ -191,50 +217,71 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▲"'], fill=GREEN))
     ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▼"'], fill=RED))
     score_col = 1 + len(by) + 2
-    for i, (m, first, end) in enumerate(blocks):
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = text(f"{m.name} ({m.type.upper()}) by {' × '.join(by)}")
-        chart.add_data(Reference(ws, min_col=score_col, min_row=first, max_row=end), titles_from_data=False)
-        chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(by), min_row=first, max_row=end))
-        chart.legend = None
-        chart.height, chart.width = 7, 16
-        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{1 + i * 15}")
+    side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
+    anchor = 1
+    for m, first, end in blocks:
+        title = text(f"{m.name} ({m.type.upper()}) {t['by']} {' × '.join(by)}")
+        shown = charts.top_and_bottom(end - first + 1)
+        if len(shown) == end - first + 1:
+            values = Reference(ws, min_col=score_col, min_row=first, max_row=end)
+            categories = Reference(ws, min_col=2, max_col=1 + len(by), min_row=first, max_row=end)
+        else:
+            put(ws, anchor, side, t["top_bottom"].format(shown=len(shown), count=end - first + 1)).font = BOLD
+            for j, offset in enumerate(shown, start=anchor + 1):
+                put(ws, j, side, ", ".join(str(ws.cell(row=first + offset, column=c).value) for c in range(2, 2 + len(by))))
+                put(ws, j, side + 1, ws.cell(row=first + offset, column=score_col).value).number_format = score_format(m.type)
+            values = Reference(ws, min_col=side + 1, min_row=anchor + 1, max_row=anchor + len(shown))
+            categories = Reference(ws, min_col=side, min_row=anchor + 1, max_row=anchor + len(shown))
+            ws.column_dimensions[get_column_letter(side)].width = 24
+        chart = charts.bars(ws, title, m.type, values, categories)
+        chart.height, chart.width = 7.5, 16
+        ws.add_chart(chart, f"{get_column_letter(side + (2 if len(shown) < end - first + 1 else 0))}{anchor}")
+        anchor += 16
     sheet.finish(filter_rows=last)
 
 
-def _distribution(wb: Workbook, report: Report, t: dict) -> None:
+def _best_first(row: ResultRow) -> tuple:
+    return (row.value is None, -(row.value or 0.0))
+
+
+SHARES = ("detractors", "passives", "promoters")
+
+
+def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
+    """Answers per scale point; for NPS, the three groups' shares for everyone and each segment, and
+    per period, in separate charts (segments and periods are never mixed)."""
     ws = wb.create_sheet(t["Distribution"])
     sheet = Sheet(ws)
     sheet.header([t["metric"], t["point"], t["count"], t["pct"]])
     for m in report.metrics:
         row = _overall(report, m.name)
         for point in row.distribution or []:
-            sheet.row([m.name, point["point"], point["count"], point["pct"]], [None, None, COUNT, SCORE1])
+            sheet.row([m.name, _answer(m, point["point"], lang), point["count"], point["pct"]], [None, None, COUNT, PCT])
     table_end = sheet.last
-    nps = [m for m in report.metrics if m.type == "nps"]
     anchor = 1
-    for m in nps:
-        rows = [r for r in report.results if r.metric == m.name and (r.period is None or not r.segment) and not (r.segment and r.period)]
-        put(ws, anchor, 7, f"{m.name}: {t['group']}").font = BOLD
-        for c, key in enumerate(("promoters", "passives", "detractors"), start=8):
-            put(ws, anchor, c, t[key]).font = BOLD
-        r0 = anchor + 1
-        for i, r in enumerate(rows):
-            label = "All" if not r.segment and r.period is None else (r.period or ", ".join(str(v) for v in r.segment.values()))
-            put(ws, r0 + i, 7, label)
-            for c, key in enumerate(("promoters_pct", "passives_pct", "detractors_pct"), start=8):
-                cell = put(ws, r0 + i, c, r.components.get(key))
-                cell.number_format = SCORE1
-        end = r0 + len(rows) - 1
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-        chart.title = text(f"{m.name}: {t['promoters']} / {t['passives']} / {t['detractors']}")
-        chart.add_data(Reference(ws, min_col=8, max_col=10, min_row=anchor, max_row=end), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=7, min_row=r0, max_row=end))
-        chart.height, chart.width = 8, 16
-        ws.add_chart(chart, f"L{anchor}")
-        anchor = max(end + 3, anchor + 18)
+    for m in (m for m in report.metrics if m.type == "nps"):
+        rows = [r for r in report.results if r.metric == m.name]
+        everyone = [r for r in rows if not r.segment and r.period is None]
+        segments = sorted((r for r in rows if r.segment and r.period is None), key=_best_first)
+        periods = [r for r in rows if r.period and not r.segment]
+        groups = [(t["group"], everyone + [segments[i] for i in charts.top_and_bottom(len(segments))], len(segments) + 1)]
+        if periods:
+            groups.append((t["period"], periods[-charts.MAX_CATEGORIES:], len(periods)))
+        for heading, shown, count in groups:
+            put(ws, anchor, 7, f"{m.name}: {heading}").font = BOLD
+            for c, key in enumerate(SHARES, start=8):
+                put(ws, anchor, c, t[key]).font = BOLD
+            for i, r in enumerate(shown, start=anchor + 1):
+                put(ws, i, 7, t["all"] if not r.segment and r.period is None else (r.period or ", ".join(str(v) for v in r.segment.values())))
+                for c, key in enumerate(SHARES, start=8):
+                    put(ws, i, c, r.components.get(f"{key}_pct")).number_format = PCT
+            end = anchor + len(shown)
+            if len(shown) < count:
+                put(ws, end + 1, 7, t["shown_of"].format(shown=len(shown), count=count))
+            chart = charts.shares(ws, text(f"{m.name}: {t['detractors']} / {t['passives']} / {t['promoters']}"), (8, 10), (anchor, end), 7)
+            chart.height, chart.width = 7.5, 16
+            ws.add_chart(chart, f"L{anchor}")
+            anchor = max(end + 3, anchor + 17)
     for c, w in ((7, 24), (8, 14), (9, 14), (10, 14)):
         ws.column_dimensions[get_column_letter(c)].width = w
     sheet.finish(filter_rows=table_end)
@@ -344,14 +391,18 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     wb = Workbook()
     wb.remove(wb.active)
     _summary(wb, report, t)
-    trend_rows = _trend(wb, report, t)
+    trend_columns, trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
-    _distribution(wb, report, t)
+    _distribution(wb, report, t, lang)
     if report.comments is not None:
         _comments(wb, report, lang)
     _quality(wb, report, t)
     _settings(wb, report, t, files or [], config_text, generated)
-    dashboard(wb, report, t, _trend_column, trend_rows)  # first, drawn from the Trend sheet's columns
+    dashboard(wb, report, t, _covers(report, t), trend_columns, trend_rows)  # first, drawn from the Trend sheet's columns
+    footer = f"cxscore · {_covers(report, t)} · {t['generated']} {generated.isoformat(sep=' ', timespec='minutes')}"
+    for ws in wb.worksheets:
+        first = ws.title == t["Dashboard"]
+        printable_sheet(ws, text(footer), None if first else "1:1", pages_tall=1 if first else 0)  # the Dashboard: one page
     wb.properties.creator = "cxscore"
     wb.properties.created = wb.properties.modified = generated
     return wb

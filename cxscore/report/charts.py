@@ -1,0 +1,106 @@
+"""Charts that don't mislead: straight lines with markers, value axes from 0 (NPS crossing at 0),
+NPS shares coloured the same way everywhere, few enough categories to read."""
+from __future__ import annotations
+
+from typing import Optional
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
+
+#: Detractors red, passives amber, promoters green: in this order in every table and chart.
+SHARE_COLOURS = {"detractors": "D9534F", "passives": "F0AD4E", "promoters": "5CB85C"}
+LINE, BAND, TARGET = "1F4E79", "9DC3E6", "C00000"
+MAX_CATEGORIES = 12  # more bars than this are not read; the chart shows the top and bottom halves
+
+
+def _axes(chart, kind: str) -> None:
+    """Axes shown (openpyxl leaves them unset, which Excel reads as deleted); a value axis from 0 for
+    scores that cannot be negative, crossing at 0 with labels outside the plot for NPS."""
+    chart.x_axis.delete = chart.y_axis.delete = False
+    if kind == "nps":
+        chart.x_axis.tickLblPos = "low"  # category labels stay outside, left of negative bars too
+    else:
+        chart.y_axis.scaling.min = 0
+
+
+def _line(series, colour: str, width: int = 22000, dash: Optional[str] = None, marker: bool = True) -> None:
+    series.smooth = False  # a curve would invent values between periods
+    series.graphicalProperties.line = LineProperties(solidFill=colour, w=width, prstDash=dash)
+    if marker:
+        series.marker = Marker(symbol="circle", size=6)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+    else:
+        series.marker = Marker(symbol="none")
+
+
+def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: tuple[int, int], score: int,
+          band: Optional[tuple[int, int]] = None, target: Optional[int] = None, hollow: tuple[int, ...] = ()) -> LineChart:
+    """A line per metric over the periods in ``rows`` (first row: headers): the score with markers, its
+    interval as two dashed lines, the target as a red line; ``hollow`` points (low n) get open markers."""
+    first, last = rows
+    chart = LineChart()
+    chart.title = title
+    chart.y_axis.title, chart.x_axis.title = axis_title, period_title
+    chart.add_data(Reference(ws, min_col=score, min_row=first, max_row=last), titles_from_data=True)
+    _line(chart.series[0], LINE)
+    for i in hollow:
+        point = DataPoint(idx=i, marker=Marker(symbol="circle", size=7))
+        point.marker.graphicalProperties = GraphicalProperties(noFill=True)
+        point.marker.graphicalProperties.line.solidFill = LINE
+        chart.series[0].dPt.append(point)
+    for column in band or ():
+        chart.add_data(Reference(ws, min_col=column, min_row=first, max_row=last), titles_from_data=True)
+        _line(chart.series[-1], BAND, 12700, "dash", marker=False)
+    if target is not None:
+        chart.add_data(Reference(ws, min_col=target, min_row=first, max_row=last), titles_from_data=True)
+        _line(chart.series[-1], TARGET, 15875, "sysDash", marker=False)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+    _axes(chart, kind)
+    chart.legend.position = "b"
+    return chart
+
+
+def bars(ws, title: str, kind: str, values: Reference, categories: Reference) -> BarChart:
+    """Horizontal bars of one metric across segments; the value axis from 0, or crossing at 0 for NPS."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.add_data(values, titles_from_data=False)
+    chart.set_categories(categories)
+    chart.series[0].graphicalProperties.solidFill = LINE
+    chart.series[0].dLbls = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, dLblPos="outEnd")
+    chart.x_axis.scaling.orientation = "maxMin"  # the first (best) segment on top, as in the table
+    chart.legend = None
+    chart.y_axis.majorGridlines = None
+    _axes(chart, kind)
+    return chart
+
+
+def shares(ws, title: str, columns: tuple[int, int], rows: tuple[int, int], categories: int) -> BarChart:
+    """NPS detractors, passives and promoters as 100% stacked bars, coloured red, amber, green."""
+    (first_col, last_col), (header, last) = columns, rows
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=first_col, max_col=last_col, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=categories, min_row=header + 1, max_row=last))
+    for series, colour in zip(chart.series, SHARE_COLOURS.values()):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.x_axis.scaling.orientation = "maxMin"  # rows top to bottom as in the table
+    chart.legend.position = "b"
+    return chart
+
+
+def top_and_bottom(count: int) -> list[int]:
+    """Which of ``count`` categories sorted by score a chart shows: all, or the top and bottom six."""
+    if count <= MAX_CATEGORIES:
+        return list(range(count))
+    half = MAX_CATEGORIES // 2
+    return list(range(half)) + list(range(count - half, count))
