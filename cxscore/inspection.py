@@ -13,6 +13,7 @@ from .detect import NEVER_SCORED, detect_metrics
 from .grouping import Grouping, response_filters
 from .normalize import INVALID, AnswerParser
 from .scales import doubt, na_codes
+from .comments import find_comment_column
 from .scan import Job, add_counters, run_jobs, workers
 from .sources import open_source
 from .sources.base import sample_values
@@ -21,7 +22,7 @@ from .sources.layouts import is_id_column
 MAX_SEGMENT_VALUES = 50
 
 
-def _role(column: str, values: list[str], layout, metrics: dict, date_column: Optional[str]) -> tuple[str, str]:
+def _role(column: str, values: list[str], layout, metrics: dict, date_column: Optional[str], comment: Optional[tuple[str, str]]) -> tuple[str, str]:
     """A guessed role for a column and a short reason."""
     if column in metrics:
         spec = metrics[column]
@@ -30,6 +31,8 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: Op
         return "companion", "NPS group of another column; never scored"
     if column == date_column:
         return "date", "the response date"
+    if comment and column == comment[0]:
+        return "comments", f"{comment[1]}: the report's Comments sheet, score --comments"
     distinct = set(values)
     if is_id_column(column) or (len(values) > 20 and len(distinct) == len(values) and all(re.fullmatch(r"[\w.-]+", v) for v in values)):
         return "id", "unique per response"
@@ -55,6 +58,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     checks = {d.column: _sample_check(d.spec, d.column, sample_values(source.sample, source.columns.index(d.column)), blank_values) for d in detections if d.spec}
     date_column, date_reason = detect_date_column(source.columns, source.sample, config.dayfirst)
     order = choose_order(sample_values(source.sample, source.columns.index(date_column)), config.dayfirst) if date_column else None
+    comment = find_comment_column(source.columns, source.sample, layout.questions, {*metrics, *([date_column] if date_column else [])})
     # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
     exclusions = response_filters(layout, source.columns, include_incomplete)
     first = {"rows": source.columns[0]}  # one column is enough to count rows
@@ -66,7 +70,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     for index, column in enumerate(source.columns):
         values = sample_values(source.sample, index)
         question = layout.question(column)
-        role, why = _role(column, values, layout, metrics, date_column)
+        role, why = _role(column, values, layout, metrics, date_column, comment)
         columns.append({
             "column": column,
             "question": question if question != column else None,
@@ -97,6 +101,8 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
             "date_why": date_reason + (f"; {order.note}" if order and order.note else ""),
             "date_order": (None if not order or order.basis is None else "day-first" if order.dayfirst else "month-first"),
             "date_order_basis": order.basis if order else None,
+            "comment_column": comment[0] if comment else None,
+            "comment_why": comment[1] if comment else "no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …",
         },
         "_detections": detections,
         "_not_applicable": {column: codes for column, (_, codes) in checks.items() if codes},

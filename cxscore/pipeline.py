@@ -219,7 +219,7 @@ def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: G
     if date is None:
         date = resolve_column(grouping.date_column, source.columns, where, "--date-column") if grouping.date_column else detect_date_column(source.columns, source.sample, grouping.dayfirst)[0]
         if date is not None:
-            dayfirst = choose_order(sample_values(source.sample, source.columns.index(date)), grouping.dayfirst)[0]
+            dayfirst = choose_order(sample_values(source.sample, source.columns.index(date)), grouping.dayfirst).dayfirst
     order = f"most recent by {date!r}" if date else "no date column: the last rows count as the most recent"
     notify(f"comments: column {column!r} ({why}); {order}")
     return CommentPlan(column, keep, date, dayfirst, list(grouping.by), list(grouper.by), grouper.file_label)

@@ -286,6 +286,8 @@ def test_the_comments_sheet_is_a_filterable_table_of_text(tmp_path, write_csv):
     ws = openpyxl.load_workbook(out)["Comments"]
     (name, ref), = ws.tables.items()
     assert ref == "A1:F5" and ws.auto_filter.ref is None  # the table carries the filter
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+    assert ws["F2"].alignment.wrap_text  # long comments wrap instead of running off the page
     cells = [cell for row in ws.iter_rows() for cell in row]
     assert all(cell.data_type in ("s", "n") for cell in cells)  # no formula anywhere
     texts = {cell.value for cell in cells if cell.column == 6}
@@ -304,3 +306,10 @@ def test_the_comments_sheet_in_chinese_and_switched_off(tmp_path):
     off = tmp_path / "off.xlsx"
     assert invoke(["report", str(SAMPLE), "-o", str(off), "--comments", "0", "-q"]).exit_code == 0
     assert "Comments" not in openpyxl.load_workbook(off).sheetnames
+
+
+def test_inspect_shows_the_comment_column():
+    doc = json.loads(invoke(["inspect", str(SAMPLE_ZH), "-f", "json"]).stdout)
+    roles = {c["column"]: c["role"] for c in doc["columns"]}
+    assert roles["意见和建议"] == "comments" and doc["plan"]["comment_column"] == "意见和建议"
+    assert "comments: 'Comment' (header mentions 'comment')" in invoke(["inspect", str(SAMPLE)]).stdout

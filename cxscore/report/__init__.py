@@ -107,6 +107,7 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     steps = [f"{m['name']} ← {m['column']!r}: {m['why']}" + (f" ⚠ {m['doubt']}" if m["doubt"] else "") for m in plan["metrics"]] or ["no metric column found: write a config (--write-config gives a start)"]
     steps += [f"skipped {s['column']!r}: {s['why']}" for s in plan["skipped"]]
     steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
+    steps.append(f"comments: {plan['comment_column']!r} ({plan['comment_why']})" if plan["comment_column"] else f"comments: none ({plan['comment_why']})")
     console = terminal.out()
     for line in head:
         console.print(printable(line), markup=False, highlight=False)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
@@ -311,14 +312,19 @@ def _comments(wb: Workbook, report: Report, lang: str) -> None:
         seen.add(name)
         put(ws, 1, c, name).font = BOLD
     rows = report.comments or []
+    wrap, centre = Alignment(wrap_text=True, vertical="top"), Alignment(horizontal="center", vertical="top")
     for r, item in enumerate(rows, start=2):
         values = [item.metric, t["bands"].get(item.band, item.band), item.score, item.date, *[item.segment.get(k) for k in by], item.comment]
         for c, value in enumerate(values, start=1):
-            put(ws, r, c, value)
-    widths = [12, 14, 8, 20, *[16] * len(by), 80]
+            put(ws, r, c, value).alignment = centre if c == 3 else wrap if c == len(values) else Alignment(vertical="top")
+    widths = [12, 14, 8, 20, *[16] * len(by), 70]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     if not rows:
         put(ws, 2, 1, t["none"])
         return
