@@ -159,9 +159,9 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
     padding = "<!--" + " " * (20 << 20) + "-->"  # 20 MiB that deflates to ~20 KB
     book = write_xlsx(tmp_path / "bomb.xlsx", sheet_xml(padding))
     assert book.stat().st_size < 100_000
-    result, seconds = run_bounded(["score", str(book)])
-    assert_refused(result, "xl/worksheets/sheet1.xml", "compressed more than 200:1", "CXSCORE_MAX_WORKBOOK_RATIO")
-    assert seconds < 20
+    started = time.monotonic()
+    assert_refused(invoke(["score", str(book)]), "xl/worksheets/sheet1.xml", "compressed more than 200:1", "CXSCORE_MAX_WORKBOOK_RATIO")
+    assert time.monotonic() - started < 5
 
 
 def test_a_bomb_that_lies_about_its_size_is_counted_as_it_inflates(tmp_path):

@@ -55,11 +55,12 @@ def _check_text(sample: bytes, where: str) -> None:
     controls = len(head) - len(head.translate(None, _CONTROL))
     if controls <= max(8, CONTROL_SHARE * len(head)):
         return
-    try:
-        if detect_encoding(head, False).name.startswith("utf-16"):
-            return
-    except InputError:
-        pass
+    if max(head[0::2].count(0), head[1::2].count(0)) > 0.05 * len(head):  # NULs on one side of the byte pairs
+        try:
+            if detect_encoding(head, False).name.startswith("utf-16"):
+                return
+        except InputError:
+            pass
     raise InputError(
         f"{where} is not a text (CSV) file or an Excel workbook: {controls:,} of its first {len(head):,} bytes are binary control bytes",
         "export the survey again as CSV or .xlsx",
