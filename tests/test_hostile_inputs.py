@@ -503,3 +503,12 @@ def test_the_group_limit_holds_for_the_parts_together(write_csv):
     assert_refused(invoke(["score", *files, "--by", "Agent", "-q"], env=env), "--by Agent makes more than 1,000 groups")
     within = invoke(["score", files[0], "--by", "Agent", "-q", "-f", "json"], env=env)
     assert within.exit_code == 0
+
+
+def test_a_damaged_archive_is_named_before_the_reader_sees_it(tmp_path):
+    book = write_xlsx(tmp_path / "damaged.xlsx", sheet_xml(), raw_sheet=b"\xff" * 64)  # the sheet's data does not inflate
+    assert_refused(invoke(["score", str(book)]), "damaged.xlsx: the workbook is damaged (part xl/worksheets/sheet1.xml does not inflate)")
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(write_xlsx(tmp_path / "whole.xlsx", sheet_xml()).read_bytes()[:-40])  # the end of the directory is cut
+    result = invoke(["score", str(truncated)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr

@@ -214,34 +214,42 @@ def check_workbook(file: Union[Path, BinaryIO], name: str, sheet: Optional[str] 
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError):
         return
+    try:
+        with archive:
+            _check_archive(archive, name, sheet)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{name} is a damaged workbook (its zip archive: {exc})", "open it in Excel and save it again as .xlsx, or export CSV") from None
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str, sheet: Optional[str]) -> None:
+    """Declared sizes first (free), then the parts the reader inflates on opening, then the sheet's extent."""
     part_cap = limits.get(limits.WORKBOOK_PART_MB) << 20
     ratio_cap = limits.get(limits.WORKBOOK_RATIO)
     cell_cap = limits.get(limits.SHEET_CELLS)
-    with archive:
-        for info in archive.infolist():
-            if info.file_size > part_cap:
-                raise _too_big(name, info.filename, info.file_size, part_cap)
-            if info.file_size > RATIO_GRACE and info.file_size > ratio_cap * max(info.compress_size, 1):
-                raise _bomb(name, info.filename, ratio_cap)
-        for info in archive.infolist():  # what the reader inflates when it opens the workbook
-            if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/"):
-                for _ in _inflate(archive, info, name, part_cap, ratio_cap):
-                    pass
-        for part in _parts_to_scan(archive, sheet):
-            extent, tail, declared = Extent(), b"", None
-            for chunk in _inflate(archive, archive.getinfo(part), name, part_cap, ratio_cap):
-                data = tail + chunk
-                if declared is None:
-                    found = DIMENSION.search(data, 0, 1 << 16)
-                    declared = found[1].split(b":")[-1] if found else b""
-                    _check_extent(name, part, *_ref(declared), cell_cap, "declares")
-                cut = data.rfind(b"<")
-                cut = cut if cut > 0 else max(len(data) - 4096, 0)
-                extent.add(data, cut)
-                tail = data[cut:]
-                _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
-            extent.add_all(tail)
+    for info in archive.infolist():
+        if info.file_size > part_cap:
+            raise _too_big(name, info.filename, info.file_size, part_cap)
+        if info.file_size > RATIO_GRACE and info.file_size > ratio_cap * max(info.compress_size, 1):
+            raise _bomb(name, info.filename, ratio_cap)
+    for info in archive.infolist():  # what the reader inflates when it opens the workbook
+        if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/"):
+            for _ in _inflate(archive, info, name, part_cap, ratio_cap):
+                pass
+    for part in _parts_to_scan(archive, sheet):
+        extent, tail, declared = Extent(), b"", None
+        for chunk in _inflate(archive, archive.getinfo(part), name, part_cap, ratio_cap):
+            data = tail + chunk
+            if declared is None:
+                found = DIMENSION.search(data, 0, 1 << 16)
+                declared = found[1].split(b":")[-1] if found else b""
+                _check_extent(name, part, *_ref(declared), cell_cap, "declares")
+            cut = data.rfind(b"<")
+            cut = cut if cut > 0 else max(len(data) - 4096, 0)
+            extent.add(data, cut)
+            tail = data[cut:]
             _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
+        extent.add_all(tail)
+        _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
 
 
 def _ref(ref: bytes) -> tuple[int, int]:
