@@ -119,6 +119,38 @@ def test_surveymonkey_two_header_rows_matrix_and_anchored_answers(write_csv):
     assert [r.period for r in report.results if r.metric == "nps" and r.period] == ["2025-03", "2025-04"]
 
 
+LEGACY_SURVEYMONKEY = ["RespondentID", "CollectorID", "StartDate", "EndDate", "IP Address", "Email Address", "FirstName", "LastName", "Custom Data"]
+
+
+@pytest.mark.parametrize("meta", [LEGACY_SURVEYMONKEY, ["RespondentID"]], ids=["legacy-headers", "trimmed-to-respondent-id"])
+def test_surveymonkey_older_header_names(write_csv, meta):
+    """Older SurveyMonkey exports spell the metadata without spaces (RespondentID, CollectorID, StartDate), and
+    published ones are often trimmed to RespondentID (FiveThirtyEight's StarWars.csv, steak-risk-survey.csv): the
+    second header row (Response / option labels) was read as an answer and the matrix rows lost their names."""
+    rows = surveymonkey_rows()
+    keep = [0] if meta == ["RespondentID"] else list(range(9))
+    rows = [[row[i] for i in keep] + row[9:] for row in rows]
+    rows[0][: len(meta)] = meta
+    report = score([str(write_csv(rows))])
+    assert report.inputs[0].layout == "surveymonkey" and report.inputs[0].header_rows == 2
+    assert {m.name: m.column for m in report.metrics} == {
+        "nps": "How likely is it that you would recommend this company to a friend or colleague?",
+        "csat_price": "How satisfied are you with: — Price",
+        "csat_support": "How satisfied are you with: — Support",
+    }
+    got = by_metric(report)
+    assert (got["nps"].n, got["nps"].invalid, got["nps"].value) == (3, 0, pytest.approx(100 / 3))
+    assert (got["csat_price"].n, got["csat_price"].invalid) == (3, 0)
+
+
+def test_a_respondent_id_column_alone_is_not_surveymonkey(write_csv):
+    """Without the sub-header row (Response / Open-Ended Response) a file with a RespondentID column stays generic."""
+    answers = [[str(i), str(i % 11)] for i in range(3, 23)]
+    path = write_csv([["RespondentID", "How likely are you to recommend us?"], ["1", "10"], ["2", "Response"], *answers])
+    report = score([str(path)])
+    assert report.inputs[0].layout == "generic" and by_metric(report)["nps"].n == 21
+
+
 def test_tencent_quoted_trailing_comma_and_letter_prefixes(tmp_path):
     path = tmp_path / "tencent.csv"
     text = (

@@ -19,7 +19,8 @@ QUALTRICS_META = {
     "responseid", "recipientlastname", "recipientfirstname", "recipientemail", "externalreference", "locationlatitude",
     "locationlongitude", "distributionchannel", "userlanguage", "q_recaptchascore", "q_relevantidduplicate",
 }
-SURVEYMONKEY_META = {"respondent id", "collector id", "start date", "end date", "ip address", "email address", "first name", "last name", "custom data 1"}
+#: Compared without spaces: older exports write RespondentID, CollectorID, StartDate, FirstName, Custom Data.
+SURVEYMONKEY_META = {"respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress", "firstname", "lastname", "customdata", "customdata1"}
 WJX_META = {"序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "总分"}
 TENCENT_META = {"编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "地理位置省", "地理位置市", "自定义字段", "用户类型", "用户标识", "昵称", "ip"}
 FORMS_META = {
@@ -85,8 +86,28 @@ def _qualtrics(rows: list[list[str]]) -> Optional[Layout]:
     return None
 
 
+def _compact(text) -> str:
+    return _norm(text).replace(" ", "")
+
+
+def _is_surveymonkey(rows: list[list[str]]) -> bool:
+    """Respondent and collector ids (``Respondent ID`` or the older ``RespondentID``), or a respondent id over a
+    blank cell in a second row of ``Response`` / ``Open-Ended Response`` sub-headers (published exports are
+    often trimmed to RespondentID and the questions)."""
+    if len(rows) < 2:
+        return False
+    names = [_compact(c) for c in rows[0]]
+    if {"respondentid", "collectorid"} <= set(names):
+        return True
+    if "respondentid" not in names:
+        return False
+    sub = [_norm(c) for c in rows[1]]
+    column = names.index("respondentid")
+    return column < len(sub) and not sub[column] and any(c in ("response", "open-ended response") for c in sub)
+
+
 def _surveymonkey(rows: list[list[str]]) -> Optional[Layout]:
-    if len(rows) < 2 or not {"respondent id", "collector id"} <= {_norm(c) for c in rows[0]}:
+    if not _is_surveymonkey(rows):
         return None
     names, questions, question = [], {}, ""
     for top, sub in zip(rows[0], list(rows[1]) + [""] * (len(rows[0]) - len(rows[1]))):
@@ -95,7 +116,7 @@ def _surveymonkey(rows: list[list[str]]) -> Optional[Layout]:
         name = question if _norm(sub) in SURVEYMONKEY_ROW2 else f"{question} — {sub}"
         names.append(name)
     columns = unique_headers(names)
-    return Layout("surveymonkey", 2, columns, questions, metadata={c for c in columns if _norm(c) in SURVEYMONKEY_META})
+    return Layout("surveymonkey", 2, columns, questions, metadata={c for c in columns if _compact(c) in SURVEYMONKEY_META})
 
 
 def _single_row(rows: list[list[str]]) -> Layout:
