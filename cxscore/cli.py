@@ -201,8 +201,6 @@ def score(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         report, _ = _run_scoring(kw, kw["distribution"], terminal)
-        if terminal.stdout_closed:
-            terminal.warn("standard output is closed, so the scores are written nowhere; redirect it to a file instead of closing it")
         write_data(terminal, lambda: render(report, kw["fmt"], terminal, csv_raw=kw["csv_raw"]))
         _alerts_exit(report, terminal)
 
@@ -371,6 +369,9 @@ def write_data(terminal: Terminal, write: Callable[[], None]) -> None:
     and the run goes on to its exit code (3 for a missed target still holds). A stdout that cannot
     take the data (`> /dev/full`) is an output error: one line, exit 2.
     """
+    if terminal.stdout_closed:
+        terminal.warn("standard output is closed, so the output is written nowhere; redirect it to a file instead of closing it")
+        return
     try:
         write()
         terminal.stdout.flush()
