@@ -38,7 +38,7 @@ COMMENT_HINTS = [
     ("评论", re.compile("评论|评价")),
     ("意见", re.compile("意见")),
     ("建议", re.compile("建议")),
-    ("原因", re.compile("原因")),
+    ("原因", re.compile("原因|为什么|为何")),
     ("反馈", re.compile("反馈")),
     ("备注", re.compile("备注")),
 ]

@@ -27,7 +27,7 @@ from conftest import SAMPLE, SAMPLE_ZH, invoke, run_process
 @pytest.mark.parametrize("header, word", [
     ("Comment", "comment"), ("Any other comments?", "comment"), ("Your feedback", "feedback"),
     ("Reason for your score", "reason"), ("Why did you give this score?", "why"), ("Verbatim", "verbatim"),
-    ("意见和建议", "意见"), ("您的评论", "评论"), ("您有什么建议？", "建议"), ("不满意的原因", "原因"), ("用户反馈", "反馈"),
+    ("意见和建议", "意见"), ("您的评论", "评论"), ("您有什么建议？", "建议"), ("不满意的原因", "原因"), ("您为什么给出这个分数？", "原因"), ("用户反馈", "反馈"),
 ])
 def test_comment_columns_are_found_by_their_header(header, word):
     columns = ["Response ID", "NPS", header, "Channel"]
@@ -263,6 +263,14 @@ def test_score_comments_in_json_and_table(write_csv):
     shown = table.split("What customers said")[1]
     assert "第28条" in shown and "第24条" in shown and "第23条" not in shown  # 5 per band: detractors 28, 27, 26, 25, 24
     assert "第9条" in shown and "第8条" not in shown  # promoters 21, 20, 10, 9 (only 4)
+
+
+def test_a_long_comment_is_cut_in_the_table_and_kept_whole_in_csv(write_csv):
+    path = write_csv([["How likely are you to recommend us?", "Comment"], ["3", "slow " * 2000]])
+    table = invoke(["score", str(path), "--comments", "1", "-f", "markdown"]).stdout
+    row = next(line for line in table.splitlines() if line.startswith("| nps | detractors"))
+    assert row.endswith("slow… |") and len(row) < 400
+    assert list(csv.reader(io.StringIO(invoke(["score", str(path), "--comments", "1", "-f", "csv"]).stdout)))[1][-1] == ("slow " * 2000).strip()
 
 
 def test_comments_without_a_comment_column_is_exit_2(write_csv):

@@ -176,6 +176,8 @@ def distributions(report: Report) -> list[Section]:
 
 #: Comments a table or Markdown shows per metric and band (-f csv and json give all that were collected).
 SHOWN_COMMENTS = 5
+#: Characters of a comment a table or Markdown shows (a pasted e-mail thread would fill the screen).
+SHOWN_CHARACTERS = 300
 
 
 def comments(report: Report) -> list[Section]:
@@ -191,10 +193,14 @@ def comments(report: Report) -> list[Section]:
     for c in report.comments:
         count = shown[(c.metric, c.band)] = shown.get((c.metric, c.band), 0) + 1
         if count <= SHOWN_COMMENTS:
-            section.lines.append(Line([c.metric, c.band.replace("_", " "), str(c.score), (c.date or "—")[:10], *[str(c.segment.get(k, "")) for k in by], c.comment]))
+            section.lines.append(Line([c.metric, c.band.replace("_", " "), str(c.score), (c.date or "—")[:10], *[str(c.segment.get(k, "")) for k in by], _shorten(c.comment)]))
     if not section.lines:
         section.caption = "No comments in these bands."
     return [section]
+
+
+def _shorten(comment: str) -> str:
+    return comment if len(comment) <= SHOWN_CHARACTERS else comment[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def sections(report: Report) -> list[Section]:
