@@ -28,8 +28,12 @@ _CES_5_EASE = {
 _CSAT_7_ZH = {
     "非常不满意": 1, "很不满意": 1, "不满意": 2, "比较不满意": 3, "一般": 4, "满意": 5, "比较满意": 6, "非常满意": 7, "很满意": 7,
 }
-#: Helpdesk good/bad ratings (Zendesk and others): a 0–1 scale where 1 is satisfied.
-_CSAT_GOOD_BAD = {"good": 1, "bad": 0, "good, i'm satisfied": 1, "bad, i'm unsatisfied": 0, "satisfied": 1, "unsatisfied": 0, "好评": 1, "差评": 0}
+#: Helpdesk good/bad ratings (Zendesk and others), and survey outcomes that merge the lower boxes ("neutral or
+#: dissatisfied", as in the widely used airline passenger survey): a 0–1 scale where 1 is satisfied.
+_CSAT_GOOD_BAD = {
+    "good": 1, "bad": 0, "good, i'm satisfied": 1, "bad, i'm unsatisfied": 0, "satisfied": 1, "unsatisfied": 0,
+    "neutral or dissatisfied": 0, "好评": 1, "差评": 0,
+}
 
 #: (metric type, scale min, scale max) → label map.
 BUILTIN = {

@@ -204,6 +204,20 @@ def test_helpdesk_good_bad_ratings(write_csv):
     assert report.metrics[0].scale == [0, 1] and (csat.n, csat.blank, csat.value) == (4, 1, 75.0)
 
 
+@pytest.mark.parametrize("satisfied, other", [("Satisfied", "Neutral or Dissatisfied"), ("satisfied", "neutral or dissatisfied")])
+def test_satisfied_or_neutral_or_dissatisfied_is_a_two_point_csat(write_csv, satisfied, other):
+    """The Kaggle airline passenger survey (129,880 rows) ends with an overall 'Satisfaction' of 'Satisfied' or
+    'Neutral or Dissatisfied': a two-point CSAT, which was passed over as 'not on a scale' (half its answers not
+    understood), while its 0–5 service items were scored."""
+    header = ["ID", "Gender", "Age", "Ease of Online Booking", "Seat Comfort", "Satisfaction"]
+    answers = [satisfied] * 13 + [other] * 17
+    rows = [header] + [[str(1000 + i), "Female", "40", str(1 + i % 5), str(i % 6), answer] for i, answer in enumerate(answers)]
+    report = score([str(write_csv(rows))])
+    csat = by_metric(report)["csat"]
+    assert next(m for m in report.metrics if m.name == "csat").scale == [0, 1]
+    assert (csat.n, csat.invalid, csat.value) == (30, 0, pytest.approx(100 * 13 / 30))
+
+
 def test_two_ten_point_questions_only_recommend_is_nps(write_csv):
     rows = [["How likely are you to recommend us?", "How likely are you to buy again (0-10)?"], ["10", "2"], ["9", "3"], ["2", "10"]]
     messages = []
