@@ -189,3 +189,52 @@ def test_every_sheet_prints_landscape_one_page_wide_with_headers_and_a_footer(al
         if ws.title != "Dashboard":
             assert ws.print_title_rows == "$1:$1", ws.title
     assert wb["Dashboard"].page_setup.fitToHeight == 1
+    # bold and large text had no font name (LibreOffice showed it in a serif face)
+    assert {c.font.name for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None} == {"Calibri"}
+
+
+ZH_RUN = ["--by", "渠道", "--period", "month", "--benchmark", "retail", "--fail-under", "nps=5"]
+
+
+def _chart_texts(chart) -> list[str]:
+    texts = []
+    for title in (chart.title, chart.x_axis.title, chart.y_axis.title):
+        if title is not None and title.tx is not None and title.tx.rich is not None:
+            texts += [run.t for p in title.tx.rich.p for run in (p.r or [])]
+    return texts
+
+
+def test_every_label_is_chinese_with_lang_zh(tmp_path):
+    """Any English word left in the zh workbook that is not from the data, the run's own messages
+    (alerts, warnings, detection reasons, word for word as on stderr) or a name (NPS, SHA-256) fails."""
+    from conftest import SAMPLE_ZH
+    import re
+
+    out = tmp_path / "r.xlsx"
+    run = run_process(["report", str(SAMPLE_ZH), "-o", str(out), "--lang", "zh", *ZH_RUN])
+    assert run.returncode in (0, 3), run.stderr
+    doc = json.loads(run_process(["score", str(SAMPLE_ZH), *ZH_RUN, "-f", "json", "-q"]).stdout)
+    from_data = {*doc["alerts"], *doc["warnings"], *(m["selected_by"] for m in doc["metrics"]), *(m["column"] for m in doc["metrics"])}
+    from_data |= {i["path"] for i in doc["inputs"]} | {i["format"] for i in doc["inputs"]} | {i["encoding"] for i in doc["inputs"]}
+    from_data |= {r["benchmark"]["source"] for r in doc["results"] if r["benchmark"]}
+    from_data |= {str(v) for v in doc["analysis"].values() if isinstance(v, str)}  # option values: adjusted-wald, retail
+    names = re.compile(r"\b(nps|csat|ces|NPS|CSAT|CES|SHA|cxscore)\b|[0-9a-f]{64}")
+    wb = openpyxl.load_workbook(out)
+    texts = list(wb.sheetnames)
+    for ws in wb.worksheets:
+        texts += [v for v in _cells(ws) if isinstance(v, str)]
+        texts += [t for chart in ws._charts for t in _chart_texts(chart)]
+        texts += [ws.oddFooter.left.text or ""]
+    english = set()
+    for value in texts:
+        for known in sorted(from_data, key=len, reverse=True):  # a warning before the option value it quotes
+            value = value.replace(known, "")
+        if re.search(r"[A-Za-z]{2,}", names.sub("", value)):
+            english.add(value)
+    assert not english
+    assert wb.sheetnames[:2] == ["看板", "概览"]
+    settings = [c for c in _cells(wb["设置"]) if isinstance(c, str)]
+    assert "置信水平" in settings and "周期" in settings and "月" in settings
+    assert any(v.startswith("量表 0–10; 贬损者 0–6") for v in settings)
+    assert "低于" in _cells(wb["概览"])  # the interval against the benchmark
+    assert {c.font.name for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None} == {"DengXian"}

@@ -6,6 +6,7 @@ file is written atomically (a temporary file in the target folder, then a rename
 from __future__ import annotations
 
 import hashlib
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -15,6 +16,7 @@ from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
@@ -72,6 +74,14 @@ LABELS = {
         "best_worst": "最佳与最差细分", "best": "最佳", "worst": "最差",
         "by": "按", "all": "全部", "top_bottom": "按得分最高与最低的 {shown} 个（共 {count} 个）", "shown_of": "显示 {count} 个中的 {shown} 个：得分最高与最低者（全部见细分表）",
         "low_n_word": "样本不足", "position_above": "高于", "position_below": "低于", "position_within": "持平",
+        "setting_confidence": "置信水平", "setting_nps_interval": "NPS 区间方法", "setting_nps_test": "NPS 检验方法",
+        "setting_baseline": "基线周期数", "setting_trend": "趋势周期数", "setting_min_n": "最小样本数", "setting_by": "细分字段",
+        "setting_period": "周期", "setting_date_column": "日期列", "setting_weight": "权重列", "setting_where": "筛选条件",
+        "setting_since": "起始日期", "setting_until": "截止日期", "setting_benchmark": "基准行业",
+        "period_day": "日", "period_week": "周", "period_month": "月", "period_quarter": "季度", "period_year": "年",
+        "band_detractors": "贬损者", "band_passives": "被动者", "band_promoters": "推荐者", "band_satisfied": "满意",
+        "band_dissatisfied": "不满意", "band_low_effort": "省力", "band_high_effort": "费力",
+        "higher_is_easier": "分数越高越容易", "higher_is_harder": "分数越高越费力",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
     },
 }
@@ -366,18 +376,20 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
     pairs = [
         (t["version"], report.tool_version),
         (t["generated"], generated.isoformat(timespec="seconds")),
-        ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("nps_test", a.nps_test), ("baseline", a.baseline), ("trend", a.trend), ("min_n", a.min_n),
-        ("by", ", ".join(a.by) or None), ("period", a.period), ("date_column", a.date_column),
-        ("weight", a.weight), ("where", "; ".join(a.where) or None), ("since", a.since), ("until", a.until),
-        ("benchmark", a.benchmark),
+        *((t.get(f"setting_{key}", key), value) for key, value in (
+            ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("nps_test", a.nps_test), ("baseline", a.baseline), ("trend", a.trend), ("min_n", a.min_n),
+            ("by", ", ".join(a.by) or None), ("period", t.get(f"period_{a.period}", a.period)), ("date_column", a.date_column),
+            ("weight", a.weight), ("where", "; ".join(a.where) or None), ("since", a.since), ("until", a.until),
+            ("benchmark", a.benchmark),
+        )),
     ]
     for key, value in pairs:
         sheet.row([key, value])
     sheet.row([])
     sheet.row([t["metric"], t["column"], t["bands"]], bold=True)
     for m in report.metrics:
-        bands = "; ".join(f"{k} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
-        sheet.row([m.name, m.column, f"scale {m.scale[0]}–{m.scale[1]}; {bands}" + (f"; {m.direction}" if m.direction else "")])
+        bands = "; ".join(f"{t.get(f'band_{k}', k)} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
+        sheet.row([m.name, m.column, f"{t['scale']} {m.scale[0]}–{m.scale[1]}; {bands}" + (f"; {t.get(m.direction, m.direction)}" if m.direction else "")])
     sheet.row([])
     sheet.row([t["input"], t["size"], t["sha256"]], bold=True)
     for f in files:
@@ -388,6 +400,26 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
         for line in config_text.splitlines():
             sheet.row([line])
     sheet.finish(filter_rows=1 + len(pairs))
+
+
+FONTS = {"en": "Calibri", "zh": "DengXian"}  # on Windows and macOS with Office; DengXian (等线) has Latin letters too
+
+
+def _fonts(wb: Workbook, name: str) -> None:
+    """Every font of the workbook gets a name: openpyxl writes bold and sized fonts without one, which
+    LibreOffice shows in a serif face, and its default is the theme's (Calibri, no Chinese). openpyxl
+    has no public setting for this: the font list is replaced by renamed copies in the same order, so
+    the cells' font indexes stay valid (openpyxl's own default font object is shared, never changed)."""
+    fonts = []
+    for i, font in enumerate(wb._fonts):
+        font = copy(font)
+        if i == 0 or font.name is None:
+            font.name, font.scheme = name, None  # a scheme font would be the theme's, whatever the name
+        fonts.append(font)
+    wb._fonts = IndexedList(fonts)
+    if len(wb._fonts) != len(fonts):
+        raise RuntimeError("two fonts became one when named")  # indexes would shift
+    wb._named_styles["Normal"].font = fonts[0]
 
 
 def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, config_text: Optional[str] = None, generated: Optional[datetime] = None) -> Workbook:
@@ -409,6 +441,7 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     for ws in wb.worksheets:
         first = ws.title == t["Dashboard"]
         printable_sheet(ws, text(footer), None if first else "1:1", pages_tall=1 if first else 0)  # the Dashboard: one page
+    _fonts(wb, FONTS[lang])
     wb.properties.creator = "cxscore"
     wb.properties.created = wb.properties.modified = generated
     return wb
