@@ -1,6 +1,7 @@
 """Answers needed: for a margin of error of the interval cxscore reports, or to detect a change."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Optional
 
 from . import stats
@@ -31,7 +32,7 @@ def sample_size(
         raise CxError("give --margin (an interval's margin of error) or --detect (a change to detect), not both", "e.g. --margin 5, or --detect 5")
     if assurance is not None and detect is not None:
         raise CxError("--assurance applies to --margin, not --detect (whose power is 80%)", "drop --assurance, or plan a --margin")
-    level = f"{confidence:.0%}"
+    level = _percent(confidence)
     if metric == "nps":
         if (promoters is None) != (detractors is None):
             raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
@@ -41,25 +42,29 @@ def sample_size(
         variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
         assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
         unit, what = 100, "NPS"
-        n = None if margin is None else stats.sample_size_nps(margin, confidence, *shares, assurance=assurance)
+        solve = partial(stats.sample_size_nps, margin, confidence, *shares, assurance=assurance)
     elif metric == "csat":
         variance = expected / 100 * (1 - expected / 100)
         assumption = f"an expected {expected:g}%"
         unit, what = 100, "a percentage"
-        n = None if margin is None else stats.sample_size_proportion(margin, confidence, expected / 100, assurance=assurance)
+        solve = partial(stats.sample_size_proportion, margin, confidence, expected / 100, assurance=assurance)
     else:
         if sd is None:
             raise CxError("a mean's sample size needs the answers' standard deviation", "pass --sd, e.g. --sd 1.4 (a past run's data shows it)")
         variance = sd * sd
         assumption = f"a standard deviation of {sd:g}"
         unit, what = 1, "a mean"
-        n = None if margin is None else stats.sample_size_mean(margin, confidence, sd, assurance=assurance)
+        solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance)
     points = "scale points" if metric == "ces" else "points"
     if detect is not None:
         n = stats.sample_size_difference(detect / unit, confidence, variance)
         summary = f"{n:,} answers per group to detect a change of {detect:g} {points} in {what} (80% power, two-sided test at {1 - confidence:.2g}), assuming {assumption}."
     else:
-        chance = "on average" if assurance is None else f"with {assurance:.0%} probability"
+        try:
+            n = solve()
+        except stats.MarginUnreachable:
+            raise CxError(f"no sample of up to {stats.MAX_PLANNED_N:,} answers gets {what} to ±{margin:g} {points} at {level} confidence", "ask for a wider --margin") from None
+        chance = "on average" if assurance is None else f"with {_percent(assurance)} probability"
         summary = f"{n:,} answers for {what} ±{margin:g} {points} at {level} confidence ({chance}), assuming {assumption}."
     return {
         "metric": metric,
@@ -72,3 +77,8 @@ def sample_size(
         "assumption": assumption,
         "summary": summary,
     }
+
+
+def _percent(share: float) -> str:
+    """A level as people write it: 95%, 99.9% (not 100% for 0.999)."""
+    return f"{share * 100:g}%"

@@ -276,13 +276,21 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 # shares / SD by default, or with probability ``assurance`` over samples (the estimated variance
 # varies from sample to sample; its spread is taken as normal, by the delta method).
 
+#: The largest sample size the planners search: a margin that needs more is unreachable in practice.
+MAX_PLANNED_N = 10**9
+
+
+class MarginUnreachable(ValueError):
+    """No sample of up to :data:`MAX_PLANNED_N` answers reaches the margin asked for."""
+
+
 def _smallest_n(half_width, margin: float, low: int = 2) -> int:
     """The smallest n ≥ low with half_width(n) ≤ margin (half_width falls with n)."""
     high = low
     while half_width(high) > margin:
         high *= 2
-        if high > 10**9:
-            raise ValueError("no sample size reaches that margin")
+        if high > MAX_PLANNED_N:
+            raise MarginUnreachable(f"no sample size up to {MAX_PLANNED_N:,} reaches that margin")
     while low < high:
         mid = (low + high) // 2
         low, high = (mid + 1, high) if half_width(mid) > margin else (low, mid)

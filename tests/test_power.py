@@ -80,3 +80,17 @@ def test_breakdown_tables_show_the_detectable_difference():
     assert "| Detectable |" in out
     assert f"| {chat['significance']['mdd']:.1f} |" in next(line for line in out.splitlines() if line.startswith("| Chat"))
     assert doc["results"][0]["deff"] == 1.0
+
+
+@pytest.mark.parametrize("args", [["--metric", "nps", "--margin", "0.001"], ["--metric", "ces", "--margin", "0.001", "--sd", "100"], ["--metric", "csat", "--margin", "0.0001"]])
+def test_a_margin_no_sample_reaches_is_a_usage_error_not_an_internal_one(args):
+    # It was 'internal error: ValueError: no sample size reaches that margin', exit 1.
+    result = invoke(["plan", *args])
+    assert result.exit_code == 2 and not result.stdout
+    assert "no sample of up to 1,000,000,000 answers gets" in result.stderr and "wider --margin" in result.stderr
+
+
+def test_plan_states_levels_as_given():
+    # 0.999 was shown as "100%": a probability or confidence no sample reaches.
+    summary = sample_size("csat", 5, 0.999, assurance=0.995)["summary"]
+    assert "at 99.9% confidence (with 99.5% probability)" in summary
