@@ -82,7 +82,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     return {
         "path": info.path,
         "layout": layout.name,
-        "notes": [*layout.notes, *source.warnings],
+        "notes": [*layout.notes, *source.doubts, *source.warnings],
         "format": info.format,
         "encoding": info.encoding,
         "encoding_reason": info.encoding_reason,

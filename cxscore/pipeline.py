@@ -345,8 +345,8 @@ def score(
     for spec in specs:
         if spec.name not in first_columns:  # in no input at all
             raise next(error for name, _, error in gaps if name == spec.name)
-    guessed = [w for source in sources for w in source.warnings]  # encodings only statistics chose
-    early_warnings = repeats + guessed
+    guessed = [w for source in sources for w in source.doubts]  # encodings only statistics chose
+    early_warnings = repeats + guessed + [w for source in sources for w in source.warnings]
     early_warnings += [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, options)

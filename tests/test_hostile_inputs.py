@@ -468,6 +468,15 @@ def test_an_html_table_saved_as_xls_is_read_as_the_table_it_is(tmp_path):
     assert len(rows) == 4  # everyone, 很好&快 谢谢, (blank), 慢
 
 
+def test_an_html_table_saved_as_xls_passes_strict_when_its_answers_do(tmp_path):
+    # Reading the table is no guess: --strict failed every such file, hinting "confirm a guessed encoding".
+    path = tmp_path / "问卷星.xls"
+    path.write_bytes(WJX_HTML.encode("gb2312"))
+    result = invoke(["score", str(path), "--strict", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert any("is an HTML page saved with an Excel name" in w for w in json_of(result)["warnings"])
+
+
 def test_an_excel_2003_xml_spreadsheet_is_named_with_the_way_to_convert_it(tmp_path):
     path = tmp_path / "export.xls"
     path.write_text('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>')

@@ -53,7 +53,8 @@ class Source:
     info: InputInfo
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
-    warnings: "list[str] | tuple[str, ...]" = ()  # doubts met while opening it (a guessed encoding)
+    warnings: "list[str] | tuple[str, ...]" = ()  # said while opening it (an HTML page with an Excel name)
+    doubts: "list[str] | tuple[str, ...]" = ()  # guesses made while opening it (an encoding only statistics chose): warnings that --strict refuses
 
     def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's).

@@ -128,7 +128,8 @@ class CsvSource(Source):
 
     def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None):
         self._opener = opener
-        self.warnings = []
+        self.warnings: list[str] = []
+        self.doubts: list[str] = []
         where = info.path
         info.encoding_detected = encoding is None
         if encoding is None:
@@ -136,7 +137,7 @@ class CsvSource(Source):
         detected = choose_encoding(sample, complete, encoding)
         encoding, info.encoding_reason = detected.name, detected.reason
         if detected.guessed:
-            self.warnings.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
+            self.doubts.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
         text = _decode_sample(sample, encoding, complete, where)
         if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
             text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
