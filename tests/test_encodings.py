@@ -108,6 +108,20 @@ def test_a_failed_encoding_further_into_the_file_is_not_suggested_again(tmp_path
     assert "cp1252" not in error.value.hint
 
 
+def test_western_text_with_a_byte_cp1252_leaves_undefined_is_pointed_to_latin_1(tmp_path):
+    """A French retailer's public NPS export (BenaventC/NPSgame, 13,954 rows) is latin-1 with some comments typed in
+    DOS code page 850 (0x90 = É): strict cp1252 fails on 0x90, so after `-e cp1252` the hint offered cp1256 (Arabic)."""
+    comments = ["Très bien merci", "délai d'attente particulièrement long", "caissière très aimable", "à revoir"]
+    rows = [f"{i},{i % 11},{comments[i % 4]}" for i in range(40)]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("id,nps,explication\n" + "\n".join(rows) + "\n").encode("cp1252") + b'41,9,"\x90tendre le rayon"\n')
+    with pytest.raises(InputError) as error:
+        score([str(path)], options=Options(encoding="cp1252"))
+    assert error.value.hint.startswith("pass the right --encoding (e.g. latin-1")
+    result = invoke(["score", str(path), "-e", "latin-1", "-f", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["results"][0]["n"] == 41
+
+
 LABELS = ["非常满意", "满意", "一般", "不满意", "非常不满意", "比较满意", "很不满意"]
 COMMENTS = ["态度很好，谢谢！", "等待时间太长。", "客服很专业", "退款还没到账", "发货快、质量不错", "还可以吧", "包装破损（已拍照）", "问题解决了"]
 CITIES = ["北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安"]

@@ -149,8 +149,18 @@ def encoding_hint(failed: str, sample: bytes = b"", complete: bool = False) -> s
     suggestions = []
     if sample:
         try:
-            suggestions.append(detect_encoding(sample, complete).name)
+            found = detect_encoding(sample, complete)
         except InputError:
-            pass
+            found = None
+        if found is not None and found.guessed and _western_but_for_undefined(sample):
+            suggestions.append("latin-1")
+        if found is not None:
+            suggestions.append(found.name)
     suggestions = [e for e in dict.fromkeys([*suggestions, "gb18030", "utf-16", "cp1252"]) if e != failed]
     return f"pass the right --encoding (e.g. {', '.join(suggestions[:3])})"
+
+
+def _western_but_for_undefined(sample: bytes) -> bool:
+    """Western European text but for bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D; a comment typed
+    in DOS code page 850 among latin-1 ones): latin-1 reads every byte, where the statistical guess names cp1256."""
+    return b"\x00" not in sample and _looks_western(sample.decode("cp1252", errors="replace").replace("\ufffd", ""))
