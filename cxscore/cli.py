@@ -214,7 +214,7 @@ REPORT_EXAMPLES = """
 
 * `cxscore report export.xlsx -o 报告.xlsx --lang zh --by 渠道`
 
-The output path may hold {date} (today, YYYY-MM-DD) and {period} (the latest period, or "all").
+The output path may hold {date} (today, YYYY-MM-DD) and {period} (the latest period with n >= min-n for every metric, or "all").
 """
 
 

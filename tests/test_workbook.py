@@ -238,3 +238,38 @@ def test_every_label_is_chinese_with_lang_zh(tmp_path):
     assert any(v.startswith("量表 0–10; 贬损者 0–6") for v in settings)
     assert "低于" in _cells(wb["概览"])  # the interval against the benchmark
     assert {c.font.name for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None} == {"DengXian"}
+
+
+def test_segments_by_period_grid_with_a_colour_scale(tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "channel", "--period", "month"]).returncode == 0
+    doc = json.loads(run_process(["score", str(SAMPLE), "--by", "channel", "--period", "month", "-f", "json", "-q"]).stdout)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames.index("Segments × period") == wb.sheetnames.index("Segments") + 1
+    ws = wb["Segments × period"]
+    assert ws["A1"].value == "nps (NPS) by channel × month"
+    assert [c.value for c in ws[2]][:7] == ["channel", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    chat_may = next(r for r in doc["results"] if r["metric"] == "nps" and r["segment"] == {"channel": "Chat"} and r["period"] == "2025-05")
+    row = next(r for r in range(3, 7) if ws.cell(row=r, column=1).value == "Chat")
+    assert ws.cell(row=row, column=6).value == pytest.approx(chat_may["value"])
+    assert ws.cell(row=row, column=6).number_format == "+0.0;-0.0;0.0"
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert len(rules) == 3 and all(rule.type == "colorScale" for rule in rules)
+    empty = openpyxl.load_workbook(_without_periods(tmp_path))["Segments × period"]
+    assert empty["A1"].value.startswith("Run with --by and --period")
+
+
+def _without_periods(tmp_path) -> Path:
+    out = tmp_path / "plain.xlsx"
+    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "channel"]).returncode == 0
+    return out
+
+
+def test_a_partial_last_week_is_grey_on_the_dashboard_and_does_not_name_the_file(tmp_path):
+    result = run_process(["report", str(SAMPLE), "-o", str(tmp_path / "cx-{period}.xlsx"), "--period", "week"])
+    assert result.returncode == 0, result.stderr
+    made = [p.name for p in tmp_path.glob("cx-*.xlsx")]
+    assert made == ["cx-2025-W26.xlsx"]  # W27 holds 19 answers
+    tile = _tile(openpyxl.load_workbook(tmp_path / made[0])["Dashboard"], "nps")
+    assert tile["Period"].value == "2025-W27" and tile["n"].value == "19 (low n)"
+    assert tile["Score"].font.italic and tile["Score"].font.color.rgb.endswith("808080")

@@ -16,6 +16,7 @@ GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 BOLD = Font(bold=True)
+LOW_N = Font(italic=True, color="808080")  # too few answers to judge
 WRAP = Alignment(wrap_text=True, vertical="top")
 CELL_LIMIT = 32767  # characters Excel holds in one cell
 MAX_WIDTH = 40  # a longer text wraps

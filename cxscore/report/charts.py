@@ -16,6 +16,11 @@ LINE, BAND, TARGET = "1F4E79", "9DC3E6", "C00000"
 MAX_CATEGORIES = 12  # more bars than this are not read; the chart shows the top and bottom halves
 
 
+def higher_is_better(metric) -> bool:
+    """Whether a higher score is good news (a CES may be higher_is_harder)."""
+    return metric.type != "ces" or metric.direction != "higher_is_harder"
+
+
 def _axes(chart, kind: str) -> None:
     """Axes shown (openpyxl leaves them unset, which Excel reads as deleted); a value axis from 0 for
     scores that cannot be negative, crossing at 0 with labels outside the plot for NPS."""

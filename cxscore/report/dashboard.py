@@ -17,6 +17,7 @@ from .cells import BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, pu
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
+BIG_LOW_N = Font(bold=True, size=20, italic=True, color="808080")  # a latest period with too few answers (a partial week)
 TITLE = Font(bold=True, size=14)
 STATUS_FILL = {"met": GREEN, "missed": RED, "not enough data": GREY}
 
@@ -89,7 +90,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
         (t["period"], row.period or t["all_time"], None),
         (t["score"], row.value, fmt),
         (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, 2 if m.type == 'ces' else 1)} – {display.number(row.ci_high, 2 if m.type == 'ces' else 1)}", None),
-        (t["n"], row.n, COUNT),
+        (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
         (t["margin"], row.margin, margin_format(m.type)),
         (t["diff_prev"], _change(row), None),
         (t["target"], row.target, fmt),
@@ -111,7 +112,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
         if number_format and value is not None:
             cell.number_format = number_format
         if label == t["score"]:
-            cell.font = BIG
+            cell.font = BIG_LOW_N if row.low_n else BIG
             ws.row_dimensions[top + offset].height = 30
         if label == t["status"] and row.status:
             cell.fill = STATUS_FILL[row.status]

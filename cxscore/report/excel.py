@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment
 from openpyxl.utils.indexed_list import IndexedList
@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
 from ..labels import scale_labels
-from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text
+from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
 from . import charts
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
@@ -50,6 +50,8 @@ LABELS = {
         "best_worst": "Best and worst segments", "best": "Best", "worst": "Worst",
         "by": "by", "all": "All", "top_bottom": "Top and bottom {shown} of {count}, by score", "shown_of": "{shown} of {count} shown: the top and bottom by score (all in the Segments sheet)",
         "low_n_word": "low n", "position_above": "above", "position_below": "below", "position_within": "within",
+        "Segments × period": "Segments × period", "no_crosstab": "Run with --by and --period to see each segment over time.",
+        "crosstab_note": "Red to green: worst to best in this grid. Grey italic: n < {min_n}, too few answers to judge.",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
     },
     "zh": {
@@ -82,6 +84,8 @@ LABELS = {
         "band_detractors": "贬损者", "band_passives": "被动者", "band_promoters": "推荐者", "band_satisfied": "满意",
         "band_dissatisfied": "不满意", "band_low_effort": "省力", "band_high_effort": "费力",
         "higher_is_easier": "分数越高越容易", "higher_is_harder": "分数越高越费力",
+        "Segments × period": "细分 × 周期", "no_crosstab": "同时使用 --by 和 --period 查看各细分随时间的变化。",
+        "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
     },
 }
@@ -249,6 +253,49 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         ws.add_chart(chart, f"{get_column_letter(side + (2 if len(shown) < end - first + 1 else 0))}{anchor}")
         anchor += 16
     sheet.finish(filter_rows=last)
+
+
+def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
+    """Segments × period: per metric a grid of scores, a segment a row and a period a column, coloured
+    from red (worst) to green (best); a low-n cell is grey italic and says so in its note row."""
+    ws = wb.create_sheet(t["Segments × period"])
+    by, period = report.analysis.by, report.analysis.period
+    if not (by and period):
+        put(ws, 1, 1, t["no_crosstab"])
+        return
+    periods = sorted({r.period for r in report.results if r.period and r.segment})
+    widths = {c: max(width(k), 8) for c, k in enumerate(by, start=1)}
+    top = 1
+    for m in report.metrics:
+        cells = {(tuple(r.segment.values()), r.period): r for r in report.results if r.metric == m.name and r.segment and r.period}
+        segments = sorted({k for k, _ in cells}, key=lambda k: [str(v) for v in k])
+        if not segments:
+            continue
+        put(ws, top, 1, f"{m.name} ({m.type.upper()}) {t['by']} {' × '.join(by)} × {t.get(f'period_{period}', period)}").font = BOLD
+        for c, header in enumerate([*by, *periods], start=1):
+            put(ws, top + 1, c, header).font = BOLD
+        fmt = score_format(m.type)
+        for i, key in enumerate(segments, start=top + 2):
+            for c, value in enumerate(key, start=1):
+                put(ws, i, c, value)
+                widths[c] = max(widths.get(c, 0), min(40, width(str(value))))
+            for c, p in enumerate(periods, start=len(by) + 1):
+                row = cells.get((key, p))
+                if row is None or row.value is None:
+                    continue
+                cell = put(ws, i, c, row.value)
+                cell.number_format = fmt
+                if row.low_n:
+                    cell.font = LOW_N
+        last = top + 1 + len(segments)
+        first_col, last_col = get_column_letter(len(by) + 1), get_column_letter(len(by) + len(periods))
+        low, high = ("F8696B", "63BE7B") if charts.higher_is_better(m) else ("63BE7B", "F8696B")
+        ws.conditional_formatting.add(f"{first_col}{top + 2}:{last_col}{last}", ColorScaleRule(start_type="min", start_color=low, mid_type="percentile", mid_value=50, mid_color="FFEB84", end_type="max", end_color=high))
+        put(ws, last + 1, 1, t["crosstab_note"].format(min_n=report.analysis.min_n)).font = LOW_N
+        top = last + 3
+    for c in range(1, len(by) + len(periods) + 1):
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 0) + 2 if c <= len(by) else max(9, width(periods[c - len(by) - 1]) + 2)
+    ws.freeze_panes = ws.cell(row=1, column=len(by) + 1)
 
 
 def _best_first(row: ResultRow) -> tuple:
@@ -431,6 +478,7 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     _summary(wb, report, t)
     trend_columns, trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
+    _crosstab(wb, report, t)
     _distribution(wb, report, t, lang)
     if report.comments is not None:
         _comments(wb, report, lang)
@@ -456,9 +504,14 @@ def _sha256(path: Path) -> str:
 
 
 def output_path(template: str, report: Report, today: date) -> Path:
-    """The output path with {date} (today) and {period} (the latest period, or "all") filled in."""
-    periods = sorted({r.period for r in report.results if r.period})
-    return Path(template.replace("{date}", today.isoformat()).replace("{period}", periods[-1] if periods else "all"))
+    """The output path with {date} (today) and {period} filled in: the latest period with enough
+    answers for every metric (a partial last week of 19 answers named the Monday report), else the
+    latest period, or "all" without periods."""
+    everyone = [r for r in report.results if r.period and not r.segment]
+    periods = sorted({r.period for r in everyone})
+    short = {r.period for r in everyone if r.low_n}
+    name = next((p for p in reversed(periods) if p not in short), periods[-1]) if periods else "all"
+    return Path(template.replace("{date}", today.isoformat()).replace("{period}", name))
 
 
 def write(report: Report, template: str, lang: str = "en", config_text: Optional[str] = None) -> Path:
