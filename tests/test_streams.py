@@ -143,3 +143,19 @@ def test_confidence_in_a_config_or_for_plan_is_checked_too(tmp_path):
     assert result.exit_code == 2 and "confidence: expected `float` <= 0.9999" in result.stderr
     plan = invoke(["plan", "-m", "nps", "--margin", "5", "--confidence", "0.99999"])
     assert plan.exit_code == 2 and "outside the allowed range" in plan.stderr
+
+
+def test_ctrl_c_while_reading_exits_130_without_a_traceback():
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "cxscore", "score", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        # A write that returns means cxscore has read all but a pipe buffer of it: it is running, not importing.
+        process.stdin.write(("How likely are you to recommend us?\n" + "7\n" * 1_000_000).encode())
+        process.stdin.flush()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert b"Traceback" not in err
