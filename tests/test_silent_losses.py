@@ -101,3 +101,22 @@ def test_excel_errors_are_read_from_the_chosen_sheet_only(tmp_path):
     result = invoke(["score", str(tmp_path / "two.xlsx"), "-f", "json", "-q"])
     quality = json.loads(result.stdout)["quality"][0]
     assert (quality["answered"], quality["invalid"]) == (4, 0)
+
+
+def test_excel_errors_are_found_whatever_quotes_the_workbook_part_uses(tmp_path):
+    # XML allows name='…' as well as name="…"; the sheet of error cells was not found, so they counted blank.
+    import re
+    import zipfile
+
+    plain = error_workbook(tmp_path / "plain.xlsx", sheet_first=True)
+    quoted = tmp_path / "quoted.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(quoted, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                data = re.sub(rb'\b(name|r:id|Id|Target)="([^"]*)"', rb"\1='\2'", data)
+            target.writestr(item, data)
+    result = invoke(["score", str(quoted), "-f", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    quality = json.loads(result.stdout)["quality"][0]
+    assert (quality["answered"], quality["blank"], quality["invalid"]) == (4, 1, 7)

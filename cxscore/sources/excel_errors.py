@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Union
+from pathlib import Path
+from typing import BinaryIO, Optional, Union
+
+from .workbook_limits import column_number, sheet_parts
 
 CHUNK = 4 << 20
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_RELATION = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 
 #: (row, column), both from 0 as calamine counts them from A1 → the error text.
 ErrorCells = dict[tuple[int, int], str]
@@ -52,40 +52,10 @@ def _collect(data: bytes, found: ErrorCells) -> None:
     for match in _ERROR_CELL.finditer(data):
         ref, value = _REF.search(match.group(1)), _VALUE.search(match.group(2))
         if ref and value and value.group(1) and not match.group(1).endswith(b"/"):
-            found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+            found[(int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)] = value.group(1).decode("utf-8", "replace")
 
 
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - 64
-    return index - 1
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str):
-    """The zip member that holds the sheet named ``sheet`` (workbook.xml names it, its rels file places it)."""
-    try:
-        workbook = archive.read("xl/workbook.xml")
-        relations = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return None
-    ids = {}
-    for m in _SHEET.finditer(workbook):
-        name, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
-        ids[_unescape(name)] = rid
-    targets = {}
-    for m in _RELATION.finditer(relations):
-        rid, target = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
-        targets[rid] = target.decode()
-    target = targets.get(ids.get(sheet, b""))
-    if target is None:
-        return None
-    path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-    return path if path in archive.namelist() else None
-
-
-def _unescape(name: bytes) -> str:
-    text = name.decode("utf-8", "replace")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(entity, char)
-    return text
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> Optional[str]:
+    """The zip member that holds the sheet named ``sheet``."""
+    part = dict(sheet_parts(archive)).get(sheet)
+    return part if part in archive.namelist() else None

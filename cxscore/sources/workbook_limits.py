@@ -163,7 +163,7 @@ def _bomb(name: str, part: str, cap: int) -> InputError:
     )
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part path) in workbook order, from workbook.xml and its relationships; [] when unclear."""
     try:
         workbook = archive.read("xl/workbook.xml")[: 8 << 20]
@@ -187,7 +187,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 def _parts_to_scan(archive: zipfile.ZipFile, sheet: Optional[str]) -> list[str]:
     """The worksheet part the reader will load for ``sheet`` (all worksheet parts when that is unclear)."""
-    parts = _sheet_parts(archive)
+    parts = sheet_parts(archive)
     chosen = None
     if parts:
         names = [n for n, _ in parts]
