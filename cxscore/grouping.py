@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -105,7 +105,7 @@ def exclusion_note(info: InputInfo, rule: ResponseFilter) -> str:
 class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 
-    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str], exclusions: list = ()):
+    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str], exclusions: Sequence[ResponseFilter] = ()):
         where = info.path
         self.exclusions = [rule for rule in exclusions if rule.column in columns]
         self.g = grouping

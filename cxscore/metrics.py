@@ -25,6 +25,14 @@ class Summary:
     """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`)."""
 
     __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance", "m2", "m3")
+    n: int
+    n_eff: float
+    total: float
+    shares: dict[str, float]
+    mean: float
+    variance: float
+    m2: float  # second and third central moments of the answers (for the pooled test)
+    m3: float
 
 
 def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
@@ -164,6 +172,6 @@ def trend(spec: MetricSpec, tallies: list[Tally], confidence: float) -> Optional
     sxx = sum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
     slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx
     se = math.sqrt(m2 / sxx)
-    z, p = stats.z_test(slope, se)
+    _, p = stats.z_test(slope, se)
     half = stats.z_value(confidence) * se
     return {"periods": len(used), "slope": slope, "ci_low": slope - half, "ci_high": slope + half, "p_value": p, "p_adjusted": None, "significant": False, "direction": None}

@@ -112,7 +112,10 @@ def choose_metrics(config: Config, sources: list[Source], notify: Notify) -> tup
     """
     if config.metrics:
         return [(spec, "config") for spec in config.metrics], [], {}
-    chosen, skipped, warnings, found_in = [], {}, [], {}
+    chosen: list[tuple[MetricSpec, str]] = []
+    skipped: dict[str, str] = {}
+    warnings: list[str] = []
+    found_in: dict[str, Source] = {}
     for source in sources:
         for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
             if found.column in {spec.column for spec, _ in chosen}:
@@ -334,7 +337,10 @@ def score(
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
     processes = workers()
-    jobs, owners, first_columns, gaps = [], [], {}, []
+    jobs: list[Job] = []
+    owners: list[InputInfo] = []
+    first_columns: dict[str, str] = {}  # metric → its column in the first input that has it
+    gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
     for source in sources:
         source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, origins, check_ids, options.comments)
         jobs += source_jobs

@@ -8,7 +8,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from ..errors import CxError
 
@@ -69,7 +69,7 @@ def _removed_on_signal(temporary: Path) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
-    previous = {}
+    previous: dict[int, Any] = {}  # signal → the handler it had
 
     def handler(number, frame):
         temporary.unlink(missing_ok=True)

@@ -1,11 +1,14 @@
 """The interface all sources share."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import pyarrow as pa
 
 from ..model import InputInfo
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 #: Rows kept from the start of an input for column detection.
 SAMPLE_ROWS = 2000
@@ -51,6 +54,7 @@ class Source:
     """An opened input."""
 
     info: InputInfo
+    layout: "Layout"  # the export layout recognised from the header rows
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
     warnings: "list[str] | tuple[str, ...]" = ()  # said while opening it (an HTML page with an Excel name)
