@@ -45,3 +45,14 @@ def test_the_python_api_example_runs_as_written(monkeypatch, capsys):
     exec(compile(block, "README.md (Python API)", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed and all(line.startswith("nps ") for line in printed)  # the last report scores NPS only
+
+
+def test_every_module_is_in_the_architecture_table():
+    table = README.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "cxscore"
+    missing = [
+        str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
+        if path.name != "__main__.py" and not (path.name == "__init__.py" and path.parent == package)
+        and f"`{path.relative_to(package)}`" not in table and (path.name == "__init__.py" or f"`{path.name}`" not in table)
+    ]
+    assert not missing, f"modules the README's architecture table does not name: {missing}"
