@@ -98,23 +98,6 @@ def clean_ids(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return text.filter(pc.fill_null(pc.not_equal(text, ""), False))
 
 
-def _numbering(ids: pa.Array) -> bool:
-    """Whether one input's ids are only its responses' numbers (1, 2, 3 …, like 问卷星's 序号 or
-    Microsoft Forms' ID): distinct whole numbers at most about twice as large as their count. Such
-    numbers start again in every export, so the same number in two exports is not the same response."""
-    if len(ids) == 0:
-        return True
-    try:
-        numbers = pc.cast(ids, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return False
-    low, high = pc.min_max(numbers).values()
-    return (
-        low.as_py() >= 0 and high.as_py() <= 2 * len(ids) + 10
-        and pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() and pc.count_distinct(numbers).as_py() == len(ids)
-    )
-
-
 def repeated_ids(ids: dict[str, dict[str, list[pa.Array]]]) -> list[str]:
     """A warning per id column whose ids appear in more than one input; ``ids``: column → path → its parts' ids.
 
@@ -127,8 +110,6 @@ def repeated_ids(ids: dict[str, dict[str, list[pa.Array]]]) -> list[str]:
             continue
         paths = list(files)
         arrays = [pa.concat_arrays(parts) for parts in files.values()]
-        if all(_numbering(a) for a in arrays):
-            continue
         values = pa.concat_arrays(arrays)
         order = pc.sort_indices(values)
         values = values.take(order)

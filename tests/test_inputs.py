@@ -179,19 +179,6 @@ def test_repeated_ids_count_each_id_once_however_often_and_wherever_it_repeats()
     assert repeated_ids({"id": {"a.csv": [pa.array(["1", "1"])], "b.csv": [pa.array(["2"])]}}) == []
 
 
-def test_response_numbers_that_restart_in_every_export_are_not_repeated_ids(write_csv):
-    """问卷星's 序号 and Microsoft Forms' ID number each export's responses 1, 2, 3 …: two months of exports
-    share those numbers without sharing a response (they were warned about, and failed --strict)."""
-    jan = write_csv([["序号", "Satisfaction"]] + [[str(i), str(i % 5 + 1)] for i in range(1, 41)], name="jan.csv")
-    feb = write_csv([["序号", "Satisfaction"]] + [[str(i), str(i % 4 + 1)] for i in range(1, 31)], name="feb.csv")
-    assert score([str(jan), str(feb)]).warnings == []
-    assert invoke(["score", str(jan), str(feb), "--strict", "-q"]).exit_code == 0
-    # numbers that are not one export's own numbering (sparse, or given twice in a file) are still compared
-    assert repeated_ids({"id": {"a.csv": [pa.array(["1.0", "2.0"])], "b.csv": [pa.array(["2.0"])]}}) == []  # numbers from a workbook
-    assert repeated_ids({"id": {"a.csv": [pa.array(["1", "500"])], "b.csv": [pa.array(["500"])]}}) != []
-    assert repeated_ids({"id": {"a.csv": [pa.array(["1", "2"])], "b.csv": [pa.array(["2", "2"])]}}) != []
-
-
 def test_strict_fails_on_ids_repeated_across_inputs_and_on_a_guessed_encoding(tmp_path, write_csv):
     first = write_csv([["Response ID", "Satisfaction"], ["a1", "5"], ["a2", "4"]], name="a.csv")
     second = write_csv([["Response ID", "Satisfaction"], ["a2", "4"], ["b1", "1"]], name="b.csv")
