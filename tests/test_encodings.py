@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxscore.config import validate_config
 from cxscore.errors import InputError
 from cxscore.pipeline import Options, score
 from cxscore.sources import open_source
@@ -120,6 +121,29 @@ def test_western_text_with_a_byte_cp1252_leaves_undefined_is_pointed_to_latin_1(
     assert error.value.hint.startswith("pass the right --encoding (e.g. latin-1")
     result = invoke(["score", str(path), "-e", "latin-1", "-f", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["results"][0]["n"] == 41
+
+
+def test_a_small_korean_export_is_not_read_as_chinese(tmp_path):
+    """A public Korean CSAT file (hongjai-rhee/public csat.csv: id,나이,쇼핑몰,만족도) in EUC-KR was read as GB18030
+    with 'the text is Chinese', no warning: its few Hangul syllables sit in rows GB2312 also fills with Hanzi, so
+    the headers and labels came out as Chinese characters (the --by values too). So few characters cannot be told
+    apart (charset-normalizer called 47 of 60 such small Chinese files Korean), so GB18030 stays, said as a guess
+    naming cp949, which --strict refuses; -e cp949 reads it."""
+    path = tmp_path / "csat.csv"
+    rows = ["id,나이,쇼핑몰,성별,만족도"] + [f"{i},{20 + i},{'AB'[i % 2]}{'B'},{'남여'[i % 2]},{1 + i % 5}" for i in range(30)]
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp949"))
+    found = detect_encoding(path.read_bytes(), True)
+    assert (found.name, found.guessed) == ("gb18030", True) and "cp949" in found.reason
+    (tmp_path / "cx.yaml").write_text("metrics:\n  - {name: csat, type: csat, column: 만족도}\n", encoding="utf-8")
+    assert invoke(["score", str(path), "-c", str(tmp_path / "cx.yaml"), "-e", "cp949", "--strict", "-q"]).exit_code == 0
+    result = invoke(["score", str(path), "-c", str(tmp_path / "cx.yaml"), "--strict"])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "gb18030 (not UTF-8; decodes as GB18030, but its few characters are Korean (cp949)" in said
+    # Chinese with characters outside those rows stays a confident GB18030
+    assert detect_encoding("id,城市,满意度\n1,北京,满意\n".encode("gb18030"), True) == ("gb18030", "not UTF-8; decodes as GB18030 and the text is Chinese", False)
+    config = validate_config({"metrics": [{"name": "csat", "type": "csat", "column": "만족도"}]})
+    report = score([str(path)], config, options=Options(by=["성별"], encoding="cp949"))
+    assert sorted(r.segment["성별"] for r in report.results if r.segment) == ["남", "여"]
 
 
 LABELS = ["非常满意", "满意", "一般", "不满意", "非常不满意", "比较满意", "很不满意"]

@@ -20,6 +20,8 @@ from ..errors import InputError
 #: Encodings named as people know them (Python's codec names otherwise).
 COMMON_NAMES = {"iso8859-1": "latin-1", "utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
 _CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+#: GB2312 rows (lead bytes) where EUC-KR keeps its Hangul syllables.
+_HANGUL_ROWS = set(range(0xB0, 0xC9))
 #: Share of the non-ASCII characters that must be GB2312 or four-byte GB18030 (common simplified text).
 GB_COMMON_SHARE = 0.8
 #: Share of them that must be Han, CJK or general punctuation, circled numbers, full-width forms or four-byte GB18030 (not kana, Greek or Cyrillic).
@@ -80,6 +82,8 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
         return Detected("utf-8", "valid UTF-8")
     text = _decodes(sample, "gb18030", complete) if b"\x00" not in sample else None
     if text is not None and _looks_chinese(text):
+        if _hangul_rows_only(text):  # as likely Korean: statistics cannot tell so few characters apart either
+            return Detected("gb18030", "not UTF-8; decodes as GB18030, but its few characters are Korean (cp949) syllables as well as Hanzi", guessed=True)
         return Detected("gb18030", "not UTF-8; decodes as GB18030 and the text is Chinese")
     text = _decodes(sample, "cp1252", complete) if b"\x00" not in sample else None
     if text is not None and _looks_western(text):
@@ -123,7 +127,13 @@ def _looks_chinese(text: str) -> bool:
         leads.add(encoded[0])
     if common < GB_COMMON_SHARE * total or cjk < CJK_SHARE * total:
         return False
-    return len(counts) < HANGUL_ROWS_DISTINCT or not leads <= set(range(0xB0, 0xC9))
+    return len(counts) < HANGUL_ROWS_DISTINCT or not leads <= _HANGUL_ROWS
+
+
+def _hangul_rows_only(text: str) -> bool:
+    """Every non-ASCII character's GB2312 lead byte is in rows 0xB0–0xC8, where EUC-KR keeps its Hangul syllables:
+    a few Korean words read as GB18030 look like this (kr csat.csv: 나이, 쇼핑몰, 만족도), and so do a few Hanzi."""
+    return {char.encode("gb18030")[0] for char in set(_NON_ASCII.sub("", text))} <= _HANGUL_ROWS
 
 
 def _looks_western(text: str) -> bool:

@@ -137,7 +137,8 @@ class CsvSource(Source):
         detected = choose_encoding(sample, complete, encoding)
         encoding, info.encoding_reason = detected.name, detected.reason
         if detected.guessed:
-            self.doubts.append(f"{where}: text encoding guessed as {encoding} (not UTF-8, Chinese GB18030 or Western cp1252); if labels look garbled, pass --encoding")
+            why = "not UTF-8, Chinese GB18030 or Western cp1252" if detected.reason.startswith("a statistical guess") else detected.reason
+            self.doubts.append(f"{where}: text encoding guessed as {encoding} ({why}); if labels look garbled, pass --encoding")
         text = _decode_sample(sample, encoding, complete, where)
         if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
             text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
