@@ -56,6 +56,7 @@ def test_a_run_that_exits_3_has_every_breach_on_the_dashboard(alerting):
         assert tile["Score"].value == pytest.approx(row["value"])
         assert tile["n"].value == row["n"]
         assert tile["Δ previous"].value.endswith("▼")  # every metric fell significantly in May
+        assert tile["Δ previous"].fill.start_color.rgb.endswith("FFC7CE")  # a fall is bad news (CES here: higher is easier)
         if metric == "nps":
             assert row["status"] == "missed" and tile["Status"].value == "missed" and tile["Target"].value == 5
             assert tile["Status"].fill.start_color.rgb.endswith("FFC7CE")
@@ -104,6 +105,7 @@ def test_trend_lines_are_straight_with_markers_interval_and_target(alerting):
             assert chart.series[0].marker.symbol == "circle"
     nps, csat, ces = wb["Trend"]._charts
     assert len(nps.series) == 4 and len(csat.series) == 3  # score, interval low and high, and nps's target 5
+    assert [len(c.series) for c in wb["Dashboard"]._charts] == [2, 1, 1]  # the Dashboard's: score and target
     assert nps.series[3].val.numRef.f == "'Trend'!$H$2:$H$6" and wb["Trend"]["H2"].value == 5
     assert [_colour(s) for s in nps.series] == ["1F4E79", "9DC3E6", "9DC3E6", "C00000"]
     assert nps.y_axis.scaling.min is None and csat.y_axis.scaling.min == 0 and ces.y_axis.scaling.min == 0

@@ -47,8 +47,8 @@ def _change(row: ResultRow) -> Optional[str]:
     return display.number(sig["diff"], digits, sign=True) + mark
 
 
-def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, int], trend_rows: int) -> None:
-    """The first sheet. ``trend_columns`` holds the Trend sheet's score column per metric, ``trend_rows`` its last table row."""
+def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, dict[str, int]], trend_rows: int) -> None:
+    """The first sheet. ``trend_columns`` holds the Trend sheet's columns per metric (score, target), ``trend_rows`` its last table row."""
     ws = wb.create_sheet(t["Dashboard"], 0)
     periods = sorted({r.period for r in report.results if r.period and not r.segment})
     put(ws, 1, 1, t["Dashboard"]).font = TITLE
@@ -71,7 +71,8 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
     if periods:
         put(ws, row, 1, t["Trend"]).font = TITLE
         for i, m in enumerate(report.metrics):
-            chart = charts.trend(wb[t["Trend"]], text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, trend_rows), trend_columns[m.name])
+            chart = charts.trend(wb[t["Trend"]], text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, trend_rows),
+                                 trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"))
             chart.legend = None
             chart.height, chart.width = 6, 8.5
             ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
@@ -116,6 +117,8 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
             ws.row_dimensions[top + offset].height = 30
         if label == t["status"] and row.status:
             cell.fill = STATUS_FILL[row.status]
+        if label == t["diff_prev"] and (sig := row.significance) and sig["significant"]:
+            cell.fill = GREEN if (sig["direction"] == "up") == charts.higher_is_better(m) else RED
 
 
 def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) -> int:

@@ -157,9 +157,9 @@ def _mark(row: ResultRow) -> Optional[str]:
 TREND_FIELDS = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
 
 
-def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, int], int]:
+def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, int]], int]:
     """The Trend sheet: a row per period, a line chart per metric under the table. Returns each
-    metric's score column and the last table row (no columns without periods)."""
+    metric's columns ({"score": 2, …, "target": 8}) and the last table row (no columns without periods)."""
     ws = wb.create_sheet(t["Trend"])
     sheet = Sheet(ws)
     periods = sorted({r.period for r in report.results if r.period and not r.segment})
@@ -197,7 +197,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, int], int]:
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
     sheet.finish()
-    return {m.name: columns[m.name]["score"] for m in report.metrics}, last
+    return columns, last
 
 
 def _segments(wb: Workbook, report: Report, t: dict) -> None:
