@@ -2,12 +2,13 @@
 
 The oracle knows nothing of cxscore's code: it counts, per metric, answered / blank / invalid and the
 answers at each scale point, overall, per segment and per month, and the blank and unreadable dates,
-straight from the rows it wrote. Exports are CSV (UTF-8 or GB18030, comma or semicolon) and .xlsx
+straight from the rows it wrote. Exports are CSV (UTF-8 or GB18030, comma or semicolon; two files
+scored together, each in its own encoding and delimiter) and .xlsx
 (numbers as numbers, Excel error cells); values include blanks, text that is no answer, numbers off
 the scale and impossible dates — each a case whose fix is on main.
 
 Generators to widen later: labels (“Very satisfied”, 非常满意) and decimals like 4.0; two-digit years
-and --dayfirst; several files; weights; Qualtrics/SurveyMonkey header rows; quoted line breaks and
+and --dayfirst; more than two files, workbooks among them; weights; Qualtrics/SurveyMonkey header rows; quoted line breaks and
 unbalanced quotes (an error now, so they need their own expectation).
 """
 from __future__ import annotations
@@ -85,11 +86,11 @@ def oracle(data: list[tuple]) -> dict:
     return out
 
 
-def write_csv(path, data: list[tuple], encoding: str, delimiter: str) -> None:
+def write_csv(path, data: list[tuple], encoding: str, delimiter: str, first_id: int = 0) -> None:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows([str(i), *r] for i, r in enumerate(data))
+    writer.writerows([str(first_id + i), *r] for i, r in enumerate(data))
     path.write_bytes(out.getvalue().encode(encoding))
 
 
@@ -114,17 +115,20 @@ def write_xlsx(path, data: list[tuple]) -> None:
     wb.save(path)
 
 
-def check(path, data: list[tuple]) -> None:
-    expected = oracle(data)
+def check(path, data: list[tuple], more: tuple = ()) -> None:
+    """Score ``path`` (and ``more``: further (path, data) inputs, scored together) and compare."""
+    inputs = [(path, data), *more]
+    expected = oracle([r for _, d in inputs for r in d])
     options = Options(by=["channel"], period="month", distribution=True)
     if all(m["n"] == 0 for m in expected["metrics"].values()):
         with pytest.raises(InputError, match="nothing to score"):
-            score([str(path)], CONFIG, options)
+            score([str(p) for p, _ in inputs], CONFIG, options)
         return
-    doc = score([str(path)], CONFIG, options).to_dict()
-    info = doc["inputs"][0]
-    assert (info["rows"], info["malformed_rows"]) == (len(data), 0)
-    assert (info["date_blank"], info["date_invalid"]) == (expected["date_blank"], expected["date_invalid"])
+    doc = score([str(p) for p, _ in inputs], CONFIG, options).to_dict()
+    for info, (_, part) in zip(doc["inputs"], inputs, strict=True):
+        alone = oracle(part)
+        assert (info["rows"], info["malformed_rows"]) == (len(part), 0)
+        assert (info["date_blank"], info["date_invalid"]) == (alone["date_blank"], alone["date_invalid"])
     results = defaultdict(dict)
     for r in doc["results"]:
         results[r["metric"]][(tuple(r["segment"].values()), r["period"])] = r
@@ -152,6 +156,16 @@ def test_csv_agrees_with_the_oracle(tmp_path_factory, data, encoding, delimiter)
     path = tmp_path_factory.mktemp("oracle") / "export.csv"
     write_csv(path, data, encoding, delimiter)
     check(path, data)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=rows, second=rows)
+def test_two_files_in_different_encodings_agree_with_the_oracle(tmp_path_factory, first, second):
+    """Each file keeps its own encoding and delimiter; the tallies add up to the oracle's of all rows."""
+    folder = tmp_path_factory.mktemp("oracle")
+    write_csv(folder / "a.csv", first, "utf-8", ",")
+    write_csv(folder / "b.csv", second, "gb18030", ";", first_id=10_000)
+    check(folder / "a.csv", first, ((folder / "b.csv", second),))
 
 
 @settings(max_examples=25, deadline=None)
