@@ -12,10 +12,11 @@ from .scales import CANDIDATE_SCALES, REAL_SIZE, na_hint, small, span, three_poi
 from .sources.layouts import Layout
 
 #: Header patterns per metric type, tried in this order (a question naming "recommend" is NPS even if it says "satisfied").
+#: Short names stand between non-letters, not word boundaries: extracts write survey_q6_nps, csat_score, ease_of_use.
 HEADER_PATTERNS = [
-    ("nps", re.compile(r"recommend|推荐|推薦|\bnps\b|net promoter", re.IGNORECASE)),
-    ("ces", re.compile(r"\bces\b|effort|\beas(?:y|e|ily)\b|容易|难易|難易|费力|費力|省力", re.IGNORECASE)),
-    ("csat", re.compile(r"satisf|\bcsat\b|满意|滿意", re.IGNORECASE)),
+    ("nps", re.compile(r"recommend|推荐|推薦|(?<![a-z])nps(?![a-z])|net[ _]promoter", re.IGNORECASE)),
+    ("ces", re.compile(r"(?<![a-z])ces(?![a-z])|effort|(?<![a-z])eas(?:y|e|ily)(?![a-z])|容易|难易|難易|费力|費力|省力", re.IGNORECASE)),
+    ("csat", re.compile(r"satisf|(?<![a-z])csat(?![a-z])|满意|滿意", re.IGNORECASE)),
 ]
 #: Companion columns that carry a metric's name but must never be scored (Qualtrics NPS groups).
 NEVER_SCORED = re.compile(r"_NPS_GROUP$", re.IGNORECASE)

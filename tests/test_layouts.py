@@ -218,6 +218,19 @@ def test_satisfied_or_neutral_or_dissatisfied_is_a_two_point_csat(write_csv, sat
     assert (csat.n, csat.invalid, csat.value) == (30, 0, pytest.approx(100 * 13 / 30))
 
 
+def test_snake_case_headers_name_their_metric(write_csv):
+    """Database and BI extracts write survey_q6_nps, csat_score, ease_of_use, net_promoter_score: the underscore is a
+    word character, so \\bnps\\b never matched and a public CX extract (JaredRentz/CX-Business-Scenario
+    survey_responses.csv, 1,000 rows) had 'no NPS, CSAT or CES column'. Words that merely contain the letters stay out."""
+    header = ["id", "survey_q6_nps", "csat_score", "ease_of_use", "net_promoter_score", "process_time", "services_used"]
+    rows = [header] + [[str(i), str(1 + i % 10), str(1 + i % 5), str(1 + (i * 3) % 5), str(i % 11), str(i), "2"] for i in range(40)]
+    report = score([str(write_csv(rows))])
+    assert {m.name: m.column for m in report.metrics} == {
+        "nps": "survey_q6_nps", "csat": "csat_score", "ces": "ease_of_use", "nps_2": "net_promoter_score"}
+    nps = by_metric(report)["nps"]
+    assert (nps.n, nps.value) == (40, pytest.approx(100 * (8 - 24) / 40))
+
+
 def test_two_ten_point_questions_only_recommend_is_nps(write_csv):
     rows = [["How likely are you to recommend us?", "How likely are you to buy again (0-10)?"], ["10", "2"], ["9", "3"], ["2", "10"]]
     messages = []
