@@ -311,6 +311,10 @@ def test_the_comments_sheet_in_chinese_and_switched_off(tmp_path):
     assert [c.value for c in ws[1]] == ["指标", "类别", "得分", "日期", "评论"]
     assert {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)} == {"贬损者", "推荐者", "不满意", "满意", "费力", "省力"}
     assert ws.max_row == 1 + 3 * 2 * 4
+    english = tmp_path / "en.xlsx"
+    assert invoke(["report", str(SAMPLE), "-o", str(english), "--comments", "2", "-q"]).exit_code == 0
+    ws = openpyxl.load_workbook(english)["Comments"]
+    assert {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)} == {"Detractors", "Promoters", "Dissatisfied", "Satisfied", "High effort", "Low effort"}
     off = tmp_path / "off.xlsx"
     assert invoke(["report", str(SAMPLE), "-o", str(off), "--comments", "0", "-q"]).exit_code == 0
     assert "Comments" not in openpyxl.load_workbook(off).sheetnames

@@ -347,7 +347,8 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
 
 COMMENT_LABELS = {
     "en": {"sheet": "Comments", "metric": "Metric", "band": "Band", "score": "Score", "date": "Date", "comment": "Comment",
-           "none": "No comments in these bands.", "bands": {}},
+           "none": "No comments in these bands.",
+           "bands": {"detractors": "Detractors", "promoters": "Promoters", "dissatisfied": "Dissatisfied", "satisfied": "Satisfied", "high_effort": "High effort", "low_effort": "Low effort"}},
     "zh": {"sheet": "评论", "metric": "指标", "band": "类别", "score": "得分", "date": "日期", "comment": "评论",
            "none": "这些类别中没有评论。",
            "bands": {"detractors": "贬损者", "promoters": "推荐者", "dissatisfied": "不满意", "satisfied": "满意", "high_effort": "费力", "low_effort": "省力"}},
