@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Iterator, NamedTuple, Optional
 
 import numpy as np
@@ -400,6 +400,20 @@ def period_label(code: int, period: str) -> str:
     if period == "quarter":
         return f"{code // 10:04d}-Q{code % 10}"
     return f"{code:04d}"
+
+
+def period_index(code: int, period: str) -> int:
+    """A period code's position on a line with one step per period, so that periods with no answers
+    still count as steps (2025-02 to 2025-04 is two months, 2025-W52 to 2026-W01 one week)."""
+    if period == "day":
+        return date(code // 10_000, code // 100 % 100, code % 100).toordinal()
+    if period == "week":
+        return date.fromisocalendar(code // 100, code % 100, 1).toordinal() // 7
+    if period == "month":
+        return 12 * (code // 100) + code % 100
+    if period == "quarter":
+        return 4 * (code // 10) + code % 10
+    return code
 
 
 def parse_bound(text: str, end: bool = False, dayfirst: Optional[bool] = None) -> datetime:

@@ -149,18 +149,19 @@ def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> O
     return compute(spec, a)[0] - compute(spec, b)[0], p, unit * test.se0
 
 
-def trend(spec: MetricSpec, tallies: list[Tally], confidence: float) -> Optional[dict]:
-    """Slope of the headline value over consecutive periods (value units per period), with its interval
-    and two-sided p; None with fewer than three periods of two or more (effective) answers.
+def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: Optional[list[float]] = None) -> Optional[dict]:
+    """Slope of the headline value over periods (value units per period), with its interval and
+    two-sided p; None with fewer than three periods of two or more (effective) answers.
 
-    Weighted least squares on the periods' positions (taken as equally spaced); as in
+    Weighted least squares on the periods' ``positions`` (default 0, 1, 2, …; a period with no
+    answers between two others is a step the slope spans); as in
     :func:`compare`, each period's variance under H0 (no change) comes from the pooled answers:
     Var(value_i) = m₂ / n_i, so Var(slope) = m₂ / Σ n_i (x_i − x̄)².
     """
-    positions = [(float(i), t) for i, t in enumerate(tallies) if summary(spec, t).n_eff >= 2]
-    if len(positions) < 3:
+    placed = [(float(x), t) for x, t in zip(positions or range(len(tallies)), tallies) if summary(spec, t).n_eff >= 2]
+    if len(placed) < 3:
         return None
-    x, used = [i for i, _ in positions], [t for _, t in positions]
+    x, used = [i for i, _ in placed], [t for _, t in placed]
     pooled = used[0].copy()
     for t in used[1:]:
         pooled += t

@@ -7,6 +7,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .config import MetricSpec
+from .dates import period_index
 from .grouping import UNDATED
 from .metrics import compare, compute, interval, summarise, trend
 from .model import ResultRow
@@ -107,8 +108,10 @@ def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: C
             if against == "baseline" and row.significance:
                 row.significance["baseline"] = [label(c) for c in window]
         rows.append(row)
-    if s.trend and rows:
-        rows[-1].trend = trend(spec, [tallies[c] for c in codes[-s.trend :]], s.confidence)
+    if s.trend and rows and s.period:
+        index = {c: period_index(c, s.period) for c in codes}
+        window = [c for c in codes if index[c] > index[codes[-1]] - s.trend]  # the last K periods of the calendar
+        rows[-1].trend = trend(spec, [tallies[c] for c in window], s.confidence, [index[c] for c in window])
     return rows
 
 

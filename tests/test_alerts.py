@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cxscore import score, stats
+from cxscore.dates import period_index
 from cxscore.pipeline import Options
 from conftest import csv_text, invoke
 
@@ -83,6 +84,22 @@ def test_trend_catches_a_gradual_decline_that_adjacent_weeks_miss(tmp_path):
         f"nps is trending down: -3.0 per period over the last 8 periods (95% CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f})"
     ]
     assert not [a for a in report.alerts if "fell significantly" in a]
+
+
+def test_a_period_with_no_answers_is_still_a_step_of_the_trend(tmp_path):
+    # Week 3 has no answers. Main placed the 7 weeks at 0…6 (slope -3.4 per week instead of -3.0)
+    # and let --trend 8 reach back past the window.
+    weeks = gradual(9)
+    rows = [["Recommend", "date"]] + [[v, week(k)] for k, mix in enumerate(weeks) if k != 4 for v in answers(*mix)]
+    path = tmp_path / "gap.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    t = score([str(path)], options=Options(period="week", trend=8)).results[-1].trend
+    assert t["periods"] == 7  # weeks 1–8 of the calendar, week 4 missing; week 0 is outside the window
+    assert t["slope"] == pytest.approx(-3.0)
+    assert [period_index(c, "week") - period_index(202552, "week") for c in (202552, 202601, 202602)] == [0, 1, 2]
+    assert period_index(202603, "month") - period_index(202511, "month") == 4
+    assert period_index(20260301, "day") - period_index(20260227, "day") == 2
+    assert period_index(20261, "quarter") - period_index(20254, "quarter") == 1
 
 
 def test_trend_and_baseline_from_the_command_line(tmp_path):

@@ -64,6 +64,8 @@ def test_all_sevens_give_an_interval_below_the_ceiling():
     # 30 answers of 7 on 1–7: adjusted mean (210 + 4)/31 = 6.903, variance > 0; t gave [7, 7].
     ci = stats.adjusted_t_interval(7.0, 0.0, 30, 1, 7, 0.95)
     assert ci.high == 7 and 6.4 < ci.low < 6.8
+    # The README's example (30 sevens: 6.66 to 7): 6.903 − t₀.₉₇₅(29)·√(m₂/30), m₂ = (30·0.0969² + 4 + 2.9032²)/31.
+    assert ci.low == pytest.approx(7 - 3 / 31 - 2.045230 * ((30 * (3 / 31) ** 2 + 4 + (90 / 31) ** 2) / 31 / 30) ** 0.5, abs=1e-6)
     assert ci.method == "adjusted-t" and ci.se == 0
 
 
