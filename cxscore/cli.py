@@ -22,7 +22,7 @@ from .metrics import NPS_TESTS
 from .planning import sample_size
 from .report import Format, json_doc, render, render_benchmarks, render_inspection, write_report
 from .report.output import atomic_path
-from .terminal import Terminal
+from .terminal import Terminal, help_survives_closed_pipes
 
 app = typer.Typer(
     name="cxscore",
@@ -407,6 +407,7 @@ def _reserve_standard_fds() -> None:
 def main() -> None:
     """Console-script entry point. It ends the process: in-process callers use ``app`` or :func:`cxscore.score`."""
     _reserve_standard_fds()
+    help_survives_closed_pipes(sys.argv[1:])
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
     try:

@@ -90,11 +90,24 @@ def _console_class() -> type:
     from rich.console import Console  # imported on first use: JSON/CSV runs never need it
 
     class PipeConsole(Console):
-        def on_broken_pipe(self) -> None:
-            self.quiet = True  # nothing more to write to a reader that has gone
-            raise BrokenPipeError
+        on_broken_pipe = _raise_broken_pipe
 
     return PipeConsole
+
+
+def _raise_broken_pipe(console: "Console") -> None:
+    console.quiet = True  # nothing more to write to a reader that has gone
+    raise BrokenPipeError
+
+
+def help_survives_closed_pipes(argv: list[str]) -> None:
+    """Typer prints help with a Rich console of its own, whose closed-pipe handler exits 1
+    (`cxscore --help | head`); when help may be printed, every Rich console raises
+    :class:`BrokenPipeError` instead, which the entry point ends with 0. Other runs skip importing Rich."""
+    if not argv or "--help" in argv or "-h" in argv:
+        from rich.console import Console
+
+        Console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
 
 
 class _ProgressBar:

@@ -51,6 +51,13 @@ def test_other_commands_accept_a_closed_pipe(command):
     assert exit_code_in(result) == 0 and b"Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["--help", "score -h", ""])
+def test_help_to_a_reader_that_leaves_early_is_success(command):
+    # Typer prints help with a Rich console of its own, whose closed-pipe handler exited 1.
+    result = bash(f"{PYTHON} {command} | head -1; echo ${{PIPESTATUS[0]}}")
+    assert exit_code_in(result) == 0 and result.stderr == b""
+
+
 @pytest.mark.parametrize("command", [f"score '{SAMPLE}'", "plan -m nps --margin 5"])
 def test_closed_stdout_is_said_and_exits_0(command):
     result = bash(f"{PYTHON} {command} >&-")
