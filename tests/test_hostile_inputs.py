@@ -477,6 +477,18 @@ def test_an_html_table_saved_as_xls_passes_strict_when_its_answers_do(tmp_path):
     assert any("is an HTML page saved with an Excel name" in w for w in json_of(result)["warnings"])
 
 
+def test_an_html_table_without_a_charset_is_decoded_as_a_csv_file_would_be(tmp_path):
+    # Not UTF-8 was taken for GB18030: "Müller" (M\xfcller) decodes as GBK too and became "M黮er" silently.
+    page = ("<html><body><table><tr><th>Agent</th><th>How likely are you to recommend us?</th></tr>"
+            + "".join(f"<tr><td>{agent}</td><td>{score}</td></tr>" for agent, score in [("Müller", 9), ("José", 10), ("Zoë", 3)] * 5)
+            + "</table></body></html>")
+    path = tmp_path / "export.xls"
+    path.write_bytes(page.encode("cp1252"))
+    data = json_of(invoke(["score", str(path), "--by", "Agent", "-f", "json", "-q"]))
+    assert {r["segment"].get("Agent") for r in data["results"]} == {None, "Müller", "José", "Zoë"}
+    assert "its text in cp1252 (not UTF-8; decodes as cp1252 and the text is Western European)" in data["inputs"][0]["encoding_reason"]
+
+
 def test_an_excel_2003_xml_spreadsheet_is_named_with_the_way_to_convert_it(tmp_path):
     path = tmp_path / "export.xls"
     path.write_text('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>')

@@ -97,6 +97,12 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
     return Detected("gb18030" if name in _CHINESE else name, "a statistical guess (charset-normalizer)", guessed=True)
 
 
+def guessed_warning(where: str, detected: Detected) -> str:
+    """The warning for an encoding that was guessed (``--strict`` refuses it), with why."""
+    why = "not UTF-8, Chinese GB18030 or Western cp1252" if detected.reason.startswith("a statistical guess") else detected.reason
+    return f"{where}: text encoding guessed as {detected.name} ({why}); if labels look garbled, pass --encoding"
+
+
 def _decodes(sample: bytes, encoding: str, complete: bool):
     """The sample as text, or None when it is not valid in ``encoding`` (a character cut at the end of an incomplete sample is fine)."""
     try:

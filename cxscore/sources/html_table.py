@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..errors import InputError
 from ..model import InputInfo
+from .encodings import Detected, choose_encoding, common_name, encoding_hint, guessed_warning
 from .text import CsvSource, sample_bytes
 
 #: How an HTML document starts (after a byte-order mark and white space), looked for in its first KiB.
@@ -87,30 +88,28 @@ class _FirstTable(HTMLParser):
             self._cell = None
 
 
-def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, str]:
-    """The document as text and the encoding used: --encoding, a byte-order mark, the meta charset, UTF-8, else GB18030."""
-    candidates = [encoding] if encoding else []
-    if not candidates:
-        if data.startswith(codecs.BOM_UTF8):
-            candidates = ["utf-8-sig"]
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            candidates = ["utf-16"]
-        else:
-            declared = CHARSET.search(data[:4096])
-            candidates = [declared[1].decode("ascii", "replace")] if declared else []
-            candidates += ["utf-8", "gb18030"]
-    for candidate in candidates:
+def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, Detected]:
+    """The document as text and how its encoding was chosen: ``--encoding``; else its ``<meta charset>``
+    (GB2312 and GBK widened to GB18030, which holds them) unless a byte-order mark speaks first or the
+    bytes do not fit it; else the detection a CSV file gets (:func:`encodings.detect_encoding`)."""
+    found = CHARSET.search(data[:4096]) if encoding is None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    if found:
         try:
-            name_found = codecs.lookup(candidate).name
-        except LookupError:
-            continue
-        name_found = "gb18030" if name_found in ("gb2312", "gbk", "cp936") else name_found  # GB18030 holds them all
-        try:
-            return data.decode(name_found), name_found
-        except UnicodeDecodeError:
-            if encoding:
-                break
-    raise InputError(f"{name}: the HTML table's text encoding could not be told", "pass --encoding, e.g. --encoding gb18030")
+            declared = _widened(common_name(found[1].decode("ascii", "replace")))
+            return data.decode(declared), Detected(declared, "its <meta charset>")
+        except (LookupError, UnicodeDecodeError):
+            pass  # a charset Python does not know, or the page says one thing and holds another: the bytes decide
+    sample = data[: sample_bytes()]
+    chosen = choose_encoding(sample, len(sample) == len(data), encoding)
+    chosen = chosen._replace(name=_widened(chosen.name))
+    try:
+        return data.decode(chosen.name), chosen
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: bytes at offset {exc.start} of the HTML page are not valid {chosen.name}", encoding_hint(chosen.name, sample)) from None
+
+
+def _widened(encoding: str) -> str:
+    return "gb18030" if encoding in ("gb2312", "gbk", "cp936") else encoding
 
 
 def html_table_source(data: bytes, name: str, encoding: Optional[str] = None, size: Optional[int] = None) -> CsvSource:
@@ -130,6 +129,8 @@ def html_table_source(data: bytes, name: str, encoding: Optional[str] = None, si
     info = InputInfo(path=name, format="html", bytes=size)
     source = CsvSource(lambda: io.BytesIO(table), sample, len(sample) == len(table), info, "utf-8")
     info.encoding_detected = encoding is None  # info.encoding stays utf-8: the table's text as re-encoded here
-    info.encoding_reason = f"an HTML page saved as .{name.rsplit('.', 1)[-1]}, its text in {used}"
+    info.encoding_reason = f"an HTML page saved as .{name.rsplit('.', 1)[-1]}, its text in {used.name} ({used.reason})"
+    if used.guessed:
+        source.doubts.append(guessed_warning(name, used))
     source.warnings.append(f"{name} is an HTML page saved with an Excel name (as 问卷星 and older exports do); its table was read as text")
     return source

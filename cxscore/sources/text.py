@@ -16,7 +16,7 @@ from .. import limits
 from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
-from .encodings import choose_encoding, detect_encoding, encoding_hint
+from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -137,8 +137,7 @@ class CsvSource(Source):
         detected = choose_encoding(sample, complete, encoding)
         encoding, info.encoding_reason = detected.name, detected.reason
         if detected.guessed:
-            why = "not UTF-8, Chinese GB18030 or Western cp1252" if detected.reason.startswith("a statistical guess") else detected.reason
-            self.doubts.append(f"{where}: text encoding guessed as {encoding} ({why}); if labels look garbled, pass --encoding")
+            self.doubts.append(guessed_warning(where, detected))
         text = _decode_sample(sample, encoding, complete, where)
         if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
             text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
