@@ -26,6 +26,7 @@ from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows, interval_notes
 from .sources import Source, open_source
 from .sources.base import sample_values
+from .sources.encodings import is_utf8
 from .sources.layouts import is_id_column
 from .tally import Tally, TallyBook
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
@@ -323,7 +324,7 @@ def score(
     paths, repeats = distinct_inputs(expand_inputs(inputs))
     sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in paths]
     for source in sources:
-        if source.info.encoding_detected and source.info.encoding not in ("utf-8", "utf-8-sig"):
+        if source.info.encoding_detected and not is_utf8(source.info.encoding):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
     chosen, skipped_ratings, found_in = choose_metrics(config, sources, notify)
     if options.metrics:
@@ -358,11 +359,16 @@ def score(
     early_warnings += _ignored_options(sources, options)
     early_warnings += skipped_ratings
     early_warnings += [w for spec in specs if (w := blank_points(spec, config.blank_values))]
+
+    def warn_now(message: str) -> None:  # on stderr at once (before the long part), and in the report's warnings
+        warn(message)
+        early_warnings.append(message)
+
     limit = MANY_SEGMENTS if options.warn_segments is None else options.warn_segments
-    many = _many_in_samples(sources, grouping.by, limit) if limit and grouping.by and not (options.top or options.bottom) else None
-    if many:  # before the long part: reading, and a row per segment
-        warn(many)
-        early_warnings.append(many)
+    watch_segments = bool(limit and grouping.by and not (options.top or options.bottom))
+    many = _many_in_samples(sources, grouping.by, limit) if watch_segments else None
+    if many:  # before reading, and a row per segment
+        warn_now(many)
     if grouping.dedupe:
         firsts = run_jobs(jobs, processes, None, run_respondents)
         keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
@@ -386,12 +392,10 @@ def score(
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
         for rule in response_filters(source.layout, source.columns, options.include_incomplete):
             notify(exclusion_note(source.info, rule))
-    if limit and grouping.by and not (options.top or options.bottom) and not many:
+    if watch_segments and not many:
         count = len({group[0] for group in book.groups()})
         if count > limit:
-            many = _many_segments(grouping.by, f"{count:,} distinct values", limit)
-            warn(many)
-            early_warnings.append(many)
+            warn_now(_many_segments(grouping.by, f"{count:,} distinct values", limit))
     order_doubts = [doubt for doubt in (_settle_date_order(source.info, stated=grouping.dayfirst is not None) for source in sources) if doubt]
 
     settings = Settings(

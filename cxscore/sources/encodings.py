@@ -57,6 +57,16 @@ def common_name(encoding: str) -> str:
     return COMMON_NAMES.get(name, name)
 
 
+def is_utf8(encoding: str) -> bool:
+    """UTF-8, with or without a byte-order mark: what pyarrow reads natively."""
+    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+
+
+def is_wide(encoding: str) -> bool:
+    """UTF-16 or UTF-32: a quote or newline is not one byte, so a file cannot be cut or searched by its bytes."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
 def choose_encoding(sample: bytes, complete: bool, given: "str | None") -> Detected:
     """The encoding given with ``--encoding`` (by its common name), else the detected one."""
     if given is None:

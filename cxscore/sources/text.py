@@ -16,7 +16,7 @@ from .. import limits
 from ..errors import InputError
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
-from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning
+from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning, is_utf8, is_wide
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -139,7 +139,7 @@ class CsvSource(Source):
         if detected.guessed:
             self.doubts.append(guessed_warning(where, detected))
         text = _decode_sample(sample, encoding, complete, where)
-        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        if is_utf8(encoding):
             text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
@@ -201,7 +201,7 @@ class CsvSource(Source):
             return [self]
         size = self.info.bytes or 0
         count = min(count, size // MIN_PART_BYTES)
-        splittable = not codecs.lookup(self.info.encoding).name.startswith(("utf-16", "utf-32"))
+        splittable = not is_wide(self.info.encoding)
         bounds = record_boundaries(self._path, size, count) if count > 1 and splittable else [0, size]
         return [
             CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self.info.encoding, self.info.delimiter)
@@ -223,7 +223,7 @@ class CsvSource(Source):
 
 def arrow_encoding(encoding: str) -> str:
     """pyarrow reads UTF-8 natively (and skips a BOM); other encodings go through Python's codecs."""
-    return "utf8" if encoding in ("utf-8", "utf-8-sig", "utf_8") else encoding
+    return "utf8" if is_utf8(encoding) else encoding
 
 
 def sample_bytes() -> int:
@@ -245,7 +245,7 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     marks inside the text (files joined with ``cat``) are dropped, not kept in a cell.
     """
     types = types or {}
-    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+    if is_utf8(encoding):
         stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
 
     unclosed: list[str] = []  # records that a never-closed quote ran on over later records
@@ -317,7 +317,7 @@ def unclosed_quote_message(path: str, text: str, encoding: str) -> tuple[str, st
 
 def _line_number(path: str, text: str, encoding: str) -> Optional[int]:
     """The line on which ``text`` starts in the file at ``path`` (None for standard input or UTF-16/32)."""
-    if not Path(path).is_file() or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+    if not Path(path).is_file() or is_wide(encoding):
         return None
     lines = text.split("\n", 2)
     try:
