@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
 from ..labels import scale_labels
-from .cells import BOLD, CELL_LIMIT, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
+from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
 from . import charts
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
@@ -376,8 +376,8 @@ def _comments(wb: Workbook, report: Report, lang: str) -> None:
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value).alignment = centre if c == 3 else wrap if c == len(values) else Alignment(vertical="top")
     widths = [12, 14, 8, 20, *[16] * len(by), 70]
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
+    for c, characters in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = characters
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
