@@ -123,6 +123,20 @@ def test_western_text_with_a_byte_cp1252_leaves_undefined_is_pointed_to_latin_1(
     assert result.exit_code == 0 and json.loads(result.stdout)["results"][0]["n"] == 41
 
 
+def test_western_text_with_a_byte_cp1252_leaves_undefined_is_read_as_latin_1_not_arabic(tmp_path):
+    """Issue 10, finding 8: the same latin-1 export without --encoding was labelled cp1256 (Arabic) by the statistics."""
+    comments = ["Très bien merci", "délai d'attente particulièrement long", "caissière très aimable", "à revoir"]
+    rows = [f"{i},{i % 11},{comments[i % 4]}" for i in range(40)]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("id,nps,explication\n" + "\n".join(rows) + "\n").encode("cp1252") + b'41,9,"\x90tendre le rayon"\n')
+    result = invoke(["score", str(path), "--by", "explication", "-f", "json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and doc["inputs"][0]["encoding"] == "latin-1" and "cp1256" not in result.stderr
+    assert {row["segment"].get("explication") for row in doc["results"]} >= {"Très bien merci", "caissière très aimable"}
+    assert f"warning: {path}: text encoding guessed as latin-1 (Western European text but for byte(s) 0x90" in result.stderr
+    assert invoke(["score", str(path), "--strict"]).exit_code == 2
+
+
 def test_a_small_korean_export_is_not_read_as_chinese(tmp_path):
     """A public Korean CSAT file (hongjai-rhee/public csat.csv: id,나이,쇼핑몰,만족도) in EUC-KR was read as GB18030
     with 'the text is Chinese', no warning: its few Hangul syllables sit in rows GB2312 also fills with Hanzi, so

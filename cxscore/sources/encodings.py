@@ -2,7 +2,8 @@
 
 1. a byte-order mark (UTF-8, UTF-16), or UTF-16 without one (NUL high bytes); 2. strict UTF-8;
 3. GB18030 when the bytes decode as it and the text is Chinese; 4. cp1252 when they decode as it
-and the text is Western European words; 5. charset-normalizer's statistical guess, said as a warning.
+and the text is Western European words, or latin-1 (said as a guess) when it is but for a byte cp1252
+leaves undefined; 5. charset-normalizer's statistical guess, said as a warning.
 
 Steps 3 and 4 come before the statistical guess because it fails on exactly the exports this tool
 sees most: a few Chinese labels among English headers and numbers read as cp949, big5 or a Baltic
@@ -98,6 +99,9 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
     text = _decodes(sample, "cp1252", complete) if b"\x00" not in sample else None
     if text is not None and _looks_western(text):
         return Detected("cp1252", "not UTF-8; decodes as cp1252 and the text is Western European")
+    if text is None and b"\x00" not in sample and _western_but_for_undefined(sample):  # the statistics named cp1256 (Arabic)
+        odd = ", ".join(f"0x{b:02X}" for b in CP1252_UNDEFINED if bytes([b]) in sample)
+        return Detected("latin-1", f"Western European text but for byte(s) {odd}, which cp1252 leaves undefined and latin-1 reads as control characters", guessed=True)
     import charset_normalizer  # only for files that none of the above fits
 
     best = charset_normalizer.from_bytes(sample).best()
@@ -184,6 +188,9 @@ def encoding_hint(failed: str, sample: bytes = b"", complete: bool = False) -> s
             suggestions.append(found.name)
     suggestions = [e for e in dict.fromkeys([*suggestions, "gb18030", "utf-16", "cp1252"]) if e != failed]
     return f"pass the right --encoding (e.g. {', '.join(suggestions[:3])})"
+
+
+CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
 def _western_but_for_undefined(sample: bytes) -> bool:
