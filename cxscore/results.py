@@ -59,7 +59,7 @@ def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against:
     if result is None:
         return False
     diff, p, se0 = result
-    mdd = min_detectable(se0, s.confidence)
+    mdd = min_detectable(se0, s.confidence) if se0 > 0 else None  # no spread in either group: power is undefined, not 0
     row.significance = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
     return not row.low_n and other.n_eff >= s.min_n
 

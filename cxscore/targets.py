@@ -96,7 +96,8 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], 
 def _change(row: ResultRow, verdict: str = "") -> str:
     sig = row.significance
     against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
-    return f"{row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} (Δ {sig['diff']:+.1f}{verdict}; detectable Δ at this n: {sig['mdd']:.1f})"
+    detectable = "—" if sig["mdd"] is None else f"{sig['mdd']:.1f}"
+    return f"{row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} (Δ {sig['diff']:+.1f}{verdict}; detectable Δ at this n: {detectable})"
 
 
 def latest_changes(spec: MetricSpec, rows: list[ResultRow], confidence: float = 0.95) -> list[str]:

@@ -67,6 +67,25 @@ def test_nps_column_holding_only_1_to_5_is_warned_everywhere(nps_on_five_points,
     assert any(str(c.value).startswith(NPS_WARNING) for row in sheet.iter_rows() for c in row if c.value)
 
 
+def test_a_doubted_score_carries_its_mark_in_every_table(tmp_path, nps_on_five_points):
+    """The score itself is marked ⚠, so a copied cell does not leave the doubt behind; breakdown captions repeat it."""
+    by_region = export(tmp_path, {"NPS Score": shuffled({1: 20, 2: 25, 3: 50, 4: 60, 5: 50}), "Region": ["N", "S"] * 102 + ["N"]}, "regions.csv")
+    result = invoke(["score", str(by_region), "--by", "Region", "-q"], env={"NO_COLOR": "1", "COLUMNS": "300"})
+    assert result.stdout.count("-100.0 ⚠") >= 2  # summary and the breakdown's All row
+    breakdown = result.stdout.split("by Region", 1)[1]
+    assert "⚠ " + NPS_WARNING in " ".join(breakdown.split())
+    markdown = invoke(["score", str(nps_on_five_points), "-f", "markdown", "-q"]).stdout
+    assert "| -100.0 ⚠ |" in markdown
+    assert "| +10.5 |" in invoke(["score", str(SAMPLE), "-f", "markdown", "-q"]).stdout  # no doubt, no mark
+
+
+def test_no_spread_means_no_detectable_difference(tmp_path):
+    """All answers alike on both sides: the power of the test is undefined, not 'a change of 0'."""
+    doc = json.loads(invoke(["score", str(export(tmp_path, {"Satisfaction": [5] * 60, "Region": ["N", "S"] * 30})), "--by", "Region", "-f", "json", "-q"]).stdout)
+    segments = [r for r in doc["results"] if r["segment"]]
+    assert segments and all(r["significance"]["mdd"] is None for r in segments)
+
+
 def test_nps_scale_doubt_fails_strict(nps_on_five_points):
     with pytest.raises(StrictError, match=re.escape(NPS_WARNING)):
         score([str(nps_on_five_points)], options=Options(strict=True))

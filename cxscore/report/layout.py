@@ -60,10 +60,19 @@ def _detectable(row: ResultRow) -> str:
     return "" if not sig or sig.get("mdd") is None else display.number(sig["mdd"], 2 if row.type == "ces" else 1)
 
 
+def _score(row: ResultRow, metric: MetricInfo) -> str:
+    """The score, marked ⚠ when its answers contradict the metric's scale, so it is never copied without the doubt."""
+    return display.score(row) + (" ⚠" if metric.scale_warning else "")
+
+
 def _line(row: ResultRow, metric: MetricInfo, lead: list[str], overall: bool = False) -> Line:
     diff, p, mark = _change(row, metric)
-    cells = lead + [f"{row.n:,}", display.score(row), _ci(row), _margin(row), diff, p, _detectable(row)]
+    cells = lead + [f"{row.n:,}", _score(row, metric), _ci(row), _margin(row), diff, p, _detectable(row)]
     return Line(cells, low_n=row.low_n, mark=mark, overall=overall)
+
+
+def _doubt(metric: MetricInfo) -> str:
+    return f" ⚠ {metric.scale_warning}." if metric.scale_warning else ""
 
 
 def _caption(report: Report, against: str) -> str:
@@ -99,7 +108,7 @@ def summary(report: Report) -> Section:
     for row in overall:
         metric = info[row.metric]
         cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, display.scale(metric.scale), f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
-                 display.score(row), _ci(row), display.details(row)]
+                 _score(row, metric), _ci(row), display.details(row)]
         if benchmarked:
             cells.append(_benchmark(row))
         if targeted:
@@ -145,17 +154,17 @@ def breakdowns(report: Report) -> list[Section]:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.segment and not r.period]
-            section.caption = _caption(report, "above or below the rest")
+            section.caption = _caption(report, "above or below the rest") + _doubt(metric)
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
-            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence)
+            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric)
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.period and r.segment]
-            section.caption = _caption(report, "up or down on the previous period")
+            section.caption = _caption(report, "up or down on the previous period") + _doubt(metric)
             sections.append(section)
     return sections
 
