@@ -179,9 +179,8 @@ def _coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> 
 
 def workers() -> int:
     """Worker processes to use: the cores this process may run on (CXSCORE_WORKERS overrides)."""
-    if os.environ.get("CXSCORE_WORKERS"):
-        return max(1, int(os.environ["CXSCORE_WORKERS"]))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return limits.get(limits.Limit("CXSCORE_WORKERS", cores, "worker processes"))  # read as the input limits are
 
 
 def _init_worker(shared, parent: int) -> None:

@@ -183,6 +183,12 @@ def test_a_bad_limit_setting_is_a_usage_error(tmp_path):
     assert_refused(invoke(["score", str(book)], env={"CXSCORE_MAX_SHEET_CELLS": "lots"}), "CXSCORE_MAX_SHEET_CELLS='lots' is not a positive whole number")
 
 
+def test_a_bad_worker_count_is_a_usage_error(write_csv):
+    # CXSCORE_WORKERS=abc was 'internal error: ValueError: invalid literal for int()', exit 1.
+    path = write_csv([[NPS_HEADER], ["9"], ["3"]])
+    assert_refused(invoke(["score", str(path), "-q"], env={"CXSCORE_WORKERS": "abc"}), "CXSCORE_WORKERS='abc' is not a positive whole number", "worker processes")
+
+
 def test_a_normal_workbook_still_reads_and_the_sheet_option_picks_the_part(tmp_path):
     book = write_xlsx(tmp_path / "ok.xlsx", sheet_xml(dimension="A1:A31"))
     result = invoke(["score", str(book), "--sheet", "Responses", "-f", "json", "-q"], env=SMALL)
