@@ -104,7 +104,7 @@ def _values(sources: list[Source], column: str) -> tuple[list[str], bool]:
 
 def _closest(wanted: list[str], seen: list[str]) -> list[str]:
     """``seen`` reordered: equal ignoring case first, then close spellings, then the rest by frequency."""
-    folded = {v.casefold().lstrip("=") for v in wanted}
+    folded = {v.casefold().lstrip("=") for v in wanted[:SHOWN_VALUES]}  # fuzzy matching costs per value: a few suffice
     same = [v for v in seen if v.casefold() in folded]
     lower = {v.casefold(): v for v in seen}
     near = [lower[m] for w in folded for m in difflib.get_close_matches(w, list(lower), n=3, cutoff=0.6)]
@@ -112,7 +112,9 @@ def _closest(wanted: list[str], seen: list[str]) -> list[str]:
 
 
 def _either(values: list[str]) -> str:
-    return " or ".join(repr(v) for v in values)
+    """The values asked for, at most SHOWN_VALUES of them: 20,000 --where values made one 400 KB line."""
+    listed = " or ".join(repr(v) for v in values[:SHOWN_VALUES])
+    return listed + (f" or … ({len(values):,} in all)" if len(values) > SHOWN_VALUES else "")
 
 
 def _first_value(sources: list[Source], column: str) -> Optional[str]:

@@ -140,6 +140,18 @@ def test_terminal_escape_sequences_from_the_data_are_shown_escaped(write_csv, fm
     assert "x\\x1b]0;pwned\\x07y" in result.stdout and "\\x1b[31mred" in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown", "xlsx"])
+def test_bidi_overrides_and_zero_width_spaces_in_segment_names_are_shown_escaped(tmp_path, write_csv, fmt):
+    """'\u202egnp.exe' displays as 'exe.png'; 'a\u200bb' looks like a second segment 'ab' (Trojan Source)."""
+    rows = [["Channel", "How likely are you to recommend us?"]] + [[("\u202egnp.exe", "a\u200bb", "ab")[i % 3], str(i % 11)] for i in range(60)]
+    args = ["score" if fmt != "xlsx" else "report", str(write_csv(rows)), "--by", "Channel", "-q"]
+    result = invoke(args + (["-f", fmt] if fmt != "xlsx" else ["-o", str(tmp_path / "r.xlsx")]), env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout if fmt != "xlsx" else "\n".join(_strings(tmp_path / "r.xlsx"))
+    assert "\u202e" not in text and "\u200b" not in text
+    assert "\\u202egnp.exe" in text and "a\\u200bb" in text
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux")
 def test_a_file_name_that_is_not_utf8_is_written_escaped(tmp_path, write_csv):
     export = _hostile_export(write_csv)

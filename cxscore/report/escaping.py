@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 
 #: Characters no person should receive raw: C0 controls except tab and newline, DEL, C1 controls, lone
-#: surrogates, and U+FFFE/U+FFFF (which XML cannot hold either: openpyxl would write a workbook Excel repairs).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: surrogates, U+FFFE/U+FFFF (which XML cannot hold either: openpyxl would write a workbook Excel repairs),
+#: bidi embeddings, overrides and isolates (a segment '\u202egnp.exe' shows as 'exe.png', "Trojan Source"),
+#: and the zero-width space and no-break space (U+200B, U+FEFF: 'a\u200bb' looks like a second 'ab').
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069\u200b\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
