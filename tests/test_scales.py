@@ -77,6 +77,11 @@ def test_a_doubted_score_carries_its_mark_in_every_table(tmp_path, nps_on_five_p
     markdown = invoke(["score", str(nps_on_five_points), "-f", "markdown", "-q"]).stdout
     assert "| -100.0 ⚠ |" in markdown
     assert "| +10.5 |" in invoke(["score", str(SAMPLE), "-f", "markdown", "-q"]).stdout  # no doubt, no mark
+    for lang, words in (("en", "⚠ scale in doubt"), ("zh", "⚠ 量表存疑")):
+        out = tmp_path / f"{lang}.xlsx"
+        assert invoke(["report", str(by_region), "-o", str(out), "--lang", lang, "-q"]).exit_code == 0
+        dashboard = openpyxl.load_workbook(out).worksheets[0]
+        assert any(str(c.value).startswith(words) for row in dashboard.iter_rows() for c in row if c.value)
 
 
 def test_no_spread_means_no_detectable_difference(tmp_path):

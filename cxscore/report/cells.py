@@ -14,6 +14,7 @@ from .escaping import FORMULA_START, printable
 
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+AMBER = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
 GREY = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 BOLD = Font(bold=True)
 LOW_N = Font(italic=True, color="808080")  # too few answers to judge

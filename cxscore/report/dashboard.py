@@ -13,7 +13,7 @@ from openpyxl.workbook import Workbook
 
 from ..model import MetricInfo, Report, ResultRow
 from . import charts, display
-from .cells import BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, put, score_format, text
+from .cells import AMBER, BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, put, score_format, text
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
@@ -115,6 +115,9 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
         if label == t["score"]:
             cell.font = BIG_LOW_N if row.low_n else BIG
             ws.row_dimensions[top + offset].height = 30
+            if m.scale_warning:  # the answers contradict the scale: the big number must not travel without it
+                doubt = put(ws, top + offset, left + 2, t["scale_doubt"])
+                doubt.fill, doubt.alignment = AMBER, Alignment(wrap_text=True, vertical="top")
         if label == t["status"] and row.status:
             cell.fill = STATUS_FILL[row.status]
         if label == t["diff_prev"] and (sig := row.significance) and sig["significant"]:
