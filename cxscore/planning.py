@@ -7,6 +7,7 @@ from typing import Any, Optional
 from . import stats
 from .config import check_confidence
 from .errors import CxError
+from .report import display
 
 
 def sample_size(
@@ -32,7 +33,7 @@ def sample_size(
         raise CxError("give --margin (an interval's margin of error) or --detect (a change to detect), not both", "e.g. --margin 5, or --detect 5")
     if assurance is not None and detect is not None:
         raise CxError("--assurance applies to --margin, not --detect (whose power is 80%)", "drop --assurance, or plan a --margin")
-    level = _percent(confidence)
+    level = display.level(confidence)
     if metric == "nps":
         if (promoters is None) != (detractors is None):
             raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
@@ -64,7 +65,7 @@ def sample_size(
             n = solve()
         except stats.MarginUnreachable:
             raise CxError(f"no sample of up to {stats.MAX_PLANNED_N:,} answers gets {what} to ±{margin:g} {points} at {level} confidence", "ask for a wider --margin") from None
-        chance = "on average" if assurance is None else f"with {_percent(assurance)} probability"
+        chance = "on average" if assurance is None else f"with {display.level(assurance)} probability"
         summary = f"{n:,} answers for {what} ±{margin:g} {points} at {level} confidence ({chance}), assuming {assumption}."
     return {
         "metric": metric,
@@ -77,8 +78,3 @@ def sample_size(
         "assumption": assumption,
         "summary": summary,
     }
-
-
-def _percent(share: float) -> str:
-    """A level as people write it: 95%, 99.9% (not 100% for 0.999)."""
-    return f"{share * 100:g}%"

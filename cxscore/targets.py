@@ -7,6 +7,7 @@ from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError
 from .model import ResultRow
+from .report.display import level
 from .stats import benjamini_hochberg
 
 MET, MISSED, NOT_ENOUGH = "met", "missed", "not enough data"
@@ -86,7 +87,7 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], 
             t = row.trend
             if (t["slope"] < 0) == spec.higher_is_better:
                 alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {t['slope']:+.1f} per period over the last {t['periods']} periods "
-                              f"({confidence:.0%} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
+                              f"({level(confidence)} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
             continue
         if (row.significance["diff"] < 0) == spec.higher_is_better:
             alerts.append(f"{spec.name} fell significantly in {latest}: {_change(row)}{_where(row, period=False)}")

@@ -94,3 +94,9 @@ def test_plan_states_levels_as_given():
     # 0.999 was shown as "100%": a probability or confidence no sample reaches.
     summary = sample_size("csat", 5, 0.999, assurance=0.995)["summary"]
     assert "at 99.9% confidence (with 99.5% probability)" in summary
+
+
+def test_tables_state_the_confidence_level_as_given():
+    # --confidence 0.999 headed the interval column "100% CI".
+    out = invoke(["score", str(SAMPLE), "--by", "channel", "--confidence", "0.999", "-f", "markdown"]).stdout
+    assert "99.9% CI" in out and "100% CI" not in out

@@ -38,6 +38,11 @@ def details(row: ResultRow) -> str:
     return f"low effort {pct(c['low_effort_pct'])} · high effort {pct(c['high_effort_pct'])} · net {number(c['net'], sign=True)}"
 
 
+def level(share: float) -> str:
+    """A confidence level or probability as people write it: 95%, 99.9% (never 100% for 0.999)."""
+    return f"{share * 100:g}%"
+
+
 def scale(points: list[int]) -> str:
     """A metric's answer scale, as people write it: ``0–10``."""
     return f"{points[0]}–{points[1]}"

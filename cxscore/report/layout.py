@@ -77,7 +77,7 @@ def _doubt(metric: MetricInfo) -> str:
 
 def _caption(report: Report, against: str) -> str:
     a = report.analysis
-    level = f"{a.confidence:.0%}"
+    level = display.level(a.confidence)
     return (
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
@@ -91,7 +91,7 @@ def summary(report: Report) -> Section:
     names = ", ".join(i.path for i in report.inputs)
     section = Section(
         f"cxscore · {rows:,} rows · {names}",
-        ["Metric", "Column", "Scale", "n", "Blank", "Invalid", "Score", f"{report.analysis.confidence:.0%} CI", "Details"],
+        ["Metric", "Column", "Scale", "n", "Blank", "Invalid", "Score", f"{display.level(report.analysis.confidence)} CI", "Details"],
         {3, 4, 5, 6, 7},
         short={0, 1},
         aside={1, 8},
@@ -136,7 +136,7 @@ def _trend(rows: list[ResultRow], confidence: float) -> str:
     if t is None:
         return ""
     mark = {"up": " ▲", "down": " ▼"}.get(t["direction"], "")
-    return f" Trend over the last {t['periods']} periods: {t['slope']:+.2f} per period ({confidence:.0%} CI {t['ci_low']:+.2f} to {t['ci_high']:+.2f}){mark}."
+    return f" Trend over the last {t['periods']} periods: {t['slope']:+.2f} per period ({display.level(confidence)} CI {t['ci_low']:+.2f} to {t['ci_high']:+.2f}){mark}."
 
 
 def breakdowns(report: Report) -> list[Section]:
@@ -144,7 +144,7 @@ def breakdowns(report: Report) -> list[Section]:
     sections = []
     info = {m.name: m for m in report.metrics}
     by, period = report.analysis.by, report.analysis.period
-    tail = ["n", "Score", f"{report.analysis.confidence:.0%} CI", "±", "Δ", "p adj.", "Detectable"]
+    tail = ["n", "Score", f"{display.level(report.analysis.confidence)} CI", "±", "Δ", "p adj.", "Detectable"]
     for metric in report.metrics:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if not r.segment and not r.period)
