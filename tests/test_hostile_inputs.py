@@ -559,3 +559,21 @@ def test_a_real_export_in_utf16_without_a_byte_order_mark_is_recognised(tmp_path
     data = json_of(invoke(["score", str(path), "-f", "json", "-q"]))
     assert data["inputs"][0]["encoding"] == "utf-16-le"
     assert [r["metric"] for r in data["results"]] == ["nps", "csat", "ces"]
+
+
+def test_standard_input_open_only_for_writing_is_one_line_and_exit_2(tmp_path):
+    """`cxscore score - 0>file` (or a wrapper that reopened a closed fd 0 for writing): 'internal error: OSError', exit 1."""
+    with open(tmp_path / "out.txt", "wb") as write_only:
+        result = subprocess.run([sys.executable, "-m", "cxscore", "score", "-"], stdin=write_only, capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == ["error: cannot read <stdin>: Bad file descriptor — pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path"]
+
+
+def test_stray_nul_bytes_in_a_utf8_export_keep_it_utf8_and_are_shown_escaped(tmp_path):
+    """NULs kept the UTF-8 check out: 'text encoding guessed as utf-8 (not UTF-8, …)' and --strict refused it."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"How likely are you to recommend us?,Channel\n" + b"".join(f"{i % 11},Ch\0at\n".encode() for i in range(40)))
+    result = invoke(["score", str(path), "--by", "Channel", "--strict", "-f", "json"])
+    data = json_of(result)
+    assert data["inputs"][0]["encoding"] == "utf-8" and "guessed" not in result.stderr
+    assert invoke(["score", str(path), "--by", "Channel", "-q"], env={"NO_COLOR": "1"}).stdout.count("Ch\\x00at") == 1

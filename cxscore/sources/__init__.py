@@ -67,7 +67,10 @@ def _html(file: Path, path: str, encoding: Optional[str]) -> Source:
 
 def _open_stream(stream: BinaryIO, name: str, encoding: Optional[str], sheet: Optional[str]) -> Source:
     """A source read once, front to back: standard input or a pipe."""
-    head = stream.read(8)
+    try:
+        head = stream.read(8)
+    except OSError as exc:  # `cxscore score - 0>file`: standard input open for writing only (EBADF)
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}", "pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path") from None
     if is_excel_bytes(head):
         return ExcelSource(io.BytesIO(head + stream.read()), name, sheet=sheet)
     return CsvSource.from_stream(stream, head, name, encoding=encoding)

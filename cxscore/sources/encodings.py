@@ -89,7 +89,7 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
         name = "utf-16-le" if odd > even else "utf-16-be"
         if max(odd, even) >= UTF16_ZEROS * len(sample) / 2 and _decodes(sample, name, complete) is not None:
             return Detected(name, "UTF-16 without a byte-order mark (NUL high bytes)")
-    elif _decodes(sample, "utf-8", complete) is not None:
+    if _decodes(sample, "utf-8", complete) is not None:  # not UTF-16, so its NULs are stray ones: shown as \x00
         return Detected("utf-8", "valid UTF-8")
     text = _decodes(sample, "gb18030", complete) if b"\x00" not in sample else None
     if text is not None and _looks_chinese(text):
