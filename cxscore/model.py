@@ -38,6 +38,7 @@ class InputInfo:
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # metric → {"column", "offset"} as read in this input
     excluded: dict[str, int] = field(default_factory=dict)  # rows that are not real responses, by reason
     malformed_rows: int = 0
+    unpaired_quotes: int = 0  # 1 when the file's quote characters do not pair up: a quote left open may have swallowed the rows after it
     filtered_out: int = 0  # rows left out by --where
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
     date_blank: int = 0

@@ -527,6 +527,8 @@ def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Option
     for i in inputs:
         if i.malformed_rows:
             warnings.append(f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped")
+        if i.unpaired_quotes:
+            warnings.append(_unpaired_quotes(i))
         if i.date_other_order:
             read, other, flag = ("day first", "month first", "--monthfirst") if i.date_order == "day-first" else ("month first", "day first", "--dayfirst")
             warnings.append(
@@ -563,11 +565,20 @@ def _settle_date_order(info: InputInfo, stated: bool) -> Optional[str]:
     return None
 
 
+def _unpaired_quotes(info: InputInfo) -> str:
+    return (
+        f"{info.path}: its quote characters do not pair up, so a quote may be left open and the rows after it read "
+        f"as one answer ({info.rows:,} rows were read); check the quoting in the export — unless a field holds a lone "
+        f"quote mark such as 27\" in unquoted text, which is harmless"
+    )
+
+
 def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec], guessed: list[str], id_repeats: list[str], order_doubts: list[str]) -> None:
     """Exit 2 on any doubt: invalid answers, malformed rows, bad dates or weights, doubted scales,
     an encoding only statistics chose, response ids repeated across inputs, a guessed day/month order."""
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
+    problems += [_unpaired_quotes(i) for i in inputs if i.unpaired_quotes]
     problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
     problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
     problems += doubts + guessed + id_repeats + order_doubts

@@ -37,7 +37,7 @@ from .tally import TallyBook
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
 COALESCE_ROWS = 1 << 17
-COUNTERS = ("rows", "malformed_rows", "filtered_out", "outside_dates", "date_blank", "date_invalid", "date_other_order", "weight_invalid", "duplicates_dropped")
+COUNTERS = ("rows", "malformed_rows", "unpaired_quotes", "filtered_out", "outside_dates", "date_blank", "date_invalid", "date_other_order", "weight_invalid", "duplicates_dropped")
 #: Called with (bytes read, bytes in all, or None when unknown, rows read).
 Progress = Callable[[int, Optional[int], int], None]
 

@@ -40,6 +40,34 @@ def test_a_closed_multiline_field_in_a_malformed_row_stays_one_counted_row(tmp_p
     assert result.exit_code == 0 and (doc["inputs"][0]["rows"], doc["inputs"][0]["malformed_rows"]) == (2, 1)
 
 
+def test_an_unclosed_quote_in_the_last_column_is_warned_about_and_fails_strict(tmp_path):
+    # The quote opens the last field, so every field count is right: rows 2, malformed 0, exit 0 and
+    # four responses gone without a word, also under --strict.
+    path = tmp_path / "q.csv"
+    path.write_text('id,How likely are you to recommend us?,channel\n1,9,Web\n2,7,"Chat,8\n3,10,Web\n4,3,Web\n5,9,Web\n6,0,Web\n', encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-f", "json", "-q"]).stdout)
+    assert doc["inputs"][0]["rows"] == 2 and doc["inputs"][0]["unpaired_quotes"] == 1
+    assert any("its quote characters do not pair up" in w and "(2 rows were read)" in w for w in doc["warnings"])
+    strict = run_process(["score", str(path), "--strict", "-q"])
+    assert strict.returncode == 2 and b"do not pair up" in strict.stderr
+
+
+def test_paired_quotes_raise_no_doubt_whatever_they_hold(tmp_path, monkeypatch):
+    """Escaped quotes, quoted line breaks and delimiters, a file cut into parts for workers: no warning."""
+    import cxscore.sources.text as text_source
+
+    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 2_000)
+    monkeypatch.setenv("CXSCORE_WORKERS", "2")
+    rows = "".join(f'{i},{i % 11},"said ""hi"", then\nleft, {i}"\n' for i in range(400))
+    path = tmp_path / "ok.csv"
+    path.write_text("id,How likely are you to recommend us?,comment\n" + rows, encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-f", "json", "-q"]).stdout)
+    assert doc["inputs"][0]["rows"] == 400 and doc["inputs"][0]["unpaired_quotes"] == 0 and doc["warnings"] == []
+    wide = tmp_path / "wide.csv"  # UTF-16: a code unit may hold the byte of a quote; not counted
+    wide.write_text("id,How likely are you to recommend us?\n" + "".join(f"{i},{i % 11}\n" for i in range(50)) + "1,\u0122\n", encoding="utf-16")
+    assert json.loads(invoke(["score", str(wide), "-f", "json", "-q"]).stdout)["inputs"][0]["unpaired_quotes"] == 0
+
+
 EXCEL_ERRORS = ["#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
 
 

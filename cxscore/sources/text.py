@@ -247,6 +247,9 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     types = types or {}
     if is_utf8(encoding):
         stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
+    quotes = None if is_wide(encoding) else _QuoteParity(stream)  # a UTF-16 code unit may hold the byte 0x22
+    if quotes:
+        stream = io.BufferedReader(quotes, buffer_size=1 << 20)
 
     unclosed: list[str] = []  # records that a never-closed quote ran on over later records
 
@@ -273,6 +276,8 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
             yield batch
         if unclosed:
             raise InputError(*unclosed_quote_message(info.path, unclosed[0], encoding))
+        if quotes and quotes.odd:  # a quote still open at the end: the reader took the rest as one last field
+            info.unpaired_quotes += 1
     except UnicodeDecodeError as exc:
         raise InputError(f"{info.path}: bytes further into the file are not valid {encoding} ({exc.reason})", encoding_hint(encoding)) from None
     except pa.ArrowInvalid as exc:
@@ -331,6 +336,30 @@ def _line_number(path: str, text: str, encoding: str) -> Optional[int]:
         while at > 0 and data[at - 1] != NEWLINE:  # the record starts a line
             at = data.find(needle, at + 1)
         return None if at < 0 else data[:at].count(b"\n") + 1
+
+
+class _QuoteParity(io.RawIOBase):
+    """Passes bytes through and keeps the parity of the quote characters seen. Quotes pair up in
+    RFC 4180 text (an escaped one is written twice), so an odd count at the end means a quote was
+    never closed: the reader then takes everything after it, over any number of lines, as the last
+    field of one row, and when that is the last column no field count is wrong and nothing else tells."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self.odd = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        if n:
+            self.odd ^= bool(np.count_nonzero(np.frombuffer(buffer, np.uint8, count=n) == QUOTE) & 1)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _WithoutBoms(io.RawIOBase):
