@@ -210,8 +210,8 @@ class _Reader:
                 continue
             part, where = (text, rows) if timed.all() else (text.filter(pa.array(timed)), rows[timed])
             text, rows = (text.filter(pa.array(~timed)), rows[~timed]) if not timed.all() else (text[:0], rows[:0])
-            for date in family.dates:
-                yield date + time, part, where
+            for written in family.dates:
+                yield written + time, part, where
                 unread = ~self.found[where]
                 if not unread.any():
                     break
