@@ -327,12 +327,15 @@ def plan(
     detractors: Optional[float] = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
     expected: float = typer.Option(50.0, "--expected", min=0, max=100, help="Percentage: the expected value (50 is the worst case)."),
     sd: Optional[float] = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
+    scale: Optional[tuple[int, int]] = typer.Option(None, "--scale", help="Mean: the scale's bottom and top (e.g. 1 7); with --mean, n is solved for the adjusted t interval the reports give."),
+    mean: Optional[float] = typer.Option(None, "--mean", help="Mean: the expected mean, with --scale."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table's sentence)."),
 ) -> None:
     """How many answers are needed for a given margin of error."""
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
-        result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd, detect=detect, assurance=assurance)
+        result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd, detect=detect, assurance=assurance,
+                             scale=scale, mean=mean)
         text = json_doc.dumps(result) if fmt is Format.json else result["summary"] + "\n"
         write_data(terminal, lambda: terminal.stdout.write(text))
 

@@ -21,10 +21,13 @@ def sample_size(
     sd: Optional[float] = None,
     detect: Optional[float] = None,
     assurance: Optional[float] = None,
+    scale: Optional[tuple[int, int]] = None,
+    mean: Optional[float] = None,
 ) -> dict[str, Any]:
     """The answers needed, the assumption it rests on, and a one-line summary.
 
-    With ``margin``: the n whose reported interval (adjusted-Wald NPS, Wilson, t) reaches ±margin at
+    With ``margin``: the n whose reported interval (adjusted-Wald NPS, Wilson, adjusted t with
+    ``scale`` and ``mean``, else t) reaches ±margin at
     the expected values, or with probability ``assurance``. With ``detect``: the n per group for a
     difference of ``detect`` at 80% power.
     """
@@ -52,10 +55,16 @@ def sample_size(
     else:
         if sd is None:
             raise CxError("a mean's sample size needs the answers' standard deviation", "pass --sd, e.g. --sd 1.4 (a past run's data shows it)")
+        if (scale is None) != (mean is None):
+            raise CxError("give both --scale and --mean, or neither", "e.g. --scale 1 7 --mean 5.2 (then n is solved for the adjusted t interval the reports give)")
+        if scale is not None and mean is not None and not scale[0] < scale[1]:
+            raise CxError(f"--scale {scale[0]} {scale[1]}: the bottom must be below the top", "e.g. --scale 1 7")
+        if scale is not None and mean is not None and not scale[0] <= mean <= scale[1]:
+            raise CxError(f"--mean {mean:g} lies outside the scale {scale[0]}–{scale[1]}", "give the expected mean on that scale")
         variance = sd * sd
-        assumption = f"a standard deviation of {sd:g}"
+        assumption = f"a standard deviation of {sd:g}" + (f" and a mean of {mean:g} on {scale[0]}–{scale[1]} (adjusted t)" if scale and mean is not None else " (t interval)")
         unit, what = 1, "a mean"
-        solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance)
+        solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance, scale=scale, mean=mean)
     points = "scale points" if metric == "ces" else "points"
     if detect is not None:
         n = stats.sample_size_difference(detect / unit, confidence, variance)

@@ -343,16 +343,22 @@ def _folded_quantile(mu: float, sigma: float, q: float) -> float:
     return (low + high) / 2
 
 
-def sample_size_mean(margin: float, confidence: float, sd: float, assurance: Optional[float] = None) -> int:
-    """Answers for a mean's t interval (n − 1 df) of ±margin scale points; with ``assurance``, the
-    sample SD's quantile from χ²(n − 1) (Wilson–Hilferty). The adjusted-t pseudo-answer is ignored
-    (it moves the variance by under 1/n)."""
+def sample_size_mean(margin: float, confidence: float, sd: float, assurance: Optional[float] = None,
+                     scale: Optional[tuple[int, int]] = None, mean: Optional[float] = None) -> int:
+    """Answers for a mean's interval of ±margin scale points; with ``assurance``, the sample SD's
+    quantile from χ²(n − 1) (Wilson–Hilferty). With the ``scale`` and expected ``mean``, the interval
+    is the adjusted t the reports give (its pseudo-answer and its clipping at the scale's ends
+    included); without them, the plain t interval (n − 1 df), which differs by under 1/n."""
 
     def half(n: int) -> float:
         variance = sd * sd
         if assurance is not None:
             k = n - 1
             variance *= (1 - 2 / (9 * k) + _NORMAL.inv_cdf(assurance) * math.sqrt(2 / (9 * k))) ** 3
+        if scale is not None and mean is not None:
+            interval = adjusted_t_interval(mean, variance * (n - 1) / n, n, scale[0], scale[1], confidence)
+            assert interval is not None  # n ≥ 2
+            return (interval.high - interval.low) / 2
         return t_value(confidence, n - 1) * math.sqrt(variance / n)
 
     return _smallest_n(half, margin)

@@ -100,3 +100,33 @@ def test_tables_state_the_confidence_level_as_given():
     # --confidence 0.999 headed the interval column "100% CI".
     out = invoke(["score", str(SAMPLE), "--by", "channel", "--confidence", "0.999", "-f", "markdown"]).stdout
     assert "99.9% CI" in out and "100% CI" not in out
+
+
+def _adjusted_t_half(n: int, mean: float, sd: float, lo: int, hi: int) -> float:
+    """The adjusted t interval's half-width, from its definition (README): one pseudo-answer spread
+    evenly over the scale points, t with n − 1 df around the adjusted mean, clipped to the scale."""
+    points = np.arange(lo, hi + 1)
+    total = n + 1
+    adjusted = (n * mean + points.mean()) / total
+    # sum of squares about the adjusted mean: the n answers (sample SD sd) and 1/K of a pseudo-answer at each point
+    squares = (n - 1) * sd**2 + n * (mean - adjusted) ** 2 + ((points - adjusted) ** 2).mean()
+    half = sp.t.ppf(0.975, n - 1) * math.sqrt(squares / total / (total - 1))
+    return (min(hi, adjusted + half) - max(lo, adjusted - half)) / 2
+
+
+@pytest.mark.parametrize("mean, sd, margin", [(6.2, 1.4, 0.1), (4.0, 1.0, 0.2), (6.8, 0.6, 0.25)])
+def test_plan_for_a_mean_on_a_scale_solves_for_the_adjusted_t_interval(mean, sd, margin):
+    n = sample_size("ces", margin, sd=sd, scale=(1, 7), mean=mean)["n"]
+    assert _adjusted_t_half(n, mean, sd, 1, 7) <= margin < _adjusted_t_half(n - 1, mean, sd, 1, 7)
+    result = invoke(["plan", "-m", "ces", "--margin", str(margin), "--sd", str(sd), "--scale", "1", "7", "--mean", str(mean), "-f", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["n"] == n and "(adjusted t)" in json.loads(result.stdout)["assumption"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "1", "7"], "give both --scale and --mean"),
+    (["--scale", "7", "1", "--mean", "4"], "the bottom must be below the top"),
+    (["--scale", "1", "7", "--mean", "9"], "--mean 9 lies outside the scale 1–7"),
+])
+def test_plan_scale_and_mean_are_checked(args, message):
+    result = invoke(["plan", "-m", "ces", "--margin", "0.1", "--sd", "1.4", *args])
+    assert result.exit_code == 2 and message in result.stderr
