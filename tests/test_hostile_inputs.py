@@ -5,6 +5,7 @@ to abort the process or exhaust memory run in a real process under an address-sp
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -359,8 +360,6 @@ NPS_HEADER = "How likely are you to recommend us?"
 
 
 def json_of(result) -> dict:
-    import json
-
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -384,8 +383,8 @@ def test_a_header_row_longer_than_the_limit_is_named(tmp_path):
     assert data["results"][0]["n"] == 5
 
 
-def long_record_file(path: Path, mib: float) -> Path:
-    rows = [f"{i % 11},short\n" for i in range(50)]
+def long_record_file(path: Path, mib: float, rows_around: int = 50) -> Path:
+    rows = [f"{i % 11},short\n" for i in range(rows_around)]
     text = f"{NPS_HEADER},Comment\n" + "".join(rows) + '7,"' + "a long comment, " * int(mib * (1 << 20) / 16) + '"\n' + "".join(rows)
     path.write_text(text)
     return path
@@ -400,8 +399,56 @@ def test_a_record_longer_than_the_block_is_read_with_a_larger_block(tmp_path):
 def test_a_record_beyond_the_record_limit_is_refused_with_the_limit(tmp_path):
     path = long_record_file(tmp_path / "long.csv", 3)
     assert_refused(invoke(["score", str(path), "-q"], env={"CXSCORE_MAX_RECORD_MB": "1"}), "is longer than 1 MiB blocks allow", "CXSCORE_MAX_RECORD_MB")
-    piped, _ = run_bounded(["score", "-", "-q"], input=path.read_bytes())
-    assert_refused(piped, "<stdin>: a record", "save it to a file")
+    later = long_record_file(tmp_path / "later.csv", 3, rows_around=200)  # beyond the first rows, which set standard input's block
+    piped, _ = run_bounded(["score", "-", "-q"], input=later.read_bytes())
+    assert_refused(piped, "<stdin>: a record", "longer than the 1 MiB block", "save it to a file")
+
+
+def first_and_later_long_record_files(tmp_path: Path, mib: float) -> tuple[Path, Path]:
+    """The same 51 answers with a ``mib`` MiB comment in the first data row, and with it moved to the end."""
+    rows = "".join(f"{i % 11},short\n" for i in range(50))
+    long = '7,"' + "a long comment, " * int(mib * (1 << 20) / 16) + '"\n'
+    first, later = tmp_path / "first.csv", tmp_path / "later.csv"
+    first.write_text(f"{NPS_HEADER},Comment\n" + long + rows)
+    later.write_text(f"{NPS_HEADER},Comment\n" + rows + long)
+    return first, later
+
+
+def test_a_first_record_longer_than_the_sample_is_detected_and_scored(tmp_path):
+    # The 1 MiB sample held only the header: "no NPS, CSAT or CES column found … no answers in the first rows".
+    first, later = first_and_later_long_record_files(tmp_path, 3)
+    scored = [json_of(invoke(["score", str(path), "-f", "json", "-q"])) for path in (first, later)]
+    (a,), (b,) = (data["results"] for data in scored)
+    assert scored[0]["inputs"][0]["rows"] == scored[1]["inputs"][0]["rows"] == 51
+    assert a["n"] == b["n"] == 51 and a["value"] == b["value"]
+    piped, _ = run_bounded(["score", "-", "-f", "json", "-q"], input=first.read_bytes())  # standard input grows its sample and block too
+    assert piped.returncode == 0, piped.stderr
+    (c,) = json.loads(piped.stdout)["results"]
+    assert c["n"] == 51 and c["value"] == a["value"]
+
+
+def test_a_first_record_beyond_the_record_limit_is_named(tmp_path):
+    first, _ = first_and_later_long_record_files(tmp_path, 3)
+    message = "first.csv: the first record after the header does not end within the first 2 MiB"
+    assert_refused(invoke(["score", str(first), "-q"], env={"CXSCORE_MAX_RECORD_MB": "2"}), message, "CXSCORE_MAX_RECORD_MB")
+    piped, _ = run_bounded(["score", "-", "-q"], env={"CXSCORE_MAX_RECORD_MB": "2"}, input=first.read_bytes())
+    assert_refused(piped, "<stdin>: the first record after the header does not end within the first 2 MiB", "CXSCORE_MAX_RECORD_MB")
+
+
+def test_a_sample_of_normal_rows_is_not_read_again():
+    from cxscore.model import InputInfo
+    from cxscore.sources.text import CsvSource
+
+    def more(size: int):
+        raise AssertionError(f"read again ({size} bytes)")
+
+    sample = (f"{NPS_HEADER},Comment\n" + "7,short\n" * 200).encode()  # an incomplete sample of normal rows
+    source = CsvSource(lambda: None, sample, False, InputInfo(path="x.csv", format="csv"), None, more=more)
+    assert len(source.sample) == 199  # the last, maybe cut-off record is left out
+    grown = []
+    long = (f'{NPS_HEADER},Comment\n7,"{"x" * 5000}"\n').encode()
+    CsvSource(lambda: None, long, False, InputInfo(path="x.csv", format="csv"), None, more=lambda size: grown.append(size) or (long + b"7,a\n" * 5, True))
+    assert grown == [len(long) * 4]
 
 
 def test_random_bytes_are_called_binary_data(tmp_path):

@@ -25,6 +25,10 @@ SAMPLE_BYTES = 1 << 20
 #: up to CXSCORE_MAX_RECORD_MB.
 BLOCK_BYTES = 1 << 20
 BLOCK_GROWTH = 4
+#: A sample that holds fewer whole records than this (header included) while the input goes on has
+#: unusually long first rows (a real export's rows are well under 10 KiB): it is grown 4× at a time,
+#: up to CXSCORE_MAX_RECORD_MB, so detection sees real answers. A normal sample is never re-read.
+FEW_ROWS = 100
 BOM = codecs.BOM_UTF8
 #: Bytes that text never holds (NUL and C0 controls other than tab, line ends, form feed, escape).
 _CONTROL = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
@@ -102,6 +106,11 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _delimiter(text: str, where: str) -> str:
+    """Tab for a .tsv/.tab file that holds one; otherwise the sniffed delimiter."""
+    return "\t" if text.count("\t") and where.lower().endswith((".tsv", ".tab")) else sniff_delimiter(text)
+
+
 class _Replay(io.RawIOBase):
     """A stream that yields a buffered prefix and then the rest of the underlying stream."""
 
@@ -126,7 +135,8 @@ class _Replay(io.RawIOBase):
 class CsvSource(Source):
     """A delimited text input, read block by block."""
 
-    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None):
+    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None, more: Optional[Callable[[int], tuple[bytes, bool]]] = None):
+        """``more(n)`` reads the input's first ``n`` bytes again (and whether that is all of it), to grow a sample of long rows."""
         self._opener = opener
         self.warnings: list[str] = []
         self.doubts: list[str] = []
@@ -138,12 +148,10 @@ class CsvSource(Source):
         encoding, info.encoding_reason = detected.name, detected.reason
         if detected.guessed:
             self.doubts.append(guessed_warning(where, detected))
-        text = _decode_sample(sample, encoding, complete, where)
-        if is_utf8(encoding):
-            text = text.replace("\ufeff", "")  # marks inside joined files, as the reader drops them
+        text = _sample_text(sample, encoding, complete, where)
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
-        delimiter = "\t" if text.count("\t") and where.lower().endswith((".tsv", ".tab")) else sniff_delimiter(text)
+        delimiter = _delimiter(text, where)
         rows, lines = _records(text, delimiter, SAMPLE_ROWS + 4)
         if not complete and len(rows) < 2:
             cap = limits.get(limits.HEADER_MB)
@@ -151,6 +159,10 @@ class CsvSource(Source):
                 f"{where}: the header row does not end within the first {cap} MiB; a real export's is shorter",
                 f"check that the file is a CSV export (one header row, then a row per response); {limits.raise_hint(limits.HEADER_MB)}",
             )
+        self._block = BLOCK_BYTES
+        if not complete and more and len(rows) <= FEW_ROWS:
+            sample, complete, rows, lines, delimiter = _grown(sample, more, encoding, where)
+            self._block = max(BLOCK_BYTES, min(len(sample), record_cap()))  # standard input's records fit in its sample
         if not complete:
             rows = rows[:-1]  # the last sampled record may be cut off
         self.layout = detect_layout(rows[:8])
@@ -168,11 +180,13 @@ class CsvSource(Source):
 
     @classmethod
     def from_path(cls, path: Path, encoding: Optional[str] = None) -> "CsvSource":
-        with path.open("rb") as fh:
-            sample = fh.read(sample_bytes())
-            complete = not fh.read(1)
+        def head(size: int) -> tuple[bytes, bool]:
+            with path.open("rb") as fh:
+                return fh.read(size), not fh.read(1)
+
+        sample, complete = head(sample_bytes())
         info = InputInfo(path=str(path), format="csv", bytes=path.stat().st_size)
-        return cls(lambda: path.open("rb"), sample, complete, info, encoding, path)
+        return cls(lambda: path.open("rb"), sample, complete, info, encoding, path, head)
 
     @classmethod
     def from_stream(cls, stream: BinaryIO, head: bytes, name: str, encoding: Optional[str] = None) -> "CsvSource":
@@ -190,7 +204,13 @@ class CsvSource(Source):
             used.append(True)
             return io.BufferedReader(_Replay(sample + extra, stream), buffer_size=1 << 20)
 
-        return cls(opener, sample, complete, InputInfo(path=name, format="csv"), encoding)
+        def more(size: int) -> tuple[bytes, bool]:
+            nonlocal sample, extra
+            sample += extra + stream.read(max(0, size - len(sample) - len(extra)))
+            extra = stream.read(1)
+            return sample, not extra
+
+        return cls(opener, sample, complete, InputInfo(path=name, format="csv"), encoding, more=more)
 
     def parts(self, count: int) -> list:
         """Independent byte ranges of the file, split at record boundaries, for parallel workers.
@@ -213,12 +233,36 @@ class CsvSource(Source):
         info = info or self.info
         with self._opener() as stream:
             try:
-                yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info)
+                yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info, block_bytes=self._block)
             except RecordTooLarge:
                 raise InputError(
-                    f"{info.path}: a record (a row with its quoted text) is longer than the {BLOCK_BYTES >> 20} MiB block standard input is read in",
+                    f"{info.path}: a record (a row with its quoted text) is longer than the {self._block >> 20} MiB block standard input is read in",
                     "save it to a file and score the file: a file is read again with a block as large as the record",
                 ) from None
+
+
+def _sample_text(sample: bytes, encoding: str, complete: bool, where: str) -> str:
+    text = _decode_sample(sample, encoding, complete, where)
+    return text.replace("\ufeff", "") if is_utf8(encoding) else text  # marks inside joined files, as the reader drops them
+
+
+def _grown(sample: bytes, more: Callable[[int], tuple[bytes, bool]], encoding: str, where: str) -> tuple:
+    """A sample grown 4× at a time (up to CXSCORE_MAX_RECORD_MB) until it holds a few records beyond
+    the header or the whole input; refused when even the largest holds no whole record after the header."""
+    cap = record_cap()
+    while True:
+        sample, complete = more(max(len(sample), min(len(sample) * BLOCK_GROWTH, cap)))
+        text = _sample_text(sample, encoding, complete, where)
+        delimiter = _delimiter(text, where)
+        rows, lines = _records(text, delimiter, SAMPLE_ROWS + 4)
+        if complete or len(rows) > FEW_ROWS or len(sample) >= cap:
+            break
+    if not complete and len(rows) < 3:  # the header and one record cut off
+        raise InputError(
+            f"{where}: the first record after the header does not end within the first {cap >> 20:,} MiB (a comment that long, or a quote never closed)",
+            f"check the quoting around long comments; {limits.raise_hint(limits.RECORD_MB)}",
+        )
+    return sample, complete, rows, lines, delimiter
 
 
 def arrow_encoding(encoding: str) -> str:
