@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, invoke
+from conftest import SAMPLE, invoke, results_by_metric
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CONTENT_TYPES = (
@@ -194,6 +194,88 @@ def test_a_normal_workbook_still_reads_and_the_sheet_option_picks_the_part(tmp_p
     book = write_xlsx(tmp_path / "ok.xlsx", sheet_xml(dimension="A1:A31"))
     result = invoke(["score", str(book), "--sheet", "Responses", "-f", "json", "-q"], env=SMALL)
     assert result.exit_code == 0 and '"n":30' in result.stdout
+
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
+
+
+def write_ods(path: Path, *tables: tuple[str, str]) -> Path:
+    """A minimal .ods: (table name, rows XML) in order."""
+    body = "".join(f'<table:table table:name="{name}" table:style-name="ta1">{rows}</table:table>' for name, rows in tables)
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODS_NS} office:version="1.3"><office:body>'
+               f"<office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        archive.writestr("content.xml", content)
+    return path
+
+
+def ods_rows(extra: str = "", rows: int = 30) -> str:
+    """An NPS column of ``rows`` answers as LibreOffice writes it: a column definition for all 1024
+    columns, each row ended by its empty cells repeated, ``extra``, then the empty rows down to
+    row 1,048,576 repeated."""
+    def cell(value: int) -> str:
+        return f'<table:table-cell office:value-type="float" office:value="{value}" calcext:value-type="float"><text:p>{value}</text:p></table:table-cell>'
+
+    trailing = '<table:table-cell table:number-columns-repeated="1023"/>'
+    header = ('<table:table-row table:style-name="ro1"><table:table-cell office:value-type="string" calcext:value-type="string">'
+              f"<text:p>How likely are you to recommend us?</text:p></table:table-cell>{trailing}</table:table-row>")
+    answers = "".join(f'<table:table-row table:style-name="ro1">{cell(i % 11)}{trailing}</table:table-row>\n' for i in range(rows))
+    return (f'<table:table-column table:style-name="co1" table:number-columns-repeated="1024" table:default-cell-style-name="Default"/>{header}{answers}{extra}'
+            f'<table:table-row table:style-name="ro1" table:number-rows-repeated="{1048575 - rows}"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+
+
+def test_an_ods_whose_valued_cells_repeat_is_refused_before_the_reader_allocates(tmp_path):
+    # 1 KB: a row of one valued cell repeated 16,000 columns, the row repeated 6,000 times, took
+    # 36 s and 8.9 GB; under a 4 GB address-space limit the reader aborted (exit 134).
+    bomb = ('<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" '
+            'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    book = write_ods(tmp_path / "bomb.ods", ("Responses", ods_rows()), ("Sheet2", bomb))  # the reader loads every table on opening
+    result, seconds = run_bounded(["score", str(book)])
+    assert_refused(result, "bomb.ods", "'Sheet2'", "16,000 columns × 6,000 rows = 96,000,000 cells", "CXSCORE_MAX_SHEET_CELLS")
+    assert seconds < 20
+
+
+#: Read sizes for .ods content: whole, 7 bytes (every tag and attribute is cut between reads), 4 KiB (many rows a read, taken at once).
+ODS_CHUNKS = [None, 7, 4096]
+
+
+@pytest.mark.parametrize("chunk", ODS_CHUNKS)
+def test_an_ods_with_the_empty_rows_and_columns_libreoffice_writes_still_scores(tmp_path, monkeypatch, chunk):
+    from cxscore.sources import workbook_limits
+
+    if chunk:
+        monkeypatch.setattr(workbook_limits, "CHUNK", chunk)
+    book = write_ods(tmp_path / "real.ods", ("Responses", ods_rows()), ("Notes", ods_rows(rows=5)))
+    result = invoke(["score", str(book), "-f", "json", "-q"], env=SMALL)  # 1,048,576 × 1,024 cells written, 31 × 1 held
+    assert result.exit_code == 0, result.stderr
+    assert results_by_metric(result.stdout)["nps"]["n"] == 30
+
+
+@pytest.mark.parametrize("chunk", ODS_CHUNKS)
+@pytest.mark.parametrize("extra, where", [
+    ('<table:table-row table:number-rows-repeated="2000"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>',
+     "1 columns × 2,031 rows"),  # a valued row repeated
+    ('<table:table-row><table:table-cell table:number-columns-repeated="1999"/><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>',
+     "2,000 columns × 32 rows"),  # text without a value type, after empty cells repeated
+    ('<table:table-row table:number-rows-repeated = \'2000\'><table:covered-table-cell/></table:table-row><table:table-row><table:table-cell '
+     'office:value-type="string"><text:p>late</text:p></table:table-cell></table:table-row>', "1 columns × 2,032 rows"),  # empty rows before a value count
+    ("<table:table-row>" + '<table:table-cell office:value-type="float" office:value="1"/>' * 40 + '<table:table-cell table:number-columns-repeated="984"/></table:table-row>',
+     "40 columns × 32 rows"),  # a wide row among narrow ones
+])
+def test_a_stray_value_far_out_in_an_ods_is_refused(tmp_path, monkeypatch, chunk, extra, where):
+    from cxscore.sources import workbook_limits
+
+    if chunk:
+        monkeypatch.setattr(workbook_limits, "CHUNK", chunk)
+    book = write_ods(tmp_path / "stray.ods", ("Responses", ods_rows(extra, rows=300 if chunk == 4096 else 30)))
+    if chunk == 4096:  # 300 answers: the stray row comes reads after the table's start
+        where = where.replace("2,031", "2,301").replace("2,032", "2,302").replace("× 32 rows", "× 302 rows")
+    assert_refused(invoke(["score", str(book)], env=SMALL), "stray.ods", "'Responses'", where, "more than the 1,000", "CXSCORE_MAX_SHEET_CELLS")
 
 
 def test_greater_than_patterns_agree_with_numbers():

@@ -5,7 +5,10 @@ from its top-left to its bottom-right cell, so a 5 KB file with one cell at ``XF
 ``A1048576`` asks for 549 GB, and a zip bomb inflates without end. Here every part's uncompressed
 size and compression ratio is checked, and the sheet to be read is inflated once, streaming, to
 find its real extent (the largest row and column any cell or row names) — about 0.6 s for a
-1M-row sheet, a few percent of reading it.
+1M-row sheet, a few percent of reading it. An .ods names no positions: its rows and cells repeat
+(``number-rows-repeated``, ``number-columns-repeated``), and the reader loads every table when it
+opens the file, so each table's grid is computed from the repeats of the rows and cells that hold
+a value (the empty ones LibreOffice writes out to row 1,048,576 are not allocated, and not counted).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import html
 import re
 import zipfile
 import zlib
+from itertools import repeat
 from typing import BinaryIO, Iterator, Optional, Union
 from pathlib import Path
 
@@ -32,6 +36,21 @@ ANY_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
 #: The same in RE2 syntax for Arrow's linear-time engine (from the ``r``, which makes it fast; other
 #: attributes ending in r only cost an exact parse), completed by a column and a row alternative.
 RE2_REF = r"r\s*=\s*[\"'](?:(?:{columns})[0-9]|[A-Za-z]*0*(?:{rows})[\"'])"
+#: The start of a table or of a row in an .ods ``content.xml`` (the reader matches these prefixed names literally).
+ODS_TAG = re.compile(rb"<table:table(-row)?(?=[\s/>])")
+#: A start tag's attributes and its end (a ``>`` in a quoted value does not end it); group 1 is ``/`` for an empty element.
+ATTRIBUTES = re.compile(rb"""(?:\s*[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+ROWS_REPEATED = re.compile(rb"""\stable:number-rows-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: Text in an element: a ``>`` followed by something other than a tag or blanks.
+TEXT = re.compile(rb">\s*[^\s<]")
+TABLE_NAME = re.compile(rb"""\stable:name\s*=\s*["']([^"']*)""")
+TABLE_START = re.compile(rb"<table:table(?=[\s/>])")
+#: A cell without a value type and without content (``<table:table-cell table:number-columns-repeated="1018"/>``) ending a row.
+EMPTY_CELL = re.compile(rb"""<table:table-cell(?:\s+(?!office:value-type)[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>\s*""")
+CELL, COVERED, ROW_END = b"<table:table-cell", b"<table:covered-table-cell", b"</table:table-row"
+#: A start tag is never this long in a real file; a longer one is refused rather than buffered.
+LONGEST_TAG = 1 << 20
 
 
 def column_number(letters: bytes) -> int:
@@ -231,10 +250,13 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: Optional[str]) ->
             raise _too_big(name, info.filename, info.file_size, part_cap)
         if info.file_size > RATIO_GRACE and info.file_size > ratio_cap * max(info.compress_size, 1):
             raise _bomb(name, info.filename, ratio_cap)
+    ods = "content.xml" in archive.NameToInfo
     for info in archive.infolist():  # what the reader inflates when it opens the workbook
-        if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/"):
+        if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/") and not (ods and info.filename == "content.xml"):
             for _ in _inflate(archive, info, name, part_cap, ratio_cap):
                 pass
+    if ods:
+        _check_ods(archive, name, part_cap, ratio_cap, cell_cap)
     for part in _parts_to_scan(archive, sheet):
         extent, tail, declared = Extent(), b"", None
         for chunk in _inflate(archive, archive.getinfo(part), name, part_cap, ratio_cap):
@@ -267,3 +289,149 @@ def _check_extent(name: str, part: str, rows: int, columns: int, cap: int, verb:
             f"more than the {cap:,} the reader may allocate (a crafted or corrupt workbook?)",
             f"delete the stray cells far from the data (Ctrl+End in Excel shows the last one) or export CSV; {limits.raise_hint(limits.SHEET_CELLS)}",
         )
+
+
+def _repeats(found: Optional[re.Match]) -> int:
+    """A ``number-…-repeated`` value (1 when absent; the reader refuses a value that is not a number)."""
+    if found is None:
+        return 1
+    text = html.unescape((found[1] or found[2] or b"").decode("ascii", "replace")).strip().lstrip("+")
+    return max(int(text), 1) if text.isdigit() else 1
+
+
+def _columns(buf: bytearray, start: int, end: int) -> int:
+    """Columns the cells starting in ``buf[start:end]`` span."""
+    cells = buf.count(CELL, start, end) + buf.count(COVERED, start, end)
+    if buf.find(b"number-columns-repeated", start, end) < 0:
+        return cells
+    return cells + sum(_repeats(found) - 1 for found in COLUMNS_REPEATED.finditer(buf, start, end))
+
+
+def _last_value(buf: bytearray, start: int, end: int) -> int:
+    """The column (from ``start``) where the last cell in ``buf[start:end]`` holding a value ends, 0 for none.
+
+    Walks back from the end over the empty cells a row ends with (usually one, repeated).
+    """
+    while True:
+        cell = max(buf.rfind(CELL, start, end), buf.rfind(COVERED, start, end))
+        if cell < 0:
+            return 0
+        tag = ATTRIBUTES.match(buf, cell + (len(COVERED) if buf.startswith(COVERED, cell) else len(CELL)), end)
+        tag_end = tag.end() if tag else end
+        if tag is None or buf.find(b"office:value-type", cell, tag_end) >= 0 or (not tag[1] and TEXT.search(buf, tag_end - 1, end)):
+            return _columns(buf, start, tag_end)
+        end = cell
+
+
+class OdsExtent:
+    """The grid the reader allocates for a table: rows down to the last one with a value × columns out to the last value of any row."""
+
+    def __init__(self, name: str, cap: int) -> None:
+        self.name, self.cap = name, cap
+        self.new_table(b"")
+
+    def new_table(self, tag: bytes) -> None:
+        found = TABLE_NAME.search(tag)
+        self.table = html.unescape(found[1].decode("utf-8", "replace")) if found else "?"
+        self.rows = self.filled_rows = self.columns = 0
+
+    def add_row(self, repeats: int, last_column: int) -> None:
+        self.rows += repeats
+        if last_column:
+            self.filled(self.rows, last_column)
+
+    def filled(self, rows: int, columns: int) -> None:
+        """Values reach down to row ``rows`` and out to column ``columns``."""
+        self.filled_rows, self.columns = rows, max(self.columns, columns)
+        _check_extent(self.name, f"content.xml (table {self.table!r})", self.filled_rows, self.columns, self.cap, "has values up to")
+
+
+def _rows_at_once(buf: bytearray, pos: int, extent: OdsExtent) -> int:
+    """Take the complete rows from ``pos`` on together, with string methods run over all rows at once.
+
+    Returns where they end, or ``pos`` when they hold a table's start, repeated rows or covered cells
+    (then they are taken one by one). A row's cell count, less an empty cell ending it, bounds its last
+    value's column; only rows whose bound passes the widest row so far (and the last row with a
+    value) are looked at one by one.
+    """
+    end = buf.rfind(ROW_END, pos)
+    if end < 0:
+        return pos
+    with memoryview(buf) as view:
+        region = bytes(view[pos:end])  # one copy (slicing the bytearray would make two)
+    if TABLE_START.search(region) or b"number-rows-repeated" in region or COVERED in region:
+        return pos
+    rows = region.split(ROW_END)
+    if region.count(b"<table:table-row") != len(rows):  # one start each (a row group's or a self-closing row's start would add one)
+        return pos
+    counts = list(map(bytes.count, rows, repeat(CELL)))
+    lasts = list(map(bytes.rfind, rows, repeat(CELL)))
+    repeated = list(map(bytes.find, rows, repeat(b"number-columns-repeated")))
+    empty_ends = list(map(EMPTY_CELL.fullmatch, rows, lasts))
+    bounds = [count - (empty is not None) if at < 0 or (at > last and empty is not None) else 1 << 62
+              for count, last, at, empty in zip(counts, lasts, repeated, empty_ends)]
+    last_filled = next((i for i in range(len(rows) - 1, -1, -1) if _last_value(rows[i], 0, len(rows[i]))), -1)
+    above = extent.rows
+    extent.rows += len(rows)
+    if last_filled >= 0:
+        widest = max((_last_value(rows[i], 0, len(rows[i])) for i in range(last_filled + 1) if bounds[i] > extent.columns), default=0)
+        extent.filled(above + last_filled + 1, widest)
+    return end + len(ROW_END)
+
+
+def _check_ods(archive: zipfile.ZipFile, name: str, part_cap: int, ratio_cap: int, cell_cap: int) -> None:
+    """Every table's grid in an .ods, from one streaming pass over ``content.xml``.
+
+    Rows are taken whole; a row longer than what is buffered is taken up to its last complete
+    cell, so memory stays near one chunk. Every byte is searched a bounded number of times.
+    """
+    extent = OdsExtent(name, cell_cap)
+    buf = bytearray()
+    row: Optional[list[int]] = None  # repeats, columns so far, last column with a value — while its end is not yet read
+    scanned = 0  # bytes at the start of buf (from the open row's first unread byte) known to hold no row end
+    for chunk in _inflate(archive, archive.getinfo("content.xml"), name, part_cap, ratio_cap):
+        buf += chunk
+        pos, at_once = 0, True
+        while True:
+            if row is None and at_once:
+                pos, at_once = _rows_at_once(buf, pos, extent), False
+            if row is not None:
+                end = buf.find(ROW_END, pos + scanned)
+                if end < 0:
+                    cut = max(buf.rfind(CELL, pos + scanned), buf.rfind(COVERED, pos + scanned))
+                    if cut > pos:
+                        last = _last_value(buf, pos, cut)
+                        row[2] = row[1] + last if last else row[2]
+                        row[1] += _columns(buf, pos, cut)
+                        pos = cut
+                    scanned = max(len(buf) - pos - 64, 0)
+                    break
+                last = _last_value(buf, pos, end)
+                extent.add_row(row[0], row[1] + last if last else row[2])
+                row, scanned, pos = None, 0, end + len(ROW_END)
+                continue
+            found = ODS_TAG.search(buf, pos)
+            if found is None:
+                pos = max(buf.rfind(b"<", pos), len(buf) - 64, pos)
+                break
+            tag = ATTRIBUTES.match(buf, found.end())
+            if tag is None:
+                if len(buf) - found.start() > LONGEST_TAG:
+                    raise _damaged_ods(name)
+                pos = found.start()  # cut by the chunk's end, or malformed
+                break
+            if found[1] is None:
+                extent.new_table(bytes(buf[found.start() : tag.end()]))
+            elif tag[1]:
+                extent.add_row(_repeats(ROWS_REPEATED.search(buf, found.start(), tag.end())), 0)
+            else:
+                row = [_repeats(ROWS_REPEATED.search(buf, found.start(), tag.end())), 0, 0]
+            pos = tag.end()
+        del buf[:pos]
+    found = ODS_TAG.search(buf)
+    if found and not ATTRIBUTES.match(buf, found.end()):
+        raise _damaged_ods(name)
+
+
+def _damaged_ods(name: str) -> InputError:
+    return InputError(f"{name}: the workbook is damaged (content.xml has a malformed or endless tag)", "open it in LibreOffice and save it again, or export CSV")
