@@ -301,3 +301,27 @@ def test_summary_fits_narrow_terminals_with_long_text_under_the_table(width):
     wide = _table_text(report, 200)
     assert "Details" in wide.splitlines()[2] and "  Column:" not in wide  # wide terminals keep one table
     assert "promoters 37.6% · passives 35.3% · detractors 27.1%" in wide
+
+
+def test_the_delta_cell_is_coloured_not_its_neighbours():
+    """▲ green / ▼ red colour the Δ cell (the p adj. cell was coloured after the Detectable column came)."""
+    import io
+
+    from rich.console import Console
+
+    from cxscore.report import table
+
+    buffer = io.StringIO()
+    report = score(["sample_data/survey_export.csv"], options=Options(by=["Channel"]))
+    table.render(report, Console(file=buffer, width=200, force_terminal=True, color_system="standard", highlight=False))
+    text = buffer.getvalue()
+    assert "\x1b[31m-39.6 ▼" in text and "\x1b[32m+31.7 ▲" in text  # Chat below the rest (NPS), Email above
+    assert "\x1b[31m<0.001" not in text and "\x1b[32m<0.001" not in text
+
+
+def test_breakdowns_at_80_columns_keep_every_cell_on_one_line():
+    """With the Detectable column a breakdown needs 88 columns: the padding goes before any interval wraps."""
+    report = score(["sample_data/survey_export.csv"], options=Options(by=["Channel"], period="month", metrics=["nps"]))
+    narrow = _table_text(report, 80)
+    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 80
+    assert "│-19.8 to -10.2│" in narrow and "-23.5 to -9.9" in narrow

@@ -12,9 +12,9 @@ from . import display
 class Line:
     cells: list[str]
     low_n: bool = False
-    mark: Optional[str] = None  # "good" | "bad": colours the Δ cell (or the last cell, with mark_last)
+    mark: Optional[str] = None  # "good" | "bad": colours the cell at mark_column (the Δ, or a target's status)
     overall: bool = False
-    mark_last: bool = False
+    mark_column: int = -1
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _score(row: ResultRow, metric: MetricInfo) -> str:
 def _line(row: ResultRow, metric: MetricInfo, lead: list[str], overall: bool = False) -> Line:
     diff, p, mark = _change(row, metric)
     cells = lead + [f"{row.n:,}", _score(row, metric), _ci(row), _margin(row), diff, p, _detectable(row)]
-    return Line(cells, low_n=row.low_n, mark=mark, overall=overall)
+    return Line(cells, low_n=row.low_n, mark=mark, overall=overall, mark_column=len(cells) - 3)  # the Δ
 
 
 def _doubt(metric: MetricInfo) -> str:
@@ -114,7 +114,7 @@ def summary(report: Report) -> Section:
         if targeted:
             cells.append("" if row.target is None else f"{row.target:g}: {row.status}")
         status = {"missed": "bad", "met": "good"}.get(row.status or "")
-        section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_last=True))
+        section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_column=len(cells) - 1))
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(l.low_n for l in section.lines) else []
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]

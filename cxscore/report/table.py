@@ -20,8 +20,10 @@ def text(value: str) -> str:
     return escape(printable(value))
 
 
-def build(section: Section) -> Table:
-    table = Table(title=text(section.title), title_justify="left", caption=text(section.caption) or None, caption_justify="left")
+def build(section: Section, tight: bool = False) -> Table:
+    """A Rich table of a section; ``tight`` drops the cells' side padding (the column rules still part them)."""
+    table = Table(title=text(section.title), title_justify="left", caption=text(section.caption) or None, caption_justify="left",
+                  padding=(0, 0) if tight else (0, 1))
     for i, header in enumerate(section.headers):
         short = i in section.short
         table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short, max_width=20 if short else None)
@@ -29,8 +31,7 @@ def build(section: Section) -> Table:
         style = "dim" if line.low_n else ("bold" if line.overall else None)
         cells = [text(c) for c in line.cells]
         if line.mark:
-            column = -1 if line.mark_last else -2
-            cells[column] = f"[{MARK_STYLE[line.mark]}]{cells[column]}[/]"
+            cells[line.mark_column] = f"[{MARK_STYLE[line.mark]}]{cells[line.mark_column]}[/]"
         table.add_row(*cells, style=style)
     return table
 
@@ -39,13 +40,17 @@ def show(section: Section, console: Console) -> None:
     """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
     table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
     table = build(section)
-    if not section.aside or Measurement.get(console, console.options.update_width(10**6), table).maximum <= console.width:
+    if _fits(table, console):
         console.print(table)
+        return
+    if not section.aside:  # numbers only: give up the padding before any cell wraps
+        tight = build(section, tight=True)
+        console.print(tight if _fits(tight, console) else table)
         return
     keep = [i for i in range(len(section.headers)) if i not in section.aside]
     narrow = Section(
         section.title, [section.headers[i] for i in keep], {keep.index(i) for i in section.right if i in keep},
-        [Line([line.cells[i] for i in keep], line.low_n, line.mark, line.overall, line.mark_last) for line in section.lines],
+        [Line([line.cells[i] for i in keep], line.low_n, line.mark, line.overall, keep.index(line.mark_column % len(line.cells)) if line.mark else -1) for line in section.lines],
         section.caption, {keep.index(i) for i in section.short if i in keep},
     )
     console.print(build(narrow))
@@ -54,6 +59,10 @@ def show(section: Section, console: Console) -> None:
         for i in sorted(section.aside):
             if line.cells[i]:
                 console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
+
+
+def _fits(table: Table, console: Console) -> bool:
+    return Measurement.get(console, console.options.update_width(10**6), table).maximum <= console.width
 
 
 def render(report: Report, console: Console) -> None:
