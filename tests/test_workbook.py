@@ -70,7 +70,10 @@ def test_best_and_worst_segments_and_no_alerts(tmp_path):
     scored = json.loads(run_process(["score", str(SAMPLE), "--by", "agent", "-f", "json", "-q"]).stdout)
     ws = openpyxl.load_workbook(out)["Dashboard"]
     cells = _cells(ws)
-    assert "No alerts: every target met, no significant drop." in cells
+    assert "No alerts. No targets are set: give --fail-under or targets: in a config to be alerted." in cells  # not "every target met"
+    met = tmp_path / "met.xlsx"
+    assert run_process(["report", str(SAMPLE), "-o", str(met), "--fail-under", "nps=0"]).returncode == 0
+    assert "No alerts: no target missed, no significant drop flagged." in _cells(openpyxl.load_workbook(met)["Dashboard"])
     assert _tile(ws, "nps")["Period"].value == "All time"
     segments = sorted((r for r in scored["results"] if r["metric"] == "nps" and r["segment"] and not r["low_n"]), key=lambda r: -r["value"])
     names = [r["segment"]["agent"] for r in segments]

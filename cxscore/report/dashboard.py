@@ -58,7 +58,8 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
         _tile(ws, 4, 1 + i * TILE, m, latest(report, m.name), t)
     row = 18
     put(ws, row, 1, t["alerts"]).font = TITLE
-    for alert in report.alerts or [t["no_alerts"]]:
+    quiet = t["no_alerts"] if any(r.target is not None for r in report.results) else t["no_targets"]
+    for alert in report.alerts or [quiet]:
         row += 1
         cell = put(ws, row, 1, alert)
         cell.fill, cell.alignment = RED if report.alerts else GREEN, Alignment(wrap_text=True, vertical="top")
