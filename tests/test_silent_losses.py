@@ -24,20 +24,21 @@ def test_an_unclosed_quote_on_standard_input_shows_the_record(tmp_path):
     assert result.stderr.decode().startswith("error: <stdin>: a quote opened in the record '2,\"Chat,8' is never closed, so the 2 line(s) after it")
 
 
-def test_an_unclosed_quote_on_the_last_line_costs_that_row_only(tmp_path):
+def _rows_and_malformed(tmp_path, body: str) -> tuple[int, int, int]:
+    """Exit code, rows read and malformed rows of a JSON run on ``body`` under the usual header."""
     path = tmp_path / "q.csv"
-    path.write_text(HEAD + '1,Chat,9\n2,Email,7\n3,"Chat,8\n', encoding="utf-8")
+    path.write_text(HEAD + body, encoding="utf-8")
     result = invoke(["score", str(path), "-f", "json", "-q"])
-    doc = json.loads(result.stdout)
-    assert result.exit_code == 0 and (doc["inputs"][0]["rows"], doc["inputs"][0]["malformed_rows"]) == (2, 1)
+    info = json.loads(result.stdout)["inputs"][0]
+    return result.exit_code, info["rows"], info["malformed_rows"]
+
+
+def test_an_unclosed_quote_on_the_last_line_costs_that_row_only(tmp_path):
+    assert _rows_and_malformed(tmp_path, '1,Chat,9\n2,Email,7\n3,"Chat,8\n') == (0, 2, 1)
 
 
 def test_a_closed_multiline_field_in_a_malformed_row_stays_one_counted_row(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_text(HEAD + '1,Chat,9\n2,"a long\ncomment",8,extra\n3,Email,7\n', encoding="utf-8")
-    result = invoke(["score", str(path), "-f", "json", "-q"])
-    doc = json.loads(result.stdout)
-    assert result.exit_code == 0 and (doc["inputs"][0]["rows"], doc["inputs"][0]["malformed_rows"]) == (2, 1)
+    assert _rows_and_malformed(tmp_path, '1,Chat,9\n2,"a long\ncomment",8,extra\n3,Email,7\n') == (0, 2, 1)
 
 
 def test_an_unclosed_quote_in_the_last_column_is_warned_about_and_fails_strict(tmp_path):
