@@ -83,6 +83,22 @@ def test_best_and_worst_segments_and_no_alerts(tmp_path):
     assert column[worst + 1: worst + 4] == names[::-1][:3]
 
 
+def test_best_and_worst_where_a_higher_effort_score_is_worse(write_csv, tmp_path):
+    # Effort on 1–10 is higher_is_harder: the lowest mean is the best segment, and its significant drop against the rest is good news.
+    rows = [["team", "Effort score"]]
+    for team, answers in (("Smooth", [1, 2]), ("Mixed", [4, 5, 6]), ("Painful", [8, 9, 10])):
+        rows += [[team, str(answers[i % len(answers)])] for i in range(60)]
+    out = tmp_path / "r.xlsx"
+    result = run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
+    assert result.returncode == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Dashboard"]
+    column = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    best, worst = column.index("Best"), column.index("Worst")
+    assert column[best + 1: best + 3] == ["Smooth", "Mixed"] and column[worst + 1] == "Painful"
+    assert ws.cell(row=best + 2, column=3).fill.start_color.rgb.endswith("C6EFCE")  # Smooth: significantly less effort, green
+    assert ws.cell(row=worst + 2, column=3).fill.start_color.rgb.endswith("FFC7CE")  # Painful: significantly more effort, red
+
+
 def test_dashboard_in_chinese(tmp_path):
     out = tmp_path / "r.xlsx"
     assert run_process(["report", str(SAMPLE), "-o", str(out), "--lang", "zh", *ALERTING]).returncode == 3

@@ -29,10 +29,11 @@ def latest(report: Report, metric: str) -> ResultRow:
     return next(r for r in rows if r.period == (periods[-1] if periods else None))
 
 
-def best_and_worst(report: Report, metric: str, k: int = 3) -> tuple[list[ResultRow], list[ResultRow]]:
-    """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice."""
-    rows = sorted((r for r in report.results if r.metric == metric and r.segment and r.period is None and not r.low_n and r.value is not None),
-                  key=lambda r: r.value, reverse=True)
+def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list[ResultRow], list[ResultRow]]:
+    """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice.
+    Best is the lowest score where a higher score is worse (a CES where higher is harder)."""
+    rows = sorted((r for r in report.results if r.metric == metric.name and r.segment and r.period is None and not r.low_n and r.value is not None),
+                  key=lambda r: r.value, reverse=charts.higher_is_better(metric))
     top = rows[: min(k, (len(rows) + 1) // 2)]
     bottom = rows[len(top):][-k:][::-1]
     return top, bottom
@@ -127,7 +128,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
 
 def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) -> int:
     """Best and worst segments of one metric under its tile, with the difference from the rest; returns the last row used."""
-    top, bottom = best_and_worst(report, m.name)
+    top, bottom = best_and_worst(report, m)
     fmt = score_format(m.type)
     for label, rows in ((t["best"], top), (t["worst"], bottom)):
         put(ws, row, left, label).font = BOLD
@@ -141,6 +142,6 @@ def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) ->
             change.alignment = Alignment(horizontal="right")
             sig = r.significance or {}
             if sig.get("significant"):
-                change.fill = GREEN if sig["direction"] == "up" else RED
+                change.fill = GREEN if (sig["direction"] == "up") == charts.higher_is_better(m) else RED
         row += 2
     return row
