@@ -443,7 +443,12 @@ def score(
     doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
     warnings = early_warnings + list(doubts.values()) + order_doubts + warnings + notes
     if options.strict:
-        _enforce_strict(quality, infos, [*doubts.values(), *skipped_ratings], specs, guessed, id_repeats, order_doubts)
+        _enforce_strict(quality, infos, specs, [
+            ([*doubts.values(), *skipped_ratings], "state each doubted scale in a config as its message says"),
+            (guessed, "confirm a guessed encoding with --encoding"),
+            (id_repeats, "keep each respondent once with --dedupe COLUMN"),
+            (order_doubts, "say the day/month order with --dayfirst or --monthfirst (dayfirst: in the config)"),
+        ])
     metrics = [_describe(spec, first_columns[spec.name], how, found_in.get(spec.name, sources[0])) for spec, how in chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
@@ -573,21 +578,19 @@ def _unpaired_quotes(info: InputInfo) -> str:
     )
 
 
-def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], doubts: list[str], specs: list[MetricSpec], guessed: list[str], id_repeats: list[str], order_doubts: list[str]) -> None:
-    """Exit 2 on any doubt: invalid answers, malformed rows, bad dates or weights, doubted scales,
-    an encoding only statistics chose, response ids repeated across inputs, a guessed day/month order."""
+def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], specs: list[MetricSpec], doubts: list[tuple[list[str], str]]) -> None:
+    """Exit 2 on any doubt: invalid answers, malformed rows, bad dates or weights, and each kind of
+    warning in ``doubts`` (doubted scales, guessed encodings, …), paired with the hint that settles it —
+    a new kind of doubt is one more pair, not one more parameter."""
     problems = [f"{q.metric} ({q.column!r}): {q.invalid} invalid, e.g. {_examples(q.invalid_examples)}" for q in quality if q.invalid]
     problems += [f"{i.path}: {i.malformed_rows} malformed row(s)" for i in inputs if i.malformed_rows]
     problems += [_unpaired_quotes(i) for i in inputs if i.unpaired_quotes]
     problems += [f"{i.path}: {i.date_invalid} unparseable date(s)" for i in inputs if i.date_invalid]
     problems += [f"{i.path}: {i.weight_invalid} invalid weight(s)" for i in inputs if i.weight_invalid]
-    problems += doubts + guessed + id_repeats + order_doubts
+    problems += [line for lines, _ in doubts for line in lines]
     if problems:
         by_name = {spec.name: spec for spec in specs}
         hints = [f"{q.metric}: {na_hint(codes)}" for q in quality if (codes := na_codes(by_name[q.metric], q.invalid_examples))]
-        hints += ["state each doubted scale in a config as its message says"] if doubts else []
-        hints += ["confirm a guessed encoding with --encoding"] if guessed else []
-        hints += ["keep each respondent once with --dedupe COLUMN"] if id_repeats else []
-        hints += ["say the day/month order with --dayfirst or --monthfirst (dayfirst: in the config)"] if order_doubts else []
+        hints += [hint for lines, hint in doubts if lines]
         hints.append("fix the answers, map them with labels: in the config, or drop --strict")
         raise StrictError("--strict: " + "; ".join(problems), "; ".join(hints))
