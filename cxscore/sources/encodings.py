@@ -20,7 +20,8 @@ from ..errors import InputError
 
 #: Encodings named as people know them (Python's codec names otherwise).
 COMMON_NAMES = {"iso8859-1": "latin-1", "utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
-_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+#: Chinese code pages that GB18030 holds: read as GB18030, which decodes what they do and more.
+_GB18030_SUBSETS = {"gb2312", "gbk", "cp936"}
 #: GB2312 rows (lead bytes) where EUC-KR keeps its Hangul syllables.
 _HANGUL_ROWS = set(range(0xB0, 0xC9))
 #: Share of the non-ASCII characters that must be GB2312 or four-byte GB18030 (common simplified text).
@@ -108,7 +109,12 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
     if best is None:
         raise InputError("could not tell the text encoding of the input", "pass --encoding, e.g. --encoding gb18030 or --encoding cp1252")
     name = common_name(best.encoding)
-    return Detected("gb18030" if name in _CHINESE else name, "a statistical guess (charset-normalizer)", guessed=True)
+    return Detected(widened(name), "a statistical guess (charset-normalizer)", guessed=True)
+
+
+def widened(encoding: str) -> str:
+    """GB2312 and GBK (cp936) as GB18030, which holds them: an export labelled with either may use characters only GB18030 has."""
+    return "gb18030" if encoding in _GB18030_SUBSETS else encoding
 
 
 def guessed_warning(where: str, detected: Detected) -> str:

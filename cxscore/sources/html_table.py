@@ -13,7 +13,7 @@ from typing import Optional
 
 from ..errors import InputError
 from ..model import InputInfo
-from .encodings import Detected, choose_encoding, common_name, encoding_hint, guessed_warning
+from .encodings import Detected, choose_encoding, common_name, encoding_hint, guessed_warning, widened
 from .text import CsvSource, sample_bytes
 
 #: How an HTML document starts (after a byte-order mark and white space), looked for in its first KiB.
@@ -95,21 +95,17 @@ def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, Detec
     found = CHARSET.search(data[:4096]) if encoding is None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     if found:
         try:
-            declared = _widened(common_name(found[1].decode("ascii", "replace")))
+            declared = widened(common_name(found[1].decode("ascii", "replace")))
             return data.decode(declared), Detected(declared, "its <meta charset>")
         except (LookupError, UnicodeDecodeError):
             pass  # a charset Python does not know, or the page says one thing and holds another: the bytes decide
     sample = data[: sample_bytes()]
     chosen = choose_encoding(sample, len(sample) == len(data), encoding)
-    chosen = chosen._replace(name=_widened(chosen.name))
+    chosen = chosen._replace(name=widened(chosen.name))
     try:
         return data.decode(chosen.name), chosen
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: bytes at offset {exc.start} of the HTML page are not valid {chosen.name}", encoding_hint(chosen.name, sample)) from None
-
-
-def _widened(encoding: str) -> str:
-    return "gb18030" if encoding in ("gb2312", "gbk", "cp936") else encoding
 
 
 def html_table_source(data: bytes, name: str, encoding: Optional[str] = None, size: Optional[int] = None) -> CsvSource:
