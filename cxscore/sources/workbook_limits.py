@@ -160,26 +160,23 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, part_ca
             if inflater.eof:
                 pending, left = b"", 0
         size += len(chunk)
-        if size > part_cap:
-            raise _too_big(name, info.filename, size, part_cap)
-        if size > RATIO_GRACE and size > ratio_cap * max(info.compress_size, 1):
-            raise _bomb(name, info.filename, ratio_cap)
+        _check_size(name, info, size, part_cap, ratio_cap)
         if chunk:
             yield chunk
 
 
-def _too_big(name: str, part: str, size: int, cap: int) -> InputError:
-    return InputError(
-        f"{name}: the workbook part {part} inflates to more than {cap >> 20:,} MiB ({size >> 20:,} MiB so far); a real export never does",
-        f"export the responses as CSV; {limits.raise_hint(limits.WORKBOOK_PART_MB)}",
-    )
-
-
-def _bomb(name: str, part: str, cap: int) -> InputError:
-    return InputError(
-        f"{name}: the workbook part {part} is compressed more than {cap}:1 (a zip bomb?); a real export never is",
-        f"export the responses as CSV; {limits.raise_hint(limits.WORKBOOK_RATIO)}",
-    )
+def _check_size(name: str, info: zipfile.ZipInfo, size: int, part_cap: int, ratio_cap: int) -> None:
+    """Refuse a part of ``size`` uncompressed bytes (as declared, or inflated so far) beyond the size or ratio limit."""
+    if size > part_cap:
+        raise InputError(
+            f"{name}: the workbook part {info.filename} inflates to more than {part_cap >> 20:,} MiB ({size >> 20:,} MiB so far); a real export never does",
+            f"export the responses as CSV; {limits.raise_hint(limits.WORKBOOK_PART_MB)}",
+        )
+    if size > RATIO_GRACE and size > ratio_cap * max(info.compress_size, 1):
+        raise InputError(
+            f"{name}: the workbook part {info.filename} is compressed more than {ratio_cap}:1 (a zip bomb?); a real export never is",
+            f"export the responses as CSV; {limits.raise_hint(limits.WORKBOOK_RATIO)}",
+        )
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -246,10 +243,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: Optional[str]) ->
     ratio_cap = limits.get(limits.WORKBOOK_RATIO)
     cell_cap = limits.get(limits.SHEET_CELLS)
     for info in archive.infolist():
-        if info.file_size > part_cap:
-            raise _too_big(name, info.filename, info.file_size, part_cap)
-        if info.file_size > RATIO_GRACE and info.file_size > ratio_cap * max(info.compress_size, 1):
-            raise _bomb(name, info.filename, ratio_cap)
+        _check_size(name, info, info.file_size, part_cap, ratio_cap)
     ods = "content.xml" in archive.NameToInfo
     for info in archive.infolist():  # what the reader inflates when it opens the workbook
         if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/") and not (ods and info.filename == "content.xml"):
