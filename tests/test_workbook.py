@@ -99,6 +99,27 @@ def test_best_and_worst_where_a_higher_effort_score_is_worse(write_csv, tmp_path
     assert ws.cell(row=worst + 2, column=3).fill.start_color.rgb.endswith("FFC7CE")  # Painful: significantly more effort, red
 
 
+def test_segments_sheet_where_a_higher_effort_score_is_worse(write_csv, tmp_path):
+    # Effort on 1–10 is higher_is_harder: the Segments sheet lists the lowest mean first and marks a significant rise red.
+    rows = [["team", "Effort score", "NPS"]]
+    for team, effort, nps in (("Smooth", [1, 2], [9, 10]), ("Mixed", [4, 5, 6], [7, 8]), ("Painful", [8, 9, 10], [0, 3])):
+        rows += [[team, str(effort[i % len(effort)]), str(nps[i % len(nps)])] for i in range(60)]
+    out = tmp_path / "r.xlsx"
+    result = run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
+    assert result.returncode == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Segments"]
+    table = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value, ws.cell(row=r, column=9).value) for r in range(2, 8)]
+    fills = {(str(cf.sqref), rule.formula[0]): rule.dxf.fill.bgColor.rgb[-6:] for cf in ws.conditional_formatting for rule in cf.rules}
+    effort = [r for r, row in enumerate(table, start=2) if row[0] != "nps"]
+    assert [row[1] for row in table if row[0] != "nps"] == ["Smooth", "Mixed", "Painful"]
+    assert [row[1] for row in table if row[0] == "nps"] == ["Smooth", "Mixed", "Painful"]
+    span = f"I{effort[0]}:I{effort[-1]}"
+    assert table[effort[-1] - 2][2] == "▲" and fills[(span, '"▲"')] == "FFC7CE"  # Painful: significantly more effort, red
+    assert table[effort[0] - 2][2] == "▼" and fills[(span, '"▼"')] == "C6EFCE"  # Smooth: significantly less, green
+    nps = [r for r, row in enumerate(table, start=2) if row[0] == "nps"]
+    assert fills[(f"I{nps[0]}:I{nps[-1]}", '"▲"')] == "C6EFCE"
+
+
 def test_dashboard_in_chinese(tmp_path):
     out = tmp_path / "r.xlsx"
     assert run_process(["report", str(SAMPLE), "-o", str(out), "--lang", "zh", *ALERTING]).returncode == 3

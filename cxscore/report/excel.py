@@ -216,7 +216,8 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     sheet.header(headers)
     blocks: list[tuple[MetricInfo, int, int]] = []
     for m in report.metrics:
-        rows = sorted((r for r in report.results if r.metric == m.name and r.segment and r.period is None), key=_best_first)
+        better = charts.higher_is_better(m)
+        rows = sorted((r for r in report.results if r.metric == m.name and r.segment and r.period is None), key=lambda r: _best_first(r, better))
         if not rows:
             continue
         first = sheet.last + 1
@@ -231,8 +232,17 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         blocks.append((m, first, sheet.last))
     last = sheet.last
     mark_col = get_column_letter(len(headers) - 1)
-    ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▲"'], fill=GREEN))
-    ws.conditional_formatting.add(f"{mark_col}2:{mark_col}{last}", CellIsRule(operator="equal", formula=['"▼"'], fill=RED))
+    runs: list[tuple[int, int, bool]] = []  # rows of consecutive metrics alike in direction: ▲ is green where higher is better
+    for m, first, end in blocks:
+        better = charts.higher_is_better(m)
+        if runs and runs[-1][2] == better:
+            runs[-1] = (runs[-1][0], end, better)
+        else:
+            runs.append((first if runs else 2, end, better))
+    for first, end, better in runs:
+        up, down = (GREEN, RED) if better else (RED, GREEN)
+        ws.conditional_formatting.add(f"{mark_col}{first}:{mark_col}{end}", CellIsRule(operator="equal", formula=['"▲"'], fill=up))
+        ws.conditional_formatting.add(f"{mark_col}{first}:{mark_col}{end}", CellIsRule(operator="equal", formula=['"▼"'], fill=down))
     score_col = 1 + len(by) + 2
     side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
     anchor = 1
@@ -300,8 +310,10 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
     ws.freeze_panes = ws.cell(row=1, column=len(by) + 1)
 
 
-def _best_first(row: ResultRow) -> tuple:
-    return (row.value is None, -(row.value or 0.0))
+def _best_first(row: ResultRow, higher_is_better: bool = True) -> tuple:
+    """Best score first (the lowest where a higher score is worse), no score last."""
+    value = row.value or 0.0
+    return (row.value is None, -value if higher_is_better else value)
 
 
 SHARES = ("detractors", "passives", "promoters")
