@@ -603,6 +603,18 @@ def test_an_html_table_saved_as_xls_is_read_as_the_table_it_is(tmp_path):
     assert len(rows) == 4  # everyone, 很好&快 谢谢, (blank), 慢
 
 
+def test_an_html_cell_span_that_is_no_number_counts_as_one_column(tmp_path):
+    # colspan="&#178;" (²) passed isdigit() and crashed int(): exit 1, "internal error: ValueError".
+    path = tmp_path / "export.xls"
+    plain = "<tr><td>2</td><td>10</td><td></td><td></td><td></td></tr><tr><td>3</td><td>6</td><td></td><td></td><td></td></tr>"
+    cells = '<td colspan="&#178;">9</td><td colspan="%s">x</td><td colspan="0002">y</td>' % ("1" * 5000)
+    path.write_text(f"<html><body><table><tr><th>id</th><th>nps</th><th>a</th><th>b</th><th>c</th></tr><tr><td>1</td>{cells}</tr>{plain}</table></body></html>")
+    result = invoke(["score", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    source = json_of(result)["inputs"][0]
+    assert (source["rows"], source["malformed_rows"]) == (2, 1)  # the 5,000-digit span is capped at 1,000 columns: too many fields
+
+
 def test_an_html_table_saved_as_xls_passes_strict_when_its_answers_do(tmp_path):
     # Reading the table is no guess: --strict failed every such file, hinting "confirm a guessed encoding".
     path = tmp_path / "问卷星.xls"

@@ -61,8 +61,7 @@ class _FirstTable(HTMLParser):
         elif self._depth == 1 and tag in ("td", "th") and self.rows:
             self._close_cell()
             self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._span = min(int(span), 1000) if span.isdigit() and int(span) > 0 else 1
+            self._span = _colspan(dict(attrs).get("colspan"))
         elif self._cell is not None and tag == "br":
             self._cell.append("\n")
 
@@ -86,6 +85,12 @@ class _FirstTable(HTMLParser):
             text = "\n".join(" ".join(line.split()) for line in "".join(self._cell).split("\n")).strip()
             self.rows[-1].extend([text] + [""] * (self._span - 1))
             self._cell = None
+
+
+def _colspan(value: Optional[str]) -> int:
+    """The columns a cell spans: 1 unless a positive number, at most 1,000 (``²`` or 5,000 digits make no int)."""
+    digits = (value or "").lstrip("0")
+    return min(int(digits[:5]), 1000) if digits.isdecimal() and value.isdecimal() else 1
 
 
 def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, Detected]:
