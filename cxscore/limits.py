@@ -43,7 +43,7 @@ def get(limit: Limit) -> int:
     text = os.environ.get(limit.env, "").strip().replace("_", "")
     if not text:
         return limit.default
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdecimal() or len(text) > 18 or int(text) < 1:  # isdigit() takes '²', which int() refuses
         raise ConfigError(f"{limit.env}={os.environ[limit.env]!r} is not a positive whole number", f"unset it or give the maximum {limit.what}, e.g. {limit.default}")
     return int(text)
 

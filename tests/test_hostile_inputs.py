@@ -182,6 +182,8 @@ def test_a_part_larger_than_the_size_limit_is_refused(tmp_path):
 def test_a_bad_limit_setting_is_a_usage_error(tmp_path):
     book = write_xlsx(tmp_path / "ok.xlsx", sheet_xml())
     assert_refused(invoke(["score", str(book)], env={"CXSCORE_MAX_SHEET_CELLS": "lots"}), "CXSCORE_MAX_SHEET_CELLS='lots' is not a positive whole number")
+    for value in ("²", "9" * 5000):  # both passed isdigit() and crashed int(): exit 1, "internal error: ValueError"
+        assert_refused(invoke(["score", str(book)], env={"CXSCORE_MAX_SHEET_CELLS": value}), "CXSCORE_MAX_SHEET_CELLS=", "is not a positive whole number")
 
 
 def test_a_bad_worker_count_is_a_usage_error(write_csv):
