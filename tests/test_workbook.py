@@ -315,3 +315,12 @@ def test_a_partial_last_week_is_grey_on_the_dashboard_and_does_not_name_the_file
     tile = _tile(openpyxl.load_workbook(tmp_path / made[0])["Dashboard"], "nps")
     assert tile["Period"].value == "2025-W27" and tile["n"].value == "19 (low n)"
     assert tile["Score"].font.italic and tile["Score"].font.color.rgb.endswith("808080")
+
+
+def test_short_sheets_print_on_one_page_so_no_chart_is_cut(tmp_path):
+    """The Segments sheet's third chart was split across a page break; a sheet whose cells and charts
+    fit in about a page prints on one page, a long one (the Comments list) still runs on."""
+    out = tmp_path / "r.xlsx"
+    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "Channel", "--comments", "200"]).returncode == 0
+    tall = {ws.title: ws.page_setup.fitToHeight for ws in openpyxl.load_workbook(out).worksheets}
+    assert tall["Segments"] == 1 and tall["Dashboard"] == 1 and tall["Comments"] == 0

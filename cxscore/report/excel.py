@@ -6,6 +6,7 @@ file is written atomically (a temporary file in the target folder, then a rename
 from __future__ import annotations
 
 import hashlib
+import math
 from copy import copy
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, Optional
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.styles import Alignment
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -484,6 +485,20 @@ def _fonts(wb: Workbook, name: str) -> None:
     wb._named_styles["Normal"].font = fonts[0]
 
 
+#: Sheets no taller than this (rows, charts included) print on one page, shrunk a little if need be.
+ONE_PAGE_ROWS = 60
+
+
+def _rows_used(ws) -> int:
+    """The last row a sheet's cells or charts reach (a chart of height h cm covers about 2·h rows)."""
+    last = ws.max_row
+    for chart in ws._charts:
+        anchor = chart.anchor if isinstance(chart.anchor, str) else None
+        if anchor:
+            last = max(last, coordinate_to_tuple(anchor)[0] + math.ceil(2 * chart.height))
+    return last
+
+
 def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, config_text: Optional[str] = None, generated: Optional[datetime] = None) -> Workbook:
     """The report workbook (not yet saved)."""
     t = LABELS[lang]
@@ -503,7 +518,8 @@ def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, 
     footer = f"cxscore · {_covers(report, t)} · {t['generated']} {generated.isoformat(sep=' ', timespec='minutes')}"
     for ws in wb.worksheets:
         first = ws.title == t["Dashboard"]
-        printable_sheet(ws, text(footer), None if first else "1:1", pages_tall=1 if first else 0)  # the Dashboard: one page
+        one_page = first or _rows_used(ws) <= ONE_PAGE_ROWS  # a short sheet never cuts a chart at a page break
+        printable_sheet(ws, text(footer), None if first else "1:1", pages_tall=1 if one_page else 0)
     _fonts(wb, FONTS[lang])
     wb.properties.creator = "cxscore"
     wb.properties.created = wb.properties.modified = generated
