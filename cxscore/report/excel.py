@@ -490,8 +490,9 @@ ONE_PAGE_ROWS = 60
 
 
 def _rows_used(ws) -> int:
-    """The last row a sheet's cells or charts reach (a chart of height h cm covers about 2·h rows)."""
-    last = ws.max_row
+    """The last row a sheet's cells or charts reach (a chart of height h cm covers about 2·h rows).
+    One pass over the sheet's cells, once per sheet (the writer itself never asks per row)."""
+    last = max((row for row, _ in ws._cells), default=1)
     for chart in ws._charts:
         anchor = chart.anchor if isinstance(chart.anchor, str) else None
         if anchor:
