@@ -173,7 +173,7 @@ def _weekly_tallies(rng: np.random.Generator, n: int, periods: int, runs: int, d
     from cxscore.tally import Tally
 
     out = []
-    for run in range(runs):
+    for _run in range(runs):
         row = []
         for k in range(periods):
             shift = (slope * (periods - 1 - k) - (drop if k == periods - 1 else 0)) / 200  # half from promoters, half to detractors

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -25,12 +25,12 @@ class Benchmark(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     industry: str
     value: float
     scale: Literal["nps", "pct", "acsi", "seconds"]
-    year: Optional[Annotated[int, msgspec.Meta(ge=1900, le=2100)]]
+    year: Annotated[int, msgspec.Meta(ge=1900, le=2100)] | None
     quality: Literal["P", "S", "W"]
     kind: Literal["average", "threshold", "convention"]
     source: str
-    url: Optional[str] = None
-    definition: Optional[str] = None
+    url: str | None = None
+    definition: str | None = None
 
     def __post_init__(self) -> None:
         if not self.source.strip():
@@ -73,7 +73,7 @@ def bundled() -> list[Benchmark]:
     return _read(text, "bundled benchmarks").benchmarks
 
 
-def load(user_file: Optional[str] = None) -> list[Benchmark]:
+def load(user_file: str | None = None) -> list[Benchmark]:
     """The bundled benchmarks, extended (or, with ``replace_bundled: true``, replaced) by a user's file.
 
     A user row with a bundled row's id replaces it.
@@ -89,7 +89,7 @@ def load(user_file: Optional[str] = None) -> list[Benchmark]:
     return [row for row in rows if row.id not in ids] + extra.benchmarks
 
 
-def search(rows: list[Benchmark], metric: Optional[str] = None, industry: Optional[str] = None) -> list[Benchmark]:
+def search(rows: list[Benchmark], metric: str | None = None, industry: str | None = None) -> list[Benchmark]:
     """Rows of a metric whose industry contains the text (case-insensitive) or whose id is the text."""
     text = (industry or "").casefold()
     return [

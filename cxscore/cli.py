@@ -7,7 +7,8 @@ import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Callable, List, Optional, get_args
+from typing import Optional, get_args
+from collections.abc import Callable
 
 import typer
 
@@ -20,8 +21,8 @@ from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .metrics import NPS_TESTS
 from .planning import sample_size
-from .report import Format, json_doc, render, render_benchmarks, render_inspection, write_report
-from .report.output import atomic_path
+from .render import Format, json_doc, render, render_benchmarks, render_inspection, write_report
+from .render.output import atomic_path
 from .terminal import Terminal, help_survives_closed_pipes
 
 app = typer.Typer(
@@ -86,10 +87,10 @@ class Sort(str, Enum):
 
 #: The options every scoring command shares (score, report): defined once, attached to each command's signature.
 SCORING_OPTIONS = [
-    ("inputs", List[str], typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input.")),
+    ("inputs", list[str], typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input.")),
     ("config", Optional[Path], typer.Option(None, "--config", "-c", help="YAML config (default: ./cxscore.yaml if present, else detect columns).")),
-    ("metric", Optional[List[str]], typer.Option(None, "--metric", "-m", help="Only this metric (by name, e.g. nps; repeatable).")),
-    ("by", Optional[List[str]], typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns")),
+    ("metric", Optional[list[str]], typer.Option(None, "--metric", "-m", help="Only this metric (by name, e.g. nps; repeatable).")),
+    ("by", Optional[list[str]], typer.Option(None, "--by", "-b", help="Break down by this column (repeatable: two give a cross-tab); 'file' = input file name.", rich_help_panel="Breakdowns")),
     ("period", Optional[Period], typer.Option(None, "--period", "-p", help="Trend by day, ISO week, month, quarter or year.", rich_help_panel="Breakdowns")),
     ("date_column", Optional[str], typer.Option(None, "--date-column", help="Column with the response date (default: detected).", rich_help_panel="Breakdowns")),
     ("dayfirst", Optional[bool], typer.Option(None, "--dayfirst/--monthfirst", help="Read 01/02/2025 as 1 February, or 2 January (default: as the dates show; month first, US, when no day is over 12).", rich_help_panel="Breakdowns")),
@@ -99,7 +100,7 @@ SCORING_OPTIONS = [
     ("warn_segments", Optional[int], typer.Option(None, "--warn-segments", min=0, help="Warn when --by has more distinct values than this (0: never) [default: 1000].", rich_help_panel="Breakdowns")),
     ("since", Optional[str], typer.Option(None, "--since", help="Only responses on or after this date.", rich_help_panel="Filters")),
     ("until", Optional[str], typer.Option(None, "--until", help="Only responses on or before this date (a date includes the whole day).", rich_help_panel="Filters")),
-    ("where", Optional[List[str]], typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters")),
+    ("where", Optional[list[str]], typer.Option(None, "--where", "-w", help="COLUMN=VALUE or COLUMN!=VALUE (repeatable; = on one column: any of the values).", rich_help_panel="Filters")),
     ("weight", Optional[str], typer.Option(None, "--weight", help="Column of response weights.", rich_help_panel="Statistics")),
     ("confidence", Optional[float], typer.Option(None, "--confidence", help="Confidence level of intervals and tests, above 0.5 and at most 0.9999 [default: 0.95].", rich_help_panel="Statistics")),
     ("min_n", Optional[int], typer.Option(None, "--min-n", min=1, help="Answers below which a score is marked too small to trust [default: 30].", rich_help_panel="Statistics")),
@@ -107,7 +108,7 @@ SCORING_OPTIONS = [
     ("nps_test", NpsTest, typer.Option("pooled", "--nps-test", help="Test of a difference of two NPS: pooled (keeps its size for small segments), adjusted-wald or wald.", rich_help_panel="Statistics")),
     ("benchmark", Optional[str], typer.Option(None, "--benchmark", help="Compare with this industry's benchmark (see: cxscore benchmarks).", rich_help_panel="Benchmarks and targets")),
     ("benchmarks_file", Optional[str], typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML, extending or replacing the bundled one.", rich_help_panel="Benchmarks and targets")),
-    ("fail_under", Optional[List[str]], typer.Option(None, "--fail-under", help="METRIC=VALUE target (repeatable); a miss exits 3.", rich_help_panel="Benchmarks and targets")),
+    ("fail_under", Optional[list[str]], typer.Option(None, "--fail-under", help="METRIC=VALUE target (repeatable); a miss exits 3.", rich_help_panel="Benchmarks and targets")),
     ("fail_on_significant_drop", bool, typer.Option(False, "--fail-on-significant-drop", help="Exit 3 when the latest period fell significantly (or, with --trend, is trending worse).", rich_help_panel="Benchmarks and targets")),
     ("baseline", int, typer.Option(1, "--baseline", min=1, help="Test the latest period against the pooled previous N periods [default: 1].", rich_help_panel="Benchmarks and targets")),
     ("trend", Optional[int], typer.Option(None, "--trend", min=3, help="Also test the slope over the last K periods (K ≥ 3), for gradual declines.", rich_help_panel="Benchmarks and targets")),
@@ -253,9 +254,9 @@ BENCHMARKS_EXAMPLES = """
 
 @app.command(epilog=BENCHMARKS_EXAMPLES)
 def benchmarks(
-    metric: Optional[str] = typer.Option(None, "--metric", "-m", help="nps, csat, acsi, fcr, service_level, …"),
-    industry: Optional[str] = typer.Option(None, "--industry", "-i", help="Text in the industry name (case-insensitive)."),
-    benchmarks_file: Optional[str] = typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML (same schema)."),
+    metric: str | None = typer.Option(None, "--metric", "-m", help="nps, csat, acsi, fcr, service_level, …"),
+    industry: str | None = typer.Option(None, "--industry", "-i", help="Text in the industry name (case-insensitive)."),
+    benchmarks_file: str | None = typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML (same schema)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout."),
     csv_raw: bool = CSV_RAW,
 ) -> None:
@@ -280,10 +281,10 @@ INSPECT_EXAMPLES = """
 @app.command("inspect", epilog=INSPECT_EXAMPLES)
 def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
-    write_config: Optional[Path] = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
+    write_config: Path | None = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table)."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
+    encoding: str | None = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
+    sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
     include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),
 ) -> None:
     """Show an export's layout, encoding, rows, columns with their guessed roles, and what score would do."""
@@ -319,16 +320,16 @@ PLAN_EXAMPLES = """
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
     metric: MetricType = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
-    margin: Optional[float] = typer.Option(None, "--margin", min=0.0001, help="Wanted margin of error of the reported interval: NPS or percentage points, or scale points for a mean."),
-    detect: Optional[float] = typer.Option(None, "--detect", min=0.0001, help="Instead of --margin: a change to detect (same units), 80% power; gives n per group."),
-    assurance: Optional[float] = typer.Option(None, "--assurance", min=0.5, max=0.999, help="With --margin: reach it with this probability (e.g. 0.8) instead of on average."),
+    margin: float | None = typer.Option(None, "--margin", min=0.0001, help="Wanted margin of error of the reported interval: NPS or percentage points, or scale points for a mean."),
+    detect: float | None = typer.Option(None, "--detect", min=0.0001, help="Instead of --margin: a change to detect (same units), 80% power; gives n per group."),
+    assurance: float | None = typer.Option(None, "--assurance", min=0.5, max=0.999, help="With --margin: reach it with this probability (e.g. 0.8) instead of on average."),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence level, above 0.5 and at most 0.9999."),
-    promoters: Optional[float] = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
-    detractors: Optional[float] = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
+    promoters: float | None = typer.Option(None, "--promoters", min=0, max=1, help="NPS: expected share of promoters (0–1); with --detractors. Default: worst case."),
+    detractors: float | None = typer.Option(None, "--detractors", min=0, max=1, help="NPS: expected share of detractors (0–1)."),
     expected: float = typer.Option(50.0, "--expected", min=0, max=100, help="Percentage: the expected value (50 is the worst case)."),
-    sd: Optional[float] = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
-    scale: Optional[tuple[int, int]] = typer.Option(None, "--scale", help="Mean: the scale's bottom and top (e.g. 1 7); with --mean, n is solved for the adjusted t interval the reports give."),
-    mean: Optional[float] = typer.Option(None, "--mean", help="Mean: the expected mean, with --scale."),
+    sd: float | None = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
+    scale: tuple[int, int] | None = typer.Option(None, "--scale", help="Mean: the scale's bottom and top (e.g. 1 7); with --mean, n is solved for the adjusted t interval the reports give."),
+    mean: float | None = typer.Option(None, "--mean", help="Mean: the expected mean, with --scale."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table's sentence)."),
 ) -> None:
     """How many answers are needed for a given margin of error."""

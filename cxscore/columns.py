@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Optional
 
 from .config import ColumnMatch, ColumnSpec
 from .errors import ColumnError
@@ -15,7 +14,7 @@ def _available(columns: list[str]) -> str:
     return shown + (f" … ({len(columns)} in all)" if len(columns) > 30 else "")
 
 
-def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str, questions: Optional[dict[str, str]] = None) -> str:
+def resolve_column(spec: ColumnSpec, columns: list[str], where: str, metric: str, questions: dict[str, str] | None = None) -> str:
     """The column ``spec`` names: exact, then ignoring case/spacing; a list tries each; ``{match}`` is a regex.
 
     Where an export names columns by id (Qualtrics ``Q3``), the question text behind each id matches too.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Optional
 
 import numpy as np
 import pyarrow as pa
@@ -96,7 +95,7 @@ def said_something(values: pa.Array, blank_values: list[str]) -> np.ndarray:
     return ~pc.is_in(key, value_set=pa.array(empty, pa.string())).to_numpy(zero_copy_only=False)
 
 
-def find_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> Optional[tuple[str, str]]:
+def find_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> tuple[str, str] | None:
     """The comment column and why: the first header (or its question text) that mentions a hint,
     most telling hint first; not a column with another role, an id, or one whose sample is all numbers."""
     for word, hint in COMMENT_HINTS:
@@ -123,10 +122,10 @@ class CommentPlan:
 
     column: str
     keep: int
-    date_column: Optional[str]  # the response date (most recent first); None: row order
-    dayfirst: Optional[bool]  # None: decided from the values
+    date_column: str | None  # the response date (most recent first); None: row order
+    dayfirst: bool | None  # None: decided from the values
     by: list[str]  # the --by names, as the segment keys of results
-    by_columns: list[Optional[str]]  # their columns in this source (None: the file name)
+    by_columns: list[str | None]  # their columns in this source (None: the file name)
     file_label: str
 
 
@@ -148,7 +147,7 @@ class CommentBook:
         merged.sort(key=lambda r: (r[0], r[1]), reverse=True)
         self.kept[key] = merged[: self.keep]
 
-    def merge(self, other: "CommentBook") -> "CommentBook":
+    def merge(self, other: CommentBook) -> CommentBook:
         for key, records in other.kept.items():
             self._add(key, records)
         return self
@@ -186,7 +185,7 @@ class CommentBook:
         return out
 
 
-def sort_times(batch: pa.RecordBatch, plan: CommentPlan, parsed: Optional[pa.Array]) -> np.ndarray:
+def sort_times(batch: pa.RecordBatch, plan: CommentPlan, parsed: pa.Array | None) -> np.ndarray:
     """Each row's response time in seconds (undated rows: the oldest), from the dates the grouping
     already parsed, else parsed here from the comment plan's date column."""
     if parsed is None and plan.date_column is not None:
@@ -197,7 +196,7 @@ def sort_times(batch: pa.RecordBatch, plan: CommentPlan, parsed: Optional[pa.Arr
     return pc.fill_null(seconds, int(_UNDATED)).to_numpy(zero_copy_only=False)
 
 
-def _date(seconds: int) -> Optional[str]:
+def _date(seconds: int) -> str | None:
     if seconds == _UNDATED:
         return None
     moment = datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)

@@ -5,7 +5,8 @@ import difflib
 import re
 import reprlib
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, NamedTuple, Optional, Union, get_args
+from typing import Annotated, Any, Literal, NamedTuple, get_args
+from collections.abc import Callable
 
 import msgspec
 
@@ -36,7 +37,7 @@ class Band(NamedTuple):
 
 
 #: How a band may be written in YAML (a Band after validation).
-BandText = Union[int, Band, None]
+BandText = int | Band | None
 
 
 _SHORT = reprlib.Repr()
@@ -68,7 +69,7 @@ class ColumnMatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     match: str
 
 
-ColumnSpec = Union[str, list[str], ColumnMatch]
+ColumnSpec = str | list[str] | ColumnMatch
 ARTICLE = {"nps": "an NPS", "csat": "a CSAT", "ces": "a CES"}
 
 
@@ -129,13 +130,13 @@ class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     promoters: BandText = None
     satisfied: BandText = None
     dissatisfied: BandText = None
-    direction: Optional[Direction] = None
+    direction: Direction | None = None
     low_effort: BandText = None
     high_effort: BandText = None
     labels: dict[str, int] = msgspec.field(default_factory=dict)
     blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
-    target: Optional[Union[float, dict[str, float]]] = None
+    target: float | dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         self.column = _column_spec(self.column)
@@ -255,15 +256,15 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     metrics: list[MetricSpec] = msgspec.field(default_factory=list)
     blank_values: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_BLANK_VALUES))
     segments: list[str] = msgspec.field(default_factory=list)
-    period: Optional[Period] = None
-    date_column: Optional[str] = None
-    dayfirst: Optional[bool] = None  # None: as the values show (month first when they cannot tell)
-    weight: Optional[str] = None
+    period: Period | None = None
+    date_column: str | None = None
+    dayfirst: bool | None = None  # None: as the values show (month first when they cannot tell)
+    weight: str | None = None
     min_n: Annotated[int, msgspec.Meta(ge=1)] = 30
     confidence: Annotated[float, msgspec.Meta(gt=0.5, le=CONFIDENCE_MAX)] = 0.95
     nps_interval: NpsInterval = "adjusted-wald"
-    benchmark: Optional[str] = None
-    benchmarks_file: Optional[str] = None
+    benchmark: str | None = None
+    benchmarks_file: str | None = None
     comment_column: Any = None  # the free-text comment column (a ColumnSpec once checked); None: detected
 
     def __post_init__(self) -> None:
@@ -467,7 +468,7 @@ def load_config(path: str | Path) -> Config:
     return read_config(path)[0]
 
 
-def locate_config(explicit: Optional[str]) -> Optional[Path]:
+def locate_config(explicit: str | None) -> Path | None:
     """The config given with --config, else ./cxscore.yaml when there is one, else None (detect columns)."""
     if explicit:
         return Path(explicit)

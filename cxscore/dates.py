@@ -16,7 +16,8 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterator, NamedTuple, Optional
+from typing import NamedTuple
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -87,7 +88,7 @@ class DateRead:
     times: pa.TimestampArray
     numeric: int = 0  # dates written with the day and the month as numbers (3/4/2025), read in the order asked
     proven: int = 0  # of those, the ones whose day is over 12: no other order reads them
-    other_order: Optional[np.ndarray] = None  # True for each value not read that the other order reads
+    other_order: np.ndarray | None = None  # True for each value not read that the other order reads
 
 
 def _clean(values: pa.Array) -> pa.Array:
@@ -98,7 +99,7 @@ def _clean(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"(\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", r"\1")
 
 
-def parse_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool = True) -> pa.TimestampArray:
+def parse_dates(values: pa.Array, dayfirst: bool | None = False, window: bool = True) -> pa.TimestampArray:
     """Timestamps (seconds) for a string array; null where blank, not understood, or outside the window.
 
     ``dayfirst`` None decides the order from the values themselves (see :func:`read_dates`).
@@ -106,7 +107,7 @@ def parse_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool
     return read_dates(values, dayfirst, window).times
 
 
-def read_dates(values: pa.Array, dayfirst: Optional[bool] = False, window: bool = True) -> DateRead:
+def read_dates(values: pa.Array, dayfirst: bool | None = False, window: bool = True) -> DateRead:
     """Dates from a string array by a cascade of ``strptime`` formats, each tried only on what is still unread.
 
     ``window`` makes a date before 1900 or more than a year ahead null. Timestamps (a column the
@@ -158,7 +159,7 @@ class _Reader:
     def done(self) -> bool:
         return len(self.todo) == 0
 
-    def read(self, family: _Family) -> Optional[np.ndarray]:
+    def read(self, family: _Family) -> np.ndarray | None:
         """Read the unread values of ``family``'s shape with its formats; the day of month of each date read."""
         days = []
         for fmt, text, rows in self._parts(family):
@@ -182,7 +183,7 @@ class _Reader:
         self.found[self.where[ok]] = True
         self._forget_found()
 
-    def readable(self, family: _Family) -> Optional[np.ndarray]:
+    def readable(self, family: _Family) -> np.ndarray | None:
         """True for each row still unread that ``family``'s formats read; None when there is none."""
         rows = np.zeros(len(self.found), dtype=bool)
         for fmt, text, where in self._parts(family):
@@ -266,7 +267,7 @@ def _matches(text: pa.StringArray, pattern: str) -> np.ndarray:
     return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _overflow_pattern(fmt: str) -> str:
     """A regex for the values ``fmt`` reads whose written day is 29, 30 or 31."""
     fields = {"%Y": r"\s*\d+", "%y": r"\s*\d+", "%m": r"\s*\d+", " ": r"\s*"}
@@ -299,11 +300,11 @@ class DateOrder(NamedTuple):
     """How a date column's ``3/4/2025`` is read, how that is known, and a note saying why."""
 
     dayfirst: bool
-    basis: Optional[str]  # given | values | assumed | None (no sampled date writes its day and month as numbers)
-    note: Optional[str]  # when the values decided it
+    basis: str | None  # given | values | assumed | None (no sampled date writes its day and month as numbers)
+    note: str | None  # when the values decided it
 
 
-def choose_order(values: list[str], dayfirst: Optional[bool]) -> DateOrder:
+def choose_order(values: list[str], dayfirst: bool | None) -> DateOrder:
     """Whether a date column is read day first: as stated, else as the sampled values show.
 
     A day over 12 in one slot proves the order. When no value tells, month first (as US exports and
@@ -326,7 +327,7 @@ def choose_order(values: list[str], dayfirst: Optional[bool]) -> DateOrder:
 _BASES = (None, "assumed", "values")
 
 
-def merge_basis(first: Optional[str], second: Optional[str]) -> Optional[str]:
+def merge_basis(first: str | None, second: str | None) -> str | None:
     """The better known of two parts' day/month order bases (``values`` proves; ``assumed`` guesses)."""
     return max(first, second, key=_BASES.index)
 
@@ -416,7 +417,7 @@ def period_index(code: int, period: str) -> int:
     return code
 
 
-def parse_bound(text: str, end: bool = False, dayfirst: Optional[bool] = None) -> datetime:
+def parse_bound(text: str, end: bool = False, dayfirst: bool | None = None) -> datetime:
     """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that day.
 
     A bound is one value for every input, so ``3/4/2025`` needs the order stated (``dayfirst``);
@@ -433,7 +434,7 @@ def parse_bound(text: str, end: bool = False, dayfirst: Optional[bool] = None) -
     return parsed
 
 
-def detect_date_column(columns: list[str], sample: list[list], dayfirst: Optional[bool] = None) -> tuple[Optional[str], str]:
+def detect_date_column(columns: list[str], sample: list[list], dayfirst: bool | None = None) -> tuple[str | None, str]:
     """The one obvious response-date column: a date-like header whose sampled values parse as dates (in either day/month order unless stated)."""
     for hint in DATE_HEADER_HINTS:
         found = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from .config import Band, MetricSpec
 from .normalize import BLANK, INVALID, AnswerParser
@@ -36,7 +36,7 @@ class Detection:
 
     column: str
     type: str
-    spec: Optional[MetricSpec]
+    spec: MetricSpec | None
     reason: str
     warn: bool = False
 
@@ -78,7 +78,7 @@ def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]
     return reason
 
 
-def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[Optional[MetricSpec], str, bool]:
+def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[MetricSpec | None, str, bool]:
     """The smallest standard scale the sampled answers fit (at least 90% valid) and use, with a note;
     or None, why not, and whether that deserves a warning (a 3-point item).
 
@@ -135,7 +135,7 @@ def _name(kind: str, question: str, counts: dict[str, int]) -> str:
     return kind if counts[kind] == 1 else f"{kind}_{counts[kind]}"
 
 
-def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterable[str], layout: Optional[Layout] = None) -> list[Detection]:
+def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterable[str], layout: Layout | None = None) -> list[Detection]:
     """Every column whose question names a metric and whose sampled values fit its scale."""
     layout = layout or Layout(columns=columns)
     blank_values = [*blank_values, *layout.blank_values]

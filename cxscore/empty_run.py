@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from typing import Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,7 +27,7 @@ from .tally import Tally
 SHOWN_VALUES = 12
 
 
-def check_scored(specs: list[MetricSpec], overall: dict[str, Optional[Tally]], columns: dict[str, str], sources: list[Source], grouping: Grouping) -> None:
+def check_scored(specs: list[MetricSpec], overall: dict[str, Tally | None], columns: dict[str, str], sources: list[Source], grouping: Grouping) -> None:
     """Raise :class:`InputError` naming the reason when no metric has a single valid answer."""
     if any(tally is not None and tally.n > 0 for tally in overall.values()):
         return
@@ -117,7 +116,7 @@ def _either(values: list[str]) -> str:
     return listed + (f" or … ({len(values):,} in all)" if len(values) > SHOWN_VALUES else "")
 
 
-def _first_value(sources: list[Source], column: str) -> Optional[str]:
+def _first_value(sources: list[Source], column: str) -> str | None:
     for source in sources:
         if column in source.columns:
             values = sample_values(source.sample, source.columns.index(column))

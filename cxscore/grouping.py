@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +34,7 @@ class Condition:
     negate: bool
 
     @classmethod
-    def parse(cls, text: str) -> "Condition":
+    def parse(cls, text: str) -> Condition:
         if "!=" in text:
             column, value = text.split("!=", 1)
             negate = True
@@ -53,14 +53,14 @@ class Grouping:
     """What to filter and group by, as asked (column names not yet looked up in a source)."""
 
     by: list[str] = field(default_factory=list)
-    period: Optional[str] = None
-    date_column: Optional[str] = None
-    dayfirst: Optional[bool] = None  # None: decided per file from its values (dates.choose_order)
-    since: Optional[datetime] = None
-    until: Optional[datetime] = None
+    period: str | None = None
+    date_column: str | None = None
+    dayfirst: bool | None = None  # None: decided per file from its values (dates.choose_order)
+    since: datetime | None = None
+    until: datetime | None = None
     where: list[Condition] = field(default_factory=list)
-    weight: Optional[str] = None
-    dedupe: Optional[str] = None  # respondent column: keep each respondent's latest answer
+    weight: str | None = None
+    dedupe: str | None = None  # respondent column: keep each respondent's latest answer
 
     @property
     def needs_dates(self) -> bool:
@@ -105,7 +105,7 @@ def exclusion_note(info: InputInfo, rule: ResponseFilter) -> str:
 class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 
-    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: Optional[str], exclusions: Sequence[ResponseFilter] = ()):
+    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: str | None, exclusions: Sequence[ResponseFilter] = ()):
         where = info.path
         self.exclusions = [rule for rule in exclusions if rule.column in columns]
         self.g = grouping
@@ -115,7 +115,7 @@ class Grouper:
         self.date_column = date_column
         self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
         self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
-        self.keep_rows: Optional[np.ndarray] = None  # sorted row numbers that survive --dedupe (set per part)
+        self.keep_rows: np.ndarray | None = None  # sorted row numbers that survive --dedupe (set per part)
         self.track_rows = False  # give each kept row its place in the part (kept_positions), as --dedupe and comments need
         self.row = 0
         self.where: dict[tuple[str, bool], list[str]] = {}
@@ -133,7 +133,7 @@ class Grouper:
         """The columns read for filters, weights and respondents (a column may be listed twice)."""
         return [c for c in (self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
 
-    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, Optional[np.ndarray]]:
+    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, np.ndarray | None]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
         rows = batch.num_rows
         keep = np.ones(rows, dtype=bool)
@@ -268,7 +268,7 @@ def _numbers(values: pa.Array) -> np.ndarray:
     return pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str) -> Optional[tuple[str, str]]:
+def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str) -> tuple[str, str] | None:
     """The date column to use (named, or detected) and how it was chosen; None when dates are not needed."""
     if not grouping.needs_dates and not grouping.wants_dates:
         return None

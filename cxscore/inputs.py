@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-from typing import Optional
 
 import msgspec
 import numpy as np
@@ -51,7 +50,7 @@ def distinct_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     return kept, warnings
 
 
-def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, path: str, origin: str) -> tuple[MetricSpec, Optional[str]]:
+def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, path: str, origin: str) -> tuple[MetricSpec, str | None]:
     """The metric as this file stores it: its own option-position shift, and its stated scale checked
     against the one detection chose in ``origin``, the input the metric was detected in.
 
@@ -85,7 +84,7 @@ def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, p
     return msgspec.structs.replace(spec, offset=offset), note
 
 
-def id_column(source: Source) -> Optional[str]:
+def id_column(source: Source) -> str | None:
     """The response-id column of an input, if its header names one."""
     return next((c for c in source.columns if is_id_column(c)), None)
 

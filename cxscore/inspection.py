@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Optional
+from typing import Any
 
 import pyarrow as pa
 
@@ -22,7 +22,7 @@ from .sources.layouts import is_id_column
 MAX_SEGMENT_VALUES = 50
 
 
-def _role(column: str, values: list[str], layout, metrics: dict, date_column: Optional[str], comment: Optional[tuple[str, str]]) -> tuple[str, str]:
+def _role(column: str, values: list[str], layout, metrics: dict, date_column: str | None, comment: tuple[str, str] | None) -> tuple[str, str]:
     """A guessed role for a column and a short reason."""
     if column in metrics:
         spec = metrics[column]
@@ -47,7 +47,7 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: Op
     return "other", f"{len(distinct)} distinct values"
 
 
-def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, include_incomplete: bool = False, config: Optional[Config] = None) -> dict[str, Any]:
+def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None, include_incomplete: bool = False, config: Config | None = None) -> dict[str, Any]:
     """Layout, encoding, rows, exclusions, each column's role and values, and the zero-config plan."""
     config = config or Config()
     source = open_source(path, encoding=encoding, sheet=sheet)
@@ -110,7 +110,7 @@ def inspect(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] =
     }
 
 
-def _sample_check(spec: MetricSpec, column: str, values: list[str], blank_values: list[str]) -> tuple[Optional[str], list[str]]:
+def _sample_check(spec: MetricSpec, column: str, values: list[str], blank_values: list[str]) -> tuple[str | None, list[str]]:
     """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5)."""
     parser = AnswerParser(spec, blank_values)
     counts = [0] * (spec.scale.hi - spec.scale.lo + 1)

@@ -6,7 +6,7 @@ rounded here: renderers round for display.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -82,7 +82,7 @@ def summary(spec: MetricSpec, tally: Tally) -> Summary:
     return memo[spec.name]
 
 
-def compute(spec: MetricSpec, tally: Tally) -> tuple[Optional[float], dict[str, Optional[float]]]:
+def compute(spec: MetricSpec, tally: Tally) -> tuple[float | None, dict[str, float | None]]:
     """The headline value and its components; ``None`` everywhere when nothing was answered."""
     s = summary(spec, tally)
     if s.n == 0 or s.total <= 0:
@@ -101,7 +101,7 @@ def _nps_shares(s: Summary) -> tuple[float, float, float]:
     return s.shares["promoters"], s.shares["passives"], s.shares["detractors"]
 
 
-def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> Optional[stats.Interval]:
+def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> stats.Interval | None:
     """The headline value's standard error and interval, in the value's units; None below two
     (effective) answers: one dominant weight leaves too little information for any interval."""
     s = summary(spec, tally)
@@ -130,7 +130,7 @@ def _moments(spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
     return s.mean, s.m2, s.m3, s.n_eff
 
 
-def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> Optional[tuple[float, float, float]]:
+def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> tuple[float, float, float] | None:
     """Difference of the headline values (a − b), its two-sided p-value and its SE under H0 (in value
     units, for the minimum detectable difference); None when a side has under two (effective) answers.
 
@@ -149,7 +149,7 @@ def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> O
     return compute(spec, a)[0] - compute(spec, b)[0], p, unit * test.se0
 
 
-def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: Optional[list[float]] = None) -> Optional[dict]:
+def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: list[float] | None = None) -> dict | None:
     """Slope of the headline value over periods (value units per period), with its interval and
     two-sided p; None with fewer than three periods of two or more (effective) answers.
 

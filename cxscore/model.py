@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, fields
-from typing import Any, Optional
+from typing import Any
 
 #: Version of the public JSON document (see README, "JSON output"). Bump only on breaking changes.
 SCHEMA_VERSION = 1
@@ -14,7 +14,7 @@ def _fields(item) -> dict[str, Any]:
     return {name: getattr(item, name) for name in _names(type(item))}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
@@ -26,12 +26,12 @@ class InputInfo:
     path: str
     format: str  # csv | xlsx | xls
     rows: int = 0
-    bytes: Optional[int] = None
-    encoding: Optional[str] = None
+    bytes: int | None = None
+    encoding: str | None = None
     encoding_detected: bool = False
-    encoding_reason: Optional[str] = None  # why this encoding: a byte-order mark, valid UTF-8, … or --encoding
-    delimiter: Optional[str] = None
-    sheet: Optional[str] = None
+    encoding_reason: str | None = None  # why this encoding: a byte-order mark, valid UTF-8, … or --encoding
+    delimiter: str | None = None
+    sheet: str | None = None
     header_rows: int = 1
     layout: str = "generic"  # the export layout recognised: qualtrics, surveymonkey, wjx, tencent, … or generic
     option_positions: bool = False  # answers are option numbers (问卷星 download by option position)
@@ -43,13 +43,13 @@ class InputInfo:
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
     date_blank: int = 0
     date_invalid: int = 0
-    date_invalid_example: Optional[str] = None  # the first date not understood or out of range, as written
+    date_invalid_example: str | None = None  # the first date not understood or out of range, as written
     date_other_order: int = 0  # of date_invalid: dates only the other day/month order reads (13/08/2018 read month first)
-    date_order: Optional[str] = None  # day-first | month-first: how 3/4/2025 was read (None: no such date)
-    date_order_basis: Optional[str] = None  # given | values (a day over 12 proves it) | assumed (no date tells)
+    date_order: str | None = None  # day-first | month-first: how 3/4/2025 was read (None: no such date)
+    date_order_basis: str | None = None  # given | values (a day over 12 proves it) | assumed (no date tells)
     weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
     duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
-    date_column: Optional[str] = None
+    date_column: str | None = None
 
 
 @dataclass
@@ -62,10 +62,10 @@ class MetricInfo:
     selected_by: str
     scale: list[int]
     bands: dict[str, list[int]]
-    direction: Optional[str] = None
-    question: Optional[str] = None  # the question text, where the column name is an id (Qualtrics Q3, …)
+    direction: str | None = None
+    question: str | None = None  # the question text, where the column name is an id (Qualtrics Q3, …)
     offset: int = 0
-    scale_warning: Optional[str] = None  # the answers contradict the scale (see README: how a scale is chosen and checked)
+    scale_warning: str | None = None  # the answers contradict the scale (see README: how a scale is chosen and checked)
 
 
 @dataclass
@@ -75,26 +75,26 @@ class ResultRow:
     metric: str
     type: str
     segment: dict[str, Any]
-    period: Optional[str]
+    period: str | None
     n: int
     blank: int
     invalid: int
-    value: Optional[float]
-    components: dict[str, Optional[float]]
-    n_eff: Optional[float] = None
-    deff: Optional[float] = None  # design effect of the weights, n / n_eff (1 without weights)
-    se: Optional[float] = None
-    ci_low: Optional[float] = None
-    ci_high: Optional[float] = None
-    ci_method: Optional[str] = None
-    margin: Optional[float] = None  # half the interval's width: the margin of error reached
+    value: float | None
+    components: dict[str, float | None]
+    n_eff: float | None = None
+    deff: float | None = None  # design effect of the weights, n / n_eff (1 without weights)
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_method: str | None = None
+    margin: float | None = None  # half the interval's width: the margin of error reached
     low_n: bool = False
-    significance: Optional[dict[str, Any]] = None
-    trend: Optional[dict[str, Any]] = None  # with --trend K, on each series' latest period: the slope over the last K periods
-    distribution: Optional[list[dict[str, Any]]] = None
-    benchmark: Optional[dict[str, Any]] = None
-    target: Optional[float] = None
-    status: Optional[str] = None  # met | missed | not enough data (rows with a target)
+    significance: dict[str, Any] | None = None
+    trend: dict[str, Any] | None = None  # with --trend K, on each series' latest period: the slope over the last K periods
+    distribution: list[dict[str, Any]] | None = None
+    benchmark: dict[str, Any] | None = None
+    target: float | None = None
+    status: str | None = None  # met | missed | not enough data (rows with a target)
 
 
 @dataclass
@@ -115,21 +115,21 @@ class Analysis:
     """How the results were grouped and tested."""
 
     by: list[str] = field(default_factory=list)
-    period: Optional[str] = None
-    date_column: Optional[str] = None
+    period: str | None = None
+    date_column: str | None = None
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
     nps_test: str = "pooled"
     baseline: int = 1
-    trend: Optional[int] = None
+    trend: int | None = None
     min_n: int = 30
-    weight: Optional[str] = None
+    weight: str | None = None
     where: list[str] = field(default_factory=list)
-    since: Optional[str] = None
-    until: Optional[str] = None
-    benchmark: Optional[str] = None
-    dedupe: Optional[str] = None
-    comment_column: Optional[str] = None  # the free-text column comments were collected from (with --comments, and in reports)
+    since: str | None = None
+    until: str | None = None
+    benchmark: str | None = None
+    dedupe: str | None = None
+    comment_column: str | None = None  # the free-text column comments were collected from (with --comments, and in reports)
 
 
 @dataclass
@@ -139,7 +139,7 @@ class Comment:
     metric: str
     band: str  # detractors | promoters · dissatisfied | satisfied · high_effort | low_effort
     score: int  # the answer, a point on the metric's scale
-    date: Optional[str]  # the response date (ISO); None when undated
+    date: str | None  # the response date (ISO); None when undated
     segment: dict[str, Any]  # the --by values
     comment: str  # e-mail addresses and phone numbers masked
 
@@ -156,7 +156,7 @@ class Report:
     tool_version: str = ""
     analysis: Analysis = field(default_factory=Analysis)
     alerts: list[str] = field(default_factory=list)  # missed targets and significant drops: exit code 3
-    comments: Optional[list[Comment]] = None  # None: not collected
+    comments: list[Comment] | None = None  # None: not collected
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document (schema_version 1)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -66,7 +66,7 @@ class AnswerParser:
             return INVALID
         return point - self.lo if self.lo <= point <= self.hi else INVALID
 
-    def _point(self, key: str) -> "int | None":
+    def _point(self, key: str) -> int | None:
         """A label's point, or a plain number's (shifted by the offset), or None."""
         if key in self.labels:
             return self.labels[key]

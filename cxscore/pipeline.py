@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Callable, Optional, Sequence
+from typing import BinaryIO
+from collections.abc import Callable, Sequence
 
 from . import __version__, benchmarks
 from .column_types import comment_date_type, read_types
@@ -43,35 +44,35 @@ def _quiet(_: str) -> None:
 class Options:
     """Run options. ``None`` means: take the config's value (or its default)."""
 
-    encoding: Optional[str] = None
-    sheet: Optional[str] = None
+    encoding: str | None = None
+    sheet: str | None = None
     strict: bool = False
-    by: Optional[list[str]] = None
-    period: Optional[str] = None
-    date_column: Optional[str] = None
-    dayfirst: Optional[bool] = None
-    since: Optional[str] = None
-    until: Optional[str] = None
+    by: list[str] | None = None
+    period: str | None = None
+    date_column: str | None = None
+    dayfirst: bool | None = None
+    since: str | None = None
+    until: str | None = None
     where: list[str] = field(default_factory=list)
-    weight: Optional[str] = None
-    confidence: Optional[float] = None
-    min_n: Optional[int] = None
-    nps_interval: Optional[str] = None
+    weight: str | None = None
+    confidence: float | None = None
+    min_n: int | None = None
+    nps_interval: str | None = None
     nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
     baseline: int = 1  # the latest period against the pooled previous N periods
-    trend: Optional[int] = None  # a trend test over the last K periods
-    metrics: Optional[list[str]] = None  # only these metric names
-    benchmark: Optional[str] = None
-    benchmarks_file: Optional[str] = None
+    trend: int | None = None  # a trend test over the last K periods
+    metrics: list[str] | None = None  # only these metric names
+    benchmark: str | None = None
+    benchmarks_file: str | None = None
     fail_under: list[str] = field(default_factory=list)
     fail_on_significant_drop: bool = False
     include_incomplete: bool = False
-    dedupe: Optional[str] = None
+    dedupe: str | None = None
     sort: str = "segment"
-    top: Optional[int] = None
-    bottom: Optional[int] = None
+    top: int | None = None
+    bottom: int | None = None
     distribution: bool = False
-    warn_segments: Optional[int] = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
+    warn_segments: int | None = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
     comments: int = 0  # collect the N most recent comments per metric and band (0: none)
     comments_optional: bool = False  # no comment column is said, not an error (a report's default)
 
@@ -205,7 +206,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     return jobs, columns, missing
 
 
-def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: Grouper, keep: int, taken: set[str], notify: Notify) -> Optional[CommentPlan]:
+def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: Grouper, keep: int, taken: set[str], notify: Notify) -> CommentPlan | None:
     """How to collect this source's comments: its comment column (configured, or detected), and the
     dates that order them (the grouping's, else the one given or detected; none: row order)."""
     where = source.info.path
@@ -244,7 +245,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     return out
 
 
-def _duplicate_ids(source: Source) -> Optional[str]:
+def _duplicate_ids(source: Source) -> str | None:
     """A warning when the response-id column repeats a value in the first rows."""
     for index, column in enumerate(source.columns):
         if is_id_column(column):
@@ -263,7 +264,7 @@ def _many_segments(by: list[str], found: str, limit: int) -> str:
     )
 
 
-def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> Optional[str]:
+def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> str | None:
     """The warning, when the first rows of one input alone already hold more distinct --by values than ``limit``."""
     if FILE in by:
         return None  # one value per input: a sample cannot tell
@@ -296,12 +297,12 @@ def _examples(examples: dict[str, int]) -> str:
 
 def score(
     inputs: Sequence[str],
-    config: Optional[Config] = None,
-    options: Optional[Options] = None,
+    config: Config | None = None,
+    options: Options | None = None,
     *,
     notify: Notify = _quiet,
-    stdin: Optional[BinaryIO] = None,
-    progress: Optional[Progress] = None,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
     warn: Notify = _quiet,
 ) -> Report:
     """Score NPS, CSAT and CES over one or more inputs (paths, or ``-`` for standard input).
@@ -482,7 +483,7 @@ def score(
     )
 
 
-def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, configured: bool, warnings: list[str], notify: Notify) -> tuple[Optional[CommentBook], Optional[str]]:
+def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, configured: bool, warnings: list[str], notify: Notify) -> tuple[CommentBook | None, str | None]:
     """The book comments are merged into (None when not asked for, or when no input has a comment
     column and that is allowed) and the first input's comment column; a warning for each input without one."""
     if not options.comments:
@@ -502,7 +503,7 @@ def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, c
     return CommentBook(options.comments), next(iter(planned.values()))
 
 
-def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Optional[Tally]], columns: dict[str, str], configured: bool) -> dict[str, str]:
+def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Tally | None], columns: dict[str, str], configured: bool) -> dict[str, str]:
     """Per metric, a warning when the answers scored contradict its scale (see scales.doubt)."""
     doubts = {}
     for spec in specs:
@@ -513,7 +514,7 @@ def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Optional[Tally]], 
     return doubts
 
 
-def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Optional[Tally]], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
+def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Tally | None], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
     rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
     for spec in specs:
@@ -554,7 +555,7 @@ def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Option
     return quality, warnings
 
 
-def _settle_date_order(info: InputInfo, stated: bool) -> Optional[str]:
+def _settle_date_order(info: InputInfo, stated: bool) -> str | None:
     """After the scan: how the file's day/month order is known, and a warning when it was a guess."""
     if info.date_order_basis is None and not info.date_other_order:
         info.date_order = None  # no date wrote its day and month as numbers: the order did not matter

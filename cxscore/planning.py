@@ -2,27 +2,27 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional
+from typing import Any
 
 from . import stats
 from .config import check_confidence
 from .errors import CxError
-from .report import display
+from .render import display
 
 
 def sample_size(
     metric: str,
-    margin: Optional[float] = None,
+    margin: float | None = None,
     confidence: float = 0.95,
     *,
-    promoters: Optional[float] = None,
-    detractors: Optional[float] = None,
+    promoters: float | None = None,
+    detractors: float | None = None,
     expected: float = 50.0,
-    sd: Optional[float] = None,
-    detect: Optional[float] = None,
-    assurance: Optional[float] = None,
-    scale: Optional[tuple[int, int]] = None,
-    mean: Optional[float] = None,
+    sd: float | None = None,
+    detect: float | None = None,
+    assurance: float | None = None,
+    scale: tuple[int, int] | None = None,
+    mean: float | None = None,
 ) -> dict[str, Any]:
     """The answers needed, the assumption it rests on, and a one-line summary.
 

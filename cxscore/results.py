@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,20 +20,20 @@ class Settings:
     """How rows are estimated, tested and ranked."""
 
     by: list[str]
-    period: Optional[str]
+    period: str | None
     confidence: float = 0.95
     nps_interval: str = "adjusted-wald"
     nps_test: str = "pooled"
     baseline: int = 1  # the latest period is tested against the pooled previous N periods
-    trend: Optional[int] = None  # a slope over the last K periods, on the latest period's row
+    trend: int | None = None  # a slope over the last K periods, on the latest period's row
     min_n: int = 30
     sort: str = "segment"  # segment | score | n
-    top: Optional[int] = None
-    bottom: Optional[int] = None
+    top: int | None = None
+    bottom: int | None = None
     distribution: bool = False
 
 
-def _row(spec: MetricSpec, tally: Tally, segment: dict, period: Optional[str], s: Settings) -> ResultRow:
+def _row(spec: MetricSpec, tally: Tally, segment: dict, period: str | None, s: Settings) -> ResultRow:
     value, components = compute(spec, tally)
     row = ResultRow(spec.name, spec.type, segment, period, tally.n, tally.blank, tally.invalid, value, components)
     row.n_eff = tally.n_eff

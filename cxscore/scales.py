@@ -8,7 +8,7 @@ and the score would be confidently wrong. Such a doubt is a warning (``--strict`
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from .config import Band, MetricSpec
 
@@ -48,7 +48,7 @@ def small(scale: tuple[int, int]) -> bool:
     return span(scale) <= 2
 
 
-def likely_scale(lowest: int, highest: int, scale: tuple[int, int]) -> Optional[tuple[int, int]]:
+def likely_scale(lowest: int, highest: int, scale: tuple[int, int]) -> tuple[int, int] | None:
     """The smallest standard scale, smaller than ``scale``, that holds every answer given."""
     for candidate in STANDARD_SCALES:
         if candidate[0] <= lowest and highest <= candidate[1] and span(candidate) < span(scale):
@@ -77,7 +77,7 @@ def _suggestion(kind: str, likely: tuple[int, int], configured: bool) -> str:
     return text + ("" if configured else " in a config")
 
 
-def doubt(spec: MetricSpec, column: str, counts: Sequence[int], configured: bool) -> Optional[str]:
+def doubt(spec: MetricSpec, column: str, counts: Sequence[int], configured: bool) -> str | None:
     """A warning when the answers scored (``counts`` per scale point) contradict the scale, else None."""
     lo, hi = spec.scale
     points = [lo + i for i, count in enumerate(counts) if count]
@@ -108,7 +108,7 @@ def na_codes(spec: MetricSpec, examples: dict[str, int]) -> list[str]:
     return [text for text in examples if _INTEGER.match(text) and int(float(text)) in codes]
 
 
-def blank_points(spec: MetricSpec, blank_values: list[str]) -> Optional[str]:
+def blank_points(spec: MetricSpec, blank_values: list[str]) -> str | None:
     """A warning when the config's blank_values (for every metric) name a point of this metric's
     scale: ``"0"`` meant for a 1–5 rating also blanks every NPS 0, the harshest detractor."""
     points = [text for text in blank_values if _INTEGER.match(text) and int(float(text)) + spec.offset in spec.scale]

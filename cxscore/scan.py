@@ -17,7 +17,8 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -39,7 +40,7 @@ from .tally import TallyBook
 COALESCE_ROWS = 1 << 17
 COUNTERS = ("rows", "malformed_rows", "unpaired_quotes", "filtered_out", "outside_dates", "date_blank", "date_invalid", "date_other_order", "weight_invalid", "duplicates_dropped")
 #: Called with (bytes read, bytes in all, or None when unknown, rows read).
-Progress = Callable[[int, Optional[int], int], None]
+Progress = Callable[[int, int | None, int], None]
 
 #: prctl option: a signal the kernel sends this process when its parent ends (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
@@ -55,15 +56,15 @@ class Job:
     path: str
     source_columns: list[str]
     metric_columns: dict[str, str]  # metric name → column
-    date_column: Optional[str]
+    date_column: str | None
     specs: list[MetricSpec]
     blank_values: list[str]
     grouping: Grouping
     exclusions: list = field(default_factory=list)
     keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
-    id_column: Optional[str] = None  # collect this column's ids (to find responses repeated across inputs)
-    comments: Optional[CommentPlan] = None  # collect the most recent comments per metric and band
+    id_column: str | None = None  # collect this column's ids (to find responses repeated across inputs)
+    comments: CommentPlan | None = None  # collect the most recent comments per metric and band
     slot: int = 0
 
 
@@ -91,7 +92,7 @@ def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 
 @_typed_or_text
-def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, Optional[pa.Array], Optional[CommentBook]]:
+def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | None, CommentBook | None]:
     """Tally one part: filter and group each block, encode each metric, add it up; and the part's
     response ids and most recent comments, when asked."""
     info = InputInfo(path=job.path, format="")
@@ -217,7 +218,7 @@ def _die_with_parent(parent: int) -> None:
 class _Ticker(threading.Thread):
     """Reports progress from the shared array every tenth of a second until stopped."""
 
-    def __init__(self, shared, total: Optional[int], report: Progress):
+    def __init__(self, shared, total: int | None, report: Progress):
         super().__init__(daemon=True)
         self.shared, self.total, self.report = shared, total, report
         self.done = threading.Event()
@@ -231,7 +232,7 @@ class _Ticker(threading.Thread):
             self.snapshot()
 
 
-def run_jobs(jobs: list[Job], processes: int, report: Optional[Progress] = None, task: Callable = run_job) -> list:
+def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, task: Callable = run_job) -> list:
     """Run ``task`` over the jobs, in a pool of ``processes`` workers when that helps; results in job order.
 
     Parts that cannot travel to a worker (a workbook already loaded, standard input) run in this

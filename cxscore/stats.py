@@ -12,7 +12,7 @@ import functools
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 _NORMAL = NormalDist()
 
@@ -180,7 +180,7 @@ def wilson_interval(p: float, n: float, confidence: float) -> Interval:
 
 # --- means -------------------------------------------------------------------------------------
 
-def adjusted_t_interval(mean: float, m2: float, n: float, lo: int, hi: int, confidence: float) -> Optional[Interval]:
+def adjusted_t_interval(mean: float, m2: float, n: float, lo: int, hi: int, confidence: float) -> Interval | None:
     """Interval for a mean on the integer scale lo…hi that keeps its coverage near the bounds.
 
     One pseudo-answer is spread evenly over the scale points (1/K at each), and the t interval (df
@@ -297,7 +297,7 @@ def _smallest_n(half_width, margin: float, low: int = 2) -> int:
     return low
 
 
-def sample_size_nps(margin_points: float, confidence: float, promoters: float = 0.5, detractors: float = 0.5, assurance: Optional[float] = None) -> int:
+def sample_size_nps(margin_points: float, confidence: float, promoters: float = 0.5, detractors: float = 0.5, assurance: float | None = None) -> int:
     """Answers for an adjusted-Wald NPS interval of ±margin_points (the default mix, half promoters
     and half detractors, is the worst case)."""
     z = z_value(confidence)
@@ -317,7 +317,7 @@ def sample_size_nps(margin_points: float, confidence: float, promoters: float = 
     return _smallest_n(half, margin_points)
 
 
-def sample_size_proportion(margin_points: float, confidence: float, p: float = 0.5, assurance: Optional[float] = None) -> int:
+def sample_size_proportion(margin_points: float, confidence: float, p: float = 0.5, assurance: float | None = None) -> int:
     """Answers for a Wilson interval of ±margin_points around an expected share p."""
     z = z_value(confidence)
 
@@ -343,8 +343,8 @@ def _folded_quantile(mu: float, sigma: float, q: float) -> float:
     return (low + high) / 2
 
 
-def sample_size_mean(margin: float, confidence: float, sd: float, assurance: Optional[float] = None,
-                     scale: Optional[tuple[int, int]] = None, mean: Optional[float] = None) -> int:
+def sample_size_mean(margin: float, confidence: float, sd: float, assurance: float | None = None,
+                     scale: tuple[int, int] | None = None, mean: float | None = None) -> int:
     """Answers for a mean's interval of ±margin scale points; with ``assurance``, the sample SD's
     quantile from χ²(n − 1) (Wilson–Hilferty). With the ``scale`` and expected ``mean``, the interval
     is the adjusted t the reports give (its pseudo-answer and its clipping at the scale's ends

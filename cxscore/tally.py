@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Hashable, Optional
+from collections.abc import Callable, Hashable
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class Tally:
     invalid: int = 0
 
     @classmethod
-    def empty(cls, points: int) -> "Tally":
+    def empty(cls, points: int) -> Tally:
         return cls(np.zeros(points, dtype=np.int64), np.zeros(points, dtype=np.float64))
 
     @_memoised
@@ -65,14 +65,14 @@ class Tally:
         """Kish effective sample size, (Σw)² / Σw²; equals n when every weight is 1."""
         return self.weight_total**2 / self.weights_sq if self.weights_sq else 0.0
 
-    def copy(self) -> "Tally":
+    def copy(self) -> Tally:
         return Tally(self.counts.copy(), self.weighted.copy(), self.weights_sq, self.blank, self.invalid)
 
-    def __sub__(self, other: "Tally") -> "Tally":
+    def __sub__(self, other: Tally) -> Tally:
         """This tally without another that is part of it (the rest of the population besides a segment)."""
         return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
 
-    def __iadd__(self, other: "Tally") -> "Tally":
+    def __iadd__(self, other: Tally) -> Tally:
         for stale in ("n", "weight_total", "n_eff", "_summaries"):  # memoised numbers and summaries (metrics.summary)
             self.__dict__.pop(stale, None)
         self.counts += other.counts
@@ -159,8 +159,8 @@ class TallyBook:
         metric: str,
         encoded: EncodedColumn,
         groups: list[GroupKey],
-        group_index: Optional[np.ndarray] = None,
-        weights: Optional[np.ndarray] = None,
+        group_index: np.ndarray | None = None,
+        weights: np.ndarray | None = None,
     ) -> None:
         """Add one chunk of codes; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
         table = self._tables[metric]
@@ -188,7 +188,7 @@ class TallyBook:
         merged.update(examples)
         self.invalid_examples[metric] = _keep_examples(merged)
 
-    def rollup(self, metric: str, key: Callable[[GroupKey], Optional[GroupKey]]) -> dict[GroupKey, Tally]:
+    def rollup(self, metric: str, key: Callable[[GroupKey], GroupKey | None]) -> dict[GroupKey, Tally]:
         """Sum a metric's tallies into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
         table = self._tables[metric]
         coarse: dict[GroupKey, int] = {}
@@ -206,7 +206,7 @@ class TallyBook:
         counts, weighted, extra = sums
         return {group: Tally(counts[i], weighted[i], float(extra[i, 0]), int(extra[i, 1]), int(extra[i, 2])) for group, i in coarse.items()}
 
-    def merge(self, other: "TallyBook") -> "TallyBook":
+    def merge(self, other: TallyBook) -> TallyBook:
         """Add another book into this one (files, workers)."""
         for metric, theirs in other._tables.items():
             ours = self._tables[metric]

@@ -1,13 +1,12 @@
 """Judging results: benchmark gaps, targets met or missed, and the alerts that make cron jobs act."""
 from __future__ import annotations
 
-from typing import Optional
 
 from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError
 from .model import ResultRow
-from .report.display import level
+from .render.display import level
 from .stats import benjamini_hochberg
 
 MET, MISSED, NOT_ENOUGH = "met", "missed", "not enough data"
@@ -51,7 +50,7 @@ def _where(row: ResultRow, period: bool = True) -> str:
     return f" [{', '.join(parts)}]" if parts else ""
 
 
-def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: Optional[float], drops: bool, confidence: float = 0.95) -> list[str]:
+def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, drops: bool, confidence: float = 0.95) -> list[str]:
     """Set target and status on the rows a target applies to; return the alerts.
 
     A target is checked on the all-time rows and, when there are periods, on the latest period's rows.

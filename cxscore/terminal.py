@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import IO, TYPE_CHECKING, Optional
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,7 +26,7 @@ class Terminal:
     stdout_closed: bool = False  # started with standard output closed (`>&-`): data goes nowhere
 
     @classmethod
-    def current(cls, quiet: bool = False) -> "Terminal":
+    def current(cls, quiet: bool = False) -> Terminal:
         """The process's streams; a closed one (Python's ``None``) is replaced by the null device."""
         stdout = sys.stdout if sys.stdout is not None else open(os.devnull, "w")
         stderr = sys.stderr if sys.stderr is not None else open(os.devnull, "w")
@@ -40,16 +40,16 @@ class Terminal:
     def color(self) -> bool:
         return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
-    def _console(self, stream: IO[str], soft_wrap: bool = False) -> "Console":
+    def _console(self, stream: IO[str], soft_wrap: bool = False) -> Console:
         tty = self._is_tty(stream)
-        width: Optional[int] = None if tty else int(os.environ.get("COLUMNS", PIPE_WIDTH))
+        width: int | None = None if tty else int(os.environ.get("COLUMNS", PIPE_WIDTH))
         return _console_class()(file=stream, width=width, no_color=not self.color, force_terminal=tty and self.color, highlight=False, soft_wrap=soft_wrap)
 
-    def out(self) -> "Console":
+    def out(self) -> Console:
         """Console for data (stdout)."""
         return self._console(self.stdout)
 
-    def err(self) -> "Console":
+    def err(self) -> Console:
         """Console for messages (stderr)."""
         return self._console(self.stderr, soft_wrap=True)
 
@@ -95,7 +95,7 @@ def _console_class() -> type:
     return PipeConsole
 
 
-def _raise_broken_pipe(console: "Console") -> None:
+def _raise_broken_pipe(console: Console) -> None:
     console.quiet = True  # nothing more to write to a reader that has gone
     raise BrokenPipeError
 
@@ -119,7 +119,7 @@ class _ProgressBar:
         self.bar = None
         self.task = None
 
-    def __call__(self, done: int, total: Optional[int], rows: int) -> None:
+    def __call__(self, done: int, total: int | None, rows: int) -> None:
         if self.bar is None:
             if time.monotonic() - self.started < self.after:
                 return

@@ -99,7 +99,7 @@ def test_weights_of_one_change_nothing_and_doubling_rows_equals_weight_two(two_g
     doubled = tmp_path / "doubled.csv"
     doubled.write_text("\n".join(lines + lines[1:]) + "\n", encoding="utf-8")
     twice = tmp_path / "twice.csv"
-    twice.write_text("\n".join([lines[0]] + [l[:-1] + "2" for l in lines[1:]]) + "\n", encoding="utf-8")
+    twice.write_text("\n".join([lines[0]] + [line[:-1] + "2" for line in lines[1:]]) + "\n", encoding="utf-8")
     d = score([str(doubled)], options=Options(weight="w")).results[0]
     t = score([str(twice)], options=Options(weight="w")).results[0]
     assert t.value == pytest.approx(d.value) and t.components == pytest.approx(d.components)

@@ -102,7 +102,7 @@ def test_a_failed_encoding_is_not_suggested_again(tmp_path):
 
 def test_a_failed_encoding_further_into_the_file_is_not_suggested_again(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_bytes(("Satisfaction\n" + "5\n" * 600_000).encode("ascii") + "满意\n".encode("utf-8"))  # past the 1 MiB sample
+    path.write_bytes(("Satisfaction\n" + "5\n" * 600_000).encode("ascii") + "满意\n".encode())  # past the 1 MiB sample
     with pytest.raises(InputError) as error:
         score([str(path)], options=Options(encoding="cp1252"))
     assert "further into the file are not valid cp1252" in error.value.message

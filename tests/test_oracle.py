@@ -67,7 +67,7 @@ def oracle(data: list[tuple]) -> dict:
     for k, (name, (_, lo, hi)) in enumerate(METRICS.items()):
         counts, blank, invalid = Counter(), 0, 0
         by_channel, by_month = Counter(), Counter()
-        for (when_text, channel, *answers), month in zip(data, months):
+        for (_when, channel, *answers), month in zip(data, months):
             text = answers[k]
             if text == "":
                 blank += 1

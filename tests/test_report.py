@@ -257,7 +257,7 @@ def test_outputs_get_ordinary_permissions_not_the_temporary_files(tmp_path):
     import os
     import stat
 
-    from cxscore.report.output import atomic_path
+    from cxscore.render.output import atomic_path
 
     fresh = tmp_path / "new.txt"
     old_mask = os.umask(0o022)
@@ -280,7 +280,7 @@ def _table_text(report, width: int) -> str:
 
     from rich.console import Console
 
-    from cxscore.report import table
+    from cxscore.render import table
 
     buffer = io.StringIO()
     table.render(report, Console(file=buffer, width=width, no_color=True, highlight=False))
@@ -309,7 +309,7 @@ def test_the_delta_cell_is_coloured_not_its_neighbours():
 
     from rich.console import Console
 
-    from cxscore.report import table
+    from cxscore.render import table
 
     buffer = io.StringIO()
     report = score(["sample_data/survey_export.csv"], options=Options(by=["Channel"]))

@@ -52,7 +52,7 @@ def test_encoding_override(write_csv):
 
 
 def test_detect_encoding_basics():
-    assert detect_encoding("a,b\n1,2\n".encode("utf-8"), True).name == "utf-8"
+    assert detect_encoding(b"a,b\n1,2\n", True).name == "utf-8"
     assert detect_encoding("\ufeffa,b\n".encode("utf-8"), True).name == "utf-8-sig"
     assert detect_encoding("a,b\n".encode("utf-16"), True).name == "utf-16"
     assert detect_encoding(("满意度,推荐\n非常满意,9分\n" * 20).encode("gbk"), True).name == "gb18030"

@@ -217,7 +217,7 @@ def test_columns_are_as_wide_as_their_text(alerting):
 
 
 def test_cjk_text_counts_double():
-    from cxscore.report.cells import width
+    from cxscore.render.cells import width
 
     assert width("看板") == 4 and width("ＡB") == 3 and width("nps") == 3
 

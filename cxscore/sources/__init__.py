@@ -9,7 +9,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import BinaryIO, Optional
+from typing import BinaryIO
 
 from .. import limits
 from ..errors import InputError
@@ -24,7 +24,7 @@ STDIN = "-"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
-def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[str] = None, stdin: Optional[BinaryIO] = None) -> Source:
+def open_source(path: str, *, encoding: str | None = None, sheet: str | None = None, stdin: BinaryIO | None = None) -> Source:
     """Open one input; raise :class:`InputError` with a fix when it cannot be read."""
     if path == STDIN:
         if stdin is None and sys.stdin is None:
@@ -56,7 +56,7 @@ def open_source(path: str, *, encoding: Optional[str] = None, sheet: Optional[st
     return CsvSource.from_path(file, encoding=encoding)
 
 
-def _html(file: Path, path: str, encoding: Optional[str]) -> Source:
+def _html(file: Path, path: str, encoding: str | None) -> Source:
     """An HTML page with an Excel name, read whole (it is held in memory): bounded like a workbook part."""
     size = file.stat().st_size
     cap = limits.get(limits.WORKBOOK_PART_MB) << 20
@@ -65,7 +65,7 @@ def _html(file: Path, path: str, encoding: Optional[str]) -> Source:
     return html_table_source(file.read_bytes(), path, encoding, size)
 
 
-def _open_stream(stream: BinaryIO, name: str, encoding: Optional[str], sheet: Optional[str]) -> Source:
+def _open_stream(stream: BinaryIO, name: str, encoding: str | None, sheet: str | None) -> Source:
     """A source read once, front to back: standard input or a pipe."""
     try:
         head = stream.read(8)

@@ -1,7 +1,8 @@
 """The interface all sources share."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 import pyarrow as pa
 
@@ -54,13 +55,13 @@ class Source:
     """An opened input."""
 
     info: InputInfo
-    layout: "Layout"  # the export layout recognised from the header rows
+    layout: Layout  # the export layout recognised from the header rows
     columns: list[str]
     sample: list[list[str | None]]  # first rows, aligned with columns, for detection
-    warnings: "list[str] | tuple[str, ...]" = ()  # said while opening it (an HTML page with an Excel name)
-    doubts: "list[str] | tuple[str, ...]" = ()  # guesses made while opening it (an encoding only statistics chose): warnings that --strict refuses
+    warnings: list[str] | tuple[str, ...] = ()  # said while opening it (an HTML page with an Excel name)
+    doubts: list[str] | tuple[str, ...] = ()  # guesses made while opening it (an encoding only statistics chose): warnings that --strict refuses
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         """Record batches holding ``columns`` as strings; counts rows into ``info`` (default: this source's).
 
         ``progress``, where a source can tell, is called with the bytes read so far. ``types``

@@ -69,7 +69,7 @@ def is_wide(encoding: str) -> bool:
     return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
 
 
-def choose_encoding(sample: bytes, complete: bool, given: "str | None") -> Detected:
+def choose_encoding(sample: bytes, complete: bool, given: str | None) -> Detected:
     """The encoding given with ``--encoding`` (by its common name), else the detected one."""
     if given is None:
         return detect_encoding(sample, complete)

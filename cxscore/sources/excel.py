@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional, Union
+from typing import BinaryIO
+from collections.abc import Iterator
 
 import pyarrow as pa
 import python_calamine as calamine
@@ -26,7 +27,7 @@ def is_excel_bytes(head: bytes) -> bool:
     return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
 
 
-def cell_text(value) -> Optional[str]:
+def cell_text(value) -> str | None:
     """A cell as the text a CSV export would hold (whole numbers without ``.0``, ISO dates)."""
     if value is None or value == "":
         return None
@@ -42,7 +43,7 @@ def cell_text(value) -> Optional[str]:
 class ExcelSource(Source):
     """One sheet of a workbook, with as many header rows as its export layout has."""
 
-    def __init__(self, file: Union[Path, BinaryIO], name: str, sheet: Optional[str] = None):
+    def __init__(self, file: Path | BinaryIO, name: str, sheet: str | None = None):
         size = file.stat().st_size if isinstance(file, Path) else None
         suffix = Path(name).suffix.lower().lstrip(".") or "xlsx"
         self.info = InputInfo(path=name, format=suffix, bytes=size)
@@ -81,7 +82,7 @@ class ExcelSource(Source):
             return f"{name} is password-protected (encrypted) and cannot be read", "remove the password in Excel (File › Info › Protect Workbook) and save a copy"
         return f"{name} is not a readable Excel workbook ({exc})", "open it in Excel and save it again as .xlsx, or export CSV"
 
-    def _pick_sheet(self, workbook, sheet: Optional[str]):
+    def _pick_sheet(self, workbook, sheet: str | None):
         names = workbook.sheet_names
         if sheet is None:
             return workbook.get_sheet_by_index(0)
@@ -96,7 +97,7 @@ class ExcelSource(Source):
         # sheet is read in this process rather than loaded a second time in a worker.
         return [self]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)

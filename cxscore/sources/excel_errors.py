@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import BinaryIO, Optional, Union
+from typing import BinaryIO
 
 from .workbook_limits import column_number, sheet_parts
 
@@ -23,7 +23,7 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 ErrorCells = dict[tuple[int, int], str]
 
 
-def error_cells(file: Union[Path, BinaryIO], sheet: str) -> ErrorCells:
+def error_cells(file: Path | BinaryIO, sheet: str) -> ErrorCells:
     """The error cells of the named sheet of an .xlsx/.xlsm workbook; empty for other workbooks."""
     try:
         archive = zipfile.ZipFile(file)
@@ -55,7 +55,7 @@ def _collect(data: bytes, found: ErrorCells) -> None:
             found[(int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)] = value.group(1).decode("utf-8", "replace")
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> Optional[str]:
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member that holds the sheet named ``sheet``."""
     part = dict(sheet_parts(archive)).get(sheet)
     return part if part in archive.namelist() else None

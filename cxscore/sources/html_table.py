@@ -9,7 +9,6 @@ import csv
 import io
 import re
 from html.parser import HTMLParser
-from typing import Optional
 
 from ..errors import InputError
 from ..model import InputInfo
@@ -48,7 +47,7 @@ class _FirstTable(HTMLParser):
         self.rows: list[list[str]] = []
         self._depth = 0  # tables open; only the first top-level table's own cells are read
         self._done = False
-        self._cell: Optional[list[str]] = None
+        self._cell: list[str] | None = None
         self._span = 1
 
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -87,13 +86,13 @@ class _FirstTable(HTMLParser):
             self._cell = None
 
 
-def _colspan(value: Optional[str]) -> int:
+def _colspan(value: str | None) -> int:
     """The columns a cell spans: 1 unless a positive number, at most 1,000 (``²`` or 5,000 digits make no int)."""
     digits = (value or "").lstrip("0")
     return min(int(digits[:5]), 1000) if digits.isdecimal() and value.isdecimal() else 1
 
 
-def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, Detected]:
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, Detected]:
     """The document as text and how its encoding was chosen: ``--encoding``; else its ``<meta charset>``
     (GB2312 and GBK widened to GB18030, which holds them) unless a byte-order mark speaks first or the
     bytes do not fit it; else the detection a CSV file gets (:func:`encodings.detect_encoding`)."""
@@ -113,7 +112,7 @@ def _decode(data: bytes, encoding: Optional[str], name: str) -> tuple[str, Detec
         raise InputError(f"{name}: bytes at offset {exc.start} of the HTML page are not valid {chosen.name}", encoding_hint(chosen.name, sample)) from None
 
 
-def html_table_source(data: bytes, name: str, encoding: Optional[str] = None, size: Optional[int] = None) -> CsvSource:
+def html_table_source(data: bytes, name: str, encoding: str | None = None, size: int | None = None) -> CsvSource:
     """A source reading the first table of an HTML document (an ``.xls`` that is really a web page)."""
     text, used = _decode(data, encoding, name)
     parser = _FirstTable()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .base import unique_headers
 
@@ -62,7 +61,7 @@ def _norm(text) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
-def _qualtrics(rows: list[list[str]]) -> Optional[Layout]:
+def _qualtrics(rows: list[list[str]]) -> Layout | None:
     if len(rows) >= 3 and any(str(c).startswith('{"ImportId"') for c in rows[2]):
         columns = unique_headers(rows[0])
         questions = {c: " ".join(str(q).split()) for c, q in zip(columns, rows[1]) if q and str(q).strip() and str(q).strip() != c}
@@ -106,7 +105,7 @@ def _is_surveymonkey(rows: list[list[str]]) -> bool:
     return column < len(sub) and not sub[column] and any(c in ("response", "open-ended response") for c in sub)
 
 
-def _surveymonkey(rows: list[list[str]]) -> Optional[Layout]:
+def _surveymonkey(rows: list[list[str]]) -> Layout | None:
     if not _is_surveymonkey(rows):
         return None
     names, questions, question = [], {}, ""

@@ -6,7 +6,8 @@ import csv
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Optional
+from typing import BinaryIO
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -135,7 +136,7 @@ class _Replay(io.RawIOBase):
 class CsvSource(Source):
     """A delimited text input, read block by block."""
 
-    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: Optional[str], path: Optional[Path] = None, more: Optional[Callable[[int], tuple[bytes, bool]]] = None):
+    def __init__(self, opener: Callable[[], BinaryIO], sample: bytes, complete: bool, info: InputInfo, encoding: str | None, path: Path | None = None, more: Callable[[int], tuple[bytes, bool]] | None = None):
         """``more(n)`` reads the input's first ``n`` bytes again (and whether that is all of it), to grow a sample of long rows."""
         self._opener = opener
         self.warnings: list[str] = []
@@ -179,7 +180,7 @@ class CsvSource(Source):
         self._path = path
 
     @classmethod
-    def from_path(cls, path: Path, encoding: Optional[str] = None) -> "CsvSource":
+    def from_path(cls, path: Path, encoding: str | None = None) -> CsvSource:
         def head(size: int) -> tuple[bytes, bool]:
             with path.open("rb") as fh:
                 return fh.read(size), not fh.read(1)
@@ -189,7 +190,7 @@ class CsvSource(Source):
         return cls(lambda: path.open("rb"), sample, complete, info, encoding, path, head)
 
     @classmethod
-    def from_stream(cls, stream: BinaryIO, head: bytes, name: str, encoding: Optional[str] = None) -> "CsvSource":
+    def from_stream(cls, stream: BinaryIO, head: bytes, name: str, encoding: str | None = None) -> CsvSource:
         sample = head + stream.read(sample_bytes() - len(head))
         extra = stream.read(1)
         complete = not extra
@@ -228,7 +229,7 @@ class CsvSource(Source):
             for start, end in zip(bounds, bounds[1:])
         ]
 
-    def batches(self, columns: list[str], info: Optional[InputInfo] = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         """As text always: standard input cannot be read again (after a failed typed read, or with a larger block)."""
         info = info or self.info
         with self._opener() as stream:
@@ -364,7 +365,7 @@ def unclosed_quote_message(path: str, text: str, encoding: str) -> tuple[str, st
     )
 
 
-def _line_number(path: str, text: str, encoding: str) -> Optional[int]:
+def _line_number(path: str, text: str, encoding: str) -> int | None:
     """The line on which ``text`` starts in the file at ``path`` (None for standard input or UTF-16/32)."""
     if not Path(path).is_file() or is_wide(encoding):
         return None
@@ -438,7 +439,7 @@ class _WithoutBoms(io.RawIOBase):
 class _Range(io.RawIOBase):
     """Bytes ``start`` to ``end`` of a file."""
 
-    def __init__(self, path: str, start: int, end: int, progress: Optional[Callable[[int], None]] = None):
+    def __init__(self, path: str, start: int, end: int, progress: Callable[[int], None] | None = None):
         self._file = open(path, "rb", buffering=0)
         self._file.seek(start)
         self._left = end - start
@@ -479,7 +480,7 @@ class CsvPart:
 
     portable = True  # can be read in a worker process (scan.run_jobs)
 
-    def with_larger_block(self) -> "CsvPart":
+    def with_larger_block(self) -> CsvPart:
         """This part, to be read with a block large enough for a longer record."""
         return replace(self, block_bytes=min(self.block_bytes * BLOCK_GROWTH, record_cap()))
 
@@ -487,7 +488,7 @@ class CsvPart:
     def size(self) -> int:
         return self.end - self.start
 
-    def batches(self, columns: list[str], info: InputInfo, progress: Optional[Callable[[int], None]] = None, types=None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: list[str], info: InputInfo, progress: Callable[[int], None] | None = None, types=None) -> Iterator[pa.RecordBatch]:
         with io.BufferedReader(_Range(self.path, self.start, self.end, progress), buffer_size=1 << 20) as stream:
             yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types, self.block_bytes)
 
@@ -521,7 +522,7 @@ def record_boundaries(path: Path, size: int, count: int) -> list[int]:
     return sorted(set(bounds + [size]))
 
 
-def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int) -> Optional[int]:
+def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int) -> int | None:
     """The offset just after the first newline from ``start`` on that is outside quotes (``parity`` at ``start``)."""
     fh.seek(start)
     while window := fh.read(WINDOW_BYTES):

@@ -17,7 +17,8 @@ import re
 import zipfile
 import zlib
 from itertools import repeat
-from typing import BinaryIO, Iterator, Optional, Union
+from typing import BinaryIO
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -201,7 +202,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
-def _parts_to_scan(archive: zipfile.ZipFile, sheet: Optional[str]) -> list[str]:
+def _parts_to_scan(archive: zipfile.ZipFile, sheet: str | None) -> list[str]:
     """The worksheet part the reader will load for ``sheet`` (all worksheet parts when that is unclear)."""
     parts = sheet_parts(archive)
     chosen = None
@@ -221,7 +222,7 @@ def _parts_to_scan(archive: zipfile.ZipFile, sheet: Optional[str]) -> list[str]:
     return sorted(n for n in listed if n.startswith("xl/worksheets/") and n.endswith(".xml"))
 
 
-def check_workbook(file: Union[Path, BinaryIO], name: str, sheet: Optional[str] = None) -> None:
+def check_workbook(file: Path | BinaryIO, name: str, sheet: str | None = None) -> None:
     """Raise :class:`InputError` when a zipped workbook exceeds a limit (see :mod:`cxscore.limits`).
 
     Files that are not zip archives (legacy ``.xls`` is bounded by its format) are left to the reader.
@@ -237,7 +238,7 @@ def check_workbook(file: Union[Path, BinaryIO], name: str, sheet: Optional[str] 
         raise InputError(f"{name} is a damaged workbook (its zip archive: {exc})", "open it in Excel and save it again as .xlsx, or export CSV") from None
 
 
-def _check_archive(archive: zipfile.ZipFile, name: str, sheet: Optional[str]) -> None:
+def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> None:
     """Declared sizes first (free), then the parts the reader inflates on opening, then the sheet's extent."""
     part_cap = limits.get(limits.WORKBOOK_PART_MB) << 20
     ratio_cap = limits.get(limits.WORKBOOK_RATIO)
@@ -285,7 +286,7 @@ def _check_extent(name: str, part: str, rows: int, columns: int, cap: int, verb:
         )
 
 
-def _repeats(found: Optional[re.Match]) -> int:
+def _repeats(found: re.Match | None) -> int:
     """A ``number-…-repeated`` value (1 when absent; the reader refuses a value that is not a number)."""
     if found is None:
         return 1
@@ -381,7 +382,7 @@ def _check_ods(archive: zipfile.ZipFile, name: str, part_cap: int, ratio_cap: in
     """
     extent = OdsExtent(name, cell_cap)
     buf = bytearray()
-    row: Optional[list[int]] = None  # repeats, columns so far, last column with a value — while its end is not yet read
+    row: list[int] | None = None  # repeats, columns so far, last column with a value — while its end is not yet read
     scanned = 0  # bytes at the start of buf (from the open row's first unread byte) known to hold no row end
     for chunk in _inflate(archive, archive.getinfo("content.xml"), name, part_cap, ratio_cap):
         buf += chunk

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Optional
+from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -45,7 +45,7 @@ def margin_format(kind: str) -> str:
     return SCORE2 if kind == "ces" else SCORE1
 
 
-def shown(value: Any, number_format: Optional[str] = None) -> str:
+def shown(value: Any, number_format: str | None = None) -> str:
     """The text a reader sees in a cell, for its width."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "" if value is None else str(value)
@@ -95,7 +95,7 @@ class Sheet:
         self.last = 0  # the last row written
         self.headers: list[tuple[int, list[str]]] = []  # header rows, made tall enough for their wrapped text
 
-    def row(self, values: list[Any], formats: Optional[list[Optional[str]]] = None, bold: bool = False, fill: Optional[PatternFill] = None) -> int:
+    def row(self, values: list[Any], formats: list[str | None] | None = None, bold: bool = False, fill: PatternFill | None = None) -> int:
         self.last += 1
         r, lines = self.last, 1
         for c, value in enumerate(values, start=1):
@@ -129,7 +129,7 @@ class Sheet:
         self.headers.append((self.last, values))
         return self.last
 
-    def finish(self, header_row: int = 1, filter_rows: Optional[int] = None) -> None:
+    def finish(self, header_row: int = 1, filter_rows: int | None = None) -> None:
         if self.ws.max_row >= header_row:
             self.ws.freeze_panes = self.ws.cell(row=header_row + 1, column=1)
             last = filter_rows or self.ws.max_row
@@ -143,7 +143,7 @@ class Sheet:
                 self.ws.row_dimensions[r].height = 15 * min(lines, 4)
 
 
-def printable_sheet(ws: Worksheet, footer: str, title_rows: Optional[str] = "1:1", pages_tall: int = 0) -> None:
+def printable_sheet(ws: Worksheet, footer: str, title_rows: str | None = "1:1", pages_tall: int = 0) -> None:
     """Landscape, one page wide (``pages_tall`` pages tall; 0: as many as it needs), the header row
     repeated on every page, and a footer naming the report period and when it was generated."""
     ws.page_setup.orientation = "landscape"

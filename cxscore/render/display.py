@@ -1,19 +1,18 @@
 """How numbers look to a person (tables, Markdown). Machine formats keep full precision."""
 from __future__ import annotations
 
-from typing import Optional
 
 from ..model import ResultRow
 
 
-def number(value: Optional[float], digits: int = 1, sign: bool = False) -> str:
+def number(value: float | None, digits: int = 1, sign: bool = False) -> str:
     if value is None:
         return "—"
     text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
     return "0.0" if text in ("-0.0", "+0.0") else text
 
 
-def pct(value: Optional[float]) -> str:
+def pct(value: float | None) -> str:
     return "—" if value is None else f"{number(value)}%"
 
 

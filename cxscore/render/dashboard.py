@@ -5,7 +5,7 @@ workbook, the ``alert:`` lines on stderr and the exit code always agree.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -39,7 +39,7 @@ def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list
     return top, bottom
 
 
-def _change(row: ResultRow) -> Optional[str]:
+def _change(row: ResultRow) -> str | None:
     sig = row.significance
     if not sig or sig.get("diff") is None:
         return None
@@ -89,7 +89,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
     head.font = Font(bold=True, size=12)
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}
-    lines: list[tuple[str, Any, Optional[str]]] = [
+    lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
         (t["score"], row.value, fmt),
         (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, 2 if m.type == 'ces' else 1)} – {display.number(row.ci_high, 2 if m.type == 'ces' else 1)}", None),

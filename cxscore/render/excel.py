@@ -10,7 +10,7 @@ import math
 from copy import copy
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -108,7 +108,7 @@ def _covers(report: Report, t: dict) -> str:
     return covers
 
 
-def _position(value: Optional[str], t: dict) -> Optional[str]:
+def _position(value: str | None, t: dict) -> str | None:
     """Where the interval lies against the benchmark (above, below, within), in the report's language."""
     return t[f"position_{value}"] if value else value
 
@@ -119,7 +119,7 @@ def _answer(m: MetricInfo, point: Any, lang: str) -> Any:
     return f"{point} = {label}" if label else point
 
 
-def _status(value: Optional[str], t: dict) -> Optional[str]:
+def _status(value: str | None, t: dict) -> str | None:
     """A status in the report's language: computed once by ``targets.judge``, only rendered here."""
     return t[value] if value else value
 
@@ -150,7 +150,7 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
     sheet.finish()
 
 
-def _mark(row: ResultRow) -> Optional[str]:
+def _mark(row: ResultRow) -> str | None:
     sig = row.significance
     if not sig or not sig["significant"]:
         return None
@@ -180,7 +180,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
     sheet.header(headers)
     for period in periods:
         values: list[Any] = [period]
-        formats: list[Optional[str]] = [None]
+        formats: list[str | None] = [None]
         for m in report.metrics:
             row = by_key.get((m.name, period))
             fmt = score_format(m.type)
@@ -431,7 +431,7 @@ def _quality(wb: Workbook, report: Report, t: dict) -> None:
     sheet.finish(filter_rows=inputs_end)
 
 
-def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_text: Optional[str], generated: datetime) -> None:
+def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_text: str | None, generated: datetime) -> None:
     ws = wb.create_sheet(t["Settings"])
     sheet = Sheet(ws)
     sheet.header([t["setting"], t["value"]])
@@ -500,7 +500,7 @@ def _rows_used(ws) -> int:
     return last
 
 
-def build(report: Report, lang: str = "en", files: Optional[list[dict]] = None, config_text: Optional[str] = None, generated: Optional[datetime] = None) -> Workbook:
+def build(report: Report, lang: str = "en", files: list[dict] | None = None, config_text: str | None = None, generated: datetime | None = None) -> Workbook:
     """The report workbook (not yet saved)."""
     t = LABELS[lang]
     generated = generated or datetime.now().replace(microsecond=0)
@@ -546,7 +546,7 @@ def output_path(template: str, report: Report, today: date) -> Path:
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", name))
 
 
-def write(report: Report, template: str, lang: str = "en", config_text: Optional[str] = None) -> Path:
+def write(report: Report, template: str, lang: str = "en", config_text: str | None = None) -> Path:
     """Write the report workbook (with the config's text, when there was one); an output path that is one of the files read is refused."""
     inputs = [i.path for i in report.inputs if i.path != "<stdin>"]  # folders expanded: the files actually read
     generated = datetime.now().replace(microsecond=0)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..model import MetricInfo, Report, ResultRow
 from . import display
@@ -12,7 +11,7 @@ from . import display
 class Line:
     cells: list[str]
     low_n: bool = False
-    mark: Optional[str] = None  # "good" | "bad": colours the cell at mark_column (the Δ, or a target's status)
+    mark: str | None = None  # "good" | "bad": colours the cell at mark_column (the Δ, or a target's status)
     overall: bool = False
     mark_column: int = -1
 
@@ -40,7 +39,7 @@ def _margin(row: ResultRow) -> str:
     return "—" if row.margin is None else f"±{display.number(row.margin, 2 if row.type == 'ces' else 1)}"
 
 
-def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, Optional[str]]:
+def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
     sig = row.significance
     if not sig:
         return "", "", None
@@ -115,7 +114,7 @@ def summary(report: Report) -> Section:
             cells.append("" if row.target is None else f"{row.target:g}: {row.status}")
         status = {"missed": "bad", "met": "good"}.get(row.status or "")
         section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_column=len(cells) - 1))
-    notes = [f"dim rows: n < {report.analysis.min_n}."] if any(l.low_n for l in section.lines) else []
+    notes = [f"dim rows: n < {report.analysis.min_n}."] if any(line.low_n for line in section.lines) else []
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
     section.caption = " ".join(notes)

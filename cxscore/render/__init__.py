@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import msgspec
 
@@ -73,7 +72,7 @@ def render_benchmarks(rows: list, fmt: Format, terminal: Terminal, csv_raw: bool
             table.show(section, terminal.out())
 
 
-def write_report(report: Report, output: str, lang: str, config_text: Optional[str]) -> "Path":
+def write_report(report: Report, output: str, lang: str, config_text: str | None) -> Path:
     """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
     from .excel import write
 

@@ -2,7 +2,6 @@
 NPS shares coloured the same way everywhere, few enough categories to read."""
 from __future__ import annotations
 
-from typing import Optional
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -31,7 +30,7 @@ def _axes(chart, kind: str) -> None:
         chart.y_axis.scaling.min = 0
 
 
-def _line(series, colour: str, width: int = 22000, dash: Optional[str] = None, marker: bool = True) -> None:
+def _line(series, colour: str, width: int = 22000, dash: str | None = None, marker: bool = True) -> None:
     series.smooth = False  # a curve would invent values between periods
     series.graphicalProperties.line = LineProperties(solidFill=colour, w=width, prstDash=dash)
     if marker:
@@ -43,7 +42,7 @@ def _line(series, colour: str, width: int = 22000, dash: Optional[str] = None, m
 
 
 def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: tuple[int, int], score: int,
-          band: Optional[tuple[int, int]] = None, target: Optional[int] = None, hollow: tuple[int, ...] = ()) -> LineChart:
+          band: tuple[int, int] | None = None, target: int | None = None, hollow: tuple[int, ...] = ()) -> LineChart:
     """A line per metric over the periods in ``rows`` (first row: headers): the score with markers, its
     interval as two dashed lines, the target as a red line; ``hollow`` points (low n) get open markers."""
     first, last = rows
