@@ -337,6 +337,9 @@ def is_blank(values: pa.Array) -> pa.BooleanArray:
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values.cast(pa.string())), ""), True)
 
 
+#: The period code of a row without a usable date (blank, unreadable or out of range): it is in no period.
+UNDATED = -1
+
 #: Days (about 2,700 years) up to which period codes are computed once per day and looked up.
 _DAY_TABLE_LIMIT = 1 << 20
 _SECONDS_PER_DAY = 86_400
@@ -346,7 +349,7 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
     """Each row's period, as an index into the returned period codes (``codes[index[i]]`` is row i's).
 
     A code orders and identifies its period (:func:`period_label`): yyyymmdd, yyyyww (ISO week),
-    yyyymm, yyyyq or yyyy, so -1 can stand for a null time. A period is a set of whole days, so
+    yyyymm, yyyyq or yyyy, so :data:`UNDATED` (-1) can stand for a null time. A period is a set of whole days, so
     codes are computed once for each day in the span the times cover and looked up per row.
     """
     if period not in ("day", "week", "month", "quarter", "year"):
@@ -354,7 +357,7 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
     if isinstance(times, pa.ChunkedArray):
         times = times.combine_chunks()
     if times.null_count == len(times):
-        return np.zeros(len(times), dtype=np.intp), np.array([-1], dtype=np.int64)
+        return np.zeros(len(times), dtype=np.intp), np.array([UNDATED], dtype=np.int64)
     bounds = pc.min_max(times)
     first, last = (_day(bounds[end]) for end in ("min", "max"))
     if last - first < _DAY_TABLE_LIMIT:
@@ -368,7 +371,7 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
         codes, index = np.unique(_day_codes(pc.cast(times.fill_null(bounds["min"]), pa.date32()), period), return_inverse=True)
     if times.null_count:
         index[times.is_null().to_numpy(zero_copy_only=False)] = len(codes)
-        codes = np.append(codes, -1)
+        codes = np.append(codes, UNDATED)
     return index, codes
 
 

@@ -1,14 +1,13 @@
 """Per block: filter rows (--where, --since/--until, weights), then give each row its group.
 
-A group key is ``(segment, period)``: ``segment`` is a tuple of the --by values (``()`` when
-there is no --by), ``period`` an integer period code (:func:`cxscore.dates.periods_of`),
-:data:`UNDATED` for a row without a usable date, or ``None`` when no period was asked for.
+A group key is a :class:`GroupKey`: the --by values and the period code.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,8 +20,14 @@ from .errors import CxError, InputError
 from .model import InputInfo
 
 FILE = "file"  # --by file: the input file's name
-UNDATED = -1
 BLANK_SEGMENT = "(blank)"
+
+
+class GroupKey(NamedTuple):
+    """Which group a row's answers are tallied in (a tuple, so it hashes and compares as one)."""
+
+    segment: tuple[str, ...]  # the --by values, in --by order; () without --by
+    period: int | None  # a period code (dates.periods_of), dates.UNDATED without a usable date; None without --period
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class Grouper:
         """The columns read for filters, weights and respondents (a column may be listed twice)."""
         return [c for c in (self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
 
-    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list, np.ndarray, np.ndarray | None]:
+    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[GroupKey], np.ndarray, np.ndarray | None]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
         rows = batch.num_rows
         keep = np.ones(rows, dtype=bool)
@@ -205,7 +210,7 @@ class Grouper:
         keys, index = self._groups(batch, times)
         return batch, keys, index, weights
 
-    def _groups(self, batch: pa.RecordBatch, times) -> tuple[list, np.ndarray]:
+    def _groups(self, batch: pa.RecordBatch, times) -> tuple[list[GroupKey], np.ndarray]:
         rows = batch.num_rows
         parts: list[tuple[list, np.ndarray]] = []  # per --by column, then the period: its labels, each row's label
         for column in self.by:
@@ -227,7 +232,7 @@ class Grouper:
         representative[index] = np.arange(rows)  # any row of a group: they all share its labels
         segments = parts[: len(self.by)]
         periods, period_of = parts[-1] if self.g.period else ([None], np.zeros(rows, dtype=np.intp))
-        keys = [(tuple(names[which[row]] for names, which in segments), periods[period_of[row]]) for row in representative.tolist()]
+        keys = [GroupKey(tuple(names[which[row]] for names, which in segments), periods[period_of[row]]) for row in representative.tolist()]
         return keys, index
 
 

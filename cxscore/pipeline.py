@@ -394,7 +394,7 @@ def score(
         for rule in response_filters(source.layout, source.columns, options.include_incomplete):
             notify(exclusion_note(source.info, rule))
     if watch_segments and not many:
-        count = len({group[0] for group in book.groups()})
+        count = len({group.segment for group in book.groups()})
         if count > limit:
             warn_now(_many_segments(grouping.by, f"{count:,} distinct values", limit))
     order_doubts = [doubt for doubt in (_settle_date_order(source.info, stated=grouping.dayfirst is not None) for source in sources) if doubt]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 
 from .config import MetricSpec
-from .dates import period_index
-from .grouping import UNDATED
+from .dates import UNDATED, period_index
+from .grouping import GroupKey
 from .metrics import compare, compute, interval, summarise, trend
 from .model import ResultRow
 from .stats import benjamini_hochberg, min_detectable
@@ -124,6 +124,19 @@ def _pooled(tallies: dict[int, Tally], codes: list[int]) -> Tally:
     return total
 
 
+def _segment(key: GroupKey) -> tuple[str, ...]:
+    return key.segment
+
+
+def _dated_period(key: GroupKey) -> int | None:
+    """The key's period; None (left out of period rows) when undated."""
+    return None if key.period == UNDATED else key.period
+
+
+def _dated_cell(key: GroupKey) -> GroupKey | None:
+    return None if key.period == UNDATED else key
+
+
 def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
@@ -132,7 +145,7 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
     segment_order: list[tuple] = []
     if s.by:
         segment_rows, family = [], []
-        segments = book.rollup(spec.name, lambda k: k[0])
+        segments = book.rollup(spec.name, _segment)
         summarise(spec, segments.values())
         for segment, tally in segments.items():
             row = _row(spec, tally, dict(zip(s.by, segment)), None, s)
@@ -144,17 +157,17 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period:
-        periods = book.rollup(spec.name, lambda k: k[1] if k[1] != UNDATED else None)
+        periods = book.rollup(spec.name, _dated_period)
         summarise(spec, periods.values())
         family = []
         rows += _series(spec, periods, {}, label, s, family)
         _adjust(family, alpha)
         if s.by:
-            cells = book.rollup(spec.name, lambda k: k if k[1] != UNDATED else None)
+            cells = book.rollup(spec.name, _dated_cell)
             summarise(spec, cells.values())
             by_segment: dict[tuple, dict[int, Tally]] = {}
-            for (segment, code), tally in cells.items():
-                by_segment.setdefault(segment, {})[code] = tally
+            for key, tally in cells.items():
+                by_segment.setdefault(key.segment, {})[key.period] = tally
             family = []
             for segment in segment_order:
                 rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)

@@ -18,7 +18,7 @@ from cxscore import score
 from cxscore.column_types import SCORE, SEGMENT, TIME, read_types
 from cxscore.errors import InputError
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
-from cxscore.grouping import Condition, Grouper, Grouping, dense_index
+from cxscore.grouping import Condition, Grouper, GroupKey, Grouping, dense_index
 from cxscore.model import InputInfo
 from cxscore.normalize import BLANK, INVALID, AnswerParser, encode
 from cxscore.pipeline import Options
@@ -225,6 +225,17 @@ def test_group_codes_made_dense_before_they_overflow(tmp_path, monkeypatch):
     plain = values(score([str(path)], options=options))
     monkeypatch.setattr(grouping, "_CODE_LIMIT", 2)
     assert values(score([str(path)], options=options)) == plain
+
+
+def test_group_keys_name_their_segment_and_period():
+    columns = ["when", "channel", "region"]
+    batch = pa.record_batch([pa.array(["2025-01-05", "", "2025-03-01", "2025-01-09"]), pa.array(["Chat", "Phone", "Chat", "Chat"]), pa.array(["EU", "US", "EU", "EU"])], names=columns)
+    _, keys, index, _ = grouper_for(columns, by=["channel", "region"], period="month", date_column="when").apply(batch)
+    assert all(isinstance(key, GroupKey) for key in keys)
+    assert [(keys[i].segment, keys[i].period) for i in index] == [(("Chat", "EU"), 202501), (("Phone", "US"), dates.UNDATED), (("Chat", "EU"), 202503), (("Chat", "EU"), 202501)]
+    assert dates.UNDATED == -1 and not hasattr(grouping, "UNDATED")  # written by dates.periods_of, so defined there
+    _, keys, _, _ = grouper_for(columns).apply(batch)
+    assert keys == [GroupKey((), None)] and keys[0] == ((), None)  # hashes and compares as the plain tuple it was
 
 
 def test_the_day_before_1970_is_a_day_not_undated(tmp_path):
