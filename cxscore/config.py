@@ -5,35 +5,25 @@ import difflib
 import re
 import reprlib
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from collections.abc import Callable
 
 import msgspec
 
 from . import limits
 from .errors import ConfigError, CxError
+from .kinds import KINDS, Band, Kind
 
-MetricType = Literal["nps", "csat", "ces"]
-Direction = Literal["higher_is_easier", "higher_is_harder"]
+if TYPE_CHECKING:
+    MetricType = str
+else:  # the registered kinds' names, for choices (cli's plan --metric)
+    MetricType = Literal[tuple(KINDS)]
 Period = Literal["day", "week", "month", "quarter", "year"]
 NpsInterval = Literal["adjusted-wald", "wald"]
 CONFIG_FILENAME = "cxscore.yaml"
 
 #: Answers that mean "no answer" in exports, counted as blank (compared case-insensitively).
 DEFAULT_BLANK_VALUES = ["n/a", "na", "-", "(跳过)", "(空)", "（跳过）", "（空）"]
-
-
-class Band(NamedTuple):
-    """An inclusive range of scale points; in YAML ``[lo, hi]`` or a single number."""
-
-    lo: int
-    hi: int
-
-    def __contains__(self, point: object) -> bool:
-        return self.lo <= point <= self.hi
-
-    def __str__(self) -> str:
-        return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
 
 
 #: How a band may be written in YAML (a Band after validation).
@@ -70,7 +60,6 @@ class ColumnMatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 ColumnSpec = str | list[str] | ColumnMatch
-ARTICLE = {"nps": "an NPS", "csat": "a CSAT", "ces": "a CES"}
 
 
 def _column_spec(value: Any) -> ColumnSpec:
@@ -90,55 +79,45 @@ def _column_spec(value: Any) -> ColumnSpec:
     raise ValueError(f"column: {_short(value)} is not a column; give a header name, a list of names, or {{match: REGEX}}")
 
 
-def _default_bands(kind: str, lo: int, hi: int) -> dict[str, Any]:
-    """Defaults for the bands of a metric type on a given scale (empty when there is no sensible default)."""
-    if kind == "nps":
-        return {"detractors": Band(0, 6), "passives": Band(7, 8), "promoters": Band(9, 10)} if (lo, hi) == (0, 10) else {}
-    if kind == "csat":
-        if hi - lo < 3:  # two or three points (good/bad): top box and bottom box
-            return {"satisfied": Band(hi, hi), "dissatisfied": Band(lo, lo)}
-        return {"satisfied": Band(hi - 1, hi), "dissatisfied": Band(lo, lo + 1)}
-    # CES: 1–7 agreement (CES 2.0) and 1–5 ease scales run towards "easy"; 1–10 effort scales towards "hard".
-    defaults = {
-        (1, 7): ("higher_is_easier", Band(5, 7), Band(1, 3)),
-        (1, 5): ("higher_is_easier", Band(4, 5), Band(1, 2)),
-        (1, 10): ("higher_is_harder", Band(1, 2), Band(6, 10)),
-    }
-    if (lo, hi) not in defaults:
-        return {}
-    direction, low, high = defaults[(lo, hi)]
-    return {"direction": direction, "low_effort": low, "high_effort": high}
+#: Every kind's band keys (Bands after validation).
+ALL_BANDS = list(dict.fromkeys(key for kind in KINDS.values() for key in kind.bands))
 
 
-DEFAULT_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-BAND_FIELDS = {"nps": ("detractors", "passives", "promoters"), "csat": ("satisfied", "dissatisfied"), "ces": ("low_effort", "high_effort")}
-ALL_BANDS = [key for keys in BAND_FIELDS.values() for key in keys]
+def _kind_fields() -> list[tuple[str, Any, None]]:
+    """The YAML keys the registered kinds add to a metric: their bands, then their settings."""
+    fields: dict[str, Any] = dict.fromkeys(ALL_BANDS, BandText)
+    for kind in KINDS.values():
+        fields.update({key: choices | None for key, choices in kind.settings.items()})
+    return [(key, annotation, None) for key, annotation in fields.items()]
 
 
-class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One metric to score: its type, where its answers are, its scale, bands and labels.
+if TYPE_CHECKING:
+    class _KindFields(msgspec.Struct):
+        def __getattr__(self, name: str) -> Any: ...
+else:
+    _KindFields = msgspec.defstruct("KindFields", _kind_fields(), kw_only=True)
 
-    Checked and completed (name, scale and bands from the defaults) on construction.
+
+class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
+    """One metric to score: its type (its kind in ``kinds/``), where its answers are, its scale, bands and labels.
+
+    The kinds' own keys (bands such as ``promoters``, settings such as ``direction``) come from the
+    registry. Checked and completed (name, scale and bands from the kind's defaults) on construction.
     """
 
     name: str = ""
-    type: MetricType
+    type: str
     column: Any  # ColumnSpec once checked
     scale: BandText = None
-    detractors: BandText = None
-    passives: BandText = None
-    promoters: BandText = None
-    satisfied: BandText = None
-    dissatisfied: BandText = None
-    direction: Direction | None = None
-    low_effort: BandText = None
-    high_effort: BandText = None
     labels: dict[str, int] = msgspec.field(default_factory=dict)
     blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
     target: float | dict[str, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.type not in KINDS:
+            raise ValueError(f"type: {self.type!r} is not one of {', '.join(KINDS)}")
+        kind = self.kind
         self.column = _column_spec(self.column)
         for key in ("scale", *ALL_BANDS):
             if getattr(self, key) is not None:
@@ -146,34 +125,38 @@ class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if not self.name:
             self.name = self.type
         if self.scale is None:
-            self.scale = Band(*DEFAULT_SCALES[self.type])
+            self.scale = Band(*kind.default_scale)
         lo, hi = self.scale
         if hi - lo < 1 or hi - lo > 100:
             raise ValueError(f"scale: [{lo}, {hi}] must span 2 to 101 points")
-        foreign = [f for kind, fields in BAND_FIELDS.items() if kind != self.type for f in fields if getattr(self, f) is not None]
-        if self.type != "ces" and self.direction is not None:
-            foreign.append("direction")
+        own = kind.fields()
+        foreign = [f for other in KINDS.values() if other is not kind for f in other.fields() if f not in own and getattr(self, f) is not None]
         if foreign:
-            raise ValueError(f"{foreign[0]}: is not a setting of {ARTICLE[self.type]} metric; its bands are {', '.join(BAND_FIELDS[self.type])}")
-        for key, band in _default_bands(self.type, lo, hi).items():
+            raise ValueError(f"{foreign[0]}: is not a setting of {kind.article} metric; its bands are {', '.join(kind.bands)}")
+        for key, band in kind.default_bands(lo, hi).items():
             if getattr(self, key) is None:
                 setattr(self, key, band)
-        for key in BAND_FIELDS[self.type]:
+        for key in kind.bands:
             band = getattr(self, key)
             if band is None:
-                raise ValueError(f"{key}: has no default on the scale {self.scale}; give {', '.join(BAND_FIELDS[self.type])} as [lowest, highest]")
+                raise ValueError(f"{key}: has no default on the scale {self.scale}; give {', '.join(kind.bands)} as [lowest, highest]")
             for end in band:
                 if end not in self.scale:
                     raise ValueError(f"{key}: {end} is outside the scale {self.scale}")
         for label, point in self.labels.items():
             if point not in self.scale:
                 raise ValueError(f"labels: {label!r} maps to {point}, which is outside the scale {self.scale}")
-        getattr(self, f"_check_{self.type}")()
+        kind.check(self)
         self._check_targets()
+
+    @property
+    def kind(self) -> Kind:
+        """What this metric's type is and computes (its module in ``kinds/``)."""
+        return KINDS[self.type]
 
     def value_range(self) -> tuple[float, float]:
         """The range of the headline value: NPS −100…100, CSAT 0…100 %, CES the answer scale."""
-        return {"nps": (-100.0, 100.0), "csat": (0.0, 100.0)}.get(self.type, (float(self.scale.lo), float(self.scale.hi)))
+        return self.kind.value_range(self)
 
     def targets(self) -> dict[str, float]:
         """Targets by where they apply: ``all`` (everyone) or ``COLUMN=VALUE`` (a segment)."""
@@ -189,54 +172,13 @@ class MetricSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             if not lo <= value <= hi:
                 raise ValueError(f"target: {value:g} is outside the {self.type.upper()} range {lo:g}…{hi:g}")
 
-    def _check_nps(self) -> None:
-        _check_partition(self.scale, [("detractors", self.detractors), ("passives", self.passives), ("promoters", self.promoters)])
-
-    def _check_csat(self) -> None:
-        if self.satisfied.hi != self.scale.hi:
-            raise ValueError(f"satisfied: the band {self.satisfied} must reach the top of the scale ({self.scale.hi}); CSAT counts the top boxes")
-        if self.dissatisfied.lo != self.scale.lo:
-            raise ValueError(f"dissatisfied: the band {self.dissatisfied} must start at the bottom of the scale ({self.scale.lo})")
-        if self.dissatisfied.hi >= self.satisfied.lo:
-            raise ValueError(f"satisfied: the band {self.satisfied} overlaps dissatisfied {self.dissatisfied}")
-
-    def _check_ces(self) -> None:
-        if self.direction is None:
-            raise ValueError(f"direction: has no default on the scale {self.scale}; give higher_is_easier or higher_is_harder")
-        easy_top = self.direction == "higher_is_easier"
-        low, high = self.low_effort, self.high_effort
-        top, bottom = (low, high) if easy_top else (high, low)
-        top_name, bottom_name = ("low_effort", "high_effort") if easy_top else ("high_effort", "low_effort")
-        if top.hi != self.scale.hi:
-            raise ValueError(f"{top_name}: with direction {self.direction} the band {top} must reach the top of the scale ({self.scale.hi})")
-        if bottom.lo != self.scale.lo:
-            raise ValueError(f"{bottom_name}: with direction {self.direction} the band {bottom} must start at the bottom of the scale ({self.scale.lo})")
-        if bottom.hi >= top.lo:
-            raise ValueError(f"low_effort: the band {low} overlaps high_effort {high}")
-
     @property
     def higher_is_better(self) -> bool:
-        return self.type != "ces" or self.direction == "higher_is_easier"
+        return self.kind.higher_is_better(self)
 
     def bands(self) -> dict[str, Band]:
         """The metric's bands by name, in scale order where that applies."""
-        return {key: getattr(self, key) for key in BAND_FIELDS[self.type]}
-
-
-def _check_partition(scale: Band, bands: list[tuple[str, Band]]) -> None:
-    """NPS bands must cover the scale exactly, in order, without overlap or gap."""
-    expected = scale.lo
-    previous = None
-    for name, band in bands:
-        if band.lo < expected:
-            raise ValueError(f"{name}: the band {band} overlaps {previous[0]} {previous[1]}")
-        if band.lo > expected:
-            missing = Band(expected, band.lo - 1)
-            raise ValueError(f"{name}: the scale point(s) {missing} fall in no band; start {name} at {expected}")
-        expected = band.hi + 1
-        previous = (name, band)
-    if expected <= scale.hi:
-        raise ValueError(f"{bands[-1][0]}: the scale point(s) {Band(expected, scale.hi)} fall in no band; end it at {scale.hi}")
+        return {key: getattr(self, key) for key in self.kind.bands}
 
 
 #: The highest confidence level: beyond it a normal or t quantile is no longer a finite, meaningful number.
@@ -280,7 +222,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             seen[metric.name] = i
 
 
-_CHOICES = {"type": MetricType, "direction": Direction, "period": Period, "nps_interval": NpsInterval}
+_CHOICES = {"period": Period, "nps_interval": NpsInterval, **{key: choices for kind in KINDS.values() for key, choices in kind.settings.items()}}
 _LOCATED = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 

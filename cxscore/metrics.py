@@ -12,13 +12,11 @@ import numpy as np
 
 from . import stats
 from .config import MetricSpec
+from .kinds import KINDS
 from .tally import Tally
 
-COMPONENTS = {
-    "nps": ("promoters_pct", "passives_pct", "detractors_pct"),
-    "csat": ("satisfied_pct", "dissatisfied_pct", "mean"),
-    "ces": ("mean", "low_effort_pct", "high_effort_pct", "net"),
-}
+#: Each metric type's components (the JSON ``components`` keys), from its kind.
+COMPONENTS = {name: kind.components for name, kind in KINDS.items()}
 
 
 class Summary:
@@ -86,19 +84,8 @@ def compute(spec: MetricSpec, tally: Tally) -> tuple[float | None, dict[str, flo
     """The headline value and its components; ``None`` everywhere when nothing was answered."""
     s = summary(spec, tally)
     if s.n == 0 or s.total <= 0:
-        return None, dict.fromkeys(COMPONENTS[spec.type])
-    share = s.shares
-    if spec.type == "nps":
-        value = 100 * (share["promoters"] - share["detractors"])
-        return value, {"promoters_pct": 100 * share["promoters"], "passives_pct": 100 * share["passives"], "detractors_pct": 100 * share["detractors"]}
-    if spec.type == "csat":
-        return 100 * share["satisfied"], {"satisfied_pct": 100 * share["satisfied"], "dissatisfied_pct": 100 * share["dissatisfied"], "mean": s.mean}
-    low, high = 100 * share["low_effort"], 100 * share["high_effort"]
-    return s.mean, {"mean": s.mean, "low_effort_pct": low, "high_effort_pct": high, "net": low - high}
-
-
-def _nps_shares(s: Summary) -> tuple[float, float, float]:
-    return s.shares["promoters"], s.shares["passives"], s.shares["detractors"]
+        return None, dict.fromkeys(spec.kind.components)
+    return spec.kind.compute(spec, s)
 
 
 def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> stats.Interval | None:
@@ -107,13 +94,7 @@ def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str 
     s = summary(spec, tally)
     if s.n < 2 or s.n_eff < 2:
         return None
-    if spec.type == "nps":
-        ci = stats.nps_interval(*_nps_shares(s), s.n_eff, confidence, nps_method)
-        return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
-    if spec.type == "csat":
-        ci = stats.wilson_interval(s.shares["satisfied"], s.n_eff, confidence)
-        return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
-    return stats.adjusted_t_interval(s.mean, s.m2, s.n_eff, spec.scale.lo, spec.scale.hi, confidence)
+    return spec.kind.interval(spec, s, confidence, nps_method)
 
 
 #: Tests of a difference of two NPS: ``pooled`` (the default, see stats.pooled_test), or the
@@ -121,32 +102,21 @@ def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str 
 NPS_TESTS = ("pooled", "adjusted-wald", "wald")
 
 
-def _moments(spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
-    """(mean, m2, m3, n_eff) of the answer whose mean is the headline value (÷ 100 for percentages)."""
-    if spec.type == "nps":
-        return (*stats.nps_moments(*_nps_shares(s)), s.n_eff)
-    if spec.type == "csat":
-        return (*stats.proportion_moments(s.shares["satisfied"]), s.n_eff)
-    return s.mean, s.m2, s.m3, s.n_eff
-
-
 def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> tuple[float, float, float] | None:
     """Difference of the headline values (a − b), its two-sided p-value and its SE under H0 (in value
     units, for the minimum detectable difference); None when a side has under two (effective) answers.
 
-    Every metric: :func:`stats.pooled_test` on the answers' moments. ``nps_test`` may choose the
-    adjusted-Wald or plain Wald NPS difference instead (their SE₀ is still the pooled one).
+    Every metric: :func:`stats.pooled_test` on the answers' moments (``Kind.moments``). ``nps_test``
+    may choose the adjusted-Wald or plain Wald NPS difference instead (their SE₀ is still the pooled one).
     """
     sa, sb = summary(spec, a), summary(spec, b)
     if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
         return None
-    unit = 1 if spec.type == "ces" else 100
-    test = stats.pooled_test(_moments(spec, sa), _moments(spec, sb))
-    p = test.p
-    if spec.type == "nps" and nps_test != "pooled":
-        sides = ((*_nps_shares(sa), sa.n_eff), (*_nps_shares(sb), sb.n_eff))
-        _, p = (stats.nps_adjusted_wald_diff_test if nps_test == "adjusted-wald" else stats.nps_diff_test)(*sides)
-    return compute(spec, a)[0] - compute(spec, b)[0], p, unit * test.se0
+    kind = spec.kind
+    test = stats.pooled_test(kind.moments(spec, sa), kind.moments(spec, sb))
+    other = kind.other_test(spec, sa, sb, nps_test)
+    p = test.p if other is None else other
+    return compute(spec, a)[0] - compute(spec, b)[0], p, kind.unit * test.se0
 
 
 def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: list[float] | None = None) -> dict | None:
@@ -165,8 +135,8 @@ def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: 
     pooled = used[0].copy()
     for t in used[1:]:
         pooled += t
-    unit = 1 if spec.type == "ces" else 100
-    m2 = _moments(spec, summary(spec, pooled))[1] * unit * unit
+    unit = spec.kind.unit
+    m2 = spec.kind.moments(spec, summary(spec, pooled))[1] * unit * unit
     w = [summary(spec, t).n_eff for t in used]
     y = [compute(spec, t)[0] for t in used]
     x_bar = sum(wi * xi for wi, xi in zip(w, x)) / sum(w)

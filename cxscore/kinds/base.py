@@ -1,0 +1,143 @@
+"""The interface every metric kind implements, and the scale band its config is written in.
+
+A kind is everything cxscore knows about one ``type:`` of metric: its YAML keys and their defaults,
+the rules its bands follow, its built-in answer labels, how zero-config detection finds it, what it
+computes from a summary (value, components, interval, the moments its tests pool, the trend's
+units), whether higher is better, how people see it, and which benchmarks it may be compared with.
+Everything outside ``cxscore/kinds/`` asks the kind instead of branching on the type's name.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from .. import stats
+
+if TYPE_CHECKING:
+    from ..config import MetricSpec
+    from ..metrics import Summary
+
+
+class Band(NamedTuple):
+    """An inclusive range of scale points; in YAML ``[lo, hi]`` or a single number."""
+
+    lo: int
+    hi: int
+
+    def __contains__(self, point: object) -> bool:
+        return self.lo <= point <= self.hi  # type: ignore[operator]
+
+    def __str__(self) -> str:
+        return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
+
+
+#: How a value is shown to people: ``points`` signed with one decimal (NPS), ``pct`` a percentage
+#: with one decimal, ``mean`` two decimals.
+Style = Literal["points", "pct", "mean"]
+Scale = tuple[int, int]
+
+
+class Kind:
+    """One metric type. Subclasses set the class attributes and override what differs."""
+
+    #: The ``type:`` written in a config and in the JSON rows.
+    name: str
+    #: "an NPS": how messages name a metric of this kind.
+    article: str
+    #: The scale when a config gives none.
+    default_scale: Scale
+    #: The YAML keys of its bands, in scale order where that applies (each a Band after validation).
+    bands: tuple[str, ...]
+    #: Its other YAML keys: name → the ``Literal`` of allowed values (``None`` when not given).
+    settings: dict[str, Any] = {}
+    #: The band whose comments are the unhappy ones, then the happy ones.
+    comment_bands: tuple[str, str]
+    #: The components of a result row (the JSON ``components`` keys), in order.
+    components: tuple[str, ...]
+    #: Value units per unit of the answer moments its tests pool (percentages and NPS: 100).
+    unit: float = 100.0
+    #: How the headline value, its intervals and differences are shown.
+    style: Style = "pct"
+    #: The table heading of the value ("NPS", "% satisfied", "mean").
+    score_label: str
+    #: The details line: (words, component, style) per part.
+    details: tuple[tuple[str, str, Style], ...] = ()
+    #: Whether the value can be below zero (charts then cross the axis at zero).
+    signed: bool = False
+    #: Benchmark rows it may be compared with: (benchmark metric, benchmark scale); None: none are comparable.
+    benchmark: tuple[str, str] | None = None
+    #: Question texts that name it, for zero-config detection; kinds are tried by ``header_order``.
+    header_pattern: re.Pattern[str] | None = None
+    header_order: int = 100
+    #: Scales tried when the values decide, smallest first.
+    candidate_scales: tuple[Scale, ...] = ()
+    #: Whether a scale stated in the question ("1–5") may be the scale (False: its scale is fixed).
+    stated_scales: bool = True
+    #: Built-in answer labels per scale: (lo, hi) → {text: point}.
+    labels: dict[Scale, dict[str, int]] = {}
+
+    @property
+    def digits(self) -> int:
+        """Decimals shown for the value, its intervals, margins and differences."""
+        return 2 if self.style == "mean" else 1
+
+    def fields(self) -> tuple[str, ...]:
+        """Every YAML key of this kind beyond the common ones: its bands, then its settings."""
+        return (*self.bands, *self.settings)
+
+    def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
+        """Band (and setting) defaults on a scale; empty when there is no sensible default."""
+        return {}
+
+    def check(self, spec: MetricSpec) -> None:
+        """Raise ValueError("key: what is wrong") when the bands break the kind's rules."""
+
+    def value_range(self, spec: MetricSpec) -> tuple[float, float]:
+        """The range of the headline value (percentages: 0…100; a mean: the answer scale)."""
+        return 0.0, 100.0
+
+    def higher_is_better(self, metric: Any) -> bool:
+        """Whether a higher value is good news; ``metric`` has the kind's settings as attributes."""
+        return True
+
+    def trial_settings(self, lo: int, hi: int) -> dict[str, Any]:
+        """Settings that let detection try a scale with no default bands (never scored as such)."""
+        return {}
+
+    # What the values say about the scale (see scales.doubt).
+    def scale_used(self, scale: Scale, lowest: int, highest: int) -> bool | None:
+        """Whether the answers given use ``scale``; None: the general rule decides."""
+        return None
+
+    def scale_hint(self, likely: Scale) -> str:
+        """What to set, besides the scale, to score the answers on the ``likely`` smaller scale."""
+        return ""
+
+    def unused_scale_doubt(self, scale: Scale) -> str | None:
+        """The doubt when the answers do not use the scale and no smaller scale holds them."""
+        return None
+
+    def used_scale_doubt(self, scale: Scale, lowest: int, answered: int) -> str | None:
+        """A doubt about answers that do use the scale (e.g. a 0–10 recommend nobody scored 0–5)."""
+        return None
+
+    def three_point_hint(self) -> str:
+        """The keys that score a 3-point item of this kind."""
+        return "its bands"
+
+    # What it computes from a summary of the answers.
+    def compute(self, spec: MetricSpec, s: Summary) -> tuple[float, dict[str, float | None]]:
+        """The headline value and its components, from a summary with answers."""
+        raise NotImplementedError
+
+    def interval(self, spec: MetricSpec, s: Summary, confidence: float, nps_method: str) -> stats.Interval | None:
+        """The headline value's interval, from a summary of two or more (effective) answers."""
+        raise NotImplementedError
+
+    def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
+        """(mean, m2, m3, n_eff) of the answer whose mean is the value (÷ ``unit``): what the tests pool."""
+        return s.mean, s.m2, s.m3, s.n_eff
+
+    def other_test(self, spec: MetricSpec, a: Summary, b: Summary, test: str) -> float | None:
+        """The p-value of a kind-specific test of a − b named ``test``; None: the pooled test decides."""
+        return None
