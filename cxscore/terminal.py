@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 #: Width used when stdout is not a terminal, so cron mail and files don't wrap at Rich's default 80.
@@ -107,7 +108,7 @@ def help_survives_closed_pipes(argv: list[str]) -> None:
     if not argv or "--help" in argv or "-h" in argv:
         from rich.console import Console
 
-        Console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
+        Console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign, assignment]  # a patch on purpose; its parameter is not named self
 
 
 class _ProgressBar:
@@ -116,8 +117,7 @@ class _ProgressBar:
     def __init__(self, terminal: Terminal, after: float):
         self.terminal, self.after = terminal, after
         self.started = time.monotonic()
-        self.bar = None
-        self.task = None
+        self.bar: tuple[Progress, TaskID] | None = None  # the bar and its one task, once shown
 
     def __call__(self, done: int, total: int | None, rows: int) -> None:
         if self.bar is None:
@@ -125,15 +125,16 @@ class _ProgressBar:
                 return
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-            self.bar = Progress(
+            bar = Progress(
                 TextColumn("reading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                 TextColumn("{task.fields[rows]:,} rows"), TimeRemainingColumn(),
                 console=self.terminal.err(), transient=True,
             )
-            self.bar.start()
-            self.task = self.bar.add_task("reading", total=total, rows=0)
-        self.bar.update(self.task, completed=done, rows=rows)
+            bar.start()
+            self.bar = bar, bar.add_task("reading", total=total, rows=0)
+        bar, task = self.bar
+        bar.update(task, completed=done, rows=rows)
 
     def close(self) -> None:
         if self.bar is not None:
-            self.bar.stop()
+            self.bar[0].stop()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -95,7 +96,7 @@ class Sheet:
         self.last = 0  # the last row written
         self.headers: list[tuple[int, list[str]]] = []  # header rows, made tall enough for their wrapped text
 
-    def row(self, values: list[Any], formats: list[str | None] | None = None, bold: bool = False, fill: PatternFill | None = None) -> int:
+    def row(self, values: list[Any], formats: Sequence[str | None] | None = None, bold: bool = False, fill: PatternFill | None = None) -> int:
         self.last += 1
         r, lines = self.last, 1
         for c, value in enumerate(values, start=1):

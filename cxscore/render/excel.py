@@ -360,7 +360,7 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
     sheet.finish(filter_rows=table_end)
 
 
-COMMENT_LABELS = {
+COMMENT_LABELS: dict[str, dict[str, Any]] = {
     "en": {"sheet": "Comments", "metric": "Metric", "band": "Band", "score": "Score", "date": "Date", "comment": "Comment",
            "none": "No comments in these bands.",
            "bands": {"detractors": "Detractors", "promoters": "Promoters", "dissatisfied": "Dissatisfied", "satisfied": "Satisfied", "high_effort": "High effort", "low_effort": "Low effort"}},

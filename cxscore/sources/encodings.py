@@ -101,8 +101,8 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
     if text is not None and _looks_western(text):
         return Detected("cp1252", "not UTF-8; decodes as cp1252 and the text is Western European")
     if text is None and b"\x00" not in sample and _western_but_for_undefined(sample):  # the statistics named cp1256 (Arabic)
-        odd = ", ".join(f"0x{b:02X}" for b in CP1252_UNDEFINED if bytes([b]) in sample)
-        return Detected("latin-1", f"Western European text but for byte(s) {odd}, which cp1252 leaves undefined and latin-1 reads as control characters", guessed=True)
+        undefined = ", ".join(f"0x{b:02X}" for b in CP1252_UNDEFINED if bytes([b]) in sample)
+        return Detected("latin-1", f"Western European text but for byte(s) {undefined}, which cp1252 leaves undefined and latin-1 reads as control characters", guessed=True)
     import charset_normalizer  # only for files that none of the above fits
 
     best = charset_normalizer.from_bytes(sample).best()

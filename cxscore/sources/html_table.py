@@ -88,8 +88,9 @@ class _FirstTable(HTMLParser):
 
 def _colspan(value: str | None) -> int:
     """The columns a cell spans: 1 unless a positive number, at most 1,000 (``²`` or 5,000 digits make no int)."""
-    digits = (value or "").lstrip("0")
-    return min(int(digits[:5]), 1000) if digits.isdecimal() and value.isdecimal() else 1
+    text = value or ""
+    digits = text.lstrip("0")
+    return min(int(digits[:5]), 1000) if digits.isdecimal() and text.isdecimal() else 1
 
 
 def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, Detected]:

@@ -108,7 +108,9 @@ def _is_surveymonkey(rows: list[list[str]]) -> bool:
 def _surveymonkey(rows: list[list[str]]) -> Layout | None:
     if not _is_surveymonkey(rows):
         return None
-    names, questions, question = [], {}, ""
+    names: list[str] = []
+    questions: dict[str, str] = {}
+    question = ""
     for top, sub in zip(rows[0], list(rows[1]) + [""] * (len(rows[0]) - len(rows[1]))):
         top, sub = " ".join(str(top or "").split()), " ".join(str(sub or "").split())
         question = top or question  # a blank cell continues the question to its left

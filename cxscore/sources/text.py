@@ -176,6 +176,8 @@ class CsvSource(Source):
         self.sample = [(r + [None] * width)[:width] for r in data_rows[:SAMPLE_ROWS]]
         info.encoding, info.delimiter, info.header_rows, info.layout = encoding, delimiter, head, self.layout.name
         self.info = info
+        self._encoding: str = encoding  # as in info, but never None
+        self._delimiter: str = delimiter
         self._header_lines = lines[head - 1]
         self._path = path
 
@@ -222,10 +224,10 @@ class CsvSource(Source):
             return [self]
         size = self.info.bytes or 0
         count = min(count, size // MIN_PART_BYTES)
-        splittable = not is_wide(self.info.encoding)
+        splittable = not is_wide(self._encoding)
         bounds = record_boundaries(self._path, size, count) if count > 1 and splittable else [0, size]
         return [
-            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self.info.encoding, self.info.delimiter)
+            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self._encoding, self._delimiter)
             for start, end in zip(bounds, bounds[1:])
         ]
 
@@ -234,7 +236,7 @@ class CsvSource(Source):
         info = info or self.info
         with self._opener() as stream:
             try:
-                yield from read_batches(stream, self.columns, self._header_lines, self.info.encoding, self.info.delimiter, columns, info, block_bytes=self._block)
+                yield from read_batches(stream, self.columns, self._header_lines, self._encoding, self._delimiter, columns, info, block_bytes=self._block)
             except RecordTooLarge:
                 raise InputError(
                     f"{info.path}: a record (a row with its quoted text) is longer than the {self._block >> 20} MiB block standard input is read in",
@@ -397,7 +399,7 @@ class _QuoteParity(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        n = self._raw.readinto(buffer)
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]  # typing.BinaryIO declares no readinto; every stream here is an io.BufferedReader
         if n:
             self.odd ^= bool(np.count_nonzero(np.frombuffer(buffer, np.uint8, count=n) == QUOTE) & 1)
         return n

@@ -133,6 +133,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, part_ca
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise InputError(f"{name}: the workbook part {info.filename} uses an unusual compression method ({info.compress_type})", "open it in Excel and save it again as .xlsx, or export CSV")
     fh = archive.fp
+    assert fh is not None, "the archive is open"
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -294,7 +295,7 @@ def _repeats(found: re.Match | None) -> int:
     return max(int(text), 1) if text.isdigit() else 1
 
 
-def _columns(buf: bytearray, start: int, end: int) -> int:
+def _columns(buf: bytes | bytearray, start: int, end: int) -> int:
     """Columns the cells starting in ``buf[start:end]`` span."""
     cells = buf.count(CELL, start, end) + buf.count(COVERED, start, end)
     if buf.find(b"number-columns-repeated", start, end) < 0:
@@ -302,7 +303,7 @@ def _columns(buf: bytearray, start: int, end: int) -> int:
     return cells + sum(_repeats(found) - 1 for found in COLUMNS_REPEATED.finditer(buf, start, end))
 
 
-def _last_value(buf: bytearray, start: int, end: int) -> int:
+def _last_value(buf: bytes | bytearray, start: int, end: int) -> int:
     """The column (from ``start``) where the last cell in ``buf[start:end]`` holding a value ends, 0 for none.
 
     Walks back from the end over the empty cells a row ends with (usually one, repeated).
