@@ -17,7 +17,8 @@ from .columns import resolve_column
 from .config import MetricSpec
 from .dates import parse_dates
 from .errors import ColumnError, InputError
-from .grouping import Condition, Grouping
+from .filters import Condition
+from .grouping import Grouping
 from .model import InputInfo
 from .sources import Source
 from .sources.base import sample_values

@@ -1,4 +1,4 @@
-"""Per block: filter rows (--where, --since/--until, weights), then give each row its group.
+"""Per block: filter rows (:mod:`cxscore.filters`), then give each row its group.
 
 A group key is a :class:`GroupKey`: the --by values and the period code.
 """
@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 
 from .columns import resolve_column
 from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_dates
-from .errors import CxError, InputError
+from .errors import InputError
+from .filters import Condition, RowFilter
 from .model import InputInfo
 
 FILE = "file"  # --by file: the input file's name
@@ -28,29 +29,6 @@ class GroupKey(NamedTuple):
 
     segment: tuple[str, ...]  # the --by values, in --by order; () without --by
     period: int | None  # a period code (dates.periods_of), dates.UNDATED without a usable date; None without --period
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One --where: ``column=value`` or ``column!=value``."""
-
-    column: str
-    value: str
-    negate: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Condition:
-        if "!=" in text:
-            column, value = text.split("!=", 1)
-            negate = True
-        elif "=" in text:
-            column, value = text.split("=", 1)
-            negate = False
-        else:
-            raise CxError(f"--where {text!r} is not COLUMN=VALUE or COLUMN!=VALUE", "e.g. --where channel=Chat")
-        if not column.strip():
-            raise CxError(f"--where {text!r} names no column", "e.g. --where channel=Chat")
-        return cls(column.strip(), value.strip(), negate)
 
 
 @dataclass
@@ -112,21 +90,16 @@ class Grouper:
 
     def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: str | None, exclusions: Sequence[ResponseFilter] = ()):
         where = info.path
-        self.exclusions = [rule for rule in exclusions if rule.column in columns]
+        self.filters = RowFilter(grouping, columns, info, exclusions)
         self.g = grouping
         self.info = info
         self.file_label = Path(info.path).name
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"--by {name}") for name in grouping.by]
         self.date_column = date_column
-        self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
         self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
         self.keep_rows: np.ndarray | None = None  # sorted row numbers that survive --dedupe (set per part)
         self.track_rows = False  # give each kept row its place in the part (kept_positions), as --dedupe and comments need
         self.row = 0
-        self.where: dict[tuple[str, bool], list[str]] = {}
-        for condition in grouping.where:
-            column = resolve_column(condition.column, columns, where, "--where")
-            self.where.setdefault((column, condition.negate), []).append(condition.value)
 
     def columns(self) -> list[str]:
         return list(dict.fromkeys([*self.segment_columns(), *([self.date_column] if self.date_column else []), *self.filter_columns()]))
@@ -136,60 +109,18 @@ class Grouper:
 
     def filter_columns(self) -> list[str]:
         """The columns read for filters, weights and respondents (a column may be listed twice)."""
-        return [c for c in (self.weight, self.dedupe) if c] + [c for c, _ in self.where] + [r.column for r in self.exclusions]
+        return [c for c in (self.filters.weight, self.dedupe) if c] + self.filters.condition_columns()
 
     def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[GroupKey], np.ndarray, np.ndarray | None]:
         """The kept rows, the group keys present, each kept row's index into them, and the weights."""
         rows = batch.num_rows
-        keep = np.ones(rows, dtype=bool)
-        for rule in self.exclusions:
-            real = _among(batch.column(rule.column), rule.keep)
-            left_out = int((keep & ~real).sum())
-            if left_out:
-                self.info.excluded[rule.reason] = self.info.excluded.get(rule.reason, 0) + left_out
-            keep &= real
-        if self.where:
-            excluded = rows - int(keep.sum())
-            for (column, negate), values in self.where.items():
-                hit = _among(batch.column(column), values)
-                keep &= ~hit if negate else hit
-            self.info.filtered_out += rows - int(keep.sum()) - excluded
-
-        times = None
-        if self.date_column:
-            raw = batch.column(self.date_column)
-            read = read_dates(raw, self.g.dayfirst)
-            times = read.times
-            if read.numeric:  # the order is proven by a day over 12, or assumed
-                self.info.date_order_basis = merge_basis(self.info.date_order_basis, "values" if read.proven else "assumed")
-            if times.null_count:
-                missing = times.is_null().to_numpy(zero_copy_only=False)
-                # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
-                blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False)
-                invalid = keep & missing & ~blank
-                self.info.date_blank += int((keep & missing & blank).sum())
-                self.info.date_invalid += int(invalid.sum())
-                if read.other_order is not None:  # counted invalid, and apart: the other day/month order reads them
-                    other = invalid & read.other_order
-                    self.info.date_other_order += int(other.sum())
-                    invalid &= ~other
-                if self.info.date_invalid_example is None and invalid.any():
-                    self.info.date_invalid_example = str(raw[int(np.argmax(invalid))].as_py()).strip()
-            if self.g.since or self.g.until:
-                inside = times.is_valid().to_numpy(zero_copy_only=False)
-                if self.g.since:
-                    inside &= pc.fill_null(pc.greater_equal(times, pa.scalar(self.g.since, pa.timestamp("s"))), False).to_numpy(zero_copy_only=False)
-                if self.g.until:
-                    inside &= pc.fill_null(pc.less_equal(times, pa.scalar(self.g.until, pa.timestamp("s"))), False).to_numpy(zero_copy_only=False)
-                self.info.outside_dates += int((keep & ~inside).sum())
-                keep &= inside
-
+        keep = self.filters.responses(batch)
+        times = self._dates(batch, keep) if self.date_column else None
+        if times is not None and self.filters.has_range:
+            keep = self.filters.in_range(times, keep)
         weights = None
-        if self.weight:
-            weights = _numbers(batch.column(self.weight))
-            bad = ~(np.isfinite(weights) & (weights > 0))
-            self.info.weight_invalid += int((keep & bad).sum())
-            keep &= ~bad
+        if self.filters.weight:
+            weights, keep = self.filters.weights(batch, keep)
 
         positions = np.arange(self.row, self.row + rows) if self.dedupe or self.track_rows else None
         if self.keep_rows is not None:  # sorted row numbers: the slice that falls in this block
@@ -209,6 +140,28 @@ class Grouper:
         self.kept_positions, self.kept_times = positions, times
         keys, index = self._groups(batch, times)
         return batch, keys, index, weights
+
+    def _dates(self, batch: pa.RecordBatch, keep: np.ndarray) -> pa.Array:
+        """The block's dates (null where blank or not understood), counting blank and invalid ones among the kept rows."""
+        raw = batch.column(self.date_column)
+        read = read_dates(raw, self.g.dayfirst)
+        times = read.times
+        if read.numeric:  # the order is proven by a day over 12, or assumed
+            self.info.date_order_basis = merge_basis(self.info.date_order_basis, "values" if read.proven else "assumed")
+        if times.null_count:
+            missing = times.is_null().to_numpy(zero_copy_only=False)
+            # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
+            blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False)
+            invalid = keep & missing & ~blank
+            self.info.date_blank += int((keep & missing & blank).sum())
+            self.info.date_invalid += int(invalid.sum())
+            if read.other_order is not None:  # counted invalid, and apart: the other day/month order reads them
+                other = invalid & read.other_order
+                self.info.date_other_order += int(other.sum())
+                invalid &= ~other
+            if self.info.date_invalid_example is None and invalid.any():
+                self.info.date_invalid_example = str(raw[int(np.argmax(invalid))].as_py()).strip()
+        return times
 
     def _groups(self, batch: pa.RecordBatch, times) -> tuple[list[GroupKey], np.ndarray]:
         rows = batch.num_rows
@@ -258,19 +211,6 @@ def dense_index(code: np.ndarray, size: int) -> tuple[np.ndarray, int]:
         return np.take(lookup, code), len(present)
     encoded = pc.dictionary_encode(pa.array(code))
     return encoded.indices.to_numpy().astype(np.intp), len(encoded.dictionary)
-
-
-def _among(values: pa.Array, allowed) -> np.ndarray:
-    """True where a cell, trimmed (blank for null), is one of the allowed values."""
-    text = pc.fill_null(pc.utf8_trim_whitespace(values), "")
-    return pc.is_in(text, value_set=pa.array(list(allowed), pa.string())).to_numpy(zero_copy_only=False)
-
-
-def _numbers(values: pa.Array) -> np.ndarray:
-    """Floats from text cells; NaN where blank or not a number."""
-    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    numeric = pc.if_else(pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"), text, None)
-    return pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False)
 
 
 def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list], where: str) -> tuple[str, str] | None:

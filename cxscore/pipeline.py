@@ -14,12 +14,13 @@ from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
 from .config import Config, MetricSpec, check_confidence
-from .dates import choose_order, detect_date_column, parse_bound, period_label
+from .dates import choose_order, detect_date_column, period_label
 from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
-from .grouping import FILE, Condition, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
+from .filters import Condition, date_range
+from .grouping import FILE, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
 from .scan import Job, Progress, add_counters, check_groups, latest_answers, run_jobs, run_respondents, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
@@ -87,11 +88,7 @@ def _pick(option, configured):
 
 def _grouping(config: Config, options: Options) -> Grouping:
     dayfirst = _pick(options.dayfirst, config.dayfirst)
-    try:
-        since = parse_bound(options.since, dayfirst=dayfirst) if options.since else None
-        until = parse_bound(options.until, end=True, dayfirst=dayfirst) if options.until else None
-    except ValueError as exc:
-        raise CxError(f"--since/--until: {exc}", "e.g. --since 2025-01-01 --until 2025-03-31") from None
+    since, until = date_range(options.since, options.until, dayfirst)
     return Grouping(
         by=list(_pick(options.by, config.segments) or []),
         period=_pick(options.period, config.period),

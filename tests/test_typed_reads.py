@@ -18,7 +18,8 @@ from cxscore import score
 from cxscore.column_types import SCORE, SEGMENT, TIME, read_types
 from cxscore.errors import InputError
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
-from cxscore.grouping import Condition, Grouper, GroupKey, Grouping, dense_index
+from cxscore.filters import Condition
+from cxscore.grouping import Grouper, GroupKey, Grouping, dense_index
 from cxscore.model import InputInfo
 from cxscore.normalize import BLANK, INVALID, AnswerParser, encode
 from cxscore.pipeline import Options
