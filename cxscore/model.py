@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 
 #: Version of the public JSON document (see README, "JSON output"). Bump only on breaking changes.
 SCHEMA_VERSION = 1
@@ -68,9 +69,16 @@ class MetricInfo:
     scale_warning: str | None = None  # the answers contradict the scale (see README: how a scale is chosen and checked)
 
 
+RowKind = Literal["overall", "segment", "period", "cell"]
+
+
 @dataclass
 class ResultRow:
-    """One score: a metric in a segment and period."""
+    """One score: a metric in a segment and period.
+
+    ``period_code`` (the period's code, :func:`cxscore.dates.periods_of`; None without a period) and
+    :attr:`kind` are attributes, not fields: the JSON document has neither.
+    """
 
     metric: str
     type: str
@@ -95,6 +103,21 @@ class ResultRow:
     benchmark: dict[str, Any] | None = None
     target: float | None = None
     status: str | None = None  # met | missed | not enough data (rows with a target)
+
+    def __post_init__(self) -> None:
+        self.period_code: int | None = None  # set by results.py; orders periods, as their labels need not
+
+    @property
+    def kind(self) -> RowKind:
+        """overall (all answers), segment (a --by value), period (everyone in one period) or cell (a segment in a period)."""
+        if self.segment:
+            return "segment" if self.period is None else "cell"
+        return "overall" if self.period is None else "period"
+
+
+def periods_in_order(rows: Iterable[ResultRow]) -> list[str]:
+    """The distinct period labels of ``rows``, earliest first (by period code: labels are for people)."""
+    return [label for _, label in sorted({(r.period_code, r.period) for r in rows if r.period is not None})]
 
 
 @dataclass

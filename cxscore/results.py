@@ -33,9 +33,11 @@ class Settings:
     distribution: bool = False
 
 
-def _row(spec: MetricSpec, tally: Tally, segment: dict, period: str | None, s: Settings) -> ResultRow:
+def _row(spec: MetricSpec, tally: Tally, segment: dict, s: Settings, code: int | None = None, period: str | None = None) -> ResultRow:
+    """The row of one group: ``code`` is its period's code and ``period`` its label (None: all periods)."""
     value, components = compute(spec, tally)
     row = ResultRow(spec.name, spec.type, segment, period, tally.n, tally.blank, tally.invalid, value, components)
+    row.period_code = code
     row.n_eff = tally.n_eff
     row.deff = tally.n / tally.n_eff if tally.n_eff else None
     row.low_n = tally.n_eff < s.min_n
@@ -97,7 +99,7 @@ def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: C
     codes = sorted(tallies)
     rows = []
     for i, code in enumerate(codes):
-        row = _row(spec, tallies[code], segment, label(code), s)
+        row = _row(spec, tallies[code], segment, s, code, label(code))
         latest_with_baseline = i == len(codes) - 1 and s.baseline > 1
         window = codes[max(0, i - s.baseline) : i] if latest_with_baseline else codes[max(0, i - 1) : i]
         if window:
@@ -141,14 +143,14 @@ def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
     overall = book.rollup(spec.name, lambda k: ()).get((), Tally.empty(book.points[spec.name]))
-    rows = [_row(spec, overall, {}, None, s)]
+    rows = [_row(spec, overall, {}, s)]
     segment_order: list[tuple] = []
     if s.by:
         segment_rows, family = [], []
         segments = book.rollup(spec.name, _segment)
         summarise(spec, segments.values())
         for segment, tally in segments.items():
-            row = _row(spec, tally, dict(zip(s.by, segment)), None, s)
+            row = _row(spec, tally, dict(zip(s.by, segment)), s)
             if _test(spec, row, tally, overall - tally, "rest", s):
                 family.append(row)
             segment_rows.append(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError
-from .model import ResultRow
+from .model import ResultRow, periods_in_order
 from .render.display import level
 from .stats import benjamini_hochberg
 
@@ -59,7 +59,7 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
     targets = spec.targets()
     if fail_under is not None:
         targets["all"] = fail_under
-    periods = sorted({r.period for r in rows if r.period})
+    periods = periods_in_order(rows)
     latest = periods[-1] if periods else None
     alerts = []
     for row in rows:
@@ -103,11 +103,11 @@ def _change(row: ResultRow, verdict: str = "") -> str:
 def latest_changes(spec: MetricSpec, rows: list[ResultRow], confidence: float = 0.95) -> list[str]:
     """What the drop check saw in the latest period for everyone when it did not alert: the change
     and the smallest change this n could have detected ("no alert" is not "no change")."""
-    periods = sorted({r.period for r in rows if r.period})
+    periods = periods_in_order(rows)
     if not periods:
         return []
     latest = [r for r in rows if r.period == periods[-1]]
-    row = next((r for r in latest if not r.segment), None)
+    row = next((r for r in latest if r.kind == "period"), None)
     if row is None or not row.significance or row.value is None:
         return []
     alpha = 1 - confidence

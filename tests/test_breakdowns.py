@@ -1,13 +1,18 @@
 """Segments, periods, filters, weights, intervals and significance, end to end against hand values."""
 from __future__ import annotations
 
+import io
+import json
+
 import numpy as np
 import pytest
 
 from cxscore import score
 from cxscore.config import validate_config
 from cxscore.errors import ColumnError, CxError, InputError
+from cxscore.model import periods_in_order
 from cxscore.pipeline import Options
+from cxscore.render import json_doc
 from conftest import SAMPLE, csv_text
 
 REFERENCE = [2, 1, 1, 1, 1, 3, 3, 9, 22, 22, 35]  # counts on 0..10: NPS 45, n 100
@@ -306,3 +311,24 @@ def test_segments_under_two_effective_answers_are_not_tested(write_csv):
     assert a.ci_low is None and a.significance is None
     assert one(report, segment={"group": "B"}).ci_low is not None
     assert any("group=A" in w for w in report.warnings)
+
+
+def test_rows_carry_their_kind_and_period_code_outside_the_json(two_groups):
+    report = score([str(two_groups)], options=Options(by=["group"], period="month", date_column="date"))
+    nps = [r for r in report.results if r.metric == "nps"]
+    assert [(r.kind, r.period_code) for r in nps] == [
+        ("overall", None), ("segment", None), ("segment", None), ("period", 202501), ("period", 202502),
+        ("cell", 202501), ("cell", 202502),
+    ]
+    document = report.to_dict()
+    assert not {"kind", "period_code"} & set(document["results"][0])
+    out = io.StringIO()
+    json_doc.write(report, out, pretty=False)  # the compact writer encodes the rows straight from the model
+    assert '"period_code"' not in out.getvalue() and '"kind"' not in out.getvalue()
+    assert json.loads(out.getvalue())["results"] == document["results"]
+
+
+def test_periods_are_ordered_by_code_not_by_label(two_groups):
+    rows = [r for r in score([str(two_groups)], options=Options(period="month", date_column="date")).results if r.kind == "period"]
+    rows[0].period, rows[1].period = "January 2025", "February 2025"  # labels that sort the other way
+    assert periods_in_order(reversed(rows)) == ["January 2025", "February 2025"]

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from ..model import MetricInfo, Report, ResultRow
+from ..model import MetricInfo, Report, ResultRow, periods_in_order
 from . import charts, display
 from .cells import AMBER, BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, put, score_format, text
 
@@ -24,15 +24,15 @@ STATUS_FILL = {"met": GREEN, "missed": RED, "not enough data": GREY}
 
 def latest(report: Report, metric: str) -> ResultRow:
     """The row a tile shows: everyone in the latest period, or all time without periods."""
-    rows = [r for r in report.results if r.metric == metric and not r.segment]
-    periods = sorted(r.period for r in rows if r.period)
+    rows = [r for r in report.results if r.metric == metric and r.kind in ("overall", "period")]
+    periods = periods_in_order(rows)
     return next(r for r in rows if r.period == (periods[-1] if periods else None))
 
 
 def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list[ResultRow], list[ResultRow]]:
     """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice.
     Best is the lowest score where a higher score is worse (a CES where higher is harder)."""
-    rows = sorted((r for r in report.results if r.metric == metric.name and r.segment and r.period is None and not r.low_n and r.value is not None),
+    rows = sorted((r for r in report.results if r.metric == metric.name and r.kind == "segment" and not r.low_n and r.value is not None),
                   key=lambda r: r.value, reverse=charts.higher_is_better(metric))
     top = rows[: min(k, (len(rows) + 1) // 2)]
     bottom = rows[len(top):][-k:][::-1]
@@ -51,7 +51,7 @@ def _change(row: ResultRow) -> str | None:
 def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, dict[str, int]], trend_rows: int) -> None:
     """The first sheet. ``trend_columns`` holds the Trend sheet's columns per metric (score, target), ``trend_rows`` its last table row."""
     ws = wb.create_sheet(t["Dashboard"], 0)
-    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    periods = periods_in_order(r for r in report.results if r.kind == "period")
     put(ws, 1, 1, t["Dashboard"]).font = TITLE
     a = report.analysis
     put(ws, 2, 1, f"{t['covers']}: {covers}")

@@ -26,7 +26,7 @@ from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, di
 from . import charts
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
-from ..model import MetricInfo, Report, ResultRow
+from ..model import MetricInfo, Report, ResultRow, periods_in_order
 
 LABELS = {
     "en": {
@@ -95,12 +95,12 @@ LABELS = {
 
 
 def _overall(report: Report, metric: str) -> ResultRow:
-    return next(r for r in report.results if r.metric == metric and not r.segment and r.period is None)
+    return next(r for r in report.results if r.metric == metric and r.kind == "overall")
 
 
 def _covers(report: Report, t: dict) -> str:
     """The periods the report covers, for the footer and the Dashboard."""
-    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    periods = periods_in_order(r for r in report.results if r.kind == "period")
     a = report.analysis
     covers = f"{periods[0]} – {periods[-1]}" if periods else t["all_time"]
     if a.since or a.until:
@@ -165,12 +165,12 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
     metric's columns ({"score": 2, …, "target": 8}) and the last table row (no columns without periods)."""
     ws = wb.create_sheet(t["Trend"])
     sheet = Sheet(ws)
-    periods = sorted({r.period for r in report.results if r.period and not r.segment})
+    periods = periods_in_order(r for r in report.results if r.kind == "period")
     if not periods:
         sheet.row([t["no_trend"]])
         sheet.finish()
         return {}, 1
-    by_key = {(r.metric, r.period): r for r in report.results if r.period and not r.segment}
+    by_key = {(r.metric, r.period): r for r in report.results if r.kind == "period"}
     targets = {m.name: _overall(report, m.name).target for m in report.metrics}
     fields = {m.name: TREND_FIELDS + (["target"] if targets[m.name] is not None else []) for m in report.metrics}
     headers, columns = [t["period"]], {}
@@ -218,7 +218,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     blocks: list[tuple[MetricInfo, int, int]] = []
     for m in report.metrics:
         better = charts.higher_is_better(m)
-        rows = sorted((r for r in report.results if r.metric == m.name and r.segment and r.period is None), key=lambda r: _best_first(r, better))
+        rows = sorted((r for r in report.results if r.metric == m.name and r.kind == "segment"), key=lambda r: _best_first(r, better))
         if not rows:
             continue
         first = sheet.last + 1
@@ -276,11 +276,11 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
     if not (by and period):
         put(ws, 1, 1, t["no_crosstab"])
         return
-    periods = sorted({r.period for r in report.results if r.period and r.segment})
+    periods = periods_in_order(r for r in report.results if r.kind == "cell")
     widths = {c: max(width(k), 8) for c, k in enumerate(by, start=1)}
     top = 1
     for m in report.metrics:
-        cells = {(tuple(r.segment.values()), r.period): r for r in report.results if r.metric == m.name and r.segment and r.period}
+        cells = {(tuple(r.segment.values()), r.period): r for r in report.results if r.metric == m.name and r.kind == "cell"}
         segments = sorted({k for k, _ in cells}, key=lambda k: [str(v) for v in k])
         if not segments:
             continue
@@ -334,9 +334,9 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
     anchor = 1
     for m in (m for m in report.metrics if m.type == "nps"):
         rows = [r for r in report.results if r.metric == m.name]
-        everyone = [r for r in rows if not r.segment and r.period is None]
-        segments = sorted((r for r in rows if r.segment and r.period is None), key=_best_first)
-        periods = [r for r in rows if r.period and not r.segment]
+        everyone = [r for r in rows if r.kind == "overall"]
+        segments = sorted((r for r in rows if r.kind == "segment"), key=_best_first)
+        periods = [r for r in rows if r.kind == "period"]
         groups = [(t["group"], everyone + [segments[i] for i in charts.top_and_bottom(len(segments))], len(segments) + 1)]
         if periods:
             groups.append((t["period"], periods[-charts.MAX_CATEGORIES:], len(periods)))
@@ -345,7 +345,7 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
             for c, key in enumerate(SHARES, start=8):
                 put(ws, anchor, c, t[key]).font = BOLD
             for i, r in enumerate(shown, start=anchor + 1):
-                put(ws, i, 7, t["all"] if not r.segment and r.period is None else (r.period or ", ".join(str(v) for v in r.segment.values())))
+                put(ws, i, 7, t["all"] if r.kind == "overall" else (r.period or ", ".join(str(v) for v in r.segment.values())))
                 for c, key in enumerate(SHARES, start=8):
                     put(ws, i, c, r.components.get(f"{key}_pct")).number_format = PCT
             end = anchor + len(shown)
@@ -539,8 +539,8 @@ def output_path(template: str, report: Report, today: date) -> Path:
     """The output path with {date} (today) and {period} filled in: the latest period with enough
     answers for every metric (a partial last week of 19 answers named the Monday report), else the
     latest period, or "all" without periods."""
-    everyone = [r for r in report.results if r.period and not r.segment]
-    periods = sorted({r.period for r in everyone})
+    everyone = [r for r in report.results if r.kind == "period"]
+    periods = periods_in_order(everyone)
     short = {r.period for r in everyone if r.low_n}
     name = next((p for p in reversed(periods) if p not in short), periods[-1]) if periods else "all"
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", name))

@@ -96,7 +96,7 @@ def summary(report: Report) -> Section:
         aside={1, 8},
     )
     info = {m.name: m for m in report.metrics}
-    overall = [row for row in report.results if not row.segment and not row.period]
+    overall = [row for row in report.results if row.kind == "overall"]
     benchmarked = any(row.benchmark for row in overall)
     targeted = any(row.target is not None for row in overall)
     if benchmarked:
@@ -131,7 +131,7 @@ def _benchmark(row: ResultRow) -> str:
 
 def _trend(rows: list[ResultRow], confidence: float) -> str:
     """The --trend slope of everyone's latest period, for the period table's caption."""
-    t = next((r.trend for r in reversed(rows) if r.period and not r.segment and r.trend), None)
+    t = next((r.trend for r in reversed(rows) if r.kind == "period" and r.trend), None)
     if t is None:
         return ""
     mark = {"up": " ▲", "down": " ▼"}.get(t["direction"], "")
@@ -146,23 +146,23 @@ def breakdowns(report: Report) -> list[Section]:
     tail = ["n", "Score", f"{display.level(report.analysis.confidence)} CI", "±", "Δ", "p adj.", "Detectable"]
     for metric in report.metrics:
         rows = [r for r in report.results if r.metric == metric.name]
-        overall = next(r for r in rows if not r.segment and not r.period)
+        overall = next(r for r in rows if r.kind == "overall")
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
         on = f" · scale {display.scale(metric.scale)}"
         if by:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
-            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.segment and not r.period]
+            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.kind == "segment"]
             section.caption = _caption(report, "above or below the rest") + _doubt(metric)
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
-            section.lines += [_line(r, metric, [r.period]) for r in rows if r.period and not r.segment]
+            section.lines += [_line(r, metric, [r.period]) for r in rows if r.kind == "period"]
             section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric)
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
-            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.period and r.segment]
+            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.kind == "cell"]
             section.caption = _caption(report, "up or down on the previous period") + _doubt(metric)
             sections.append(section)
     return sections
@@ -172,7 +172,7 @@ def distributions(report: Report) -> list[Section]:
     """Count and share at every scale point, per metric (everyone, all time)."""
     sections = []
     for row in report.results:
-        if row.segment or row.period or row.distribution is None:
+        if row.kind != "overall" or row.distribution is None:
             continue
         section = Section(f"{row.metric}: answers per scale point", ["Answer", "Count", "%", ""], {0, 1, 2})
         for point in row.distribution:
