@@ -9,10 +9,11 @@ import msgspec
 
 from .config import parse_yaml, read_text_file, validation_message
 from .errors import ConfigError, CxError
+from .kinds import KINDS
 
 SCALE_RANGES = {"nps": (-100.0, 100.0), "pct": (0.0, 100.0), "acsi": (0.0, 100.0), "seconds": (0.0, float("inf"))}
-#: Which benchmark metric a score may be compared with (same scale and meaning); CES has no sourced benchmark.
-COMPARABLE = {"nps": ("nps", "nps"), "csat": ("csat", "pct")}
+#: Which benchmark metric a score may be compared with (same scale and meaning), from the kinds; CES has no sourced benchmark.
+COMPARABLE = {name: kind.benchmark for name, kind in KINDS.items() if kind.benchmark}
 QUALITY_RANK = {"P": 0, "S": 1, "W": 2}
 KIND_RANK = {"average": 0, "threshold": 1}
 

@@ -111,9 +111,8 @@ def find_comment_column(columns: list[str], sample: list[list], questions: dict[
 
 def bands(spec: MetricSpec) -> list[tuple[str, int, int]]:
     """The unhappy then the happy band of a metric, as (name, lowest code, highest code)."""
-    names = {"nps": ("detractors", "promoters"), "csat": ("dissatisfied", "satisfied"), "ces": ("high_effort", "low_effort")}[spec.type]
     lo = spec.scale.lo
-    return [(name, getattr(spec, name).lo - lo, getattr(spec, name).hi - lo) for name in names]
+    return [(name, getattr(spec, name).lo - lo, getattr(spec, name).hi - lo) for name in spec.kind.comment_bands]
 
 
 @dataclass

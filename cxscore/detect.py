@@ -7,17 +7,14 @@ from dataclasses import dataclass
 from collections.abc import Iterable
 
 from .config import Band, MetricSpec
+from .kinds import KINDS, get
 from .normalize import BLANK, INVALID, AnswerParser
-from .scales import CANDIDATE_SCALES, REAL_SIZE, na_hint, small, span, three_point_reason, used
+from .scales import REAL_SIZE, na_hint, small, span, three_point_reason, used
 from .sources.layouts import Layout
 
-#: Header patterns per metric type, tried in this order (a question naming "recommend" is NPS even if it says "satisfied").
+#: Each kind's header pattern, tried in its ``header_order`` (a question naming "recommend" is NPS even if it says "satisfied").
 #: Short names stand between non-letters, not word boundaries: extracts write survey_q6_nps, csat_score, ease_of_use.
-HEADER_PATTERNS = [
-    ("nps", re.compile(r"recommend|推荐|推薦|(?<![a-z])nps(?![a-z])|net[ _]promoter", re.IGNORECASE)),
-    ("ces", re.compile(r"(?<![a-z])ces(?![a-z])|effort|(?<![a-z])eas(?:y|e|ily)(?![a-z])|容易|难易|難易|费力|費力|省力", re.IGNORECASE)),
-    ("csat", re.compile(r"satisf|(?<![a-z])csat(?![a-z])|满意|滿意", re.IGNORECASE)),
-]
+HEADER_PATTERNS = [(k.name, k.header_pattern) for k in sorted(KINDS.values(), key=lambda k: k.header_order) if k.header_pattern]
 #: Companion columns that carry a metric's name but must never be scored (Qualtrics NPS groups).
 NEVER_SCORED = re.compile(r"_NPS_GROUP$", re.IGNORECASE)
 #: A scale stated in the question: "(0-10)", "1–5", "以0-10分为标准".
@@ -78,7 +75,7 @@ def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]
     return reason
 
 
-def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[MetricSpec | None, str, bool]:
+def _fit_scale(name: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[MetricSpec | None, str, bool]:
     """The smallest standard scale the sampled answers fit (at least 90% valid) and use, with a note;
     or None, why not, and whether that deserves a warning (a 3-point item).
 
@@ -90,17 +87,16 @@ def _fit_scale(kind: str, column: str, question: str, values: list[str], blank_v
     """
     stated = STATED_SCALE.search(question)
     stated_scale = (int(stated.group(1)), int(stated.group(2))) if stated else None
-    candidates = CANDIDATE_SCALES[kind]
-    if stated_scale and kind != "nps" and stated_scale[1] > stated_scale[0]:
+    kind = get(name)
+    candidates = list(kind.candidate_scales)
+    if stated_scale and kind.stated_scales and stated_scale[1] > stated_scale[0]:
         # A stated scale is tried too; an unusual one (say 0–6) is the only one tried.
         candidates = candidates if stated_scale in candidates else [stated_scale]
     counts = Counter(values)
     tried, fits = [], []
     for lo, hi in candidates:
-        # A 3-point CES has no default bands; these only let its fit be tried (it is never scored).
-        ends = {"direction": "higher_is_easier", "low_effort": hi, "high_effort": lo} if kind == "ces" and small((lo, hi)) else {}
         try:
-            spec = MetricSpec(type=kind, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0, **ends)
+            spec = MetricSpec(type=name, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0, **kind.trial_settings(lo, hi))
         except ValueError:
             continue
         fit = _fit(spec, counts, blank_values, (lo, hi) == stated_scale)

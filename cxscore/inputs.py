@@ -62,7 +62,7 @@ def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, p
     """
     lo, hi = spec.scale.lo, spec.scale.hi
     stated = STATED_SCALE.search(layout.question(column))
-    if not configured and path != origin and stated and spec.type != "nps" and (int(stated.group(1)), int(stated.group(2))) != (lo, hi):
+    if not configured and path != origin and stated and spec.kind.stated_scales and (int(stated.group(1)), int(stated.group(2))) != (lo, hi):
         raise InputError(
             f"{path}: the question of {column!r} states a {stated.group(1)}–{stated.group(2)} scale, but {spec.name} is scored on {lo}–{hi} (as detected in {origin})",
             "score these files separately, or name the metric and its scale: in a config",

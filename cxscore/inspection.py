@@ -156,7 +156,7 @@ def starter_config(result: dict[str, Any]) -> str:
         doubted = next(m["doubt"] for m in result["plan"]["metrics"] if m["column"] == detection.column)
         if doubted:
             lines.append(f"    # check the scale: {doubted.split(': ', 1)[1]}")
-        lines.append(f"    # target: {_example_target(spec)}")
+        lines.append(f"    # target: {spec.kind.example_target(spec)}")
     segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
     plan = result["plan"]
     if plan["date_column"]:
@@ -168,17 +168,6 @@ def starter_config(result: dict[str, Any]) -> str:
     lines.append(f"# segments: [{', '.join(_quote(s) for s in segments[:5])}]   # columns that look like segments")
     lines.append("# period: month")
     return "\n".join(lines) + "\n"
-
-
-def _example_target(spec: MetricSpec) -> str:
-    """A target that means something on the metric's own scale (a CES mean of 30 on 1–7 means nothing)."""
-    if spec.type == "nps":
-        return "30   # NPS, −100…100"
-    if spec.type == "csat":
-        return "80   # % satisfied"
-    if spec.higher_is_better:  # a mean inside the low-effort band, met at or above
-        return f"{spec.low_effort.lo}   # mean on {spec.scale}; met at or above (higher is easier)"
-    return f"{spec.low_effort.hi}   # mean on {spec.scale}; met at or below (higher is harder)"
 
 
 def _quote(text: str) -> str:

@@ -1,12 +1,12 @@
 """Answers needed: for a margin of error of the interval cxscore reports, or to detect a change."""
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from . import stats
 from .config import check_confidence
 from .errors import CxError
+from .kinds import get
 from .render import display
 
 
@@ -26,8 +26,8 @@ def sample_size(
 ) -> dict[str, Any]:
     """The answers needed, the assumption it rests on, and a one-line summary.
 
-    With ``margin``: the n whose reported interval (adjusted-Wald NPS, Wilson, adjusted t with
-    ``scale`` and ``mean``, else t) reaches ±margin at
+    With ``margin``: the n whose reported interval (the kind's: adjusted-Wald NPS, Wilson, adjusted t
+    with ``scale`` and ``mean``, else t) reaches ±margin at
     the expected values, or with probability ``assurance``. With ``detect``: the n per group for a
     difference of ``detect`` at 80% power.
     """
@@ -37,35 +37,8 @@ def sample_size(
     if assurance is not None and detect is not None:
         raise CxError("--assurance applies to --margin, not --detect (whose power is 80%)", "drop --assurance, or plan a --margin")
     level = display.level(confidence)
-    if metric == "nps":
-        if (promoters is None) != (detractors is None):
-            raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
-        if promoters is not None and promoters + detractors > 1:
-            raise CxError("--promoters and --detractors add up to more than 1", "give shares between 0 and 1")
-        shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
-        variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
-        assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
-        unit, what = 100, "NPS"
-        solve = partial(stats.sample_size_nps, margin, confidence, *shares, assurance=assurance)
-    elif metric == "csat":
-        variance = expected / 100 * (1 - expected / 100)
-        assumption = f"an expected {expected:g}%"
-        unit, what = 100, "a percentage"
-        solve = partial(stats.sample_size_proportion, margin, confidence, expected / 100, assurance=assurance)
-    else:
-        if sd is None:
-            raise CxError("a mean's sample size needs the answers' standard deviation", "pass --sd, e.g. --sd 1.4 (a past run's data shows it)")
-        if (scale is None) != (mean is None):
-            raise CxError("give both --scale and --mean, or neither", "e.g. --scale 1 7 --mean 5.2 (then n is solved for the adjusted t interval the reports give)")
-        if scale is not None and mean is not None and not scale[0] < scale[1]:
-            raise CxError(f"--scale {scale[0]} {scale[1]}: the bottom must be below the top", "e.g. --scale 1 7")
-        if scale is not None and mean is not None and not scale[0] <= mean <= scale[1]:
-            raise CxError(f"--mean {mean:g} lies outside the scale {scale[0]}–{scale[1]}", "give the expected mean on that scale")
-        variance = sd * sd
-        assumption = f"a standard deviation of {sd:g}" + (f" and a mean of {mean:g} on {scale[0]}–{scale[1]} (adjusted t)" if scale and mean is not None else " (t interval)")
-        unit, what = 1, "a mean"
-        solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance, scale=scale, mean=mean)
-    points = "scale points" if metric == "ces" else "points"
+    plan = get(metric).plan(margin, confidence, assurance, promoters=promoters, detractors=detractors, expected=expected, sd=sd, scale=scale, mean=mean)
+    variance, assumption, unit, what, points, solve = plan
     if detect is not None:
         n = stats.sample_size_difference(detect / unit, confidence, variance)
         summary = f"{n:,} answers per group to detect a change of {detect:g} {points} in {what} (80% power, two-sided test at {1 - confidence:.2g}), assuming {assumption}."

@@ -11,19 +11,12 @@ import re
 from collections.abc import Sequence
 
 from .config import Band, MetricSpec
+from .kinds import Kind
 
 #: Scales that surveys use, smallest first: the candidates for "is it a … rating?".
 STANDARD_SCALES = [(0, 1), (1, 3), (1, 5), (0, 5), (1, 7), (1, 10), (0, 10)]
-#: Scales tried per metric type when the values decide, smallest first.
-CANDIDATE_SCALES = {
-    "nps": [(0, 10)],
-    "csat": [(0, 1), (1, 3), (1, 5), (1, 7), (1, 10), (0, 10)],
-    "ces": [(1, 3), (1, 5), (1, 7), (1, 10)],
-}
 #: Answers needed before an unused end of the scale means something (fewer could be chance).
 REAL_SIZE = 20
-#: Answers needed before "nobody answered 0–5" on a 0–10 NPS is a doubt: great services rarely get them.
-NPS_LOWER_HALF_SIZE = 100
 #: Numbers exports write for "not applicable" or "no answer" (besides the point just below a scale).
 NA_CODES = {-1, 99, 999}
 
@@ -32,12 +25,14 @@ def span(scale: tuple[int, int]) -> int:
     return scale[1] - scale[0]
 
 
-def used(kind: str, scale: tuple[int, int], lowest: int, highest: int) -> bool:
-    """Whether the answers given (from ``lowest`` to ``highest``) reach the top of the scale: on a
-    0–10 NPS some answer ≥ 7; on a two-point scale both points; elsewhere the top point or the one below."""
+def used(kind: Kind, scale: tuple[int, int], lowest: int, highest: int) -> bool:
+    """Whether the answers given (from ``lowest`` to ``highest``) reach the top of the scale: as the
+    kind says (on a 0–10 NPS some answer ≥ 7); on a two-point scale both points; elsewhere the top
+    point or the one below."""
     lo, hi = scale
-    if kind == "nps" and (lo, hi) == (0, 10):
-        return highest >= 7
+    said = kind.scale_used(scale, lowest, highest)
+    if said is not None:
+        return said
     if hi - lo == 1:
         return lowest == lo and highest == hi
     return highest >= hi - 1
@@ -56,22 +51,15 @@ def likely_scale(lowest: int, highest: int, scale: tuple[int, int]) -> tuple[int
     return None
 
 
-def three_point_reason(kind: str) -> str:
+def three_point_reason(kind: Kind) -> str:
     """Why a 1–3 item is not scored without a config, and the config that scores it."""
-    how = "satisfied: 3 (or [2, 3])" if kind == "csat" else "direction, low_effort and high_effort"
-    return (f"its values are on a 1–3 scale, and a 3-point item has no standard {kind.upper()} bands, so it is not scored; "
-            f"to score it, name the column in a config with type: {kind}, scale: [1, 3] and {how}")
+    return (f"its values are on a 1–3 scale, and a 3-point item has no standard {kind.name.upper()} bands, so it is not scored; "
+            f"to score it, name the column in a config with type: {kind.name}, scale: [1, 3] and {kind.three_point_hint()}")
 
 
-def _suggestion(kind: str, likely: tuple[int, int], configured: bool) -> str:
+def _suggestion(kind: Kind, likely: tuple[int, int], configured: bool) -> str:
     lo, hi = likely
-    text = f"is it a {lo}–{hi} rating? set scale: [{lo}, {hi}]"
-    if kind == "nps":
-        text += " or type: csat"
-    elif span(likely) == 2 and kind == "csat":
-        text += " and satisfied: 3 (or [2, 3])"
-    elif kind == "ces" and likely not in ((1, 5), (1, 7), (1, 10)):
-        text += " with direction, low_effort and high_effort"
+    text = f"is it a {lo}–{hi} rating? set scale: [{lo}, {hi}]" + kind.scale_hint(likely)
     if lo == 0 and (1, hi) in STANDARD_SCALES:
         text += f" (if 0 means not applicable: scale: [1, {hi}] and blank_values: [\"0\"])"
     return text + ("" if configured else " in a config")
@@ -86,16 +74,15 @@ def doubt(spec: MetricSpec, column: str, counts: Sequence[int], configured: bool
         return None
     lowest, highest = points[0], points[-1]
     holds = f"{spec.name}: {column!r} holds only {Band(lowest, highest)} ({answered:,} answers) on its {lo}–{hi} scale"
-    if not used(spec.type, (lo, hi), lowest, highest):
+    kind = spec.kind
+    if not used(kind, (lo, hi), lowest, highest):
         likely = likely_scale(lowest, highest, (lo, hi))
         if likely:
-            return f"{holds}: {_suggestion(spec.type, likely, configured)}"
-        if spec.type == "nps" and (lo, hi) == (0, 10):
-            return f"{holds}: nobody answered 7–10, which a 0–10 recommend question does not look like; check its scale"
-        return None
-    if spec.type == "nps" and (lo, hi) == (0, 10) and lowest >= 6 and answered >= NPS_LOWER_HALF_SIZE:
-        return f"{holds}: nobody answered 0–5, which a 0–10 recommend question rarely looks like; check its scale"
-    return None
+            return f"{holds}: {_suggestion(kind, likely, configured)}"
+        unused = kind.unused_scale_doubt((lo, hi))
+        return f"{holds}: {unused}" if unused else None
+    odd = kind.used_scale_doubt((lo, hi), lowest, answered)
+    return f"{holds}: {odd}" if odd else None
 
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+(?:\.0+)?\s*$")

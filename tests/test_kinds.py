@@ -50,3 +50,22 @@ def test_each_kind_computes_its_value_and_components(tmp_path):
 def test_units_and_display_come_from_the_kind():
     assert [(k.unit, k.digits, k.score_label, k.signed) for k in kinds.KINDS.values()] == [
         (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False)]
+
+
+def test_detection_labels_benchmarks_and_plans_ask_the_kind():
+    from cxscore import benchmarks, detect, labels, planning
+
+    # Header patterns are tried in the kinds' header_order: "recommend" beats "satisfied", "easy" beats it too.
+    assert [name for name, _ in detect.HEADER_PATTERNS] == ["nps", "ces", "csat"]
+    assert labels.builtin_labels("csat", 1, 5) is kinds.get("csat").labels[(1, 5)]
+    assert labels.builtin_labels("nps", 0, 10) == {}
+    assert benchmarks.COMPARABLE == {"nps": ("nps", "nps"), "csat": ("csat", "pct")}
+    # The worst-case NPS plan: n ≈ z²·Var/E² − 3 with Var = 1 (DESIGN.md: ±5 needs about 1,534).
+    assert planning.sample_size("nps", 5)["n"] == pytest.approx(1534, abs=3)
+    assert kinds.get("ces").plan(0.1, 0.95, None, sd=1.4, scale=None, mean=None).points == "scale points"
+
+
+def test_a_starter_target_is_on_the_kinds_value():
+    assert kinds.get("nps").example_target(MetricSpec(type="nps", column="q")).startswith("30 ")
+    effort = MetricSpec(type="ces", column="q", scale=[1, 10])
+    assert effort.kind.example_target(effort) == "2   # mean on 1–10; met at or below (higher is harder)"

@@ -9,9 +9,11 @@ Everything outside ``cxscore/kinds/`` asks the kind instead of branching on the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .. import stats
+from ..errors import CxError
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
@@ -29,6 +31,19 @@ class Band(NamedTuple):
 
     def __str__(self) -> str:
         return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
+
+
+class Plan(NamedTuple):
+    """What ``cxscore plan`` needs from a kind: the answers' variance (in answer units), the assumption
+    in words, value units per answer unit, what is planned ("NPS") and in what ("points"), and the
+    solver for a margin of error."""
+
+    variance: float
+    assumption: str
+    unit: float
+    what: str
+    points: str
+    solve: Callable[[], int]
 
 
 #: How a value is shown to people: ``points`` signed with one decimal (NPS), ``pct`` a percentage
@@ -141,3 +156,11 @@ class Kind:
     def other_test(self, spec: MetricSpec, a: Summary, b: Summary, test: str) -> float | None:
         """The p-value of a kind-specific test of a − b named ``test``; None: the pooled test decides."""
         return None
+
+    def example_target(self, spec: MetricSpec) -> str:
+        """A target for a starter config that means something on this kind's value, with a comment."""
+        return "80   # %"
+
+    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+        """``cxscore plan`` for this kind: the variance and solver from the options ``given``."""
+        raise CxError(f"cxscore plan has no sample-size formula for {self.name.upper()}", "plan an nps, csat or ces")

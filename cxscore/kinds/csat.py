@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import stats
-from .base import Band, Kind, Scale
+from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
@@ -74,6 +75,15 @@ class Csat(Kind):
 
     def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.shares["satisfied"]), s.n_eff)
+
+    def example_target(self, spec: MetricSpec) -> str:
+        return "80   # % satisfied"
+
+    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+        expected = given["expected"]
+        variance = expected / 100 * (1 - expected / 100)
+        solve = partial(stats.sample_size_proportion, margin, confidence, expected / 100, assurance=assurance)
+        return Plan(variance, f"an expected {expected:g}%", 100, "a percentage", "points", solve)
 
 
 KIND = Csat()

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import stats
-from .base import Band, Kind, Scale
+from ..errors import CxError
+from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
@@ -92,6 +94,20 @@ class Nps(Kind):
             return None
         sides = ((*_shares(a), a.n_eff), (*_shares(b), b.n_eff))
         return (stats.nps_adjusted_wald_diff_test if test == "adjusted-wald" else stats.nps_diff_test)(*sides)[1]
+
+    def example_target(self, spec: MetricSpec) -> str:
+        return "30   # NPS, −100…100"
+
+    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+        promoters, detractors = given["promoters"], given["detractors"]
+        if (promoters is None) != (detractors is None):
+            raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
+        if promoters is not None and promoters + detractors > 1:
+            raise CxError("--promoters and --detractors add up to more than 1", "give shares between 0 and 1")
+        shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
+        variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
+        assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
+        return Plan(variance, assumption, 100, "NPS", "points", partial(stats.sample_size_nps, margin, confidence, *shares, assurance=assurance))
 
 
 KIND = Nps()
