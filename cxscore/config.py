@@ -108,7 +108,10 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
     name: str = ""
     type: str
     column: Any  # ColumnSpec once checked
-    scale: BandText = None
+    if TYPE_CHECKING:
+        scale: Band  # what the rest of cxscore reads: checked, or the kind's default
+    else:
+        scale: BandText = None  # as written: [lowest, highest], or nothing for the kind's default
     labels: dict[str, int] = msgspec.field(default_factory=dict)
     blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
@@ -241,6 +244,7 @@ def validation_message(error: msgspec.ValidationError, fields: Callable[[str], t
     key); ``choices`` maps keys to their ``Literal`` types (to list the allowed values).
     """
     located = _LOCATED.match(str(error))
+    assert located is not None, "the pattern matches any text"
     text, path = located["message"], (located["path"] or "").lstrip(".")
     unknown = re.fullmatch(r"Object contains unknown field `(.+)`", text)
     if unknown:
