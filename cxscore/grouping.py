@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,6 +19,9 @@ from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_d
 from .errors import InputError
 from .filters import Condition, RowFilter
 from .model import InputInfo
+
+if TYPE_CHECKING:
+    from .dedupe import Latest
 
 FILE = "file"  # --by file: the input file's name
 BLANK_SEGMENT = "(blank)"
@@ -97,7 +100,7 @@ class Grouper:
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"--by {name}") for name in grouping.by]
         self.date_column = date_column
         self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
-        self.keep_rows: np.ndarray | None = None  # sorted row numbers that survive --dedupe (set per part)
+        self.keep_rows: Latest | None = None  # the part's rows that survive --dedupe (set per part)
         self.track_rows = False  # give each kept row its place in the part (kept_positions), as --dedupe and comments need
         self.row = 0
 
@@ -123,12 +126,9 @@ class Grouper:
             weights, keep = self.filters.weights(batch, keep)
 
         positions = np.arange(self.row, self.row + rows) if self.dedupe or self.track_rows else None
-        if self.keep_rows is not None:  # sorted row numbers: the slice that falls in this block
-            first, last = np.searchsorted(self.keep_rows, [self.row, self.row + rows])
-            latest = np.zeros(rows, dtype=bool)
-            latest[self.keep_rows[first:last] - self.row] = True
-            repeated = keep & ~latest
-            self.info.duplicates_dropped += int(repeated.sum())
+        if self.keep_rows is not None:
+            latest = self.keep_rows.mask(self.row, rows)
+            self.info.duplicates_dropped += int((keep & ~latest).sum())
             keep &= latest
         self.row += rows
         if not keep.all():

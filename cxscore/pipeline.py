@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
 
-from . import __version__, benchmarks
+from . import __version__, benchmarks, dedupe
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
@@ -21,7 +21,7 @@ from .errors import ColumnError, CxError, InputError, StrictError
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .filters import Condition, date_range
 from .grouping import FILE, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
-from .scan import Job, Progress, add_counters, check_groups, latest_answers, run_jobs, run_respondents, workers
+from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
@@ -317,8 +317,7 @@ def score(
     if options.confidence is not None:
         check_confidence(options.confidence)
     grouping = _grouping(config, options)
-    if grouping.dedupe and "-" in inputs:
-        raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
+    dedupe.check_inputs(grouping.dedupe, inputs)
     paths, repeats = distinct_inputs(expand_inputs(inputs))
     sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in paths]
     for source in sources:
@@ -368,11 +367,7 @@ def score(
     if many:  # before reading, and a row per segment
         warn_now(many)
     if grouping.dedupe:
-        firsts = run_jobs(jobs, processes, None, run_respondents)
-        keep, dropped = latest_answers([table for table, _ in firsts], len(jobs))
-        for job, rows in zip(jobs, keep):
-            job.keep_rows = rows
-        notify(f"--dedupe {grouping.dedupe}: keeping each respondent's latest answer; {dropped:,} earlier answer(s) left out")
+        notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
     said, comment_column = _comment_sources(jobs, sources, options, config.comment_column is not None, early_warnings, notify)
     ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
     for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):

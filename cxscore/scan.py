@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable, Iterator
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import limits
 from .comments import CommentBook, CommentPlan, said_something, sort_times
@@ -61,7 +59,7 @@ class Job:
     blank_values: list[str]
     grouping: Grouping
     exclusions: list = field(default_factory=list)
-    keep_rows: Any = None  # numpy array of the part's row numbers that survive --dedupe
+    keep_rows: Any = None  # the part's rows that survive --dedupe (dedupe.Latest)
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
     id_column: str | None = None  # collect this column's ids (to find responses repeated across inputs)
     comments: CommentPlan | None = None  # collect the most recent comments per metric and band
@@ -73,7 +71,7 @@ def _publish(slot: int, index: int, value: int) -> None:
         _shared[2 * slot + index] = value
 
 
-def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
+def typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
     """Run ``task`` reading the job's columns typed; when a value does not fit, run it again reading
     text; when a record does not fit the reader's block, run it again with a larger block."""
 
@@ -91,7 +89,7 @@ def _typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
     return run
 
 
-@_typed_or_text
+@typed_or_text
 def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | None, CommentBook | None]:
     """Tally one part: filter and group each block, encode each metric, add it up; and the part's
     response ids and most recent comments, when asked."""
@@ -106,14 +104,14 @@ def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | Non
     extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
     ids = []
-    for batch in _coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
+    for batch in coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
         if job.id_column:
             ids.append(clean_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
         if said is not None:
             real = said_something(batch.column(plan.column), job.blank_values)
             times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
-            orders = (job.slot << _ROW_BITS) + grouper.kept_positions
+            orders = (job.slot << ROW_BITS) + grouper.kept_positions
         for spec in job.specs:
             encoded = encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name])
             book.add(spec.name, encoded, groups, index, weights)
@@ -124,47 +122,11 @@ def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | Non
     return book, info, (pa.concat_arrays(ids) if ids else None), said
 
 
-#: Row order across parts, for --dedupe: part slot in the high bits, row within the part in the low 40.
-_ROW_BITS = 40
+#: Row order across parts (for --dedupe and comments): part slot in the high bits, row within the part in the low 40.
+ROW_BITS = 40
 
 
-@_typed_or_text
-def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
-    """--dedupe's first pass over a part: each kept row's respondent, time (or None) and place in the input."""
-    info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
-    pieces = []
-    for batch in _coalesced(job.part.batches(grouper.columns(), info, None, types)):
-        batch, _, _, _ = grouper.apply(batch)
-        times = grouper.kept_times
-        pieces.append(pa.table({
-            "respondent": pc.fill_null(pc.utf8_trim_whitespace(batch.column(grouper.dedupe)), ""),  # compared without spaces
-            "time": pc.cast(times, pa.int64()) if times is not None else pa.nulls(batch.num_rows, pa.int64()),
-            "order": pa.array((job.slot << _ROW_BITS) + grouper.kept_positions, pa.int64()),
-        }))
-    schema = pa.schema([("respondent", pa.string()), ("time", pa.int64()), ("order", pa.int64())])
-    return (pa.concat_tables(pieces) if pieces else schema.empty_table()), info
-
-
-def latest_answers(tables: list[pa.Table], slots: int) -> tuple[list, int]:
-    """For each part, the sorted row numbers to keep: each respondent's latest answer (by time, then
-    input order) and every row without a respondent (a blank id identifies no one); and how many were left out."""
-    table = pa.concat_tables(tables)
-    table = table.append_column("when", pc.fill_null(table.column("time"), -(1 << 62)))
-    table = table.sort_by([("respondent", "ascending"), ("when", "ascending"), ("order", "ascending")])
-    respondents = table.column("respondent").combine_chunks()
-    # After sorting, a respondent's latest answer is the row before the respondent changes.
-    kept = np.ones(len(respondents), dtype=bool)
-    if len(respondents) > 1:
-        kept[:-1] = pc.not_equal(respondents[:-1], respondents[1:]).to_numpy(zero_copy_only=False)
-    kept |= pc.equal(respondents, "").to_numpy(zero_copy_only=False)
-    winners = table.column("order").to_numpy()[kept]
-    low = (1 << _ROW_BITS) - 1
-    keep = [np.sort(winners[(winners >> _ROW_BITS) == slot] & low) for slot in range(slots)]
-    return keep, len(respondents) - len(winners)
-
-
-def _coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:
+def coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:
     """Join small reader blocks into batches of about ``rows`` rows: fewer, larger vectorised steps."""
     pending: list[pa.RecordBatch] = []
     count = 0

@@ -5,13 +5,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from cxscore import score
 from cxscore.config import validate_config
 from cxscore.pipeline import Options
-from conftest import csv_text
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared real exports are not beside this checkout")
@@ -353,34 +350,6 @@ def test_surveymonkey_xlsx(tmp_path):
     assert report.inputs[0].layout == "surveymonkey" and by_metric(report)["nps"].n == 3
 
 
-def test_dedupe_keeps_each_respondents_latest_answer(write_csv):
-    rows = [["Respondent", "Submitted", "Satisfaction"],
-            ["a", "2025-03-05", "1"], ["b", "2025-03-01", "5"], ["a", "2025-03-01", "5"],  # a's latest (03-05) comes first in the file
-            ["c", "2025-03-02", "2"], ["c", "2025-03-02", "4"], ["b", "", "3"]]  # a tie goes to the later row; b's undated row loses
-    report = score([str(write_csv(rows))], options=Options(dedupe="Respondent"))
-    csat = by_metric(report)["csat"]
-    assert (csat.n, csat.components["mean"]) == (3, pytest.approx((1 + 5 + 4) / 3))
-    assert report.inputs[0].duplicates_dropped == 3 and report.analysis.dedupe == "Respondent"
-    undated = write_csv([["Respondent", "Satisfaction"], ["a", "1"], ["a", "5"], ["b", "2"]], name="u.csv")
-    row = by_metric(score([str(undated)], options=Options(dedupe="Respondent")))["csat"]
-    assert (row.n, row.components["mean"]) == (2, pytest.approx(3.5))  # file order: a's last answer (5) and b
-
-
-def test_dedupe_across_files_and_parallel_parts(tmp_path, monkeypatch):
-    import cxscore.sources.text as text_source
-
-    lines = ["Respondent,Submitted,Satisfaction"] + [f"r{i % 500},2025-01-{1 + i // 500:02d},{1 + i % 5}" for i in range(5000)]
-    path = tmp_path / "many.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    serial = by_metric(score([str(path)], options=Options(dedupe="Respondent")))["csat"]
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "3")
-    parallel = score([str(path)], options=Options(dedupe="Respondent"))
-    row = by_metric(parallel)["csat"]
-    assert (row.n, row.value, row.components) == (serial.n, serial.value, serial.components)
-    assert row.n == 500 and parallel.inputs[0].duplicates_dropped == 4500
-
-
 def test_wjx_matrix_rows_become_named_metrics(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -396,42 +365,3 @@ def test_wjx_matrix_rows_become_named_metrics(tmp_path):
     assert got["csat_质量"].value == pytest.approx(200 / 3) and (got["csat_价格"].n, got["csat_价格"].blank) == (2, 1)
     assert (got["nps"].n, got["nps"].value) == (2, 100.0)
     assert report.inputs[0].date_column == "提交答卷时间"
-
-
-def test_dedupe_refuses_standard_input_up_front():
-    import io
-
-    from cxscore.errors import InputError
-
-    with pytest.raises(InputError, match="--dedupe reads the input twice") as info:
-        score(["-"], options=Options(dedupe="id"), stdin=io.BytesIO(b"id,Satisfaction\na,5\n"))
-    assert "save the export to a file" in info.value.hint
-
-
-def test_dedupe_keeps_every_row_without_a_respondent(write_csv):
-    rows = [["Respondent", "Submitted", "Satisfaction"], ["", "2025-03-01", "1"], ["  ", "2025-03-02", "2"], ["a", "2025-03-01", "3"], ["a ", "2025-03-04", "5"], ["", "2025-03-03", "4"]]
-    report = score([str(write_csv(rows))], options=Options(dedupe="Respondent"))
-    csat = by_metric(report)["csat"]
-    assert (csat.n, csat.components["mean"]) == (4, pytest.approx((1 + 2 + 5 + 4) / 4))  # blank ids identify no one; "a " is "a"
-    assert report.inputs[0].duplicates_dropped == 1
-
-
-@given(answers=st.lists(st.tuples(st.sampled_from(["a", "b", "c", "", "d"]), st.one_of(st.none(), st.integers(1, 5)), st.integers(1, 5)), min_size=1, max_size=40))
-@settings(max_examples=60, deadline=None)
-def test_dedupe_matches_a_plain_reading_of_latest_answer(tmp_path_factory, answers):
-    """Latest by date (undated loses to dated), the later row on a tie; blank ids are all kept."""
-    rows = [["Respondent", "Submitted", "Satisfaction"]] + [[who, f"2025-03-{day:02d}" if day else "", str(score_)] for who, day, score_ in answers]
-    path = tmp_path_factory.mktemp("d") / "d.csv"
-    path.write_text(csv_text(rows), encoding="utf-8")
-    best: dict = {}
-    kept = []
-    for position, (who, day, score_) in enumerate(answers):
-        if not who:
-            kept.append(score_)
-        elif who not in best or (day or 0, position) >= (best[who][0] or 0, best[who][1]):
-            best[who] = (day, position, score_)
-    kept += [entry[2] for entry in best.values()]
-    report = score([str(path)], options=Options(dedupe="Respondent", date_column="Submitted"))
-    csat = by_metric(report)["csat"]
-    assert csat.n == len(kept) and csat.components["mean"] == pytest.approx(sum(kept) / len(kept))
-    assert report.inputs[0].duplicates_dropped == len(answers) - len(kept)
