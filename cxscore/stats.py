@@ -368,3 +368,27 @@ def sample_size_difference(detect: float, confidence: float, variance: float, po
     """Answers per group for a two-sided test at 1 − confidence to find a true difference ``detect``
     with this power, two equal groups: 2·(z₁₋α/₂ + z_power)²·Var / Δ²."""
     return max(2, math.ceil(2 * (z_value(confidence) + _NORMAL.inv_cdf(power)) ** 2 * variance / detect**2))
+
+
+@functools.lru_cache(maxsize=4096)  # the same group sizes recur for every percentile and metric
+def binomial_quantile(n: int, q: float, p: float) -> int:
+    """The smallest k with P(Binomial(n, q) ≤ k) ≥ p (scipy's ``binom.ppf``), for order-statistic intervals.
+
+    Started from the Cornish–Fisher approximation, then stepped on the exact CDF, I_{1−q}(n−k, k+1);
+    a CDF within 1e-12 of p counts as reaching it (Binomial(5, ½) ≤ 2 is exactly ½).
+    """
+    if n <= 0:
+        return 0
+
+    def cdf(k: int) -> float:
+        return 1.0 if k >= n else regularized_beta(n - k, k + 1, 1 - q)
+
+    z = _NORMAL.inv_cdf(p)
+    k = math.floor(n * q + z * math.sqrt(n * q * (1 - q)) + (z * z - 1) * (1 - 2 * q) / 6)
+    k = min(max(k, 0), n)
+    p -= 1e-12
+    while cdf(k) < p:
+        k += 1
+    while k > 0 and cdf(k - 1) >= p:
+        k -= 1
+    return k

@@ -1,0 +1,281 @@
+"""Log-bucket histograms of durations, many groups at once: mergeable, with quantiles within α.
+
+The building block of the coming ``duration`` metric kind (issue 15). DDSketch's mapping
+(Masson, Rim & Lee, VLDB 2019): γ = (1+α)/(1−α), a value x > 0 falls in bucket ⌈log_γ x⌉ and is
+represented by 2γ^i/(1+γ), which is within relative error α of every value in the bucket. Zeros
+are counted apart; negative, NaN and infinite values are refused (they are invalid answers, which
+the caller counts). Buckets are stored sparsely as sorted ``(group, bucket)`` keys with counts, so
+adding a block, merging a worker's histogram and rolling groups up are all "concatenate, then add
+equal keys" — integer counts, identical in any order and any chunking.
+
+Next to the buckets each group keeps exact figures that must not come from buckets: the count,
+the zeros, the sum (in whole microseconds, as integers, so the mean is identical across chunking
+too) and the count of values ≤ each configured threshold ("% within target").
+
+Unweighted by design: a duration is a ticket's or a call's, and survey weights rebalance
+respondents; weighted counts would also lose the exact, order-free counts. ``add`` refuses weights.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .stats import binomial_quantile
+
+#: Largest duration accepted (seconds): the sum is kept in whole microseconds below 2⁵³ (≈ 285 years).
+MAX_SECONDS = 2.0**53 / 1e6
+_MICRO = 1e6
+_SPLIT = 2.0**26  # a microsecond count is summed as hi·2²⁶ + lo so per-block float sums stay exact integers
+_FIXED = 4  # per-group columns before the threshold counters: n, zeros, Σµs hi, Σµs lo
+_BLOCK = 1 << 26  # rows summed by one float bincount at most (2²⁶ rows × parts ≤ 2²⁷ stay within 2⁵³)
+_PENDING = 1 << 20  # keys queued before they are sorted into the store at the latest
+
+
+class LogHistogram:
+    """Per-group log-bucket histograms of non-negative durations (seconds), groups ``0 … groups-1``.
+
+    Per group: :attr:`n`, :attr:`zeros`, :meth:`quantile` (relative error ≤ α against the
+    inverted-CDF sample quantile), :meth:`quantile_interval` (distribution-free), :meth:`mean`
+    (exact) and :meth:`within` (exact counts of values ≤ a configured threshold).
+    """
+
+    def __init__(self, alpha: float = 0.01, thresholds: tuple[float, ...] = ()):
+        if not 0 < alpha < 1:
+            raise ValueError(f"the histogram's relative accuracy alpha must be between 0 and 1 (exclusive), not {alpha}")
+        if any(not 0 <= t <= MAX_SECONDS for t in thresholds):
+            raise ValueError(f"thresholds must be durations between 0 and {MAX_SECONDS:.0f} seconds: {thresholds}")
+        self.alpha = alpha
+        self.thresholds = tuple(float(t) for t in thresholds)
+        self._log_gamma = math.log1p(alpha) - math.log1p(-alpha)
+        self._low = int(self._bucket(np.array([5e-324]))[0])  # the smallest positive float's bucket
+        self._span = int(self._bucket(np.array([MAX_SECONDS]))[0]) - self._low + 1  # buckets per group in a key
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending_size = 0
+        self._dense = np.zeros((0, _FIXED + len(self.thresholds)), dtype=np.int64)  # n, zeros, Σµs hi, Σµs lo, ≤ each threshold
+
+    # -- shape ---------------------------------------------------------------------------------
+    @property
+    def groups(self) -> int:
+        """The number of group slots (the largest group index seen + 1)."""
+        return len(self._dense)
+
+    @property
+    def n(self) -> np.ndarray:
+        """Values per group (zeros included)."""
+        return self._dense[:, 0].copy()
+
+    @property
+    def zeros(self) -> np.ndarray:
+        """Values equal to 0 per group."""
+        return self._dense[:, 1].copy()
+
+    def within(self, threshold: float) -> np.ndarray:
+        """Exact count of values ≤ ``threshold`` per group; only for a threshold given at construction."""
+        try:
+            column = _FIXED + self.thresholds.index(float(threshold))
+        except ValueError:
+            raise KeyError(f"no exact counter for {threshold} s: the histogram counts values ≤ {list(self.thresholds)} s") from None
+        return self._dense[:, column].copy()
+
+    def mean(self) -> np.ndarray:
+        """Exact mean per group (from the sum in whole microseconds; NaN for an empty group)."""
+        total = self._dense[:, 2].astype(np.float64) * _SPLIT + self._dense[:, 3].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / _MICRO / self._dense[:, 0]
+
+    def reserve(self, groups: int) -> None:
+        """Give groups ``0 … groups-1`` a slot (empty until added to), so per-group arrays have that length."""
+        if groups > len(self._dense):
+            grown = np.zeros((groups, self._dense.shape[1]), dtype=np.int64)
+            grown[: len(self._dense)] = self._dense
+            self._dense = grown
+
+    # -- adding and merging --------------------------------------------------------------------
+    def _bucket(self, values: np.ndarray) -> np.ndarray:
+        return np.ceil(np.log(values) / self._log_gamma).astype(np.int64)
+
+    def add(self, values: np.ndarray, group_index: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add a block: ``values[i]`` seconds (0 ≤ v ≤ MAX_SECONDS) belongs to group ``group_index[i]``."""
+        if weights is not None:
+            raise ValueError("duration histograms count tickets and calls and take no weights (a weighted duration has no defined meaning here)")
+        values = np.asarray(values, dtype=np.float64)
+        group_index = np.asarray(group_index, dtype=np.int64)
+        if values.shape != group_index.shape or values.ndim != 1:
+            raise ValueError(f"values and group_index must be 1-D and of one length, not {values.shape} and {group_index.shape}")
+        if not len(values):
+            return
+        bad = ~((values >= 0) & (values <= MAX_SECONDS))  # NaN fails both comparisons
+        if bad.any():
+            raise ValueError(f"{int(bad.sum())} durations are negative, not a number or above {MAX_SECONDS:.0f} s (e.g. {values[bad][0]}): count them as invalid before adding")
+        if group_index.min() < 0:
+            raise ValueError("group indices must not be negative")
+        self.reserve(int(group_index.max()) + 1)
+        size = len(self._dense)
+        dense = np.zeros_like(self._dense)
+        dense[:, 0] = np.bincount(group_index, minlength=size)
+        zero = values == 0
+        dense[:, 1] = np.bincount(group_index[zero], minlength=size)
+        for start in range(0, len(values), _BLOCK):
+            micros = np.rint(values[start : start + _BLOCK] * _MICRO)
+            hi = np.floor(micros / _SPLIT)
+            groups = group_index[start : start + _BLOCK]
+            dense[:, 2] += np.bincount(groups, weights=hi, minlength=size).astype(np.int64)
+            dense[:, 3] += np.bincount(groups, weights=micros - hi * _SPLIT, minlength=size).astype(np.int64)
+        for column, threshold in enumerate(self.thresholds, start=_FIXED):
+            dense[:, column] = np.bincount(group_index[values <= threshold], minlength=size)
+        self._dense += dense
+        positive = ~zero
+        self._stage(*self._bucket_counts(group_index[positive], self._bucket(values[positive]) - self._low))
+
+    def _bucket_counts(self, groups: np.ndarray, buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted unique keys with their counts: one ``bincount`` over the block's (group, bucket) box when
+        it is small against the block (no sort), else ``np.unique``."""
+        if not len(groups):
+            return groups, groups
+        low_group, low_bucket = int(groups.min()), int(buckets.min())
+        width = int(buckets.max()) - low_bucket + 1
+        cells = (int(groups.max()) - low_group + 1) * width
+        if cells > max(64 * len(groups), 1 << 16):
+            return np.unique(groups * self._span + buckets, return_counts=True)
+        counts = np.bincount((groups - low_group) * width + (buckets - low_bucket), minlength=cells)
+        cell = np.flatnonzero(counts)
+        return (cell // width + low_group) * self._span + cell % width + low_bucket, counts[cell]
+
+    def _stage(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Queue keys with their counts; they are added to the sorted store in one sort once they
+        outnumber it (or 2²⁰), so a long run of blocks costs O(N log N) overall and memory stays bounded."""
+        if len(keys):
+            self._pending.append((keys, counts))
+            self._pending_size += len(keys)
+            if self._pending_size >= max(len(self._keys), _PENDING):
+                self._consolidate()
+
+    def _consolidate(self) -> None:
+        if not self._pending:
+            return
+        keys = np.concatenate([self._keys, *(k for k, _ in self._pending)])
+        counts = np.concatenate([self._counts, *(c for _, c in self._pending)])
+        self._pending, self._pending_size = [], 0
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+
+    @property
+    def keys(self) -> np.ndarray:
+        """The sorted bucket keys, ``group · span + (bucket − lowest bucket)``."""
+        self._consolidate()
+        return self._keys
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Values per key (aligned with :attr:`keys`)."""
+        self._consolidate()
+        return self._counts
+
+    def _check_compatible(self, other: LogHistogram) -> None:
+        if (other.alpha, other.thresholds) != (self.alpha, self.thresholds):
+            raise ValueError(f"cannot merge histograms with different alpha or thresholds: {(self.alpha, self.thresholds)} and {(other.alpha, other.thresholds)}")
+
+    def merge(self, other: LogHistogram) -> LogHistogram:
+        """Add another histogram's counts (a worker's, a file's) into this one; returns self."""
+        self._check_compatible(other)
+        self.reserve(other.groups)
+        self._dense[: other.groups] += other._dense
+        self._stage(other.keys.copy(), other.counts.copy())
+        return self
+
+    def copy(self) -> LogHistogram:
+        twin = LogHistogram(self.alpha, self.thresholds)
+        twin._keys, twin._counts, twin._dense = self.keys.copy(), self.counts.copy(), self._dense.copy()
+        return twin
+
+    def rollup(self, mapping: np.ndarray) -> LogHistogram:
+        """A new histogram of coarser groups: group g is added into ``mapping[g]`` (−1 drops it).
+
+        E.g. segment × period cells → segments, or → one overall group (all zeros).
+        """
+        mapping = np.asarray(mapping, dtype=np.int64)
+        if mapping.shape != (self.groups,):
+            raise ValueError(f"the rollup mapping needs one entry per group ({self.groups}), not {mapping.shape}")
+        coarse = LogHistogram(self.alpha, self.thresholds)
+        kept = mapping >= 0
+        coarse.reserve(int(mapping.max()) + 1 if kept.any() else 0)
+        np.add.at(coarse._dense, mapping[kept], self._dense[kept])
+        target = mapping[self.keys // self._span]
+        keep = target >= 0
+        keys = target[keep] * self._span + self.keys[keep] % self._span
+        coarse._stage(keys, self.counts[keep])
+        coarse._consolidate()
+        return coarse
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, LogHistogram)
+            and (self.alpha, self.thresholds) == (other.alpha, other.thresholds)
+            and np.array_equal(self.keys, other.keys) and np.array_equal(self.counts, other.counts)
+            and np.array_equal(self._trimmed(), other._trimmed())
+        )
+
+    def _trimmed(self) -> np.ndarray:
+        """The per-group figures without trailing empty groups (a group slot can exist with nothing added)."""
+        used = np.flatnonzero(self._dense[:, 0])
+        return self._dense[: used[-1] + 1 if len(used) else 0]
+
+    # -- reading -------------------------------------------------------------------------------
+    def _locate(self, rank: np.ndarray) -> np.ndarray:
+        """For each group, the index into ``keys`` of the bucket holding the value of 0-based ``rank``; −1 for a zero.
+
+        ``rank`` must be within ``0 … n−1`` of each group.
+        """
+        cumulative = np.cumsum(self.counts)
+        groups = np.arange(self.groups, dtype=np.int64)
+        start = np.searchsorted(self.keys, groups * self._span)
+        before = np.where(start > 0, cumulative[np.maximum(start - 1, 0)] if len(cumulative) else 0, 0)
+        among_buckets = rank - self._dense[:, 1]
+        index = np.searchsorted(cumulative, before + among_buckets, side="right") if len(cumulative) else np.zeros(len(rank), dtype=np.int64)
+        return np.where(among_buckets < 0, -1, index)
+
+    def _edges(self, index: np.ndarray, where: str) -> np.ndarray:
+        """The representative value (``"mid"``) or the lower/upper edge of the buckets at ``index`` (0 for −1)."""
+        if not len(self.keys):  # only zeros (or nothing)
+            return np.zeros(len(index))
+        safe = np.clip(index, 0, len(self.keys) - 1)  # an empty group's index may point past the end; callers mask it
+        bucket = (self.keys[safe] % self._span + self._low).astype(np.float64)
+        top = np.exp(bucket * self._log_gamma)
+        gamma = math.exp(self._log_gamma)
+        value = {"mid": 2 * top / (1 + gamma), "low": top / gamma, "high": top}[where]
+        return np.where(index < 0, 0.0, value)
+
+    def quantile(self, q: float) -> np.ndarray:
+        """The q-quantile per group, within relative error α of the inverted-CDF sample quantile
+        (the order statistic of rank ⌈q·n⌉, as ``numpy.quantile(method="inverted_cdf")``); NaN if empty."""
+        if not 0 <= q <= 1:
+            raise ValueError(f"a quantile's q must be between 0 and 1, not {q}")
+        n = self._dense[:, 0]
+        rank = np.clip(np.ceil(n * q).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
+        return np.where(n > 0, self._edges(self._locate(rank), "mid"), np.nan)
+
+    def quantile_interval(self, q: float, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """A distribution-free interval for the q-quantile per group: ``[X₍l₎, X₍u₎]`` with l and u − 1 the
+        Binomial(n, q) quantiles at (1−c)/2 and (1+c)/2, so it covers with probability ≥ c.
+
+        The order statistics are read as their buckets' outer edges (lower edge below, upper edge above),
+        so the guarantee survives the bucketing at the cost of ≤ 2α width. Where l would be 0 the lower
+        end is 0 (durations are non-negative); where u would exceed n the upper end is ∞ (too few values).
+        """
+        if not 0 < q < 1 or not 0 < confidence < 1:
+            raise ValueError(f"q and confidence must be between 0 and 1 (exclusive), not {q} and {confidence}")
+        n = self._dense[:, 0]
+        lower_rank = np.array([binomial_quantile(int(k), q, (1 - confidence) / 2) for k in n], dtype=np.int64)
+        upper_rank = np.array([binomial_quantile(int(k), q, (1 + confidence) / 2) + 1 for k in n], dtype=np.int64)
+        last = np.maximum(n - 1, 0)
+        low = self._edges(self._locate(np.clip(lower_rank - 1, 0, last)), "low")
+        high = self._edges(self._locate(np.clip(upper_rank - 1, 0, last)), "high")
+        low = np.where(lower_rank < 1, 0.0, low)
+        high = np.where(upper_rank > n, np.inf, high)
+        empty = n == 0
+        return np.where(empty, np.nan, low), np.where(empty, np.nan, high)

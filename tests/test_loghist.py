@@ -1,0 +1,216 @@
+"""The log-bucket duration histogram: hand-computed buckets, exact counters, quantiles within α of
+numpy's, merges and rollups that equal one-shot adds, and the order-statistic interval's coverage."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import binom
+
+from cxscore.loghist import MAX_SECONDS, LogHistogram
+from cxscore.stats import binomial_quantile
+
+ALPHA = 0.01
+GAMMA = 1.01 / 0.99
+
+
+def build(values, groups, alpha=ALPHA, thresholds=()) -> LogHistogram:
+    hist = LogHistogram(alpha, thresholds)
+    hist.add(np.asarray(values, dtype=np.float64), np.asarray(groups, dtype=np.int64))
+    return hist
+
+
+def test_bucket_and_representative_by_hand():
+    # ln 100 / ln γ = 4.605170 / 0.020000667 = 230.25 → bucket 231, represented by 2γ²³¹/(1+γ)
+    hist = build([100.0], [0])
+    bucket = math.ceil(math.log(100) / math.log(GAMMA))
+    assert bucket == 231
+    assert hist.quantile(0.5)[0] == pytest.approx(2 * GAMMA**231 / (1 + GAMMA), rel=1e-12)
+    assert abs(hist.quantile(0.5)[0] - 100) / 100 <= ALPHA
+    assert len(hist.keys) == 1
+
+
+def test_zeros_counts_mean_and_within_are_exact():
+    hist = build([0, 0, 5, 0.1, 0.2, 3600, 3600.5], [0, 0, 0, 1, 1, 2, 2], thresholds=(0.0, 3600.0))
+    assert hist.n.tolist() == [3, 2, 2]
+    assert hist.zeros.tolist() == [2, 0, 0]
+    assert hist.mean().tolist() == [5 / 3, 0.15, 3600.25]  # from the exact sums, not the buckets
+    assert hist.within(3600).tolist() == [3, 2, 1]
+    assert hist.within(0).tolist() == [2, 0, 0]
+    assert hist.quantile(0.5)[0] == 0.0  # rank ⌈1.5⌉ = 2 of [0, 0, 5] is a zero
+    assert hist.quantile(1.0)[0] == pytest.approx(5, rel=ALPHA)
+    with pytest.raises(KeyError, match="no exact counter for 60"):
+        hist.within(60)
+
+
+def test_empty_groups_and_slots():
+    hist = build([7.0], [3])
+    assert hist.groups == 4 and hist.n.tolist() == [0, 0, 0, 1]
+    assert np.isnan(hist.quantile(0.5)[:3]).all() and np.isnan(hist.mean()[:3]).all()
+    low, high = hist.quantile_interval(0.5)
+    assert np.isnan(low[:3]).all() and np.isnan(high[:3]).all()
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), MAX_SECONDS * 2])
+def test_invalid_values_are_refused_not_dropped(bad):
+    hist = LogHistogram()
+    with pytest.raises(ValueError, match="count them as invalid"):
+        hist.add(np.array([1.0, bad]), np.array([0, 0]))
+    assert hist.groups == 0  # nothing half-added
+
+
+def test_weights_and_mismatches_are_refused():
+    hist = LogHistogram()
+    with pytest.raises(ValueError, match="take no weights"):
+        hist.add(np.array([1.0]), np.array([0]), weights=np.array([2.0]))
+    with pytest.raises(ValueError, match="different alpha"):
+        hist.merge(LogHistogram(alpha=0.02))
+    with pytest.raises(ValueError, match="different alpha or thresholds"):
+        hist.merge(LogHistogram(thresholds=(60.0,)))
+    with pytest.raises(ValueError, match="alpha must be between"):
+        LogHistogram(alpha=1.0)
+
+
+durations = st.one_of(
+    st.just(0.0),
+    st.floats(min_value=1e-3, max_value=1e9, allow_nan=False),
+    st.integers(0, 10**6).map(float),  # whole seconds or minutes, with ties
+)
+
+
+@given(st.lists(st.tuples(durations, st.integers(0, 3)), min_size=1, max_size=200), st.data())
+@settings(max_examples=60, deadline=None)
+def test_chunked_equals_whole_equals_merged_in_any_order(rows, data):
+    values = np.array([v for v, _ in rows])
+    groups = np.array([g for _, g in rows])
+    whole = build(values, groups, thresholds=(60.0, 3600.0))
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(rows)), max_size=5)))
+    bounds = [0, *cuts, len(rows)]
+    chunked = LogHistogram(thresholds=(60.0, 3600.0))
+    parts = []
+    for a, b in zip(bounds, bounds[1:]):
+        chunked.add(values[a:b], groups[a:b])
+        parts.append(build(values[a:b], groups[a:b], thresholds=(60.0, 3600.0)))
+    merged = LogHistogram(thresholds=(60.0, 3600.0))
+    for part in data.draw(st.permutations(parts)):
+        merged.merge(part)
+    assert chunked == whole and merged == whole
+    assert np.array_equal(merged.mean(), whole.mean(), equal_nan=True)  # bit for bit: integer microsecond sums
+    for q in (0.1, 0.5, 0.9):
+        assert np.array_equal(merged.quantile(q), whole.quantile(q), equal_nan=True)
+
+
+def sample(kind: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    if kind == "lognormal":
+        x = rng.lognormal(math.log(4 * 3600), 1.5, n)
+    elif kind == "exponential":
+        x = rng.exponential(600, n)
+    else:  # heavy tail: Pareto with shape 1.1, minutes rounded like a Zendesk export
+        x = np.round(rng.pareto(1.1, n) * 60) * 60
+    x[rng.random(n) < 0.05] = 0.0
+    return x
+
+
+@given(st.sampled_from(["lognormal", "exponential", "pareto"]), st.integers(0, 2**32 - 1), st.integers(1, 3000),
+       st.sampled_from([0.001, 0.01, 0.05]), st.lists(st.floats(0, 1), min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_quantiles_within_alpha_of_numpy_inverted_cdf(kind, seed, n, alpha, qs):
+    rng = np.random.default_rng(seed)
+    x = sample(kind, rng, n)
+    groups = rng.integers(0, 3, n)
+    hist = build(x, groups, alpha=alpha)
+    for q in [*qs, 0.0, 0.5, 0.9, 0.99, 1.0]:
+        estimate = hist.quantile(q)
+        for g in range(hist.groups):
+            values = x[groups == g]
+            if not len(values):
+                assert np.isnan(estimate[g])
+                continue
+            exact = np.quantile(values, q, method="inverted_cdf")
+            assert abs(estimate[g] - exact) <= alpha * exact * (1 + 1e-9), (q, g, exact, estimate[g])
+
+
+@given(st.lists(st.tuples(durations, st.integers(0, 5)), min_size=1, max_size=200),
+       st.lists(st.integers(-1, 2), min_size=6, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_rollup_equals_adding_the_coarse_groups(rows, mapping):
+    values = np.array([v for v, _ in rows])
+    groups = np.array([g for _, g in rows])
+    fine = build(values, groups, thresholds=(120.0,))
+    fine.reserve(6)  # every fine group has a slot, as the pipeline's groups do
+    coarse_groups = np.array(mapping)[groups]
+    kept = coarse_groups >= 0
+    expected = build(values[kept], coarse_groups[kept], thresholds=(120.0,))
+    expected.reserve(max(mapping) + 1)
+    rolled = fine.rollup(np.array(mapping))
+    assert rolled == expected and rolled.groups == expected.groups
+    assert np.array_equal(rolled.mean(), expected.mean(), equal_nan=True)
+    assert np.array_equal(rolled.quantile(0.5), expected.quantile(0.5), equal_nan=True)
+
+
+def test_rollup_to_overall_by_hand():
+    hist = build([10, 20, 0, 40], [0, 1, 1, 2])
+    overall = hist.rollup(np.zeros(3, dtype=np.int64))
+    assert overall.n.tolist() == [4] and overall.zeros.tolist() == [1] and overall.mean().tolist() == [17.5]
+    assert overall.quantile(0.75)[0] == pytest.approx(20, rel=ALPHA)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 10, 37, 200, 12345, 10**6])
+@pytest.mark.parametrize("q", [0.25, 0.5, 0.9, 0.99])
+@pytest.mark.parametrize("p", [0.025, 0.975, 0.005, 0.995, 0.3])
+def test_binomial_quantile_matches_scipy(n, q, p):
+    assert binomial_quantile(n, q, p) == int(binom.ppf(p, n, q))
+
+
+def test_binomial_quantile_exact_tie():
+    assert binomial_quantile(5, 0.5, 0.5) == 2  # P(X ≤ 2) = 16/32 = ½ exactly, which the float CDF misses by 1e-16
+
+
+def test_interval_ranks_by_hand():
+    # n = 10, median, 95%: Binomial(10, ½) quantiles at 0.025 and 0.975 are 2 and 8 → [X₍₂₎, X₍₉₎]
+    hist = build(np.arange(1.0, 11.0), np.zeros(10, dtype=np.int64))
+    low, high = hist.quantile_interval(0.5, 0.95)
+    assert 2 / GAMMA <= low[0] <= 2 and 9 <= high[0] <= 9 * GAMMA  # the buckets' outer edges
+    # n = 3 cannot reach 95% for the median (1 − 2·⅛ = 75%): the ends are 0 and ∞, not the min and max
+    small = build([5.0, 6.0, 7.0], [0, 0, 0])
+    assert [end.tolist() for end in small.quantile_interval(0.5, 0.95)] == [[0.0], [math.inf]]
+
+
+def test_interval_coverage_by_simulation():
+    """400 seeded runs at once (one group per run): coverage of the median and p90 by the 95% interval,
+    against the exact coverage the binomial ranks promise (≥ 95%), within 3 standard errors."""
+    rng = np.random.default_rng(20261201)
+    runs, n = 400, 120
+    values = rng.lognormal(math.log(3600), 1.2, runs * n)
+    values[rng.random(runs * n) < 0.03] = 0.0
+    hist = build(values, np.repeat(np.arange(runs), n))
+    for q in (0.5, 0.9):
+        truth = math.exp(math.log(3600) + 1.2 * _normal_quantile((q - 0.03) / 0.97))  # zeros shift the quantile
+        low, high = hist.quantile_interval(q, 0.95)
+        coverage = float(np.mean((low <= truth) & (truth <= high)))
+        lo_rank, hi_rank = binom.ppf(0.025, n, q), binom.ppf(0.975, n, q) + 1
+        promised = binom.cdf(hi_rank - 1, n, q) - binom.cdf(lo_rank - 1, n, q)
+        assert promised >= 0.95
+        assert abs(coverage - promised) <= 3 * math.sqrt(promised * (1 - promised) / runs) + 0.01, (q, coverage, promised)
+
+
+def _normal_quantile(p: float) -> float:
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(p)
+
+
+def test_many_groups_one_block_matches_per_group_numpy():
+    rng = np.random.default_rng(7)
+    x = sample("lognormal", rng, 50_000)
+    groups = rng.integers(0, 500, len(x))
+    hist = LogHistogram()
+    for start in range(0, len(x), 10_000):  # five blocks, as the pipeline adds them
+        hist.add(x[start : start + 10_000], groups[start : start + 10_000])
+    p90 = hist.quantile(0.9)
+    for g in range(0, 500, 50):
+        exact = np.quantile(x[groups == g], 0.9, method="inverted_cdf")
+        assert abs(p90[g] - exact) <= ALPHA * exact * (1 + 1e-9)
