@@ -69,3 +69,90 @@ def test_a_starter_target_is_on_the_kinds_value():
     assert kinds.get("nps").example_target(MetricSpec(type="nps", column="q")).startswith("30 ")
     effort = MetricSpec(type="ces", column="q", scale=[1, 10])
     assert effort.kind.example_target(effort) == "2   # mean on 1–10; met at or below (higher is harder)"
+
+
+#: A throwaway kind, written as a new module would be: the share of answers in the top box.
+TOPBOX = '''"""Top box: the share of answers in the ``top`` band (a throwaway kind for tests/test_kinds.py)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import stats
+from .base import Band, Kind
+
+
+class TopBox(Kind):
+    name = "topbox"
+    article = "a top-box"
+    default_scale = (1, 5)
+    bands = ("bottom", "top")
+    comment_bands = ("bottom", "top")
+    components = ("top_pct", "bottom_pct")
+    score_label = "% top box"
+    details = (("bottom box", "bottom_pct", "pct"),)
+    header_pattern = re.compile(r"top box", re.IGNORECASE)
+    candidate_scales = ((1, 5),)
+
+    def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
+        return {"bottom": Band(lo, lo), "top": Band(hi, hi)}
+
+    def check(self, spec) -> None:
+        if spec.top.hi != spec.scale.hi:
+            raise ValueError(f"top: the band {spec.top} must reach the top of the scale ({spec.scale.hi})")
+
+    def compute(self, spec, s):
+        return 100 * s.shares["top"], {"top_pct": 100 * s.shares["top"], "bottom_pct": 100 * s.shares["bottom"]}
+
+    def interval(self, spec, s, confidence, nps_method):
+        ci = stats.wilson_interval(s.shares["top"], s.n_eff, confidence)
+        return stats.Interval(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+
+    def moments(self, spec, s):
+        return (*stats.proportion_moments(s.shares["top"]), s.n_eff)
+
+
+KIND = TopBox()
+'''
+
+
+def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
+    """A copy of the package gains kinds/topbox.py and one changed registry line, nothing else; then
+    a config with its own keys is checked and a file is scored with it, as JSON and as a table."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import cxscore
+
+    package = tmp_path / "lib" / "cxscore"
+    shutil.copytree(Path(cxscore.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "kinds" / "topbox.py").write_text(TOPBOX, encoding="utf-8")
+    registry = package / "kinds" / "__init__.py"
+    before = registry.read_text(encoding="utf-8")
+    after = before.replace('MODULES = ("nps", "csat", "ces")', 'MODULES = ("nps", "csat", "ces", "topbox")')
+    assert sum(a != b for a, b in zip(before.splitlines(), after.splitlines())) == 1
+    registry.write_text(after, encoding="utf-8")
+
+    # 1–5 answers: top box (5) 4 of 10 = 40 %, bottom box (1) 2 of 10 = 20 %; the segment A holds the 5s.
+    (tmp_path / "data.csv").write_text("Rating,Team\n" + "".join(f"{a},{t}\n" for a, t in zip([5, 5, 5, 5, 4, 3, 3, 2, 1, 1], "AAAABBBBBB")), encoding="utf-8")
+    (tmp_path / "cfg.yaml").write_text("metrics:\n  - type: topbox\n    column: Rating\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("metrics:\n  - type: nps\n    column: Rating\n    top: 5\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "lib")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cxscore", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    done = run("score", "data.csv", "-c", "cfg.yaml", "--by", "Team", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["results"]
+    overall = next(r for r in rows if not r["segment"])
+    assert (overall["type"], overall["value"], overall["components"]) == ("topbox", pytest.approx(40.0), {"top_pct": pytest.approx(40.0), "bottom_pct": pytest.approx(20.0)})
+    assert {r["segment"]["Team"]: r["value"] for r in rows if r["segment"]} == {"A": pytest.approx(100.0), "B": pytest.approx(0.0)}
+    table = run("score", "data.csv", "-c", "cfg.yaml")
+    assert table.returncode == 0 and "% top box" in table.stdout and "40.0%" in table.stdout and "bottom box 20.0%" in table.stdout, table.stdout + table.stderr
+    refused = run("score", "data.csv", "-c", "bad.yaml")
+    assert refused.returncode == 2 and "metrics[0].top: is not a setting of an NPS metric; its bands are detractors, passives, promoters" in refused.stderr

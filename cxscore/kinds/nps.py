@@ -48,6 +48,7 @@ class Nps(Kind):
     score_label = "NPS"
     details = (("promoters", "promoters_pct", "pct"), ("passives", "passives_pct", "pct"), ("detractors", "detractors_pct", "pct"))
     signed = True
+    stacked_shares = ("detractors", "passives", "promoters")
     benchmark = ("nps", "nps")
     header_pattern = re.compile(r"recommend|推荐|推薦|(?<![a-z])nps(?![a-z])|net[ _]promoter", re.IGNORECASE)
     header_order = 0  # a question naming "recommend" is NPS even if it says "satisfied"

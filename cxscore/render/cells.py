@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..kinds import get
 from .escaping import FORMULA_START, printable
 
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
@@ -34,16 +35,16 @@ _SHOWN = {
 
 def score_format(kind: str) -> str:
     """Scores, intervals, targets and benchmarks of a metric type."""
-    return {"nps": NPS, "csat": PCT}.get(kind, SCORE2)
+    return {"points": NPS, "pct": PCT}.get(get(kind).style, SCORE2)
 
 
 def diff_format(kind: str) -> str:
     """Differences and gaps (CSAT in percentage points): always signed."""
-    return DIFF2 if kind == "ces" else DIFF1
+    return DIFF2 if get(kind).digits == 2 else DIFF1
 
 
 def margin_format(kind: str) -> str:
-    return SCORE2 if kind == "ces" else SCORE1
+    return SCORE2 if get(kind).digits == 2 else SCORE1
 
 
 def shown(value: Any, number_format: str | None = None) -> str:

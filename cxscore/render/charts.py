@@ -9,22 +9,19 @@ from openpyxl.chart.marker import DataPoint, Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 
+from ..kinds import get
+
 #: Detractors red, passives amber, promoters green: in this order in every table and chart.
 SHARE_COLOURS = {"detractors": "D9534F", "passives": "F0AD4E", "promoters": "5CB85C"}
 LINE, BAND, TARGET = "1F4E79", "9DC3E6", "C00000"
 MAX_CATEGORIES = 12  # more bars than this are not read; the chart shows the top and bottom halves
 
 
-def higher_is_better(metric) -> bool:
-    """Whether a higher score is good news (a CES may be higher_is_harder)."""
-    return metric.type != "ces" or metric.direction != "higher_is_harder"
-
-
 def _axes(chart, kind: str) -> None:
     """Axes shown (openpyxl leaves them unset, which Excel reads as deleted); a value axis from 0 for
     scores that cannot be negative, crossing at 0 with labels outside the plot for NPS."""
     chart.x_axis.delete = chart.y_axis.delete = False
-    if kind == "nps":
+    if get(kind).signed:
         chart.x_axis.tickLblPos = "low"  # category labels stay outside, left of negative bars too
     else:
         chart.y_axis.scaling.min = 0

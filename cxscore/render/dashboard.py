@@ -33,7 +33,7 @@ def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list
     """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice.
     Best is the lowest score where a higher score is worse (a CES where higher is harder)."""
     rows = sorted((r for r in report.results if r.metric == metric.name and r.kind == "segment" and not r.low_n and r.value is not None),
-                  key=lambda r: r.value, reverse=charts.higher_is_better(metric))
+                  key=lambda r: r.value, reverse=display.higher_is_better(metric))
     top = rows[: min(k, (len(rows) + 1) // 2)]
     bottom = rows[len(top):][-k:][::-1]
     return top, bottom
@@ -43,7 +43,7 @@ def _change(row: ResultRow) -> str | None:
     sig = row.significance
     if not sig or sig.get("diff") is None:
         return None
-    digits = 2 if row.type == "ces" else 1
+    digits = display.digits(row.type)
     mark = (" ▲" if sig["direction"] == "up" else " ▼") if sig["significant"] else ""
     return display.number(sig["diff"], digits, sign=True) + mark
 
@@ -92,7 +92,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
     lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
         (t["score"], row.value, fmt),
-        (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, 2 if m.type == 'ces' else 1)} – {display.number(row.ci_high, 2 if m.type == 'ces' else 1)}", None),
+        (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, display.digits(m.type))} – {display.number(row.ci_high, display.digits(m.type))}", None),
         (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
         (t["margin"], row.margin, margin_format(m.type)),
         (t["diff_prev"], _change(row), None),
@@ -123,7 +123,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
         if label == t["status"] and row.status:
             cell.fill = STATUS_FILL[row.status]
         if label == t["diff_prev"] and (sig := row.significance) and sig["significant"]:
-            cell.fill = GREEN if (sig["direction"] == "up") == charts.higher_is_better(m) else RED
+            cell.fill = GREEN if (sig["direction"] == "up") == display.higher_is_better(m) else RED
 
 
 def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) -> int:
@@ -142,6 +142,6 @@ def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) ->
             change.alignment = Alignment(horizontal="right")
             sig = r.significance or {}
             if sig.get("significant"):
-                change.fill = GREEN if (sig["direction"] == "up") == charts.higher_is_better(m) else RED
+                change.fill = GREEN if (sig["direction"] == "up") == display.higher_is_better(m) else RED
         row += 2
     return row

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from ..kinds import KINDS, get
 from ..model import ResultRow
 
 
@@ -16,25 +17,35 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{number(value)}%"
 
 
+def styled(value: float | None, style: str) -> str:
+    """A value in a kind's style: ``points`` signed (NPS), ``pct`` a percentage, ``mean`` two decimals."""
+    if style == "points":
+        return number(value, sign=True)
+    if style == "pct":
+        return pct(value)
+    return number(value, 2)
+
+
 def score(row: ResultRow) -> str:
-    """The headline value: NPS in points, CSAT as % satisfied, CES as a mean."""
-    if row.type == "nps":
-        return number(row.value, sign=True)
-    if row.type == "csat":
-        return pct(row.value)
-    return number(row.value, 2)
+    """The headline value in its kind's style: NPS in points, CSAT as % satisfied, CES as a mean."""
+    return styled(row.value, get(row.type).style)
 
 
 def details(row: ResultRow) -> str:
-    """The components behind the value, in one short line."""
-    c = row.components
+    """The components behind the value, in one short line (the parts its kind names)."""
     if row.value is None:
         return "no valid answers"
-    if row.type == "nps":
-        return f"promoters {pct(c['promoters_pct'])} · passives {pct(c['passives_pct'])} · detractors {pct(c['detractors_pct'])}"
-    if row.type == "csat":
-        return f"mean {number(c['mean'], 2)} · dissatisfied {pct(c['dissatisfied_pct'])}"  # the scale has its own column
-    return f"low effort {pct(c['low_effort_pct'])} · high effort {pct(c['high_effort_pct'])} · net {number(c['net'], sign=True)}"
+    return " · ".join(f"{words} {styled(row.components[key], style)}" for words, key, style in get(row.type).details)
+
+
+def digits(kind: str) -> int:
+    """Decimals of a metric type's values, intervals, margins and differences (CES means: 2)."""
+    return get(kind).digits
+
+
+def higher_is_better(metric) -> bool:
+    """Whether a higher score is good news (a CES may be higher_is_harder); ``metric`` a MetricInfo."""
+    return get(metric.type).higher_is_better(metric)
 
 
 def level(share: float) -> str:
@@ -47,4 +58,4 @@ def scale(points: list[int]) -> str:
     return f"{points[0]}–{points[1]}"
 
 
-SCORE_LABEL = {"nps": "NPS", "csat": "% satisfied", "ces": "mean"}
+SCORE_LABEL = {name: kind.score_label for name, kind in KINDS.items()}

@@ -21,9 +21,10 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
+from ..kinds import get
 from ..labels import scale_labels
 from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
-from . import charts
+from . import charts, display
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
@@ -217,7 +218,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     sheet.header(headers)
     blocks: list[tuple[MetricInfo, int, int]] = []
     for m in report.metrics:
-        better = charts.higher_is_better(m)
+        better = display.higher_is_better(m)
         rows = sorted((r for r in report.results if r.metric == m.name and r.kind == "segment"), key=lambda r: _best_first(r, better))
         if not rows:
             continue
@@ -235,7 +236,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     mark_col = get_column_letter(len(headers) - 1)
     runs: list[tuple[int, int, bool]] = []  # rows of consecutive metrics alike in direction: ▲ is green where higher is better
     for m, first, end in blocks:
-        better = charts.higher_is_better(m)
+        better = display.higher_is_better(m)
         if runs and runs[-1][2] == better:
             runs[-1] = (runs[-1][0], end, better)
         else:
@@ -302,7 +303,7 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
                     cell.font = LOW_N
         last = top + 1 + len(segments)
         first_col, last_col = get_column_letter(len(by) + 1), get_column_letter(len(by) + len(periods))
-        low, high = ("F8696B", "63BE7B") if charts.higher_is_better(m) else ("63BE7B", "F8696B")
+        low, high = ("F8696B", "63BE7B") if display.higher_is_better(m) else ("63BE7B", "F8696B")
         ws.conditional_formatting.add(f"{first_col}{top + 2}:{last_col}{last}", ColorScaleRule(start_type="min", start_color=low, mid_type="percentile", mid_value=50, mid_color="FFEB84", end_type="max", end_color=high))
         put(ws, last + 1, 1, t["crosstab_note"].format(min_n=report.analysis.min_n)).font = LOW_N
         top = last + 3
@@ -317,12 +318,9 @@ def _best_first(row: ResultRow, higher_is_better: bool = True) -> tuple:
     return (row.value is None, -value if higher_is_better else value)
 
 
-SHARES = ("detractors", "passives", "promoters")
-
-
 def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
-    """Answers per scale point; for NPS, the three groups' shares for everyone and each segment, and
-    per period, in separate charts (segments and periods are never mixed)."""
+    """Answers per scale point; for NPS (a kind with ``stacked_shares``), the groups' shares for
+    everyone and each segment, and per period, in separate charts (segments and periods are never mixed)."""
     ws = wb.create_sheet(t["Distribution"])
     sheet = Sheet(ws)
     sheet.header([t["metric"], t["point"], t["count"], t["pct"]])
@@ -332,7 +330,8 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
             sheet.row([m.name, _answer(m, point["point"], lang), point["count"], point["pct"]], [None, None, COUNT, PCT])
     table_end = sheet.last
     anchor = 1
-    for m in (m for m in report.metrics if m.type == "nps"):
+    for m in (m for m in report.metrics if get(m.type).stacked_shares):
+        shares = get(m.type).stacked_shares
         rows = [r for r in report.results if r.metric == m.name]
         everyone = [r for r in rows if r.kind == "overall"]
         segments = sorted((r for r in rows if r.kind == "segment"), key=_best_first)
@@ -342,16 +341,16 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
             groups.append((t["period"], periods[-charts.MAX_CATEGORIES:], len(periods)))
         for heading, shown, count in groups:
             put(ws, anchor, 7, f"{m.name}: {heading}").font = BOLD
-            for c, key in enumerate(SHARES, start=8):
+            for c, key in enumerate(shares, start=8):
                 put(ws, anchor, c, t[key]).font = BOLD
             for i, r in enumerate(shown, start=anchor + 1):
                 put(ws, i, 7, t["all"] if r.kind == "overall" else (r.period or ", ".join(str(v) for v in r.segment.values())))
-                for c, key in enumerate(SHARES, start=8):
+                for c, key in enumerate(shares, start=8):
                     put(ws, i, c, r.components.get(f"{key}_pct")).number_format = PCT
             end = anchor + len(shown)
             if len(shown) < count:
                 put(ws, end + 1, 7, t["shown_of"].format(shown=len(shown), count=count))
-            chart = charts.shares(ws, text(f"{m.name}: {t['detractors']} / {t['passives']} / {t['promoters']}"), (8, 10), (anchor, end), 7)
+            chart = charts.shares(ws, text(f"{m.name}: {' / '.join(t[key] for key in shares)}"), (8, 7 + len(shares)), (anchor, end), 7)
             chart.height, chart.width = 7.5, 16
             ws.add_chart(chart, f"L{anchor}")
             anchor = max(end + 3, anchor + 17)

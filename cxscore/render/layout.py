@@ -31,32 +31,30 @@ class Section:
 def _ci(row: ResultRow) -> str:
     if row.ci_low is None:
         return "—"
-    digits = 2 if row.type == "ces" else 1
+    digits = display.digits(row.type)
     return f"{display.number(row.ci_low, digits)} to {display.number(row.ci_high, digits)}"
 
 
 def _margin(row: ResultRow) -> str:
-    return "—" if row.margin is None else f"±{display.number(row.margin, 2 if row.type == 'ces' else 1)}"
+    return "—" if row.margin is None else f"±{display.number(row.margin, display.digits(row.type))}"
 
 
 def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
     sig = row.significance
     if not sig:
         return "", "", None
-    digits = 2 if row.type == "ces" else 1
-    diff = display.number(sig["diff"], digits, sign=True)
+    diff = display.number(sig["diff"], display.digits(row.type), sign=True)
     p = sig["p_adjusted"]
     p_text = "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
     if not sig["significant"]:
         return diff, p_text, None
     up = sig["direction"] == "up"
-    higher_is_better = metric.type != "ces" or metric.direction == "higher_is_easier"
-    return f"{diff} {'▲' if up else '▼'}", p_text, "good" if up == higher_is_better else "bad"
+    return f"{diff} {'▲' if up else '▼'}", p_text, "good" if up == display.higher_is_better(metric) else "bad"
 
 
 def _detectable(row: ResultRow) -> str:
     sig = row.significance
-    return "" if not sig or sig.get("mdd") is None else display.number(sig["mdd"], 2 if row.type == "ces" else 1)
+    return "" if not sig or sig.get("mdd") is None else display.number(sig["mdd"], display.digits(row.type))
 
 
 def _score(row: ResultRow, metric: MetricInfo) -> str:
