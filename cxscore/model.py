@@ -4,7 +4,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
 
 #: Version of the public JSON document (see README, "JSON output"). Bump only on breaking changes.
 SCHEMA_VERSION = 1
@@ -195,3 +199,17 @@ class Report:
             "alerts": list(self.alerts),
             "comments": None if self.comments is None else [_fields(c) for c in self.comments],
         }
+
+    def to_arrow(self) -> pyarrow.Table:
+        """The tidy result table (one row per metric × segment × period, ``results[]`` flattened; see :mod:`cxscore.tidy`)."""
+        from .tidy import to_arrow  # the table is built above the model, which stays free of pyarrow and the metric kinds
+
+        return to_arrow(self)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The tidy result table as a pandas DataFrame (pandas is optional: install it to use this)."""
+        try:
+            import pandas  # noqa: F401  (pyarrow converts; this only says clearly what is missing)
+        except ImportError:
+            raise ImportError("Report.to_pandas() needs pandas, which cxscore does not install: pip install pandas (or use Report.to_arrow())") from None
+        return self.to_arrow().to_pandas()

@@ -1,0 +1,91 @@
+"""The tidy result table: one row per metric × segment × period, every field of the JSON ``results[]`` flattened.
+
+One definition serves ``Report.to_arrow()`` / ``to_pandas()`` and the ``-f csv`` output: the CSV is
+this table's first columns (:func:`csv_width`) written as text, so the two cannot drift apart.
+Columns after the CSV's are added at the end, so readers by position keep working.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from .metrics import COMPONENTS
+from .model import Report
+
+STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
+SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
+BENCHMARK_KEYS = ["value", "gap", "position", "source", "year"]  # the CSV's benchmark columns, from results[].benchmark
+BENCHMARK = ["benchmark", "benchmark_gap", "benchmark_position", "benchmark_source", "benchmark_year"]
+JUDGEMENT = ["target", "status"]
+COMPONENT_COLUMNS = list(dict.fromkeys(c for names in COMPONENTS.values() for c in names))
+SCALE = ["scale_min", "scale_max"]  # last of the CSV's: added after the others, so positional readers keep working
+TREND_KEYS = ["periods", "slope", "ci_low", "ci_high", "p_value", "p_adjusted", "significant", "direction"]
+#: Not in the CSV (added after it): the design effect, the detectable difference and baseline periods of
+#: the comparison, the trend, the distribution, and the benchmark's id, industry and quality.
+EXTRA = ["deff", "mdd", "baseline", *(f"trend_{k}" for k in TREND_KEYS), "distribution", "benchmark_id", "benchmark_industry", "benchmark_quality"]
+
+_F, _I, _S, _B = pa.float64(), pa.int64(), pa.string(), pa.bool_()
+TYPES: dict[str, pa.DataType] = {
+    "metric": _S, "type": _S, "column": _S, "period": _S,
+    "n": _I, "blank": _I, "invalid": _I, "n_eff": _F, "value": _F, "se": _F, "ci_low": _F, "ci_high": _F, "ci_method": _S, "margin": _F, "low_n": _B,
+    "against": _S, "diff": _F, "p_value": _F, "p_adjusted": _F, "significant": _B, "direction": _S,
+    "benchmark": _F, "benchmark_gap": _F, "benchmark_position": _S, "benchmark_source": _S, "benchmark_year": _I,
+    "target": _F, "status": _S, **dict.fromkeys(COMPONENT_COLUMNS, _F), "scale_min": _I, "scale_max": _I,
+    "deff": _F, "mdd": _F, "baseline": pa.list_(_S),
+    "trend_periods": _I, "trend_slope": _F, "trend_ci_low": _F, "trend_ci_high": _F, "trend_p_value": _F, "trend_p_adjusted": _F,
+    "trend_significant": _B, "trend_direction": _S,
+    "distribution": pa.list_(pa.struct([("point", _I), ("count", _I), ("pct", _F)])),
+    "benchmark_id": _S, "benchmark_industry": _S, "benchmark_quality": _S,
+}
+
+
+def header(by: list[str]) -> list[str]:
+    """The column names: metric, type, column, one per ``--by`` column, period, the figures, then the extras."""
+    return ["metric", "type", "column", *by, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS, *SCALE, *EXTRA]
+
+
+def csv_width(by: list[str]) -> int:
+    """How many leading columns the CSV writes."""
+    return len(header(by)) - len(EXTRA)
+
+
+def data_columns(by: list[str]) -> set[int]:
+    """Positions of the columns holding text from the data or a user's file (names, segments, benchmark
+    fields): the CSV escapes those, never the figures or the words cxscore writes itself."""
+    first = 3 + len(by) + 1 + len(STATS) + len(SIGNIFICANCE)
+    return {0, 2, *range(3, 3 + len(by)), *range(first, first + len(BENCHMARK))}
+
+
+def rows(report: Report) -> Iterator[list[Any]]:
+    """Each result row as a list of plain Python values, aligned with :func:`header` (``None`` where a field does not apply)."""
+    by = list(report.analysis.by)
+    metrics = {m.name: m for m in report.metrics}
+    for row in report.results:
+        sig = row.significance or {}
+        bench = row.benchmark or {}
+        trend = row.trend or {}
+        metric = metrics[row.metric]
+        yield [
+            row.metric, row.type, metric.column, *[row.segment.get(k) for k in by], row.period,
+            *[getattr(row, k) for k in STATS],
+            *[sig.get(k) for k in SIGNIFICANCE],
+            *[bench.get(k) for k in BENCHMARK_KEYS],
+            row.target, row.status,
+            *[row.components.get(c) for c in COMPONENT_COLUMNS],
+            *metric.scale,
+            row.deff, sig.get("mdd"), sig.get("baseline"),
+            *[trend.get(k) for k in TREND_KEYS],
+            row.distribution, bench.get("id"), bench.get("industry"), bench.get("quality"),
+        ]
+
+
+def to_arrow(report: Report) -> pa.Table:
+    """The tidy table as Arrow, with a fixed type per column (segment values and ``period`` as text)."""
+    by = list(report.analysis.by)
+    names = header(by)
+    columns = list(zip(*rows(report))) or [()] * len(names)
+    types = [TYPES.get(name, _S) if not 3 <= i < 3 + len(by) else _S for i, name in enumerate(names)]
+    arrays = [pa.array(list(values), type=kind) for values, kind in zip(columns, types)]
+    return pa.Table.from_arrays(arrays, names=names)  # a --by column may share a figure's name: positions, not names, are unique
