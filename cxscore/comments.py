@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .binning import Binning
 from .config import MetricSpec
 from .dates import parse_dates
 from .model import Comment
@@ -111,8 +112,9 @@ def find_comment_column(columns: list[str], sample: list[list], questions: dict[
 
 def bands(spec: MetricSpec) -> list[tuple[str, int, int]]:
     """The unhappy then the happy band of a metric, as (name, lowest code, highest code)."""
-    lo = spec.scale.lo
-    return [(name, getattr(spec, name).lo - lo, getattr(spec, name).hi - lo) for name in spec.kind.comment_bands]
+    binning = Binning.of(spec.scale)
+    slots = {name: binning.slots(getattr(spec, name)) for name in spec.kind.comment_bands}
+    return [(name, band[0], band[-1]) for name, band in slots.items()]
 
 
 @dataclass
@@ -170,7 +172,7 @@ class CommentBook:
                 [plan.file_label] * len(rows) if column is None else batch.column(column).take(take).cast(pa.string()).to_pylist()
                 for column in plan.by_columns
             ]
-            points = (codes[rows] + spec.scale.lo).tolist()
+            points = Binning.of(spec.scale).values(codes[rows]).tolist()
             labels = [tuple(" ".join((v or "").split()) or "(blank)" for v in values) for values in zip(*segments)] if segments else [()] * len(rows)
             self._add((spec.name, name), list(zip(times[rows].tolist(), orders[rows].tolist(), points, labels, texts)))
 

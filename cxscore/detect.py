@@ -58,7 +58,7 @@ def _fit(spec: MetricSpec, counts: Counter, blank_values: Iterable[str], stated:
         answered += count
         if code != INVALID:
             valid += count
-            points.add(code + spec.scale.lo)
+            points.add(parser.binning.value(code))
     return _Fit(spec, valid / answered if answered else 0.0, answered, sorted(points), stated)
 
 

@@ -113,7 +113,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
 def _sample_check(spec: MetricSpec, column: str, values: list[str], blank_values: list[str]) -> tuple[str | None, list[str]]:
     """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5)."""
     parser = AnswerParser(spec, blank_values)
-    counts = [0] * (spec.scale.hi - spec.scale.lo + 1)
+    counts = [0] * parser.binning.width
     invalid: Counter = Counter()
     for text, count in Counter(values).items():
         code = parser.code(text)

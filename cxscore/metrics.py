@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import stats
+from .binning import Binning
 from .config import MetricSpec
 from .kinds import KINDS
 from .tally import Tally
@@ -44,16 +45,16 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
         return
     weights = np.stack([t.weighted for t in pending])
     width = weights.shape[1]
-    lo = spec.scale.lo
-    points = lo + np.arange(width)
-    total = _running_sum(weights, 0, width)
+    binning = Binning.of(spec.scale)
+    points = binning.values()
+    total = _running_sum(weights, range(width))
     answered = total > 0
     divisor = np.where(answered, total, 1.0)
-    shares = {key: np.where(answered, _running_sum(weights, band.lo - lo, band.hi - lo + 1) / divisor, 0.0).tolist() for key, band in spec.bands().items()}
-    mean = np.where(answered, _running_sum(points * weights, 0, width) / divisor, 0.0)
+    shares = {key: np.where(answered, _running_sum(weights, binning.slots(band)) / divisor, 0.0).tolist() for key, band in spec.bands().items()}
+    mean = np.where(answered, _running_sum(points * weights, range(width)) / divisor, 0.0)
     deviations = points - mean[:, None]
-    spread = np.where(answered, _running_sum(deviations * deviations * weights, 0, width) / divisor, 0.0).tolist()
-    skew = np.where(answered, _running_sum(deviations**3 * weights, 0, width) / divisor, 0.0).tolist()
+    spread = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0).tolist()
+    skew = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0).tolist()
     for i, (tally, tally_total, tally_mean) in enumerate(zip(pending, total.tolist(), mean.tolist())):
         s = Summary()
         s.n, s.n_eff, s.total, s.mean = tally.n, tally.n_eff, tally_total, tally_mean
@@ -63,10 +64,10 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
         tally.__dict__.setdefault("_summaries", {})[spec.name] = s
 
 
-def _running_sum(values: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Row sums of columns ``start`` … ``stop - 1``, added left to right."""
+def _running_sum(values: np.ndarray, columns: range) -> np.ndarray:
+    """Row sums of these columns, added left to right."""
     total = np.zeros(len(values))
-    for column in range(start, stop):
+    for column in columns:
         total += values[:, column]
     return total
 

@@ -1,6 +1,6 @@
 """From raw answers to scale points: label maps, number parsing, range checks, invalid accounting.
 
-Answers are turned into *codes*: ``0 … k-1`` is a scale point's offset from the scale minimum,
+Answers are turned into *codes*: ``0 … k-1`` is a scale point's slot in the scale's :class:`Binning`,
 :data:`BLANK` and :data:`INVALID` mark the answers that are not scored. Each distinct text is
 parsed once (Python); the mapping onto a column is vectorised (NumPy).
 """
@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .binning import Binning
 from .config import MetricSpec
 from .labels import UNITS, builtin_labels, canonical
 
@@ -30,8 +31,8 @@ class AnswerParser:
     """Parses one metric's answer texts into codes, caching each distinct text."""
 
     def __init__(self, spec: MetricSpec, blank_values: Iterable[str] = ()):
-        self.lo, self.hi = spec.scale.lo, spec.scale.hi
-        self.labels = {canonical(k): v for k, v in builtin_labels(spec.type, self.lo, self.hi).items()}
+        self.binning = Binning.of(spec.scale)
+        self.labels = {canonical(k): v for k, v in builtin_labels(spec.type, spec.scale.lo, spec.scale.hi).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
         self.blank = {canonical(v) for v in [*blank_values, *spec.blank_values]}
         self.offset = spec.offset
@@ -64,7 +65,8 @@ class AnswerParser:
             point = int(leading.group(1)) + self.offset if leading else None
         if point is None:
             return INVALID
-        return point - self.lo if self.lo <= point <= self.hi else INVALID
+        slot = self.binning.slot(point)
+        return INVALID if slot is None else slot
 
     def _point(self, key: str) -> int | None:
         """A label's point, or a plain number's (shifted by the offset), or None."""

@@ -30,7 +30,8 @@ from .sources import Source, open_source
 from .sources.base import sample_values
 from .sources.encodings import is_utf8
 from .sources.layouts import is_id_column
-from .tally import Tally, TallyBook
+from .accumulators import Book
+from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
 
 Notify = Callable[[str], None]
@@ -333,7 +334,7 @@ def score(
     specs = [spec for spec, _ in chosen]
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
-    book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in specs})
+    book = Book.of(specs)
     processes = workers()
     jobs: list[Job] = []
     owners: list[InputInfo] = []
@@ -506,7 +507,7 @@ def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Tally | None], col
     return doubts
 
 
-def _quality(specs: list[MetricSpec], book: TallyBook, overall: dict[str, Tally | None], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
+def _quality(specs: list[MetricSpec], book: Book, overall: dict[str, Tally | None], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
     rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
     for spec in specs:

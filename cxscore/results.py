@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .accumulators import Book, rests
+from .binning import Binning
 from .config import MetricSpec
 from .dates import UNDATED, period_index
 from .grouping import GroupKey
 from .metrics import compare, compute, interval, summarise, trend
 from .model import ResultRow
 from .stats import benjamini_hochberg, min_detectable
-from .tally import Tally, TallyBook
+from .tally import Tally
 
 
 @dataclass
@@ -46,9 +48,9 @@ def _row(spec: MetricSpec, tally: Tally, segment: dict, s: Settings, code: int |
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
     if s.distribution:
-        total = tally.weight_total
+        total, binning = tally.weight_total, Binning.of(spec.scale)
         row.distribution = [
-            {"point": spec.scale.lo + i, "count": int(c), "pct": 100 * float(w) / total if total else None}
+            {"point": binning.value(i), "count": int(c), "pct": 100 * float(w) / total if total else None}
             for i, (c, w) in enumerate(zip(tally.counts, tally.weighted))
         ]
     return row
@@ -139,19 +141,20 @@ def _dated_cell(key: GroupKey) -> GroupKey | None:
     return None if key.period == UNDATED else key
 
 
-def build_rows(spec: MetricSpec, book: TallyBook, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:
+def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
-    overall = book.rollup(spec.name, lambda k: ()).get((), Tally.empty(book.points[spec.name]))
+    overall = book.rollup(spec.name, lambda k: ()).get((), book.empty(spec.name))
     rows = [_row(spec, overall, {}, s)]
     segment_order: list[tuple] = []
     if s.by:
         segment_rows, family = [], []
         segments = book.rollup(spec.name, _segment)
         summarise(spec, segments.values())
+        rest = rests(segments, overall, book.empty(spec.name))
         for segment, tally in segments.items():
             row = _row(spec, tally, dict(zip(s.by, segment)), s)
-            if _test(spec, row, tally, overall - tally, "rest", s):
+            if _test(spec, row, tally, rest[segment], "rest", s):
                 family.append(row)
             segment_rows.append(row)
         _adjust(family, alpha)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .binning import Binning
 from .config import Band, MetricSpec
 from .kinds import Kind
 
@@ -68,7 +69,8 @@ def _suggestion(kind: Kind, likely: tuple[int, int], configured: bool) -> str:
 def doubt(spec: MetricSpec, column: str, counts: Sequence[int], configured: bool) -> str | None:
     """A warning when the answers scored (``counts`` per scale point) contradict the scale, else None."""
     lo, hi = spec.scale
-    points = [lo + i for i, count in enumerate(counts) if count]
+    binning = Binning.of(spec.scale)
+    points = [binning.value(i) for i, count in enumerate(counts) if count]
     answered = int(sum(counts))
     if not points or answered < REAL_SIZE:
         return None

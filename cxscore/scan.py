@@ -32,7 +32,7 @@ from .inputs import clean_ids
 from .model import InputInfo
 from .normalize import AnswerParser, encode
 from .sources.base import RecordTooLarge, TypedReadFailed
-from .tally import TallyBook
+from .accumulators import Book
 
 #: Rows handled per vectorised step (small reader blocks keep memory low; larger steps keep Python overhead low).
 COALESCE_ROWS = 1 << 17
@@ -90,7 +90,7 @@ def typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 
 @typed_or_text
-def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | None, CommentBook | None]:
+def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, CommentBook | None]:
     """Tally one part: filter and group each block, encode each metric, add it up; and the part's
     response ids and most recent comments, when asked."""
     info = InputInfo(path=job.path, format="")
@@ -99,7 +99,7 @@ def run_job(job: Job, types: dict) -> tuple[TallyBook, InputInfo, pa.Array | Non
     plan = job.comments
     grouper.track_rows = plan is not None
     parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
-    book = TallyBook(points={spec.name: spec.scale.hi - spec.scale.lo + 1 for spec in job.specs})
+    book = Book.of(job.specs)
     said = CommentBook(plan.keep) if plan else None
     extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
     needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
@@ -228,7 +228,7 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
             ticker.snapshot()
 
 
-def check_groups(book: TallyBook, grouping: Grouping) -> None:
+def check_groups(book: Book, grouping: Grouping) -> None:
     """Stop as soon as a breakdown has more groups than CXSCORE_MAX_GROUPS, before memory runs out.
 
     ``--by`` on a free-text column of 3M rows ran out of memory after 82 s; this stops it in seconds.

@@ -1,0 +1,198 @@
+"""Accumulators that add: the protocol every metric's running totals follow, and the book that holds them.
+
+Every figure is a function of an accumulator that adds (see DESIGN.md): blocks, file parts, files
+and worker processes each fill their own, and merging them gives exactly the one-shot result. The
+book does the bookkeeping — which group is which row, invalid-answer examples, rolling groups up
+into segments and periods — and never looks inside an accumulator, so a new kind of accumulator
+(a duration's log-bucket histogram, a rate's two counts, a term counter) is one class that follows
+:class:`Accumulators` and :class:`Accumulator`, and the pipeline does not change.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from typing import Protocol
+
+import numpy as np
+
+from .binning import Binning
+from .config import MetricSpec
+from .tally import TallyTable
+
+#: How many distinct invalid texts are kept per metric as examples (the smallest, so merging is order-free).
+EXAMPLES_KEPT = 5
+
+GroupKey = Hashable
+
+
+class Block(Protocol):
+    """One chunk of a metric's column, as the metric's encoder made it for its accumulator (for
+    survey scores, :class:`cxscore.normalize.EncodedColumn`'s slots; for durations, seconds), with
+    the texts it could not read and how often each occurred."""
+
+    invalid_texts: Counter
+
+
+class Accumulator(Protocol):
+    """What one group of one metric has added up; the metric's summary is computed from it.
+
+    ``n`` answers were read, ``blank`` were empty and ``invalid`` could not be read. ``+=`` merges
+    another (adding in place; the order of merges may change the last bit of a float sum, so
+    callers merge in a fixed order). ``subtractable`` says whether ``a - b`` removes a part ``b``
+    merged into ``a`` — true of counts and sums; false of anything that keeps a minimum, a sample or
+    a top-N, where the rest of a segment must be merged from the other segments (:func:`rests`).
+    """
+
+    subtractable: bool
+
+    @property
+    def n(self) -> int: ...
+
+    @property
+    def blank(self) -> int: ...
+
+    @property
+    def invalid(self) -> int: ...
+
+    def copy(self) -> Accumulator: ...
+
+    def __iadd__(self, other: Accumulator, /) -> Accumulator: ...
+
+
+class Accumulators(Protocol):
+    """One metric's accumulators for every group of a run, one numbered row per group.
+
+    The book numbers the groups; a table adds whole blocks at once (NumPy over the block, never a
+    Python loop over its rows) and may store its rows as it likes — dense arrays for a small scale,
+    sparse (row, bucket, count) triples for a log-bucket histogram. Adds, merges and roll-ups must
+    not depend on how rows were split into blocks or parts, so chunked = whole = parallel.
+    """
+
+    def empty(self) -> Accumulator:
+        """An accumulator with nothing added (a group no answer reached)."""
+        ...
+
+    def add(self, block: Block, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
+        """Add one block: its i-th value goes to row ``rows[group_index[i]]`` (``rows[0]`` when
+        ``group_index`` is None), weighted by ``weights[i]`` when weights are given."""
+        ...
+
+    def merge(self, other: Accumulators, rows: np.ndarray, source: np.ndarray) -> None:
+        """Add the other table's rows ``source`` into this table's rows ``rows`` (files, workers)."""
+        ...
+
+    def rollup(self, rows: list[int], targets: list[int], size: int) -> list[Accumulator]:
+        """``size`` new accumulators, the k-th the merge of the rows ``rows[j]`` with ``targets[j] == k``,
+        merged in the order given."""
+        ...
+
+    def get(self, row: int) -> Accumulator:
+        """One row's accumulator (a copy: changing it leaves the table as it is)."""
+        ...
+
+
+def accumulators_for(spec: MetricSpec) -> Accumulators:
+    """The table a metric accumulates into: counts per scale point over the scale's binning."""
+    return TallyTable(Binning.of(spec.scale))
+
+
+class Book:
+    """All accumulators of a run, keyed by (metric name, group key), plus invalid-answer examples per metric."""
+
+    def __init__(self, tables: dict[str, Accumulators]):
+        self._tables = tables
+        self._rows: dict[str, dict[GroupKey, int]] = {metric: {} for metric in tables}
+        self.invalid_examples: dict[str, Counter] = {}
+
+    @classmethod
+    def of(cls, specs: Iterable[MetricSpec]) -> Book:
+        """An empty book for these metrics, each with the accumulator its kind uses."""
+        return cls({spec.name: accumulators_for(spec) for spec in specs})
+
+    @property
+    def accumulators(self) -> dict[tuple[str, GroupKey], Accumulator]:
+        """Every accumulator as an object (copies)."""
+        return {(metric, group): self._tables[metric].get(row) for metric, rows in self._rows.items() for group, row in rows.items()}
+
+    def size(self) -> int:
+        """The most groups any one metric has an accumulator for (cheap: no set is built)."""
+        return max((len(rows) for rows in self._rows.values()), default=0)
+
+    def groups(self) -> set[GroupKey]:
+        """Every group key with an accumulator, over all metrics."""
+        return {group for rows in self._rows.values() for group in rows}
+
+    def empty(self, metric: str) -> Accumulator:
+        return self._tables[metric].empty()
+
+    def get(self, metric: str, group: GroupKey) -> Accumulator:
+        row = self._rows[metric].get(group)
+        return self.empty(metric) if row is None else self._tables[metric].get(row)
+
+    def _row_indices(self, metric: str, groups: list[GroupKey]) -> np.ndarray:
+        rows = self._rows[metric]
+        for group in groups:
+            if group not in rows:
+                rows[group] = len(rows)
+        return np.fromiter((rows[g] for g in groups), dtype=np.int64, count=len(groups))
+
+    def add(self, metric: str, block: Block, groups: list[GroupKey], group_index: np.ndarray | None = None, weights: np.ndarray | None = None) -> None:
+        """Add one block; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
+        self._tables[metric].add(block, self._row_indices(metric, groups), group_index, weights)
+        if block.invalid_texts:
+            self._add_examples(metric, block.invalid_texts)
+
+    def _add_examples(self, metric: str, examples: Counter) -> None:
+        merged = self.invalid_examples.setdefault(metric, Counter())
+        merged.update(examples)
+        self.invalid_examples[metric] = Counter({text: merged[text] for text in sorted(merged)[:EXAMPLES_KEPT]})
+
+    def rollup(self, metric: str, key: Callable[[GroupKey], GroupKey | None]) -> dict[GroupKey, Accumulator]:
+        """Merge a metric's accumulators into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
+        coarse: dict[GroupKey, int] = {}
+        rows, targets = [], []
+        for group, row in self._rows[metric].items():
+            wider = key(group)
+            if wider is not None:
+                rows.append(row)
+                targets.append(coarse.setdefault(wider, len(coarse)))
+        return dict(zip(coarse, self._tables[metric].rollup(rows, targets, len(coarse))))
+
+    def merge(self, other: Book) -> Book:
+        """Add another book into this one (files, workers)."""
+        for metric, theirs in other._rows.items():
+            if theirs:
+                rows = self._row_indices(metric, list(theirs))
+                source = np.fromiter(theirs.values(), dtype=np.int64, count=len(theirs))
+                self._tables[metric].merge(other._tables[metric], rows, source)
+        for metric, examples in other.invalid_examples.items():
+            self._add_examples(metric, examples)
+        return self
+
+
+def rests(parts: dict[GroupKey, Accumulator], whole: Accumulator, empty: Accumulator) -> dict[GroupKey, Accumulator]:
+    """Each part's rest: what ``whole`` (the merge of all ``parts``) holds besides it.
+
+    Where the accumulator subtracts, ``whole - part``: one operation a part, and for the tally the
+    order of sums every published figure was computed in. Otherwise the merge of the other parts,
+    from running merges before and after each part (three merges a part, not one per pair), in a
+    fixed order.
+    """
+    keys = list(parts)
+    if whole.subtractable:
+        return {key: whole - parts[key] for key in keys}  # type: ignore[operator]
+    before = [empty]  # before[i]: the parts ahead of part i, merged
+    for key in keys[:-1]:
+        before.append(_merged(before[-1], parts[key]))
+    out: dict[GroupKey, Accumulator] = {}
+    after = empty  # the parts behind the current one, merged
+    for key, ahead in zip(reversed(keys), reversed(before)):
+        out[key] = _merged(ahead, after)
+        after = _merged(parts[key], after)
+    return {key: out[key] for key in keys}
+
+
+def _merged(a: Accumulator, b: Accumulator) -> Accumulator:
+    total = a.copy()
+    total += b
+    return total
