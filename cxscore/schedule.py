@@ -184,7 +184,7 @@ def parse_timezone(value: Any, key: str) -> str | None:
 
 
 def parse_hours(value: Any, key: str) -> tuple[tuple[Interval, ...], ...]:
-    """``{mon-fri: ["09:00-12:00", "13:00-18:00"], sat: "10:00-14:00", sun: closed}`` → 7 weekdays."""
+    """``{mon-fri: ["09:00-12:00", "13:00-18:00"], sat: "10:00-14:00", sun: closed}`` → 7 weekdays (closed: also off, [] or nothing)."""
     if not isinstance(value, Mapping) or not value:
         raise ValueError(f"{key}: give working hours per day, e.g. {{mon-fri: [\"09:00-12:00\", \"13:00-18:00\"]}}; got {_short(value)}")
     days: list[tuple[Interval, ...] | None] = [None] * 7
@@ -229,8 +229,8 @@ def _weekday(name: str, key: str) -> int:
 
 
 def _intervals(value: Any, key: str) -> tuple[Interval, ...]:
-    if value is None or value == [] or (isinstance(value, str) and value.strip().lower() == "closed"):
-        return ()
+    if value is None or value is False or value == [] or (isinstance(value, str) and value.strip().lower() in ("closed", "off")):
+        return ()  # YAML reads an unquoted off as false
     texts = [value] if isinstance(value, str) else value
     if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
         raise ValueError(f"{key}: give intervals as \"HH:MM-HH:MM\" or a list of them (quote them in YAML); got {_short(value)}")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import numpy as np
 import pyarrow as pa
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,6 +144,23 @@ def test_parse_schedule_reads_days_ranges_lists_and_closed_days():
     assert schedule.hours[4:] == ((), (), ())
     wrap = parse_schedule({"hours": {"fri-mon": "10:00-11:00"}})
     assert [bool(day) for day in wrap.hours] == [True, False, False, False, True, True, True]
+
+
+def test_the_config_form_as_yaml_reads_it():
+    """Unquoted YAML: dates become date objects, 'off' becomes false, times stay text."""
+    text = "timezone: Europe/Berlin\nhours:\n  mon-fri: [09:00-12:00, 13:00-18:00]\n  sat: 10:00-14:00\n  sun: off\nholidays: [2025-12-25, 2025-12-26]\n"
+    schedule = parse_schedule(yaml.safe_load(text))
+    weekday = ((9 * H, 12 * H), (13 * H, 18 * H))
+    assert schedule == Schedule((weekday,) * 5 + (((10 * H, 14 * H),), ()), (date(2025, 12, 25), date(2025, 12, 26)), "Europe/Berlin")
+
+
+def test_a_schedule_built_in_code_is_checked():
+    with pytest.raises(ValueError, match="hours.tue: 09:00-13:00 overlaps the interval starting at 12:00"):
+        Schedule(((), ((9 * H, 13 * H), (12 * H, 14 * H)), (), (), (), (), ()))
+    with pytest.raises(ValueError, match="hours.mon: 18:00-09:00 is not an interval within one day"):
+        Schedule((((18 * H, 9 * H),),) + ((),) * 6)
+    with pytest.raises(ValueError, match="give 7 weekdays"):
+        Schedule((((9 * H, 17 * H),),) * 5)
 
 
 def test_holidays_as_yaml_dates_text_and_a_file(tmp_path):
