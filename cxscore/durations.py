@@ -15,7 +15,8 @@ Conventions, stated because vendors differ: a day is 24 hours and a week 7 days 
 says otherwise (Jira's time tracking counts working time, by default 1d = 8h and 1w = 5d: pass
 ``day_hours=8, week_days=5`` for such a column); ``mo`` is Jira's month, 4 weeks; ISO 8601 days
 are always 24 h and ISO years and months (``P1M``) are refused as having no fixed length. A two-field
-clock ``12:30`` is hours:minutes unless ``short_clock="m:ss"``. A plain number needs a unit (from the
+clock ``12:30`` is hours:minutes unless ``short_clock="m:ss"`` (from the config or a header's ``(mm:ss)``,
+:func:`header_clock`); read by default, it is a doubt (:func:`unit_doubts`). A plain number needs a unit (from the
 header or the caller): without one it is an error, never a guess — except 0, which is 0 in any unit.
 """
 from __future__ import annotations
@@ -270,17 +271,33 @@ def header_unit(header: str) -> tuple[str, str] | None:
     return None
 
 
-def unit_doubts(column: DurationColumn, unit: str | None, said_by: str) -> list[str]:
+def header_clock(header: str) -> tuple[str, str] | None:
+    """The reading of two-field clocks a header states (``Talk time (mm:ss)`` → ``("m:ss", reason)``,
+    ``(hh:mm)`` → ``"h:mm"``), or None; ``hh:mm:ss`` states nothing about two fields."""
+    text = unicodedata.normalize("NFKC", header).casefold()
+    for short_clock, pattern in (("m:ss", r"(?<![h:])\bm{1,2}:ss\b|(?<!时:)分:秒"), ("h:mm", r"\bh{1,2}:mm\b(?!:)|时:分(?!:)")):
+        match = re.search(pattern, text)
+        if match:
+            return short_clock, f"the header {header!r} says {match.group(0)!r}"
+    return None
+
+
+def unit_doubts(column: DurationColumn, unit: str | None = None, said_by: str = "", short_clock_stated: bool = False) -> list[str]:
     """Where the values contradict the stated unit (``said_by``: "the header 'X' says 'in minutes'", "the
-    config says minutes"), one line each naming the problem and what to check. Freshdesk's ``(in hrs)``
-    columns written ``HH:MM:SS`` agree with their header (hours first) and raise no doubt."""
-    if unit is None:
-        return []
-    unit = unit_named(unit)
+    config says minutes"), or are read by a default a person should confirm, one line each naming the
+    problem and what to check. Two-field clocks are a doubt unless their reading was stated (config or
+    :func:`header_clock`) or the unit is hours. Freshdesk's ``(in hrs)`` columns written ``HH:MM:SS``
+    agree with their header (hours first) and raise no doubt."""
+    unit = None if unit is None else unit_named(unit)
     doubts = []
     forms = column.form_counts()
-    if forms["short clock"] and unit in ("ms", "s", "min"):
-        doubts.append(f"{said_by}, but values such as {column.examples['short clock']!r} are read as hours:minutes; if they are minutes:seconds, say so (short clock m:ss)")
+    if forms["short clock"] and not short_clock_stated and unit != "h":
+        example = column.examples["short clock"]
+        hours, minutes = example.strip().split(":")
+        but = f"{said_by}, but values" if unit else "values"
+        doubts.append(f"{but} such as {example!r} are read as hours:minutes ({int(hours)} h {int(minutes)} min); if they are minutes:seconds, say so (short clock m:ss)")
+    if unit is None:
+        return doubts
     written = [form for form in ("clock", "units", "iso") if forms[form] and not (form == "clock" and unit == "h")]
     if written:
         shown = ", ".join(f"{forms[form]} {_FORM_WORDS[form]} like {column.examples[form]!r}" for form in written)

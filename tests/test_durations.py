@@ -17,6 +17,7 @@ from cxscore.durations import (
     DurationParser,
     DurationUnitUnknown,
     encode_durations,
+    header_clock,
     header_unit,
     unit_doubts,
     unit_named,
@@ -205,10 +206,31 @@ def test_clock_values_under_minutes_are_a_doubt():
     column = encode_durations(pa.array(["01:30:00", "12:30", "5", "2h"]), DurationParser("min"))
     said = "the header 'Wait time in minutes' says 'minutes'"
     assert unit_doubts(column, "min", said) == [
-        f"{said}, but values such as '12:30' are read as hours:minutes; if they are minutes:seconds, say so (short clock m:ss)",
+        f"{said}, but values such as '12:30' are read as hours:minutes (12 h 30 min); if they are minutes:seconds, say so (short clock m:ss)",
         f"{said}, but values carry their own units (1 as clock times like '01:30:00', 1 with unit words like '2h'): "
         "they are read as written and minutes apply to plain numbers only; check the column and its unit",
     ]
+
+
+def test_two_field_clocks_are_a_doubt_unless_stated():
+    talk = encode_durations(pa.array(["2:23", "0:45", "0:02:23"]), DurationParser())  # a call log's talk time
+    assert unit_doubts(talk) == ["values such as '0:45' are read as hours:minutes (0 h 45 min); if they are minutes:seconds, say so (short clock m:ss)"]
+    assert unit_doubts(talk, short_clock_stated=True) == []
+    assert unit_doubts(talk, "h", "the config says hours") == []  # hours:minutes is what hours means
+    stated = header_clock("Talk time (mm:ss)")
+    assert stated == ("m:ss", "the header 'Talk time (mm:ss)' says 'mm:ss'")
+    read = encode_durations(pa.array(["2:23", "0:45"]), DurationParser(short_clock=stated[0]))
+    assert read.seconds.tolist() == [143, 45]
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Talk time (mm:ss)", "m:ss"), ("Hold (m:ss)", "m:ss"), ("通话时长(分:秒)", "m:ss"),
+    ("Wait (hh:mm)", "h:mm"), ("排队时长(时:分)", "h:mm"),
+    ("Talk time (hh:mm:ss)", None), ("Talk time", None),
+])
+def test_header_clock(header, expected):
+    found = header_clock(header)
+    assert (found[0] if found else None) == expected
 
 
 def test_implausible_magnitudes_are_a_doubt():
@@ -219,7 +241,7 @@ def test_implausible_magnitudes_are_a_doubt():
     assert unit_doubts(slow, "min", said) == [f"{said}, but its median is 57,600 minutes (= 40 days): check the unit (seconds? minutes?)"]
     fine = encode_durations(pa.array([5, 478, 1852, 60 * 24 * 200]), DurationParser("min"))  # one long ticket is no doubt
     assert unit_doubts(fine, "min", said) == []
-    assert unit_doubts(fine, None, "") == []
+    assert unit_doubts(fine) == []
 
 
 def test_longest_is_a_century():

@@ -3,6 +3,7 @@ numpy's, merges and rollups that equal one-shot adds, and the order-statistic in
 from __future__ import annotations
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -149,6 +150,12 @@ def test_rollup_equals_adding_the_coarse_groups(rows, mapping):
     assert rolled == expected and rolled.groups == expected.groups
     assert np.array_equal(rolled.mean(), expected.mean(), equal_nan=True)
     assert np.array_equal(rolled.quantile(0.5), expected.quantile(0.5), equal_nan=True)
+
+
+def test_a_worker_result_survives_pickling():
+    hist = build([0, 5, 7200], [0, 1, 1], thresholds=(60.0,))
+    hist.add(np.array([9.0]), np.array([2]))  # queued, not yet sorted in
+    assert pickle.loads(pickle.dumps(hist)) == hist
 
 
 def test_rollup_to_overall_by_hand():
