@@ -25,7 +25,7 @@ from .sources.layouts import Layout, is_id_column
 STDIN = "-"
 
 
-def distinct_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
+def distinct_inputs(paths: list) -> tuple[list, list[str]]:
     """The paths without repeats of an earlier file (the same path, or byte-for-byte the same content), and a warning for each repeat.
 
     Only files of equal size are compared, and the comparison stops at the first differing byte,
@@ -35,6 +35,9 @@ def distinct_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
     by_size: dict[int, list[str]] = {}
     for path in paths:
+        if not isinstance(path, str):  # an opened source (a table): nothing to compare
+            kept.append(path)
+            continue
         try:
             size = os.stat(path).st_size if path != STDIN else None
         except OSError:

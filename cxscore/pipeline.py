@@ -27,6 +27,7 @@ from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import Settings, build_rows, interval_notes
 from .sources import Source, open_source
+from .sources.table import Input, open_inputs
 from .sources.base import sample_values
 from .sources.encodings import is_utf8
 from .sources.layouts import is_id_column
@@ -228,12 +229,13 @@ def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: G
     return CommentPlan(column, keep, date, dayfirst, list(grouping.by), list(grouper.by), grouper.file_label)
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[str]:
-    """Paths as given, with a folder replaced by the exports inside it (sorted)."""
-    out = []
+def expand_inputs(inputs: Sequence[str | Source]) -> list[str | Source]:
+    """Paths as given, with a folder replaced by the exports inside it (sorted); sources (tables) as given."""
+    out: list[str | Source] = []
     for path in inputs:
-        folder = Path(path)
-        if path != "-" and folder.is_dir():
+        if isinstance(path, Source):
+            out.append(path)
+        elif path != "-" and (folder := Path(path)).is_dir():
             found = sorted(str(f) for f in folder.iterdir() if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in EXPORT_SUFFIXES)
             if not found:
                 raise InputError(f"the folder {path} holds no exports ({', '.join(sorted(EXPORT_SUFFIXES))})", "give the files, or a folder that holds them")
@@ -294,7 +296,7 @@ def _examples(examples: dict[str, int]) -> str:
 
 
 def score(
-    inputs: Sequence[str],
+    inputs: Input | Sequence[Input],
     config: Config | None = None,
     options: Options | None = None,
     *,
@@ -303,12 +305,14 @@ def score(
     progress: Progress | None = None,
     warn: Notify = _quiet,
 ) -> Report:
-    """Score NPS, CSAT and CES over one or more inputs (paths, or ``-`` for standard input).
+    """Score NPS, CSAT and CES over one or more inputs: paths, ``-`` for standard input, pyarrow Tables
+    or pandas DataFrames (each read as the CSV export it holds would be); one input may be given alone.
 
     ``notify`` receives one-line messages (columns chosen and why); ``progress`` is called about ten
     times a second while reading with (bytes read, bytes in all or None, rows read). ``warn`` receives
     the warnings that cannot wait for the end (they are in the report's warnings too).
     """
+    inputs = open_inputs(inputs)
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
     if list(inputs).count("-") > 1:

@@ -9,12 +9,14 @@ import tomllib
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, SAMPLE_ZH, csv_text
 
 import cxscore
 from cxscore import Options, score
+from cxscore.config import validate_config
 from cxscore.render import csv_rows
 
 #: A run that fills every nested field of results[]: segments, periods, trend, distribution, benchmark, targets.
@@ -124,12 +126,87 @@ def _readme_python_blocks() -> list[str]:
 def test_the_readme_python_blocks_run_as_written(monkeypatch, capsys):
     """Every Python block of the README's Python API section, executed as written: the docs cannot rot."""
     blocks = _readme_python_blocks()
-    assert len(blocks) >= 2
+    assert len(blocks) >= 3
     monkeypatch.chdir(ROOT)
     names: dict = {}
     for number, block in enumerate(blocks, 1):
         names[number] = {}
         exec(compile(block, f"README.md (Python API, block {number})", "exec"), names[number])
-    capsys.readouterr()
-    chat = names[2]["chat"]  # the tidy-table example: Chat's all-time NPS row, far below the rest (README's first breakdown)
-    assert len(chat) == 1 and round(chat.value.iloc[0], 1) == -15.1 and chat.direction.iloc[0] == "down"
+    printed = capsys.readouterr().out
+    chat = next(ns["chat"] for ns in names.values() if "chat" in ns)  # the tidy-table example: Chat's all-time NPS row
+    assert len(chat) == 1 and round(chat.value.iloc[0], 1) == -15.1 and chat.direction.iloc[0] == "down"  # the README's first breakdown
+    assert "did you mean 'Channel'?" in printed  # the error example caught its ColumnError
+
+
+# --- tables as inputs -------------------------------------------------------------------------
+
+BREAKDOWN = Options(by=["Channel"], period="month")
+
+
+def _scored(document: dict) -> dict:
+    """What a run found, without how it read its input (path, format, bytes, encoding live in inputs[])."""
+    return {k: document[k] for k in ("metrics", "results", "quality", "warnings", "alerts")}
+
+
+@pytest.fixture(scope="module")
+def from_path():
+    return _scored(score([str(SAMPLE)], options=BREAKDOWN).to_dict())
+
+
+@pytest.mark.parametrize("read", [
+    pytest.param(lambda: pacsv.read_csv(SAMPLE), id="pyarrow-table"),
+    pytest.param(lambda: pacsv.read_csv(SAMPLE).to_pandas(), id="arrow-to-pandas"),
+    pytest.param(lambda: pd.read_csv(SAMPLE), id="pandas-read-csv"),
+])
+def test_a_table_scores_as_the_csv_it_was_read_from(read, from_path):
+    """The sample CSV read into a Table or DataFrame (typed: timestamps, int64, a float64 column with NaN for
+    blanks) gives the same JSON results, metrics, quality and warnings as the path, breakdowns included."""
+    table = read()
+    report = score(table, options=BREAKDOWN)
+    assert _scored(report.to_dict()) == from_path
+    info = report.inputs[0]
+    assert (info.path, info.rows, info.date_column) == ("<table>", 3000, "Submitted At")
+    assert info.format == ("arrow" if isinstance(table, pa.Table) else "pandas")
+
+
+def test_the_chinese_sample_as_a_table_scores_as_the_file():
+    path = score([str(SAMPLE_ZH)], options=Options(by=["渠道"])).to_dict()
+    table = pacsv.read_csv(SAMPLE_ZH, read_options=pacsv.ReadOptions(encoding="gb18030"))
+    assert _scored(score([table], options=Options(by=["渠道"])).to_dict()) == _scored(path)
+
+
+def test_a_qualtrics_export_read_with_pandas_keeps_its_layout(tmp_path):
+    """pandas reads a Qualtrics export's question-text and ImportId rows as data: the table source sees them
+    as header rows, as the file reader does (layout, questions, previews left out)."""
+    rows = [
+        ["StartDate", "Status", "Finished", "ResponseId", "Q3", "Q3_NPS_GROUP", "Q4"],
+        ["Start Date", "Response Type", "Finished", "Response ID", "How likely are you to recommend us to a friend?", "Group", "Overall, how satisfied are you?"],
+        ['{"ImportId":"startDate"}', '{"ImportId":"status"}', '{"ImportId":"finished"}', '{"ImportId":"_recordId"}', '{"ImportId":"QID3"}', '{"ImportId":"QID3_NPS_GROUP"}', '{"ImportId":"QID4"}'],
+        ["2025-03-01 10:00:00", "IP Address", "True", "R_1", "9", "3", "5"],
+        ["2025-03-02 10:00:00", "IP Address", "True", "R_2", "10", "3", "4"],
+        ["2025-03-03 10:00:00", "IP Address", "True", "R_3", "6", "1", "2"],
+        ["2025-03-04 10:00:00", "Survey Preview", "True", "R_4", "0", "1", "1"],
+    ]
+    path = tmp_path / "qualtrics.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    from_file = score([str(path)]).to_dict()
+    report = score(pd.read_csv(path))
+    assert (report.inputs[0].layout, report.inputs[0].header_rows, report.inputs[0].rows) == ("qualtrics", 3, 4)
+    assert report.inputs[0].excluded == from_file["inputs"][0]["excluded"] == {"survey previews, tests and spam": 1}
+    assert _scored(report.to_dict())["results"] == from_file["results"] and report.results[0].n == 3
+
+
+def test_several_tables_and_paths_together_are_named_in_order():
+    half = pacsv.read_csv(SAMPLE)
+    report = score([half.slice(0, 1000), str(SAMPLE), half.slice(1000).to_pandas()], options=Options(metrics=["nps"]))
+    assert [i.path for i in report.inputs] == ["<table 1>", str(SAMPLE), "<table 2>"]
+    assert report.results[0].n == 2 * score(str(SAMPLE), options=Options(metrics=["nps"])).results[0].n  # one path alone works too
+
+
+def test_a_mixed_object_column_reads_as_text_and_an_unreadable_one_is_named():
+    frame = pd.DataFrame({"How likely are you to recommend us?": [10, "9", "ten", None, 0.0]})
+    row = score(frame, validate_config({"metrics": [{"type": "nps", "column": "How likely are you to recommend us?"}]})).results[0]
+    assert (row.n, row.invalid, row.blank) == (3, 1, 1)  # 10, "9" and 0.0 (as "0") scored; "ten" invalid; None blank
+    nested = pa.table({"How likely are you to recommend us?": pa.array([[1], [2]])})
+    with pytest.raises(cxscore.InputError, match="column 'How likely are you to recommend us\\?' holds list<item: int64> values"):
+        score(nested)

@@ -24,8 +24,11 @@ STDIN = "-"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
-def open_source(path: str, *, encoding: str | None = None, sheet: str | None = None, stdin: BinaryIO | None = None) -> Source:
-    """Open one input; raise :class:`InputError` with a fix when it cannot be read."""
+def open_source(path: str | Source, *, encoding: str | None = None, sheet: str | None = None, stdin: BinaryIO | None = None) -> Source:
+    """Open one input; raise :class:`InputError` with a fix when it cannot be read. A source already
+    open (a table, :func:`cxscore.sources.table.open_inputs`) is returned as it is."""
+    if isinstance(path, Source):
+        return path
     if path == STDIN:
         if stdin is None and sys.stdin is None:
             raise InputError("standard input is closed, so - has nothing to read", "pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path")
