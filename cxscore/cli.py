@@ -341,6 +341,18 @@ def plan(
         write_data(terminal, lambda: terminal.stdout.write(text))
 
 
+#: The command line's flag for each run parameter a library error names (errors.param): the library
+#: says ``since/until: …``, the command line ``--since/--until: …``.
+FLAGS = {
+    "by": "--by", "period": "--period", "date_column": "--date-column", "dayfirst": "--dayfirst", "dayfirst=False": "--monthfirst",
+    "since": "--since", "until": "--until", "where": "--where", "weight": "--weight", "dedupe": "--dedupe",
+    "include_incomplete": "--include-incomplete", "metrics": "--metric", "comments": "--comments", "encoding": "--encoding",
+    "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence",
+    "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
+    "scale": "--scale", "mean": "--mean", "sd": "--sd",
+}
+
+
 class _errors_to_exit_codes:
     """Expected errors → one line and their exit code; anything else → exit 1 (traceback with --verbose)."""
 
@@ -358,7 +370,7 @@ class _errors_to_exit_codes:
             _silence(sys.stderr)
             raise typer.Exit(int(ExitCode.OK))
         if isinstance(exc, CxError):
-            self.terminal.error(str(exc))
+            self.terminal.error(exc.worded(FLAGS))
             raise typer.Exit(int(exc.exit_code))
         if self.verbose:
             self.terminal.err().print("".join(traceback.format_exception(kind, exc, tb)), markup=False, highlight=False)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import msgspec
 
 from . import limits
-from .errors import ConfigError, CxError
+from .errors import ConfigError, CxError, param
 from .kinds import KINDS, Band, Kind
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
 CONFIDENCE_MAX = 0.9999
 
 
-def check_confidence(value: float, option: str = "--confidence") -> None:
+def check_confidence(value: float, option: str = param("confidence")) -> None:
     """Refuse a confidence level outside (0.5, 0.9999] with one line (0.9999999999999999 broke the quantiles)."""
     if not 0.5 < value <= CONFIDENCE_MAX:
         raise CxError(f"{option} {value!r} is outside the allowed range: above 0.5 and at most {CONFIDENCE_MAX}", "e.g. 0.9, 0.95 or 0.99")

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import InputError
+from .errors import InputError, param
 from .grouping import Grouper
 from .model import InputInfo
 from .scan import ROW_BITS, Job, coalesced, run_jobs, typed_or_text
@@ -25,7 +25,7 @@ STDIN = "-"
 def check_inputs(column: str | None, inputs: Sequence[str]) -> None:
     """Refuse --dedupe over standard input up front: it is read twice."""
     if column and STDIN in inputs:
-        raise InputError("--dedupe reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
+        raise InputError(f"{param('dedupe')} reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
 
 
 class Latest:

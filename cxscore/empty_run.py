@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .columns import resolve_column
 from .config import MetricSpec
 from .dates import parse_dates
-from .errors import ColumnError, InputError
+from .errors import ColumnError, InputError, param
 from .filters import Condition
 from .grouping import Grouping
 from .model import InputInfo
@@ -37,7 +37,7 @@ def check_scored(specs: list[MetricSpec], overall: dict[str, Tally | None], colu
     left = rows - sum(sum(i.excluded.values()) for i in infos)
     if rows and left == 0:
         reasons = sorted({reason for i in infos for reason in i.excluded})
-        raise InputError(f"nothing to score: all {rows:,} row(s) were left out as {' or '.join(reasons)}", "--include-incomplete keeps unfinished responses")
+        raise InputError(f"nothing to score: all {rows:,} row(s) were left out as {' or '.join(reasons)}", f"{param('include_incomplete')} keeps unfinished responses")
     filtered = sum(i.filtered_out for i in infos)
     if grouping.where and filtered and filtered == left:
         raise InputError(*_where_message(grouping.where, sources))
@@ -50,8 +50,8 @@ def check_scored(specs: list[MetricSpec], overall: dict[str, Tally | None], colu
     if grouping.weight and bad_weights and bad_weights == left:
         example = _first_value(sources, grouping.weight)
         raise InputError(
-            f"nothing to score: --weight {grouping.weight}: no row has a positive number there" + (f" (e.g. {example!r})" if example else ""),
-            "name a column of numeric weights, or leave --weight out",
+            f"nothing to score: {param('weight')} {grouping.weight}: no row has a positive number there" + (f" (e.g. {example!r})" if example else ""),
+            f"name a column of numeric weights, or leave {param('weight')} out",
         )
     parts = []
     for spec in specs:
@@ -73,7 +73,7 @@ def _where_message(conditions: list[Condition], sources: list[Source]) -> tuple[
         seen, complete = _values(sources, column)
         if negate:
             if seen and set(seen) <= set(values):
-                return f"nothing to score: every row has {column} = {_either(values)}, which --where {column}!=… leaves out", "drop that --where, or check its value"
+                return f"nothing to score: every row has {column} = {_either(values)}, which {param('where')} {column}!=… leaves out", f"drop that {param('where')}, or check its value"
             continue
         if not set(values) & set(seen):
             shown = _closest(values, seen)
@@ -81,10 +81,10 @@ def _where_message(conditions: list[Condition], sources: list[Source]) -> tuple[
             where = f"values are {listed}" if complete else f"values in the first rows include {listed}"
             message = f"no rows where {column} = {_either(values)}; {where}" if seen else f"no rows where {column} = {_either(values)}; the column is blank"
             if any(v.startswith("=") for v in values):
-                return message, f"--where takes one = : --where {column}={values[0].lstrip('=')} (and != to leave a value out)"
-            return message, "--where compares values exactly (case and all): use one of those"
+                return message, f"{param('where')} takes one = : {param('where')} {column}={values[0].lstrip('=')} (and != to leave a value out)"
+            return message, f"{param('where')} compares values exactly (case and all): use one of those"
     asked = ", ".join(f"{c.column}{'!=' if c.negate else '='}{c.value}" for c in conditions)
-    return f"nothing to score: no row meets all of --where {asked}", "each value occurs, but not together: drop a condition"
+    return f"nothing to score: no row meets all of {param('where')} {asked}", "each value occurs, but not together: drop a condition"
 
 
 def _values(sources: list[Source], column: str) -> tuple[list[str], bool]:
@@ -94,7 +94,7 @@ def _values(sources: list[Source], column: str) -> tuple[list[str], bool]:
     complete = True
     for source in sources:
         try:
-            name = resolve_column(column, source.columns, source.info.path, "--where")
+            name = resolve_column(column, source.columns, source.info.path, param('where'))
         except ColumnError:  # a column missing in one input was reported when the run started
             continue
         counts.update(v.strip() for v in sample_values(source.sample, source.columns.index(name)) if v.strip())
@@ -146,4 +146,4 @@ def _dates_message(grouping: Grouping, sources: list[Source]) -> tuple[str, str]
             found.append(f"{info.path}: {info.date_column!r} runs from {low.as_py():%Y-%m-%d} to {high.as_py():%Y-%m-%d}" + ("" if len(source.sample) >= info.rows else " in the first rows"))
         elif values:
             found.append(f"{info.path}: no date in {info.date_column!r} was understood (e.g. {values[0]!r})")
-    return f"nothing to score: no rows {asked}" + (f"; {'; '.join(found)}" if found else ""), "widen --since/--until, or check the date column (--date-column, --dayfirst)"
+    return f"nothing to score: no rows {asked}" + (f"; {'; '.join(found)}" if found else ""), f"widen {param('since')}/{param('until')}, or check the date column ({param('date_column')}, {param('dayfirst')})"

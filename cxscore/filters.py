@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .columns import resolve_column
 from .dates import parse_bound
-from .errors import CxError
+from .errors import CxError, param
 from .model import InputInfo
 
 if TYPE_CHECKING:
@@ -40,9 +40,9 @@ class Condition:
             column, value = text.split("=", 1)
             negate = False
         else:
-            raise CxError(f"--where {text!r} is not COLUMN=VALUE or COLUMN!=VALUE", "e.g. --where channel=Chat")
+            raise CxError(f"{param('where')} {text!r} is not COLUMN=VALUE or COLUMN!=VALUE", f"e.g. {param('where')} channel=Chat")
         if not column.strip():
-            raise CxError(f"--where {text!r} names no column", "e.g. --where channel=Chat")
+            raise CxError(f"{param('where')} {text!r} names no column", f"e.g. {param('where')} channel=Chat")
         return cls(column.strip(), value.strip(), negate)
 
 
@@ -52,7 +52,7 @@ def date_range(since: str | None, until: str | None, dayfirst: bool | None) -> t
         start = parse_bound(since, dayfirst=dayfirst) if since else None
         end = parse_bound(until, end=True, dayfirst=dayfirst) if until else None
     except ValueError as exc:
-        raise CxError(f"--since/--until: {exc}", "e.g. --since 2025-01-01 --until 2025-03-31") from None
+        raise CxError(f"{param('since')}/{param('until')}: {exc}", f"e.g. {param('since')} 2025-01-01 {param('until')} 2025-03-31") from None
     return start, end
 
 
@@ -64,10 +64,10 @@ class RowFilter:
         self.info = info
         self.exclusions = [rule for rule in exclusions if rule.column in columns]
         self.since, self.until = grouping.since, grouping.until
-        self.weight = resolve_column(grouping.weight, columns, where, "--weight") if grouping.weight else None
+        self.weight = resolve_column(grouping.weight, columns, where, param("weight")) if grouping.weight else None
         self.where: dict[tuple[str, bool], list[str]] = {}
         for condition in grouping.where:
-            column = resolve_column(condition.column, columns, where, "--where")
+            column = resolve_column(condition.column, columns, where, param("where"))
             self.where.setdefault((column, condition.negate), []).append(condition.value)
 
     @property

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .columns import resolve_column
 from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_dates
-from .errors import InputError
+from .errors import InputError, param
 from .filters import Condition, RowFilter
 from .model import InputInfo
 
@@ -97,9 +97,9 @@ class Grouper:
         self.g = grouping
         self.info = info
         self.file_label = Path(info.path).name
-        self.by = [None if name == FILE else resolve_column(name, columns, where, f"--by {name}") for name in grouping.by]
+        self.by = [None if name == FILE else resolve_column(name, columns, where, f"{param('by')} {name}") for name in grouping.by]
         self.date_column = date_column
-        self.dedupe = resolve_column(grouping.dedupe, columns, where, "--dedupe") if grouping.dedupe else None
+        self.dedupe = resolve_column(grouping.dedupe, columns, where, param("dedupe")) if grouping.dedupe else None
         self.keep_rows: Latest | None = None  # the part's rows that survive --dedupe (set per part)
         self.track_rows = False  # give each kept row its place in the part (kept_positions), as --dedupe and comments need
         self.row = 0
@@ -218,7 +218,7 @@ def choose_date_column(grouping: Grouping, columns: list[str], sample: list[list
     if not grouping.needs_dates and not grouping.wants_dates:
         return None
     if grouping.date_column:
-        return resolve_column(grouping.date_column, columns, where, "--date-column"), "given"
+        return resolve_column(grouping.date_column, columns, where, param("date_column")), "given"
     found, reason = detect_date_column(columns, sample, grouping.dayfirst)
     if found is None and grouping.wants_dates:
         return None  # --dedupe then keeps the last answer in file order

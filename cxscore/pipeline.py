@@ -17,7 +17,7 @@ from .config import Config, MetricSpec, check_confidence
 from .dates import choose_order, detect_date_column, period_label
 from .detect import detect_metrics
 from .empty_run import check_scored
-from .errors import ColumnError, CxError, InputError, StrictError
+from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .filters import Condition, date_range
 from .grouping import FILE, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
@@ -221,7 +221,7 @@ def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: G
         column, why = found
     date, dayfirst = grouper.date_column, grouping.dayfirst
     if date is None:
-        date = resolve_column(grouping.date_column, source.columns, where, "--date-column") if grouping.date_column else detect_date_column(source.columns, source.sample, grouping.dayfirst)[0]
+        date = resolve_column(grouping.date_column, source.columns, where, param("date_column")) if grouping.date_column else detect_date_column(source.columns, source.sample, grouping.dayfirst)[0]
         if date is not None:
             dayfirst = choose_order(sample_values(source.sample, source.columns.index(date)), grouping.dayfirst).dayfirst
     order = f"most recent by {date!r}" if date else "no date column: the last rows count as the most recent"
@@ -269,7 +269,7 @@ def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> str | 
     if FILE in by:
         return None  # one value per input: a sample cannot tell
     for source in sources:
-        indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, f"--by {name}")) for name in by]
+        indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, f"{param('by')} {name}")) for name in by]
         seen = {tuple((row[i] or "").strip() for i in indexes) for row in source.sample}
         if len(seen) > limit:
             return _many_segments(by, f"{len(seen):,} distinct values in the first {len(source.sample):,} rows of {source.info.path} alone", limit)
@@ -333,7 +333,7 @@ def score(
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in options.metrics if m not in known]
         if unknown:
-            raise CxError(f"--metric {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
+            raise CxError(f"{param('metrics')} {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
         chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
     specs = [spec for spec, _ in chosen]
     check_ids = len(sources) > 1 and not grouping.dedupe
@@ -443,9 +443,9 @@ def score(
     if options.strict:
         _enforce_strict(quality, infos, specs, [
             ([*doubts.values(), *skipped_ratings], "state each doubted scale in a config as its message says"),
-            (guessed, "confirm a guessed encoding with --encoding"),
-            (id_repeats, "keep each respondent once with --dedupe COLUMN"),
-            (order_doubts, "say the day/month order with --dayfirst or --monthfirst (dayfirst: in the config)"),
+            (guessed, f"confirm a guessed encoding with {param('encoding')}"),
+            (id_repeats, f"keep each respondent once with {param('dedupe')} COLUMN"),
+            (order_doubts, f"say the day/month order with {param('dayfirst')} or {param('dayfirst=False')} (dayfirst: in the config)"),
         ])
     metrics = [_describe(spec, first_columns[spec.name], how, found_in.get(spec.name, sources[0])) for spec, how in chosen]
     for info in metrics:
@@ -489,9 +489,9 @@ def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, c
     if not planned:
         if not options.comments_optional:
             if configured:
-                raise InputError(f"--comments: the config's comment_column is in none of the inputs ({', '.join(s.info.path for s in sources)})", "check comment_column: in the config against the headers (cxscore inspect lists them)")
+                raise InputError(f"{param('comments')}: the config's comment_column is in none of the inputs ({', '.join(s.info.path for s in sources)})", "check comment_column: in the config against the headers (cxscore inspect lists them)")
             raise InputError(
-                f"--comments: no comment column found in {sources[0].info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)",
+                f"{param('comments')}: no comment column found in {sources[0].info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)",
                 "name it in the config: comment_column: COLUMN (or {match: REGEX})",
             )
         notify("comments: no comment column found, so the report has no comments (comment_column: in the config names one)")
@@ -590,5 +590,5 @@ def _enforce_strict(quality: list[Quality], inputs: list[InputInfo], specs: list
         by_name = {spec.name: spec for spec in specs}
         hints = [f"{q.metric}: {na_hint(codes)}" for q in quality if (codes := na_codes(by_name[q.metric], q.invalid_examples))]
         hints += [hint for lines, hint in doubts if lines]
-        hints.append("fix the answers, map them with labels: in the config, or drop --strict")
-        raise StrictError("--strict: " + "; ".join(problems), "; ".join(hints))
+        hints.append(f"fix the answers, map them with labels: in the config, or drop {param('strict')}")
+        raise StrictError(f"{param('strict')}: " + "; ".join(problems), "; ".join(hints))

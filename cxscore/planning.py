@@ -5,7 +5,7 @@ from typing import Any
 
 from . import stats
 from .config import check_confidence
-from .errors import CxError
+from .errors import CxError, param
 from .kinds import get
 from .render import display
 
@@ -33,9 +33,9 @@ def sample_size(
     """
     check_confidence(confidence)
     if (margin is None) == (detect is None):
-        raise CxError("give --margin (an interval's margin of error) or --detect (a change to detect), not both", "e.g. --margin 5, or --detect 5")
+        raise CxError(f"give {param('margin')} (an interval's margin of error) or {param('detect')} (a change to detect), not both", f"e.g. {param('margin')} 5, or {param('detect')} 5")
     if assurance is not None and detect is not None:
-        raise CxError("--assurance applies to --margin, not --detect (whose power is 80%)", "drop --assurance, or plan a --margin")
+        raise CxError(f"{param('assurance')} applies to {param('margin')}, not {param('detect')} (whose power is 80%)", f"drop {param('assurance')}, or plan a {param('margin')}")
     level = display.level(confidence)
     plan = get(metric).plan(margin, confidence, assurance, promoters=promoters, detractors=detractors, expected=expected, sd=sd, scale=scale, mean=mean)
     variance, assumption, unit, what, points, solve = plan

@@ -26,7 +26,7 @@ from . import limits
 from .comments import CommentBook, CommentPlan, said_something, sort_times
 from .config import MetricSpec
 from .dates import merge_basis
-from .errors import InputError
+from .errors import InputError, param
 from .grouping import Grouper, Grouping
 from .inputs import clean_ids
 from .model import InputInfo
@@ -235,10 +235,10 @@ def check_groups(book: Book, grouping: Grouping) -> None:
     """
     cap = limits.get(limits.GROUPS)
     if book.size() > cap:
-        asked = " × ".join([*(f"--by {name}" for name in grouping.by), *([f"--period {grouping.period}"] if grouping.period else [])])
+        asked = " × ".join([*(f"{param('by')} {name}" for name in grouping.by), *([f"{param('period')} {grouping.period}"] if grouping.period else [])])
         raise InputError(
             f"{asked} makes more than {cap:,} groups, each scored and tested on its own: a breakdown this size is no report, and its memory grows with it",
-            f"break down by a column with fewer distinct values, narrow the rows with --where, or use a longer --period (to go on anyway: {limits.GROUPS.env}=N)",
+            f"break down by a column with fewer distinct values, narrow the rows with {param('where')}, or use a longer {param('period')} (to go on anyway: {limits.GROUPS.env}=N)",
         )
 
 

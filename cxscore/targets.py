@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .benchmarks import Benchmark
 from .config import MetricSpec
-from .errors import CxError
+from .errors import CxError, param
 from .model import ResultRow, periods_in_order
 from .render.display import level
 from .stats import benjamini_hochberg
@@ -21,9 +21,9 @@ def parse_fail_under(items: list[str], names: list[str]) -> dict[str, float]:
         try:
             out[metric] = float(value)
         except ValueError:
-            raise CxError(f"--fail-under {item!r} is not METRIC=VALUE", "e.g. --fail-under nps=30") from None
+            raise CxError(f"{param('fail_under')} {item!r} is not METRIC=VALUE", f"e.g. {param('fail_under')} nps=30") from None
         if metric not in names:
-            raise CxError(f"--fail-under: {metric!r} is not one of the metrics: {', '.join(names)}", "use a name from the Metric column")
+            raise CxError(f"{param('fail_under')}: {metric!r} is not one of the metrics: {', '.join(names)}", "use a name from the Metric column")
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import pickle
 import re
 import tomllib
 
@@ -12,10 +13,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
-from conftest import ROOT, SAMPLE, SAMPLE_ZH, csv_text
+from conftest import ROOT, SAMPLE, SAMPLE_ZH, csv_text, invoke
 
 import cxscore
 from cxscore import Options, score
+from cxscore.cli import FLAGS
 from cxscore.config import validate_config
 from cxscore.render import csv_rows
 
@@ -135,7 +137,7 @@ def test_the_readme_python_blocks_run_as_written(monkeypatch, capsys):
     printed = capsys.readouterr().out
     chat = next(ns["chat"] for ns in names.values() if "chat" in ns)  # the tidy-table example: Chat's all-time NPS row
     assert len(chat) == 1 and round(chat.value.iloc[0], 1) == -15.1 and chat.direction.iloc[0] == "down"  # the README's first breakdown
-    assert "did you mean 'Channel'?" in printed  # the error example caught its ColumnError
+    assert "did you mean 'Channel'?" in printed and "by Chanel: column 'Chanel' is not in" in printed  # the error example caught its ColumnError
 
 
 # --- tables as inputs -------------------------------------------------------------------------
@@ -210,3 +212,48 @@ def test_a_mixed_object_column_reads_as_text_and_an_unreadable_one_is_named():
     nested = pa.table({"How likely are you to recommend us?": pa.array([[1], [2]])})
     with pytest.raises(cxscore.InputError, match="column 'How likely are you to recommend us\\?' holds list<item: int64> values"):
         score(nested)
+
+
+# --- errors: the library names parameters, the command line its flags ------------------------
+
+@pytest.mark.parametrize("options, library, cli", [
+    (Options(since="yesterday-ish"), "since/until: ", "--since/--until: "),
+    (Options(where=["channel"]), "where 'channel' is not COLUMN=VALUE or COLUMN!=VALUE — e.g. where channel=Chat", "--where 'channel' is not COLUMN=VALUE or COLUMN!=VALUE — e.g. --where channel=Chat"),
+    (Options(by=["Chanel"]), "by Chanel: column 'Chanel' is not in", "--by Chanel: column 'Chanel' is not in"),
+    (Options(metrics=["npx"]), "metrics 'npx' is not one of the metrics: nps, csat, ces", "--metric 'npx' is not one of the metrics: nps, csat, ces"),
+    (Options(fail_under=["nps"]), "fail_under 'nps' is not METRIC=VALUE — e.g. fail_under nps=30", "--fail-under 'nps' is not METRIC=VALUE — e.g. --fail-under nps=30"),
+    (Options(weight="nope"), "weight: column 'nope' is not in", "--weight: column 'nope' is not in"),
+    (Options(strict=True), "strict: nps (", "--strict: nps ("),
+])
+def test_library_errors_name_parameters_and_the_cli_says_flags(options, library, cli):
+    with pytest.raises(cxscore.CxError) as caught:
+        score(str(SAMPLE), options=options)
+    assert str(caught.value).startswith(library) or library in str(caught.value), str(caught.value)
+    assert "\x1f" not in str(caught.value) + caught.value.message + (caught.value.hint or "")
+    assert cli in caught.value.worded(FLAGS)
+    assert pickle.loads(pickle.dumps(caught.value)).worded(FLAGS) == caught.value.worded(FLAGS)  # as from a worker process
+    args = [str(SAMPLE), *_cli_args(options)]
+    result = invoke(["score", *args])
+    assert result.exit_code == 2 and cli in result.stderr and library not in result.stderr.replace(cli, "")
+
+
+def _cli_args(options: Options) -> list[str]:
+    flags = {"since": "--since", "weight": "--weight"}
+    out = [f for name, flag in flags.items() if getattr(options, name) for f in (flag, getattr(options, name))]
+    out += [f for w in options.where for f in ("--where", w)] + [f for b in options.by or [] for f in ("--by", b)]
+    out += [f for m in options.metrics or [] for f in ("--metric", m)] + [f for u in options.fail_under for f in ("--fail-under", u)]
+    return out + (["--strict"] if options.strict else [])
+
+
+def test_no_library_error_is_worded_in_flags():
+    """Errors raised outside cli.py name parameters through errors.param, never a --flag written out."""
+    worded = [
+        f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "cxscore").rglob("*.py")) if path.name != "cli.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if re.search(r'raise \w*Error\(f?"--', line)
+    ]
+    assert worded == []
+
+
+def test_every_parameter_an_error_names_has_a_flag():
+    named = {m for path in (ROOT / "cxscore").rglob("*.py") for m in re.findall(r"param\(['\"]([^'\"]+)['\"]\)", path.read_text(encoding="utf-8"))}
+    assert named and named <= set(FLAGS), named - set(FLAGS)

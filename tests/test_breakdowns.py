@@ -155,7 +155,7 @@ def test_where_semantics(write_csv):
     assert n("channel!=Chat", "region=EU") == (2, 2)  # different columns: all must hold; values are trimmed
     with pytest.raises(CxError, match="not COLUMN=VALUE"):
         score([str(path)], options=Options(where=["channel"]))
-    with pytest.raises(ColumnError, match="--where: column 'chanel' is not in"):
+    with pytest.raises(ColumnError, match="^where: column 'chanel' is not in"):
         score([str(path)], options=Options(where=["chanel=Chat"]))
 
 

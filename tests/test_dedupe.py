@@ -49,7 +49,7 @@ def test_dedupe_across_files_and_parallel_parts(tmp_path, monkeypatch):
 def test_dedupe_refuses_standard_input_up_front():
     import io
 
-    with pytest.raises(InputError, match="--dedupe reads the input twice") as info:
+    with pytest.raises(InputError, match="^dedupe reads the input twice") as info:
         score(["-"], options=Options(dedupe="id"), stdin=io.BytesIO(b"id,Satisfaction\na,5\n"))
     assert "save the export to a file" in info.value.hint
 

@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import stats
-from ..errors import CxError
+from ..errors import CxError, param
 from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
@@ -101,13 +101,13 @@ class Ces(Kind):
     def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
         sd, scale, mean = given["sd"], given["scale"], given["mean"]
         if sd is None:
-            raise CxError("a mean's sample size needs the answers' standard deviation", "pass --sd, e.g. --sd 1.4 (a past run's data shows it)")
+            raise CxError("a mean's sample size needs the answers' standard deviation", f"pass {param('sd')}, e.g. {param('sd')} 1.4 (a past run's data shows it)")
         if (scale is None) != (mean is None):
-            raise CxError("give both --scale and --mean, or neither", "e.g. --scale 1 7 --mean 5.2 (then n is solved for the adjusted t interval the reports give)")
+            raise CxError(f"give both {param('scale')} and {param('mean')}, or neither", f"e.g. {param('scale')} 1 7 {param('mean')} 5.2 (then n is solved for the adjusted t interval the reports give)")
         if scale is not None and mean is not None and not scale[0] < scale[1]:
-            raise CxError(f"--scale {scale[0]} {scale[1]}: the bottom must be below the top", "e.g. --scale 1 7")
+            raise CxError(f"{param('scale')} {scale[0]} {scale[1]}: the bottom must be below the top", f"e.g. {param('scale')} 1 7")
         if scale is not None and mean is not None and not scale[0] <= mean <= scale[1]:
-            raise CxError(f"--mean {mean:g} lies outside the scale {scale[0]}–{scale[1]}", "give the expected mean on that scale")
+            raise CxError(f"{param('mean')} {mean:g} lies outside the scale {scale[0]}–{scale[1]}", "give the expected mean on that scale")
         assumption = f"a standard deviation of {sd:g}" + (f" and a mean of {mean:g} on {scale[0]}–{scale[1]} (adjusted t)" if scale and mean is not None else " (t interval)")
         solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance, scale=scale, mean=mean)
         return Plan(sd * sd, assumption, 1, "a mean", "scale points", solve)

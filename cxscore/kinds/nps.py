@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import stats
-from ..errors import CxError
+from ..errors import CxError, param
 from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
@@ -102,9 +102,9 @@ class Nps(Kind):
     def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
         promoters, detractors = given["promoters"], given["detractors"]
         if (promoters is None) != (detractors is None):
-            raise CxError("give both --promoters and --detractors, or neither (worst case)", "e.g. --promoters 0.5 --detractors 0.2")
+            raise CxError(f"give both {param('promoters')} and {param('detractors')}, or neither (worst case)", f"e.g. {param('promoters')} 0.5 {param('detractors')} 0.2")
         if promoters is not None and promoters + detractors > 1:
-            raise CxError("--promoters and --detractors add up to more than 1", "give shares between 0 and 1")
+            raise CxError(f"{param('promoters')} and {param('detractors')} add up to more than 1", "give shares between 0 and 1")
         shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
         variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
         assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
