@@ -16,7 +16,7 @@ SCHEMA_VERSION = 1
 
 def _fields(item) -> dict[str, Any]:
     """A dataclass as a dict, shallow (its dict and list fields are built fresh for every row anyway)."""
-    return {name: getattr(item, name) for name in _names(type(item))}
+    return {name: getattr(item, name) for name in _names(type(item))}  # type: ignore[arg-type]  # a class is hashable; mypy checks the unbound object.__hash__
 
 
 @functools.cache

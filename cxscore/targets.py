@@ -31,7 +31,7 @@ def attach_benchmark(rows: list[ResultRow], benchmark: Benchmark) -> None:
     """Benchmark, gap and whether the score's interval lies wholly above or below it, on every row."""
     for row in rows:
         position = None
-        if row.ci_low is not None:
+        if row.ci_low is not None and row.ci_high is not None:
             position = "above" if row.ci_low > benchmark.value else "below" if row.ci_high < benchmark.value else "within"
         row.benchmark = {
             "id": benchmark.id,
@@ -84,10 +84,12 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
             continue
         if kind == "trend":
             t = row.trend
+            assert t is not None, "a trend's family member has a trend"
             if (t["slope"] < 0) == spec.higher_is_better:
                 alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {t['slope']:+.1f} per period over the last {t['periods']} periods "
                               f"({level(confidence)} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
             continue
+        assert row.significance is not None, "a change's family member has a comparison"
         if (row.significance["diff"] < 0) == spec.higher_is_better:
             alerts.append(f"{spec.name} fell significantly in {latest}: {_change(row)}{_where(row, period=False)}")
     return alerts
@@ -95,6 +97,7 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
 
 def _change(row: ResultRow, verdict: str = "") -> str:
     sig = row.significance
+    assert sig is not None, "called for compared rows only"
     against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
     detectable = "—" if sig["mdd"] is None else f"{sig['mdd']:.1f}"
     return f"{row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} (Δ {sig['diff']:+.1f}{verdict}; detectable Δ at this n: {detectable})"
@@ -136,6 +139,7 @@ def latest_family(rows: list[ResultRow], alpha: float) -> list[tuple[ResultRow, 
     for (row, kind, _), p in zip(members, adjusted):
         if kind == "trend":
             t = row.trend
+            assert t is not None, "a trend member has a trend"
             t["p_adjusted"], t["significant"] = p, p < alpha
             t["direction"] = ("up" if t["slope"] > 0 else "down") if t["significant"] else None
     return [(row, kind, p) for (row, kind, _), p in zip(members, adjusted)]

@@ -5,7 +5,7 @@ workbook, the ``alert:`` lines on stderr and the exit code always agree.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -33,7 +33,7 @@ def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list
     """Up to k best and k worst segments (all time) with enough answers to judge, never the same segment twice.
     Best is the lowest score where a higher score is worse (a CES where higher is harder)."""
     rows = sorted((r for r in report.results if r.metric == metric.name and r.kind == "segment" and not r.low_n and r.value is not None),
-                  key=lambda r: r.value, reverse=display.higher_is_better(metric))
+                  key=lambda r: cast(float, r.value), reverse=display.higher_is_better(metric))
     top = rows[: min(k, (len(rows) + 1) // 2)]
     bottom = rows[len(top):][-k:][::-1]
     return top, bottom

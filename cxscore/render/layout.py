@@ -155,12 +155,12 @@ def breakdowns(report: Report) -> list[Section]:
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
-            section.lines += [_line(r, metric, [r.period]) for r in rows if r.kind == "period"]
+            section.lines += [_line(r, metric, [r.period or ""]) for r in rows if r.kind == "period"]
             section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric)
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
-            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period]) for r in rows if r.kind == "cell"]
+            section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period or ""]) for r in rows if r.kind == "cell"]
             section.caption = _caption(report, "up or down on the previous period") + _doubt(metric)
             sections.append(section)
     return sections
