@@ -20,7 +20,8 @@ from .errors import CxError, param
 from .model import InputInfo
 
 if TYPE_CHECKING:
-    from .grouping import Grouping, ResponseFilter
+    from .grouping import Grouping
+    from .sources.layouts import ResponseFilter
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .model import InputInfo
 
 if TYPE_CHECKING:
     from .dedupe import Latest
+    from .sources.layouts import ResponseFilter
 
 FILE = "file"  # --by file: the input file's name
 BLANK_SEGMENT = "(blank)"
@@ -56,36 +57,6 @@ class Grouping:
     def wants_dates(self) -> bool:
         """Dates help (the latest answer per respondent) without being required."""
         return bool(self.dedupe) and not self.needs_dates
-
-
-@dataclass(frozen=True)
-class ResponseFilter:
-    """Rows that are not real responses (previews, spam, unfinished), left out and counted by reason."""
-
-    column: str
-    keep: tuple[str, ...]
-    reason: str
-
-
-def response_filters(layout, columns: list[str], include_incomplete: bool) -> list[ResponseFilter]:
-    """Qualtrics: keep Status 0 / "IP Address" (not previews or spam) and, unless asked, Finished rows."""
-    if not layout.name.startswith("qualtrics"):
-        return []
-    rules = []
-    if "Status" in columns:
-        rules.append(ResponseFilter("Status", ("0", "IP Address", ""), "survey previews, tests and spam"))
-    if "Finished" in columns and not include_incomplete:
-        rules.append(ResponseFilter("Finished", ("1", "True", "TRUE", "true"), "unfinished responses"))
-    return rules
-
-
-def exclusion_note(info: InputInfo, rule: ResponseFilter) -> str:
-    """What a response filter did to an input, with its real count (said after reading)."""
-    kept = [repr(value) if value else "blank" for value in rule.keep]
-    allowed = kept[0] if len(kept) == 1 else f"{', '.join(kept[:-1])} or {kept[-1]}"
-    count = info.excluded.get(rule.reason, 0)
-    note = f"{info.path}: {count:,} row(s) left out as {rule.reason}: {rule.column!r} is not {allowed}"
-    return note + ("; --include-incomplete keeps them" if rule.column == "Finished" and count else "")
 
 
 class Grouper:

@@ -10,14 +10,14 @@ import pyarrow as pa
 from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column, parse_dates
 from .detect import NEVER_SCORED, detect_metrics
-from .grouping import Grouping, response_filters
+from .grouping import Grouping
 from .normalize import INVALID, AnswerParser
 from .scales import doubt, na_codes
 from .comments import find_comment_column
 from .scan import Job, add_counters, run_jobs, workers
 from .sources import open_source
 from .sources.base import sample_values
-from .sources.layouts import is_id_column
+from .sources.layouts import is_id_column, response_filters
 
 MAX_SEGMENT_VALUES = 50
 

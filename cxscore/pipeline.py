@@ -20,7 +20,7 @@ from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .filters import Condition, date_range
-from .grouping import FILE, Grouper, Grouping, choose_date_column, exclusion_note, response_filters
+from .grouping import FILE, Grouper, Grouping, choose_date_column
 from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
@@ -30,7 +30,7 @@ from .sources import Source, open_source
 from .sources.table import Input, open_inputs
 from .sources.base import sample_values
 from .sources.encodings import is_utf8
-from .sources.layouts import is_id_column
+from .sources.layouts import exclusion_note, is_id_column, response_filters
 from .accumulators import Book
 from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under

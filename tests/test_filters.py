@@ -11,7 +11,7 @@ from cxscore.errors import ColumnError, CxError
 from cxscore.filters import Condition, RowFilter, date_range
 from cxscore.grouping import Grouping
 from cxscore.model import InputInfo
-from cxscore.grouping import ResponseFilter
+from cxscore.sources.layouts import ResponseFilter
 
 COLUMNS = ["channel", "Status", "w", "when"]
 

@@ -365,3 +365,52 @@ def test_wjx_matrix_rows_become_named_metrics(tmp_path):
     assert got["csat_质量"].value == pytest.approx(200 / 3) and (got["csat_价格"].n, got["csat_价格"].blank) == (2, 1)
     assert (got["nps"].n, got["nps"].value) == (2, 100.0)
     assert report.inputs[0].date_column == "提交答卷时间"
+
+
+HEADERS = {  # the first rows of each platform's export, as detect_layout sees them
+    "Qualtrics": [["ResponseId", "Q1"], ["Response ID", "How likely…"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']],
+    "SurveyMonkey": [["Respondent ID", "Collector ID", "How likely…"], ["", "", "Response"]],
+    "问卷星": [["序号", "提交答卷时间", "1、满意度"]],
+    "腾讯问卷": [["编号", "开始答题时间", "结束答题时间", "1.满意度"]],
+    "Google Forms": [["Timestamp", "How likely…"]],
+    "Microsoft Forms": [["ID", "Start time", "Completion time", "How likely…"]],
+    "Typeform": [["#", "How likely…", "Submit Date (UTC)", "Network ID"]],
+    "Delighted": [["Response ID", "Score", "Comment", "Created at"]],
+}
+
+
+def test_one_recogniser_per_platform_in_order_each_recognising_its_own_header():
+    from cxscore.sources.layouts import RECOGNISERS, _Header, detect_layout
+
+    assert [r.platform for r in RECOGNISERS] == list(HEADERS)
+    for index, recogniser in enumerate(RECOGNISERS):
+        rows = HEADERS[recogniser.platform]
+        assert recogniser.layout(_Header(rows)) is not None, recogniser.platform
+        assert all(earlier.layout(_Header(rows)) is None for earlier in RECOGNISERS[:index]), recogniser.platform  # none earlier takes it
+        assert detect_layout(rows).response_filters == recogniser.response_filters
+    assert detect_layout([["when", "How likely…"]]).name == "generic" and detect_layout([]).columns == []
+
+
+def test_qualtrics_response_filters_are_its_recognisers_and_apply_to_the_columns_present():
+    from cxscore.sources.layouts import detect_layout, response_filters
+
+    layout = detect_layout(qualtrics_rows())
+    assert [(r.column, r.incomplete) for r in response_filters(layout, layout.columns, False)] == [("Status", False), ("Finished", True)]
+    assert [r.column for r in response_filters(layout, layout.columns, True)] == ["Status"]  # --include-incomplete
+    assert response_filters(layout, ["Finished"], True) == [] and response_filters(detect_layout(surveymonkey_rows()), ["Status"], False) == []
+
+
+def test_a_new_platform_is_one_recogniser_whose_response_filters_the_run_applies(write_csv, monkeypatch):
+    """A made-up platform: recognised by its header, its test rows left out, counted and said."""
+    from cxscore.sources import layouts
+
+    def acme(header):
+        return layouts.Layout("acme", 1, header.columns, metadata={"Acme Test"}) if "acme test" in header.names else None
+
+    monkeypatch.setattr(layouts, "RECOGNISERS", [*layouts.RECOGNISERS, layouts.Recogniser("Acme", acme, (layouts.ResponseFilter("Acme Test", ("no",), "Acme test submissions"),))])
+    rows = [["Acme Test", "How satisfied are you?"], ["no", "5"], ["yes", "1"], ["no", "4"], [" no ", "5"]]
+    notes: list[str] = []
+    report = score([str(write_csv(rows))], notify=notes.append)
+    info = report.inputs[0]
+    assert (info.layout, info.excluded, by_metric(report)["csat"].n) == ("acme", {"Acme test submissions": 1}, 3)
+    assert f"{info.path}: 1 row(s) left out as Acme test submissions: 'Acme Test' is not 'no'" in notes

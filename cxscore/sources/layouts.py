@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from ..model import InputInfo
 from .base import unique_headers
 
 QUALTRICS_META = {
@@ -33,6 +36,23 @@ SURVEYMONKEY_ROW2 = {"response", "open-ended response", ""}
 ID_COLUMN = re.compile(r"response ?id|respondent ?id|id|#|no\.?|编号|序号|答卷编号", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Rows that are not real responses (previews, spam, unfinished), left out and counted by reason."""
+
+    column: str
+    keep: tuple[str, ...]
+    reason: str
+    incomplete: bool = False  # unfinished responses, which --include-incomplete keeps
+
+
+#: Qualtrics: Status 0 / "IP Address" is a real response (not a preview or spam); Finished marks complete ones.
+QUALTRICS_FILTERS = (
+    ResponseFilter("Status", ("0", "IP Address", ""), "survey previews, tests and spam"),
+    ResponseFilter("Finished", ("1", "True", "TRUE", "true"), "unfinished responses", incomplete=True),
+)
+
+
 def is_id_column(name: str) -> bool:
     """Whether a header names the response id (ResponseId, Respondent ID, #, 序号, 编号, …)."""
     return bool(ID_COLUMN.fullmatch(name.strip()))
@@ -51,6 +71,7 @@ class Layout:
     position_download: bool = False  # 问卷星 "by option position": answers are option numbers, not scores
     metric_hints: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # column → (type, lo, hi) the platform defines
     notes: list[str] = field(default_factory=list)
+    response_filters: tuple[ResponseFilter, ...] = ()  # rows the platform marks as not real responses
 
     def question(self, column: str) -> str:
         """The text detection and people should read for a column."""
@@ -61,9 +82,10 @@ def _norm(text) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
-def _qualtrics(rows: list[list[str]]) -> Layout | None:
+def _qualtrics(header: _Header) -> Layout | None:
+    rows = header.rows
     if len(rows) >= 3 and any(str(c).startswith('{"ImportId"') for c in rows[2]):
-        columns = unique_headers(rows[0])
+        columns = header.columns
         questions = {c: " ".join(str(q).split()) for c, q in zip(columns, rows[1]) if q and str(q).strip() and str(q).strip() != c}
         layout = Layout("qualtrics", 3, columns, questions)
         # An NPS question has a companion X_NPS_GROUP column, whatever language its text is in.
@@ -77,7 +99,7 @@ def _qualtrics(rows: list[list[str]]) -> Layout | None:
                 layout.metadata.add(column)
         return layout
     if len(rows) >= 2 and rows[0] and str(rows[0][0]).strip() == "V1" and all(re.fullmatch(r"V\d+|Q\w*|\w+", str(c)) for c in rows[0][:5]):
-        columns = unique_headers(rows[0])
+        columns = header.columns
         questions = {c: " ".join(str(q).split()) for c, q in zip(columns, rows[1]) if q}
         layout = Layout("qualtrics_legacy", 2, columns, questions, notes=["legacy Qualtrics export (V1, V2, … column ids)"])
         layout.metadata = {c for c in columns if re.fullmatch(r"V\d+", c)}
@@ -105,7 +127,8 @@ def _is_surveymonkey(rows: list[list[str]]) -> bool:
     return column < len(sub) and not sub[column] and any(c in ("response", "open-ended response") for c in sub)
 
 
-def _surveymonkey(rows: list[list[str]]) -> Layout | None:
+def _surveymonkey(header: _Header) -> Layout | None:
+    rows = header.rows
     if not _is_surveymonkey(rows):
         return None
     names: list[str] = []
@@ -120,32 +143,67 @@ def _surveymonkey(rows: list[list[str]]) -> Layout | None:
     return Layout("surveymonkey", 2, columns, questions, metadata={c for c in columns if _compact(c) in SURVEYMONKEY_META})
 
 
-def _single_row(rows: list[list[str]]) -> Layout:
-    columns = unique_headers(rows[0]) if rows else []
-    normalized = {_norm(c) for c in columns}
-    if {"序号", "提交答卷时间"} <= normalized:
-        body = [cell for row in rows[1:] for cell in row]
-        position = any(str(c).strip() in ("-3", "-2", "-3.0", "-2.0") for c in body) or any(c.startswith("第") and "题(" in c for c in columns)
-        layout = Layout("wjx", 1, columns, blank_values=["-3", "-2", "-3.0", "-2.0"] if position else [], position_download=position)
-        layout.metadata = {c for c in columns if _norm(c) in WJX_META}
-        layout.questions = _wjx_matrix_questions(columns)
-        if position:
-            layout.notes.append("问卷星 download by option position: answers are option numbers (-3 skipped, -2 not shown)")
-        return layout
-    if {"编号", "开始答题时间", "结束答题时间"} <= normalized:
-        return Layout("tencent", 1, columns, metadata={c for c in columns if _norm(c) in TENCENT_META or not c.startswith(tuple("0123456789"))})
-    for name, meta in FORMS_META.items():
-        first = _norm(columns[0]) if columns else ""
-        if name == "google_forms" and first == "timestamp":
-            return Layout(name, 1, columns, metadata={c for c in columns if _norm(c) in {"timestamp", "email address"}})
-        if name == "microsoft_forms" and {"id", "start time", "completion time"} <= normalized:
-            return Layout(name, 1, columns, metadata={c for c in columns if _norm(c) in meta})
-        if name == "typeform" and {"submit date (utc)", "network id"} <= normalized:
-            return Layout(name, 1, columns, metadata={c for c in columns if _norm(c) in meta})
-        if name == "delighted" and {"score", "created at"} <= normalized and ("comment" in normalized or "permalink" in normalized):
-            score = next(c for c in columns if _norm(c) == "score")
-            return Layout(name, 1, columns, metadata={c for c in columns if _norm(c) in meta} - {score}, metric_hints={score: ("nps", 0, 10)})
-    return Layout("generic", 1, columns)
+class _Header:
+    """The first rows of an export, with a one-row header's names worked out once for all recognisers."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.rows = rows
+
+    @cached_property
+    def columns(self) -> list[str]:
+        return unique_headers(self.rows[0]) if self.rows else []
+
+    @cached_property
+    def names(self) -> set[str]:
+        return {_norm(c) for c in self.columns}
+
+
+def _wjx(header: _Header) -> Layout | None:
+    columns = header.columns
+    if not {"序号", "提交答卷时间"} <= header.names:
+        return None
+    body = [cell for row in header.rows[1:] for cell in row]
+    position = any(str(c).strip() in ("-3", "-2", "-3.0", "-2.0") for c in body) or any(c.startswith("第") and "题(" in c for c in columns)
+    layout = Layout("wjx", 1, columns, blank_values=["-3", "-2", "-3.0", "-2.0"] if position else [], position_download=position)
+    layout.metadata = {c for c in columns if _norm(c) in WJX_META}
+    layout.questions = _wjx_matrix_questions(columns)
+    if position:
+        layout.notes.append("问卷星 download by option position: answers are option numbers (-3 skipped, -2 not shown)")
+    return layout
+
+
+def _tencent(header: _Header) -> Layout | None:
+    columns = header.columns
+    if not {"编号", "开始答题时间", "结束答题时间"} <= header.names:
+        return None
+    return Layout("tencent", 1, columns, metadata={c for c in columns if _norm(c) in TENCENT_META or not c.startswith(tuple("0123456789"))})
+
+
+def _google_forms(header: _Header) -> Layout | None:
+    columns = header.columns
+    if not columns or _norm(columns[0]) != "timestamp":
+        return None
+    return Layout("google_forms", 1, columns, metadata={c for c in columns if _norm(c) in {"timestamp", "email address"}})
+
+
+def _microsoft_forms(header: _Header) -> Layout | None:
+    if not {"id", "start time", "completion time"} <= header.names:
+        return None
+    return Layout("microsoft_forms", 1, header.columns, metadata={c for c in header.columns if _norm(c) in FORMS_META["microsoft_forms"]})
+
+
+def _typeform(header: _Header) -> Layout | None:
+    if not {"submit date (utc)", "network id"} <= header.names:
+        return None
+    return Layout("typeform", 1, header.columns, metadata={c for c in header.columns if _norm(c) in FORMS_META["typeform"]})
+
+
+def _delighted(header: _Header) -> Layout | None:
+    columns, names = header.columns, header.names
+    if not ({"score", "created at"} <= names and ("comment" in names or "permalink" in names)):
+        return None
+    score = next(c for c in columns if _norm(c) == "score")
+    return Layout("delighted", 1, columns, metadata={c for c in columns if _norm(c) in FORMS_META["delighted"]} - {score}, metric_hints={score: ("nps", 0, 10)})
 
 
 def _wjx_matrix_questions(columns: list[str]) -> dict[str, str]:
@@ -164,6 +222,53 @@ def _wjx_matrix_questions(columns: list[str]) -> dict[str, str]:
     return questions
 
 
+@dataclass(frozen=True)
+class Recogniser:
+    """One export platform: how its header rows are recognised, and what is known about its rows."""
+
+    platform: str
+    recognise: Callable[[_Header], Layout | None]  # the layout (header rows, names, questions, metadata, hints), or None
+    response_filters: tuple[ResponseFilter, ...] = ()
+
+    def layout(self, header: _Header) -> Layout | None:
+        found = self.recognise(header)
+        if found is not None:
+            found.response_filters = self.response_filters
+        return found
+
+
+#: Tried in this order; the first that recognises the header rows gives the layout. A new platform is one entry.
+RECOGNISERS = [
+    Recogniser("Qualtrics", _qualtrics, QUALTRICS_FILTERS),
+    Recogniser("SurveyMonkey", _surveymonkey),
+    Recogniser("问卷星", _wjx),
+    Recogniser("腾讯问卷", _tencent),
+    Recogniser("Google Forms", _google_forms),
+    Recogniser("Microsoft Forms", _microsoft_forms),
+    Recogniser("Typeform", _typeform),
+    Recogniser("Delighted", _delighted),
+]
+
+
 def detect_layout(rows: list[list[str]]) -> Layout:
-    """The layout of an export from its first rows (header rows and a few answers)."""
-    return _qualtrics(rows) or _surveymonkey(rows) or _single_row(rows)
+    """The layout of an export from its first rows (header rows and a few answers); generic when no platform's."""
+    header = _Header(rows)
+    for recogniser in RECOGNISERS:
+        found = recogniser.layout(header)
+        if found is not None:
+            return found
+    return Layout("generic", 1, header.columns)
+
+
+def response_filters(layout: Layout, columns: list[str], include_incomplete: bool) -> list[ResponseFilter]:
+    """The layout's response filters whose column the export has (unfinished responses kept when asked)."""
+    return [rule for rule in layout.response_filters if rule.column in columns and not (rule.incomplete and include_incomplete)]
+
+
+def exclusion_note(info: InputInfo, rule: ResponseFilter) -> str:
+    """What a response filter did to an input, with its real count (said after reading)."""
+    kept = [repr(value) if value else "blank" for value in rule.keep]
+    allowed = kept[0] if len(kept) == 1 else f"{', '.join(kept[:-1])} or {kept[-1]}"
+    count = info.excluded.get(rule.reason, 0)
+    note = f"{info.path}: {count:,} row(s) left out as {rule.reason}: {rule.column!r} is not {allowed}"
+    return note + ("; --include-incomplete keeps them" if rule.incomplete and count else "")
