@@ -124,10 +124,6 @@ class Member:
     values: tuple[Value, ...]
     negated: bool
 
-    @property
-    def numeric(self) -> bool:
-        return all(v.number is not None for v in self.values)
-
 
 @dataclass(frozen=True)
 class Blank:
@@ -364,25 +360,16 @@ def _evaluate(node: Node, cells: dict[str, _Cells], invalid: np.ndarray) -> tupl
     column = cells[node.column]
     if isinstance(node, Blank):
         return (~column.blank, column.blank) if node.negated else (column.blank, ~column.blank)
-    numeric = node.value.number is not None if isinstance(node, Compare) else node.numeric
-    if numeric:
+    values = (node.value,) if isinstance(node, Compare) else node.values
+    op = node.op if isinstance(node, Compare) else "!=" if node.negated else "="
+    numbers = [v.number for v in values if v.number is not None]
+    if len(numbers) == len(values):
         known = column.is_number
         invalid |= ~known & ~column.blank
-        if isinstance(node, Compare):
-            op = node.op
-            holds = _ORDERING[op](column.number, node.value.number) if op in _ORDERING else column.number == node.value.number
-        else:
-            op = "!=" if node.negated else "="
-            holds = np.isin(column.number, [v.number for v in node.values])
+        holds = _ORDERING[op](column.number, numbers[0]) if op in _ORDERING else np.isin(column.number, numbers)
     else:
         known = ~column.blank
-        if isinstance(node, Compare):
-            op = node.op
-            holds = pc.equal(column.text, _lowered([node.value.text])[0])
-        else:
-            op = "!=" if node.negated else "="
-            holds = pc.is_in(column.text, value_set=_lowered([v.text for v in node.values]))
-        holds = pc.fill_null(holds, False).to_numpy(zero_copy_only=False)
+        holds = pc.fill_null(pc.is_in(column.text, value_set=_lowered([v.text for v in values])), False).to_numpy(zero_copy_only=False)
     if op == "!=":
         holds = ~holds
     return known & holds, known & ~holds

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -239,7 +239,7 @@ def _intervals(value: Any, key: str) -> tuple[Interval, ...]:
         match = _INTERVAL.fullmatch(text)
         if not match:
             raise ValueError(f"{key}: {text!r} is not an interval; write it like \"09:00-12:00\"")
-        start, end = _seconds(match.groups()[:3]), _seconds(match.groups()[3:])
+        start, end = _seconds(*match.group(1, 2, 3)), _seconds(*match.group(4, 5, 6))
         if start is None or end is None or start > DAY_SECONDS or end > DAY_SECONDS:
             raise ValueError(f"{key}: {text!r} has a time that does not exist; times run from 00:00 to 24:00")
         if end <= start:
@@ -253,8 +253,8 @@ def _intervals(value: Any, key: str) -> tuple[Interval, ...]:
     return tuple(parsed)
 
 
-def _seconds(parts: Sequence[str | None]) -> int | None:
-    h, m, s = int(parts[0]), int(parts[1]), int(parts[2] or 0)
+def _seconds(hours: str, minutes: str, seconds: str | None) -> int | None:
+    h, m, s = int(hours), int(minutes), int(seconds or 0)
     if m > 59 or s > 59 or (h == 24 and (m or s)):
         return None
     return h * 3600 + m * 60 + s

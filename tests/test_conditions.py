@@ -39,7 +39,7 @@ def test_each_operator_on_numbers(text, matched, undecided):
     got_matched, got_undecided, invalid = outcome(text, Replies=pa.array(REPLIES))
     assert got_matched == [bool(v) for v in matched] and got_undecided == [bool(v) for v in undecided]
     numeric = parse_condition(text).tree
-    numeric = isinstance(numeric, Compare) and numeric.value.number is not None or isinstance(numeric, Member) and numeric.numeric
+    numeric = isinstance(numeric, Compare) and numeric.value.number is not None or isinstance(numeric, Member) and all(v.number is not None for v in numeric.values)
     assert invalid == ([False, False, False, False, True, False, False, True] if numeric else [False] * 8)  # n/a and x are not numbers
 
 
@@ -225,7 +225,7 @@ def leaves(node):
 def slow_invalid(tree, row, blanks) -> bool:
     """A non-number (not blank) met by some numeric test of the condition."""
     for leaf in leaves(tree):
-        numeric = isinstance(leaf, Compare) and leaf.value.number is not None or isinstance(leaf, Member) and leaf.numeric
+        numeric = isinstance(leaf, Compare) and leaf.value.number is not None or isinstance(leaf, Member) and all(v.number is not None for v in leaf.values)
         cell = row[leaf.column]
         if numeric and cell is not None and cell.strip() and cell.strip().lower() not in blanks and not NUMBER_CELL.fullmatch(cell.strip()):
             return True
