@@ -188,6 +188,26 @@ class LogHistogram:
         self._stage(other.keys.copy(), other.counts.copy())
         return self
 
+    def __iadd__(self, other: LogHistogram) -> LogHistogram:
+        return self.merge(other)
+
+    #: Counts subtract exactly, so the rest of a segment is ``whole - segment`` (accumulators.rests).
+    subtractable = True
+
+    def __sub__(self, part: LogHistogram) -> LogHistogram:
+        """This histogram without ``part``, which must have been merged into it (the rest of a segment)."""
+        self._check_compatible(part)
+        rest = self.copy()
+        rest.reserve(part.groups)
+        rest._dense[: part.groups] -= part._dense
+        rest._stage(part.keys.copy(), -part.counts)
+        rest._consolidate()
+        if (rest._counts < 0).any() or (rest._dense < 0).any():
+            raise ValueError("cannot subtract a histogram that is not part of this one")
+        kept = rest._counts != 0
+        rest._keys, rest._counts = rest._keys[kept], rest._counts[kept]
+        return rest
+
     def copy(self) -> LogHistogram:
         twin = LogHistogram(self.alpha, self.thresholds)
         twin._keys, twin._counts, twin._dense = self.keys.copy(), self.counts.copy(), self._dense.copy()

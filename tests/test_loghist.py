@@ -152,6 +152,26 @@ def test_rollup_equals_adding_the_coarse_groups(rows, mapping):
     assert np.array_equal(rolled.quantile(0.5), expected.quantile(0.5), equal_nan=True)
 
 
+@given(st.lists(st.tuples(durations, st.integers(0, 3)), min_size=1, max_size=150), st.data())
+@settings(max_examples=50, deadline=None)
+def test_the_rest_is_the_whole_minus_the_part(rows, data):
+    values = np.array([v for v, _ in rows])
+    groups = np.array([g for _, g in rows])
+    part = np.array(data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))))
+    whole, segment, others = (build(values[m], groups[m], thresholds=(60.0,)) for m in (part | ~part, part, ~part))
+    rest = whole - segment
+    assert rest == others
+    assert np.array_equal(rest.quantile(0.5)[: others.groups], others.quantile(0.5), equal_nan=True)
+    merged = segment.copy()
+    merged += others
+    assert merged == whole
+
+
+def test_subtracting_what_was_never_added_is_refused():
+    with pytest.raises(ValueError, match="not part of this one"):
+        build([1.0], [0]) - build([2.0], [0])
+
+
 def test_a_worker_result_survives_pickling():
     hist = build([0, 5, 7200], [0, 1, 1], thresholds=(60.0,))
     hist.add(np.array([9.0]), np.array([2]))  # queued, not yet sorted in
