@@ -91,6 +91,7 @@ class TopBox(Kind):
     components = ("top_pct", "bottom_pct")
     score_label = "% top box"
     details = (("bottom box", "bottom_pct", "pct"),)
+    band_words = {"en": {"bottom": "Bottom box", "top": "Top box"}}
     header_pattern = re.compile(r"top box", re.IGNORECASE)
     candidate_scales = ((1, 5),)
 
@@ -118,13 +119,15 @@ KIND = TopBox()
 
 def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     """A copy of the package gains kinds/topbox.py and one changed registry line, nothing else; then
-    a config with its own keys is checked and a file is scored with it, as JSON and as a table."""
+    a config with its own keys is checked and a file is scored with it: JSON, a table, a workbook with comments."""
     import json
     import os
     import shutil
     import subprocess
     import sys
     from pathlib import Path
+
+    import openpyxl
 
     import cxscore
 
@@ -138,7 +141,8 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     registry.write_text(after, encoding="utf-8")
 
     # 1–5 answers: top box (5) 4 of 10 = 40 %, bottom box (1) 2 of 10 = 20 %; the segment A holds the 5s.
-    (tmp_path / "data.csv").write_text("Rating,Team\n" + "".join(f"{a},{t}\n" for a, t in zip([5, 5, 5, 5, 4, 3, 3, 2, 1, 1], "AAAABBBBBB")), encoding="utf-8")
+    answers = zip([5, 5, 5, 5, 4, 3, 3, 2, 1, 1], "AAAABBBBBB", range(10))
+    (tmp_path / "data.csv").write_text("Rating,Team,Comment\n" + "".join(f"{a},{t},said {i}\n" for a, t, i in answers), encoding="utf-8")
     (tmp_path / "cfg.yaml").write_text("metrics:\n  - type: topbox\n    column: Rating\n", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("metrics:\n  - type: nps\n    column: Rating\n    top: 5\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "lib")}
@@ -154,5 +158,10 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     assert {r["segment"]["Team"]: r["value"] for r in rows if r["segment"]} == {"A": pytest.approx(100.0), "B": pytest.approx(0.0)}
     table = run("score", "data.csv", "-c", "cfg.yaml")
     assert table.returncode == 0 and "% top box" in table.stdout and "40.0%" in table.stdout and "bottom box 20.0%" in table.stdout, table.stdout + table.stderr
+    book = run("report", "data.csv", "-c", "cfg.yaml", "--comments", "1", "-o", "out.xlsx")
+    assert book.returncode == 0, book.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["Comments"]
+    said = {row[1]: row[4] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "topbox"}
+    assert said == {"Bottom box": "said 9", "Top box": "said 3"}  # the most recent (last) of each band, in the kind's words
     refused = run("score", "data.csv", "-c", "bad.yaml")
     assert refused.returncode == 2 and "metrics[0].top: is not a setting of an NPS metric; its bands are detractors, passives, promoters" in refused.stderr

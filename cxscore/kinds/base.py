@@ -79,9 +79,10 @@ class Kind:
     details: tuple[tuple[str, str, Style], ...] = ()
     #: Whether the value can be below zero (charts then cross the axis at zero).
     signed: bool = False
-    #: Bands whose shares add up to 100 %, drawn as stacked bars per group in the workbook (their names
-    #: need words in the workbook's labels); empty: no such chart.
+    #: Bands whose shares add up to 100 %, drawn as stacked bars per group in the workbook; empty: no such chart.
     stacked_shares: tuple[str, ...] = ()
+    #: Its bands in words per workbook language (``en``, ``zh``): headings, comment bands, the Settings sheet.
+    band_words: dict[str, dict[str, str]] = {}
     #: Benchmark rows it may be compared with: (benchmark metric, benchmark scale); None: none are comparable.
     benchmark: tuple[str, str] | None = None
     #: Question texts that name it, for zero-config detection; kinds are tried by ``header_order``.

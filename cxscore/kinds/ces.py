@@ -45,6 +45,7 @@ class Ces(Kind):
     style = "mean"
     score_label = "mean"
     details = (("low effort", "low_effort_pct", "pct"), ("high effort", "high_effort_pct", "pct"), ("net", "net", "points"))
+    band_words = {"en": {"low_effort": "Low effort", "high_effort": "High effort"}, "zh": {"low_effort": "省力", "high_effort": "费力"}}
     header_pattern = re.compile(r"(?<![a-z])ces(?![a-z])|effort|(?<![a-z])eas(?:y|e|ily)(?![a-z])|容易|难易|難易|费力|費力|省力", re.IGNORECASE)
     header_order = 1
     candidate_scales = ((1, 3), (1, 5), (1, 7), (1, 10))

@@ -40,6 +40,7 @@ class Csat(Kind):
     style = "pct"
     score_label = "% satisfied"
     details = (("mean", "mean", "mean"), ("dissatisfied", "dissatisfied_pct", "pct"))  # the scale has its own column
+    band_words = {"en": {"satisfied": "Satisfied", "dissatisfied": "Dissatisfied"}, "zh": {"satisfied": "满意", "dissatisfied": "不满意"}}
     benchmark = ("csat", "pct")
     header_pattern = re.compile(r"satisf|(?<![a-z])csat(?![a-z])|满意|滿意", re.IGNORECASE)
     header_order = 2

@@ -49,6 +49,8 @@ class Nps(Kind):
     details = (("promoters", "promoters_pct", "pct"), ("passives", "passives_pct", "pct"), ("detractors", "detractors_pct", "pct"))
     signed = True
     stacked_shares = ("detractors", "passives", "promoters")
+    band_words = {"en": {"detractors": "Detractors", "passives": "Passives", "promoters": "Promoters"},
+                  "zh": {"detractors": "贬损者", "passives": "被动者", "promoters": "推荐者"}}
     benchmark = ("nps", "nps")
     header_pattern = re.compile(r"recommend|推荐|推薦|(?<![a-z])nps(?![a-z])|net[ _]promoter", re.IGNORECASE)
     header_order = 0  # a question naming "recommend" is NPS even if it says "satisfied"

@@ -21,13 +21,24 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
-from ..kinds import get
+from ..kinds import KINDS, get
 from ..labels import scale_labels
 from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
 from . import charts, display
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
+
+
+def _band_words(lang: str, prefix: str = "") -> dict[str, str]:
+    """Every kind's bands in words (its ``band_words``), keyed ``prefix + band``."""
+    return {prefix + band: word for kind in KINDS.values() for band, word in kind.band_words.get(lang, {}).items()}
+
+
+def _share_headings(lang: str) -> dict[str, str]:
+    """Headings of the stacked-share columns: "Promoters %"."""
+    return {band: f"{word} %" for kind in KINDS.values() for band, word in kind.band_words.get(lang, {}).items() if band in kind.stacked_shares}
+
 
 LABELS = {
     "en": {
@@ -38,7 +49,7 @@ LABELS = {
         "gap": "Gap", "position": "Interval vs benchmark", "target": "Target", "status": "Status",
         "period": "Period", "diff_prev": "Δ previous", "diff_rest": "Δ rest", "p_adjusted": "p adjusted",
         "mark": "Mark", "low_n": "Low n", "point": "Answer", "count": "Count", "pct": "%", "group": "Group",
-        "promoters": "Promoters %", "passives": "Passives %", "detractors": "Detractors %",
+        **_share_headings("en"),
         "input": "Input", "format": "Format", "rows": "Rows", "encoding": "Encoding", "delimiter": "Delimiter",
         "sheet": "Sheet", "malformed": "Malformed rows", "filtered": "Filtered out", "outside_dates": "Outside dates",
         "date_blank": "Blank dates", "date_invalid": "Unparseable dates", "weight_invalid": "Invalid weights",
@@ -65,7 +76,7 @@ LABELS = {
         "gap": "差距", "position": "区间与基准", "target": "目标", "status": "状态",
         "period": "周期", "diff_prev": "环比变化", "diff_rest": "与其余差异", "p_adjusted": "校正p值",
         "mark": "标记", "low_n": "样本不足", "point": "选项", "count": "数量", "pct": "占比%", "group": "分组",
-        "promoters": "推荐者 %", "passives": "被动者 %", "detractors": "贬损者 %",
+        **_share_headings("zh"),
         "input": "输入文件", "format": "格式", "rows": "行数", "encoding": "编码", "delimiter": "分隔符",
         "sheet": "工作表", "malformed": "格式错误行", "filtered": "筛除行", "outside_dates": "日期范围外",
         "date_blank": "空日期", "date_invalid": "无法解析的日期", "weight_invalid": "无效权重",
@@ -85,8 +96,7 @@ LABELS = {
         "setting_period": "周期", "setting_date_column": "日期列", "setting_weight": "权重列", "setting_where": "筛选条件",
         "setting_since": "起始日期", "setting_until": "截止日期", "setting_benchmark": "基准行业",
         "period_day": "日", "period_week": "周", "period_month": "月", "period_quarter": "季度", "period_year": "年",
-        "band_detractors": "贬损者", "band_passives": "被动者", "band_promoters": "推荐者", "band_satisfied": "满意",
-        "band_dissatisfied": "不满意", "band_low_effort": "省力", "band_high_effort": "费力",
+        **_band_words("zh", "band_"),  # the Settings sheet's bands (English keeps the YAML keys)
         "higher_is_easier": "分数越高越容易", "higher_is_harder": "分数越高越费力",
         "Segments × period": "细分 × 周期", "no_crosstab": "同时使用 --by 和 --period 查看各细分随时间的变化。",
         "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
@@ -362,10 +372,10 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
 COMMENT_LABELS: dict[str, dict[str, Any]] = {
     "en": {"sheet": "Comments", "metric": "Metric", "band": "Band", "score": "Score", "date": "Date", "comment": "Comment",
            "none": "No comments in these bands.",
-           "bands": {"detractors": "Detractors", "promoters": "Promoters", "dissatisfied": "Dissatisfied", "satisfied": "Satisfied", "high_effort": "High effort", "low_effort": "Low effort"}},
+           "bands": _band_words("en")},
     "zh": {"sheet": "评论", "metric": "指标", "band": "类别", "score": "得分", "date": "日期", "comment": "评论",
            "none": "这些类别中没有评论。",
-           "bands": {"detractors": "贬损者", "promoters": "推荐者", "dissatisfied": "不满意", "satisfied": "满意", "high_effort": "费力", "low_effort": "省力"}},
+           "bands": _band_words("zh")},
 }
 
 
