@@ -4,7 +4,8 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
@@ -13,19 +14,19 @@ from . import __version__, benchmarks, dedupe
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
-from .config import Config, MetricSpec, check_confidence
+from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column, period_label
 from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
-from .filters import Condition, date_range
 from .grouping import FILE, Grouper, Grouping, choose_date_column
 from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
 from .normalize import AnswerParser
 from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
-from .results import Settings, build_rows, interval_notes
+from .results import build_rows, interval_notes
+from .settings import Options, Settings, resolve
 from .sources import Source, open_source
 from .sources.table import Input, open_inputs
 from .sources.base import sample_values
@@ -44,64 +45,28 @@ def _quiet(_: str) -> None:
 
 
 @dataclass
-class Options:
-    """Run options. ``None`` means: take the config's value (or its default)."""
+class Tallied:
+    """The first stage's result (:func:`tally_inputs`): the inputs read, filtered, grouped and
+    tallied, with everything said on the way; :func:`analyse` turns it into a report without reading again."""
 
-    encoding: str | None = None
-    sheet: str | None = None
-    strict: bool = False
-    by: list[str] | None = None
-    period: str | None = None
-    date_column: str | None = None
-    dayfirst: bool | None = None
-    since: str | None = None
-    until: str | None = None
-    where: list[str] = field(default_factory=list)
-    weight: str | None = None
-    confidence: float | None = None
-    min_n: int | None = None
-    nps_interval: str | None = None
-    nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
-    baseline: int = 1  # the latest period against the pooled previous N periods
-    trend: int | None = None  # a trend test over the last K periods
-    metrics: list[str] | None = None  # only these metric names
-    benchmark: str | None = None
-    benchmarks_file: str | None = None
-    fail_under: list[str] = field(default_factory=list)
-    fail_on_significant_drop: bool = False
-    include_incomplete: bool = False
-    dedupe: str | None = None
-    sort: str = "segment"
-    top: int | None = None
-    bottom: int | None = None
-    distribution: bool = False
-    warn_segments: int | None = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
-    comments: int = 0  # collect the N most recent comments per metric and band (0: none)
-    comments_optional: bool = False  # no comment column is said, not an error (a report's default)
+    sources: list[Source]  # as read: their info holds the row counts; their samples name values for messages
+    chosen: list[tuple[MetricSpec, str]]  # the metrics, and how each was chosen
+    found_in: dict[str, Source]  # detected metric → the input it was found in
+    columns: dict[str, str]  # metric → its column in the first input that has it
+    configured: bool  # the metrics come from a config (not detected)
+    book: Book
+    said: CommentBook | None  # the most recent comments (None: not collected)
+    comment_column: str | None
+    by: list[str]  # the --by and --period the tallies are grouped by
+    period: str | None
+    warnings: list[str]  # said while reading, in order
+    doubts: list[tuple[list[str], str]]  # what --strict refuses from reading (encodings guessed, …), each with its hint
+    order_doubts: list[str]  # day/month orders guessed (also in doubts)
+    skipped_ratings: list[str]  # rating columns detection found but would not score
 
-
-#: More distinct --by values than this are warned about: they cost time and memory, and most are too small to judge.
-MANY_SEGMENTS = 1000
-
-
-def _pick(option, configured):
-    return configured if option is None else option
-
-
-def _grouping(config: Config, options: Options) -> Grouping:
-    dayfirst = _pick(options.dayfirst, config.dayfirst)
-    since, until = date_range(options.since, options.until, dayfirst)
-    return Grouping(
-        by=list(_pick(options.by, config.segments) or []),
-        period=_pick(options.period, config.period),
-        date_column=_pick(options.date_column, config.date_column),
-        dayfirst=dayfirst,
-        since=since,
-        until=until,
-        where=[Condition.parse(w) for w in options.where],
-        weight=_pick(options.weight, config.weight),
-        dedupe=options.dedupe,
-    )
+    @property
+    def specs(self) -> list[MetricSpec]:
+        return [spec for spec, _ in self.chosen]
 
 
 def choose_metrics(config: Config, sources: list[Source], notify: Notify) -> tuple[list[tuple[MetricSpec, str]], list[str], dict[str, Source]]:
@@ -276,7 +241,7 @@ def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> str | 
     return None
 
 
-def _ignored_options(sources: list[Source], options: Options) -> list[str]:
+def _ignored_options(sources: list[Source], options: Settings) -> list[str]:
     """Warnings for options that do not apply: --sheet for text, --encoding for a workbook, --baseline
     and --trend without periods."""
     warnings = []
@@ -304,48 +269,66 @@ def score(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     warn: Notify = _quiet,
+    processes: int | None = None,
 ) -> Report:
     """Score NPS, CSAT and CES over one or more inputs: paths, ``-`` for standard input, pyarrow Tables
     or pandas DataFrames (each read as the CSV export it holds would be); one input may be given alone.
 
     ``notify`` receives one-line messages (columns chosen and why); ``progress`` is called about ten
     times a second while reading with (bytes read, bytes in all or None, rows read). ``warn`` receives
-    the warnings that cannot wait for the end (they are in the report's warnings too).
+    the warnings that cannot wait for the end (they are in the report's warnings too). ``processes``:
+    worker processes (default: :func:`cxscore.scan.workers`). The two stages, :func:`tally_inputs`
+    then :func:`analyse`.
     """
+    settings = resolve(config, options)
+    tallied = tally_inputs(inputs, config, settings, notify=notify, stdin=stdin, progress=progress, warn=warn, processes=processes)
+    return analyse(tallied, settings, notify=notify)
+
+
+def tally_inputs(
+    inputs: Input | Sequence[Input],
+    config: Config | None,
+    settings: Settings,
+    *,
+    notify: Notify = _quiet,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    warn: Notify = _quiet,
+    processes: int | None = None,
+) -> Tallied:
+    """The first stage: open the inputs, choose the metrics, then read, filter, group and tally every
+    part (in worker processes when there are several); what the workers do."""
     inputs = open_inputs(inputs)
     if not inputs:
         raise InputError("no input given", "pass one or more export files, or - for standard input")
     if list(inputs).count("-") > 1:
         raise InputError("standard input (-) is given more than once", "standard input can be read once: pass - once, or save it to a file and pass the file")
     config = config or Config()
-    options = options or Options()
-    if options.confidence is not None:
-        check_confidence(options.confidence)
-    grouping = _grouping(config, options)
+    grouping = settings.grouping()
     dedupe.check_inputs(grouping.dedupe, inputs)
     paths, repeats = distinct_inputs(expand_inputs(inputs))
-    sources = [open_source(path, encoding=options.encoding, sheet=options.sheet, stdin=stdin) for path in paths]
+    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
     for source in sources:
         if source.info.encoding_detected and not is_utf8(source.info.encoding):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
     chosen, skipped_ratings, found_in = choose_metrics(config, sources, notify)
-    if options.metrics:
+    if settings.metrics:
         known = [spec.name for spec, _ in chosen]
-        unknown = [m for m in options.metrics if m not in known]
+        unknown = [m for m in settings.metrics if m not in known]
         if unknown:
             raise CxError(f"{param('metrics')} {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
-        chosen = [(spec, how) for spec, how in chosen if spec.name in options.metrics]
+        chosen = [(spec, how) for spec, how in chosen if spec.name in settings.metrics]
     specs = [spec for spec, _ in chosen]
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book = Book.of(specs)
-    processes = workers()
+    processes = workers() if processes is None else processes
     jobs: list[Job] = []
     owners: list[InputInfo] = []
     first_columns: dict[str, str] = {}  # metric → its column in the first input that has it
     gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, options.include_incomplete, origins, check_ids, options.comments)
+        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, settings.include_incomplete, origins, check_ids, settings.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]
@@ -358,7 +341,7 @@ def score(
     early_warnings = repeats + guessed + [w for source in sources for w in source.warnings]
     early_warnings += [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
-    early_warnings += _ignored_options(sources, options)
+    early_warnings += _ignored_options(sources, settings)
     early_warnings += skipped_ratings
     early_warnings += [w for spec in specs if (w := blank_points(spec, config.blank_values))]
 
@@ -366,14 +349,14 @@ def score(
         warn(message)
         early_warnings.append(message)
 
-    limit = MANY_SEGMENTS if options.warn_segments is None else options.warn_segments
-    watch_segments = bool(limit and grouping.by and not (options.top or options.bottom))
+    limit = settings.warn_segments
+    watch_segments = bool(limit and grouping.by and not (settings.top or settings.bottom))
     many = _many_in_samples(sources, grouping.by, limit) if watch_segments else None
     if many:  # before reading, and a row per segment
         warn_now(many)
     if grouping.dedupe:
         notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
-    said, comment_column = _comment_sources(jobs, sources, options, config.comment_column is not None, early_warnings, notify)
+    said, comment_column = _comment_sources(jobs, sources, settings, config.comment_column is not None, early_warnings, notify)
     ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
     for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
         book.merge(part_book)
@@ -388,44 +371,59 @@ def score(
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
-        for rule in response_filters(source.layout, source.columns, options.include_incomplete):
+        for rule in response_filters(source.layout, source.columns, settings.include_incomplete):
             notify(exclusion_note(source.info, rule))
     if watch_segments and not many:
         count = len({group.segment for group in book.groups()})
         if count > limit:
             warn_now(_many_segments(grouping.by, f"{count:,} distinct values", limit))
     order_doubts = [doubt for doubt in (_settle_date_order(source.info, stated=grouping.dayfirst is not None) for source in sources) if doubt]
-
-    settings = Settings(
+    return Tallied(
+        sources=sources,
+        chosen=chosen,
+        found_in=found_in,
+        columns=first_columns,
+        configured=bool(config.metrics),
+        book=book,
+        said=said,
+        comment_column=comment_column,
         by=grouping.by,
         period=grouping.period,
-        confidence=_pick(options.confidence, config.confidence),
-        nps_interval=_pick(options.nps_interval, config.nps_interval),
-        nps_test=options.nps_test,
-        baseline=options.baseline,
-        trend=options.trend,
-        min_n=_pick(options.min_n, config.min_n),
-        sort=options.sort,
-        top=options.top,
-        bottom=options.bottom,
-        distribution=options.distribution,
+        warnings=early_warnings,
+        doubts=[
+            (guessed, f"confirm a guessed encoding with {param('encoding')}"),
+            (id_repeats, f"keep each respondent once with {param('dedupe')} COLUMN"),
+            (order_doubts, f"say the day/month order with {param('dayfirst')} or {param('dayfirst=False')} (dayfirst: in the config)"),
+        ],
+        order_doubts=order_doubts,
+        skipped_ratings=skipped_ratings,
     )
-    fail_under = parse_fail_under(options.fail_under, [spec.name for spec in specs])
-    industry = _pick(options.benchmark, config.benchmark)
-    rows = benchmarks.load(_pick(options.benchmarks_file, config.benchmarks_file)) if industry else []
+
+
+def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) -> Report:
+    """The second stage: summaries, intervals, tests, benchmarks, targets and --strict, from the
+    tallies alone. ``tallied`` is not changed, so it can be analysed again with other settings (a
+    confidence, targets); its grouping (``by``, ``period``) is the one it was read with."""
+    specs = tallied.specs
+    book, sources, first_columns = tallied.book, tallied.sources, tallied.columns
+    settings = replace(settings, by=tallied.by, period=tallied.period)
+    early_warnings = list(tallied.warnings)
+    fail_under = parse_fail_under(settings.fail_under, [spec.name for spec in specs])
+    industry = settings.benchmark
+    rows = benchmarks.load(settings.benchmarks_file) if industry else []
     results, alerts, notes = [], [], []
     unmatched: list[tuple[str, CxError]] = []  # metrics --benchmark found no row for
     by_name = {spec.name: spec for spec in specs}
     for spec in specs:
-        metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, grouping.period))
+        metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, settings.period))
         notes += interval_notes(spec, metric_rows)
         if industry:
             try:
                 attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
             except CxError as exc:  # this metric has none: the others are still compared
                 unmatched.append((spec.name, exc))
-        alerts += judge(spec, metric_rows, fail_under.get(spec.name), options.fail_on_significant_drop, settings.confidence)
-        if options.fail_on_significant_drop:
+        alerts += judge(spec, metric_rows, fail_under.get(spec.name), settings.fail_on_significant_drop, settings.confidence)
+        if settings.fail_on_significant_drop:
             for line in latest_changes(spec, metric_rows, settings.confidence):
                 notify(line)
         results += metric_rows
@@ -434,20 +432,15 @@ def score(
         if failed and len(failed) == sum(spec.type in benchmarks.COMPARABLE for spec in specs):
             raise failed[0]  # no metric that could have a benchmark has one: --benchmark names nothing
         early_warnings.append(f"--benchmark {industry}: " + "; ".join(f"{name} is not compared ({exc.message})" for name, exc in unmatched) + f"; list them with: cxscore benchmarks --industry {industry}")
-    infos = [source.info for source in sources]
+    infos = copy.deepcopy([source.info for source in sources])  # this report's own: another analysis gets its own too
     overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
-    check_scored(specs, overall, first_columns, sources, grouping)
+    check_scored(specs, overall, first_columns, sources, settings.grouping())
     quality, warnings = _quality(specs, book, overall, first_columns, infos)
-    doubts = _scale_doubts(specs, overall, first_columns, configured=bool(config.metrics))
-    warnings = early_warnings + list(doubts.values()) + order_doubts + warnings + notes
-    if options.strict:
-        _enforce_strict(quality, infos, specs, [
-            ([*doubts.values(), *skipped_ratings], "state each doubted scale in a config as its message says"),
-            (guessed, f"confirm a guessed encoding with {param('encoding')}"),
-            (id_repeats, f"keep each respondent once with {param('dedupe')} COLUMN"),
-            (order_doubts, f"say the day/month order with {param('dayfirst')} or {param('dayfirst=False')} (dayfirst: in the config)"),
-        ])
-    metrics = [_describe(spec, first_columns[spec.name], how, found_in.get(spec.name, sources[0])) for spec, how in chosen]
+    doubts = _scale_doubts(specs, overall, first_columns, configured=tallied.configured)
+    warnings = early_warnings + list(doubts.values()) + tallied.order_doubts + warnings + notes
+    if settings.strict:
+        _enforce_strict(quality, infos, specs, [([*doubts.values(), *tallied.skipped_ratings], "state each doubted scale in a config as its message says"), *tallied.doubts])
+    metrics = [_describe(spec, first_columns[spec.name], how, tallied.found_in.get(spec.name, sources[0])) for spec, how in tallied.chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
     return Report(
@@ -459,8 +452,8 @@ def score(
         tool_version=__version__,
         alerts=alerts,
         analysis=Analysis(
-            by=grouping.by,
-            period=grouping.period,
+            by=settings.by,
+            period=settings.period,
             date_column=infos[0].date_column,
             confidence=settings.confidence,
             nps_interval=settings.nps_interval,
@@ -468,19 +461,19 @@ def score(
             baseline=settings.baseline,
             trend=settings.trend,
             min_n=settings.min_n,
-            weight=grouping.weight,
-            where=list(options.where),
-            since=grouping.since.isoformat(sep=" ") if grouping.since else None,
-            until=grouping.until.isoformat(sep=" ") if grouping.until else None,
+            weight=settings.weight,
+            where=list(settings.where),
+            since=settings.since.isoformat(sep=" ") if settings.since else None,
+            until=settings.until.isoformat(sep=" ") if settings.until else None,
             benchmark=industry,
-            dedupe=grouping.dedupe,
-            comment_column=comment_column,
+            dedupe=settings.dedupe,
+            comment_column=tallied.comment_column,
         ),
-        comments=said.comments(specs, grouping.by) if said else None,
+        comments=tallied.said.comments(specs, settings.by) if tallied.said else None,
     )
 
 
-def _comment_sources(jobs: list[Job], sources: list[Source], options: Options, configured: bool, warnings: list[str], notify: Notify) -> tuple[CommentBook | None, str | None]:
+def _comment_sources(jobs: list[Job], sources: list[Source], options: Settings, configured: bool, warnings: list[str], notify: Notify) -> tuple[CommentBook | None, str | None]:
     """The book comments are merged into (None when not asked for, or when no input has a comment
     column and that is allowed) and the first input's comment column; a warning for each input without one."""
     if not options.comments:

@@ -1,7 +1,6 @@
 """From tallies to result rows: overall, per segment, per period; intervals, tests, ranking."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
 
 import numpy as np
@@ -13,26 +12,9 @@ from .dates import UNDATED, period_index
 from .grouping import GroupKey
 from .metrics import compare, compute, interval, summarise, trend
 from .model import ResultRow
+from .settings import Settings
 from .stats import benjamini_hochberg, min_detectable
 from .tally import Tally
-
-
-@dataclass
-class Settings:
-    """How rows are estimated, tested and ranked."""
-
-    by: list[str]
-    period: str | None
-    confidence: float = 0.95
-    nps_interval: str = "adjusted-wald"
-    nps_test: str = "pooled"
-    baseline: int = 1  # the latest period is tested against the pooled previous N periods
-    trend: int | None = None  # a slope over the last K periods, on the latest period's row
-    min_n: int = 30
-    sort: str = "segment"  # segment | score | n
-    top: int | None = None
-    bottom: int | None = None
-    distribution: bool = False
 
 
 def _row(spec: MetricSpec, tally: Tally, segment: dict, s: Settings, code: int | None = None, period: str | None = None) -> ResultRow:

@@ -47,6 +47,15 @@ def test_the_python_api_example_runs_as_written(monkeypatch, capsys):
     assert printed and all(line.startswith("nps ") for line in printed)  # the last report scores NPS only
 
 
+def test_the_two_stages_example_runs_as_written(monkeypatch):
+    section = README[README.index("## Python API"):].split("\n## ", 1)[0]
+    block = next(b for b in re.findall(r"```python\n(.*?)```", section, re.S) if "tally_inputs" in b)
+    monkeypatch.chdir(ROOT)
+    names: dict = {}
+    exec(compile(block, "README.md (Python API, two stages)", "exec"), names)
+    assert names["stricter"].analysis.confidence == 0.99 and names["stricter"].alerts and not names["report"].alerts
+
+
 def test_every_module_is_in_the_architecture_table():
     table = README.split("## Architecture", 1)[1].split("\n## ", 1)[0]
     package = ROOT / "cxscore"

@@ -1,15 +1,18 @@
 """The library API end to end: detection, config columns, several files, chunking, --strict."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cxscore.sources.text as text_source
 from cxscore import Config, score
-from cxscore.pipeline import Options
+from cxscore.pipeline import Options, analyse, tally_inputs
+from cxscore.settings import resolve
 from cxscore.config import validate_config
-from cxscore.errors import ColumnError, InputError, StrictError
+from cxscore.errors import ColumnError, CxError, InputError, StrictError
 from conftest import SAMPLE, SAMPLE_ZH, csv_text
 
 
@@ -202,3 +205,38 @@ def test_a_worker_error_reaches_the_caller_whole(tmp_path, monkeypatch):
     with pytest.raises(InputError) as info:
         score([str(path)])
     assert "not valid UTF-8" in info.value.message and "--encoding" in info.value.hint
+
+
+def test_a_tallied_run_is_analysed_again_without_reading(tmp_path):
+    path = tmp_path / "copy.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    options = Options(by=["Channel"], period="month")
+    settings = resolve(None, options)
+    tallied = tally_inputs([str(path)], None, settings)
+    path.unlink()  # from here on, nothing can be read again
+    first = analyse(tallied, settings)
+    assert values(first) == values(score([str(SAMPLE)], options=options))
+    narrower = analyse(tallied, replace(settings, confidence=0.8, fail_under=["nps=50"]))
+    assert values(narrower) == values(score([str(SAMPLE)], options=Options(by=["Channel"], period="month", confidence=0.8, fail_under=["nps=50"])))
+    overall = [next(r for r in report.results if r.metric == "nps" and r.kind == "overall") for report in (first, narrower)]
+    assert overall[1].ci_high - overall[1].ci_low < overall[0].ci_high - overall[0].ci_low
+    assert (overall[0].target, overall[1].target, overall[1].status) == (None, 50, "missed")
+    assert not first.alerts and narrower.alerts[0].startswith("nps 10.5 missed its target 50")
+    assert analyse(tallied, settings).to_dict() == first.to_dict()  # the first analysis changed nothing in tallied
+    assert first.inputs[0] is not narrower.inputs[0]
+
+
+def test_settings_are_resolved_once_from_options_over_config():
+    config = validate_config({"confidence": 0.9, "min_n": 50, "segments": ["Channel"], "period": "week", "benchmark": "retail"})
+    settings = resolve(config, Options(min_n=10, period="month"))
+    assert (settings.confidence, settings.min_n, settings.by, settings.period, settings.benchmark) == (0.9, 10, ["Channel"], "month", "retail")
+    assert resolve().confidence == 0.95 and resolve().warn_segments == 1000
+    with pytest.raises(CxError, match="'channel' is not COLUMN=VALUE"):
+        resolve(None, Options(where=["channel"]))  # before any input is opened
+
+
+def test_trend_from_a_configured_period_is_not_called_ignored(tmp_path):
+    report = score([str(SAMPLE)], validate_config({"period": "month"}), Options(trend=3))
+    assert not [w for w in report.warnings if "were ignored" in w]
+    assert next(r for r in report.results if r.metric == "nps" and r.kind == "period" and r.period == "2025-06").trend is not None
+    assert [w for w in score([str(SAMPLE)], options=Options(trend=3)).warnings if "--baseline and --trend compare periods and were ignored" in w]

@@ -1,0 +1,151 @@
+"""Run settings: the options as asked (:class:`Options`; ``None`` means "the config's") and the one
+:class:`Settings` resolved from them and the config, once per run, that both stages read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .config import Config, check_confidence
+from .filters import Condition, date_range
+from .grouping import Grouping
+
+#: More distinct --by values than this are warned about: they cost time and memory, and most are too small to judge.
+MANY_SEGMENTS = 1000
+
+
+@dataclass
+class Options:
+    """Run options. ``None`` means: take the config's value (or its default)."""
+
+    encoding: str | None = None
+    sheet: str | None = None
+    strict: bool = False
+    by: list[str] | None = None
+    period: str | None = None
+    date_column: str | None = None
+    dayfirst: bool | None = None
+    since: str | None = None
+    until: str | None = None
+    where: list[str] = field(default_factory=list)
+    weight: str | None = None
+    confidence: float | None = None
+    min_n: int | None = None
+    nps_interval: str | None = None
+    nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
+    baseline: int = 1  # the latest period against the pooled previous N periods
+    trend: int | None = None  # a trend test over the last K periods
+    metrics: list[str] | None = None  # only these metric names
+    benchmark: str | None = None
+    benchmarks_file: str | None = None
+    fail_under: list[str] = field(default_factory=list)
+    fail_on_significant_drop: bool = False
+    include_incomplete: bool = False
+    dedupe: str | None = None
+    sort: str = "segment"
+    top: int | None = None
+    bottom: int | None = None
+    distribution: bool = False
+    warn_segments: int | None = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
+    comments: int = 0  # collect the N most recent comments per metric and band (0: none)
+    comments_optional: bool = False  # no comment column is said, not an error (a report's default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a run, resolved: an option given beats the config, which beats the default.
+
+    Frozen: analysing again with other statistics is ``analyse(tallied, replace(settings, confidence=0.9))``.
+    """
+
+    # What to read, and how.
+    encoding: str | None = None
+    sheet: str | None = None
+    metrics: list[str] | None = None  # only these metric names
+    include_incomplete: bool = False
+    dedupe: str | None = None  # respondent column: keep each respondent's latest answer
+    comments: int = 0
+    comments_optional: bool = False
+    warn_segments: int = MANY_SEGMENTS  # 0: never
+    # Which rows, in which groups.
+    by: list[str] = field(default_factory=list)
+    period: str | None = None
+    date_column: str | None = None
+    dayfirst: bool | None = None  # None: decided per file from its values
+    since: datetime | None = None
+    until: datetime | None = None
+    where: list[str] = field(default_factory=list)  # as written, COLUMN=VALUE or COLUMN!=VALUE
+    weight: str | None = None
+    # How rows are estimated and tested.
+    confidence: float = 0.95
+    min_n: int = 30
+    nps_interval: str = "adjusted-wald"
+    nps_test: str = "pooled"
+    baseline: int = 1  # the latest period is tested against the pooled previous N periods
+    trend: int | None = None  # a slope over the last K periods, on the latest period's row
+    # Which rows are shown, in which order.
+    sort: str = "segment"  # segment | score | n
+    top: int | None = None
+    bottom: int | None = None
+    distribution: bool = False
+    # Benchmarks, targets and strictness.
+    benchmark: str | None = None
+    benchmarks_file: str | None = None
+    fail_under: list[str] = field(default_factory=list)  # METRIC=VALUE
+    fail_on_significant_drop: bool = False
+    strict: bool = False
+
+    def grouping(self) -> Grouping:
+        """What the workers filter and group by."""
+        return Grouping(
+            by=list(self.by), period=self.period, date_column=self.date_column, dayfirst=self.dayfirst, since=self.since, until=self.until,
+            where=[Condition.parse(w) for w in self.where], weight=self.weight, dedupe=self.dedupe,
+        )
+
+
+def _pick(option, configured):
+    return configured if option is None else option
+
+
+def resolve(config: Config | None = None, options: Options | None = None) -> Settings:
+    """The run's settings from the options and the config; a bad confidence, date bound or --where fails here, before any reading."""
+    config = config or Config()
+    options = options or Options()
+    if options.confidence is not None:
+        check_confidence(options.confidence)
+    dayfirst = _pick(options.dayfirst, config.dayfirst)
+    since, until = date_range(options.since, options.until, dayfirst)
+    for text in options.where:
+        Condition.parse(text)
+    return Settings(
+        encoding=options.encoding,
+        sheet=options.sheet,
+        metrics=options.metrics,
+        include_incomplete=options.include_incomplete,
+        dedupe=options.dedupe,
+        comments=options.comments,
+        comments_optional=options.comments_optional,
+        warn_segments=MANY_SEGMENTS if options.warn_segments is None else options.warn_segments,
+        by=list(_pick(options.by, config.segments) or []),
+        period=_pick(options.period, config.period),
+        date_column=_pick(options.date_column, config.date_column),
+        dayfirst=dayfirst,
+        since=since,
+        until=until,
+        where=list(options.where),
+        weight=_pick(options.weight, config.weight),
+        confidence=_pick(options.confidence, config.confidence),
+        min_n=_pick(options.min_n, config.min_n),
+        nps_interval=_pick(options.nps_interval, config.nps_interval),
+        nps_test=options.nps_test,
+        baseline=options.baseline,
+        trend=options.trend,
+        sort=options.sort,
+        top=options.top,
+        bottom=options.bottom,
+        distribution=options.distribution,
+        benchmark=_pick(options.benchmark, config.benchmark),
+        benchmarks_file=_pick(options.benchmarks_file, config.benchmarks_file),
+        fail_under=list(options.fail_under),
+        fail_on_significant_drop=options.fail_on_significant_drop,
+        strict=options.strict,
+    )
