@@ -345,7 +345,7 @@ _DAY_TABLE_LIMIT = 1 << 20
 _SECONDS_PER_DAY = 86_400
 
 
-def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.ndarray]:
+def periods_of(times: pa.TimestampArray, period: str, day_table_limit: int = _DAY_TABLE_LIMIT) -> tuple[np.ndarray, np.ndarray]:
     """Each row's period, as an index into the returned period codes (``codes[index[i]]`` is row i's).
 
     A code orders and identifies its period (:func:`period_label`): yyyymmdd, yyyyww (ISO week),
@@ -360,7 +360,7 @@ def periods_of(times: pa.TimestampArray, period: str) -> tuple[np.ndarray, np.nd
         return np.zeros(len(times), dtype=np.intp), np.array([UNDATED], dtype=np.int64)
     bounds = pc.min_max(times)
     first, last = (_day(bounds[end]) for end in ("min", "max"))
-    if last - first < _DAY_TABLE_LIMIT:
+    if last - first < day_table_limit:
         seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), 8 * times.offset)  # nulls hold anything
         offsets = seconds // _SECONDS_PER_DAY - first
         if times.null_count:

@@ -32,6 +32,7 @@ from .sources.table import Input, open_inputs
 from .sources.base import sample_values
 from .sources.encodings import is_utf8
 from .sources.layouts import exclusion_note, is_id_column, response_filters
+from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .accumulators import Book
 from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
@@ -125,7 +126,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, processes: int, notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, cut: Callable[[Source], list], notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
     """Check a source against the metrics and grouping, then cut it into jobs with this file's own
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
@@ -165,7 +166,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
         types.update(comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column]))
     jobs = [
         Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
-        for part in source.parts(processes)
+        for part in cut(source)
     ]
     return jobs, columns, missing
 
@@ -270,6 +271,8 @@ def score(
     progress: Progress | None = None,
     warn: Notify = _quiet,
     processes: int | None = None,
+    part_bytes: int = MIN_PART_BYTES,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Report:
     """Score NPS, CSAT and CES over one or more inputs: paths, ``-`` for standard input, pyarrow Tables
     or pandas DataFrames (each read as the CSV export it holds would be); one input may be given alone.
@@ -277,11 +280,12 @@ def score(
     ``notify`` receives one-line messages (columns chosen and why); ``progress`` is called about ten
     times a second while reading with (bytes read, bytes in all or None, rows read). ``warn`` receives
     the warnings that cannot wait for the end (they are in the report's warnings too). ``processes``:
-    worker processes (default: :func:`cxscore.scan.workers`). The two stages, :func:`tally_inputs`
-    then :func:`analyse`.
+    worker processes (default: :func:`cxscore.scan.workers`); a text file is cut into parts of at
+    least ``part_bytes``, read ``block_bytes`` at a time. The two stages, :func:`tally_inputs` then
+    :func:`analyse`.
     """
     settings = resolve(config, options)
-    tallied = tally_inputs(inputs, config, settings, notify=notify, stdin=stdin, progress=progress, warn=warn, processes=processes)
+    tallied = tally_inputs(inputs, config, settings, notify=notify, stdin=stdin, progress=progress, warn=warn, processes=processes, part_bytes=part_bytes, block_bytes=block_bytes)
     return analyse(tallied, settings, notify=notify)
 
 
@@ -295,6 +299,8 @@ def tally_inputs(
     progress: Progress | None = None,
     warn: Notify = _quiet,
     processes: int | None = None,
+    part_bytes: int = MIN_PART_BYTES,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Tallied:
     """The first stage: open the inputs, choose the metrics, then read, filter, group and tally every
     part (in worker processes when there are several); what the workers do."""
@@ -323,12 +329,16 @@ def tally_inputs(
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book = Book.of(specs)
     processes = workers() if processes is None else processes
+
+    def cut(source: Source) -> list:
+        return source.parts(processes, part_bytes, block_bytes)
+
     jobs: list[Job] = []
     owners: list[InputInfo] = []
     first_columns: dict[str, str] = {}  # metric → its column in the first input that has it
     gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, processes, notify, settings.include_incomplete, origins, check_ids, settings.comments)
+        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, cut, notify, settings.include_incomplete, origins, check_ids, settings.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]

@@ -18,7 +18,6 @@ from cxscore.comments import CommentBook, CommentPlan, find_comment_column, mask
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
 from cxscore.errors import ConfigError, InputError
 from cxscore.pipeline import Options, score
-from cxscore.sources import text as text_source
 from conftest import SAMPLE, SAMPLE_ZH, invoke, run_process
 
 
@@ -203,13 +202,9 @@ def test_file_parts_in_workers_equal_a_serial_run(tmp_path, write_csv, monkeypat
     rows = _rows(3001, dated)
     rows[1:] = [r[:-1] + [r[-1] + " " + "x" * 30] for r in rows[1:]]  # about 100 kB
     path = write_csv(rows)
-    monkeypatch.setenv("CXSCORE_WORKERS", "1")
     options = Options(comments=7, by=["Channel"], period=period)
-    serial = score([str(path)], options=options).comments
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 20_000)
-    monkeypatch.setattr(text_source, "BLOCK_BYTES", 4_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "4")
-    assert score([str(path)], options=options).comments == serial
+    serial = score([str(path)], options=options, processes=1).comments
+    assert score([str(path)], options=options, processes=4, part_bytes=20_000, block_bytes=4_000).comments == serial
     assert len(serial) == 14
 
 

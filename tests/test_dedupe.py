@@ -31,16 +31,12 @@ def test_dedupe_keeps_each_respondents_latest_answer(write_csv):
     assert (row.n, row.components["mean"]) == (2, pytest.approx(3.5))  # file order: a's last answer (5) and b
 
 
-def test_dedupe_across_files_and_parallel_parts(tmp_path, monkeypatch):
-    import cxscore.sources.text as text_source
-
+def test_dedupe_across_files_and_parallel_parts(tmp_path):
     lines = ["Respondent,Submitted,Satisfaction"] + [f"r{i % 500},2025-01-{1 + i // 500:02d},{1 + i % 5}" for i in range(5000)]
     path = tmp_path / "many.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     serial = by_metric(score([str(path)], options=Options(dedupe="Respondent")))["csat"]
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "3")
-    parallel = score([str(path)], options=Options(dedupe="Respondent"))
+    parallel = score([str(path)], options=Options(dedupe="Respondent"), processes=3, part_bytes=10_000)
     row = by_metric(parallel)["csat"]
     assert (row.n, row.value, row.components) == (serial.n, serial.value, serial.components)
     assert row.n == 500 and parallel.inputs[0].duplicates_dropped == 4500

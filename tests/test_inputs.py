@@ -49,16 +49,13 @@ CONFIG = validate_config({"metrics": [{"name": "csat", "type": "csat", "column":
 
 @pytest.mark.parametrize("config", [None, CONFIG], ids=["detected", "configured"])
 @pytest.mark.parametrize("text_first", [True, False], ids=["text-first", "position-first"])
-def test_each_wjx_download_gets_its_own_position_shift_in_either_order(tmp_path, monkeypatch, text_first, config):
+def test_each_wjx_download_gets_its_own_position_shift_in_either_order(tmp_path, text_first, config):
     """In worker processes, each file cut into parts: every part reads with its own file's decisions."""
-    import cxscore.sources.text as text_source
 
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 64)
-    monkeypatch.setenv("CXSCORE_WORKERS", "3")
     text, position = wjx_by_text(tmp_path), wjx_by_position(tmp_path)
-    assert all(len(open_source(str(p)).parts(3)) > 1 for p in (text, position))
+    assert all(len(open_source(str(p)).parts(3, min_bytes=64)) > 1 for p in (text, position))
     paths = [text, position] if text_first else [position, text]
-    report = score([str(p) for p in paths], config, Options(by=["file"]))
+    report = score([str(p) for p in paths], config, Options(by=["file"]), processes=3, part_bytes=64)
     assert file_means(report) == {text.name: 3.0, position.name: 3.0}
     overall = next(row for row in report.results if not row.segment)
     assert (overall.n, overall.blank, overall.invalid, overall.components["mean"]) == (6, 2, 0, 3.0)
@@ -144,24 +141,21 @@ def test_files_of_the_same_size_with_different_content_are_both_read(tmp_path, w
     assert report.results[0].n == 4 and report.warnings == []
 
 
-def test_response_ids_repeated_across_files_are_counted_with_the_dedupe_hint(tmp_path, write_csv, monkeypatch):
+def test_response_ids_repeated_across_files_are_counted_with_the_dedupe_hint(tmp_path, write_csv):
     """Counted over whole files, also when a file is cut into parts for workers; never within one file."""
-    import cxscore.sources.text as text_source
 
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 10_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "3")
     big = write_csv([["Response ID", "Satisfaction"]] + [[f"R{i:05d}", str(i % 5 + 1)] for i in range(4000)], name="jan.csv")
     later = write_csv([["Response ID", "Satisfaction"], [" R00007 ", "5"], ["R03999", "4"], ["R99999", "3"], ["", "2"], ["R00007", "1"]], name="feb.csv")
-    report = score([str(big), str(later)])
+    report = score([str(big), str(later)], processes=3, part_bytes=10_000)
     warning = (
         f"2 response id(s) in 'Response ID' appear in more than one input ({big}, {later}; e.g. 'R00007'): "
         "the same responses may be counted twice; --dedupe 'Response ID' keeps each respondent's latest answer"
     )
     assert [w for w in report.warnings if "more than one input" in w] == [warning]
     assert report.results[0].n == 4005  # warned, not dropped
-    deduped = score([str(big), str(later)], options=Options(dedupe="Response ID"))
+    deduped = score([str(big), str(later)], options=Options(dedupe="Response ID"), processes=3, part_bytes=10_000)
     assert not any("more than one input" in w for w in deduped.warnings) and deduped.results[0].n == 4002
-    assert not any("more than one input" in w for w in score([str(big)]).warnings)
+    assert not any("more than one input" in w for w in score([str(big)], processes=3, part_bytes=10_000).warnings)
 
 
 def test_disjoint_ids_are_not_warned_about(write_csv):

@@ -11,6 +11,7 @@ import cxscore.sources.text as text_source
 from cxscore import Config, score
 from cxscore.pipeline import Options, analyse, tally_inputs
 from cxscore.settings import resolve
+from cxscore.sources import open_source
 from cxscore.config import validate_config
 from cxscore.errors import ColumnError, CxError, InputError, StrictError
 from conftest import SAMPLE, SAMPLE_ZH, csv_text
@@ -127,12 +128,7 @@ def test_several_files_equal_one_concatenated_file(tmp_path, options):
 def test_block_size_does_not_change_results(tmp_path_factory, block):
     source = weighted_copy(tmp_path_factory.mktemp("w"))
     whole = [values(score([str(source)], options=o)) for o in (Options(), BREAKDOWN)]
-    original = text_source.BLOCK_BYTES
-    text_source.BLOCK_BYTES = block
-    try:
-        chunked = [values(score([str(source)], options=o)) for o in (Options(), BREAKDOWN)]
-    finally:
-        text_source.BLOCK_BYTES = original
+    chunked = [values(score([str(source)], options=o, block_bytes=block)) for o in (Options(), BREAKDOWN)]
     assert chunked == whole
 
 
@@ -148,26 +144,29 @@ def test_no_inputs():
 
 
 @pytest.mark.parametrize("options", [Options(), BREAKDOWN], ids=["overall", "segments-periods-weights"])
-def test_parallel_parts_equal_a_serial_run(tmp_path, monkeypatch, options):
+def test_parallel_parts_equal_a_serial_run(tmp_path, options):
     """Split into byte ranges at record boundaries (quoted newlines included) and run in worker processes."""
     source = weighted_copy(tmp_path)
-    serial = values(score([str(source)], options=options))
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 20_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "4")
-    parallel = score([str(source)], options=options)
+    serial = values(score([str(source)], options=options, processes=1))
+    parallel = score([str(source)], options=options, processes=4, part_bytes=20_000)
     assert values(parallel) == serial
     assert parallel.inputs[0].rows == 3000
 
 
+def test_part_and_block_sizes_are_parameters(tmp_path):
+    source = open_source(str(weighted_copy(tmp_path)))
+    parts = source.parts(4, min_bytes=20_000, block_bytes=4_000)
+    assert len(parts) == 4 and {part.block_bytes for part in parts} == {4_000}
+    assert len(source.parts(4)) == 1  # 100 kB: under the default part size, one part
+
+
 @pytest.mark.parametrize("window, scan", [(64 << 10, 1 << 20), (7, 5)], ids=["default", "tiny-windows"])
-def test_record_boundaries_respect_quotes(tmp_path, monkeypatch, window, scan):
-    monkeypatch.setattr(text_source, "WINDOW_BYTES", window)
-    monkeypatch.setattr(text_source, "SCAN_BYTES", scan)
+def test_record_boundaries_respect_quotes(tmp_path, window, scan):
     path = tmp_path / "q.csv"
     rows = ['id,comment'] + [f'{i},"line one\nline two, ""quoted""\n{i}"' for i in range(2000)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     size = path.stat().st_size
-    bounds = text_source.record_boundaries(path, size, 7)
+    bounds = text_source.record_boundaries(path, size, 7, scan_bytes=scan, window_bytes=window)
     data = path.read_bytes()
     assert bounds[0] == 0 and bounds[-1] == size and len(bounds) == 8
     for cut in bounds[1:-1]:
@@ -189,21 +188,17 @@ def test_several_files_run_in_workers_and_match(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("workers", ["1", "3"])
-def test_progress_reports_bytes_and_rows(monkeypatch, workers):
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", workers)
+def test_progress_reports_bytes_and_rows(workers):
     calls = []
-    score([str(SAMPLE)], progress=lambda done, total, rows: calls.append((done, total, rows)))
+    score([str(SAMPLE)], progress=lambda done, total, rows: calls.append((done, total, rows)), processes=int(workers), part_bytes=50_000)
     assert calls[-1] == (SAMPLE.stat().st_size, SAMPLE.stat().st_size, 3000)
 
 
 def test_a_worker_error_reaches_the_caller_whole(tmp_path, monkeypatch):
     path = tmp_path / "late.csv"
     path.write_bytes(("满意度\n" + "满意\n" * 200_000).encode("utf-8") + "非常满意\n".encode("gbk"))
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "2")
     with pytest.raises(InputError) as info:
-        score([str(path)])
+        score([str(path)], processes=2, part_bytes=50_000)
     assert "not valid UTF-8" in info.value.message and "--encoding" in info.value.hint
 
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 import cxscore.dates as dates
 import cxscore.grouping as grouping
 import cxscore.pipeline as pipeline
-import cxscore.sources.text as text_source
 from cxscore import score
 from cxscore.column_types import SCORE, SEGMENT, TIME, read_types
 from cxscore.errors import InputError
@@ -50,12 +49,12 @@ def reading(patch, text: bool = False) -> list:
     return chosen
 
 
-def both_ways(patch, paths, config, options):
+def both_ways(patch, paths, config, options, **reading_options):
     """The report read typed, the report read as text, and the types the typed run chose."""
     chosen = reading(patch)
-    typed = score([str(p) for p in paths], config, options)
+    typed = score([str(p) for p in paths], config, options, **reading_options)
     reading(patch, text=True)
-    return typed, score([str(p) for p in paths], config, options), chosen
+    return typed, score([str(p) for p in paths], config, options, **reading_options), chosen
 
 
 row = st.tuples(
@@ -111,9 +110,7 @@ def late_misfits(tmp_path, rows=3000):
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_late_misfit_is_read_again_as_text(tmp_path, monkeypatch, workers):
     path = late_misfits(tmp_path)
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 50_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", workers)
-    typed, text, chosen = both_ways(monkeypatch, [path], None, Options(by=["channel"], period="month", date_column="when"))
+    typed, text, chosen = both_ways(monkeypatch, [path], None, Options(by=["channel"], period="month", date_column="when"), processes=int(workers), part_bytes=50_000)
     assert chosen[0] == {"Recommend (0-10)": SCORE, "Satisfaction (1-5)": SCORE, "when": TIME, "channel": SEGMENT}
     assert values(typed) == values(text)
     nps = next(q for q in typed.quality if q.metric == "nps")
@@ -183,14 +180,12 @@ def test_period_codes_match_the_calendar(seconds, period, wide):
             "year": when.year,
         }[period]
 
-    with pytest.MonkeyPatch.context() as patch:
-        if wide:
-            patch.setattr(dates, "_DAY_TABLE_LIMIT", 0)  # every span is "too wide": computed row by row
-        assert period_codes(pa.array(seconds, pa.timestamp("s")), period) == [expected(v) for v in seconds]
+    limit = {"day_table_limit": 0} if wide else {}  # 0: every span is "too wide", computed row by row
+    assert period_codes(pa.array(seconds, pa.timestamp("s")), period, **limit) == [expected(v) for v in seconds]
 
 
-def period_codes(times, period) -> list[int]:
-    index, codes = dates.periods_of(times, period)
+def period_codes(times, period, **limit) -> list[int]:
+    index, codes = dates.periods_of(times, period, **limit)
     assert len(set(codes.tolist())) == len(codes)  # each period once
     return codes[index].tolist()
 

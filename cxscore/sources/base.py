@@ -70,6 +70,7 @@ class Source:
         """
         raise NotImplementedError
 
-    def parts(self, count: int) -> list:
-        """Pieces that can be read independently (in worker processes); each has ``batches(columns, info)``."""
+    def parts(self, count: int, min_bytes: int = 0, block_bytes: int = 0) -> list:
+        """Pieces that can be read independently (in worker processes); each has ``batches(columns, info)``.
+        At most ``count``; a source that splits bytes makes each at least ``min_bytes``, read ``block_bytes`` at a time."""
         return [self]

@@ -92,7 +92,7 @@ class ExcelSource(Source):
             return workbook.get_sheet_by_index(int(sheet) - 1)
         raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", "pass one of them (or its number, from 1) to --sheet")
 
-    def parts(self, count: int) -> list:
+    def parts(self, count: int, min_bytes: int = 0, block_bytes: int = 0) -> list:
         # calamine loads the whole sheet when it is opened (here, for the header and sample), so the
         # sheet is read in this process rather than loaded a second time in a worker.
         return [self]

@@ -215,19 +215,20 @@ class CsvSource(Source):
 
         return cls(opener, sample, complete, InputInfo(path=name, format="csv"), encoding, more=more)
 
-    def parts(self, count: int) -> list:
-        """Independent byte ranges of the file, split at record boundaries, for parallel workers.
+    def parts(self, count: int, min_bytes: int = MIN_PART_BYTES, block_bytes: int = BLOCK_BYTES) -> list:
+        """Independent byte ranges of the file, split at record boundaries, for parallel workers:
+        at most ``count``, each at least ``min_bytes``, each read ``block_bytes`` at a time.
 
         Standard input stays one part (this source itself); UTF-16/32 text and small files one range.
         """
         if self._path is None:
             return [self]
         size = self.info.bytes or 0
-        count = min(count, size // MIN_PART_BYTES)
+        count = min(count, size // min_bytes)
         splittable = not is_wide(self._encoding)
         bounds = record_boundaries(self._path, size, count) if count > 1 and splittable else [0, size]
         return [
-            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self._encoding, self._delimiter)
+            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self._encoding, self._delimiter, block_bytes)
             for start, end in zip(bounds, bounds[1:])
         ]
 
@@ -495,8 +496,9 @@ class CsvPart:
             yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types, self.block_bytes)
 
 
-def record_boundaries(path: Path, size: int, count: int) -> list[int]:
-    """Offsets that cut the file into ``count`` ranges at line ends outside quoted fields.
+def record_boundaries(path: Path, size: int, count: int, scan_bytes: int = SCAN_BYTES, window_bytes: int = WINDOW_BYTES) -> list[int]:
+    """Offsets that cut the file into ``count`` ranges at line ends outside quoted fields (quotes
+    counted ``scan_bytes`` at a time, a line end looked for ``window_bytes`` at a time).
 
     In RFC 4180 text a byte is inside a quoted field exactly when an odd number of quote
     characters precede it (escaped quotes come in pairs), so counting quotes up to a guess and
@@ -504,19 +506,19 @@ def record_boundaries(path: Path, size: int, count: int) -> list[int]:
     newline bytes never occur inside multi-byte characters of UTF-8, GB18030 or single-byte codes.
     """
     bounds, parity, position = [0], 0, 0
-    buffer = bytearray(SCAN_BYTES)  # reused: counting stays in cache and allocates nothing per chunk
+    buffer = bytearray(scan_bytes)  # reused: counting stays in cache and allocates nothing per chunk
     view, data = memoryview(buffer), np.frombuffer(buffer, np.uint8)
     with path.open("rb", buffering=0) as fh:
         for k in range(1, count):
             target = max(size * k // count, position)
             fh.seek(position)
             while position < target:  # parity of the quotes before the target
-                n = fh.readinto(view[: min(SCAN_BYTES, target - position)])
+                n = fh.readinto(view[: min(scan_bytes, target - position)])
                 if not n:
                     break
                 parity ^= int(np.count_nonzero(data[:n] == QUOTE)) & 1
                 position += n
-            cut = _line_end_outside_quotes(fh, position, parity)
+            cut = _line_end_outside_quotes(fh, position, parity, window_bytes)
             if cut is None:
                 break
             bounds.append(cut)
@@ -524,10 +526,10 @@ def record_boundaries(path: Path, size: int, count: int) -> list[int]:
     return sorted(set(bounds + [size]))
 
 
-def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int) -> int | None:
+def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int, window_bytes: int) -> int | None:
     """The offset just after the first newline from ``start`` on that is outside quotes (``parity`` at ``start``)."""
     fh.seek(start)
-    while window := fh.read(WINDOW_BYTES):
+    while window := fh.read(window_bytes):
         data = np.frombuffer(window, np.uint8)
         inside = (np.cumsum(data == QUOTE) + parity) & 1
         newline = np.flatnonzero((data == NEWLINE) & (inside == 0))
