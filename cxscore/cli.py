@@ -5,6 +5,7 @@ import inspect
 import os
 import sys
 import traceback
+from dataclasses import fields
 from enum import Enum
 from pathlib import Path
 from typing import Optional, get_args
@@ -138,17 +139,24 @@ def scoring_command(name: str, extra: list, epilog: str):
     return register
 
 
+#: Scoring options whose name is not their Options field's.
+OPTION_FIELDS = {"metric": "metrics"}
+_FIELDS = {f.name for f in fields(Options)}
+
+
 def _options(kw: dict, distribution: bool) -> Options:
-    enum = lambda v: v.value if v is not None else None  # noqa: E731
-    return Options(
-        encoding=kw["encoding"], sheet=kw["sheet"], strict=kw["strict"], by=kw["by"] or None, period=enum(kw["period"]),
-        date_column=kw["date_column"], dayfirst=kw["dayfirst"], since=kw["since"], until=kw["until"], where=kw["where"] or [],
-        weight=kw["weight"], confidence=kw["confidence"], min_n=kw["min_n"], nps_interval=enum(kw["nps_interval"]), nps_test=kw["nps_test"].value,
-        metrics=kw["metric"] or None, benchmark=kw["benchmark"], benchmarks_file=kw["benchmarks_file"],
-        fail_under=kw["fail_under"] or [], fail_on_significant_drop=kw["fail_on_significant_drop"], baseline=kw["baseline"], trend=kw["trend"], include_incomplete=kw["include_incomplete"], dedupe=kw["dedupe"],
-        sort=kw["sort"].value, top=kw["top"], bottom=kw["bottom"], distribution=distribution, warn_segments=kw["warn_segments"],
-        comments=DEFAULT_COMMENTS if kw["comments"] is None else kw["comments"], comments_optional=kw["comments"] is None,
-    )
+    """Options from the command's option list: each option given (not empty) to the field of its name;
+    ``--distribution`` and the comments, which differ between score and report, as the command says."""
+    given = {}
+    for name, value in kw.items():
+        field_name = OPTION_FIELDS.get(name, name)
+        if field_name not in _FIELDS or value is None or (isinstance(value, (list, tuple)) and not value):
+            continue  # not an Options field, or not given: the field's default
+        given[field_name] = value.value if isinstance(value, Enum) else list(value) if isinstance(value, (list, tuple)) else value
+    given["distribution"] = distribution
+    given["comments"] = DEFAULT_COMMENTS if kw["comments"] is None else kw["comments"]
+    given["comments_optional"] = kw["comments"] is None
+    return Options(**given)
 
 
 def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):

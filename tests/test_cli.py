@@ -9,7 +9,12 @@ import sys
 
 import pytest
 
+import cxscore.cli
 import cxscore.pipeline
+from dataclasses import fields
+
+from cxscore.cli import OPTION_FIELDS, SCORING_OPTIONS
+from cxscore.pipeline import Options
 from conftest import SAMPLE, SAMPLE_ZH, invoke, results_by_metric, run_process
 
 CONTRACT = {"metric", "type", "segment", "period", "n", "blank", "invalid", "value", "components"}
@@ -224,3 +229,21 @@ def test_metric_option_selects_metrics():
 def test_no_progress_bar_when_stderr_is_not_a_terminal():
     result = run_process(["score", str(SAMPLE), "-f", "json"])
     assert b"reading" not in result.stderr and b"\x1b[" not in result.stderr
+
+
+def test_the_cli_builds_options_from_its_option_list(monkeypatch):
+    names = {OPTION_FIELDS.get(name, name) for name, _, _ in SCORING_OPTIONS}
+    assert {f.name for f in fields(Options)} - names == {"distribution", "comments", "comments_optional"}  # set per command
+    seen = []
+    monkeypatch.setattr(cxscore.cli, "score_inputs", lambda inputs, config, options, **kw: seen.append(options) or cxscore.pipeline.score(inputs, config, options))
+    argv = ["score", str(SAMPLE), "-q", "-m", "nps", "--by", "Channel", "--period", "month", "--monthfirst", "--since", "2025-01-01", "--where", "Channel!=Chat",
+            "--confidence", "0.9", "--min-n", "20", "--nps-interval", "wald", "--nps-test", "wald", "--baseline", "2", "--trend", "3", "--sort", "score", "--top", "2",
+            "--warn-segments", "0", "--fail-under", "nps=-100", "--strict", "--distribution", "--comments", "3"]
+    assert "--strict: nps" in invoke(argv).stderr  # the sample's two invalid answers: the options got through
+    assert seen == [Options(
+        strict=True, by=["Channel"], period="month", dayfirst=False, since="2025-01-01", where=["Channel!=Chat"], confidence=0.9, min_n=20,
+        nps_interval="wald", nps_test="wald", baseline=2, trend=3, metrics=["nps"], fail_under=["nps=-100"], sort="score", top=2,
+        distribution=True, warn_segments=0, comments=3,
+    )]
+    invoke(["score", str(SAMPLE), "-q"])
+    assert seen[1] == Options()
