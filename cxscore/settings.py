@@ -9,6 +9,9 @@ from .config import Config, check_confidence
 from .filters import Condition, date_range
 from .grouping import Grouping
 
+#: Field metadata: the setting is shown on the workbook's Settings sheet.
+SHEET = {"sheet": True}
+
 #: More distinct --by values than this are warned about: they cost time and memory, and most are too small to judge.
 MANY_SEGMENTS = 1000
 
@@ -55,8 +58,37 @@ class Settings:
     """Every setting of a run, resolved: an option given beats the config, which beats the default.
 
     Frozen: analysing again with other statistics is ``analyse(tallied, replace(settings, confidence=0.9))``.
+    The fields marked :data:`SHEET` are the workbook's Settings sheet, in their order (as the report's
+    ``analysis`` records them: the date column there is the one used).
     """
 
+    # How rows are estimated and tested.
+    confidence: float = field(default=0.95, metadata=SHEET)
+    nps_interval: str = field(default="adjusted-wald", metadata=SHEET)
+    nps_test: str = field(default="pooled", metadata=SHEET)
+    baseline: int = field(default=1, metadata=SHEET)  # the latest period is tested against the pooled previous N periods
+    trend: int | None = field(default=None, metadata=SHEET)  # a slope over the last K periods, on the latest period's row
+    min_n: int = field(default=30, metadata=SHEET)
+    # Which rows, in which groups.
+    by: list[str] = field(default_factory=list, metadata=SHEET)
+    period: str | None = field(default=None, metadata=SHEET)
+    date_column: str | None = field(default=None, metadata=SHEET)
+    weight: str | None = field(default=None, metadata=SHEET)
+    where: list[str] = field(default_factory=list, metadata=SHEET)  # as written, COLUMN=VALUE or COLUMN!=VALUE
+    since: datetime | None = field(default=None, metadata=SHEET)
+    until: datetime | None = field(default=None, metadata=SHEET)
+    dayfirst: bool | None = None  # None: decided per file from its values
+    # Benchmarks, targets and strictness.
+    benchmark: str | None = field(default=None, metadata=SHEET)
+    benchmarks_file: str | None = None
+    fail_under: list[str] = field(default_factory=list)  # METRIC=VALUE
+    fail_on_significant_drop: bool = False
+    strict: bool = False
+    # Which rows are shown, in which order.
+    sort: str = "segment"  # segment | score | n
+    top: int | None = None
+    bottom: int | None = None
+    distribution: bool = False
     # What to read, and how.
     encoding: str | None = None
     sheet: str | None = None
@@ -66,33 +98,6 @@ class Settings:
     comments: int = 0
     comments_optional: bool = False
     warn_segments: int = MANY_SEGMENTS  # 0: never
-    # Which rows, in which groups.
-    by: list[str] = field(default_factory=list)
-    period: str | None = None
-    date_column: str | None = None
-    dayfirst: bool | None = None  # None: decided per file from its values
-    since: datetime | None = None
-    until: datetime | None = None
-    where: list[str] = field(default_factory=list)  # as written, COLUMN=VALUE or COLUMN!=VALUE
-    weight: str | None = None
-    # How rows are estimated and tested.
-    confidence: float = 0.95
-    min_n: int = 30
-    nps_interval: str = "adjusted-wald"
-    nps_test: str = "pooled"
-    baseline: int = 1  # the latest period is tested against the pooled previous N periods
-    trend: int | None = None  # a slope over the last K periods, on the latest period's row
-    # Which rows are shown, in which order.
-    sort: str = "segment"  # segment | score | n
-    top: int | None = None
-    bottom: int | None = None
-    distribution: bool = False
-    # Benchmarks, targets and strictness.
-    benchmark: str | None = None
-    benchmarks_file: str | None = None
-    fail_under: list[str] = field(default_factory=list)  # METRIC=VALUE
-    fail_on_significant_drop: bool = False
-    strict: bool = False
 
     def grouping(self) -> Grouping:
         """What the workers filter and group by."""

@@ -118,6 +118,17 @@ def test_settings_record_inputs_with_sha256(workbook_path):
     assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() in values
 
 
+def test_the_settings_sheet_walks_the_settings_fields(workbook_path):
+    from dataclasses import fields
+
+    from cxscore.settings import Settings
+
+    ws = openpyxl.load_workbook(workbook_path)["Settings"]
+    keys = [row[0].value for row in ws.iter_rows(min_row=4, max_row=17)]  # after the header, version and generation time
+    shown = [f.name for f in fields(Settings) if f.metadata.get("sheet")]
+    assert keys == shown == ["confidence", "nps_interval", "nps_test", "baseline", "trend", "min_n", "by", "period", "date_column", "weight", "where", "since", "until", "benchmark"]
+
+
 def test_settings_keep_the_config_found_in_the_working_directory(tmp_path):
     from conftest import ROOT
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 from copy import copy
+from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from . import charts, display
 from .dashboard import dashboard
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
+from ..settings import Settings
 
 
 def _band_words(lang: str, prefix: str = "") -> dict[str, str]:
@@ -440,6 +442,13 @@ def _quality(wb: Workbook, report: Report, t: dict) -> None:
     sheet.finish(filter_rows=inputs_end)
 
 
+def _shown(name: str, value: Any, t: dict) -> Any:
+    """A setting as the Settings sheet writes it (``value`` as the report's analysis records it)."""
+    if name in ("by", "where"):
+        return {"by": ", ", "where": "; "}[name].join(value) or None
+    return t.get(f"period_{value}", value) if name == "period" else value
+
+
 def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_text: str | None, generated: datetime) -> None:
     ws = wb.create_sheet(t["Settings"])
     sheet = Sheet(ws)
@@ -448,12 +457,7 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
     pairs = [
         (t["version"], report.tool_version),
         (t["generated"], generated.isoformat(timespec="seconds")),
-        *((t.get(f"setting_{key}", key), value) for key, value in (
-            ("confidence", a.confidence), ("nps_interval", a.nps_interval), ("nps_test", a.nps_test), ("baseline", a.baseline), ("trend", a.trend), ("min_n", a.min_n),
-            ("by", ", ".join(a.by) or None), ("period", t.get(f"period_{a.period}", a.period)), ("date_column", a.date_column),
-            ("weight", a.weight), ("where", "; ".join(a.where) or None), ("since", a.since), ("until", a.until),
-            ("benchmark", a.benchmark),
-        )),
+        *((t.get(f"setting_{f.name}", f.name), _shown(f.name, getattr(a, f.name), t)) for f in fields(Settings) if f.metadata.get("sheet")),
     ]
     for key, value in pairs:
         sheet.row([key, value])
