@@ -14,7 +14,9 @@ from .grouping import Grouping
 from .normalize import INVALID, AnswerParser
 from .scales import doubt, na_codes
 from .comments import find_comment_column
-from .scan import Job, add_counters, run_jobs, workers
+from .accumulators import Book
+from .pipeline import read_jobs
+from .scan import Job, workers
 from .sources import open_source
 from .sources.base import sample_values
 from .sources.layouts import is_id_column, response_filters
@@ -64,8 +66,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     first = {"rows": source.columns[0]}  # one column is enough to count rows
     jobs = [Job(part, source.info.path, source.columns, first, None, [], [], Grouping(), exclusions) for part in source.parts(workers())]
     info = source.info
-    for _, counters, *_ in run_jobs(jobs, workers()):
-        add_counters(info, counters)
+    read_jobs(jobs, [info] * len(jobs), workers(), Book.of([]), Grouping())
     columns = []
     for index, column in enumerate(source.columns):
         values = sample_values(source.sample, index)

@@ -367,15 +367,7 @@ def tally_inputs(
     if grouping.dedupe:
         notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
     said, comment_column = _comment_sources(jobs, sources, settings, config.comment_column is not None, early_warnings, notify)
-    ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
-    for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
-        book.merge(part_book)
-        if part_said is not None:
-            said.merge(part_said)
-        check_groups(book, grouping)  # parts within the limit may exceed it together
-        add_counters(owner, counters)
-        if part_ids is not None:
-            ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)
+    ids = read_jobs(jobs, owners, processes, book, grouping, said, progress)
     id_repeats = repeated_ids(ids)
     early_warnings += id_repeats
     for source in sources:
@@ -408,6 +400,23 @@ def tally_inputs(
         order_doubts=order_doubts,
         skipped_ratings=skipped_ratings,
     )
+
+
+def read_jobs(jobs: list[Job], owners: list[InputInfo], processes: int, book: Book, grouping: Grouping, said: CommentBook | None = None, progress: Progress | None = None) -> dict[str, dict[str, list]]:
+    """Run the jobs (in worker processes when there are several) and add up what they read: each
+    part's tallies into ``book``, its comments into ``said``, its row counters into its input's info
+    (``owners``, one per job). Returns the response ids per id column and input path. The reading
+    half of :func:`tally_inputs`; ``cxscore inspect`` runs it too, with no metric, to count rows."""
+    ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
+    for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
+        book.merge(part_book)
+        if part_said is not None and said is not None:
+            said.merge(part_said)
+        check_groups(book, grouping)  # parts within the limit may exceed it together
+        add_counters(owner, counters)
+        if part_ids is not None and job.id_column is not None:
+            ids.setdefault(job.id_column, {}).setdefault(owner.path, []).append(part_ids)
+    return ids
 
 
 def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) -> Report:

@@ -414,3 +414,14 @@ def test_a_new_platform_is_one_recogniser_whose_response_filters_the_run_applies
     info = report.inputs[0]
     assert (info.layout, info.excluded, by_metric(report)["csat"].n) == ("acme", {"Acme test submissions": 1}, 3)
     assert f"{info.path}: 1 row(s) left out as Acme test submissions: 'Acme Test' is not 'no'" in notes
+
+
+def test_inspect_counts_rows_with_the_first_stages_reading(monkeypatch):
+    import cxscore.inspection as inspection
+    from conftest import SAMPLE
+
+    calls = []
+    real = inspection.read_jobs
+    monkeypatch.setattr(inspection, "read_jobs", lambda jobs, *a, **k: calls.append(len(jobs)) or real(jobs, *a, **k))
+    result = inspection.inspect(str(SAMPLE))
+    assert calls == [1] and result["rows"] == score([str(SAMPLE)]).inputs[0].rows == 3000
