@@ -5,7 +5,7 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
@@ -402,6 +402,22 @@ def tally_inputs(
     )
 
 
+def _analysis(settings: Settings, date_column: str | None, comment_column: str | None) -> Analysis:
+    """The report's record of the settings: each Analysis field from the setting of its name (copied),
+    the dates written out, and the date and comment columns the reading used."""
+    shared = {f.name: copy.copy(getattr(settings, f.name)) for f in fields(Analysis) if f.name in _SETTING_NAMES}
+    shared.update(
+        since=settings.since.isoformat(sep=" ") if settings.since else None,
+        until=settings.until.isoformat(sep=" ") if settings.until else None,
+        date_column=date_column,
+        comment_column=comment_column,
+    )
+    return Analysis(**shared)
+
+
+_SETTING_NAMES = {f.name for f in fields(Settings)}
+
+
 def read_jobs(jobs: list[Job], owners: list[InputInfo], processes: int, book: Book, grouping: Grouping, said: CommentBook | None = None, progress: Progress | None = None) -> dict[str, dict[str, list]]:
     """Run the jobs (in worker processes when there are several) and add up what they read: each
     part's tallies into ``book``, its comments into ``said``, its row counters into its input's info
@@ -470,24 +486,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
         warnings=warnings,
         tool_version=__version__,
         alerts=alerts,
-        analysis=Analysis(
-            by=settings.by,
-            period=settings.period,
-            date_column=infos[0].date_column,
-            confidence=settings.confidence,
-            nps_interval=settings.nps_interval,
-            nps_test=settings.nps_test,
-            baseline=settings.baseline,
-            trend=settings.trend,
-            min_n=settings.min_n,
-            weight=settings.weight,
-            where=list(settings.where),
-            since=settings.since.isoformat(sep=" ") if settings.since else None,
-            until=settings.until.isoformat(sep=" ") if settings.until else None,
-            benchmark=industry,
-            dedupe=settings.dedupe,
-            comment_column=tallied.comment_column,
-        ),
+        analysis=_analysis(settings, infos[0].date_column, tallied.comment_column),
         comments=tallied.said.comments(specs, settings.by) if tallied.said else None,
     )
 
