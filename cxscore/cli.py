@@ -8,7 +8,7 @@ import traceback
 from dataclasses import fields
 from enum import Enum
 from pathlib import Path
-from typing import Optional, get_args
+from typing import Any, Optional, get_args
 from collections.abc import Callable
 
 import typer
@@ -147,7 +147,7 @@ _FIELDS = {f.name for f in fields(Options)}
 def _options(kw: dict, distribution: bool) -> Options:
     """Options from the command's option list: each option given (not empty) to the field of its name;
     ``--distribution`` and the comments, which differ between score and report, as the command says."""
-    given = {}
+    given: dict[str, Any] = {}
     for name, value in kw.items():
         field_name = OPTION_FIELDS.get(name, name)
         if field_name not in _FIELDS or value is None or (isinstance(value, (list, tuple)) and not value):
