@@ -115,7 +115,7 @@ Input = Union[str, "os.PathLike[str]", pa.Table, Any]
 def open_inputs(inputs: Input | Sequence[Input]) -> list[str | Source]:
     """The inputs as a list (one path or table may be given alone), paths as text and each table opened
     as a :class:`TableSource` named ``<table>`` (``<table N>``, counting tables from 1, among several)."""
-    items = [inputs] if isinstance(inputs, (str, os.PathLike)) or is_table(inputs) else list(inputs)
+    items: list[Any] = [inputs] if isinstance(inputs, (str, os.PathLike)) or is_table(inputs) else list(inputs)
     count = sum(map(is_table, items))
     out: list[str | Source] = []
     for value in items:
