@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from .config import parse_yaml, read_text_file, validation_message
-from .errors import ConfigError, CxError
+from .errors import ConfigError, CxError, param
 from .kinds import KINDS
 
 SCALE_RANGES = {"nps": (-100.0, 100.0), "pct": (0.0, 100.0), "acsi": (0.0, 100.0), "seconds": (0.0, float("inf"))}
@@ -103,7 +103,7 @@ def choose(rows: list[Benchmark], metric_type: str, industry: str) -> Benchmark:
     """The one benchmark a score of this type is compared with: same metric and scale, an average or a
     published bar (never a convention), primary sources first, then the most recent."""
     if metric_type not in COMPARABLE:
-        raise CxError(f"there is no sourced {metric_type.upper()} benchmark to compare with", "leave --benchmark out for CES, or give a benchmark file")
+        raise CxError(f"there is no sourced {metric_type.upper()} benchmark to compare with", f"leave {param('benchmark')} out for CES, or give a benchmark file")
     metric, scale = COMPARABLE[metric_type]
     exact = [row for row in rows if row.id.casefold() == industry.casefold() and row.metric == metric]
     found = exact or [row for row in search(rows, metric, industry) if row.scale == scale and row.kind != "convention"]

@@ -355,7 +355,7 @@ FLAGS = {
     "by": "--by", "period": "--period", "date_column": "--date-column", "dayfirst": "--dayfirst", "dayfirst=False": "--monthfirst",
     "since": "--since", "until": "--until", "where": "--where", "weight": "--weight", "dedupe": "--dedupe",
     "include_incomplete": "--include-incomplete", "metrics": "--metric", "comments": "--comments", "encoding": "--encoding",
-    "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence",
+    "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
     "scale": "--scale", "mean": "--mean", "sd": "--sd",
 }

@@ -257,3 +257,18 @@ def test_no_library_error_is_worded_in_flags():
 def test_every_parameter_an_error_names_has_a_flag():
     named = {m for path in (ROOT / "cxscore").rglob("*.py") for m in re.findall(r"param\(['\"]([^'\"]+)['\"]\)", path.read_text(encoding="utf-8"))}
     assert named and named <= set(FLAGS), named - set(FLAGS)
+
+
+def test_a_workbook_sheet_error_names_the_parameter_and_the_cli_its_flag(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["How likely are you to recommend us?"])
+    book.active.append([9])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    with pytest.raises(cxscore.InputError) as caught:
+        score(str(path), options=Options(sheet="Answers"))
+    assert caught.value.hint == "pass one of them (or its number, from 1) to sheet"
+    result = invoke(["score", str(path), "--sheet", "Answers"])
+    assert result.exit_code == 2 and result.stderr.rstrip().endswith("— pass one of them (or its number, from 1) to --sheet")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import python_calamine as calamine
 
-from ..errors import InputError
+from ..errors import InputError, param
 from ..model import InputInfo
 from .base import SAMPLE_ROWS, Source
 from .excel_errors import error_cells
@@ -61,7 +61,7 @@ class ExcelSource(Source):
         self._errors = error_cells(file, self._sheet.name)  # calamine reads them as empty
         first = [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
         if not first or not any(first[0]):
-            raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", "choose the sheet with the responses using --sheet")
+            raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", f"choose the sheet with the responses using {param('sheet')}")
         self.layout = detect_layout(first[:8])
         self.columns = self.layout.columns
         self.info.header_rows, self.info.layout = self.layout.header_rows, self.layout.name
@@ -90,7 +90,7 @@ class ExcelSource(Source):
             return workbook.get_sheet_by_name(sheet)
         if sheet.isdigit() and 1 <= int(sheet) <= len(names):
             return workbook.get_sheet_by_index(int(sheet) - 1)
-        raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", "pass one of them (or its number, from 1) to --sheet")
+        raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", f"pass one of them (or its number, from 1) to {param('sheet')}")
 
     def parts(self, count: int, min_bytes: int = 0, block_bytes: int = 0) -> list:
         # calamine loads the whole sheet when it is opened (here, for the header and sample), so the
