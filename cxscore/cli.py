@@ -22,7 +22,7 @@ from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .metrics import NPS_TESTS
 from .planning import sample_size
-from .render import Format, json_doc, render, render_benchmarks, render_inspection, write_report
+from .render import Format, render, render_benchmarks, render_inspection, render_plan, write_report
 from .render.output import atomic_path
 from .terminal import Terminal, help_survives_closed_pipes
 
@@ -345,8 +345,7 @@ def plan(
     with _errors_to_exit_codes(terminal, False):
         result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd, detect=detect, assurance=assurance,
                              scale=scale, mean=mean)
-        text = json_doc.dumps(result) if fmt is Format.json else result["summary"] + "\n"
-        write_data(terminal, lambda: terminal.stdout.write(text))
+        write_data(terminal, lambda: render_plan(result, fmt, terminal))
 
 
 #: The command line's flag for each run parameter a library error names (errors.param): the library

@@ -1,93 +1,108 @@
-"""Renderers: one module per output format, all reading one :class:`~cxscore.model.Report`."""
+"""Renderers: one module per output format, all reading one :class:`~cxscore.model.Report`, chosen through one registry (:data:`RENDERERS`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from ..model import Report
 from ..terminal import Terminal
 
+if TYPE_CHECKING:
+    from .layout import Section
+
 
 class Format(str, Enum):
+    """The output formats on stdout, each with its renderer in :data:`RENDERERS`."""
+
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-def render(report: Report, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
-    """Write the report to stdout in the chosen format (CSV cells that start like a formula get a ``'``, unless ``csv_raw``)."""
-    # Each branch imports only its own renderer: JSON and CSV runs never load Rich.
-    if fmt is Format.table:
-        from . import table
+def _table_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
+    from . import table
 
-        table.render(report, terminal.out())
-    elif fmt is Format.json:
-        from . import json_doc
-
-        json_doc.write(report, terminal.stdout, pretty=terminal.stdout_is_tty)
-    elif fmt is Format.csv:
-        from . import csv_rows
-
-        # With --comments the CSV is the comment list: one file holds one table.
-        terminal.stdout.write(csv_rows.render(report, raw=csv_raw) if report.comments is None else csv_rows.comments(report, raw=csv_raw))
-    else:
-        from . import markdown
-
-        terminal.stdout.write(markdown.render(report))
+    table.render(report, terminal.out())
 
 
-def render_benchmarks(rows: list, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
-    """Benchmark rows in any format; every row keeps its source, year and quality."""
+def _json_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
+    from . import json_doc
+
+    json_doc.write(report, terminal.stdout, pretty=terminal.stdout_is_tty)
+
+
+def _csv_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
+    from . import csv_rows
+
+    # With --comments the CSV is the comment list: one file holds one table.
+    terminal.stdout.write(csv_rows.render(report, raw=csv_raw) if report.comments is None else csv_rows.comments(report, raw=csv_raw))
+
+
+def _markdown_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
+    from . import markdown
+
+    terminal.stdout.write(markdown.render(report))
+
+
+BENCHMARK_FIELDS = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
+
+
+def _benchmark_section(rows: list) -> Section:
+    from .layout import Line, Section
+
+    section = Section(f"{len(rows)} benchmarks (P primary · S secondary · W weak source)", ["Metric", "Industry", "Value", "Scale", "Year", "Q", "Kind", "Source"], {2, 4}, aside={7}, key=2)
+    for r in rows:
+        section.lines.append(Line([r.metric, r.industry, f"{r.value:g}", r.scale, str(r.year or "undated"), r.quality, r.kind, r.source]))
+    section.caption = "ACSI is a 0–100 index, not a % satisfied; industry NPS from different panels are not comparable."
+    return section
+
+
+def _table_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
+    from . import table
+
+    table.show(_benchmark_section(rows), terminal.out())
+
+
+def _markdown_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
+    from . import markdown
+
+    terminal.stdout.write("\n".join(markdown._table(_benchmark_section(rows))) + "\n")
+
+
+def _json_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
+    from .json_doc import dumps
+
+    terminal.stdout.write(dumps([msgspec.structs.asdict(row) for row in rows]))
+
+
+def _csv_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
     import csv
     import io
 
     from .escaping import csv_cell, encodable
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=BENCHMARK_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    cell = encodable if csv_raw else csv_cell  # a user's benchmark file is text from outside too
+    writer.writerows({k: cell(v) if isinstance(v, str) else v for k, v in msgspec.structs.asdict(row).items()} for row in rows)
+    terminal.stdout.write(out.getvalue())
+
+
+def _json_inspection(result: dict, terminal: Terminal) -> None:
     from .json_doc import dumps
 
-    fields = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
-    records = [msgspec.structs.asdict(row) for row in rows]
-    if fmt is Format.json:
-        terminal.stdout.write(dumps(records))
-    elif fmt is Format.csv:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        cell = encodable if csv_raw else csv_cell  # a user's benchmark file is text from outside too
-        writer.writerows({k: cell(v) if isinstance(v, str) else v for k, v in record.items()} for record in records)
-        terminal.stdout.write(out.getvalue())
-    else:
-        from . import markdown, table
-        from .layout import Line, Section
-
-        section = Section(f"{len(rows)} benchmarks (P primary · S secondary · W weak source)", ["Metric", "Industry", "Value", "Scale", "Year", "Q", "Kind", "Source"], {2, 4}, aside={7}, key=2)
-        for r in rows:
-            section.lines.append(Line([r.metric, r.industry, f"{r.value:g}", r.scale, str(r.year or "undated"), r.quality, r.kind, r.source]))
-        section.caption = "ACSI is a 0–100 index, not a % satisfied; industry NPS from different panels are not comparable."
-        if fmt is Format.markdown:
-            terminal.stdout.write("\n".join(markdown._table(section)) + "\n")
-        else:
-            table.show(section, terminal.out())
+    terminal.stdout.write(dumps({k: v for k, v in result.items() if not k.startswith("_")}))
 
 
-def write_report(report: Report, output: str, lang: str, config_text: str | None) -> Path:
-    """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
-    from .excel import write
-
-    return write(report, output, lang, config_text)
-
-
-def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
-    """What ``cxscore inspect`` found, for a person (table) or a script (JSON)."""
+def _table_inspection(result: dict, terminal: Terminal) -> None:
     from .escaping import printable
-    from .json_doc import dumps
-
-    public = {k: v for k, v in result.items() if not k.startswith("_")}
-    if fmt is Format.json:
-        terminal.stdout.write(dumps(public))
-        return
     from . import table
     from .layout import Line, Section
 
@@ -114,3 +129,61 @@ def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
     console.print("What `cxscore score` would do with no config:", markup=False)
     for step in steps:
         console.print(printable(f"  {step}"), markup=False, highlight=False)
+
+
+def _json_plan(result: dict, terminal: Terminal) -> None:
+    from .json_doc import dumps
+
+    terminal.stdout.write(dumps(result))
+
+
+def _plan_sentence(result: dict, terminal: Terminal) -> None:
+    terminal.stdout.write(result["summary"] + "\n")
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: how it writes each command's result on stdout (``csv_raw``: no ``'`` before
+    CSV cells that start like a formula). A format without its own inspection or plan output prints
+    the table's (inspect) or the sentence (plan)."""
+
+    report: Callable[[Report, Terminal, bool], None]
+    benchmarks: Callable[[list, Terminal, bool], None]
+    inspection: Callable[[dict, Terminal], None] = _table_inspection
+    plan: Callable[[dict, Terminal], None] = _plan_sentence
+
+
+#: The output formats. Each renderer imports only its own module when called: JSON and CSV runs never load Rich.
+RENDERERS: dict[Format, Renderer] = {
+    Format.table: Renderer(_table_report, _table_benchmarks),
+    Format.json: Renderer(_json_report, _json_benchmarks, _json_inspection, _json_plan),
+    Format.csv: Renderer(_csv_report, _csv_benchmarks),
+    Format.markdown: Renderer(_markdown_report, _markdown_benchmarks),
+}
+
+
+def render(report: Report, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
+    """Write the report to stdout in the chosen format."""
+    RENDERERS[fmt].report(report, terminal, csv_raw)
+
+
+def render_benchmarks(rows: list, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
+    """Benchmark rows in any format; every row keeps its source, year and quality."""
+    RENDERERS[fmt].benchmarks(rows, terminal, csv_raw)
+
+
+def render_inspection(result: dict, fmt: Format, terminal: Terminal) -> None:
+    """What ``cxscore inspect`` found, for a person (table) or a script (JSON)."""
+    RENDERERS[fmt].inspection(result, terminal)
+
+
+def render_plan(result: dict, fmt: Format, terminal: Terminal) -> None:
+    """``cxscore plan``'s answer: its sentence, or the whole result as JSON."""
+    RENDERERS[fmt].plan(result, terminal)
+
+
+def write_report(report: Report, output: str, lang: str, config_text: str | None) -> Path:
+    """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
+    from .excel import write
+
+    return write(report, output, lang, config_text)
