@@ -174,17 +174,15 @@ def test_record_boundaries_respect_quotes(tmp_path, window, scan):
         assert data[cut:].split(b",", 1)[0].isdigit()  # each part starts on a record
 
 
-def test_several_files_run_in_workers_and_match(tmp_path, monkeypatch):
+def test_several_files_run_in_workers_and_match(tmp_path):
     parts = []
     lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
     for i in range(3):
         part = tmp_path / f"p{i}.csv"
         part.write_text(lines[0] + "".join(lines[1 + i * 1000 : 1 + (i + 1) * 1000]), encoding="utf-8")
         parts.append(str(part))
-    monkeypatch.setenv("CXSCORE_WORKERS", "1")
-    serial = values(score(parts, options=Options(by=["file"])))
-    monkeypatch.setenv("CXSCORE_WORKERS", "3")
-    assert values(score(parts, options=Options(by=["file"]))) == serial
+    serial = values(score(parts, options=Options(by=["file"]), processes=1))
+    assert values(score(parts, options=Options(by=["file"]), processes=3)) == serial
 
 
 @pytest.mark.parametrize("workers", ["1", "3"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from cxscore import score
 from conftest import invoke, run_process
 
 HEAD = "id,channel,How likely are you to recommend us?\n"
@@ -53,16 +54,12 @@ def test_an_unclosed_quote_in_the_last_column_is_warned_about_and_fails_strict(t
     assert strict.returncode == 2 and b"do not pair up" in strict.stderr
 
 
-def test_paired_quotes_raise_no_doubt_whatever_they_hold(tmp_path, monkeypatch):
+def test_paired_quotes_raise_no_doubt_whatever_they_hold(tmp_path):
     """Escaped quotes, quoted line breaks and delimiters, a file cut into parts for workers: no warning."""
-    import cxscore.sources.text as text_source
-
-    monkeypatch.setattr(text_source, "MIN_PART_BYTES", 2_000)
-    monkeypatch.setenv("CXSCORE_WORKERS", "2")
     rows = "".join(f'{i},{i % 11},"said ""hi"", then\nleft, {i}"\n' for i in range(400))
     path = tmp_path / "ok.csv"
     path.write_text("id,How likely are you to recommend us?,comment\n" + rows, encoding="utf-8")
-    doc = json.loads(invoke(["score", str(path), "-f", "json", "-q"]).stdout)
+    doc = score([str(path)], processes=2, part_bytes=2_000).to_dict()
     assert doc["inputs"][0]["rows"] == 400 and doc["inputs"][0]["unpaired_quotes"] == 0 and doc["warnings"] == []
     wide = tmp_path / "wide.csv"  # UTF-16: a code unit may hold the byte of a quote; not counted
     wide.write_text("id,How likely are you to recommend us?\n" + "".join(f"{i},{i % 11}\n" for i in range(50)) + "1,\u0122\n", encoding="utf-16")

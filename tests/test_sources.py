@@ -120,13 +120,12 @@ def test_options_that_do_not_apply_are_reported_not_silently_ignored(tmp_path, w
 
 
 @pytest.mark.parametrize("workers", ["1", "3"])
-def test_workbooks_and_stdin_mix_with_files_in_workers(tmp_path, write_csv, monkeypatch, workers):
+def test_workbooks_and_stdin_mix_with_files_in_workers(tmp_path, write_csv, workers):
     """A loaded workbook and standard input stay in this process; file parts go to workers."""
-    monkeypatch.setenv("CXSCORE_WORKERS", workers)
     text = write_csv(ROWS)
     workbook = write_xlsx(tmp_path / "x.xlsx", {"S": ROWS})
     other = write_csv(ROWS[:1] + [[f"{row[0]}0", *row[1:]] for row in ROWS[1:]], name="other.csv")  # a given-twice file would be read once
-    report = score([str(text), str(workbook), "-", str(other)], stdin=io.BytesIO(text.read_bytes()))
+    report = score([str(text), str(workbook), "-", str(other)], stdin=io.BytesIO(text.read_bytes()), processes=int(workers))
     assert [i.rows for i in report.inputs] == [len(ROWS) - 1] * 4
     single, _ = scores(text)
     assert {r.metric: r.n for r in report.results} == {metric: 4 * n for metric, (n, *_) in single.items()}
