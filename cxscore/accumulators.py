@@ -15,9 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .binning import Binning
 from .config import MetricSpec
-from .tally import TallyTable
 
 #: How many distinct invalid texts are kept per metric as examples (the smallest, so merging is order-free).
 EXAMPLES_KEPT = 5
@@ -92,8 +90,8 @@ class Accumulators(Protocol):
 
 
 def accumulators_for(spec: MetricSpec) -> Accumulators:
-    """The table a metric accumulates into: counts per scale point over the scale's binning."""
-    return TallyTable(Binning.of(spec.scale))
+    """The table a metric accumulates into, as its kind says (survey scores: counts per scale point)."""
+    return spec.kind.accumulators(spec)
 
 
 class Book:

@@ -165,3 +165,15 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     assert said == {"Bottom box": "said 9", "Top box": "said 3"}  # the most recent (last) of each band, in the kind's words
     refused = run("score", "data.csv", "-c", "bad.yaml")
     assert refused.returncode == 2 and "metrics[0].top: is not a setting of an NPS metric; its bands are detractors, passives, promoters" in refused.stderr
+
+
+def test_a_kind_says_which_accumulator_its_metric_uses(monkeypatch):
+    from cxscore import accumulators
+    from cxscore.tally import TallyTable
+
+    spec = MetricSpec(type="csat", column="q", scale=[1, 7])
+    table = accumulators.accumulators_for(spec)
+    assert isinstance(table, TallyTable) and table.empty().n == 0
+    made = object()
+    monkeypatch.setattr(type(spec.kind), "accumulators", lambda self, s: made)
+    assert accumulators.accumulators_for(spec) is made

@@ -16,6 +16,7 @@ from .. import stats
 from ..errors import CxError
 
 if TYPE_CHECKING:
+    from ..accumulators import Accumulators
     from ..config import MetricSpec
     from ..metrics import Summary
 
@@ -99,6 +100,13 @@ class Kind:
     def digits(self) -> int:
         """Decimals shown for the value, its intervals, margins and differences."""
         return 2 if self.style == "mean" else 1
+
+    def accumulators(self, spec: MetricSpec) -> Accumulators:
+        """The table its answers accumulate into: by default counts per point of the metric's scale."""
+        from ..binning import Binning  # imported here: the tally's modules import the config, which imports the kinds
+        from ..tally import TallyTable
+
+        return TallyTable(Binning.of(spec.scale))
 
     def fields(self) -> tuple[str, ...]:
         """Every YAML key of this kind beyond the common ones: its bands, then its settings."""

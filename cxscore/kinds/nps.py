@@ -110,7 +110,7 @@ class Nps(Kind):
         shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
         variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
         assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
-        return Plan(variance, assumption, 100, "NPS", "points", partial(stats.sample_size_nps, margin, confidence, *shares, assurance=assurance))
+        return Plan(variance, assumption, 100, "NPS", "points", partial(stats.sample_size_nps, margin, confidence, shares[0], shares[1], assurance=assurance))
 
 
 KIND = Nps()
