@@ -8,7 +8,7 @@ import traceback
 from dataclasses import fields
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional, get_args
+from typing import TYPE_CHECKING, Any, Literal, Optional, cast, get_args
 from collections.abc import Callable
 
 import typer
@@ -69,15 +69,18 @@ def _root(
     """Turn customer-survey exports into trustworthy NPS, CSAT and CES scores."""
 
 
-def _choices(name: str, literal) -> type[Enum]:
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     """A Typer choice from one of the config's Literal types: the allowed values are written once."""
-    return Enum(name, {value.replace("-", "_"): value for value in get_args(literal)}, type=str)
+    return cast(type[Enum], Enum(name, {value.replace("-", "_"): value for value in values}, type=str))  # mypy types Enum's functional call as a member
 
 
-Period = _choices("Period", schema.Period)
-NpsInterval = _choices("NpsInterval", schema.NpsInterval)
-NpsTest = Enum("NpsTest", {v.replace("-", "_"): v for v in NPS_TESTS}, type=str)
-MetricType = _choices("MetricType", schema.MetricType)
+Period = _choices("Period", get_args(schema.Period))
+NpsInterval = _choices("NpsInterval", get_args(schema.NpsInterval))
+NpsTest = _choices("NpsTest", NPS_TESTS)
+if TYPE_CHECKING:  # a type to mypy, made from the registered kinds at run time
+    MetricType = Enum
+else:
+    MetricType = _choices("MetricType", get_args(schema.MetricType))
 
 
 class Sort(str, Enum):
@@ -131,7 +134,7 @@ def scoring_command(name: str, extra: list, epilog: str):
             return run(**kwargs)
 
         params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in [*SCORING_OPTIONS[:1], *extra, *SCORING_OPTIONS[1:]]]
-        callback.__signature__ = inspect.Signature(params)
+        callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # read by inspect; typeshed declares no such attribute on functions
         callback.__doc__ = run.__doc__
         callback.__name__ = name
         return app.command(name, epilog=epilog)(callback)
@@ -369,7 +372,7 @@ class _errors_to_exit_codes:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(self, kind, exc, tb) -> Literal[False]:
         if exc is None or isinstance(exc, (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt)):
             return False
         if isinstance(exc, BrokenPipeError):  # stderr's reader has gone (`2>&1 | head`): no one is left to tell
@@ -385,7 +388,7 @@ class _errors_to_exit_codes:
         raise typer.Exit(int(ExitCode.INTERNAL))
 
 
-def write_data(terminal: Terminal, write: Callable[[], None]) -> None:
+def write_data(terminal: Terminal, write: Callable[[], object]) -> None:
     """Run ``write`` (a renderer writing to stdout) and flush it, so that a failure surfaces here.
 
     A reader that has gone (`cxscore … | head`) is not an error: the rest of the output is dropped
@@ -435,7 +438,7 @@ def main() -> None:
         sys.meta_path.insert(0, _NoPandas())
     try:
         app()
-        code = 0
+        code: str | int | None = 0  # SystemExit's code may be any of these
     except SystemExit as exc:
         code = exc.code
     except BrokenPipeError:  # help or usage text to a reader that has gone
