@@ -72,7 +72,7 @@ def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, p
         )
     if layout.position_download:
         offset = spec.offset if configured and spec.offset else lo - 1
-    elif layout.name == "wjx" or not configured:
+    elif layout.option_text or not configured:
         offset = 0
     else:
         offset = spec.offset
@@ -80,7 +80,7 @@ def file_spec(spec: MetricSpec, configured: bool, layout: Layout, column: str, p
         return spec, None
     if layout.position_download:
         note = f"{path}: {spec.name} read with option positions shifted by {offset:+d} (问卷星 download by option position)"
-    elif layout.name == "wjx":
+    elif layout.option_text:
         note = f"{path}: {spec.name} read as scores, without a position shift (问卷星 download by option text)"
     else:
         note = f"{path}: {spec.name} read as scores, without a position shift"

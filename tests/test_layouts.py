@@ -425,3 +425,18 @@ def test_inspect_counts_rows_with_the_first_stages_reading(monkeypatch):
     monkeypatch.setattr(inspection, "read_jobs", lambda jobs, *a, **k: calls.append(len(jobs)) or real(jobs, *a, **k))
     result = inspection.inspect(str(SAMPLE))
     assert calls == [1] and result["rows"] == score([str(SAMPLE)]).inputs[0].rows == 3000
+
+
+def test_what_a_layout_says_about_stored_answers_decides_the_offset_not_its_name():
+    """问卷星's two downloads: option positions (shifted) or option text (never shifted, even with a configured offset)."""
+    from cxscore.inputs import file_spec
+    from cxscore.sources.layouts import Layout, detect_layout
+
+    text = detect_layout([["序号", "提交答卷时间", "1、满意度"], ["1", "2025/3/1 9:00:00", "5"]])
+    position = detect_layout([["序号", "提交答卷时间", "1、满意度"], ["1", "2025/3/1 9:00:00", "-3"]])
+    assert (text.option_text, text.position_download, position.option_text, position.position_download) == (True, False, False, True)
+    assert not any(detect_layout(rows).option_text for name, rows in HEADERS.items() if name != "问卷星")
+    spec = validate_config({"metrics": [{"name": "csat", "type": "csat", "column": "q", "scale": [0, 4], "offset": 1}]}).metrics[0]
+    assert file_spec(spec, True, Layout(columns=["q"]), "q", "a.csv", "a.csv") == (spec, None)  # a file of numbers: the configured offset applies
+    unshifted, note = file_spec(spec, True, Layout("other", columns=["q"], option_text=True), "q", "b.csv", "a.csv")
+    assert unshifted.offset == 0 and note == "b.csv: csat read as scores, without a position shift (问卷星 download by option text)"

@@ -69,6 +69,7 @@ class Layout:
     metadata: set[str] = field(default_factory=set)
     blank_values: list[str] = field(default_factory=list)
     position_download: bool = False  # 问卷星 "by option position": answers are option numbers, not scores
+    option_text: bool = False  # 问卷星 "by option text": answers are the options as written, never shifted by an offset
     metric_hints: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # column → (type, lo, hi) the platform defines
     notes: list[str] = field(default_factory=list)
     response_filters: tuple[ResponseFilter, ...] = ()  # rows the platform marks as not real responses
@@ -164,7 +165,7 @@ def _wjx(header: _Header) -> Layout | None:
         return None
     body = [cell for row in header.rows[1:] for cell in row]
     position = any(str(c).strip() in ("-3", "-2", "-3.0", "-2.0") for c in body) or any(c.startswith("第") and "题(" in c for c in columns)
-    layout = Layout("wjx", 1, columns, blank_values=["-3", "-2", "-3.0", "-2.0"] if position else [], position_download=position)
+    layout = Layout("wjx", 1, columns, blank_values=["-3", "-2", "-3.0", "-2.0"] if position else [], position_download=position, option_text=not position)
     layout.metadata = {c for c in columns if _norm(c) in WJX_META}
     layout.questions = _wjx_matrix_questions(columns)
     if position:
