@@ -189,20 +189,20 @@ def _weekly_tallies(rng: np.random.Generator, n: int, periods: int, runs: int, d
 
 
 def _alert_rate(spec, series: list[list], baseline: int, trend, confidence: float) -> float:
-    from cxscore.metrics import compare, summarise
+    from cxscore.metrics import compare, summarise, summary
     from cxscore.metrics import trend as trend_test
 
-    summarise(spec, [t for row in series for t in row])
     alerts = 0
     for row in series:
-        latest, window = row[-1], row[-1 - baseline : -1]
+        sums = summarise(spec, row)
+        window = row[-1 - baseline : -1]
         other = window[0].copy()
         for t in window[1:]:
             other += t
-        diff, p, _ = compare(spec, latest, other)
+        diff, p, _ = compare(spec, sums[-1], summary(spec, other))
         family = [(p, diff)]
         if trend:
-            fit = trend_test(spec, row[-trend:], confidence)
+            fit = trend_test(spec, row[-trend:], sums[-trend:], confidence)
             family.append((fit["p_value"], fit["slope"]))
         adjusted = stats.benjamini_hochberg([p for p, _ in family])
         alerts += any(q < 1 - confidence and d < 0 for q, (_, d) in zip(adjusted, family))

@@ -21,7 +21,11 @@ COMPONENTS = {name: kind.components for name, kind in KINDS.items()}
 
 
 class Summary:
-    """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`)."""
+    """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`).
+
+    Computed for a whole rollup at once and kept by whoever asked (results.py keeps a rollup's
+    summaries next to its tallies), never on the tally: a tally is only what was added up.
+    """
 
     __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance", "m2", "m3")
     n: int
@@ -34,15 +38,15 @@ class Summary:
     m3: float
 
 
-def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
-    """Compute the summaries of many tallies of one metric at once and memoise them on the tallies.
+def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> list[Summary]:
+    """The summaries of many tallies of one metric, computed at once, in the tallies' order.
 
     NumPy over the stacked weights, one tally per row; sums run over the scale points in order, as
     adding them up one by one would. A breakdown with thousands of cells needs this once per rollup.
     """
-    pending = [t for t in tallies if spec.name not in t.__dict__.get("_summaries", ())]
+    pending = list(tallies)
     if not pending:
-        return
+        return []
     weights = np.stack([t.weighted for t in pending])
     width = weights.shape[1]
     binning = Binning.of(spec.scale)
@@ -55,13 +59,15 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> None:
     deviations = points - mean[:, None]
     spread = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0).tolist()
     skew = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0).tolist()
+    out = []
     for i, (tally, tally_total, tally_mean) in enumerate(zip(pending, total.tolist(), mean.tolist())):
         s = Summary()
         s.n, s.n_eff, s.total, s.mean = tally.n, tally.n_eff, tally_total, tally_mean
         s.shares = {key: values[i] for key, values in shares.items()}
         s.m2, s.m3 = spread[i], skew[i]
         s.variance = spread[i] * s.n_eff / (s.n_eff - 1) if s.n_eff > 1 else 0.0
-        tally.__dict__.setdefault("_summaries", {})[spec.name] = s
+        out.append(s)
+    return out
 
 
 def _running_sum(values: np.ndarray, columns: range) -> np.ndarray:
@@ -73,26 +79,20 @@ def _running_sum(values: np.ndarray, columns: range) -> np.ndarray:
 
 
 def summary(spec: MetricSpec, tally: Tally) -> Summary:
-    """The tally's summary for this metric (memoised on the tally)."""
-    memo = tally.__dict__.get("_summaries")
-    if memo is None or spec.name not in memo:
-        summarise(spec, [tally])
-        memo = tally.__dict__["_summaries"]
-    return memo[spec.name]
+    """One tally's summary (for many, :func:`summarise` them at once)."""
+    return summarise(spec, [tally])[0]
 
 
-def compute(spec: MetricSpec, tally: Tally) -> tuple[float | None, dict[str, float | None]]:
+def compute(spec: MetricSpec, s: Summary) -> tuple[float | None, dict[str, float | None]]:
     """The headline value and its components; ``None`` everywhere when nothing was answered."""
-    s = summary(spec, tally)
     if s.n == 0 or s.total <= 0:
         return None, dict.fromkeys(spec.kind.components)
     return spec.kind.compute(spec, s)
 
 
-def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str = "adjusted-wald") -> stats.Interval | None:
+def interval(spec: MetricSpec, s: Summary, confidence: float, nps_method: str = "adjusted-wald") -> stats.Interval | None:
     """The headline value's standard error and interval, in the value's units; None below two
     (effective) answers: one dominant weight leaves too little information for any interval."""
-    s = summary(spec, tally)
     if s.n < 2 or s.n_eff < 2:
         return None
     return spec.kind.interval(spec, s, confidence, nps_method)
@@ -103,43 +103,43 @@ def interval(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str 
 NPS_TESTS = ("pooled", "adjusted-wald", "wald")
 
 
-def compare(spec: MetricSpec, a: Tally, b: Tally, nps_test: str = "pooled") -> tuple[float, float, float] | None:
+def compare(spec: MetricSpec, sa: Summary, sb: Summary, nps_test: str = "pooled") -> tuple[float, float, float] | None:
     """Difference of the headline values (a − b), its two-sided p-value and its SE under H0 (in value
     units, for the minimum detectable difference); None when a side has under two (effective) answers.
 
     Every metric: :func:`stats.pooled_test` on the answers' moments (``Kind.moments``). ``nps_test``
     may choose the adjusted-Wald or plain Wald NPS difference instead (their SE₀ is still the pooled one).
     """
-    sa, sb = summary(spec, a), summary(spec, b)
     if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
         return None
     kind = spec.kind
     test = stats.pooled_test(kind.moments(spec, sa), kind.moments(spec, sb))
     other = kind.other_test(spec, sa, sb, nps_test)
     p = test.p if other is None else other
-    return compute(spec, a)[0] - compute(spec, b)[0], p, kind.unit * test.se0
+    return compute(spec, sa)[0] - compute(spec, sb)[0], p, kind.unit * test.se0
 
 
-def trend(spec: MetricSpec, tallies: list[Tally], confidence: float, positions: list[float] | None = None) -> dict | None:
+def trend(spec: MetricSpec, tallies: list[Tally], summaries: list[Summary], confidence: float, positions: list[float] | None = None) -> dict | None:
     """Slope of the headline value over periods (value units per period), with its interval and
-    two-sided p; None with fewer than three periods of two or more (effective) answers.
+    two-sided p; None with fewer than three periods of two or more (effective) answers. ``summaries``
+    are the ``tallies``' own (see :func:`summarise`).
 
     Weighted least squares on the periods' ``positions`` (default 0, 1, 2, …; a period with no
     answers between two others is a step the slope spans); as in
     :func:`compare`, each period's variance under H0 (no change) comes from the pooled answers:
     Var(value_i) = m₂ / n_i, so Var(slope) = m₂ / Σ n_i (x_i − x̄)².
     """
-    placed = [(float(x), t) for x, t in zip(positions or range(len(tallies)), tallies) if summary(spec, t).n_eff >= 2]
+    placed = [(float(x), t, s) for x, t, s in zip(positions or range(len(tallies)), tallies, summaries) if s.n_eff >= 2]
     if len(placed) < 3:
         return None
-    x, used = [i for i, _ in placed], [t for _, t in placed]
+    x, used, sums = [i for i, _, _ in placed], [t for _, t, _ in placed], [s for _, _, s in placed]
     pooled = used[0].copy()
     for t in used[1:]:
         pooled += t
     unit = spec.kind.unit
     m2 = spec.kind.moments(spec, summary(spec, pooled))[1] * unit * unit
-    w = [summary(spec, t).n_eff for t in used]
-    y = [compute(spec, t)[0] for t in used]
+    w = [s.n_eff for s in sums]
+    y = [compute(spec, s)[0] for s in sums]
     x_bar = sum(wi * xi for wi, xi in zip(w, x)) / sum(w)
     sxx = sum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
     slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx

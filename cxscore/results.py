@@ -10,22 +10,32 @@ from .binning import Binning
 from .config import MetricSpec
 from .dates import UNDATED, period_index
 from .grouping import GroupKey
-from .metrics import compare, compute, interval, summarise, trend
+from .metrics import Summary, compare, compute, interval, summarise, summary, trend
 from .model import ResultRow
 from .settings import Settings
 from .stats import benjamini_hochberg, min_detectable
 from .tally import Tally
 
 
-def _row(spec: MetricSpec, tally: Tally, segment: dict, s: Settings, code: int | None = None, period: str | None = None) -> ResultRow:
+#: A group's tally and its summary (summaries are computed per rollup, at once, and kept here).
+Scored = tuple[Tally, Summary]
+
+
+def _scored(spec: MetricSpec, tallies: dict) -> dict:
+    """A rollup's tallies with their summaries, all computed at once."""
+    return {key: (tally, each) for (key, tally), each in zip(tallies.items(), summarise(spec, tallies.values()))}
+
+
+def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int | None = None, period: str | None = None) -> ResultRow:
     """The row of one group: ``code`` is its period's code and ``period`` its label (None: all periods)."""
-    value, components = compute(spec, tally)
-    row = ResultRow(spec.name, spec.type, segment, period, tally.n, tally.blank, tally.invalid, value, components)
+    tally, summed = group
+    value, components = compute(spec, summed)
+    row = ResultRow(spec.name, spec.type, segment, period, summed.n, tally.blank, tally.invalid, value, components)
     row.period_code = code
-    row.n_eff = tally.n_eff
-    row.deff = tally.n / tally.n_eff if tally.n_eff else None
-    row.low_n = tally.n_eff < s.min_n
-    ci = interval(spec, tally, s.confidence, s.nps_interval)
+    row.n_eff = summed.n_eff
+    row.deff = summed.n / summed.n_eff if summed.n_eff else None
+    row.low_n = summed.n_eff < s.min_n
+    ci = interval(spec, summed, s.confidence, s.nps_interval)
     if ci is not None:
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
@@ -38,10 +48,10 @@ def _row(spec: MetricSpec, tally: Tally, segment: dict, s: Settings, code: int |
     return row
 
 
-def _test(spec: MetricSpec, row: ResultRow, tally: Tally, other: Tally, against: str, s: Settings) -> bool:
+def _test(spec: MetricSpec, row: ResultRow, group: Summary, other: Summary, against: str, s: Settings) -> bool:
     """Compare a row with the rest or the previous period; True when both sides have enough answers
     for the row to join its table's false-discovery-rate family."""
-    result = compare(spec, tally, other, s.nps_test)
+    result = compare(spec, group, other, s.nps_test)
     if result is None:
         return False
     diff, p, se0 = result
@@ -76,7 +86,7 @@ def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRo
     return sorted(rows, key=lambda r: tuple(str(v) for v in r.segment.values()))
 
 
-def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: Callable[[int], str], s: Settings, family: list[ResultRow]) -> list[ResultRow]:
+def _series(spec: MetricSpec, tallies: dict[int, Scored], segment: dict, label: Callable[[int], str], s: Settings, family: list[ResultRow]) -> list[ResultRow]:
     """Period rows in time order, each tested against the one before — the latest against the pooled
     previous ``s.baseline`` periods — (testable ones join ``family``); the latest row also gets the
     trend over the last ``s.trend`` periods."""
@@ -87,9 +97,9 @@ def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: C
         latest_with_baseline = i == len(codes) - 1 and s.baseline > 1
         window = codes[max(0, i - s.baseline) : i] if latest_with_baseline else codes[max(0, i - 1) : i]
         if window:
-            other = _pooled(tallies, window)
+            other = _pooled(spec, tallies, window)
             against = "baseline" if latest_with_baseline else "previous"
-            if _test(spec, row, tallies[code], other, against, s):
+            if _test(spec, row, tallies[code][1], other, against, s):
                 family.append(row)
             if against == "baseline" and row.significance:
                 row.significance["baseline"] = [label(c) for c in window]
@@ -97,17 +107,18 @@ def _series(spec: MetricSpec, tallies: dict[int, Tally], segment: dict, label: C
     if s.trend and rows and s.period:
         index = {c: period_index(c, s.period) for c in codes}
         window = [c for c in codes if index[c] > index[codes[-1]] - s.trend]  # the last K periods of the calendar
-        rows[-1].trend = trend(spec, [tallies[c] for c in window], s.confidence, [index[c] for c in window])
+        rows[-1].trend = trend(spec, [tallies[c][0] for c in window], [tallies[c][1] for c in window], s.confidence, [index[c] for c in window])
     return rows
 
 
-def _pooled(tallies: dict[int, Tally], codes: list[int]) -> Tally:
+def _pooled(spec: MetricSpec, tallies: dict[int, Scored], codes: list[int]) -> Summary:
+    """The summary of these periods' answers together."""
     if len(codes) == 1:
-        return tallies[codes[0]]
-    total = tallies[codes[0]].copy()
+        return tallies[codes[0]][1]
+    total = tallies[codes[0]][0].copy()
     for code in codes[1:]:
-        total += tallies[code]
-    return total
+        total += tallies[code][0]
+    return summary(spec, total)
 
 
 def _segment(key: GroupKey) -> tuple[str, ...]:
@@ -127,16 +138,15 @@ def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int],
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
     overall = book.rollup(spec.name, lambda k: ()).get((), book.empty(spec.name))
-    rows = [_row(spec, overall, {}, s)]
+    rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
     segment_order: list[tuple] = []
     if s.by:
         segment_rows, family = [], []
         segments = book.rollup(spec.name, _segment)
-        summarise(spec, segments.values())
-        rest = rests(segments, overall, book.empty(spec.name))
-        for segment, tally in segments.items():
-            row = _row(spec, tally, dict(zip(s.by, segment)), s)
-            if _test(spec, row, tally, rest[segment], "rest", s):
+        rest = _scored(spec, rests(segments, overall, book.empty(spec.name)))
+        for segment, group in _scored(spec, segments).items():
+            row = _row(spec, group, dict(zip(s.by, segment)), s)
+            if _test(spec, row, group[1], rest[segment][1], "rest", s):
                 family.append(row)
             segment_rows.append(row)
         _adjust(family, alpha)
@@ -144,17 +154,15 @@ def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int],
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period:
-        periods = book.rollup(spec.name, _dated_period)
-        summarise(spec, periods.values())
+        periods = _scored(spec, book.rollup(spec.name, _dated_period))
         family = []
         rows += _series(spec, periods, {}, label, s, family)
         _adjust(family, alpha)
         if s.by:
-            cells = book.rollup(spec.name, _dated_cell)
-            summarise(spec, cells.values())
-            by_segment: dict[tuple, dict[int, Tally]] = {}
-            for key, tally in cells.items():
-                by_segment.setdefault(key.segment, {})[key.period] = tally
+            cells = _scored(spec, book.rollup(spec.name, _dated_cell))
+            by_segment: dict[tuple, dict[int, Scored]] = {}
+            for key, group in cells.items():
+                by_segment.setdefault(key.segment, {})[key.period] = group
             family = []
             for segment in segment_order:
                 rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)

@@ -8,7 +8,6 @@ group; the book in :mod:`cxscore.accumulators` drives it like any other accumula
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,22 +15,6 @@ import numpy as np
 
 from .binning import Binning
 from .normalize import BLANK, INVALID, EncodedColumn
-
-
-def _memoised(method: Callable) -> property:
-    """A property computed once per tally (a breakdown asks for n and n_eff many times); ``+=`` forgets it.
-
-    Unlike functools.cached_property, it takes no lock (Python 3.11 locks every first access).
-    """
-    name = method.__name__
-
-    def get(self):
-        memo = self.__dict__
-        if name not in memo:
-            memo[name] = method(self)
-        return memo[name]
-
-    return property(get, doc=method.__doc__)
 
 
 @dataclass
@@ -50,16 +33,16 @@ class Tally:
     def empty(cls, points: int) -> Tally:
         return cls(np.zeros(points, dtype=np.int64), np.zeros(points, dtype=np.float64))
 
-    @_memoised
+    @property
     def n(self) -> int:
         """Answered (valid) responses."""
         return int(self.counts.sum())
 
-    @_memoised
+    @property
     def weight_total(self) -> float:
         return float(self.weighted.sum())
 
-    @_memoised
+    @property
     def n_eff(self) -> float:
         """Kish effective sample size, (Σw)² / Σw²; equals n when every weight is 1."""
         return self.weight_total**2 / self.weights_sq if self.weights_sq else 0.0
@@ -72,8 +55,6 @@ class Tally:
         return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
 
     def __iadd__(self, other: Tally) -> Tally:
-        for stale in ("n", "weight_total", "n_eff", "_summaries"):  # memoised numbers and summaries (metrics.summary)
-            self.__dict__.pop(stale, None)
         self.counts += other.counts
         self.weighted += other.weighted
         self.weights_sq += other.weights_sq

@@ -33,8 +33,8 @@ def rejection_rate(spec: MetricSpec, shares: list[float], n_segment: int, n_rest
     rng = np.random.default_rng(seed)
     segments = tallies(rng.multinomial(n_segment, shares, size=runs))
     rests = tallies(rng.multinomial(n_rest, shares, size=runs))
-    summarise(spec, segments + rests)
-    p_values = [result[1] for a, b in zip(segments, rests) if (result := compare(spec, a, b)) is not None]
+    summaries = summarise(spec, segments + rests)
+    p_values = [result[1] for a, b in zip(summaries[:runs], summaries[runs:]) if (result := compare(spec, a, b)) is not None]
     return float(np.mean(np.array(p_values) < alpha))
 
 
@@ -60,6 +60,5 @@ def test_mean_interval_covers_ceiling_heavy_answers_at_n_30():
     spec = MetricSpec(type="ces", column="q", scale=[1, 5])
     truth = float(np.dot(CEILING_1_5, np.arange(1, 6)))
     samples = tallies(np.random.default_rng(7).multinomial(30, CEILING_1_5, size=3_000))
-    summarise(spec, samples)
-    covered = [ci.low <= truth <= ci.high for ci in (interval(spec, t, 0.95) for t in samples)]
+    covered = [ci.low <= truth <= ci.high for ci in (interval(spec, t, 0.95) for t in summarise(spec, samples))]
     assert np.mean(covered) >= 0.93
