@@ -112,6 +112,9 @@ class TopBox(Kind):
     def moments(self, spec, s):
         return (*stats.proportion_moments(s.shares["top"]), s.n_eff)
 
+    def interval_words(self, nps_method):
+        return "top boxes Wilson"
+
 
 KIND = TopBox()
 '''
@@ -156,8 +159,9 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     overall = next(r for r in rows if not r["segment"])
     assert (overall["type"], overall["value"], overall["components"]) == ("topbox", pytest.approx(40.0), {"top_pct": pytest.approx(40.0), "bottom_pct": pytest.approx(20.0)})
     assert {r["segment"]["Team"]: r["value"] for r in rows if r["segment"]} == {"A": pytest.approx(100.0), "B": pytest.approx(0.0)}
-    table = run("score", "data.csv", "-c", "cfg.yaml")
+    table = run("score", "data.csv", "-c", "cfg.yaml", "--by", "Team")
     assert table.returncode == 0 and "% top box" in table.stdout and "40.0%" in table.stdout and "bottom box 20.0%" in table.stdout, table.stdout + table.stderr
+    assert "means adjusted t, top boxes Wilson." in " ".join(table.stdout.split())  # the caption names its interval
     book = run("report", "data.csv", "-c", "cfg.yaml", "--comments", "1", "-o", "out.xlsx")
     assert book.returncode == 0, book.stderr
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["Comments"]

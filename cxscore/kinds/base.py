@@ -169,6 +169,10 @@ class Kind:
         """The p-value of a kind-specific test of a − b named ``test``; None: the pooled test decides."""
         return None
 
+    def interval_words(self, nps_method: str) -> str:
+        """Its interval method in a few words, for the tables' caption ("% Wilson"); empty: not named."""
+        return ""
+
     def example_target(self, spec: MetricSpec) -> str:
         """A target for a starter config that means something on this kind's value, with a comment."""
         return "80   # %"

@@ -94,6 +94,9 @@ class Ces(Kind):
     def interval(self, spec: MetricSpec, s: Summary, confidence: float, nps_method: str) -> stats.Interval | None:
         return stats.adjusted_t_interval(s.mean, s.m2, s.n_eff, spec.scale.lo, spec.scale.hi, confidence)
 
+    def interval_words(self, nps_method: str) -> str:
+        return "means adjusted t"
+
     def example_target(self, spec: MetricSpec) -> str:
         if spec.higher_is_better:  # a mean inside the low-effort band, met at or above
             return f"{spec.low_effort.lo}   # mean on {spec.scale}; met at or above (higher is easier)"

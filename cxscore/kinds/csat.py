@@ -77,6 +77,9 @@ class Csat(Kind):
     def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.shares["satisfied"]), s.n_eff)
 
+    def interval_words(self, nps_method: str) -> str:
+        return "% Wilson"
+
     def example_target(self, spec: MetricSpec) -> str:
         return "80   # % satisfied"
 

@@ -98,6 +98,9 @@ class Nps(Kind):
         sides = ((*_shares(a), a.n_eff), (*_shares(b), b.n_eff))
         return (stats.nps_adjusted_wald_diff_test if test == "adjusted-wald" else stats.nps_diff_test)(*sides)[1]
 
+    def interval_words(self, nps_method: str) -> str:
+        return f"NPS {nps_method}"
+
     def example_target(self, spec: MetricSpec) -> str:
         return "30   # NPS, −100…100"
 

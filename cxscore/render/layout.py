@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..kinds import KINDS
 from ..model import MetricInfo, Report, ResultRow
 from . import display
 
@@ -78,7 +79,7 @@ def _caption(report: Report, against: str) -> str:
     return (
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
-        f"{level} intervals: NPS {a.nps_interval}, % Wilson, means adjusted t."
+        f"{level} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}."
     )
 
 
