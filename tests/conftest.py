@@ -51,3 +51,8 @@ def run_process(args: list[str], input: bytes | None = None, cwd: Path | None = 
 def results_by_metric(document: str | dict) -> dict:
     data = json.loads(document) if isinstance(document, str) else document
     return {row["metric"]: row for row in data["results"]}
+
+
+def by_metric(report) -> dict:
+    """A library Report's overall row (everyone, all time) of each metric, by metric name."""
+    return {r.metric: r for r in report.results if not r.segment and r.period is None}

@@ -10,7 +10,7 @@ import pytest
 from cxscore import score, stats
 from cxscore.dates import period_index
 from cxscore.pipeline import Options
-from conftest import csv_text, invoke
+from conftest import SAMPLE, csv_text, invoke, run_process
 
 MONDAY = dt.date(2025, 1, 6)
 
@@ -142,3 +142,10 @@ def test_the_workbook_settings_record_how_changes_were_tested(tmp_path):
     assert result.exit_code == 0, result.stderr
     settings = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Settings"].iter_rows(values_only=True) if row and row[0]}
     assert (settings["nps_test"], settings["baseline"], settings["trend"]) == ("wald", 2, 5)
+
+
+def test_significant_drop_alert():
+    result = run_process(["score", str(SAMPLE), "--period", "month", "--until", "2025-05-31", "--fail-on-significant-drop", "-f", "json"])
+    assert result.returncode == 3
+    assert any("fell significantly in 2025-05" in a for a in json.loads(result.stdout)["alerts"])
+    assert run_process(["score", str(SAMPLE), "--period", "month", "--fail-on-significant-drop", "-q"]).returncode == 0  # June recovered

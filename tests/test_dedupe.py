@@ -11,11 +11,7 @@ from cxscore import score
 from cxscore.dedupe import Latest, check_inputs, latest_answers
 from cxscore.errors import InputError
 from cxscore.pipeline import Options
-from conftest import csv_text
-
-
-def by_metric(report):
-    return {r.metric: r for r in report.results if not r.segment and r.period is None}
+from conftest import by_metric, csv_text
 
 
 def test_dedupe_keeps_each_respondents_latest_answer(write_csv):

@@ -9,13 +9,10 @@ import pytest
 from cxscore import score
 from cxscore.config import validate_config
 from cxscore.pipeline import Options
+from conftest import by_metric
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "wjx"
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared real exports are not beside this checkout")
-
-
-def by_metric(report):
-    return {r.metric: r for r in report.results if not r.segment and r.period is None}
 
 
 def qualtrics_rows(choice_text: bool = False):

@@ -1,4 +1,4 @@
-"""The Excel report, benchmarks, targets and alerts (library, CLI and real processes)."""
+"""The Excel report and benchmarks (library, CLI and real processes); targets are in test_targets.py, alerts in test_alerts.py."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from cxscore import benchmarks
-from cxscore.config import validate_config
 from cxscore.errors import ConfigError, CxError
 from cxscore.pipeline import Options, score
 from conftest import SAMPLE, invoke, run_process
@@ -140,53 +139,7 @@ def test_settings_keep_the_config_found_in_the_working_directory(tmp_path):
     assert "Config" in lines and any(str(line).startswith("metrics:") for line in lines)
 
 
-# --- exit codes through a real process ---
-
-def test_targets_met_exit_0_missed_exit_3_with_output(tmp_path):
-    met = run_process(["score", str(SAMPLE), "--fail-under", "nps=5", "-f", "json"])
-    assert met.returncode == 0
-    assert json.loads(met.stdout)["results"][0]["status"] == "met"
-    missed = run_process(["score", str(SAMPLE), "--fail-under", "nps=50", "-f", "json"])
-    assert missed.returncode == 3
-    doc = json.loads(missed.stdout)  # the output is still written
-    assert doc["results"][0]["status"] == "missed" and doc["alerts"] == ["nps 10.5 missed its target 50"]
-    assert b"alert: nps 10.5 missed its target 50" in missed.stderr
-    out = tmp_path / "r.xlsx"
-    report = run_process(["report", str(SAMPLE), "-o", str(out), "--fail-under", "csat=90"])
-    assert report.returncode == 3 and out.exists()
-    assert run_process(["report", str(tmp_path / "missing.csv"), "-o", str(out)]).returncode == 2
-
-
-def test_significant_drop_alert():
-    result = run_process(["score", str(SAMPLE), "--period", "month", "--until", "2025-05-31", "--fail-on-significant-drop", "-f", "json"])
-    assert result.returncode == 3
-    assert any("fell significantly in 2025-05" in a for a in json.loads(result.stdout)["alerts"])
-    assert run_process(["score", str(SAMPLE), "--period", "month", "--fail-on-significant-drop", "-q"]).returncode == 0  # June recovered
-
-
-# --- targets and benchmarks in the library ---
-
-def test_config_targets_per_segment_and_ces_direction(write_csv):
-    path = write_csv([["Effort (1-10)", "team"], ["2", "a"], ["2", "a"], ["9", "b"], ["9", "b"]])
-    config = validate_config({"min_n": 1, "metrics": [{"type": "ces", "column": "Effort (1-10)", "scale": [1, 10], "target": {"all": 5, "team=b": 8}}]})
-    report = score([str(path)], config, Options(by=["team"]))
-    statuses = {tuple(r.segment.values()): (r.target, r.status) for r in report.results}
-    # Higher is harder on a 1–10 effort scale: 5.5 overall misses 5, team b's 9 misses 8; team a has no target.
-    assert statuses == {(): (5.0, "missed"), ("a",): (None, None), ("b",): (8.0, "missed")}
-    assert report.alerts == ["ces 5.5 missed its target 5", "ces 9.0 missed its target 8 [team=b]"]
-
-
-def test_low_n_target_is_not_enough_data(write_csv):
-    path = write_csv([["Satisfaction"], ["5"], ["5"]])
-    report = score([str(path)], options=Options(fail_under=["csat=50"]))
-    assert (report.results[0].status, report.alerts) == ("not enough data", [])
-
-
-def test_target_validation():
-    with pytest.raises(ConfigError, match=r"metrics\[0\].target: 120 is outside the NPS range"):
-        validate_config({"metrics": [{"type": "nps", "column": "q", "target": 120}]})
-    with pytest.raises(CxError, match="not one of the metrics"):
-        score([str(SAMPLE)], options=Options(fail_under=["nsp=3"]))
+# --- benchmarks in the library ---
 
 
 def test_benchmark_gap_and_position():
