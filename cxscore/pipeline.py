@@ -30,6 +30,7 @@ from .settings import Options, Settings, resolve
 from .sources import Source, open_source
 from .sources.table import Input, open_inputs
 from .sources.base import sample_values
+from .sources.columnar import SUFFIXES as COLUMNAR_SUFFIXES
 from .sources.encodings import is_utf8
 from .sources.layouts import exclusion_note, is_id_column, response_filters
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
@@ -38,7 +39,7 @@ from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
 
 Notify = Callable[[str], None]
-EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} | COLUMNAR_SUFFIXES
 
 
 def _quiet(_: str) -> None:

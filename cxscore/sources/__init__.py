@@ -9,11 +9,14 @@ import io
 import os
 import sys
 from pathlib import Path
+
+import pyarrow as pa
 from typing import BinaryIO
 
 from .. import limits
 from ..errors import InputError
 from .base import Source
+from .columnar import SUFFIXES as COLUMNAR_SUFFIXES, columnar_kind, not_columnar, open_columnar, suffix_mismatch
 from .excel import ExcelSource, is_excel_bytes
 from .html_table import check_not_spreadsheet_xml, html_table_source, looks_like_html
 from .text import CsvSource
@@ -50,6 +53,14 @@ def open_source(path: str | Source, *, encoding: str | None = None, sheet: str |
         raise InputError(f"input file is empty: {path}", "export the survey again")
     with file.open("rb") as fh:
         head = fh.read(4096)
+    suffix = file.suffix.lower()
+    if kind := columnar_kind(head):
+        source = open_columnar(file, path, kind, file.stat().st_size)
+        if warning := suffix_mismatch(path, suffix, kind):
+            source.warnings = [*source.warnings, warning]
+        return source
+    if suffix in COLUMNAR_SUFFIXES:
+        raise not_columnar(path, suffix, "an Excel workbook" if is_excel_bytes(head) else "an HTML page" if looks_like_html(head) else "text (a CSV file?)" if _texty(head) else "other binary data")
     if file.suffix.lower() in EXCEL_SUFFIXES and not is_excel_bytes(head):
         if looks_like_html(head):
             return _html(file, path, encoding)
@@ -57,6 +68,11 @@ def open_source(path: str | Source, *, encoding: str | None = None, sheet: str |
     if file.suffix.lower() in EXCEL_SUFFIXES or is_excel_bytes(head):
         return ExcelSource(file, path, sheet=sheet)
     return CsvSource.from_path(file, encoding=encoding)
+
+
+def _texty(head: bytes) -> bool:
+    """Whether a file's first bytes look like text rather than binary data (for naming what a file holds)."""
+    return bool(head) and sum(b < 9 or 13 < b < 32 for b in head[:1024]) <= len(head[:1024]) // 100
 
 
 def _html(file: Path, path: str, encoding: str | None) -> Source:
@@ -76,4 +92,7 @@ def _open_stream(stream: BinaryIO, name: str, encoding: str | None, sheet: str |
         raise InputError(f"cannot read {name}: {exc.strerror or exc}", "pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path") from None
     if is_excel_bytes(head):
         return ExcelSource(io.BytesIO(head + stream.read()), name, sheet=sheet)
+    if kind := columnar_kind(head):  # Parquet needs its footer first: held in memory, as a workbook is
+        data = head + stream.read()
+        return open_columnar(pa.BufferReader(data), name, kind, len(data))
     return CsvSource.from_stream(stream, head, name, encoding=encoding)
