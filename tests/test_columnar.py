@@ -12,11 +12,14 @@ import pytest
 
 from conftest import SAMPLE, SAMPLE_ZH, invoke, run_process
 
+from cxscore import Options, score
+from cxscore.errors import InputError
 from cxscore.model import InputInfo
 from cxscore.sources import open_source
 from cxscore.sources.columnar import BATCH_ROWS
 
 RUN = ["-f", "json", "-q", "--by", "Channel", "--period", "month"]
+OPTIONS = Options(by=["Channel"], period="month")
 
 
 def _results(*args: str, env: dict | None = None) -> list:
@@ -49,7 +52,10 @@ def test_row_groups_read_in_worker_processes_give_the_one_process_result(sample_
     source = open_source(str(sample_files / name))
     parts = source.parts(2)
     assert len(parts) == 2 and all(part.portable for part in parts)
-    assert _results(str(sample_files / name), env={"CXSCORE_WORKERS": "2"}) == _results(str(sample_files / name), env={"CXSCORE_WORKERS": "1"})
+    assert source.parts(2, min_bytes=1 << 20) == [source]  # a small file is not worth a worker
+    path = str(sample_files / name)
+    apart, whole = score([path], options=OPTIONS, processes=2, part_bytes=1), score([path], options=OPTIONS, processes=1)
+    assert apart.to_dict()["results"] == whole.to_dict()["results"] == _results(str(SAMPLE))
 
 
 def test_only_the_needed_columns_are_read_and_rows_are_counted(sample_files):
@@ -127,6 +133,8 @@ def test_a_damaged_row_group_found_while_reading_is_one_line(sample_files, tmp_p
     done = run_process(["score", str(tmp_path / "pages.parquet")])
     assert done.returncode == 2 and "Traceback" not in done.stderr.decode()
     assert "pages.parquet is not a readable Parquet file" in done.stderr.decode()
+    with pytest.raises(InputError, match="pages.parquet is not a readable Parquet file"):
+        score([str(tmp_path / "pages.parquet")], processes=2, part_bytes=1)  # found by a worker process
 
 
 def test_a_suffix_that_disagrees_with_the_magic_bytes_is_said(sample_files, tmp_path):

@@ -186,9 +186,12 @@ class ColumnarSource(Source):
         if len(rows_text) <= self._skip:
             raise InputError(f"{name} has a header but no data rows", "check that the file holds the responses")
 
-    def parts(self, count: int) -> list:
-        """Runs of row groups (record batches) for worker processes; the first part skips any extra header rows."""
+    def parts(self, count: int, min_bytes: int = 0, block_bytes: int = 0) -> list:
+        """Runs of row groups (record batches) for worker processes, each of at least ``min_bytes`` of the
+        file (a small file is read here); the first part skips any extra header rows."""
         whole = self._whole
+        if min_bytes:
+            count = min(count, (self.info.bytes or 0) // min_bytes)
         if count <= 1 or self._pieces <= 1 or isinstance(whole, StreamPart) or not whole.portable:
             return [self]
         count = min(count, self._pieces)
