@@ -25,8 +25,9 @@ SEGMENT = pa.dictionary(pa.int32(), pa.string())
 _INTEGER = re.compile(r"-?\d{1,4}")
 
 
-def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser]], grouper: Grouper) -> dict[str, pa.DataType]:
-    """Types for the columns that can be read typed; ``metrics`` pairs each metric's column with its parser.
+def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser | None]], grouper: Grouper) -> dict[str, pa.DataType]:
+    """Types for the columns that can be read typed; ``metrics`` pairs each column a metric reads
+    with the parser of its answers (None: a column read as text, such as a rate's condition's).
 
     A column with more than one role (say a segment that is also filtered on) stays text.
     """
@@ -35,7 +36,7 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
     single = {column for column, count in roles.items() if count == 1}
     types: dict[str, pa.DataType] = {}
     for column, parser in metrics:
-        if column in single and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in sample_values(sample, columns.index(column))):
+        if column in single and parser is not None and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in sample_values(sample, columns.index(column))):
             types[column] = SCORE
     if date in single and _all_iso(sample_values(sample, columns.index(date))):
         types[date] = TIME

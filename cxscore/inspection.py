@@ -63,7 +63,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     comment = find_comment_column(source.columns, source.sample, layout.questions, {*metrics, *([date_column] if date_column else [])})
     # Count every row, and the rows the layout leaves out, with the scoring machinery itself.
     exclusions = response_filters(layout, source.columns, include_incomplete)
-    first = {"rows": source.columns[0]}  # one column is enough to count rows
+    first = {"rows": {"column": source.columns[0]}}  # one column is enough to count rows
     jobs = [Job(part, source.info.path, source.columns, first, None, [], [], Grouping(), exclusions) for part in source.parts(workers())]
     info = source.info
     read_jobs(jobs, [info] * len(jobs), workers(), Book.of([]), Grouping())

@@ -22,7 +22,7 @@ from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
 from .grouping import FILE, Grouper, Grouping, choose_date_column
 from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
-from .normalize import AnswerParser
+from .encoders import ANSWERS, columns_label
 from .scales import blank_points, doubt, na_codes, na_hint
 from .model import Analysis, InputInfo, MetricInfo, Quality, Report
 from .results import build_rows, interval_notes
@@ -137,15 +137,18 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     """
     where = source.info.path
     columns, missing, specs = {}, {}, []
+    reads: dict[str, dict[str, str]] = {}  # metric → the columns its kind reads, by role
     for spec, how in chosen:
         try:
-            columns[spec.name] = resolve_column(spec.column, source.columns, where, spec.name, source.layout.questions)
+            reads[spec.name] = {role: resolve_column(wanted, source.columns, where, spec.name, source.layout.questions) for role, wanted in spec.kind.columns(spec).items()}
         except ColumnError as exc:
             missing[spec.name] = exc
             continue
-        spec, note = file_spec(spec, how == "config", source.layout, columns[spec.name], where, origins[spec.name])
-        if note:
-            notify(note)
+        columns[spec.name] = columns_label(reads[spec.name])
+        if ANSWERS in reads[spec.name]:
+            spec, note = file_spec(spec, how == "config", source.layout, reads[spec.name][ANSWERS], where, origins[spec.name])
+            if note:
+                notify(note)
         specs.append(spec)
         source.info.metrics[spec.name] = {"column": columns[spec.name], "offset": spec.offset}
     source.info.option_positions = source.layout.position_download
@@ -159,14 +162,15 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
     grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fails early on a bad --by/--where/--weight
     blank_values = [*config.blank_values, *source.layout.blank_values]
-    parsers = [(columns[spec.name], AnswerParser(spec, blank_values)) for spec in specs]
+    parsers = [pair for spec in specs for pair in spec.kind.encoder(spec, reads[spec.name], blank_values).typed()]
     types = read_types(source.columns, source.sample, parsers, grouper)
     id_at = id_column(source) if ids else None
-    plan = _comment_plan(source, config, grouping, grouper, comments, {*columns.values(), *([date[0]] if date else [])}, notify) if comments else None
+    taken = {column for read in reads.values() for column in read.values()}
+    plan = _comment_plan(source, config, grouping, grouper, comments, {*taken, *([date[0]] if date else [])}, notify) if comments else None
     if plan and plan.date_column and plan.date_column != grouper.date_column:
         types.update(comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column]))
     jobs = [
-        Job(part, where, source.columns, columns, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
+        Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
         for part in cut(source)
     ]
     return jobs, columns, missing

@@ -30,7 +30,7 @@ from .errors import InputError, param
 from .grouping import Grouper, Grouping
 from .inputs import clean_ids
 from .model import InputInfo
-from .normalize import AnswerParser, encode
+from .normalize import EncodedColumn
 from .sources.base import RecordTooLarge, TypedReadFailed
 from .accumulators import Book
 
@@ -53,7 +53,7 @@ class Job:
     part: Any  # has batches(columns, info, progress)
     path: str
     source_columns: list[str]
-    metric_columns: dict[str, str]  # metric name → column
+    metric_columns: dict[str, dict[str, str]]  # metric name → the columns its kind reads, by role
     date_column: str | None
     specs: list[MetricSpec]
     blank_values: list[str]
@@ -91,18 +91,19 @@ def typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 @typed_or_text
 def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, CommentBook | None]:
-    """Tally one part: filter and group each block, encode each metric, add it up; and the part's
-    response ids and most recent comments, when asked."""
+    """Tally one part: filter and group each block, encode each metric (its kind's encoder, from the
+    block's rows of the columns it reads), add it up; and the part's response ids and most recent
+    comments, when asked."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
     plan = job.comments
     grouper.track_rows = plan is not None
-    parsers = {spec.name: AnswerParser(spec, job.blank_values) for spec in job.specs}
+    encoders = {spec.name: spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs}
     book = Book.of(job.specs)
     said = CommentBook(plan.keep) if plan else None
     extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
-    needed = list(dict.fromkeys([*job.metric_columns.values(), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
+    needed = list(dict.fromkeys([*(c for columns in job.metric_columns.values() for c in columns.values()), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
     ids = []
     for batch in coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
         if job.id_column:
@@ -113,9 +114,9 @@ def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, Co
             times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
             orders = (job.slot << ROW_BITS) + grouper.kept_positions
         for spec in job.specs:
-            encoded = encode(batch.column(job.metric_columns[spec.name]), parsers[spec.name])
+            encoded = encoders[spec.name].encode(batch)
             book.add(spec.name, encoded, groups, index, weights)
-            if said is not None:
+            if said is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
                 said.add_block(spec, encoded.codes, real, times, orders, batch, plan)
         check_groups(book, job.grouping)
         _publish(job.slot, 1, info.rows)

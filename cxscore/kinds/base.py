@@ -17,7 +17,8 @@ from ..errors import CxError
 
 if TYPE_CHECKING:
     from ..accumulators import Accumulators
-    from ..config import MetricSpec
+    from ..config import ColumnSpec, MetricSpec
+    from ..encoders import Encoder
     from ..metrics import Summary
 
 
@@ -111,6 +112,19 @@ class Kind:
     def fields(self) -> tuple[str, ...]:
         """Every YAML key of this kind beyond the common ones: its bands, then its settings."""
         return (*self.bands, *self.settings)
+
+    def columns(self, spec: MetricSpec) -> dict[str, ColumnSpec]:
+        """The columns a metric of this kind reads, by role; each is found among an input's headers
+        (``columns.resolve_column``, which names the metric when one is missing). Survey kinds: the
+        one answer column, ``column:``."""
+        return {"column": spec.column}
+
+    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> Encoder:
+        """What turns a block of the columns found (role → header) into the block the metric's
+        accumulator adds: survey kinds parse their answer column into scale slots."""
+        from ..encoders import AnswerEncoder  # below the kinds: normalize reads the config, which reads the kinds
+
+        return AnswerEncoder(spec, columns["column"], blank_values)
 
     def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
         """Band (and setting) defaults on a scale; empty when there is no sensible default."""
