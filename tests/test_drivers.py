@@ -332,3 +332,36 @@ def test_a_column_with_one_value_is_refused_by_name():
 def test_segment_headroom_by_hand():
     # 300 respondents at NPS 50, 100 at −20: (300/400)·50 = 37.5 and (100/400)·120 = 30
     np.testing.assert_allclose(segment_headroom([50, -20], [300, 100]), [37.5, 30.0])
+
+
+# R's mtcars (Henderson & Velleman 1981): mpg, cyl, disp, hp, gear, wt for its 32 cars.
+MTCARS = np.array([
+    [21.0, 6, 160.0, 110, 4, 2.620], [21.0, 6, 160.0, 110, 4, 2.875], [22.8, 4, 108.0, 93, 4, 2.320],
+    [21.4, 6, 258.0, 110, 3, 3.215], [18.7, 8, 360.0, 175, 3, 3.440], [18.1, 6, 225.0, 105, 3, 3.460],
+    [14.3, 8, 360.0, 245, 3, 3.570], [24.4, 4, 146.7, 62, 4, 3.190], [22.8, 4, 140.8, 95, 4, 3.150],
+    [19.2, 6, 167.6, 123, 4, 3.440], [17.8, 6, 167.6, 123, 4, 3.440], [16.4, 8, 275.8, 180, 3, 4.070],
+    [17.3, 8, 275.8, 180, 3, 3.730], [15.2, 8, 275.8, 180, 3, 3.780], [10.4, 8, 472.0, 205, 3, 5.250],
+    [10.4, 8, 460.0, 215, 3, 5.424], [14.7, 8, 440.0, 230, 3, 5.345], [32.4, 4, 78.7, 66, 4, 2.200],
+    [30.4, 4, 75.7, 52, 4, 1.615], [33.9, 4, 71.1, 65, 4, 1.835], [21.5, 4, 120.1, 97, 3, 2.465],
+    [15.5, 8, 318.0, 150, 3, 3.520], [15.2, 8, 304.0, 150, 3, 3.435], [13.3, 8, 350.0, 245, 3, 3.840],
+    [19.2, 8, 400.0, 175, 3, 3.845], [27.3, 4, 79.0, 66, 4, 1.935], [26.0, 4, 120.3, 91, 5, 2.140],
+    [30.4, 4, 95.1, 113, 5, 1.513], [15.8, 8, 351.0, 264, 5, 3.170], [19.7, 6, 145.0, 175, 5, 2.770],
+    [15.0, 8, 301.0, 335, 5, 3.570], [21.4, 4, 121.0, 109, 4, 2.780],
+])
+
+
+@pytest.mark.parametrize("columns, raw, rescaled, r2", [
+    # R package rwa (martinctc/rwa), README.md: "Simple Example with mtcars", rwa(mtcars, "mpg", c("cyl", "disp", "hp", "gear"))
+    (5, [0.2284797, 0.2221469, 0.2321744, 0.0963886], [29.32274, 28.50999, 29.79691, 12.37037], 0.7791896),
+    # same README, "Visualization": predictors c("cyl", "disp", "hp", "gear", "wt")
+    (6, [0.18833374, 0.16479802, 0.18809142, 0.07345304, 0.23642417], [22.128264, 19.362936, 22.099792, 8.630361, 27.778646], None),
+])
+def test_relative_weights_match_r_rwa_published_values(columns, raw, rescaled, r2):
+    corr = table_of(MTCARS[:, :columns]).total().correlation()
+    shares, got_r2 = importance(corr, "relative_weights")
+    np.testing.assert_allclose(shares, rescaled, atol=6e-6)  # printed to 7 significant digits
+    np.testing.assert_allclose(shares * got_r2 / 100, raw, atol=6e-8 if columns == 5 else 6e-9)
+    if r2 is not None:
+        assert got_r2 == pytest.approx(r2, abs=6e-8)
+    ref_shares, _ = shapley_by_orderings(MTCARS[:, :columns], np.ones(32))
+    np.testing.assert_allclose(importance(corr, "shapley")[0], ref_shares, atol=1e-9)
