@@ -314,6 +314,7 @@ def choose_order(values: list[str], dayfirst: bool | None) -> DateOrder:
         return DateOrder(dayfirst, "given", None)
     month_first = read_dates(pa.array(values, pa.string()), False)
     if _shows_day_first(month_first):
+        assert month_first.other_order is not None, "_shows_day_first read it"
         return DateOrder(True, "values", f"read day first, as {values[int(np.argmax(month_first.other_order))].strip()!r} shows")
     if month_first.proven:
         slashed = _matches(pa.array(values, pa.string()), _MONTH_FIRST.shape) & (pc.day(month_first.times).fill_null(0).to_numpy() > 12)

@@ -22,7 +22,7 @@ from .scan import ROW_BITS, Job, coalesced, run_jobs, typed_or_text
 STDIN = "-"
 
 
-def check_inputs(column: str | None, inputs: Sequence[str]) -> None:
+def check_inputs(column: str | None, inputs: Sequence[object]) -> None:
     """Refuse --dedupe over standard input up front: it is read twice."""
     if column and STDIN in inputs:
         raise InputError(f"{param('dedupe')} reads the input twice, and standard input can be read once", "save the export to a file and pass its path")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .binning import Binning
 from .config import Band, MetricSpec
 from .kinds import Kind
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Scales that surveys use, smallest first: the candidates for "is it a … rating?".
 STANDARD_SCALES = [(0, 1), (1, 3), (1, 5), (0, 5), (1, 7), (1, 10), (0, 10)]
@@ -66,7 +70,7 @@ def _suggestion(kind: Kind, likely: tuple[int, int], configured: bool) -> str:
     return text + ("" if configured else " in a config")
 
 
-def doubt(spec: MetricSpec, column: str, counts: Sequence[int], configured: bool) -> str | None:
+def doubt(spec: MetricSpec, column: str, counts: Sequence[int] | np.ndarray, configured: bool) -> str | None:
     """A warning when the answers scored (``counts`` per scale point) contradict the scale, else None."""
     lo, hi = spec.scale
     binning = Binning.of(spec.scale)

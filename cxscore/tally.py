@@ -63,7 +63,7 @@ class Tally:
         return self
 
     def __eq__(self, other: object) -> bool:
-        return (
+        return bool(
             isinstance(other, Tally)
             and np.array_equal(self.counts, other.counts)
             and np.allclose(self.weighted, other.weighted, rtol=1e-12, atol=0)
@@ -108,8 +108,8 @@ class TallyTable:
         size = len(rows) * width
         counts = np.bincount(slots, minlength=size).reshape(len(rows), width)
         if weights is None:
-            weighted = counts[:, 2:].astype(np.float64)
-            squares = weighted.sum(axis=1)
+            weighted: np.ndarray = counts[:, 2:].astype(np.float64)
+            squares: np.ndarray = weighted.sum(axis=1)
         else:
             answered = block.slots >= 2
             weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(rows), width)[:, 2:]
