@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import typer
 
-from . import __version__
+from .version import __version__
 from . import benchmarks as bench
 from . import config as schema
 from .comments import DEFAULT_COMMENTS

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from .binning import Binning
 from .config import MetricSpec
 from .dates import parse_dates
-from .model import Comment
+from .records import Comment
 from .sources.base import sample_values
 from .sources.layouts import is_id_column
 

@@ -3,7 +3,7 @@
 Two passes over the inputs. The first (:func:`run_respondents`, in the workers) reads each row the
 filters keep: its respondent, time and place among all parts; :func:`latest_answers` sorts them
 once and picks each respondent's latest (by time, then input order). The scoring pass then keeps
-only those rows (:class:`Latest`, one per part) and counts the others as ``duplicates_dropped``.
+only those rows (:class:`~cxscore.filters.Latest`, one per part) and counts the others as ``duplicates_dropped``.
 Reading twice is why standard input cannot be deduplicated.
 """
 from __future__ import annotations
@@ -15,8 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import InputError, param
+from .filters import Latest
 from .grouping import Grouper
-from .model import InputInfo
+from .records import InputInfo
 from .scan import ROW_BITS, Job, coalesced, run_jobs, typed_or_text
 
 STDIN = "-"
@@ -26,20 +27,6 @@ def check_inputs(column: str | None, inputs: Sequence[object]) -> None:
     """Refuse --dedupe over standard input up front: it is read twice."""
     if column and STDIN in inputs:
         raise InputError(f"{param('dedupe')} reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
-
-
-class Latest:
-    """The sorted row numbers of one part that survive --dedupe."""
-
-    def __init__(self, rows: np.ndarray):
-        self.rows = rows
-
-    def mask(self, start: int, count: int) -> np.ndarray:
-        """Which rows of the block ``start … start + count - 1`` are kept."""
-        first, last = np.searchsorted(self.rows, [start, start + count])
-        kept = np.zeros(count, dtype=bool)
-        kept[self.rows[first:last] - start] = True
-        return kept
 
 
 def keep_latest(jobs: list[Job], processes: int, column: str) -> str:

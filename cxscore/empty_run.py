@@ -19,7 +19,7 @@ from .dates import parse_dates
 from .errors import ColumnError, InputError, param
 from .filters import Condition
 from .grouping import Grouping
-from .model import InputInfo
+from .records import InputInfo
 from .sources import Source
 from .sources.base import sample_values
 from .tally import Tally

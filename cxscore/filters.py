@@ -1,14 +1,15 @@
-"""Which rows count: the layout's response filters, ``--where``, the ``--since``/``--until`` range and ``--weight``.
+"""Which rows count: the layout's response filters, ``--where``, the ``--since``/``--until`` range, ``--weight``
+and the rows ``--dedupe`` keeps.
 
 Each filter is applied block by block, vectorised, and every row it leaves out is counted by
-reason in the input's :class:`~cxscore.model.InputInfo` (nothing is dropped silently).
+reason in the input's :class:`~cxscore.records.InputInfo` (nothing is dropped silently).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -17,10 +18,9 @@ import pyarrow.compute as pc
 from .columns import resolve_column
 from .dates import parse_bound
 from .errors import CxError, param
-from .model import InputInfo
+from .records import InputInfo
 
 if TYPE_CHECKING:
-    from .grouping import Grouping
     from .sources.layouts import ResponseFilter
 
 
@@ -57,10 +57,37 @@ def date_range(since: str | None, until: str | None, dayfirst: bool | None) -> t
     return start, end
 
 
+class Asked(Protocol):
+    """The filters as asked (:class:`cxscore.grouping.Grouping` holds them beside the grouping)."""
+
+    @property
+    def since(self) -> datetime | None: ...
+    @property
+    def until(self) -> datetime | None: ...
+    @property
+    def where(self) -> Sequence[Condition]: ...
+    @property
+    def weight(self) -> str | None: ...
+
+
+class Latest:
+    """The sorted row numbers of one part that survive --dedupe (found by :func:`cxscore.dedupe.keep_latest`)."""
+
+    def __init__(self, rows: np.ndarray):
+        self.rows = rows
+
+    def mask(self, start: int, count: int) -> np.ndarray:
+        """Which rows of the block ``start … start + count - 1`` are kept."""
+        first, last = np.searchsorted(self.rows, [start, start + count])
+        kept = np.zeros(count, dtype=bool)
+        kept[self.rows[first:last] - start] = True
+        return kept
+
+
 class RowFilter:
     """The filters resolved against one source's columns (a bad --where/--weight column fails here, early)."""
 
-    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, exclusions: Sequence[ResponseFilter] = ()):
+    def __init__(self, grouping: Asked, columns: list[str], info: InputInfo, exclusions: Sequence[ResponseFilter] = ()):
         where = info.path
         self.info = info
         self.exclusions = [rule for rule in exclusions if rule.column in columns]

@@ -17,11 +17,10 @@ import pyarrow.compute as pc
 from .columns import resolve_column
 from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_dates
 from .errors import InputError, param
-from .filters import Condition, RowFilter
-from .model import InputInfo
+from .filters import Condition, Latest, RowFilter
+from .records import InputInfo
 
 if TYPE_CHECKING:
-    from .dedupe import Latest
     from .sources.layouts import ResponseFilter
 
 FILE = "file"  # --by file: the input file's name

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
 
-from . import __version__, benchmarks, dedupe
+from . import benchmarks, dedupe
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
@@ -37,6 +37,7 @@ from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .accumulators import Book
 from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
+from .version import __version__
 
 Notify = Callable[[str], None]
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} | COLUMNAR_SUFFIXES

@@ -29,7 +29,7 @@ from .dates import merge_basis
 from .errors import InputError, param
 from .grouping import Grouper, Grouping
 from .inputs import clean_ids
-from .model import InputInfo
+from .records import InputInfo
 from .normalize import EncodedColumn
 from .sources.base import RecordTooLarge, TypedReadFailed
 from .accumulators import Book

@@ -6,13 +6,13 @@ Columns after the CSV's are added at the end, so readers by position keep workin
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from .metrics import COMPONENTS
-from .model import Report
+from .records import MetricInfo, ResultRow
 
 STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
 SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
@@ -58,15 +58,14 @@ def data_columns(by: list[str]) -> set[int]:
     return {0, 2, *range(3, 3 + len(by)), *range(first, first + len(BENCHMARK))}
 
 
-def rows(report: Report) -> Iterator[list[Any]]:
+def rows(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[str]) -> Iterator[list[Any]]:
     """Each result row as a list of plain Python values, aligned with :func:`header` (``None`` where a field does not apply)."""
-    by = list(report.analysis.by)
-    metrics = {m.name: m for m in report.metrics}
-    for row in report.results:
+    by_name = {m.name: m for m in metrics}
+    for row in results:
         sig = row.significance or {}
         bench = row.benchmark or {}
         trend = row.trend or {}
-        metric = metrics[row.metric]
+        metric = by_name[row.metric]
         yield [
             row.metric, row.type, metric.column, *[row.segment.get(k) for k in by], row.period,
             *[getattr(row, k) for k in STATS],
@@ -81,11 +80,10 @@ def rows(report: Report) -> Iterator[list[Any]]:
         ]
 
 
-def to_arrow(report: Report) -> pa.Table:
+def to_arrow(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[str]) -> pa.Table:
     """The tidy table as Arrow, with a fixed type per column (segment values and ``period`` as text)."""
-    by = list(report.analysis.by)
     names = header(by)
-    columns = list(zip(*rows(report))) or [()] * len(names)
+    columns = list(zip(*rows(results, metrics, by))) or [()] * len(names)
     types = [TYPES.get(name, _S) if not 3 <= i < 3 + len(by) else _S for i, name in enumerate(names)]
     arrays = [pa.array(list(values), type=kind) for values, kind in zip(columns, types)]
     return pa.Table.from_arrays(arrays, names=names)  # a --by column may share a figure's name: positions, not names, are unique

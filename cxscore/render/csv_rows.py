@@ -28,7 +28,7 @@ def render(report: Report, raw: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([cell(name) for name in tidy.header(by)[:width]])
-    for values in tidy.rows(report):
+    for values in tidy.rows(report.results, report.metrics, by):
         writer.writerow([cell(v) if i in data and isinstance(v, str) else _text(v) for i, v in enumerate(values[:width])])
     return out.getvalue()
 

@@ -1,41 +1,15 @@
 """The interface all sources share."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from collections.abc import Iterator
 
 import pyarrow as pa
 
-from ..model import InputInfo
-
-if TYPE_CHECKING:
-    from .layouts import Layout
+from ..records import InputInfo
+from .layouts import Layout, unique_headers as unique_headers  # unique_headers: the layouts work a header's names out
 
 #: Rows kept from the start of an input for column detection.
 SAMPLE_ROWS = 2000
-
-
-def unique_headers(raw: list) -> list[str]:
-    """Column names made usable: blanks become ``column_N``, repeats get `` (2)``, `` (3)``…
-
-    Linear in the number of columns: each name remembers the next number to try (8,000 copies of
-    one name took 15–29 s when every copy counted up from 2).
-    """
-    names: list[str] = []
-    seen: set[str] = set()
-    following: dict[str, int] = {}
-    for i, value in enumerate(raw):
-        name = " ".join(str(value).split()) if value is not None else ""
-        name = name or f"column_{i + 1}"
-        candidate = name
-        if candidate in seen:
-            k = following.get(name, 2)
-            while (candidate := f"{name} ({k})") in seen:
-                k += 1
-            following[name] = k + 1
-        seen.add(candidate)
-        names.append(candidate)
-    return names
 
 
 def sample_values(sample: list[list], index: int) -> list[str]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import InputError
-from ..model import InputInfo
+from ..records import InputInfo
 from .base import SAMPLE_ROWS, Source
 from .layouts import detect_layout
 from .table import as_text

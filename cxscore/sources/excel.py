@@ -11,7 +11,7 @@ import pyarrow as pa
 import python_calamine as calamine
 
 from ..errors import InputError, param
-from ..model import InputInfo
+from ..records import InputInfo
 from .base import SAMPLE_ROWS, Source
 from .excel_errors import error_cells
 from .layouts import detect_layout

@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from ..errors import InputError
-from ..model import InputInfo
+from ..records import InputInfo
 from .encodings import Detected, choose_encoding, common_name, encoding_hint, guessed_warning, widened
 from .text import CsvSource, sample_bytes
 

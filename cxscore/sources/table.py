@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from ..model import InputInfo
+from ..records import InputInfo
 from .base import SAMPLE_ROWS, Source
 from .excel import cell_text
 from .layouts import detect_layout

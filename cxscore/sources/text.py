@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 
 from .. import limits
 from ..errors import InputError
-from ..model import InputInfo
+from ..records import InputInfo
 from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
 from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning, is_utf8, is_wide
 from .layouts import detect_layout
