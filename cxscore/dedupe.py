@@ -18,7 +18,7 @@ from .errors import InputError, param
 from .filters import Latest
 from .grouping import Grouper
 from .records import InputInfo
-from .scan import ROW_BITS, Job, coalesced, run_jobs, typed_or_text
+from .scan import ROW_BITS, Job, coalesced, row_order, run_jobs, typed_or_text
 
 STDIN = "-"
 
@@ -50,7 +50,7 @@ def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
         pieces.append(pa.table({
             "respondent": pc.fill_null(pc.utf8_trim_whitespace(batch.column(grouper.dedupe)), ""),  # compared without spaces
             "time": pc.cast(times, pa.int64()) if times is not None else pa.nulls(batch.num_rows, pa.int64()),
-            "order": pa.array((job.slot << ROW_BITS) + grouper.kept_positions, pa.int64()),
+            "order": pa.array(row_order(job.slot, grouper.kept_positions), pa.int64()),
         }))
     schema = pa.schema([("respondent", pa.string()), ("time", pa.int64()), ("order", pa.int64())])
     return (pa.concat_tables(pieces) if pieces else schema.empty_table()), info

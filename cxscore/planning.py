@@ -37,14 +37,14 @@ def sample_size(
     if assurance is not None and detect is not None:
         raise CxError(f"{param('assurance')} applies to {param('margin')}, not {param('detect')} (whose power is 80%)", f"drop {param('assurance')}, or plan a {param('margin')}")
     level = display.level(confidence)
-    plan = get(metric).plan(margin, confidence, assurance, promoters=promoters, detractors=detractors, expected=expected, sd=sd, scale=scale, mean=mean)
+    plan = get(metric).plan(confidence, assurance, promoters=promoters, detractors=detractors, expected=expected, sd=sd, scale=scale, mean=mean)
     variance, assumption, unit, what, points, solve = plan
     if detect is not None:
         n = stats.sample_size_difference(detect / unit, confidence, variance)
         summary = f"{n:,} answers per group to detect a change of {detect:g} {points} in {what} (80% power, two-sided test at {1 - confidence:.2g}), assuming {assumption}."
-    else:
+    elif margin is not None:  # one of the two, as checked above
         try:
-            n = solve()
+            n = solve(margin)
         except stats.MarginUnreachable:
             raise CxError(f"no sample of up to {stats.MAX_PLANNED_N:,} answers gets {what} to ±{margin:g} {points} at {level} confidence", "ask for a wider --margin") from None
         chance = "on average" if assurance is None else f"with {display.level(assurance)} probability"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pyarrow as pa
 
 from . import limits
@@ -109,14 +110,14 @@ def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, Co
         if job.id_column:
             ids.append(clean_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
-        if said is not None:
+        if plan is not None:
             real = said_something(batch.column(plan.column), job.blank_values)
             times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
-            orders = (job.slot << ROW_BITS) + grouper.kept_positions
+            orders = row_order(job.slot, grouper.kept_positions)
         for spec in job.specs:
             encoded = encoders[spec.name].encode(batch)
             book.add(spec.name, encoded, groups, index, weights)
-            if said is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
+            if said is not None and plan is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
                 said.add_block(spec, encoded.codes, real, times, orders, batch, plan)
         check_groups(book, job.grouping)
         _publish(job.slot, 1, info.rows)
@@ -125,6 +126,14 @@ def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, Co
 
 #: Row order across parts (for --dedupe and comments): part slot in the high bits, row within the part in the low 40.
 ROW_BITS = 40
+
+
+def row_order(slot: int, positions: np.ndarray | None) -> np.ndarray:
+    """The kept rows' order across parts (see :data:`ROW_BITS`), from their places in part ``slot``;
+    the grouper tracks those places only when asked (``track_rows``) or with --dedupe."""
+    if positions is None:
+        raise ValueError("row places are not tracked: set Grouper.track_rows")
+    return (slot << ROW_BITS) + positions
 
 
 def coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:
@@ -209,8 +218,8 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
     shared = context.Array("q", 2 * len(jobs), lock=False)
     for slot, job in enumerate(jobs):
         job.slot = slot
-    sizes = [getattr(job.part, "size", None) for job in jobs]
-    ticker = _Ticker(shared, None if None in sizes else sum(sizes), report) if report else None
+    sizes = [size for size in (getattr(job.part, "size", None) for job in jobs) if size is not None]
+    ticker = _Ticker(shared, sum(sizes) if len(sizes) == len(jobs) else None, report) if report else None
     if ticker:
         ticker.start()
     _shared = shared

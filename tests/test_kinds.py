@@ -62,7 +62,7 @@ def test_detection_labels_benchmarks_and_plans_ask_the_kind():
     assert benchmarks.COMPARABLE == {"nps": ("nps", "nps"), "csat": ("csat", "pct")}
     # The worst-case NPS plan: n ≈ z²·Var/E² − 3 with Var = 1 (DESIGN.md: ±5 needs about 1,534).
     assert planning.sample_size("nps", 5)["n"] == pytest.approx(1534, abs=3)
-    assert kinds.get("ces").plan(0.1, 0.95, None, sd=1.4, scale=None, mean=None).points == "scale points"
+    assert kinds.get("ces").plan(0.95, None, sd=1.4, scale=None, mean=None).points == "scale points"
 
 
 def test_a_starter_target_is_on_the_kinds_value():

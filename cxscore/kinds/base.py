@@ -38,14 +38,14 @@ class Band(NamedTuple):
 class Plan(NamedTuple):
     """What ``cxscore plan`` needs from a kind: the answers' variance (in answer units), the assumption
     in words, value units per answer unit, what is planned ("NPS") and in what ("points"), and the
-    solver for a margin of error."""
+    solver: the answers needed for a margin of error (in value units)."""
 
     variance: float
     assumption: str
     unit: float
     what: str
     points: str
-    solve: Callable[[], int]
+    solve: Callable[[float], int]
 
 
 #: How a value is shown to people: ``points`` signed with one decimal (NPS), ``pct`` a percentage
@@ -191,6 +191,6 @@ class Kind:
         """A target for a starter config that means something on this kind's value, with a comment."""
         return "80   # %"
 
-    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+    def plan(self, confidence: float, assurance: float | None, **given: Any) -> Plan:
         """``cxscore plan`` for this kind: the variance and solver from the options ``given``."""
         raise CxError(f"cxscore plan has no sample-size formula for {self.name.upper()}", "plan an nps, csat or ces")

@@ -102,7 +102,7 @@ class Ces(Kind):
             return f"{spec.low_effort.lo}   # mean on {spec.scale}; met at or above (higher is easier)"
         return f"{spec.low_effort.hi}   # mean on {spec.scale}; met at or below (higher is harder)"
 
-    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+    def plan(self, confidence: float, assurance: float | None, **given: Any) -> Plan:
         sd, scale, mean = given["sd"], given["scale"], given["mean"]
         if sd is None:
             raise CxError("a mean's sample size needs the answers' standard deviation", f"pass {param('sd')}, e.g. {param('sd')} 1.4 (a past run's data shows it)")
@@ -113,7 +113,7 @@ class Ces(Kind):
         if scale is not None and mean is not None and not scale[0] <= mean <= scale[1]:
             raise CxError(f"{param('mean')} {mean:g} lies outside the scale {scale[0]}–{scale[1]}", "give the expected mean on that scale")
         assumption = f"a standard deviation of {sd:g}" + (f" and a mean of {mean:g} on {scale[0]}–{scale[1]} (adjusted t)" if scale and mean is not None else " (t interval)")
-        solve = partial(stats.sample_size_mean, margin, confidence, sd, assurance=assurance, scale=scale, mean=mean)
+        solve = partial(stats.sample_size_mean, confidence=confidence, sd=sd, assurance=assurance, scale=scale, mean=mean)
         return Plan(sd * sd, assumption, 1, "a mean", "scale points", solve)
 
 

@@ -83,10 +83,10 @@ class Csat(Kind):
     def example_target(self, spec: MetricSpec) -> str:
         return "80   # % satisfied"
 
-    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+    def plan(self, confidence: float, assurance: float | None, **given: Any) -> Plan:
         expected = given["expected"]
         variance = expected / 100 * (1 - expected / 100)
-        solve = partial(stats.sample_size_proportion, margin, confidence, expected / 100, assurance=assurance)
+        solve = partial(stats.sample_size_proportion, confidence=confidence, p=expected / 100, assurance=assurance)
         return Plan(variance, f"an expected {expected:g}%", 100, "a percentage", "points", solve)
 
 

@@ -104,7 +104,7 @@ class Nps(Kind):
     def example_target(self, spec: MetricSpec) -> str:
         return "30   # NPS, −100…100"
 
-    def plan(self, margin: float | None, confidence: float, assurance: float | None, **given: Any) -> Plan:
+    def plan(self, confidence: float, assurance: float | None, **given: Any) -> Plan:
         promoters, detractors = given["promoters"], given["detractors"]
         if (promoters is None) != (detractors is None):
             raise CxError(f"give both {param('promoters')} and {param('detractors')}, or neither (worst case)", f"e.g. {param('promoters')} 0.5 {param('detractors')} 0.2")
@@ -113,7 +113,7 @@ class Nps(Kind):
         shares = (0.5, 0.5) if promoters is None else (promoters, detractors)
         variance = stats.nps_variance(shares[0], 1 - sum(shares), shares[1])
         assumption = "worst case (variance 1)" if promoters is None else f"{promoters:.0%} promoters, {detractors:.0%} detractors (variance {variance:.3f})"
-        return Plan(variance, assumption, 100, "NPS", "points", partial(stats.sample_size_nps, margin, confidence, shares[0], shares[1], assurance=assurance))
+        return Plan(variance, assumption, 100, "NPS", "points", partial(stats.sample_size_nps, confidence=confidence, promoters=shares[0], detractors=shares[1], assurance=assurance))
 
 
 KIND = Nps()
