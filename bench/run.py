@@ -132,7 +132,9 @@ def main() -> None:
         ratios.append(f"- cxscore .xlsx / calamine load: **{x['seconds'] / y['seconds']:.2f}×** (target < 2×)")
     lines += ["", *ratios, ""]
     print("\n".join(ratios))
-    args.out.write_text("\n".join(lines), encoding="utf-8")
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = old[old.find("\n## "):] if "\n## " in old else ""  # sections other scripts write (bench/excel.py, bench/tickets_floor.py)
+    args.out.write_text("\n".join(lines) + kept, encoding="utf-8")
     print(f"wrote {args.out}")
 
 

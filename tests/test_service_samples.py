@@ -230,3 +230,41 @@ def test_calls_repeated_records_and_service_level():
     busy = generator().BUSY_WEEK
     assert level[busy] < 0.7 and round(level[busy], 3) == FACTS["service_level_busy_week"]
     assert all(0.75 <= value <= 0.9 for w, value in level.items() if w != busy)
+
+
+# --- the benchmark's ticket export -------------------------------------------------------------
+
+
+def bench_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_tickets_have_the_sample_layout_and_consistent_business_hours(tmp_path):
+    make = bench_script("make_tickets")
+    first, again = make.generate(20_000, tmp_path / "a.csv"), make.generate(20_000, tmp_path / "b.csv")
+    assert first.read_bytes() == again.read_bytes()
+    with first.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == list(load("tickets_zendesk.csv")[0]) and len(rows) == 20_000
+    assert len({row["Assignee"] for row in rows} - {""}) == 200
+    unsolved = [row for row in rows if row["Solved at"] == PLACEHOLDER]
+    assert unsolved and all(row["Status"] in UNSOLVED and row["Full resolution time in minutes"] == "" for row in unsolved)
+    assert len(unsolved) == sum(row["Status"] in UNSOLVED for row in rows)
+    for row in rows[::97]:
+        created = parse(row["Created at"])
+        for calendar, business in zip(DURATIONS[::2], DURATIONS[1::2]):
+            if row[calendar]:
+                assert office_seconds(created, created + timedelta(minutes=int(row[calendar]))) == 60 * int(row[business])
+
+
+def test_results_section_is_replaced_and_the_rest_kept(tmp_path):
+    floor = bench_script("tickets_floor")
+    results = tmp_path / "results.md"
+    results.write_text("# cxscore benchmark\n\n| a | 1 |\n\n## Other\n\nkept\n", encoding="utf-8")
+    floor.write_section(results, floor.TITLE, ["first"])
+    floor.write_section(results, floor.TITLE, ["second"])
+    floor.write_section(results, "Other", ["replaced"])
+    assert results.read_text(encoding="utf-8") == f"# cxscore benchmark\n\n| a | 1 |\n\n## Other\n\nreplaced\n\n## {floor.TITLE}\n\nsecond\n"
