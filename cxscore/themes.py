@@ -13,6 +13,7 @@ Matching is one RE2 regex per theme over the whole column (``pyarrow.compute``):
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ from .config import MetricSpec, parse_yaml, read_text_file, validation_message
 from .errors import ConfigError
 from .tally import Tally
 
-#: Text that is neither a Latin letter nor a digit: where an English word starts or ends ("用app下单" holds "app").
-_EDGE = r"[^\p{Latin}\pN_]"
+#: Text that is neither a (lower-case) Latin letter nor a digit: where an English word starts or ends ("用app下单"
+#: holds "app"). Ranges, not Unicode classes: RE2 runs them twice as fast.
+_EDGE = r"[^a-z0-9_\x{00df}-\x{024f}]"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: A prefix shorter than this matches too many words (car* → care, career, cargo): warned about.
 SHORT_PREFIX = 4
@@ -39,10 +41,16 @@ EXAMPLES = 3
 
 
 def normalise(texts: pa.Array) -> pa.Array:
-    """The text as it is matched: NFKC (full-width letters and digits become ASCII) and lower case."""
+    """The text as it is matched: NFKC (full-width letters and digits become ASCII) and lower case.
+    ASCII text is its own NFKC form, so only the other rows are normalised (NFKC is the slow step)."""
     if not pa.types.is_string(texts.type) and not pa.types.is_large_string(texts.type):
         texts = texts.cast(pa.string())
-    return pc.utf8_lower(pc.utf8_normalize(texts, "NFKC"))
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(texts), True))
+    if pc.any(other).as_py():
+        texts = pc.replace_with_mask(texts, other, pc.utf8_normalize(texts.filter(other), "NFKC"))
+    return pc.utf8_lower(texts)
 
 
 def _fold(keyword: str) -> str:
@@ -56,16 +64,23 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def _english(keyword: str) -> str:
-    """A whole-word (or, ending in ``*``, prefix) pattern for an English keyword; spaces match any run of spaces."""
-    prefix = keyword.endswith("*")
-    words = keyword.rstrip("*").split()
-    body = r"\s+".join(re.escape(w) for w in words)
-    return f"(?:^|{_EDGE}){body}" + ("" if prefix else f"(?:{_EDGE}|$)")
+def _words(keywords: list[str]) -> str:
+    """One alternation of English keywords, spaces matching any run of spaces."""
+    return "|".join(r"\s+".join(re.escape(w) for w in k.rstrip("*").split()) for k in keywords)
 
 
 def _pattern(english: list[str], chinese: list[str]) -> str | None:
-    parts = [_english(k) for k in english] + [re.escape(k) for k in chinese]
+    """The RE2 pattern of a keyword list: English whole words, English prefixes (``deliver*``),
+    Chinese substrings. The word edges are written once around each alternation, not per keyword:
+    a pattern per keyword made RE2 leave its fast DFA (8× slower on a theme of phrases)."""
+    whole = [k for k in english if not k.endswith("*")]
+    prefixes = [k for k in english if k.endswith("*")]
+    parts = []
+    if whole:
+        parts.append(f"(?:^|{_EDGE})(?:{_words(whole)})(?:{_EDGE}|$)")
+    if prefixes:
+        parts.append(f"(?:^|{_EDGE})(?:{_words(prefixes)})")
+    parts += [re.escape(k) for k in chinese]
     return "|".join(parts) or None
 
 
@@ -128,9 +143,19 @@ class Themes:
         """A boolean matrix, comments × themes: which comment mentions which theme (null text: none)."""
         text = normalise(texts)
         out = np.zeros((len(text), len(self.themes)), dtype=bool)
-        for j, theme in enumerate(self.themes):
-            column = text if theme.excluded is None else pc.replace_substring_regex(text, theme.excluded, " ")
-            out[:, j] = pc.fill_null(pc.match_substring_regex(column, theme.pattern), False).to_numpy(zero_copy_only=False)
+
+        def one(j: int) -> None:
+            theme = self.themes[j]
+            hit = pc.fill_null(pc.match_substring_regex(text, theme.pattern), False)
+            if theme.excluded is not None:  # matched again without the exclusions, only where both occur
+                both = pc.and_(hit, pc.fill_null(pc.match_substring_regex(text, theme.excluded), False))
+                if pc.any(both).as_py():
+                    again = pc.match_substring_regex(pc.replace_substring_regex(text.filter(both), theme.excluded, " "), theme.pattern)
+                    hit = pc.replace_with_mask(hit, both, again)
+            out[:, j] = hit.to_numpy(zero_copy_only=False)
+
+        with ThreadPoolExecutor(max(1, min(len(self.themes), pa.cpu_count()))) as pool:  # Arrow's kernels run without the GIL
+            list(pool.map(one, range(len(self.themes))))
         return out
 
 

@@ -30,6 +30,7 @@ def tagged(dictionary: dict, texts: list[str | None]) -> list[list[str]]:
 def test_english_keywords_match_whole_words_only_case_insensitively():
     hits = tagged({"late": {"en": ["late"]}}, ["Delivery was LATE.", "the latest model", "late-night", "chocolate", "用late下单", "lately"])
     assert hits == [["late"], [], ["late"], [], ["late"], []]
+    assert tagged({"cafe": {"en": ["café"]}}, ["Le CAFÉ était froid", "two cafés", "cafébar"]) == [["cafe"], [], []]  # accented letters are word letters
 
 
 def test_a_prefix_is_written_with_a_star_and_matches_every_word_it_starts():

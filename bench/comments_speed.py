@@ -1,0 +1,97 @@
+"""Speed of the comment analysis (issue 17 part B): themes and distinctive terms on 1M English and
+200k Chinese generated comments, against the time pyarrow takes to read the text column.
+
+    .venv/bin/python bench/comments_speed.py [--rows 1000000] [--zh-rows 200000]
+
+Writes bench/comments_speed.md. Timings are wall clock on whatever the machine is doing (best of 3).
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from cxscore.config import MetricSpec
+from cxscore.terms import band_rows, distinctive_terms
+from cxscore.themes import load_themes, theme_stats
+
+ROOT = Path(__file__).resolve().parents[1]
+EN_PARTS = [
+    ["The delivery was", "Our parcel arrived", "The staff were", "The app was", "The price is", "Customer care was", "The refund was", "The queue was", "Quality is", "Checkout felt"],
+    ["really", "not", "very", "quite", "never", "far too", "always", "a bit", "so", "somewhat"],
+    ["late", "good", "slow", "friendly", "expensive", "broken", "helpful", "rude", "great", "confusing"],
+    ["and the driver was polite.", "but I waited an hour.", "so I want my money back.", "and the website kept crashing.", "and the cashier smiled.",
+     "which is fine.", "for the second time this month.", "and nobody called me back.", "so I will come back.", "and the packaging was damaged."],
+]
+ZH_PARTS = [
+    ["快递", "外卖", "客服", "小程序", "退款", "价格", "味道", "包装", "骑手", "店员"],
+    ["太慢了", "很快", "态度很好", "不好用", "没到账", "太贵了", "不错", "破损了", "很热情", "一般"],
+    ["，下次还会再来", "，等了一个小时", "，希望改进", "，非常满意", "，再也不买了", "，性价比高", "，饭都凉了", "，闪退好几次", "", "！"],
+]
+
+
+def generate(parts: list[list[str]], rows: int, seed: int, sep: str, numbered: bool = False) -> pa.Array:
+    """Comments joined from random parts; ``numbered`` ends each with an order number, so (nearly) every
+    comment is distinct and the Chinese segmenter, which runs once per distinct text, sees them all."""
+    rng = np.random.default_rng(seed)
+    columns = [pa.array(part).take(pa.array(rng.integers(0, len(part), rows))) for part in parts]
+    if numbered:
+        columns.append(pc.binary_join_element_wise("订单", pc.cast(pa.array(rng.integers(0, 10**9, rows)), pa.string()), ""))
+    return pc.binary_join_element_wise(*columns, sep)
+
+
+def best(run, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def measure(name: str, texts: pa.Array, seed: int, lines: list[str], terms_too: bool = True) -> None:
+    rng = np.random.default_rng(seed)
+    points = rng.integers(0, 11, len(texts)).astype(float)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "comments.csv"
+        pacsv.write_csv(pa.table({"nps": points, "comment": texts}), path)
+        size = path.stat().st_size
+        read = best(lambda: pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(include_columns=["comment"])))
+    themes = load_themes(ROOT / "themes.example.yaml")
+    spec = MetricSpec(type="nps", column="nps")
+    match = best(lambda: themes.match(texts))
+    stats = best(lambda: theme_stats(texts, points, spec, themes))
+    lines.append(f"| {name} | {len(texts):,} | {size / 1e6:.0f} MB | {read:.2f} s | {match:.2f} s ({match / read:.1f}×) | {stats:.2f} s ({stats / read:.1f}×) |")
+    if terms_too:
+        unhappy, happy = band_rows(points, spec)
+        words = themes.chinese_words()
+        term = best(lambda: distinctive_terms(texts, unhappy, happy, user_words=words), repeat=1)
+        lines[-1] += f" {term:.1f} s ({term / read:.1f}×, {len(texts) / term:,.0f} comments/s) |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--zh-rows", type=int, default=200_000)
+    args = parser.parse_args()
+    lines = [
+        "| comments | rows | CSV | pyarrow reads the text column | themes matched (7 themes) | theme_stats (match + figures) | distinctive terms (detractors vs promoters) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    measure("English", generate(EN_PARTS, args.rows, 1, " "), 2, lines)
+    measure("Chinese", generate(ZH_PARTS, args.zh_rows, 3, "", numbered=True), 4, lines)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (Path(__file__).with_suffix(".md")).write_text(
+        "# Comment analysis speed (bench/comments_speed.py)\n\nWall clock, best of 3 (terms: one run), on the shared 2-core machine.\n\n" + text, encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
