@@ -115,7 +115,7 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
     labels: dict[str, int] = msgspec.field(default_factory=dict)
     blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
-    target: float | dict[str, float] | None = None
+    target: float | str | dict[str, float | str] | None = None  # text only for kinds with text_targets (durations: 4h)
 
     def __post_init__(self) -> None:
         if self.type not in KINDS:
@@ -135,7 +135,8 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
         own = kind.fields()
         foreign = [f for other in KINDS.values() if other is not kind for f in other.fields() if f not in own and getattr(self, f) is not None]
         if foreign:
-            raise ValueError(f"{foreign[0]}: is not a setting of {kind.article} metric; its bands are {', '.join(kind.bands)}")
+            own_keys = f"its bands are {', '.join(kind.bands)}" if kind.bands else f"its own keys are {', '.join(kind.settings)}"
+            raise ValueError(f"{foreign[0]}: is not a setting of {kind.article} metric; {own_keys}")
         for key, band in kind.default_bands(lo, hi).items():
             if getattr(self, key) is None:
                 setattr(self, key, band)
@@ -162,12 +163,19 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
         return self.kind.value_range(self)
 
     def targets(self) -> dict[str, float]:
-        """Targets by where they apply: ``all`` (everyone) or ``COLUMN=VALUE`` (a segment)."""
+        """Targets by where they apply: ``all`` (everyone) or ``COLUMN=VALUE`` (a segment), in value units
+        (a duration's ``4h``: seconds)."""
         if self.target is None:
             return {}
-        return {"all": float(self.target)} if isinstance(self.target, (int, float)) else dict(self.target)
+        written = self.target if isinstance(self.target, dict) else {"all": self.target}
+        return {where: self.kind.parse_target(value) for where, value in written.items()}
 
     def _check_targets(self) -> None:
+        written = self.target if isinstance(self.target, dict) else {"all": self.target}
+        if not self.kind.text_targets:  # as msgspec worded it when only numbers were allowed
+            for where, value in written.items():
+                if isinstance(value, str):
+                    raise ValueError("target: expected `float | object | null`, got `str`" if where == "all" and not isinstance(self.target, dict) else f"target: {where}: expected `float`, got `str`")
         lo, hi = self.value_range()
         for where, value in self.targets().items():
             if where != "all" and "=" not in where:

@@ -209,9 +209,45 @@ class LogHistogram:
         return rest
 
     def copy(self) -> LogHistogram:
-        twin = LogHistogram(self.alpha, self.thresholds)
+        twin = self._like()
         twin._keys, twin._counts, twin._dense = self.keys.copy(), self.counts.copy(), self._dense.copy()
         return twin
+
+    def _like(self) -> LogHistogram:
+        """An empty histogram with this one's mapping and thresholds (without recomputing them)."""
+        twin = object.__new__(LogHistogram)
+        twin.alpha, twin.thresholds, twin._log_gamma, twin._low, twin._span = self.alpha, self.thresholds, self._log_gamma, self._low, self._span
+        twin._keys, twin._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        twin._pending, twin._pending_size = [], 0
+        twin._dense = np.zeros((0, self._dense.shape[1]), dtype=np.int64)
+        return twin
+
+    def split(self) -> list[LogHistogram]:
+        """One single-group histogram per group (group g becomes group 0 of the g-th), by slicing the
+        sorted keys: what a table of many groups hands out one accumulator at a time."""
+        keys, counts = self.keys, self.counts
+        bounds = np.searchsorted(keys, np.arange(self.groups + 1, dtype=np.int64) * self._span).tolist()
+        out = []
+        for group in range(self.groups):
+            one = self._like()
+            start, stop = bounds[group], bounds[group + 1]
+            one._keys, one._counts = keys[start:stop] - group * self._span, counts[start:stop].copy()
+            one._dense = self._dense[group : group + 1].copy()
+            out.append(one)
+        return out
+
+    def at_most(self, value: float) -> np.ndarray:
+        """Per group, the values in the buckets up to ``value``'s own (zeros included): the values ≤ ``value``
+        to within the bucketing. Two histograms split at one value this way split exactly alike (a median test)."""
+        if not value >= 0:
+            raise ValueError(f"a duration to count up to must be 0 or more, not {value}")
+        below = self._dense[:, 1].copy()
+        if value > 0:
+            keys, counts = self.keys, self.counts
+            bucket = int(self._bucket(np.array([float(value)]))[0]) - self._low
+            kept = keys % self._span <= bucket
+            below += np.bincount(keys[kept] // self._span, weights=counts[kept], minlength=self.groups).astype(np.int64)[: self.groups]
+        return below
 
     def rollup(self, mapping: np.ndarray) -> LogHistogram:
         """A new histogram of coarser groups: group g is added into ``mapping[g]`` (−1 drops it).

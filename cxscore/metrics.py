@@ -47,6 +47,9 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> list[Summary]:
     pending = list(tallies)
     if not pending:
         return []
+    own = spec.kind.summarise(spec, pending)  # a kind with its own accumulator (durations) summarises it itself
+    if own is not None:
+        return own
     weights = np.stack([t.weighted for t in pending])
     width = weights.shape[1]
     binning = Binning.of(spec.scale)
@@ -113,6 +116,9 @@ def compare(spec: MetricSpec, sa: Summary, sb: Summary, nps_test: str = "pooled"
     if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
         return None
     kind = spec.kind
+    own = kind.compare(spec, sa, sb)
+    if own is not None:
+        return own
     test = stats.pooled_test(kind.moments(spec, sa), kind.moments(spec, sb))
     other = kind.other_test(spec, sa, sb, nps_test)
     p = test.p if other is None else other

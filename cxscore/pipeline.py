@@ -120,7 +120,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
         type=spec.type,
         column=column,
         selected_by=selected_by,
-        scale=[spec.scale.lo, spec.scale.hi],
+        scale=[spec.scale.lo, spec.scale.hi] if spec.kind.scaled else None,
         bands={key: [band.lo, band.hi] for key, band in spec.bands().items()},
         direction=spec.direction,
         question=question if question != column else None,
@@ -128,13 +128,14 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, cut: Callable[[Source], list], notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError]]:
+def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, cut: Callable[[Source], list], notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError], list[str]]:
     """Check a source against the metrics and grouping, then cut it into jobs with this file's own
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
     A metric whose column this source lacks is left out of its jobs (and reported), not fatal.
     ``ids``: also collect the response ids (several inputs, to find repeats); ``comments``: the most
-    recent comments per metric and band, when this source has a comment column.
+    recent comments per metric and band, when this source has a comment column. Also what each
+    metric's encoder doubts in this source's first rows (a duration's unit).
     """
     where = source.info.path
     columns, missing, specs = {}, {}, []
@@ -165,6 +166,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     blank_values = [*config.blank_values, *source.layout.blank_values]
     parsers = [pair for spec in specs for pair in spec.kind.encoder(spec, reads[spec.name], blank_values).typed()]
     types = read_types(source.columns, source.sample, parsers, grouper)
+    unit_doubts = [line for spec in specs for line in spec.kind.column_doubts(spec, reads[spec.name], blank_values, lambda column: sample_values(source.sample, source.columns.index(column)))]
     id_at = id_column(source) if ids else None
     taken = {column for read in reads.values() for column in read.values()}
     plan = _comment_plan(source, config, grouping, grouper, comments, {*taken, *([date[0]] if date else [])}, notify) if comments else None
@@ -174,7 +176,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
         Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
         for part in cut(source)
     ]
-    return jobs, columns, missing
+    return jobs, columns, missing, [f"{where}: {line}" for line in unit_doubts]
 
 
 def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: Grouper, keep: int, taken: set[str], notify: Notify) -> CommentPlan | None:
@@ -331,6 +333,12 @@ def tally_inputs(
             raise CxError(f"{param('metrics')} {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
         chosen = [(spec, how) for spec, how in chosen if spec.name in settings.metrics]
     specs = [spec for spec, _ in chosen]
+    unweighted = [spec.name for spec in specs if not spec.kind.weighted]
+    if grouping.weight and unweighted:
+        raise CxError(
+            f"{param('weight')} {grouping.weight}: {', '.join(unweighted)} {'is a duration' if len(unweighted) == 1 else 'are durations'}, which take no weights (a duration is a ticket's or a call's, not a respondent's)",
+            f"score the survey metrics with {param('weight')} and the durations in a run without it ({param('metrics')} NAME picks metrics)",
+        )
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book = Book.of(specs)
@@ -343,11 +351,13 @@ def tally_inputs(
     owners: list[InputInfo] = []
     first_columns: dict[str, str] = {}  # metric → its column in the first input that has it
     gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
+    unit_doubts: list[str] = []  # what encoders doubt in each input's first rows (a duration's unit)
     for source in sources:
-        source_jobs, columns, missing = _jobs(source, chosen, config, grouping, cut, notify, settings.include_incomplete, origins, check_ids, settings.comments)
+        source_jobs, columns, missing, doubted = _jobs(source, chosen, config, grouping, cut, notify, settings.include_incomplete, origins, check_ids, settings.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]
+        unit_doubts += doubted
         for name, column in columns.items():
             first_columns.setdefault(name, column)
     for spec in specs:
@@ -359,6 +369,7 @@ def tally_inputs(
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, settings)
     early_warnings += skipped_ratings
+    early_warnings += unit_doubts
     early_warnings += [w for spec in specs if (w := blank_points(spec, config.blank_values))]
 
     def warn_now(message: str) -> None:  # on stderr at once (before the long part), and in the report's warnings
@@ -402,6 +413,7 @@ def tally_inputs(
             (guessed, f"confirm a guessed encoding with {param('encoding')}"),
             (id_repeats, f"keep each respondent once with {param('dedupe')} COLUMN"),
             (order_doubts, f"say the day/month order with {param('dayfirst')} or {param('dayfirst=False')} (dayfirst: in the config)"),
+            (unit_doubts, "state a duration's unit in the config (unit: minutes) after checking the column"),
         ],
         order_doubts=order_doubts,
         skipped_ratings=skipped_ratings,
@@ -449,7 +461,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     book, sources, first_columns = tallied.book, tallied.sources, tallied.columns
     settings = replace(settings, by=tallied.by, period=tallied.period)
     early_warnings = list(tallied.warnings)
-    fail_under = parse_fail_under(settings.fail_under, [spec.name for spec in specs])
+    fail_under = parse_fail_under(settings.fail_under, specs)
     industry = settings.benchmark
     rows = benchmarks.load(settings.benchmarks_file) if industry else []
     results, alerts, notes = [], [], []
@@ -522,7 +534,7 @@ def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Tally | None], col
     doubts = {}
     for spec in specs:
         tally = overall[spec.name]
-        text = doubt(spec, columns[spec.name], tally.counts, configured) if tally else None
+        text = doubt(spec, columns[spec.name], tally.counts, configured) if tally and spec.kind.scaled else None
         if text:
             doubts[spec.name] = text
     return doubts
@@ -539,7 +551,7 @@ def _quality(specs: list[MetricSpec], book: Book, overall: dict[str, Tally | Non
         if invalid:
             warnings.append(
                 f"{spec.name}: {invalid} invalid answer(s) in column {columns[spec.name]!r} not scored "
-                f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})"
+                + (f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})" if spec.kind.scaled else f"(negative, over 100 years or not a duration; e.g. {_examples(examples)})")
                 + (f"; {na_hint(codes)}" if (codes := na_codes(spec, examples)) else "")
             )
         if n == 0:

@@ -39,7 +39,7 @@ def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int 
     if ci is not None:
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
-    if s.distribution:
+    if s.distribution and spec.kind.scaled:
         total, binning = tally.weight_total, Binning.of(spec.scale)
         row.distribution = [
             {"point": binning.value(i), "count": int(c), "pct": 100 * float(w) / total if total else None}
@@ -171,12 +171,12 @@ def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int],
 
 
 def interval_notes(spec: MetricSpec, rows: list[ResultRow]) -> list[str]:
-    """Say why rows with answers got no interval: their weights leave under two effective answers."""
+    """Say why rows with answers got no interval (survey scores: their weights leave under two effective answers)."""
     bare = [r for r in rows if r.n >= 2 and r.ci_low is None]
     if not bare:
         return []
     where = ", ".join(_label(r) for r in bare[:3]) + (f" and {len(bare) - 3} more" if len(bare) > 3 else "")
-    return [f"{spec.name}: no interval or test for {where}: the weights leave under 2 effective answers (n_eff {bare[0].n_eff:.2f}); one response outweighs the rest — check the --weight column"]
+    return [spec.kind.no_interval_note(spec, where, bare[0])]
 
 
 def _label(row: ResultRow) -> str:

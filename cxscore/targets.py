@@ -6,25 +6,40 @@ from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError, param
 from .model import ResultRow, periods_in_order
-from .render.display import level
+from .render.display import duration, level
 from .stats import benjamini_hochberg
 
 MET, MISSED, NOT_ENOUGH = "met", "missed", "not enough data"
 
 
-def parse_fail_under(items: list[str], names: list[str]) -> dict[str, float]:
-    """--fail-under METRIC=VALUE (repeatable) → {metric: value}."""
+def parse_fail_under(items: list[str], specs: list[MetricSpec]) -> dict[str, float]:
+    """--fail-under METRIC=VALUE (repeatable) → {metric: value}; a duration's value is a duration (``frt=4h``)."""
     out = {}
+    kinds = {spec.name: spec.kind for spec in specs}
     for item in items:
         metric, _, value = item.partition("=")
         metric = metric.strip()
+        kind = kinds.get(metric)
+        if kind is not None and kind.text_targets:
+            try:
+                out[metric] = kind.parse_target(value.strip(), f"{param('fail_under')} {item!r}")
+            except ValueError as exc:
+                raise CxError(str(exc), f"e.g. {param('fail_under')} {metric}=4h (for a duration: at most 4 hours)") from None
+            continue
         try:
             out[metric] = float(value)
         except ValueError:
             raise CxError(f"{param('fail_under')} {item!r} is not METRIC=VALUE", f"e.g. {param('fail_under')} nps=30") from None
-        if metric not in names:
-            raise CxError(f"{param('fail_under')}: {metric!r} is not one of the metrics: {', '.join(names)}", "use a name from the Metric column")
+        if metric not in kinds:
+            raise CxError(f"{param('fail_under')}: {metric!r} is not one of the metrics: {', '.join(kinds)}", "use a name from the Metric column")
     return out
+
+
+def _shown(spec: MetricSpec, value: float, sign: bool = False) -> str:
+    """A value or difference in an alert line: a duration as ``4h 12m``, else one decimal."""
+    if spec.kind.style == "duration":
+        return duration(value, sign)
+    return f"{value:+.1f}" if sign else f"{value:.1f}"
 
 
 def attach_benchmark(rows: list[ResultRow], benchmark: Benchmark) -> None:
@@ -76,7 +91,7 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
         met = row.value >= target if spec.higher_is_better else row.value <= target
         row.status = MET if met else MISSED
         if not met:
-            alerts.append(f"{spec.name} {row.value:.1f} missed its target {target:g}{_where(row)}")
+            alerts.append(f"{spec.name} {_shown(spec, row.value)} missed its target {duration(target) if spec.kind.style == 'duration' else f'{target:g}'}{_where(row)}")
     if not latest:
         return alerts
     for row, kind, adjusted in latest_family([r for r in rows if r.period == latest], 1 - confidence):
@@ -91,16 +106,16 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
             continue
         assert row.significance is not None, "a change's family member has a comparison"
         if (row.significance["diff"] < 0) == spec.higher_is_better:
-            alerts.append(f"{spec.name} fell significantly in {latest}: {_change(row)}{_where(row, period=False)}")
+            alerts.append(f"{spec.name} {'fell' if spec.higher_is_better else 'rose'} significantly in {latest}: {_change(spec, row)}{_where(row, period=False)}")
     return alerts
 
 
-def _change(row: ResultRow, verdict: str = "") -> str:
+def _change(spec: MetricSpec, row: ResultRow, verdict: str = "") -> str:
     sig = row.significance
-    assert sig is not None, "called for compared rows only"
+    assert sig is not None and row.value is not None, "called for compared rows only"
     against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
-    detectable = "—" if sig["mdd"] is None else f"{sig['mdd']:.1f}"
-    return f"{row.value:.1f} vs {row.value - sig['diff']:.1f} on {against} (Δ {sig['diff']:+.1f}{verdict}; detectable Δ at this n: {detectable})"
+    detectable = "—" if sig["mdd"] is None else _shown(spec, sig["mdd"])
+    return f"{_shown(spec, row.value)} vs {_shown(spec, row.value - sig['diff'])} on {against} (Δ {_shown(spec, sig['diff'], sign=True)}{verdict}; detectable Δ at this n: {detectable})"
 
 
 def latest_changes(spec: MetricSpec, rows: list[ResultRow], confidence: float = 0.95) -> list[str]:
@@ -118,7 +133,7 @@ def latest_changes(spec: MetricSpec, rows: list[ResultRow], confidence: float = 
     if alerted:
         return []
     worse = (row.significance["diff"] < 0) == spec.higher_is_better
-    return [f"{spec.name} in {row.period}: {_change(row, ', not a significant drop' if worse else ', no drop')}"]
+    return [f"{spec.name} in {row.period}: {_change(spec, row, ', not a significant drop' if worse else ', no drop')}"]
 
 
 def latest_family(rows: list[ResultRow], alpha: float) -> list[tuple[ResultRow, str, float]]:

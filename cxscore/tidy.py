@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .metrics import COMPONENTS
+from .kinds import KINDS
 from .records import MetricInfo, ResultRow
 
 STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
@@ -19,8 +19,11 @@ SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "dire
 BENCHMARK_KEYS = ["value", "gap", "position", "source", "year"]  # the CSV's benchmark columns, from results[].benchmark
 BENCHMARK = ["benchmark", "benchmark_gap", "benchmark_position", "benchmark_source", "benchmark_year"]
 JUDGEMENT = ["target", "status"]
-COMPONENT_COLUMNS = list(dict.fromkeys(c for names in COMPONENTS.values() for c in names))
-SCALE = ["scale_min", "scale_max"]  # last of the CSV's: added after the others, so positional readers keep working
+COMPONENT_COLUMNS = list(dict.fromkeys(c for kind in KINDS.values() if kind.scaled for c in kind.components))
+SCALE = ["scale_min", "scale_max"]  # last of the survey CSV's: added after the others, so positional readers keep working
+#: The components of kinds without a scale (durations: p25, p75, p90, within_pct): after ``scale_max``, and only
+#: in the tables of reports that have such a metric, so survey tables keep their columns and positions.
+LATE_COMPONENTS = [c for c in dict.fromkeys(c for kind in KINDS.values() if not kind.scaled for c in kind.components) if c not in COMPONENT_COLUMNS]
 TREND_KEYS = ["periods", "slope", "ci_low", "ci_high", "p_value", "p_adjusted", "significant", "direction"]
 #: Not in the CSV (added after it): the design effect, the detectable difference and baseline periods of
 #: the comparison, the trend, the distribution, and the benchmark's id, industry and quality.
@@ -32,7 +35,7 @@ TYPES: dict[str, pa.DataType] = {
     "n": _I, "blank": _I, "invalid": _I, "n_eff": _F, "value": _F, "se": _F, "ci_low": _F, "ci_high": _F, "ci_method": _S, "margin": _F, "low_n": _B,
     "against": _S, "diff": _F, "p_value": _F, "p_adjusted": _F, "significant": _B, "direction": _S,
     "benchmark": _F, "benchmark_gap": _F, "benchmark_position": _S, "benchmark_source": _S, "benchmark_year": _I,
-    "target": _F, "status": _S, **dict.fromkeys(COMPONENT_COLUMNS, _F), "scale_min": _I, "scale_max": _I,
+    "target": _F, "status": _S, **dict.fromkeys([*COMPONENT_COLUMNS, *LATE_COMPONENTS], _F), "scale_min": _I, "scale_max": _I,
     "deff": _F, "mdd": _F, "baseline": pa.list_(_S),
     "trend_periods": _I, "trend_slope": _F, "trend_ci_low": _F, "trend_ci_high": _F, "trend_p_value": _F, "trend_p_adjusted": _F,
     "trend_significant": _B, "trend_direction": _S,
@@ -41,14 +44,21 @@ TYPES: dict[str, pa.DataType] = {
 }
 
 
-def header(by: list[str]) -> list[str]:
-    """The column names: metric, type, column, one per ``--by`` column, period, the figures, then the extras."""
-    return ["metric", "type", "column", *by, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS, *SCALE, *EXTRA]
+def late_columns(metrics: Sequence[MetricInfo]) -> list[str]:
+    """The late component columns these metrics have (:data:`LATE_COMPONENTS`)."""
+    present = {c for m in metrics for c in KINDS[m.type].components}
+    return [c for c in LATE_COMPONENTS if c in present]
 
 
-def csv_width(by: list[str]) -> int:
+def header(by: list[str], late: list[str] | None = None) -> list[str]:
+    """The column names: metric, type, column, one per ``--by`` column, period, the figures, then the extras;
+    ``late``: the metrics' :func:`late_columns`."""
+    return ["metric", "type", "column", *by, "period", *STATS, *SIGNIFICANCE, *BENCHMARK, *JUDGEMENT, *COMPONENT_COLUMNS, *SCALE, *(late or []), *EXTRA]
+
+
+def csv_width(by: list[str], late: list[str] | None = None) -> int:
     """How many leading columns the CSV writes."""
-    return len(header(by)) - len(EXTRA)
+    return len(header(by, late)) - len(EXTRA)
 
 
 def data_columns(by: list[str]) -> set[int]:
@@ -61,6 +71,7 @@ def data_columns(by: list[str]) -> set[int]:
 def rows(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[str]) -> Iterator[list[Any]]:
     """Each result row as a list of plain Python values, aligned with :func:`header` (``None`` where a field does not apply)."""
     by_name = {m.name: m for m in metrics}
+    late = late_columns(metrics)
     for row in results:
         sig = row.significance or {}
         bench = row.benchmark or {}
@@ -73,7 +84,8 @@ def rows(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[s
             *[bench.get(k) for k in BENCHMARK_KEYS],
             row.target, row.status,
             *[row.components.get(c) for c in COMPONENT_COLUMNS],
-            *metric.scale,
+            *(metric.scale or (None, None)),
+            *[row.components.get(c) for c in late],
             row.deff, sig.get("mdd"), sig.get("baseline"),
             *[trend.get(k) for k in TREND_KEYS],
             row.distribution, bench.get("id"), bench.get("industry"), bench.get("quality"),
@@ -82,7 +94,7 @@ def rows(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[s
 
 def to_arrow(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: list[str]) -> pa.Table:
     """The tidy table as Arrow, with a fixed type per column (segment values and ``period`` as text)."""
-    names = header(by)
+    names = header(by, late_columns(metrics))
     columns = list(zip(*rows(results, metrics, by))) or [()] * len(names)
     types = [TYPES.get(name, _S) if not 3 <= i < 3 + len(by) else _S for i, name in enumerate(names)]
     arrays = [pa.array(list(values), type=kind) for values, kind in zip(columns, types)]

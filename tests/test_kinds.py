@@ -17,8 +17,8 @@ def _scored(tmp_path, metric: dict, answers: list[int]) -> dict:
     return next(r for r in report.results if not r.segment and r.period is None)
 
 
-def test_the_registry_holds_the_three_kinds_in_the_order_people_read_them():
-    assert list(kinds.KINDS) == ["nps", "csat", "ces"]
+def test_the_registry_holds_the_kinds_in_the_order_people_read_them():
+    assert list(kinds.KINDS) == ["nps", "csat", "ces", "duration"]
     assert all(kinds.get(name).name == name for name in kinds.KINDS)
 
 
@@ -28,7 +28,7 @@ def test_a_spec_finds_its_kind():
 
 
 def test_an_unregistered_type_is_refused_naming_the_registered_ones():
-    with pytest.raises(ConfigError, match=r"metrics\[0\]\.type: 'nps2' is not one of nps, csat, ces"):
+    with pytest.raises(ConfigError, match=r"metrics\[0\]\.type: 'nps2' is not one of nps, csat, ces, duration"):
         validate_config({"metrics": [{"type": "nps2", "column": "q"}]})
 
 
@@ -49,7 +49,7 @@ def test_each_kind_computes_its_value_and_components(tmp_path):
 
 def test_units_and_display_come_from_the_kind():
     assert [(k.unit, k.digits, k.score_label, k.signed) for k in kinds.KINDS.values()] == [
-        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False)]
+        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False)]
 
 
 def test_detection_labels_benchmarks_and_plans_ask_the_kind():
@@ -139,7 +139,7 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     (package / "kinds" / "topbox.py").write_text(TOPBOX, encoding="utf-8")
     registry = package / "kinds" / "__init__.py"
     before = registry.read_text(encoding="utf-8")
-    after = before.replace('MODULES = ("nps", "csat", "ces")', 'MODULES = ("nps", "csat", "ces", "topbox")')
+    after = before.replace('MODULES = ("nps", "csat", "ces", "duration")', 'MODULES = ("nps", "csat", "ces", "duration", "topbox")')
     assert sum(a != b for a, b in zip(before.splitlines(), after.splitlines())) == 1
     registry.write_text(after, encoding="utf-8")
 

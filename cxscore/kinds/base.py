@@ -9,7 +9,7 @@ Everything outside ``cxscore/kinds/`` asks the kind instead of branching on the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .. import stats
@@ -49,8 +49,8 @@ class Plan(NamedTuple):
 
 
 #: How a value is shown to people: ``points`` signed with one decimal (NPS), ``pct`` a percentage
-#: with one decimal, ``mean`` two decimals.
-Style = Literal["points", "pct", "mean"]
+#: with one decimal, ``mean`` two decimals, ``duration`` seconds as ``4h 12m`` (display.duration).
+Style = Literal["points", "pct", "mean", "duration"]
 Scale = tuple[int, int]
 
 
@@ -68,7 +68,7 @@ class Kind:
     #: Its other YAML keys: name → the ``Literal`` of allowed values (``None`` when not given).
     settings: dict[str, Any] = {}
     #: The band whose comments are the unhappy ones, then the happy ones.
-    comment_bands: tuple[str, str]
+    comment_bands: tuple[str, ...]  # (unhappy, happy); empty for a kind without bands
     #: The components of a result row (the JSON ``components`` keys), in order.
     components: tuple[str, ...]
     #: Value units per unit of the answer moments its tests pool (percentages and NPS: 100).
@@ -96,6 +96,12 @@ class Kind:
     stated_scales: bool = True
     #: Built-in answer labels per scale: (lo, hi) → {text: point}.
     labels: dict[Scale, dict[str, int]] = {}
+    #: Whether its answers are points of a scale (False: durations, whose JSON ``scale`` is null).
+    scaled: bool = True
+    #: Whether --weight applies (False: a duration is a ticket's or a call's, not a respondent's).
+    weighted: bool = True
+    #: Whether a target is written as text (``target: 4h``, read by :meth:`parse_target`) rather than a number.
+    text_targets: bool = False
 
     @property
     def digits(self) -> int:
@@ -108,6 +114,22 @@ class Kind:
         from ..tally import TallyTable
 
         return TallyTable(Binning.of(spec.scale))
+
+    def summarise(self, spec: MetricSpec, accumulators: Sequence[Any]) -> list[Any] | None:
+        """Its own summaries of many accumulators at once; None: the tally's (metrics.summarise)."""
+        return None
+
+    def compare(self, spec: MetricSpec, a: Any, b: Any) -> tuple[float, float, float] | None:
+        """Its own test of a − b: (difference, two-sided p, SE₀ in value units); None: the pooled test on :meth:`moments`."""
+        return None
+
+    def no_interval_note(self, spec: MetricSpec, where: str, row: Any) -> str:
+        """Why rows (``where``, the first of them ``row``) with two or more answers got no interval."""
+        return f"{spec.name}: no interval or test for {where}: the weights leave under 2 effective answers (n_eff {row.n_eff:.2f}); one response outweighs the rest — check the --weight column"
+
+    def parse_target(self, value: Any, key: str = "target") -> float:
+        """A target as written in the config or --fail-under, in value units."""
+        return float(value)
 
     def fields(self) -> tuple[str, ...]:
         """Every YAML key of this kind beyond the common ones: its bands, then its settings."""
@@ -125,6 +147,12 @@ class Kind:
         from ..encoders import AnswerEncoder  # below the kinds: normalize reads the config, which reads the kinds
 
         return AnswerEncoder(spec, columns["column"], blank_values)
+
+    def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
+        """Doubts about its columns from an input's first rows (``sample(column)``: their values), each a
+        warning that --strict refuses; a column it cannot read at all raises a CxError. Survey scales are
+        judged after the scan instead (scales.doubt)."""
+        return []
 
     def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
         """Band (and setting) defaults on a scale; empty when there is no sensible default."""

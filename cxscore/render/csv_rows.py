@@ -22,12 +22,13 @@ def render(report: Report, raw: bool = False) -> str:
     (metric, column and segment names, benchmark fields) that starts like a formula gets a leading
     ``'`` unless ``raw`` (for programs, not spreadsheets)."""
     by = list(report.analysis.by)
-    width = tidy.csv_width(by)
+    late = tidy.late_columns(report.metrics)
+    width = tidy.csv_width(by, late)
     data = tidy.data_columns(by)
     cell = encodable if raw else csv_cell
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([cell(name) for name in tidy.header(by)[:width]])
+    writer.writerow([cell(name) for name in tidy.header(by, late)[:width]])
     for values in tidy.rows(report.results, report.metrics, by):
         writer.writerow([cell(v) if i in data and isinstance(v, str) else _text(v) for i, v in enumerate(values[:width])])
     return out.getvalue()

@@ -17,13 +17,48 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{number(value)}%"
 
 
+def duration(seconds: float | None, sign: bool = False) -> str:
+    """Seconds as people read a duration: ``52s``, ``3m 20s``, ``35m``, ``4h 12m``, ``2d 3h`` (two units at most,
+    the smaller rounded); ``sign`` writes a difference's + or −."""
+    if seconds is None:
+        return "—"
+    lead = ("+" if seconds > 0 else "−" if seconds < 0 else "") if sign else ("−" if seconds < 0 else "")
+    s = abs(seconds)
+    if s < 9.95:
+        text = f"{s:.1f}s".replace(".0s", "s")
+    elif s < 59.5:
+        text = f"{s:.0f}s"
+    elif s < 599.5:
+        m, r = divmod(round(s), 60)
+        text = f"{m}m {r:02d}s" if r else f"{m}m"
+    elif s < 3570:
+        text = f"{round(s / 60)}m"
+    elif s < 86370:
+        h, m = divmod(round(s / 60), 60)
+        text = f"{h}h {m:02d}m" if m else f"{h}h"
+    else:
+        d, h = divmod(round(s / 3600), 24)
+        text = f"{d}d {h}h" if h else f"{d}d"
+    return lead + text
+
+
 def styled(value: float | None, style: str) -> str:
-    """A value in a kind's style: ``points`` signed (NPS), ``pct`` a percentage, ``mean`` two decimals."""
+    """A value in a kind's style: ``points`` signed (NPS), ``pct`` a percentage, ``mean`` two decimals,
+    ``duration`` seconds as ``4h 12m``."""
     if style == "points":
         return number(value, sign=True)
     if style == "pct":
         return pct(value)
+    if style == "duration":
+        return duration(value)
     return number(value, 2)
+
+
+def amount(value: float | None, kind: str, sign: bool = False) -> str:
+    """An interval end, margin, difference or target in a metric type's units (a duration's: ``4h 12m``)."""
+    if get(kind).style == "duration":
+        return duration(value, sign)
+    return number(value, digits(kind), sign)
 
 
 def score(row: ResultRow) -> str:
@@ -35,7 +70,8 @@ def details(row: ResultRow) -> str:
     """The components behind the value, in one short line (the parts its kind names)."""
     if row.value is None:
         return "no valid answers"
-    return " · ".join(f"{words} {styled(row.components[key], style)}" for words, key, style in get(row.type).details)
+    parts = get(row.type).details
+    return " · ".join(f"{words} {styled(row.components[key], style)}" for words, key, style in parts if row.components.get(key) is not None)
 
 
 def digits(kind: str) -> int:
@@ -53,9 +89,9 @@ def level(share: float) -> str:
     return f"{share * 100:g}%"
 
 
-def scale(points: list[int]) -> str:
-    """A metric's answer scale, as people write it: ``0–10``."""
-    return f"{points[0]}–{points[1]}"
+def scale(points: list[int] | None) -> str:
+    """A metric's answer scale, as people write it: ``0–10`` (``—`` for a duration, which has none)."""
+    return "—" if points is None else f"{points[0]}–{points[1]}"
 
 
 SCORE_LABEL = {name: kind.score_label for name, kind in KINDS.items()}

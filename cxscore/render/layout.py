@@ -32,19 +32,18 @@ class Section:
 def _ci(row: ResultRow) -> str:
     if row.ci_low is None:
         return "—"
-    digits = display.digits(row.type)
-    return f"{display.number(row.ci_low, digits)} to {display.number(row.ci_high, digits)}"
+    return f"{display.amount(row.ci_low, row.type)} to {display.amount(row.ci_high, row.type)}"
 
 
 def _margin(row: ResultRow) -> str:
-    return "—" if row.margin is None else f"±{display.number(row.margin, display.digits(row.type))}"
+    return "—" if row.margin is None else f"±{display.amount(row.margin, row.type)}"
 
 
 def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
     sig = row.significance
     if not sig:
         return "", "", None
-    diff = display.number(sig["diff"], display.digits(row.type), sign=True)
+    diff = display.amount(sig["diff"], row.type, sign=True)
     p = sig["p_adjusted"]
     p_text = "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
     if not sig["significant"]:
@@ -55,7 +54,7 @@ def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
 
 def _detectable(row: ResultRow) -> str:
     sig = row.significance
-    return "" if not sig or sig.get("mdd") is None else display.number(sig["mdd"], display.digits(row.type))
+    return "" if not sig or sig.get("mdd") is None else display.amount(sig["mdd"], row.type)
 
 
 def _score(row: ResultRow, metric: MetricInfo) -> str:
@@ -80,6 +79,7 @@ def _caption(report: Report, against: str) -> str:
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
         f"{level} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}."
+        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(m.scale is None for m in report.metrics) else "")
     )
 
 
@@ -110,7 +110,7 @@ def summary(report: Report) -> Section:
         if benchmarked:
             cells.append(_benchmark(row))
         if targeted:
-            cells.append("" if row.target is None else f"{row.target:g}: {row.status}")
+            cells.append("" if row.target is None else f"{_target(row)}: {row.status}")
         status = {"missed": "bad", "met": "good"}.get(row.status or "")
         section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_column=len(cells) - 1))
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(line.low_n for line in section.lines) else []
@@ -118,6 +118,10 @@ def summary(report: Report) -> Section:
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
     section.caption = " ".join(notes)
     return section
+
+
+def _target(row: ResultRow) -> str:
+    return display.duration(row.target) if display.get(row.type).style == "duration" else f"{row.target:g}"
 
 
 def _benchmark(row: ResultRow) -> str:
@@ -147,7 +151,7 @@ def breakdowns(report: Report) -> list[Section]:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if r.kind == "overall")
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
-        on = f" · scale {display.scale(metric.scale)}"
+        on = f" · scale {display.scale(metric.scale)}" if metric.scale else " · lower is better"
         if by:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))

@@ -1,0 +1,102 @@
+"""Durations behind the accumulator protocol: a :class:`~cxscore.loghist.LogHistogram` per metric,
+one histogram group per book row, plus the blank and invalid counts the book reports.
+
+Everything in it is an integer count (buckets, zeros, the microsecond sum, the counts within each
+threshold), so adding blocks, merging parts and workers and rolling groups up give identical results
+in any order and chunking, and the rest of a segment is ``whole - segment`` exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .durations import DurationColumn, VALUE
+from .errors import CxError, param
+from .loghist import LogHistogram
+from .normalize import BLANK, INVALID
+
+
+class Durations:
+    """One group's durations: a one-group histogram, and its blank and invalid answers."""
+
+    #: Counts subtract exactly: the rest of a segment is the whole minus it.
+    subtractable = True
+
+    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0):
+        hist.reserve(1)
+        self.hist, self.blank, self.invalid = hist, blank, invalid
+
+    @property
+    def n(self) -> int:
+        """Valid durations (zeros included)."""
+        return int(self.hist.n[0])
+
+    @property
+    def n_eff(self) -> float:
+        """Unweighted: n."""
+        return float(self.n)
+
+    def copy(self) -> Durations:
+        return Durations(self.hist.copy(), self.blank, self.invalid)
+
+    def __iadd__(self, other: Durations) -> Durations:
+        self.hist += other.hist
+        self.blank += other.blank
+        self.invalid += other.invalid
+        return self
+
+    def __sub__(self, part: Durations) -> Durations:
+        return Durations(self.hist - part.hist, self.blank - part.blank, self.invalid - part.invalid)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Durations) and (self.hist, self.blank, self.invalid) == (other.hist, other.blank, other.invalid)
+
+
+class DurationTable:
+    """One duration metric's histograms for every group of a run (:class:`cxscore.accumulators.Accumulators`):
+    book row r is histogram group r; a block is a :class:`~cxscore.durations.DurationColumn`."""
+
+    def __init__(self, alpha: float, thresholds: tuple[float, ...] = ()):
+        self.hist = LogHistogram(alpha, thresholds)
+        self.counted = np.zeros((0, 2), dtype=np.int64)  # blank, invalid per row
+
+    def empty(self) -> Durations:
+        return Durations(self.hist._like())
+
+    def _reserve(self, rows: int) -> None:
+        self.hist.reserve(rows)
+        if rows > len(self.counted):
+            grown = np.zeros((rows, 2), dtype=np.int64)
+            grown[: len(self.counted)] = self.counted
+            self.counted = grown
+
+    def add(self, block: DurationColumn, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
+        if weights is not None:
+            raise CxError(f"durations take no {param('weight')}: a duration is a ticket's or a call's", f"score duration metrics without {param('weight')}")
+        row_of = rows[np.zeros(len(block.slots), dtype=np.int64) if group_index is None else group_index]
+        self._reserve(int(rows.max()) + 1 if len(rows) else 0)
+        valid = block.slots == VALUE
+        self.hist.add(block.seconds[valid], row_of[valid])
+        for column, slot in enumerate((BLANK + 2, INVALID + 2)):
+            self.counted[:, column] += np.bincount(row_of[block.slots == slot], minlength=len(self.counted))
+
+    def merge(self, other: DurationTable, rows: np.ndarray, source: np.ndarray) -> None:
+        if not len(rows):
+            return
+        self._reserve(int(rows.max()) + 1)
+        other._reserve(int(source.max()) + 1)
+        mapping = np.full(other.hist.groups, -1, dtype=np.int64)
+        mapping[source] = rows
+        self.hist += other.hist.rollup(mapping)
+        np.add.at(self.counted, rows, other.counted[source])
+
+    def rollup(self, rows: list[int], targets: list[int], size: int) -> list[Durations]:
+        mapping = np.full(self.hist.groups, -1, dtype=np.int64)
+        mapping[rows] = targets
+        coarse = self.hist.rollup(mapping)
+        coarse.reserve(size)
+        counted = np.zeros((size, 2), dtype=np.int64)
+        np.add.at(counted, targets, self.counted[rows])
+        return [Durations(hist, int(b), int(i)) for hist, (b, i) in zip(coarse.split(), counted.tolist())]
+
+    def get(self, row: int) -> Durations:
+        return self.rollup([row], [0], 1)[0]

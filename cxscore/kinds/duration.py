@@ -1,0 +1,221 @@
+"""Durations (first reply, resolution, handle time): the median of one duration column, with p25, p75,
+p90, the mean and the share within a target, from a log-bucket histogram (issue 15).
+
+Durations are skewed (a real Zendesk export: first reply median 478 business minutes, mean 1,852),
+so the headline is the median and lower is better. Quantiles are within ``alpha`` (default 1 %) of
+the sample's; the mean and "% within" are exact. The interval is the distribution-free order-statistic
+interval of the median; segments and periods are compared with Mood's median test.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from .. import stats
+from ..errors import InputError
+from .base import Kind
+
+if TYPE_CHECKING:
+    from ..accumulators import Accumulators
+    from ..config import MetricSpec
+    from ..duration_table import Durations
+    from ..durations import DurationColumn
+
+#: The histogram's relative accuracy when the config gives none.
+DEFAULT_ALPHA = 0.01
+#: Quantiles of a summary (as components, and 0.4/0.6 for the median's spread).
+_QUANTILES = (0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
+
+
+class DurationSummary:
+    """What the formulas need from one group's durations (see :meth:`Duration.summarise`).
+
+    ``m2`` is the asymptotic variance of the median times n, 1/(4f²), with the density f at the median
+    estimated from the 40th and 60th percentiles: the scale of the median's tests and trends.
+    """
+
+    __slots__ = ("n", "n_eff", "total", "mean", "variance", "m2", "m3", "shares", "quantiles", "within", "hist")
+
+    def __init__(self, durations: Durations, threshold: float | None):
+        hist = durations.hist
+        self.hist = hist
+        self.n = durations.n
+        self.n_eff = self.total = float(self.n)
+        self.shares: dict[str, float] = {}
+        self.quantiles = {q: float(hist.quantile(q)[0]) for q in _QUANTILES} if self.n else dict.fromkeys(_QUANTILES, math.nan)
+        self.mean = float(hist.mean()[0]) if self.n else 0.0
+        self.within = int(hist.within(threshold)[0]) if threshold is not None and self.n else 0
+        spread = (self.quantiles[0.6] - self.quantiles[0.4]) / 0.4 if self.n else 0.0
+        self.m2, self.m3 = spread * spread, 0.0
+        self.variance = self.m2
+
+
+class Duration(Kind):
+    name = "duration"
+    article = "a duration"
+    default_scale = (0, 1)  # unused: a duration has no answer scale (scaled = False)
+    scaled = False
+    weighted = False
+    text_targets = True
+    bands = ()
+    settings = {"unit": str, "within": str | float, "alpha": float}
+    comment_bands = ()
+    components = ("p25", "p75", "p90", "mean", "within_pct")
+    unit = 1.0
+    style = "duration"
+    score_label = "median"
+    details = (("p25", "p25", "duration"), ("p75", "p75", "duration"), ("p90", "p90", "duration"), ("mean", "mean", "duration"), ("within target", "within_pct", "pct"))
+    header_pattern = None
+    stated_scales = False
+
+    # -- config ------------------------------------------------------------------------------
+    def check(self, spec: MetricSpec) -> None:
+        from ..durations import unit_named
+
+        if spec.unit is not None:
+            try:
+                unit_named(spec.unit)
+            except ValueError as exc:
+                raise ValueError(f"unit: {exc}") from None
+        if spec.within is not None:
+            self.threshold(spec)
+        if spec.alpha is not None and not 0.0001 <= spec.alpha <= 0.1:
+            raise ValueError(f"alpha: {spec.alpha:g} is outside 0.0001…0.1 (the quantiles' relative accuracy; default {DEFAULT_ALPHA:g} = 1 %)")
+
+    def parse_target(self, value: Any, key: str = "target") -> float:
+        """A duration written as text (``4h``, ``30m``, ``1:30:00``, ``PT2H``) in seconds; a bare number is refused
+        (which unit would it be?)."""
+        from ..durations import DurationParser, DurationUnitUnknown
+
+        shown = value if isinstance(value, str) else f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
+        try:
+            if not isinstance(value, str):
+                raise DurationUnitUnknown
+            seconds, form = DurationParser().parse(value)
+        except DurationUnitUnknown:
+            raise ValueError(f"{key}: {shown} needs a unit: write a duration such as 4h, 30m or 1h 30m") from None
+        if form < 0 or math.isnan(seconds):
+            raise ValueError(f"{key}: {value!r} is not a duration; write one such as 4h, 30m, 1h 30m or 1:30:00")
+        return seconds
+
+    def threshold(self, spec: MetricSpec) -> float | None:
+        """The ``within:`` target in seconds (None when not set)."""
+        return None if spec.within is None else self.parse_target(spec.within, "within")
+
+    def value_range(self, spec: MetricSpec) -> tuple[float, float]:
+        from ..durations import LONGEST
+
+        return 0.0, LONGEST
+
+    def higher_is_better(self, metric: Any) -> bool:
+        return False
+
+    def example_target(self, spec: MetricSpec) -> str:
+        return "4h   # median at most 4 hours"
+
+    # -- reading -----------------------------------------------------------------------------
+    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> DurationEncoder:
+        from ..encoders import ANSWERS
+
+        return DurationEncoder(spec, columns[ANSWERS], blank_values)
+
+    def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
+        encoder = self.encoder(spec, columns, blank_values)
+        return encoder.doubts(sample(encoder.column))
+
+    def accumulators(self, spec: MetricSpec) -> Accumulators:
+        from ..duration_table import DurationTable
+
+        threshold = self.threshold(spec)
+        # a targeted ignore: its methods take its own blocks and tables, which the protocol's parameters cannot say
+        return DurationTable(spec.alpha or DEFAULT_ALPHA, () if threshold is None else (threshold,))  # type: ignore[return-value]
+
+    # -- computing ---------------------------------------------------------------------------
+    def summarise(self, spec: MetricSpec, accumulators: Sequence[Any]) -> list[DurationSummary]:
+        threshold = self.threshold(spec)
+        return [DurationSummary(a, threshold) for a in accumulators]
+
+    def compute(self, spec: MetricSpec, s: Any) -> tuple[float, dict[str, float | None]]:
+        q = s.quantiles
+        within = 100 * s.within / s.n if spec.within is not None else None
+        return q[0.5], {"p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mean": s.mean, "within_pct": within}
+
+    def interval(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats.Interval | None:
+        low, high = (float(v[0]) for v in s.hist.quantile_interval(0.5, confidence))
+        if not math.isfinite(high):
+            return None  # too few durations for a distribution-free interval at this confidence
+        return stats.Interval(math.sqrt(s.m2 / s.n), low, high, "order-statistic")
+
+    def no_interval_note(self, spec: MetricSpec, where: str, row: Any) -> str:
+        return f"{spec.name}: no interval for {where}: too few durations (n {row.n}) for a distribution-free interval of the median at this confidence (95%: 6 or more)"
+
+    def moments(self, spec: MetricSpec, s: Any) -> tuple[float, float, float, float]:
+        return s.quantiles[0.5], s.m2, 0.0, s.n_eff
+
+    def compare(self, spec: MetricSpec, a: Any, b: Any) -> tuple[float, float, float]:
+        """Mood's median test: the shares of each side above the pooled median (the same bucket split
+        for both), compared with the pooled two-proportion test. SE₀ (for the detectable Δ) is the
+        median difference's, from the pooled density at the median."""
+        pooled = a.hist.copy()
+        pooled += b.hist
+        median = float(pooled.quantile(0.5)[0])
+        above_a = (a.n - int(a.hist.at_most(median)[0])) / a.n
+        above_b = (b.n - int(b.hist.at_most(median)[0])) / b.n
+        test = stats.pooled_test((*stats.proportion_moments(above_a), a.n), (*stats.proportion_moments(above_b), b.n))
+        spread = (float(pooled.quantile(0.6)[0]) - float(pooled.quantile(0.4)[0])) / 0.4
+        return a.quantiles[0.5] - b.quantiles[0.5], test.p, spread * math.sqrt(1 / a.n + 1 / b.n)
+
+
+class DurationEncoder:
+    """One duration column's texts or numbers → seconds (a :class:`~cxscore.durations.DurationColumn` per block).
+
+    The unit of plain numbers is the config's ``unit:``, else the one the header names (``… in minutes``);
+    two-field clocks are read as the header states (``(mm:ss)``), else hours:minutes.
+    """
+
+
+    def __init__(self, spec: MetricSpec, column: str, blank_values: Sequence[str]):
+        from ..durations import DurationParser, header_clock, header_unit
+
+        self.name, self.column = spec.name, column
+        self.columns: tuple[str, ...] = (column,)
+        found = header_unit(column)
+        if spec.unit is not None:
+            self.unit, self.said_by = spec.unit, f"the config says unit: {spec.unit}"
+        else:
+            self.unit, self.said_by = (found[0], found[1]) if found else (None, "")
+        clock = header_clock(column)
+        self.clock_stated = clock is not None
+        self.parser = DurationParser(self.unit, [*blank_values, *spec.blank_values], short_clock=clock[0] if clock else "h:mm")
+
+    def encode(self, batch: pa.RecordBatch) -> DurationColumn:
+        return self.read(batch.column(self.column))
+
+    def typed(self) -> list[tuple[str, Any]]:
+        return [(self.column, None)]  # read as text: "90", "1:30:00" and "2h 30m" may share a column
+
+    def read(self, values: pa.Array) -> DurationColumn:
+        from ..durations import DurationUnitUnknown, encode_durations
+
+        try:
+            return encode_durations(values, self.parser)
+        except DurationUnitUnknown as exc:
+            raise InputError(
+                f"{self.name}: column {self.column!r} holds plain numbers and no unit is known ({str(exc).split(' are plain')[0]})",
+                "give the metric a unit in the config (unit: minutes, or seconds, hours, days), or a header that names it ('… in minutes')",
+            ) from None
+
+    def doubts(self, sample: list[str]) -> list[str]:
+        """What the first rows say against the unit (too large, written with their own units), or a
+        clock read by default: each a warning, and refused by --strict. Plain numbers with no unit: an error."""
+        from ..durations import unit_doubts
+
+        column = self.read(pa.array(sample, pa.string()))
+        where = f"{self.name}: column {self.column!r}"
+        return [f"{where}: {line}" for line in unit_doubts(column, self.unit, self.said_by, self.clock_stated)]
+
+
+KIND = Duration()

@@ -1,0 +1,339 @@
+"""The duration kind end to end: a ticket export's reply and resolution times scored from one column
+each — medians, percentiles, the mean and "% within" against NumPy on the same values, segments,
+weeks, every output format, the errors (no unit, weights, bad config), and the accumulator's
+chunked = whole = parallel property."""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxscore.accumulators import Book, rests
+from cxscore.config import MetricSpec, validate_config
+from cxscore.errors import ConfigError
+from cxscore.render.display import duration
+
+from conftest import SAMPLE, invoke, results_by_metric
+
+ALPHA = 0.01
+GROUPS = ("Billing", "Tech", "Sales")
+FRT = "First reply time in minutes"
+FULL = "Full resolution time in minutes"
+CONFIG = f"""
+metrics:
+  - name: frt
+    type: duration
+    column: {FRT}
+    within: 1h
+  - name: resolution
+    type: duration
+    column: {FULL}
+"""
+
+
+def _tickets(n: int = 420, seed: int = 7) -> tuple[list[list], dict]:
+    """A Zendesk-like ticket export: whole minutes, skewed (lognormal), a few blank and broken cells.
+
+    Returns the rows (header first) and, per metric, the valid values in seconds with each one's group and week."""
+    rng = np.random.default_rng(seed)
+    group = rng.choice(GROUPS, n, p=[0.5, 0.3, 0.2])
+    # Tech replies slower: median 90 min against 40.
+    frt = np.rint(np.exp(rng.normal(np.where(group == "Tech", np.log(90), np.log(40)), 1.2))).astype(int)
+    full = np.rint(np.exp(rng.normal(np.log(1500), 1.4, n))).astype(int)
+    start = datetime(2025, 3, 3, 8)  # a Monday: weeks 2025-W10 … W12
+    created = [start + timedelta(minutes=int(m)) for m in rng.integers(0, (21 * 24 - 9) * 60, n)]
+    rows = [["Id", "Group", "Created at", FRT, FULL]]
+    values: dict[str, list[tuple[float, str, str]]] = {"frt": [], "resolution": []}
+    for i in range(n):
+        week = f"{created[i].isocalendar()[0]}-W{created[i].isocalendar()[1]:02d}"
+        cells = {}
+        for name, column, minutes in (("frt", FRT, frt[i]), ("resolution", FULL, full[i])):
+            if i % 97 == 5:
+                cells[column] = ""  # not answered yet
+            elif i % 131 == 7:
+                cells[column] = "-3" if name == "frt" else "soon"  # invalid: negative, not a duration
+            else:
+                cells[column] = str(minutes)
+                values[name].append((60.0 * minutes, str(group[i]), week))
+        rows.append([str(1000 + i), str(group[i]), created[i].strftime("%Y-%m-%d %H:%M:%S"), cells[FRT], cells[FULL]])
+    return rows, values
+
+
+@pytest.fixture
+def tickets(write_csv, tmp_path):
+    rows, values = _tickets()
+    path = write_csv(rows, "tickets.csv")
+    config = tmp_path / "service.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    return path, config, values
+
+
+def _quantile(seconds: list[float], q: float) -> float:
+    return float(np.quantile(np.array(seconds), q, method="inverted_cdf"))
+
+
+def _check_row(row: dict, seconds: list[float], within: bool) -> None:
+    """value, p25/p75/p90 within α of NumPy's on the same values; mean and % within exact."""
+    assert row["n"] == len(seconds)
+    for got, q in ((row["value"], 0.5), (row["components"]["p25"], 0.25), (row["components"]["p75"], 0.75), (row["components"]["p90"], 0.9)):
+        assert abs(got - _quantile(seconds, q)) <= ALPHA * _quantile(seconds, q) + 1e-9, q
+    assert row["components"]["mean"] == pytest.approx(float(np.mean(seconds)), rel=1e-12)
+    if within:
+        assert row["components"]["within_pct"] == pytest.approx(100 * float(np.mean(np.array(seconds) <= 3600)), rel=1e-12)
+    else:
+        assert row["components"]["within_pct"] is None
+
+
+def test_medians_percentiles_mean_and_within_against_numpy_overall_and_by_group(tickets):
+    path, config, values = tickets
+    result = invoke(["score", str(path), "-c", str(config), "--by", "Group", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {m["name"]: (m["type"], m["scale"]) for m in data["metrics"]} == {"frt": ("duration", None), "resolution": ("duration", None)}
+    for name in ("frt", "resolution"):
+        rows = [r for r in data["results"] if r["metric"] == name]
+        overall = next(r for r in rows if not r["segment"])
+        _check_row(overall, [v for v, _, _ in values[name]], within=name == "frt")
+        for row in rows:
+            if row["segment"]:
+                _check_row(row, [v for v, g, _ in values[name] if g == row["segment"]["Group"]], within=name == "frt")
+    quality = {q["metric"]: q for q in data["quality"]}
+    assert (quality["frt"]["blank"], quality["frt"]["invalid"], quality["frt"]["invalid_examples"]) == (5, 4, {"-3": 4})
+    assert (quality["resolution"]["blank"], quality["resolution"]["invalid"], quality["resolution"]["invalid_examples"]) == (5, 4, {"soon": 4})
+    assert "frt: 4 invalid answer(s) in column 'First reply time in minutes' not scored (negative, over 100 years or not a duration; e.g. '-3' ×4)" in result.stderr
+
+
+def test_weeks_against_numpy_and_seconds_in_csv(tickets):
+    path, config, values = tickets
+    result = invoke(["score", str(path), "-c", str(config), "--period", "week", "-f", "json", "-q"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    weeks = [r for r in data["results"] if r["metric"] == "frt" and r["period"]]
+    assert [r["period"] for r in weeks] == ["2025-W10", "2025-W11", "2025-W12"]
+    for row in weeks:
+        _check_row(row, [v for v, _, w in values["frt"] if w == row["period"]], within=True)
+        assert row["significance"] is None or row["significance"]["against"] == "previous"
+    csv_out = invoke(["score", str(path), "-c", str(config), "--period", "week", "-f", "csv", "-q"])
+    lines = csv_out.stdout.splitlines()
+    header = lines[0].split(",")
+    assert header[-6:] == ["scale_min", "scale_max", "p25", "p75", "p90", "within_pct"]  # after the survey columns
+    first = dict(zip(header, lines[1].split(",")))
+    overall = next(r for r in data["results"] if r["metric"] == "frt" and not r["segment"] and r["period"] is None)
+    assert (first["metric"], float(first["value"]), float(first["p90"]), first["scale_min"]) == ("frt", overall["value"], overall["components"]["p90"], "")
+
+
+def test_a_survey_csv_keeps_its_columns(tmp_path):
+    """The duration components are in a CSV only when a duration metric is: survey CSVs keep their columns."""
+
+
+    result = invoke(["score", str(SAMPLE), "-f", "csv", "-q"])
+    assert result.stdout.splitlines()[0].endswith(",net,scale_min,scale_max")
+
+
+def test_table_and_markdown_show_durations_for_people(tickets):
+    path, config, values = tickets
+    data = json.loads(invoke(["score", str(path), "-c", str(config), "-f", "json", "-q"]).stdout)
+    frt = results_by_metric(data)["frt"]
+    shown = duration(frt["value"])
+    assert shown.endswith("m") and not shown.startswith("0")
+    table = invoke(["score", str(path), "-c", str(config), "-q"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    assert "frt (median)" in table.stdout and shown in table.stdout
+    assert f"p90 {duration(frt['components']['p90'])}" in table.stdout and f"within target {frt['components']['within_pct']:.1f}%" in table.stdout
+    markdown = invoke(["score", str(path), "-c", str(config), "--by", "Group", "-f", "markdown", "-q"])
+    assert markdown.exit_code == 0 and "frt (median) by Group — Δ against the rest · lower is better" in markdown.stdout
+    assert f"| {shown} |" in markdown.stdout.replace("**_", "").replace("_**", "").replace("| _", "| ").replace("_ |", " |")
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (None, "—"), (0, "0s"), (0.5, "0.5s"), (52, "52s"), (200, "3m 20s"), (600, "10m"), (2100, "35m"),
+    (3600, "1h"), (4 * 3600 + 12 * 60, "4h 12m"), (86400 * 2 + 3 * 3600, "2d 3h"), (-90, "−1m 30s"),
+])
+def test_durations_for_people(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_plain_numbers_without_a_unit_are_an_error_naming_the_column_and_the_fix(write_csv, tmp_path):
+    path = write_csv([["Ticket", "Wait"], ["1", "12"], ["2", "30"]])
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics:\n  - name: wait\n    type: duration\n    column: Wait\n", encoding="utf-8")
+    result = invoke(["score", str(path), "-c", str(config)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "wait: column 'Wait' holds plain numbers and no unit is known" in result.stderr and "unit: minutes" in result.stderr
+    config.write_text("metrics:\n  - name: wait\n    type: duration\n    column: Wait\n    unit: hours\n", encoding="utf-8")
+    done = invoke(["score", str(path), "-c", str(config), "-f", "json", "-q"])
+    assert done.exit_code == 0, done.stderr
+    assert results_by_metric(done.stdout)["wait"]["components"]["mean"] == pytest.approx(21 * 3600)
+
+
+def test_weights_are_refused_for_durations(tickets):
+    path, config, _ = tickets
+    result = invoke(["score", str(path), "-c", str(config), "--weight", "Id"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--weight Id: frt, resolution are durations, which take no weights" in result.stderr
+
+
+def test_a_unit_doubt_is_a_warning_and_fails_strict(write_csv, tmp_path):
+    path = write_csv([["Ticket", "Handle time in minutes"], ["1", "12"], ["2", "2h 30m"], ["3", "45"]])
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics:\n  - name: aht\n    type: duration\n    column: Handle time in minutes\n", encoding="utf-8")
+    result = invoke(["score", str(path), "-c", str(config), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert any("aht: column 'Handle time in minutes'" in w and "carry their own units" in w for w in json.loads(result.stdout)["warnings"])
+    assert results_by_metric(result.stdout)["aht"]["components"]["mean"] == pytest.approx((12 * 60 + 9000 + 45 * 60) / 3)
+    strict = invoke(["score", str(path), "-c", str(config), "--strict"])
+    assert strict.exit_code == 2 and "carry their own units" in strict.stderr and "unit: minutes" in strict.stderr
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"within": 60}, "metrics[0].within: 60 needs a unit: write a duration such as 4h, 30m or 1h 30m"),
+    ({"within": "soon"}, "metrics[0].within: 'soon' is not a duration"),
+    ({"unit": "parsecs"}, "metrics[0].unit: unknown duration unit 'parsecs'"),
+    ({"alpha": 0.5}, "metrics[0].alpha: 0.5 is outside 0.0001…0.1"),
+    ({"target": 30}, "metrics[0].target: 30 needs a unit"),
+    ({"promoters": 9}, "metrics[0].promoters: is not a setting of a duration metric; its own keys are unit, within, alpha"),
+])
+def test_config_errors(extra, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
+        validate_config({"metrics": [{"type": "duration", "column": "Wait", **extra}]})
+
+
+def test_a_duration_target_is_written_as_a_duration():
+    spec = MetricSpec(type="duration", column="q", target={"all": "4h", "Group=Tech": "1 day 2:00:00"})
+    assert spec.targets() == {"all": 4 * 3600, "Group=Tech": 26 * 3600}
+    assert not spec.higher_is_better
+    with pytest.raises(ConfigError, match=r"metrics\[0\]\.target: expected `float \| object \| null`, got `str`"):
+        validate_config({"metrics": [{"type": "nps", "column": "q", "target": "4h"}]})
+
+
+def test_targets_and_fail_under_on_durations(tickets):
+    path, config, values = tickets
+    median = _quantile([v for v, _, _ in values["frt"]], 0.5)
+    met = invoke(["score", str(path), "-c", str(config), "-m", "frt", "--fail-under", f"frt={math.ceil(median / 60) + 5}m", "-f", "json", "-q"])
+    assert met.exit_code == 0, met.stderr
+    assert results_by_metric(met.stdout)["frt"]["status"] == "met"
+    missed = invoke(["score", str(path), "-c", str(config), "-m", "frt", "--fail-under", "frt=10m", "-f", "json"])
+    assert missed.exit_code == 3
+    row = results_by_metric(missed.stdout)["frt"]
+    assert (row["target"], row["status"]) == (600, "missed")
+    assert f"alert: frt {duration(row['value'])} missed its target 10m" in missed.stderr
+    bad = invoke(["score", str(path), "-c", str(config), "--fail-under", "frt=10"])
+    assert bad.exit_code == 2 and "needs a unit" in bad.stderr
+
+
+# -- the accumulator behind the protocol ---------------------------------------------------------
+
+def _block(seconds: np.ndarray, slots: np.ndarray):
+    from cxscore.durations import DurationColumn
+
+    return DurationColumn(np.where(slots == 2, seconds, np.nan), slots, (slots == 2).astype(np.int8), Counter({"bad": int((slots == 0).sum())}) if (slots == 0).any() else Counter(), {})
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0, 1, 2, 2, 2, 2]), st.floats(0, 1e6, allow_nan=False)), min_size=1, max_size=120),
+    cuts=st.lists(st.integers(1, 119), max_size=5),
+)
+def test_chunked_equals_whole_equals_parallel(data, cuts):
+    """Blocks in any chunking, and parts merged as workers' would be, give identical accumulators,
+    roll-ups and rests (whole − segment = the merge of the other segments)."""
+    spec = MetricSpec(type="duration", column="q", within="1h")
+    groups = np.array([g for g, _, _ in data])
+    slots = np.array([s for _, s, _ in data], dtype=np.intp)
+    seconds = np.array([v for _, _, v in data])
+    keys = [(f"g{g}",) for g in range(5)]
+
+    def book_of(parts: list[slice]) -> Book:
+        book = Book.of([spec])
+        for part in parts:
+            book.add("duration", _block(seconds[part], slots[part]), keys, groups[part])
+        return book
+
+    whole = book_of([slice(None)])
+    bounds = sorted({0, *[c for c in cuts if c < len(data)], len(data)})
+    pieces = [slice(a, b) for a, b in zip(bounds, bounds[1:])]
+    chunked = book_of(pieces)
+    parallel = Book.of([spec])
+    for piece in pieces[::-1]:  # workers finish in any order
+        parallel.merge(book_of([piece]))
+    for book in (chunked, parallel):
+        assert book.accumulators == whole.accumulators
+        assert book.rollup("duration", lambda k: ()) == whole.rollup("duration", lambda k: ())
+        assert book.invalid_examples == whole.invalid_examples
+    overall = whole.rollup("duration", lambda k: ())[()]
+    assert (overall.n, overall.blank, overall.invalid) == (int((slots == 2).sum()), int((slots == 1).sum()), int((slots == 0).sum()))
+    parts = whole.rollup("duration", lambda k: k)
+    for key, rest in rests(parts, overall, whole.empty("duration")).items():
+        merged = whole.empty("duration")
+        for other, part in parts.items():
+            if other != key:
+                merged += part
+        assert rest == merged
+
+
+# -- interval and test ---------------------------------------------------------------------------
+
+def _summary(spec: MetricSpec, seconds: np.ndarray):
+    table = spec.kind.accumulators(spec)
+    table.add(_block(seconds, np.full(len(seconds), 2, dtype=np.intp)), np.array([0]), None, None)
+    return spec.kind.summarise(spec, [table.get(0)])[0]
+
+
+def test_the_interval_is_the_order_statistic_interval_of_the_median(tickets):
+    path, config, values = tickets
+    row = results_by_metric(invoke(["score", str(path), "-c", str(config), "-f", "json", "-q"]).stdout)["frt"]
+    seconds = np.sort([v for v, _, _ in values["frt"]])
+    n = len(seconds)
+    from scipy.stats import binom
+
+    low_rank, high_rank = int(binom.ppf(0.025, n, 0.5)), int(binom.ppf(0.975, n, 0.5)) + 1
+    assert row["ci_method"] == "order-statistic"
+    # the order statistics X(l) and X(u), widened to their buckets' edges (at most α)
+    assert seconds[low_rank - 1] * (1 - 2.01 * ALPHA) <= row["ci_low"] <= seconds[low_rank - 1]
+    assert seconds[high_rank - 1] <= row["ci_high"] <= seconds[high_rank - 1] * (1 + 2.01 * ALPHA)
+    assert row["ci_low"] <= row["value"] <= row["ci_high"]
+
+
+def test_moods_median_test_keeps_its_size_and_finds_a_shift():
+    """Null: a segment of 60 and a rest of 300 from one skewed distribution (whole minutes, as exports
+    write them): the test rejects at about its level. A median 50 % longer is found most of the time."""
+    spec = MetricSpec(type="duration", column="q")
+    rng = np.random.default_rng(2026)
+
+    def draw(n: int, median: float) -> np.ndarray:
+        return 60.0 * np.rint(np.exp(rng.normal(np.log(median), 1.2, n)))
+
+    runs, level = 400, 0.05
+    null = [spec.kind.compare(spec, _summary(spec, draw(60, 45)), _summary(spec, draw(300, 45)))[1] for _ in range(runs)]
+    rate = float(np.mean(np.array(null) < level))
+    assert 0.025 <= rate <= 0.08, rate  # 400 runs: ±0.022 is two binomial SEs around 0.05
+    shifted = [spec.kind.compare(spec, _summary(spec, draw(60, 67.5)), _summary(spec, draw(300, 45)))[1] for _ in range(100)]
+    assert np.mean(np.array(shifted) < level) > 0.5
+    diff, p, se0 = spec.kind.compare(spec, _summary(spec, np.array([60.0] * 10 + [120.0] * 10)), _summary(spec, np.array([600.0] * 20)))
+    assert diff < 0 and p < 0.001 and se0 >= 0
+
+
+def test_histogram_split_and_at_most():
+    from cxscore.loghist import LogHistogram
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate([[0.0, 0.0], rng.exponential(100, 500)])
+    groups = rng.integers(0, 4, len(values))
+    hist = LogHistogram(0.01)
+    hist.add(values, groups)
+    for g, one in enumerate(hist.split()):
+        mapping = np.where(np.arange(4) == g, 0, -1)
+        assert one == hist.rollup(mapping)
+    gamma = 1.01 / 0.99
+    for v in (0.0, 5.0, 100.0, 1e4):
+        got = hist.at_most(v)
+        for g in range(4):
+            mine = values[groups == g]
+            assert int(np.sum(mine <= v / gamma)) <= got[g] <= int(np.sum(mine <= v * gamma))
+    assert hist.at_most(0.0).tolist() == [int(np.sum(values[groups == g] == 0)) for g in range(4)]
