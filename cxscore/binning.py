@@ -8,12 +8,11 @@ own and nothing that reads slots back has to change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .config import Band
+from .bands import Band
+
 
 @dataclass(frozen=True)
 class Binning:

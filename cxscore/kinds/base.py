@@ -1,4 +1,4 @@
-"""The interface every metric kind implements, and the scale band its config is written in.
+"""The interface every metric kind implements (and the scale band its config is written in, :mod:`cxscore.bands`).
 
 A kind is everything cxscore knows about one ``type:`` of metric: its YAML keys and their defaults,
 the rules its bands follow, its built-in answer labels, how zero-config detection finds it, what it
@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .. import stats
+from ..bands import Band as Band  # the registry and the kinds hand it on
 from ..errors import CxError
 
 if TYPE_CHECKING:
@@ -20,19 +21,6 @@ if TYPE_CHECKING:
     from ..config import ColumnSpec, MetricSpec
     from ..encoders import Encoder
     from ..metrics import Summary
-
-
-class Band(NamedTuple):
-    """An inclusive range of scale points; in YAML ``[lo, hi]`` or a single number."""
-
-    lo: int
-    hi: int
-
-    def __contains__(self, point: object) -> bool:
-        return self.lo <= point <= self.hi  # type: ignore[operator]
-
-    def __str__(self) -> str:
-        return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
 
 
 class Plan(NamedTuple):
