@@ -6,7 +6,7 @@ import re
 
 from .config import ColumnMatch, ColumnSpec
 from .errors import ColumnError
-from .labels import canonical
+from .answer_text import canonical
 
 
 def _available(columns: list[str]) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .labels import canonical
+from .answer_text import canonical
 from .normalize import BLANK, INVALID
 
 #: The slot of a parsed duration (after INVALID + 2 = 0 and BLANK + 2 = 1).

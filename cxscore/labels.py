@@ -1,21 +1,12 @@
-"""Answer text canonicalised, and each kind's built-in maps from answer text to scale points (in its module).
+"""Each kind's built-in maps from answer text to scale points (held in its module), looked up by type.
 
-Keys are compared after :func:`canonical` (Unicode NFKC, case-folded, single spaces), so
-``Very Satisfied``, ``very satisfied`` and full-width variants all match.
+Keys are compared after :func:`cxscore.answer_text.canonical` (re-exported here with ``UNITS``).
+Above the kinds' registry; what reads a metric's spec asks ``spec.kind.labels`` directly.
 """
 from __future__ import annotations
 
-import unicodedata
-
+from .answer_text import UNITS as UNITS, canonical as canonical
 from .kinds import get
-
-#: Units that may follow a number, as in ``9分`` or ``4 stars``.
-UNITS = ("分", "星", "points", "point", "pts", "pt", "stars", "star")
-
-
-def canonical(text: str) -> str:
-    """The form in which answers and label keys are compared."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def builtin_labels(kind: str, lo: int, hi: int) -> dict[str, int]:

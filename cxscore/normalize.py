@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .binning import Binning
 from .config import MetricSpec
-from .labels import UNITS, builtin_labels, canonical
+from .answer_text import UNITS, canonical
 
 BLANK = -1
 INVALID = -2
@@ -32,7 +32,7 @@ class AnswerParser:
 
     def __init__(self, spec: MetricSpec, blank_values: Iterable[str] = ()):
         self.binning = Binning.of(spec.scale)
-        self.labels = {canonical(k): v for k, v in builtin_labels(spec.type, spec.scale.lo, spec.scale.hi).items()}
+        self.labels = {canonical(k): v for k, v in spec.kind.labels.get((spec.scale.lo, spec.scale.hi), {}).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
         self.blank = {canonical(v) for v in [*blank_values, *spec.blank_values]}
         self.offset = spec.offset
