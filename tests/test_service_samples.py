@@ -30,8 +30,10 @@ FACTS = {
     "call_records": 2436,
     "contacts": 2400,
     "repeated_contacts": 36,
+    "abandoned": 227,
     "short_abandons": 99,
-    "service_level_busy_week": 0.606,  # the week of 2025-05-26; the other eleven 0.780-0.870
+    "service_level_other_weeks": (0.781, 0.870),
+    "service_level_busy_week": 0.606,  # the week of 2025-05-26
 }
 
 
@@ -230,6 +232,9 @@ def test_calls_repeated_records_and_service_level():
     busy = generator().BUSY_WEEK
     assert level[busy] < 0.7 and round(level[busy], 3) == FACTS["service_level_busy_week"]
     assert all(0.75 <= value <= 0.9 for w, value in level.items() if w != busy)
+    others = [round(value, 3) for w, value in level.items() if w != busy]
+    assert (min(others), max(others)) == FACTS["service_level_other_weeks"]
+    assert sum(t["abandoned"] for t in weeks.values()) == FACTS["abandoned"]
 
 
 # --- the benchmark's ticket export -------------------------------------------------------------
