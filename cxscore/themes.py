@@ -38,6 +38,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 SHORT_PREFIX = 4
 #: How many recent example comments each theme keeps.
 EXAMPLES = 3
+#: How many recent untagged comments a report keeps (the sample to grow the dictionary from).
+UNTAGGED_SAMPLE = 50
 
 
 def normalise(texts: pa.Array) -> pa.Array:
@@ -235,6 +237,7 @@ class ThemeReport:
     non_answers: int  # cells left out: empty, n/a, nothing, 无, 没有, 无意见, …
     untagged: int  # real comments that mention no theme
     untagged_pct: float | None
+    untagged_sample: list[str]  # the most recent untagged comments, contacts masked
     overall: float | None  # the metric over every respondent with a valid score
     themes: list[ThemeStat]
     warnings: list[str]
@@ -249,6 +252,12 @@ def _value(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str) -
     summary = metrics.summary(spec, tally)
     value = metrics.compute(spec, summary)[0]
     return value, (metrics.interval(spec, summary, confidence, nps_method) if value is not None else None)
+
+
+def _latest(texts: pa.Array, rows: np.ndarray, rank: np.ndarray, keep: int) -> list[str]:
+    """The ``keep`` most recent of these rows' comments (``rank``: each row's place in time), most recent first, masked."""
+    latest = rows[np.argsort(rank[rows])[::-1][:keep]]
+    return [mask(t.strip()) for t in texts.take(pa.array(latest, pa.int64())).cast(pa.string()).to_pylist()]
 
 
 def two_proportions(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float] | None:
@@ -269,6 +278,7 @@ def theme_stats(
     confidence: float = 0.95,
     nps_method: str = "adjusted-wald",
     blank_values: list[str] | tuple[str, ...] = (),
+    untagged_sample: int = UNTAGGED_SAMPLE,
 ) -> ThemeReport:
     """Per theme: mentions, the unhappy vs happy band's shares mentioning it (tested, BH-adjusted), the
     metric of its mentioners with its interval, its impact, and recent examples.
@@ -307,8 +317,7 @@ def theme_stats(
         value, interval = _value(spec, part, confidence, nps_method)
         without = _value(spec, everyone - part, confidence, nps_method)[0]
         rows_of = np.flatnonzero(mentioned)
-        latest = rows_of[np.argsort(rank[rows_of])[::-1][:EXAMPLES]]
-        examples = [mask(t.strip()) for t in texts.take(pa.array(latest, pa.int64())).cast(pa.string()).to_pylist()]
+        examples = _latest(texts, rows_of, rank, EXAMPLES)
         rows.append(ThemeStat(
             theme.name, mentions, 100 * mentions / comments if comments else 0.0,
             100 * x1 / n_unhappy if n_unhappy else None, 100 * x2 / n_happy if n_happy else None,
@@ -320,8 +329,19 @@ def theme_stats(
     for row in rows:
         if row.p_value is not None:
             row.p_adjusted = next(adjusted)
-    untagged = int((real & ~matrix.any(axis=1)).sum())
+    untagged_rows = np.flatnonzero(real & ~matrix.any(axis=1))
+    untagged = len(untagged_rows)
     return ThemeReport(
         spec.name, (unhappy_name, happy_name), comments, len(real) - comments, untagged,
-        100 * untagged / comments if comments else None, overall, rows, list(themes.warnings),
+        100 * untagged / comments if comments else None, _latest(texts, untagged_rows, rank, untagged_sample), overall, rows, list(themes.warnings),
     )
+
+
+def mentions_by(matrix: np.ndarray, real: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each theme's mentions per group of rows (a period code, a segment code): the distinct groups
+    in order, the real comments in each, and a groups × themes count matrix — share by period is
+    mentions / comments. Vectorised: one bincount per theme."""
+    keys, index = np.unique(groups[real], return_inverse=True)
+    comments = np.bincount(index, minlength=len(keys))
+    counts = np.stack([np.bincount(index, weights=column[real], minlength=len(keys)) for column in matrix.T], axis=1) if matrix.shape[1] else np.zeros((len(keys), 0))
+    return keys, comments, counts.astype(np.int64)

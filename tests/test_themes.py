@@ -14,7 +14,7 @@ from scipy.stats import chi2_contingency
 from cxscore import stats
 from cxscore.config import MetricSpec
 from cxscore.errors import ConfigError
-from cxscore.themes import load_themes, parse_themes, theme_stats, two_proportions
+from cxscore.themes import load_themes, mentions_by, parse_themes, theme_stats, two_proportions
 
 ROOT = Path(__file__).resolve().parents[1]
 NPS = MetricSpec(type="nps", column="q")
@@ -169,6 +169,8 @@ def test_theme_statistics_against_hand_computed_shares_scores_tests_and_impact()
     assert price.p_value == 1.0  # nobody mentions it: no difference, and it still counts among the tests adjusted
     assert [delivery.p_adjusted, staff.p_adjusted, price.p_adjusted] == pytest.approx(stats.benjamini_hochberg([delivery.p_value, staff.p_value, 1.0]))
     assert report.untagged == 4 and report.untagged_pct == pytest.approx(100 * 4 / 17)  # nice ×3, ok
+    assert report.untagged_sample == ["ok", "nice", "nice", "nice"]  # most recent first: the sample to grow the dictionary from
+    assert theme_stats(texts, points, NPS, parse_themes(THEMES), untagged_sample=2).untagged_sample == ["ok", "nice"]
 
 
 def test_examples_are_the_three_most_recent_mentions_with_contacts_masked():
@@ -199,3 +201,14 @@ def test_two_proportions_is_the_pooled_z_test_scipy_gives():
         assert p == pytest.approx(p_ref, rel=1e-10, abs=1e-15) and z * z == pytest.approx(chi2, rel=1e-10, abs=1e-15)
     assert two_proportions(1, 0, 1, 5) is None
     assert math.copysign(1, two_proportions(12, 40, 30, 200)[0]) == 1
+
+
+def test_mentions_by_period_count_each_themes_real_comments_per_group():
+    texts = pa.array(["late delivery", "rude staff", "n/a", "delivery and staff", "fine", "staff"])
+    themes = parse_themes(THEMES)
+    matrix = themes.match(texts)
+    real = np.array([True, True, False, True, True, True])
+    periods = np.array([202501, 202501, 202501, 202503, 202503, 202502])
+    keys, comments, counts = mentions_by(matrix, real, periods)
+    assert keys.tolist() == [202501, 202502, 202503] and comments.tolist() == [2, 1, 2]
+    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 1, 0]]  # delivery, staff, price
