@@ -337,3 +337,40 @@ def test_histogram_split_and_at_most():
             mine = values[groups == g]
             assert int(np.sum(mine <= v / gamma)) <= got[g] <= int(np.sum(mine <= v * gamma))
     assert hist.at_most(0.0).tolist() == [int(np.sum(values[groups == g] == 0)) for g in range(4)]
+
+
+# -- ranking, alerts and the workbook ------------------------------------------------------------
+
+def test_bottom_ranks_the_slowest_groups_and_a_slower_week_alerts(tickets, write_csv, tmp_path):
+    path, config, values = tickets
+    bottom = invoke(["score", str(path), "-c", str(config), "-m", "frt", "--by", "Group", "--bottom", "1", "-f", "json", "-q"])
+    segments = [r for r in json.loads(bottom.stdout)["results"] if r["segment"]]
+    assert [r["segment"]["Group"] for r in segments] == ["Tech"]  # the slowest median: lower is better
+    # 60 tickets a week answered in about 20 minutes, then a week of 60 answered in about 2 hours
+    rng = np.random.default_rng(5)
+    rows = [["Created at", "Wait (min)"]]
+    for week, median in ((0, 20), (1, 20), (2, 120)):
+        for i in range(60):
+            rows.append([f"2025-03-{3 + 7 * week + i % 5:02d} 10:00:00", str(int(np.rint(np.exp(rng.normal(np.log(median), 0.8)))))])
+    slow = write_csv(rows, "slow.csv")
+    cfg = tmp_path / "wait.yaml"
+    cfg.write_text("metrics:\n  - name: wait\n    type: duration\n    column: Wait (min)\n", encoding="utf-8")
+    result = invoke(["score", str(slow), "-c", str(cfg), "--period", "week", "--fail-on-significant-drop", "-f", "json"])
+    assert result.exit_code == 3, result.stderr
+    assert "alert: wait rose significantly in 2025-W12:" in result.stderr
+    latest = [r for r in json.loads(result.stdout)["results"] if r["period"] == "2025-W12"][0]
+    assert latest["significance"]["direction"] == "up" and latest["significance"]["diff"] > 3600
+
+
+def test_the_workbook_keeps_seconds_with_a_duration_format(tickets, tmp_path):
+    import openpyxl
+
+    path, config, _ = tickets
+    out = tmp_path / "service.xlsx"
+    result = invoke(["report", str(path), "-c", str(config), "--by", "Group", "--period", "week", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    frt = results_by_metric(invoke(["score", str(path), "-c", str(config), "-f", "json", "-q"]).stdout)["frt"]
+    summary = openpyxl.load_workbook(out)["Summary"]
+    row = next(r for r in summary.iter_rows(min_row=2) if r[0].value == "frt")
+    assert row[4].value == pytest.approx(frt["value"]) and row[4].number_format == '#,##0" s"'
+    assert row[-1].value == "—"  # no scale

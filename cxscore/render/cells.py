@@ -27,23 +27,30 @@ MAX_WIDTH = 40  # a longer text wraps
 COUNT, SCORE1, SCORE2, PCT = "#,##0", "0.0", "0.00", '0.0"%"'
 NPS, DIFF1, DIFF2 = "+0.0;-0.0;0.0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00"
 P_VALUE = '[<0.001]"<0.001";0.000'
+#: Durations keep their seconds, as in JSON and CSV (one unit a filter, a sort and a chart agree on).
+SECONDS, SECONDS_DIFF = '#,##0" s"', '+#,##0" s";-#,##0" s";0" s"'
 _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
     NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+    SECONDS: lambda v: f"{v:,.0f} s", SECONDS_DIFF: lambda v: f"{v:+,.0f} s",
 }
 
 
 def score_format(kind: str) -> str:
     """Scores, intervals, targets and benchmarks of a metric type."""
-    return {"points": NPS, "pct": PCT}.get(get(kind).style, SCORE2)
+    return {"points": NPS, "pct": PCT, "duration": SECONDS}.get(get(kind).style, SCORE2)
 
 
 def diff_format(kind: str) -> str:
     """Differences and gaps (CSAT in percentage points): always signed."""
+    if get(kind).style == "duration":
+        return SECONDS_DIFF
     return DIFF2 if get(kind).digits == 2 else DIFF1
 
 
 def margin_format(kind: str) -> str:
+    if get(kind).style == "duration":
+        return SECONDS
     return SCORE2 if get(kind).digits == 2 else SCORE1
 
 

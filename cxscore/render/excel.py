@@ -147,7 +147,7 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
         fmt, diff, margin = score_format(m.type), diff_format(m.type), margin_format(m.type)
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), _position(bench.get("position"), t), row.target, _status(row.status, t), f"{m.scale[0]}–{m.scale[1]}"],
+            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), _position(bench.get("position"), t), row.target, _status(row.status, t), "—" if m.scale is None else f"{m.scale[0]}–{m.scale[1]}"],
             [None, None, None, COUNT, fmt, fmt, fmt, margin, fmt, None, diff, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
@@ -465,6 +465,9 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
     sheet.row([t["metric"], t["column"], t["bands"]], bold=True)
     for m in report.metrics:
         bands = "; ".join(f"{t.get(f'band_{k}', k)} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
+        if m.scale is None:  # a duration: no scale or bands
+            sheet.row([m.name, m.column, m.type])
+            continue
         sheet.row([m.name, m.column, f"{t['scale']} {m.scale[0]}–{m.scale[1]}; {bands}" + (f"; {t.get(m.direction, m.direction)}" if m.direction else "")])
     sheet.row([])
     sheet.row([t["input"], t["size"], t["sha256"]], bold=True)
