@@ -7,9 +7,10 @@ from .config import Config, MetricSpec, load_config
 from .errors import ColumnError, ConfigError, CxError, ExitCode, InputError, StrictError
 from .model import Report, ResultRow
 from .pipeline import Options, score
+from .keydrivers import DriverRun, key_drivers
 from .version import __version__
 
 __all__ = [
-    "ColumnError", "Config", "ConfigError", "CxError", "ExitCode", "InputError", "MetricSpec", "Options", "Report", "ResultRow", "StrictError",
-    "load_config", "score", "__version__",
+    "ColumnError", "Config", "ConfigError", "CxError", "ExitCode", "DriverRun", "InputError", "MetricSpec", "Options", "Report", "ResultRow", "StrictError",
+    "key_drivers", "load_config", "score", "__version__",
 ]

@@ -351,6 +351,70 @@ def plan(
         write_data(terminal, lambda: render_plan(result, fmt, terminal))
 
 
+DRIVERS_EXAMPLES = """
+**Examples**
+
+* `cxscore drivers sample_data/drivers_export.csv --outcome nps` — which ratings NPS is most associated with
+
+* `cxscore drivers export.csv --outcome nps --driver csat_price --driver csat_delivery --method shapley`
+
+* `cxscore drivers export.csv --outcome csat --where region=EMEA --weight w -f json`
+
+Exit codes: 0 success · 2 usage, config or input error, and refusals (too few complete rows, Shapley above 12 drivers) · 1 internal error.
+"""
+
+
+class DriverMethod(str, Enum):
+    relative_weights = "relative-weights"
+    shapley = "shapley"
+
+
+def _option(name: str):
+    """One of the shared scoring options, by name."""
+    return next(default for n, _, default in SCORING_OPTIONS if n == name)
+
+
+@app.command("drivers", epilog=DRIVERS_EXAMPLES)
+def drivers_command(
+    inputs: list[str] = _option("inputs"),
+    outcome: str = typer.Option("nps", "--outcome", help="The metric to explain (a metric name such as nps, or its column)."),
+    driver: Optional[list[str]] = typer.Option(None, "--driver", "-d", help="A rating to rank (metric name or column; repeatable). Default: the other rating metrics found."),
+    method: DriverMethod = typer.Option(DriverMethod.relative_weights, "--method", help="relative-weights (Johnson) or shapley (exact LMG, up to 12 drivers)."),
+    resamples: int = typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    config: Optional[Path] = _option("config"),
+    where: Optional[list[str]] = _option("where"),
+    since: Optional[str] = _option("since"),
+    until: Optional[str] = _option("until"),
+    date_column: Optional[str] = _option("date_column"),
+    dayfirst: Optional[bool] = _option("dayfirst"),
+    weight: Optional[str] = _option("weight"),
+    encoding: Optional[str] = _option("encoding"),
+    sheet: Optional[str] = _option("sheet"),
+    include_incomplete: bool = _option("include_incomplete"),
+    strict: bool = _option("strict"),
+    csv_raw: bool = CSV_RAW,
+    quiet: bool = _option("quiet"),
+    verbose: bool = _option("verbose"),
+) -> None:
+    """Rank the ratings an outcome (NPS, CSAT) is most associated with: relative importance with intervals."""
+    from .keydrivers import key_drivers
+    from .render.drivers import write
+
+    terminal = Terminal.current(quiet=quiet)
+    with _errors_to_exit_codes(terminal, verbose):
+        path = locate_config(str(config) if config else None)
+        loaded = read_config(path)[0] if path else None
+        options = Options(where=list(where or []), since=since, until=until, date_column=date_column, dayfirst=dayfirst, weight=weight,
+                          encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
+        run = key_drivers(inputs, loaded, options, outcome=outcome, drivers=driver or [], method=method.value.replace("-", "_"),  # type: ignore[arg-type]
+                          resamples=resamples, seed=seed, notify=terminal.say)
+        for warning in run.warnings:
+            terminal.warn(warning)
+        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+
+
 #: The command line's flag for each run parameter a library error names (errors.param): the library
 #: says ``since/until: …``, the command line ``--since/--until: …``.
 FLAGS = {

@@ -1,0 +1,255 @@
+"""``cxscore drivers``: which ratings an outcome is associated with, read the way ``score`` reads.
+
+The inputs are opened, filtered (--where, --since/--until, --weight) and their metrics found as
+for ``score`` (:mod:`cxscore.pipeline`); each chosen column's answers become numbers through the
+metric's own parser (labels, scales, blank values), and the blocks stream into a
+:class:`~cxscore.drivers.MomentTable` whose groups are the bootstrap's row-groups, taken from each
+row's position in its input — so the result is the same however the input is cut into blocks.
+Each input is read as one part (files in parallel), since a byte range does not know its row numbers.
+:func:`cxscore.drivers.analyse` does the statistics.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import msgspec
+import numpy as np
+
+from . import dedupe
+from .version import __version__
+from .binning import Binning
+from .config import Config, MetricSpec
+from .detect import _fit_scale
+from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Method, MomentTable, analyse, minimum_rows, row_groups
+from .encoders import ANSWERS
+from .errors import ColumnError, CxError, InputError, StrictError, param
+from .grouping import Grouper
+from .inputs import distinct_inputs
+from .records import InputInfo
+from .pipeline import _jobs, choose_metrics, expand_inputs
+from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, coalesced, run_jobs, typed_or_text, workers
+from .settings import Options, resolve
+from .sources import open_source
+from .sources.table import Input, open_inputs
+from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
+
+Notify = Callable[[str], None]
+#: Answers that mean "not rated" besides the config's blank values; "0" only on a scale that starts above it.
+NOT_RATED = ["不适用", "不適用", "not applicable"]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class DriverRun:
+    """A drivers run: the analysis, the outcome's and drivers' metrics (name → spec), how the drivers
+    were chosen, the inputs as read, and every warning (reading, answers, the analysis' guards)."""
+
+    analysis: DriverAnalysis
+    outcome: MetricSpec
+    drivers: list[MetricSpec]
+    chosen_by: str
+    inputs: list[InputInfo]
+    seed: int
+    warnings: list[str]
+
+    def to_dict(self) -> dict:
+        """The JSON document (README: "JSON output of cxscore drivers"); versioned on its own."""
+        a = self.analysis
+        columns = {spec.name: spec.column for spec in [self.outcome, *self.drivers]}
+        return {
+            "document": "cxscore.drivers",
+            "schema_version": 1,
+            "tool_version": __version__,
+            "outcome": {"name": self.outcome.name, "type": self.outcome.type, "column": self.outcome.column, "scale": [self.outcome.scale.lo, self.outcome.scale.hi]},
+            "method": a.method,
+            "drivers_chosen_by": self.chosen_by,
+            "r2": a.r2,
+            "n": a.n,
+            "weight": a.weight,
+            "incomplete": a.incomplete,
+            "missing": a.missing,
+            "resamples": a.resamples,
+            "groups": a.groups,
+            "seed": self.seed,
+            "drivers": [{"name": d.name, "column": columns[d.name], "share": d.share, "low": d.low, "high": d.high, "p_first": d.p_first,
+                         "correlation": d.correlation, "mean": d.mean, "top_two": None if np.isnan(d.top_two) else d.top_two, "quadrant": d.quadrant}
+                        for d in a.drivers],
+            "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates, "weight_invalid": i.weight_invalid} for i in self.inputs],
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class MomentJob(Job):
+    """A job that adds the rows' moments instead of tallies: the bootstrap's row-groups and seed, the
+    number added to row positions (the input's index in the high bits) and the rows per step."""
+
+    groups: int = BOOTSTRAP_GROUPS
+    seed: int = 0
+    first_row: int = 0
+    block_rows: int = COALESCE_ROWS
+
+
+def top_two_threshold(spec: MetricSpec) -> float:
+    """The lowest point of the metric's happy band (CSAT satisfied, NPS promoters) when it reaches the
+    top of the scale; NaN when not (then performance is the mean alone)."""
+    happy = spec.bands().get(spec.kind.comment_bands[1])
+    return float(happy.lo) if happy is not None and happy.hi == spec.scale.hi else float("nan")
+
+
+def points(codes: np.ndarray, spec: MetricSpec) -> np.ndarray:
+    """Scale points of parsed answers as floats; NaN for blank and invalid ones (not rated)."""
+    return np.where(codes >= 0, Binning.of(spec.scale).values(codes).astype(np.float64), np.nan)
+
+
+@typed_or_text
+def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, dict[str, Counter]]:
+    """One input's moments: filter each block as score does, parse each metric's answers, add the
+    kept rows to their row-groups (from their positions in the input); and the invalid answers seen."""
+    info = InputInfo(path=job.path, format="")
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
+    grouper.keep_rows = job.keep_rows
+    grouper.track_rows = True
+    encoders = [spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs]
+    table = MomentTable(len(job.specs), job.groups, np.array([top_two_threshold(spec) for spec in job.specs]))
+    invalid: dict[str, Counter] = {spec.name: Counter() for spec in job.specs}
+    needed = list(dict.fromkeys([*(c for encoder in encoders for c in encoder.columns), *grouper.columns()]))
+    for batch in coalesced(job.part.batches(needed, info, None, types), job.block_rows):
+        batch, _, _, weights = grouper.apply(batch)
+        values = []
+        for spec, encoder in zip(job.specs, encoders):
+            encoded = encoder.encode(batch)
+            invalid[spec.name].update(encoded.invalid_texts)
+            values.append(points(encoded.codes, spec))
+        table.add(values, row_groups(job.first_row + grouper.kept_positions, job.groups, job.seed), weights)
+    return table, info, invalid
+
+
+def _is_rating(spec: MetricSpec) -> bool:
+    """A metric read from one answer column onto a scale (NPS, CSAT, CES), not a duration or a rate."""
+    return list(spec.kind.columns(spec)) == [ANSWERS]
+
+
+def _find(wanted: str, chosen: list[MetricSpec]) -> MetricSpec | None:
+    return next((spec for spec in chosen if wanted in (spec.name, spec.column)), None)
+
+
+def _column_driver(wanted: str, source, blank_values: list[str], notify: Notify) -> MetricSpec:
+    """A --driver column that is no metric found: read as a rating on the scale its values fit."""
+    if wanted not in source.columns:
+        raise ColumnError(f"--driver {wanted!r} is neither a metric found nor a column of {source.info.path}",
+                          "name a metric (see the messages above) or a column header exactly as written")
+    index = source.columns.index(wanted)
+    values = [row[index] for row in source.sample if index < len(row) and row[index] is not None]
+    spec, why, _ = _fit_scale("csat", wanted, source.layout.question(wanted), values, blank_values, source.layout.position_download)
+    if spec is None:
+        raise InputError(f"--driver {wanted!r}: {why}", "give a column of ratings, or describe it in a config (type, scale, labels)")
+    spec.name = wanted
+    notify(f"driver {wanted!r}: read as ratings, scale {why}")
+    return spec
+
+
+def choose(chosen: list[MetricSpec], outcome: str, wanted: Sequence[str], source, blank_values: list[str], notify: Notify) -> tuple[MetricSpec, list[MetricSpec], str]:
+    """The outcome metric and the drivers (named, or the other rating metrics found), and how the
+    drivers were chosen; each driver's 0 counts as not rated when its scale starts above 0."""
+    names = ", ".join(spec.name for spec in chosen)
+    target = _find(outcome, chosen)
+    if target is None:
+        raise CxError(f"--outcome {outcome!r} is not one of the metrics found: {names}", "name one of them, or describe the outcome column in a config (--config)")
+    if not _is_rating(target):
+        raise CxError(f"--outcome {outcome!r} is {target.kind.article}, not a rating", "choose an NPS, CSAT or CES metric")
+    if wanted:
+        drivers = [_find(w, chosen) or _column_driver(w, source, blank_values, notify) for w in wanted]
+        how = "named with --driver"
+    else:
+        drivers = [spec for spec in chosen if spec is not target and _is_rating(spec)]
+        how = "the other rating metrics found"
+        if not drivers:
+            raise CxError(f"no rating besides {target.name} was found to explain it (metrics found: {names})", "name the driver columns with --driver COLUMN")
+        notify(f"drivers: {', '.join(spec.name for spec in drivers)} ({how}; --driver names others)")
+    repeated = [spec.name for spec in drivers if spec is target or drivers.count(spec) > 1]
+    if repeated:
+        raise CxError(f"--driver {repeated[0]!r} is given twice, or is the outcome", "name each driver once, and not the outcome")
+    drivers = [msgspec.structs.replace(spec, blank_values=[*spec.blank_values, *NOT_RATED, *(["0"] if spec.scale.lo > 0 else [])]) for spec in drivers]
+    target = msgspec.structs.replace(target, blank_values=[*target.blank_values, *NOT_RATED])
+    return target, drivers, how
+
+
+def key_drivers(
+    inputs: Input | Sequence[Input],
+    config: Config | None = None,
+    options: Options | None = None,
+    *,
+    outcome: str = "nps",
+    drivers: Sequence[str] = (),
+    method: Method = "relative_weights",
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = 0,
+    notify: Notify = _quiet,
+    stdin: BinaryIO | None = None,
+    processes: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = COALESCE_ROWS,
+) -> DriverRun:
+    """Key drivers of ``outcome`` (a metric's name or column) over the inputs: ``drivers`` names
+    metrics or columns (default: the other rating metrics found). ``options`` filter and read as for
+    :func:`cxscore.score` (where, since, until, weight, encoding, sheet, strict); ``block_bytes`` and
+    ``block_rows`` size the reading steps, which do not change the result. Refusals are CxErrors."""
+    settings = resolve(config, options)
+    config = config or Config()
+    opened = open_inputs(inputs)
+    if not opened:
+        raise InputError("no input given", "pass one or more export files, or - for standard input")
+    paths, repeats = distinct_inputs(expand_inputs(opened))
+    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    found, skipped, found_in = choose_metrics(config, sources, notify)
+    target, picked, how = choose([spec for spec, _ in found], outcome, drivers, sources[0], config.blank_values, notify)
+    specs = [target, *picked]
+    chosen = [(spec, "config" if config.metrics else "detected") for spec in specs]
+    origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}
+    grouping = settings.grouping()
+    processes = workers() if processes is None else processes
+    jobs: list[Job] = []
+    for index, source in enumerate(sources):
+        source_jobs, _, missing = _jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
+        if missing:
+            raise next(iter(missing.values()))
+        jobs += [MomentJob(**vars(job), groups=BOOTSTRAP_GROUPS, seed=seed, first_row=index << ROW_BITS, block_rows=block_rows) for job in source_jobs]
+    if grouping.dedupe:
+        notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
+    table = MomentTable(len(specs), BOOTSTRAP_GROUPS, np.array([top_two_threshold(spec) for spec in specs]))
+    invalid: dict[str, Counter] = {spec.name: Counter() for spec in specs}
+    for (part, info, bad), source in zip(run_jobs(jobs, processes, None, read_moments), sources):
+        table.merge(part)
+        add_counters(source.info, info)
+        for name, texts in bad.items():
+            invalid[name].update(texts)
+    for source in sources:
+        if source.info.rows == 0:
+            raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
+    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *skipped]
+    warnings += [f"{name}: {sum(texts.values())} answer(s) not understood, counted as not rated (e.g. {', '.join(f'{t!r} ×{n}' for t, n in texts.most_common(3))})"
+                 for name, texts in invalid.items() if texts]
+    warnings += [f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight" for s in sources if (i := s.info).weight_invalid]
+    warnings += [f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped" for s in sources if (i := s.info).malformed_rows]
+    if settings.strict and (problems := warnings[len(repeats):]):
+        raise StrictError(f"{param('strict')}: " + "; ".join(problems), f"fix the answers, map them with labels: in the config, or drop {param('strict')}")
+    complete, need = int(table.n.sum()), minimum_rows(len(picked))
+    if complete < need:
+        read = sum(i.rows for i in (s.info for s in sources))
+        dropped = sum(i.filtered_out + i.outside_dates + i.weight_invalid + i.duplicates_dropped + sum(i.excluded.values()) for i in (s.info for s in sources))
+        raise CxError(f"only {complete:,} complete rows for {len(picked)} drivers ({read:,} read, {dropped:,} left out by filters, "
+                      f"{int(table.incomplete.sum()):,} without every answer): key drivers need at least {need} (max(50, 5 per driver))",
+                      f"use more responses (a longer period, wider {param('where')}) or fewer drivers")
+    result = analyse(table, [spec.name for spec in specs], method, resamples, seed)
+    left = result.incomplete
+    if left:
+        gaps = ", ".join(f"{name} {count:,}" for name, count in result.missing.items() if count)
+        notify(f"{left:,} row(s) without every answer left out (not rated: {gaps}); {result.n:,} complete rows used")
+    return DriverRun(result, target, picked, how, [s.info for s in sources], seed, warnings + list(result.warnings))
