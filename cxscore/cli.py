@@ -360,6 +360,8 @@ DRIVERS_EXAMPLES = """
 
 * `cxscore drivers export.csv --outcome csat --where region=EMEA --weight w -f json`
 
+* `cxscore drivers export.csv --output drivers.xlsx` — also a workbook: the sheet Drivers with a scatter chart
+
 Exit codes: 0 success · 2 usage, config or input error, and refusals (too few complete rows, Shapley above 12 drivers) · 1 internal error.
 """
 
@@ -383,6 +385,7 @@ def drivers_command(
     resamples: int = typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    output: Optional[str] = typer.Option(None, "--output", help="Also write an Excel workbook with the sheet Drivers (table and scatter chart)."),
     config: Optional[Path] = _option("config"),
     where: Optional[list[str]] = _option("where"),
     since: Optional[str] = _option("since"),
@@ -412,6 +415,10 @@ def drivers_command(
                           resamples=resamples, seed=seed, notify=terminal.say)
         for warning in run.warnings:
             terminal.warn(warning)
+        if output:
+            from .render.drivers_workbook import write as write_workbook
+
+            terminal.say(f"wrote {write_workbook(run, output)}")
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
 
 
@@ -423,7 +430,7 @@ FLAGS = {
     "include_incomplete": "--include-incomplete", "metrics": "--metric", "comments": "--comments", "encoding": "--encoding",
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
-    "scale": "--scale", "mean": "--mean", "sd": "--sd",
+    "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config",
 }
 
 

@@ -143,13 +143,13 @@ def _find(wanted: str, chosen: list[MetricSpec]) -> MetricSpec | None:
 def _column_driver(wanted: str, source, blank_values: list[str], notify: Notify) -> MetricSpec:
     """A --driver column that is no metric found: read as a rating on the scale its values fit."""
     if wanted not in source.columns:
-        raise ColumnError(f"--driver {wanted!r} is neither a metric found nor a column of {source.info.path}",
+        raise ColumnError(f"{param('drivers')} {wanted!r} is neither a metric found nor a column of {source.info.path}",
                           "name a metric (see the messages above) or a column header exactly as written")
     index = source.columns.index(wanted)
     values = [row[index] for row in source.sample if index < len(row) and row[index] is not None]
     spec, why, _ = _fit_scale("csat", wanted, source.layout.question(wanted), values, blank_values, source.layout.position_download)
     if spec is None:
-        raise InputError(f"--driver {wanted!r}: {why}", "give a column of ratings, or describe it in a config (type, scale, labels)")
+        raise InputError(f"{param('drivers')} {wanted!r}: {why}", "give a column of ratings, or describe it in a config (type, scale, labels)")
     spec.name = wanted
     notify(f"driver {wanted!r}: read as ratings, scale {why}")
     return spec
@@ -161,9 +161,9 @@ def choose(chosen: list[MetricSpec], outcome: str, wanted: Sequence[str], source
     names = ", ".join(spec.name for spec in chosen)
     target = _find(outcome, chosen)
     if target is None:
-        raise CxError(f"--outcome {outcome!r} is not one of the metrics found: {names}", "name one of them, or describe the outcome column in a config (--config)")
+        raise CxError(f"{param('outcome')} {outcome!r} is not one of the metrics found: {names}", f"name one of them, or describe the outcome column in a config ({param('config')})")
     if not _is_rating(target):
-        raise CxError(f"--outcome {outcome!r} is {target.kind.article}, not a rating", "choose an NPS, CSAT or CES metric")
+        raise CxError(f"{param('outcome')} {outcome!r} is {target.kind.article}, not a rating", "choose an NPS, CSAT or CES metric")
     if wanted:
         drivers = [_find(w, chosen) or _column_driver(w, source, blank_values, notify) for w in wanted]
         how = "named with --driver"
@@ -175,7 +175,7 @@ def choose(chosen: list[MetricSpec], outcome: str, wanted: Sequence[str], source
         notify(f"drivers: {', '.join(spec.name for spec in drivers)} ({how}; --driver names others)")
     repeated = [spec.name for spec in drivers if spec is target or drivers.count(spec) > 1]
     if repeated:
-        raise CxError(f"--driver {repeated[0]!r} is given twice, or is the outcome", "name each driver once, and not the outcome")
+        raise CxError(f"{param('drivers')} {repeated[0]!r} is given twice, or is the outcome", "name each driver once, and not the outcome")
     drivers = [msgspec.structs.replace(spec, blank_values=[*spec.blank_values, *NOT_RATED, *(["0"] if spec.scale.lo > 0 else [])]) for spec in drivers]
     target = msgspec.structs.replace(target, blank_values=[*target.blank_values, *NOT_RATED])
     return target, drivers, how
@@ -208,7 +208,7 @@ def key_drivers(
         raise InputError("no input given", "pass one or more export files, or - for standard input")
     paths, repeats = distinct_inputs(expand_inputs(opened))
     sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
-    found, skipped, found_in = choose_metrics(config, sources, notify)
+    found, noted, found_in = choose_metrics(config, sources, notify)
     target, picked, how = choose([spec for spec, _ in found], outcome, drivers, sources[0], config.blank_values, notify)
     specs = [target, *picked]
     chosen = [(spec, "config" if config.metrics else "detected") for spec in specs]
@@ -217,7 +217,8 @@ def key_drivers(
     processes = workers() if processes is None else processes
     jobs: list[Job] = []
     for index, source in enumerate(sources):
-        source_jobs, _, missing = _jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
+        source_jobs, _, missing, doubted = _jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
+        noted += doubted  # what an encoder doubts in the first rows
         if missing:
             raise next(iter(missing.values()))
         jobs += [MomentJob(**vars(job), groups=BOOTSTRAP_GROUPS, seed=seed, first_row=index << ROW_BITS, block_rows=block_rows) for job in source_jobs]
@@ -233,7 +234,7 @@ def key_drivers(
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
-    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *skipped]
+    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted]
     warnings += [f"{name}: {sum(texts.values())} answer(s) not understood, counted as not rated (e.g. {', '.join(f'{t!r} ×{n}' for t, n in texts.most_common(3))})"
                  for name, texts in invalid.items() if texts]
     warnings += [f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight" for s in sources if (i := s.info).weight_invalid]

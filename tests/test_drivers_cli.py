@@ -139,3 +139,23 @@ def test_two_files_in_worker_processes_add_up_to_the_whole(tmp_path):
     split = key_drivers([first, second], processes=2).analysis
     assert (split.n, split.incomplete, split.r2) == (whole.n, whole.incomplete, pytest.approx(whole.r2, abs=1e-12))
     assert [d.share for d in split.drivers] == pytest.approx([d.share for d in whole.drivers], abs=1e-9)  # the moments add; the row-groups differ
+
+
+def test_output_writes_a_drivers_sheet_with_a_scatter_chart(tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "drivers.xlsx"
+    result = invoke(["drivers", str(DRIVERS_SAMPLE), "--output", str(target), "-q"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(invoke(["drivers", str(DRIVERS_SAMPLE), "-f", "json"]).stdout)
+    ws = load_workbook(target)["Drivers"]
+    rows = list(ws.iter_rows(min_row=2, max_row=6, max_col=10, values_only=True))
+    assert [r[0] for r in rows] == [d["name"] for d in doc["drivers"]]
+    assert [r[2] for r in rows] == pytest.approx([d["share"] for d in doc["drivers"]]) and rows[0][9] == "fix first"
+    (chart,) = ws._charts
+    assert type(chart).__name__ == "ScatterChart"
+    titles = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in chart.series]
+    assert titles[:5] == [d["name"] for d in doc["drivers"]] and len(titles) == 7  # a point per driver, two quadrant lines
+    assert all(s.dLbls.showSerName for s in chart.series[:5])
+    refused = invoke(["drivers", str(DRIVERS_SAMPLE), "--output", str(DRIVERS_SAMPLE)])
+    assert refused.exit_code == 2 and DRIVERS_SAMPLE.read_bytes()[:11] == b"Response ID"

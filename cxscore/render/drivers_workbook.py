@@ -1,0 +1,110 @@
+"""``cxscore drivers --output FILE.xlsx``: the sheet ``Drivers`` — the ranked table, the model's R²
+and n, and a native scatter chart of importance against performance with the quadrant lines."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
+
+from ..errors import CxError
+from ..keydrivers import DriverRun
+from .cells import AMBER, GREEN, Sheet, printable_sheet, text
+from .charts import LINE, TARGET
+from .output import atomic_path
+
+HEADERS = ["Driver", "Column", "Importance %", "Low %", "High %", "P(rank 1)", "r", "Mean", "Top-2 %", "Quadrant"]
+FORMATS = [None, None, "0.0", "0.0", "0.0", "0.00", "+0.00;-0.00", "0.00", "0.0", None]
+#: Quadrants coloured as the table reads them: fix first red-ish amber, keep green.
+FILLS = {"fix first": AMBER, "keep": GREEN}
+
+
+def performance(run: DriverRun) -> tuple[list[float], str]:
+    """Each driver's performance as the quadrants split it: top-two-box % when every driver has one, else the mean."""
+    drivers = run.analysis.drivers
+    if all(not math.isnan(d.top_two) for d in drivers):
+        return [d.top_two for d in drivers], "Top-2 %"
+    return [d.mean for d in drivers], "Mean"
+
+
+def build(run: DriverRun) -> Workbook:
+    """The workbook (not yet saved): one sheet, the table at the top, the chart beside it."""
+    a = run.analysis
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Drivers"
+    sheet = Sheet(ws)
+    sheet.header(HEADERS)
+    columns = {spec.name: spec.column for spec in run.drivers}
+    for d in a.drivers:
+        top = None if math.isnan(d.top_two) else d.top_two
+        sheet.row([d.name, columns.get(d.name), d.share, d.low, d.high, d.p_first, d.correlation, d.mean, top, d.quadrant], FORMATS, fill=FILLS.get(d.quadrant))
+    last = sheet.last
+    sheet.row([])
+    sheet.row([f"What {a.outcome} is associated with ({a.method.replace('_', ' ')}): model R² = {a.r2:.3f}, n = {a.n:,} complete rows "
+               f"({a.incomplete:,} left out for a missing answer); 95 % intervals and P(rank 1) from {a.resamples} bootstrap resamples. "
+               "Association in these answers, not proof of effect."])
+    sheet.finish(filter_rows=last)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 12)
+    ws.add_chart(scatter(ws, run, last), f"A{sheet.last + 2}")
+    printable_sheet(ws, text(f"cxscore drivers · {a.outcome}"))
+    wb.properties.creator = "cxscore"
+    return wb
+
+
+def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
+    """One labelled point per driver (x performance, y importance) and the quadrant lines: importance
+    at 100/drivers, performance at the drivers' mean — drawn from cells beside the table."""
+    values, label = performance(run)
+    p = len(values)
+    col = len(HEADERS) + 2  # two helper columns, out of the table's filter
+    split_x, split_y = sum(values) / p, 100.0 / p
+    shares = [d.share for d in run.analysis.drivers]
+    low_x, high_x = min(values) * 0.95, max(values) * 1.05
+    high_y = max(shares) * 1.1
+    for r, (x, y) in enumerate(zip(values, shares), start=2):
+        ws.cell(row=r, column=col, value=x)
+        ws.cell(row=r, column=col + 1, value=y)
+    guide = last + 3
+    for i, (x, y) in enumerate([(split_x, 0.0), (split_x, high_y), (low_x, split_y), (high_x, split_y)]):
+        ws.cell(row=guide + i, column=col, value=x)
+        ws.cell(row=guide + i, column=col + 1, value=y)
+    ws.cell(row=1, column=col, value=label)
+    ws.cell(row=1, column=col + 1, value="Importance %")
+    chart = ScatterChart()
+    chart.title = f"Importance and performance of {run.analysis.outcome}'s drivers"
+    chart.style = 13
+    chart.x_axis.title, chart.y_axis.title = label, "Importance %"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = low_x, high_x
+    for r, d in enumerate(run.analysis.drivers, start=2):
+        series = Series(Reference(ws, min_col=col + 1, min_row=r), Reference(ws, min_col=col, min_row=r), title=d.name)
+        series.marker = Marker(symbol="circle", size=8)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=LINE)
+        series.graphicalProperties.line.noFill = True
+        series.dLbls = DataLabelList(showSerName=True, showVal=False, showCatName=False, showLegendKey=False, dLblPos="r")
+        chart.series.append(series)
+    for start, name in ((guide, "mean performance"), (guide + 2, "mean importance (100/drivers)")):
+        series = Series(Reference(ws, min_col=col + 1, min_row=start, max_row=start + 1), Reference(ws, min_col=col, min_row=start, max_row=start + 1), title=name)
+        series.marker = Marker(symbol="none")
+        series.graphicalProperties.line = LineProperties(solidFill=TARGET, w=12700, prstDash="dash")
+        chart.series.append(series)
+    chart.legend = None
+    chart.width, chart.height = 18, 11
+    return chart
+
+
+def write(run: DriverRun, output: str) -> Path:
+    """Write the workbook atomically; an input is never overwritten."""
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise CxError(f"the drivers workbook is an Excel workbook; {target} does not end in .xlsx", "name the output like drivers.xlsx")
+    with atomic_path(target, [i.path for i in run.inputs if i.path != "<stdin>"]) as temporary:
+        build(run).save(temporary)
+    return target
