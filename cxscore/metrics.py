@@ -14,28 +14,10 @@ from . import stats
 from .binning import Binning
 from .config import MetricSpec
 from .kinds import KINDS
-from .tally import Tally
+from .tally import Summary as Summary, Tally  # Summary: the tally's summary, handed on
 
 #: Each metric type's components (the JSON ``components`` keys), from its kind.
 COMPONENTS = {name: kind.components for name, kind in KINDS.items()}
-
-
-class Summary:
-    """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`summarise`).
-
-    Computed for a whole rollup at once and kept by whoever asked (results.py keeps a rollup's
-    summaries next to its tallies), never on the tally: a tally is only what was added up.
-    """
-
-    __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance", "m2", "m3")
-    n: int
-    n_eff: float
-    total: float
-    shares: dict[str, float]
-    mean: float
-    variance: float
-    m2: float  # second and third central moments of the answers (for the pooled test)
-    m3: float
 
 
 def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> list[Summary]:

@@ -17,6 +17,24 @@ from .binning import Binning
 from .normalize import BLANK, INVALID, EncodedColumn
 
 
+class Summary:
+    """What every formula needs from one tally: band shares, mean, variance, n's (see :func:`cxscore.metrics.summarise`).
+
+    Computed for a whole rollup at once and kept by whoever asked (results.py keeps a rollup's
+    summaries next to its tallies), never on the tally: a tally is only what was added up.
+    """
+
+    __slots__ = ("n", "n_eff", "total", "shares", "mean", "variance", "m2", "m3")
+    n: int
+    n_eff: float
+    total: float
+    shares: dict[str, float]
+    mean: float
+    variance: float
+    m2: float  # second and third central moments of the answers (for the pooled test)
+    m3: float
+
+
 @dataclass
 class Tally:
     """Counts for one metric in one group."""

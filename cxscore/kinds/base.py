@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..accumulators import Accumulators
     from ..config import ColumnSpec, MetricSpec
     from ..encoders import Encoder
-    from ..metrics import Summary
+    from ..tally import Summary
 
 
 class Plan(NamedTuple):

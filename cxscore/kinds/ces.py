@@ -11,7 +11,7 @@ from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
-    from ..metrics import Summary
+    from ..tally import Summary
 
 Direction = Literal["higher_is_easier", "higher_is_harder"]
 

@@ -10,7 +10,7 @@ from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
-    from ..metrics import Summary
+    from ..tally import Summary
 
 _CSAT_5 = {
     "very dissatisfied": 1, "extremely dissatisfied": 1, "dissatisfied": 2, "somewhat dissatisfied": 2,

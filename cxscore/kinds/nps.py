@@ -11,7 +11,7 @@ from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
-    from ..metrics import Summary
+    from ..tally import Summary
 
 #: Answers needed before "nobody answered 0–5" on a 0–10 NPS is a doubt: great services rarely get them.
 LOWER_HALF_SIZE = 100
