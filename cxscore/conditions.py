@@ -25,7 +25,8 @@ and ``not`` follow three-valued logic: ``false and undecided`` is false, ``true 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Iterable, Mapping
 
@@ -276,6 +277,8 @@ class Outcome:
     matched: np.ndarray
     undecided: np.ndarray
     invalid: np.ndarray
+    #: The non-numbers that made rows invalid, as written (trimmed), with how many invalid rows each.
+    examples: Counter = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -299,9 +302,10 @@ class Condition:
         walk(self.tree)
         return tuple(found)
 
-    def evaluate(self, columns: Mapping[str, Any], blanks: Iterable[str] = ()) -> Outcome:
+    def evaluate(self, columns: Mapping[str, Any], blanks: Iterable[str] = (), within: np.ndarray | None = None) -> Outcome:
         """Evaluate on columns (Arrow arrays, chunked arrays or NumPy arrays of one length), keyed by the
-        names in :attr:`columns`. ``blanks``: cell texts that also count as blank (e.g. ``n/a``), any case."""
+        names in :attr:`columns`. ``blanks``: cell texts that also count as blank (e.g. ``n/a``), any case.
+        ``within``: the rows whose invalid texts are kept as examples (None: every row)."""
         missing = [name for name in self.columns if name not in columns]
         if missing:
             raise KeyError(f"the condition {self.text!r} reads the column {missing[0]!r}, which is not given")
@@ -309,10 +313,18 @@ class Condition:
         lengths = {len(c.blank) for c in cells.values()}
         if len(lengths) > 1:
             raise ValueError(f"the columns of {self.text!r} differ in length: {sorted(lengths)}")
-        invalid = np.zeros(lengths.pop(), bool)
-        true, false = _evaluate(self.tree, cells, invalid)
+        size = lengths.pop()
+        bad: dict[str, np.ndarray] = {}  # per column: its non-numbers met in a numeric test
+        true, false = _evaluate(self.tree, cells, bad)
         undecided = ~(true | false)
-        return Outcome(true, undecided, undecided & invalid)
+        invalid = undecided & np.logical_or.reduce([*bad.values(), np.zeros(size, bool)])
+        examples: Counter = Counter()
+        counted = invalid if within is None else invalid & within
+        if counted.any():  # a few rows: their texts reach Python
+            for name, mask in bad.items():
+                rows = np.flatnonzero(counted & mask)
+                examples.update(cells[name].raw.take(pa.array(rows)).to_pylist())
+        return Outcome(true, undecided, invalid, examples)
 
     def __str__(self) -> str:
         return self.text
@@ -326,7 +338,8 @@ class _Cells:
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
         typed = pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_decimal(array.type)
-        self.text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(array, pa.string())))
+        self.raw = pc.utf8_trim_whitespace(pc.cast(array, pa.string()))
+        self.text = pc.utf8_lower(self.raw)
         blank = pc.equal(self.text, "")
         extra = list(blanks)
         if extra:
@@ -346,13 +359,14 @@ def _lowered(texts: list[str]) -> pa.Array:
     return pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(texts, pa.string())))
 
 
-def _evaluate(node: Node, cells: dict[str, _Cells], invalid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(rows where ``node`` holds, rows where it fails); neither means undecided. Marks non-numbers met in ``invalid``."""
+def _evaluate(node: Node, cells: dict[str, _Cells], bad: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows where ``node`` holds, rows where it fails); neither means undecided. Marks the non-numbers
+    met in a numeric test in ``bad``, per column."""
     if isinstance(node, Not):
-        true, false = _evaluate(node.operand, cells, invalid)
+        true, false = _evaluate(node.operand, cells, bad)
         return false, true
     if isinstance(node, (Both, Either)):
-        results = [_evaluate(part, cells, invalid) for part in node.parts]
+        results = [_evaluate(part, cells, bad) for part in node.parts]
         trues, falses = [r[0] for r in results], [r[1] for r in results]
         if isinstance(node, Both):
             return np.logical_and.reduce(trues), np.logical_or.reduce(falses)
@@ -365,7 +379,7 @@ def _evaluate(node: Node, cells: dict[str, _Cells], invalid: np.ndarray) -> tupl
     numbers = [v.number for v in values if v.number is not None]
     if len(numbers) == len(values):
         known = column.is_number
-        invalid |= ~known & ~column.blank
+        bad[node.column] = bad.get(node.column, False) | (~known & ~column.blank)
         holds = _ORDERING[op](column.number, numbers[0]) if op in _ORDERING else np.isin(column.number, numbers)
     else:
         known = ~column.blank

@@ -107,7 +107,7 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
 
     name: str = ""
     type: str
-    column: Any  # ColumnSpec once checked
+    column: Any = None  # ColumnSpec once checked; required by kinds that read an answer column
     if TYPE_CHECKING:
         scale: Band  # what the rest of cxscore reads: checked, or the kind's default
     else:
@@ -121,7 +121,12 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
         if self.type not in KINDS:
             raise ValueError(f"type: {self.type!r} is not one of {', '.join(KINDS)}")
         kind = self.kind
-        self.column = _column_spec(self.column)
+        if self.column is not None:
+            if not kind.answer_column:
+                raise ValueError(f"column: {kind.article} reads the columns its own keys name ({', '.join(kind.settings)}), not column:; remove it")
+            self.column = _column_spec(self.column)
+        elif kind.answer_column:
+            raise ValueError("column: is required")
         for key in ("scale", *ALL_BANDS):
             if getattr(self, key) is not None:
                 setattr(self, key, _band(getattr(self, key), key))

@@ -27,8 +27,10 @@ SCHEMA_VERSION = 1
 
 
 def _fields(item) -> dict[str, Any]:
-    """A dataclass as a dict, shallow (its dict and list fields are built fresh for every row anyway)."""
-    return {name: getattr(item, name) for name in _names(type(item))}  # type: ignore[arg-type]  # a class is hashable; mypy checks the unbound object.__hash__
+    """A dataclass as a dict, shallow (its dict and list fields are built fresh for every row anyway);
+    fields named in its ``OPTIONAL`` are left out while None (they belong to one kind of metric)."""
+    optional = getattr(item, "OPTIONAL", ())
+    return {name: value for name in _names(type(item)) if (value := getattr(item, name)) is not None or name not in optional}  # type: ignore[arg-type]  # a class is hashable; mypy checks the unbound object.__hash__
 
 
 @functools.cache

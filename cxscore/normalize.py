@@ -83,13 +83,16 @@ class EncodedColumn:
     """One chunk of a metric column as tally slots, plus the invalid texts seen in it with their counts.
 
     A slot is a code plus 2: 0 for INVALID, 1 for BLANK, then one per scale point (the layout of a tally row).
+    ``not_applicable`` marks rows the metric does not apply to (a rate's rows outside its ``of:``),
+    counted apart whatever their slot; None: it applies to every row.
     """
 
-    __slots__ = ("slots", "invalid_texts")
+    __slots__ = ("slots", "invalid_texts", "not_applicable")
 
-    def __init__(self, slots: np.ndarray, invalid_texts: Counter):
+    def __init__(self, slots: np.ndarray, invalid_texts: Counter, not_applicable: np.ndarray | None = None):
         self.slots = slots
         self.invalid_texts = invalid_texts
+        self.not_applicable = not_applicable
 
     @property
     def codes(self) -> np.ndarray:

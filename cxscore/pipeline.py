@@ -125,6 +125,9 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
         direction=spec.direction,
         question=question if question != column else None,
         offset=spec.offset,
+        condition=spec.condition,
+        of=spec.of,
+        better=spec.better,
     )
 
 
@@ -547,11 +550,12 @@ def _quality(specs: list[MetricSpec], book: Book, overall: dict[str, Tally | Non
         tally = overall[spec.name]
         n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)
         examples = dict(book.invalid_examples.get(spec.name, {}))
-        quality.append(Quality(spec.name, columns[spec.name], rows, n, blank, invalid, examples))
+        outside = (tally.not_applicable if tally else 0) if not spec.kind.answer_column else None  # a rate's rows outside its of:
+        quality.append(Quality(spec.name, columns[spec.name], rows, n, blank, invalid, examples, outside))
         if invalid:
             warnings.append(
                 f"{spec.name}: {invalid} invalid answer(s) in column {columns[spec.name]!r} not scored "
-                + (f"(outside {spec.scale} or not understood; e.g. {_examples(examples)})" if spec.kind.scaled else f"(negative, over 100 years or not a duration; e.g. {_examples(examples)})")
+                f"({spec.kind.invalid_words(spec)}; e.g. {_examples(examples)})"
                 + (f"; {na_hint(codes)}" if (codes := na_codes(spec, examples)) else "")
             )
         if n == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 
 @dataclass
@@ -55,6 +55,10 @@ class MetricInfo:
     question: str | None = None  # the question text, where the column name is an id (Qualtrics Q3, …)
     offset: int = 0
     scale_warning: str | None = None  # the answers contradict the scale (see README: how a scale is chosen and checked)
+    condition: str | None = None  # a rate's condition, the rows it is taken of, and whether higher is better (in the JSON only for rates)
+    of: str | None = None
+    better: str | None = None
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better")
 
 
 RowKind = Literal["overall", "segment", "period", "cell"]
@@ -119,6 +123,8 @@ class Quality:
     blank: int
     invalid: int
     invalid_examples: dict[str, int]
+    not_applicable: int | None = None  # rows outside a rate's of: (in the JSON only for rates)
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("not_applicable",)
 
 
 @dataclass

@@ -44,6 +44,7 @@ class Tally:
     weights_sq: float = 0.0  # sum of squared weights of the answered rows
     blank: int = 0
     invalid: int = 0
+    not_applicable: int = 0  # rows the metric does not apply to (a rate's rows outside its of:), in no count above
     #: Counts and sums subtract exactly (weights to the last bit or so), so the rest of a segment is the whole minus it.
     subtractable: ClassVar[bool] = True
 
@@ -66,11 +67,11 @@ class Tally:
         return self.weight_total**2 / self.weights_sq if self.weights_sq else 0.0
 
     def copy(self) -> Tally:
-        return Tally(self.counts.copy(), self.weighted.copy(), self.weights_sq, self.blank, self.invalid)
+        return Tally(self.counts.copy(), self.weighted.copy(), self.weights_sq, self.blank, self.invalid, self.not_applicable)
 
     def __sub__(self, other: Tally) -> Tally:
         """This tally without another that is part of it (the rest of the population besides a segment)."""
-        return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid)
+        return Tally(self.counts - other.counts, self.weighted - other.weighted, self.weights_sq - other.weights_sq, self.blank - other.blank, self.invalid - other.invalid, self.not_applicable - other.not_applicable)
 
     def __iadd__(self, other: Tally) -> Tally:
         self.counts += other.counts
@@ -78,6 +79,7 @@ class Tally:
         self.weights_sq += other.weights_sq
         self.blank += other.blank
         self.invalid += other.invalid
+        self.not_applicable += other.not_applicable
         return self
 
     def __eq__(self, other: object) -> bool:
@@ -86,7 +88,7 @@ class Tally:
             and np.array_equal(self.counts, other.counts)
             and np.allclose(self.weighted, other.weighted, rtol=1e-12, atol=0)
             and np.isclose(self.weights_sq, other.weights_sq, rtol=1e-12, atol=0)
-            and (self.blank, self.invalid) == (other.blank, other.invalid)
+            and (self.blank, self.invalid, self.not_applicable) == (other.blank, other.invalid, other.not_applicable)
         )
 
 
@@ -94,7 +96,8 @@ class TallyTable:
     """One metric's tallies for every group, as rows of growing arrays (vectorised adds).
 
     The integer scale's implementation of :class:`cxscore.accumulators.Accumulators`: a block is an
-    :class:`EncodedColumn`, whose slots are INVALID, BLANK, then the binning's slots.
+    :class:`EncodedColumn`, whose slots are INVALID, BLANK, then the binning's slots; its rows marked
+    not applicable are counted apart.
     """
 
     def __init__(self, binning: Binning):
@@ -102,14 +105,14 @@ class TallyTable:
         points = binning.width
         self.counts = np.zeros((8, points), dtype=np.int64)
         self.weighted = np.zeros((8, points), dtype=np.float64)
-        self.extra = np.zeros((8, 3), dtype=np.float64)  # weights², blank, invalid
+        self.extra = np.zeros((8, 4), dtype=np.float64)  # weights², blank, invalid, not applicable
 
     def empty(self) -> Tally:
         return Tally.empty(self.binning.width)
 
     def get(self, row: int) -> Tally:
         extra = self.extra[row]
-        return Tally(self.counts[row].copy(), self.weighted[row].copy(), float(extra[0]), int(extra[1]), int(extra[2]))
+        return Tally(self.counts[row].copy(), self.weighted[row].copy(), float(extra[0]), int(extra[1]), int(extra[2]), int(extra[3]))
 
     def _reserve(self, rows: np.ndarray) -> None:
         """Room for every row in ``rows`` (growing by doubling)."""
@@ -122,19 +125,22 @@ class TallyTable:
 
     def add(self, block: EncodedColumn, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
         width = self.binning.width + 2  # the slots of EncodedColumn: INVALID, BLANK, then the scale points
-        slots = block.slots if group_index is None else group_index * width + block.slots
-        size = len(rows) * width
-        counts = np.bincount(slots, minlength=size).reshape(len(rows), width)
+        codes, stride = block.slots, width
+        if block.not_applicable is not None:  # one more slot per group, past the points, for the rows outside
+            codes, stride = np.where(block.not_applicable, width, codes), width + 1
+        slots = codes if group_index is None else group_index * stride + codes
+        size = len(rows) * stride
+        counts = np.bincount(slots, minlength=size).reshape(len(rows), stride)
         if weights is None:
-            weighted: np.ndarray = counts[:, 2:].astype(np.float64)
+            weighted: np.ndarray = counts[:, 2:width].astype(np.float64)
             squares: np.ndarray = weighted.sum(axis=1)
         else:
-            answered = block.slots >= 2
-            weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(rows), width)[:, 2:]
-            squares = np.bincount(slots[answered] // width, weights=weights[answered] ** 2, minlength=len(rows))
+            answered = (codes >= 2) & (codes < width)
+            weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(rows), stride)[:, 2:width]
+            squares = np.bincount(slots[answered] // stride, weights=weights[answered] ** 2, minlength=len(rows))
         self._reserve(rows)
-        extra = np.column_stack([squares, counts[:, BLANK + 2], counts[:, INVALID + 2]])
-        np.add.at(self.counts, rows, counts[:, 2:])
+        extra = np.column_stack([squares, counts[:, BLANK + 2], counts[:, INVALID + 2], counts[:, width:].sum(axis=1)])
+        np.add.at(self.counts, rows, counts[:, 2:width])
         np.add.at(self.weighted, rows, weighted)
         np.add.at(self.extra, rows, extra)
 
@@ -151,7 +157,7 @@ class TallyTable:
             np.add.at(total, targets, array[rows])  # in row order, as adding tallies one by one would
             sums.append(total)
         counts, weighted, extra = sums
-        return [Tally(counts[i], weighted[i], float(extra[i, 0]), int(extra[i, 1]), int(extra[i, 2])) for i in range(size)]
+        return [Tally(counts[i], weighted[i], float(extra[i, 0]), int(extra[i, 1]), int(extra[i, 2]), int(extra[i, 3])) for i in range(size)]
 
 
 def _grow(array: np.ndarray, rows: int) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Metric kinds: the registry, each kind's own knowledge, and adding a kind without touching the rest."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cxscore import kinds
@@ -18,13 +20,14 @@ def _scored(tmp_path, metric: dict, answers: list[int]) -> dict:
 
 
 def test_the_registry_holds_the_kinds_in_the_order_people_read_them():
-    assert list(kinds.KINDS) == ["nps", "csat", "ces", "duration"]
+    assert list(kinds.KINDS) == ["nps", "csat", "ces", "duration", "rate"]
     assert all(kinds.get(name).name == name for name in kinds.KINDS)
 
 
 def test_a_spec_finds_its_kind():
     for name in kinds.KINDS:
-        assert MetricSpec(type=name, column="q").kind is kinds.get(name)
+        where = {"column": "q"} if kinds.get(name).answer_column else {"condition": "q = 1"}
+        assert MetricSpec(type=name, **where).kind is kinds.get(name)
 
 
 def test_an_unregistered_type_is_refused_naming_the_registered_ones():
@@ -49,7 +52,7 @@ def test_each_kind_computes_its_value_and_components(tmp_path):
 
 def test_units_and_display_come_from_the_kind():
     assert [(k.unit, k.digits, k.score_label, k.signed) for k in kinds.KINDS.values()] == [
-        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False)]
+        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False), (100, 1, "% meeting", False)]
 
 
 def test_detection_labels_benchmarks_and_plans_ask_the_kind():
@@ -74,6 +77,8 @@ def test_a_starter_target_is_on_the_kinds_value():
 #: A throwaway kind, written as a new module would be: the share of answers in the top box.
 TOPBOX = '''"""Top box: the share of answers in the ``top`` band (a throwaway kind for tests/test_kinds.py)."""
 from __future__ import annotations
+
+import re
 
 import re
 from typing import Any
@@ -139,7 +144,7 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     (package / "kinds" / "topbox.py").write_text(TOPBOX, encoding="utf-8")
     registry = package / "kinds" / "__init__.py"
     before = registry.read_text(encoding="utf-8")
-    after = before.replace('MODULES = ("nps", "csat", "ces", "duration")', 'MODULES = ("nps", "csat", "ces", "duration", "topbox")')
+    after = re.sub(r'MODULES = \((.*)\)', r'MODULES = (\1, "topbox")', before)
     assert sum(a != b for a, b in zip(before.splitlines(), after.splitlines())) == 1
     registry.write_text(after, encoding="utf-8")
 

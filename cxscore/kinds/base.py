@@ -90,6 +90,8 @@ class Kind:
     weighted: bool = True
     #: Whether a target is written as text (``target: 4h``, read by :meth:`parse_target`) rather than a number.
     text_targets: bool = False
+    #: Whether a metric reads its answers from ``column:`` (False: its own keys name what it reads, see :meth:`columns`).
+    answer_column: bool = True
 
     @property
     def digits(self) -> int:
@@ -202,6 +204,10 @@ class Kind:
     def interval_words(self, nps_method: str) -> str:
         """Its interval method in a few words, for the tables' caption ("% Wilson"); empty: not named."""
         return ""
+
+    def invalid_words(self, spec: MetricSpec) -> str:
+        """Why an answer was invalid, for the warning that counts them."""
+        return f"outside {spec.scale} or not understood"
 
     def example_target(self, spec: MetricSpec) -> str:
         """A target for a starter config that means something on this kind's value, with a comment."""

@@ -113,6 +113,9 @@ class Duration(Kind):
     def higher_is_better(self, metric: Any) -> bool:
         return False
 
+    def invalid_words(self, spec: MetricSpec) -> str:
+        return "negative, over 100 years or not a duration"
+
     def example_target(self, spec: MetricSpec) -> str:
         return "4h   # median at most 4 hours"
 
