@@ -144,4 +144,4 @@ def test_a_summary_is_computed_from_the_tally_as_it_is_not_kept_on_it():
     t.weights_sq += 10.0
     again = summary(spec, t)
     assert (first.n, first.mean, again.n, again.mean) == (10, 5.0, 20, 3.0)
-    assert set(vars(t)) == {"counts", "weighted", "weights_sq", "blank", "invalid"}
+    assert set(vars(t)) == {"counts", "weighted", "weights_sq", "blank", "invalid", "not_applicable"}
