@@ -101,8 +101,8 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
             t = row.trend
             assert t is not None, "a trend's family member has a trend"
             if (t["slope"] < 0) == spec.higher_is_better:
-                alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {t['slope']:+.1f} per period over the last {t['periods']} periods "
-                              f"({level(confidence)} CI {t['ci_low']:+.1f} to {t['ci_high']:+.1f}){_where(row, period=False)}")
+                alerts.append(f"{spec.name} is trending {'down' if t['slope'] < 0 else 'up'}: {_shown(spec, t['slope'], sign=True)} per period over the last {t['periods']} periods "
+                              f"({level(confidence)} CI {_shown(spec, t['ci_low'], sign=True)} to {_shown(spec, t['ci_high'], sign=True)}){_where(row, period=False)}")
             continue
         assert row.significance is not None, "a change's family member has a comparison"
         if (row.significance["diff"] < 0) == spec.higher_is_better:

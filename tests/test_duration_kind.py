@@ -374,3 +374,20 @@ def test_the_workbook_keeps_seconds_with_a_duration_format(tickets, tmp_path):
     row = next(r for r in summary.iter_rows(min_row=2) if r[0].value == "frt")
     assert row[4].value == pytest.approx(frt["value"]) and row[4].number_format == '#,##0" s"'
     assert row[-1].value == "—"  # no scale
+
+
+def test_a_lengthening_trend_alerts_in_durations(write_csv, tmp_path):
+    """Waits growing about 10 minutes a week for 8 weeks: the --trend alert gives its slope as a duration."""
+    rng = np.random.default_rng(11)
+    rows = [["Created at", "Wait (min)"]]
+    for week in range(8):
+        day = datetime(2025, 3, 3) + timedelta(weeks=week)
+        rows += [[(day + timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"), str(int(np.rint(30 + 10 * week + rng.normal(0, 5))))] for i in range(80)]
+    path = write_csv(rows, "trend.csv")
+    cfg = tmp_path / "wait.yaml"
+    cfg.write_text("metrics:\n  - name: wait\n    type: duration\n    column: Wait (min)\n", encoding="utf-8")
+    result = invoke(["score", str(path), "-c", str(cfg), "--period", "week", "--trend", "8", "--fail-on-significant-drop", "-f", "json"])
+    assert result.exit_code == 3, result.stderr
+    slope = [r for r in json.loads(result.stdout)["results"] if r["trend"]][0]["trend"]["slope"]
+    assert slope == pytest.approx(600, rel=0.1)  # seconds per week
+    assert f"alert: wait is trending up: {duration(slope, sign=True)} per period over the last 8 periods" in result.stderr
