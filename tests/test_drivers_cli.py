@@ -157,5 +157,6 @@ def test_output_writes_a_drivers_sheet_with_a_scatter_chart(tmp_path):
     titles = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in chart.series]
     assert titles[:5] == [d["name"] for d in doc["drivers"]] and len(titles) == 7  # a point per driver, two quadrant lines
     assert all(s.dLbls.showSerName for s in chart.series[:5])
+    assert chart.x_axis.scaling.min % 5 == 0 and chart.x_axis.scaling.max % 5 == 0 and chart.x_axis.number_format.formatCode == "0"  # round axis labels
     refused = invoke(["drivers", str(DRIVERS_SAMPLE), "--output", str(DRIVERS_SAMPLE)])
     assert refused.exit_code == 2 and DRIVERS_SAMPLE.read_bytes()[:11] == b"Response ID"

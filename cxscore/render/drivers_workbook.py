@@ -65,15 +65,14 @@ def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
     col = len(HEADERS) + 2  # two helper columns, out of the table's filter
     split_x, split_y = sum(values) / p, 100.0 / p
     shares = [d.share for d in run.analysis.drivers]
-    low_x, high_x = min(values) * 0.95, max(values) * 1.05
+    step = 5.0 if label == "Top-2 %" else 0.5  # axis bounds on round numbers: 30 to 80, not 30.742…
+    low_x, high_x = step * math.floor(min(values) * 0.95 / step), step * math.ceil(max(values) * 1.05 / step)
     high_y = max(shares) * 1.1
-    for r, (x, y) in enumerate(zip(values, shares), start=2):
-        ws.cell(row=r, column=col, value=x)
-        ws.cell(row=r, column=col + 1, value=y)
     guide = last + 3
-    for i, (x, y) in enumerate([(split_x, 0.0), (split_x, high_y), (low_x, split_y), (high_x, split_y)]):
-        ws.cell(row=guide + i, column=col, value=x)
-        ws.cell(row=guide + i, column=col + 1, value=y)
+    points = [*zip(values, shares), (split_x, 0.0), (split_x, high_y), (low_x, split_y), (high_x, split_y)]
+    for r, (x, y) in zip([*range(2, 2 + p), *range(guide, guide + 4)], points):
+        ws.cell(row=r, column=col, value=x).number_format = "0.0"
+        ws.cell(row=r, column=col + 1, value=y).number_format = "0.0"
     ws.cell(row=1, column=col, value=label)
     ws.cell(row=1, column=col + 1, value="Importance %")
     chart = ScatterChart()
@@ -83,6 +82,7 @@ def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.scaling.min = 0
     chart.x_axis.scaling.min, chart.x_axis.scaling.max = low_x, high_x
+    chart.x_axis.number_format = chart.y_axis.number_format = "0" if step >= 1 else "0.0"
     for r, d in enumerate(run.analysis.drivers, start=2):
         series = Series(Reference(ws, min_col=col + 1, min_row=r), Reference(ws, min_col=col, min_row=r), title=d.name)
         series.marker = Marker(symbol="circle", size=8)
