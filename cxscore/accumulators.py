@@ -10,17 +10,24 @@ into segments and periods — and never looks inside an accumulator, so a new ki
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 
 from .config import MetricSpec
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 #: How many distinct invalid texts are kept per metric as examples (the smallest, so merging is order-free).
 EXAMPLES_KEPT = 5
 
-GroupKey = Hashable
+#: A book's row key (the scan's: :class:`cxscore.grouping.GroupKey`); the book only hashes it.
+K = TypeVar("K", bound=Hashable)
+#: A roll-up's coarser key (a segment, a period code, ``()`` for everything).
+C = TypeVar("C", bound=Hashable)
+B_contra = TypeVar("B_contra", bound="Block", contravariant=True)
 
 
 class Block(Protocol):
@@ -41,7 +48,7 @@ class Accumulator(Protocol):
     a top-N, where the rest of a segment must be merged from the other segments (:func:`rests`).
     """
 
-    subtractable: bool
+    subtractable: ClassVar[bool]
 
     @property
     def n(self) -> int: ...
@@ -52,13 +59,14 @@ class Accumulator(Protocol):
     @property
     def invalid(self) -> int: ...
 
-    def copy(self) -> Accumulator: ...
+    def copy(self) -> Self: ...
 
-    def __iadd__(self, other: Accumulator, /) -> Accumulator: ...
+    def __iadd__(self, other: Self, /) -> Self: ...
 
 
-class Accumulators(Protocol):
-    """One metric's accumulators for every group of a run, one numbered row per group.
+class Accumulators(Protocol[B_contra]):
+    """One metric's accumulators for every group of a run, one numbered row per group,
+    adding the blocks (``B_contra``) its kind's encoder makes.
 
     The book numbers the groups; a table adds whole blocks at once (NumPy over the block, never a
     Python loop over its rows) and may store its rows as it likes — dense arrays for a small scale,
@@ -70,16 +78,16 @@ class Accumulators(Protocol):
         """An accumulator with nothing added (a group no answer reached)."""
         ...
 
-    def add(self, block: Block, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
+    def add(self, block: B_contra, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
         """Add one block: its i-th value goes to row ``rows[group_index[i]]`` (``rows[0]`` when
         ``group_index`` is None), weighted by ``weights[i]`` when weights are given."""
         ...
 
-    def merge(self, other: Accumulators, rows: np.ndarray, source: np.ndarray) -> None:
+    def merge(self, other: Self, rows: np.ndarray, source: np.ndarray) -> None:
         """Add the other table's rows ``source`` into this table's rows ``rows`` (files, workers)."""
         ...
 
-    def rollup(self, rows: list[int], targets: list[int], size: int) -> list[Accumulator]:
+    def rollup(self, rows: list[int], targets: list[int], size: int) -> Sequence[Accumulator]:
         """``size`` new accumulators, the k-th the merge of the rows ``rows[j]`` with ``targets[j] == k``,
         merged in the order given."""
         ...
@@ -89,26 +97,30 @@ class Accumulators(Protocol):
         ...
 
 
-def accumulators_for(spec: MetricSpec) -> Accumulators:
+#: A metric's table as the book holds it: which accumulator and block it takes is its kind's affair.
+AnyAccumulators = Accumulators[Any]
+
+
+def accumulators_for(spec: MetricSpec) -> AnyAccumulators:
     """The table a metric accumulates into, as its kind says (survey scores: counts per scale point)."""
     return spec.kind.accumulators(spec)
 
 
-class Book:
-    """All accumulators of a run, keyed by (metric name, group key), plus invalid-answer examples per metric."""
+class Book(Generic[K]):
+    """All accumulators of a run, keyed by (metric name, row key ``K``), plus invalid-answer examples per metric."""
 
-    def __init__(self, tables: dict[str, Accumulators]):
+    def __init__(self, tables: dict[str, AnyAccumulators]):
         self._tables = tables
-        self._rows: dict[str, dict[GroupKey, int]] = {metric: {} for metric in tables}
+        self._rows: dict[str, dict[K, int]] = {metric: {} for metric in tables}
         self.invalid_examples: dict[str, Counter] = {}
 
     @classmethod
-    def of(cls, specs: Iterable[MetricSpec]) -> Book:
+    def of(cls, specs: Iterable[MetricSpec]) -> Book[K]:
         """An empty book for these metrics, each with the accumulator its kind uses."""
         return cls({spec.name: accumulators_for(spec) for spec in specs})
 
     @property
-    def accumulators(self) -> dict[tuple[str, GroupKey], Accumulator]:
+    def accumulators(self) -> dict[tuple[str, K], Accumulator]:
         """Every accumulator as an object (copies)."""
         return {(metric, group): self._tables[metric].get(row) for metric, rows in self._rows.items() for group, row in rows.items()}
 
@@ -116,25 +128,25 @@ class Book:
         """The most groups any one metric has an accumulator for (cheap: no set is built)."""
         return max((len(rows) for rows in self._rows.values()), default=0)
 
-    def groups(self) -> set[GroupKey]:
+    def groups(self) -> set[K]:
         """Every group key with an accumulator, over all metrics."""
         return {group for rows in self._rows.values() for group in rows}
 
     def empty(self, metric: str) -> Accumulator:
         return self._tables[metric].empty()
 
-    def get(self, metric: str, group: GroupKey) -> Accumulator:
+    def get(self, metric: str, group: K) -> Accumulator:
         row = self._rows[metric].get(group)
         return self.empty(metric) if row is None else self._tables[metric].get(row)
 
-    def _row_indices(self, metric: str, groups: list[GroupKey]) -> np.ndarray:
+    def _row_indices(self, metric: str, groups: list[K]) -> np.ndarray:
         rows = self._rows[metric]
         for group in groups:
             if group not in rows:
                 rows[group] = len(rows)
         return np.fromiter((rows[g] for g in groups), dtype=np.int64, count=len(groups))
 
-    def add(self, metric: str, block: Block, groups: list[GroupKey], group_index: np.ndarray | None = None, weights: np.ndarray | None = None) -> None:
+    def add(self, metric: str, block: Block, groups: list[K], group_index: np.ndarray | None = None, weights: np.ndarray | None = None) -> None:
         """Add one block; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
         self._tables[metric].add(block, self._row_indices(metric, groups), group_index, weights)
         if block.invalid_texts:
@@ -145,9 +157,9 @@ class Book:
         merged.update(examples)
         self.invalid_examples[metric] = Counter({text: merged[text] for text in sorted(merged)[:EXAMPLES_KEPT]})
 
-    def rollup(self, metric: str, key: Callable[[GroupKey], GroupKey | None]) -> dict[GroupKey, Accumulator]:
+    def rollup(self, metric: str, key: Callable[[K], C | None]) -> dict[C, Accumulator]:
         """Merge a metric's accumulators into coarser groups: ``key`` maps a group to its coarser one (None drops it)."""
-        coarse: dict[GroupKey, int] = {}
+        coarse: dict[C, int] = {}
         rows, targets = [], []
         for group, row in self._rows[metric].items():
             wider = key(group)
@@ -156,7 +168,7 @@ class Book:
                 targets.append(coarse.setdefault(wider, len(coarse)))
         return dict(zip(coarse, self._tables[metric].rollup(rows, targets, len(coarse))))
 
-    def merge(self, other: Book) -> Book:
+    def merge(self, other: Book[K]) -> Book[K]:
         """Add another book into this one (files, workers)."""
         for metric, theirs in other._rows.items():
             if theirs:
@@ -168,7 +180,7 @@ class Book:
         return self
 
 
-def rests(parts: dict[GroupKey, Accumulator], whole: Accumulator, empty: Accumulator) -> dict[GroupKey, Accumulator]:
+def rests(parts: dict[C, Accumulator], whole: Accumulator, empty: Accumulator) -> dict[C, Accumulator]:
     """Each part's rest: what ``whole`` (the merge of all ``parts``) holds besides it.
 
     Where the accumulator subtracts, ``whole - part``: one operation a part, and for the tally the
@@ -182,7 +194,7 @@ def rests(parts: dict[GroupKey, Accumulator], whole: Accumulator, empty: Accumul
     before = [empty]  # before[i]: the parts ahead of part i, merged
     for key in keys[:-1]:
         before.append(_merged(before[-1], parts[key]))
-    out: dict[GroupKey, Accumulator] = {}
+    out: dict[C, Accumulator] = {}
     after = empty  # the parts behind the current one, merged
     for key, ahead in zip(reversed(keys), reversed(before)):
         out[key] = _merged(ahead, after)

@@ -13,6 +13,7 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .accumulators import Accumulator
 from .columns import resolve_column
 from .config import MetricSpec
 from .dates import parse_dates
@@ -22,13 +23,12 @@ from .grouping import Grouping
 from .records import InputInfo
 from .sources import Source
 from .sources.base import sample_values
-from .tally import Tally
 
 #: Values of a --where column listed in the message, at most.
 SHOWN_VALUES = 12
 
 
-def check_scored(specs: list[MetricSpec], overall: dict[str, Tally | None], columns: dict[str, str], sources: list[Source], grouping: Grouping) -> None:
+def check_scored(specs: list[MetricSpec], overall: dict[str, Accumulator | None], columns: dict[str, str], sources: list[Source], grouping: Grouping) -> None:
     """Raise :class:`InputError` naming the reason when no metric has a single valid answer."""
     if any(tally is not None and tally.n > 0 for tally in overall.values()):
         return

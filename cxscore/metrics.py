@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import stats
+from .accumulators import Accumulator
 from .binning import Binning
 from .config import MetricSpec
 from .kinds import KINDS
@@ -20,13 +21,13 @@ from .tally import Summary as Summary, Tally  # Summary: the tally's summary, ha
 COMPONENTS = {name: kind.components for name, kind in KINDS.items()}
 
 
-def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> list[Summary]:
+def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]:
     """The summaries of many tallies of one metric, computed at once, in the tallies' order.
 
     NumPy over the stacked weights, one tally per row; sums run over the scale points in order, as
     adding them up one by one would. A breakdown with thousands of cells needs this once per rollup.
     """
-    pending = list(tallies)
+    pending = [_tally(spec, t) for t in tallies]
     if not pending:
         return []
     own = spec.kind.summarise(spec, pending)  # a kind with its own accumulator (durations) summarises it itself
@@ -55,6 +56,13 @@ def summarise(spec: MetricSpec, tallies: Iterable[Tally]) -> list[Summary]:
     return out
 
 
+def _tally(spec: MetricSpec, accumulator: Accumulator) -> Tally:
+    """The accumulator as the tally these formulas sum (every kind's today: Kind.accumulators)."""
+    if not isinstance(accumulator, Tally):
+        raise TypeError(f"{spec.name}: a {type(accumulator).__name__} is not a tally of scale points")
+    return accumulator
+
+
 def _running_sum(values: np.ndarray, columns: range) -> np.ndarray:
     """Row sums of these columns, added left to right."""
     total = np.zeros(len(values))
@@ -63,7 +71,7 @@ def _running_sum(values: np.ndarray, columns: range) -> np.ndarray:
     return total
 
 
-def summary(spec: MetricSpec, tally: Tally) -> Summary:
+def summary(spec: MetricSpec, tally: Accumulator) -> Summary:
     """One tally's summary (for many, :func:`summarise` them at once)."""
     return summarise(spec, [tally])[0]
 
@@ -104,10 +112,10 @@ def compare(spec: MetricSpec, sa: Summary, sb: Summary, nps_test: str = "pooled"
     test = stats.pooled_test(kind.moments(spec, sa), kind.moments(spec, sb))
     other = kind.other_test(spec, sa, sb, nps_test)
     p = test.p if other is None else other
-    return compute(spec, sa)[0] - compute(spec, sb)[0], p, kind.unit * test.se0
+    return kind.compute(spec, sa)[0] - kind.compute(spec, sb)[0], p, kind.unit * test.se0  # both answered: each has a value
 
 
-def trend(spec: MetricSpec, tallies: list[Tally], summaries: list[Summary], confidence: float, positions: list[float] | None = None) -> dict | None:
+def trend(spec: MetricSpec, tallies: list[Accumulator], summaries: list[Summary], confidence: float, positions: list[float] | None = None) -> dict | None:
     """Slope of the headline value over periods (value units per period), with its interval and
     two-sided p; None with fewer than three periods of two or more (effective) answers. ``summaries``
     are the ``tallies``' own (see :func:`summarise`).
@@ -127,7 +135,7 @@ def trend(spec: MetricSpec, tallies: list[Tally], summaries: list[Summary], conf
     unit = spec.kind.unit
     m2 = spec.kind.moments(spec, summary(spec, pooled))[1] * unit * unit
     w = [s.n_eff for s in sums]
-    y = [compute(spec, s)[0] for s in sums]
+    y = [spec.kind.compute(spec, s)[0] for s in sums]  # each with two or more answers, so a value
     x_bar = sum(wi * xi for wi, xi in zip(w, x)) / sum(w)
     sxx = sum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
     slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx

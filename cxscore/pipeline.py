@@ -15,12 +15,12 @@ from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
 from .config import Config, MetricSpec
-from .dates import choose_order, detect_date_column, period_label
+from .dates import choose_order, detect_date_column
 from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
-from .grouping import FILE, Grouper, Grouping, choose_date_column
+from .grouping import FILE, Grouper, GroupKey, Grouping, choose_date_column
 from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
 from .encoders import ANSWERS, columns_label
 from .scales import blank_points, doubt, na_codes, na_hint
@@ -34,7 +34,7 @@ from .sources.columnar import SUFFIXES as COLUMNAR_SUFFIXES
 from .sources.encodings import is_utf8
 from .sources.layouts import exclusion_note, is_id_column, response_filters
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
-from .accumulators import Book
+from .accumulators import Accumulator, Book
 from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
 from .version import __version__
@@ -57,7 +57,7 @@ class Tallied:
     found_in: dict[str, Source]  # detected metric → the input it was found in
     columns: dict[str, str]  # metric → its column in the first input that has it
     configured: bool  # the metrics come from a config (not detected)
-    book: Book
+    book: Book[GroupKey]
     said: CommentBook | None  # the most recent comments (None: not collected)
     comment_column: str | None
     by: list[str]  # the --by and --period the tallies are grouped by
@@ -326,7 +326,8 @@ def tally_inputs(
     paths, repeats = distinct_inputs(expand_inputs(inputs))
     sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
     for source in sources:
-        if source.info.encoding_detected and not is_utf8(source.info.encoding):
+        encoding = source.info.encoding
+        if source.info.encoding_detected and encoding is not None and not is_utf8(encoding):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
     chosen, skipped_ratings, found_in = choose_metrics(config, sources, notify)
     if settings.metrics:
@@ -344,7 +345,7 @@ def tally_inputs(
         )
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
-    book = Book.of(specs)
+    book: Book[GroupKey] = Book.of(specs)
     processes = workers() if processes is None else processes
 
     def cut(source: Source) -> list:
@@ -439,7 +440,7 @@ def _analysis(settings: Settings, date_column: str | None, comment_column: str |
 _SETTING_NAMES = {f.name for f in fields(Settings)}
 
 
-def read_jobs(jobs: list[Job], owners: list[InputInfo], processes: int, book: Book, grouping: Grouping, said: CommentBook | None = None, progress: Progress | None = None) -> dict[str, dict[str, list]]:
+def read_jobs(jobs: list[Job], owners: list[InputInfo], processes: int, book: Book[GroupKey], grouping: Grouping, said: CommentBook | None = None, progress: Progress | None = None) -> dict[str, dict[str, list]]:
     """Run the jobs (in worker processes when there are several) and add up what they read: each
     part's tallies into ``book``, its comments into ``said``, its row counters into its input's info
     (``owners``, one per job). Returns the response ids per id column and input path. The reading
@@ -471,7 +472,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     unmatched: list[tuple[str, CxError]] = []  # metrics --benchmark found no row for
     by_name = {spec.name: spec for spec in specs}
     for spec in specs:
-        metric_rows = build_rows(spec, book, settings, lambda code: period_label(code, settings.period))
+        metric_rows = build_rows(spec, book, settings)
         notes += interval_notes(spec, metric_rows)
         if industry:
             try:
@@ -532,18 +533,18 @@ def _comment_sources(jobs: list[Job], sources: list[Source], options: Settings, 
     return CommentBook(options.comments), next(iter(planned.values()))
 
 
-def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Tally | None], columns: dict[str, str], configured: bool) -> dict[str, str]:
+def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Accumulator | None], columns: dict[str, str], configured: bool) -> dict[str, str]:
     """Per metric, a warning when the answers scored contradict its scale (see scales.doubt)."""
     doubts = {}
     for spec in specs:
         tally = overall[spec.name]
-        text = doubt(spec, columns[spec.name], tally.counts, configured) if tally and spec.kind.scaled else None
+        text = doubt(spec, columns[spec.name], tally.counts, configured) if spec.kind.scaled and isinstance(tally, Tally) else None  # counts per scale point
         if text:
             doubts[spec.name] = text
     return doubts
 
 
-def _quality(specs: list[MetricSpec], book: Book, overall: dict[str, Tally | None], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
+def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, Accumulator | None], columns: dict[str, str], inputs: list[InputInfo]) -> tuple[list[Quality], list[str]]:
     quality, warnings = [], []
     rows = sum(i.rows - i.filtered_out - i.outside_dates - i.weight_invalid - i.duplicates_dropped - sum(i.excluded.values()) for i in inputs)
     for spec in specs:

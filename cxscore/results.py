@@ -1,14 +1,16 @@
 """From tallies to result rows: overall, per segment, per period; intervals, tests, ranking."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
-from .accumulators import Book, rests
+from .accumulators import Accumulator, Book, rests
 from .binning import Binning
 from .config import MetricSpec
-from .dates import UNDATED, period_index
+from .dates import UNDATED, period_index, period_label
 from .grouping import GroupKey
 from .metrics import Summary, compare, compute, interval, summarise, summary, trend
 from .model import ResultRow
@@ -18,10 +20,12 @@ from .tally import Tally
 
 
 #: A group's tally and its summary (summaries are computed per rollup, at once, and kept here).
-Scored = tuple[Tally, Summary]
+Scored = tuple[Accumulator, Summary]
+#: A roll-up's key: a segment's values, a period code, a GroupKey.
+C = TypeVar("C", bound=Hashable)
 
 
-def _scored(spec: MetricSpec, tallies: dict) -> dict:
+def _scored(spec: MetricSpec, tallies: dict[C, Accumulator]) -> dict[C, Scored]:
     """A rollup's tallies with their summaries, all computed at once."""
     return {key: (tally, each) for (key, tally), each in zip(tallies.items(), summarise(spec, tallies.values()))}
 
@@ -39,7 +43,7 @@ def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int 
     if ci is not None:
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
-    if s.distribution and spec.kind.scaled:
+    if s.distribution and spec.kind.scaled and isinstance(tally, Tally):  # counts per scale point
         total, binning = tally.weight_total, Binning.of(spec.scale)
         row.distribution = [
             {"point": binning.value(i), "count": int(c), "pct": 100 * float(w) / total if total else None}
@@ -48,23 +52,27 @@ def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int 
     return row
 
 
-def _test(spec: MetricSpec, row: ResultRow, group: Summary, other: Summary, against: str, s: Settings) -> bool:
-    """Compare a row with the rest or the previous period; True when both sides have enough answers
-    for the row to join its table's false-discovery-rate family."""
+#: A row's ``significance`` (the JSON object): against what, the difference, p-values, the verdict.
+Significance = dict[str, Any]
+
+
+def _test(spec: MetricSpec, row: ResultRow, group: Summary, other: Summary, against: str, s: Settings) -> Significance | None:
+    """Compare a row with the rest or the previous period (setting its ``significance``); that
+    significance when both sides have enough answers for the row to join its table's
+    false-discovery-rate family, else None."""
     result = compare(spec, group, other, s.nps_test)
     if result is None:
-        return False
+        return None
     diff, p, se0 = result
     mdd = min_detectable(se0, s.confidence) if se0 > 0 else None  # no spread in either group: power is undefined, not 0
-    row.significance = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
-    return not row.low_n and other.n_eff >= s.min_n
+    row.significance = sig = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
+    return sig if not row.low_n and other.n_eff >= s.min_n else None
 
 
-def _adjust(family: list[ResultRow], alpha: float) -> None:
-    """Benjamini–Hochberg over one table's testable rows; only they can be marked significant."""
-    adjusted = benjamini_hochberg([r.significance["p_value"] for r in family])
-    for r, p in zip(family, adjusted):
-        sig = r.significance
+def _adjust(family: list[Significance], alpha: float) -> None:
+    """Benjamini–Hochberg over one table's testable rows' significances; only they can be marked significant."""
+    adjusted = benjamini_hochberg([sig["p_value"] for sig in family])
+    for sig, p in zip(family, adjusted):
         sig["p_adjusted"] = p
         sig["significant"] = p < alpha
         sig["direction"] = ("up" if sig["diff"] > 0 else "down") if sig["significant"] else None
@@ -86,7 +94,7 @@ def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRo
     return sorted(rows, key=lambda r: tuple(str(v) for v in r.segment.values()))
 
 
-def _series(spec: MetricSpec, tallies: dict[int, Scored], segment: dict, label: Callable[[int], str], s: Settings, family: list[ResultRow]) -> list[ResultRow]:
+def _series(spec: MetricSpec, tallies: dict[int, Scored], segment: dict, label: Callable[[int], str], s: Settings, family: list[Significance]) -> list[ResultRow]:
     """Period rows in time order, each tested against the one before — the latest against the pooled
     previous ``s.baseline`` periods — (testable ones join ``family``); the latest row also gets the
     trend over the last ``s.trend`` periods."""
@@ -99,8 +107,8 @@ def _series(spec: MetricSpec, tallies: dict[int, Scored], segment: dict, label: 
         if window:
             other = _pooled(spec, tallies, window)
             against = "baseline" if latest_with_baseline else "previous"
-            if _test(spec, row, tallies[code][1], other, against, s):
-                family.append(row)
+            if (sig := _test(spec, row, tallies[code][1], other, against, s)) is not None:
+                family.append(sig)
             if against == "baseline" and row.significance:
                 row.significance["baseline"] = [label(c) for c in window]
         rows.append(row)
@@ -130,30 +138,33 @@ def _dated_period(key: GroupKey) -> int | None:
     return None if key.period == UNDATED else key.period
 
 
-def _dated_cell(key: GroupKey) -> GroupKey | None:
-    return None if key.period == UNDATED else key
+def _dated_cell(key: GroupKey) -> tuple[tuple[str, ...], int] | None:
+    """The key's segment and period; None (left out of cell rows) when undated."""
+    return None if key.period is None or key.period == UNDATED else (key.segment, key.period)
 
 
-def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int], str]) -> list[ResultRow]:
+def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
     overall = book.rollup(spec.name, lambda k: ()).get((), book.empty(spec.name))
     rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
     segment_order: list[tuple] = []
     if s.by:
-        segment_rows, family = [], []
+        segment_rows: list[ResultRow] = []
+        family: list[Significance] = []
         segments = book.rollup(spec.name, _segment)
         rest = _scored(spec, rests(segments, overall, book.empty(spec.name)))
         for segment, group in _scored(spec, segments).items():
             row = _row(spec, group, dict(zip(s.by, segment)), s)
-            if _test(spec, row, group[1], rest[segment][1], "rest", s):
-                family.append(row)
+            if (sig := _test(spec, row, group[1], rest[segment][1], "rest", s)) is not None:
+                family.append(sig)
             segment_rows.append(row)
         _adjust(family, alpha)
         segment_rows = _rank(spec, segment_rows, s)
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period:
+        label = partial(period_label, period=s.period)
         periods = _scored(spec, book.rollup(spec.name, _dated_period))
         family = []
         rows += _series(spec, periods, {}, label, s, family)
@@ -161,8 +172,8 @@ def build_rows(spec: MetricSpec, book: Book, s: Settings, label: Callable[[int],
         if s.by:
             cells = _scored(spec, book.rollup(spec.name, _dated_cell))
             by_segment: dict[tuple, dict[int, Scored]] = {}
-            for key, group in cells.items():
-                by_segment.setdefault(key.segment, {})[key.period] = group
+            for (segment, period), group in cells.items():
+                by_segment.setdefault(segment, {})[period] = group
             family = []
             for segment in segment_order:
                 rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)

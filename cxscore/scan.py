@@ -28,7 +28,7 @@ from .comments import CommentBook, CommentPlan, said_something, sort_times
 from .config import MetricSpec
 from .dates import merge_basis
 from .errors import InputError, param
-from .grouping import Grouper, Grouping
+from .grouping import Grouper, GroupKey, Grouping
 from .inputs import clean_ids
 from .records import InputInfo
 from .normalize import EncodedColumn
@@ -91,7 +91,7 @@ def typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
 
 
 @typed_or_text
-def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, CommentBook | None]:
+def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array | None, CommentBook | None]:
     """Tally one part: filter and group each block, encode each metric (its kind's encoder, from the
     block's rows of the columns it reads), add it up; and the part's response ids and most recent
     comments, when asked."""
@@ -101,7 +101,7 @@ def run_job(job: Job, types: dict) -> tuple[Book, InputInfo, pa.Array | None, Co
     plan = job.comments
     grouper.track_rows = plan is not None
     encoders = {spec.name: spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs}
-    book = Book.of(job.specs)
+    book: Book[GroupKey] = Book.of(job.specs)
     said = CommentBook(plan.keep) if plan else None
     extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
     needed = list(dict.fromkeys([*(c for columns in job.metric_columns.values() for c in columns.values()), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
@@ -238,7 +238,7 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
             ticker.snapshot()
 
 
-def check_groups(book: Book, grouping: Grouping) -> None:
+def check_groups(book: Book[GroupKey], grouping: Grouping) -> None:
     """Stop as soon as a breakdown has more groups than CXSCORE_MAX_GROUPS, before memory runs out.
 
     ``--by`` on a free-text column of 3M rows ran out of memory after 82 s; this stops it in seconds.

@@ -17,7 +17,7 @@ from ..bands import Band as Band  # the registry and the kinds hand it on
 from ..errors import CxError
 
 if TYPE_CHECKING:
-    from ..accumulators import Accumulators
+    from ..accumulators import AnyAccumulators
     from ..config import ColumnSpec, MetricSpec
     from ..encoders import Encoder
     from ..tally import Summary
@@ -98,7 +98,7 @@ class Kind:
         """Decimals shown for the value, its intervals, margins and differences."""
         return 2 if self.style == "mean" else 1
 
-    def accumulators(self, spec: MetricSpec) -> Accumulators:
+    def accumulators(self, spec: MetricSpec) -> AnyAccumulators:
         """The table its answers accumulate into: by default counts per point of the metric's scale."""
         from ..binning import Binning  # imported here: the tally's modules import the config, which imports the kinds
         from ..tally import TallyTable
