@@ -35,7 +35,8 @@ class Block(Protocol):
     survey scores, :class:`cxscore.normalize.EncodedColumn`'s slots; for durations, seconds), with
     the texts it could not read and how often each occurred."""
 
-    invalid_texts: Counter
+    @property
+    def invalid_texts(self) -> Counter: ...  # read only: the book copies the examples it keeps
 
 
 class Accumulator(Protocol):

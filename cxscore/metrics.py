@@ -27,12 +27,13 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     NumPy over the stacked weights, one tally per row; sums run over the scale points in order, as
     adding them up one by one would. A breakdown with thousands of cells needs this once per rollup.
     """
-    pending = [_tally(spec, t) for t in tallies]
-    if not pending:
+    accumulators = list(tallies)
+    if not accumulators:
         return []
-    own = spec.kind.summarise(spec, pending)  # a kind with its own accumulator (durations) summarises it itself
+    own = spec.kind.summarise(spec, accumulators)  # a kind with its own accumulator (durations) summarises it itself
     if own is not None:
         return own
+    pending = [_tally(spec, a) for a in accumulators]
     weights = np.stack([t.weighted for t in pending])
     width = weights.shape[1]
     binning = Binning.of(spec.scale)

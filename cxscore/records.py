@@ -49,7 +49,7 @@ class MetricInfo:
     type: str
     column: str
     selected_by: str
-    scale: list[int]
+    scale: list[int] | None  # None: a kind without a scale (durations)
     bands: dict[str, list[int]]
     direction: str | None = None
     question: str | None = None  # the question text, where the column name is an id (Qualtrics Q3, …)
