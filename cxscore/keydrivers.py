@@ -28,9 +28,10 @@ from .encoders import ANSWERS
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper
 from .inputs import distinct_inputs
+from .normalize import EncodedColumn
 from .records import InputInfo
 from .pipeline import _jobs, choose_metrics, expand_inputs
-from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, coalesced, run_jobs, typed_or_text, workers
+from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, coalesced, run_jobs, tracked, typed_or_text, workers
 from .settings import Options, resolve
 from .sources import open_source
 from .sources.table import Input, open_inputs
@@ -125,9 +126,11 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
         values = []
         for spec, encoder in zip(job.specs, encoders):
             encoded = encoder.encode(batch)
+            if not isinstance(encoded, EncodedColumn):  # rating metrics only (_is_rating)
+                raise TypeError(f"{spec.name}: drivers read scale answers, not a {type(encoded).__name__}")
             invalid[spec.name].update(encoded.invalid_texts)
             values.append(points(encoded.codes, spec))
-        table.add(values, row_groups(job.first_row + grouper.kept_positions, job.groups, job.seed), weights)
+        table.add(values, row_groups(job.first_row + tracked(grouper.kept_positions), job.groups, job.seed), weights)
     return table, info, invalid
 
 

@@ -17,7 +17,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -72,12 +72,16 @@ def _publish(slot: int, index: int, value: int) -> None:
         _shared[2 * slot + index] = value
 
 
-def typed_or_text(task: Callable[[Job, dict], Any]) -> Callable[[Job], Any]:
+J = TypeVar("J", bound=Job)
+R = TypeVar("R")
+
+
+def typed_or_text(task: Callable[[J, dict], R]) -> Callable[[J], R]:
     """Run ``task`` reading the job's columns typed; when a value does not fit, run it again reading
     text; when a record does not fit the reader's block, run it again with a larger block."""
 
     @functools.wraps(task)  # named as the task, so worker processes can unpickle it
-    def run(job: Job):
+    def run(job: J) -> R:
         types = job.types
         while True:
             try:
@@ -128,12 +132,17 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
 ROW_BITS = 40
 
 
-def row_order(slot: int, positions: np.ndarray | None) -> np.ndarray:
-    """The kept rows' order across parts (see :data:`ROW_BITS`), from their places in part ``slot``;
-    the grouper tracks those places only when asked (``track_rows``) or with --dedupe."""
+def tracked(positions: np.ndarray | None) -> np.ndarray:
+    """The kept rows' places in their part (``Grouper.kept_positions``), which the grouper tracks only
+    when asked (``track_rows``) or with --dedupe."""
     if positions is None:
         raise ValueError("row places are not tracked: set Grouper.track_rows")
-    return (slot << ROW_BITS) + positions
+    return positions
+
+
+def row_order(slot: int, positions: np.ndarray | None) -> np.ndarray:
+    """The kept rows' order across parts (see :data:`ROW_BITS`), from their places in part ``slot``."""
+    return (slot << ROW_BITS) + tracked(positions)
 
 
 def coalesced(batches: Iterator[pa.RecordBatch], rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:

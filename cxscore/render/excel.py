@@ -128,7 +128,7 @@ def _position(value: str | None, t: dict) -> str | None:
 
 def _answer(m: MetricInfo, point: Any, lang: str) -> Any:
     """A scale point with its built-in label where there is one: 1 = Very dissatisfied."""
-    label = scale_labels(m.type, m.scale[0], m.scale[1], lang).get(point)
+    label = scale_labels(m.type, m.scale[0], m.scale[1], lang).get(point) if m.scale else None  # no scale: no labels
     return f"{point} = {label}" if label else point
 
 
