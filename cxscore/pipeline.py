@@ -551,7 +551,7 @@ def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, A
         tally = overall[spec.name]
         n, blank, invalid = (tally.n, tally.blank, tally.invalid) if tally else (0, 0, 0)
         examples = dict(book.invalid_examples.get(spec.name, {}))
-        outside = (tally.not_applicable if tally else 0) if not spec.kind.answer_column else None  # a rate's rows outside its of:
+        outside = (tally.not_applicable if isinstance(tally, Tally) else 0) if not spec.kind.answer_column else None  # a rate's rows outside its of: (a rate tallies)
         quality.append(Quality(spec.name, columns[spec.name], rows, n, blank, invalid, examples, outside))
         if invalid:
             warnings.append(
