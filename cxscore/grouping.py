@@ -65,6 +65,7 @@ class Grouper:
         where = info.path
         self.filters = RowFilter(grouping, columns, info, exclusions)
         self.g = grouping
+        self._keys: dict[tuple, GroupKey] = {}  # one GroupKey per group, reused by every block (building one costs 7× a tuple)
         self.info = info
         self.file_label = Path(info.path).name
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"{param('by')} {name}") for name in grouping.by]
@@ -155,8 +156,9 @@ class Grouper:
         representative[index] = np.arange(rows)  # any row of a group: they all share its labels
         segments = parts[: len(self.by)]
         periods, period_of = parts[-1] if self.g.period else ([None], np.zeros(rows, dtype=np.intp))
-        keys = [GroupKey(tuple(names[which[row]] for names, which in segments), periods[period_of[row]]) for row in representative.tolist()]
-        return keys, index
+        known = self._keys
+        plain = [(tuple(names[which[row]] for names, which in segments), periods[period_of[row]]) for row in representative.tolist()]
+        return [known.get(key) or known.setdefault(key, GroupKey(*key)) for key in plain], index
 
 
 #: Group codes are made dense again before a product could overflow int64.
