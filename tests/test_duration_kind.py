@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -391,3 +392,20 @@ def test_a_lengthening_trend_alerts_in_durations(write_csv, tmp_path):
     slope = [r for r in json.loads(result.stdout)["results"] if r["trend"]][0]["trend"]["slope"]
     assert slope == pytest.approx(600, rel=0.1)  # seconds per week
     assert f"alert: wait is trending up: {duration(slope, sign=True)} per period over the last 8 periods" in result.stderr
+
+
+def test_dashboard_shows_a_duration_interval_and_change_as_durations(tmp_path):
+    """The Dashboard's interval and Δ texts are a duration's words (4h 12m), not raw seconds with a decimal."""
+    import openpyxl
+
+    from conftest import ROOT, invoke
+
+    config = tmp_path / "svc.yaml"
+    config.write_text("metrics:\n  - name: frt\n    type: duration\n    column: First reply time in minutes within business hours\n", encoding="utf-8")
+    out = tmp_path / "svc.xlsx"
+    result = invoke(["report", str(ROOT / "sample_data" / "tickets_zendesk.csv"), "-c", str(config), "--period", "month", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Dashboard"]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 20)}
+    assert re.fullmatch(r"\d+h \d\dm – \d+h \d\dm", cells["Interval"]), cells["Interval"]
+    assert re.fullmatch(r"[+−-](\d+h \d\dm|\d+m)( [▲▼])?", cells["Δ previous"]), cells["Δ previous"]

@@ -43,9 +43,8 @@ def _change(row: ResultRow) -> str | None:
     sig = row.significance
     if not sig or sig.get("diff") is None:
         return None
-    digits = display.digits(row.type)
     mark = (" ▲" if sig["direction"] == "up" else " ▼") if sig["significant"] else ""
-    return display.number(sig["diff"], digits, sign=True) + mark
+    return display.amount(sig["diff"], row.type, sign=True) + mark
 
 
 def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, dict[str, int]], trend_rows: int) -> None:
@@ -92,7 +91,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> No
     lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
         (t["score"], row.value, fmt),
-        (t["interval"], None if row.ci_low is None else f"{display.number(row.ci_low, display.digits(m.type))} – {display.number(row.ci_high, display.digits(m.type))}", None),
+        (t["interval"], None if row.ci_low is None else f"{display.amount(row.ci_low, m.type)} – {display.amount(row.ci_high, m.type)}", None),
         (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
         (t["margin"], row.margin, margin_format(m.type)),
         (t["diff_prev"], _change(row), None),
