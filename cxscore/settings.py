@@ -2,7 +2,7 @@
 :class:`Settings` resolved from them and the config, once per run, that both stages read."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from .config import Config, check_confidence
@@ -111,46 +111,30 @@ def _pick(option, configured):
     return configured if option is None else option
 
 
+#: The settings a config may give too (``None`` in the options: the config's value), by their config key.
+FROM_CONFIG = {
+    "by": "segments", "period": "period", "date_column": "date_column", "dayfirst": "dayfirst", "weight": "weight",
+    "confidence": "confidence", "min_n": "min_n", "nps_interval": "nps_interval", "benchmark": "benchmark",
+    "benchmarks_file": "benchmarks_file",
+}
+
+
 def resolve(config: Config | None = None, options: Options | None = None) -> Settings:
-    """The run's settings from the options and the config; a bad confidence, date bound or --where fails here, before any reading."""
+    """The run's settings from the options and the config; a bad confidence, date bound or --where fails here, before any reading.
+
+    Options and Settings share their field names: each setting is its option, else (for those in
+    :data:`FROM_CONFIG`) the config's value; only the date bounds are parsed on the way.
+    """
     config = config or Config()
     options = options or Options()
     if options.confidence is not None:
         check_confidence(options.confidence)
-    dayfirst = _pick(options.dayfirst, config.dayfirst)
-    since, until = date_range(options.since, options.until, dayfirst)
     for text in options.where:
         Condition.parse(text)
-    return Settings(
-        encoding=options.encoding,
-        sheet=options.sheet,
-        metrics=options.metrics,
-        include_incomplete=options.include_incomplete,
-        dedupe=options.dedupe,
-        comments=options.comments,
-        comments_optional=options.comments_optional,
-        warn_segments=MANY_SEGMENTS if options.warn_segments is None else options.warn_segments,
-        by=list(_pick(options.by, config.segments) or []),
-        period=_pick(options.period, config.period),
-        date_column=_pick(options.date_column, config.date_column),
-        dayfirst=dayfirst,
-        since=since,
-        until=until,
-        where=list(options.where),
-        weight=_pick(options.weight, config.weight),
-        confidence=_pick(options.confidence, config.confidence),
-        min_n=_pick(options.min_n, config.min_n),
-        nps_interval=_pick(options.nps_interval, config.nps_interval),
-        nps_test=options.nps_test,
-        baseline=options.baseline,
-        trend=options.trend,
-        sort=options.sort,
-        top=options.top,
-        bottom=options.bottom,
-        distribution=options.distribution,
-        benchmark=_pick(options.benchmark, config.benchmark),
-        benchmarks_file=_pick(options.benchmarks_file, config.benchmarks_file),
-        fail_under=list(options.fail_under),
-        fail_on_significant_drop=options.fail_on_significant_drop,
-        strict=options.strict,
-    )
+    values = {f.name: getattr(options, f.name) for f in fields(Settings)}
+    for name, key in FROM_CONFIG.items():
+        values[name] = _pick(values[name], getattr(config, key))
+    since, until = date_range(options.since, options.until, values["dayfirst"])
+    warn_segments = MANY_SEGMENTS if options.warn_segments is None else options.warn_segments
+    values.update(by=list(values["by"] or []), where=list(options.where), fail_under=list(options.fail_under), since=since, until=until, warn_segments=warn_segments)
+    return Settings(**values)

@@ -228,6 +228,22 @@ def test_settings_are_resolved_once_from_options_over_config():
         resolve(None, Options(where=["channel"]))  # before any input is opened
 
 
+def test_every_setting_is_its_option_or_the_configs_value():
+    """resolve() walks the fields Options and Settings share: a field added to one only, or a config key
+    misnamed in FROM_CONFIG, fails here instead of silently taking a default."""
+    from dataclasses import fields
+
+    from cxscore.config import Config
+    from cxscore.settings import FROM_CONFIG, Settings
+
+    assert {f.name for f in fields(Options)} == {f.name for f in fields(Settings)}
+    assert {key for key in FROM_CONFIG.values()} <= {f for f in Config.__struct_fields__}
+    config = validate_config({"weight": "w", "date_column": "When", "nps_interval": "wald", "benchmarks_file": "b.yaml", "dayfirst": True})
+    settings = resolve(config, Options(since="02/03/2025"))
+    assert (settings.weight, settings.date_column, settings.nps_interval, settings.benchmarks_file) == ("w", "When", "wald", "b.yaml")
+    assert settings.since is not None and (settings.since.month, settings.since.day) == (3, 2)  # the config's day-first order reads the bound
+
+
 def test_trend_from_a_configured_period_is_not_called_ignored(tmp_path):
     report = score([str(SAMPLE)], validate_config({"period": "month"}), Options(trend=3))
     assert not [w for w in report.warnings if "were ignored" in w]
