@@ -409,3 +409,21 @@ def test_dashboard_shows_a_duration_interval_and_change_as_durations(tmp_path):
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 20)}
     assert re.fullmatch(r"\d+h \d\dm – \d+h \d\dm", cells["Interval"]), cells["Interval"]
     assert re.fullmatch(r"[+−-](\d+h \d\dm|\d+m)( [▲▼])?", cells["Δ previous"]), cells["Δ previous"]
+
+
+def test_an_80_column_summary_keeps_each_duration_row_on_one_line(tmp_path):
+    """After the long text leaves the table, a table still too wide drops its cells' padding before
+    a duration wraps ('7h' over '52m')."""
+    from conftest import ROOT
+
+    config = tmp_path / "svc.yaml"
+    config.write_text(
+        "metrics:\n  - name: frt\n    type: duration\n    column: First reply time in minutes within business hours\n    target: 8h\n"
+        "  - name: one_touch\n    type: rate\n    condition: '\"Replies\" <= 1'\n    of: 'Status in [Solved, Closed]'\n",
+        encoding="utf-8",
+    )
+    result = invoke(["score", str(ROOT / "sample_data" / "tickets_zendesk.csv"), "-c", str(config), "-q"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "frt (median)" in line and "│" in line)
+    assert "7h 52m" in row and "8h 36m" in row and "8h: met" in row, result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

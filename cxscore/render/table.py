@@ -39,13 +39,8 @@ def build(section: Section, tight: bool = False) -> Table:
 def show(section: Section, console: Console) -> None:
     """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
     table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
-    table = build(section)
-    if _fits(table, console):
-        console.print(table)
-        return
-    if not section.aside:  # numbers only: give up the padding before any cell wraps
-        tight = build(section, tight=True)
-        console.print(tight if _fits(tight, console) else table)
+    if _fits(build(section), console) or not section.aside:
+        _print_fitting(section, console)
         return
     keep = [i for i in range(len(section.headers)) if i not in section.aside]
     narrow = Section(
@@ -53,12 +48,21 @@ def show(section: Section, console: Console) -> None:
         [Line([line.cells[i] for i in keep], line.low_n, line.mark, line.overall, keep.index(line.mark_column % len(line.cells)) if line.mark else -1) for line in section.lines],
         section.caption, {keep.index(i) for i in section.short if i in keep},
     )
-    console.print(build(narrow))
+    _print_fitting(narrow, console)
     for line in section.lines:
         console.print(Text(printable(" · ".join(line.cells[: section.key])), style="bold"))
         for i in sorted(section.aside):
             if line.cells[i]:
                 console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
+
+
+def _print_fitting(section: Section, console: Console) -> None:
+    """The table as it is when it fits; else without its cells' side padding, when that fits; else as it is."""
+    table = build(section)
+    if not _fits(table, console):
+        tight = build(section, tight=True)
+        table = tight if _fits(tight, console) else table
+    console.print(table)
 
 
 def _fits(table: Table, console: Console) -> bool:
