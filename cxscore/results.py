@@ -85,8 +85,12 @@ def _goodness(spec: MetricSpec) -> Callable[[ResultRow], float]:
 
 def _rank(spec: MetricSpec, rows: list[ResultRow], s: Settings) -> list[ResultRow]:
     if s.top or s.bottom:
-        best_first = sorted(rows, key=_goodness(spec), reverse=True)
-        return best_first[: s.top] if s.top else best_first[::-1][: s.bottom]
+        # The best and the worst are first those with at least --min-n answers (the advice about many
+        # segments promises this), then low-n ones (grey) if too few have enough; a segment without a
+        # score (no answers) is neither.
+        best_first = sorted((r for r in rows if r.value is not None), key=_goodness(spec), reverse=True)
+        ranked = best_first if s.top else best_first[::-1]
+        return sorted(ranked, key=lambda r: r.low_n)[: s.top or s.bottom]  # stable: keeps the ranking within each
     if s.sort == "score":
         return sorted(rows, key=_goodness(spec), reverse=True)
     if s.sort == "n":

@@ -332,3 +332,16 @@ def test_periods_are_ordered_by_code_not_by_label(two_groups):
     rows = [r for r in score([str(two_groups)], options=Options(period="month", date_column="date")).results if r.kind == "period"]
     rows[0].period, rows[1].period = "January 2025", "February 2025"  # labels that sort the other way
     assert periods_in_order(reversed(rows)) == ["January 2025", "February 2025"]
+
+
+def test_top_and_bottom_rank_only_segments_with_enough_answers(write_csv):
+    """--bottom 2 --min-n 3 is "the two weakest agents with enough answers": a two-answer agent scoring 1 and
+    a segment of blank agents (n 0) are not among them."""
+    rows = [["CES", "agent"]]
+    for agent, value, count in [("a", 2, 3), ("b", 4, 3), ("c", 7, 3), ("tiny", 1, 2), ("", "", 2)]:
+        rows += [[str(value), agent]] * count
+    path = write_csv(rows)
+    worst = score([str(path)], options=Options(by=["agent"], bottom=2, min_n=3))
+    assert [r.segment["agent"] for r in worst.results[1:]] == ["a", "b"]
+    best = score([str(path)], options=Options(by=["agent"], top=5, min_n=3))
+    assert [(r.segment["agent"], r.low_n) for r in best.results[1:]] == [("c", False), ("b", False), ("a", False), ("tiny", True)]
