@@ -9,6 +9,8 @@ with an optional time, and Excel serial day numbers. Two-digit years pivot as Ex
 wall-clock time the export wrote. A date that does not exist (``2025-02-30``), or is before 1900
 or more than a year ahead, is not a date: Arrow's ``strptime`` would roll the first into March,
 and the others are misreadings (``9/8/18`` read as the year 18), never periods to report.
+Placeholders for "no date" (``1900-01-01``, ``0001-01-01``, …: :func:`placeholders`) are found apart,
+so that callers read them as blank and count them.
 """
 from __future__ import annotations
 
@@ -331,6 +333,42 @@ _BASES = (None, "assumed", "values")
 def merge_basis(first: str | None, second: str | None) -> str | None:
     """The better known of two parts' day/month order bases (``values`` proves; ``assumed`` guesses)."""
     return max(first, second, key=_BASES.index)
+
+
+#: Days exports write for "no date" (Zendesk's unsolved ``Solved at = 1900-01-01 00:00:00``; Excel's day 0,
+#: 1899-12-30, and the day before 1900; SQL's ``0001-01-01``; ``9999-12-31`` for "never"), at any time of day.
+PLACEHOLDER_DAYS = ("0001-01-01", "1899-12-30", "1899-12-31", "1900-01-01", "9999-12-31")
+_PLACEHOLDER_DAYS = np.array(PLACEHOLDER_DAYS, "datetime64[D]").astype(np.int64)
+#: The same days as written (any separator, a time and a zone may follow), MySQL's zero date ``0000-00-00``,
+#: and a bare ``0`` (the Unix epoch's zero second, as an empty epoch field is written).
+_PLACEHOLDER_TEXT = (
+    r"^\s*(?:(?:0000[-/.]00?[-/.]00?|0001[-/.]0?1[-/.]0?1|1899[-/.]12[-/.]3[01]|1900[-/.]0?1[-/.]0?1|9999[-/.]12[-/.]31)"
+    r"(?:[T ][\d:.]*)?\s*(?:Z|UTC|GMT|[+-]\d\d:?\d\d)?|0+(?:\.0+)?)\s*$"
+)
+
+
+def placeholders(values: pa.Array, times: pa.TimestampArray) -> np.ndarray:
+    """True where a cell is a placeholder for "no date", which cxscore reads as blank (and counts):
+    a date read (``times``) on one of :data:`PLACEHOLDER_DAYS` or at the Unix epoch's first second
+    (``1970-01-01 00:00:00``, an epoch of 0), or an unread cell written as such a day, ``0000-00-00``
+    or ``0``. Vectorised: the written forms are matched only among the cells not read as dates."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(times, pa.ChunkedArray):
+        times = times.combine_chunks()
+    seconds = np.frombuffer(times.buffers()[1], np.int64, len(times), 8 * times.offset) if len(times) else np.zeros(0, np.int64)
+    if pa.types.is_timestamp(values.type):  # typed cells: their own seconds, before any window
+        typed = values.cast(pa.timestamp("s"))
+        raw = np.frombuffer(typed.buffers()[1], np.int64, len(typed), 8 * typed.offset) if len(typed) else seconds
+        found = (np.isin(raw // _SECONDS_PER_DAY, _PLACEHOLDER_DAYS) | (raw == 0)) & typed.is_valid().to_numpy(zero_copy_only=False)
+        return found
+    read = times.is_valid().to_numpy(zero_copy_only=False)
+    found = read & (np.isin(seconds // _SECONDS_PER_DAY, _PLACEHOLDER_DAYS) | (seconds == 0))
+    unread = np.flatnonzero(~read & values.is_valid().to_numpy(zero_copy_only=False))
+    if len(unread):
+        text = values.take(pa.array(unread)).cast(pa.string())
+        found[unread[_matches(text, _PLACEHOLDER_TEXT)]] = True
+    return found
 
 
 def is_blank(values: pa.Array) -> pa.BooleanArray:

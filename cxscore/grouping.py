@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import resolve_column
-from .dates import detect_date_column, is_blank, merge_basis, periods_of, read_dates
+from .dates import detect_date_column, is_blank, merge_basis, periods_of, placeholders, read_dates
 from .errors import InputError, param
 from .filters import Condition, Latest, RowFilter
 from .records import InputInfo
@@ -119,10 +119,14 @@ class Grouper:
         times = read.times
         if read.numeric:  # the order is proven by a day over 12, or assumed
             self.info.date_order_basis = merge_basis(self.info.date_order_basis, "values" if read.proven else "assumed")
+        placeholder = placeholders(raw, times)  # 1900-01-01 and the like: "no date", read as blank and counted
+        if placeholder.any():
+            self.info.date_placeholders = (self.info.date_placeholders or 0) + int((keep & placeholder).sum())
+            times = pc.if_else(pa.array(placeholder), pa.scalar(None, times.type), times)
         if times.null_count:
             missing = times.is_null().to_numpy(zero_copy_only=False)
             # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
-            blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False)
+            blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False) | placeholder
             invalid = keep & missing & ~blank
             self.info.date_blank += int((keep & missing & blank).sum())
             self.info.date_invalid += int(invalid.sum())

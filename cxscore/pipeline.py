@@ -577,6 +577,11 @@ def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, A
                 f"{i.path}: {i.date_invalid - i.date_other_order} date(s) in {i.date_column!r} not understood (e.g. {i.date_invalid_example!r}); those rows are in no period "
                 "(a date must exist, fall in 1900 to a year from now and be in a format the README lists)"
             )
+        if i.date_placeholders:
+            warnings.append(
+                f"{i.path}: {i.date_placeholders} placeholder date(s) in {i.date_column!r} (such as 1900-01-01, which exports write for 'no date') "
+                "read as blank; those rows are in no period"
+            )
         if i.weight_invalid:
             warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
         for reason, count in i.excluded.items():

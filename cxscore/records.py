@@ -30,7 +30,7 @@ class InputInfo:
     unpaired_quotes: int = 0  # 1 when the file's quote characters do not pair up: a quote left open may have swallowed the rows after it
     filtered_out: int = 0  # rows left out by --where
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
-    date_blank: int = 0
+    date_blank: int = 0  # placeholders (1900-01-01: "no date") included
     date_invalid: int = 0
     date_invalid_example: str | None = None  # the first date not understood or out of range, as written
     date_other_order: int = 0  # of date_invalid: dates only the other day/month order reads (13/08/2018 read month first)
@@ -39,6 +39,9 @@ class InputInfo:
     weight_invalid: int = 0  # rows left out because their weight is blank, not a number, or ≤ 0
     duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
     date_column: str | None = None
+    date_placeholders: int | None = None  # of date_blank: placeholder dates (1900-01-01) read as blank; in the JSON only when some were
+
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("date_placeholders",)
 
 
 @dataclass

@@ -265,6 +265,8 @@ def add_counters(target: InputInfo, part: InputInfo) -> None:
     for name in COUNTERS:
         setattr(target, name, getattr(target, name) + getattr(part, name))
     target.date_invalid_example = target.date_invalid_example or part.date_invalid_example
+    if part.date_placeholders:
+        target.date_placeholders = (target.date_placeholders or 0) + part.date_placeholders
     target.date_order_basis = merge_basis(target.date_order_basis, part.date_order_basis)
     for reason, count in part.excluded.items():
         target.excluded[reason] = target.excluded.get(reason, 0) + count

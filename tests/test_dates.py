@@ -342,3 +342,48 @@ def test_inspect_says_the_order_and_the_starter_config_keeps_it(tmp_path, write_
     scored = invoke(["score", str(path), "--config", str(tmp_path / "c.yaml"), "--period", "year", "-f", "json"])
     assert scored.exit_code == 0, scored.stderr  # the starter config is valid and reads the dates
     assert json.loads(scored.stdout)["inputs"][0]["date_invalid"] == 0
+
+
+# --- placeholders: "no date" written as a date ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written, placeholder",
+    [
+        ("1900-01-01 00:00:00", True), ("1900-01-01", True), ("1900/1/1", True), ("1900-01-01T08:00:00+08:00", True),
+        ("0001-01-01", True), ("0001-01-01T00:00:00Z", True), ("0000-00-00 00:00:00", True), ("1899-12-30", True),
+        ("1899-12-31 23:00", True), ("9999-12-31", True), ("1970-01-01 00:00:00", True), ("0", True),
+        ("1970-01-01 10:00:00", False), ("1900-01-02", False), ("2025-01-01", False), ("", False), (None, False), ("soon", False),
+    ],
+)
+def test_placeholder_dates_are_found_as_written_and_read(written, placeholder):
+    from cxscore.dates import placeholders
+
+    values = pa.array([written, "2025-03-14 09:00:00"], pa.string())
+    assert placeholders(values, read_dates(values).times).tolist() == [placeholder, False]
+
+
+def test_typed_placeholder_timestamps_are_found_before_the_window():
+    from cxscore.dates import placeholders
+
+    typed = pa.array([datetime(1900, 1, 1), datetime(1, 1, 1), datetime(2025, 3, 14), None], pa.timestamp("s"))
+    assert placeholders(typed, read_dates(typed).times).tolist() == [True, True, False, False]
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_placeholder_dates_in_the_period_column_are_blank_counted_and_said(write_csv, typed):
+    dates = ["2025-03-14 09:00:00", "1900-01-01 00:00:00", "2025-04-01 10:00:00", "1900-01-01 00:00:00", "", "2025-02-30 10:00:00"]
+    if not typed:  # mixed formats: read by the cascade, not typed
+        dates[0] = "3/14/2025 9:00"
+    rows = [["Satisfaction", "Solved at"], *[[str(1 + k % 5), d] for k, d in enumerate(dates)]]
+    path = write_csv(rows)
+    result = invoke(["score", str(path), "--period", "month", "--date-column", "Solved at", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [(r["period"], r["n"]) for r in doc["results"]] == [(None, 6), ("2025-03", 1), ("2025-04", 1)]  # no period 1900-01
+    info = doc["inputs"][0]
+    assert (info["date_blank"], info["date_placeholders"], info["date_invalid"]) == (3, 2, 1)
+    said = "2 placeholder date(s) in 'Solved at' (such as 1900-01-01, which exports write for 'no date') read as blank; those rows are in no period"
+    assert any(said in w for w in doc["warnings"]) and said in result.stderr
+    clean = json.loads(invoke(["score", str(write_csv(rows[:2] + rows[3:4])), "--period", "month", "--date-column", "Solved at", "-f", "json"]).stdout)
+    assert "date_placeholders" not in clean["inputs"][0]  # in the JSON only when some were found
