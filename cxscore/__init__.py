@@ -8,9 +8,10 @@ from .errors import ColumnError, ConfigError, CxError, ExitCode, InputError, Str
 from .model import Report, ResultRow
 from .pipeline import Options, score
 from .keydrivers import DriverRun, key_drivers
+from .comment_analysis import CommentRun, analyse_comments
 from .version import __version__
 
 __all__ = [
-    "ColumnError", "Config", "ConfigError", "CxError", "ExitCode", "DriverRun", "InputError", "MetricSpec", "Options", "Report", "ResultRow", "StrictError",
-    "key_drivers", "load_config", "score", "__version__",
+    "ColumnError", "CommentRun", "Config", "ConfigError", "CxError", "ExitCode", "DriverRun", "InputError", "MetricSpec", "Options", "Report", "ResultRow", "StrictError",
+    "analyse_comments", "key_drivers", "load_config", "score", "__version__",
 ]

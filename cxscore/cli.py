@@ -74,13 +74,14 @@ def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     return cast(type[Enum], Enum(name, {value.replace("-", "_"): value for value in values}, type=str))  # mypy types Enum's functional call as a member
 
 
-Period = _choices("Period", get_args(schema.Period))
 NpsInterval = _choices("NpsInterval", get_args(schema.NpsInterval))
 NpsTest = _choices("NpsTest", NPS_TESTS)
-if TYPE_CHECKING:  # a type to mypy, made from the registered kinds at run time
+if TYPE_CHECKING:  # types to mypy (a command's annotation), made at run time from the config's and the registry's values
     MetricType = Enum
+    Period = Enum
 else:
     MetricType = _choices("MetricType", get_args(schema.MetricType))
+    Period = _choices("Period", get_args(schema.Period))
 
 
 class Sort(str, Enum):
@@ -422,6 +423,68 @@ def drivers_command(
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
 
 
+COMMENTS_EXAMPLES = """
+**Examples**
+
+* `cxscore comments sample_data/comments_export.csv --themes themes.example.yaml` — what detractors and promoters talk about
+
+* `cxscore comments export.csv --themes themes.yaml --by channel --period month -f json`
+
+* `cxscore comments export.csv --text "Why this score?" -m csat --no-terms -f csv > themes.csv`
+
+* `cxscore comments export.csv --themes themes.yaml --output comments.xlsx` — also a workbook: Themes, Distinctive terms, Uncategorised sample
+
+Exit codes: 0 success · 2 usage, config or input error (a themes file with errors, no comment column, no comments) · 1 internal error.
+"""
+
+
+@app.command("comments", epilog=COMMENTS_EXAMPLES)
+def comments_command(
+    inputs: list[str] = _option("inputs"),
+    themes: Optional[Path] = typer.Option(None, "--themes", "-t", help="Theme dictionary (YAML: theme: {en: [...], zh: [...], exclude: [...]}; themes.example.yaml is a starter). Without it: distinctive terms only."),
+    text: Optional[str] = typer.Option(None, "--text", help="The comment column (default: detected, as for the report's Comments sheet)."),
+    metric: Optional[str] = typer.Option(None, "--metric", "-m", help="The rating the comments are scored by (default: NPS, else CSAT, else CES)."),
+    by: Optional[list[str]] = _option("by"),
+    period: Optional[Period] = _option("period"),
+    terms: bool = typer.Option(True, "--terms/--no-terms", help="Also list the words and phrases that set the unhappy band's comments apart from the happy band's."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook: Themes, Distinctive terms, Uncategorised sample."),
+    config: Optional[Path] = _option("config"),
+    where: Optional[list[str]] = _option("where"),
+    since: Optional[str] = _option("since"),
+    until: Optional[str] = _option("until"),
+    date_column: Optional[str] = _option("date_column"),
+    dayfirst: Optional[bool] = _option("dayfirst"),
+    confidence: Optional[float] = _option("confidence"),
+    min_n: Optional[int] = _option("min_n"),
+    encoding: Optional[str] = _option("encoding"),
+    sheet: Optional[str] = _option("sheet"),
+    include_incomplete: bool = _option("include_incomplete"),
+    strict: bool = _option("strict"),
+    csv_raw: bool = CSV_RAW,
+    quiet: bool = _option("quiet"),
+    verbose: bool = _option("verbose"),
+) -> None:
+    """What the comments are about: themes from your dictionary (shares, detractors vs promoters, score and impact) and distinctive words."""
+    from .comment_analysis import analyse_comments
+    from .render.comments_view import write
+
+    terminal = Terminal.current(quiet=quiet)
+    with _errors_to_exit_codes(terminal, verbose):
+        path = locate_config(str(config) if config else None)
+        loaded = read_config(path)[0] if path else None
+        options = Options(by=list(by or []), period=period.value if period else None, where=list(where or []), since=since, until=until, date_column=date_column,
+                          dayfirst=dayfirst, confidence=confidence, min_n=min_n, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
+        run = analyse_comments(inputs, loaded, options, themes=themes, text=text, metric=metric, terms=terms, notify=terminal.say)
+        for warning in run.warnings:
+            terminal.warn(warning)
+        if output:
+            from .render.comments_workbook import write as write_workbook
+
+            terminal.say(f"wrote {write_workbook(run, output)}")
+        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+
+
 #: The command line's flag for each run parameter a library error names (errors.param): the library
 #: says ``since/until: …``, the command line ``--since/--until: …``.
 FLAGS = {
@@ -430,7 +493,7 @@ FLAGS = {
     "include_incomplete": "--include-incomplete", "metrics": "--metric", "comments": "--comments", "encoding": "--encoding",
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
-    "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config",
+    "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes",
 }
 
 

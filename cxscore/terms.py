@@ -1,5 +1,5 @@
 """Distinctive words and two-word phrases of one group of comments against another (detractors vs
-promoters): discovery without a dictionary, the other half of the coming ``cxscore comments``.
+promoters): discovery without a dictionary, the other half of ``cxscore comments``.
 
 Method: the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008,
 "Fightin' Words", eq. 16–22), the prior being the counts of all comments scaled by ``prior``; each

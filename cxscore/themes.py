@@ -1,5 +1,5 @@
 """Comment themes from a dictionary the user owns: which comments mention which theme, and what that
-says about the score (the core of the coming ``cxscore comments``, issue 17 part B).
+says about the score (the core of ``cxscore comments``, issue 17 part B).
 
 A theme dictionary is YAML, ``theme: {en: [...], zh: [...], exclude: [...]}``. Text and keywords are
 compared after NFKC normalisation (full-width ``Ｄｅｌｉｖｅｒｙ`` is ``delivery``) and lower-casing.
@@ -279,18 +279,21 @@ def theme_stats(
     nps_method: str = "adjusted-wald",
     blank_values: list[str] | tuple[str, ...] = (),
     untagged_sample: int = UNTAGGED_SAMPLE,
+    matrix: np.ndarray | None = None,
 ) -> ThemeReport:
     """Per theme: mentions, the unhappy vs happy band's shares mentioning it (tested, BH-adjusted), the
     metric of its mentioners with its interval, its impact, and recent examples.
 
     ``texts`` are the comments and ``points`` each row's answer on the metric's scale (NaN: no valid
     answer), row by row; ``times`` sort the examples (larger is more recent; None: later rows are
-    more recent). Shares of comments count real comments only; the overall value and the value
+    more recent); ``matrix`` the real comments' matches when the caller has them (``themes.match``,
+    non-answers cleared). Shares of comments count real comments only; the overall value and the value
     without a theme's mentioners count every row with a valid answer, commented or not. Unweighted.
     """
     binning = Binning.of(spec.scale)
     real = said_something(texts, list(blank_values))
-    matrix = themes.match(texts) & real[:, None]
+    if matrix is None:
+        matrix = themes.match(texts) & real[:, None]
     scored = ~np.isnan(points)
     codes = np.where(scored, points - binning.lo, 0).astype(np.int64)
     everyone = _tally(codes[scored], binning.width)

@@ -1,0 +1,343 @@
+"""``cxscore comments``: what the comments of an export are about, read the way ``score`` reads.
+
+The inputs are opened, filtered (--where, --since/--until) and their metrics found as for ``score``
+(:mod:`cxscore.pipeline`); the comment column is the one the workbook's Comments sheet would use
+(``comment_column:`` in the config, ``--text``, or detected), the score the metric asked for (``-m``),
+else the first NPS, else CSAT, else CES found. Each part's comments, answers, response times and
+groups come back as columns (parts read in parallel, joined in input order); then the theme
+dictionary (:mod:`cxscore.themes`) and the distinctive terms (:mod:`cxscore.terms`) run over the
+whole column at once, and ``--by``/``--period`` give each theme's share per segment or period,
+tested against the rest of the comments.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+
+from . import dedupe, stats
+from .comments import said_something, sort_times
+from .config import Config, MetricSpec
+from .dates import UNDATED, period_label
+from .errors import CxError, InputError, StrictError, param
+from .grouping import Grouper, GroupKey
+from .keydrivers import points
+from .normalize import EncodedColumn
+from .pipeline import _jobs, choose_metrics, expand_inputs
+from .inputs import distinct_inputs
+from .records import InputInfo
+from .scan import Job, add_counters, coalesced, run_jobs, row_order, typed_or_text, workers
+from .settings import Options, resolve
+from .sources import open_source
+from .sources.table import Input, open_inputs
+from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
+from .terms import Distinctive, SegmenterMissing, band_rows, distinctive_terms
+from .themes import ThemeReport, Themes, load_themes, mentions_by, theme_stats, two_proportions
+from .version import __version__
+
+Notify = Callable[[str], None]
+#: The kinds a comment run can score, in the order one is chosen when -m does not name it.
+PREFERRED = ("nps", "csat", "ces")
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Share:
+    """One theme's share of one segment's (or period's) comments, tested against the other comments."""
+
+    segment: dict[str, str]  # the --by values ({} for a period row)
+    period: str | None  # the period label (None for a segment row)
+    theme: str
+    comments: int
+    mentions: int
+    pct: float | None
+    rest_pct: float | None  # the share among all the other comments
+    p_value: float | None
+    p_adjusted: float | None  # Benjamini–Hochberg across the breakdown's cells
+    significant: bool
+    low_n: bool  # fewer comments than min_n: shown, too few to judge
+
+
+@dataclass
+class CommentRun:
+    """A comments run: the themes' figures (None without a dictionary), the distinctive terms (None when
+    skipped), the per-segment and per-period shares, and what was read and chosen."""
+
+    metric: MetricSpec
+    text_column: str
+    text_why: str
+    themes_file: str | None
+    report: ThemeReport
+    terms: Distinctive | None
+    terms_skipped: str | None  # why there are no terms (no rjieba for Chinese, --no-terms)
+    segments: list[Share]
+    periods: list[Share]
+    by: list[str]
+    period: str | None
+    confidence: float
+    min_n: int
+    inputs: list[InputInfo]
+    warnings: list[str]
+    theme_names: list[str] = field(default_factory=list)
+
+    def low_n(self, n: int) -> bool:
+        return n < self.min_n
+
+    def to_dict(self) -> dict:
+        """The JSON document (README: "JSON of cxscore comments"); versioned on its own."""
+        r = self.report
+        terms = None
+        if self.terms is not None:
+            t = self.terms
+            terms = {
+                "groups": list(r.bands), "comments": [t.comments_a, t.comments_b], "non_answers": t.non_answers,
+                "terms": [{"group": group, "term": x.term, "words": x.words, "z": x.z, "delta": x.delta, "count": own, "count_other": other}
+                          for group, side in zip(r.bands, (t.a, t.b)) for x in side
+                          for own, other in [(x.count_a, x.count_b) if side is t.a else (x.count_b, x.count_a)]],
+                "warnings": t.warnings,
+            }
+        return {
+            "document": "cxscore.comments",
+            "schema_version": 1,
+            "tool_version": __version__,
+            "metric": {"name": self.metric.name, "type": self.metric.type, "column": self.metric.column, "scale": [self.metric.scale.lo, self.metric.scale.hi]},
+            "bands": list(r.bands),
+            "text_column": self.text_column,
+            "text_column_why": self.text_why,
+            "themes_file": self.themes_file,
+            "comments": r.comments,
+            "non_answers": r.non_answers,
+            "overall": r.overall,
+            "untagged": r.untagged if self.themes_file else None,
+            "untagged_pct": r.untagged_pct if self.themes_file else None,
+            "untagged_sample": r.untagged_sample if self.themes_file else [],
+            "confidence": self.confidence,
+            "min_n": self.min_n,
+            "themes": [{**{k: v for k, v in vars(s).items()}, "significant": s.p_adjusted is not None and s.p_adjusted < 1 - self.confidence, "low_n": self.low_n(s.n)}
+                       for s in r.themes],
+            "by": self.by,
+            "period": self.period,
+            "segments": [vars(s) for s in self.segments],
+            "periods": [vars(s) for s in self.periods],
+            "terms": terms,
+            "terms_skipped": self.terms_skipped,
+            "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates} for i in self.inputs],
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Part:
+    """What one part of an input gives: its comments, answers (scale points, NaN: none), response times,
+    each row's group (an index into ``keys``), the answers not understood, and its row counters."""
+
+    texts: list[pa.Array]
+    points: list[np.ndarray]
+    times: list[np.ndarray]
+    groups: list[np.ndarray]
+    keys: list[GroupKey]
+    invalid: Counter
+    info: InputInfo
+
+
+@typed_or_text
+def read_comments(job: Job, types: dict) -> Part:
+    """One part's comments with their answers, times and groups, filtered as score filters."""
+    info = InputInfo(path=job.path, format="")
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
+    grouper.keep_rows = job.keep_rows
+    grouper.track_rows = True
+    plan = job.comments
+    assert plan is not None  # jobs without a comment column are refused before reading
+    spec = job.specs[0]
+    encoder = spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values)
+    part = Part([], [], [], [], [], Counter(), info)
+    known: dict[GroupKey, int] = {}
+    needed = list(dict.fromkeys([*encoder.columns, *grouper.columns(), plan.column, *([plan.date_column] if plan.date_column else [])]))
+    for batch in coalesced(job.part.batches(needed, info, None, types)):
+        batch, keys, index, _ = grouper.apply(batch)
+        encoded = encoder.encode(batch)
+        if not isinstance(encoded, EncodedColumn):  # rating metrics only (PREFERRED)
+            raise TypeError(f"{spec.name}: comments are scored by a rating, not a {type(encoded).__name__}")
+        part.invalid.update(encoded.invalid_texts)
+        part.points.append(points(encoded.codes, spec))
+        part.texts.append(batch.column(plan.column).cast(pa.string()))
+        times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
+        part.times.append(times if plan.date_column else row_order(job.slot, grouper.kept_positions))
+        codes = np.array([known.setdefault(key, len(known)) for key in keys], dtype=np.int64)
+        part.groups.append(codes[index] if len(codes) else np.zeros(0, dtype=np.int64))
+    part.keys = list(known)
+    return part
+
+
+def choose_metric(found: list[MetricSpec], wanted: str | None) -> MetricSpec:
+    """The metric comments are scored by: the one named, else the first NPS, else CSAT, else CES."""
+    rated = [spec for spec in found if spec.type in PREFERRED]
+    names = ", ".join(spec.name for spec in found)
+    if wanted:
+        spec = next((s for s in found if wanted in (s.name, s.column)), None)
+        if spec is None:
+            raise CxError(f"{param('metrics')} {wanted!r} is not one of the metrics found: {names}", "name one of them, or describe the column in a config")
+        if spec not in rated:
+            raise CxError(f"{param('metrics')} {wanted!r} is {spec.kind.article}, not a rating with unhappy and happy answers", "choose an NPS, CSAT or CES metric")
+        return spec
+    for kind in PREFERRED:
+        spec = next((s for s in rated if s.type == kind), None)
+        if spec is not None:
+            return spec
+    raise CxError(f"no NPS, CSAT or CES rating was found to score the comments by (metrics found: {names})", "describe the rating column in a config (see config.example.yaml)")
+
+
+def _shares(matrix: np.ndarray, real: np.ndarray, groups: np.ndarray, labels: Callable[[int], tuple[dict[str, str], str | None]],
+            names: list[str], confidence: float, min_n: int) -> list[Share]:
+    """Each theme's share of each group's comments against the other comments' (pooled two-proportion
+    z test), p-values Benjamini–Hochberg adjusted across every cell of the breakdown."""
+    keys, comments, counts = mentions_by(matrix, real, groups)
+    total, mentioned = int(comments.sum()), counts.sum(axis=0)
+    out: list[Share] = []
+    tests: list[float] = []
+    for g, key in enumerate(keys.tolist()):
+        segment, period = labels(key)
+        for j, name in enumerate(names):
+            n, x = int(comments[g]), int(counts[g, j])
+            rest_n, rest_x = total - n, int(mentioned[j]) - x
+            test = two_proportions(x, n, rest_x, rest_n)
+            if test is not None:
+                tests.append(test[1])
+            out.append(Share(segment, period, name, n, x, 100 * x / n if n else None, 100 * rest_x / rest_n if rest_n else None,
+                             None if test is None else test[1], None, False, n < min_n))
+    adjusted = iter(stats.benjamini_hochberg(tests))
+    for share in out:
+        if share.p_value is not None:
+            share.p_adjusted = next(adjusted)
+            share.significant = share.p_adjusted < 1 - confidence and not share.low_n
+    return out
+
+
+def analyse_comments(
+    inputs: Input | Sequence[Input],
+    config: Config | None = None,
+    options: Options | None = None,
+    *,
+    themes: str | Path | Themes | None = None,
+    text: str | None = None,
+    metric: str | None = None,
+    terms: bool = True,
+    notify: Notify = _quiet,
+    stdin: BinaryIO | None = None,
+    processes: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> CommentRun:
+    """Themes (from the dictionary ``themes``: a YAML path or parsed :class:`Themes`) and distinctive terms of
+    the comments in ``text`` (default: the column the Comments sheet would use), scored by ``metric``
+    (default: NPS, else CSAT, else CES). ``options`` filter and group as for :func:`cxscore.score`
+    (where, since, until, by, period, confidence, min_n, strict). Refusals are CxErrors."""
+    themes_file = None if themes is None else "(given)" if isinstance(themes, Themes) else str(themes)
+    dictionary = themes if isinstance(themes, Themes) or themes is None else load_themes(themes)  # a bad dictionary stops before any reading
+    settings = resolve(config, options)
+    config = config or Config()
+    if text is not None:
+        config = msgspec.structs.replace(config, comment_column=text)
+    opened = open_inputs(inputs)
+    if not opened:
+        raise InputError("no input given", "pass one or more export files, or - for standard input")
+    paths, repeats = distinct_inputs(expand_inputs(opened))
+    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    found, noted, found_in = choose_metrics(config, sources, notify)
+    spec = choose_metric([s for s, _ in found], metric or (settings.metrics[0] if settings.metrics else None))
+    how = next(h for s, h in found if s is spec)
+    notify(f"comments are scored by {spec.name} ({spec.type}; -m names another)")
+    grouping = settings.grouping()
+    processes = workers() if processes is None else processes
+    origins = {spec.name: found_in.get(spec.name, sources[0]).info.path}
+    jobs: list[Job] = []
+    owners: list[InputInfo] = []
+    for source in sources:
+        source_jobs, _, missing, doubted = _jobs(source, [(spec, how)], config, grouping, lambda s: s.parts(processes, MIN_PART_BYTES, block_bytes),
+                                                 notify, settings.include_incomplete, origins, False, 1)
+        noted += doubted
+        if missing:
+            raise next(iter(missing.values()))
+        if not source_jobs or source_jobs[0].comments is None:
+            if config.comment_column is not None:
+                raise InputError(f"{param('text') if text else 'comment_column'}: {config.comment_column!r} is not a column of {source.info.path}", "name the comment column exactly as its header is written (cxscore inspect lists them)")
+            raise InputError(f"no comment column found in {source.info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)", f"name it with {param('text')} COLUMN")
+        jobs += source_jobs
+        owners += [source.info] * len(source_jobs)
+    plan = jobs[0].comments
+    assert plan is not None
+    if grouping.dedupe:
+        notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
+    parts: list[Part] = run_jobs(jobs, processes, None, read_comments)
+    keys: dict[GroupKey, int] = {}
+    invalid: Counter = Counter()
+    columns: dict[str, list] = {"texts": [], "points": [], "times": [], "groups": []}
+    for part, owner in zip(parts, owners):
+        add_counters(owner, part.info)
+        invalid.update(part.invalid)
+        remap = np.array([keys.setdefault(key, len(keys)) for key in part.keys], dtype=np.int64)
+        columns["texts"] += part.texts
+        columns["points"] += part.points
+        columns["times"] += part.times
+        columns["groups"] += [remap[g] if len(remap) else g for g in part.groups]
+    for source in sources:
+        if source.info.rows == 0:
+            raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
+    texts = pa.chunked_array(columns["texts"], pa.string()).combine_chunks()
+    answers = np.concatenate(columns["points"]) if columns["points"] else np.zeros(0)
+    times = np.concatenate(columns["times"]) if columns["times"] else np.zeros(0, dtype=np.int64)
+    groups = np.concatenate(columns["groups"]) if columns["groups"] else np.zeros(0, dtype=np.int64)
+
+    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted]
+    if invalid:
+        warnings.append(f"{spec.name}: {sum(invalid.values())} answer(s) not understood, so those comments count without a score (e.g. {', '.join(f'{t!r} ×{n}' for t, n in invalid.most_common(3))})")
+    if settings.strict and (problems := warnings[len(repeats):]):
+        raise StrictError(f"{param('strict')}: " + "; ".join(problems), f"fix the answers, map them with labels: in the config, or drop {param('strict')}")
+    blank_values = [*config.blank_values]
+    real = said_something(texts, blank_values)
+    if not real.any():
+        raise InputError(f"no comments to analyse: column {plan.column!r} is blank or a non-answer (n/a, nothing, 无, …) in all {len(texts):,} row(s) read",
+                         f"check the column (cxscore inspect shows it), or name another with {param('text')}")
+    chosen_themes = dictionary or Themes([])
+    matrix = chosen_themes.match(texts) & real[:, None]
+    report = theme_stats(texts, answers, spec, chosen_themes, times, settings.confidence, settings.nps_interval, blank_values, matrix=matrix)
+    if dictionary is not None:
+        warnings += report.warnings
+        if report.themes and not matrix.any():
+            warnings.append(f"no comment mentions any theme of {themes_file} ({report.comments:,} comments, all untagged): check the dictionary's words and language against the comments")
+    names = chosen_themes.names
+    by_keys = list(keys)
+    segments: list[Share] = []
+    periods: list[Share] = []
+    if dictionary is not None and grouping.by and len(texts):
+        place: dict[tuple[str, ...], int] = {}
+        segment_of = np.array([place.setdefault(k.segment, len(place)) for k in by_keys], dtype=np.int64)
+        labels = list(place)
+        segments = _shares(matrix, real, segment_of[groups], lambda c: (dict(zip(grouping.by, labels[c])), None), names, settings.confidence, settings.min_n)
+    if dictionary is not None and grouping.period and len(texts):
+        period_of = np.array([k.period for k in by_keys], dtype=np.int64)
+        period = grouping.period
+        periods = _shares(matrix, real, period_of[groups], lambda c: ({}, "(no date)" if c == UNDATED else period_label(c, period)), names, settings.confidence, settings.min_n)
+    found_terms, skipped = None, None if terms else "--no-terms"
+    if terms:
+        unhappy, happy = band_rows(answers, spec)
+        try:
+            found_terms = distinctive_terms(texts, unhappy, happy, names=report.bands, user_words=chosen_themes.chinese_words(), blank_values=blank_values)
+            warnings += found_terms.warnings
+        except SegmenterMissing as exc:
+            skipped = f"{exc.message} ({exc.hint})"
+            warnings.append(f"distinctive terms left out: {skipped}; the themes need nothing extra")
+    if dictionary is None:
+        notify("no --themes dictionary given: distinctive terms only (themes.example.yaml is a starter to copy)")
+    return CommentRun(spec, plan.column, "config" if config.comment_column is not None else "detected", themes_file, report, found_terms, skipped,
+                      segments, periods, list(grouping.by), grouping.period, settings.confidence, settings.min_n, [s.info for s in sources], warnings, names)
+

@@ -1,0 +1,176 @@
+"""``cxscore comments`` output: the tables (Rich or Markdown, from sections), JSON and a tidy CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from rich.padding import Padding
+from rich.text import Text
+
+from ..comment_analysis import CommentRun, Share
+from ..terminal import Terminal
+from . import Format
+from .display import number
+from .escaping import csv_cell, encodable, printable
+from .layout import Line, Section
+
+#: Short column words for each band (the tables must fit 80 columns).
+BAND_WORDS = {"detractors": "Detr.", "promoters": "Prom.", "dissatisfied": "Dissat.", "satisfied": "Sat.", "high_effort": "High eff.", "low_effort": "Low eff."}
+VALUE_WORDS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+UNTAGGED = "(untagged)"
+#: A comment shown in a table is cut here (JSON, CSV and the workbook keep it whole).
+SHOWN_CHARS = 200
+CSV_FIELDS = ["metric", "period", "theme", "comments", "mentions", "pct", "rest_pct", "p_value", "p_adjusted", "significant", "low_n",
+              "unhappy_pct", "happy_pct", "z", "n", "value", "ci_low", "ci_high", "impact"]
+
+
+def _p(p: float | None) -> str:
+    return "—" if p is None else "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _arrow(significant: bool, up: bool) -> str:
+    return (" ▲" if up else " ▼") if significant else ""
+
+
+def theme_section(run: CommentRun) -> Section:
+    """One row per theme, then the untagged comments: mentions, the two bands' shares with their
+    adjusted test, the score of those mentioning the theme with its interval, and its impact."""
+    r = run.report
+    unhappy, happy = (BAND_WORDS.get(b, b) for b in r.bands)
+    value = VALUE_WORDS.get(run.metric.type, run.metric.name)
+    out = Section(
+        f"What {r.comments:,} comments are about ({run.metric.name}; themes from {Path(run.themes_file or '').name})",
+        ["Theme", "Mentions", "%", f"{unhappy}%", f"{happy}%", "p adj.", value, "95% interval", "Impact"],
+        {1, 2, 3, 4, 5, 6, 7, 8}, short={0},
+    )
+    for t in r.themes:
+        significant = t.p_adjusted is not None and t.p_adjusted < 1 - run.confidence
+        interval = "—" if t.ci_low is None else f"{number(t.ci_low)} to {number(t.ci_high)}"
+        more_unhappy = (t.unhappy_pct or 0) > (t.happy_pct or 0)
+        marks = ("▲", "") if more_unhappy else ("", "▲")
+        marks = marks if significant else ("", "")
+        out.lines.append(Line(
+            [t.theme, f"{t.mentions:,}", number(t.pct_of_comments), number(t.unhappy_pct) + marks[0], number(t.happy_pct) + marks[1], _p(t.p_adjusted),
+             number(t.value), interval, number(t.impact, sign=True)],
+            low_n=run.low_n(t.n), mark=("bad" if more_unhappy else "good") if significant else None, mark_column=3 if more_unhappy else 4,
+        ))
+    out.lines.append(Line([UNTAGGED, f"{r.untagged:,}", number(r.untagged_pct), "", "", "", "", "", ""]))
+    overall = "—" if r.overall is None else number(r.overall)
+    out.caption = (
+        f"Overall {value} {overall}; {r.comments:,} comments ({r.non_answers:,} blank or non-answers left out). %: of the comments. "
+        f"{unhappy}% / {happy}%: of the {r.bands[0]}' and the {r.bands[1]}' comments, tested against each other (two-proportion test, "
+        f"p Benjamini–Hochberg adjusted across the themes; ▲ marks the larger share where p < {1 - run.confidence:.2g}). {value}: of those mentioning the theme, with its interval; "
+        f"Impact: overall {value} − {value} without them. Dim rows: fewer than {run.min_n} scored mentions."
+    )
+    return out
+
+
+def share_section(run: CommentRun, shares: list[Share], period: bool) -> Section:
+    """One row per segment (or period) and theme: the share of its comments mentioning the theme against
+    the other comments' share, marked where they differ significantly."""
+    lead = ["Period"] if period else list(run.by)
+    out = Section(
+        f"Themes by {run.period if period else ', '.join(run.by)}: % of each one's comments",
+        [*lead, "Theme", "Comments", "Mentions", "%", "Others %", "p adj."], set(range(len(lead) + 1, len(lead) + 6)), short=set(range(len(lead) + 1)),
+    )
+    for s in shares:
+        label = [s.period or ""] if period else [s.segment[b] for b in run.by]
+        up = (s.pct or 0) > (s.rest_pct or 0)
+        out.lines.append(Line([*label, s.theme, f"{s.comments:,}", f"{s.mentions:,}", number(s.pct), number(s.rest_pct), _p(s.p_adjusted) + _arrow(s.significant, up)],
+                              low_n=s.low_n, mark=("bad" if up else "good") if s.significant else None, mark_column=len(lead) + 5))
+    out.caption = (f"Others %: the share in all the other comments. ▲▼ significantly more or less (two-proportion test, Benjamini–Hochberg adjusted "
+                   f"across the table, p < {1 - run.confidence:.2g}); dim rows: fewer than {run.min_n} comments.")
+    return out
+
+
+def terms_section(run: CommentRun) -> Section | None:
+    """The distinctive words and phrases of each band, strongest first."""
+    t = run.terms
+    if t is None or not (t.a or t.b):
+        return None
+    a, b = run.report.bands
+    out = Section(f"Words that set {a}' comments ({t.comments_a:,}) apart from {b}' ({t.comments_b:,})", ["Group", "Term", "z", "Count", "In the other"], {2, 3, 4})
+    for group, side, own_first in ((a, t.a, True), (b, t.b, False)):
+        for x in side:
+            own, other = (x.count_a, x.count_b) if own_first else (x.count_b, x.count_a)
+            out.lines.append(Line([group, x.term, f"{abs(x.z):.1f}", f"{own:,}", f"{other:,}"]))
+    out.caption = "z: log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008), top 20 per group with |z| > 1.96 and at least 5 uses."
+    return out
+
+
+def sections(run: CommentRun) -> list[Section]:
+    out = []
+    if run.themes_file:
+        out.append(theme_section(run))
+        if run.segments:
+            out.append(share_section(run, run.segments, False))
+        if run.periods:
+            out.append(share_section(run, run.periods, True))
+    terms = terms_section(run)
+    if terms is not None:
+        out.append(terms)
+    return out
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def examples(run: CommentRun) -> list[tuple[str, list[str]]]:
+    return [(t.theme, [_cut(e) for e in t.examples]) for t in run.report.themes if t.examples] if run.themes_file else []
+
+
+def csv_text(run: CommentRun, raw: bool = False) -> str:
+    """A tidy table: one row per theme over all comments (then the untagged row), then one per theme
+    and segment or period; the segment columns after ``metric``, empty on the overall rows."""
+    doc = run.to_dict()
+    cell = encodable if raw else csv_cell
+    fields = [CSV_FIELDS[0], *run.by, *CSV_FIELDS[1:]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+
+    def put(values: dict) -> None:
+        writer.writerow(["" if values.get(k) is None else cell(values[k]) if isinstance(values[k], str) else repr(values[k]) for k in fields])
+
+    for t in doc["themes"]:
+        put({**t, "metric": run.metric.name, "comments": doc["comments"], "pct": t["pct_of_comments"]})
+    if run.themes_file:
+        put({"metric": run.metric.name, "theme": UNTAGGED, "comments": doc["comments"], "mentions": doc["untagged"], "pct": doc["untagged_pct"]})
+    for s in [*doc["segments"], *doc["periods"]]:
+        put({**s, **s["segment"], "metric": run.metric.name})
+    return out.getvalue()
+
+
+def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
+    """The run on stdout in the chosen format."""
+    if fmt is Format.json:
+        from .json_doc import dumps
+
+        terminal.stdout.write(dumps(run.to_dict(), pretty=terminal.stdout_is_tty))
+    elif fmt is Format.csv:
+        terminal.stdout.write(csv_text(run, csv_raw))
+    elif fmt is Format.markdown:
+        from .markdown import _table
+
+        lines: list[str] = []
+        for section in sections(run):
+            lines += _table(section) + [""]
+        shown = examples(run)
+        if shown:
+            lines += _table(Section("Recent comments per theme", ["Theme", "Comment"], set(), [Line([theme, text]) for theme, said in shown for text in said])) + [""]
+        terminal.stdout.write("\n".join(lines))
+    else:
+        from . import table
+
+        console = terminal.out()
+        for section in sections(run):
+            table.show(section, console)
+        shown = examples(run)
+        if shown:
+            console.print(Text("Recent comments per theme", style="italic"))
+            for theme, said in shown:
+                console.print(Text(printable(theme), style="bold"))
+                for text in said:
+                    console.print(Padding(Text(printable(f"“{text}”")), (0, 0, 0, 2), expand=False))

@@ -1,0 +1,264 @@
+"""`cxscore comments` end to end: hand-computed theme figures on a tiny file, Chinese substrings,
+--by/--period shares against pandas, the README's worked example, every format, and the guards."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from scipy.stats import chi2_contingency, false_discovery_control
+
+from conftest import ROOT, invoke, run_process
+from cxscore import terms
+from cxscore.comment_analysis import analyse_comments
+from cxscore.settings import Options
+
+SAMPLE = ROOT / "sample_data" / "comments_export.csv"
+SAMPLE_ZH = ROOT / "sample_data" / "comments_export_zh.csv"
+STARTER = ROOT / "themes.example.yaml"
+THEMES = "delivery:\n  en: [delivery, late]\nstaff:\n  en: [staff]\nrefund:\n  en: [refund*]\n"
+#: (nps, comment), dated one day apart in this order, except the first, which is the most recent.
+TINY = [
+    ("0", "Delivery was late"), ("3", "late again and rude staff"), ("5", "refund never came"), ("6", "n/a"), ("7", "ok"),
+    ("8", "the staff were friendly"), ("9", "fast delivery"), ("10", "friendly staff"), ("10", ""), ("10", "great"),
+    ("9", "latest model is great"), ("", "delivery was late"),
+]
+
+
+def tiny_file(tmp_path, rows=TINY, themes=THEMES):
+    data = tmp_path / "tiny.csv"
+    dates = ["2025-03-01"] + [(date(2025, 1, 1) + timedelta(days=day)).isoformat() for day in range(1, len(rows))]
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Date", "How likely are you to recommend us?", "Comment"])
+        writer.writerows([d, nps, text] for d, (nps, text) in zip(dates, rows))
+    dictionary = tmp_path / "themes.yaml"
+    dictionary.write_text(themes, encoding="utf-8")
+    return data, dictionary
+
+
+def p_value(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Pearson's χ² without continuity correction on the 2×2 table: the pooled two-proportion z test's p."""
+    return float(chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False)[1])
+
+
+def test_theme_figures_on_a_tiny_file_match_hand_counts(tmp_path):
+    data, themes = tiny_file(tmp_path)
+    result = invoke(["comments", str(data), "--themes", str(themes), "-f", "json", "--no-terms"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["document"], doc["schema_version"]) == ("cxscore.comments", 1)
+    assert (doc["comments"], doc["non_answers"], doc["untagged"]) == (10, 2, 3)  # n/a and the blank left out; ok, great, "latest …" untagged
+    assert doc["untagged_pct"] == pytest.approx(30)
+    assert doc["overall"] == pytest.approx(100 * (5 - 4) / 11)  # 11 scored rows: promoters 9,10,10,10,9; detractors 0,3,5,6
+    themes_by_name = {t["theme"]: t for t in doc["themes"]}
+    delivery, staff, refund = themes_by_name["delivery"], themes_by_name["staff"], themes_by_name["refund"]
+    assert [delivery["mentions"], staff["mentions"], refund["mentions"]] == [4, 3, 1]  # "latest" is no "late"; the unscored comment counts
+    assert delivery["pct_of_comments"] == pytest.approx(40)
+    # 3 detractors and 4 promoters said something: delivery 2 of 3 vs 1 of 4
+    assert (delivery["unhappy_pct"], delivery["happy_pct"]) == (pytest.approx(200 / 3), pytest.approx(25))
+    assert (refund["unhappy_pct"], refund["happy_pct"]) == (pytest.approx(100 / 3), pytest.approx(0))
+    p = [p_value(2, 3, 1, 4), p_value(1, 3, 1, 4), p_value(1, 3, 0, 4)]
+    assert [t["p_value"] for t in doc["themes"]] == pytest.approx(p)
+    assert [t["p_adjusted"] for t in doc["themes"]] == pytest.approx(list(false_discovery_control(p)))
+    # NPS of the mentioners with a score, and impact = overall − NPS of everyone else
+    assert (delivery["n"], delivery["value"], delivery["impact"]) == (3, pytest.approx(-100 / 3), pytest.approx(100 / 11 - 25))
+    assert (staff["n"], staff["value"], staff["impact"]) == (3, pytest.approx(0), pytest.approx(100 / 11 - 12.5))
+    assert (refund["value"], refund["impact"]) == (pytest.approx(-100), pytest.approx(100 / 11 - 20))
+    assert delivery["ci_low"] < delivery["value"] < delivery["ci_high"]
+    assert all(t["low_n"] for t in doc["themes"])  # under 30 scored mentions each
+    assert delivery["examples"] == ["Delivery was late", "delivery was late", "fast delivery"]  # most recent by date first
+    assert doc["text_column"] == "Comment" and doc["metric"]["name"] == "nps"
+    assert "comments: column 'Comment'" in result.stderr
+
+
+def test_chinese_keywords_match_as_substrings_and_terms_need_rjieba(tmp_path, monkeypatch):
+    rows = [("0", "退款没到账"), ("2", "配送太慢了，退款也没有"), ("10", "很快"), ("9", "退货很顺利"), ("8", "无")] * 15  # 30 comments a band: enough for terms
+    data, themes = tiny_file(tmp_path, rows, "refund:\n  zh: [退款]\nslow:\n  zh: [太慢]\n")
+    result = invoke(["comments", str(data), "--themes", str(themes), "-f", "json"])
+    doc = json.loads(result.stdout)
+    assert [(t["theme"], t["mentions"]) for t in doc["themes"]] == [("refund", 30), ("slow", 15)]
+    assert (doc["comments"], doc["non_answers"], doc["untagged"]) == (60, 15, 30)
+    assert doc["terms_skipped"] is None and doc["terms"]["terms"]  # rjieba is a test dependency
+    terms._segmenter.cache_clear()
+    monkeypatch.setattr(terms, "_segmenter", lambda words: None)  # as without the extra installed
+    result = invoke(["comments", str(data), "--themes", str(themes), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [(t["theme"], t["mentions"]) for t in doc["themes"]] == [("refund", 30), ("slow", 15)]  # themes need nothing extra
+    assert doc["terms"] is None and "pip install 'cxscore[zh]'" in doc["terms_skipped"]
+    assert "distinctive terms left out" in result.stderr and "pip install 'cxscore[zh]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def sample_frame(path=SAMPLE) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.columns = ["id", "date", "channel", "nps", "text"]
+    frame["real"] = ~frame["text"].str.strip().str.lower().isin(["", "n/a", "nothing", "-", "无", "没有", "无意见"])
+    frame["nps"] = frame["nps"].astype(float)
+    return frame
+
+
+#: The starter's delivery theme written as a Python regex (lower case; a word letter is a-z, 0-9, _ or Latin-1/Extended-A/B).
+WORD = r"a-z0-9_\u00df-\u024f"
+DELIVERY = rf"(?<![{WORD}])(?:(?:shipping|shipped|courier|parcel|package|arrived|arrival|late|tracking)(?![{WORD}])|deliver|dispatch)"
+
+
+def test_by_and_period_shares_and_tests_match_pandas(tmp_path):
+    themes = tmp_path / "themes.yaml"
+    themes.write_text("delivery:\n  en: [delivery, delivered, courier, parcel, package, late]\nrefund:\n  en: [refund, money back]\n", encoding="utf-8")
+    result = invoke(["comments", str(SAMPLE), "--themes", str(themes), "--by", "Channel", "--period", "month", "-f", "json", "--no-terms"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    frame = sample_frame()
+    lower = frame["text"].str.lower()
+    frame["delivery"] = lower.str.contains(r"\b(?:delivery|delivered|courier|parcel|package|late)\b") & frame["real"]
+    frame["refund"] = lower.str.contains(r"\b(?:refund|money\s+back)\b") & frame["real"]
+    frame["month"] = frame["date"].str[:7]
+    for key, rows in (("channel", doc["segments"]), ("month", doc["periods"])):
+        expected, p = [], []
+        groups = list(dict.fromkeys(frame.loc[frame["real"], key]))
+        for group in groups:
+            inside = frame["real"] & (frame[key] == group)
+            outside = frame["real"] & (frame[key] != group)
+            for theme in ("delivery", "refund"):
+                x, n = int(frame.loc[inside, theme].sum()), int(inside.sum())
+                rx, rn = int(frame.loc[outside, theme].sum()), int(outside.sum())
+                expected.append((group, theme, n, x, 100 * x / n, 100 * rx / rn))
+                p.append(p_value(x, n, rx, rn))
+        got = sorted((r["segment"].get("Channel") or r["period"], r["theme"], r["comments"], r["mentions"], r["pct"], r["rest_pct"]) for r in rows)
+        assert [g[:4] for g in got] == [e[:4] for e in sorted(expected)]
+        assert [g[4:] for g in got] == [pytest.approx(e[4:]) for e in sorted(expected)]
+        adjusted = dict(zip([(g, t) for g, t, *_ in expected], false_discovery_control(p)))
+        for r in rows:
+            assert r["p_adjusted"] == pytest.approx(adjusted[(r["segment"].get("Channel") or r["period"], r["theme"])])
+    store_app = next(r for r in doc["segments"] if r["segment"] == {"Channel": "Store"} and r["theme"] == "delivery")
+    assert not store_app["low_n"]
+    months = [r["period"] for r in doc["periods"]]
+    assert months[0] == "2026-01" and months[-1] == "2026-06"
+    late = {r["period"]: r for r in doc["periods"] if r["theme"] == "delivery"}
+    assert late["2026-06"]["pct"] > late["2026-01"]["pct"]  # the sample's new courier from May
+
+
+def readme_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## `cxscore comments`"):]
+    return re.findall(r"```\n(What .*?)```", section, re.S)[0]
+
+
+def test_the_readme_example_is_the_output_and_its_delivery_row_is_pandas_arithmetic():
+    result = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--no-terms"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    shown = readme_example()
+    table = result.stdout.split("Recent comments per theme")[0]
+    assert [line.rstrip() for line in table.splitlines()] == [line.rstrip() for line in shown.split("Recent comments per theme")[0].splitlines()]
+    # The delivery row, computed from the CSV with pandas alone
+    frame = sample_frame()
+    said = frame["real"]
+    mentioned = frame["text"].str.lower().str.contains(DELIVERY) & said
+    scored = frame["nps"].notna()
+
+    def nps(rows) -> float:
+        return 100 * ((frame.loc[rows, "nps"] >= 9).sum() - (frame.loc[rows, "nps"] <= 6).sum()) / rows.sum()
+
+    detractors, promoters = said & (frame["nps"] <= 6), said & (frame["nps"] >= 9)
+    cells = [f"{int(mentioned.sum()):,}", f"{100 * mentioned.sum() / said.sum():.1f}", f"{100 * (mentioned & detractors).sum() / detractors.sum():.1f}▲",
+             f"{100 * (mentioned & promoters).sum() / promoters.sum():.1f}", f"{nps(mentioned & scored):.1f}",
+             f"{nps(scored) - nps(scored & ~mentioned):+.1f}"]
+    row = next(line for line in shown.splitlines() if line.startswith("│delivery"))
+    values = [c.strip() for c in row.strip("│").split("│")]
+    assert [values[1], values[2], values[3], values[4], values[6], values[8]] == cells
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_every_format_and_the_workbook_say_the_same(tmp_path):
+    out = tmp_path / "comments.xlsx"
+    as_json = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--period", "month", "-f", "json", "--output", str(out)])
+    assert as_json.exit_code == 0, as_json.stderr
+    doc = json.loads(as_json.stdout)
+    as_csv = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--period", "month", "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    overall = [r for r in rows if not r["period"]]
+    assert [r["theme"] for r in overall] == [t["theme"] for t in doc["themes"]] + ["(untagged)"]
+    assert float(overall[0]["value"]) == doc["themes"][0]["value"] and int(overall[-1]["mentions"]) == doc["untagged"]
+    assert len([r for r in rows if r["period"]]) == len(doc["periods"]) == 6 * 7
+    markdown = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "-f", "markdown"]).stdout
+    assert "| delivery | 691 |" in markdown and "**Recent comments per theme**" in markdown
+    book = load_workbook(out)
+    assert book.sheetnames == ["Themes", "Distinctive terms", "Uncategorised sample"]
+    sheet = book["Themes"]
+    assert sheet["A2"].value == "delivery" and sheet["H2"].value == pytest.approx(doc["themes"][0]["value"])
+    assert sheet["M2"].value == doc["themes"][0]["examples"][0]
+    assert "2026-06" in [c.value for c in sheet["A"]]  # the share by period under the table
+    terms_sheet = book["Distinctive terms"]
+    assert terms_sheet["B2"].value == doc["terms"]["terms"][0]["term"]
+    untagged = [c.value for c in book["Uncategorised sample"]["A"]][1:]
+    assert untagged == doc["untagged_sample"] and len(untagged) == 50
+    assert doc["terms"]["terms"][0]["group"] == "detractors" and doc["terms"]["terms"][0]["z"] > 1.96
+
+
+def test_the_library_call_gives_the_command_s_document():
+    run = analyse_comments(str(SAMPLE_ZH), options=Options(by=["渠道"]), themes=STARTER, terms=False)
+    doc = invoke(["comments", str(SAMPLE_ZH), "--themes", str(STARTER), "--by", "渠道", "--no-terms", "-f", "json"]).stdout
+    assert json.loads(doc)["themes"] == json.loads(json.dumps(run.to_dict()))["themes"]
+    refund = next(t for t in run.report.themes if t.theme == "refund")
+    frame = sample_frame(SAMPLE_ZH)
+    expected = frame["text"].str.contains("退款|退货|退钱|到账|退换") & frame["real"]
+    assert refund.mentions == int(expected.sum())
+
+
+def test_guards_one_line_and_exit_2(tmp_path):
+    data, _ = tiny_file(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("delivery:\n  enn: [late]\n", encoding="utf-8")
+    result = invoke(["comments", str(data), "--themes", str(bad)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"error: {bad}: delivery.enn: unknown key; did you mean 'en'? — themes.example.yaml shows the form: theme: {{en: [...], zh: [...], exclude: [...]}}"]
+    empty, themes = tiny_file(tmp_path, [("5", ""), ("9", "n/a"), ("10", "无")])
+    result = invoke(["comments", str(empty), "--themes", str(themes)])
+    assert result.exit_code == 2 and "no comments to analyse: column 'Comment'" in result.stderr and result.stdout == ""
+    result = invoke(["comments", str(data), "--themes", str(themes), "--text", "Remarks"])
+    assert result.exit_code == 2 and "--text: 'Remarks' is not a column" in result.stderr
+    none, themes = tiny_file(tmp_path, themes="parking:\n  en: [parking]\n")
+    result = invoke(["comments", str(none), "--themes", str(themes), "-f", "json"])
+    assert result.exit_code == 0
+    assert "no comment mentions any theme" in result.stderr
+    assert any("no comment mentions any theme" in w for w in json.loads(result.stdout)["warnings"])
+    result = invoke(["comments", str(data), "-m", "csat"])
+    assert result.exit_code == 2 and "--metric 'csat' is not one of the metrics found: nps" in result.stderr
+
+
+def test_without_a_dictionary_only_terms_and_a_subprocess_keeps_exit_codes(tmp_path):
+    result = run_process(["comments", str(SAMPLE), "-f", "json"])
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["themes"] == [] and doc["themes_file"] is None and doc["terms"]["terms"]
+    assert "no --themes dictionary given" in result.stderr.decode()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("delivery: [late\n", encoding="utf-8")
+    result = run_process(["comments", str(SAMPLE), "--themes", str(bad)])
+    assert result.returncode == 2 and result.stdout == b"" and len(result.stderr.decode().strip().splitlines()) == 1
+    assert b"Traceback" not in result.stderr
+
+
+def test_table_fits_80_columns_with_by_and_period():
+    result = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--by", "Channel", "--period", "quarter"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "Themes by Channel" in result.stdout and "Themes by quarter" in result.stdout and "Words that set detractors'" in result.stdout
+    app_in_store = next(line for line in result.stdout.splitlines() if "Store" in line and "app and website" in line)
+    assert "▼" in app_in_store  # the sample's app problems are App and Web ones
+
+
+def test_match_on_the_sample_is_exactly_the_python_regex():
+    frame = sample_frame()
+    run = analyse_comments(str(SAMPLE), themes=STARTER, terms=False)
+    delivery = next(t for t in run.report.themes if t.theme == "delivery")
+    assert delivery.mentions == int((frame["text"].str.lower().str.contains(DELIVERY) & frame["real"]).sum())
+    assert np.isclose(run.report.untagged_pct, 100 * run.report.untagged / run.report.comments)
