@@ -120,7 +120,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
         type=spec.type,
         column=column,
         selected_by=selected_by,
-        scale=[spec.scale.lo, spec.scale.hi] if spec.kind.scaled else None,
+        scale=[spec.scale.lo, spec.scale.hi] if spec.kind.scaled and spec.kind.answer_column else None,  # a rate reads no answers: no scale
         bands={key: [band.lo, band.hi] for key, band in spec.bands().items()},
         direction=spec.direction,
         question=question if question != column else None,

@@ -204,6 +204,8 @@ def test_json_csv_and_table(write_csv, tmp_path):
     assert csv_out.stdout.splitlines()[1].startswith('one_touch,rate,"Replies, Status",,4,1,1,4.0,75.0,')
     table = invoke(["score", str(path), "-c", str(config)])
     assert "one_touch" in table.stdout and "75.0%" in table.stdout and "Replies, Status" in table.stdout
+    assert data["metrics"][0]["scale"] is None  # a rate reads no answers on a scale (it was [0, 1], shown "0–1")
+    assert "0–1" not in table.stdout
 
 
 @pytest.mark.parametrize(("metric", "message"), [
