@@ -125,8 +125,8 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
             if not kind.answer_column:
                 raise ValueError(f"column: {kind.article} reads the columns its own keys name ({', '.join(kind.settings)}), not column:; remove it")
             self.column = _column_spec(self.column)
-        elif kind.answer_column:
-            raise ValueError("column: is required")
+        elif not kind.own_columns(self):
+            raise ValueError("column: is required" + kind.column_hint)
         for key in ("scale", *ALL_BANDS):
             if getattr(self, key) is not None:
                 setattr(self, key, _band(getattr(self, key), key))

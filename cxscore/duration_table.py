@@ -16,14 +16,15 @@ from .normalize import BLANK, INVALID
 
 
 class Durations:
-    """One group's durations: a one-group histogram, and its blank and invalid answers."""
+    """One group's durations: a one-group histogram, its blank and invalid answers, and of the blank
+    ones those read from a placeholder date (an unsolved ticket's ``Solved at = 1900-01-01``)."""
 
     #: Counts subtract exactly: the rest of a segment is the whole minus it.
     subtractable = True
 
-    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0):
+    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0, placeholders: int = 0):
         hist.reserve(1)
-        self.hist, self.blank, self.invalid = hist, blank, invalid
+        self.hist, self.blank, self.invalid, self.placeholders = hist, blank, invalid, placeholders
 
     @property
     def n(self) -> int:
@@ -36,19 +37,20 @@ class Durations:
         return float(self.n)
 
     def copy(self) -> Durations:
-        return Durations(self.hist.copy(), self.blank, self.invalid)
+        return Durations(self.hist.copy(), self.blank, self.invalid, self.placeholders)
 
     def __iadd__(self, other: Durations) -> Durations:
         self.hist += other.hist
         self.blank += other.blank
         self.invalid += other.invalid
+        self.placeholders += other.placeholders
         return self
 
     def __sub__(self, part: Durations) -> Durations:
-        return Durations(self.hist - part.hist, self.blank - part.blank, self.invalid - part.invalid)
+        return Durations(self.hist - part.hist, self.blank - part.blank, self.invalid - part.invalid, self.placeholders - part.placeholders)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Durations) and (self.hist, self.blank, self.invalid) == (other.hist, other.blank, other.invalid)
+        return isinstance(other, Durations) and (self.hist, self.blank, self.invalid, self.placeholders) == (other.hist, other.blank, other.invalid, other.placeholders)
 
 
 class DurationTable:
@@ -57,7 +59,7 @@ class DurationTable:
 
     def __init__(self, alpha: float, thresholds: tuple[float, ...] = ()):
         self.hist = LogHistogram(alpha, thresholds)
-        self.counted = np.zeros((0, 2), dtype=np.int64)  # blank, invalid per row
+        self.counted = np.zeros((0, 3), dtype=np.int64)  # blank, invalid, placeholders per row
 
     def empty(self) -> Durations:
         return Durations(self.hist._like())
@@ -65,7 +67,7 @@ class DurationTable:
     def _reserve(self, rows: int) -> None:
         self.hist.reserve(rows)
         if rows > len(self.counted):
-            grown = np.zeros((rows, 2), dtype=np.int64)
+            grown = np.zeros((rows, 3), dtype=np.int64)
             grown[: len(self.counted)] = self.counted
             self.counted = grown
 
@@ -78,6 +80,8 @@ class DurationTable:
         self.hist.add(block.seconds[valid], row_of[valid])
         for column, slot in enumerate((BLANK + 2, INVALID + 2)):
             self.counted[:, column] += np.bincount(row_of[block.slots == slot], minlength=len(self.counted))
+        if block.placeholder is not None:
+            self.counted[:, 2] += np.bincount(row_of[block.placeholder], minlength=len(self.counted))
 
     def merge(self, other: DurationTable, rows: np.ndarray, source: np.ndarray) -> None:
         if not len(rows):
@@ -94,9 +98,9 @@ class DurationTable:
         mapping[rows] = targets
         coarse = self.hist.rollup(mapping)
         coarse.reserve(size)
-        counted = np.zeros((size, 2), dtype=np.int64)
+        counted = np.zeros((size, 3), dtype=np.int64)
         np.add.at(counted, targets, self.counted[rows])
-        return [Durations(hist, int(b), int(i)) for hist, (b, i) in zip(coarse.split(), counted.tolist())]
+        return [Durations(hist, int(b), int(i), int(p)) for hist, (b, i, p) in zip(coarse.split(), counted.tolist())]
 
     def get(self, row: int) -> Durations:
         return self.rollup([row], [0], 1)[0]

@@ -177,13 +177,15 @@ def _iso(body: str) -> tuple[float, int]:
 class DurationColumn:
     """One chunk of a duration column: seconds (NaN where not a value), slots (INVALID + 2, BLANK + 2 or
     :data:`VALUE`), how each row was written (:data:`FORMS`), the invalid texts with their counts and
-    one example text per form."""
+    one example text per form; for durations between timestamps, the blank rows whose blank is a
+    placeholder date (``1900-01-01``), which are counted apart."""
 
     seconds: np.ndarray
     slots: np.ndarray
     forms: np.ndarray
     invalid_texts: Counter
     examples: dict[str, str]
+    placeholder: np.ndarray | None = None
 
     def form_counts(self) -> Counter:
         """Rows per written form (``number``, ``clock`` …)."""

@@ -142,6 +142,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
     """
     where = source.info.path
     columns, missing, specs = {}, {}, []
+    order_doubts: list[str] = []  # a metric's own dates read in a guessed day/month order
     reads: dict[str, dict[str, str]] = {}  # metric → the columns its kind reads, by role
     for spec, how in chosen:
         try:
@@ -154,6 +155,10 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
             spec, note = file_spec(spec, how == "config", source.layout, reads[spec.name][ANSWERS], where, origins[spec.name])
             if note:
                 notify(note)
+        spec, notes, doubted = spec.kind.for_input(spec, reads[spec.name], lambda column: sample_values(source.sample, source.columns.index(column)), grouping.dayfirst)
+        for note in notes:
+            notify(f"{where}: {note}")
+        order_doubts += doubted
         specs.append(spec)
         source.info.metrics[spec.name] = {"column": columns[spec.name], "offset": spec.offset}
     source.info.option_positions = source.layout.position_download
@@ -179,7 +184,7 @@ def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, 
         Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
         for part in cut(source)
     ]
-    return jobs, columns, missing, [f"{where}: {line}" for line in unit_doubts]
+    return jobs, columns, missing, [f"{where}: {line}" for line in [*unit_doubts, *order_doubts]]
 
 
 def _comment_plan(source: Source, config: Config, grouping: Grouping, grouper: Grouper, keep: int, taken: set[str], notify: Notify) -> CommentPlan | None:
@@ -417,7 +422,7 @@ def tally_inputs(
             (guessed, f"confirm a guessed encoding with {param('encoding')}"),
             (id_repeats, f"keep each respondent once with {param('dedupe')} COLUMN"),
             (order_doubts, f"say the day/month order with {param('dayfirst')} or {param('dayfirst=False')} (dayfirst: in the config)"),
-            (unit_doubts, "state a duration's unit in the config (unit: minutes) after checking the column"),
+            (unit_doubts, "state a duration's unit in the config (unit: minutes) after checking the column, and its dates' day/month order (dayfirst: true or false)"),
         ],
         order_doubts=order_doubts,
         skipped_ratings=skipped_ratings,
@@ -559,6 +564,8 @@ def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, A
                 f"({spec.kind.invalid_words(spec)}; e.g. {_examples(examples)})"
                 + (f"; {na_hint(codes)}" if (codes := na_codes(spec, examples)) else "")
             )
+        if tally is not None:
+            warnings += spec.kind.notes(spec, columns[spec.name], tally)
         if n == 0:
             warnings.append(f"{spec.name}: no valid answers in column {columns[spec.name]!r}")
     for i in inputs:

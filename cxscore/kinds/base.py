@@ -92,6 +92,8 @@ class Kind:
     text_targets: bool = False
     #: Whether a metric reads its answers from ``column:`` (False: its own keys name what it reads, see :meth:`columns`).
     answer_column: bool = True
+    #: What the "column: is required" message adds (the other keys that can say what a metric reads).
+    column_hint: str = ""
 
     @property
     def digits(self) -> int:
@@ -130,6 +132,22 @@ class Kind:
         (``columns.resolve_column``, which names the metric when one is missing). Survey kinds: the
         one answer column, ``column:``."""
         return {"column": spec.column}
+
+    def own_columns(self, spec: MetricSpec) -> bool:
+        """Whether the metric names what it reads in its own keys (a rate's ``condition:``, a duration's
+        ``start:``/``end:``) rather than ``column:``, which it then needs no more."""
+        return not self.answer_column
+
+    def for_input(self, spec: MetricSpec, columns: dict[str, str], sample: Callable[[str], list[str]], dayfirst: bool | None) -> tuple[MetricSpec, list[str], list[str]]:
+        """The metric as one input is read (its dates' day/month order settled from the input's first
+        rows, ``sample(column)``, unless stated: ``dayfirst``), with notes for stderr and doubts (warnings
+        that --strict refuses) about that choice. Most kinds read every input alike."""
+        return spec, [], []
+
+    def notes(self, spec: MetricSpec, column: str, overall: Any) -> list[str]:
+        """Warnings about the answers of the whole run (``overall``, its accumulator) beyond the invalid
+        ones: a duration's placeholder dates read as blank."""
+        return []
 
     def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> Encoder:
         """What turns a block of the columns found (role → header) into the block the metric's

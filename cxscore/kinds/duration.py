@@ -20,7 +20,7 @@ from .base import Kind
 
 if TYPE_CHECKING:
     from ..accumulators import Accumulators
-    from ..config import MetricSpec
+    from ..config import ColumnSpec, MetricSpec
     from ..duration_table import Durations
     from ..durations import DurationColumn
 
@@ -61,7 +61,7 @@ class Duration(Kind):
     weighted = False
     text_targets = True
     bands = ()
-    settings = {"unit": str, "within": str | float, "alpha": float}
+    settings = {"unit": str, "within": str | float, "alpha": float, "start": str, "end": str, "timezone": str, "dayfirst": bool}
     comment_bands = ()
     components = ("p25", "p75", "p90", "mean", "within_pct")
     unit = 1.0
@@ -70,11 +70,28 @@ class Duration(Kind):
     details = (("p25", "p25", "duration"), ("p75", "p75", "duration"), ("p90", "p90", "duration"), ("mean", "mean", "duration"), ("within target", "within_pct", "pct"))
     header_pattern = None
     stated_scales = False
+    column_hint = " (the duration column), or start: and end: (two timestamp columns: value = end − start)"
 
     # -- config ------------------------------------------------------------------------------
+    def own_columns(self, spec: MetricSpec) -> bool:
+        return spec.start is not None or spec.end is not None
+
     def check(self, spec: MetricSpec) -> None:
         from ..durations import unit_named
+        from ..schedule import parse_timezone
 
+        if self.own_columns(spec):
+            if spec.column is not None:
+                raise ValueError("column: give either column: (one duration column) or start: and end: (two timestamp columns), not both")
+            if spec.start is None or spec.end is None:
+                raise ValueError(f"{'start' if spec.start is None else 'end'}: is required with {'end' if spec.start is None else 'start'}: (the duration is end − start)")
+            if spec.unit is not None:
+                raise ValueError("unit: a duration between timestamps is in seconds by itself; remove unit:")
+        else:
+            for key in ("timezone", "dayfirst"):
+                if getattr(spec, key) is not None:
+                    raise ValueError(f"{key}: applies to durations between timestamps (start: and end:); remove it, or give start: and end:")
+        parse_timezone(spec.timezone, "timezone")
         if spec.unit is not None:
             try:
                 unit_named(spec.unit)
@@ -114,20 +131,57 @@ class Duration(Kind):
         return False
 
     def invalid_words(self, spec: MetricSpec) -> str:
+        if self.own_columns(spec):
+            return "an end before its start (start → end), or a cell that is no date"
         return "negative, over 100 years or not a duration"
 
     def example_target(self, spec: MetricSpec) -> str:
         return "4h   # median at most 4 hours"
 
     # -- reading -----------------------------------------------------------------------------
-    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> DurationEncoder:
+    def columns(self, spec: MetricSpec) -> dict[str, ColumnSpec]:
+        return {"start": spec.start, "end": spec.end} if self.own_columns(spec) else {"column": spec.column}
+
+    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> DurationEncoder | ElapsedEncoder:
         from ..encoders import ANSWERS
 
-        return DurationEncoder(spec, columns[ANSWERS], blank_values)
+        if ANSWERS in columns:
+            return DurationEncoder(spec, columns[ANSWERS], blank_values)
+        return ElapsedEncoder(spec, columns)
 
     def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
         encoder = self.encoder(spec, columns, blank_values)
-        return encoder.doubts(sample(encoder.column))
+        return encoder.doubts(sample(encoder.column)) if isinstance(encoder, DurationEncoder) else []
+
+    def for_input(self, spec: MetricSpec, columns: dict[str, str], sample: Callable[[str], list[str]], dayfirst: bool | None) -> tuple[MetricSpec, list[str], list[str]]:
+        """Durations between timestamps: the day/month order of their dates in this input — the metric's
+        ``dayfirst:``, else --dayfirst/--monthfirst (or the config's), else as the first rows of both
+        columns show (a day over 12), else month first, a guess said as a doubt."""
+        import msgspec
+
+        from ..dates import choose_order
+
+        if "start" not in columns or spec.dayfirst is not None:
+            return spec, [], []
+        shown = ", ".join(repr(columns[role]) for role in ("start", "end"))
+        order = choose_order([*sample(columns["start"]), *sample(columns["end"])], dayfirst)
+        spec = msgspec.structs.replace(spec, dayfirst=order.dayfirst)
+        if order.basis == "values":
+            return spec, [f"{spec.name}: dates in {shown} {order.note}"], []
+        if order.basis == "assumed":
+            return spec, [], [
+                f"{spec.name}: every sampled date in {shown} fits both day/month orders (no day is over 12), so they were read month first, "
+                f"as US exports write them (03/04/2025 = 4 March); say dayfirst: true or false in the metric, or pass --dayfirst or --monthfirst"
+            ]
+        return spec, [], []
+
+    def notes(self, spec: MetricSpec, column: str, overall: Any) -> list[str]:
+        if not getattr(overall, "placeholders", 0):
+            return []
+        return [
+            f"{spec.name}: {overall.placeholders} row(s) with a placeholder date in {column!r} (such as 1900-01-01, which exports write for "
+            "'no date': an unsolved ticket's Solved at) counted as blank"
+        ]
 
     def accumulators(self, spec: MetricSpec) -> Accumulators:
         from ..duration_table import DurationTable
@@ -219,6 +273,30 @@ class DurationEncoder:
         column = self.read(pa.array(sample, pa.string()))
         where = f"{self.name}: column {self.column!r}"
         return [f"{where}: {line}" for line in unit_doubts(column, self.unit, self.said_by, self.clock_stated)]
+
+
+class ElapsedEncoder:
+    """Two timestamp columns → the seconds from ``start`` to ``end`` per row (:func:`cxscore.elapsed.elapsed`),
+    in the day/month order settled for the input and the metric's ``timezone`` (for naive times)."""
+
+    def __init__(self, spec: MetricSpec, columns: dict[str, str]):
+        self.name, self.start, self.end = spec.name, columns["start"], columns["end"]
+        self.columns: tuple[str, ...] = (self.start, self.end)
+        self.dayfirst, self.timezone = bool(spec.dayfirst), spec.timezone
+
+    def encode(self, batch: pa.RecordBatch) -> DurationColumn:
+        from ..elapsed import ZoneMismatch, elapsed
+
+        try:
+            return elapsed(batch.column(self.start), batch.column(self.end), self.dayfirst, self.timezone, (self.start, self.end))
+        except ZoneMismatch as exc:
+            raise InputError(
+                f"{self.name}: {exc} ({self.start!r} → {self.end!r}), and the metric has no timezone to place the one without",
+                "give the metric the export's zone (timezone: Europe/Berlin), the one its times without a zone are written in",
+            ) from None
+
+    def typed(self) -> list[tuple[str, Any]]:
+        return [(self.start, None), (self.end, None)]  # read as text: zones, epochs and placeholders are read here
 
 
 KIND = Duration()
