@@ -485,6 +485,67 @@ def comments_command(
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
 
 
+VOLUME_EXAMPLES = """
+**Examples**
+
+* `cxscore volume sample_data/tickets_zendesk.csv` — tickets created, solved and open at each week's end (Zendesk's columns are found)
+
+* `cxscore volume tickets.csv --created "Created time" --solved "Resolved time" --status Status --period month`
+
+* `cxscore volume tickets.csv --by Group --since 2025-04-01 -f csv > volume.csv`
+
+Exit codes: 0 success · 2 usage or input error (and --strict: tickets left out, a guessed day/month order) · 1 internal error.
+"""
+
+
+class VolumePeriod(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command("volume", epilog=VOLUME_EXAMPLES)
+def volume_command(
+    inputs: list[str] = _option("inputs"),
+    created: Optional[str] = typer.Option(None, "--created", help="Column with each ticket's created time (default: Created at, Created time, …)."),
+    solved: Optional[str] = typer.Option(None, "--solved", help="Column with its solved time; blank or 1900-01-01 = not solved (default: Solved at, Resolved time, …)."),
+    status: Optional[str] = typer.Option(None, "--status", help="Status column: Solved/Closed/Resolved without a solved time, or open with one, are counted apart (default: Status, if there is one)."),
+    period: VolumePeriod = typer.Option(VolumePeriod.week, "--period", "-p", help="Count per day, ISO week, month, quarter or year."),
+    by: Optional[list[str]] = _option("by"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
+    where: Optional[list[str]] = _option("where"),
+    since: Optional[str] = typer.Option(None, "--since", help="Periods from this date (earlier tickets still open then make the opening backlog).", rich_help_panel="Filters"),
+    until: Optional[str] = typer.Option(None, "--until", help="Periods up to this date (a date includes the whole day).", rich_help_panel="Filters"),
+    dayfirst: Optional[bool] = _option("dayfirst"),
+    confidence: Optional[float] = _option("confidence"),
+    encoding: Optional[str] = _option("encoding"),
+    sheet: Optional[str] = _option("sheet"),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input"),
+    csv_raw: bool = CSV_RAW,
+    quiet: bool = _option("quiet"),
+    verbose: bool = _option("verbose"),
+) -> None:
+    """Count tickets created and solved per period, and open at each period's end, with the change against the previous period."""
+    from .render.volume import write
+    from .volume import volume
+
+    terminal = Terminal.current(quiet=quiet)
+    with _errors_to_exit_codes(terminal, verbose):
+        options = Options(by=list(by or []), period=period.value, where=list(where or []), since=since, until=until, dayfirst=dayfirst,
+                          confidence=confidence, encoding=encoding, sheet=sheet, strict=strict)
+        bar = terminal.progress()
+        try:
+            run = volume(inputs, None, options, created=created, solved=solved, status=status, notify=terminal.say, progress=bar)
+        finally:
+            if bar:
+                bar.close()
+        for warning in run.warnings:
+            terminal.warn(warning)
+        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+
+
 #: The command line's flag for each run parameter a library error names (errors.param): the library
 #: says ``since/until: …``, the command line ``--since/--until: …``.
 FLAGS = {
@@ -494,6 +555,7 @@ FLAGS = {
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
     "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes",
+    "created": "--created", "solved": "--solved", "status": "--status",
 }
 
 

@@ -1,0 +1,85 @@
+"""``cxscore volume`` output: the table (Rich or Markdown, from one section), JSON and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+
+from ..terminal import Terminal
+from ..volume import VolumeReport, VolumeRow, flat_row, table_columns
+from . import Format
+from .escaping import csv_cell, encodable
+from .layout import Line, Section
+
+PERIOD_WORDS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
+
+
+def _change(row: VolumeRow) -> tuple[str, str]:
+    """The Δ of created (with ▲▼ when significant) and its adjusted p; empty on a series' first period."""
+    change = row.change
+    if change is None:
+        return "", ""
+    pct = f" ({change['pct']:+.1f}%)" if change["pct"] is not None else ""
+    arrow = {"up": " ▲", "down": " ▼"}.get(change["direction"] or "", "")
+    q = change["p_adjusted"]
+    return f"{change['diff']:+,}{pct}{arrow}", "—" if q is None else ("<0.001" if q < 0.001 else f"{q:.3f}")
+
+
+def _count(value: int, low: bool) -> str:
+    return f"≥{value:,}" if low else f"{value:,}"
+
+
+def section(report: VolumeReport) -> Section:
+    """One line per segment × period (everyone first), periods in time order."""
+    by = report.by
+    c = report.columns
+    out = Section(
+        f"Tickets by {report.period}: created {c['created']!r}, solved {c['solved']!r}; Δ created against the previous {report.period}",
+        [*by, PERIOD_WORDS[report.period], "Created", "Δ", "p adj.", "Solved", "Open at end"],
+        {len(by) + i for i in range(1, 6)},
+        key=len(by) + 1,
+    )
+    for row in report.rows:
+        lead = [row.segment.get(name, "All") if row.segment else ("All" if i == 0 else "") for i, name in enumerate(by)]
+        diff, p = _change(row)
+        low = row.history_incomplete
+        out.lines.append(Line([*lead, row.period, f"{row.created:,}", diff, p, _count(row.solved, low), _count(row.open_at_end, low)],
+                              low_n=row.partial, overall=bool(by) and not row.segment))
+    level = f"{1 - report.confidence:.2g}"
+    out.caption = " ".join([
+        "Open at end: tickets created by the period's end and not solved by then.",
+        f"▲▼ created changed beyond chance (exact conditional Poisson test per day, Benjamini–Hochberg adjusted p < {level}); dim rows: partial periods.",
+        *report.notes,
+    ])
+    return out
+
+
+def csv_text(report: VolumeReport, raw: bool = False) -> str:
+    """One row per segment × period, the tidy table's columns (see the README)."""
+    cell = encodable if raw else csv_cell
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = table_columns(report.by)
+    writer.writerow([cell(name) for name in columns])
+    for row in report.rows:
+        values = flat_row(row, report.by)
+        writer.writerow(["" if values[k] is None else cell(values[k]) if isinstance(values[k], str) else str(values[k]).lower() if isinstance(values[k], bool) else repr(values[k])
+                         for k in columns])
+    return out.getvalue()
+
+
+def write(report: VolumeReport, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
+    """The run on stdout in the chosen format."""
+    if fmt is Format.json:
+        from .json_doc import dumps
+
+        terminal.stdout.write(dumps(report.to_dict(), pretty=terminal.stdout_is_tty))
+    elif fmt is Format.csv:
+        terminal.stdout.write(csv_text(report, csv_raw))
+    elif fmt is Format.markdown:
+        from .markdown import _table
+
+        terminal.stdout.write("\n".join(_table(section(report))) + "\n")
+    else:
+        from . import table
+
+        table.show(section(report), terminal.out())

@@ -1,0 +1,201 @@
+"""`cxscore volume`: tickets created, solved and open at each period's end — hand-counted on a tiny
+export, against pandas on the bundled sample, the same however the input is cut, and the created
+test's size by a seeded simulation."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, invoke, run_process
+from cxscore import Options
+from cxscore.volume import created_test, volume
+
+ZENDESK = ROOT / "sample_data" / "tickets_zendesk.csv"
+
+#: Weeks 2025-W10 (3–9 March), W11 (10–16) and W12 (17–23, the data ends on the 20th: partial).
+TICKETS = [
+    ["Id", "Group", "Status", "Created at", "Solved at"],
+    ["1", "A", "Solved", "2025-03-03 09:00:00", "2025-03-04 10:00:00"],  # created and solved in W10
+    ["2", "A", "Closed", "2025-03-04 09:00:00", "2025-03-12 10:00:00"],  # open at the end of W10, solved in W11
+    ["3", "B", "Open", "2025-03-05 09:00:00", "1900-01-01 00:00:00"],  # Zendesk's placeholder: never solved
+    ["4", "B", "Solved", "2025-03-09 23:00:00", "2025-03-18 08:00:00"],  # a Sunday night, solved in W12
+    ["5", "A", "Pending", "2025-03-11 09:00:00", ""],  # open
+    ["6", "B", "Solved", "2025-03-12 09:00:00", "2025-03-11 09:00:00"],  # solved before created: state unknown
+    ["7", "A", "Solved", "2025-03-13 09:00:00", ""],  # says solved, no time: state unknown
+    ["8", "B", "Open", "2025-03-14 09:00:00", "2025-03-15 09:00:00"],  # reopened: open since created
+    ["9", "A", "Closed", "2025-03-17 09:00:00", "2025-03-19 09:00:00"],
+    ["10", "B", "Solved", "", "2025-03-18 10:00:00"],  # no created time: in no count
+    ["11", "A", "Solved", "yesterday", "2025-03-20 10:00:00"],  # created not understood: in no count
+    ["12", "B", "Closed", "2025-03-18 10:00:00", "soon"],  # solved not understood: state unknown
+    ["13", "A", "Closed", "2025-03-19 10:00:00", "2025-03-20 12:00:00"],  # the last time in the data
+]
+
+
+@pytest.fixture
+def tickets(write_csv):
+    return write_csv(TICKETS, "tickets.csv")
+
+
+def figures(report, segment=None):
+    """period → (created, solved, unknown, open at end) of one series."""
+    return {r.period: (r.created, r.solved, r.unknown, r.open_at_end) for r in report.rows if r.segment == (segment or {})}
+
+
+def test_hand_counted_weeks(tickets):
+    report = volume(tickets, processes=1)
+    assert figures(report) == {"2025-W10": (4, 1, 0, 3), "2025-W11": (4, 1, 2, 4), "2025-W12": (3, 3, 1, 3)}
+    assert report.tickets == 11
+    assert report.counters == {"created_blank": 1, "created_invalid": 1, "created_placeholder": 0, "solved_invalid": 1, "solved_placeholder": 1,
+                               "solved_before_created": 1, "resolved_without_time": 1, "reopened": 1}
+    assert report.examples["created_invalid"] == "yesterday" and report.examples["solved_invalid"] == "soon"
+    w10, w11, w12 = report.rows
+    assert (w10.partial, w11.partial, w12.partial) == (False, False, True)  # the data's last time is Thursday the 20th
+    assert (w12.days, w12.covered_days) == (7, 4)
+    assert w11.change["diff"] == 0 and w11.change["pct"] == 0.0 and w11.change["p_value"] == pytest.approx(1.0)
+    assert w12.change["diff"] == -1 and w12.change["p_value"] is None  # a partial week is not tested
+    # Times to solve in whole days: 1, 8, 8, 2, 1 → Σ_{j≥6} P(A > j) = 0.4 + 0.4; 11 tickets over 17.125 days;
+    # W10 ends 6.6 days after the first ticket: 11 / 17.125 × 0.8 ≈ 0.51 open tickets missing.
+    assert w10.history_missing == pytest.approx(0.5) and w10.history_incomplete and not w11.history_incomplete
+    text = " ".join(report.warnings)
+    assert "3 ticket(s) counted as created but left out of solved and open at end" in text
+    assert "1 solved before created" in text and "status resolved but no time" in text and "'Solved at' not understood (e.g. soon)" in text
+    assert "1 ticket(s) have a solved time but a status that is not resolved (reopened)" in text
+    assert "2 ticket(s) without a usable created time" in text and "e.g. 'yesterday'" in text
+
+
+def test_by_segment_and_the_identity(tickets):
+    report = volume(tickets, options=Options(by=["Group"]), processes=1)
+    assert figures(report, {"Group": "A"}) == {"2025-W10": (2, 1, 0, 1), "2025-W11": (2, 1, 1, 1), "2025-W12": (2, 2, 0, 1)}
+    assert figures(report, {"Group": "B"}) == {"2025-W10": (2, 0, 0, 2), "2025-W11": (2, 0, 1, 3), "2025-W12": (1, 1, 1, 2)}
+    for row in report.rows:  # open at end = open before + created − solved − unknown
+        assert row.open_change == row.created - row.solved - row.unknown
+
+
+def test_without_status_a_blank_solved_time_is_open(tickets):
+    assert volume(tickets, processes=1).columns["status"] == "Status"  # detected
+    plain = volume(_without_status(tickets), processes=1)
+    assert plain.columns["status"] is None
+    # Ticket 7 (Solved, no time) counts as open, ticket 8 (reopened) as solved on the 15th.
+    assert figures(plain) == {"2025-W10": (4, 1, 0, 3), "2025-W11": (4, 2, 1, 4), "2025-W12": (3, 3, 1, 3)}
+    assert any("No status column" in note for note in plain.notes)
+
+
+def _without_status(path):
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    out = path.with_name("nostatus.csv")
+    out.write_text("".join(",".join(r[:2] + r[3:]) + "\n" for r in rows), encoding="utf-8")
+    return out
+
+
+def test_since_opens_with_the_earlier_backlog_and_until_ends_the_periods(tickets):
+    report = volume(tickets, options=Options(since="2025-03-10"), processes=1)
+    assert figures(report) == {"2025-W11": (4, 1, 2, 4), "2025-W12": (3, 3, 1, 3)}  # W10's three open tickets carried in
+    assert not report.rows[0].partial and report.rows[0].change is None
+    cut = volume(tickets, options=Options(until="2025-03-16"), processes=1)
+    assert figures(cut) == {"2025-W10": (4, 1, 0, 3), "2025-W11": (4, 1, 2, 4)}
+    assert not cut.rows[-1].partial
+
+
+def test_day_first_dates_and_months(write_csv):
+    path = write_csv([["Created at", "Solved at"], ["31/01/2025 10:00", "01/02/2025 09:00"], ["15/02/2025 10:00", ""], ["20/02/2025 10:00", "28/02/2025 10:00"]])
+    report = volume(path, options=Options(period="month"), processes=1)
+    assert figures(report) == {"2025-01": (1, 0, 0, 1), "2025-02": (2, 2, 0, 1)}
+    assert report.inputs[0].date_order == "day-first"
+
+
+def test_the_same_however_the_input_is_cut(tmp_path):
+    rng = np.random.default_rng(7)
+    start = np.datetime64("2025-01-01T00:00")
+    created = start + rng.integers(0, 120 * 24 * 60, 3000).astype("timedelta64[m]")
+    solved = created + rng.lognormal(7, 1.5, 3000).astype(int).astype("timedelta64[m]")
+    lines = ["Id,Team,Status,Created at,Solved at"]
+    for i in range(3000):
+        open_ = rng.random() < 0.1
+        lines.append(f"{i},{'XYZ'[i % 3]},{'Open' if open_ else 'Solved'},{str(created[i]).replace('T', ' ')}:00,{'' if open_ else str(solved[i]).replace('T', ' ') + ':00'}")
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    options = Options(by=["Team"], period="week")
+    whole = volume(path, options=options, processes=1).to_dict()
+    chunked = volume(path, options=options, processes=1, block_bytes=4096, block_rows=97).to_dict()
+    parallel = volume(path, options=options, processes=2, part_bytes=8192, block_bytes=4096).to_dict()
+    assert whole["results"] == chunked["results"] == parallel["results"]
+    assert whole["tickets"] == chunked["tickets"] == parallel["tickets"]
+    assert sum(r["created"] for r in whole["results"] if not r["segment"]) == 3000
+
+
+def test_zendesk_sample_against_pandas():
+    """The README's worked example, counted independently with pandas."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(ZENDESK)
+    created = pd.to_datetime(frame["Created at"])
+    solved = pd.to_datetime(frame["Solved at"], errors="coerce", format="%Y-%m-%d %H:%M:%S")
+    solved = solved.where(solved.dt.year > 1900)  # Zendesk's 1900-01-01 placeholder: not solved
+    unreadable = frame["Solved at"].notna() & solved.isna() & ~frame["Solved at"].str.startswith("1900")
+    early = solved < created
+    unknown = unreadable | early
+    month = created.dt.to_period("M")
+    report = volume(ZENDESK, options=Options(period="month"), processes=1)
+    for row in report.rows:
+        end = pd.Timestamp(row.end) + pd.Timedelta(days=1)
+        assert row.created == int((month == row.period).sum())
+        assert row.solved == int((~unknown & (solved.dt.to_period("M") == row.period)).sum())
+        assert row.unknown == int((unknown & (month == row.period)).sum())
+        assert row.open_at_end == int((~unknown & (created < end) & ~(solved < end)).sum())
+    assert [(r.period, r.created, r.solved, r.open_at_end) for r in report.rows] == [  # as the README shows them
+        ("2025-01", 518, 396, 122), ("2025-02", 454, 434, 140), ("2025-03", 542, 527, 155),
+        ("2025-04", 485, 464, 175), ("2025-05", 487, 514, 147), ("2025-06", 514, 461, 200)]
+    assert report.counters["solved_placeholder"] == 200 and report.counters["solved_invalid"] == 2 and report.counters["solved_before_created"] == 2
+    assert [r.history_incomplete for r in report.rows] == [True, True, True, False, False, False]
+
+
+def test_created_test_is_scipys_binomial_test():
+    stats = pytest.importorskip("scipy.stats")
+    for before, now, t0, t1 in [(40, 60, 7, 7), (0, 5, 7, 7), (120, 95, 31, 28), (9, 1, 30, 31), (500, 560, 7, 7)]:
+        expected = stats.binomtest(now, before + now, t1 / (t0 + t1)).pvalue
+        assert created_test(before, now, t0, t1) == pytest.approx(expected, rel=1e-9)
+    assert created_test(0, 0, 7, 7) == 1.0
+
+
+def test_created_test_keeps_its_size():
+    """Equal Poisson rates in two periods: rejected at most about α of the time (the exact test is conservative)."""
+    rng = np.random.default_rng(20251201)
+    for rate, days in [(3, 7), (40, 7), (15, 30)]:
+        counts = rng.poisson(rate * days, size=(2000, 2))
+        rejected = np.mean([created_test(int(a), int(b), days, days) < 0.05 for a, b in counts])
+        assert 0.02 < rejected <= 0.055, (rate, rejected)
+
+
+def test_cli_table_json_csv_markdown(tickets):
+    result = invoke(["volume", str(tickets), "--by", "Group"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    body = [line.split("│")[1:-1] for line in result.stdout.splitlines() if line.startswith("│")]
+    assert [cell.strip() for cell in body[0]] == ["All", "2025-W10", "4", "", "", "≥1", "≥3"]  # history missing: marked low
+    assert [cell.strip() for cell in body[4]] == ["A", "2025-W11", "2", "+0 (+0.0%)", "1.000", "1", "1"]
+    assert "volume: created 'Created at', solved 'Solved at', status 'Status'" in result.stderr
+    assert "left out of solved and open at end" in result.stderr and "left out" not in result.stdout
+    doc = json.loads(invoke(["volume", str(tickets), "-f", "json"]).stdout)
+    assert doc["document"] == "cxscore.volume" and doc["schema_version"] == 1 and doc["period"] == "week"
+    assert doc["columns"] == {"created": "Created at", "solved": "Solved at", "status": "Status"}
+    assert [r["open_at_end"] for r in doc["results"]] == [3, 4, 3] and doc["tickets"]["unknown_state"] == 3
+    assert doc["results"][2]["partial"] is True and doc["warnings"] and doc["notes"]
+    rows = list(csv.DictReader(io.StringIO(invoke(["volume", str(tickets), "-f", "csv", "--by", "Group"]).stdout)))
+    assert list(rows[0])[:4] == ["Group", "period", "start", "end"] and rows[0]["Group"] == ""
+    assert [(r["Group"], r["period"], r["open_at_end"]) for r in rows if r["period"] == "2025-W11"] == [("", "2025-W11", "4"), ("A", "2025-W11", "1"), ("B", "2025-W11", "3")]
+    markdown = invoke(["volume", str(tickets), "-f", "markdown"]).stdout
+    assert "| Week | Created | Δ | p adj. | Solved | Open at end |" in markdown and "| _2025-W12_ |" in markdown
+
+
+def test_cli_exit_codes(tickets, write_csv):
+    ok = run_process(["volume", str(tickets), "-f", "json"])
+    assert ok.returncode == 0 and json.loads(ok.stdout)["tickets"]["counted"] == 11
+    strict = run_process(["volume", str(tickets), "--strict"])
+    assert strict.returncode == 2 and b"--strict" in strict.stderr and not strict.stdout
+    missing = run_process(["volume", str(write_csv([["Id", "When"], ["1", "2025-01-01"]], "plain.csv"))])
+    assert missing.returncode == 2 and b"no created time column found" in missing.stderr and b"--created" in missing.stderr
+    wrong = run_process(["volume", str(tickets), "--solved", "Solvd at"])
+    assert wrong.returncode == 2 and b"did you mean 'Solved at'" in wrong.stderr and b"Traceback" not in wrong.stderr
