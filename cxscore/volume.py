@@ -9,6 +9,7 @@ one's, and marks partial periods and those whose backlog the export cannot know.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +51,10 @@ HEADERS = {
 #: Statuses that say a ticket is resolved (compared trimmed, ignoring case).
 RESOLVED = ("solved", "closed", "resolved", "已解决", "已关闭")
 PERIODS = ("day", "week", "month", "quarter", "year")
-#: Expected missing open tickets from which a period's solved and open are marked low (≥).
+#: Expected missing open tickets from which a period's solved and open are marked low (≥): at least
+#: half a ticket, and at least this share of the open count shown.
 HISTORY_MISSING = 0.5
+HISTORY_SHARE = 0.01
 _DAY = 86_400
 
 
@@ -180,7 +183,7 @@ class VolumeRow:
     covered_days: int  # of those, days inside the data's window
     partial: bool
     history_missing: float  # open tickets at its end expected to be missing: created before the export starts
-    history_incomplete: bool  # history_missing ≥ HISTORY_MISSING: solved and open are low
+    history_incomplete: bool  # history_missing ≥ HISTORY_MISSING and ≥ HISTORY_SHARE of open_at_end: solved and open are low
     created: int
     solved: int
     unknown: int
@@ -398,20 +401,25 @@ def period_spans(first: date, last: date, period: str) -> tuple[np.ndarray, list
     return codes[lo:hi + 1], [days[starts[0][i]].item() for i in wanted], [days[starts[1][i]].item() for i in wanted]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # small counts repeat (an agent's days): each pair is computed once
 def created_test(before: int, now: int, exposure_before: float, exposure_now: float) -> float:
     """Two-sided p of the exact conditional test of equal rates (events per day) for two Poisson counts:
     given ``before + now`` events, ``now`` is Binomial(n, t_now / (t_before + t_now)) when the rates are
-    equal; p sums the outcomes no more likely than the one seen (scipy's ``binomtest``)."""
+    equal; p sums the outcomes no more likely than the one seen (scipy's ``binomtest``). Only outcomes
+    within 40 standard deviations of the mean and of the one seen are summed (the rest add < 1e-300)."""
     n = before + now
     if n == 0:
         return 1.0
     p = exposure_now / (exposure_before + exposure_now)
-    k = np.arange(n + 1)
-    log_choose = np.concatenate([[0.0], np.cumsum(np.log(np.arange(n, 0, -1)) - np.log(np.arange(1, n + 1)))])
+    mean, spread = n * p, 40 * math.sqrt(n * p * (1 - p)) + 40
+    lo, hi = max(0, int(min(mean, now) - spread)), min(n, int(max(mean, now) + spread) + 1)
+    k = np.arange(lo, hi + 1)
+    first = math.lgamma(n + 1) - math.lgamma(lo + 1) - math.lgamma(n - lo + 1)
+    log_choose = first + np.concatenate([[0.0], np.cumsum(np.log(n - k[1:] + 1) - np.log(k[1:]))])
     log_pmf = log_choose + k * math.log(p) + (n - k) * math.log1p(-p)
-    pmf = np.exp(log_pmf - log_pmf.max())
-    seen = pmf[now]
-    return float(min(1.0, pmf[pmf <= seen * (1 + 1e-7)].sum() / pmf.sum()))
+    pmf = np.exp(log_pmf)
+    seen = pmf[now - lo]
+    return float(min(1.0, pmf[pmf <= seen * (1 + 1e-7)].sum()))
 
 
 def _report(counts: VolumeCounts, settings, period: str, columns, chosen_by, sources, warnings: list[str], order_doubts: list[str]) -> VolumeReport:
@@ -440,7 +448,7 @@ def _report(counts: VolumeCounts, settings, period: str, columns, chosen_by, sou
         running = int(opening[CREATED] - opening[SOLVED] - opening[UNKNOWN]) + np.cumsum(table[:, CREATED] - table[:, SOLVED] - table[:, UNKNOWN])
         for i, code in enumerate(codes.tolist()):
             row = VolumeRow(segment, period_label(code, period), code, starts[i], ends[i], span_days[i], covered[i], covered[i] < span_days[i],
-                            round(float(missing[i]), 1), bool(missing[i] >= HISTORY_MISSING), int(table[i, CREATED]), int(table[i, SOLVED]), int(table[i, UNKNOWN]), int(running[i]))
+                            round(float(missing[i]), 1), bool(missing[i] >= max(HISTORY_MISSING, HISTORY_SHARE * running[i])), int(table[i, CREATED]), int(table[i, SOLVED]), int(table[i, UNKNOWN]), int(running[i]))
             if i:
                 a, b = int(table[i - 1, CREATED]), row.created
                 row.change = {"against": rows[-1].period, "diff": b - a, "pct": round(100 * (b - a) / a, 2) if a else None,

@@ -145,16 +145,23 @@ def test_zendesk_sample_against_pandas():
         assert row.solved == int((~unknown & (solved.dt.to_period("M") == row.period)).sum())
         assert row.unknown == int((unknown & (month == row.period)).sum())
         assert row.open_at_end == int((~unknown & (created < end) & ~(solved < end)).sum())
-    assert [(r.period, r.created, r.solved, r.open_at_end) for r in report.rows] == [  # as the README shows them
-        ("2025-01", 518, 396, 122), ("2025-02", 454, 434, 140), ("2025-03", 542, 527, 155),
-        ("2025-04", 485, 464, 175), ("2025-05", 487, 514, 147), ("2025-06", 514, 461, 200)]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("### Volume and backlog", 1)[1].split("\n#", 1)[0]
+    shown = [[cell.strip() for cell in line.split("│")[1:-1]] for line in readme.splitlines() if line.startswith("│ 2025-")]
+    assert shown == [[r.period, f"{r.created:,}", *section_cells(r)] for r in report.rows]  # the README's table is this run's
     assert report.counters["solved_placeholder"] == 200 and report.counters["solved_invalid"] == 2 and report.counters["solved_before_created"] == 2
-    assert [r.history_incomplete for r in report.rows] == [True, True, True, False, False, False]
+    assert [r.history_missing for r in report.rows] == [15.1, 3.6, 0.9, 0.1, 0.0, 0.0]  # March's 0.9 is under 1 % of 155
+    assert [r.history_incomplete for r in report.rows] == [True, True, False, False, False, False]
+
+
+def section_cells(row) -> list[str]:
+    from cxscore.render.volume import _change, _count
+
+    return [*_change(row), _count(row.solved, row.history_incomplete), _count(row.open_at_end, row.history_incomplete)]
 
 
 def test_created_test_is_scipys_binomial_test():
     stats = pytest.importorskip("scipy.stats")
-    for before, now, t0, t1 in [(40, 60, 7, 7), (0, 5, 7, 7), (120, 95, 31, 28), (9, 1, 30, 31), (500, 560, 7, 7)]:
+    for before, now, t0, t1 in [(40, 60, 7, 7), (0, 5, 7, 7), (120, 95, 31, 28), (9, 1, 30, 31), (500, 560, 7, 7), (48_000, 48_500, 7, 7), (3000, 1, 7, 7)]:
         expected = stats.binomtest(now, before + now, t1 / (t0 + t1)).pvalue
         assert created_test(before, now, t0, t1) == pytest.approx(expected, rel=1e-9)
     assert created_test(0, 0, 7, 7) == 1.0
