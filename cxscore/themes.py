@@ -148,13 +148,15 @@ class Themes:
 
         def one(j: int) -> None:
             theme = self.themes[j]
-            hit = pc.fill_null(pc.match_substring_regex(text, theme.pattern), False)
-            if theme.excluded is not None:  # matched again without the exclusions, only where both occur
-                both = pc.and_(hit, pc.fill_null(pc.match_substring_regex(text, theme.excluded), False))
-                if pc.any(both).as_py():
-                    again = pc.match_substring_regex(pc.replace_substring_regex(text.filter(both), theme.excluded, " "), theme.pattern)
-                    hit = pc.replace_with_mask(hit, both, again)
-            out[:, j] = hit.to_numpy(zero_copy_only=False)
+            hit = pc.fill_null(pc.match_substring_regex(text, theme.pattern), False).to_numpy(zero_copy_only=False)
+            if theme.excluded is not None and hit.any():  # matched again without the exclusions, where both occur:
+                rows = np.flatnonzero(hit)  # the exclusions are looked for among the theme's rows only, not the whole column
+                mentions = text.take(pa.array(rows))
+                both = pc.fill_null(pc.match_substring_regex(mentions, theme.excluded), False).to_numpy(zero_copy_only=False)
+                if both.any():
+                    again = pc.match_substring_regex(pc.replace_substring_regex(mentions.filter(pa.array(both)), theme.excluded, " "), theme.pattern)
+                    hit[rows[both]] = again.to_numpy(zero_copy_only=False)
+            out[:, j] = hit
 
         with ThreadPoolExecutor(max(1, min(len(self.themes), pa.cpu_count()))) as pool:  # Arrow's kernels run without the GIL
             list(pool.map(one, range(len(self.themes))))
