@@ -128,6 +128,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
         condition=spec.condition,
         of=spec.of,
         better=spec.better,
+        formula=spec.kind.formula(spec),
     )
 
 

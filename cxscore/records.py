@@ -61,7 +61,8 @@ class MetricInfo:
     condition: str | None = None  # a rate's condition, the rows it is taken of, and whether higher is better (in the JSON only for rates)
     of: str | None = None
     better: str | None = None
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better")
+    formula: str | None = None  # a call service level's (abandonment, answer rate) formula in words (in the JSON only for those)
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula")
 
 
 RowKind = Literal["overall", "segment", "period", "cell"]

@@ -223,6 +223,11 @@ class Kind:
         """Its interval method in a few words, for the tables' caption ("% Wilson"); empty: not named."""
         return ""
 
+    def formula(self, spec: MetricSpec) -> str | None:
+        """The formula of its value in words, printed under the tables and carried in the JSON (a call
+        service level says which calls it counts); None: the kind's formula is the README's."""
+        return None
+
     def invalid_words(self, spec: MetricSpec) -> str:
         """Why an answer was invalid, for the warning that counts them."""
         return f"outside {spec.scale} or not understood"

@@ -21,6 +21,7 @@ from .base import Band, Kind
 
 if TYPE_CHECKING:
     from ..config import ColumnSpec, MetricSpec
+    from ..encoders import Encoder
     from ..metrics import Summary
     from ..normalize import AnswerParser, EncodedColumn
 
@@ -69,7 +70,7 @@ class Rate(Kind):
         names = [name for text in (spec.condition, spec.of) if text for name in _condition(text).columns]
         return {name: name for name in dict.fromkeys(names)}
 
-    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> RateEncoder:
+    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> Encoder:
         return RateEncoder(spec, columns, [*blank_values, *spec.blank_values])
 
     def higher_is_better(self, metric: Any) -> bool:

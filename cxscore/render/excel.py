@@ -465,7 +465,10 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
     sheet.row([t["metric"], t["column"], t["bands"]], bold=True)
     for m in report.metrics:
         bands = "; ".join(f"{t.get(f'band_{k}', k)} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
-        if m.scale is None:  # a duration: no scale or bands
+        if m.formula:  # a call service level, abandonment or answer rate: the calls it counts
+            sheet.row([m.name, m.column, f"{m.type}: {m.formula}"])
+            continue
+        if m.scale is None:  # a duration or a rate: no scale or bands
             sheet.row([m.name, m.column, m.type])
             continue
         sheet.row([m.name, m.column, f"{t['scale']} {m.scale[0]}–{m.scale[1]}; {bands}" + (f"; {t.get(m.direction, m.direction)}" if m.direction else "")])

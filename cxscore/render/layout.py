@@ -72,6 +72,15 @@ def _doubt(metric: MetricInfo) -> str:
     return f" ⚠ {metric.scale_warning}." if metric.scale_warning else ""
 
 
+def formula(metric: MetricInfo) -> str:
+    """The formula a call metric used (which calls it counts), as a note under its tables; empty for the others."""
+    return f"{metric.name} = {metric.formula}." if metric.formula else ""
+
+
+def _formula(metric: MetricInfo) -> str:
+    return f" {formula(metric)}" if metric.formula else ""
+
+
 def _caption(report: Report, against: str) -> str:
     a = report.analysis
     level = display.level(a.confidence)
@@ -116,6 +125,7 @@ def summary(report: Report) -> Section:
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(line.low_n for line in section.lines) else []
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
+    notes += [formula(m) for m in report.metrics if m.formula]
     section.caption = " ".join(notes)
     return section
 
@@ -156,17 +166,17 @@ def breakdowns(report: Report) -> list[Section]:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.kind == "segment"]
-            section.caption = _caption(report, "above or below the rest") + _doubt(metric)
+            section.caption = _caption(report, "above or below the rest") + _doubt(metric) + _formula(metric)
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period or ""]) for r in rows if r.kind == "period"]
-            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric)
+            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric) + _formula(metric)
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period or ""]) for r in rows if r.kind == "cell"]
-            section.caption = _caption(report, "up or down on the previous period") + _doubt(metric)
+            section.caption = _caption(report, "up or down on the previous period") + _doubt(metric) + _formula(metric)
             sections.append(section)
     return sections
 
