@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -12,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..kinds import get
+from ..model import Report
 from .escaping import FORMULA_START, printable
 
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
@@ -27,31 +29,80 @@ MAX_WIDTH = 40  # a longer text wraps
 COUNT, SCORE1, SCORE2, PCT = "#,##0", "0.0", "0.00", '0.0"%"'
 NPS, DIFF1, DIFF2 = "+0.0;-0.0;0.0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00"
 P_VALUE = '[<0.001]"<0.001";0.000'
-#: Durations keep their seconds, as in JSON and CSV (one unit a filter, a sort and a chart agree on).
-SECONDS, SECONDS_DIFF = '#,##0" s"', '+#,##0" s";-#,##0" s";0" s"'
+#: Durations are Excel durations (days: seconds / 86,400), so a sort, a filter, a sum and a chart
+#: treat them as time, shown in the units of the metric's magnitude (its all-time median): under an
+#: hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
+#: duration needs the workbook's 1904 date system to show in Excel (see ``excel.build``).
+MINUTES, MINUTES_DIFF = '[m]"m" ss"s"', '+[m]"m" ss"s";-[m]"m" ss"s";[m]"m" ss"s"'
+HOURS, HOURS_DIFF = '[h]"h" mm"m"', '+[h]"h" mm"m";-[h]"h" mm"m";[h]"h" mm"m"'
+DAYS, DAYS_DIFF = '0.0" d"', '+0.0" d";-0.0" d";0.0" d"'
+DAY = 86400.0  # seconds in the unit a workbook stores durations in
+#: (metric's median below, in seconds; score format; difference format; chart axis format; axis steps in seconds)
+DURATION_STYLES = (
+    (3600.0, MINUTES, MINUTES_DIFF, '[m]"m"', (60, 120, 300, 600, 900, 1200, 1800, 3600)),
+    (3 * DAY, HOURS, HOURS_DIFF, '[h]"h"', (3600, 7200, 10800, 14400, 21600, 28800, 43200, DAY)),
+    (float("inf"), DAYS, DAYS_DIFF, '0" d"', (DAY, 2 * DAY, 5 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY)),
+)
+
+
+def _clock(days: float, unit: str) -> str:
+    """A duration cell as its format shows it: ``7h 52m`` (``[h]"h" mm"m"``) or ``12m 05s``."""
+    whole = round(abs(days) * DAY / (60 if unit == "h" else 1))
+    big, small = divmod(whole, 60)
+    return f"{big}{unit} {small:02d}{'m' if unit == 'h' else 's'}"
+
+
+def _signed(text: str, v: float) -> str:
+    return ("+" if v > 0 else "-" if v < 0 else "") + text
+
+
 _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
     NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
-    SECONDS: lambda v: f"{v:,.0f} s", SECONDS_DIFF: lambda v: f"{v:+,.0f} s",
+    MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
+    HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
+    DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",
 }
 
 
-def score_format(kind: str) -> str:
-    """Scores, intervals, targets and benchmarks of a metric type."""
-    return {"points": NPS, "pct": PCT, "duration": SECONDS}.get(get(kind).style, SCORE2)
+@dataclass(frozen=True)
+class Look:
+    """How one metric's numbers are written into cells: the formats of its scores, differences and
+    margins, and the cell unit (a duration's seconds become days; other kinds are written as they are)."""
+
+    score: str
+    diff: str
+    margin: str
+    per: float = 1.0  # value units in one cell unit: 86,400 seconds a day for durations
+    axis: str | None = None  # a chart's value axis format, when it differs from the cells'
+    steps: tuple[float, ...] = ()  # a chart's major units to choose from, in value units
+
+    def cell(self, value: float | None) -> float | None:
+        """A value (seconds for a duration) as the cell stores it (days); other kinds unchanged, ints staying ints."""
+        return value if value is None or self.per == 1.0 else value / self.per
+
+    def major_unit(self, high: float) -> float | None:
+        """A chart's value-axis step (in cell units) for values up to ``high`` (value units): about
+        four to eight labels, each a round duration (2h, 6h, 1 d); None: the chart's own."""
+        if not self.steps or high <= 0:
+            return None
+        step = next((s for s in self.steps if high / s <= 8), self.steps[-1])
+        return step / self.per
 
 
-def diff_format(kind: str) -> str:
-    """Differences and gaps (CSAT in percentage points): always signed."""
-    if get(kind).style == "duration":
-        return SECONDS_DIFF
-    return DIFF2 if get(kind).digits == 2 else DIFF1
+def look(kind: str, typical: float | None = None) -> Look:
+    """A metric type's look; a duration's units follow ``typical`` (its all-time median, seconds)."""
+    style, digits = get(kind).style, get(kind).digits
+    if style != "duration":
+        return Look({"points": NPS, "pct": PCT}.get(style, SCORE2), DIFF2 if digits == 2 else DIFF1, SCORE2 if digits == 2 else SCORE1)
+    _, score, diff, axis, steps = DURATION_STYLES[1] if typical is None else next(s for s in DURATION_STYLES if typical < s[0])
+    return Look(score, diff, score, DAY, axis, tuple(float(s) for s in steps))
 
 
-def margin_format(kind: str) -> str:
-    if get(kind).style == "duration":
-        return SECONDS
-    return SCORE2 if get(kind).digits == 2 else SCORE1
+def looks(report: Report) -> dict[str, Look]:
+    """Each metric's look, a duration's units chosen once from its all-time median (so every sheet agrees)."""
+    typical = {r.metric: r.value for r in report.results if r.kind == "overall"}
+    return {m.name: look(m.type, typical.get(m.name)) for m in report.metrics}
 
 
 def shown(value: Any, number_format: str | None = None) -> str:

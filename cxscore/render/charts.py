@@ -10,6 +10,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 
 from ..kinds import get
+from .cells import Look
 
 #: Detractors red, passives amber, promoters green: in this order in every table and chart.
 SHARE_COLOURS = {"detractors": "D9534F", "passives": "F0AD4E", "promoters": "5CB85C"}
@@ -27,6 +28,15 @@ def _axes(chart, kind: str) -> None:
         chart.y_axis.scaling.min = 0
 
 
+def _value_axis(axis, look: Look | None, high: float) -> None:
+    """A duration's value axis in its units with round steps (2h, 6h, 1 d), not the cells' ``7h 52m``
+    at whatever step the chart would pick (0.1 day = 2h 24m)."""
+    if look is None or look.axis is None:
+        return
+    axis.number_format = look.axis
+    axis.majorUnit = look.major_unit(high)
+
+
 def _line(series, colour: str, width: int = 22000, dash: str | None = None, marker: bool = True) -> None:
     series.smooth = False  # a curve would invent values between periods
     series.graphicalProperties.line = LineProperties(solidFill=colour, w=width, prstDash=dash)
@@ -39,9 +49,11 @@ def _line(series, colour: str, width: int = 22000, dash: str | None = None, mark
 
 
 def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: tuple[int, int], score: int,
-          band: tuple[int, int] | None = None, target: int | None = None, hollow: tuple[int, ...] = ()) -> LineChart:
+          band: tuple[int, int] | None = None, target: int | None = None, hollow: tuple[int, ...] = (),
+          look: Look | None = None, high: float = 0.0) -> LineChart:
     """A line per metric over the periods in ``rows`` (first row: headers): the score with markers, its
-    interval as two dashed lines, the target as a red line; ``hollow`` points (low n) get open markers."""
+    interval as two dashed lines, the target as a red line; ``hollow`` points (low n) get open markers.
+    ``high``: the largest value drawn (value units), for a duration's axis steps."""
     first, last = rows
     chart = LineChart()
     chart.title = title
@@ -61,11 +73,12 @@ def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: t
         _line(chart.series[-1], TARGET, 15875, "sysDash", marker=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
     _axes(chart, kind)
+    _value_axis(chart.y_axis, look, high)
     chart.legend.position = "b"
     return chart
 
 
-def bars(ws, title: str, kind: str, values: Reference, categories: Reference) -> BarChart:
+def bars(ws, title: str, kind: str, values: Reference, categories: Reference, look: Look | None = None, high: float = 0.0) -> BarChart:
     """Horizontal bars of one metric across segments; the value axis from 0, or crossing at 0 for NPS."""
     chart = BarChart()
     chart.type = "bar"
@@ -78,6 +91,7 @@ def bars(ws, title: str, kind: str, values: Reference, categories: Reference) ->
     chart.legend = None
     chart.y_axis.majorGridlines = None
     _axes(chart, kind)
+    _value_axis(chart.y_axis, look, high)
     return chart
 
 

@@ -11,15 +11,31 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from ..kinds import get
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
 from . import charts, display
-from .cells import AMBER, BOLD, COUNT, GREEN, GREY, RED, diff_format, margin_format, put, score_format, text
+from .cells import AMBER, BOLD, COUNT, GREEN, GREY, PCT, RED, Look, looks, put, text
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
 BIG_LOW_N = Font(bold=True, size=20, italic=True, color="808080")  # a latest period with too few answers (a partial week)
 TITLE = Font(bold=True, size=14)
 STATUS_FILL = {"met": GREEN, "missed": RED, "not enough data": GREY}
+
+
+def is_service(m: MetricInfo) -> bool:
+    """A service KPI — a duration, a rate, any kind without survey answer bands — tiled in the Dashboard's Service row."""
+    return not get(m.type).comment_bands
+
+
+def heading(m: MetricInfo) -> str:
+    """A tile's or chart's title: ``nps (NPS)``, and for a service KPI what its value is, ``frt (median)``."""
+    return f"{m.name} ({display.SCORE_LABEL[m.type] if is_service(m) else m.type.upper()})"
+
+
+def groups(report: Report) -> list[list[MetricInfo]]:
+    """The Dashboard's rows of tiles: survey scores, then service KPIs (each row only when it has metrics)."""
+    return [g for g in ([m for m in report.metrics if not is_service(m)], [m for m in report.metrics if is_service(m)]) if g]
 
 
 def latest(report: Report, metric: str) -> ResultRow:
@@ -54,81 +70,100 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
     put(ws, 1, 1, t["Dashboard"]).font = TITLE
     a = report.analysis
     put(ws, 2, 1, f"{t['covers']}: {covers}")
-    for i, m in enumerate(report.metrics):
-        _tile(ws, 4, 1 + i * TILE, m, latest(report, m.name), t)
-    row = 18
+    at, rows, widest = looks(report), groups(report), max(len(g) for g in groups(report))
+    row = 4
+    for group in rows:
+        if is_service(group[0]):  # survey tiles start at once; the service row says what it holds
+            put(ws, row, 1, t["service"]).font = TITLE
+            row += 1
+        row = max(_tile(ws, row, 1 + i * TILE, m, latest(report, m.name), t, at[m.name]) for i, m in enumerate(group)) + 2
+    row += 1
     put(ws, row, 1, t["alerts"]).font = TITLE
     quiet = t["no_alerts"] if any(r.target is not None for r in report.results) else t["no_targets"]
     for alert in report.alerts or [quiet]:
         row += 1
         cell = put(ws, row, 1, alert)
         cell.fill, cell.alignment = RED if report.alerts else GREEN, Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(1, len(report.metrics)) * TILE - 1)
-        ws.row_dimensions[row].height = 15 * (1 + len(alert) // (40 * max(1, len(report.metrics))))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=widest * TILE - 1)
+        ws.row_dimensions[row].height = 15 * (1 + len(alert) // (40 * widest))
     row += 2
     if a.by:
         put(ws, row, 1, f"{t['best_worst']} ({' × '.join(a.by)})").font = TITLE
-        row = max(_ranking(ws, row + 1, 1 + i * TILE, m, report, t) for i, m in enumerate(report.metrics))
+        for group in rows:  # under each row of tiles' columns, so a ranking sits under its metric
+            row = max(_ranking(ws, row + 1, 1 + i * TILE, m, report, t, at[m.name]) for i, m in enumerate(group)) - 1
+        row += 1
     if periods:
         put(ws, row, 1, t["Trend"]).font = TITLE
-        for i, m in enumerate(report.metrics):
-            chart = charts.trend(wb[t["Trend"]], text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, trend_rows),
-                                 trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"))
-            chart.legend = None
-            chart.height, chart.width = 6, 8.5
-            ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
-    for i in range(len(report.metrics)):
+        for group in rows:
+            for i, m in enumerate(group):
+                trend = [r for r in report.results if r.metric == m.name and r.kind == "period"]
+                high = max([v for r in trend for v in (r.value, r.target) if v is not None], default=0.0)
+                chart = charts.trend(wb[t["Trend"]], text(heading(m)), m.type, t["score"], t["period"], (1, trend_rows),
+                                     trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=at[m.name], high=high)
+                chart.legend = None
+                chart.height, chart.width = 6, 8.5
+                ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
+            row += 12
+    for i in range(widest):
         for c, w in enumerate((18, 14, 12, 3)):
             ws.column_dimensions[get_column_letter(1 + i * TILE + c)].width = w
 
 
-def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict) -> None:
-    fmt = score_format(m.type)
-    head = put(ws, top, left, f"{m.name} ({m.type.upper()})")
+def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: Look) -> int:
+    """One metric's tile from row ``top``; returns its last row. A service KPI is headed by what its
+    value is (``frt (median)``), and a duration shows its p90 where a score shows its ± (a median's
+    interval is not symmetric; the tail is what an SLA is set on) and its share within target."""
+    fmt, cell = at.score, at.cell
+    head = put(ws, top, left, heading(m))
     head.font = Font(bold=True, size=12)
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}
+    duration = get(m.type).style == "duration"
     lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
-        (t["score"], row.value, fmt),
+        (t["score"], cell(row.value), fmt),
         (t["interval"], None if row.ci_low is None else f"{display.amount(row.ci_low, m.type)} – {display.amount(row.ci_high, m.type)}", None),
         (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
-        (t["margin"], row.margin, margin_format(m.type)),
+        ("p90", cell(row.components.get("p90")), fmt) if duration else (t["margin"], cell(row.margin), at.margin),
         (t["diff_prev"], _change(row), None),
-        (t["target"], row.target, fmt),
+        (t["target"], cell(row.target), fmt),
         (t["status"], t.get(row.status, row.status) if row.status else None, None),
-        (t["benchmark"], bench.get("value"), fmt),
+        (t["benchmark"], cell(bench.get("value")), fmt),
         (t["benchmark_source"], f"{bench['source']}, {bench['year']}" if bench else None, None),
-        (t["gap"], bench.get("gap"), diff_format(m.type)),
+        (t["gap"], cell(bench.get("gap")), at.diff),
     ]
+    if duration and row.components.get("within_pct") is not None:
+        lines.append((t["within"], row.components["within_pct"], PCT))
     for offset, (label, value, number_format) in enumerate(lines, start=1):
         head = put(ws, top + offset, left, label)
         head.font, head.alignment = BOLD, Alignment(vertical="top")
-        cell = put(ws, top + offset, left + 1, "—" if value is None else value)
+        shown = put(ws, top + offset, left + 1, "—" if value is None else value)
         if isinstance(value, str) and len(value) > 12:  # a long text spans the value and change columns, wrapped
             ws.merge_cells(start_row=top + offset, start_column=left + 1, end_row=top + offset, end_column=left + 2)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            shown.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[top + offset].height = max(ws.row_dimensions[top + offset].height or 15, 15 * (1 + len(value) // 26))
         else:
-            cell.alignment = Alignment(horizontal="right")
+            shown.alignment = Alignment(horizontal="right")
         if number_format and value is not None:
-            cell.number_format = number_format
+            shown.number_format = number_format
         if label == t["score"]:
-            cell.font = BIG_LOW_N if row.low_n else BIG
+            shown.font = BIG_LOW_N if row.low_n else BIG
             ws.row_dimensions[top + offset].height = 30
+            if duration:  # "22h 41m" in large type needs the change column too
+                ws.merge_cells(start_row=top + offset, start_column=left + 1, end_row=top + offset, end_column=left + 2)
             if m.scale_warning:  # the answers contradict the scale: the big number must not travel without it
                 doubt = put(ws, top + offset, left + 2, t["scale_doubt"])
                 doubt.fill, doubt.alignment = AMBER, Alignment(wrap_text=True, vertical="top")
         if label == t["status"] and row.status:
-            cell.fill = STATUS_FILL[row.status]
+            shown.fill = STATUS_FILL[row.status]
         if label == t["diff_prev"] and (sig := row.significance) and sig["significant"]:
-            cell.fill = GREEN if (sig["direction"] == "up") == display.higher_is_better(m) else RED
+            shown.fill = GREEN if (sig["direction"] == "up") == display.higher_is_better(m) else RED
+    return top + len(lines)
 
 
-def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) -> int:
+def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict, at: Look) -> int:
     """Best and worst segments of one metric under its tile, with the difference from the rest; returns the last row used."""
     top, bottom = best_and_worst(report, m)
-    fmt = score_format(m.type)
     for label, rows in ((t["best"], top), (t["worst"], bottom)):
         put(ws, row, left, label).font = BOLD
         put(ws, row, left + 1, t["score"]).font = BOLD
@@ -136,7 +171,7 @@ def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict) ->
         for r in rows:
             row += 1
             put(ws, row, left, ", ".join(str(v) for v in r.segment.values()))
-            put(ws, row, left + 1, r.value).number_format = fmt
+            put(ws, row, left + 1, at.cell(r.value)).number_format = at.score
             change = put(ws, row, left + 2, _change(r))
             change.alignment = Alignment(horizontal="right")
             sig = r.significance or {}

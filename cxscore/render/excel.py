@@ -18,15 +18,16 @@ from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.styles import Alignment
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..errors import CxError
 from ..kinds import KINDS, get
 from ..labels import scale_labels
-from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, diff_format, margin_format, printable_sheet, put, score_format, text, width
+from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, looks, printable_sheet, put, text, width
 from . import charts, display
-from .dashboard import dashboard
+from .dashboard import dashboard, heading
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
 from ..settings import Settings
@@ -69,6 +70,7 @@ LABELS = {
         "Segments × period": "Segments × period", "no_crosstab": "Run with --by and --period to see each segment over time.",
         "crosstab_note": "Red to green: worst to best in this grid. Grey italic: n < {min_n}, too few answers to judge.",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
+        "service": "Service", "within": "Within target",
     },
     "zh": {
         "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
@@ -103,6 +105,7 @@ LABELS = {
         "Segments × period": "细分 × 周期", "no_crosstab": "同时使用 --by 和 --period 查看各细分随时间的变化。",
         "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
+        "service": "服务指标", "within": "目标内占比",
     },
 }
 
@@ -141,13 +144,15 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
     sheet = Sheet(wb.create_sheet(t["Summary"]))
     headers = [t[k] for k in ("metric", "type", "column", "n", "score", "ci_low", "ci_high", "margin", "benchmark", "benchmark_source", "gap", "position", "target", "status", "scale")]
     sheet.header(headers)
+    every = looks(report)
     for m in report.metrics:
         row = _overall(report, m.name)
         bench = row.benchmark or {}
-        fmt, diff, margin = score_format(m.type), diff_format(m.type), margin_format(m.type)
+        fmt, diff, margin, cell = every[m.name].score, every[m.name].diff, every[m.name].margin, every[m.name].cell
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, row.value, row.ci_low, row.ci_high, row.margin, bench.get("value"), source, bench.get("gap"), _position(bench.get("position"), t), row.target, _status(row.status, t), "—" if m.scale is None else f"{m.scale[0]}–{m.scale[1]}"],
+            [m.name, m.type.upper(), m.column, row.n, cell(row.value), cell(row.ci_low), cell(row.ci_high), cell(row.margin), cell(bench.get("value")), source, cell(bench.get("gap")),
+             _position(bench.get("position"), t), cell(row.target), _status(row.status, t), "—" if m.scale is None else f"{m.scale[0]}–{m.scale[1]}"],
             [None, None, None, COUNT, fmt, fmt, fmt, margin, fmt, None, diff, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
@@ -191,25 +196,28 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         columns[m.name] = {k: len(headers) + 1 + i for i, k in enumerate(fields[m.name])}
         headers += [f"{m.name} {t[k]}" for k in fields[m.name]]
     sheet.header(headers)
+    at = looks(report)
     for period in periods:
         values: list[Any] = [period]
         formats: list[str | None] = [None]
         for m in report.metrics:
             row = by_key.get((m.name, period))
-            fmt = score_format(m.type)
+            cell = at[m.name].cell
             if row is None:
                 values += [None] * len(fields[m.name])
             else:
                 sig = row.significance or {}
-                values += [row.value, row.ci_low, row.ci_high, row.n, sig.get("diff"), t["low_n_word"] if row.low_n else _mark(row)] + ([targets[m.name]] if targets[m.name] is not None else [])
-            formats += [fmt, fmt, fmt, COUNT, diff_format(m.type), None, fmt][: len(fields[m.name])]
+                values += [cell(row.value), cell(row.ci_low), cell(row.ci_high), row.n, cell(sig.get("diff")), t["low_n_word"] if row.low_n else _mark(row)] + ([cell(targets[m.name])] if targets[m.name] is not None else [])
+            fmt = at[m.name].score
+            formats += [fmt, fmt, fmt, COUNT, at[m.name].diff, None, fmt][: len(fields[m.name])]
         sheet.row(values, formats)
     last = sheet.last
     for i, m in enumerate(report.metrics):
         c = columns[m.name]
         hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
-        chart = charts.trend(ws, text(f"{m.name} ({m.type.upper()})"), m.type, t["score"], t["period"], (1, last), c["score"],
-                             band=(c["ci_low"], c["ci_high"]), target=c.get("target"), hollow=hollow)
+        highest = [v for p in periods if (row := by_key.get((m.name, p))) is not None for v in (row.value, row.ci_high) if v is not None] + [targets[m.name] or 0.0]
+        chart = charts.trend(ws, text(heading(m)), m.type, t["score"], t["period"], (1, last), c["score"],
+                             band=(c["ci_low"], c["ci_high"]), target=c.get("target"), hollow=hollow, look=at[m.name], high=max(highest))
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
     sheet.finish()
@@ -229,18 +237,20 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     headers = [t["metric"], *by, t["n"], t["score"], t["ci_low"], t["ci_high"], t["diff_rest"], t["p_adjusted"], t["mark"], t["low_n"]]
     sheet.header(headers)
     blocks: list[tuple[MetricInfo, int, int]] = []
+    every = looks(report)
     for m in report.metrics:
         better = display.higher_is_better(m)
         rows = sorted((r for r in report.results if r.metric == m.name and r.kind == "segment"), key=lambda r: _best_first(r, better))
         if not rows:
             continue
         first = sheet.last + 1
-        fmt = score_format(m.type)
+        at = every[m.name]
+        fmt, cell = at.score, at.cell
         for r in rows:
             sig = r.significance or {}
             sheet.row(
-                [m.name, *[r.segment.get(k) for k in by], r.n, r.value, r.ci_low, r.ci_high, sig.get("diff"), sig.get("p_adjusted"), _mark(r), t["low_n_word"] if r.low_n else None],
-                [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, diff_format(m.type), P_VALUE, None, None],
+                [m.name, *[r.segment.get(k) for k in by], r.n, cell(r.value), cell(r.ci_low), cell(r.ci_high), cell(sig.get("diff")), sig.get("p_adjusted"), _mark(r), t["low_n_word"] if r.low_n else None],
+                [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, at.diff, P_VALUE, None, None],
                 fill=GREY if r.low_n else None,
             )
         blocks.append((m, first, sheet.last))
@@ -261,7 +271,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
     anchor = 1
     for m, first, end in blocks:
-        title = text(f"{m.name} ({m.type.upper()}) {t['by']} {' × '.join(by)}")
+        title = text(f"{heading(m)} {t['by']} {' × '.join(by)}")
         shown = charts.top_and_bottom(end - first + 1)
         if len(shown) == end - first + 1:
             values = Reference(ws, min_col=score_col, min_row=first, max_row=end)
@@ -270,11 +280,12 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
             put(ws, anchor, side, t["top_bottom"].format(shown=len(shown), count=end - first + 1)).font = BOLD
             for j, offset in enumerate(shown, start=anchor + 1):
                 put(ws, j, side, ", ".join(str(ws.cell(row=first + offset, column=c).value) for c in range(2, 2 + len(by))))
-                put(ws, j, side + 1, ws.cell(row=first + offset, column=score_col).value).number_format = score_format(m.type)
+                put(ws, j, side + 1, ws.cell(row=first + offset, column=score_col).value).number_format = every[m.name].score
             values = Reference(ws, min_col=side + 1, min_row=anchor + 1, max_row=anchor + len(shown))
             categories = Reference(ws, min_col=side, min_row=anchor + 1, max_row=anchor + len(shown))
             ws.column_dimensions[get_column_letter(side)].width = 24
-        chart = charts.bars(ws, title, m.type, values, categories)
+        scores = [r.value for r in report.results if r.metric == m.name and r.kind == "segment" and r.value is not None]
+        chart = charts.bars(ws, title, m.type, values, categories, look=every[m.name], high=max(scores, default=0.0))
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{get_column_letter(side + (2 if len(shown) < end - first + 1 else 0))}{anchor}")
         anchor += 16
@@ -291,16 +302,16 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
         return
     periods = periods_in_order(r for r in report.results if r.kind == "cell")
     widths = {c: max(width(k), 8) for c, k in enumerate(by, start=1)}
-    top = 1
+    top, every = 1, looks(report)
     for m in report.metrics:
         cells = {(tuple(r.segment.values()), r.period): r for r in report.results if r.metric == m.name and r.kind == "cell"}
         segments = sorted({k for k, _ in cells}, key=lambda k: [str(v) for v in k])
         if not segments:
             continue
-        put(ws, top, 1, f"{m.name} ({m.type.upper()}) {t['by']} {' × '.join(by)} × {t.get(f'period_{period}', period)}").font = BOLD
+        put(ws, top, 1, f"{heading(m)} {t['by']} {' × '.join(by)} × {t.get(f'period_{period}', period)}").font = BOLD
         for c, header in enumerate([*by, *periods], start=1):
             put(ws, top + 1, c, header).font = BOLD
-        fmt = score_format(m.type)
+        at = every[m.name]
         for i, key in enumerate(segments, start=top + 2):
             for c, value in enumerate(key, start=1):
                 put(ws, i, c, value)
@@ -309,8 +320,8 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
                 row = cells.get((key, p))
                 if row is None or row.value is None:
                     continue
-                cell = put(ws, i, c, row.value)
-                cell.number_format = fmt
+                cell = put(ws, i, c, at.cell(row.value))
+                cell.number_format = at.score
                 if row.low_n:
                     cell.font = LOW_N
         last = top + 1 + len(segments)
@@ -351,8 +362,8 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
         groups = [(t["group"], everyone + [segments[i] for i in charts.top_and_bottom(len(segments))], len(segments) + 1)]
         if periods:
             groups.append((t["period"], periods[-charts.MAX_CATEGORIES:], len(periods)))
-        for heading, shown, count in groups:
-            put(ws, anchor, 7, f"{m.name}: {heading}").font = BOLD
+        for group, shown, count in groups:
+            put(ws, anchor, 7, f"{m.name}: {group}").font = BOLD
             for c, key in enumerate(shares, start=8):
                 put(ws, anchor, c, t[key]).font = BOLD
             for i, r in enumerate(shown, start=anchor + 1):
@@ -535,6 +546,8 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
     _quality(wb, report, t)
     _settings(wb, report, t, files or [], config_text, generated)
     dashboard(wb, report, t, _covers(report, t), trend_columns, trend_rows)  # first, drawn from the Trend sheet's columns
+    if any(get(m.type).style == "duration" for m in report.metrics):
+        wb.epoch = CALENDAR_MAC_1904  # Excel shows a negative duration (a Δ of −2h 02m) only in the 1904 date system; no cell holds a date
     footer = f"cxscore · {_covers(report, t)} · {t['generated']} {generated.isoformat(sep=' ', timespec='minutes')}"
     for ws in wb.worksheets:
         first = ws.title == t["Dashboard"]
