@@ -240,7 +240,10 @@ class Lang(str, Enum):
     "report",
     [("output", str, typer.Option(..., "--output", "-o", help="The .xlsx file to write ({date} and {period} are filled in).")),
      ("lang", Lang, typer.Option(Lang.en, "--lang", help="Sheet names and labels: en or zh.")),
-     ("comments", Optional[int], typer.Option(None, "--comments", min=0, metavar="N", help=f"Comments sheet: the N most recent detractor and promoter comments per metric, when there is a comment column (0: no sheet) [default: {DEFAULT_COMMENTS}]."))],
+     ("comments", Optional[int], typer.Option(None, "--comments", min=0, metavar="N", help=f"Comments sheet: the N most recent detractor and promoter comments per metric, when there is a comment column (0: no sheet) [default: {DEFAULT_COMMENTS}].")),
+     ("created", Optional[str], typer.Option(None, "--created", help="With --solved: add the sheet Volume (tickets created, solved, open at each period's end; see cxscore volume).", rich_help_panel="Volume")),
+     ("solved", Optional[str], typer.Option(None, "--solved", help="The solved-time column of the Volume sheet.", rich_help_panel="Volume")),
+     ("status", Optional[str], typer.Option(None, "--status", help="The status column of the Volume sheet (default: Status, if there is one).", rich_help_panel="Volume"))],
     REPORT_EXAMPLES,
 )
 def report(**kw) -> None:
@@ -248,9 +251,28 @@ def report(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         result, config_text = _run_scoring(kw, True, terminal)
-        target = write_report(result, kw["output"], kw["lang"].value, config_text)
+        target = write_report(result, kw["output"], kw["lang"].value, config_text, _volume_sheet(kw, terminal))
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
+
+
+def _volume_sheet(kw: dict, terminal: Terminal) -> list:
+    """The Volume sheet's writer when the report is given the created and solved columns (a second reading of the inputs)."""
+    if not (kw["created"] or kw["solved"]):
+        return []
+    from .render.volume_sheet import add_sheet
+    from .volume import volume
+
+    if not (kw["created"] and kw["solved"]):
+        raise CxError("the Volume sheet needs both --created and --solved", "name both columns, or neither")
+    if "-" in kw["inputs"]:
+        raise CxError("the Volume sheet reads the inputs a second time, and standard input can be read once", "save standard input to a file and pass the file")
+    options = Options(by=list(kw["by"] or []), period=kw["period"].value if kw["period"] else None, where=list(kw["where"] or []), since=kw["since"], until=kw["until"],
+                      dayfirst=kw["dayfirst"], confidence=kw["confidence"], encoding=kw["encoding"], sheet=kw["sheet"], strict=kw["strict"])
+    run = volume(kw["inputs"], None, options, created=kw["created"], solved=kw["solved"], status=kw["status"], notify=terminal.say)
+    for warning in run.warnings:
+        terminal.warn(warning)
+    return [lambda wb: add_sheet(wb, run, kw["lang"].value)]
 
 
 BENCHMARKS_EXAMPLES = """
@@ -494,6 +516,8 @@ VOLUME_EXAMPLES = """
 
 * `cxscore volume tickets.csv --by Group --since 2025-04-01 -f csv > volume.csv`
 
+* `cxscore volume tickets.csv --by Group -o volume.xlsx` — also a workbook: the sheet Volume with a chart
+
 Exit codes: 0 success · 2 usage or input error (and --strict: tickets left out, a guessed day/month order) · 1 internal error.
 """
 
@@ -523,6 +547,7 @@ def volume_command(
     encoding: Optional[str] = _option("encoding"),
     sheet: Optional[str] = _option("sheet"),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook with the sheet Volume (table and chart)."),
     csv_raw: bool = CSV_RAW,
     quiet: bool = _option("quiet"),
     verbose: bool = _option("verbose"),
@@ -543,6 +568,10 @@ def volume_command(
                 bar.close()
         for warning in run.warnings:
             terminal.warn(warning)
+        if output:
+            from .render.volume_sheet import write as write_workbook
+
+            terminal.say(f"wrote {write_workbook(run, output)}")
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
 
 

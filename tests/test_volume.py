@@ -206,3 +206,36 @@ def test_cli_exit_codes(tickets, write_csv):
     assert missing.returncode == 2 and b"no created time column found" in missing.stderr and b"--created" in missing.stderr
     wrong = run_process(["volume", str(tickets), "--solved", "Solvd at"])
     assert wrong.returncode == 2 and b"did you mean 'Solved at'" in wrong.stderr and b"Traceback" not in wrong.stderr
+
+
+def test_volume_workbook_and_the_report_sheet(tickets, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    alone = tmp_path / "volume.xlsx"
+    result = invoke(["volume", str(tickets), "--by", "Group", "-o", str(alone), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {alone}" in result.stderr and json.loads(result.stdout)["document"] == "cxscore.volume"
+    ws = openpyxl.load_workbook(alone)["Volume"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:6] == ("Group", "Period", "Start", "End", "Created", "Δ created")
+    assert [(r[0], r[1], r[4], r[8], r[9], r[10]) for r in rows[1:10]] == [  # group, period, created, solved, unknown, open at end
+        ("All", "2025-W10", 4, 1, 0, 3), ("All", "2025-W11", 4, 1, 2, 4), ("All", "2025-W12", 3, 3, 1, 3),
+        ("A", "2025-W10", 2, 1, 0, 1), ("A", "2025-W11", 2, 1, 1, 1), ("A", "2025-W12", 2, 2, 0, 1),
+        ("B", "2025-W10", 2, 0, 0, 2), ("B", "2025-W11", 2, 0, 1, 3), ("B", "2025-W12", 1, 1, 1, 2)]
+    assert rows[3][11] == "partial" and ws.cell(row=4, column=2).font.italic  # W12
+    assert ws.cell(row=3, column=8).number_format == '[<0.001]"<0.001";0.000' and len(ws._charts) == 1
+    assert any(r[0] and str(r[0]).startswith("volume: 3 ticket(s) counted as created") for r in rows)  # the warnings under the table
+    config = tmp_path / "service.yaml"
+    config.write_text("metrics:\n  - name: one_touch\n    type: rate\n    condition: 'Status = Solved'\n", encoding="utf-8")
+    report = tmp_path / "report.xlsx"
+    made = invoke(["report", str(tickets), "-c", str(config), "-o", str(report), "--created", "Created at", "--solved", "Solved at", "--period", "week"])
+    assert made.exit_code == 0, made.stderr
+    book = openpyxl.load_workbook(report)
+    assert book.sheetnames.index("Volume") == book.sheetnames.index("Data quality") - 1
+    assert [r[3] for r in book["Volume"].iter_rows(min_row=2, max_row=4, values_only=True)] == [4, 4, 3]
+    plain = tmp_path / "plain.xlsx"
+    assert invoke(["report", str(tickets), "-c", str(config), "-o", str(plain)]).exit_code == 0
+    assert "Volume" not in openpyxl.load_workbook(plain).sheetnames  # only when asked
+    half = invoke(["report", str(tickets), "-c", str(config), "-o", str(plain), "--created", "Created at"])
+    assert half.exit_code == 2 and "needs both --created and --solved" in half.stderr
+    wrong = invoke(["volume", str(tickets), "-o", str(tmp_path / "volume.csv")])
+    assert wrong.exit_code == 2 and "does not end in .xlsx" in wrong.stderr

@@ -1,7 +1,7 @@
 """Renderers: one module per output format, all reading one :class:`~cxscore.model.Report`, chosen through one registry (:data:`RENDERERS`)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -13,6 +13,8 @@ from ..model import Report
 from ..terminal import Terminal
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from .layout import Section
 
 
@@ -182,8 +184,9 @@ def render_plan(result: dict, fmt: Format, terminal: Terminal) -> None:
     RENDERERS[fmt].plan(result, terminal)
 
 
-def write_report(report: Report, output: str, lang: str, config_text: str | None) -> Path:
-    """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically."""
+def write_report(report: Report, output: str, lang: str, config_text: str | None, extra: Sequence[Callable[[Workbook], None]] = ()) -> Path:
+    """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically
+    (``extra`` adds other runs' sheets: ``Volume``)."""
     from .excel import write
 
-    return write(report, output, lang, config_text)
+    return write(report, output, lang, config_text, extra)

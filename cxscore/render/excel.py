@@ -10,6 +10,7 @@ import math
 from copy import copy
 from dataclasses import fields
 from datetime import date, datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -530,8 +531,9 @@ def _rows_used(ws) -> int:
     return last
 
 
-def build(report: Report, lang: str = "en", files: list[dict] | None = None, config_text: str | None = None, generated: datetime | None = None) -> Workbook:
-    """The report workbook (not yet saved)."""
+def build(report: Report, lang: str = "en", files: list[dict] | None = None, config_text: str | None = None, generated: datetime | None = None,
+          extra: Sequence[Callable[[Workbook], None]] = ()) -> Workbook:
+    """The report workbook (not yet saved); ``extra`` adds sheets of other runs (``Volume``) before Data quality."""
     t = LABELS[lang]
     generated = generated or datetime.now().replace(microsecond=0)
     wb = Workbook()
@@ -543,6 +545,8 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
     _distribution(wb, report, t, lang)
     if report.comments is not None:
         _comments(wb, report, lang)
+    for add in extra:
+        add(wb)
     _quality(wb, report, t)
     _settings(wb, report, t, files or [], config_text, generated)
     dashboard(wb, report, t, _covers(report, t), trend_columns, trend_rows)  # first, drawn from the Trend sheet's columns
@@ -578,7 +582,7 @@ def output_path(template: str, report: Report, today: date) -> Path:
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", name))
 
 
-def write(report: Report, template: str, lang: str = "en", config_text: str | None = None) -> Path:
+def write(report: Report, template: str, lang: str = "en", config_text: str | None = None, extra: Sequence[Callable[[Workbook], None]] = ()) -> Path:
     """Write the report workbook (with the config's text, when there was one); an output path that is one of the files read is refused."""
     inputs = [i.path for i in report.inputs if i.path != "<stdin>"]  # folders expanded: the files actually read
     generated = datetime.now().replace(microsecond=0)
@@ -587,7 +591,7 @@ def write(report: Report, template: str, lang: str = "en", config_text: str | No
     if target.suffix.lower() != ".xlsx":
         raise CxError(f"the report is an Excel workbook; {target} does not end in .xlsx", "name the output like report.xlsx")
     files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs]
-    workbook = build(report, lang, files, config_text, generated)
+    workbook = build(report, lang, files, config_text, generated, extra)
     with atomic_path(target) as temporary:
         workbook.save(temporary)
     return target
