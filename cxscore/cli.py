@@ -583,7 +583,7 @@ FLAGS = {
     "include_incomplete": "--include-incomplete", "metrics": "--metric", "comments": "--comments", "encoding": "--encoding",
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
-    "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes",
+    "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes", "terms": "--no-terms",
     "created": "--created", "solved": "--solved", "status": "--status",
 }
 

@@ -32,7 +32,7 @@ from .normalize import EncodedColumn
 from .pipeline import _jobs, choose_metrics, expand_inputs
 from .inputs import distinct_inputs
 from .records import InputInfo
-from .scan import Job, add_counters, coalesced, run_jobs, row_order, typed_or_text, workers
+from .scan import Job, add_counters, coalesced, run_jobs, typed_or_text, workers
 from .settings import Options, resolve
 from .sources import open_source
 from .sources.table import Input, open_inputs
@@ -171,8 +171,7 @@ def read_comments(job: Job, types: dict) -> Part:
         part.invalid.update(encoded.invalid_texts)
         part.points.append(points(encoded.codes, spec))
         part.texts.append(batch.column(plan.column).cast(pa.string()))
-        times = sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None)
-        part.times.append(times if plan.date_column else row_order(job.slot, grouper.kept_positions))
+        part.times.append(sort_times(batch, plan, grouper.kept_times if plan.date_column == job.date_column else None))  # undated: the oldest
         codes = np.array([known.setdefault(key, len(known)) for key in keys], dtype=np.int64)
         part.groups.append(codes[index] if len(codes) else np.zeros(0, dtype=np.int64))
     part.keys = list(known)
@@ -241,6 +240,8 @@ def analyse_comments(
     the comments in ``text`` (default: the column the Comments sheet would use), scored by ``metric``
     (default: NPS, else CSAT, else CES). ``options`` filter and group as for :func:`cxscore.score`
     (where, since, until, by, period, confidence, min_n, strict). Refusals are CxErrors."""
+    if themes is None and not terms:
+        raise CxError("nothing to show: no theme dictionary and no distinctive terms", f"give a dictionary with {param('themes')} themes.yaml, or drop {param('terms')}")
     themes_file = None if themes is None else "(given)" if isinstance(themes, Themes) else str(themes)
     dictionary = themes if isinstance(themes, Themes) or themes is None else load_themes(themes)  # a bad dictionary stops before any reading
     settings = resolve(config, options)

@@ -230,6 +230,8 @@ def test_guards_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 0
     assert "no comment mentions any theme" in result.stderr
     assert any("no comment mentions any theme" in w for w in json.loads(result.stdout)["warnings"])
+    result = invoke(["comments", str(data), "--no-terms"])
+    assert result.exit_code == 2 and "nothing to show" in result.stderr and "--themes themes.yaml, or drop --no-terms" in result.stderr
     result = invoke(["comments", str(data), "-m", "csat"])
     assert result.exit_code == 2 and "--metric 'csat' is not one of the metrics found: nps" in result.stderr
 
@@ -262,3 +264,13 @@ def test_match_on_the_sample_is_exactly_the_python_regex():
     delivery = next(t for t in run.report.themes if t.theme == "delivery")
     assert delivery.mentions == int((frame["text"].str.lower().str.contains(DELIVERY) & frame["real"]).sum())
     assert np.isclose(run.report.untagged_pct, 100 * run.report.untagged / run.report.comments)
+
+
+def test_undated_comments_count_as_older_than_dated_ones_as_on_the_comments_sheet(tmp_path):
+    dated, themes = tiny_file(tmp_path, [("3", "late from the dated file")])
+    undated = tmp_path / "undated.csv"
+    undated.write_text("How likely are you to recommend us?,Comment\n2,late one\n1,late two\n", encoding="utf-8")
+    doc = json.loads(invoke(["comments", str(dated), str(undated), "--themes", str(themes), "-f", "json", "--no-terms"]).stdout)
+    delivery = doc["themes"][0]
+    assert delivery["mentions"] == 3
+    assert delivery["examples"] == ["late from the dated file", "late two", "late one"]  # then the undated rows, the last first
