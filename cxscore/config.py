@@ -94,6 +94,7 @@ def _kind_fields() -> list[tuple[str, Any, None]]:
 if TYPE_CHECKING:
     class _KindFields(msgspec.Struct):
         def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 else:
     _KindFields = msgspec.defstruct("KindFields", _kind_fields(), kw_only=True)
 
@@ -224,8 +225,23 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     benchmark: str | None = None
     benchmarks_file: str | None = None
     comment_column: Any = None  # the free-text comment column (a ColumnSpec once checked); None: detected
+    schedule: Any = None  # business hours (a schedule.Schedule once checked), for duration metrics with business_hours: true
 
     def __post_init__(self) -> None:
+        if self.schedule is not None:
+            from .schedule import Schedule, parse_schedule
+
+            if not isinstance(self.schedule, Schedule):
+                self.schedule = parse_schedule(self.schedule)
+        for i, metric in enumerate(self.metrics):
+            if metric.business_hours:
+                if metric.schedule is None and self.schedule is None:
+                    raise ValueError(
+                        f"metrics[{i}].business_hours: needs a schedule; add a top-level schedule: with the working hours, "
+                        "e.g. schedule: {timezone: Europe/Berlin, hours: {mon-fri: \"09:00-17:00\"}}"
+                    )
+                if metric.schedule is None:
+                    metric.schedule = self.schedule
         if self.comment_column is not None:
             try:
                 self.comment_column = _column_spec(self.comment_column)
@@ -285,10 +301,28 @@ def validate_config(data: Any, source: str = "config") -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the top level must be a mapping with a 'metrics:' list", "see config.example.yaml")
+    data = _holiday_files(data, Path(source).parent if source != "config" else None)
     try:
         return msgspec.convert(data, Config)
     except msgspec.ValidationError as exc:
         raise ConfigError(f"{source}: {validation_message(exc, _config_keys, _CHOICES)}", "config.example.yaml documents every key") from None
+
+
+def _holiday_files(data: dict, base: Path | None) -> dict:
+    """The config with each schedule's ``holidays: {file: NAME}`` made relative to the config file's folder."""
+    if base is None:
+        return data
+
+    def resolved(schedule: Any) -> Any:
+        holidays = schedule.get("holidays") if isinstance(schedule, dict) else None
+        if not (isinstance(holidays, dict) and isinstance(holidays.get("file"), str) and not Path(holidays["file"]).is_absolute()):
+            return schedule
+        return {**schedule, "holidays": {**holidays, "file": str(base / holidays["file"])}}
+
+    metrics = data.get("metrics")
+    if isinstance(metrics, list):
+        metrics = [{**m, "schedule": resolved(m["schedule"])} if isinstance(m, dict) and "schedule" in m else m for m in metrics]
+    return {**data, **({"schedule": resolved(data["schedule"])} if "schedule" in data else {}), **({"metrics": metrics} if "metrics" in data else {})}
 
 
 def read_text_file(path: Path, what: str, option: str) -> str:

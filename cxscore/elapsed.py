@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from .dates import _bounds, is_blank, placeholders, read_dates
 from .durations import VALUE, DurationColumn
 from .normalize import BLANK, INVALID
+from .schedule import Schedule
 
 #: A zone written after a time: ``Z``, ``UTC``, ``GMT`` or an offset ``+08:00`` / ``-0500``.
 _ZONE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<sign>Z|UTC|GMT|[+-])(?P<hours>\d\d)?:?(?P<minutes>\d\d)?\s*$"
@@ -38,7 +39,12 @@ _EPOCH = r"^\s*(?:\d{9,10}|\d{12,13})(?:\.\d+)?\s*$"
 
 
 class ZoneMismatch(ValueError):
-    """Rows with a zoned time at one end and a naive one at the other, and no zone to place the naive one."""
+    """Rows with a zoned time at one end and a naive one at the other, and no zone to place the naive one;
+    or (``schedule``) zoned times against a schedule without a zone."""
+
+    def __init__(self, message: str, schedule: bool = False):
+        super().__init__(message)
+        self.schedule = schedule
 
 
 @dataclass(frozen=True)
@@ -152,15 +158,18 @@ def to_utc(moments: Moments, timezone: str) -> Moments:
     return Moments(seconds, moments.read, moments.read.copy(), moments.blank, moments.placeholder, moments.numeric, moments.proven)
 
 
-def elapsed(start: pa.Array, end: pa.Array, dayfirst: bool = False, timezone: str | None = None, names: tuple[str, str] = ("start", "end")) -> DurationColumn:
+def elapsed(start: pa.Array, end: pa.Array, dayfirst: bool = False, timezone: str | None = None, names: tuple[str, str] = ("start", "end"),
+            schedule: Schedule | None = None) -> DurationColumn:
     """Seconds from ``start`` to ``end`` per row, as a :class:`~cxscore.durations.DurationColumn` (slots
     VALUE, BLANK + 2 or INVALID + 2; its ``placeholder`` marks the rows blank for a placeholder date).
 
     Invalid rows keep their texts as examples: a cell that is no date as ``names[i]: text``, an end before
     its start as ``start → end``. ``timezone`` (IANA) places naive times; ZoneMismatch when a row
-    needs it and it is None.
+    needs it and it is None. With a ``schedule`` the seconds are its business seconds, counted on its
+    zone's wall clock (naive times are in ``timezone``, else in the schedule's zone).
     """
     begin, finish = read_moments(start, dayfirst), read_moments(end, dayfirst)
+    timezone = timezone or (schedule.timezone if schedule is not None else None)
     if timezone is not None:
         begin, finish = to_utc(begin, timezone), to_utc(finish, timezone)
     both = begin.read & finish.read
@@ -186,7 +195,22 @@ def elapsed(start: pa.Array, end: pa.Array, dayfirst: bool = False, timezone: st
     if len(rows):
         examples.update(_counts(pc.binary_join_element_wise(_texts(start, rows), _texts(end, rows), " → ")))
     placeholder = blank & (begin.placeholder | finish.placeholder)
+    if schedule is not None:
+        valid = slots == VALUE
+        business = schedule.business_seconds(_wall_clock(begin, schedule), _wall_clock(finish, schedule))
+        seconds[valid] = np.nan_to_num(business[valid])  # NaN only inside a repeated night hour, outside any working hours
     return DurationColumn(seconds, slots, np.zeros(len(seconds), np.int8), examples, {}, placeholder)
+
+
+def _wall_clock(moments: Moments, schedule: Schedule) -> np.ndarray:
+    """The moments as ``datetime64[s]`` wall-clock times of the schedule's zone (instants converted, naive ones as they are)."""
+    if not moments.zoned.any():
+        return moments.seconds.astype("datetime64[s]")
+    if schedule.timezone is None:
+        raise ZoneMismatch("the timestamps name their time zone but the schedule has none, so its hours cannot be placed", schedule=True)
+    local = pc.local_timestamp(pa.array(moments.seconds, pa.timestamp("s", schedule.timezone)))
+    seconds = np.where(moments.zoned, pc.cast(local, pa.int64()).to_numpy(), moments.seconds)
+    return seconds.astype("datetime64[s]")
 
 
 def _texts(values: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.StringArray:

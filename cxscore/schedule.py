@@ -90,6 +90,10 @@ class Schedule:
         groups = tuple((length, np.busdaycalendar(weekmask=mask, holidays=holiday_days)) for length, mask in per_length.items())
         object.__setattr__(self, "_day_groups", groups)
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled as its three parts (its NumPy calendars are not picklable): worker processes get it in a metric."""
+        return Schedule, (self.hours, self.holidays, self.timezone)
+
     def business_seconds(self, start: Any, end: Any) -> np.ndarray:
         """Business seconds from each ``start`` to its ``end`` (float64); NaN where either is missing
         or ``end`` is before ``start`` (the caller counts those rows invalid).

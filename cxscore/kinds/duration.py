@@ -61,7 +61,8 @@ class Duration(Kind):
     weighted = False
     text_targets = True
     bands = ()
-    settings = {"unit": str, "within": str | float, "alpha": float, "start": str, "end": str, "timezone": str, "dayfirst": bool}
+    settings = {"unit": str, "within": str | float, "alpha": float, "start": str, "end": str, "timezone": str, "dayfirst": bool,
+                "business_hours": bool, "schedule": Any}
     comment_bands = ()
     components = ("p25", "p75", "p90", "mean", "within_pct")
     unit = 1.0
@@ -88,10 +89,18 @@ class Duration(Kind):
             if spec.unit is not None:
                 raise ValueError("unit: a duration between timestamps is in seconds by itself; remove unit:")
         else:
-            for key in ("timezone", "dayfirst"):
+            for key in ("timezone", "dayfirst", "business_hours", "schedule"):
                 if getattr(spec, key) is not None:
-                    raise ValueError(f"{key}: applies to durations between timestamps (start: and end:); remove it, or give start: and end:")
+                    raise ValueError(f"{key}: applies to durations between timestamps (start: and end:); remove it, or give start: and end:"
+                                     + (" (a duration column is as the export computed it: pick its business-hours column)" if key == "business_hours" else ""))
         parse_timezone(spec.timezone, "timezone")
+        if spec.schedule is not None:
+            from ..schedule import Schedule, parse_schedule
+
+            if not spec.business_hours:
+                raise ValueError("schedule: a metric's own schedule applies with business_hours: true; add it, or remove schedule:")
+            if not isinstance(spec.schedule, Schedule):
+                spec.schedule = parse_schedule(spec.schedule)
         if spec.unit is not None:
             try:
                 unit_named(spec.unit)
@@ -283,13 +292,16 @@ class ElapsedEncoder:
         self.name, self.start, self.end = spec.name, columns["start"], columns["end"]
         self.columns: tuple[str, ...] = (self.start, self.end)
         self.dayfirst, self.timezone = bool(spec.dayfirst), spec.timezone
+        self.schedule = spec.schedule if spec.business_hours else None  # the config's, or the metric's own
 
     def encode(self, batch: pa.RecordBatch) -> DurationColumn:
         from ..elapsed import ZoneMismatch, elapsed
 
         try:
-            return elapsed(batch.column(self.start), batch.column(self.end), self.dayfirst, self.timezone, (self.start, self.end))
+            return elapsed(batch.column(self.start), batch.column(self.end), self.dayfirst, self.timezone, (self.start, self.end), self.schedule)
         except ZoneMismatch as exc:
+            if exc.schedule:
+                raise InputError(f"{self.name}: {exc} ({self.start!r} → {self.end!r})", "give the schedule the zone of its working hours (schedule: {timezone: Europe/Berlin, …})") from None
             raise InputError(
                 f"{self.name}: {exc} ({self.start!r} → {self.end!r}), and the metric has no timezone to place the one without",
                 "give the metric the export's zone (timezone: Europe/Berlin), the one its times without a zone are written in",
