@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from scipy.stats import binomtest, norm
 
-from conftest import invoke
+from conftest import ROOT, invoke
 
 from cxscore.config import validate_config
 from cxscore.errors import ConfigError
@@ -190,6 +190,8 @@ def test_chunked_whole_and_parallel_agree(write_csv):
     ({"type": "abandonment", "answered": ANSWERED, "formula": "answered"}, "metrics[0].formula: is not a setting of an abandonment rate metric"),
     ({"type": "abandonment", "answered": ANSWERED, "exclude_short_abandons": True}, "metrics[0].abandon_wait: is required"),
     ({"type": "answer_rate", "answered": ANSWERED, "column": "x"}, "metrics[0].column: an answer rate reads the columns its own keys name"),
+    ({"type": "service_level", "answered": ANSWERED, "wait": {"start": "Queued"}, "formula": "answered"}, "metrics[0].wait.end: is required"),
+    ({"type": "service_level", "answered": ANSWERED, "wait": WAIT, "formula": "answered", "timezone": "Mars/Base"}, "metrics[0].timezone:"),
 ])
 def test_config_errors_name_the_key(keys, message):
     with pytest.raises(ConfigError) as caught:
@@ -201,3 +203,86 @@ def test_a_wait_column_missing_from_the_file_is_exit_2(write_csv, tmp_path):
     config = _write_config(tmp_path, [metric("sl", formula="answered", wait="Speed of answr in seconds")])
     out = invoke(["score", str(write_csv(published_log())), "-c", config])
     assert out.exit_code == 2 and "sl: column 'Speed of answr in seconds' is not in" in out.stderr and out.stdout == ""
+
+
+# --- Amazon Connect contact records: waits between timestamps -----------------------------------
+
+SAMPLE = ROOT / "sample_data" / "calls.csv"
+QUEUED, CONNECTED, ENDED = "QueueInfo.EnqueueTimestamp", "AgentInfo.ConnectedToAgentTimestamp", "DisconnectTimestamp"
+CONNECT = {
+    "of": f'"{QUEUED}" is not blank', "answered": f'"{CONNECTED}" is not blank',
+    "abandon_wait": {"start": QUEUED, "end": ENDED},
+}
+CONNECT_METRICS = [
+    {"name": "service_level", "type": "service_level", **CONNECT, "wait": {"start": QUEUED, "end": CONNECTED}},
+    {"name": "abandoned", "type": "abandonment", **CONNECT},
+    {"name": "answered", "type": "answer_rate", **CONNECT},
+]
+
+
+def connect_by_hand() -> tuple[dict, dict]:
+    """calls.csv with pandas: the latest record of each contact, queued contacts only; per week and
+    overall the service level (default formula), abandonment and answer rates — counted apart from cxscore."""
+    import pandas as pd
+
+    records = pd.read_csv(SAMPLE, dtype=str)
+    contacts = records.sort_values("LastUpdateTimestamp").drop_duplicates("ContactId", keep="last")
+    contacts = contacts[contacts[QUEUED].notna()]
+    at = {c: pd.to_datetime(contacts[c], utc=True) for c in (QUEUED, CONNECTED, ENDED, "LastUpdateTimestamp")}
+    answered = contacts[CONNECTED].notna()
+    within = answered & ((at[CONNECTED] - at[QUEUED]).dt.total_seconds() <= 20)
+    short = ~answered & ((at[ENDED] - at[QUEUED]).dt.total_seconds() <= 5)
+    week = at["LastUpdateTimestamp"].dt.strftime("%G-W%V")
+    table = pd.DataFrame({"week": week, "within": within, "answered": answered, "short": short})
+
+    def rates(t) -> dict:
+        offered = len(t)
+        return {"service_level": (offered - t["short"].sum(), 100 * t["within"].sum() / (offered - t["short"].sum())),
+                "abandoned": (offered, 100 * (~t["answered"]).sum() / offered), "answered": (offered, 100 * t["answered"].sum() / offered)}
+    return rates(table), {w: rates(t) for w, t in table.groupby("week")}
+
+
+def test_the_amazon_connect_sample_against_pandas(tmp_path):
+    config = _write_config(tmp_path, CONNECT_METRICS)
+    out = invoke(["score", str(SAMPLE), "-c", config, "--dedupe", "ContactId", "--date-column", "LastUpdateTimestamp", "--period", "week", "-f", "json"])
+    assert out.exit_code == 0, out.stderr
+    assert "36 earlier answer(s) left out" in out.stderr
+    data = json.loads(out.stdout)
+    overall, weekly = connect_by_hand()
+    got = {r["metric"]: (r["n"], r["value"]) for r in data["results"] if r["period"] is None}
+    assert got == {m: (n, pytest.approx(v, abs=1e-9)) for m, (n, v) in overall.items()}
+    got_weeks = {(r["period"], r["metric"]): (r["n"], r["value"]) for r in data["results"] if r["period"]}
+    assert got_weeks == {(w, m): (n, pytest.approx(v, abs=1e-9)) for w, by in weekly.items() for m, (n, v) in by.items()}
+    # The README's figures: 79.3 % within 20 s of 2,301 (99 short abandons left out), 9.5 % abandoned (227 of 2,400),
+    # the busy week of 2025-05-26 at 60.6 %, the others 78.1–87.0 %.
+    assert (got["service_level"][0], round(got["service_level"][1], 1), round(got["abandoned"][1], 1)) == (2301, 79.3, 9.5)
+    assert round(got["service_level"][1] * 2301 / 100) == 1824 and round(got["answered"][1] * 24) == 2173  # within 20 s; reached an agent
+    assert {q["metric"]: q["not_applicable"] for q in data["quality"]} == {"service_level": 99, "abandoned": 0, "answered": 0}
+    levels = {w: round(v[1], 1) for (w, m), v in got_weeks.items() if m == "service_level"}
+    assert levels.pop("2025-W22") == 60.6 and (min(levels.values()), max(levels.values())) == (78.1, 87.0)
+    # Without --dedupe the 36 earlier records of answered contacts count twice.
+    twice = invoke(["score", str(SAMPLE), "-c", config, "-f", "json"])
+    assert [r["n"] for r in json.loads(twice.stdout)["results"] if r["metric"] == "service_level"] == [2301 + 36]
+
+
+def test_timestamp_waits_blank_invalid_and_placeholder(write_csv, tmp_path):
+    rows = [["ContactId", QUEUED, CONNECTED, ENDED],
+            ["a", "2025-04-07T08:00:00Z", "2025-04-07T08:00:15Z", "2025-04-07T08:05:00Z"],  # 15 s: within
+            ["b", "2025-04-07T08:00:00Z", "2025-04-07T08:00:21Z", "2025-04-07T08:05:00Z"],  # 21 s: later
+            ["c", "2025-04-07T08:00:00Z", "2025-04-07T07:59:00Z", "2025-04-07T08:05:00Z"],  # connected before queued: invalid
+            ["d", "2025-04-07T08:00:00Z", "", "2025-04-07T08:00:04Z"],  # abandoned after 4 s: short
+            ["e", "2025-04-07T08:00:00Z", "", "2025-04-07T08:01:00Z"],  # abandoned after 60 s
+            ["f", "2025-04-07T08:00:00Z", "", "1900-01-01T00:00:00Z"],  # a placeholder end: unknown time to abandon
+            ["g", "", "", "2025-04-07T08:01:00Z"]]  # never queued
+    report = score([str(write_csv(rows))], validate_config({"metrics": CONNECT_METRICS}))
+    assert _overall(report)["service_level"] == (3, 1, 1, 2, pytest.approx(100 / 3))  # a, b, e; f blank; c invalid; d short and g not queued
+    assert _overall(report)["abandoned"] == (6, 0, 0, 1, pytest.approx(100 * 3 / 6))  # c's answer is known, its wait is not needed
+    assert report.quality[0].invalid_examples == {"2025-04-07T08:00:00Z → 2025-04-07T07:59:00Z": 1}
+
+
+def test_breakdown_headings_say_lower_is_better_only_for_abandonment(write_csv, tmp_path):
+    config = _write_config(tmp_path, FIVE[:1] + FIVE[5:6])
+    out = invoke(["score", str(write_csv(published_log())), "-c", config, "--by", "Queue"])
+    headings = [line for line in out.stdout.splitlines() if "by Queue" in line]
+    assert [("lower is better" in h) for h in headings] == [False, True]
+    assert "Durations:" not in out.stdout  # no duration metric here

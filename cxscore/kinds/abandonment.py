@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .service_level import DEFAULT_SHORT, EXCLUDED, Calls, _short, seconds
+from .service_level import DEFAULT_SHORT, EXCLUDED, Calls, Wait, _short, seconds
 from .rate import _MET, _NOT_MET
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class Abandonment(Calls):
     name = "abandonment"
     article = "an abandonment rate"
     score_label = "% abandoned"
-    settings = {"answered": str, "of": str, "abandon_wait": str, "unit": str, "short_abandon": str | float, "exclude_short_abandons": bool}
+    settings = {"answered": str, "of": str, "abandon_wait": Wait, "unit": str, "timezone": str, "dayfirst": bool, "short_abandon": str | float, "exclude_short_abandons": bool}
 
     def higher_is_better(self, metric: Any) -> bool:
         return False

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .duration import Duration
 from .rate import _BLANK, _INVALID, _MET, _NOT_MET, Rate, _condition
@@ -32,8 +32,19 @@ if TYPE_CHECKING:
 ANSWERED_WITHIN, ANSWERED_LATE, ABANDONED_SHORT, ABANDONED_WITHIN, ABANDONED_LATE = range(5)
 #: A formula's table entry for calls outside its denominator (counted as not applicable).
 EXCLUDED = -1
-#: The roles of the wait columns among a metric's columns (a condition's columns are keyed by their names).
+#: The roles of the wait columns among a metric's columns (a condition's columns are keyed by their names);
+#: a wait between two timestamps has the roles ``@wait.start`` and ``@wait.end``.
 WAIT, ABANDON_WAIT = "@wait", "@abandon_wait"
+
+
+class Between(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A wait between two timestamp columns (``wait: {start: QueueInfo.EnqueueTimestamp, end: AgentInfo.ConnectedToAgentTimestamp}``)."""
+
+    start: str
+    end: str
+
+
+Wait = str | Between
 
 _M, _N, _X = _MET, _NOT_MET, EXCLUDED
 #: Service-level formulas: per kind of call (answered within T, later; abandoned short, within T, after T) → met, not met or excluded.
@@ -65,7 +76,7 @@ class Calls(Rate):
     """What the call kinds share: the keys, reading the calls, and encoding them through a formula's table."""
 
     settings = {
-        "answered": str, "of": str, "wait": str, "abandon_wait": str, "unit": str,
+        "answered": str, "of": str, "wait": Wait, "abandon_wait": Wait, "unit": str, "timezone": str, "dayfirst": bool,
         "within": str | float, "short_abandon": str | float, "formula": Formula,
     }
     score_label = "% calls"
@@ -95,8 +106,15 @@ class Calls(Rate):
                     _condition(text)
                 except Exception as exc:  # ConditionError: a ValueError with its position
                     raise ValueError(f"{key}: {exc} in {text!r}") from None
+        from ..durations import unit_named
+        from ..schedule import parse_timezone
+
         if spec.unit is not None:
-            Duration().check(spec)
+            try:
+                unit_named(spec.unit)
+            except ValueError as exc:
+                raise ValueError(f"unit: {exc}") from None
+        parse_timezone(spec.timezone, "timezone")
         within, short = seconds(spec, "within", DEFAULT_WITHIN), seconds(spec, "short_abandon", DEFAULT_SHORT)
         if "within" in self.settings and short > within:
             raise ValueError(f"short_abandon: {_short(short)} is longer than within: {_short(within)}; a short abandon is one within the target")
@@ -110,21 +128,36 @@ class Calls(Rate):
         names = [name for text in (spec.answered, spec.of) if text for name in _condition(text).columns]
         found: dict[str, ColumnSpec] = {name: name for name in dict.fromkeys(names)}
         by_wait, by_abandon = self.needs(spec)
-        if by_wait:
-            found[WAIT] = spec.wait
-        if by_abandon:
-            found[ABANDON_WAIT] = spec.abandon_wait
+        for role, wait, needed in ((WAIT, spec.wait, by_wait), (ABANDON_WAIT, spec.abandon_wait, by_abandon)):
+            if needed and isinstance(wait, Between):
+                found[f"{role}.start"], found[f"{role}.end"] = wait.start, wait.end
+            elif needed:
+                found[role] = wait
         return found
+
+    def for_input(self, spec: MetricSpec, columns: dict[str, str], sample: Callable[[str], list[str]], dayfirst: bool | None) -> tuple[MetricSpec, list[str], list[str]]:
+        """Waits between timestamps: the day/month order of their dates in this input, as the duration kind settles it."""
+        ends = {role.rsplit(".", 1)[0]: None for role in columns if role.endswith((".start", ".end"))}
+        if not ends:
+            return spec, [], []
+        probe = Duration()
+        notes, doubts = [], []
+        for role in ends:  # each pair read in the order its own dates show; both pairs must agree with the metric's one setting
+            pair = {"start": columns[f"{role}.start"], "end": columns[f"{role}.end"]}
+            settled, said, doubted = probe.for_input(spec, pair, sample, dayfirst)
+            notes += said
+            doubts += doubted
+        return msgspec.structs.replace(spec, dayfirst=settled.dayfirst), notes, doubts
 
     def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> CallEncoder:
         return CallEncoder(spec, self.table(spec), columns, [*blank_values, *spec.blank_values])
 
     def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
         encoder = self.encoder(spec, columns, blank_values)
-        return [line for reader in encoder.waits() for line in reader.doubts(sample(reader.column))]
+        return [line for reader in encoder.waits() if hasattr(reader, "doubts") for line in reader.doubts(sample(reader.column))]
 
     def invalid_words(self, spec: MetricSpec) -> str:
-        return "a wait that is no duration (or negative), or not a number where a condition compares numbers"
+        return "a wait that is no duration (negative, or an end before its start), or not a number where a condition compares numbers"
 
     def example_target(self, spec: MetricSpec) -> str:
         return "80   # % of calls"
@@ -156,16 +189,13 @@ class CallEncoder:
     """A block of a call log → one rate slot per call (met, not met, blank, invalid) and the calls not applicable."""
 
     def __init__(self, spec: MetricSpec, table: tuple[int, ...], columns: dict[str, str], blank_values: list[str]):
-        from .duration import DurationEncoder
-
         self.answered = _condition(spec.answered)
         self.of = _condition(spec.of) if spec.of else None
-        self.found = {name: header for name, header in columns.items() if name not in (WAIT, ABANDON_WAIT)}
+        self.found = {name: header for name, header in columns.items() if not name.startswith((WAIT, ABANDON_WAIT))}
         self.table = np.array(table, dtype=np.intp)
         self.within, self.short = seconds(spec, "within", DEFAULT_WITHIN), seconds(spec, "short_abandon", DEFAULT_SHORT)
         self.blank_values = blank_values
-        self.wait = DurationEncoder(spec, columns[WAIT], blank_values) if WAIT in columns else None
-        self.abandon = DurationEncoder(spec, columns[ABANDON_WAIT], blank_values) if ABANDON_WAIT in columns else None
+        self.wait, self.abandon = _reader(spec, columns, WAIT, blank_values), _reader(spec, columns, ABANDON_WAIT, blank_values)
         self.columns: tuple[str, ...] = tuple(dict.fromkeys(columns.values()))
 
     def waits(self) -> list[Any]:
@@ -189,7 +219,7 @@ class CallEncoder:
             kind[answered & (waits > self.within)] = ANSWERED_LATE
             unknown |= answered & np.isnan(waits)
         if self.abandon is not None:
-            same = self.wait is not None and self.abandon.column == self.wait.column
+            same = self.wait is not None and self.abandon.columns == self.wait.columns
             gone, bad = self._read(self.abandon, batch, abandoned & inside, examples, zero_unknown=same)
             invalid |= bad
             kind[abandoned & (gone > self.short)] = ABANDONED_WITHIN
@@ -216,13 +246,24 @@ class CallEncoder:
         if zero_unknown:  # the speed-of-answer column read as time to abandon: its 0 on an unanswered call is no time
             waits[waits == 0] = np.nan
         bad = rows & (column.slots == 0)  # INVALID + 2
-        if bad.any():  # a few rows: their texts reach Python
-            texts = pc.utf8_trim_whitespace(batch.column(reader.column).cast(pa.string()).filter(pa.array(bad)))
-            examples.update(texts.to_pylist())
+        if bad.any():  # a few rows, read again for their texts as the reader words them
+            examples.update(reader.encode(batch.filter(pa.array(bad))).invalid_texts)
         return waits, bad
 
     def typed(self) -> list[tuple[str, AnswerParser | None]]:
         return [(column, None) for column in self.columns]  # read as text: conditions compare text, waits may be clocks
+
+
+def _reader(spec: MetricSpec, columns: dict[str, str], role: str, blank_values: list[str]) -> Any:
+    """The reader of a wait: a duration column (:class:`~.duration.DurationEncoder`) or two timestamps
+    (:class:`~.duration.ElapsedEncoder`, end − start); None when the formula needs no such wait."""
+    from .duration import DurationEncoder, ElapsedEncoder
+
+    if role in columns:
+        return DurationEncoder(spec, columns[role], blank_values)
+    if f"{role}.start" in columns:
+        return ElapsedEncoder(spec, {"start": columns[f"{role}.start"], "end": columns[f"{role}.end"]})
+    return None
 
 
 KIND = ServiceLevel()

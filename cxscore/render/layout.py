@@ -88,7 +88,7 @@ def _caption(report: Report, against: str) -> str:
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
         f"{level} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}."
-        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(m.scale is None for m in report.metrics) else "")
+        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(display.get(m.type).style == "duration" for m in report.metrics) else "")
     )
 
 
@@ -161,7 +161,7 @@ def breakdowns(report: Report) -> list[Section]:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if r.kind == "overall")
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
-        on = f" · scale {display.scale(metric.scale)}" if metric.scale else " · lower is better"
+        on = f" · scale {display.scale(metric.scale)}" if metric.scale else "" if display.higher_is_better(metric) else " · lower is better"
         if by:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
