@@ -122,7 +122,7 @@ class CommentRun:
             "untagged_sample": r.untagged_sample if self.themes_file else [],
             "confidence": self.confidence,
             "min_n": self.min_n,
-            "themes": [{**{k: v for k, v in vars(s).items()}, "significant": s.p_adjusted is not None and s.p_adjusted < 1 - self.confidence, "low_n": self.low_n(s.n)}
+            "themes": [{**vars(s), "significant": s.p_adjusted is not None and s.p_adjusted < 1 - self.confidence, "low_n": self.low_n(s.n)}
                        for s in r.themes],
             "by": self.by,
             "period": self.period,
@@ -303,7 +303,7 @@ def analyse_comments(
         warnings.append(f"{spec.name}: {sum(invalid.values())} answer(s) not understood, so those comments count without a score (e.g. {', '.join(f'{t!r} ×{n}' for t, n in invalid.most_common(3))})")
     if settings.strict and (problems := warnings[len(repeats):]):
         raise StrictError(f"{param('strict')}: " + "; ".join(problems), f"fix the answers, map them with labels: in the config, or drop {param('strict')}")
-    blank_values = [*config.blank_values]
+    blank_values = list(dict.fromkeys(value for job in jobs for value in job.blank_values))  # the config's and each layout's
     real = said_something(texts, blank_values)
     if not real.any():
         raise InputError(f"no comments to analyse: column {plan.column!r} is blank or a non-answer (n/a, nothing, 无, …) in all {len(texts):,} row(s) read",

@@ -169,7 +169,7 @@ def test_the_readme_example_is_the_output_and_its_delivery_row_is_pandas_arithme
 
     detractors, promoters = said & (frame["nps"] <= 6), said & (frame["nps"] >= 9)
     cells = [f"{int(mentioned.sum()):,}", f"{100 * mentioned.sum() / said.sum():.1f}", f"{100 * (mentioned & detractors).sum() / detractors.sum():.1f}▲",
-             f"{100 * (mentioned & promoters).sum() / promoters.sum():.1f}", f"{nps(mentioned & scored):.1f}",
+             f"{100 * (mentioned & promoters).sum() / promoters.sum():.1f}", f"{nps(mentioned & scored):+.1f}",
              f"{nps(scored) - nps(scored & ~mentioned):+.1f}"]
     row = next(line for line in shown.splitlines() if line.startswith("│delivery"))
     values = [c.strip() for c in row.strip("│").split("│")]
@@ -274,3 +274,24 @@ def test_undated_comments_count_as_older_than_dated_ones_as_on_the_comments_shee
     delivery = doc["themes"][0]
     assert delivery["mentions"] == 3
     assert delivery["examples"] == ["late from the dated file", "late two", "late one"]  # then the undated rows, the last first
+
+
+def test_hostile_text_stays_text_in_every_output(tmp_path):
+    data = tmp_path / "hostile.csv"
+    rows = [["Channel", "How likely are you to recommend us?", "Comment"]]
+    rows += [["=cmd|' /C calc'!A0", "2", '=HYPERLINK("http://x.example","late")'], ["Web", "9", "late \x1b[31mred\x1b[0m"]] * 3
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    _, themes = tiny_file(tmp_path)
+    as_csv = invoke(["comments", str(data), "--themes", str(themes), "--by", "Channel", "-f", "csv", "--no-terms"]).stdout
+    cells = [r["Channel"] for r in csv.DictReader(io.StringIO(as_csv)) if r["Channel"]]
+    assert "'=cmd|' /C calc'!A0" in cells and "=cmd|' /C calc'!A0" not in cells
+    raw = invoke(["comments", str(data), "--themes", str(themes), "--by", "Channel", "-f", "csv", "--no-terms", "--csv-raw"]).stdout
+    assert "=cmd|' /C calc'!A0" in [r["Channel"] for r in csv.DictReader(io.StringIO(raw))]
+    table = invoke(["comments", str(data), "--themes", str(themes), "--no-terms"]).stdout
+    assert "\x1b" not in table and "\\x1b[31mred" in table
+    out = tmp_path / "hostile.xlsx"
+    assert invoke(["comments", str(data), "--themes", str(themes), "--no-terms", "-o", str(out)]).exit_code == 0
+    examples = [c for c in load_workbook(out)["Themes"][2][12:15] if c.value]
+    formula = next(c for c in examples if c.value.startswith("=HYPERLINK"))
+    assert formula.data_type == "s" and formula.quotePrefix

@@ -11,13 +11,14 @@ from rich.text import Text
 from ..comment_analysis import CommentRun, Share
 from ..terminal import Terminal
 from . import Format
-from .display import number
+from ..kinds import get
+from .display import amount, number, styled
 from .escaping import csv_cell, encodable, printable
 from .layout import Line, Section
 
 #: Short column words for each band (the tables must fit 80 columns).
-BAND_WORDS = {"detractors": "Detr.", "promoters": "Prom.", "dissatisfied": "Dissat.", "satisfied": "Sat.", "high_effort": "High eff.", "low_effort": "Low eff."}
-VALUE_WORDS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+BAND_WORDS = {"detractors": "Detr.", "promoters": "Prom.", "dissatisfied": "Dis.", "satisfied": "Sat.", "high_effort": "High", "low_effort": "Low"}
+VALUE_WORDS = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
 UNTAGGED = "(untagged)"
 #: A comment shown in a table is cut here (JSON, CSV and the workbook keep it whole).
 SHOWN_CHARS = 200
@@ -39,6 +40,8 @@ def theme_section(run: CommentRun) -> Section:
     r = run.report
     unhappy, happy = (BAND_WORDS.get(b, b) for b in r.bands)
     value = VALUE_WORDS.get(run.metric.type, run.metric.name)
+    kind = run.metric.type
+    style = get(kind).style
     out = Section(
         f"What {r.comments:,} comments are about ({run.metric.name}; themes from {Path(run.themes_file or '').name})",
         ["Theme", "Mentions", "%", f"{unhappy}%", f"{happy}%", "p adj.", value, "95% interval", "Impact"],
@@ -46,17 +49,17 @@ def theme_section(run: CommentRun) -> Section:
     )
     for t in r.themes:
         significant = t.p_adjusted is not None and t.p_adjusted < 1 - run.confidence
-        interval = "—" if t.ci_low is None else f"{number(t.ci_low)} to {number(t.ci_high)}"
+        interval = "—" if t.ci_low is None else f"{amount(t.ci_low, kind)} to {amount(t.ci_high, kind)}"
         more_unhappy = (t.unhappy_pct or 0) > (t.happy_pct or 0)
         marks = ("▲", "") if more_unhappy else ("", "▲")
         marks = marks if significant else ("", "")
         out.lines.append(Line(
             [t.theme, f"{t.mentions:,}", number(t.pct_of_comments), number(t.unhappy_pct) + marks[0], number(t.happy_pct) + marks[1], _p(t.p_adjusted),
-             number(t.value), interval, number(t.impact, sign=True)],
+             styled(t.value, style), interval, amount(t.impact, kind, sign=True)],
             low_n=run.low_n(t.n), mark=("bad" if more_unhappy else "good") if significant else None, mark_column=3 if more_unhappy else 4,
         ))
     out.lines.append(Line([UNTAGGED, f"{r.untagged:,}", number(r.untagged_pct), "", "", "", "", "", ""]))
-    overall = "—" if r.overall is None else number(r.overall)
+    overall = styled(r.overall, style)
     out.caption = (
         f"Overall {value} {overall}; {r.comments:,} comments ({r.non_answers:,} blank or non-answers left out). %: of the comments. "
         f"{unhappy}% / {happy}%: of the {r.bands[0]}' and the {r.bands[1]}' comments, tested against each other (two-proportion test, "

@@ -20,7 +20,7 @@ def _themes(ws, run: CommentRun) -> None:
     r = run.report
     value = VALUE_WORDS.get(run.metric.type, run.metric.name)
     sheet = Sheet(ws)
-    sheet.header(["Theme", "Mentions", "% of comments", f"% of {r.bands[0]}", f"% of {r.bands[1]}", "z", "p adjusted", f"{value} of mentioners",
+    sheet.header(["Theme", "Mentions", "% of comments", f"% of {r.bands[0]}", f"% of {r.bands[1]}", "z", "p adjusted", f"{value} of mentioners" + (" %" if run.metric.type == "csat" else ""),
                   "Low", "High", "Impact", "Scored mentions", "Recent comment 1", "Recent comment 2", "Recent comment 3"])
     formats = [None, "#,##0", PCT, PCT, PCT, "+0.00;-0.00", P_VALUE, "0.0", "0.0", "0.0", "+0.0;-0.0", "#,##0"]
     for t in r.themes:
