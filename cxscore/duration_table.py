@@ -17,14 +17,14 @@ from .normalize import BLANK, INVALID
 
 class Durations:
     """One group's durations: a one-group histogram, its blank and invalid answers, and of the blank
-    ones those read from a placeholder date (an unsolved ticket's ``Solved at = 1900-01-01``)."""
+    the rows its kind notes in a warning (a placeholder date read as blank, a blank part of a sum as 0)."""
 
     #: Counts subtract exactly: the rest of a segment is the whole minus it.
     subtractable = True
 
-    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0, placeholders: int = 0):
+    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0, noted: int = 0):
         hist.reserve(1)
-        self.hist, self.blank, self.invalid, self.placeholders = hist, blank, invalid, placeholders
+        self.hist, self.blank, self.invalid, self.noted = hist, blank, invalid, noted
 
     @property
     def n(self) -> int:
@@ -37,20 +37,20 @@ class Durations:
         return float(self.n)
 
     def copy(self) -> Durations:
-        return Durations(self.hist.copy(), self.blank, self.invalid, self.placeholders)
+        return Durations(self.hist.copy(), self.blank, self.invalid, self.noted)
 
     def __iadd__(self, other: Durations) -> Durations:
         self.hist += other.hist
         self.blank += other.blank
         self.invalid += other.invalid
-        self.placeholders += other.placeholders
+        self.noted += other.noted
         return self
 
     def __sub__(self, part: Durations) -> Durations:
-        return Durations(self.hist - part.hist, self.blank - part.blank, self.invalid - part.invalid, self.placeholders - part.placeholders)
+        return Durations(self.hist - part.hist, self.blank - part.blank, self.invalid - part.invalid, self.noted - part.noted)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Durations) and (self.hist, self.blank, self.invalid, self.placeholders) == (other.hist, other.blank, other.invalid, other.placeholders)
+        return isinstance(other, Durations) and (self.hist, self.blank, self.invalid, self.noted) == (other.hist, other.blank, other.invalid, other.noted)
 
 
 class DurationTable:
@@ -59,7 +59,7 @@ class DurationTable:
 
     def __init__(self, alpha: float, thresholds: tuple[float, ...] = ()):
         self.hist = LogHistogram(alpha, thresholds)
-        self.counted = np.zeros((0, 3), dtype=np.int64)  # blank, invalid, placeholders per row
+        self.counted = np.zeros((0, 3), dtype=np.int64)  # blank, invalid, noted per row
 
     def empty(self) -> Durations:
         return Durations(self.hist._like())
@@ -80,8 +80,8 @@ class DurationTable:
         self.hist.add(block.seconds[valid], row_of[valid])
         for column, slot in enumerate((BLANK + 2, INVALID + 2)):
             self.counted[:, column] += np.bincount(row_of[block.slots == slot], minlength=len(self.counted))
-        if block.placeholder is not None:
-            self.counted[:, 2] += np.bincount(row_of[block.placeholder], minlength=len(self.counted))
+        if block.noted is not None:
+            self.counted[:, 2] += np.bincount(row_of[block.noted], minlength=len(self.counted))
 
     def merge(self, other: DurationTable, rows: np.ndarray, source: np.ndarray) -> None:
         if not len(rows):

@@ -177,15 +177,15 @@ def _iso(body: str) -> tuple[float, int]:
 class DurationColumn:
     """One chunk of a duration column: seconds (NaN where not a value), slots (INVALID + 2, BLANK + 2 or
     :data:`VALUE`), how each row was written (:data:`FORMS`), the invalid texts with their counts and
-    one example text per form; for durations between timestamps, the blank rows whose blank is a
-    placeholder date (``1900-01-01``), which are counted apart."""
+    one example text per form; and the rows ``noted``, counted apart for a warning: between timestamps,
+    blank for a placeholder date (``1900-01-01``); in a sum of columns, summed with a blank part as 0."""
 
     seconds: np.ndarray
     slots: np.ndarray
     forms: np.ndarray
     invalid_texts: Counter
     examples: dict[str, str]
-    placeholder: np.ndarray | None = None
+    noted: np.ndarray | None = None
 
     def form_counts(self) -> Counter:
         """Rows per written form (``number``, ``clock`` …)."""

@@ -161,7 +161,7 @@ def to_utc(moments: Moments, timezone: str) -> Moments:
 def elapsed(start: pa.Array, end: pa.Array, dayfirst: bool = False, timezone: str | None = None, names: tuple[str, str] = ("start", "end"),
             schedule: Schedule | None = None) -> DurationColumn:
     """Seconds from ``start`` to ``end`` per row, as a :class:`~cxscore.durations.DurationColumn` (slots
-    VALUE, BLANK + 2 or INVALID + 2; its ``placeholder`` marks the rows blank for a placeholder date).
+    VALUE, BLANK + 2 or INVALID + 2; its ``noted`` marks the rows blank for a placeholder date).
 
     Invalid rows keep their texts as examples: a cell that is no date as ``names[i]: text``, an end before
     its start as ``start → end``. ``timezone`` (IANA) places naive times; ZoneMismatch when a row

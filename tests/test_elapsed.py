@@ -78,7 +78,7 @@ def test_blank_placeholder_unreadable_and_backwards_rows():
     end = ["1900-01-01 00:00:00", "", "2025-03-03 09:00:00", "2025-02-30 10:00:00", "", "2025-03-03 09:59:59", "2025-03-03 10:00:00"]
     column = elapsed(pa.array(start), pa.array(end), names=("Created at", "Solved at"))
     assert column.slots.tolist() == [BLANK + 2, BLANK + 2, BLANK + 2, INVALID + 2, INVALID + 2, INVALID + 2, BLANK + 2]
-    assert column.placeholder.tolist() == [True, False, False, False, False, False, True]
+    assert column.noted.tolist() == [True, False, False, False, False, False, True]
     assert column.invalid_texts == {"Solved at: 2025-02-30 10:00:00": 1, "Created at: soon": 1, "2025-03-03 10:00:00 → 2025-03-03 09:59:59": 1}
     assert np.isnan(column.seconds).all()
 

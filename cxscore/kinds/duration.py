@@ -9,6 +9,7 @@ interval of the median; segments and periods are compared with Mood's median tes
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,7 @@ class Duration(Kind):
     text_targets = True
     bands = ()
     settings = {"unit": str, "within": str | float, "alpha": float, "start": str, "end": str, "timezone": str, "dayfirst": bool,
-                "business_hours": bool, "schedule": Any}
+                "business_hours": bool, "schedule": Any, "sum": list[str]}
     comment_bands = ()
     components = ("p25", "p75", "p90", "mean", "within_pct")
     unit = 1.0
@@ -71,24 +72,29 @@ class Duration(Kind):
     details = (("p25", "p25", "duration"), ("p75", "p75", "duration"), ("p90", "p90", "duration"), ("mean", "mean", "duration"), ("within target", "within_pct", "pct"))
     header_pattern = None
     stated_scales = False
-    column_hint = " (the duration column), or start: and end: (two timestamp columns: value = end − start)"
+    column_hint = " (the duration column), or start: and end: (two timestamp columns: value = end − start), or sum: [columns] (their total)"
 
     # -- config ------------------------------------------------------------------------------
     def own_columns(self, spec: MetricSpec) -> bool:
-        return spec.start is not None or spec.end is not None
+        return spec.start is not None or spec.end is not None or spec.sum is not None
 
     def check(self, spec: MetricSpec) -> None:
         from ..durations import unit_named
         from ..schedule import parse_timezone
 
-        if self.own_columns(spec):
+        if spec.sum is not None:
+            if spec.column is not None or spec.start is not None or spec.end is not None:
+                raise ValueError(f"sum: give either sum: (duration columns to add) or {'column:' if spec.column is not None else 'start: and end:'}, not both")
+            if len(spec.sum) < 2 or len(set(spec.sum)) < len(spec.sum) or not all(name.strip() for name in spec.sum):
+                raise ValueError(f"sum: give two or more different duration columns to add, e.g. [talk, hold, after-call work]; got {spec.sum}")
+        elif self.own_columns(spec):
             if spec.column is not None:
                 raise ValueError("column: give either column: (one duration column) or start: and end: (two timestamp columns), not both")
             if spec.start is None or spec.end is None:
                 raise ValueError(f"{'start' if spec.start is None else 'end'}: is required with {'end' if spec.start is None else 'start'}: (the duration is end − start)")
             if spec.unit is not None:
                 raise ValueError("unit: a duration between timestamps is in seconds by itself; remove unit:")
-        else:
+        if not self.own_columns(spec) or spec.sum is not None:
             for key in ("timezone", "dayfirst", "business_hours", "schedule"):
                 if getattr(spec, key) is not None:
                     raise ValueError(f"{key}: applies to durations between timestamps (start: and end:); remove it, or give start: and end:"
@@ -140,6 +146,8 @@ class Duration(Kind):
         return False
 
     def invalid_words(self, spec: MetricSpec) -> str:
+        if spec.sum is not None:
+            return "a part negative, over 100 years or not a duration (column: text)"
         if self.own_columns(spec):
             return "an end before its start (start → end), or a cell that is no date"
         return "negative, over 100 years or not a duration"
@@ -149,17 +157,23 @@ class Duration(Kind):
 
     # -- reading -----------------------------------------------------------------------------
     def columns(self, spec: MetricSpec) -> dict[str, ColumnSpec]:
+        if spec.sum is not None:
+            return {f"sum {i}": name for i, name in enumerate(spec.sum)}
         return {"start": spec.start, "end": spec.end} if self.own_columns(spec) else {"column": spec.column}
 
-    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> DurationEncoder | ElapsedEncoder:
+    def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> DurationEncoder | ElapsedEncoder | SumEncoder:
         from ..encoders import ANSWERS
 
         if ANSWERS in columns:
             return DurationEncoder(spec, columns[ANSWERS], blank_values)
-        return ElapsedEncoder(spec, columns)
+        if "start" in columns:
+            return ElapsedEncoder(spec, columns)
+        return SumEncoder(spec, list(columns.values()), blank_values)
 
     def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
         encoder = self.encoder(spec, columns, blank_values)
+        if isinstance(encoder, SumEncoder):
+            return [line for part in encoder.parts for line in part.doubts(sample(part.column))]
         return encoder.doubts(sample(encoder.column)) if isinstance(encoder, DurationEncoder) else []
 
     def for_input(self, spec: MetricSpec, columns: dict[str, str], sample: Callable[[str], list[str]], dayfirst: bool | None) -> tuple[MetricSpec, list[str], list[str]]:
@@ -185,10 +199,15 @@ class Duration(Kind):
         return spec, [], []
 
     def notes(self, spec: MetricSpec, column: str, overall: Any) -> list[str]:
-        if not getattr(overall, "placeholders", 0):
+        if not getattr(overall, "noted", 0):
             return []
+        if spec.sum is not None:
+            return [
+                f"{spec.name}: {overall.noted} row(s) with a blank part among {column!r} summed with it as 0 (Amazon Connect leaves "
+                "hold blank when there was none); the rows with every part blank are blank"
+            ]
         return [
-            f"{spec.name}: {overall.placeholders} row(s) with a placeholder date in {column!r} (such as 1900-01-01, which exports write for "
+            f"{spec.name}: {overall.noted} row(s) with a placeholder date in {column!r} (such as 1900-01-01, which exports write for "
             "'no date': an unsolved ticket's Solved at) counted as blank"
         ]
 
@@ -309,6 +328,42 @@ class ElapsedEncoder:
 
     def typed(self) -> list[tuple[str, Any]]:
         return [(self.start, None), (self.end, None)]  # read as text: zones, epochs and placeholders are read here
+
+
+class SumEncoder:
+    """Several duration columns → their total per row (handle time = talk + hold + after-call work).
+
+    Each part is read as a duration column (its unit from its header or the config's ``unit:``). A row
+    with every part blank is blank (a call never handled); with some parts blank, those count 0 and the
+    row is noted (Amazon Connect leaves hold blank when there was none); any invalid part makes the row
+    invalid, its text kept as ``column: text``."""
+
+    def __init__(self, spec: MetricSpec, columns: list[str], blank_values: Sequence[str]):
+        self.parts = [DurationEncoder(spec, column, blank_values) for column in columns]
+        self.columns: tuple[str, ...] = tuple(columns)
+
+    def encode(self, batch: pa.RecordBatch) -> DurationColumn:
+        import numpy as np
+
+        from ..durations import VALUE, DurationColumn
+        from ..normalize import BLANK, INVALID
+
+        read = [part.encode(batch) for part in self.parts]
+        slots = np.stack([column.slots for column in read])
+        valid = slots == VALUE
+        invalid = (slots == INVALID + 2).any(axis=0)
+        blank = ~invalid & ~valid.any(axis=0)
+        seconds = np.where(valid, np.stack([column.seconds for column in read]), 0.0).sum(axis=0)
+        row_slots = np.where(invalid, INVALID + 2, np.where(blank, BLANK + 2, VALUE)).astype(np.intp)
+        seconds[row_slots != VALUE] = np.nan
+        examples: Counter = Counter()
+        for part, column in zip(self.parts, read):
+            examples.update({f"{part.column}: {text}": count for text, count in column.invalid_texts.items()})
+        noted = (row_slots == VALUE) & ~valid.all(axis=0)
+        return DurationColumn(seconds, row_slots, np.zeros(len(seconds), np.int8), examples, {}, noted)
+
+    def typed(self) -> list[tuple[str, Any]]:
+        return [pair for part in self.parts for pair in part.typed()]
 
 
 KIND = Duration()
