@@ -149,9 +149,12 @@ def test_every_output_carries_the_formula(write_csv, tmp_path):
     assert csv_out.stdout.splitlines()[1].startswith('default,service_level,"Answered (Y/N), Speed of answer in seconds, Abandon time (s)",,1050,0,0,')
     book = tmp_path / "r.xlsx"
     assert invoke(["report", path, "-c", config, "-o", str(book)]).exit_code == 0
-    cells = [c for row in openpyxl.load_workbook(book)["Settings"].iter_rows(values_only=True) for c in row if c]
+    workbook = openpyxl.load_workbook(book)
+    cells = [c for row in workbook["Settings"].iter_rows(values_only=True) for c in row if c]
     assert "service_level: answered in ≤ 20s ÷ (answered + abandoned − abandoned in ≤ 5s)" in cells
     assert "abandonment: abandoned ÷ (answered + abandoned)" in cells
+    tiles = [[c for c in row if c] for row in workbook["Dashboard"].iter_rows(values_only=True)]  # the Service row's tiles, side by side
+    assert ["Formula", "answered in ≤ 20s ÷ (answered + abandoned − abandoned in ≤ 5s)", "Formula", "abandoned ÷ (answered + abandoned)"] in tiles
 
 
 def test_targets_periods_and_alerts(write_csv, tmp_path):

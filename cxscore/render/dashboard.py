@@ -134,6 +134,8 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
     ]
     if duration and row.components.get("within_pct") is not None:
         lines.append((t["within"], row.components["within_pct"], PCT))
+    if m.formula:  # a call service level, abandonment or answer rate: which calls it counts
+        lines.append((t["formula"], m.formula, None))
     for offset, (label, value, number_format) in enumerate(lines, start=1):
         head = put(ws, top + offset, left, label)
         head.font, head.alignment = BOLD, Alignment(vertical="top")

@@ -71,7 +71,7 @@ LABELS = {
         "Segments × period": "Segments × period", "no_crosstab": "Run with --by and --period to see each segment over time.",
         "crosstab_note": "Red to green: worst to best in this grid. Grey italic: n < {min_n}, too few answers to judge.",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
-        "service": "Service", "within": "Within target",
+        "service": "Service", "within": "Within target", "formula": "Formula",
     },
     "zh": {
         "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
@@ -106,7 +106,7 @@ LABELS = {
         "Segments × period": "细分 × 周期", "no_crosstab": "同时使用 --by 和 --period 查看各细分随时间的变化。",
         "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
-        "service": "服务指标", "within": "目标内占比",
+        "service": "服务指标", "within": "目标内占比", "formula": "公式",
     },
 }
 
