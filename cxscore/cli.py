@@ -257,19 +257,22 @@ def report(**kw) -> None:
 
 
 def _volume_sheet(kw: dict, terminal: Terminal) -> list:
-    """The Volume sheet's writer when the report is given the created and solved columns (a second reading of the inputs)."""
-    if not (kw["created"] or kw["solved"]):
+    """The Volume sheet's writer when the report is given the created and solved columns, on the command line
+    or in the config's ``volume:`` (a second reading of the inputs)."""
+    path = locate_config(str(kw["config"]) if kw["config"] else None)
+    config = read_config(path)[0] if path else None
+    if not (kw["created"] or kw["solved"] or (config and config.volume)):
         return []
     from .render.volume_sheet import add_sheet
     from .volume import volume
 
-    if not (kw["created"] and kw["solved"]):
-        raise CxError("the Volume sheet needs both --created and --solved", "name both columns, or neither")
+    if bool(kw["created"]) != bool(kw["solved"]):
+        raise CxError("the Volume sheet needs both --created and --solved", "name both columns, or neither (or give them in the config's volume:)")
     if "-" in kw["inputs"]:
         raise CxError("the Volume sheet reads the inputs a second time, and standard input can be read once", "save standard input to a file and pass the file")
     options = Options(by=list(kw["by"] or []), period=kw["period"].value if kw["period"] else None, where=list(kw["where"] or []), since=kw["since"], until=kw["until"],
                       dayfirst=kw["dayfirst"], confidence=kw["confidence"], encoding=kw["encoding"], sheet=kw["sheet"], strict=kw["strict"])
-    run = volume(kw["inputs"], None, options, created=kw["created"], solved=kw["solved"], status=kw["status"], notify=terminal.say)
+    run = volume(kw["inputs"], config, options, created=kw["created"], solved=kw["solved"], status=kw["status"], notify=terminal.say)
     for warning in run.warnings:
         terminal.warn(warning)
     return [lambda wb: add_sheet(wb, run, kw["lang"].value)]
@@ -536,7 +539,7 @@ def volume_command(
     created: Optional[str] = typer.Option(None, "--created", help="Column with each ticket's created time (default: Created at, Created time, …)."),
     solved: Optional[str] = typer.Option(None, "--solved", help="Column with its solved time; blank or 1900-01-01 = not solved (default: Solved at, Resolved time, …)."),
     status: Optional[str] = typer.Option(None, "--status", help="Status column: Solved/Closed/Resolved without a solved time, or open with one, are counted apart (default: Status, if there is one)."),
-    period: VolumePeriod = typer.Option(VolumePeriod.week, "--period", "-p", help="Count per day, ISO week, month, quarter or year."),
+    period: Optional[VolumePeriod] = typer.Option(None, "--period", "-p", help="Count per day, ISO week, month, quarter or year (default: the config's period, else week)."),
     by: Optional[list[str]] = _option("by"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
     where: Optional[list[str]] = _option("where"),
@@ -548,6 +551,7 @@ def volume_command(
     sheet: Optional[str] = _option("sheet"),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook with the sheet Volume (table and chart)."),
+    config: Optional[Path] = _option("config"),
     csv_raw: bool = CSV_RAW,
     quiet: bool = _option("quiet"),
     verbose: bool = _option("verbose"),
@@ -558,11 +562,13 @@ def volume_command(
 
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        options = Options(by=list(by or []), period=period.value, where=list(where or []), since=since, until=until, dayfirst=dayfirst,
+        path = locate_config(str(config) if config else None)
+        loaded = read_config(path)[0] if path else None
+        options = Options(by=list(by or []) or None, period=period.value if period else None, where=list(where or []), since=since, until=until, dayfirst=dayfirst,
                           confidence=confidence, encoding=encoding, sheet=sheet, strict=strict)
         bar = terminal.progress()
         try:
-            run = volume(inputs, None, options, created=created, solved=solved, status=status, notify=terminal.say, progress=bar)
+            run = volume(inputs, loaded, options, created=created, solved=solved, status=status, notify=terminal.say, progress=bar)
         finally:
             if bar:
                 bar.close()

@@ -208,6 +208,19 @@ def check_confidence(value: float, option: str = param("confidence")) -> None:
         raise CxError(f"{option} {value!r} is outside the allowed range: above 0.5 and at most {CONFIDENCE_MAX}", "e.g. 0.9, 0.95 or 0.99")
 
 
+#: Ticket statuses that say a ticket is resolved (compared trimmed, ignoring case): Zendesk, Freshdesk, 中文.
+RESOLVED_STATUSES = ["Solved", "Closed", "Resolved", "已解决", "已关闭"]
+
+
+class VolumeSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``volume:``: the columns ``cxscore volume`` (and a report's Volume sheet) reads, and which statuses mean resolved."""
+
+    created: str | None = None
+    solved: str | None = None
+    status: str | None = None
+    resolved: list[str] = msgspec.field(default_factory=lambda: list(RESOLVED_STATUSES))
+
+
 class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A whole cxscore config. An empty config means: detect the metric columns."""
 
@@ -226,6 +239,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     benchmarks_file: str | None = None
     comment_column: Any = None  # the free-text comment column (a ColumnSpec once checked); None: detected
     schedule: Any = None  # business hours (a schedule.Schedule once checked), for duration metrics with business_hours: true
+    volume: VolumeSpec | None = None  # cxscore volume's columns (None: found by their headers)
 
     def __post_init__(self) -> None:
         if self.schedule is not None:
@@ -259,7 +273,7 @@ _LOCATED = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DO
 
 
 def _config_keys(path: str) -> tuple[str, ...]:
-    return (MetricSpec if path.startswith("metrics[") else Config).__struct_fields__
+    return (MetricSpec if path.startswith("metrics[") else VolumeSpec if path.startswith("volume") else Config).__struct_fields__
 
 
 def _join(path: str, key: str) -> str:

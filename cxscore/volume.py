@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
 from .column_types import TIME, _all_iso
 from .columns import canonical, resolve_column
-from .config import Config
+from .config import Config, VolumeSpec
 from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper
@@ -48,8 +48,6 @@ HEADERS = {
     "solved": ("Solved at", "Resolved time", "Resolved at", "Solved time", "Resolved", "Solved", "Resolved date", "解决时间"),
     "status": ("Status", "Ticket status", "状态", "工单状态"),
 }
-#: Statuses that say a ticket is resolved (compared trimmed, ignoring case).
-RESOLVED = ("solved", "closed", "resolved", "已解决", "已关闭")
 PERIODS = ("day", "week", "month", "quarter", "year")
 #: Expected missing open tickets from which a period's solved and open are marked low (≥): at least
 #: half a ticket, and at least this share of the open count shown.
@@ -70,6 +68,7 @@ class VolumeJob(Job):
     created: str = ""
     solved: str = ""
     status: str | None = None
+    resolved: tuple[str, ...] = ()  # statuses that mean resolved, case-folded
     period: str = "week"
     since: int | None = None
     until: int | None = None
@@ -125,8 +124,8 @@ def _count_block(counts: VolumeCounts, job: VolumeJob, batch: pa.RecordBatch, se
     counted = created_ok
     resolved = closed = np.zeros(len(created), dtype=bool)
     if job.status:
-        words = pc.dictionary_encode(pc.utf8_lower(pc.utf8_trim_whitespace(batch.column(job.status).cast(pa.string()))), null_encoding="encode")
-        said = np.array([word in RESOLVED for word in words.dictionary.to_pylist()] + [False], dtype=bool)
+        words = pc.dictionary_encode(pc.utf8_trim_whitespace(batch.column(job.status).cast(pa.string())), null_encoding="encode")
+        said = np.array([(word or "").casefold() in job.resolved for word in words.dictionary.to_pylist()] + [False], dtype=bool)
         unsaid = np.array([not word for word in words.dictionary.to_pylist()] + [True], dtype=bool)
         which = words.indices.to_numpy(zero_copy_only=False)
         resolved = said[which]
@@ -287,7 +286,7 @@ def _find(role: str, given: str | None, configured: str | None, source: Source, 
     flag = param(role)
     wanted = given or configured
     if wanted:
-        return resolve_column(wanted, source.columns, where, flag), "given" if given else "config"
+        return resolve_column(wanted, source.columns, where, flag if given else f"volume.{role} (config)"), "given" if given else "config"
     present = {canonical(c): c for c in source.columns}
     for header in HEADERS[role]:
         if canonical(header) in present:
@@ -320,6 +319,7 @@ def volume(
     (where, since, until, dayfirst, encoding, sheet, strict, confidence); ``processes``, ``part_bytes``,
     ``block_bytes`` and ``block_rows`` cut the reading and do not change the result."""
     settings = resolve(config, options)
+    spec = (config.volume if config else None) or VolumeSpec()
     if settings.weight:
         raise CxError(f"{param('weight')}: ticket counts take no weights", f"drop {param('weight')}")
     period = settings.period or "week"
@@ -342,7 +342,8 @@ def volume(
     chosen_by: dict[str, str] = {}
     order_doubts: list[str] = []
     for source in sources:
-        found = {role: _find(role, given, None, source, role != "status") for role, given in (("created", created), ("solved", solved), ("status", status))}
+        found = {role: _find(role, given, configured, source, role != "status")
+                 for role, given, configured in (("created", created, spec.created), ("solved", solved, spec.solved), ("status", status, spec.status))}
         for role, (column, how) in found.items():
             columns.setdefault(role, column)
             chosen_by.setdefault(role, how)
@@ -368,7 +369,7 @@ def volume(
         types = {column: TIME for column in (opened_at, solved_at) if _all_iso(sample_values(source.sample, source.columns.index(column)))}
         for part in source.parts(processes, part_bytes, block_bytes):
             jobs.append(VolumeJob(part, source.info.path, source.columns, {}, None, [], [], grouping, exclusions, types=types, created=opened_at,
-                                  solved=solved_at, status=status_at, period=period, since=since, until=until, dayfirst=order.dayfirst, block_rows=block_rows))
+                                  solved=solved_at, status=status_at, resolved=tuple(word.strip().casefold() for word in spec.resolved), period=period, since=since, until=until, dayfirst=order.dayfirst, block_rows=block_rows))
             owners.append(source.info)
     counts = VolumeCounts()
     for (part, info), owner in zip(run_jobs(jobs, processes, progress, read_volume), owners):

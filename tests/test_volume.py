@@ -239,3 +239,34 @@ def test_volume_workbook_and_the_report_sheet(tickets, tmp_path):
     assert half.exit_code == 2 and "needs both --created and --solved" in half.stderr
     wrong = invoke(["volume", str(tickets), "-o", str(tmp_path / "volume.csv")])
     assert wrong.exit_code == 2 and "does not end in .xlsx" in wrong.stderr
+
+
+def test_the_config_volume_block(write_csv, tmp_path):
+    path = write_csv([["Opened", "Finished", "State", "Team"],
+                      ["2025-03-03 09:00", "2025-03-04 09:00", "Done", "X"],
+                      ["2025-03-04 09:00", "", "Done", "X"],  # says done, no time: state unknown (Done is resolved here)
+                      ["2025-03-05 09:00", "", "Doing", "Y"],
+                      ["2025-04-01 09:00", "2025-04-02 09:00", "Done", "Y"]], "jira.csv")
+    config = tmp_path / "cxscore.yaml"
+    config.write_text("period: month\nvolume:\n  created: Opened\n  solved: Finished\n  status: State\n  resolved: [Done]\n", encoding="utf-8")
+    result = invoke(["volume", str(path), "-c", str(config), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["period"] == "month" and doc["columns"] == {"created": "Opened", "solved": "Finished", "status": "State"}
+    assert doc["columns_chosen_by"] == {"created": "config", "solved": "config", "status": "config"}
+    assert [(r["period"], r["created"], r["solved"], r["unknown"], r["open_at_end"]) for r in doc["results"]] == [("2025-03", 3, 1, 1, 1), ("2025-04", 1, 1, 0, 1)]
+    assert doc["tickets"]["resolved_without_time"] == 1
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("volume:\n  creatd: Opened\n", encoding="utf-8")
+    bad = invoke(["volume", str(path), "-c", str(typo)])
+    assert bad.exit_code == 2 and "volume.creatd: unknown key; did you mean 'created'?" in bad.stderr
+    missing = tmp_path / "missing.yaml"
+    missing.write_text("volume:\n  created: Opend\n  solved: Finished\n", encoding="utf-8")
+    gone = invoke(["volume", str(path), "-c", str(missing)])
+    assert gone.exit_code == 2 and "volume.created (config): column 'Opend' is not in" in gone.stderr and "did you mean 'Opened'" in gone.stderr
+    config.write_text(config.read_text(encoding="utf-8") + "date_column: Opened\nmetrics:\n  - name: done\n    type: rate\n    condition: State = Done\n", encoding="utf-8")
+    report = tmp_path / "report.xlsx"
+    made = invoke(["report", str(path), "-c", str(config), "-o", str(report)])
+    assert made.exit_code == 0, made.stderr
+    openpyxl = pytest.importorskip("openpyxl")
+    assert [r[3] for r in openpyxl.load_workbook(report)["Volume"].iter_rows(min_row=2, max_row=3, values_only=True)] == [3, 1]
