@@ -38,7 +38,7 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
     for column, parser in metrics:
         if column in single and parser is not None and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in sample_values(sample, columns.index(column))):
             types[column] = SCORE
-    if date in single and _all_iso(sample_values(sample, columns.index(date))):
+    if date in single and all_iso(sample_values(sample, columns.index(date))):
         types[date] = TIME
     types.update({column: SEGMENT for column in segments if column in single})
     return types
@@ -46,10 +46,10 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
 
 def comment_date_type(columns: list[str], sample: list[list], date: str, others: list[str]) -> dict[str, pa.DataType]:
     """The comments' own date column (no period asked for) read as timestamps, when it has no other role and the sample is ISO."""
-    return {date: TIME} if date not in others and _all_iso(sample_values(sample, columns.index(date))) else {}
+    return {date: TIME} if date not in others and all_iso(sample_values(sample, columns.index(date))) else {}
 
 
-def _all_iso(values: list[str]) -> bool:
+def all_iso(values: list[str]) -> bool:
     """Whether the reader's own timestamp parsing (strict ISO 8601, no zone) reads every value."""
     try:
         pc.cast(pa.array(values, pa.string()), TIME)

@@ -29,7 +29,7 @@ from .errors import CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
 from .keydrivers import points
 from .normalize import EncodedColumn
-from .pipeline import _jobs, choose_metrics, expand_inputs
+from .pipeline import plan_jobs, choose_metrics, expand_inputs
 from .inputs import distinct_inputs
 from .records import InputInfo
 from .scan import Job, add_counters, coalesced, run_jobs, typed_or_text, workers
@@ -263,7 +263,7 @@ def analyse_comments(
     jobs: list[Job] = []
     owners: list[InputInfo] = []
     for source in sources:
-        source_jobs, _, missing, doubted = _jobs(source, [(spec, how)], config, grouping, lambda s: s.parts(processes, MIN_PART_BYTES, block_bytes),
+        source_jobs, _, missing, doubted = plan_jobs(source, [(spec, how)], config, grouping, lambda s: s.parts(processes, MIN_PART_BYTES, block_bytes),
                                                  notify, settings.include_incomplete, origins, False, 1)
         noted += doubted
         if missing:

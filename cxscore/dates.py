@@ -156,7 +156,7 @@ class _Reader:
         present = ~is_blank(text).to_numpy(zero_copy_only=False)
         self.where = np.flatnonzero(present)
         self.todo = text if present.all() else text.filter(pa.array(present))
-        self.bounds = _bounds() if window else (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+        self.bounds = date_window() if window else (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
 
     def done(self) -> bool:
         return len(self.todo) == 0
@@ -277,7 +277,7 @@ def _overflow_pattern(fmt: str) -> str:
     return "^" + "".join(fields.get(part) or re.escape(part) for part in re.findall(r"%[Yym]|.", prefix)) + r"\s*0*(?:29|30|31)(?:\D|$)"
 
 
-def _bounds() -> tuple[int, int]:
+def date_window() -> tuple[int, int]:
     """The window of real response dates, in seconds since 1970: 1900 up to a year from now."""
     return int((_EARLIEST - _EPOCH).total_seconds()), int((datetime.now() + _AHEAD - _EPOCH).total_seconds())
 
@@ -285,7 +285,7 @@ def _bounds() -> tuple[int, int]:
 def _in_window(times: pa.TimestampArray, window: bool) -> pa.TimestampArray:
     if not window or times.null_count == len(times):
         return times
-    low, high = (pa.scalar(_EPOCH + timedelta(seconds=s), pa.timestamp("s")) for s in _bounds())
+    low, high = (pa.scalar(_EPOCH + timedelta(seconds=s), pa.timestamp("s")) for s in date_window())
     bounds = pc.min_max(times)
     if bounds["min"].as_py() >= low.as_py() and bounds["max"].as_py() <= high.as_py():
         return times

@@ -75,7 +75,7 @@ def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]
     return reason
 
 
-def _fit_scale(name: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[MetricSpec | None, str, bool]:
+def fit_scale(name: str, column: str, question: str, values: list[str], blank_values: Iterable[str], positions: bool) -> tuple[MetricSpec | None, str, bool]:
     """The smallest standard scale the sampled answers fit (at least 90% valid) and use, with a note;
     or None, why not, and whether that deserves a warning (a 3-point item).
 
@@ -147,7 +147,7 @@ def detect_metrics(columns: list[str], sample: list[list], blank_values: Iterabl
             continue
         kind, hit = match
         values = [row[index] for row in sample if index < len(row) and row[index] is not None]
-        spec, scale_note, warn = _fit_scale(kind, column, question, values, blank_values, layout.position_download)
+        spec, scale_note, warn = fit_scale(kind, column, question, values, blank_values, layout.position_download)
         why = f"the {layout.name} layout defines it" if hit is None else f"question mentions {hit.group(0)!r}"
         if spec is None:
             found.append(Detection(column, kind, None, f"{why} but {scale_note}" + ("" if warn else "; not scored"), warn=warn))

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dates import _bounds, is_blank, placeholders, read_dates
+from .dates import date_window, is_blank, placeholders, read_dates
 from .durations import VALUE, DurationColumn
 from .normalize import BLANK, INVALID
 from .schedule import Schedule
@@ -101,7 +101,7 @@ def read_moments(values: pa.Array | pa.ChunkedArray, dayfirst: bool = False) -> 
 
 def _moments(values: pa.Array, times: pa.TimestampArray, zoned: np.ndarray, numeric: int = 0, proven: int = 0) -> Moments:
     placeholder = placeholders(values, times)
-    low, high = _bounds()  # 1900 to a year ahead, as for the period column
+    low, high = date_window()  # 1900 to a year ahead, as for the period column
     seconds = _seconds(times)
     read = times.is_valid().to_numpy(zero_copy_only=False) & ~placeholder & (seconds >= low) & (seconds <= high)
     blank = (values.is_null() if pa.types.is_timestamp(values.type) else is_blank(values)).to_numpy(zero_copy_only=False) | placeholder
@@ -112,7 +112,7 @@ def _epochs(numbers: np.ndarray) -> Moments:
     """Epoch numbers (milliseconds from 10¹¹ on) as zoned moments; 0 is a placeholder, others outside 1900 … next year unread."""
     known = np.isfinite(numbers)
     seconds = np.where(known, np.where(np.abs(numbers) >= 1e11, numbers / 1000, numbers), 0).astype(np.int64)
-    low, high = _bounds()
+    low, high = date_window()
     placeholder = known & (numbers == 0)
     read = known & ~placeholder & (seconds >= low) & (seconds <= high)
     return Moments(np.where(read, seconds, 0), read, read.copy(), ~known | placeholder, placeholder)

@@ -22,7 +22,7 @@ from . import dedupe
 from .version import __version__
 from .binning import Binning
 from .config import Config, MetricSpec
-from .detect import _fit_scale
+from .detect import fit_scale
 from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Method, MomentTable, analyse, minimum_rows, row_groups
 from .encoders import ANSWERS
 from .errors import ColumnError, CxError, InputError, StrictError, param
@@ -30,7 +30,7 @@ from .grouping import Grouper
 from .inputs import distinct_inputs
 from .normalize import EncodedColumn
 from .records import InputInfo
-from .pipeline import _jobs, choose_metrics, expand_inputs
+from .pipeline import plan_jobs, choose_metrics, expand_inputs
 from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, coalesced, run_jobs, tracked, typed_or_text, workers
 from .settings import Options, resolve
 from .sources import open_source
@@ -150,7 +150,7 @@ def _column_driver(wanted: str, source, blank_values: list[str], notify: Notify)
                           "name a metric (see the messages above) or a column header exactly as written")
     index = source.columns.index(wanted)
     values = [row[index] for row in source.sample if index < len(row) and row[index] is not None]
-    spec, why, _ = _fit_scale("csat", wanted, source.layout.question(wanted), values, blank_values, source.layout.position_download)
+    spec, why, _ = fit_scale("csat", wanted, source.layout.question(wanted), values, blank_values, source.layout.position_download)
     if spec is None:
         raise InputError(f"{param('drivers')} {wanted!r}: {why}", "give a column of ratings, or describe it in a config (type, scale, labels)")
     spec.name = wanted
@@ -220,7 +220,7 @@ def key_drivers(
     processes = workers() if processes is None else processes
     jobs: list[Job] = []
     for index, source in enumerate(sources):
-        source_jobs, _, missing, doubted = _jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
+        source_jobs, _, missing, doubted = plan_jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
         noted += doubted  # what an encoder doubts in the first rows
         if missing:
             raise next(iter(missing.values()))

@@ -132,7 +132,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
     )
 
 
-def _jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, cut: Callable[[Source], list], notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError], list[str]]:
+def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Config, grouping: Grouping, cut: Callable[[Source], list], notify: Notify, include_incomplete: bool, origins: dict[str, str], ids: bool, comments: int) -> tuple[list[Job], dict[str, str], dict[str, ColumnError], list[str]]:
     """Check a source against the metrics and grouping, then cut it into jobs with this file's own
     reading of each metric (:func:`cxscore.inputs.file_spec`), recorded in its ``info.metrics``.
 
@@ -363,7 +363,7 @@ def tally_inputs(
     gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
     unit_doubts: list[str] = []  # what encoders doubt in each input's first rows (a duration's unit)
     for source in sources:
-        source_jobs, columns, missing, doubted = _jobs(source, chosen, config, grouping, cut, notify, settings.include_incomplete, origins, check_ids, settings.comments)
+        source_jobs, columns, missing, doubted = plan_jobs(source, chosen, config, grouping, cut, notify, settings.include_incomplete, origins, check_ids, settings.comments)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
         gaps += [(name, source.info.path, error) for name, error in missing.items()]

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
-from .column_types import TIME, _all_iso
+from .column_types import TIME, all_iso
 from .columns import canonical, resolve_column
 from .config import Config, VolumeSpec
 from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates
@@ -366,7 +366,7 @@ def volume(
             source.info.date_order = None
         exclusions = response_filters(source.layout, source.columns, settings.include_incomplete)
         Grouper(grouping, source.columns, InputInfo(path=source.info.path, format=""), None, exclusions)  # fails early on a bad --by/--where
-        types = {column: TIME for column in (opened_at, solved_at) if _all_iso(sample_values(source.sample, source.columns.index(column)))}
+        types = {column: TIME for column in (opened_at, solved_at) if all_iso(sample_values(source.sample, source.columns.index(column)))}
         for part in source.parts(processes, part_bytes, block_bytes):
             jobs.append(VolumeJob(part, source.info.path, source.columns, {}, None, [], [], grouping, exclusions, types=types, created=opened_at,
                                   solved=solved_at, status=status_at, resolved=tuple(word.strip().casefold() for word in spec.resolved), period=period, since=since, until=until, dayfirst=order.dayfirst, block_rows=block_rows))

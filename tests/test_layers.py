@@ -160,3 +160,41 @@ def test_the_reader_sees_every_kind_of_import(tmp_path):
 def test_the_package_is_read(name):
     """The walk reads the real package (a wrong path would find no loop and prove nothing)."""
     assert name in imports()
+
+
+def private_uses(root: Path = PACKAGE) -> list[str]:
+    """Each place a module takes another module's private name (``from .x import _f`` or ``x._f``
+    on a module it imported): a name used across modules is part of an interface and is public."""
+    known = modules(root)
+    found = []
+    for name, (path, package) in known.items():
+        here = name if package else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound: dict[str, str] = {}  # local name → package module it stands for
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = ".".join(here.split(".")[: len(here.split(".")) - node.level + 1] + ([node.module] if node.module else [])) if node.level else node.module or ""
+                for alias in node.names:
+                    if f"{base}.{alias.name}" in known:
+                        bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+                    elif base in known and base != name and alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{name}: from {base} import {alias.name}")
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                found.append(f"{name}: {bound[node.value.id]}.{node.attr}")
+    return sorted(set(found))
+
+
+def test_no_module_takes_another_modules_private_names():
+    assert private_uses() == []
+
+
+def test_the_private_name_check_sees_both_forms(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def _f(): pass\ndef g(): pass\n")
+    (package / "b.py").write_text("from .a import _f, g\n")
+    (package / "c.py").write_text("from . import a\na._f()\na.g()\n")
+    assert private_uses(package) == ["pkg.b: from pkg.a import _f", "pkg.c: pkg.a._f"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .service_level import DEFAULT_SHORT, EXCLUDED, Calls, Wait, _short, seconds
-from .rate import _MET, _NOT_MET
+from .service_level import DEFAULT_SHORT, EXCLUDED, Calls, Wait, short_duration, seconds
+from .rate import MET, NOT_MET
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
@@ -27,13 +27,13 @@ class Abandonment(Calls):
         return False
 
     def table(self, spec: MetricSpec) -> tuple[int, int, int, int, int]:
-        short = EXCLUDED if spec.exclude_short_abandons else _MET
-        return (_NOT_MET, _NOT_MET, short, _MET, _MET)
+        short = EXCLUDED if spec.exclude_short_abandons else MET
+        return (NOT_MET, NOT_MET, short, MET, MET)
 
     def formula(self, spec: MetricSpec) -> str:
         if not spec.exclude_short_abandons:
             return "abandoned ÷ (answered + abandoned)"
-        short = f"abandoned in ≤ {_short(seconds(spec, 'short_abandon', DEFAULT_SHORT))}"
+        short = f"abandoned in ≤ {short_duration(seconds(spec, 'short_abandon', DEFAULT_SHORT))}"
         return f"(abandoned − {short}) ÷ (answered + abandoned − {short})"
 
     def example_target(self, spec: MetricSpec) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .abandonment import Abandonment
-from .service_level import DEFAULT_SHORT, EXCLUDED, _short, seconds
-from .rate import _MET, _NOT_MET
+from .service_level import DEFAULT_SHORT, EXCLUDED, short_duration, seconds
+from .rate import MET, NOT_MET
 
 if TYPE_CHECKING:
     from ..config import MetricSpec
@@ -26,13 +26,13 @@ class AnswerRate(Abandonment):
         return True
 
     def table(self, spec: MetricSpec) -> tuple[int, int, int, int, int]:
-        short = EXCLUDED if spec.exclude_short_abandons else _NOT_MET
-        return (_MET, _MET, short, _NOT_MET, _NOT_MET)
+        short = EXCLUDED if spec.exclude_short_abandons else NOT_MET
+        return (MET, MET, short, NOT_MET, NOT_MET)
 
     def formula(self, spec: MetricSpec) -> str:
         if not spec.exclude_short_abandons:
             return "answered ÷ (answered + abandoned)"
-        return f"answered ÷ (answered + abandoned − abandoned in ≤ {_short(seconds(spec, 'short_abandon', DEFAULT_SHORT))})"
+        return f"answered ÷ (answered + abandoned − abandoned in ≤ {short_duration(seconds(spec, 'short_abandon', DEFAULT_SHORT))})"
 
     def example_target(self, spec: MetricSpec) -> str:
         return "95   # % of calls answered"

@@ -26,11 +26,12 @@ if TYPE_CHECKING:
     from ..normalize import AnswerParser, EncodedColumn
 
 #: Slots of an encoded row (a code plus 2, as normalize.EncodedColumn lays them out).
-_INVALID, _BLANK, _NOT_MET, _MET = 0, 1, 2, 3
+INVALID_SLOT, BLANK_SLOT, NOT_MET, MET = 0, 1, 2, 3
 
 
 @lru_cache(maxsize=256)
-def _condition(text: str) -> Condition:
+def cached_condition(text: str) -> Condition:
+    """A condition parsed once per text: the rate kinds parse the same config text for every block."""
     return parse_condition(text)
 
 
@@ -57,7 +58,7 @@ class Rate(Kind):
             text = getattr(spec, key)
             if text is not None:
                 try:
-                    _condition(text)
+                    cached_condition(text)
                 except ConditionError as exc:
                     raise ValueError(f"{key}: {exc} in {text!r}") from None
         if spec.scale != Band(0, 1):
@@ -67,7 +68,7 @@ class Rate(Kind):
 
     def columns(self, spec: MetricSpec) -> dict[str, ColumnSpec]:
         """The columns its condition and ``of:`` name, by the names written there."""
-        names = [name for text in (spec.condition, spec.of) if text for name in _condition(text).columns]
+        names = [name for text in (spec.condition, spec.of) if text for name in cached_condition(text).columns]
         return {name: name for name in dict.fromkeys(names)}
 
     def encoder(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]) -> Encoder:
@@ -100,8 +101,8 @@ class RateEncoder:
     """A block of the condition's columns → one 0/1 answer per row (or blank, invalid, not applicable)."""
 
     def __init__(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str]):
-        self.condition = _condition(spec.condition)
-        self.of = _condition(spec.of) if spec.of else None
+        self.condition = cached_condition(spec.condition)
+        self.of = cached_condition(spec.of) if spec.of else None
         self.found = columns  # name as written → the header found for it
         self.columns: tuple[str, ...] = tuple(dict.fromkeys(columns.values()))
         self.blank_values = blank_values
@@ -112,14 +113,14 @@ class RateEncoder:
         cells = {name: batch.column(header) for name, header in self.found.items()}
         scope = self.of.evaluate(cells, self.blank_values) if self.of is not None else None
         outcome = self.condition.evaluate(cells, self.blank_values, None if scope is None else scope.matched)
-        slots = np.where(outcome.matched, _MET, _NOT_MET).astype(np.intp)
-        slots[outcome.undecided] = _BLANK
-        slots[outcome.invalid] = _INVALID
+        slots = np.where(outcome.matched, MET, NOT_MET).astype(np.intp)
+        slots[outcome.undecided] = BLANK_SLOT
+        slots[outcome.invalid] = INVALID_SLOT
         if scope is None:
             return EncodedColumn(slots, outcome.examples)
         # Rows where of: fails are not applicable; where it is undecided, blank (or invalid) whatever the condition says.
-        slots[scope.undecided] = _BLANK
-        slots[scope.invalid] = _INVALID
+        slots[scope.undecided] = BLANK_SLOT
+        slots[scope.invalid] = INVALID_SLOT
         return EncodedColumn(slots, outcome.examples + scope.examples, ~(scope.matched | scope.undecided))
 
     def typed(self) -> list[tuple[str, AnswerParser | None]]:

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from .duration import Duration
-from .rate import _BLANK, _INVALID, _MET, _NOT_MET, Rate, _condition
+from .rate import BLANK_SLOT, INVALID_SLOT, MET, NOT_MET, Rate, cached_condition
 
 if TYPE_CHECKING:
     from ..config import ColumnSpec, MetricSpec
@@ -46,7 +46,7 @@ class Between(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 Wait = str | Between
 
-_M, _N, _X = _MET, _NOT_MET, EXCLUDED
+_M, _N, _X = MET, NOT_MET, EXCLUDED
 #: Service-level formulas: per kind of call (answered within T, later; abandoned short, within T, after T) → met, not met or excluded.
 FORMULAS: dict[str, tuple[int, int, int, int, int]] = {
     "short-abandons-excluded": (_M, _N, _X, _N, _N),
@@ -66,7 +66,7 @@ def seconds(spec: MetricSpec, key: str, default: float) -> float:
     return default if value is None else Duration().parse_target(value, key)
 
 
-def _short(value: float) -> str:
+def short_duration(value: float) -> str:
     from ..render.display import duration  # the words people read; display reads the registry
 
     return duration(value)
@@ -103,7 +103,7 @@ class Calls(Rate):
             text = getattr(spec, key)
             if text is not None:
                 try:
-                    _condition(text)
+                    cached_condition(text)
                 except Exception as exc:  # ConditionError: a ValueError with its position
                     raise ValueError(f"{key}: {exc} in {text!r}") from None
         from ..durations import unit_named
@@ -117,7 +117,7 @@ class Calls(Rate):
         parse_timezone(spec.timezone, "timezone")
         within, short = seconds(spec, "within", DEFAULT_WITHIN), seconds(spec, "short_abandon", DEFAULT_SHORT)
         if "within" in self.settings and short > within:
-            raise ValueError(f"short_abandon: {_short(short)} is longer than within: {_short(within)}; a short abandon is one within the target")
+            raise ValueError(f"short_abandon: {short_duration(short)} is longer than within: {short_duration(within)}; a short abandon is one within the target")
         by_wait, by_abandon = self.needs(spec)
         if by_wait and spec.wait is None:
             raise ValueError("wait: is required: the column with each answered call's wait (speed of answer), e.g. wait: Speed of answer in seconds")
@@ -125,7 +125,7 @@ class Calls(Rate):
             raise ValueError(f"abandon_wait: is required: the column with each abandoned call's time to abandon ({self.formula(spec)} tells abandons apart by it); or choose a formula that does not")
 
     def columns(self, spec: MetricSpec) -> dict[str, ColumnSpec]:
-        names = [name for text in (spec.answered, spec.of) if text for name in _condition(text).columns]
+        names = [name for text in (spec.answered, spec.of) if text for name in cached_condition(text).columns]
         found: dict[str, ColumnSpec] = {name: name for name in dict.fromkeys(names)}
         by_wait, by_abandon = self.needs(spec)
         for role, wait, needed in ((WAIT, spec.wait, by_wait), (ABANDON_WAIT, spec.abandon_wait, by_abandon)):
@@ -174,7 +174,7 @@ class ServiceLevel(Calls):
         return FORMULAS[spec.formula or DEFAULT_FORMULA]
 
     def formula(self, spec: MetricSpec) -> str:
-        t, s = _short(seconds(spec, "within", DEFAULT_WITHIN)), _short(seconds(spec, "short_abandon", DEFAULT_SHORT))
+        t, s = short_duration(seconds(spec, "within", DEFAULT_WITHIN)), short_duration(seconds(spec, "short_abandon", DEFAULT_SHORT))
         within = f"answered in ≤ {t}"
         return {
             "short-abandons-excluded": f"{within} ÷ (answered + abandoned − abandoned in ≤ {s})",
@@ -189,8 +189,8 @@ class CallEncoder:
     """A block of a call log → one rate slot per call (met, not met, blank, invalid) and the calls not applicable."""
 
     def __init__(self, spec: MetricSpec, table: tuple[int, ...], columns: dict[str, str], blank_values: list[str]):
-        self.answered = _condition(spec.answered)
-        self.of = _condition(spec.of) if spec.of else None
+        self.answered = cached_condition(spec.answered)
+        self.of = cached_condition(spec.of) if spec.of else None
         self.found = {name: header for name, header in columns.items() if not name.startswith((WAIT, ABANDON_WAIT))}
         self.table = np.array(table, dtype=np.intp)
         self.within, self.short = seconds(spec, "within", DEFAULT_WITHIN), seconds(spec, "short_abandon", DEFAULT_SHORT)
@@ -226,16 +226,16 @@ class CallEncoder:
             kind[abandoned & (gone > self.within)] = ABANDONED_LATE
             unknown |= abandoned & np.isnan(gone)
         slots = self.table[kind]
-        slots[unknown] = _BLANK
-        slots[invalid] = _INVALID
-        slots[outcome.undecided & ~outcome.invalid] = _BLANK
+        slots[unknown] = BLANK_SLOT
+        slots[invalid] = INVALID_SLOT
+        slots[outcome.undecided & ~outcome.invalid] = BLANK_SLOT
         excluded = slots == EXCLUDED
         if scope is not None:
-            slots[scope.undecided] = _BLANK
-            slots[scope.invalid] = _INVALID
+            slots[scope.undecided] = BLANK_SLOT
+            slots[scope.invalid] = INVALID_SLOT
             examples += scope.examples
             excluded = (excluded & inside) | ~(scope.matched | scope.undecided)
-        slots[excluded] = _NOT_MET  # counted apart as not applicable, whatever the slot
+        slots[excluded] = NOT_MET  # counted apart as not applicable, whatever the slot
         return EncodedColumn(slots, examples, excluded if excluded.any() or scope is not None else None)
 
     def _read(self, reader: Any, batch: pa.RecordBatch, rows: np.ndarray, examples: Counter, zero_unknown: bool = False) -> tuple[np.ndarray, np.ndarray]:

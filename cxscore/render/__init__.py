@@ -74,7 +74,7 @@ def _table_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
 def _markdown_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
     from . import markdown
 
-    terminal.stdout.write("\n".join(markdown._table(_benchmark_section(rows))) + "\n")
+    terminal.stdout.write("\n".join(markdown.table_lines(_benchmark_section(rows))) + "\n")
 
 
 def _json_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:

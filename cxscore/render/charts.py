@@ -37,7 +37,8 @@ def _value_axis(axis, look: Look | None, high: float) -> None:
     axis.majorUnit = look.major_unit(high)
 
 
-def _line(series, colour: str, width: int = 22000, dash: str | None = None, marker: bool = True) -> None:
+def style_line(series, colour: str, width: int = 22000, dash: str | None = None, marker: bool = True) -> None:
+    """A line series drawn straight in ``colour`` (dashed when asked), with round markers or none."""
     series.smooth = False  # a curve would invent values between periods
     series.graphicalProperties.line = LineProperties(solidFill=colour, w=width, prstDash=dash)
     if marker:
@@ -59,7 +60,7 @@ def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: t
     chart.title = title
     chart.y_axis.title, chart.x_axis.title = axis_title, period_title
     chart.add_data(Reference(ws, min_col=score, min_row=first, max_row=last), titles_from_data=True)
-    _line(chart.series[0], LINE)
+    style_line(chart.series[0], LINE)
     for i in hollow:
         point = DataPoint(idx=i, marker=Marker(symbol="circle", size=7))
         point.marker.graphicalProperties = GraphicalProperties(noFill=True)
@@ -67,10 +68,10 @@ def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: t
         chart.series[0].dPt.append(point)
     for column in band or ():
         chart.add_data(Reference(ws, min_col=column, min_row=first, max_row=last), titles_from_data=True)
-        _line(chart.series[-1], BAND, 12700, "dash", marker=False)
+        style_line(chart.series[-1], BAND, 12700, "dash", marker=False)
     if target is not None:
         chart.add_data(Reference(ws, min_col=target, min_row=first, max_row=last), titles_from_data=True)
-        _line(chart.series[-1], TARGET, 15875, "sysDash", marker=False)
+        style_line(chart.series[-1], TARGET, 15875, "sysDash", marker=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
     _axes(chart, kind)
     _value_axis(chart.y_axis, look, high)

@@ -155,14 +155,14 @@ def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
     elif fmt is Format.csv:
         terminal.stdout.write(csv_text(run, csv_raw))
     elif fmt is Format.markdown:
-        from .markdown import _table
+        from .markdown import table_lines
 
         lines: list[str] = []
         for section in sections(run):
-            lines += _table(section) + [""]
+            lines += table_lines(section) + [""]
         shown = examples(run)
         if shown:
-            lines += _table(Section("Recent comments per theme", ["Theme", "Comment"], set(), [Line([theme, text]) for theme, said in shown for text in said])) + [""]
+            lines += table_lines(Section("Recent comments per theme", ["Theme", "Comment"], set(), [Line([theme, text]) for theme, said in shown for text in said])) + [""]
         terminal.stdout.write("\n".join(lines))
     else:
         from . import table

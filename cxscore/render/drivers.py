@@ -61,9 +61,9 @@ def write(run: DriverRun, fmt: Format, terminal: Terminal, csv_raw: bool = False
     elif fmt is Format.csv:
         terminal.stdout.write(csv_text(run, csv_raw))
     elif fmt is Format.markdown:
-        from .markdown import _table
+        from .markdown import table_lines
 
-        terminal.stdout.write("\n".join(_table(section(run))) + "\n")
+        terminal.stdout.write("\n".join(table_lines(section(run))) + "\n")
     else:
         from . import table
 

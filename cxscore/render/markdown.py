@@ -11,7 +11,7 @@ def _cell(text: str) -> str:
     return printable(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(section: Section) -> list[str]:
+def table_lines(section: Section) -> list[str]:
     lines = [f"**{_cell(section.title)}**", "", "| " + " | ".join(_cell(h) or " " for h in section.headers) + " |"]
     lines.append("|" + "|".join("---:" if i in section.right else "---" for i in range(len(section.headers))) + "|")
     for line in section.lines:
@@ -29,5 +29,5 @@ def _table(section: Section) -> list[str]:
 def render(report: Report) -> str:
     out: list[str] = []
     for section in sections(report):
-        out += _table(section) + [""]
+        out += table_lines(section) + [""]
     return "\n".join(out)

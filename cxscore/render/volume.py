@@ -76,9 +76,9 @@ def write(report: VolumeReport, fmt: Format, terminal: Terminal, csv_raw: bool =
     elif fmt is Format.csv:
         terminal.stdout.write(csv_text(report, csv_raw))
     elif fmt is Format.markdown:
-        from .markdown import _table
+        from .markdown import table_lines
 
-        terminal.stdout.write("\n".join(_table(section(report))) + "\n")
+        terminal.stdout.write("\n".join(table_lines(section(report))) + "\n")
     else:
         from . import table
 

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from ..errors import CxError
 from ..volume import VolumeReport
 from .cells import COUNT, LOW_N, P_VALUE, Sheet, printable_sheet, text
-from .charts import LINE, _line
+from .charts import LINE, style_line
 from .output import atomic_path
 
 TITLES = {"en": "Volume", "zh": "工单量"}
@@ -68,7 +68,7 @@ def _chart(ws, lead: int, top: int, bottom: int) -> BarChart:
     bars.y_axis.majorGridlines = None
     line = LineChart()
     line.add_data(Reference(ws, min_col=lead + 10, min_row=top - 1, max_row=bottom), titles_from_data=True)  # Open at end
-    _line(line.series[0], LINE)
+    style_line(line.series[0], LINE)
     line.y_axis.axId = 200
     line.y_axis.crosses = "max"
     bars += line
