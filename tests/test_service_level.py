@@ -141,7 +141,7 @@ def test_every_output_carries_the_formula(write_csv, tmp_path):
     table = invoke(["score", path, "-c", config, "--by", "Queue"])
     assert table.exit_code == 0 and table.stderr == ""
     flat = " ".join(table.stdout.split())  # the caption wraps at the table's width
-    assert "default = answered in ≤ 20s ÷ (answered + abandoned − abandoned in ≤ 5s)." in flat
+    assert "default = answered in ≤ 20s ÷ (answered + abandoned − abandoned in ≤ 5s). 10 rows not counted" in flat  # the short abandons
     assert flat.count("abandoned = abandoned ÷ (answered + abandoned).") == 2  # under the summary and under its breakdown
     markdown = invoke(["score", path, "-c", config, "-f", "markdown"])
     assert "default = answered in ≤ 20s ÷ (answered + abandoned − abandoned in ≤ 5s)." in markdown.stdout
@@ -289,3 +289,14 @@ def test_breakdown_headings_say_lower_is_better_only_for_abandonment(write_csv, 
     headings = [line for line in out.stdout.splitlines() if "by Queue" in line]
     assert [("lower is better" in h) for h in headings] == [False, True]
     assert "Durations:" not in out.stdout  # no duration metric here
+
+
+def test_top_ranks_the_lowest_abandonment_and_the_highest_service_level(write_csv):
+    # Queue A: 36 of 40 answered within 20 s, 4 abandoned; queue B: 20 of 40 answered within 20 s, 20 abandoned after a minute.
+    rows = [HEADER] + [[i, "", "A", "Y", 5, ""] for i in range(36)] + [[i, "", "A", "N", 0, 60] for i in range(4)]
+    rows += [[i, "", "B", "Y", 5, ""] for i in range(20)] + [[i, "", "B", "N", 0, 60] for i in range(20)]
+    config = validate_config({"metrics": [metric("sl", abandon_wait=GONE), metric("gone", "abandonment")]})
+    best = {r.metric: (r.segment, r.value) for r in score([str(write_csv(rows))], config, Options(by=["Queue"], top=1)).results if r.segment}
+    assert best == {"sl": ({"Queue": "A"}, 90.0), "gone": ({"Queue": "A"}, 10.0)}
+    worst = {r.metric: r.segment for r in score([str(write_csv(rows))], config, Options(by=["Queue"], bottom=1)).results if r.segment}
+    assert worst == {"sl": {"Queue": "B"}, "gone": {"Queue": "B"}}

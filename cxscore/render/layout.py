@@ -125,7 +125,9 @@ def summary(report: Report) -> Section:
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(line.low_n for line in section.lines) else []
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
-    notes += [formula(m) for m in report.metrics if m.formula]
+    left_out = {q.metric: q.not_applicable for q in report.quality if q.not_applicable}
+    notes += [formula(m) + (f" {left_out[m.name]:,} rows not counted (outside of: or the formula's denominator)." if m.name in left_out else "")
+              for m in report.metrics if m.formula]
     section.caption = " ".join(notes)
     return section
 
