@@ -29,7 +29,7 @@ from .errors import CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
 from .keydrivers import points
 from .normalize import EncodedColumn
-from .pipeline import plan_jobs, choose_metrics, expand_inputs
+from .pipeline import plan_jobs, choose_metrics, expand_inputs, input_warnings
 from .inputs import distinct_inputs
 from .records import InputInfo
 from .scan import Job, add_counters, coalesced, run_jobs, typed_or_text, workers
@@ -298,7 +298,7 @@ def analyse_comments(
     times = np.concatenate(columns["times"]) if columns["times"] else np.zeros(0, dtype=np.int64)
     groups = np.concatenate(columns["groups"]) if columns["groups"] else np.zeros(0, dtype=np.int64)
 
-    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted]
+    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted, *input_warnings([s.info for s in sources])]
     if invalid:
         warnings.append(f"{spec.name}: {sum(invalid.values())} answer(s) not understood, so those comments count without a score (e.g. {', '.join(f'{t!r} ×{n}' for t, n in invalid.most_common(3))})")
     if settings.strict and (problems := warnings[len(repeats):]):
@@ -325,9 +325,10 @@ def analyse_comments(
         labels = list(place)
         segments = _shares(matrix, real, segment_of[groups], lambda c: (dict(zip(grouping.by, labels[c])), None), names, settings.confidence, settings.min_n)
     if dictionary is not None and grouping.period and len(texts):
-        period_of = np.array([k.period for k in by_keys], dtype=np.int64)
+        period_of = np.array([k.period for k in by_keys], dtype=np.int64)[groups]
         period = grouping.period
-        periods = _shares(matrix, real, period_of[groups], lambda c: ({}, "(no date)" if c == UNDATED else period_label(c, period)), names, settings.confidence, settings.min_n)
+        dated = period_of != UNDATED  # a row without a usable date is in no period (as for score), still in the figures over all comments
+        periods = _shares(matrix[dated], real[dated], period_of[dated], lambda c: ({}, period_label(c, period)), names, settings.confidence, settings.min_n)
     found_terms, skipped = None, None if terms else "--no-terms"
     if terms:
         unhappy, happy = band_rows(answers, spec)

@@ -569,6 +569,15 @@ def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, A
             warnings += spec.kind.notes(spec, columns[spec.name], tally)
         if n == 0:
             warnings.append(f"{spec.name}: no valid answers in column {columns[spec.name]!r}")
+    warnings += input_warnings(inputs)
+    return quality, warnings
+
+
+def input_warnings(inputs: list[InputInfo]) -> list[str]:
+    """What reading the inputs left out or doubted, one line each: malformed rows, unpaired quotes, dates
+    not understood or placeholders (those rows are in no period), bad weights, excluded rows, --where
+    leaving nothing."""
+    warnings: list[str] = []
     for i in inputs:
         if i.malformed_rows:
             warnings.append(f"{i.path}: {i.malformed_rows} row(s) with the wrong number of fields were skipped")
@@ -596,7 +605,7 @@ def _quality(specs: list[MetricSpec], book: Book[GroupKey], overall: dict[str, A
             warnings.append(f"{i.path}: {count} row(s) left out as {reason}")
         if i.rows and i.filtered_out == i.rows:
             warnings.append(f"{i.path}: --where left no rows")
-    return quality, warnings
+    return warnings
 
 
 def _settle_date_order(info: InputInfo, stated: bool) -> str | None:

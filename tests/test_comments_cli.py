@@ -295,3 +295,20 @@ def test_hostile_text_stays_text_in_every_output(tmp_path):
     examples = [c for c in load_workbook(out)["Themes"][2][12:15] if c.value]
     formula = next(c for c in examples if c.value.startswith("=HYPERLINK"))
     assert formula.data_type == "s" and formula.quotePrefix
+
+
+def test_rows_without_a_usable_date_are_in_no_period_and_said(tmp_path):
+    rows = [("2", "late"), ("9", "late again"), ("10", "great staff"), ("3", "late once more")]
+    data, themes = tiny_file(tmp_path, rows)
+    text = data.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace(text[2].split(",")[0], "not a date")
+    text[3] = text[3].replace(text[3].split(",")[0], "")
+    data.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = invoke(["comments", str(data), "--themes", str(themes), "--period", "month", "--date-column", "Date", "-f", "json", "--no-terms"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["comments"] == 4 and doc["themes"][0]["mentions"] == 3  # every comment counts over all
+    assert sum(r["comments"] for r in doc["periods"] if r["theme"] == "delivery") == 2  # only the dated ones are in a period
+    assert all(r["period"] and r["period"][:4] == "2025" for r in doc["periods"])
+    said = "1 date(s) in 'Date' not understood (e.g. 'not a date'); those rows are in no period"
+    assert said in result.stderr and any(said in w for w in doc["warnings"])
