@@ -19,9 +19,9 @@ import statistics
 from datetime import datetime, timezone
 from pathlib import Path
 
-from run import HERE, PY, export_file, measure
+from run import HERE, PY, export_file, measure, write_section
 
-SECTION = "## Excel (bench/excel.py)"
+SECTION = "Excel (bench/excel.py)"
 FASTEXCEL = "import sys, fastexcel; fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow()"
 PANDAS = "import sys, pandas; pandas.read_excel(sys.argv[1], engine='calamine')"
 
@@ -47,8 +47,6 @@ def main() -> None:
     peak = {name: max(r[1] for r in rs) for name, rs in runs.items()}
     a, b, c = median.values()
     lines = [
-        SECTION,
-        "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores; "
         f"{args.rows:,}-row .xlsx (bench/generate.py, seed 7); medians of {args.repeat} runs taken in turn.",
         "",
@@ -60,9 +58,7 @@ def main() -> None:
         f"- pandas.read_excel(calamine) / cxscore: **{c / a:.2f}×** (target ≥ 3×)",
         "",
     ]
-    text = args.out.read_text() if args.out.exists() else ""
-    before = text.split(SECTION)[0].rstrip("\n")
-    args.out.write_text((before + "\n\n" if before else "") + "\n".join(lines))
+    write_section(args.out, SECTION, lines)  # the other sections (parse floor, service KPIs) stay
     print("\n".join(lines))
 
 

@@ -71,6 +71,14 @@ def bench(name: str, cmd: list[str], repeat: int) -> dict:
     return result
 
 
+def write_section(path: Path, title: str, body: list[str]) -> None:
+    """Replace (or add, at the end) the ``## title`` section of a Markdown file, keeping every other section."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    head, found, rest = text.partition(f"\n## {title}\n")
+    tail = rest[rest.find("\n## "):] if found and "\n## " in rest else ""
+    path.write_text(head.rstrip("\n") + f"\n\n## {title}\n\n" + "\n".join(body).rstrip("\n") + "\n" + tail, encoding="utf-8")
+
+
 def export_file(rows: int, suffix: str = ".csv") -> Path:
     """The seeded synthetic export of this size (generated once, cached under bench/data/)."""
     path = HERE / "data" / f"export_{rows}{suffix}"

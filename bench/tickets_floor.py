@@ -35,16 +35,8 @@ def parse(path: str, how: str) -> int:
     return table.num_rows
 
 
-def write_section(path: Path, title: str, body: list[str]) -> None:
-    """Replace (or add) the ``## title`` section of a Markdown file, keeping everything else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    head, found, rest = text.partition(f"\n## {title}\n")
-    tail = rest[rest.find("\n## "):] if found and "\n## " in rest else ""
-    path.write_text(head.rstrip("\n") + f"\n\n## {title}\n\n" + "\n".join(body) + "\n" + tail, encoding="utf-8")
-
-
 def main() -> None:
-    from run import PY, bench, measure
+    from run import PY, bench, measure, write_section
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=5_000_000)

@@ -236,6 +236,17 @@ class LogHistogram:
             out.append(one)
         return out
 
+    @staticmethod
+    def stack(parts: list[LogHistogram]) -> LogHistogram:
+        """One histogram whose group g is ``parts[g]``'s group 0 (the inverse of :meth:`split`): many groups'
+        quantiles then come from one vectorised call each instead of one call per group."""
+        stacked = parts[0]._like()
+        dense = [part._dense[:1] if part.groups else np.zeros((1, stacked._dense.shape[1]), np.int64) for part in parts]
+        stacked._dense = np.concatenate(dense)
+        stacked._keys = np.concatenate([part.keys[part.keys < part._span] + g * part._span for g, part in enumerate(parts)])
+        stacked._counts = np.concatenate([part.counts[part.keys < part._span] for part in parts])
+        return stacked
+
     def at_most(self, value: float) -> np.ndarray:
         """Per group, the values in the buckets up to ``value``'s own (zeros included): the values ≤ ``value``
         to within the bucketing. Two histograms split at one value this way split exactly alike (a median test)."""
@@ -291,15 +302,17 @@ class LogHistogram:
         groups = np.arange(self.groups, dtype=np.int64)
         start = np.searchsorted(self.keys, groups * self._span)
         before = np.where(start > 0, cumulative[np.maximum(start - 1, 0)] if len(cumulative) else 0, 0)
-        among_buckets = rank - self._dense[:, 1]
+        if rank.ndim == 2:  # several ranks per group (quantiles): one search for all
+            before = before[:, None]
+        among_buckets = rank - (self._dense[:, 1] if rank.ndim == 1 else self._dense[:, 1:2])
         index = np.searchsorted(cumulative, before + among_buckets, side="right") if len(cumulative) else np.zeros(len(rank), dtype=np.int64)
         return np.where(among_buckets < 0, -1, index)
 
     def _edges(self, index: np.ndarray, where: str) -> np.ndarray:
         """The representative value (``"mid"``) or the lower/upper edge of the buckets at ``index`` (0 for −1)."""
         if not len(self.keys):  # only zeros (or nothing)
-            return np.zeros(len(index))
-        safe = np.clip(index, 0, len(self.keys) - 1)  # an empty group's index may point past the end; callers mask it
+            return np.zeros(np.shape(index))
+        safe = np.minimum(np.maximum(index, 0), len(self.keys) - 1)  # an empty group's index may point past the end; callers mask it
         bucket = (self.keys[safe] % self._span + self._low).astype(np.float64)
         top = np.exp(bucket * self._log_gamma)
         gamma = math.exp(self._log_gamma)
@@ -315,6 +328,14 @@ class LogHistogram:
         rank = np.clip(np.ceil(n * q).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
         return np.where(n > 0, self._edges(self._locate(rank), "mid"), np.nan)
 
+    def quantiles(self, qs: tuple[float, ...]) -> np.ndarray:
+        """Several quantiles per group at once (groups × len(qs)), each as :meth:`quantile` gives it."""
+        if not all(0 <= q <= 1 for q in qs):
+            raise ValueError(f"a quantile's q must be between 0 and 1, not {qs}")
+        n = self._dense[:, 0:1]
+        rank = np.minimum(np.maximum(np.ceil(n * np.array(qs)).astype(np.int64) - 1, 0), np.maximum(n - 1, 0))
+        return np.where(n > 0, self._edges(self._locate(rank), "mid"), np.nan)
+
     def quantile_interval(self, q: float, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """A distribution-free interval for the q-quantile per group: ``[X₍l₎, X₍u₎]`` with l and u − 1 the
         Binomial(n, q) quantiles at (1−c)/2 and (1+c)/2, so it covers with probability ≥ c.
@@ -326,8 +347,9 @@ class LogHistogram:
         if not 0 < q < 1 or not 0 < confidence < 1:
             raise ValueError(f"q and confidence must be between 0 and 1 (exclusive), not {q} and {confidence}")
         n = self._dense[:, 0]
-        lower_rank = np.array([binomial_quantile(int(k), q, (1 - confidence) / 2) for k in n], dtype=np.int64)
-        upper_rank = np.array([binomial_quantile(int(k), q, (1 + confidence) / 2) + 1 for k in n], dtype=np.int64)
+        sizes, where = np.unique(n, return_inverse=True)  # once per distinct group size, not per group
+        lower_rank = np.array([binomial_quantile(int(k), q, (1 - confidence) / 2) for k in sizes], dtype=np.int64)[where.reshape(-1)]
+        upper_rank = np.array([binomial_quantile(int(k), q, (1 + confidence) / 2) + 1 for k in sizes], dtype=np.int64)[where.reshape(-1)]
         last = np.maximum(n - 1, 0)
         low = self._edges(self._locate(np.clip(lower_rank - 1, 0, last)), "low")
         high = self._edges(self._locate(np.clip(upper_rank - 1, 0, last)), "high")

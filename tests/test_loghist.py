@@ -241,3 +241,23 @@ def test_many_groups_one_block_matches_per_group_numpy():
     for g in range(0, 500, 50):
         exact = np.quantile(x[groups == g], 0.9, method="inverted_cdf")
         assert abs(p90[g] - exact) <= ALPHA * exact * (1 + 1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), max_size=300), st.booleans())
+def test_stacked_groups_and_several_quantiles_at_once_equal_one_group_at_a_time(rows, only_zeros):
+    """What the duration kind's batched summaries read: stack(split(h)) is h, and quantiles(qs)
+    gives exactly quantile(q) for each q (the same order statistic, the same float)."""
+    hist = LogHistogram(0.01, (60.0,))
+    hist.reserve(6)
+    if only_zeros:  # no bucket at all: the zeros alone
+        rows = [(g, 0.0) for g, _ in rows]
+    if rows:
+        hist.add(np.array([v for _, v in rows]), np.array([g for g, _ in rows]))
+    stacked = LogHistogram.stack(hist.split())
+    assert stacked == hist
+    qs = (0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
+    together = stacked.quantiles(qs)
+    for k, q in enumerate(qs):
+        np.testing.assert_array_equal(together[:, k], hist.quantile(q))
+    np.testing.assert_array_equal(stacked.mean(), hist.mean())

@@ -266,10 +266,25 @@ def test_bench_tickets_have_the_sample_layout_and_consistent_business_hours(tmp_
 
 
 def test_results_section_is_replaced_and_the_rest_kept(tmp_path):
-    floor = bench_script("tickets_floor")
+    floor, run = bench_script("tickets_floor"), bench_script("run")
     results = tmp_path / "results.md"
     results.write_text("# cxscore benchmark\n\n| a | 1 |\n\n## Other\n\nkept\n", encoding="utf-8")
-    floor.write_section(results, floor.TITLE, ["first"])
-    floor.write_section(results, floor.TITLE, ["second"])
-    floor.write_section(results, "Other", ["replaced"])
+    run.write_section(results, floor.TITLE, ["first"])
+    run.write_section(results, floor.TITLE, ["second"])
+    run.write_section(results, "Other", ["replaced"])
     assert results.read_text(encoding="utf-8") == f"# cxscore benchmark\n\n| a | 1 |\n\n## Other\n\nreplaced\n\n## {floor.TITLE}\n\nsecond\n"
+
+
+def test_the_excel_bench_keeps_the_sections_after_its_own(tmp_path, monkeypatch):
+    """bench/excel.py rewrote results.md from its section on, dropping the ticket sections after it."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    excel = bench_script("excel")
+    monkeypatch.setattr(excel, "export_file", lambda rows, suffix: tmp_path / "export.xlsx")
+    monkeypatch.setattr(excel, "measure", lambda cmd: (1.0, 100.0))
+    results = tmp_path / "results.md"
+    results.write_text("# cxscore benchmark\n\n## Excel (bench/excel.py)\n\nold\n\n## Service KPIs: ticket export\n\nkept\n", encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["excel.py", "--repeat", "1", "--out", str(results)])
+    excel.main()
+    text = results.read_text(encoding="utf-8")
+    assert "old" not in text and "| (a) cxscore score .xlsx | 1.00 |" in text
+    assert text.endswith("## Service KPIs: ticket export\n\nkept\n") and text.count("## Excel") == 1

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 
 from .. import stats
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..config import ColumnSpec, MetricSpec
     from ..duration_table import Durations
     from ..durations import DurationColumn
+    from ..loghist import LogHistogram
 
 #: The histogram's relative accuracy when the config gives none.
 DEFAULT_ALPHA = 0.01
@@ -38,20 +40,36 @@ class DurationSummary:
     estimated from the 40th and 60th percentiles: the scale of the median's tests and trends.
     """
 
-    __slots__ = ("n", "n_eff", "total", "mean", "variance", "m2", "m3", "shares", "quantiles", "within", "hist")
+    __slots__ = ("n", "n_eff", "total", "mean", "variance", "m2", "m3", "shares", "quantiles", "within", "hist", "batch", "index")
 
-    def __init__(self, durations: Durations, threshold: float | None):
-        hist = durations.hist
-        self.hist = hist
+    def __init__(self, durations: Durations, quantiles: dict[float, float], mean: float, within: int, batch: MedianIntervals | None = None, index: int = 0):
+        self.hist = durations.hist
+        self.batch, self.index = batch, index  # the intervals of the groups summarised with it, computed once for all
         self.n = durations.n
         self.n_eff = self.total = float(self.n)
         self.shares: dict[str, float] = {}
-        self.quantiles = {q: float(hist.quantile(q)[0]) for q in _QUANTILES} if self.n else dict.fromkeys(_QUANTILES, math.nan)
-        self.mean = float(hist.mean()[0]) if self.n else 0.0
-        self.within = int(hist.within(threshold)[0]) if threshold is not None and self.n else 0
+        self.quantiles = quantiles if self.n else dict.fromkeys(_QUANTILES, math.nan)
+        self.mean = mean if self.n else 0.0
+        self.within = within if self.n else 0
         spread = (self.quantiles[0.6] - self.quantiles[0.4]) / 0.4 if self.n else 0.0
         self.m2, self.m3 = spread * spread, 0.0
         self.variance = self.m2
+
+
+class MedianIntervals:
+    """The median's order-statistic interval for every group summarised together, computed for all of
+    them on the first request at a confidence (one vectorised call, not one per group's row)."""
+
+    def __init__(self, stacked: LogHistogram):
+        self.stacked = stacked
+        self.bounds: dict[float, tuple[list[float], list[float]]] = {}
+
+    def get(self, index: int, confidence: float) -> tuple[float, float]:
+        if confidence not in self.bounds:
+            low, high = self.stacked.quantile_interval(0.5, confidence)
+            self.bounds[confidence] = (low.tolist(), high.tolist())
+        low_all, high_all = self.bounds[confidence]
+        return low_all[index], high_all[index]
 
 
 class Duration(Kind):
@@ -220,8 +238,18 @@ class Duration(Kind):
 
     # -- computing ---------------------------------------------------------------------------
     def summarise(self, spec: MetricSpec, accumulators: Sequence[Any]) -> list[DurationSummary]:
+        """Every group's figures from one stacked histogram (one vectorised call per quantile, not one per group)."""
+        from ..loghist import LogHistogram
+
+        if not accumulators:
+            return []
         threshold = self.threshold(spec)
-        return [DurationSummary(a, threshold) for a in accumulators]
+        stacked = LogHistogram.stack([a.hist for a in accumulators])
+        quantiles = dict(zip(_QUANTILES, stacked.quantiles(_QUANTILES).T.tolist()))
+        means = np.nan_to_num(stacked.mean()).tolist()
+        within = stacked.within(threshold).tolist() if threshold is not None else [0] * len(accumulators)
+        batch = MedianIntervals(stacked)
+        return [DurationSummary(a, {q: quantiles[q][g] for q in _QUANTILES}, means[g], int(within[g]), batch, g) for g, a in enumerate(accumulators)]
 
     def compute(self, spec: MetricSpec, s: Any) -> tuple[float, dict[str, float | None]]:
         q = s.quantiles
@@ -229,7 +257,7 @@ class Duration(Kind):
         return q[0.5], {"p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mean": s.mean, "within_pct": within}
 
     def interval(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats.Interval | None:
-        low, high = (float(v[0]) for v in s.hist.quantile_interval(0.5, confidence))
+        low, high = s.batch.get(s.index, confidence) if s.batch is not None else (float(v[0]) for v in s.hist.quantile_interval(0.5, confidence))
         if not math.isfinite(high):
             return None  # too few durations for a distribution-free interval at this confidence
         return stats.Interval(math.sqrt(s.m2 / s.n), low, high, "order-statistic")
@@ -246,11 +274,11 @@ class Duration(Kind):
         median difference's, from the pooled density at the median."""
         pooled = a.hist.copy()
         pooled += b.hist
-        median = float(pooled.quantile(0.5)[0])
+        median, high, low = (float(v) for v in pooled.quantiles((0.5, 0.6, 0.4))[0])
         above_a = (a.n - int(a.hist.at_most(median)[0])) / a.n
         above_b = (b.n - int(b.hist.at_most(median)[0])) / b.n
         test = stats.pooled_test((*stats.proportion_moments(above_a), a.n), (*stats.proportion_moments(above_b), b.n))
-        spread = (float(pooled.quantile(0.6)[0]) - float(pooled.quantile(0.4)[0])) / 0.4
+        spread = (high - low) / 0.4
         return a.quantiles[0.5] - b.quantiles[0.5], test.p, spread * math.sqrt(1 / a.n + 1 / b.n)
 
 
