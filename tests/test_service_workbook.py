@@ -195,3 +195,72 @@ def test_survey_tiles_come_first_and_the_service_row_under_them(write_csv, tmp_p
     assert ws["A4"].value == "csat (CSAT)" and ws["A17"].value == "Service" and ws["A18"].value == "wait (median)"
     alerts = next(r for r in range(19, 40) if ws.cell(r, 1).value == "Alerts of this run")
     assert alerts > 18 + 12  # under the service tiles (twelve lines each), not over them
+
+
+@pytest.fixture(scope="module")
+def by_agent(tmp_path_factory):
+    """The Zendesk sample by Assignee with --min-n 230: the four least busy agents are small n."""
+    folder = tmp_path_factory.mktemp("agents")
+    config = folder / "service.yaml"
+    config.write_text(SERVICE, encoding="utf-8")
+    out = folder / "agents.xlsx"
+    args = [str(ZENDESK), "-c", str(config), "--by", "Assignee", "--min-n", "230", "-q"]
+    result = invoke(["report", *args, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out, json.loads(invoke(["score", *args, "-f", "json"]).stdout)
+
+
+def test_the_agents_sheet_has_a_row_per_agent_busiest_first_with_small_n_marked(by_agent):
+    out, document = by_agent
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames.index("Agents") == wb.sheetnames.index("Segments") + 1
+    ws, stored = wb["Agents"], _stored(out, "Agents")
+    header = [c.value for c in ws[1]]
+    assert header == ["Assignee", "Handled", "frt median", "frt p90", "resolution median", "resolution p90", "one_touch % meeting"]
+    with ZENDESK.open(encoding="utf-8") as fh:
+        handled: dict[str, int] = {}
+        for r in csv.DictReader(fh):
+            handled[r["Assignee"] or "(blank)"] = handled.get(r["Assignee"] or "(blank)", 0) + 1
+    agents = [ws.cell(r, 1).value for r in range(2, 2 + len(handled))]
+    assert agents == sorted(handled, key=lambda a: (-handled[a], a)) and agents[0] == "Divya Nair"  # 290 tickets
+    for r, agent in enumerate(agents, start=2):
+        assert ws.cell(r, 2).value == handled[agent]
+        if agent == "(blank)":
+            continue
+        frt, resolution, one_touch = (_row(document, m, {"Assignee": agent}) for m in ("frt", "resolution", "one_touch"))
+        assert stored[f"C{r}"] == days(frt["value"]) and stored[f"D{r}"] == days(frt["components"]["p90"])
+        assert stored[f"E{r}"] == days(resolution["value"]) and stored[f"F{r}"] == days(resolution["components"]["p90"])
+        assert ws.cell(r, 7).value == pytest.approx(one_touch["value"]) and ws.cell(r, 7).number_format == PCT
+        assert ws.cell(r, 3).number_format == HOURS and ws.cell(r, 5).number_format == DAYS
+        assert bool(ws.cell(r, 3).font.i) == (frt["n"] < 230), agent  # small n: grey italic, per metric
+        assert bool(ws.cell(r, 7).font.i) == (one_touch["n"] < 230), agent
+    assert any(ws.cell(r, 3).font.i for r in range(2, 2 + len(agents))) and not ws.cell(2, 3).font.i
+    everyone = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "All")
+    assert ws.cell(everyone, 2).value == 3000 and stored[f"C{everyone}"] == days(_row(document, "frt")["value"])
+    assert ws.auto_filter.ref == f"A1:G{1 + len(agents)}"  # the filter sorts the agents, not the total under them
+
+
+def test_many_agents_are_capped_to_the_busiest_and_the_cap_is_said(by_agent, monkeypatch, tmp_path):
+    from cxscore.render import agents
+
+    monkeypatch.setattr(agents, "MAX_AGENTS", 5)
+    config = tmp_path / "service.yaml"
+    config.write_text(SERVICE, encoding="utf-8")
+    out = tmp_path / "capped.xlsx"
+    assert invoke(["report", str(ZENDESK), "-c", str(config), "--by", "Assignee", "-o", str(out), "-q"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Agents"]
+    assert [ws.cell(r, 1).value for r in range(2, 8)] == ["Divya Nair", "Bruno Costa", "Chen Wei", "Farid Haddad", "Emma Novak", None]
+    notes = [ws.cell(r, 1).value for r in range(8, ws.max_row + 1)]
+    assert "The 5 busiest of 13 agents; all of them are in the Segments sheet." in notes
+
+
+def test_no_agents_sheet_for_a_group_or_for_survey_scores_alone(zendesk, tmp_path):
+    """Split by Group (not an agent), or an agent column with survey scores only: the Segments sheet is enough."""
+    out, _ = zendesk
+    assert "Agents" not in openpyxl.load_workbook(out).sheetnames
+    from cxscore.render.agents import AGENT_HEADER
+
+    for header in ("assignee", "agent", "agent name", "deal agent name", "接待客服", "坐席", "agentinfo.username"):
+        assert AGENT_HEADER.fullmatch(header), header
+    for header in ("group", "agent wait time", "agent replies", "queue"):
+        assert not AGENT_HEADER.fullmatch(header), header

@@ -28,6 +28,7 @@ from ..kinds import KINDS, get
 from ..labels import scale_labels
 from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, looks, printable_sheet, put, text, width
 from . import charts, display
+from .agents import agents
 from .dashboard import dashboard, heading
 from .output import atomic_path, refuse_input
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
@@ -72,6 +73,9 @@ LABELS = {
         "crosstab_note": "Red to green: worst to best in this grid. Grey italic: n < {min_n}, too few answers to judge.",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
         "service": "Service", "within": "Within target", "formula": "Formula",
+        "Agents": "Agents", "handled": "Handled", "median": "median",
+        "agents_note": "Busiest first. Grey italic: fewer than {min_n} answers for that metric, too few to judge. Red to green: worst to best in each column.",
+        "agents_cap": "The {shown} busiest of {count} agents; all of them are in the Segments sheet.",
     },
     "zh": {
         "Summary": "概览", "Trend": "趋势", "Segments": "细分", "Distribution": "分布",
@@ -107,6 +111,9 @@ LABELS = {
         "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
         "service": "服务指标", "within": "目标内占比", "formula": "公式",
+        "Agents": "客服", "handled": "处理量", "median": "中位数",
+        "agents_note": "按处理量排序。灰色斜体：该指标样本数少于 {min_n}，不足以判断。由红到绿：每列中由差到好。",
+        "agents_cap": "显示 {count} 位客服中处理量最多的 {shown} 位；全部见细分表。",
     },
 }
 
@@ -541,6 +548,7 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
     _summary(wb, report, t)
     trend_columns, trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
+    agents(wb, report, t)
     _crosstab(wb, report, t)
     _distribution(wb, report, t, lang)
     if report.comments is not None:
