@@ -388,6 +388,8 @@ DRIVERS_EXAMPLES = """
 
 * `cxscore drivers export.csv --output drivers.xlsx` — also a workbook: the sheet Drivers with a scatter chart
 
+* `cxscore drivers export.csv --by Channel` — also each channel's headroom: NPS points gained if its respondents were all promoters
+
 Exit codes: 0 success · 2 usage, config or input error, and refusals (too few complete rows, Shapley above 12 drivers) · 1 internal error.
 """
 
@@ -412,6 +414,8 @@ def drivers_command(
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
     output: Optional[str] = typer.Option(None, "--output", help="Also write an Excel workbook with the sheet Drivers (table and scatter chart)."),
+    by: Optional[list[str]] = typer.Option(None, "--by", "-b", help="Also a segment headroom table: how much the overall score would gain if one segment's respondents all gave the best answer (-f csv writes it instead of the drivers)."),
+    confidence: Optional[float] = _option("confidence"),
     config: Optional[Path] = _option("config"),
     where: Optional[list[str]] = _option("where"),
     since: Optional[str] = _option("since"),
@@ -435,8 +439,8 @@ def drivers_command(
     with _errors_to_exit_codes(terminal, verbose):
         path = locate_config(str(config) if config else None)
         loaded = read_config(path)[0] if path else None
-        options = Options(where=list(where or []), since=since, until=until, date_column=date_column, dayfirst=dayfirst, weight=weight,
-                          encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
+        options = Options(by=list(by or []), where=list(where or []), since=since, until=until, date_column=date_column, dayfirst=dayfirst, weight=weight,
+                          confidence=confidence, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
         run = key_drivers(inputs, loaded, options, outcome=outcome, drivers=driver or [], method=method.value.replace("-", "_"),  # type: ignore[arg-type]
                           resamples=resamples, seed=seed, notify=terminal.say)
         for warning in run.warnings:

@@ -449,8 +449,11 @@ def analyse(table: MomentTable, names: list[str], method: Method = "relative_wei
                           dict(zip(names, (int(m) for m in whole.missing))), used, table.size, tuple(warnings))
 
 
-def segment_headroom(nps: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """NPS points the whole would gain if every respondent of a segment were a promoter (marketr's
-    ``nps_oppy``): (n_s / N) · (100 − NPS_s), with N the segments' total (counts or weight sums)."""
-    nps, n = np.asarray(nps, dtype=np.float64), np.asarray(n, dtype=np.float64)
-    return n / n.sum() * (100.0 - nps)
+def segment_headroom(scores: np.ndarray, n: np.ndarray, best: float = 100.0) -> np.ndarray:
+    """Points the whole's score would gain if every respondent of a segment gave the best answer
+    (marketr's ``nps_oppy``): (n_s / N) · |best − score_s|, with N the segments' total (counts or
+    weight sums). The whole's score is the n-weighted mean of its segments' — true of NPS (best 100:
+    all promoters), a CSAT % (100: all satisfied) and a mean (the scale's best end) — so replacing
+    one segment's score by ``best`` moves the whole by exactly that."""
+    scores, n = np.asarray(scores, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return n / n.sum() * np.abs(best - scores)

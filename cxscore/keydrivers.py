@@ -21,18 +21,20 @@ import numpy as np
 from . import dedupe
 from .version import __version__
 from .binning import Binning
+from .accumulators import Book
 from .config import Config, MetricSpec
 from .detect import fit_scale
-from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Method, MomentTable, analyse, minimum_rows, row_groups
+from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Method, MomentTable, analyse, minimum_rows, row_groups, segment_headroom
 from .encoders import ANSWERS
 from .errors import ColumnError, CxError, InputError, StrictError, param
-from .grouping import Grouper
+from .grouping import Grouper, GroupKey
 from .inputs import distinct_inputs
 from .normalize import EncodedColumn
 from .records import InputInfo
 from .pipeline import plan_jobs, choose_metrics, expand_inputs
-from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, coalesced, run_jobs, tracked, typed_or_text, workers
-from .settings import Options, resolve
+from .metrics import compute, interval, summarise
+from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, check_groups, coalesced, run_jobs, tracked, typed_or_text, workers
+from .settings import Options, Settings, resolve
 from .sources import open_source
 from .sources.table import Input, open_inputs
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
@@ -46,10 +48,48 @@ def _quiet(_: str) -> None:
     pass
 
 
+@dataclass(frozen=True)
+class Headroom:
+    """One --by segment's headroom: its answers to the outcome (``n``, weight sum ``weight``), its
+    score with the interval ``score`` reports, and the points the overall score would gain if all
+    its respondents gave the best answer (:func:`cxscore.drivers.segment_headroom`)."""
+
+    segment: tuple[str, ...]
+    n: int
+    weight: float
+    score: float
+    low: float | None
+    high: float | None
+    headroom: float
+
+
+@dataclass(frozen=True)
+class Headrooms:
+    """The segment headroom table of a run with --by: segments by headroom, largest first; the
+    overall score and its answers; the best answer's value (NPS 100: all promoters); segments
+    whose rows had no answer to the outcome (listed nowhere else)."""
+
+    by: list[str]
+    overall: float
+    n: int
+    best: float
+    best_words: str
+    confidence: float
+    segments: list[Headroom]
+    unanswered: int
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "overall": self.overall, "n": self.n, "best": self.best, "best_means": self.best_words, "confidence": self.confidence,
+                "segments": [{"segment": dict(zip(self.by, h.segment)), "n": h.n, "weight": h.weight, "score": h.score, "low": h.low, "high": h.high,
+                              "headroom": h.headroom} for h in self.segments],
+                "unanswered_segments": self.unanswered}
+
+
 @dataclass
 class DriverRun:
     """A drivers run: the analysis, the outcome's and drivers' metrics (name → spec), how the drivers
-    were chosen, the inputs as read, and every warning (reading, answers, the analysis' guards)."""
+    were chosen, the inputs as read, and every warning (reading, answers, the analysis' guards);
+    with --by, the segments' headroom."""
 
     analysis: DriverAnalysis
     outcome: MetricSpec
@@ -58,12 +98,13 @@ class DriverRun:
     inputs: list[InputInfo]
     seed: int
     warnings: list[str]
+    headroom: Headrooms | None = None
 
     def to_dict(self) -> dict:
         """The JSON document (README: "JSON output of cxscore drivers"); versioned on its own."""
         a = self.analysis
         columns = {spec.name: spec.column for spec in [self.outcome, *self.drivers]}
-        return {
+        doc = {
             "document": "cxscore.drivers",
             "schema_version": 1,
             "tool_version": __version__,
@@ -84,6 +125,9 @@ class DriverRun:
             "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates, "weight_invalid": i.weight_invalid} for i in self.inputs],
             "warnings": self.warnings,
         }
+        if self.headroom is not None:  # with --by only: documents without it are unchanged
+            doc["headroom"] = self.headroom.to_dict()
+        return doc
 
 
 @dataclass
@@ -110,9 +154,10 @@ def points(codes: np.ndarray, spec: MetricSpec) -> np.ndarray:
 
 
 @typed_or_text
-def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, dict[str, Counter]]:
+def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, dict[str, Counter], Book[GroupKey] | None]:
     """One input's moments: filter each block as score does, parse each metric's answers, add the
-    kept rows to their row-groups (from their positions in the input); and the invalid answers seen."""
+    kept rows to their row-groups (from their positions in the input); the invalid answers seen;
+    and with --by, the outcome's tallies per segment (every row answering it, complete or not)."""
     info = InputInfo(path=job.path, format="")
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
@@ -120,9 +165,10 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
     encoders = [spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs]
     table = MomentTable(len(job.specs), job.groups, np.array([top_two_threshold(spec) for spec in job.specs]))
     invalid: dict[str, Counter] = {spec.name: Counter() for spec in job.specs}
+    book: Book[GroupKey] | None = Book.of(job.specs[:1]) if job.grouping.by else None
     needed = list(dict.fromkeys([*(c for encoder in encoders for c in encoder.columns), *grouper.columns()]))
     for batch in coalesced(job.part.batches(needed, info, None, types), job.block_rows):
-        batch, _, _, weights = grouper.apply(batch)
+        batch, groups, index, weights = grouper.apply(batch)
         values = []
         for spec, encoder in zip(job.specs, encoders):
             encoded = encoder.encode(batch)
@@ -130,8 +176,34 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
                 raise TypeError(f"{spec.name}: drivers read scale answers, not a {type(encoded).__name__}")
             invalid[spec.name].update(encoded.invalid_texts)
             values.append(points(encoded.codes, spec))
+            if book is not None and spec is job.specs[0]:
+                book.add(spec.name, encoded, groups, index, weights)
+                check_groups(book, job.grouping)
         table.add(values, row_groups(job.first_row + tracked(grouper.kept_positions), job.groups, job.seed), weights)
-    return table, info, invalid
+    return table, info, invalid, book
+
+
+#: What the best answer means, per kind, in the headroom's caption.
+BEST_WORDS = {"nps": "promoters", "csat": "satisfied"}
+
+
+def headrooms(spec: MetricSpec, book: Book[GroupKey], settings: Settings) -> Headrooms:
+    """Each --by segment's headroom over the outcome's answers, with its score and interval as
+    ``score --by`` gives them, largest first (ties by segment)."""
+    parts = book.rollup(spec.name, lambda key: key.segment)
+    whole = summarise(spec, [book.rollup(spec.name, lambda key: ())[()]])[0]
+    lo, hi = spec.value_range()
+    best = hi if spec.higher_is_better else lo
+    shown = [(segment, s) for segment, s in zip(parts, summarise(spec, parts.values())) if s.n and s.total > 0]
+    scores = np.array([compute(spec, s)[0] for _, s in shown], dtype=np.float64)
+    gains = segment_headroom(scores, np.array([s.total for _, s in shown]), best) if shown else np.zeros(0)
+    rows = []
+    for (segment, s), value, gain in zip(shown, scores.tolist(), gains.tolist()):
+        ci = interval(spec, s, settings.confidence, settings.nps_interval)
+        rows.append(Headroom(segment, s.n, s.total, value, ci.low if ci else None, ci.high if ci else None, gain))
+    rows.sort(key=lambda h: (-h.headroom, h.segment))
+    words = BEST_WORDS.get(spec.type, f"answered {best:g}")
+    return Headrooms(list(settings.by), float(compute(spec, whole)[0] or 0.0), whole.n, best, words, settings.confidence, rows, len(parts) - len(shown))
 
 
 def _is_rating(spec: MetricSpec) -> bool:
@@ -229,8 +301,11 @@ def key_drivers(
         notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
     table = MomentTable(len(specs), BOOTSTRAP_GROUPS, np.array([top_two_threshold(spec) for spec in specs]))
     invalid: dict[str, Counter] = {spec.name: Counter() for spec in specs}
-    for (part, info, bad), source in zip(run_jobs(jobs, processes, None, read_moments), sources):
+    book: Book[GroupKey] | None = Book.of([target]) if grouping.by else None
+    for (part, info, bad, segments), source in zip(run_jobs(jobs, processes, None, read_moments), sources):
         table.merge(part)
+        if book is not None and segments is not None:
+            book.merge(segments)
         add_counters(source.info, info)
         for name, texts in bad.items():
             invalid[name].update(texts)
@@ -256,4 +331,5 @@ def key_drivers(
     if left:
         gaps = ", ".join(f"{name} {count:,}" for name, count in result.missing.items() if count)
         notify(f"{left:,} row(s) without every answer left out (not rated: {gaps}); {result.n:,} complete rows used")
-    return DriverRun(result, target, picked, how, [s.info for s in sources], seed, warnings + list(result.warnings))
+    headroom = headrooms(target, book, settings) if book is not None else None
+    return DriverRun(result, target, picked, how, [s.info for s in sources], seed, warnings + list(result.warnings), headroom)

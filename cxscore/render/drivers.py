@@ -5,14 +5,18 @@ import csv
 import io
 import math
 
-from ..keydrivers import DriverRun
+from ..keydrivers import DriverRun, Headrooms
+from ..kinds import get
 from ..terminal import Terminal
 from . import Format
+from .display import amount
 from .escaping import csv_cell, encodable
 from .layout import Line, Section
 
 METHOD_WORDS = {"relative_weights": "relative weights", "shapley": "Shapley/LMG"}
 CSV_FIELDS = ["outcome", "method", "driver", "column", "share", "low", "high", "p_first", "correlation", "mean", "top_two", "quadrant", "r2", "n"]
+#: The headroom CSV's columns after the --by columns.
+HEADROOM_FIELDS = ["outcome", "n", "weight", "score", "low", "high", "headroom"]
 
 
 def _pct(value: float) -> str:
@@ -38,6 +42,47 @@ def section(run: DriverRun) -> Section:
     return out
 
 
+def headroom_words(run: DriverRun, h: Headrooms) -> tuple[str, str]:
+    """The headroom table's title and caption (also the workbook's)."""
+    name, label = run.outcome.name, get(run.outcome.type).score_label
+    title = f"Headroom by {', '.join(h.by)}: {name} points gained if a segment's respondents were all {h.best_words}"
+    gap = f"{h.best:g} − the segment's {label}" if h.best >= h.overall else f"the segment's {label} − {h.best:g}"
+    caption = (f"Overall {label} {amount(h.overall, run.outcome.type)} from N = {h.n:,} answers. Headroom = (the segment's n / N) × "
+               f"({gap}) (marketr's nps_oppy): a large segment with a low score has the most to give. "
+               f"{h.confidence:.0%} intervals as score gives them.")
+    if h.unanswered:
+        caption += f" {h.unanswered} segment(s) without any {name} answer are not listed."
+    return title, caption
+
+
+def headroom_section(run: DriverRun, h: Headrooms) -> Section:
+    """The segments by headroom, largest first: n, score with its interval, headroom in points."""
+    kind = run.outcome.type
+    title, caption = headroom_words(run, h)
+    out = Section(title, [", ".join(h.by), "n", get(kind).score_label, f"{h.confidence:.0%} interval", "Headroom"], {1, 2, 3, 4}, caption=caption, short={0})
+    for r in h.segments:
+        ci = "—" if r.low is None or r.high is None else f"{amount(r.low, kind)} to {amount(r.high, kind)}"
+        out.lines.append(Line([", ".join(r.segment), f"{r.n:,}", amount(r.score, kind), ci, f"+{r.headroom:.1f}"]))
+    return out
+
+
+def sections(run: DriverRun) -> list[Section]:
+    """The drivers' section, then the headroom's with --by."""
+    return [section(run), *([headroom_section(run, run.headroom)] if run.headroom is not None else [])]
+
+
+def headroom_csv(run: DriverRun, h: Headrooms, raw: bool = False) -> str:
+    """With --by: one row per segment (the --by columns first), full precision, largest headroom first."""
+    cell = encodable if raw else csv_cell
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(b) for b in h.by] + HEADROOM_FIELDS)
+    for r in h.segments:
+        values = [run.outcome.name, r.n, r.weight, r.score, r.low, r.high, r.headroom]
+        writer.writerow([cell(v) for v in r.segment] + ["" if v is None else cell(v) if isinstance(v, str) else repr(v) for v in values])
+    return out.getvalue()
+
+
 def csv_text(run: DriverRun, raw: bool = False) -> str:
     """One row per driver, full precision, with the outcome, method, R² and n repeated on each."""
     a = run.analysis
@@ -58,13 +103,17 @@ def write(run: DriverRun, fmt: Format, terminal: Terminal, csv_raw: bool = False
         from .json_doc import dumps
 
         terminal.stdout.write(dumps(run.to_dict(), pretty=terminal.stdout_is_tty))
-    elif fmt is Format.csv:
-        terminal.stdout.write(csv_text(run, csv_raw))
+    elif fmt is Format.csv:  # one table per CSV: with --by, the headroom's (as score --comments writes the comments)
+        terminal.stdout.write(csv_text(run, csv_raw) if run.headroom is None else headroom_csv(run, run.headroom, csv_raw))
     elif fmt is Format.markdown:
         from .markdown import table_lines
 
-        terminal.stdout.write("\n".join(table_lines(section(run))) + "\n")
+        terminal.stdout.write("\n\n".join("\n".join(table_lines(s)) for s in sections(run)) + "\n")
     else:
         from . import table
 
-        table.show(section(run), terminal.out())
+        console = terminal.out()
+        for i, s in enumerate(sections(run)):
+            if i:
+                console.print()
+            table.show(s, console)

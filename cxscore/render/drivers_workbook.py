@@ -1,5 +1,6 @@
 """``cxscore drivers --output FILE.xlsx``: the sheet ``Drivers`` — the ranked table, the model's R²
-and n, and a native scatter chart of importance against performance with the quadrant lines."""
+and n, a native scatter chart of importance against performance with the quadrant lines, and with
+--by the segments' headroom under the chart."""
 from __future__ import annotations
 
 import math
@@ -15,6 +16,7 @@ from openpyxl.drawing.line import LineProperties
 from ..errors import CxError
 from ..keydrivers import DriverRun
 from .cells import AMBER, GREEN, Sheet, printable_sheet, text
+from .drivers import headroom_words
 from .charts import LINE, TARGET
 from .output import atomic_path
 
@@ -22,6 +24,8 @@ HEADERS = ["Driver", "Column", "Importance %", "Low %", "High %", "P(rank 1)", "
 FORMATS = [None, None, "0.0", "0.0", "0.0", "0.00", "+0.00;-0.00", "0.00", "0.0", None]
 #: Quadrants coloured as the table reads them: fix first red-ish amber, keep green.
 FILLS = {"fix first": AMBER, "keep": GREEN}
+#: Rows the scatter chart covers (11 cm ≈ 22 rows) and one to spare: the headroom table starts below it.
+CHART_ROWS = 24
 
 
 def performance(run: DriverRun) -> tuple[list[float], str]:
@@ -49,12 +53,31 @@ def build(run: DriverRun) -> Workbook:
     sheet.row([f"What {a.outcome} is associated with ({a.method.replace('_', ' ')}): model R² = {a.r2:.3f}, n = {a.n:,} complete rows "
                f"({a.incomplete:,} left out for a missing answer); 95 % intervals and P(rank 1) from {a.resamples} bootstrap resamples. "
                "Association in these answers, not proof of effect."])
+    anchor = sheet.last + 2
+    if run.headroom is not None:
+        sheet.last = anchor + CHART_ROWS
+        headroom(sheet, run)
     sheet.finish(filter_rows=last)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 12)
-    ws.add_chart(scatter(ws, run, last), f"A{sheet.last + 2}")
+    ws.add_chart(scatter(ws, run, last), f"A{anchor}")
     printable_sheet(ws, text(f"cxscore drivers · {a.outcome}"))
     wb.properties.creator = "cxscore"
     return wb
+
+
+def headroom(sheet: Sheet, run: DriverRun) -> None:
+    """The --by segments by headroom: n, the score and its interval, headroom in points (full precision, shown to one decimal)."""
+    h = run.headroom
+    if h is None:
+        return
+    title, caption = headroom_words(run, h)
+    fmt = "0.00" if run.outcome.kind.style == "mean" else "0.0"
+    sheet.row([title], bold=True)
+    sheet.row([*h.by, "n", run.outcome.kind.score_label, "Low", "High", "Headroom"], bold=True)
+    width = len(h.by)
+    for r in h.segments:
+        sheet.row([*r.segment, r.n, r.score, r.low, r.high, r.headroom], [*([None] * width), "#,##0", fmt, fmt, fmt, "+0.0"])
+    sheet.row([caption])
 
 
 def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
