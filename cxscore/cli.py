@@ -5,7 +5,7 @@ import inspect
 import os
 import sys
 import traceback
-from dataclasses import fields
+from dataclasses import fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional, cast, get_args
@@ -21,6 +21,7 @@ from .config import locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .metrics import NPS_TESTS
+from .model import Report
 from .planning import sample_size
 from .render import Format, render, render_benchmarks, render_inspection, render_plan, write_report
 from .render.output import atomic_path
@@ -236,6 +237,25 @@ class Lang(str, Enum):
     zh = "zh"
 
 
+def _report_drivers(kw: dict, terminal: Terminal, report: Report) -> tuple[list, Report]:
+    """The report's sheet Drivers (keydrivers.report_drivers: a second pass over the inputs), said in
+    one line on stderr with the analysis' own warnings; or no sheet, and the note why among the
+    report's warnings (the foot of Data quality) and on stderr."""
+    from .keydrivers import report_drivers
+    from .render.drivers_workbook import add_to_report
+
+    path = locate_config(str(kw["config"]) if kw["config"] else None)
+    run = report_drivers(kw["inputs"], read_config(path)[0] if path else None, _options(kw, True))
+    if isinstance(run, str):
+        terminal.say(run)
+        return [], replace(report, warnings=[*report.warnings, run])
+    a = run.analysis
+    terminal.say(f"Drivers sheet: {a.outcome} by {', '.join(d.name for d in a.drivers)} ({a.n:,} complete rows)")
+    for warning in a.warnings:
+        terminal.warn(f"drivers: {warning}")
+    return [lambda wb: add_to_report(wb, run, kw["lang"].value)], report
+
+
 @scoring_command(
     "report",
     [("output", str, typer.Option(..., "--output", "-o", help="The .xlsx file to write ({date} and {period} are filled in).")),
@@ -251,7 +271,8 @@ def report(**kw) -> None:
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         result, config_text = _run_scoring(kw, True, terminal)
-        target = write_report(result, kw["output"], kw["lang"].value, config_text, _volume_sheet(kw, terminal))
+        extra, result = _report_drivers(kw, terminal, result)
+        target = write_report(result, kw["output"], kw["lang"].value, config_text, [*_volume_sheet(kw, terminal), *extra])
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
 

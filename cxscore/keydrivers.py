@@ -89,7 +89,8 @@ class Headrooms:
 class DriverRun:
     """A drivers run: the analysis, the outcome's and drivers' metrics (name → spec), how the drivers
     were chosen, the inputs as read, and every warning (reading, answers, the analysis' guards);
-    with --by, the segments' headroom."""
+    each metric's column as found in the inputs (a config may give a pattern); with --by, the
+    segments' headroom."""
 
     analysis: DriverAnalysis
     outcome: MetricSpec
@@ -98,17 +99,18 @@ class DriverRun:
     inputs: list[InputInfo]
     seed: int
     warnings: list[str]
+    columns: dict[str, str]
     headroom: Headrooms | None = None
 
     def to_dict(self) -> dict:
         """The JSON document (README: "JSON output of cxscore drivers"); versioned on its own."""
         a = self.analysis
-        columns = {spec.name: spec.column for spec in [self.outcome, *self.drivers]}
+        columns = self.columns
         doc = {
             "document": "cxscore.drivers",
             "schema_version": 1,
             "tool_version": __version__,
-            "outcome": {"name": self.outcome.name, "type": self.outcome.type, "column": self.outcome.column, "scale": [self.outcome.scale.lo, self.outcome.scale.hi]},
+            "outcome": {"name": self.outcome.name, "type": self.outcome.type, "column": columns[self.outcome.name], "scale": [self.outcome.scale.lo, self.outcome.scale.hi]},
             "method": a.method,
             "drivers_chosen_by": self.chosen_by,
             "r2": a.r2,
@@ -230,11 +232,15 @@ def _column_driver(wanted: str, source, blank_values: list[str], notify: Notify)
     return spec
 
 
-def choose(chosen: list[MetricSpec], outcome: str, wanted: Sequence[str], source, blank_values: list[str], notify: Notify) -> tuple[MetricSpec, list[MetricSpec], str]:
-    """The outcome metric and the drivers (named, or the other rating metrics found), and how the
-    drivers were chosen; each driver's 0 counts as not rated when its scale starts above 0."""
+def choose(chosen: list[MetricSpec], outcome: str | tuple[str, ...], wanted: Sequence[str], source, blank_values: list[str], notify: Notify,
+           min_drivers: int = 1) -> tuple[MetricSpec, list[MetricSpec], str]:
+    """The outcome metric (a tuple: the first of them found) and the drivers (named, or the other
+    rating metrics found, at least ``min_drivers``), and how the drivers were chosen; each driver's
+    0 counts as not rated when its scale starts above 0."""
     names = ", ".join(spec.name for spec in chosen)
-    target = _find(outcome, chosen)
+    target = next((spec for o in ((outcome,) if isinstance(outcome, str) else outcome) if (spec := _find(o, chosen))), None)
+    if target is None and not isinstance(outcome, str):
+        raise CxError(f"no {' or '.join(outcome)} metric to explain among the metrics found ({names})", "key drivers need an NPS or CSAT outcome")
     if target is None:
         raise CxError(f"{param('outcome')} {outcome!r} is not one of the metrics found: {names}", f"name one of them, or describe the outcome column in a config ({param('config')})")
     if not _is_rating(target):
@@ -247,6 +253,9 @@ def choose(chosen: list[MetricSpec], outcome: str, wanted: Sequence[str], source
         how = "the other rating metrics found"
         if not drivers:
             raise CxError(f"no rating besides {target.name} was found to explain it (metrics found: {names})", "name the driver columns with --driver COLUMN")
+        if len(drivers) < min_drivers:
+            raise CxError(f"only {len(drivers)} rating besides {target.name} ({', '.join(spec.name for spec in drivers)}): fewer than {min_drivers} drivers leave nothing to rank",
+                          "add the attribute ratings to the export, or run cxscore drivers with --driver")
         notify(f"drivers: {', '.join(spec.name for spec in drivers)} ({how}; --driver names others)")
     repeated = [spec.name for spec in drivers if spec is target or drivers.count(spec) > 1]
     if repeated:
@@ -261,8 +270,9 @@ def key_drivers(
     config: Config | None = None,
     options: Options | None = None,
     *,
-    outcome: str = "nps",
+    outcome: str | tuple[str, ...] = "nps",
     drivers: Sequence[str] = (),
+    min_drivers: int = 1,
     method: Method = "relative_weights",
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = 0,
@@ -272,8 +282,9 @@ def key_drivers(
     block_bytes: int = BLOCK_BYTES,
     block_rows: int = COALESCE_ROWS,
 ) -> DriverRun:
-    """Key drivers of ``outcome`` (a metric's name or column) over the inputs: ``drivers`` names
-    metrics or columns (default: the other rating metrics found). ``options`` filter and read as for
+    """Key drivers of ``outcome`` (a metric's name or column; a tuple: the first of them found) over
+    the inputs: ``drivers`` names metrics or columns (default: the other rating metrics found, at
+    least ``min_drivers``). ``options`` filter and read as for
     :func:`cxscore.score` (where, since, until, weight, encoding, sheet, strict); ``block_bytes`` and
     ``block_rows`` size the reading steps, which do not change the result. Refusals are CxErrors."""
     settings = resolve(config, options)
@@ -284,7 +295,7 @@ def key_drivers(
     paths, repeats = distinct_inputs(expand_inputs(opened))
     sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
     found, noted, found_in = choose_metrics(config, sources, notify)
-    target, picked, how = choose([spec for spec, _ in found], outcome, drivers, sources[0], config.blank_values, notify)
+    target, picked, how = choose([spec for spec, _ in found], outcome, drivers, sources[0], config.blank_values, notify, min_drivers)
     specs = [target, *picked]
     chosen = [(spec, "config" if config.metrics else "detected") for spec in specs]
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}
@@ -332,4 +343,25 @@ def key_drivers(
         gaps = ", ".join(f"{name} {count:,}" for name, count in result.missing.items() if count)
         notify(f"{left:,} row(s) without every answer left out (not rated: {gaps}); {result.n:,} complete rows used")
     headroom = headrooms(target, book, settings) if book is not None else None
-    return DriverRun(result, target, picked, how, [s.info for s in sources], seed, warnings + list(result.warnings), headroom)
+    columns = {spec.name: next(s.info.metrics[spec.name]["column"] for s in sources if spec.name in s.info.metrics) for spec in specs}
+    return DriverRun(result, target, picked, how, [s.info for s in sources], seed, warnings + list(result.warnings), columns, headroom)
+
+
+#: ``cxscore report``'s Drivers sheet: NPS explained when the export has one, else CSAT.
+REPORT_OUTCOMES = ("nps", "csat")
+#: One other rating would take 100 % of the importance: the report ranks two or more.
+REPORT_MIN_DRIVERS = 2
+
+
+def report_drivers(inputs: Input | Sequence[Input], config: Config | None = None, options: Options | None = None) -> DriverRun | str:
+    """The analysis behind ``cxscore report``'s sheet Drivers, as ``cxscore drivers`` runs it by
+    default (NPS, else CSAT, by the other rating metrics found, the same filters and --by); or, when
+    the export gives none (no such outcome, fewer than two other ratings, too few complete rows, a
+    constant column, standard input already read), why not: a note for the report, not an error."""
+    listed = [inputs] if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence) else list(inputs)
+    if any(item == "-" for item in listed):
+        return "no key-driver analysis: standard input is read once, by the scores (give the export as a file for the Drivers sheet)"
+    try:
+        return key_drivers(inputs, config, options, outcome=REPORT_OUTCOMES, min_drivers=REPORT_MIN_DRIVERS)
+    except CxError as exc:
+        return f"no key-driver analysis: {exc.message}"

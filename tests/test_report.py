@@ -12,7 +12,7 @@ from cxscore.errors import ConfigError, CxError
 from cxscore.pipeline import Options, score
 from conftest import SAMPLE, invoke, run_process
 
-SHEETS = ["Dashboard", "Summary", "Trend", "Segments", "Segments × period", "Distribution", "Comments", "Data quality", "Settings"]
+SHEETS = ["Dashboard", "Summary", "Trend", "Segments", "Segments × period", "Distribution", "Comments", "Drivers", "Data quality", "Settings"]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_chinese_labels_and_placeholders(tmp_path):
     made = list(tmp_path.glob("cx-*-2025-Q2.xlsx"))
     assert len(made) == 1
     wb = openpyxl.load_workbook(made[0])
-    assert wb.sheetnames == ["看板", "概览", "趋势", "细分", "细分 × 周期", "分布", "评论", "数据质量", "设置"]
+    assert wb.sheetnames == ["看板", "概览", "趋势", "细分", "细分 × 周期", "分布", "评论", "驱动因素", "数据质量", "设置"]
     assert wb["概览"]["A1"].value == "指标"
 
 

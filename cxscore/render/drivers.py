@@ -10,6 +10,7 @@ from ..kinds import get
 from ..terminal import Terminal
 from . import Format
 from .display import amount
+from .drivers_words import headroom_words
 from .escaping import csv_cell, encodable
 from .layout import Line, Section
 
@@ -40,19 +41,6 @@ def section(run: DriverRun) -> Section:
         "Quadrants split importance at 100/drivers and performance at the drivers' mean; \"uncertain\" when the interval crosses the split."
     )
     return out
-
-
-def headroom_words(run: DriverRun, h: Headrooms) -> tuple[str, str]:
-    """The headroom table's title and caption (also the workbook's)."""
-    name, label = run.outcome.name, get(run.outcome.type).score_label
-    title = f"Headroom by {', '.join(h.by)}: {name} points gained if a segment's respondents were all {h.best_words}"
-    gap = f"{h.best:g} − the segment's {label}" if h.best >= h.overall else f"the segment's {label} − {h.best:g}"
-    caption = (f"Overall {label} {amount(h.overall, run.outcome.type)} from N = {h.n:,} answers. Headroom = (the segment's n / N) × "
-               f"({gap}) (marketr's nps_oppy): a large segment with a low score has the most to give. "
-               f"{h.confidence:.0%} intervals as score gives them.")
-    if h.unanswered:
-        caption += f" {h.unanswered} segment(s) without any {name} answer are not listed."
-    return title, caption
 
 
 def headroom_section(run: DriverRun, h: Headrooms) -> Section:

@@ -16,11 +16,11 @@ from openpyxl.drawing.line import LineProperties
 from ..errors import CxError
 from ..keydrivers import DriverRun
 from .cells import AMBER, GREEN, Sheet, printable_sheet, text
-from .drivers import headroom_words
+from .drivers_words import WORDS, headroom_words, score_label
 from .charts import LINE, TARGET
 from .output import atomic_path
 
-HEADERS = ["Driver", "Column", "Importance %", "Low %", "High %", "P(rank 1)", "r", "Mean", "Top-2 %", "Quadrant"]
+HEADERS = WORDS["en"]["headers"]
 FORMATS = [None, None, "0.0", "0.0", "0.0", "0.00", "+0.00;-0.00", "0.00", "0.0", None]
 #: Quadrants coloured as the table reads them: fix first red-ish amber, keep green.
 FILLS = {"fix first": AMBER, "keep": GREEN}
@@ -28,67 +28,81 @@ FILLS = {"fix first": AMBER, "keep": GREEN}
 CHART_ROWS = 24
 
 
-def performance(run: DriverRun) -> tuple[list[float], str]:
-    """Each driver's performance as the quadrants split it: top-two-box % when every driver has one, else the mean."""
+def performance(run: DriverRun, lang: str = "en") -> tuple[list[float], str, bool]:
+    """Each driver's performance as the quadrants split it — top-two-box % when every driver has one,
+    else the mean — its label, and whether it is the top-two-box %."""
     drivers = run.analysis.drivers
     if all(not math.isnan(d.top_two) for d in drivers):
-        return [d.top_two for d in drivers], "Top-2 %"
-    return [d.mean for d in drivers], "Mean"
+        return [d.top_two for d in drivers], WORDS[lang]["top_two"], True
+    return [d.mean for d in drivers], WORDS[lang]["mean"], False
 
 
 def build(run: DriverRun) -> Workbook:
     """The workbook (not yet saved): one sheet, the table at the top, the chart beside it."""
-    a = run.analysis
     wb = Workbook()
     ws = wb.active
-    ws.title = "Drivers"
-    sheet = Sheet(ws)
-    sheet.header(HEADERS)
-    columns = {spec.name: spec.column for spec in run.drivers}
-    for d in a.drivers:
-        top = None if math.isnan(d.top_two) else d.top_two
-        sheet.row([d.name, columns.get(d.name), d.share, d.low, d.high, d.p_first, d.correlation, d.mean, top, d.quadrant], FORMATS, fill=FILLS.get(d.quadrant))
-    last = sheet.last
-    sheet.row([])
-    sheet.row([f"What {a.outcome} is associated with ({a.method.replace('_', ' ')}): model R² = {a.r2:.3f}, n = {a.n:,} complete rows "
-               f"({a.incomplete:,} left out for a missing answer); 95 % intervals and P(rank 1) from {a.resamples} bootstrap resamples. "
-               "Association in these answers, not proof of effect."])
-    anchor = sheet.last + 2
-    if run.headroom is not None:
-        sheet.last = anchor + CHART_ROWS
-        headroom(sheet, run)
-    sheet.finish(filter_rows=last)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 12)
-    ws.add_chart(scatter(ws, run, last), f"A{anchor}")
-    printable_sheet(ws, text(f"cxscore drivers · {a.outcome}"))
+    ws.title = WORDS["en"]["sheet"]
+    fill(ws, run)
+    printable_sheet(ws, text(f"cxscore drivers · {run.analysis.outcome}"))
     wb.properties.creator = "cxscore"
     return wb
 
 
-def headroom(sheet: Sheet, run: DriverRun) -> None:
+def add_to_report(wb: Workbook, run: DriverRun, lang: str = "en") -> None:
+    """``cxscore report``'s sheet Drivers (驱动因素), appended: the report writer adds other runs'
+    sheets before its Data quality (excel.build's ``extra``)."""
+    fill(wb.create_sheet(WORDS[lang]["sheet"]), run, lang)
+
+
+def fill(ws, run: DriverRun, lang: str = "en") -> None:
+    """The sheet: the ranked table, R² and n and the guards' warnings under it, the chart below, and with --by the headroom under the chart."""
+    a, w = run.analysis, WORDS[lang]
+    sheet = Sheet(ws)
+    sheet.header(w["headers"])
+    columns = run.columns
+    for d in a.drivers:
+        top = None if math.isnan(d.top_two) else d.top_two
+        sheet.row([d.name, columns.get(d.name), d.share, d.low, d.high, d.p_first, d.correlation, d.mean, top, w["quadrants"].get(d.quadrant, d.quadrant)],
+                  FORMATS, fill=FILLS.get(d.quadrant))
+    last = sheet.last
+    sheet.row([])
+    sheet.row([w["caption"].format(outcome=a.outcome, method=w["methods"][a.method], r2=a.r2, n=a.n, incomplete=a.incomplete, resamples=a.resamples)])
+    for warning in a.warnings:
+        sheet.row([w["warning"].format(warning)])
+    anchor = sheet.last + 2
+    if run.headroom is not None:
+        sheet.last = anchor + CHART_ROWS
+        headroom(sheet, run, lang)
+    sheet.finish(filter_rows=last)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 12)
+    ws.add_chart(scatter(ws, run, last, lang), f"A{anchor}")
+
+
+def headroom(sheet: Sheet, run: DriverRun, lang: str = "en") -> None:
     """The --by segments by headroom: n, the score and its interval, headroom in points (full precision, shown to one decimal)."""
-    h = run.headroom
+    h, w = run.headroom, WORDS[lang]
     if h is None:
         return
-    title, caption = headroom_words(run, h)
+    title, caption = headroom_words(run, h, lang)
     fmt = "0.00" if run.outcome.kind.style == "mean" else "0.0"
     sheet.row([title], bold=True)
-    sheet.row([*h.by, "n", run.outcome.kind.score_label, "Low", "High", "Headroom"], bold=True)
+    sheet.row([*h.by, "n", score_label(run, lang), w["low"], w["high"], w["headroom"]], bold=True)
     width = len(h.by)
     for r in h.segments:
         sheet.row([*r.segment, r.n, r.score, r.low, r.high, r.headroom], [*([None] * width), "#,##0", fmt, fmt, fmt, "+0.0"])
     sheet.row([caption])
 
 
-def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
+def scatter(ws, run: DriverRun, last: int, lang: str = "en") -> ScatterChart:
     """One labelled point per driver (x performance, y importance) and the quadrant lines: importance
     at 100/drivers, performance at the drivers' mean — drawn from cells beside the table."""
-    values, label = performance(run)
+    w = WORDS[lang]
+    values, label, top_two = performance(run, lang)
     p = len(values)
     col = len(HEADERS) + 2  # two helper columns, out of the table's filter
     split_x, split_y = sum(values) / p, 100.0 / p
     shares = [d.share for d in run.analysis.drivers]
-    step = 5.0 if label == "Top-2 %" else 0.5  # axis bounds on round numbers: 30 to 80, not 30.742…
+    step = 5.0 if top_two else 0.5  # axis bounds on round numbers: 30 to 80, not 30.742…
     low_x, high_x = step * math.floor(min(values) * 0.95 / step), step * math.ceil(max(values) * 1.05 / step)
     high_y = max(shares) * 1.1
     guide = last + 3
@@ -97,11 +111,11 @@ def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
         ws.cell(row=r, column=col, value=x).number_format = "0.0"
         ws.cell(row=r, column=col + 1, value=y).number_format = "0.0"
     ws.cell(row=1, column=col, value=label)
-    ws.cell(row=1, column=col + 1, value="Importance %")
+    ws.cell(row=1, column=col + 1, value=w["importance"])
     chart = ScatterChart()
-    chart.title = f"Importance and performance of {run.analysis.outcome}'s drivers"
+    chart.title = w["chart"].format(outcome=run.analysis.outcome)
     chart.style = 13
-    chart.x_axis.title, chart.y_axis.title = label, "Importance %"
+    chart.x_axis.title, chart.y_axis.title = label, w["importance"]
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.scaling.min = 0
     chart.x_axis.scaling.min, chart.x_axis.scaling.max = low_x, high_x
@@ -113,7 +127,7 @@ def scatter(ws, run: DriverRun, last: int) -> ScatterChart:
         series.graphicalProperties.line.noFill = True
         series.dLbls = DataLabelList(showSerName=True, showVal=False, showCatName=False, showLegendKey=False, dLblPos="r")
         chart.series.append(series)
-    for start, name in ((guide, "mean performance"), (guide + 2, "mean importance (100/drivers)")):
+    for start, name in ((guide, w["mean_performance"]), (guide + 2, w["mean_importance"])):
         series = Series(Reference(ws, min_col=col + 1, min_row=start, max_row=start + 1), Reference(ws, min_col=col, min_row=start, max_row=start + 1), title=name)
         series.marker = Marker(symbol="none")
         series.graphicalProperties.line = LineProperties(solidFill=TARGET, w=12700, prstDash="dash")
