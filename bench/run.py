@@ -46,8 +46,15 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one run: the larger of the process's max RSS and the
-    sampled (every 10 ms) sum over it and its worker processes."""
+    """Wall seconds and peak memory (MB) of one run (see :func:`measure_cpu`)."""
+    wall, mb, _ = measure_cpu(cmd)
+    return wall, mb
+
+
+def measure_cpu(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak memory (MB) and CPU seconds of one run: peak memory is the larger of the
+    process's max RSS and the sampled (every 10 ms) sum over it and its worker processes; CPU is
+    user + system time of the process and the workers it waited for (the kernel's accounting)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     peak_tree = 0
@@ -61,7 +68,7 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
-    return elapsed, max(usage.ru_maxrss, peak_tree) / 1024
+    return elapsed, max(usage.ru_maxrss, peak_tree) / 1024, usage.ru_utime + usage.ru_stime
 
 
 def bench(name: str, cmd: list[str], repeat: int) -> dict:
