@@ -343,11 +343,14 @@ def tally_inputs(
             raise CxError(f"{param('metrics')} {unknown[0]!r} is not one of the metrics: {', '.join(known)}", "use a name from the Metric column of the output")
         chosen = [(spec, how) for spec, how in chosen if spec.name in settings.metrics]
     specs = [spec for spec, _ in chosen]
-    unweighted = [spec.name for spec in specs if not spec.kind.weighted]
+    unweighted = [spec for spec in specs if not spec.kind.weighted]
     if grouping.weight and unweighted:
+        durations = all(spec.kind.style == "duration" for spec in unweighted)
+        one = len(unweighted) == 1
+        what = ("is a duration" if one else "are durations") if durations else ("is a call metric" if one else "are duration or call metrics")
         raise CxError(
-            f"{param('weight')} {grouping.weight}: {', '.join(unweighted)} {'is a duration' if len(unweighted) == 1 else 'are durations'}, which take no weights (a duration is a ticket's or a call's, not a respondent's)",
-            f"score the survey metrics with {param('weight')} and the durations in a run without it ({param('metrics')} NAME picks metrics)",
+            f"{param('weight')} {grouping.weight}: {', '.join(spec.name for spec in unweighted)} {what}, which {'takes' if one else 'take'} no weights (each value is a ticket's or a call's, not a respondent's)",
+            f"score the survey metrics with {param('weight')} and the {'durations' if durations else 'others'} in a run without it ({param('metrics')} NAME picks metrics)",
         )
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen

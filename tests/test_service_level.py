@@ -300,3 +300,9 @@ def test_top_ranks_the_lowest_abandonment_and_the_highest_service_level(write_cs
     assert best == {"sl": ({"Queue": "A"}, 90.0), "gone": ({"Queue": "A"}, 10.0)}
     worst = {r.metric: r.segment for r in score([str(write_csv(rows))], config, Options(by=["Queue"], bottom=1)).results if r.segment}
     assert worst == {"sl": {"Queue": "B"}, "gone": {"Queue": "B"}}
+
+
+def test_weights_are_refused(write_csv, tmp_path):
+    out = invoke(["score", str(write_csv(published_log())), "-c", _write_config(tmp_path, FIVE[:1]), "--weight", "Call"])
+    assert out.exit_code == 2 and out.stdout == ""
+    assert "--weight Call: default is a call metric, which takes no weights (each value is a ticket's or a call's, not a respondent's)" in out.stderr

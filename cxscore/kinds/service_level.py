@@ -80,6 +80,7 @@ class Calls(Rate):
         "within": str | float, "short_abandon": str | float, "formula": Formula,
     }
     score_label = "% calls"
+    weighted = False  # a row is a call, not a respondent: --weight is refused, as for durations
 
     def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
         return {}  # no better: key (a rate's): which way is good is the kind's
