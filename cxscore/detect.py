@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Iterable
+from typing import Any
 
 from .config import Band, MetricSpec
 from .kinds import KINDS, get
@@ -28,7 +29,8 @@ class Detection:
     """A metric found without config, or a column that looked like one and was passed over.
 
     ``warn``: the column was passed over for a reason the user should hear (a rating cxscore will not
-    guess how to score), not merely because it holds no ratings.
+    guess how to score), not merely because it holds no ratings. ``default``: scored with no ``-m``
+    (a helpdesk layout's alternatives are not); ``about``: a helpdesk KPI's definition, source and unit.
     """
 
     column: str
@@ -36,6 +38,8 @@ class Detection:
     spec: MetricSpec | None
     reason: str
     warn: bool = False
+    about: dict[str, Any] = field(default_factory=dict)
+    default: bool = True
 
 
 @dataclass

@@ -9,12 +9,14 @@ import pyarrow as pa
 
 from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column, parse_dates
-from .detect import NEVER_SCORED, detect_metrics
+from .detect import NEVER_SCORED
+from .helpdesk import detect
 from .grouping import Grouping
 from .normalize import INVALID, AnswerParser
 from .scales import doubt, na_codes
 from .comments import find_comment_column
 from .accumulators import Book
+from .encoders import ANSWERS
 from .pipeline import read_jobs
 from .scan import Job, workers
 from .sources import open_source
@@ -28,6 +30,8 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: st
     """A guessed role for a column and a short reason."""
     if column in metrics:
         spec = metrics[column]
+        if not spec.kind.scaled or not spec.kind.answer_column:
+            return f"metric: {spec.type}", spec.name
         return f"metric: {spec.type}", f"{spec.name}, scale {spec.scale}" + (f", offset {spec.offset:+d}" if spec.offset else "")
     if NEVER_SCORED.search(column):
         return "companion", "NPS group of another column; never scored"
@@ -54,10 +58,12 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     config = config or Config()
     source = open_source(path, encoding=encoding, sheet=sheet)
     layout = source.layout
-    detections = detect_metrics(source.columns, source.sample, config.blank_values, layout)
-    metrics = {d.column: d.spec for d in detections if d.spec}
+    detections, service = detect(source.columns, source.sample, config.blank_values, layout)
+    metrics = {d.column: d.spec for d in detections if d.spec and d.default}
     blank_values = [*config.blank_values, *layout.blank_values]
-    checks = {d.column: _sample_check(d.spec, d.column, sample_values(source.sample, source.columns.index(d.column)), blank_values) for d in detections if d.spec}
+    checks = {d.spec.name: _sample_check(d.spec, d.column, blank_values, lambda c: sample_values(source.sample, source.columns.index(c))) for d in detections if d.spec}
+    reads = {d.spec.name: _read_columns(d.spec, d.column) for d in detections if d.spec}
+    used = {column for d in detections if d.spec and d.default for column in reads[d.spec.name]}
     date_column, date_reason = detect_date_column(source.columns, source.sample, config.dayfirst)
     order = choose_order(sample_values(source.sample, source.columns.index(date_column)), config.dayfirst) if date_column else None
     comment = find_comment_column(source.columns, source.sample, layout.questions, {*metrics, *([date_column] if date_column else [])})
@@ -72,6 +78,9 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
         values = sample_values(source.sample, index)
         question = layout.question(column)
         role, why = _role(column, values, layout, metrics, date_column, comment)
+        readers = [d.spec.name for d in detections if d.spec and d.default and column in reads[d.spec.name] and column != d.column]
+        if readers:
+            why += f"; read by {', '.join(readers)}"
         columns.append({
             "column": column,
             "question": question if question != column else None,
@@ -96,8 +105,14 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
         "sample_rows": len(source.sample),
         "columns": columns,
         "plan": {
-            "metrics": [{"name": d.spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[d.column][0]} for d in detections if d.spec],
+            "metrics": [_planned(d, checks, reads) for d in detections if d.spec and d.default],
             "skipped": [{"column": d.column, "type": d.type, "why": d.reason} for d in detections if not d.spec],
+            "platform": service.platform if service else None,
+            "alternatives": [_planned(d, checks, reads) for d in detections if d.spec and not d.default],
+            "not_planned": [{"name": name, "why": why} for name, why in service.missing] if service else [],
+            "doubts": service.doubts if service else [],
+            "checks": service.notes if service else [],
+            "not_used": [c for c in source.columns if c not in used and c != date_column] if service else [],
             "date_column": date_column,
             "date_why": date_reason + (f"; {order.note}" if order and order.note else ""),
             "date_order": (None if not order or order.basis is None else "day-first" if order.dayfirst else "month-first"),
@@ -106,17 +121,40 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
             "comment_why": comment[1] if comment else "no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …",
         },
         "_detections": detections,
-        "_not_applicable": {column: codes for column, (_, codes) in checks.items() if codes},
+        "_not_applicable": {name: codes for name, (_, codes) in checks.items() if codes},
         "_date_order_note": order.note if order else None,
     }
 
 
-def _sample_check(spec: MetricSpec, column: str, values: list[str], blank_values: list[str]) -> tuple[str | None, list[str]]:
-    """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5)."""
+def _read_columns(spec: MetricSpec, column: str) -> list[str]:
+    """The columns a metric reads: its answer column, or the columns its condition names."""
+    return [column] if spec.kind.answer_column else [str(name) for name in spec.kind.columns(spec)]
+
+
+def _planned(d, checks: dict, reads: dict) -> dict[str, Any]:
+    """One metric of the plan: what it reads and why, what it means (helpdesk KPIs) and what the first rows doubt."""
+    spec = d.spec
+    entry = {"name": spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[spec.name][0]}
+    if d.about:
+        entry.update(columns=reads[spec.name], definition=d.about["definition"], source=d.about["source"])
+        entry.update({key: d.about[key] for key in ("unit", "business_hours") if d.about.get(key) is not None})
+        if spec.condition:
+            entry.update(condition=spec.condition, of=spec.of)
+    return entry
+
+
+def _sample_check(spec: MetricSpec, column: str, blank_values: list[str], sample) -> tuple[str | None, list[str]]:
+    """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5);
+    for a duration, what its first rows doubt about its unit; a rate has neither."""
+    if spec.type == "duration":
+        doubts = spec.kind.column_doubts(spec, {ANSWERS: column}, blank_values, sample)
+        return ("; ".join(doubts) or None), []
+    if not spec.kind.scaled:
+        return None, []
     parser = AnswerParser(spec, blank_values)
     counts = [0] * parser.binning.width
     invalid: Counter = Counter()
-    for text, count in Counter(values).items():
+    for text, count in Counter(sample(column)).items():
         code = parser.code(text)
         if code >= 0:
             counts[code] += count
@@ -137,6 +175,9 @@ def starter_config(result: dict[str, Any]) -> str:
         if not detection.spec:
             lines.append(f"  # skipped {detection.column!r}: {detection.reason}")
             continue
+        if detection.about:
+            lines += _service_lines(detection)
+            continue
         spec = detection.spec
         lines += [
             f"  - name: {spec.name}",
@@ -149,12 +190,12 @@ def starter_config(result: dict[str, Any]) -> str:
             lines.append(f"    direction: {spec.direction}")
         if spec.offset:
             lines.append(f"    offset: {spec.offset}   # stored numbers are option positions: point = number {spec.offset:+d}")
-        codes = result["_not_applicable"].get(detection.column)
+        codes = result["_not_applicable"].get(spec.name)
         if codes:
             shown = ", ".join(f'"{c.strip()}"' for c in codes)
             lines.append(f"    # blank_values: [{shown}]   # not on the {spec.scale} scale: uncomment if it means not applicable")
         lines.append(f"    # chosen because: {detection.reason}")
-        doubted = next(m["doubt"] for m in result["plan"]["metrics"] if m["column"] == detection.column)
+        doubted = next(m["doubt"] for m in result["plan"]["metrics"] if m["name"] == spec.name)
         if doubted:
             lines.append(f"    # check the scale: {doubted.split(': ', 1)[1]}")
         lines.append(f"    # target: {spec.kind.example_target(spec)}")
@@ -169,6 +210,33 @@ def starter_config(result: dict[str, Any]) -> str:
     lines.append(f"# segments: [{', '.join(_quote(s) for s in segments[:5])}]   # columns that look like segments")
     lines.append("# period: month")
     return "\n".join(lines) + "\n"
+
+
+def _service_lines(detection) -> list[str]:
+    """A helpdesk KPI as config lines (an alternative commented out), with its definition and source."""
+    spec, about = detection.spec, detection.about
+    lines = [f"- name: {spec.name}", f"  type: {spec.type}"]
+    if spec.column is not None:
+        lines.append(f"  column: {_quote(spec.column)}")
+    if spec.kind.scaled and spec.type != "rate":
+        lines.append(f"  scale: [{spec.scale.lo}, {spec.scale.hi}]")
+        lines += [f"  {key}: [{band.lo}, {band.hi}]" for key, band in spec.bands().items()]
+    for key in spec.kind.settings:
+        value = getattr(spec, key)
+        if value is not None and not (key == "better" and value == "higher"):
+            lines.append(f"  {key}: {_quote(value) if isinstance(value, str) else value}")
+    if spec.labels:
+        lines.append("  labels: {" + ", ".join(f"{_quote(k)}: {v}" for k, v in spec.labels.items()) + "}")
+    if spec.blank_values:
+        lines.append("  blank_values: [" + ", ".join(_quote(v) for v in spec.blank_values) + "]")
+    if spec.type == "duration":
+        hours = {True: "business hours", False: "calendar time", None: "hours not stated"}[about.get("business_hours")]
+        lines.append(f"  # unit of plain numbers: {about.get('unit') or 'none needed (values carry their units)'}; {hours}")
+    lines.append(f"  # definition: {about['definition']}")
+    lines.append(f"  # source: {about['source']}")
+    if not detection.default:
+        return ["  # an alternative (cxscore score -m " + spec.name + "): uncomment to score it", *(f"  # {line}" for line in lines)]
+    return [f"  {line}" for line in lines]
 
 
 def _quote(text: str) -> str:

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
 
-from . import benchmarks, dedupe
+from . import benchmarks, dedupe, helpdesk
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
 from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column
-from .detect import detect_metrics
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
@@ -55,6 +54,7 @@ class Tallied:
     sources: list[Source]  # as read: their info holds the row counts; their samples name values for messages
     chosen: list[tuple[MetricSpec, str]]  # the metrics, and how each was chosen
     found_in: dict[str, Source]  # detected metric → the input it was found in
+    about: dict[str, dict]  # a helpdesk KPI → its definition, source, unit, business hours
     columns: dict[str, str]  # metric → its column in the first input that has it
     configured: bool  # the metrics come from a config (not detected)
     book: Book[GroupKey]
@@ -72,22 +72,41 @@ class Tallied:
         return [spec for spec, _ in self.chosen]
 
 
-def choose_metrics(config: Config, sources: list[Source], notify: Notify) -> tuple[list[tuple[MetricSpec, str]], list[str], dict[str, Source]]:
+def choose_metrics(config: Config, sources: list[Source], notify: Notify, wanted: Sequence[str] = ()) -> tuple[list[tuple[MetricSpec, str]], list[str], dict[str, Source]]:
+    """:func:`described_metrics` without what each helpdesk KPI is."""
+    chosen, warnings, found_in, _ = described_metrics(config, sources, notify, wanted)
+    return chosen, warnings, found_in
+
+
+def described_metrics(config: Config, sources: list[Source], notify: Notify, wanted: Sequence[str] = ()) -> tuple[list[tuple[MetricSpec, str]], list[str], dict[str, Source], dict[str, dict]]:
     """The metrics to score with how each was chosen: from the config, or detected in the inputs —
     the first input's, then any column a later input adds (a question added in a later month).
 
-    Also the warnings about rating columns detection found but would not score (a 3-point item),
-    and for each detected metric the input it was found in.
+    Also the warnings about rating columns detection found but would not score (a 3-point item) and
+    about what a helpdesk layout's plan doubts, for each detected metric the input it was found in,
+    and for a helpdesk KPI what it is (definition, source, unit). ``wanted`` (``-m``) may name a
+    helpdesk layout's alternatives (``frt_business``), which are not scored otherwise.
     """
     if config.metrics:
-        return [(spec, "config") for spec in config.metrics], [], {}
+        return [(spec, "config") for spec in config.metrics], [], {}, {}
     chosen: list[tuple[MetricSpec, str]] = []
     skipped: dict[str, str] = {}
     warnings: list[str] = []
     found_in: dict[str, Source] = {}
+    about: dict[str, dict] = {}
+    helpdesk_layout = False
     for source in sources:
-        for found in detect_metrics(source.columns, source.sample, config.blank_values, source.layout):
-            if found.column in {spec.column for spec, _ in chosen}:
+        detections, plan = helpdesk.detect(source.columns, source.sample, config.blank_values, source.layout, wanted)
+        if plan is not None:
+            helpdesk_layout = True
+            where = source.info.path
+            notify(f"{where}: {source.layout.name} layout: " + "; ".join(source.layout.notes))
+            for note in plan.notes:
+                notify(f"{where}: {note}")
+            warnings += [f"{where}: {doubt}" for doubt in plan.doubts]
+            skipped.update({name: f"{name}: {why}" for name, why in plan.missing})
+        for found in detections:
+            if found.column in {spec.column for spec, _ in chosen} or not found.default:
                 continue
             if found.spec is None:
                 if found.column not in skipped:
@@ -98,23 +117,30 @@ def choose_metrics(config: Config, sources: list[Source], notify: Notify) -> tup
                         notify(f"skipped column {skipped[found.column]}")
                 continue
             spec, names = found.spec, {s.name for s, _ in chosen}
+            if found.about and spec.name in names:
+                continue  # a later input of the same helpdesk layout plans the same KPI
             spec.name = next(name for k in range(1, len(names) + 2) if (name := spec.name if k == 1 else f"{spec.name}_{k}") not in names)
             later = f"; first found in {source.info.path}" if source is not sources[0] else ""
             notify(f"{spec.name}: column {found.column!r} ({found.reason}{later})")
             chosen.append((spec, f"detected: {found.reason}{later}"))
             found_in[spec.name] = source
+            if found.about:
+                about[spec.name] = found.about
     if not chosen:
-        why = "; ".join(skipped.values()) if skipped else "no header mentions recommend/satisf/easy/effort/推荐/满意/容易"
         where = sources[0].info.path if len(sources) == 1 else f"any of the {len(sources)} inputs"
+        if helpdesk_layout:
+            raise InputError(f"no KPI of the {sources[0].layout.name} layout could be planned from {where} ({'; '.join(skipped.values())})", "name the columns in a config file (see the README's Service KPIs) and pass it with --config")
+        why = "; ".join(skipped.values()) if skipped else "no header mentions recommend/satisf/easy/effort/推荐/满意/容易"
         raise InputError(
             f"no NPS, CSAT or CES column found in {where} ({why})",
             "name the columns in a config file (see config.example.yaml) and pass it with --config",
         )
-    return chosen, warnings, found_in
+    return chosen, warnings, found_in, about
 
 
-def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -> MetricInfo:
+def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, about: dict | None = None) -> MetricInfo:
     question = source.layout.question(column)
+    about = about or {}
     return MetricInfo(
         name=spec.name,
         type=spec.type,
@@ -129,6 +155,10 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source) -
         of=spec.of,
         better=spec.better,
         formula=spec.kind.formula(spec),
+        unit=helpdesk.unit_of(spec, column) if spec.type == "duration" else None,
+        business_hours=about.get("business_hours"),
+        definition=about.get("definition"),
+        source=about.get("source"),
     )
 
 
@@ -335,7 +365,7 @@ def tally_inputs(
         encoding = source.info.encoding
         if source.info.encoding_detected and encoding is not None and not is_utf8(encoding):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
-    chosen, skipped_ratings, found_in = choose_metrics(config, sources, notify)
+    chosen, skipped_ratings, found_in, about = described_metrics(config, sources, notify, settings.metrics or ())
     if settings.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in settings.metrics if m not in known]
@@ -414,6 +444,7 @@ def tally_inputs(
         sources=sources,
         chosen=chosen,
         found_in=found_in,
+        about=about,
         columns=first_columns,
         configured=bool(config.metrics),
         book=book,
@@ -506,7 +537,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     warnings = early_warnings + list(doubts.values()) + tallied.order_doubts + warnings + notes
     if settings.strict:
         _enforce_strict(quality, infos, specs, [([*doubts.values(), *tallied.skipped_ratings], "state each doubted scale in a config as its message says"), *tallied.doubts])
-    metrics = [_describe(spec, first_columns[spec.name], how, tallied.found_in.get(spec.name, sources[0])) for spec, how in tallied.chosen]
+    metrics = [_describe(spec, first_columns[spec.name], how, tallied.found_in.get(spec.name, sources[0]), tallied.about.get(spec.name)) for spec, how in tallied.chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
     return Report(

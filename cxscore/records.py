@@ -62,7 +62,11 @@ class MetricInfo:
     of: str | None = None
     better: str | None = None
     formula: str | None = None  # a call service level's (abandonment, answer rate) formula in words (in the JSON only for those)
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula")
+    unit: str | None = None  # a duration's unit of plain numbers (from the header or the config); helpdesk layouts: what each KPI is
+    business_hours: bool | None = None
+    definition: str | None = None
+    source: str | None = None
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula", "unit", "business_hours", "definition", "source")
 
 
 RowKind = Literal["overall", "segment", "period", "cell"]

@@ -373,6 +373,9 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Microsoft Forms": [["ID", "Start time", "Completion time", "How likely…"]],
     "Typeform": [["#", "How likely…", "Submit Date (UTC)", "Network ID"]],
     "Delighted": [["Response ID", "Score", "Comment", "Created at"]],
+    "Zendesk": [["Id", "Status", "Created at", "Reopens", "Replies", "First reply time in minutes"]],
+    "Freshdesk": [["Ticket ID", "Created time", "First response time (in hrs)", "Resolution status"]],
+    "call log": [["Call Id", "Answered (Y/N)", "Speed of answer in seconds"]],
 }
 
 

@@ -122,6 +122,12 @@ def _table_inspection(result: dict, terminal: Terminal) -> None:
     plan = result["plan"]
     steps = [f"{m['name']} ← {m['column']!r}: {m['why']}" + (f" ⚠ {m['doubt']}" if m["doubt"] else "") for m in plan["metrics"]] or ["no metric column found: write a config (--write-config gives a start)"]
     steps += [f"skipped {s['column']!r}: {s['why']}" for s in plan["skipped"]]
+    if plan.get("platform"):
+        steps += [f"alternative {m['name']} ← {m['column']!r} (-m {m['name']}): {m['definition']}" for m in plan["alternatives"]]
+        steps += [f"not planned {m['name']}: {m['why']}" for m in plan["not_planned"]]
+        steps += [f"checked: {line}" for line in plan["checks"]]
+        steps += [f"⚠ {line}" for line in plan["doubts"]]
+        steps.append("not used: " + (", ".join(repr(c) for c in plan["not_used"]) or "none"))
     steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
     steps.append(f"comments: {plan['comment_column']!r} ({plan['comment_why']})" if plan["comment_column"] else f"comments: none ({plan['comment_why']})")
     console = terminal.out()

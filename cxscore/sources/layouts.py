@@ -95,6 +95,7 @@ class Layout:
     metric_hints: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # column → (type, lo, hi) the platform defines
     notes: list[str] = field(default_factory=list)
     response_filters: tuple[ResponseFilter, ...] = ()  # rows the platform marks as not real responses
+    helpdesk: bool = False  # a ticket or call export: its KPIs come from cxscore/helpdesk.py's plan, not from question texts
 
     def question(self, column: str) -> str:
         """The text detection and people should read for a column."""
@@ -245,6 +246,48 @@ def _wjx_matrix_questions(columns: list[str]) -> dict[str, str]:
     return questions
 
 
+#: Headers only Zendesk Support's ticket export writes (compared lower-case); two of them, with Status and
+#: Created at, make the layout (the columns of real Support CSV exports, shared/data/helpdesk_research.md §1).
+ZENDESK_MARKS = {
+    "reopens", "replies", "group stations", "assignee stations", "first reply time in minutes",
+    "first reply time in minutes within business hours", "first resolution time in minutes",
+    "first resolution time in minutes within business hours", "full resolution time in minutes",
+    "full resolution time in minutes within business hours", "requester wait time in minutes",
+    "agent wait time in minutes", "on hold time in minutes",
+}
+#: Freshdesk's ticket export (and Freshservice's, which shares it): its business-hour "(in hrs)" columns,
+#: SLA outcome columns and interaction counts.
+FRESHDESK_MARKS = {
+    "first response time (in hrs)", "resolution time (in hrs)", "resolution status", "first response status",
+    "agent interactions", "customer interactions", "initial response time",
+}
+#: A generic call log (the widely copied PwC call-centre table): answered flag, speed of answer, talk time.
+CALL_LOG_MARKS = {"speed of answer in seconds", "avgtalkduration", "avg talk duration", "resolved", "satisfaction rating"}
+
+
+def _helpdesk(name: str, header: _Header, needed: set[str], marks: set[str], least: int, what: str) -> Layout | None:
+    """A helpdesk layout when the header has every ``needed`` column and at least ``least`` of ``marks``."""
+    found = sorted(header.names & marks)
+    if not needed <= header.names or len(found) < least:
+        return None
+    shown = ", ".join(c for c in header.columns if _norm(c) in needed | marks)
+    return Layout(name, 1, header.columns, helpdesk=True, notes=[f"{what}, recognised by its headers ({shown})"])
+
+
+def _zendesk(header: _Header) -> Layout | None:
+    return _helpdesk("zendesk", header, {"status", "created at"}, ZENDESK_MARKS, 2, "Zendesk Support ticket export")
+
+
+def _freshdesk(header: _Header) -> Layout | None:
+    if "ticket id" not in header.names or not header.names & {"created time", "created at"}:
+        return None
+    return _helpdesk("freshdesk", header, {"ticket id"}, FRESHDESK_MARKS, 2, "Freshdesk ticket export")
+
+
+def _call_log(header: _Header) -> Layout | None:
+    return _helpdesk("call_log", header, {"answered (y/n)"}, CALL_LOG_MARKS, 1, "call log (one row per call, answered Y/N)")
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -270,6 +313,9 @@ RECOGNISERS = [
     Recogniser("Microsoft Forms", _microsoft_forms),
     Recogniser("Typeform", _typeform),
     Recogniser("Delighted", _delighted),
+    Recogniser("Zendesk", _zendesk),
+    Recogniser("Freshdesk", _freshdesk),
+    Recogniser("call log", _call_log),
 ]
 
 

@@ -1,0 +1,294 @@
+"""Ticket and call exports with no config (issue 15 item 6, issue 16): the KPIs each platform defines.
+
+A layout recognised as a helpdesk export (``sources/layouts.py``: Zendesk, Freshdesk, a call log) gets
+a *plan*: the metrics its platform's own definitions give, each with its columns, its definition and
+the vendor page it follows. Metric names are stable (they are API: ``-m frt``); a platform offers
+alternatives (business hours where calendar time is the default, first resolution beside full
+resolution) that ``-m NAME`` selects. What the plan assumes is checked against the first rows: a value
+the platform does not write, a unit the values contradict, a definition the values make meaningless.
+Each such doubt is a warning, and ``--strict`` refuses it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import MetricSpec
+from .detect import Detection, fit_scale, detect_metrics
+from .durations import header_unit
+from .sources.layouts import Layout
+
+#: Zendesk's ticket statuses as its export writes them (New, Open, Pending, Hold, Solved, Closed; research §1).
+ZENDESK_STATUSES = {"new", "open", "pending", "hold", "on-hold", "solved", "closed", "deleted"}
+#: Satisfaction Score texts: a rating (Good/Bad, or 1–5 on a numeric scale), or none given (Offered: asked,
+#: not answered; Unoffered: never asked).
+ZENDESK_UNRATED = ["Offered", "Unoffered"]
+#: Freshdesk's default statuses (custom ones are allowed, so others are only noted); SLA outcome texts.
+FRESHDESK_RESOLVED = "Status in [Resolved, Closed]"
+SLA_TEXTS = {"within sla", "sla violated"}
+#: Freshdesk's classic three-point survey (its default scale): Awesome is the positive answer.
+FRESHDESK_SURVEY = {"Awesome": 3, "Neutral": 2, "Not Good": 1}
+YES = "[Y, Yes]"
+#: With fewer sampled rows than this a value check proves nothing.
+CHECK_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One KPI a platform's export gives: its metric (MetricSpec keys), what it means and where that is written."""
+
+    name: str
+    settings: dict[str, Any]
+    column: str  # the column it is named after in messages (a rate reads the columns its condition names)
+    definition: str
+    source: str
+    default: bool = True  # scored with no -m; otherwise an alternative -m NAME selects
+    business_hours: bool | None = None  # durations: counted in business hours (True) or calendar time (False)
+
+
+@dataclass
+class Plan:
+    """What a helpdesk layout gives: the KPIs, those its export lacks columns for, and the doubts about them."""
+
+    platform: str
+    metrics: list[Planned] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (KPI, why not)
+    doubts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Columns:
+    """The export's columns by lower-case name, and the sampled values of each."""
+
+    def __init__(self, columns: list[str], sample: list[list]):
+        self.names = {" ".join(c.split()).casefold(): c for c in columns}
+        self.index = {c: i for i, c in enumerate(columns)}
+        self.sample = sample
+
+    def get(self, *names: str) -> str | None:
+        return next((self.names[n] for n in names if n in self.names), None)
+
+    def values(self, column: str) -> list[str]:
+        i = self.index[column]
+        return [str(row[i]).strip() for row in self.sample if i < len(row) and row[i] is not None and str(row[i]).strip()]
+
+    def pairs(self, first: str, second: str) -> list[tuple[str, str]]:
+        """Both columns' values on the sampled rows (blank as '')."""
+        i, j = self.index[first], self.index[second]
+        return [(_cell(row, i), _cell(row, j)) for row in self.sample]
+
+
+def _cell(row: list, i: int) -> str:
+    return str(row[i]).strip() if i < len(row) and row[i] is not None else ""
+
+
+def _q(column: str) -> str:
+    """A column quoted for a condition."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _unexpected(values: Iterable[str], known: set[str]) -> str:
+    odd = Counter(v for v in values if v.casefold() not in known)
+    return ", ".join(f"{v!r} ×{n}" for v, n in odd.most_common(3))
+
+
+def _duration(plan: Plan, c: _Columns, name: str, headers: tuple[str, ...], definition: str, source: str, *, business: bool, default: bool = True, **settings: Any) -> bool:
+    """Plan a duration KPI on the first of ``headers`` the export has; False (and why) when it has none."""
+    column = c.get(*headers)
+    if column is None:
+        plan.missing.append((name, f"no {headers[0]!r} column"))
+        return False
+    plan.metrics.append(Planned(name, {"type": "duration", "column": column, **settings}, column, definition, source, default, business))
+    return True
+
+
+def _rate(plan: Plan, c: _Columns, name: str, needs: tuple[str, ...], build: Callable[..., tuple[str, str | None]], definition: str, source: str, *, better: str = "higher", default: bool = True) -> str | None:
+    """Plan a rate KPI whose condition reads ``needs`` (all must exist); the main column, or None."""
+    found = [c.get(n) for n in needs]
+    if None in found:
+        plan.missing.append((name, f"no {needs[found.index(None)]!r} column"))
+        return None
+    columns = [f for f in found if f is not None]
+    condition, of = build(*map(_q, columns))
+    plan.metrics.append(Planned(name, {"type": "rate", "condition": condition, "of": of, "better": better}, columns[0], definition, source, default))
+    return columns[0]
+
+
+def _csat(plan: Plan, c: _Columns, column: str | None, blank_values: list[str], unrated: list[str], definition: str, source: str, labels: dict[str, int] | None = None) -> None:
+    """A ticket CSAT: the platform's labels when its values are those, else the scale the values fit."""
+    if column is None:
+        plan.missing.append(("csat", "no satisfaction column"))
+        return
+    values = c.values(column)
+    blank = {v.casefold() for v in [*blank_values, *unrated]}
+    rated = [v for v in values if v.casefold() not in blank]
+    if labels and rated and {v.casefold() for v in rated} <= {k.casefold() for k in labels}:
+        points = sorted(set(labels.values()))
+        settings = {"type": "csat", "column": column, "scale": [points[0], points[-1]], "labels": labels, "satisfied": [points[-1], points[-1]], "blank_values": unrated}
+        plan.metrics.append(Planned("csat", settings, column, definition, source))
+        return
+    spec, why, _ = fit_scale("csat", column, column, values, [*blank_values, *unrated], False)
+    if spec is None:
+        plan.missing.append(("csat", f"{column!r}: {why}"))
+        return
+    settings = {"type": "csat", "column": column, "scale": [spec.scale.lo, spec.scale.hi], "blank_values": unrated}
+    plan.metrics.append(Planned("csat", settings, column, f"{definition}; scale {why}", source))
+
+
+def _zendesk(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Zendesk Support")
+    explore = "support.zendesk.com 4408821871642 (first reply: calendar and business hours both stored), 4408846897178 (resolution)"
+    calendar_default = "calendar time (Zendesk's unqualified metric; the business-hours one is the _business alternative)"
+    frt = _duration(plan, c, "frt", ("first reply time in minutes",), f"ticket created → first public agent reply, {calendar_default}", explore, business=False)
+    _duration(plan, c, "frt_business", ("first reply time in minutes within business hours",), "ticket created → first public agent reply, business hours only (the ticket's schedule)", explore, business=True, default=not frt)
+    full = _duration(plan, c, "resolution", ("full resolution time in minutes",), f"ticket created → last solve (full resolution), {calendar_default}", explore, business=False)
+    hours = c.get("resolution time")
+    if hours is not None:
+        full_minutes = c.get("full resolution time in minutes")
+        if full_minutes is not None:
+            plan.notes.append(_hours_check(c, hours, full_minutes, plan))
+        elif not full:
+            plan.missing = [m for m in plan.missing if m[0] != "resolution"]
+            _duration(plan, c, "resolution", ("resolution time",), "ticket created → last solve in calendar time, from 'Resolution time', which Zendesk writes in hours", explore, business=False, unit="hours")
+            plan.doubts.append(f"zendesk: {hours!r} read in hours (Zendesk's export writes it in hours while its other times are minutes); no 'Full resolution time in minutes' column to check that against: confirm with unit: hours in a config")
+            full = True
+    _duration(plan, c, "resolution_business", ("full resolution time in minutes within business hours",), "ticket created → last solve, business hours only", explore, business=True, default=not full)
+    _duration(plan, c, "first_resolution", ("first resolution time in minutes",), "ticket created → first solve, calendar time", explore, business=False, default=False)
+    _duration(plan, c, "first_resolution_business", ("first resolution time in minutes within business hours",), "ticket created → first solve, business hours only", explore, business=True, default=False)
+    _duration(plan, c, "requester_wait", ("requester wait time in minutes",), "time the ticket waited on the agents (New, Open, On-hold), calendar time", "support.zendesk.com 5654110765338", business=False, default=False)
+    solved = "Status in [Solved, Closed]"
+    _rate(plan, c, "one_touch", ("replies", "status"), lambda r, s: (f"{r} <= 1", solved.replace("Status", s)),
+          "solved or closed tickets with at most one agent reply ÷ solved or closed tickets (Zendesk's one-touch: Agent replies < 2)", "support.zendesk.com 4408820618266")
+    _rate(plan, c, "reopened", ("reopens", "status"), lambda r, s: (f"{r} > 0", solved.replace("Status", s)),
+          "solved or closed tickets reopened at least once (Reopens: solved → open) ÷ solved or closed tickets", "Zendesk's Reopens field (support.zendesk.com 4408820618266)", better="lower")
+    _rate(plan, c, "escalated", ("group stations",), lambda g: (f"{g} > 1", None),
+          "tickets that passed through more than one group (Group stations > 1) ÷ tickets; Zendesk has no escalation field", "shared/data/helpdesk_research.md §2", better="lower")
+    status = c.get("status")
+    if status is not None:
+        values = c.values(status)
+        odd = _unexpected(values, ZENDESK_STATUSES)
+        if odd:
+            plan.doubts.append(f"zendesk: {status!r} holds values Zendesk does not write ({odd}): one_touch and reopened count only Solved and Closed as resolved; check the statuses")
+    _csat(plan, c, c.get("satisfaction score"), blank_values, ZENDESK_UNRATED,
+          "tickets rated Good (or 4–5 of 5) ÷ tickets rated; Offered (asked, not answered) and Unoffered are not answers", "support.zendesk.com 4408886173338")
+    return plan
+
+
+def _hours_check(c: _Columns, hours: str, minutes: str, plan: Plan) -> str:
+    """Zendesk's ``Resolution time`` is in hours: check it against the full resolution minutes on the first rows."""
+    pairs = [(a, b) for x, y in c.pairs(hours, minutes) if (a := _number(x)) is not None and (b := _number(y)) is not None]
+    agree = sum(abs(a * 60 - b) <= 60 for a, b in pairs)
+    if pairs and agree < 0.9 * len(pairs):
+        plan.doubts.append(f"zendesk: {hours!r} × 60 matches {minutes!r} in only {agree} of {len(pairs)} sampled rows: it may not be in hours; it is not scored")
+    return f"{hours!r} is in hours ({agree} of {len(pairs)} sampled rows × 60 = {minutes!r} within an hour): not scored, the minutes column is finer"
+
+
+def _freshdesk(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Freshdesk")
+    bhrs = "Freshdesk's export writes first_res_time_bhrs / resolution_time_bhrs: business hours, HH:MM:SS (shared/data/helpdesk_research.md §1)"
+    _duration(plan, c, "frt_business", ("first response time (in hrs)",), "ticket created → first agent response, business hours (the export holds no calendar figure; often empty)", bhrs, business=True)
+    _duration(plan, c, "resolution_business", ("resolution time (in hrs)",), "ticket created → resolved, business hours (often empty)", bhrs, business=True)
+    for name, header, what in (("frt_sla_breached", "first response status", "first response"), ("resolution_sla_breached", "resolution status", "resolution")):
+        shown = c.get(header) or header
+        column = _rate(plan, c, name, (header,), lambda s: (f'{s} = "SLA Violated"', f"{s} is not blank"),
+                       f"tickets whose {what} SLA was violated ({shown!r} = SLA Violated) ÷ tickets with an SLA outcome", "Freshdesk's SLA outcome columns (shared/data/helpdesk_research.md §1)", better="lower")
+        if column is not None:
+            odd = _unexpected(c.values(column), SLA_TEXTS)
+            if odd:
+                plan.doubts.append(f"freshdesk: {column!r} holds values other than 'Within SLA' / 'SLA Violated' ({odd}): {name} counts only 'SLA Violated' as breached")
+    column = _rate(plan, c, "fcr", ("customer interactions", "status"), lambda i, s: (f"{i} = 0", FRESHDESK_RESOLVED.replace("Status", s)),
+                   "resolved or closed tickets with no customer interaction after the first contact ÷ resolved or closed tickets", "support.freshservice.com 50000004904")
+    if column is not None:
+        _fcr_check(c, column, plan)
+    _csat(plan, c, c.get("survey results", "survey result"), blank_values, [],
+          "tickets rated Awesome (the positive answer of Freshdesk's default 3-point survey) ÷ tickets rated", "Freshdesk customer satisfaction surveys (3-point default: Awesome, Neutral, Not Good)", labels=FRESHDESK_SURVEY)
+    return plan
+
+
+def _fcr_check(c: _Columns, column: str, plan: Plan) -> None:
+    """Freshservice counts customer interactions after the opening message; an export whose resolved tickets
+    never hold 0 counts the opening message too, so first contact is 1 there (a guess, said)."""
+    status = c.get("status")
+    if status is None:
+        return
+    counts = [n for x, s in c.pairs(column, status) if s.casefold() in ("resolved", "closed") and (n := _number(x)) is not None]
+    if len(counts) >= CHECK_ROWS and min(counts) >= 1:
+        fcr = next(p for p in plan.metrics if p.name == "fcr")
+        plan.metrics[plan.metrics.index(fcr)] = Planned(fcr.name, {**fcr.settings, "condition": f"{_q(column)} <= 1"}, fcr.column, fcr.definition + "; read as ≤ 1 here (see the warning)", fcr.source)
+        plan.doubts.append(
+            f"freshdesk: {column!r} is never 0 among the {len(counts)} resolved tickets of the first rows, so this export counts the customer's opening message: "
+            f"fcr counts {column!r} ≤ 1; if that is wrong, give condition: in a config"
+        )
+
+
+def _call_log(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("call log")
+    answered = c.get("answered (y/n)")
+    source = "a call per row (the PwC call-centre table, shared/data/helpdesk_research.md; issue 16)"
+    _rate(plan, c, "answered", ("answered (y/n)",), lambda a: (f"{a} in {YES}", f"{a} is not blank"), "calls answered ÷ calls", source)
+    _rate(plan, c, "fcr", ("resolved", "answered (y/n)"), lambda r, a: (f"{r} in {YES}", f"{a} in {YES}"), "answered calls resolved on the call ÷ answered calls", source)
+    for name, headers, what in (("speed_of_answer", ("speed of answer in seconds",), "ring → answer"), ("talk_time", ("avgtalkduration", "avg talk duration", "talk time"), "talk time")):
+        if _duration(plan, c, name, headers, f"{what} of answered calls (an unanswered call's 0 is blank, not 0)", source, business=False, blank_values=["0", "0:00:00", "00:00:00"]) and answered:
+            _zero_check(c, plan.metrics[-1].column, answered, name, plan)
+    _csat(plan, c, c.get("satisfaction rating"), [*blank_values, "0"], ["0"], "calls rated 4–5 ÷ calls rated (an unanswered call's 0 is no rating)", source)
+    if answered is not None:
+        odd = _unexpected(c.values(answered), {"y", "n", "yes", "no"})
+        if odd:
+            plan.doubts.append(f"call log: {answered!r} holds values other than Y/N ({odd}): they count as not answered")
+    return plan
+
+
+def _zero_check(c: _Columns, column: str, answered: str, name: str, plan: Plan) -> None:
+    """0 means 'not answered' only where the call was not answered: an answered call's 0 is a doubt."""
+    zero = [a for v, a in c.pairs(column, answered) if _number(v) == 0 or v in ("0:00:00", "00:00:00")]
+    real = sum(a.casefold() in ("y", "yes") for a in zero)
+    if real:
+        plan.doubts.append(f"call log: {real} answered call(s) of the first rows have {column!r} = 0, which {name} reads as blank (0 marks unanswered calls): check the column")
+    elif zero:
+        plan.notes.append(f"{column!r}: {len(zero)} unanswered call(s) of the first rows carry 0: blank, not 0")
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log}
+
+
+def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:
+    """The KPIs of a helpdesk layout (None for a survey layout)."""
+    build = PLANS.get(layout.name)
+    return build(_Columns(columns, sample), list(blank_values)) if build else None
+
+
+def unit_of(spec: MetricSpec, column: str) -> str | None:
+    """The unit a duration's plain numbers are read in (config, else header), in words."""
+    words = {"ms": "milliseconds", "s": "seconds", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    if spec.unit:
+        return spec.unit
+    found = header_unit(column)
+    return words[found[0]] if found else None
+
+
+def detect(columns: list[str], sample: list[list], blank_values: Iterable[str], layout: Layout, wanted: Iterable[str] = ()) -> tuple[list[Detection], Plan | None]:
+    """Zero-config metrics: a helpdesk layout's plan (its defaults, and the alternatives named in ``wanted``),
+    else the survey metrics found from question texts."""
+    blank_values = list(blank_values)
+    plan = plan_for(layout, columns, sample, blank_values)
+    if plan is None:
+        return detect_metrics(columns, sample, blank_values, layout), None
+    wanted = set(wanted)
+    found = []
+    for planned in plan.metrics:
+        spec = MetricSpec(name=planned.name, **planned.settings)
+        about = {"definition": planned.definition, "source": planned.source, "business_hours": planned.business_hours, "default": planned.default}
+        if spec.type == "duration":
+            about["unit"] = unit_of(spec, planned.column)
+        reason = f"{layout.name} layout: {planned.definition}"
+        found.append(Detection(planned.column, spec.type, spec, reason, about=about, default=planned.default or planned.name in wanted))
+    return found, plan
