@@ -546,7 +546,9 @@ VOLUME_EXAMPLES = """
 
 * `cxscore volume tickets.csv --by Group -o volume.xlsx` — also a workbook: the sheet Volume with a chart
 
-Exit codes: 0 success · 2 usage or input error (and --strict: tickets left out, a guessed day/month order) · 1 internal error.
+* `cxscore volume tickets.csv --fail-over open=200 --fail-on-significant-rise` — for cron: exit 3 when the backlog is over 200 or arrivals rose beyond chance
+
+Exit codes: 0 success · 2 usage or input error (and --strict: tickets left out, a guessed day/month order) · 3 an alert (--fail-over, --fail-on-significant-rise) · 1 internal error.
 """
 
 
@@ -575,6 +577,8 @@ def volume_command(
     encoding: Optional[str] = _option("encoding"),
     sheet: Optional[str] = _option("sheet"),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input"),
+    fail_over: Optional[list[str]] = typer.Option(None, "--fail-over", help="open=N or created=N: exit 3 when the latest period's open at end (or created) is over N (repeatable).", rich_help_panel="Alerts"),
+    fail_on_significant_rise: bool = typer.Option(False, "--fail-on-significant-rise", help="Exit 3 when the latest tested period's created rose significantly (overall or a segment).", rich_help_panel="Alerts"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook with the sheet Volume (table and chart)."),
     config: Optional[Path] = _option("config"),
     csv_raw: bool = CSV_RAW,
@@ -593,7 +597,8 @@ def volume_command(
                           confidence=confidence, encoding=encoding, sheet=sheet, strict=strict)
         bar = terminal.progress()
         try:
-            run = volume(inputs, loaded, options, created=created, solved=solved, status=status, notify=terminal.say, progress=bar)
+            run = volume(inputs, loaded, options, created=created, solved=solved, status=status, fail_over=fail_over or [],
+                         fail_on_significant_rise=fail_on_significant_rise, notify=terminal.say, progress=bar)
         finally:
             if bar:
                 bar.close()
@@ -604,6 +609,7 @@ def volume_command(
 
             terminal.say(f"wrote {write_workbook(run, output)}")
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+        _alerts_exit(run, terminal)
 
 
 #: The command line's flag for each run parameter a library error names (errors.param): the library
@@ -615,7 +621,7 @@ FLAGS = {
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
     "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes", "terms": "--no-terms",
-    "created": "--created", "solved": "--solved", "status": "--status",
+    "created": "--created", "solved": "--solved", "status": "--status", "fail_over": "--fail-over",
 }
 
 

@@ -215,6 +215,7 @@ class VolumeReport:
     inputs: list[InputInfo]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # thresholds crossed and significant rises: exit 3 on the command line
 
     def to_dict(self) -> dict:
         """The JSON document (README: *JSON of cxscore volume*); versioned on its own."""
@@ -236,6 +237,7 @@ class VolumeReport:
                         "date_order_basis": i.date_order_basis} for i in self.inputs],
             "notes": self.notes,
             "warnings": self.warnings,
+            "alerts": self.alerts,
         }
 
     def to_arrow(self) -> pa.Table:
@@ -305,6 +307,8 @@ def volume(
     created: str | None = None,
     solved: str | None = None,
     status: str | None = None,
+    fail_over: Sequence[str] = (),
+    fail_on_significant_rise: bool = False,
     notify: Notify = _quiet,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
@@ -317,8 +321,10 @@ def volume(
     and per ``options.by`` segment, from the ``created``/``solved`` time columns (default: detected)
     and the optional ``status`` column. ``options`` filter and read as for :func:`cxscore.score`
     (where, since, until, dayfirst, encoding, sheet, strict, confidence); ``processes``, ``part_bytes``,
-    ``block_bytes`` and ``block_rows`` cut the reading and do not change the result."""
+    ``block_bytes`` and ``block_rows`` cut the reading and do not change the result. ``fail_over``
+    (``open=200``, ``created=500``) and ``fail_on_significant_rise`` set the report's alerts."""
     settings = resolve(config, options)
+    thresholds = parse_fail_over(fail_over)
     spec = (config.volume if config else None) or VolumeSpec()
     if settings.weight:
         raise CxError(f"{param('weight')}: ticket counts take no weights", f"drop {param('weight')}")
@@ -378,7 +384,52 @@ def volume(
     for source in sources:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export holds tickets")
-    return _report(counts, settings, period, columns, chosen_by, sources, [*repeats, *order_doubts], order_doubts)
+    report = _report(counts, settings, period, columns, chosen_by, sources, [*repeats, *order_doubts], order_doubts)
+    report.alerts = judge(report, thresholds, fail_on_significant_rise)
+    return report
+
+
+#: What --fail-over may watch, in the latest period of everyone: the open count at its end, or the tickets created in it.
+WATCHED = {"open": "open at end", "created": "created"}
+
+
+def parse_fail_over(texts: Sequence[str]) -> dict[str, int]:
+    """``open=200`` → {"open": 200}: exit 3 when the latest period's figure is over it."""
+    out = {}
+    for text in texts:
+        name, _, value = text.partition("=")
+        if name.strip() not in WATCHED or not value.strip().isdigit():
+            raise CxError(f"{param('fail_over')} {text!r}: write open=N or created=N (N a whole number of tickets)", f"e.g. {param('fail_over')} open=200")
+        out[name.strip()] = int(value)
+    return out
+
+
+def judge(report: VolumeReport, limits: dict[str, int], rise: bool) -> list[str]:
+    """The alerts: everyone's latest period over a --fail-over limit; with ``rise``, each series' latest
+    tested period whose created rose significantly (Benjamini–Hochberg within that family)."""
+    alerts = []
+    everyone = [row for row in report.rows if not row.segment]
+    latest = everyone[-1]
+    for name, limit in limits.items():
+        value = latest.open_at_end if name == "open" else latest.created
+        if value > limit:
+            alerts.append(f"{WATCHED[name]} in {latest.period}{' (partial)' if latest.partial else ''} is {value:,}, over {limit:,}")
+    if not rise:
+        return alerts
+    family: dict[tuple, VolumeRow] = {}
+    for row in report.rows:
+        if row.change and row.change["p_value"] is not None:
+            family[tuple(row.segment.items())] = row  # the series' latest tested period
+    rows = list(family.values())
+    for row, q in zip(rows, benjamini_hochberg([r.change["p_value"] for r in rows if r.change]) if rows else []):
+        change = row.change
+        assert change is not None, "a family member was tested"
+        if change["diff"] > 0 and q < 1 - report.confidence:
+            where = "".join(f" ({k}={v})" for k, v in row.segment.items())
+            pct = f", {change['pct']:+.1f}%" if change["pct"] is not None else ""
+            alerts.append(f"created rose significantly in {row.period}{where}: {row.created:,} vs {row.created - change['diff']:,} in {change['against']} "
+                          f"(+{change['diff']:,}{pct}; p adj. {'<0.001' if q < 0.001 else f'{q:.3f}'})")
+    return alerts
 
 
 def _seconds(value: datetime | None) -> int | None:

@@ -270,3 +270,24 @@ def test_the_config_volume_block(write_csv, tmp_path):
     assert made.exit_code == 0, made.stderr
     openpyxl = pytest.importorskip("openpyxl")
     assert [r[3] for r in openpyxl.load_workbook(report)["Volume"].iter_rows(min_row=2, max_row=3, values_only=True)] == [3, 1]
+
+
+def test_alerts_exit_3(tickets, write_csv):
+    over = run_process(["volume", str(tickets), "--fail-over", "open=2", "-f", "json"])
+    assert over.returncode == 3 and b"alert: open at end in 2025-W12 (partial) is 3, over 2" in over.stderr
+    assert json.loads(over.stdout)["alerts"] == ["open at end in 2025-W12 (partial) is 3, over 2"]  # the output is still written
+    assert run_process(["volume", str(tickets), "--fail-over", "open=3", "--fail-over", "created=3"]).returncode == 0
+    bad = run_process(["volume", str(tickets), "--fail-over", "backlog=3"])
+    assert bad.returncode == 2 and b"--fail-over 'backlog=3': write open=N or created=N" in bad.stderr
+    rows = [["Created at", "Solved at", "Team"]]
+    rows += [[f"2025-03-{3 + i % 7:02d} 10:00", "", "X" if i % 2 else "Y"] for i in range(14)]  # W10: 14 tickets
+    rows += [[f"2025-03-{10 + i % 7:02d} 10:00", "", "X" if i < 36 else "Y"] for i in range(42)]  # W11: 42, the rise all in X (36 vs 7)
+    rows += [["2025-03-17 10:00", "", "Y"]]  # W12 is partial: the latest tested week is W11
+    path = write_csv(rows, "rise.csv")
+    quiet = run_process(["volume", str(path), "--by", "Team"])
+    assert quiet.returncode == 0 and b"alert" not in quiet.stderr
+    rise = run_process(["volume", str(path), "--by", "Team", "--fail-on-significant-rise"])
+    assert rise.returncode == 3, rise.stderr
+    lines = [line for line in rise.stderr.decode().splitlines() if line.startswith("alert:")]
+    assert lines == ["alert: created rose significantly in 2025-W11: 42 vs 14 in 2025-W10 (+28, +200.0%; p adj. <0.001)",
+                     "alert: created rose significantly in 2025-W11 (Team=X): 36 vs 7 in 2025-W10 (+29, +414.3%; p adj. <0.001)"]

@@ -48,7 +48,7 @@ def add_sheet(wb: Workbook, run: VolumeReport, lang: str = "en") -> None:
                + (f", status {columns['status']!r}" if columns["status"] else "")
                + ". Open at end: created by the period's end and not solved by then. Δ: created against the previous period "
                "(exact conditional Poisson test per day, Benjamini–Hochberg adjusted; partial periods not tested)."])
-    for line in [*run.notes, *run.warnings]:
+    for line in [*run.notes, *run.warnings, *(f"alert: {alert}" for alert in run.alerts)]:
         sheet.row([line])
     sheet.finish(filter_rows=last)
     overall = [i for i, row in enumerate(run.rows) if not row.segment]
