@@ -99,14 +99,21 @@ def search(rows: list[Benchmark], metric: str | None = None, industry: str | Non
     ]
 
 
-def choose(rows: list[Benchmark], metric_type: str, industry: str) -> Benchmark:
+def choose(rows: list[Benchmark], metric_type: str, industry: str, name: str | None = None) -> Benchmark:
     """The one benchmark a score of this type is compared with: same metric and scale, an average or a
-    published bar (never a convention), primary sources first, then the most recent."""
-    if metric_type not in COMPARABLE:
+    published bar (never a convention), primary sources first, then the most recent. A duration or a
+    rate (a kind with ``benchmark_scale``) is compared with the rows of its own ``name`` (``fcr``)."""
+    kind = KINDS[metric_type]
+    if metric_type in COMPARABLE:
+        metric, scale = COMPARABLE[metric_type]
+    elif kind.benchmark_scale and name:
+        metric, scale = name, kind.benchmark_scale
+    else:
         raise CxError(f"there is no sourced {metric_type.upper()} benchmark to compare with", f"leave {param('benchmark')} out for CES, or give a benchmark file")
-    metric, scale = COMPARABLE[metric_type]
     exact = [row for row in rows if row.id.casefold() == industry.casefold() and row.metric == metric]
     found = exact or [row for row in search(rows, metric, industry) if row.scale == scale and row.kind != "convention"]
-    if not found:
+    if not found and metric_type in COMPARABLE:
         raise CxError(f"no {metric_type.upper()} benchmark matches {industry!r}", f"list them with: cxscore benchmarks --metric {metric}")
+    if not found:
+        raise CxError(f"no {scale} benchmark of a metric named {metric!r} matches {industry!r}", "a duration or rate is compared with the benchmarks of its own name: list them with cxscore benchmarks")
     return min(found, key=lambda r: (r.id.casefold() != industry.casefold(), KIND_RANK[r.kind], QUALITY_RANK[r.quality], -(r.year or 0)))

@@ -516,7 +516,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
         notes += interval_notes(spec, metric_rows)
         if industry:
             try:
-                attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry))
+                attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry, spec.name))
             except CxError as exc:  # this metric has none: the others are still compared
                 unmatched.append((spec.name, exc))
         alerts += judge(spec, metric_rows, fail_under.get(spec.name), settings.fail_on_significant_drop, settings.confidence)

@@ -264,3 +264,16 @@ def test_no_agents_sheet_for_a_group_or_for_survey_scores_alone(zendesk, tmp_pat
         assert AGENT_HEADER.fullmatch(header), header
     for header in ("group", "agent wait time", "agent replies", "queue"):
         assert not AGENT_HEADER.fullmatch(header), header
+
+
+def test_an_agent_named_like_a_formula_stays_text(write_csv, tmp_path):
+    """Agent names come from the export: '=HYPERLINK(…)' is a text cell, never a formula."""
+    rows = [["Agent", "Wait (min)"]] + [[name, 5 + i] for i, name in enumerate(["=HYPERLINK(\"http://x\",\"y\")", "@SUM(1)", "Bob"] * 5)]
+    config = tmp_path / "wait.yaml"
+    config.write_text("metrics:\n  - name: wait\n    type: duration\n    column: Wait (min)\n", encoding="utf-8")
+    out = tmp_path / "agents.xlsx"
+    assert invoke(["report", str(write_csv(rows)), "-c", str(config), "--by", "Agent", "-o", str(out), "-q"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Agents"]
+    names = {ws.cell(r, 1).value: ws.cell(r, 1) for r in range(2, 5)}
+    assert set(names) == {"=HYPERLINK(\"http://x\",\"y\")", "@SUM(1)", "Bob"}
+    assert all(cell.data_type == "s" for cell in names.values()) and names["@SUM(1)"].quotePrefix

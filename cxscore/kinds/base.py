@@ -75,6 +75,9 @@ class Kind:
     band_words: dict[str, dict[str, str]] = {}
     #: Benchmark rows it may be compared with: (benchmark metric, benchmark scale); None: none are comparable.
     benchmark: tuple[str, str] | None = None
+    #: A kind whose metrics mean different things (a duration may be a first reply or a resolution): its
+    #: metrics are compared with the rows of their own name (``name: fcr`` with the ``fcr`` rows) in this scale.
+    benchmark_scale: str | None = None
     #: Question texts that name it, for zero-config detection; kinds are tried by ``header_order``.
     header_pattern: re.Pattern[str] | None = None
     header_order: int = 100

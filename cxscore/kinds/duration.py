@@ -87,6 +87,7 @@ class Duration(Kind):
     unit = 1.0
     style = "duration"
     score_label = "median"
+    benchmark_scale = "seconds"
     details = (("p25", "p25", "duration"), ("p75", "p75", "duration"), ("p90", "p90", "duration"), ("mean", "mean", "duration"), ("within target", "within_pct", "pct"))
     header_pattern = None
     stated_scales = False

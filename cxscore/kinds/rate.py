@@ -45,6 +45,7 @@ class Rate(Kind):
     components = ()
     style = "pct"
     score_label = "% meeting"
+    benchmark_scale = "pct"
     stated_scales = False
     answer_column = False
 

@@ -30,15 +30,17 @@ COUNT, SCORE1, SCORE2, PCT = "#,##0", "0.0", "0.00", '0.0"%"'
 NPS, DIFF1, DIFF2 = "+0.0;-0.0;0.0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00"
 P_VALUE = '[<0.001]"<0.001";0.000'
 #: Durations are Excel durations (days: seconds / 86,400), so a sort, a filter, a sum and a chart
-#: treat them as time, shown in the units of the metric's magnitude (its all-time median): under an
-#: hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
+#: treat them as time, shown in the units of the metric's magnitude (its all-time median): under a
+#: minute ``42s``, under an hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
 #: duration needs the workbook's 1904 date system to show in Excel (see ``excel.build``).
+SECONDS, SECONDS_DIFF = '[s]"s"', '+[s]"s";-[s]"s";[s]"s"'
 MINUTES, MINUTES_DIFF = '[m]"m" ss"s"', '+[m]"m" ss"s";-[m]"m" ss"s";[m]"m" ss"s"'
 HOURS, HOURS_DIFF = '[h]"h" mm"m"', '+[h]"h" mm"m";-[h]"h" mm"m";[h]"h" mm"m"'
 DAYS, DAYS_DIFF = '0.0" d"', '+0.0" d";-0.0" d";0.0" d"'
 DAY = 86400.0  # seconds in the unit a workbook stores durations in
 #: (metric's median below, in seconds; score format; difference format; chart axis format; axis steps in seconds)
 DURATION_STYLES = (
+    (60.0, SECONDS, SECONDS_DIFF, '[s]"s"', (5, 10, 15, 20, 30, 60)),
     (3600.0, MINUTES, MINUTES_DIFF, '[m]"m"', (60, 120, 300, 600, 900, 1200, 1800, 3600)),
     (3 * DAY, HOURS, HOURS_DIFF, '[h]"h"', (3600, 7200, 10800, 14400, 21600, 28800, 43200, DAY)),
     (float("inf"), DAYS, DAYS_DIFF, '0" d"', (DAY, 2 * DAY, 5 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 60 * DAY, 90 * DAY, 180 * DAY, 365 * DAY)),
@@ -59,6 +61,7 @@ def _signed(text: str, v: float) -> str:
 _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
     NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+    SECONDS: lambda v: f"{round(v * DAY)}s", SECONDS_DIFF: lambda v: f"{round(v * DAY):+d}s",
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
     DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",
@@ -95,7 +98,7 @@ def look(kind: str, typical: float | None = None) -> Look:
     style, digits = get(kind).style, get(kind).digits
     if style != "duration":
         return Look({"points": NPS, "pct": PCT}.get(style, SCORE2), DIFF2 if digits == 2 else DIFF1, SCORE2 if digits == 2 else SCORE1)
-    _, score, diff, axis, steps = DURATION_STYLES[1] if typical is None else next(s for s in DURATION_STYLES if typical < s[0])
+    _, score, diff, axis, steps = DURATION_STYLES[2] if typical is None else next(s for s in DURATION_STYLES if typical < s[0])
     return Look(score, diff, score, DAY, axis, tuple(float(s) for s in steps))
 
 

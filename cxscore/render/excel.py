@@ -171,8 +171,15 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{met}"'], fill=GREEN))
         sheet.ws.conditional_formatting.add(f"{status_col}2:{status_col}{last}", CellIsRule(operator="equal", formula=[f'"{missed}"'], fill=RED))
         gap_col = get_column_letter(headers.index(t["gap"]) + 1)
-        sheet.ws.conditional_formatting.add(f"{gap_col}2:{gap_col}{last}", FormulaRule(formula=[f"AND(ISNUMBER({gap_col}2),{gap_col}2>0)"], fill=GREEN))
-        sheet.ws.conditional_formatting.add(f"{gap_col}2:{gap_col}{last}", FormulaRule(formula=[f"AND(ISNUMBER({gap_col}2),{gap_col}2<0)"], fill=RED))
+        runs: list[tuple[int, int, bool]] = []  # consecutive rows alike in direction: a gap above a benchmark is good news, above a wait's bad news
+        for r, m in enumerate(report.metrics, start=2):
+            better = display.higher_is_better(m)
+            runs = runs[:-1] + [(runs[-1][0], r, better)] if runs and runs[-1][2] == better else runs + [(r, r, better)]
+        for first, end, better in runs:
+            good, bad = (">", "<") if better else ("<", ">")
+            cells = f"{gap_col}{first}:{gap_col}{end}"
+            sheet.ws.conditional_formatting.add(cells, FormulaRule(formula=[f"AND(ISNUMBER({gap_col}{first}),{gap_col}{first}{good}0)"], fill=GREEN))
+            sheet.ws.conditional_formatting.add(cells, FormulaRule(formula=[f"AND(ISNUMBER({gap_col}{first}),{gap_col}{first}{bad}0)"], fill=RED))
     sheet.finish()
 
 

@@ -140,8 +140,11 @@ def _benchmark(row: ResultRow) -> str:
     b = row.benchmark
     if not b:
         return "—"
-    gap = "—" if b["gap"] is None else display.number(b["gap"], 1, sign=True)
-    return f"{gap} vs {b['value']:g} ({b['industry']}, {b['year']}) · {b['position'] or 'n/a'}"
+    if display.get(row.type).style == "duration":  # 46s, not 46
+        gap, value = display.duration(b["gap"], sign=True), display.duration(b["value"])
+    else:
+        gap, value = "—" if b["gap"] is None else display.number(b["gap"], 1, sign=True), f"{b['value']:g}"
+    return f"{gap} vs {value} ({b['industry']}, {b['year']}) · {b['position'] or 'n/a'}"
 
 
 def _trend(rows: list[ResultRow], confidence: float) -> str:
