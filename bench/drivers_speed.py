@@ -50,8 +50,7 @@ def export(rows: int, py: str) -> Path:
 
 
 def main() -> None:
-    from run import PY, measure_cpu
-    from tickets_floor import write_section
+    from run import PY, measure_cpu, write_section
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
