@@ -312,3 +312,16 @@ def test_rows_without_a_usable_date_are_in_no_period_and_said(tmp_path):
     assert all(r["period"] and r["period"][:4] == "2025" for r in doc["periods"])
     said = "1 date(s) in 'Date' not understood (e.g. 'not a date'); those rows are in no period"
     assert said in result.stderr and any(said in w for w in doc["warnings"])
+
+
+def test_terms_that_set_nothing_apart_say_so_instead_of_printing_nothing(tmp_path):
+    """A terms-only run whose bands use the same words printed an empty stdout with exit 0."""
+    rows = ["NPS,Comment"] + [f"{score},the agent was helpful and the app was fine" for score in [0, 2, 4, 6, 9, 10] * 20]
+    data = tmp_path / "same_words.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    doc = json.loads(invoke(["comments", str(data), "-f", "json"]).stdout)
+    assert doc["terms"]["terms"] == [] and doc["terms"]["comments"] == [80, 40]
+    for fmt in ("table", "markdown"):
+        result = invoke(["comments", str(data), "-f", fmt], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        assert "No word or phrase sets detractors' comments (80) apart from promoters' (40)" in result.stdout

@@ -102,6 +102,16 @@ def terms_section(run: CommentRun) -> Section | None:
     return out
 
 
+def no_terms(run: CommentRun) -> str | None:
+    """What to print when terms were looked for and none stands out (an empty answer is still an answer)."""
+    t = run.terms
+    if t is None or t.a or t.b:
+        return None
+    a, b = run.report.bands
+    return (f"No word or phrase sets {a}' comments ({t.comments_a:,}) apart from {b}' ({t.comments_b:,}): "
+            "none has |z| > 1.96 with at least 5 uses.")
+
+
 def sections(run: CommentRun) -> list[Section]:
     out = []
     if run.themes_file:
@@ -160,6 +170,8 @@ def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
         lines: list[str] = []
         for section in sections(run):
             lines += table_lines(section) + [""]
+        if (nothing := no_terms(run)) is not None:
+            lines += [nothing, ""]
         shown = examples(run)
         if shown:
             lines += table_lines(Section("Recent comments per theme", ["Theme", "Comment"], set(), [Line([theme, text]) for theme, said in shown for text in said])) + [""]
@@ -170,6 +182,8 @@ def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
         console = terminal.out()
         for section in sections(run):
             table.show(section, console)
+        if (nothing := no_terms(run)) is not None:
+            console.print(Text(nothing))
         shown = examples(run)
         if shown:
             console.print(Text("Recent comments per theme", style="italic"))
