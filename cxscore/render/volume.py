@@ -5,7 +5,7 @@ import csv
 import io
 
 from ..terminal import Terminal
-from ..volume import VolumeReport, VolumeRow, flat_row, table_columns
+from ..volume import VolumeReport, VolumeRow, table_columns
 from . import Format
 from .escaping import csv_cell, encodable
 from .layout import Line, Section
@@ -54,17 +54,32 @@ def section(report: VolumeReport) -> Section:
 
 
 def csv_text(report: VolumeReport, raw: bool = False) -> str:
-    """One row per segment × period, the tidy table's columns (see the README)."""
+    """One row per segment × period, the tidy table's columns (see the README). Only the segment values
+    come from the data, so only they are escaped (once per segment); the rest are labels and numbers."""
     cell = encodable if raw else csv_cell
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    columns = table_columns(report.by)
-    writer.writerow([cell(name) for name in columns])
+    writer.writerow([cell(name) for name in table_columns(report.by)])
+    leads: dict[tuple, list[str]] = {}
     for row in report.rows:
-        values = flat_row(row, report.by)
-        writer.writerow(["" if values[k] is None else cell(values[k]) if isinstance(values[k], str) else str(values[k]).lower() if isinstance(values[k], bool) else repr(values[k])
-                         for k in columns])
+        key = tuple(row.segment.get(name) for name in report.by)
+        lead = leads.get(key)
+        if lead is None:
+            lead = leads[key] = ["" if value is None else cell(value) for value in key]
+        change = row.change or _NO_CHANGE
+        writer.writerow([*lead, row.period, row.start.isoformat(), row.end.isoformat(), row.days, row.covered_days, _BOOL[row.partial], repr(row.history_missing),
+                         _BOOL[row.history_incomplete], row.created, row.solved, row.unknown, row.open_at_end, row.open_change, change["against"] or "",
+                         _number(change["diff"]), _number(change["pct"]), _number(change["p_value"]), _number(change["p_adjusted"]),
+                         "" if change["significant"] is None else _BOOL[change["significant"]], change["direction"] or ""])
     return out.getvalue()
+
+
+_BOOL = {True: "true", False: "false"}
+_NO_CHANGE = dict.fromkeys(("against", "diff", "pct", "p_value", "p_adjusted", "significant", "direction"))
+
+
+def _number(value: float | int | None) -> str:
+    return "" if value is None else repr(value)
 
 
 def write(report: VolumeReport, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
