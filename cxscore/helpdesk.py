@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from .config import MetricSpec
 from .detect import Detection, fit_scale, detect_metrics
 from .durations import header_unit
@@ -57,6 +59,7 @@ class Plan:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (KPI, why not)
     doubts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dedupe: tuple[str, str] | None = None  # (record id, update time): keep each record's latest row
 
 
 class _Columns:
@@ -234,7 +237,17 @@ def _call_log(c: _Columns, blank_values: list[str]) -> Plan:
     plan = Plan("call log")
     answered = c.get("answered (y/n)")
     source = "a call per row (the PwC call-centre table, shared/data/helpdesk_research.md; issue 16)"
-    _rate(plan, c, "answered", ("answered (y/n)",), lambda a: (f"{a} in {YES}", f"{a} is not blank"), "calls answered ÷ calls", source)
+    calls = "the README's *Service level and abandonment* (Genesys, callcentrehelper.com 206890)"
+    if answered is not None:
+        yes = f"{_q(answered)} in {YES}"
+        wait = c.get("speed of answer in seconds")
+        if wait is not None:
+            plan.metrics.append(Planned("service_level", {"type": "service_level", "answered": yes, "wait": wait, "formula": "offered"}, answered,
+                                        "calls answered within 20 s ÷ calls (formula offered: the log has no time to abandon, so every abandoned call counts against)", calls))
+        else:
+            plan.missing.append(("service_level", "no 'Speed of answer in seconds' column"))
+        plan.metrics.append(Planned("abandoned", {"type": "abandonment", "answered": yes}, answered, "calls not answered ÷ calls", calls))
+        plan.metrics.append(Planned("answer_rate", {"type": "answer_rate", "answered": yes}, answered, "calls answered ÷ calls", calls, default=False))
     _rate(plan, c, "fcr", ("resolved", "answered (y/n)"), lambda r, a: (f"{r} in {YES}", f"{a} in {YES}"), "answered calls resolved on the call ÷ answered calls", source)
     for name, headers, what in (("speed_of_answer", ("speed of answer in seconds",), "ring → answer"), ("talk_time", ("avgtalkduration", "avg talk duration", "talk time"), "talk time")):
         if _duration(plan, c, name, headers, f"{what} of answered calls (an unanswered call's 0 is blank, not 0)", source, business=False, blank_values=["0", "0:00:00", "00:00:00"]) and answered:
@@ -244,6 +257,29 @@ def _call_log(c: _Columns, blank_values: list[str]) -> Plan:
         odd = _unexpected(c.values(answered), {"y", "n", "yes", "no"})
         if odd:
             plan.doubts.append(f"call log: {answered!r} holds values other than Y/N ({odd}): they count as not answered")
+    return plan
+
+
+def _amazon_connect(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Amazon Connect")
+    ctr = "docs.aws.amazon.com connect ctr-data-model (UTC timestamps, whole seconds)"
+    queued, connected, ended = c.get("queueinfo.enqueuetimestamp"), c.get("agentinfo.connectedtoagenttimestamp"), c.get("disconnecttimestamp")
+    if queued and connected and ended:
+        calls = {"of": f"{_q(queued)} is not blank", "answered": f"{_q(connected)} is not blank"}
+        plan.metrics.append(Planned("service_level", {"type": "service_level", **calls, "wait": {"start": queued, "end": connected}, "abandon_wait": {"start": queued, "end": ended}}, queued,
+                                    "queued contacts connected to an agent within 20 s ÷ (queued − abandoned within 5 s)", f"{ctr}; the README's *Service level and abandonment*"))
+        plan.metrics.append(Planned("abandoned", {"type": "abandonment", **calls}, queued, "queued contacts never connected to an agent ÷ queued contacts", "Amazon Connect's abandonment rate (docs.aws.amazon.com metrics-definitions)"))
+        plan.metrics.append(Planned("answer_rate", {"type": "answer_rate", **calls}, queued, "queued contacts connected to an agent ÷ queued contacts", ctr, default=False))
+        plan.metrics.append(Planned("speed_of_answer", {"type": "duration", "start": queued, "end": connected}, queued, "queue → agent, for connected contacts (calendar time)", ctr, business_hours=False))
+    else:
+        plan.missing.append(("service_level", "no QueueInfo.EnqueueTimestamp, AgentInfo.ConnectedToAgentTimestamp and DisconnectTimestamp columns"))
+    parts = [p for p in (c.get("agentinteractionduration"), c.get("agentinitiatedholdduration"), c.get("aftercontactworkduration")) if p]
+    if parts:
+        plan.metrics.append(Planned("aht", {"type": "duration", "sum": parts, "unit": "seconds"}, parts[0], "handle time = agent interaction + hold + after-contact work, in whole seconds", f"{ctr}; AHT as Genesys' tHandle (help.mypurecloud.com glossary)", business_hours=False))
+    contact, updated = c.get("contactid"), c.get("lastupdatetimestamp")
+    if contact and updated:
+        plan.dedupe = (contact, updated)
+        plan.notes.append(f"contact records arrive at least once: each {contact!r} is kept once, its latest {updated!r} (the dates periods follow unless --date-column says otherwise)")
     return plan
 
 
@@ -257,7 +293,7 @@ def _zero_check(c: _Columns, column: str, answered: str, name: str, plan: Plan) 
         plan.notes.append(f"{column!r}: {len(zero)} unanswered call(s) of the first rows carry 0: blank, not 0")
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log}
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:
@@ -266,11 +302,22 @@ def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_value
     return build(_Columns(columns, sample), list(blank_values)) if build else None
 
 
+def latest_records(sources: Iterable[Any]) -> tuple[str, str] | None:
+    """The (id, update time) columns whose latest row per id a helpdesk layout keeps (Amazon Connect), if any input has them."""
+    for source in sources:
+        plan = plan_for(source.layout, source.columns, source.sample[:0], [])
+        if plan is not None and plan.dedupe:
+            return plan.dedupe
+    return None
+
+
 def unit_of(spec: MetricSpec, column: str) -> str | None:
     """The unit a duration's plain numbers are read in (config, else header), in words."""
     words = {"ms": "milliseconds", "s": "seconds", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
     if spec.unit:
         return spec.unit
+    if spec.start or spec.sum:
+        return None  # from timestamps, or parts each in their own unit
     found = header_unit(column)
     return words[found[0]] if found else None
 
@@ -285,7 +332,7 @@ def detect(columns: list[str], sample: list[list], blank_values: Iterable[str], 
     wanted = set(wanted)
     found = []
     for planned in plan.metrics:
-        spec = MetricSpec(name=planned.name, **planned.settings)
+        spec = msgspec.convert({"name": planned.name, **planned.settings}, MetricSpec)  # as a config's metric is read (waits {start, end})
         about = {"definition": planned.definition, "source": planned.source, "business_hours": planned.business_hours, "default": planned.default}
         if spec.type == "duration":
             about["unit"] = unit_of(spec, planned.column)

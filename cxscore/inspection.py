@@ -146,6 +146,8 @@ def _planned(d, checks: dict, reads: dict) -> dict[str, Any]:
 def _sample_check(spec: MetricSpec, column: str, blank_values: list[str], sample) -> tuple[str | None, list[str]]:
     """On the sampled answers: the scale doubt ``score`` would warn about, and "not applicable" codes (0 on 1–5);
     for a duration, what its first rows doubt about its unit; a rate has neither."""
+    if spec.type == "duration" and (spec.start or spec.sum):
+        return None, []  # timestamps, or parts in their own units: checked when scored
     if spec.type == "duration":
         doubts = spec.kind.column_doubts(spec, {ANSWERS: column}, blank_values, sample)
         return ("; ".join(doubts) or None), []

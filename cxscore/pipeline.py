@@ -366,6 +366,10 @@ def tally_inputs(
         if source.info.encoding_detected and encoding is not None and not is_utf8(encoding):
             notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
     chosen, skipped_ratings, found_in, about = described_metrics(config, sources, notify, settings.metrics or ())
+    latest = None if grouping.dedupe or config.metrics else helpdesk.latest_records(sources)
+    if latest:  # contact records that repeat (Amazon Connect): each contact's latest record, as --dedupe keeps it
+        grouping = replace(grouping, dedupe=latest[0], date_column=grouping.date_column or latest[1])
+        dedupe.check_inputs(grouping.dedupe, inputs)
     if settings.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in settings.metrics if m not in known]

@@ -40,6 +40,8 @@ FRESHDESK_REAL = [
 FRESHSERVICE_REAL = ["Ticket Id", "Subject", "Created Time", "Resolved Time", "First Response Time (in Hrs)", "Resolution Time (in Hrs)",
                      "Agent interactions", "Customer interactions", "Resolution Status", "First Response Status", "Survey Result"]
 CALL_LOG_REAL = ["Call Id", "Agent", "Date", "Time", "Topic", "Answered (Y/N)", "Resolved", "Speed of answer in seconds", "AvgTalkDuration", "Satisfaction rating"]
+CONNECT_REAL = ["Channel", "InitiationMethod", "InitiationTimestamp", "DisconnectTimestamp", "QueueInfo.EnqueueTimestamp",
+                "AgentInfo.ConnectedToAgentTimestamp", "AfterContactWorkDuration", "AgentInitiatedHoldDuration", "ContactId", "LastUpdateTimestamp"]
 KAGGLE_SUPPORT_TICKETS = [  # not a helpdesk's own export: its satisfaction column is scored as a survey
     "Ticket ID", "Customer Name", "Customer Email", "Customer Age", "Customer Gender", "Product Purchased", "Date of Purchase", "Ticket Type",
     "Ticket Subject", "Ticket Description", "Ticket Status", "Resolution", "Ticket Priority", "Ticket Channel", "First Response Time",
@@ -61,12 +63,12 @@ def share(mask) -> float:
 
 
 @pytest.mark.parametrize(("header", "layout"), [
-    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"),
+    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"), (CONNECT_REAL, "amazon_connect"),
 ])
 def test_real_headers_are_recognised_and_no_survey_recogniser_takes_them(header, layout):
     found = detect_layout([header])
     assert (found.name, found.helpdesk) == (layout, True) and "recognised by its headers" in found.notes[0]
-    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log"}[layout]
+    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log", "amazon_connect": "Amazon Connect"}[layout]
     assert [r.platform for r in RECOGNISERS if r.layout(_Header([header]))] == [platform]  # no other recogniser, survey or helpdesk
 
 
@@ -222,7 +224,9 @@ def test_call_log_kpis_and_zero_for_unanswered_calls_is_blank(write_csv):
     got = {r["metric"]: r for r in document["results"] if r["period"] is None}
     frame = pd.DataFrame(CALLS[1:], columns=CALLS[0])
     answered = frame[frame["Answered (Y/N)"] == "Y"]
-    assert got["answered"]["value"] == pytest.approx(share(frame["Answered (Y/N)"] == "Y"))
+    assert got["abandoned"]["value"] == pytest.approx(share(frame["Answered (Y/N)"] == "N"))
+    within = (frame["Answered (Y/N)"] == "Y") & (frame["Speed of answer in seconds"].astype(float) <= 20)
+    assert got["service_level"]["n"] == len(frame) and got["service_level"]["value"] == pytest.approx(share(within))  # formula offered: no time to abandon
     assert got["fcr"]["n"] == len(answered) and got["fcr"]["value"] == pytest.approx(share(answered["Resolved"] == "Y"))
     speed = answered["Speed of answer in seconds"].astype(float)
     assert (got["speed_of_answer"]["n"], got["speed_of_answer"]["blank"]) == (len(answered), 2)  # the two 0s are blank, not 0
@@ -271,3 +275,29 @@ def test_write_config_reproduces_the_zero_config_scores(tmp_path):
 def test_m_names_an_unknown_metric_listing_the_planned_ones():
     result = invoke(["score", str(ZENDESK), "-m", "aht"])
     assert result.exit_code == 2 and "'aht' is not one of the metrics: frt, resolution, one_touch, reopened, escalated, csat" in result.stderr
+
+
+def test_amazon_connect_contact_records_latest_per_contact_and_call_kpis():
+    raw = pd.read_csv(SAMPLES / "calls.csv", dtype=str, keep_default_na=False)
+    result = invoke(["score", str(SAMPLES / "calls.csv"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["inputs"][0]["layout"] == "amazon_connect" and document["inputs"][0]["duplicates_dropped"] == len(raw) - raw["ContactId"].nunique() == 36
+    got = results_by_metric(document)
+    assert list(got) == ["service_level", "abandoned", "speed_of_answer", "aht"]
+    latest = raw.sort_values("LastUpdateTimestamp").groupby("ContactId").tail(1)  # each contact's latest record
+    queued = latest[latest["QueueInfo.EnqueueTimestamp"] != ""]
+    time = lambda col: pd.to_datetime(queued[col], utc=True, errors="coerce")  # noqa: E731
+    wait = (time("AgentInfo.ConnectedToAgentTimestamp") - time("QueueInfo.EnqueueTimestamp")).dt.total_seconds()
+    gone = (time("DisconnectTimestamp") - time("QueueInfo.EnqueueTimestamp")).dt.total_seconds()
+    answered = queued["AgentInfo.ConnectedToAgentTimestamp"] != ""
+    short = ~answered & (gone <= 5)
+    assert got["service_level"]["n"] == int((~short).sum())
+    assert got["service_level"]["value"] == pytest.approx(100 * float((answered & (wait <= 20)).sum()) / float((~short).sum()))
+    assert got["abandoned"]["value"] == pytest.approx(share(~answered))
+    parts = latest[["AgentInteractionDuration", "AgentInitiatedHoldDuration", "AfterContactWorkDuration"]].replace("", np.nan).astype(float)
+    handled = parts.dropna(how="all").fillna(0).sum(axis=1)
+    assert got["aht"]["n"] == len(handled) and got["aht"]["components"]["mean"] == pytest.approx(handled.mean())
+    assert "each 'ContactId' is kept once, its latest 'LastUpdateTimestamp'" in result.stderr
+    configured = invoke(["score", str(SAMPLES / "calls.csv"), "--dedupe", "ContactId", "-m", "abandoned", "-f", "json"])
+    assert configured.exit_code == 0 and results_by_metric(configured.stdout)["abandoned"]["n"] == got["abandoned"]["n"]  # a --dedupe given is kept

@@ -376,6 +376,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Zendesk": [["Id", "Status", "Created at", "Reopens", "Replies", "First reply time in minutes"]],
     "Freshdesk": [["Ticket ID", "Created time", "First response time (in hrs)", "Resolution status"]],
     "call log": [["Call Id", "Answered (Y/N)", "Speed of answer in seconds"]],
+    "Amazon Connect": [["ContactId", "InitiationTimestamp", "DisconnectTimestamp", "LastUpdateTimestamp"]],
 }
 
 

@@ -263,6 +263,11 @@ FRESHDESK_MARKS = {
 }
 #: A generic call log (the widely copied PwC call-centre table): answered flag, speed of answer, talk time.
 CALL_LOG_MARKS = {"speed of answer in seconds", "avgtalkduration", "avg talk duration", "resolved", "satisfaction rating"}
+#: Amazon Connect contact records (docs.aws.amazon.com, ctr-data-model), flattened as the CSV exports write them.
+CONNECT_MARKS = {
+    "disconnecttimestamp", "queueinfo.enqueuetimestamp", "agentinfo.connectedtoagenttimestamp", "aftercontactworkduration",
+    "agentinitiatedholdduration", "agentinteractionduration", "lastupdatetimestamp", "initiationmethod",
+}
 
 
 def _helpdesk(name: str, header: _Header, needed: set[str], marks: set[str], least: int, what: str) -> Layout | None:
@@ -286,6 +291,10 @@ def _freshdesk(header: _Header) -> Layout | None:
 
 def _call_log(header: _Header) -> Layout | None:
     return _helpdesk("call_log", header, {"answered (y/n)"}, CALL_LOG_MARKS, 1, "call log (one row per call, answered Y/N)")
+
+
+def _amazon_connect(header: _Header) -> Layout | None:
+    return _helpdesk("amazon_connect", header, {"contactid", "initiationtimestamp"}, CONNECT_MARKS, 2, "Amazon Connect contact records")
 
 
 @dataclass(frozen=True)
@@ -316,6 +325,7 @@ RECOGNISERS = [
     Recogniser("Zendesk", _zendesk),
     Recogniser("Freshdesk", _freshdesk),
     Recogniser("call log", _call_log),
+    Recogniser("Amazon Connect", _amazon_connect),
 ]
 
 
