@@ -71,11 +71,14 @@ def _test(spec: MetricSpec, row: ResultRow, group: Summary, other: Summary, agai
 
 def _adjust(family: list[Significance], alpha: float) -> None:
     """Benjamini–Hochberg over one table's testable rows' significances; only they can be marked significant."""
-    adjusted = benjamini_hochberg([sig["p_value"] for sig in family])
-    for sig, p in zip(family, adjusted):
-        sig["p_adjusted"] = p
-        sig["significant"] = p < alpha
-        sig["direction"] = ("up" if sig["diff"] > 0 else "down") if sig["significant"] else None
+    for sig, p in zip(family, benjamini_hochberg([sig["p_value"] for sig in family])):
+        _mark(sig, p, alpha)
+
+
+def _mark(sig: Significance, p_adjusted: float, alpha: float) -> None:
+    sig["p_adjusted"] = p_adjusted
+    sig["significant"] = p_adjusted < alpha
+    sig["direction"] = ("up" if sig["diff"] > 0 else "down") if sig["significant"] else None
 
 
 def _goodness(spec: MetricSpec) -> Callable[[ResultRow], float]:
@@ -147,6 +150,55 @@ def _dated_cell(key: GroupKey) -> tuple[tuple[str, ...], int] | None:
     return None if key.period is None or key.period == UNDATED else (key.segment, key.period)
 
 
+def _segment_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, s: Settings) -> list[ResultRow]:
+    """Every segment's row, each tested against the rest, Benjamini–Hochberg over the testable ones, sorted."""
+    family: list[Significance] = []
+    segment_rows = []
+    segments = book.rollup(spec.name, _segment)
+    rest = _scored(spec, rests(segments, overall, book.empty(spec.name)))
+    for segment, group in _scored(spec, segments).items():
+        row = _row(spec, group, dict(zip(s.by, segment)), s)
+        if (sig := _test(spec, row, group[1], rest[segment][1], "rest", s)) is not None:
+            family.append(sig)
+        segment_rows.append(row)
+    _adjust(family, 1 - s.confidence)
+    return _rank(spec, segment_rows, s)
+
+
+def _chosen_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, s: Settings) -> list[ResultRow]:
+    """The rows --top/--bottom keep, chosen before any row is built: every segment's value and test
+    against the rest come from its summary (one summarise per rollup) and only the kept ones get rows
+    with intervals. The best and the worst are first those with at least --min-n answers (the advice
+    about many segments promises this), then low-n ones (grey) if too few have enough; a segment with
+    no answers is neither; ties keep the segments' order (reversed for --bottom). The
+    false-discovery-rate family is still every testable segment (all were tested), so a kept row's
+    adjusted p is the full table's."""
+    segments = book.rollup(spec.name, _segment)
+    keys = list(segments)
+    own = summarise(spec, segments.values())
+    others = summarise(spec, rests(segments, overall, book.empty(spec.name)).values())
+    values = [compute(spec, summed)[0] for summed in own]
+    low_n = [summed.n_eff < s.min_n for summed in own]
+    family: dict[int, int] = {}  # segment index → its place in the family
+    p_values: list[float] = []
+    for i, (summed, other) in enumerate(zip(own, others)):
+        if not low_n[i] and other.n_eff >= s.min_n and (result := compare(spec, summed, other, s.nps_test)) is not None:
+            family[i] = len(p_values)
+            p_values.append(result[1])
+    adjusted, alpha = benjamini_hochberg(p_values), 1 - s.confidence
+    sign = 1 if spec.higher_is_better else -1
+    best_first = sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: sign * values[i], reverse=True)  # type: ignore[operator]  # None left out
+    ranked = best_first if s.top else best_first[::-1]
+    rows = []
+    for i in sorted(ranked, key=lambda i: low_n[i])[: s.top or s.bottom]:  # stable: keeps the ranking within each
+        row = _row(spec, (segments[keys[i]], own[i]), dict(zip(s.by, keys[i])), s)
+        sig = _test(spec, row, own[i], others[i], "rest", s)
+        if sig is not None:
+            _mark(sig, adjusted[family[i]], alpha)
+        rows.append(row)
+    return rows
+
+
 def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
@@ -154,27 +206,23 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
     rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
     segment_order: list[tuple] = []
     if s.by:
-        segment_rows: list[ResultRow] = []
-        family: list[Significance] = []
-        segments = book.rollup(spec.name, _segment)
-        rest = _scored(spec, rests(segments, overall, book.empty(spec.name)))
-        for segment, group in _scored(spec, segments).items():
-            row = _row(spec, group, dict(zip(s.by, segment)), s)
-            if (sig := _test(spec, row, group[1], rest[segment][1], "rest", s)) is not None:
-                family.append(sig)
-            segment_rows.append(row)
-        _adjust(family, alpha)
-        segment_rows = _rank(spec, segment_rows, s)
+        segment_rows = _segment_rows(spec, book, overall, s) if not (s.top or s.bottom) else _chosen_rows(spec, book, overall, s)
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period:
         label = partial(period_label, period=s.period)
         periods = _scored(spec, book.rollup(spec.name, _dated_period))
-        family = []
+        family: list[Significance] = []
         rows += _series(spec, periods, {}, label, s, family)
         _adjust(family, alpha)
         if s.by:
-            cells = _scored(spec, book.rollup(spec.name, _dated_cell))
+            shown = set(segment_order)  # --top/--bottom: only the kept segments' cells are scored
+
+            def shown_cell(key: GroupKey) -> tuple[tuple[str, ...], int] | None:
+                cell = _dated_cell(key)
+                return cell if cell is not None and cell[0] in shown else None
+
+            cells = _scored(spec, book.rollup(spec.name, shown_cell))
             by_segment: dict[tuple, dict[int, Scored]] = {}
             for (segment, period), group in cells.items():
                 by_segment.setdefault(segment, {})[period] = group
