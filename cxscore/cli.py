@@ -165,7 +165,7 @@ def _options(kw: dict, distribution: bool) -> Options:
 
 
 def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
-    """Config + options → the report and the config's text, with messages and a progress bar on stderr; warnings printed."""
+    """Config + options → the report, the config's text and the config, with messages and a progress bar on stderr; warnings printed."""
     path = locate_config(str(kw["config"]) if kw["config"] else None)
     config, config_text = read_config(path) if path else (None, None)
     bar = terminal.progress()
@@ -185,7 +185,7 @@ def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
     for warning in report.warnings:
         if warning not in shown:
             terminal.warn(warning)
-    return report, config_text
+    return report, config_text, config
 
 
 def _alerts_exit(report, terminal: Terminal) -> None:
@@ -214,7 +214,7 @@ def score(**kw) -> None:
     """Score NPS, CSAT and CES in one or more survey exports."""
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
-        report, _ = _run_scoring(kw, kw["distribution"], terminal)
+        report, _, _ = _run_scoring(kw, kw["distribution"], terminal)
         write_data(terminal, lambda: render(report, kw["fmt"], terminal, csv_raw=kw["csv_raw"]))
         _alerts_exit(report, terminal)
 
@@ -270,9 +270,9 @@ def report(**kw) -> None:
     """Write an Excel report (summary, trend, segments, distribution, data quality, settings) with native charts."""
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
-        result, config_text = _run_scoring(kw, True, terminal)
+        result, config_text, config = _run_scoring(kw, True, terminal)
         extra, result = _report_drivers(kw, terminal, result)
-        target = write_report(result, kw["output"], kw["lang"].value, config_text, [*_volume_sheet(kw, terminal), *extra])
+        target = write_report(result, kw["output"], kw["lang"].value, config_text, [*_volume_sheet(kw, terminal), *extra], agent=config.agent if config else None)
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
 

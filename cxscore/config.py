@@ -228,6 +228,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     metrics: list[MetricSpec] = msgspec.field(default_factory=list)
     blank_values: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_BLANK_VALUES))
     segments: list[str] = msgspec.field(default_factory=list)
+    agent: str | None = None  # the column naming who handled each ticket or call: with --by it, the workbook's Agents sheet
     period: Period | None = None
     date_column: str | None = None
     dayfirst: bool | None = None  # None: as the values show (month first when they cannot tell)

@@ -119,7 +119,7 @@ def test_example_config_is_valid():
         ({"metrics": [{"type": "csat", "column": "q", "satisfied": True}]}, "metrics[0].satisfied: expected `int | array | null`, got `bool`"),
         ({"metrics": [{"type": "nps", "column": "q", "scale": [0, 5, 10]}]}, "metrics[0].scale: expected `array` of length 2"),
         ({"metrics": [{"type": "nps", "column": "q", "target": "high"}]}, "metrics[0].target: expected `float | object | null`, got `str`"),
-        ({"colour": "red"}, "colour: unknown key; known keys: benchmark, benchmarks_file, blank_values"),
+        ({"colour": "red"}, "colour: unknown key; known keys: agent, benchmark, benchmarks_file"),
     ],
 )
 def test_messages_name_the_key_and_the_problem(data, expected):

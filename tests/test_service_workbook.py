@@ -277,3 +277,15 @@ def test_an_agent_named_like_a_formula_stays_text(write_csv, tmp_path):
     names = {ws.cell(r, 1).value: ws.cell(r, 1) for r in range(2, 5)}
     assert set(names) == {"=HYPERLINK(\"http://x\",\"y\")", "@SUM(1)", "Bob"}
     assert all(cell.data_type == "s" for cell in names.values()) and names["@SUM(1)"].quotePrefix
+
+
+def test_an_agent_column_with_another_header_is_named_in_the_config(write_csv, tmp_path):
+    rows = [["Bearbeiter", "Wait (min)"]] + [[name, 5 + i] for i, name in enumerate(["Ana", "Bo", "Cy"] * 4)]
+    path, out = write_csv(rows), tmp_path / "owners.xlsx"
+    metric = "metrics:\n  - name: wait\n    type: duration\n    column: Wait (min)\n"
+    for agent, sheet in (("", False), ("agent: Bearbeiterin\n", False), ("agent: Bearbeiter\n", True), ("agent: BEARBEITER\n", True)):
+        config = tmp_path / "owners.yaml"
+        config.write_text(metric + agent, encoding="utf-8")
+        result = invoke(["report", str(path), "-c", str(config), "--by", "Bearbeiter", "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.stderr
+        assert ("Agents" in openpyxl.load_workbook(out).sheetnames) == sheet, agent

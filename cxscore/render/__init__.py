@@ -190,9 +190,9 @@ def render_plan(result: dict, fmt: Format, terminal: Terminal) -> None:
     RENDERERS[fmt].plan(result, terminal)
 
 
-def write_report(report: Report, output: str, lang: str, config_text: str | None, extra: Sequence[Callable[[Workbook], None]] = ()) -> Path:
+def write_report(report: Report, output: str, lang: str, config_text: str | None, extra: Sequence[Callable[[Workbook], None]] = (), agent: str | None = None) -> Path:
     """Fill the output path's placeholders, refuse to overwrite an input, and write the workbook atomically
-    (``extra`` adds other runs' sheets: ``Volume``)."""
+    (``extra`` adds other runs' sheets: ``Volume``; ``agent``: the config's agent column, for the Agents sheet)."""
     from .excel import write
 
-    return write(report, output, lang, config_text, extra)
+    return write(report, output, lang, config_text, extra, agent)

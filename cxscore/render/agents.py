@@ -24,13 +24,18 @@ AGENT_HEADER = re.compile(
 MAX_AGENTS = 100
 
 
-def agent_column(report: Report) -> str | None:
-    """The ``--by`` column when it is the one column and names agents and a service KPI is scored; else None."""
+def _plain(header: str) -> str:
+    return " ".join(header.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def agent_column(report: Report, named: str | None = None) -> str | None:
+    """The ``--by`` column when it is the one column, names agents (its header, or the config's
+    ``agent:`` given as ``named``) and a service KPI is scored; else None."""
     by = report.analysis.by
     if len(by) != 1 or not any(is_service(m) for m in report.metrics):
         return None
-    name = " ".join(by[0].replace("_", " ").replace("-", " ").split()).casefold()
-    return by[0] if AGENT_HEADER.fullmatch(name) else None
+    agent = (named and _plain(by[0]) == _plain(named)) or AGENT_HEADER.fullmatch(_plain(by[0]))
+    return by[0] if agent else None
 
 
 def _columns(m: MetricInfo, t: dict) -> list[tuple[str, str]]:
@@ -45,11 +50,11 @@ def _handled(rows: list[ResultRow]) -> int:
     return max(r.n + r.blank + r.invalid for r in rows)
 
 
-def agents(wb: Workbook, report: Report, t: dict) -> None:
+def agents(wb: Workbook, report: Report, t: dict, named: str | None = None) -> None:
     """The Agents sheet (with ``--by`` an agent column, see :func:`agent_column`): agents by tickets
     handled, busiest first (capped at :data:`MAX_AGENTS`), a metric's cell grey italic where that agent
     has fewer than ``--min-n`` answers for it, each column coloured worst (red) to best (green)."""
-    column = agent_column(report)
+    column = agent_column(report, named)
     if column is None:
         return
     sheet = Sheet(wb.create_sheet(t["Agents"]))

@@ -546,8 +546,9 @@ def _rows_used(ws) -> int:
 
 
 def build(report: Report, lang: str = "en", files: list[dict] | None = None, config_text: str | None = None, generated: datetime | None = None,
-          extra: Sequence[Callable[[Workbook], None]] = ()) -> Workbook:
-    """The report workbook (not yet saved); ``extra`` adds sheets of other runs (``Volume``) before Data quality."""
+          extra: Sequence[Callable[[Workbook], None]] = (), agent: str | None = None) -> Workbook:
+    """The report workbook (not yet saved); ``extra`` adds sheets of other runs (``Volume``) before Data quality;
+    ``agent`` names the agent column when its header is not one the Agents sheet knows (config ``agent:``)."""
     t = LABELS[lang]
     generated = generated or datetime.now().replace(microsecond=0)
     wb = Workbook()
@@ -555,7 +556,7 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
     _summary(wb, report, t)
     trend_columns, trend_rows = _trend(wb, report, t)
     _segments(wb, report, t)
-    agents(wb, report, t)
+    agents(wb, report, t, agent)
     _crosstab(wb, report, t)
     _distribution(wb, report, t, lang)
     if report.comments is not None:
@@ -597,7 +598,7 @@ def output_path(template: str, report: Report, today: date) -> Path:
     return Path(template.replace("{date}", today.isoformat()).replace("{period}", name))
 
 
-def write(report: Report, template: str, lang: str = "en", config_text: str | None = None, extra: Sequence[Callable[[Workbook], None]] = ()) -> Path:
+def write(report: Report, template: str, lang: str = "en", config_text: str | None = None, extra: Sequence[Callable[[Workbook], None]] = (), agent: str | None = None) -> Path:
     """Write the report workbook (with the config's text, when there was one); an output path that is one of the files read is refused."""
     inputs = [i.path for i in report.inputs if i.path != "<stdin>"]  # folders expanded: the files actually read
     generated = datetime.now().replace(microsecond=0)
@@ -606,7 +607,7 @@ def write(report: Report, template: str, lang: str = "en", config_text: str | No
     if target.suffix.lower() != ".xlsx":
         raise CxError(f"the report is an Excel workbook; {target} does not end in .xlsx", "name the output like report.xlsx")
     files = [{"path": name, "bytes": Path(name).stat().st_size, "sha256": _sha256(Path(name))} for name in inputs]
-    workbook = build(report, lang, files, config_text, generated, extra)
+    workbook = build(report, lang, files, config_text, generated, extra, agent)
     with atomic_path(target) as temporary:
         workbook.save(temporary)
     return target
