@@ -260,6 +260,34 @@ class LogHistogram:
             below += np.bincount(keys[kept] // self._span, weights=counts[kept], minlength=self.groups).astype(np.int64)[: self.groups]
         return below
 
+    def median_split(self, other: LogHistogram) -> tuple[tuple[float, float, float], int, int]:
+        """For two one-group histograms (a segment and the rest): the pooled 0.5, 0.6 and 0.4 quantiles
+        (each as :meth:`quantiles` of their merge gives it) and each side's :meth:`at_most` the pooled
+        median — Mood's test — from dense bucket counts, without building the merged histogram."""
+        keys, their_keys = self.keys, other.keys
+        both = [k for k in (keys, their_keys) if len(k)]
+        first = min(int(k[0]) for k in both) if both else 0  # buckets counted from the lowest either side uses
+        width = max(int(k[-1]) for k in both) - first + 1 if both else 1
+        own_below = np.cumsum(np.bincount(keys - first, weights=self.counts, minlength=width))
+        their_below = np.cumsum(np.bincount(their_keys - first, weights=other.counts, minlength=width))
+        cumulative = own_below + their_below
+        zeros = int(self._dense[0, 1] + other._dense[0, 1])
+        n = int(self._dense[0, 0] + other._dense[0, 0])
+        gamma = math.exp(self._log_gamma)
+        values = []
+        for q in (0.5, 0.6, 0.4):
+            rank = min(max(math.ceil(n * q) - 1, 0), max(n - 1, 0)) - zeros  # as quantiles(): the rank among the buckets
+            if rank < 0:
+                values.append(0.0)
+                continue
+            bucket = first + int(np.searchsorted(cumulative, rank, side="right"))
+            top = np.exp(np.float64(bucket + self._low) * self._log_gamma)
+            values.append(float(2 * top / (1 + gamma)))
+        if values[0] == 0:
+            return (values[0], values[1], values[2]), int(self._dense[0, 1]), int(other._dense[0, 1])
+        split = min(int(self._bucket(np.array([values[0]]))[0]) - self._low - first, width - 1)
+        return (values[0], values[1], values[2]), int(self._dense[0, 1] + own_below[split]), int(other._dense[0, 1] + their_below[split])
+
     def rollup(self, mapping: np.ndarray) -> LogHistogram:
         """A new histogram of coarser groups: group g is added into ``mapping[g]`` (−1 drops it).
 

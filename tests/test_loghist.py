@@ -261,3 +261,20 @@ def test_stacked_groups_and_several_quantiles_at_once_equal_one_group_at_a_time(
     for k, q in enumerate(qs):
         np.testing.assert_array_equal(together[:, k], hist.quantile(q))
     np.testing.assert_array_equal(stacked.mean(), hist.mean())
+
+
+_SIDE = st.lists(st.one_of(st.just(0.0), st.floats(0.001, 1e6)), min_size=1, max_size=200)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_SIDE, _SIDE)
+def test_the_median_split_equals_the_merged_histogram_s_quantiles_and_counts(segment, rest):
+    """Mood's test reads median_split (dense counts over the buckets either side uses) instead of merging:
+    the same pooled quantiles, to the float, and the same counts at or below the pooled median."""
+    a, b = LogHistogram(0.01), LogHistogram(0.01)
+    a.add(np.array(segment), np.zeros(len(segment), dtype=np.int64))
+    b.add(np.array(rest), np.zeros(len(rest), dtype=np.int64))
+    pooled = a.copy()
+    pooled += b
+    quantiles = tuple(float(v) for v in pooled.quantiles((0.5, 0.6, 0.4))[0])
+    assert a.median_split(b) == (quantiles, int(a.at_most(quantiles[0])[0]), int(b.at_most(quantiles[0])[0]))

@@ -273,11 +273,9 @@ class Duration(Kind):
         """Mood's median test: the shares of each side above the pooled median (the same bucket split
         for both), compared with the pooled two-proportion test. SE₀ (for the detectable Δ) is the
         median difference's, from the pooled density at the median."""
-        pooled = a.hist.copy()
-        pooled += b.hist
-        median, high, low = (float(v) for v in pooled.quantiles((0.5, 0.6, 0.4))[0])
-        above_a = (a.n - int(a.hist.at_most(median)[0])) / a.n
-        above_b = (b.n - int(b.hist.at_most(median)[0])) / b.n
+        (median, high, low), below_a, below_b = a.hist.median_split(b.hist)
+        above_a = (a.n - below_a) / a.n
+        above_b = (b.n - below_b) / b.n
         test = stats.pooled_test((*stats.proportion_moments(above_a), a.n), (*stats.proportion_moments(above_b), b.n))
         spread = (high - low) / 0.4
         return a.quantiles[0.5] - b.quantiles[0.5], test.p, spread * math.sqrt(1 / a.n + 1 / b.n)
