@@ -124,7 +124,8 @@ def trend(spec: MetricSpec, tallies: list[Accumulator], summaries: list[Summary]
     Weighted least squares on the periods' ``positions`` (default 0, 1, 2, …; a period with no
     answers between two others is a step the slope spans); as in
     :func:`compare`, each period's variance under H0 (no change) comes from the pooled answers:
-    Var(value_i) = m₂ / n_i, so Var(slope) = m₂ / Σ n_i (x_i − x̄)².
+    Var(value_i) = m₂ / n_i, so Var(slope) = m₂ / Σ n_i (x_i − x̄)². A kind with its own trend test
+    (durations: :meth:`Kind.trend_test`) gives the p-value, and the interval is the one its z implies.
     """
     placed = [(float(x), t, s) for x, t, s in zip(positions or range(len(tallies)), tallies, summaries) if s.n_eff >= 2]
     if len(placed) < 3:
@@ -142,5 +143,9 @@ def trend(spec: MetricSpec, tallies: list[Accumulator], summaries: list[Summary]
     slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx
     se = math.sqrt(m2 / sxx)
     _, p = stats.z_test(slope, se)
+    z = spec.kind.trend_test(spec, used, x)
+    if z is not None:  # the kind's own test decides; the slope's interval is the one that test implies
+        p = stats.normal_p(z) if z * slope > 0 else 1.0  # medians that do not move the shares' way: no trend of the median
+        se = abs(slope / z) if z * slope > 0 else se
     half = stats.z_value(confidence) * se
     return {"periods": len(used), "slope": slope, "ci_low": slope - half, "ci_high": slope + half, "p_value": p, "p_adjusted": None, "significant": False, "direction": None}

@@ -118,6 +118,10 @@ class Kind:
         """Its own test of a − b: (difference, two-sided p, SE₀ in value units); None: the pooled test on :meth:`moments`."""
         return None
 
+    def trend_test(self, spec: MetricSpec, tallies: list[Any], positions: list[float]) -> float | None:
+        """Its own two-sided z of a trend over periods at ``positions``; None: the slope's z over :meth:`moments`."""
+        return None
+
     def no_interval_note(self, spec: MetricSpec, where: str, row: Any) -> str:
         """Why rows (``where``, the first of them ``row``) with two or more answers got no interval."""
         return f"{spec.name}: no interval or test for {where}: the weights leave under 2 effective answers (n_eff {row.n_eff:.2f}); one response outweighs the rest — check the --weight column"
