@@ -293,7 +293,50 @@ def _zero_check(c: _Columns, column: str, answered: str, name: str, plan: Plan) 
         plan.notes.append(f"{column!r}: {len(zero)} unanswered call(s) of the first rows carry 0: blank, not 0")
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect}
+def _intercom(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Intercom")
+    stats = "developers.intercom.com conversation statistics (seconds; timestamps as Unix epochs)"
+    stat = {name: c.get(name, f"statistics.{name}", f"statistics_{name}") for name in ("time_to_admin_reply", "time_to_last_close", "time_to_first_close", "count_reopens", "first_admin_reply_at")}
+    business = _office_hours(c, stat["time_to_admin_reply"], stat["first_admin_reply_at"], plan)
+    what = {True: "office hours removed", False: "calendar time", None: "as Intercom measured it (office hours removed where set)"}[business]
+    suffix = "_business" if business else ""
+    for name, key, span in ((f"frt{suffix}", "time_to_admin_reply", "conversation start → first teammate reply"), (f"resolution{suffix}", "time_to_last_close", "start → last close"), (f"first_resolution{suffix}", "time_to_first_close", "start → first close")):
+        column = stat[key]
+        if column is None:
+            plan.missing.append((name, f"no {key!r} column"))
+            continue
+        plan.metrics.append(Planned(name, {"type": "duration", "column": column, "unit": "seconds"}, column, f"{span}, {what}", f"{stats}; office hours: intercom.com/help 6762778", not name.startswith("first_"), business))
+    reopens, state = stat["count_reopens"], c.get("state")
+    if reopens is not None:
+        plan.metrics.append(Planned("reopened", {"type": "rate", "condition": f"{_q(reopens)} > 0", "of": f"{_q(state)} = closed" if state else None, "better": "lower"}, reopens,
+                                    "conversations reopened at least once (count_reopens > 0) ÷ " + ("closed conversations" if state else "conversations"), stats))
+    plan.missing.append(("fcr", "Intercom's FCR is a conversation closed once with one participating teammate (intercom.com/help 7022438); the export holds no count of participating teammates"))
+    rating = c.get("conversation_rating", "conversation_rating.rating", "conversation_rating_rating", "rating")
+    _csat(plan, c, rating, blank_values, [], "conversations rated 4–5 ÷ conversations rated (Intercom's 1–5 conversation rating)", "developers.intercom.com conversation_rating")
+    return plan
+
+
+def _office_hours(c: _Columns, seconds: str | None, replied: str | None, plan: Plan) -> bool | None:
+    """Whether Intercom's reply times had office hours removed: compared with first reply − creation (epochs) on the first rows."""
+    created = c.get("created_at", "created at")
+    if seconds is None or replied is None or created is None:
+        plan.doubts.append("intercom: whether office hours were removed from the durations could not be checked (no created_at and first_admin_reply_at epochs): Intercom removes them where office hours are set; frt and resolution are named as calendar time")
+        return None
+    rows = [(a, b, t) for x, y, z in zip(*(_column(c, col) for col in (created, replied, seconds))) if (a := _number(x)) is not None and (b := _number(y)) is not None and (t := _number(z)) is not None]
+    shorter = sum(t < b - a - 1 for a, b, t in rows)
+    if len(rows) < CHECK_ROWS:
+        plan.doubts.append(f"intercom: only {len(rows)} rows to tell whether office hours were removed; frt and resolution are named as calendar time")
+        return None
+    plan.notes.append(f"{seconds!r} against {replied!r} − {created!r}: {shorter} of {len(rows)} sampled conversations shorter, so " + ("office hours were removed" if shorter else "calendar time"))
+    return shorter > 0
+
+
+def _column(c: _Columns, column: str) -> list[str]:
+    i = c.index[column]
+    return [_cell(row, i) for row in c.sample]
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

@@ -42,6 +42,8 @@ FRESHSERVICE_REAL = ["Ticket Id", "Subject", "Created Time", "Resolved Time", "F
 CALL_LOG_REAL = ["Call Id", "Agent", "Date", "Time", "Topic", "Answered (Y/N)", "Resolved", "Speed of answer in seconds", "AvgTalkDuration", "Satisfaction rating"]
 CONNECT_REAL = ["Channel", "InitiationMethod", "InitiationTimestamp", "DisconnectTimestamp", "QueueInfo.EnqueueTimestamp",
                 "AgentInfo.ConnectedToAgentTimestamp", "AfterContactWorkDuration", "AgentInitiatedHoldDuration", "ContactId", "LastUpdateTimestamp"]
+INTERCOM_REAL = ["id", "created_at", "state", "time_to_assignment", "time_to_admin_reply", "median_time_to_reply", "count_reopens", "count_assignments",
+                 "count_conversation_parts", "first_contact_reply_at", "first_admin_reply_at"]  # a warehouse table of Intercom conversations
 KAGGLE_SUPPORT_TICKETS = [  # not a helpdesk's own export: its satisfaction column is scored as a survey
     "Ticket ID", "Customer Name", "Customer Email", "Customer Age", "Customer Gender", "Product Purchased", "Date of Purchase", "Ticket Type",
     "Ticket Subject", "Ticket Description", "Ticket Status", "Resolution", "Ticket Priority", "Ticket Channel", "First Response Time",
@@ -63,12 +65,12 @@ def share(mask) -> float:
 
 
 @pytest.mark.parametrize(("header", "layout"), [
-    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"), (CONNECT_REAL, "amazon_connect"),
+    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"), (CONNECT_REAL, "amazon_connect"), (INTERCOM_REAL, "intercom"),
 ])
 def test_real_headers_are_recognised_and_no_survey_recogniser_takes_them(header, layout):
     found = detect_layout([header])
     assert (found.name, found.helpdesk) == (layout, True) and "recognised by its headers" in found.notes[0]
-    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log", "amazon_connect": "Amazon Connect"}[layout]
+    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log", "amazon_connect": "Amazon Connect", "intercom": "Intercom"}[layout]
     assert [r.platform for r in RECOGNISERS if r.layout(_Header([header]))] == [platform]  # no other recogniser, survey or helpdesk
 
 
@@ -301,3 +303,39 @@ def test_amazon_connect_contact_records_latest_per_contact_and_call_kpis():
     assert "each 'ContactId' is kept once, its latest 'LastUpdateTimestamp'" in result.stderr
     configured = invoke(["score", str(SAMPLES / "calls.csv"), "--dedupe", "ContactId", "-m", "abandoned", "-f", "json"])
     assert configured.exit_code == 0 and results_by_metric(configured.stdout)["abandoned"]["n"] == got["abandoned"]["n"]  # a --dedupe given is kept
+
+
+def intercom_rows(office_hours: bool, created: bool = True) -> list[list[str]]:
+    """Intercom conversations as the API's statistics flatten: epochs, seconds; some replies shortened by office hours."""
+    rows = [["id", *(["created_at"] if created else []), "state", "statistics.first_admin_reply_at", "statistics.time_to_admin_reply",
+             "statistics.time_to_first_close", "statistics.time_to_last_close", "statistics.count_reopens", "conversation_rating"]]
+    for i in range(30):
+        start, reply = 1_700_000_000 + i * 3600, 60 * (5 + 7 * i)
+        counted = reply - 1800 if office_hours and i % 3 == 0 and reply > 1800 else reply
+        rows.append([str(1000 + i), *([str(start)] if created else []), "closed" if i % 5 else "open", str(start + reply), str(counted),
+                     str(3 * reply), str(4 * reply), "1" if i % 4 == 0 else "0", ["", "5", "4", "2", "1", "3"][i % 6]])
+    return rows
+
+
+@pytest.mark.parametrize("office_hours", [True, False])
+def test_intercom_seconds_office_hours_told_from_the_epochs(write_csv, office_hours):
+    rows = intercom_rows(office_hours)
+    result = invoke(["score", str(write_csv(rows)), "-f", "json", "--strict"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    got = results_by_metric(document)
+    suffix = "_business" if office_hours else ""
+    assert list(got) == [f"frt{suffix}", f"resolution{suffix}", "reopened", "csat"] and document["inputs"][0]["layout"] == "intercom"
+    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    assert got[f"frt{suffix}"]["value"] == pytest.approx(quantile(frame["statistics.time_to_admin_reply"].astype(float), 0.5), rel=0.01)
+    closed = frame[frame["state"] == "closed"]
+    assert got["reopened"]["n"] == len(closed) and got["reopened"]["value"] == pytest.approx(share(closed["statistics.count_reopens"] == "1"))
+    rated = frame["conversation_rating"][frame["conversation_rating"] != ""].astype(int)
+    assert got["csat"]["value"] == pytest.approx(share(rated >= 4))
+    assert {m["name"]: m.get("business_hours") for m in document["metrics"]}[f"frt{suffix}"] is office_hours
+    assert ("office hours were removed" if office_hours else "calendar time") in result.stderr
+
+
+def test_intercom_without_epochs_to_check_is_a_doubt(write_csv):
+    result = invoke(["score", str(write_csv(intercom_rows(True, created=False))), "--strict"])
+    assert result.exit_code == 2 and "whether office hours were removed from the durations could not be checked" in result.stderr

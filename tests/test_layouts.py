@@ -377,6 +377,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Freshdesk": [["Ticket ID", "Created time", "First response time (in hrs)", "Resolution status"]],
     "call log": [["Call Id", "Answered (Y/N)", "Speed of answer in seconds"]],
     "Amazon Connect": [["ContactId", "InitiationTimestamp", "DisconnectTimestamp", "LastUpdateTimestamp"]],
+    "Intercom": [["id", "created_at", "statistics.time_to_admin_reply", "statistics.count_reopens"]],
 }
 
 

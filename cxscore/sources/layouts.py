@@ -293,6 +293,18 @@ def _call_log(header: _Header) -> Layout | None:
     return _helpdesk("call_log", header, {"answered (y/n)"}, CALL_LOG_MARKS, 1, "call log (one row per call, answered Y/N)")
 
 
+#: Intercom's conversation statistics (developers.intercom.com), flattened with or without a ``statistics.`` / ``statistics_`` prefix.
+INTERCOM_MARKS = {"time_to_admin_reply", "time_to_first_close", "time_to_last_close", "median_time_to_reply", "count_reopens", "time_to_assignment", "first_admin_reply_at", "first_contact_reply_at"}
+
+
+def _intercom(header: _Header) -> Layout | None:
+    found = {re.sub(r"^statistics[._]", "", name) for name in header.names} & INTERCOM_MARKS
+    if len(found) < 2:
+        return None
+    shown = ", ".join(c for c in header.columns if re.sub(r"^statistics[._]", "", _norm(c)) in INTERCOM_MARKS)
+    return Layout("intercom", 1, header.columns, helpdesk=True, notes=[f"Intercom conversations, recognised by its headers ({shown})"])
+
+
 def _amazon_connect(header: _Header) -> Layout | None:
     return _helpdesk("amazon_connect", header, {"contactid", "initiationtimestamp"}, CONNECT_MARKS, 2, "Amazon Connect contact records")
 
@@ -326,6 +338,7 @@ RECOGNISERS = [
     Recogniser("Freshdesk", _freshdesk),
     Recogniser("call log", _call_log),
     Recogniser("Amazon Connect", _amazon_connect),
+    Recogniser("Intercom", _intercom),
 ]
 
 
