@@ -20,6 +20,8 @@ from .config import MetricSpec
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .normalize import EncodedColumn
+
 #: How many distinct invalid texts are kept per metric as examples (the smallest, so merging is order-free).
 EXAMPLES_KEPT = 5
 
@@ -150,6 +152,18 @@ class Book(Generic[K]):
     def add(self, metric: str, block: Block, groups: list[K], group_index: np.ndarray | None = None, weights: np.ndarray | None = None) -> None:
         """Add one block; ``group_index[i]`` says which of ``groups`` row i belongs to (groups may repeat)."""
         self._tables[metric].add(block, self._row_indices(metric, groups), group_index, weights)
+        if block.invalid_texts:
+            self._add_examples(metric, block.invalid_texts)
+
+    def add_counted(self, metric: str, block: EncodedColumn, groups: list[K], group_index: np.ndarray, counts: np.ndarray, weights: np.ndarray | None, squares: np.ndarray | None) -> None:
+        """Add a counts table's block (:mod:`cxscore.counts`): value i stands for ``counts[i]`` rows with
+        summed ``weights[i]`` and squared weights ``squares[i]``; its table must count (a TallyTable)."""
+        from .tally import TallyTable  # the tally's modules import the config, as this one does: imported when used
+
+        table = self._tables[metric]
+        if not isinstance(table, TallyTable):
+            raise TypeError(f"{metric}: its accumulator does not count answers")
+        table.add_counted(block, self._row_indices(metric, groups), group_index, counts, weights, squares)
         if block.invalid_texts:
             self._add_examples(metric, block.invalid_texts)
 

@@ -123,6 +123,7 @@ SCORING_OPTIONS = [
     ("dedupe", Optional[str], typer.Option(None, "--dedupe", help="Respondent column: keep each respondent's latest answer (by the date column).", rich_help_panel="Filters")),
     ("include_incomplete", bool, typer.Option(False, "--include-incomplete", help="Keep unfinished responses (Qualtrics Finished = 0), which are left out by default.", rich_help_panel="Input")),
     ("strict", bool, typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input")),
+    ("tallies", bool, typer.Option(False, "--tallies", help="The inputs are counts tables (CSV or Parquet) from the query of cxscore sql, not rows; needs the same --config, --by, --period and --weight.", rich_help_panel="Input")),
     ("quiet", bool, typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors and alerts still show.")),
     ("verbose", bool, typer.Option(False, "--verbose", "-v", help="Show a traceback on internal errors.")),
 ]
@@ -178,7 +179,12 @@ def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
         shown.append(message)
 
     try:
-        report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar, warn=warn_now)
+        if kw["tallies"]:
+            from .counts import score_counts
+
+            report = score_counts(kw["inputs"], config, _options(kw, distribution), notify=terminal.say)
+        else:
+            report = score_inputs(kw["inputs"], config, _options(kw, distribution), notify=terminal.say, progress=bar, warn=warn_now)
     finally:
         if bar:
             bar.close()
@@ -289,6 +295,11 @@ def _volume_sheet(kw: dict, terminal: Terminal) -> list:
 
     if bool(kw["created"]) != bool(kw["solved"]):
         raise CxError("the Volume sheet needs both --created and --solved", "name both columns, or neither (or give them in the config's volume:)")
+    if kw["tallies"] and kw["created"]:
+        raise CxError("the Volume sheet counts tickets from their rows, and --tallies gives counts of answers", "drop --created and --solved, or report from the rows")
+    if kw["tallies"]:
+        terminal.warn("the config's volume: is left out: the Volume sheet counts tickets from their rows, and --tallies gives counts of answers")
+        return []
     if "-" in kw["inputs"]:
         raise CxError("the Volume sheet reads the inputs a second time, and standard input can be read once", "save standard input to a file and pass the file")
     options = Options(by=list(kw["by"] or []), period=kw["period"].value if kw["period"] else None, where=list(kw["where"] or []), since=kw["since"], until=kw["until"],
@@ -473,6 +484,52 @@ def drivers_command(
         write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
 
 
+SQL_EXAMPLES = """
+**Examples**
+
+* `cxscore sql sample_data/survey_export.csv -c config.yaml --by channel --period month > counts.sql` — DuckDB reads the file itself
+
+* `duckdb -csv < counts.sql > counts.csv && cxscore score --tallies counts.csv -c config.yaml --by channel --period month`
+
+* `cxscore sql analytics.responses -c config.yaml --by region --period week --date-column submitted_at --dialect bigquery`
+
+Exit codes: 0 success · 2 usage, config or input error (a duration metric, a column named by a pattern, --period on a table without --date-column) · 1 internal error.
+"""
+
+
+class SqlDialect(str, Enum):
+    duckdb = "duckdb"
+    postgres = "postgres"
+    bigquery = "bigquery"
+    snowflake = "snowflake"
+    spark = "spark"
+
+
+@app.command("sql", epilog=SQL_EXAMPLES)
+def sql_command(
+    source: str = typer.Argument(..., metavar="FILE_OR_TABLE", help="An export file (its headers and date column are looked up) or a table name as the engine knows it."),
+    config: Optional[Path] = _option("config"),
+    metric: Optional[list[str]] = _option("metric"),
+    by: Optional[list[str]] = _option("by"),
+    period: Optional[Period] = _option("period"),
+    date_column: Optional[str] = _option("date_column"),
+    weight: Optional[str] = _option("weight"),
+    dialect: SqlDialect = typer.Option(SqlDialect.duckdb, "--dialect", help="The SQL engine the query is written for."),
+    quiet: bool = _option("quiet"),
+    verbose: bool = _option("verbose"),
+) -> None:
+    """Print the GROUP BY query that counts each metric's answers per segment and period where the data is, for cxscore score --tallies."""
+    from .sql import query_for
+
+    terminal = Terminal.current(quiet=quiet)
+    with _errors_to_exit_codes(terminal, verbose):
+        path = locate_config(str(config) if config else None)
+        loaded = read_config(path)[0] if path else None
+        query = query_for(source, loaded, dialect.value, metrics=metric or None, by=by or [], period=period.value if period else None,
+                          date_column=date_column, weight=weight, notify=terminal.say)
+        write_data(terminal, lambda: terminal.stdout.write(query))
+
+
 COMMENTS_EXAMPLES = """
 **Examples**
 
@@ -621,7 +678,7 @@ FLAGS = {
     "strict": "--strict", "fail_under": "--fail-under", "confidence": "--confidence", "sheet": "--sheet", "benchmark": "--benchmark",
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
     "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes", "terms": "--no-terms",
-    "created": "--created", "solved": "--solved", "status": "--status", "fail_over": "--fail-over",
+    "created": "--created", "solved": "--solved", "status": "--status", "fail_over": "--fail-over", "dialect": "--dialect", "tallies": "--tallies",
 }
 
 

@@ -124,23 +124,34 @@ class TallyTable:
             self.extra = _grow(self.extra, size)
 
     def add(self, block: EncodedColumn, rows: np.ndarray, group_index: np.ndarray | None, weights: np.ndarray | None) -> None:
+        self._add(block, rows, group_index, None, weights, None if weights is None else weights**2)
+
+    def add_counted(self, block: EncodedColumn, rows: np.ndarray, group_index: np.ndarray, counts: np.ndarray, weights: np.ndarray | None, squares: np.ndarray | None) -> None:
+        """Add a block whose i-th value stands for ``counts[i]`` rows (a counts table's, :mod:`cxscore.counts`)
+        with their summed weights and squared weights when weighted: what :meth:`add` adds for those rows."""
+        self._add(block, rows, group_index, counts, weights, squares)
+
+    def _add(self, block: EncodedColumn, rows: np.ndarray, group_index: np.ndarray | None, counts: np.ndarray | None, weights: np.ndarray | None, squares: np.ndarray | None) -> None:
         width = self.binning.width + 2  # the slots of EncodedColumn: INVALID, BLANK, then the scale points
         codes, stride = block.slots, width
         if block.not_applicable is not None:  # one more slot per group, past the points, for the rows outside
             codes, stride = np.where(block.not_applicable, width, codes), width + 1
         slots = codes if group_index is None else group_index * stride + codes
         size = len(rows) * stride
-        counts = np.bincount(slots, minlength=size).reshape(len(rows), stride)
-        if weights is None:
-            weighted: np.ndarray = counts[:, 2:width].astype(np.float64)
-            squares: np.ndarray = weighted.sum(axis=1)
+        if counts is None:
+            counted = np.bincount(slots, minlength=size).reshape(len(rows), stride)
+        else:  # each value stands for counts[i] rows (exact: float sums of integers below 2**53)
+            counted = np.bincount(slots, weights=counts, minlength=size).reshape(len(rows), stride).round().astype(np.int64)
+        if weights is None or squares is None:
+            weighted: np.ndarray = counted[:, 2:width].astype(np.float64)
+            square_sums: np.ndarray = weighted.sum(axis=1)
         else:
             answered = (codes >= 2) & (codes < width)
             weighted = np.bincount(slots, weights=weights, minlength=size).reshape(len(rows), stride)[:, 2:width]
-            squares = np.bincount(slots[answered] // stride, weights=weights[answered] ** 2, minlength=len(rows))
+            square_sums = np.bincount(slots[answered] // stride, weights=squares[answered], minlength=len(rows))
         self._reserve(rows)
-        extra = np.column_stack([squares, counts[:, BLANK + 2], counts[:, INVALID + 2], counts[:, width:].sum(axis=1)])
-        np.add.at(self.counts, rows, counts[:, 2:width])
+        extra = np.column_stack([square_sums, counted[:, BLANK + 2], counted[:, INVALID + 2], counted[:, width:].sum(axis=1)])
+        np.add.at(self.counts, rows, counted[:, 2:width])
         np.add.at(self.weighted, rows, weighted)
         np.add.at(self.extra, rows, extra)
 
