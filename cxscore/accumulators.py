@@ -195,8 +195,8 @@ class Book(Generic[K]):
         return self
 
 
-def rests(parts: dict[C, Accumulator], whole: Accumulator, empty: Accumulator) -> dict[C, Accumulator]:
-    """Each part's rest: what ``whole`` (the merge of all ``parts``) holds besides it.
+def rests(parts: dict[C, Accumulator], whole: Accumulator, empty: Accumulator, only: Sequence[C] | None = None) -> dict[C, Accumulator]:
+    """Each part's rest (or only those of the parts ``only``): what ``whole`` (the merge of all ``parts``) holds besides it.
 
     Where the accumulator subtracts, ``whole - part``: one operation a part, and for the tally the
     order of sums every published figure was computed in. Otherwise the merge of the other parts,
@@ -205,7 +205,7 @@ def rests(parts: dict[C, Accumulator], whole: Accumulator, empty: Accumulator) -
     """
     keys = list(parts)
     if whole.subtractable:
-        return {key: whole - parts[key] for key in keys}  # type: ignore[operator]
+        return {key: whole - parts[key] for key in (keys if only is None else only)}  # type: ignore[operator]
     before = [empty]  # before[i]: the parts ahead of part i, merged
     for key in keys[:-1]:
         before.append(_merged(before[-1], parts[key]))
@@ -214,7 +214,7 @@ def rests(parts: dict[C, Accumulator], whole: Accumulator, empty: Accumulator) -
     for key, ahead in zip(reversed(keys), reversed(before)):
         out[key] = _merged(ahead, after)
         after = _merged(parts[key], after)
-    return {key: out[key] for key in keys}
+    return {key: out[key] for key in (keys if only is None else only)}
 
 
 def _merged(a: Accumulator, b: Accumulator) -> Accumulator:

@@ -6,7 +6,8 @@ rounded here: renderers round for display.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -46,15 +47,32 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     deviations = points - mean[:, None]
     spread = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0).tolist()
     skew = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0).tolist()
+    answers = np.stack([t.counts for t in pending]).sum(axis=1).tolist()  # Tally.n for all at once
+    n_effs = _n_effs(weights, pending)
+    keys = list(shares)
     out = []
-    for i, (tally, tally_total, tally_mean) in enumerate(zip(pending, total.tolist(), mean.tolist())):
+    for n, n_eff, tally_total, tally_mean, m2, m3, band_shares in zip(answers, n_effs, total.tolist(), mean.tolist(), spread, skew, zip(*shares.values()) if shares else repeat(())):
         s = Summary()
-        s.n, s.n_eff, s.total, s.mean = tally.n, tally.n_eff, tally_total, tally_mean
-        s.shares = {key: values[i] for key, values in shares.items()}
-        s.m2, s.m3 = spread[i], skew[i]
-        s.variance = spread[i] * s.n_eff / (s.n_eff - 1) if s.n_eff > 1 else 0.0
+        s.n, s.n_eff, s.total, s.mean, s.m2, s.m3 = n, n_eff, tally_total, tally_mean, m2, m3
+        s.shares = dict(zip(keys, band_shares))
+        s.variance = m2 * n_eff / (n_eff - 1) if n_eff > 1 else 0.0
         out.append(s)
     return out
+
+
+def effective_n(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> list[float]:
+    """Each accumulator's n_eff as its summary has it; for tallies of scale points without summarising
+    them (--top/--bottom rank by it first, and summarise only the segments that can be kept)."""
+    if spec.kind.summarise(spec, accumulators[:1]) is not None:  # a kind with its own summaries
+        return [summed.n_eff for summed in summarise(spec, accumulators)]
+    pending = [_tally(spec, a) for a in accumulators]
+    return _n_effs(np.stack([t.weighted for t in pending]), pending) if pending else []
+
+
+def _n_effs(weights: np.ndarray, tallies: list[Tally]) -> list[float]:
+    """Tally.n_eff of each row of the stacked weights: a row sum of the stack is the row's own sum
+    (NumPy sums a contiguous row the same way either way), and (Σw)² / Σw² is taken in Python, as there."""
+    return [w**2 / q if q else 0.0 for w, q in zip(weights.sum(axis=1).tolist(), (t.weights_sq for t in tallies))]
 
 
 def _tally(spec: MetricSpec, accumulator: Accumulator) -> Tally:

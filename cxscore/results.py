@@ -12,7 +12,7 @@ from .binning import Binning
 from .config import MetricSpec
 from .dates import UNDATED, period_index, period_label
 from .grouping import GroupKey
-from .metrics import Summary, compare, compute, interval, summarise, summary, trend
+from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, trend
 from .model import ResultRow
 from .settings import Settings
 from .stats import benjamini_hochberg, min_detectable
@@ -174,24 +174,35 @@ def _chosen_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, s
     false-discovery-rate family is still every testable segment (all were tested), so a kept row's
     adjusted p is the full table's."""
     segments = book.rollup(spec.name, _segment)
-    keys = list(segments)
-    own = summarise(spec, segments.values())
-    others = summarise(spec, rests(segments, overall, book.empty(spec.name)).values())
-    values = [compute(spec, summed)[0] for summed in own]
-    low_n = [summed.n_eff < s.min_n for summed in own]
+    keys, tallies = list(segments), list(segments.values())
+    cut = s.top or s.bottom or 0
+    low_n = [n_eff < s.min_n for n_eff in effective_n(spec, tallies)]
+    # Only segments with enough answers can be tested or shown first: they are summarised; the low-n
+    # ones only when too few with enough have a score to fill the cut.
+    enough = [i for i, low in enumerate(low_n) if not low]
+    own = dict(zip(enough, summarise(spec, [tallies[i] for i in enough])))
+    values = {i: compute(spec, own[i])[0] for i in enough}
+    if sum(v is not None for v in values.values()) < cut:
+        few = [i for i, low in enumerate(low_n) if low]
+        own.update(zip(few, summarise(spec, [tallies[i] for i in few])))
+        values.update((i, compute(spec, own[i])[0]) for i in few)
+    sign = 1 if spec.higher_is_better else -1
+    best_first = sorted((i for i in sorted(values) if values[i] is not None), key=lambda i: sign * values[i], reverse=True)  # type: ignore[operator]  # None left out
+    ranked = best_first if s.top else best_first[::-1]
+    kept = sorted(ranked, key=lambda i: low_n[i])[:cut]  # stable: keeps the ranking within each
+    tested = sorted(set(enough) | set(kept))
+    rest = rests(segments, overall, book.empty(spec.name), [keys[i] for i in tested])
+    others = dict(zip(tested, summarise(spec, list(rest.values()))))
     family: dict[int, int] = {}  # segment index → its place in the family
     p_values: list[float] = []
-    for i, (summed, other) in enumerate(zip(own, others)):
-        if not low_n[i] and other.n_eff >= s.min_n and (result := compare(spec, summed, other, s.nps_test)) is not None:
+    for i in enough:
+        if others[i].n_eff >= s.min_n and (result := compare(spec, own[i], others[i], s.nps_test)) is not None:
             family[i] = len(p_values)
             p_values.append(result[1])
     adjusted, alpha = benjamini_hochberg(p_values), 1 - s.confidence
-    sign = 1 if spec.higher_is_better else -1
-    best_first = sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: sign * values[i], reverse=True)  # type: ignore[operator]  # None left out
-    ranked = best_first if s.top else best_first[::-1]
     rows = []
-    for i in sorted(ranked, key=lambda i: low_n[i])[: s.top or s.bottom]:  # stable: keeps the ranking within each
-        row = _row(spec, (segments[keys[i]], own[i]), dict(zip(s.by, keys[i])), s)
+    for i in kept:
+        row = _row(spec, (tallies[i], own[i]), dict(zip(s.by, keys[i])), s)
         sig = _test(spec, row, own[i], others[i], "rest", s)
         if sig is not None:
             _mark(sig, adjusted[family[i]], alpha)

@@ -97,3 +97,39 @@ def test_only_kept_segments_get_rows(monkeypatch, period):
     segments = {tuple(r.segment.values()) for r in report.results if r.segment}
     assert len(segments) == 3
     assert {tuple(s.values()) for s in built if s} == segments  # no row was built for the other 197 segments (nor their cells)
+
+
+def test_low_n_segments_are_not_summarised_when_enough_have_min_n(monkeypatch):
+    # 5 segments with 40 answers, 300 with 2: --bottom 3 ranks the five; the 300 are counted, never summarised
+    rng = np.random.default_rng(5)
+    customers = [f"big{i}" for i in range(5) for _ in range(40)] + [f"small{i:03d}" for i in range(300) for _ in range(2)]
+    data = pa.table({"customer": customers, "Recommend (0-10)": pa.array(rng.integers(0, 11, len(customers)))})
+    summarised = []
+    real = cxscore.results.summarise
+    monkeypatch.setattr(cxscore.results, "summarise", lambda spec, tallies: summarised.append(len(list(tallies))) or real(spec, tallies))
+    report = score(data, options=Options(by=["customer"], metrics=["nps"], bottom=3))
+    assert [r.segment["customer"][:3] for r in report.results if r.segment] == ["big"] * 3
+    assert sum(summarised) <= 10  # the five and their rests (fails when every segment is summarised: 610)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), groups=st.integers(1, 30), weighted=st.booleans(), points=st.sampled_from([5, 7, 11]))
+def test_effective_n_is_each_summarys_n_eff(seed, groups, weighted, points):
+    from cxscore.accumulators import rests
+    from cxscore.config import MetricSpec
+    from cxscore.metrics import effective_n, summarise
+    from cxscore.tally import Tally
+
+    rng = np.random.default_rng(seed)
+    spec = MetricSpec(type="csat", column="q", scale=(1, points)) if points != 11 else MetricSpec(type="nps", column="q")
+    tallies = {}
+    for g in range(groups):
+        counts = rng.integers(0, 4, points) * rng.integers(0, 2)
+        weighted_counts = counts * rng.choice([0.3, 1.0, 2.7], points) if weighted else counts.astype(float)
+        tallies[g] = Tally(counts, weighted_counts, float((weighted_counts**2).sum() / max(counts.sum(), 1) * 1.1) if weighted else float(counts.sum()))
+    assert effective_n(spec, list(tallies.values())) == [t.n_eff for t in tallies.values()] == [s.n_eff for s in summarise(spec, tallies.values())]
+    whole = Tally.empty(points)
+    for t in tallies.values():
+        whole += t
+    chosen = list(tallies)[::3]
+    assert rests(tallies, whole, Tally.empty(points), chosen) == {g: rest for g, rest in rests(tallies, whole, Tally.empty(points)).items() if g in chosen}
