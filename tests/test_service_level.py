@@ -8,6 +8,8 @@ import math
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.stats import binomtest, norm
 
 from conftest import ROOT, invoke
@@ -306,3 +308,48 @@ def test_weights_are_refused(write_csv, tmp_path):
     out = invoke(["score", str(write_csv(published_log())), "-c", _write_config(tmp_path, FIVE[:1]), "--weight", "Call"])
     assert out.exit_code == 2 and out.stdout == ""
     assert "--weight Call: default is a call metric, which takes no weights (each value is a ticket's or a call's, not a respondent's)" in out.stderr
+
+
+REFERENCE = {  # formula → (met, counted) of one call, in plain words: (answered?, wait, time to abandon) with T = 20 s, short = 5 s
+    "short-abandons-excluded": lambda a, w, g: (w <= 20, True) if a else (False, g > 5),
+    "answered": lambda a, w, g: (w <= 20, True) if a else (False, False),
+    "offered": lambda a, w, g: (w <= 20, True) if a else (False, True),
+    "abandons-within-excluded": lambda a, w, g: (w <= 20, True) if a else (False, g > 20),
+    "abandons-within-met": lambda a, w, g: (w <= 20, True) if a else (g <= 20, True),
+}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["Y", "N", "", "n/a"]), st.sampled_from(["0", "5", "20", "21", "0:00:19", "", "x", "-4"]),
+                          st.sampled_from(["0", "5", "6", "20", "21", "", "y"]), st.sampled_from(["A", "B"])), min_size=1, max_size=120))
+def test_every_formula_against_a_plain_python_reading(tmp_path, calls):
+    calls = [("Y", "5", "", "A"), *calls]
+    path = tmp_path / "log.csv"
+    path.write_text(",".join(HEADER[2:]) + "\n" + "".join(f"{q},{a},{w},{g}\n" for a, w, g, q in calls))
+    config = validate_config({"metrics": [metric(name, formula=name, abandon_wait=GONE) for name in REFERENCE]})
+    whole = score([str(path)], config, Options(by=["Queue"]), processes=1)
+    assert {(r.metric, r.segment.get("Queue")): (r.n, r.blank, r.invalid, r.value) for r in whole.results} == \
+           {(r.metric, r.segment.get("Queue")): (r.n, r.blank, r.invalid, r.value) for r in score([str(path)], config, Options(by=["Queue"]), processes=2, part_bytes=256).results}
+    seconds = {"0": 0.0, "5": 5.0, "6": 6.0, "20": 20.0, "21": 21.0, "0:00:19": 19.0}
+    for name, rule in REFERENCE.items():
+        met = counted = blank = invalid = left_out = 0
+        for answer, wait, gone, _ in calls:
+            if answer in ("", "n/a"):
+                blank += 1
+                continue
+            answered, needs_gone = answer == "Y", name not in ("answered", "offered")
+            if answered and wait in ("x", "-4"):
+                invalid += 1
+            elif answered and wait == "":
+                blank += 1
+            elif not answered and needs_gone and gone == "y":
+                invalid += 1
+            elif not answered and needs_gone and gone == "":
+                blank += 1
+            else:
+                hit, counts = rule(answered, seconds.get(wait, 0.0), seconds.get(gone, 0.0))
+                met, counted, left_out = met + (hit and counts), counted + counts, left_out + (not counts)
+        row = next(r for r in whole.results if r.metric == name and not r.segment)
+        assert (row.n, row.blank, row.invalid) == (counted, blank, invalid), name
+        assert row.value == (pytest.approx(100 * met / counted) if counted else None), name
+        assert next(q.not_applicable for q in whole.quality if q.metric == name) == left_out, name
