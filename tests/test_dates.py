@@ -160,7 +160,7 @@ def _expected(year: int, m: int, d: int, hh: int, mm: int, ss: int, clock: str):
         when = datetime(year, m, d, hh if clock else 0, mm if clock else 0, seconds)
     except ValueError:  # no such day (or second 60/61)
         return None
-    return when if datetime(1900, 1, 1) <= when <= datetime.now() + timedelta(days=364) else None
+    return when if datetime(1900, 1, 1) <= when <= datetime.now() + timedelta(days=365) else None  # dates.py: up to a year (365 days) ahead
 
 
 NEUTRAL = ["iso", "iso_slash", "zh", "dotted", "dotted_yy", "d_mon_yy", "d_mon_yyyy", "mon_d_yyyy", "mon_d_yyyy_no_comma", "d_month_yyyy"]
