@@ -289,3 +289,14 @@ def test_an_agent_column_with_another_header_is_named_in_the_config(write_csv, t
         result = invoke(["report", str(path), "-c", str(config), "--by", "Bearbeiter", "-o", str(out), "-q"])
         assert result.exit_code == 0, result.stderr
         assert ("Agents" in openpyxl.load_workbook(out).sheetnames) == sheet, agent
+
+
+def test_a_chinese_workbook_names_a_service_value_in_chinese(tmp_path):
+    config = tmp_path / "service.yaml"
+    config.write_text(SERVICE, encoding="utf-8")
+    out = tmp_path / "zh.xlsx"
+    assert invoke(["report", str(ZENDESK), "-c", str(config), "--by", "Assignee", "--lang", "zh", "-o", str(out), "-q"]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    cells = [c.value for row in wb["看板"].iter_rows(max_row=30) for c in row if isinstance(c.value, str)]
+    assert "服务指标" in cells and "frt (中位数)" in cells and "one_touch (达标占比)" in cells
+    assert [c.value for c in wb["客服"][1]][2:] == ["frt 中位数", "frt p90", "resolution 中位数", "resolution p90", "one_touch 达标占比"]

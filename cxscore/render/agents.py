@@ -12,7 +12,7 @@ from ..kinds import get
 from ..model import MetricInfo, Report, ResultRow
 from . import display
 from .cells import COUNT, LOW_N, Sheet, looks, put
-from .dashboard import is_service
+from .dashboard import is_service, value_words
 
 #: Headers that name who handled a ticket or call (compared case-insensitively, ``_``/``-`` as spaces):
 #: Zendesk ``Assignee``, Freshdesk and call logs ``Agent``, Sobot ``deal_agent_name``, 53KF ``接待客服``.
@@ -42,7 +42,7 @@ def _columns(m: MetricInfo, t: dict) -> list[tuple[str, str]]:
     """A metric's columns: (header, what: value or a component). A duration gives median and p90."""
     if get(m.type).style == "duration":
         return [(f"{m.name} {t['median']}", "value"), (f"{m.name} p90", "p90")]
-    return [(f"{m.name} {display.SCORE_LABEL[m.type]}" if is_service(m) else m.name, "value")]
+    return [(f"{m.name} {value_words(m, t)}" if is_service(m) else m.name, "value")]
 
 
 def _handled(rows: list[ResultRow]) -> int:

@@ -28,9 +28,15 @@ def is_service(m: MetricInfo) -> bool:
     return not get(m.type).comment_bands
 
 
-def heading(m: MetricInfo) -> str:
+def value_words(m: MetricInfo, t: dict) -> str:
+    """What a service KPI's value is, in the workbook's language: ``median``, ``中位数``."""
+    label = display.SCORE_LABEL[m.type]
+    return t.get(f"label_{label}", label)
+
+
+def heading(m: MetricInfo, t: dict) -> str:
     """A tile's or chart's title: ``nps (NPS)``, and for a service KPI what its value is, ``frt (median)``."""
-    return f"{m.name} ({display.SCORE_LABEL[m.type] if is_service(m) else m.type.upper()})"
+    return f"{m.name} ({value_words(m, t) if is_service(m) else m.type.upper()})"
 
 
 def groups(report: Report) -> list[list[MetricInfo]]:
@@ -98,7 +104,7 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
             for i, m in enumerate(group):
                 trend = [r for r in report.results if r.metric == m.name and r.kind == "period"]
                 high = max([v for r in trend for v in (r.value, r.target) if v is not None], default=0.0)
-                chart = charts.trend(wb[t["Trend"]], text(heading(m)), m.type, t["score"], t["period"], (1, trend_rows),
+                chart = charts.trend(wb[t["Trend"]], text(heading(m, t)), m.type, t["score"], t["period"], (1, trend_rows),
                                      trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=at[m.name], high=high)
                 chart.legend = None
                 chart.height, chart.width = 6, 8.5
@@ -114,7 +120,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
     value is (``frt (median)``), and a duration shows its p90 where a score shows its ± (a median's
     interval is not symmetric; the tail is what an SLA is set on) and its share within target."""
     fmt, cell = at.score, at.cell
-    head = put(ws, top, left, heading(m))
+    head = put(ws, top, left, heading(m, t))
     head.font = Font(bold=True, size=12)
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}

@@ -112,6 +112,7 @@ LABELS = {
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
         "service": "服务指标", "within": "目标内占比", "formula": "公式",
         "Agents": "客服", "handled": "处理量", "median": "中位数",
+        "label_median": "中位数", "label_% meeting": "达标占比",
         "agents_note": "按处理量排序。灰色斜体：该指标样本数少于 {min_n}，不足以判断。由红到绿：每列中由差到好。",
         "agents_cap": "显示 {count} 位客服中处理量最多的 {shown} 位；全部见细分表。",
     },
@@ -231,7 +232,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         c = columns[m.name]
         hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
         highest = [v for p in periods if (row := by_key.get((m.name, p))) is not None for v in (row.value, row.ci_high) if v is not None] + [targets[m.name] or 0.0]
-        chart = charts.trend(ws, text(heading(m)), m.type, t["score"], t["period"], (1, last), c["score"],
+        chart = charts.trend(ws, text(heading(m, t)), m.type, t["score"], t["period"], (1, last), c["score"],
                              band=(c["ci_low"], c["ci_high"]), target=c.get("target"), hollow=hollow, look=at[m.name], high=max(highest))
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
@@ -286,7 +287,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
     anchor = 1
     for m, first, end in blocks:
-        title = text(f"{heading(m)} {t['by']} {' × '.join(by)}")
+        title = text(f"{heading(m, t)} {t['by']} {' × '.join(by)}")
         shown = charts.top_and_bottom(end - first + 1)
         if len(shown) == end - first + 1:
             values = Reference(ws, min_col=score_col, min_row=first, max_row=end)
@@ -323,7 +324,7 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
         segments = sorted({k for k, _ in cells}, key=lambda k: [str(v) for v in k])
         if not segments:
             continue
-        put(ws, top, 1, f"{heading(m)} {t['by']} {' × '.join(by)} × {t.get(f'period_{period}', period)}").font = BOLD
+        put(ws, top, 1, f"{heading(m, t)} {t['by']} {' × '.join(by)} × {t.get(f'period_{period}', period)}").font = BOLD
         for c, header in enumerate([*by, *periods], start=1):
             put(ws, top + 1, c, header).font = BOLD
         at = every[m.name]
