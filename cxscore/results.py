@@ -15,7 +15,7 @@ from .grouping import GroupKey
 from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, trend
 from .model import ResultRow
 from .settings import Settings
-from .stats import benjamini_hochberg, min_detectable
+from .stats import benjamini_hochberg
 from .tally import Tally
 
 
@@ -64,7 +64,7 @@ def _test(spec: MetricSpec, row: ResultRow, group: Summary, other: Summary, agai
     if result is None:
         return None
     diff, p, se0 = result
-    mdd = min_detectable(se0, s.confidence) if se0 > 0 else None  # no spread in either group: power is undefined, not 0
+    mdd = spec.kind.detectable(spec, group, other, se0, s.confidence)
     row.significance = sig = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
     return sig if not row.low_n and other.n_eff >= s.min_n else None
 

@@ -118,6 +118,13 @@ class Kind:
         """Its own test of a − b: (difference, two-sided p, SE₀ in value units); None: the pooled test on :meth:`moments`."""
         return None
 
+    def detectable(self, spec: MetricSpec, a: Any, b: Any, se0: float, confidence: float) -> float | None:
+        """The smallest true a − b its comparison finds with 80 % power (the *Detectable* Δ); None when
+        neither side varies (power is undefined, not 0)."""
+        from ..stats import min_detectable
+
+        return min_detectable(se0, confidence) if se0 > 0 else None
+
     def trend_test(self, spec: MetricSpec, tallies: list[Any], positions: list[float]) -> float | None:
         """Its own two-sided z of a trend over periods at ``positions``; None: the slope's z over :meth:`moments`."""
         return None
