@@ -336,7 +336,27 @@ def _column(c: _Columns, column: str) -> list[str]:
     return [_cell(row, i) for row in c.sample]
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom}
+def _servicenow(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("ServiceNow incidents")
+    source = "ServiceNow incident fields (made_sla, reopen_count, reassignment_count; UCI incident event log)"
+    state = c.get("incident_state")
+    resolved = f"{_q(state)} in [Resolved, Closed]" if state else None
+    _rate(plan, c, "sla_met", ("made_sla",), lambda m: (f"{m} in [true, 1]", f"{m} is not blank"), "incidents whose made_sla is true ÷ incidents with a made_sla value", source)
+    _rate(plan, c, "reopened", ("reopen_count",), lambda r: (f"{r} > 0", resolved), "resolved or closed incidents reopened at least once (reopen_count > 0) ÷ resolved or closed incidents", source, better="lower")
+    _rate(plan, c, "reassigned", ("reassignment_count",), lambda r: (f"{r} > 0", None), "incidents reassigned at least once (reassignment_count > 0) ÷ incidents; no escalation field", source, better="lower")
+    opened, done = c.get("opened_at"), c.get("resolved_at")
+    if opened and done:
+        plan.metrics.append(Planned("resolution", {"type": "duration", "start": opened, "end": done}, done, "opened_at → resolved_at, calendar time (day/month order from the values)", source, business_hours=False))
+    else:
+        plan.missing.append(("resolution", "no opened_at and resolved_at columns"))
+    number, updated = c.get("number"), c.get("sys_updated_at")
+    if number and updated:
+        plan.dedupe = (number, updated)
+        plan.notes.append(f"an event log (a row per update): each {number!r} is kept once, its latest {updated!r}; '?' is blank")
+    return plan
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

@@ -44,6 +44,9 @@ CONNECT_REAL = ["Channel", "InitiationMethod", "InitiationTimestamp", "Disconnec
                 "AgentInfo.ConnectedToAgentTimestamp", "AfterContactWorkDuration", "AgentInitiatedHoldDuration", "ContactId", "LastUpdateTimestamp"]
 INTERCOM_REAL = ["id", "created_at", "state", "time_to_assignment", "time_to_admin_reply", "median_time_to_reply", "count_reopens", "count_assignments",
                  "count_conversation_parts", "first_contact_reply_at", "first_admin_reply_at"]  # a warehouse table of Intercom conversations
+SERVICENOW_REAL = ["number", "incident_state", "active", "reassignment_count", "reopen_count", "sys_mod_count", "made_sla", "caller_id", "opened_by",
+                   "opened_at", "sys_created_by", "sys_created_at", "sys_updated_by", "sys_updated_at", "contact_type", "location", "category",
+                   "assignment_group", "assigned_to", "resolved_by", "resolved_at", "closed_at"]  # the UCI incident event log
 KAGGLE_SUPPORT_TICKETS = [  # not a helpdesk's own export: its satisfaction column is scored as a survey
     "Ticket ID", "Customer Name", "Customer Email", "Customer Age", "Customer Gender", "Product Purchased", "Date of Purchase", "Ticket Type",
     "Ticket Subject", "Ticket Description", "Ticket Status", "Resolution", "Ticket Priority", "Ticket Channel", "First Response Time",
@@ -65,12 +68,12 @@ def share(mask) -> float:
 
 
 @pytest.mark.parametrize(("header", "layout"), [
-    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"), (CONNECT_REAL, "amazon_connect"), (INTERCOM_REAL, "intercom"),
+    (ZENDESK_REAL, "zendesk"), (ZENDESK_KAGGLE, "zendesk"), (FRESHDESK_REAL, "freshdesk"), (FRESHSERVICE_REAL, "freshdesk"), (CALL_LOG_REAL, "call_log"), (CONNECT_REAL, "amazon_connect"), (INTERCOM_REAL, "intercom"), (SERVICENOW_REAL, "servicenow"),
 ])
 def test_real_headers_are_recognised_and_no_survey_recogniser_takes_them(header, layout):
     found = detect_layout([header])
     assert (found.name, found.helpdesk) == (layout, True) and "recognised by its headers" in found.notes[0]
-    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log", "amazon_connect": "Amazon Connect", "intercom": "Intercom"}[layout]
+    platform = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "call_log": "call log", "amazon_connect": "Amazon Connect", "intercom": "Intercom", "servicenow": "ServiceNow"}[layout]
     assert [r.platform for r in RECOGNISERS if r.layout(_Header([header]))] == [platform]  # no other recogniser, survey or helpdesk
 
 
@@ -339,3 +342,38 @@ def test_intercom_seconds_office_hours_told_from_the_epochs(write_csv, office_ho
 def test_intercom_without_epochs_to_check_is_a_doubt(write_csv):
     result = invoke(["score", str(write_csv(intercom_rows(True, created=False))), "--strict"])
     assert result.exit_code == 2 and "whether office hours were removed from the durations could not be checked" in result.stderr
+
+
+SERVICENOW = """\
+number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,opened_at,sys_updated_at,assignment_group,priority,resolved_at,closed_at
+INC0000045,New,true,0,0,0,true,29/2/2016 01:16,29/2/2016 01:23,Group 56,3 - Moderate,?,?
+INC0000045,Resolved,true,0,0,2,true,29/2/2016 01:16,29/2/2016 11:29,Group 56,3 - Moderate,29/2/2016 11:29,?
+INC0000045,Closed,false,0,0,4,true,29/2/2016 01:16,5/3/2016 12:00,Group 56,3 - Moderate,29/2/2016 11:29,5/3/2016 12:00
+INC0000047,New,true,0,0,0,true,29/2/2016 04:40,29/2/2016 04:57,Group 70,3 - Moderate,?,?
+INC0000047,Active,true,1,0,1,true,29/2/2016 04:40,29/2/2016 05:30,Group 24,3 - Moderate,?,?
+INC0000047,Resolved,true,1,1,5,false,29/2/2016 04:40,13/3/2016 09:10,Group 24,3 - Moderate,1/3/2016 09:52,?
+INC0000057,New,true,0,0,0,true,29/2/2016 06:10,29/2/2016 06:10,Group 20,3 - Moderate,?,?
+INC0000057,Closed,false,2,0,8,true,29/2/2016 06:10,14/3/2016 16:00,Group 20,3 - Moderate,1/3/2016 16:00,14/3/2016 16:00
+INC0000060,New,true,0,0,0,false,2/3/2016 10:00,2/3/2016 10:05,Group 20,3 - Moderate,?,?
+"""
+
+
+def test_servicenow_event_log_latest_row_per_incident_question_marks_blank_day_first(tmp_path):
+    path = tmp_path / "incidents.csv"
+    path.write_text(SERVICENOW, encoding="utf-8")
+    result = invoke(["score", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["inputs"][0]["layout"] == "servicenow" and document["inputs"][0]["duplicates_dropped"] == 5
+    got = results_by_metric(document)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["updated"] = pd.to_datetime(frame["sys_updated_at"], dayfirst=True)
+    latest = frame.sort_values("updated").groupby("number").tail(1)
+    assert got["sla_met"]["n"] == 4 and got["sla_met"]["value"] == pytest.approx(share(latest["made_sla"] == "true"))
+    done = latest[latest["incident_state"].isin(["Resolved", "Closed"])]
+    assert got["reopened"]["n"] == len(done) and got["reopened"]["value"] == pytest.approx(share(done["reopen_count"].astype(int) > 0))
+    assert got["reassigned"]["value"] == pytest.approx(share(latest["reassignment_count"].astype(int) > 0))
+    solved = latest[latest["resolved_at"] != "?"]
+    hours = (pd.to_datetime(solved["resolved_at"], dayfirst=True) - pd.to_datetime(solved["opened_at"], dayfirst=True)).dt.total_seconds()
+    assert (got["resolution"]["n"], got["resolution"]["blank"]) == (len(solved), 1)  # '?' is blank
+    assert got["resolution"]["value"] == pytest.approx(quantile(hours, 0.5), rel=0.01)

@@ -378,6 +378,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "call log": [["Call Id", "Answered (Y/N)", "Speed of answer in seconds"]],
     "Amazon Connect": [["ContactId", "InitiationTimestamp", "DisconnectTimestamp", "LastUpdateTimestamp"]],
     "Intercom": [["id", "created_at", "statistics.time_to_admin_reply", "statistics.count_reopens"]],
+    "ServiceNow": [["number", "incident_state", "reopen_count", "made_sla"]],
 }
 
 

@@ -186,7 +186,7 @@ class Duration(Kind):
         if ANSWERS in columns:
             return DurationEncoder(spec, columns[ANSWERS], blank_values)
         if "start" in columns:
-            return ElapsedEncoder(spec, columns)
+            return ElapsedEncoder(spec, columns, blank_values)
         return SumEncoder(spec, list(columns.values()), blank_values)
 
     def column_doubts(self, spec: MetricSpec, columns: dict[str, str], blank_values: list[str], sample: Callable[[str], list[str]]) -> list[str]:
@@ -364,8 +364,9 @@ class ElapsedEncoder:
     """Two timestamp columns → the seconds from ``start`` to ``end`` per row (:func:`cxscore.elapsed.elapsed`),
     in the day/month order settled for the input and the metric's ``timezone`` (for naive times)."""
 
-    def __init__(self, spec: MetricSpec, columns: dict[str, str]):
+    def __init__(self, spec: MetricSpec, columns: dict[str, str], blank_values: Sequence[str] = ()):
         self.name, self.start, self.end = spec.name, columns["start"], columns["end"]
+        self.blank = sorted({str(v).strip().casefold() for v in [*blank_values, *spec.blank_values]})  # cells that mean no date (ServiceNow's ?)
         self.columns: tuple[str, ...] = (self.start, self.end)
         self.dayfirst, self.timezone = bool(spec.dayfirst), spec.timezone
         self.schedule = spec.schedule if spec.business_hours else None  # the config's, or the metric's own
@@ -374,7 +375,7 @@ class ElapsedEncoder:
         from ..elapsed import ZoneMismatch, elapsed
 
         try:
-            return elapsed(batch.column(self.start), batch.column(self.end), self.dayfirst, self.timezone, (self.start, self.end), self.schedule)
+            return elapsed(self._blanked(batch.column(self.start)), self._blanked(batch.column(self.end)), self.dayfirst, self.timezone, (self.start, self.end), self.schedule)
         except ZoneMismatch as exc:
             if exc.schedule:
                 raise InputError(f"{self.name}: {exc} ({self.start!r} → {self.end!r})", "give the schedule the zone of its working hours (schedule: {timezone: Europe/Berlin, …})") from None
@@ -382,6 +383,15 @@ class ElapsedEncoder:
                 f"{self.name}: {exc} ({self.start!r} → {self.end!r}), and the metric has no timezone to place the one without",
                 "give the metric the export's zone (timezone: Europe/Berlin), the one its times without a zone are written in",
             ) from None
+
+    def _blanked(self, column: Any) -> Any:
+        """The column with its blank values (config or layout: ``?``) as nulls, so they are blank, not invalid."""
+        if not self.blank or not pa.types.is_string(column.type):
+            return column
+        import pyarrow.compute as pc
+
+        text = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+        return pc.if_else(pc.is_in(text, value_set=pa.array(self.blank, pa.string())), pa.scalar(None, column.type), column)
 
     def typed(self) -> list[tuple[str, Any]]:
         return [(self.start, None), (self.end, None)]  # read as text: zones, epochs and placeholders are read here

@@ -305,6 +305,17 @@ def _intercom(header: _Header) -> Layout | None:
     return Layout("intercom", 1, header.columns, helpdesk=True, notes=[f"Intercom conversations, recognised by its headers ({shown})"])
 
 
+#: ServiceNow incident event logs (one row per update of an incident; the UCI "incident management process enriched event log" shape).
+SERVICENOW_MARKS = {"reassignment_count", "reopen_count", "made_sla", "sys_updated_at", "opened_at", "resolved_at", "sys_mod_count", "assignment_group"}
+
+
+def _servicenow(header: _Header) -> Layout | None:
+    found = _helpdesk("servicenow", header, {"number", "incident_state"}, SERVICENOW_MARKS, 2, "ServiceNow-style incident event log")
+    if found is not None:
+        found.blank_values = ["?"]  # the log writes ? for an unknown value
+    return found
+
+
 def _amazon_connect(header: _Header) -> Layout | None:
     return _helpdesk("amazon_connect", header, {"contactid", "initiationtimestamp"}, CONNECT_MARKS, 2, "Amazon Connect contact records")
 
@@ -339,6 +350,7 @@ RECOGNISERS = [
     Recogniser("call log", _call_log),
     Recogniser("Amazon Connect", _amazon_connect),
     Recogniser("Intercom", _intercom),
+    Recogniser("ServiceNow", _servicenow),
 ]
 
 
