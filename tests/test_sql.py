@@ -254,3 +254,29 @@ def test_call_metrics_take_no_weights_in_either_command(tmp_path, write_csv):
     for args in (["sql", "calls", "-c", str(config), "--weight", "w"], ["score", "--tallies", str(counts), "-c", str(config), "--weight", "w"]):
         result = invoke(args)
         assert result.exit_code == 2 and result.stdout == "" and "sl is a call metric, which takes no weights" in result.stderr
+
+
+CALLS = """
+version: 1
+metrics:
+  - {name: sl, type: service_level, answered: 'Answered = Y', wait: Wait, abandon_wait: Abandon, unit: seconds}
+  - {name: abandoned, type: abandonment, answered: 'Answered = Y', abandon_wait: Abandon, unit: seconds, exclude_short_abandons: true}
+"""
+
+
+def test_call_metrics_over_three_columns_score_alike_through_duckdb(tmp_path):
+    """A service level reads three columns (answered, wait, abandon wait): its counts hold three answer columns and score as the calls do."""
+    config = tmp_path / "calls.yaml"
+    config.write_text(CALLS, encoding="utf-8")
+    picks = [["Y", "N", "", "maybe"], ["12", "25", "", "x", "0:00:19", "40"], ["3", "", "8", "30", "bad"], ["Billing", "Support", ""], DATES[:10]]
+    rows = [[f"C{i}", *(values[(i * (k + 2) + i // 7) % len(values)] for k, values in enumerate(picks))] for i in range(300)]
+    export = tmp_path / "calls.csv"
+    export.write_text(csv_text([["Id", "Answered", "Wait", "Abandon", "Queue", "Date"], *rows]), encoding="utf-8")
+    cfg = read_config(config)[0]
+    query = query_for(str(export), cfg, "duckdb", by=["Queue"], period="month", date_column="Date")
+    assert "cx_answer_3" in query
+    counts = _counts(query, tmp_path / "counts.parquet")
+    options = Options(by=["Queue"], period="month", date_column="Date")
+    expected = _scored(score(str(export), cfg, options, processes=1))
+    assert _scored(score_counts([str(counts)], cfg, options)) == expected
+    assert any(q["invalid"] for q in expected["quality"]) and any(r["n"] for r in expected["results"])
