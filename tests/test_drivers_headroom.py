@@ -125,3 +125,21 @@ def test_every_format_and_two_by_columns(export, tmp_path):
     assert header > chart.anchor._from.row + 20  # under the chart, not behind it
     got = [(ws.cell(r, 1).value, ws.cell(r, 6).value) for r in range(header + 1, header + 1 + len(doc["headroom"]["segments"]))]
     assert got == [(s["segment"]["Region"], pytest.approx(s["headroom"])) for s in doc["headroom"]["segments"]]
+
+
+def test_the_workbook_lists_the_largest_headrooms_only(export, tmp_path, monkeypatch):
+    """200,000 customers' rows took minutes to write: the sheet keeps the largest HEADROOM_ROWS and says where the rest are."""
+    from openpyxl import load_workbook
+
+    import cxscore.render.drivers_workbook as drivers_workbook
+
+    monkeypatch.setattr(drivers_workbook, "HEADROOM_ROWS", 2)
+    path, _ = export
+    doc = json.loads(invoke(["drivers", str(path), "--by", "Region", "-f", "json"]).stdout)["headroom"]["segments"]
+    target = tmp_path / "drivers.xlsx"
+    assert invoke(["drivers", str(path), "--by", "Region", "--output", str(target), "-q"]).exit_code == 0
+    ws = load_workbook(target)["Drivers"]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Region")
+    assert [ws.cell(r, 1).value for r in range(header + 1, header + 3)] == [s["segment"]["Region"] for s in doc[:2]]
+    assert ws.cell(header + 3, 1).value.startswith("Overall NPS")  # the caption follows the two rows
+    assert ws.cell(header + 4, 1).value == f"The 2 segments with the most headroom of {len(doc)}; all of them: cxscore drivers --by Region -f csv."

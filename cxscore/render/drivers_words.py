@@ -26,6 +26,7 @@ WORDS: dict[str, dict] = {
         "explain": ("Overall {label} {overall} from N = {n:,} answers. Headroom = (the segment's n / N) × ({gap}) (marketr's nps_oppy): "
                     "a large segment with a low score has the most to give. {confidence:.0%} intervals as score gives them."),
         "unanswered": " {count} segment(s) without any {name} answer are not listed.",
+        "capped": "The {shown:,} segments with the most headroom of {count:,}; all of them: cxscore drivers --by {by} -f csv.",
     },
     "zh": {
         "sheet": "驱动因素",
@@ -45,6 +46,7 @@ WORDS: dict[str, dict] = {
         "explain": ("总体 {label} {overall}，共 N = {n:,} 个回答。提升空间 = (该细分的 n / N) × ({gap})："
                     "人数多且得分低的细分提升空间最大。{confidence:.0%} 区间与得分表相同。"),
         "unanswered": " 另有 {count} 个细分没有 {name} 回答，未列出。",
+        "capped": "显示 {count:,} 个细分中提升空间最大的 {shown:,} 个；全部见 cxscore drivers --by {by} -f csv。",
     },
 }
 

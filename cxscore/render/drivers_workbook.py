@@ -24,6 +24,8 @@ HEADERS = WORDS["en"]["headers"]
 FORMATS = [None, None, "0.0", "0.0", "0.0", "0.00", "+0.00;-0.00", "0.00", "0.0", None]
 #: Quadrants coloured as the table reads them: fix first red-ish amber, keep green.
 FILLS = {"fix first": AMBER, "keep": GREEN}
+#: Segments the headroom table lists at most (largest first): 200,000 customers took minutes to write and no one reads them in a sheet.
+HEADROOM_ROWS = 100
 #: Rows the scatter chart covers (11 cm ≈ 22 rows) and one to spare: the headroom table starts below it.
 CHART_ROWS = 24
 
@@ -88,9 +90,11 @@ def headroom(sheet: Sheet, run: DriverRun, lang: str = "en") -> None:
     sheet.row([title], bold=True)
     sheet.row([*h.by, "n", score_label(run, lang), w["low"], w["high"], w["headroom"]], bold=True)
     width = len(h.by)
-    for r in h.segments:
+    for r in h.segments[:HEADROOM_ROWS]:
         sheet.row([*r.segment, r.n, r.score, r.low, r.high, r.headroom], [*([None] * width), "#,##0", fmt, fmt, fmt, "+0.0"])
     sheet.row([caption])
+    if len(h.segments) > HEADROOM_ROWS:
+        sheet.row([w["capped"].format(shown=HEADROOM_ROWS, count=len(h.segments), by=" --by ".join(h.by))])
 
 
 def scatter(ws, run: DriverRun, last: int, lang: str = "en") -> ScatterChart:
