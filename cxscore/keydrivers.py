@@ -210,7 +210,7 @@ def headrooms(spec: MetricSpec, book: Book[GroupKey], settings: Settings) -> Hea
 
 def _is_rating(spec: MetricSpec) -> bool:
     """A metric read from one answer column onto a scale (NPS, CSAT, CES), not a duration or a rate."""
-    return list(spec.kind.columns(spec)) == [ANSWERS]
+    return spec.kind.scaled and list(spec.kind.columns(spec)) == [ANSWERS]  # a duration reads one column too, onto no scale
 
 
 def _find(wanted: str, chosen: list[MetricSpec]) -> MetricSpec | None:

@@ -98,3 +98,15 @@ def test_a_config_with_column_patterns_names_the_columns_found(tmp_path):
     assert result.exit_code == 3, result.stderr  # the config's missed target, as before; the workbook is written
     ws = load_workbook(target)["Drivers"]
     assert {ws.cell(r, 1).value: ws.cell(r, 2).value for r in (2, 3)} == {d["name"]: d["column"] for d in doc["drivers"]}
+
+
+def test_a_ticket_export_s_durations_are_not_ratings_to_drive_csat(tmp_path):
+    """The zero-config Zendesk sample scores frt and resolution (one duration column each) next to a
+    Good/Bad csat: report crashed (IndexError) taking the durations for ratings that drive csat."""
+    target = tmp_path / "report.xlsx"
+    result = invoke(["report", str(ROOT / "sample_data" / "tickets_zendesk.csv"), "--by", "Assignee", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    why = "no key-driver analysis: no rating besides csat was found to explain it"
+    assert why in result.stderr
+    wb = load_workbook(target)
+    assert "Drivers" not in wb.sheetnames and note(wb["Data quality"]).startswith(why)
