@@ -29,13 +29,11 @@ from .errors import CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
 from .keydrivers import points
 from .normalize import EncodedColumn
-from .pipeline import plan_jobs, choose_metrics, expand_inputs, input_warnings
-from .inputs import distinct_inputs
+from .pipeline import plan_jobs, choose_metrics, input_warnings, open_sources
 from .records import InputInfo
 from .scan import Job, add_counters, coalesced, run_jobs, typed_or_text, workers
 from .settings import Options, resolve
-from .sources import open_source
-from .sources.table import Input, open_inputs
+from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .terms import Distinctive, SegmenterMissing, band_rows, distinctive_terms
 from .themes import ThemeReport, Themes, load_themes, mentions_by, theme_stats, two_proportions
@@ -248,11 +246,7 @@ def analyse_comments(
     config = config or Config()
     if text is not None:
         config = msgspec.structs.replace(config, comment_column=text)
-    opened = open_inputs(inputs)
-    if not opened:
-        raise InputError("no input given", "pass one or more export files, or - for standard input")
-    paths, repeats = distinct_inputs(expand_inputs(opened))
-    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    _, sources, repeats = open_sources(inputs, settings, stdin, notify)
     found, noted, found_in = choose_metrics(config, sources, notify)
     spec = choose_metric([s for s, _ in found], metric or (settings.metrics[0] if settings.metrics else None))
     how = next(h for s, h in found if s is spec)

@@ -28,15 +28,13 @@ from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Meth
 from .encoders import ANSWERS
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
-from .inputs import distinct_inputs
 from .normalize import EncodedColumn
 from .records import InputInfo
-from .pipeline import plan_jobs, choose_metrics, expand_inputs
+from .pipeline import plan_jobs, choose_metrics, open_sources
 from .metrics import compute, interval, summarise
 from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, check_groups, coalesced, run_jobs, tracked, typed_or_text, workers
 from .settings import Options, Settings, resolve
-from .sources import open_source
-from .sources.table import Input, open_inputs
+from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 
 Notify = Callable[[str], None]
@@ -289,11 +287,7 @@ def key_drivers(
     ``block_rows`` size the reading steps, which do not change the result. Refusals are CxErrors."""
     settings = resolve(config, options)
     config = config or Config()
-    opened = open_inputs(inputs)
-    if not opened:
-        raise InputError("no input given", "pass one or more export files, or - for standard input")
-    paths, repeats = distinct_inputs(expand_inputs(opened))
-    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    _, sources, repeats = open_sources(inputs, settings, stdin, notify)
     found, noted, found_in = choose_metrics(config, sources, notify)
     target, picked, how = choose([spec for spec, _ in found], outcome, drivers, sources[0], config.blank_values, notify, min_drivers)
     specs = [target, *picked]

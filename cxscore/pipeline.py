@@ -336,6 +336,27 @@ def score(
     return analyse(tallied, settings, notify=notify)
 
 
+def open_sources(inputs: Input | Sequence[Input], settings: Settings, stdin: BinaryIO | None, notify: Notify,
+                 before: Callable[[list[str | Source]], None] | None = None) -> tuple[list[str | Source], list[Source], list[str]]:
+    """The inputs opened as every command opens them (folders expanded, each file once, standard input
+    once), each detected non-UTF-8 encoding said: the inputs as given (listed), the sources, and the
+    warnings about inputs given twice. ``before`` checks the inputs before any is opened."""
+    opened = open_inputs(inputs)
+    if not opened:
+        raise InputError("no input given", "pass one or more export files, or - for standard input")
+    if list(opened).count("-") > 1:
+        raise InputError("standard input (-) is given more than once", "standard input can be read once: pass - once, or save it to a file and pass the file")
+    if before is not None:
+        before(opened)
+    paths, repeats = distinct_inputs(expand_inputs(opened))
+    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    for source in sources:
+        encoding = source.info.encoding
+        if source.info.encoding_detected and encoding is not None and not is_utf8(encoding):
+            notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
+    return opened, sources, repeats
+
+
 def tally_inputs(
     inputs: Input | Sequence[Input],
     config: Config | None,
@@ -351,20 +372,9 @@ def tally_inputs(
 ) -> Tallied:
     """The first stage: open the inputs, choose the metrics, then read, filter, group and tally every
     part (in worker processes when there are several); what the workers do."""
-    inputs = open_inputs(inputs)
-    if not inputs:
-        raise InputError("no input given", "pass one or more export files, or - for standard input")
-    if list(inputs).count("-") > 1:
-        raise InputError("standard input (-) is given more than once", "standard input can be read once: pass - once, or save it to a file and pass the file")
     config = config or Config()
     grouping = settings.grouping()
-    dedupe.check_inputs(grouping.dedupe, inputs)
-    paths, repeats = distinct_inputs(expand_inputs(inputs))
-    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
-    for source in sources:
-        encoding = source.info.encoding
-        if source.info.encoding_detected and encoding is not None and not is_utf8(encoding):
-            notify(f"{source.info.path}: text encoding {source.info.encoding} ({source.info.encoding_reason}); --encoding overrides")
+    inputs, sources, repeats = open_sources(inputs, settings, stdin, notify, before=lambda opened: dedupe.check_inputs(grouping.dedupe, opened))
     chosen, skipped_ratings, found_in, about = described_metrics(config, sources, notify, settings.metrics or ())
     latest = None if grouping.dedupe or config.metrics else helpdesk.latest_records(sources)
     if latest:  # contact records that repeat (Amazon Connect): each contact's latest record, as --dedupe keeps it

@@ -27,15 +27,14 @@ from .config import Config, VolumeSpec
 from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper
-from .inputs import distinct_inputs
-from .pipeline import expand_inputs
+from .pipeline import open_sources
 from .records import InputInfo
 from .scan import COALESCE_ROWS, Job, Progress, add_counters, coalesced, run_jobs, typed_or_text, workers
 from .settings import Options, resolve
-from .sources import Source, open_source
+from .sources import Source
 from .sources.base import sample_values
 from .sources.layouts import response_filters
-from .sources.table import Input, open_inputs
+from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .stats import benjamini_hochberg
 from .version import __version__
@@ -331,11 +330,7 @@ def volume(
     period = settings.period or "week"
     if period not in PERIODS:
         raise CxError(f"{param('period')} {period!r}: choose one of {', '.join(PERIODS)}", f"pass {param('period')} week")
-    opened = open_inputs(inputs)
-    if not opened:
-        raise InputError("no input given", "pass one or more export files, or - for standard input")
-    paths, repeats = distinct_inputs(expand_inputs(opened))
-    sources = [open_source(path, encoding=settings.encoding, sheet=settings.sheet, stdin=stdin) for path in paths]
+    _, sources, repeats = open_sources(inputs, settings, stdin, notify)
     grouping = settings.grouping()
     grouping.since = grouping.until = None  # the window picks events, not tickets (see _count_block)
     grouping.period = None

@@ -166,3 +166,16 @@ def test_ctrl_c_while_reading_exits_130_without_a_traceback():
         process.kill()
     assert process.returncode == 130
     assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["comments", "drivers", "volume"])
+def test_every_command_refuses_standard_input_twice_and_says_a_guessed_encoding(command, tmp_path):
+    """The commands next to score open their inputs as score does (pipeline.open_sources): '- -' was a
+    misleading 'standard input is empty' from the second read, and a detected non-UTF-8 encoding went unsaid."""
+    result = invoke([command, "-", "-"], input=SAMPLE.read_bytes())
+    assert result.exit_code == 2
+    assert "standard input (-) is given more than once" in result.stderr and result.stdout == ""
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(SAMPLE.read_text(encoding="utf-8").replace("Comment", "Commentaire é").encode("cp1252", errors="replace"))
+    said = invoke([command, str(latin)])
+    assert f"{latin}: text encoding " in said.stderr and "--encoding overrides" in said.stderr
