@@ -8,10 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..comment_analysis import CommentRun, Share
-from ..errors import CxError
 from .cells import GREEN, LOW_N, P_VALUE, RED, Sheet, printable_sheet, text
 from .comments_view import UNTAGGED, VALUE_WORDS
-from .output import atomic_path
+from .output import write_workbook
 
 PCT = "0.0"
 
@@ -103,9 +102,4 @@ def build(run: CommentRun) -> Workbook:
 
 def write(run: CommentRun, output: str) -> Path:
     """Write the workbook atomically; an input is never overwritten."""
-    target = Path(output)
-    if target.suffix.lower() != ".xlsx":
-        raise CxError(f"the comments workbook is an Excel workbook; {target} does not end in .xlsx", "name the output like comments.xlsx")
-    with atomic_path(target, [i.path for i in run.inputs if i.path != "<stdin>"]) as temporary:
-        build(run).save(temporary)
-    return target
+    return write_workbook(output, "comments", lambda: build(run), run.inputs)

@@ -13,12 +13,11 @@ from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 
-from ..errors import CxError
 from ..keydrivers import DriverRun
 from .cells import AMBER, GREEN, Sheet, printable_sheet, text
 from .drivers_words import WORDS, headroom_words, score_label
 from .charts import LINE, TARGET
-from .output import atomic_path
+from .output import write_workbook
 
 HEADERS = WORDS["en"]["headers"]
 FORMATS = [None, None, "0.0", "0.0", "0.0", "0.00", "+0.00;-0.00", "0.00", "0.0", None]
@@ -143,9 +142,4 @@ def scatter(ws, run: DriverRun, last: int, lang: str = "en") -> ScatterChart:
 
 def write(run: DriverRun, output: str) -> Path:
     """Write the workbook atomically; an input is never overwritten."""
-    target = Path(output)
-    if target.suffix.lower() != ".xlsx":
-        raise CxError(f"the drivers workbook is an Excel workbook; {target} does not end in .xlsx", "name the output like drivers.xlsx")
-    with atomic_path(target, [i.path for i in run.inputs if i.path != "<stdin>"]) as temporary:
-        build(run).save(temporary)
-    return target
+    return write_workbook(output, "drivers", lambda: build(run), run.inputs)

@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import CxError
 
@@ -102,3 +102,16 @@ def _mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def write_workbook(output: str, what: str, build: Callable[[], Any], inputs: Sequence[Any]) -> Path:
+    """A command's ``--output`` workbook (``what``: comments, drivers, volume): refused unless it ends in
+    .xlsx (before ``build`` does the work), then saved atomically, never onto one of ``inputs`` (InputInfos)."""
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise CxError(f"the {what} workbook is an Excel workbook; {target} does not end in .xlsx", f"name the output like {what}.xlsx")
+    workbook = build()
+    with atomic_path(target, [i.path for i in inputs if i.path != "<stdin>"]) as temporary:
+        workbook.save(temporary)
+    return target
+

@@ -10,11 +10,10 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.utils import get_column_letter
 
-from ..errors import CxError
 from ..volume import VolumeReport
 from .cells import COUNT, LOW_N, P_VALUE, Sheet, printable_sheet, text
 from .charts import LINE, style_line
-from .output import atomic_path
+from .output import write_workbook
 
 TITLES = {"en": "Volume", "zh": "工单量"}
 HEADERS = {
@@ -78,14 +77,12 @@ def _chart(ws, lead: int, top: int, bottom: int) -> BarChart:
 
 def write(run: VolumeReport, path: str) -> Path:
     """``cxscore volume --output FILE.xlsx``: a workbook with the sheet alone, written atomically."""
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise CxError(f"the workbook is an Excel file; {target} does not end in .xlsx", "name the output like volume.xlsx")
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_sheet(wb, run)
-    printable_sheet(wb.worksheets[0], text(f"cxscore volume · {run.period}"))
-    wb.properties.creator = "cxscore"
-    with atomic_path(target, [i.path for i in run.inputs if i.path != "<stdin>"]) as temporary:
-        wb.save(temporary)
-    return target
+    def build() -> Workbook:
+        wb = Workbook()
+        wb.remove(wb.active)
+        add_sheet(wb, run)
+        printable_sheet(wb.worksheets[0], text(f"cxscore volume · {run.period}"))
+        wb.properties.creator = "cxscore"
+        return wb
+
+    return write_workbook(path, "volume", build, run.inputs)
