@@ -17,7 +17,7 @@ from .version import __version__
 from . import benchmarks as bench
 from . import config as schema
 from .comments import DEFAULT_COMMENTS
-from .config import locate_config, read_config
+from .config import Config, locate_config, read_config
 from .errors import CxError, ExitCode
 from .pipeline import Options, score as score_inputs
 from .metrics import NPS_TESTS
@@ -165,6 +165,12 @@ def _options(kw: dict, distribution: bool) -> Options:
     return Options(**given)
 
 
+def _config(given: Path | str | None) -> Config | None:
+    """The config named by --config, else the one found in the usual places (None: no config)."""
+    path = locate_config(str(given) if given else None)
+    return read_config(path)[0] if path else None
+
+
 def _run_scoring(kw: dict, distribution: bool, terminal: Terminal):
     """Config + options → the report, the config's text and the config, with messages and a progress bar on stderr; warnings printed."""
     path = locate_config(str(kw["config"]) if kw["config"] else None)
@@ -250,8 +256,7 @@ def _report_drivers(kw: dict, terminal: Terminal, report: Report) -> tuple[list,
     from .keydrivers import report_drivers
     from .render.drivers_workbook import add_to_report
 
-    path = locate_config(str(kw["config"]) if kw["config"] else None)
-    run = report_drivers(kw["inputs"], read_config(path)[0] if path else None, _options(kw, True))
+    run = report_drivers(kw["inputs"], _config(kw["config"]), _options(kw, True))
     if isinstance(run, str):
         terminal.say(run)
         return [], replace(report, warnings=[*report.warnings, run])
@@ -286,8 +291,7 @@ def report(**kw) -> None:
 def _volume_sheet(kw: dict, terminal: Terminal) -> list:
     """The Volume sheet's writer when the report is given the created and solved columns, on the command line
     or in the config's ``volume:`` (a second reading of the inputs)."""
-    path = locate_config(str(kw["config"]) if kw["config"] else None)
-    config = read_config(path)[0] if path else None
+    config = _config(kw["config"])
     if not (kw["created"] or kw["solved"] or (config and config.volume)):
         return []
     from .render.volume_sheet import add_sheet
@@ -469,8 +473,7 @@ def drivers_command(
 
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        path = locate_config(str(config) if config else None)
-        loaded = read_config(path)[0] if path else None
+        loaded = _config(config)
         options = Options(by=list(by or []), where=list(where or []), since=since, until=until, date_column=date_column, dayfirst=dayfirst, weight=weight,
                           confidence=confidence, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
         run = key_drivers(inputs, loaded, options, outcome=outcome, drivers=driver or [], method=method.value.replace("-", "_"),  # type: ignore[arg-type]
@@ -523,8 +526,7 @@ def sql_command(
 
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        path = locate_config(str(config) if config else None)
-        loaded = read_config(path)[0] if path else None
+        loaded = _config(config)
         query = query_for(source, loaded, dialect.value, metrics=metric or None, by=by or [], period=period.value if period else None,
                           date_column=date_column, weight=weight, notify=terminal.say)
         write_data(terminal, lambda: terminal.stdout.write(query))
@@ -578,8 +580,7 @@ def comments_command(
 
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        path = locate_config(str(config) if config else None)
-        loaded = read_config(path)[0] if path else None
+        loaded = _config(config)
         options = Options(by=list(by or []), period=period.value if period else None, where=list(where or []), since=since, until=until, date_column=date_column,
                           dayfirst=dayfirst, confidence=confidence, min_n=min_n, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
         run = analyse_comments(inputs, loaded, options, themes=themes, text=text, metric=metric, terms=terms, notify=terminal.say)
@@ -648,8 +649,7 @@ def volume_command(
 
     terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, verbose):
-        path = locate_config(str(config) if config else None)
-        loaded = read_config(path)[0] if path else None
+        loaded = _config(config)
         options = Options(by=list(by or []) or None, period=period.value if period else None, where=list(where or []), since=since, until=until, dayfirst=dayfirst,
                           confidence=confidence, encoding=encoding, sheet=sheet, strict=strict)
         bar = terminal.progress()
