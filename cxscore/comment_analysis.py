@@ -33,6 +33,7 @@ from .pipeline import plan_jobs, choose_metrics, input_warnings, open_sources
 from .records import InputInfo
 from .scan import Job, add_counters, coalesced, run_jobs, typed_or_text, workers
 from .settings import Options, resolve
+from .sources.base import Source
 from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .terms import Distinctive, SegmenterMissing, band_rows, distinctive_terms
@@ -86,6 +87,7 @@ class CommentRun:
     inputs: list[InputInfo]
     warnings: list[str]
     theme_names: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # inputs without the comment column, left out (warned)
 
     def low_n(self, n: int) -> bool:
         return n < self.min_n
@@ -128,7 +130,8 @@ class CommentRun:
             "periods": [vars(s) for s in self.periods],
             "terms": terms,
             "terms_skipped": self.terms_skipped,
-            "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates} for i in self.inputs],
+            "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates,
+                        "skipped": i.path in self.skipped} for i in self.inputs],
             "warnings": self.warnings,
         }
 
@@ -220,6 +223,14 @@ def _shares(matrix: np.ndarray, real: np.ndarray, groups: np.ndarray, labels: Ca
     return out
 
 
+def _no_comment_column(paths: list[str], named: str | None, text: str | None) -> InputError:
+    """The refusal when no input has the comment column: the named column is not a header, or none was detected."""
+    where = paths[0] if len(paths) == 1 else f"any of the {len(paths)} inputs ({', '.join(paths)})"
+    if named is not None:
+        return InputError(f"{param('text') if text else 'comment_column'}: {named!r} is not a column of {where}", "name the comment column exactly as its header is written (cxscore inspect lists them)")
+    return InputError(f"no comment column found in {where} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)", f"name it with {param('text')} COLUMN")
+
+
 def analyse_comments(
     inputs: Input | Sequence[Input],
     config: Config | None = None,
@@ -256,6 +267,8 @@ def analyse_comments(
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path}
     jobs: list[Job] = []
     owners: list[InputInfo] = []
+    lacking: list[str] = []  # inputs without the comment column: skipped (and said) while another has one
+    read: list[Source] = []
     for source in sources:
         source_jobs, _, missing, doubted = plan_jobs(source, [(spec, how)], config, grouping, lambda s: s.parts(processes, MIN_PART_BYTES, block_bytes),
                                                  notify, settings.include_incomplete, origins, False, 1)
@@ -263,11 +276,15 @@ def analyse_comments(
         if missing:
             raise next(iter(missing.values()))
         if not source_jobs or source_jobs[0].comments is None:
-            if config.comment_column is not None:
-                raise InputError(f"{param('text') if text else 'comment_column'}: {config.comment_column!r} is not a column of {source.info.path}", "name the comment column exactly as its header is written (cxscore inspect lists them)")
-            raise InputError(f"no comment column found in {source.info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)", f"name it with {param('text')} COLUMN")
+            lacking.append(source.info.path)
+            continue
+        read.append(source)
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
+    if not jobs:
+        raise _no_comment_column([s.info.path for s in sources], config.comment_column, text)
+    left_out = [f"{path}: " + (f"the comment column {config.comment_column!r} is not one of its columns" if config.comment_column is not None else "no comment column found")
+               + " — input skipped, its rows are left out of the comments" for path in lacking]
     plan = jobs[0].comments
     assert plan is not None
     if grouping.dedupe:
@@ -284,7 +301,7 @@ def analyse_comments(
         columns["points"] += part.points
         columns["times"] += part.times
         columns["groups"] += [remap[g] if len(remap) else g for g in part.groups]
-    for source in sources:
+    for source in read:
         if source.info.rows == 0:
             raise InputError(f"{source.info.path} has a header but no data rows", "check that the export contains responses")
     texts = pa.chunked_array(columns["texts"], pa.string()).combine_chunks()
@@ -292,7 +309,7 @@ def analyse_comments(
     times = np.concatenate(columns["times"]) if columns["times"] else np.zeros(0, dtype=np.int64)
     groups = np.concatenate(columns["groups"]) if columns["groups"] else np.zeros(0, dtype=np.int64)
 
-    warnings = [*repeats, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted, *input_warnings([s.info for s in sources])]
+    warnings = [*repeats, *left_out, *(w for s in sources for w in s.doubts), *(w for s in sources for w in s.warnings), *noted, *input_warnings([s.info for s in read])]
     if invalid:
         warnings.append(f"{spec.name}: {sum(invalid.values())} answer(s) not understood, so those comments count without a score (e.g. {', '.join(f'{t!r} ×{n}' for t, n in invalid.most_common(3))})")
     if settings.strict and (problems := warnings[len(repeats):]):
@@ -335,5 +352,5 @@ def analyse_comments(
     if dictionary is None:
         notify("no --themes dictionary given: distinctive terms only (themes.example.yaml is a starter to copy)")
     return CommentRun(spec, plan.column, "config" if config.comment_column is not None else "detected", themes_file, report, found_terms, skipped,
-                      segments, periods, list(grouping.by), grouping.period, settings.confidence, settings.min_n, [s.info for s in sources], warnings, names)
+                      segments, periods, list(grouping.by), grouping.period, settings.confidence, settings.min_n, [s.info for s in sources], warnings, names, lacking)
 

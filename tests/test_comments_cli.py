@@ -325,3 +325,28 @@ def test_terms_that_set_nothing_apart_say_so_instead_of_printing_nothing(tmp_pat
         result = invoke(["comments", str(data), "-f", fmt], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "No word or phrase sets detractors' comments (80) apart from promoters' (40)" in result.stdout
+
+
+def test_an_input_without_the_comment_column_is_skipped_with_a_warning_and_none_is_exit_2(tmp_path):
+    data, themes = tiny_file(tmp_path)
+    bare = tmp_path / "bare.csv"
+    bare.write_text("Date,How likely are you to recommend us?\n2025-02-01,0\n2025-02-02,10\n", encoding="utf-8")
+    alone = invoke(["comments", str(data), "--themes", str(themes), "--no-terms", "-f", "json"])
+    result = invoke(["comments", str(data), str(bare), "--themes", str(themes), "--no-terms", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc, expected = json.loads(result.stdout), json.loads(alone.stdout)
+    line = f"{bare}: no comment column found — input skipped, its rows are left out of the comments"
+    assert f"warning: {line}" in result.stderr and line in doc["warnings"]
+    assert doc["themes"] == expected["themes"] and doc["comments"] == 10 and doc["overall"] == expected["overall"]
+    assert [(i["path"], i["skipped"]) for i in doc["inputs"]] == [(str(data), False), (str(bare), True)]
+    named = invoke(["comments", str(bare), str(data), "--themes", str(themes), "--no-terms", "--text", "Comment"])
+    assert named.exit_code == 0 and f"{bare}: the comment column 'Comment' is not one of its columns — input skipped" in named.stderr
+    strict = invoke(["comments", str(data), str(bare), "--themes", str(themes), "--no-terms", "--strict"])
+    assert strict.exit_code == 2 and "input skipped" in strict.stderr
+    other = tmp_path / "other.csv"
+    other.write_text("Date,How likely are you to recommend us?\n2025-02-03,7\n", encoding="utf-8")
+    none = run_process(["comments", str(bare), str(other), "--themes", str(themes)])
+    assert none.returncode == 2 and none.stdout == b"" and b"Traceback" not in none.stderr
+    assert none.stderr.decode().strip().splitlines()[-1] == f"error: no comment column found in any of the 2 inputs ({bare}, {other}) (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …) — name it with --text COLUMN"
+    piped = run_process(["comments", str(data), str(bare), "--themes", str(themes), "--no-terms", "-f", "csv"])
+    assert piped.returncode == 0 and b"input skipped" in piped.stderr and piped.stdout.startswith(b"metric,")
