@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, run_process
+from conftest import SAMPLE, invoke
 
 ALERTING = ["--period", "month", "--until", "2025-05-31", "--fail-under", "nps=5", "--by", "channel", "--fail-on-significant-drop"]
 
@@ -32,10 +32,10 @@ def _tile(ws, metric: str) -> dict:
 @pytest.fixture(scope="module")
 def alerting(tmp_path_factory) -> tuple[Path, list[str], dict]:
     out = tmp_path_factory.mktemp("alerting") / "r.xlsx"
-    result = run_process(["report", str(SAMPLE), "-o", str(out), *ALERTING, "--benchmark", "retail"])
-    assert result.returncode == 3, result.stderr
-    alerts = [line.removeprefix("alert: ") for line in result.stderr.decode().splitlines() if line.startswith("alert: ")]
-    scored = run_process(["score", str(SAMPLE), *ALERTING, "--benchmark", "retail", "-f", "json", "-q"])
+    result = invoke(["report", str(SAMPLE), "-o", str(out), *ALERTING, "--benchmark", "retail"])
+    assert result.exit_code == 3, result.stderr
+    alerts = [line.removeprefix("alert: ") for line in result.stderr.splitlines() if line.startswith("alert: ")]
+    scored = invoke(["score", str(SAMPLE), *ALERTING, "--benchmark", "retail", "-f", "json", "-q"])
     return out, alerts, json.loads(scored.stdout)
 
 
@@ -66,13 +66,13 @@ def test_a_run_that_exits_3_has_every_breach_on_the_dashboard(alerting):
 
 def test_best_and_worst_segments_and_no_alerts(tmp_path):
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "agent"]).returncode == 0
-    scored = json.loads(run_process(["score", str(SAMPLE), "--by", "agent", "-f", "json", "-q"]).stdout)
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--by", "agent"]).exit_code == 0
+    scored = json.loads(invoke(["score", str(SAMPLE), "--by", "agent", "-f", "json", "-q"]).stdout)
     ws = openpyxl.load_workbook(out)["Dashboard"]
     cells = _cells(ws)
     assert "No alerts. No targets are set: give --fail-under or targets: in a config to be alerted." in cells  # not "every target met"
     met = tmp_path / "met.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(met), "--fail-under", "nps=0"]).returncode == 0
+    assert invoke(["report", str(SAMPLE), "-o", str(met), "--fail-under", "nps=0"]).exit_code == 0
     assert "No alerts: no target missed, no significant drop flagged." in _cells(openpyxl.load_workbook(met)["Dashboard"])
     assert _tile(ws, "nps")["Period"].value == "All time"
     segments = sorted((r for r in scored["results"] if r["metric"] == "nps" and r["segment"] and not r["low_n"]), key=lambda r: -r["value"])
@@ -89,8 +89,8 @@ def test_best_and_worst_where_a_higher_effort_score_is_worse(write_csv, tmp_path
     for team, answers in (("Smooth", [1, 2]), ("Mixed", [4, 5, 6]), ("Painful", [8, 9, 10])):
         rows += [[team, str(answers[i % len(answers)])] for i in range(60)]
     out = tmp_path / "r.xlsx"
-    result = run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
-    assert result.returncode == 0, result.stderr
+    result = invoke(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
+    assert result.exit_code == 0, result.stderr
     ws = openpyxl.load_workbook(out)["Dashboard"]
     column = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
     best, worst = column.index("Best"), column.index("Worst")
@@ -105,8 +105,8 @@ def test_segments_sheet_where_a_higher_effort_score_is_worse(write_csv, tmp_path
     for team, effort, nps in (("Smooth", [1, 2], [9, 10]), ("Mixed", [4, 5, 6], [7, 8]), ("Painful", [8, 9, 10], [0, 3])):
         rows += [[team, str(effort[i % len(effort)]), str(nps[i % len(nps)])] for i in range(60)]
     out = tmp_path / "r.xlsx"
-    result = run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
-    assert result.returncode == 0, result.stderr
+    result = invoke(["report", str(write_csv(rows)), "-o", str(out), "--by", "team"])
+    assert result.exit_code == 0, result.stderr
     ws = openpyxl.load_workbook(out)["Segments"]
     table = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value, ws.cell(row=r, column=9).value) for r in range(2, 8)]
     fills = {(str(cf.sqref), rule.formula[0]): rule.dxf.fill.bgColor.rgb[-6:] for cf in ws.conditional_formatting for rule in cf.rules}
@@ -122,7 +122,7 @@ def test_segments_sheet_where_a_higher_effort_score_is_worse(write_csv, tmp_path
 
 def test_dashboard_in_chinese(tmp_path):
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--lang", "zh", *ALERTING]).returncode == 3
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--lang", "zh", *ALERTING]).exit_code == 3
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "看板"
     tile = _tile(wb["看板"], "nps")
@@ -172,7 +172,7 @@ def test_many_segments_chart_the_top_and_bottom_six_with_a_note(write_csv, tmp_p
     rows = [["Store", "How likely are you to recommend us?"]]
     rows += [[f"S{i:02d}", (i + k) % 11] for i in range(20) for k in range(40)]
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(write_csv(rows)), "-o", str(out), "--by", "Store"]).returncode == 0
+    assert invoke(["report", str(write_csv(rows)), "-o", str(out), "--by", "Store"]).exit_code == 0
     ws = openpyxl.load_workbook(out)["Segments"]
     (chart,) = ws._charts
     ref = chart.series[0].val.numRef.f
@@ -183,7 +183,7 @@ def test_many_segments_chart_the_top_and_bottom_six_with_a_note(write_csv, tmp_p
 
 def test_a_low_n_period_is_a_hollow_point_and_marked_in_the_table(tmp_path):
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--period", "week"]).returncode == 0
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--period", "week"]).exit_code == 0
     ws = openpyxl.load_workbook(out)["Trend"]
     weeks = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value]
     assert weeks[-1] == "2025-W27"  # n = 19
@@ -253,9 +253,9 @@ def test_every_label_is_chinese_with_lang_zh(tmp_path):
     import re
 
     out = tmp_path / "r.xlsx"
-    run = run_process(["report", str(SAMPLE_ZH), "-o", str(out), "--lang", "zh", *ZH_RUN])
-    assert run.returncode in (0, 3), run.stderr
-    doc = json.loads(run_process(["score", str(SAMPLE_ZH), *ZH_RUN, "-f", "json", "-q"]).stdout)
+    run = invoke(["report", str(SAMPLE_ZH), "-o", str(out), "--lang", "zh", *ZH_RUN])
+    assert run.exit_code in (0, 3), run.stderr
+    doc = json.loads(invoke(["score", str(SAMPLE_ZH), *ZH_RUN, "-f", "json", "-q"]).stdout)
     from_data = {*doc["alerts"], *doc["warnings"], *(m["selected_by"] for m in doc["metrics"]), *(m["column"] for m in doc["metrics"])}
     from_data |= {i["path"] for i in doc["inputs"]} | {i["format"] for i in doc["inputs"]} | {i["encoding"] for i in doc["inputs"]}
     from_data |= {r["benchmark"]["source"] for r in doc["results"] if r["benchmark"]}
@@ -284,8 +284,8 @@ def test_every_label_is_chinese_with_lang_zh(tmp_path):
 
 def test_segments_by_period_grid_with_a_colour_scale(tmp_path):
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "channel", "--period", "month"]).returncode == 0
-    doc = json.loads(run_process(["score", str(SAMPLE), "--by", "channel", "--period", "month", "-f", "json", "-q"]).stdout)
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--by", "channel", "--period", "month"]).exit_code == 0
+    doc = json.loads(invoke(["score", str(SAMPLE), "--by", "channel", "--period", "month", "-f", "json", "-q"]).stdout)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames.index("Segments × period") == wb.sheetnames.index("Segments") + 1
     ws = wb["Segments × period"]
@@ -303,13 +303,13 @@ def test_segments_by_period_grid_with_a_colour_scale(tmp_path):
 
 def _without_periods(tmp_path) -> Path:
     out = tmp_path / "plain.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "channel"]).returncode == 0
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--by", "channel"]).exit_code == 0
     return out
 
 
 def test_a_partial_last_week_is_grey_on_the_dashboard_and_does_not_name_the_file(tmp_path):
-    result = run_process(["report", str(SAMPLE), "-o", str(tmp_path / "cx-{period}.xlsx"), "--period", "week"])
-    assert result.returncode == 0, result.stderr
+    result = invoke(["report", str(SAMPLE), "-o", str(tmp_path / "cx-{period}.xlsx"), "--period", "week"])
+    assert result.exit_code == 0, result.stderr
     made = [p.name for p in tmp_path.glob("cx-*.xlsx")]
     assert made == ["cx-2025-W26.xlsx"]  # W27 holds 19 answers
     tile = _tile(openpyxl.load_workbook(tmp_path / made[0])["Dashboard"], "nps")
@@ -321,6 +321,6 @@ def test_short_sheets_print_on_one_page_so_no_chart_is_cut(tmp_path):
     """The Segments sheet's third chart was split across a page break; a sheet whose cells and charts
     fit in about a page prints on one page, a long one (the Comments list) still runs on."""
     out = tmp_path / "r.xlsx"
-    assert run_process(["report", str(SAMPLE), "-o", str(out), "--by", "Channel", "--comments", "200"]).returncode == 0
+    assert invoke(["report", str(SAMPLE), "-o", str(out), "--by", "Channel", "--comments", "200"]).exit_code == 0
     tall = {ws.title: ws.page_setup.fitToHeight for ws in openpyxl.load_workbook(out).worksheets}
     assert tall["Segments"] == 1 and tall["Dashboard"] == 1 and tall["Comments"] == 0
