@@ -7,6 +7,8 @@ in any order and chunking, and the rest of a segment is ``whole - segment`` exac
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .durations import DurationColumn, VALUE
@@ -17,19 +19,43 @@ from .normalize import BLANK, INVALID
 
 class Durations:
     """One group's durations: a one-group histogram, its blank and invalid answers, and of the blank
-    the rows its kind notes in a warning (a placeholder date read as blank, a blank part of a sum as 0)."""
+    the rows its kind notes in a warning (a placeholder date read as blank, a blank part of a sum as 0).
+
+    A roll-up's groups are views of one histogram of them all (``table``, ``row``): a group's own
+    histogram is taken from it only when it is merged or changed, and the duration kind summarises a
+    roll-up's groups from the shared histogram in one gather (:func:`stacked`)."""
 
     #: Counts subtract exactly: the rest of a segment is the whole minus it.
     subtractable = True
 
-    def __init__(self, hist: LogHistogram, blank: int = 0, invalid: int = 0, noted: int = 0):
-        hist.reserve(1)
-        self.hist, self.blank, self.invalid, self.noted = hist, blank, invalid, noted
+    def __init__(self, hist: LogHistogram | None, blank: int = 0, invalid: int = 0, noted: int = 0, table: LogHistogram | None = None, row: int = 0):
+        if hist is not None:
+            hist.reserve(1)
+        elif table is None:
+            raise ValueError("Durations need a histogram or a table's row")
+        self._hist, self.table, self.row = hist, table, row
+        self.blank, self.invalid, self.noted = blank, invalid, noted
+
+    @property
+    def hist(self) -> LogHistogram:
+        """This group's one-group histogram (taken from the shared table on first use)."""
+        if self._hist is None:
+            assert self.table is not None
+            self._hist = self.table.take([self.row])
+        return self._hist
+
+    @property
+    def view(self) -> bool:
+        """Whether the group is still read from its roll-up's shared histogram."""
+        return self._hist is None
 
     @property
     def n(self) -> int:
         """Valid durations (zeros included)."""
-        return int(self.hist.n[0])
+        if self._hist is None:
+            assert self.table is not None
+            return self.table.count(self.row)
+        return self._hist.count(0)
 
     @property
     def n_eff(self) -> float:
@@ -37,10 +63,12 @@ class Durations:
         return float(self.n)
 
     def copy(self) -> Durations:
-        return Durations(self.hist.copy(), self.blank, self.invalid, self.noted)
+        if self._hist is None:
+            return Durations(None, self.blank, self.invalid, self.noted, self.table, self.row)
+        return Durations(self._hist.copy(), self.blank, self.invalid, self.noted)
 
     def __iadd__(self, other: Durations) -> Durations:
-        self.hist += other.hist
+        self.hist.merge(other.hist)
         self.blank += other.blank
         self.invalid += other.invalid
         self.noted += other.noted
@@ -100,7 +128,16 @@ class DurationTable:
         coarse.reserve(size)
         counted = np.zeros((size, 3), dtype=np.int64)
         np.add.at(counted, targets, self.counted[rows])
-        return [Durations(hist, int(b), int(i), int(p)) for hist, (b, i, p) in zip(coarse.split(), counted.tolist())]
+        return [Durations(None, int(b), int(i), int(p), coarse, g) for g, (b, i, p) in enumerate(counted.tolist())]
 
     def get(self, row: int) -> Durations:
         return self.rollup([row], [0], 1)[0]
+
+
+def stacked(groups: Sequence[Durations]) -> LogHistogram:
+    """One histogram whose group g is ``groups[g]``'s: one gather from their roll-up's shared histogram
+    when they are all views of it (a roll-up's groups, as the results summarise them), else stacked."""
+    table = groups[0].table if groups else None
+    if table is not None and all(g.view and g.table is table for g in groups):
+        return table.take([g.row for g in groups])
+    return LogHistogram.stack([g.hist for g in groups])

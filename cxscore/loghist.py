@@ -72,6 +72,10 @@ class LogHistogram:
         """Values equal to 0 per group."""
         return self._dense[:, 1].copy()
 
+    def count(self, group: int) -> int:
+        """Values in one group (0 for a group past the last)."""
+        return int(self._dense[group, 0]) if group < len(self._dense) else 0
+
     def within(self, threshold: float) -> np.ndarray:
         """Exact count of values ≤ ``threshold`` per group; only for a threshold given at construction."""
         try:
@@ -236,6 +240,24 @@ class LogHistogram:
             out.append(one)
         return out
 
+    def take(self, groups: np.ndarray | list[int]) -> LogHistogram:
+        """A histogram whose group j is this one's group ``groups[j]`` (a group past the last is empty): one
+        gather over the sorted keys, what :meth:`stack` of :meth:`split`'s parts gives, without the parts."""
+        groups = np.asarray(groups, dtype=np.int64)
+        keys, counts = self.keys, self.counts
+        starts = np.searchsorted(keys, groups * self._span)
+        lengths = np.searchsorted(keys, (groups + 1) * self._span) - starts
+        owner = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
+        at = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        taken = self._like()
+        taken._keys = keys[at] + (owner - groups[owner]) * self._span
+        taken._counts = counts[at]
+        dense = np.zeros((len(groups), self._dense.shape[1]), dtype=np.int64)
+        inside = groups < len(self._dense)
+        dense[inside] = self._dense[groups[inside]]
+        taken._dense = dense
+        return taken
+
     @staticmethod
     def stack(parts: list[LogHistogram]) -> LogHistogram:
         """One histogram whose group g is ``parts[g]``'s group 0 (the inverse of :meth:`split`): many groups'
@@ -263,30 +285,10 @@ class LogHistogram:
     def median_split(self, other: LogHistogram) -> tuple[tuple[float, float, float], int, int]:
         """For two one-group histograms (a segment and the rest): the pooled 0.5, 0.6 and 0.4 quantiles
         (each as :meth:`quantiles` of their merge gives it) and each side's :meth:`at_most` the pooled
-        median — Mood's test — from dense bucket counts, without building the merged histogram."""
-        keys, their_keys = self.keys, other.keys
-        both = [k for k in (keys, their_keys) if len(k)]
-        first = min(int(k[0]) for k in both) if both else 0  # buckets counted from the lowest either side uses
-        width = max(int(k[-1]) for k in both) - first + 1 if both else 1
-        own_below = np.cumsum(np.bincount(keys - first, weights=self.counts, minlength=width))
-        their_below = np.cumsum(np.bincount(their_keys - first, weights=other.counts, minlength=width))
-        cumulative = own_below + their_below
-        zeros = int(self._dense[0, 1] + other._dense[0, 1])
-        n = int(self._dense[0, 0] + other._dense[0, 0])
-        gamma = math.exp(self._log_gamma)
-        values = []
-        for q in (0.5, 0.6, 0.4):
-            rank = min(max(math.ceil(n * q) - 1, 0), max(n - 1, 0)) - zeros  # as quantiles(): the rank among the buckets
-            if rank < 0:
-                values.append(0.0)
-                continue
-            bucket = first + int(np.searchsorted(cumulative, rank, side="right"))
-            top = np.exp(np.float64(bucket + self._low) * self._log_gamma)
-            values.append(float(2 * top / (1 + gamma)))
-        if values[0] == 0:
-            return (values[0], values[1], values[2]), int(self._dense[0, 1]), int(other._dense[0, 1])
-        split = min(int(self._bucket(np.array([values[0]]))[0]) - self._low - first, width - 1)
-        return (values[0], values[1], values[2]), int(self._dense[0, 1] + own_below[split]), int(other._dense[0, 1] + their_below[split])
+        median — Mood's test — without building the merged histogram (:func:`median_splits`)."""
+        values, below_a, below_b = median_splits(GroupBuckets(self), np.zeros(1, np.int64), GroupBuckets(other), np.zeros(1, np.int64))
+        median, sixty, forty = values[0].tolist()
+        return (median, sixty, forty), int(below_a[0]), int(below_b[0])
 
     def rollup(self, mapping: np.ndarray) -> LogHistogram:
         """A new histogram of coarser groups: group g is added into ``mapping[g]`` (−1 drops it).
@@ -296,16 +298,33 @@ class LogHistogram:
         mapping = np.asarray(mapping, dtype=np.int64)
         if mapping.shape != (self.groups,):
             raise ValueError(f"the rollup mapping needs one entry per group ({self.groups}), not {mapping.shape}")
-        coarse = LogHistogram(self.alpha, self.thresholds)
+        coarse = self._like()
         kept = mapping >= 0
         coarse.reserve(int(mapping.max()) + 1 if kept.any() else 0)
         np.add.at(coarse._dense, mapping[kept], self._dense[kept])
-        target = mapping[self.keys // self._span]
+        keys, counts = self.keys, self.counts
+        target = mapping[keys // self._span]
         keep = target >= 0
-        keys = target[keep] * self._span + self.keys[keep] % self._span
-        coarse._stage(keys, self.counts[keep])
-        coarse._consolidate()
+        coarse._keys, coarse._counts = self._summed(target[keep], keys[keep] % self._span, counts[keep])
         return coarse
+
+    def _summed(self, groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted unique keys of these (group, bucket) pairs with their counts added: no sort when they come
+        in order (a roll-up that keeps the groups' order), one weighted ``bincount`` over their (group, bucket)
+        box when it is small against them, else a sort."""
+        keys = groups * self._span + buckets
+        if len(keys) and not (keys[1:] >= keys[:-1]).all():
+            low_group, low_bucket = int(groups.min()), int(buckets.min())
+            width = int(buckets.max()) - low_bucket + 1
+            cells = (int(groups.max()) - low_group + 1) * width
+            if cells <= max(4 * len(keys), 1 << 16):
+                summed = np.bincount((groups - low_group) * width + (buckets - low_bucket), weights=counts, minlength=cells)  # exact below 2⁵³
+                cell = np.flatnonzero(summed)
+                return (cell // width + low_group) * self._span + cell % width + low_bucket, summed[cell].astype(np.int64)
+            order = np.argsort(keys, kind="stable")
+            keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, dtype=np.int64)
+        return keys[starts], np.add.reduceat(counts, starts) if len(starts) else counts
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -385,3 +404,62 @@ class LogHistogram:
         high = np.where(upper_rank > n, np.inf, high)
         empty = n == 0
         return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+
+class GroupBuckets:
+    """A histogram no longer added to, read group by group many times over (the Mood's tests of many
+    pairs of groups): its sorted keys and the count of values before each key, built once."""
+
+    def __init__(self, hist: LogHistogram):
+        self.hist = hist
+        self.keys = hist.keys
+        self.below = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(hist.counts)])
+        self.n = hist._dense[:, 0]
+        self.zeros = hist._dense[:, 1]
+
+    def figures(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values and zeros of each of ``groups`` (0 for a group past the last)."""
+        inside = groups < len(self.n)
+        safe = np.where(inside, groups, 0)
+        return np.where(inside, self.n[safe], 0), np.where(inside, self.zeros[safe], 0)
+
+    def up_to(self, groups: np.ndarray, bucket: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Positive values of each group in its buckets up to ``bucket`` (broadcast against ``groups``),
+        ``first`` being :attr:`below` at the group's first key."""
+        span = self.hist._span
+        return self.below[np.searchsorted(self.keys, groups * span + bucket, side="right")] - first
+
+
+def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pair (group ``i[p]`` of ``a``, group ``j[p]`` of ``b``) — a cell and the previous period,
+    a segment and its rest: the 0.5, 0.6 and 0.4 quantiles of the two together (pairs × 3, each as
+    :meth:`LogHistogram.quantiles` of their merge gives it) and each side's values in the buckets up to the
+    pooled median's (:meth:`LogHistogram.at_most`): Mood's test, for all pairs at once.
+
+    The pooled quantile's bucket is found by bisection over the bucket numbers, counting each side's
+    values up to a bucket with one search in its sorted keys per step: no merged histogram is built."""
+    hist = a.hist
+    span = hist._span
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    n_a, zero_a = a.figures(i)
+    n_b, zero_b = b.figures(j)
+    n, zeros = n_a + n_b, zero_a + zero_b
+    qs = np.array([0.5, 0.6, 0.4])
+    rank = np.minimum(np.maximum(np.ceil(n[:, None] * qs).astype(np.int64) - 1, 0), np.maximum(n - 1, 0)[:, None]) - zeros[:, None]  # among the buckets
+    first_a = a.below[np.searchsorted(a.keys, i * span)][:, None]
+    first_b = b.below[np.searchsorted(b.keys, j * span)][:, None]
+    low, high = np.zeros(rank.shape, dtype=np.int64), np.full(rank.shape, span - 1, dtype=np.int64)
+    while (low < high).any():  # the smallest bucket holding more than ``rank`` of the pooled positive values
+        middle = (low + high) // 2
+        more = a.up_to(i[:, None], middle, first_a) + b.up_to(j[:, None], middle, first_b) > rank
+        high, low = np.where(more, middle, high), np.where(more, low, middle + 1)
+    top = np.exp((low + hist._low).astype(np.float64) * hist._log_gamma)
+    values = np.where((rank < 0) | (n - zeros <= 0)[:, None], 0.0, 2 * top / (1 + math.exp(hist._log_gamma)))
+    median = values[:, 0]
+    positive = median > 0
+    split = np.zeros(len(median), dtype=np.int64)
+    split[positive] = np.minimum(hist._bucket(median[positive]) - hist._low, span - 1)
+    below_a = np.where(positive, zero_a + a.up_to(i, split, first_a[:, 0]), zero_a)
+    below_b = np.where(positive, zero_b + b.up_to(j, split, first_b[:, 0]), zero_b)
+    return values, below_a, below_b

@@ -126,6 +126,12 @@ def _series(spec: MetricSpec, tallies: dict[int, Scored], segment: dict, label: 
     return rows
 
 
+def _consecutive(periods: dict[int, Scored]) -> list[tuple[Summary, Summary]]:
+    """Each period's summary with the one before it: the pairs :func:`_series` tests (the latest may be tested against a baseline instead)."""
+    codes = sorted(periods)
+    return [(periods[later][1], periods[earlier][1]) for earlier, later in zip(codes, codes[1:])]
+
+
 def _pooled(spec: MetricSpec, tallies: dict[int, Scored], codes: list[int]) -> Summary:
     """The summary of these periods' answers together."""
     if len(codes) == 1:
@@ -156,7 +162,9 @@ def _segment_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, 
     segment_rows = []
     segments = book.rollup(spec.name, _segment)
     rest = _scored(spec, rests(segments, overall, book.empty(spec.name)))
-    for segment, group in _scored(spec, segments).items():
+    scored = _scored(spec, segments)
+    spec.kind.prepare_tests(spec, [(group[1], rest[segment][1]) for segment, group in scored.items()])
+    for segment, group in scored.items():
         row = _row(spec, group, dict(zip(s.by, segment)), s)
         if (sig := _test(spec, row, group[1], rest[segment][1], "rest", s)) is not None:
             family.append(sig)
@@ -223,6 +231,7 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
     if s.period:
         label = partial(period_label, period=s.period)
         periods = _scored(spec, book.rollup(spec.name, _dated_period))
+        spec.kind.prepare_tests(spec, _consecutive(periods))
         family: list[Significance] = []
         rows += _series(spec, periods, {}, label, s, family)
         _adjust(family, alpha)
@@ -237,6 +246,7 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
             by_segment: dict[tuple, dict[int, Scored]] = {}
             for (segment, period), group in cells.items():
                 by_segment.setdefault(segment, {})[period] = group
+            spec.kind.prepare_tests(spec, [pair for periods in by_segment.values() for pair in _consecutive(periods)])
             family = []
             for segment in segment_order:
                 rows += _series(spec, by_segment.get(segment, {}), dict(zip(s.by, segment)), label, s, family)

@@ -278,3 +278,51 @@ def test_the_median_split_equals_the_merged_histogram_s_quantiles_and_counts(seg
     pooled += b
     quantiles = tuple(float(v) for v in pooled.quantiles((0.5, 0.6, 0.4))[0])
     assert a.median_split(b) == (quantiles, int(a.at_most(quantiles[0])[0]), int(b.at_most(quantiles[0])[0]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), max_size=300),
+       st.lists(st.integers(0, 9), max_size=12))
+def test_take_gathers_groups_as_split_then_stack_does(rows, groups):
+    """A roll-up's groups are summarised from one gather (take) instead of a histogram object per group:
+    the same histogram as stacking the split parts, repeats and groups past the last (empty) included."""
+    hist = LogHistogram(0.01, (60.0,))
+    hist.reserve(8)
+    if rows:
+        hist.add(np.array([v for _, v in rows]), np.array([g for g, _ in rows]))
+    parts = hist.split() + [LogHistogram(0.01, (60.0,)), LogHistogram(0.01, (60.0,))]  # groups 8 and 9: empty
+    taken = hist.take(groups)
+    if groups:
+        stacked = LogHistogram.stack([parts[g] for g in groups])
+        assert np.array_equal(taken.keys, stacked.keys) and np.array_equal(taken.counts, stacked.counts)
+        assert np.array_equal(taken._dense, stacked._dense)
+    assert taken.groups == len(groups)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=1, max_size=300),
+       st.lists(st.tuples(st.integers(0, 3), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=1, max_size=100),
+       st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), min_size=1, max_size=20))
+def test_median_splits_of_many_pairs_at_once_equal_each_pair_merged(left, right, pairs):
+    """Mood's tests of every agent × week cell against the previous week read median_splits, all pairs in one
+    call (groups of one histogram against groups of another, a group past the last empty): for each pair,
+    the merged histogram's 0.5/0.6/0.4 quantiles to the float and each side's at_most the pooled median."""
+    from cxscore.loghist import GroupBuckets, median_splits
+
+    a = build([v for _, v in left], [g for g, _ in left])
+    b = build([v for _, v in right], [g for g, _ in right])
+    a.reserve(6)
+    b.reserve(4)
+    i, j = np.array([p for p, _ in pairs]), np.array([q for _, q in pairs])
+    values, below_a, below_b = median_splits(GroupBuckets(a), i, GroupBuckets(b), j)
+    parts_a, parts_b = a.split(), b.split()
+    for k, (g, h) in enumerate(pairs):
+        one = parts_a[g] if g < len(parts_a) else LogHistogram(ALPHA)
+        other = parts_b[h] if h < len(parts_b) else LogHistogram(ALPHA)
+        if one.count(0) + other.count(0) == 0:
+            continue  # no value on either side: nothing to test
+        pooled = one.copy()
+        pooled += other
+        quantiles = pooled.quantiles((0.5, 0.6, 0.4))[0].tolist()
+        assert values[k].tolist() == quantiles
+        assert (int(below_a[k]), int(below_b[k])) == (int(one.at_most(quantiles[0])[0]) if one.groups else 0, int(other.at_most(quantiles[0])[0]) if other.groups else 0)

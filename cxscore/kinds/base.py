@@ -118,6 +118,10 @@ class Kind:
         """Its own test of a − b: (difference, two-sided p, SE₀ in value units); None: the pooled test on :meth:`moments`."""
         return None
 
+    def prepare_tests(self, spec: MetricSpec, pairs: list[tuple[Any, Any]]) -> None:
+        """Work out ahead, for all these (a, b) summary pairs at once, what :meth:`compare` will read for
+        each (a kind whose test per pair is costly does it in one vectorised call); others: nothing."""
+
     def detectable(self, spec: MetricSpec, a: Any, b: Any, se0: float, confidence: float) -> float | None:
         """The smallest true a − b its comparison finds with 80 % power (the *Detectable* Δ); None when
         neither side varies (power is undefined, not 0)."""

@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from ..config import ColumnSpec, MetricSpec
     from ..duration_table import Durations
     from ..durations import DurationColumn
-    from ..loghist import LogHistogram
+    from ..loghist import GroupBuckets, LogHistogram
 
 #: The histogram's relative accuracy when the config gives none.
 DEFAULT_ALPHA = 0.01
+#: Two groups' pooled 0.5, 0.6 and 0.4 quantiles and each one's count up to the pooled median (Mood's test).
+Split = tuple[tuple[float, float, float], int, int]
 #: Quantiles of a summary (as components, and 0.4/0.6 for the median's spread).
 _QUANTILES = (0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
 
@@ -40,11 +42,10 @@ class DurationSummary:
     estimated from the 40th and 60th percentiles: the scale of the median's tests and trends.
     """
 
-    __slots__ = ("n", "n_eff", "total", "mean", "variance", "m2", "m3", "shares", "quantiles", "within", "hist", "batch", "index")
+    __slots__ = ("n", "n_eff", "total", "mean", "variance", "m2", "m3", "shares", "quantiles", "within", "batch", "index")
 
-    def __init__(self, durations: Durations, quantiles: dict[float, float], mean: float, within: int, batch: MedianIntervals | None = None, index: int = 0):
-        self.hist = durations.hist
-        self.batch, self.index = batch, index  # the intervals of the groups summarised with it, computed once for all
+    def __init__(self, durations: Durations, quantiles: dict[float, float], mean: float, within: int, batch: Summarised, index: int):
+        self.batch, self.index = batch, index  # the groups summarised with it (group ``index`` of its histogram), for intervals and tests
         self.n = durations.n
         self.n_eff = self.total = float(self.n)
         self.shares: dict[str, float] = {}
@@ -56,13 +57,24 @@ class DurationSummary:
         self.variance = self.m2
 
 
-class MedianIntervals:
-    """The median's order-statistic interval for every group summarised together, computed for all of
-    them on the first request at a confidence (one vectorised call, not one per group's row)."""
+class Summarised:
+    """The groups summarised together, as one histogram: the median's order-statistic interval for all
+    of them on the first request at a confidence (one vectorised call, not one per group's row), and
+    their buckets as slices for the Mood's tests of any two groups (:func:`cxscore.loghist.median_split`)."""
 
     def __init__(self, stacked: LogHistogram):
         self.stacked = stacked
         self.bounds: dict[float, tuple[list[float], list[float]]] = {}
+        self._buckets: GroupBuckets | None = None
+        self.splits: dict[tuple[Summarised, int, int], Split] = {}  # (other batch, own group, its group) → the median split
+
+    @property
+    def buckets(self) -> GroupBuckets:
+        from ..loghist import GroupBuckets
+
+        if self._buckets is None:
+            self._buckets = GroupBuckets(self.stacked)
+        return self._buckets
 
     def get(self, index: int, confidence: float) -> tuple[float, float]:
         if confidence not in self.bounds:
@@ -240,16 +252,16 @@ class Duration(Kind):
     # -- computing ---------------------------------------------------------------------------
     def summarise(self, spec: MetricSpec, accumulators: Sequence[Any]) -> list[DurationSummary]:
         """Every group's figures from one stacked histogram (one vectorised call per quantile, not one per group)."""
-        from ..loghist import LogHistogram
+        from ..duration_table import stacked as stack
 
         if not accumulators:
             return []
         threshold = self.threshold(spec)
-        stacked = LogHistogram.stack([a.hist for a in accumulators])
+        stacked = stack(accumulators)
         quantiles = dict(zip(_QUANTILES, stacked.quantiles(_QUANTILES).T.tolist()))
         means = np.nan_to_num(stacked.mean()).tolist()
         within = stacked.within(threshold).tolist() if threshold is not None else [0] * len(accumulators)
-        batch = MedianIntervals(stacked)
+        batch = Summarised(stacked)
         return [DurationSummary(a, {q: quantiles[q][g] for q in _QUANTILES}, means[g], int(within[g]), batch, g) for g, a in enumerate(accumulators)]
 
     def compute(self, spec: MetricSpec, s: Any) -> tuple[float, dict[str, float | None]]:
@@ -258,7 +270,7 @@ class Duration(Kind):
         return q[0.5], {"p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mean": s.mean, "within_pct": within}
 
     def interval(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats.Interval | None:
-        low, high = s.batch.get(s.index, confidence) if s.batch is not None else (float(v[0]) for v in s.hist.quantile_interval(0.5, confidence))
+        low, high = s.batch.get(s.index, confidence)
         if not math.isfinite(high):
             return None  # too few durations for a distribution-free interval at this confidence
         return stats.Interval(math.sqrt(s.m2 / s.n), low, high, "order-statistic")
@@ -273,12 +285,16 @@ class Duration(Kind):
         """Mood's median test: the shares of each side above the pooled median (the same bucket split
         for both), compared with the pooled two-proportion test. SE₀ is the median difference's, from
         the pooled density at the median (the detectable Δ is :meth:`detectable`'s, on the log scale)."""
-        (median, high, low), below_a, below_b = a.hist.median_split(b.hist)
+        (median, high, low), below_a, below_b = _median_split(a, b)
         above_a = (a.n - below_a) / a.n
         above_b = (b.n - below_b) / b.n
         test = stats.pooled_test((*stats.proportion_moments(above_a), a.n), (*stats.proportion_moments(above_b), b.n))
         spread = (high - low) / 0.4
         return a.quantiles[0.5] - b.quantiles[0.5], test.p, spread * math.sqrt(1 / a.n + 1 / b.n)
+
+    def prepare_tests(self, spec: MetricSpec, pairs: list[tuple[Any, Any]]) -> None:
+        """The median splits of all these pairs in one vectorised call per pair of batches (:func:`cxscore.loghist.median_splits`)."""
+        _splits(pairs)
 
     def detectable(self, spec: MetricSpec, a: Any, b: Any, se0: float, confidence: float) -> float | None:
         """Durations change by stretching (a slower team takes longer on every ticket), so the detectable
@@ -287,7 +303,7 @@ class Duration(Kind):
         with 42–73 % power, not 80 % (``bench/duration_sim.py``). Linear when the 40th percentile is 0."""
         from ..stats import min_detectable
 
-        (median, high, low), _, _ = a.hist.median_split(b.hist)
+        (median, high, low), _, _ = _median_split(a, b)
         if not (low > 0 and high > low):
             return super().detectable(spec, a, b, se0, confidence)
         spread = (math.log(high) - math.log(low)) / 0.4
@@ -298,9 +314,9 @@ class Duration(Kind):
         the periods' pooled median, regressed on the period. Whole-minute durations tie, so the periods'
         medians jump between a few values and a slope z on the median's asymptotic variance rejected up
         to 4× too often (``bench/duration_sim.py``); shares above one split keep their binomial variance."""
-        from ..loghist import LogHistogram
+        from ..duration_table import stacked as stack
 
-        stacked = LogHistogram.stack([t.hist for t in tallies])
+        stacked = stack(tallies)
         pooled = stacked.rollup(np.zeros(len(tallies), dtype=np.int64))
         n = stacked.n.astype(float)
         above = n - stacked.at_most(float(pooled.quantile(0.5)[0])).astype(float)
@@ -309,6 +325,29 @@ class Duration(Kind):
         share = float(above.sum() / n.sum())
         variance = share * (1 - share) * float(n @ (x - x_bar) ** 2)
         return float(above @ (x - x_bar)) / math.sqrt(variance) if variance > 0 else 0.0
+
+
+def _median_split(a: DurationSummary, b: DurationSummary) -> Split:
+    """Two summaries' groups' median split (Mood's test), as :meth:`Duration.prepare_tests` worked it out,
+    else worked out now and kept (a test and its detectable difference both read it)."""
+    key = (b.batch, a.index, b.index)
+    if key not in a.batch.splits:
+        _splits([(a, b)])
+    return a.batch.splits[key]
+
+
+def _splits(pairs: list[tuple[DurationSummary, DurationSummary]]) -> None:
+    """The median splits of these pairs, one vectorised call per pair of batches, kept in the first's batch."""
+    from ..loghist import median_splits
+
+    batches: dict[tuple[Summarised, Summarised], list[tuple[int, int]]] = {}
+    for a, b in pairs:
+        batches.setdefault((a.batch, b.batch), []).append((a.index, b.index))
+    for (own, their), indices in batches.items():
+        i, j = np.array(indices, dtype=np.int64).reshape(-1, 2).T
+        values, below_a, below_b = median_splits(own.buckets, i, their.buckets, j)
+        for (g, h), (median, sixty, forty), x, y in zip(indices, values.tolist(), below_a.tolist(), below_b.tolist()):
+            own.splits[their, g, h] = ((median, sixty, forty), x, y)
 
 
 class DurationEncoder:
