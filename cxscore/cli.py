@@ -355,7 +355,7 @@ INSPECT_EXAMPLES = """
 def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
     write_config: Path | None = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table)."),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
     include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),
@@ -403,7 +403,7 @@ def plan(
     sd: float | None = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
     scale: tuple[int, int] | None = typer.Option(None, "--scale", help="Mean: the scale's bottom and top (e.g. 1 7); with --mean, n is solved for the adjusted t interval the reports give."),
     mean: float | None = typer.Option(None, "--mean", help="Mean: the expected mean, with --scale."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (csv and markdown print the table's sentence)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table's sentence)."),
 ) -> None:
     """How many answers are needed for a given margin of error."""
     terminal = Terminal.current()

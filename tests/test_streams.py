@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLE, invoke
 
 PYTHON = f"'{sys.executable}' -m cxscore"
-FORMATS = ["table", "json", "csv", "markdown"]
+FORMATS = ["table", "json", "jsonl", "csv", "markdown"]
 
 
 def bash(command: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -71,7 +71,7 @@ def test_report_with_closed_stdout_writes_its_workbook(tmp_path):
     assert result.returncode == 0 and out.stat().st_size > 0
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 def test_a_full_disk_on_stdout_is_one_line_and_exit_2(fmt):
     result = bash(f"{PYTHON} score '{SAMPLE}' -q -f {fmt} > /dev/full")
     assert result.returncode == 2

@@ -23,6 +23,7 @@ class Format(str, Enum):
 
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
 
@@ -43,7 +44,17 @@ def _csv_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
     from . import csv_rows
 
     # With --comments the CSV is the comment list: one file holds one table.
-    terminal.stdout.write(csv_rows.render(report, raw=csv_raw) if report.comments is None else csv_rows.comments(report, raw=csv_raw))
+    if report.comments is None:
+        csv_rows.write(report, terminal.stdout, raw=csv_raw)
+    else:
+        terminal.stdout.write(csv_rows.comments(report, raw=csv_raw))
+
+
+def _jsonl_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
+    from . import json_doc
+
+    # As the CSV: with --comments the lines are the comments.
+    json_doc.write_lines(report.results if report.comments is None else report.comments, terminal.stdout)
 
 
 def _markdown_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
@@ -83,6 +94,12 @@ def _json_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
     terminal.stdout.write(dumps([msgspec.structs.asdict(row) for row in rows]))
 
 
+def _jsonl_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
+    from .json_doc import write_lines
+
+    write_lines([msgspec.structs.asdict(row) for row in rows], terminal.stdout)
+
+
 def _csv_benchmarks(rows: list, terminal: Terminal, csv_raw: bool) -> None:
     import csv
     import io
@@ -101,6 +118,12 @@ def _json_inspection(result: dict, terminal: Terminal) -> None:
     from .json_doc import dumps
 
     terminal.stdout.write(dumps({k: v for k, v in result.items() if not k.startswith("_")}))
+
+
+def _jsonl_inspection(result: dict, terminal: Terminal) -> None:
+    from .json_doc import dumps
+
+    terminal.stdout.write(dumps({k: v for k, v in result.items() if not k.startswith("_")}, pretty=False))
 
 
 def _table_inspection(result: dict, terminal: Terminal) -> None:
@@ -145,6 +168,12 @@ def _json_plan(result: dict, terminal: Terminal) -> None:
     terminal.stdout.write(dumps(result))
 
 
+def _jsonl_plan(result: dict, terminal: Terminal) -> None:
+    from .json_doc import dumps
+
+    terminal.stdout.write(dumps(result, pretty=False))
+
+
 def _plan_sentence(result: dict, terminal: Terminal) -> None:
     terminal.stdout.write(result["summary"] + "\n")
 
@@ -165,6 +194,7 @@ class Renderer:
 RENDERERS: dict[Format, Renderer] = {
     Format.table: Renderer(_table_report, _table_benchmarks),
     Format.json: Renderer(_json_report, _json_benchmarks, _json_inspection, _json_plan),
+    Format.jsonl: Renderer(_jsonl_report, _jsonl_benchmarks, _jsonl_inspection, _jsonl_plan),
     Format.csv: Renderer(_csv_report, _csv_benchmarks),
     Format.markdown: Renderer(_markdown_report, _markdown_benchmarks),
 }

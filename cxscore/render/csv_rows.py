@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import IO
+
+import pyarrow as pa
 
 from .. import tidy
 from ..model import Report
@@ -17,21 +20,47 @@ def _text(value) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+#: Result rows formatted per write: the CSV is streamed, so a large breakdown never exists as one string.
+ROWS_PER_WRITE = 10_000
+_BOOLEAN = {True: "true", False: "false"}
+
+
 def render(report: Report, raw: bool = False) -> str:
-    """The tidy table's CSV columns (:mod:`cxscore.tidy`) as text, full precision. Text from the data
-    (metric, column and segment names, benchmark fields) that starts like a formula gets a leading
-    ``'`` unless ``raw`` (for programs, not spreadsheets)."""
+    """The CSV of :func:`write` as one string."""
+    out = io.StringIO()
+    write(report, out, raw)
+    return out.getvalue()
+
+
+def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int = ROWS_PER_WRITE) -> None:
+    """The tidy table's CSV columns (:mod:`cxscore.tidy`) written to ``out``, full precision. Text from the
+    data (metric, column and segment names, benchmark fields) that starts like a formula gets a leading
+    ``'`` unless ``raw`` (for programs, not spreadsheets).
+
+    Streamed, ``rows_per_write`` result rows at a time, and built a column at a time: the csv module
+    writes numbers itself (``repr`` of a float: full precision; ``None`` as an empty cell), so Python
+    touches only the true/false cells and each distinct text of the data columns, once."""
     by = list(report.analysis.by)
     late = tidy.late_columns(report.metrics)
     width = tidy.csv_width(by, late)
-    data = tidy.data_columns(by)
+    data = sorted(tidy.data_columns(by))
+    flags = [i for i, kind in enumerate(tidy.types(by, late)[:width]) if kind == pa.bool_()]
     cell = encodable if raw else csv_cell
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    chunk = io.StringIO()
+    writer = csv.writer(chunk, lineterminator="\n")
     writer.writerow([cell(name) for name in tidy.header(by, late)[:width]])
-    for values in tidy.rows(report.results, report.metrics, by):
-        writer.writerow([cell(v) if i in data and isinstance(v, str) else _text(v) for i, v in enumerate(values[:width])])
-    return out.getvalue()
+    out.write(chunk.getvalue())
+    for start in range(0, len(report.results), rows_per_write):
+        columns = tidy.columns(report.results[start : start + rows_per_write], report.metrics, by, width)
+        for i in data:
+            texts = {v: cell(v) for v in set(columns[i]) if isinstance(v, str)}
+            columns[i] = [texts[v] if isinstance(v, str) else v for v in columns[i]]
+        for i in flags:
+            columns[i] = [_BOOLEAN.get(v) for v in columns[i]]
+        chunk.seek(0)
+        chunk.truncate()
+        writer.writerows(zip(*columns))
+        out.write(chunk.getvalue())
 
 
 COMMENT_COLUMNS = ["metric", "band", "score", "date"]

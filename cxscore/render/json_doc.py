@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Sequence
 from typing import IO, Any
 
 import msgspec
@@ -33,6 +34,19 @@ def write(report: Report, out: IO[str], pretty: bool = True, rows_per_write: int
         rows = _encode(report.results[start : start + rows_per_write])[1:-1].decode("utf-8")
         out.write(("," if start else "") + rows)
     out.write("]," + _encode({k: document[k] for k in keys[at + 1 :]})[1:].decode("utf-8") + "\n")
+
+
+def write_lines(items: Sequence[Any], out: IO[str], rows_per_write: int = ROWS_PER_WRITE) -> None:
+    """JSON Lines: each item (a result row, a comment, a benchmark) compact on its own line, exactly as
+    it stands in the JSON document's list; nothing else. Streamed like the compact document."""
+    encoder = msgspec.json.Encoder()
+    for start in range(0, len(items), rows_per_write):
+        chunk = items[start : start + rows_per_write]
+        try:
+            lines = encoder.encode_lines(chunk)
+        except UnicodeEncodeError:  # a file name with bytes that are not UTF-8: written escaped, as in the document
+            lines = b"".join(_encode(item) + b"\n" for item in chunk)
+        out.write(lines.decode("utf-8"))
 
 
 def _encode(data: Any) -> bytes:

@@ -84,10 +84,10 @@ def _number(value: float | int | None) -> str:
 
 def write(report: VolumeReport, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
     """The run on stdout in the chosen format."""
-    if fmt is Format.json:
+    if fmt in (Format.json, Format.jsonl):  # one document: JSON Lines of one line
         from .json_doc import dumps
 
-        terminal.stdout.write(dumps(report.to_dict(), pretty=terminal.stdout_is_tty))
+        terminal.stdout.write(dumps(report.to_dict(), pretty=terminal.stdout_is_tty and fmt is Format.json))
     elif fmt is Format.csv:
         terminal.stdout.write(csv_text(report, csv_raw))
     elif fmt is Format.markdown:
