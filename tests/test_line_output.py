@@ -57,21 +57,29 @@ def test_lines_read_as_a_table_by_duckdb(tmp_path, both):
     assert rows == [(r["metric"], r["segment"].get("Channel"), r["period"], r["n"]) for r in document["results"]]
 
 
-def test_json_lines_and_csv_are_streamed_in_pieces_with_the_same_text():
+class Sink:
+    """A stream that keeps each write apart."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.writes.append(text)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_json_lines_and_csv_are_streamed_in_pieces_with_the_same_text(fmt):
     report = score([str(SAMPLE)], options=Options(by=["Channel"], period="month", distribution=True, benchmark="retail"))
-    for write, whole in [(json_doc.write_lines, None), (csv_rows.write, csv_rows.render(report))]:
-        writes: list[str] = []
-        sink = type("Sink", (), {"write": lambda self, text: writes.append(text)})()
-        if whole is None:
-            write(report.results, sink, rows_per_write=10)
-            one = type("Sink", (), {"write": lambda self, text: ones.append(text)})()
-            ones: list[str] = []
-            write(report.results, one)
-            whole = "".join(ones)
-        else:
-            write(report, sink, rows_per_write=10)
-        assert "".join(writes) == whole
-        assert len(writes) >= len(report.results) // 10 and max(map(len, writes)) < len(whole) / 5
+    pieces, whole = Sink(), Sink()
+    if fmt == "jsonl":
+        json_doc.write_lines(report.results, pieces, rows_per_write=10)
+        json_doc.write_lines(report.results, whole)
+    else:
+        csv_rows.write(report, pieces, rows_per_write=10)
+        whole.writes.append(csv_rows.render(report))
+    text = "".join(whole.writes)
+    assert "".join(pieces.writes) == text
+    assert len(pieces.writes) >= len(report.results) // 10 and max(map(len, pieces.writes)) < len(text) / 5
 
 
 def test_the_csv_written_by_column_is_the_row_by_row_text(write_csv):
