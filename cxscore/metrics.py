@@ -16,7 +16,7 @@ from .accumulators import Accumulator
 from .binning import Binning
 from .config import MetricSpec
 from .kinds import KINDS
-from .tally import Summary as Summary, Tally  # Summary: the tally's summary, handed on
+from .tally import Summary as Summary, Tally, TallyRows  # Summary: the tally's summary, handed on
 
 #: Each metric type's components (the JSON ``components`` keys), from its kind.
 COMPONENTS = {name: kind.components for name, kind in KINDS.items()}
@@ -28,14 +28,13 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     NumPy over the stacked weights, one tally per row; sums run over the scale points in order, as
     adding them up one by one would. A breakdown with thousands of cells needs this once per rollup.
     """
-    accumulators = list(tallies)
+    accumulators = tallies if isinstance(tallies, TallyRows) else list(tallies)
     if not accumulators:
         return []
     own = spec.kind.summarise(spec, accumulators)  # a kind with its own accumulator (durations) summarises it itself
     if own is not None:
         return own
-    pending = [_tally(spec, a) for a in accumulators]
-    weights = np.stack([t.weighted for t in pending])
+    weights, counts, squares = _stacked(spec, accumulators)
     width = weights.shape[1]
     binning = Binning.of(spec.scale)
     points = binning.values()
@@ -47,8 +46,8 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     deviations = points - mean[:, None]
     spread = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0).tolist()
     skew = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0).tolist()
-    answers = np.stack([t.counts for t in pending]).sum(axis=1).tolist()  # Tally.n for all at once
-    n_effs = _n_effs(weights, pending)
+    answers = counts.sum(axis=1).tolist()  # Tally.n for all at once
+    n_effs = _n_effs(weights, squares)
     keys = list(shares)
     out = []
     for n, n_eff, tally_total, tally_mean, m2, m3, band_shares in zip(answers, n_effs, total.tolist(), mean.tolist(), spread, skew, zip(*shares.values()) if shares else repeat(())):
@@ -63,16 +62,30 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
 def effective_n(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> list[float]:
     """Each accumulator's n_eff as its summary has it; for tallies of scale points without summarising
     them (--top/--bottom rank by it first, and summarise only the segments that can be kept)."""
+    if not len(accumulators):
+        return []
     if spec.kind.summarise(spec, accumulators[:1]) is not None:  # a kind with its own summaries
         return [summed.n_eff for summed in summarise(spec, accumulators)]
+    weights, _, squares = _stacked(spec, accumulators)
+    return _n_effs(weights, squares)
+
+
+def _stacked(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tallies' weights and counts, one tally per row, and their squared-weight sums: a roll-up's
+    arrays as they are (:class:`TallyRows`), else stacked from the tallies."""
+    if isinstance(accumulators, TallyRows):
+        return accumulators.weighted, accumulators.counts, accumulators.weights_sq
     pending = [_tally(spec, a) for a in accumulators]
-    return _n_effs(np.stack([t.weighted for t in pending]), pending) if pending else []
+    return np.stack([t.weighted for t in pending]), np.stack([t.counts for t in pending]), np.array([t.weights_sq for t in pending], dtype=np.float64)
 
 
-def _n_effs(weights: np.ndarray, tallies: list[Tally]) -> list[float]:
-    """Tally.n_eff of each row of the stacked weights: a row sum of the stack is the row's own sum
-    (NumPy sums a contiguous row the same way either way), and (Σw)² / Σw² is taken in Python, as there."""
-    return [w**2 / q if q else 0.0 for w, q in zip(weights.sum(axis=1).tolist(), (t.weights_sq for t in tallies))]
+def _n_effs(weights: np.ndarray, squares: np.ndarray) -> list[float]:
+    """Tally.n_eff of each row of the stacked weights, ``squares`` their Σw²: a row sum of the stack is
+    the row's own sum (NumPy sums a contiguous row the same way either way), and (Σw)² / Σw² is as
+    there (IEEE products and quotients, correctly rounded either way)."""
+    total = weights.sum(axis=1)
+    safe = np.where(squares != 0, squares, 1.0)
+    return np.where(squares != 0, total * total / safe, 0.0).tolist()
 
 
 def _tally(spec: MetricSpec, accumulator: Accumulator) -> Tally:

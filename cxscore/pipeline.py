@@ -33,7 +33,7 @@ from .sources.columnar import SUFFIXES as COLUMNAR_SUFFIXES
 from .sources.encodings import is_utf8
 from .sources.layouts import exclusion_note, is_id_column, response_filters
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
-from .accumulators import Accumulator, Book
+from .accumulators import Accumulator, Book, everything
 from .tally import Tally
 from .targets import attach_benchmark, judge, latest_changes, parse_fail_under
 from .version import __version__
@@ -544,7 +544,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
             raise failed[0]  # no metric that could have a benchmark has one: --benchmark names nothing
         early_warnings.append(f"--benchmark {industry}: " + "; ".join(f"{name} is not compared ({exc.message})" for name, exc in unmatched) + f"; list them with: cxscore benchmarks --industry {industry}")
     infos = copy.deepcopy([source.info for source in sources])  # this report's own: another analysis gets its own too
-    overall = {spec.name: book.rollup(spec.name, lambda k: ()).get(()) for spec in specs}
+    overall = {spec.name: book.rollup(spec.name, everything).get(()) for spec in specs}
     check_scored(specs, overall, first_columns, sources, settings.grouping())
     quality, warnings = _quality(specs, book, overall, first_columns, infos)
     doubts = _scale_doubts(specs, overall, first_columns, configured=tallied.configured)

@@ -1,13 +1,13 @@
 """From tallies to result rows: overall, per segment, per period; intervals, tests, ranking."""
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 
-from .accumulators import Accumulator, Book, rests
+from .accumulators import Accumulator, Book, Rollup, everything, rests
 from .binning import Binning
 from .config import MetricSpec
 from .dates import UNDATED, period_index, period_label
@@ -16,7 +16,7 @@ from .metrics import Summary, compare, compute, effective_n, interval, summarise
 from .model import ResultRow
 from .settings import Settings
 from .stats import benjamini_hochberg
-from .tally import Tally
+from .tally import Tally, TallyRows
 
 
 #: A group's tally and its summary (summaries are computed per rollup, at once, and kept here).
@@ -25,9 +25,10 @@ Scored = tuple[Accumulator, Summary]
 C = TypeVar("C", bound=Hashable)
 
 
-def _scored(spec: MetricSpec, tallies: dict[C, Accumulator]) -> dict[C, Scored]:
+def _scored(spec: MetricSpec, tallies: Mapping[C, Accumulator]) -> dict[C, Scored]:
     """A rollup's tallies with their summaries, all computed at once."""
-    return {key: (tally, each) for (key, tally), each in zip(tallies.items(), summarise(spec, tallies.values()))}
+    keys, parts = (tallies.keys_in_order, tallies.parts) if isinstance(tallies, Rollup) else (list(tallies), list(tallies.values()))
+    return {key: (tally, each) for key, tally, each in zip(keys, parts, summarise(spec, parts))}
 
 
 def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int | None = None, period: str | None = None) -> ResultRow:
@@ -182,25 +183,28 @@ def _chosen_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, s
     false-discovery-rate family is still every testable segment (all were tested), so a kept row's
     adjusted p is the full table's."""
     segments = book.rollup(spec.name, _segment)
-    keys, tallies = list(segments), list(segments.values())
+    keys, tallies = segments.keys_in_order, segments.parts
     cut = s.top or s.bottom or 0
     low_n = [n_eff < s.min_n for n_eff in effective_n(spec, tallies)]
     # Only segments with enough answers can be tested or shown first: they are summarised; the low-n
     # ones only when too few with enough have a score to fill the cut.
     enough = [i for i, low in enumerate(low_n) if not low]
-    own = dict(zip(enough, summarise(spec, [tallies[i] for i in enough])))
+    own = dict(zip(enough, summarise(spec, _take(tallies, enough))))
     values = {i: compute(spec, own[i])[0] for i in enough}
     if sum(v is not None for v in values.values()) < cut:
         few = [i for i, low in enumerate(low_n) if low]
-        own.update(zip(few, summarise(spec, [tallies[i] for i in few])))
+        own.update(zip(few, summarise(spec, _take(tallies, few))))
         values.update((i, compute(spec, own[i])[0]) for i in few)
     sign = 1 if spec.higher_is_better else -1
     best_first = sorted((i for i in sorted(values) if values[i] is not None), key=lambda i: sign * values[i], reverse=True)  # type: ignore[operator]  # None left out
     ranked = best_first if s.top else best_first[::-1]
     kept = sorted(ranked, key=lambda i: low_n[i])[:cut]  # stable: keeps the ranking within each
     tested = sorted(set(enough) | set(kept))
-    rest = rests(segments, overall, book.empty(spec.name), [keys[i] for i in tested])
-    others = dict(zip(tested, summarise(spec, list(rest.values()))))
+    if isinstance(tallies, TallyRows) and isinstance(overall, Tally):  # whole - part for all at once
+        rest: Sequence[Accumulator] = tallies.take(tested).rests(overall)
+    else:
+        rest = list(rests(segments, overall, book.empty(spec.name), [keys[i] for i in tested]).values())
+    others = dict(zip(tested, summarise(spec, rest)))
     family: dict[int, int] = {}  # segment index → its place in the family
     p_values: list[float] = []
     for i in enough:
@@ -218,10 +222,15 @@ def _chosen_rows(spec: MetricSpec, book: Book[GroupKey], overall: Accumulator, s
     return rows
 
 
+def _take(parts: Sequence[Accumulator], chosen: list[int]) -> Sequence[Accumulator]:
+    """These parts of a roll-up: a tally roll-up's as arrays (summarised without a tally object each)."""
+    return parts.take(chosen) if isinstance(parts, TallyRows) else [parts[i] for i in chosen]
+
+
 def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
-    overall = book.rollup(spec.name, lambda k: ()).get((), book.empty(spec.name))
+    overall = book.rollup(spec.name, everything).get((), book.empty(spec.name))
     rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
     segment_order: list[tuple] = []
     if s.by:
@@ -237,14 +246,11 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
         _adjust(family, alpha)
         if s.by:
             shown = set(segment_order)  # --top/--bottom: only the kept segments' cells are scored
-
-            def shown_cell(key: GroupKey) -> tuple[tuple[str, ...], int] | None:
-                cell = _dated_cell(key)
-                return cell if cell is not None and cell[0] in shown else None
-
-            cells = _scored(spec, book.rollup(spec.name, shown_cell))
+            every = book.rollup(spec.name, _dated_cell)
+            kept = [i for i, (segment, _) in enumerate(every.keys_in_order) if segment in shown]
+            cells = Rollup([every.keys_in_order[i] for i in kept], _take(every.parts, kept))
             by_segment: dict[tuple, dict[int, Scored]] = {}
-            for (segment, period), group in cells.items():
+            for (segment, period), group in _scored(spec, cells).items():
                 by_segment.setdefault(segment, {})[period] = group
             spec.kind.prepare_tests(spec, [pair for periods in by_segment.values() for pair in _consecutive(periods)])
             family = []

@@ -8,8 +8,9 @@ group; the book in :mod:`cxscore.accumulators` drives it like any other accumula
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, overload
 
 import numpy as np
 
@@ -100,12 +101,12 @@ class TallyTable:
     not applicable are counted apart.
     """
 
-    def __init__(self, binning: Binning):
+    def __init__(self, binning: Binning, rows: int = 8):
         self.binning = binning
         points = binning.width
-        self.counts = np.zeros((8, points), dtype=np.int64)
-        self.weighted = np.zeros((8, points), dtype=np.float64)
-        self.extra = np.zeros((8, 4), dtype=np.float64)  # weights², blank, invalid, not applicable
+        self.counts = np.zeros((rows, points), dtype=np.int64)
+        self.weighted = np.zeros((rows, points), dtype=np.float64)
+        self.extra = np.zeros((rows, 4), dtype=np.float64)  # weights², blank, invalid, not applicable
 
     def empty(self) -> Tally:
         return Tally.empty(self.binning.width)
@@ -151,24 +152,104 @@ class TallyTable:
             square_sums = np.bincount(slots[answered] // stride, weights=squares[answered], minlength=len(rows))
         self._reserve(rows)
         extra = np.column_stack([square_sums, counted[:, BLANK + 2], counted[:, INVALID + 2], counted[:, width:].sum(axis=1)])
-        np.add.at(self.counts, rows, counted[:, 2:width])
-        np.add.at(self.weighted, rows, weighted)
-        np.add.at(self.extra, rows, extra)
+        _scatter(self.counts, rows, counted[:, 2:width])
+        _scatter(self.weighted, rows, weighted)
+        _scatter(self.extra, rows, extra)
 
     def merge(self, other: TallyTable, rows: np.ndarray, source: np.ndarray) -> None:
         self._reserve(rows)
-        np.add.at(self.counts, rows, other.counts[source])
-        np.add.at(self.weighted, rows, other.weighted[source])
-        np.add.at(self.extra, rows, other.extra[source])
+        _scatter(self.counts, rows, other.counts[source])
+        _scatter(self.weighted, rows, other.weighted[source])
+        _scatter(self.extra, rows, other.extra[source])
 
-    def rollup(self, rows: list[int], targets: list[int], size: int) -> list[Tally]:
-        sums = []
-        for array in (self.counts, self.weighted, self.extra):
-            total = np.zeros((size, array.shape[1]), dtype=array.dtype)
-            np.add.at(total, targets, array[rows])  # in row order, as adding tallies one by one would
-            sums.append(total)
-        counts, weighted, extra = sums
-        return [Tally(counts[i], weighted[i], float(extra[i, 0]), int(extra[i, 1]), int(extra[i, 2]), int(extra[i, 3])) for i in range(size)]
+    def rollup(self, rows: np.ndarray, targets: np.ndarray, size: int) -> TallyRows:
+        """The roll-up as a table of ``size`` rows, each the sum of its rows in row order (as adding
+        tallies one by one would: a bincount adds in input order), handed out as tallies on demand."""
+        out = TallyTable(self.binning, size)
+        for name in ("counts", "weighted", "extra"):
+            if size == len(rows):  # one row per coarser group (a segment without periods): 0 + x is x
+                getattr(out, name)[targets] = getattr(self, name)[rows]
+            else:
+                _scatter(getattr(out, name), targets, getattr(self, name)[rows], dense=True)
+        return TallyRows(out, size)
+
+
+class TallyRows(Sequence[Tally]):
+    """The first ``size`` rows of a tally table as tallies (each made when asked for), and as arrays
+    for the summaries of all of them at once (:func:`cxscore.metrics.summarise`)."""
+
+    def __init__(self, table: TallyTable, size: int):
+        self.table, self.size = table, size
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self.table.counts[: self.size]
+
+    @property
+    def weighted(self) -> np.ndarray:
+        return self.table.weighted[: self.size]
+
+    @property
+    def weights_sq(self) -> np.ndarray:
+        return self.table.extra[: self.size, 0]
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, i: int) -> Tally: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Tally]: ...
+
+    def __getitem__(self, i: int | slice) -> Tally | list[Tally]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self.size))]
+        if not -self.size <= i < self.size:
+            raise IndexError(i)
+        i %= self.size
+        table, extra = self.table, self.table.extra[i]
+        return Tally(table.counts[i], table.weighted[i], float(extra[0]), int(extra[1]), int(extra[2]), int(extra[3]))
+
+    def __iter__(self) -> Iterator[Tally]:
+        return (self[i] for i in range(self.size))
+
+    def rests(self, whole: Tally) -> TallyRows:
+        """Each row's rest, ``whole - row`` (as :meth:`Tally.__sub__`, element by element), all at once."""
+        table = TallyTable(self.table.binning, 0)
+        totals = np.array([whole.weights_sq, whole.blank, whole.invalid, whole.not_applicable], dtype=np.float64)
+        table.counts, table.weighted, table.extra = whole.counts - self.counts, whole.weighted - self.weighted, totals - self.table.extra[: self.size]
+        return TallyRows(table, self.size)
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> TallyRows:
+        """These rows (in this order) as their own table."""
+        chosen = np.asarray(indices, dtype=np.int64)
+        table = TallyTable(self.table.binning, 0)
+        table.counts, table.weighted, table.extra = self.table.counts[chosen], self.table.weighted[chosen], self.table.extra[chosen]
+        return TallyRows(table, len(chosen))
+
+
+def _scatter(table: np.ndarray, rows: np.ndarray, values: np.ndarray, dense: bool = False) -> None:
+    """``table[rows[i]] += values[i]`` for every i in order (rows may repeat), as ``np.add.at`` does.
+
+    When the rows are many against the table (``dense``, or a block touching a large share of a
+    table's rows) one bincount over the table's flattened cells adds them in input order; else one
+    ``np.add.at`` over flattened cells (several times faster than over rows). Both add each cell's
+    values in input order after what it held, so results do not depend on which is taken."""
+    if not len(rows):
+        return
+    width = table.shape[1]
+    cells = (rows[:, None] * width + np.arange(width)).reshape(-1)
+    flat = table.reshape(-1)
+    if dense or 4 * len(rows) >= len(table):
+        size = len(flat)
+        summed = np.bincount(cells, weights=values.reshape(-1), minlength=size)
+        if table.dtype.kind == "i":  # counts: float sums of integers below 2**53 are exact
+            flat += summed.astype(np.int64)
+        else:
+            flat += summed
+    else:
+        np.add.at(flat, cells, values.reshape(-1))
 
 
 def _grow(array: np.ndarray, rows: int) -> np.ndarray:
