@@ -189,12 +189,25 @@ def _groups(table: pa.Table, by: list[str], period: str | None, where: str) -> t
         numbers.append(which)
     if not numbers:
         return [GroupKey((), None)], np.zeros(table.num_rows, dtype=np.intp)
-    present, index = np.unique(np.column_stack(numbers), axis=0, return_inverse=True)
+    # The label numbers as one code per row (most significant first, so codes sort as the rows of
+    # numbers would), renumbered in order before a product could overflow: one 1-D np.unique, not an
+    # np.unique over rows (axis=0 sorts the rows as bytes: 4 s for 700k counts rows).
+    code, size = np.zeros(table.num_rows, dtype=np.int64), 1
+    for which, width in zip(numbers, (len(names) for names in labels)):
+        if size * width > _CODE_LIMIT:
+            distinct, code = np.unique(code, return_inverse=True)
+            code, size = code.reshape(-1), len(distinct)
+        code, size = code * width + which, size * max(width, 1)
+    _, first, index = np.unique(code, return_index=True, return_inverse=True)
     keys = []
-    for combination in present.tolist():
+    for combination in zip(*(which[first].tolist() for which in numbers)):
         names = [labels[k][i] for k, i in enumerate(combination)]
         keys.append(GroupKey(tuple(names[: len(by)]), names[len(by)] if period else None))
     return keys, index.reshape(-1).astype(np.intp)
+
+
+#: Codes are renumbered before a product could overflow int64.
+_CODE_LIMIT = 1 << 62
 
 
 def _period_codes(text: pa.StringArray, period: str, where: str) -> tuple[np.ndarray, np.ndarray]:
