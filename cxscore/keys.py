@@ -104,19 +104,12 @@ class KeyIndex:
             cached = None
         seen, numbers, coarse = cached or (0, np.zeros(0, dtype=np.int64), list[Hashable]())
         if seen < len(self.keys):
-            place = {c: i for i, c in enumerate(coarse)}
-            more = []
-            for group in self.keys[seen:]:
-                wider = key(group)
-                if wider is None:
-                    more.append(-1)
-                    continue
-                i = place.get(wider)
-                if i is None:
-                    i = place[wider] = len(coarse)
-                    coarse.append(wider)
-                more.append(i)
-            numbers = np.concatenate([numbers, np.array(more, dtype=np.int64)])
+            wider = list(map(key, self.keys[seen:]))  # map, dict and fromiter: the loops run in C
+            known = set(coarse)
+            coarse.extend(c for c in dict.fromkeys(wider) if c is not None and c not in known)
+            place = dict(zip(coarse, range(len(coarse))))
+            place[None] = -1
+            numbers = np.concatenate([numbers, np.fromiter(map(place.__getitem__, wider), dtype=np.int64, count=len(wider))])
             try:
                 self._coarse[key] = (len(self.keys), numbers, coarse)
             except TypeError:

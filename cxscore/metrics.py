@@ -81,11 +81,9 @@ def _stacked(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> tuple[np.
 
 def _n_effs(weights: np.ndarray, squares: np.ndarray) -> list[float]:
     """Tally.n_eff of each row of the stacked weights, ``squares`` their Σw²: a row sum of the stack is
-    the row's own sum (NumPy sums a contiguous row the same way either way), and (Σw)² / Σw² is as
-    there (IEEE products and quotients, correctly rounded either way)."""
-    total = weights.sum(axis=1)
-    safe = np.where(squares != 0, squares, 1.0)
-    return np.where(squares != 0, total * total / safe, 0.0).tolist()
+    the row's own sum (NumPy sums a contiguous row the same way either way), and (Σw)² / Σw² is taken
+    in Python, as there (Python's ``w**2`` is libm's pow, which differs from NumPy's ``w*w`` in the last bit now and then)."""
+    return [w**2 / q if q else 0.0 for w, q in zip(weights.sum(axis=1).tolist(), squares.tolist())]
 
 
 def _tally(spec: MetricSpec, accumulator: Accumulator) -> Tally:
