@@ -321,7 +321,7 @@ def analyse_comments(
                          f"check the column (cxscore inspect shows it), or name another with {param('text')}")
     chosen_themes = dictionary or Themes([])
     matrix = chosen_themes.match(texts) & real[:, None]
-    report = theme_stats(texts, answers, spec, chosen_themes, times, settings.confidence, settings.nps_interval, blank_values, matrix=matrix)
+    report = theme_stats(texts, answers, spec, chosen_themes, times, settings.confidence, settings.nps_interval, blank_values, matrix=matrix, real=real)
     if dictionary is not None:
         warnings += report.warnings
         if report.themes and not matrix.any():

@@ -44,15 +44,17 @@ UNTAGGED_SAMPLE = 50
 
 def normalise(texts: pa.Array) -> pa.Array:
     """The text as it is matched: NFKC (full-width letters and digits become ASCII) and lower case.
-    ASCII text is its own NFKC form, so only the other rows are normalised (NFKC is the slow step)."""
+    ASCII text is its own NFKC form and its Unicode lower case is its ASCII lower case (ten times
+    faster), so only the other rows take NFKC and Unicode lower-casing."""
     if not pa.types.is_string(texts.type) and not pa.types.is_large_string(texts.type):
         texts = texts.cast(pa.string())
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
     other = pc.invert(pc.fill_null(pc.string_is_ascii(texts), True))
+    lowered = pc.ascii_lower(texts)
     if pc.any(other).as_py():
-        texts = pc.replace_with_mask(texts, other, pc.utf8_normalize(texts.filter(other), "NFKC"))
-    return pc.utf8_lower(texts)
+        lowered = pc.replace_with_mask(lowered, other, pc.utf8_lower(pc.utf8_normalize(texts.filter(other), "NFKC")))
+    return lowered
 
 
 def _fold(keyword: str) -> str:
@@ -282,18 +284,20 @@ def theme_stats(
     blank_values: list[str] | tuple[str, ...] = (),
     untagged_sample: int = UNTAGGED_SAMPLE,
     matrix: np.ndarray | None = None,
+    real: np.ndarray | None = None,
 ) -> ThemeReport:
     """Per theme: mentions, the unhappy vs happy band's shares mentioning it (tested, BH-adjusted), the
     metric of its mentioners with its interval, its impact, and recent examples.
 
     ``texts`` are the comments and ``points`` each row's answer on the metric's scale (NaN: no valid
     answer), row by row; ``times`` sort the examples (larger is more recent; None: later rows are
-    more recent); ``matrix`` the real comments' matches when the caller has them (``themes.match``,
-    non-answers cleared). Shares of comments count real comments only; the overall value and the value
+    more recent); ``matrix`` the real comments' matches and ``real`` which rows are real comments
+    (``said_something``) when the caller has them (``themes.match``, non-answers cleared). Shares of comments count real comments only; the overall value and the value
     without a theme's mentioners count every row with a valid answer, commented or not. Unweighted.
     """
     binning = Binning.of(spec.scale)
-    real = said_something(texts, list(blank_values))
+    if real is None:
+        real = said_something(texts, list(blank_values))
     if matrix is None:
         matrix = themes.match(texts) & real[:, None]
     scored = ~np.isnan(points)

@@ -3,6 +3,7 @@ exclusions, normalisation; per-theme statistics against hand-computed values and
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from scipy.stats import chi2_contingency
 from cxscore import stats
 from cxscore.config import MetricSpec
 from cxscore.errors import ConfigError
-from cxscore.themes import load_themes, mentions_by, parse_themes, theme_stats, two_proportions
+from cxscore.themes import load_themes, mentions_by, normalise, parse_themes, theme_stats, two_proportions
 
 ROOT = Path(__file__).resolve().parents[1]
 NPS = MetricSpec(type="nps", column="q")
@@ -212,3 +213,11 @@ def test_mentions_by_period_count_each_themes_real_comments_per_group():
     keys, comments, counts = mentions_by(matrix, real, periods)
     assert keys.tolist() == [202501, 202502, 202503] and comments.tolist() == [2, 1, 2]
     assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 1, 0]]  # delivery, staff, price
+
+
+def test_normalise_is_nfkc_then_unicode_lower_case_row_by_row():
+    rows = ["Late DELIVERY", "ＡＰＰ Crashed", None, "", "Straße ÜBER", "退款没到账 ＲＥＦＵＮＤ", "ΣΟΦΙΑ", "plain ascii 123", "Ｌａｔｅ"]
+    expected = [None if r is None else unicodedata.normalize("NFKC", r).lower() for r in rows]
+    assert normalise(pa.array(rows)).to_pylist() == expected
+    assert normalise(pa.chunked_array([pa.array(rows[:4]), pa.array(rows[4:])])).to_pylist() == expected
+    assert normalise(pa.array(["ONLY ASCII", None])).to_pylist() == ["only ascii", None]
