@@ -5,7 +5,7 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Callable, Sequence
@@ -66,6 +66,7 @@ class Tallied:
     doubts: list[tuple[list[str], str]]  # what --strict refuses from reading (encodings guessed, …), each with its hint
     order_doubts: list[str]  # day/month orders guessed (also in doubts)
     skipped_ratings: list[str]  # rating columns detection found but would not score
+    reads: dict[str, dict[str, str]] = field(default_factory=dict)  # metric → the columns it reads by role, in the first input that has it
 
     @property
     def specs(self) -> list[MetricSpec]:
@@ -138,9 +139,14 @@ def described_metrics(config: Config, sources: list[Source], notify: Notify, wan
     return chosen, warnings, found_in, about
 
 
-def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, about: dict | None = None) -> MetricInfo:
+def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, about: dict | None = None, reads: dict[str, str] | None = None) -> MetricInfo:
+    """The metric as scored; a duration also with the columns it was computed from (``reads``: by role)
+    and whether in business hours (a helpdesk KPI's definition, else the config's ``business_hours:``)."""
     question = source.layout.question(column)
     about = about or {}
+    reads = reads or {}
+    between = spec.type == "duration" and "start" in reads
+    parts = [reads[role] for role in reads if role.startswith("sum ")] if spec.type == "duration" else []
     return MetricInfo(
         name=spec.name,
         type=spec.type,
@@ -156,9 +162,12 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, a
         better=spec.better,
         formula=spec.kind.formula(spec),
         unit=helpdesk.unit_of(spec, column) if spec.type == "duration" else None,
-        business_hours=about.get("business_hours"),
+        business_hours=about["business_hours"] if "business_hours" in about else bool(spec.business_hours) if between else None,
         definition=about.get("definition"),
         source=about.get("source"),
+        start=reads["start"] if between else None,
+        end=reads["end"] if between else None,
+        sum=parts or None,
     )
 
 
@@ -407,6 +416,7 @@ def tally_inputs(
     jobs: list[Job] = []
     owners: list[InputInfo] = []
     first_columns: dict[str, str] = {}  # metric → its column in the first input that has it
+    first_reads: dict[str, dict[str, str]] = {}  # metric → the columns it reads by role, there
     gaps: list[tuple[str, str, ColumnError]] = []  # (metric, input, why) for inputs without the metric's column
     unit_doubts: list[str] = []  # what encoders doubt in each input's first rows (a duration's unit)
     for source in sources:
@@ -417,6 +427,8 @@ def tally_inputs(
         unit_doubts += doubted
         for name, column in columns.items():
             first_columns.setdefault(name, column)
+        for name, read in (source_jobs[0].metric_columns.items() if source_jobs else ()):
+            first_reads.setdefault(name, read)
     for spec in specs:
         if spec.name not in first_columns:  # in no input at all
             raise next(error for name, _, error in gaps if name == spec.name)
@@ -460,6 +472,7 @@ def tally_inputs(
         found_in=found_in,
         about=about,
         columns=first_columns,
+        reads=first_reads,
         configured=bool(config.metrics),
         book=book,
         said=said,
@@ -551,7 +564,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     warnings = early_warnings + list(doubts.values()) + tallied.order_doubts + warnings + notes
     if settings.strict:
         _enforce_strict(quality, infos, specs, [([*doubts.values(), *tallied.skipped_ratings], "state each doubted scale in a config as its message says"), *tallied.doubts])
-    metrics = [_describe(spec, first_columns[spec.name], how, tallied.found_in.get(spec.name, sources[0]), tallied.about.get(spec.name)) for spec, how in tallied.chosen]
+    metrics = [_describe(spec, first_columns[spec.name], how, tallied.found_in.get(spec.name, sources[0]), tallied.about.get(spec.name), tallied.reads.get(spec.name)) for spec, how in tallied.chosen]
     for info in metrics:
         info.scale_warning = doubts.get(info.name)
     return Report(

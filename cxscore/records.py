@@ -66,7 +66,10 @@ class MetricInfo:
     business_hours: bool | None = None
     definition: str | None = None
     source: str | None = None
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula", "unit", "business_hours", "definition", "source")
+    start: str | None = None  # a duration between timestamps: its two columns (in the first input); a sum: the columns added
+    end: str | None = None
+    sum: list[str] | None = None
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula", "unit", "business_hours", "definition", "source", "start", "end", "sum")
 
 
 RowKind = Literal["overall", "segment", "period", "cell"]
