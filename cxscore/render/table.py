@@ -20,13 +20,23 @@ def text(value: str) -> str:
     return escape(printable(value))
 
 
-def build(section: Section, tight: bool = False) -> Table:
-    """A Rich table of a section; ``tight`` drops the cells' side padding (the column rules still part them)."""
+#: The width short (label) columns are cut to when the table has no room to spare.
+SHORT_WIDTH = 20
+#: The narrowest a label column is cut to, to keep the numbers on one line.
+SHORTEST = 8
+#: A cell that says "nothing here"; a column of nothing else is left out of the table.
+NOTHING = "—"
+
+
+def build(section: Section, tight: bool = False, short_width: int = SHORT_WIDTH) -> Table:
+    """A Rich table of a section; ``tight`` drops the cells' side padding (the column rules still part them);
+    ``short_width`` is where the short (label) columns are cut with an ellipsis."""
     table = Table(title=text(section.title), title_justify="left", caption=text(section.caption) or None, caption_justify="left",
                   padding=(0, 0) if tight else (0, 1))
     for i, header in enumerate(section.headers):
         short = i in section.short
-        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short, max_width=20 if short else None)
+        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short,
+                         max_width=short_width if short else None)
     for line in section.lines:
         style = "dim" if line.low_n else ("bold" if line.overall else None)
         cells = [text(c) for c in line.cells]
@@ -39,16 +49,13 @@ def build(section: Section, tight: bool = False) -> Table:
 def show(section: Section, console: Console) -> None:
     """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
     table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
+    empty = {i for i in range(len(section.headers)) if section.lines and all(line.cells[i] == NOTHING for line in section.lines)}
+    if empty:  # e.g. Scale on a run of service KPIs only: the column says nothing and takes the labels' room
+        section = _without(section, empty)
     if _fits(build(section), console) or not section.aside:
         _print_fitting(section, console)
         return
-    keep = [i for i in range(len(section.headers)) if i not in section.aside]
-    narrow = Section(
-        section.title, [section.headers[i] for i in keep], {keep.index(i) for i in section.right if i in keep},
-        [Line([line.cells[i] for i in keep], line.low_n, line.mark, line.overall, keep.index(line.mark_column % len(line.cells)) if line.mark else -1) for line in section.lines],
-        section.caption, {keep.index(i) for i in section.short if i in keep},
-    )
-    _print_fitting(narrow, console)
+    _print_fitting(_without(section, section.aside), console)
     for line in section.lines:
         console.print(Text(printable(" · ".join(line.cells[: section.key])), style="bold"))
         for i in sorted(section.aside):
@@ -56,17 +63,41 @@ def show(section: Section, console: Console) -> None:
                 console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
 
 
+def _without(section: Section, drop: set[int]) -> Section:
+    """The section without the columns ``drop`` (their cells, and the indices of the others renumbered)."""
+    keep = [i for i in range(len(section.headers)) if i not in drop]
+    return Section(
+        section.title, [section.headers[i] for i in keep], {keep.index(i) for i in section.right if i in keep},
+        [Line([line.cells[i] for i in keep], line.low_n, line.mark if line.mark_column % len(line.cells) in keep else None, line.overall,
+              keep.index(line.mark_column % len(line.cells)) if line.mark and line.mark_column % len(line.cells) in keep else -1) for line in section.lines],
+        section.caption, {keep.index(i) for i in section.short if i in keep}, {keep.index(i) for i in section.aside if i in keep},
+        min(section.key, len(keep)),
+    )
+
+
 def _print_fitting(section: Section, console: Console) -> None:
-    """The table as it is when it fits; else without its cells' side padding, when that fits; else as it is."""
-    table = build(section)
-    if not _fits(table, console):
-        tight = build(section, tight=True)
-        table = tight if _fits(tight, console) else table
-    console.print(table)
+    """The table with its cells' side padding when it fits, else without (the column rules still part
+    the cells). Either way the short (label) columns are cut only as far as the width demands: cut
+    at SHORT_WIDTH, the table's spare width goes back to them before any padding is given up; in a
+    terminal too narrow for that, they are cut further (down to SHORTEST) so that numbers stay whole.
+    Else the table as it is (the terminal wraps it)."""
+    for tight in (False, True):
+        width = _width(build(section, tight), console)
+        if width <= console.width:
+            console.print(build(section, tight, SHORT_WIDTH + console.width - width))
+            return
+    if section.short and SHORT_WIDTH - (width - console.width) >= SHORTEST:  # the labels give up what the numbers need
+        console.print(build(section, True, SHORT_WIDTH - (width - console.width)))
+        return
+    console.print(build(section))
+
+
+def _width(table: Table, console: Console) -> int:
+    return Measurement.get(console, console.options.update_width(10**6), table).maximum
 
 
 def _fits(table: Table, console: Console) -> bool:
-    return Measurement.get(console, console.options.update_width(10**6), table).maximum <= console.width
+    return _width(table, console) <= console.width
 
 
 def render(report: Report, console: Console) -> None:

@@ -1,0 +1,44 @@
+"""The summary table at 80 and 100 columns: labels get the spare width first, a column of nothing but — goes.
+
+Before, a label column was cut at 20 characters even when the table was 10 narrower than the
+terminal (`one_touch (% meetin…` in a 70-wide table at 80 columns), and a Scale column of only
+`—` (service KPIs have no scale) took room the labels needed.
+"""
+from __future__ import annotations
+
+from conftest import ROOT, invoke
+
+ZENDESK = ROOT / "sample_data" / "tickets_zendesk.csv"
+CALLS = ROOT / "sample_data" / "calls.csv"
+
+
+def _table(path, columns: int) -> list[str]:
+    result = invoke(["score", str(path), "-q"], env={"COLUMNS": str(columns), "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    return lines[: next(i for i, line in enumerate(lines) if line.startswith("└")) + 1]
+
+
+def test_at_80_columns_labels_use_the_spare_width():
+    table = _table(ZENDESK, 80)
+    assert all(len(line) <= 80 for line in table)
+    labels = [line.split("│")[1].strip() for line in table if line.startswith("│")]
+    assert labels == ["frt (median)", "resolution (median)", "one_touch (% meeting)", "reopened (% meeting)", "escalated (% meeting)", "csat (% satisfied)"]
+    assert not any("…" in line for line in table)
+    assert "Scale" in table[2]  # csat has a scale (0–1): the column says something, so it stays
+
+
+def test_at_100_columns_an_all_dash_column_goes_and_labels_are_whole():
+    table = _table(CALLS, 100)
+    assert all(len(line) <= 100 for line in table)
+    header = [cell.strip() for cell in table[2].split("┃")[1:-1]]
+    assert header == ["Metric", "n", "Blank", "Invalid", "Score", "95% CI"]  # no Scale: every cell was —
+    labels = [line.split("│")[1].strip() for line in table if line.startswith("│")]
+    assert labels == ["service_level (% within T)", "abandoned (% abandoned)", "speed_of_answer (median)", "aht (median)"]
+    assert table[1].count("┳") == 5 and " 79.3% " in table[4]
+
+
+def test_a_narrow_terminal_still_cuts_labels_rather_than_the_numbers():
+    table = _table(CALLS, 60)
+    assert all(len(line) <= 60 for line in table)
+    assert any("…" in line for line in table) and " 79.3%" in table[4]
