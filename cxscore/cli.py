@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional, cast, get_args
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import typer
 
@@ -129,15 +129,17 @@ SCORING_OPTIONS = [
 ]
 
 
-def scoring_command(name: str, extra: list, epilog: str):
-    """Register a command whose signature is its own options followed by the shared scoring options."""
+def command(name: str, params: list, epilog: str):
+    """Register a command whose signature is ``params`` in order: a name is the shared scoring option
+    of that name (SCORING_OPTIONS: flags and help written once), a ``(name, type, option)`` the command's own."""
+    shared = {n: (n, a, d) for n, a, d in SCORING_OPTIONS}
 
     def register(run):
         def callback(**kwargs):
             return run(**kwargs)
 
-        params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in [*SCORING_OPTIONS[:1], *extra, *SCORING_OPTIONS[1:]]]
-        callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # read by inspect; typeshed declares no such attribute on functions
+        signature = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in (shared[p] if isinstance(p, str) else p for p in params)]
+        callback.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]  # read by inspect; typeshed declares no such attribute on functions
         callback.__doc__ = run.__doc__
         callback.__name__ = name
         return app.command(name, epilog=epilog)(callback)
@@ -145,20 +147,32 @@ def scoring_command(name: str, extra: list, epilog: str):
     return register
 
 
+def scoring_command(name: str, extra: list, epilog: str):
+    """Register a command whose signature is its own options followed by the shared scoring options."""
+    return command(name, [SCORING_OPTIONS[0], *extra, *SCORING_OPTIONS[1:]], epilog)
+
+
 #: Scoring options whose name is not their Options field's.
 OPTION_FIELDS = {"metric": "metrics"}
 _FIELDS = {f.name for f in fields(Options)}
 
 
+def _given(kw: dict, names: Iterable[str]) -> dict[str, Any]:
+    """The options ``names`` that were given (not empty), by their Options field: Typer's choices as
+    their values, repeated options as lists. An option not given (or not the command's) is left out: the field's default."""
+    given: dict[str, Any] = {}
+    for name in names:
+        field_name, value = OPTION_FIELDS.get(name, name), kw.get(name)
+        if field_name not in _FIELDS or value is None or (isinstance(value, (list, tuple)) and not value):
+            continue
+        given[field_name] = value.value if isinstance(value, Enum) else list(value) if isinstance(value, (list, tuple)) else value
+    return given
+
+
 def _options(kw: dict, distribution: bool) -> Options:
     """Options from the command's option list: each option given (not empty) to the field of its name;
     ``--distribution`` and the comments, which differ between score and report, as the command says."""
-    given: dict[str, Any] = {}
-    for name, value in kw.items():
-        field_name = OPTION_FIELDS.get(name, name)
-        if field_name not in _FIELDS or value is None or (isinstance(value, (list, tuple)) and not value):
-            continue  # not an Options field, or not given: the field's default
-        given[field_name] = value.value if isinstance(value, Enum) else list(value) if isinstance(value, (list, tuple)) else value
+    given = _given(kw, kw)
     given["distribution"] = distribution
     given["comments"] = DEFAULT_COMMENTS if kw["comments"] is None else kw["comments"]
     given["comments_optional"] = kw["comments"] is None
@@ -435,56 +449,40 @@ class DriverMethod(str, Enum):
     shapley = "shapley"
 
 
-def _option(name: str):
-    """One of the shared scoring options, by name."""
-    return next(default for n, _, default in SCORING_OPTIONS if n == name)
+#: The shared options that drivers, comments and volume pass on as run options (those each command has).
+READING = ["where", "since", "until", "date_column", "dayfirst", "weight", "confidence", "min_n", "encoding", "sheet", "include_incomplete", "strict"]
 
 
-@app.command("drivers", epilog=DRIVERS_EXAMPLES)
-def drivers_command(
-    inputs: list[str] = _option("inputs"),
-    outcome: str = typer.Option("nps", "--outcome", help="The metric to explain (a metric name such as nps, or its column)."),
-    driver: Optional[list[str]] = typer.Option(None, "--driver", "-d", help="A rating to rank (metric name or column; repeatable). Default: the other rating metrics found."),
-    method: DriverMethod = typer.Option(DriverMethod.relative_weights, "--method", help="relative-weights (Johnson) or shapley (exact LMG, up to 12 drivers)."),
-    resamples: int = typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1)."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
-    output: Optional[str] = typer.Option(None, "--output", help="Also write an Excel workbook with the sheet Drivers (table and scatter chart)."),
-    by: Optional[list[str]] = typer.Option(None, "--by", "-b", help="Also a segment headroom table: how much the overall score would gain if one segment's respondents all gave the best answer (-f csv writes it instead of the drivers)."),
-    confidence: Optional[float] = _option("confidence"),
-    config: Optional[Path] = _option("config"),
-    where: Optional[list[str]] = _option("where"),
-    since: Optional[str] = _option("since"),
-    until: Optional[str] = _option("until"),
-    date_column: Optional[str] = _option("date_column"),
-    dayfirst: Optional[bool] = _option("dayfirst"),
-    weight: Optional[str] = _option("weight"),
-    encoding: Optional[str] = _option("encoding"),
-    sheet: Optional[str] = _option("sheet"),
-    include_incomplete: bool = _option("include_incomplete"),
-    strict: bool = _option("strict"),
-    csv_raw: bool = CSV_RAW,
-    quiet: bool = _option("quiet"),
-    verbose: bool = _option("verbose"),
-) -> None:
+@command("drivers", [
+    "inputs",
+    ("outcome", str, typer.Option("nps", "--outcome", help="The metric to explain (a metric name such as nps, or its column).")),
+    ("driver", Optional[list[str]], typer.Option(None, "--driver", "-d", help="A rating to rank (metric name or column; repeatable). Default: the other rating metrics found.")),
+    ("method", DriverMethod, typer.Option(DriverMethod.relative_weights, "--method", help="relative-weights (Johnson) or shapley (exact LMG, up to 12 drivers).")),
+    ("resamples", int, typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1).")),
+    ("seed", int, typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals).")),
+    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    ("output", Optional[str], typer.Option(None, "--output", help="Also write an Excel workbook with the sheet Drivers (table and scatter chart).")),
+    ("by", Optional[list[str]], typer.Option(None, "--by", "-b", help="Also a segment headroom table: how much the overall score would gain if one segment's respondents all gave the best answer (-f csv writes it instead of the drivers).")),
+    "confidence", "config", "where", "since", "until", "date_column", "dayfirst", "weight", "encoding", "sheet", "include_incomplete", "strict",
+    ("csv_raw", bool, CSV_RAW), "quiet", "verbose",
+], DRIVERS_EXAMPLES)
+def drivers_command(**kw) -> None:
     """Rank the ratings an outcome (NPS, CSAT) is most associated with: relative importance with intervals."""
     from .keydrivers import key_drivers
     from .render.drivers import write
 
-    terminal = Terminal.current(quiet=quiet)
-    with _errors_to_exit_codes(terminal, verbose):
-        loaded = _config(config)
-        options = Options(by=list(by or []), where=list(where or []), since=since, until=until, date_column=date_column, dayfirst=dayfirst, weight=weight,
-                          confidence=confidence, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
-        run = key_drivers(inputs, loaded, options, outcome=outcome, drivers=driver or [], method=method.value.replace("-", "_"),  # type: ignore[arg-type]
-                          resamples=resamples, seed=seed, notify=terminal.say)
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        options = Options(**_given(kw, READING), by=list(kw["by"] or []))
+        run = key_drivers(kw["inputs"], _config(kw["config"]), options, outcome=kw["outcome"], drivers=kw["driver"] or [], method=kw["method"].value.replace("-", "_"),
+                          resamples=kw["resamples"], seed=kw["seed"], notify=terminal.say)
         for warning in run.warnings:
             terminal.warn(warning)
-        if output:
+        if kw["output"]:
             from .render.drivers_workbook import write as write_workbook
 
-            terminal.say(f"wrote {write_workbook(run, output)}")
-        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+            terminal.say(f"wrote {write_workbook(run, kw['output'])}")
+        write_data(terminal, lambda: write(run, kw["fmt"], terminal, kw["csv_raw"]))
 
 
 SQL_EXAMPLES = """
@@ -508,27 +506,20 @@ class SqlDialect(str, Enum):
     spark = "spark"
 
 
-@app.command("sql", epilog=SQL_EXAMPLES)
-def sql_command(
-    source: str = typer.Argument(..., metavar="FILE_OR_TABLE", help="An export file (its headers and date column are looked up) or a table name as the engine knows it."),
-    config: Optional[Path] = _option("config"),
-    metric: Optional[list[str]] = _option("metric"),
-    by: Optional[list[str]] = _option("by"),
-    period: Optional[Period] = _option("period"),
-    date_column: Optional[str] = _option("date_column"),
-    weight: Optional[str] = _option("weight"),
-    dialect: SqlDialect = typer.Option(SqlDialect.duckdb, "--dialect", help="The SQL engine the query is written for."),
-    quiet: bool = _option("quiet"),
-    verbose: bool = _option("verbose"),
-) -> None:
+@command("sql", [
+    ("source", str, typer.Argument(..., metavar="FILE_OR_TABLE", help="An export file (its headers and date column are looked up) or a table name as the engine knows it.")),
+    "config", "metric", "by", "period", "date_column", "weight",
+    ("dialect", SqlDialect, typer.Option(SqlDialect.duckdb, "--dialect", help="The SQL engine the query is written for.")),
+    "quiet", "verbose",
+], SQL_EXAMPLES)
+def sql_command(**kw) -> None:
     """Print the GROUP BY query that counts each metric's answers per segment and period where the data is, for cxscore score --tallies."""
     from .sql import query_for
 
-    terminal = Terminal.current(quiet=quiet)
-    with _errors_to_exit_codes(terminal, verbose):
-        loaded = _config(config)
-        query = query_for(source, loaded, dialect.value, metrics=metric or None, by=by or [], period=period.value if period else None,
-                          date_column=date_column, weight=weight, notify=terminal.say)
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        query = query_for(kw["source"], _config(kw["config"]), kw["dialect"].value, metrics=kw["metric"] or None, by=kw["by"] or [], period=kw["period"].value if kw["period"] else None,
+                          date_column=kw["date_column"], weight=kw["weight"], notify=terminal.say)
         write_data(terminal, lambda: terminal.stdout.write(query))
 
 
@@ -547,50 +538,34 @@ Exit codes: 0 success · 2 usage, config or input error (a themes file with erro
 """
 
 
-@app.command("comments", epilog=COMMENTS_EXAMPLES)
-def comments_command(
-    inputs: list[str] = _option("inputs"),
-    themes: Optional[Path] = typer.Option(None, "--themes", "-t", help="Theme dictionary (YAML: theme: {en: [...], zh: [...], exclude: [...]}; themes.example.yaml is a starter). Without it: distinctive terms only."),
-    text: Optional[str] = typer.Option(None, "--text", help="The comment column (default: detected, as for the report's Comments sheet)."),
-    metric: Optional[str] = typer.Option(None, "--metric", "-m", help="The rating the comments are scored by (default: NPS, else CSAT, else CES)."),
-    by: Optional[list[str]] = _option("by"),
-    period: Optional[Period] = _option("period"),
-    terms: bool = typer.Option(True, "--terms/--no-terms", help="Also list the words and phrases that set the unhappy band's comments apart from the happy band's."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook: Themes, Distinctive terms, Uncategorised sample."),
-    config: Optional[Path] = _option("config"),
-    where: Optional[list[str]] = _option("where"),
-    since: Optional[str] = _option("since"),
-    until: Optional[str] = _option("until"),
-    date_column: Optional[str] = _option("date_column"),
-    dayfirst: Optional[bool] = _option("dayfirst"),
-    confidence: Optional[float] = _option("confidence"),
-    min_n: Optional[int] = _option("min_n"),
-    encoding: Optional[str] = _option("encoding"),
-    sheet: Optional[str] = _option("sheet"),
-    include_incomplete: bool = _option("include_incomplete"),
-    strict: bool = _option("strict"),
-    csv_raw: bool = CSV_RAW,
-    quiet: bool = _option("quiet"),
-    verbose: bool = _option("verbose"),
-) -> None:
+@command("comments", [
+    "inputs",
+    ("themes", Optional[Path], typer.Option(None, "--themes", "-t", help="Theme dictionary (YAML: theme: {en: [...], zh: [...], exclude: [...]}; themes.example.yaml is a starter). Without it: distinctive terms only.")),
+    ("text", Optional[str], typer.Option(None, "--text", help="The comment column (default: detected, as for the report's Comments sheet).")),
+    ("metric", Optional[str], typer.Option(None, "--metric", "-m", help="The rating the comments are scored by (default: NPS, else CSAT, else CES).")),
+    "by", "period",
+    ("terms", bool, typer.Option(True, "--terms/--no-terms", help="Also list the words and phrases that set the unhappy band's comments apart from the happy band's.")),
+    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    ("output", Optional[str], typer.Option(None, "--output", "-o", help="Also write an Excel workbook: Themes, Distinctive terms, Uncategorised sample.")),
+    "config", "where", "since", "until", "date_column", "dayfirst", "confidence", "min_n", "encoding", "sheet", "include_incomplete", "strict",
+    ("csv_raw", bool, CSV_RAW), "quiet", "verbose",
+], COMMENTS_EXAMPLES)
+def comments_command(**kw) -> None:
     """What the comments are about: themes from your dictionary (shares, detractors vs promoters, score and impact) and distinctive words."""
     from .comment_analysis import analyse_comments
     from .render.comments_view import write
 
-    terminal = Terminal.current(quiet=quiet)
-    with _errors_to_exit_codes(terminal, verbose):
-        loaded = _config(config)
-        options = Options(by=list(by or []), period=period.value if period else None, where=list(where or []), since=since, until=until, date_column=date_column,
-                          dayfirst=dayfirst, confidence=confidence, min_n=min_n, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete, strict=strict)
-        run = analyse_comments(inputs, loaded, options, themes=themes, text=text, metric=metric, terms=terms, notify=terminal.say)
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        options = Options(**_given(kw, ["period", *READING]), by=list(kw["by"] or []))
+        run = analyse_comments(kw["inputs"], _config(kw["config"]), options, themes=kw["themes"], text=kw["text"], metric=kw["metric"], terms=kw["terms"], notify=terminal.say)
         for warning in run.warnings:
             terminal.warn(warning)
-        if output:
+        if kw["output"]:
             from .render.comments_workbook import write as write_workbook
 
-            terminal.say(f"wrote {write_workbook(run, output)}")
-        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+            terminal.say(f"wrote {write_workbook(run, kw['output'])}")
+        write_data(terminal, lambda: write(run, kw["fmt"], terminal, kw["csv_raw"]))
 
 
 VOLUME_EXAMPLES = """
@@ -618,54 +593,47 @@ class VolumePeriod(str, Enum):
     year = "year"
 
 
-@app.command("volume", epilog=VOLUME_EXAMPLES)
-def volume_command(
-    inputs: list[str] = _option("inputs"),
-    created: Optional[str] = typer.Option(None, "--created", help="Column with each ticket's created time (default: Created at, Created time, …)."),
-    solved: Optional[str] = typer.Option(None, "--solved", help="Column with its solved time; blank or 1900-01-01 = not solved (default: Solved at, Resolved time, …)."),
-    status: Optional[str] = typer.Option(None, "--status", help="Status column: Solved/Closed/Resolved without a solved time, or open with one, are counted apart (default: Status, if there is one)."),
-    period: Optional[VolumePeriod] = typer.Option(None, "--period", "-p", help="Count per day, ISO week, month, quarter or year (default: the config's period, else week)."),
-    by: Optional[list[str]] = _option("by"),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False),
-    where: Optional[list[str]] = _option("where"),
-    since: Optional[str] = typer.Option(None, "--since", help="Periods from this date (earlier tickets still open then make the opening backlog).", rich_help_panel="Filters"),
-    until: Optional[str] = typer.Option(None, "--until", help="Periods up to this date (a date includes the whole day).", rich_help_panel="Filters"),
-    dayfirst: Optional[bool] = _option("dayfirst"),
-    confidence: Optional[float] = _option("confidence"),
-    encoding: Optional[str] = _option("encoding"),
-    sheet: Optional[str] = _option("sheet"),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input"),
-    fail_over: Optional[list[str]] = typer.Option(None, "--fail-over", help="open=N or created=N: exit 3 when the latest period's open at end (or created) is over N (repeatable).", rich_help_panel="Alerts"),
-    fail_on_significant_rise: bool = typer.Option(False, "--fail-on-significant-rise", help="Exit 3 when the latest tested period's created rose significantly (overall or a segment).", rich_help_panel="Alerts"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Also write an Excel workbook with the sheet Volume (table and chart)."),
-    config: Optional[Path] = _option("config"),
-    csv_raw: bool = CSV_RAW,
-    quiet: bool = _option("quiet"),
-    verbose: bool = _option("verbose"),
-) -> None:
+@command("volume", [
+    "inputs",
+    ("created", Optional[str], typer.Option(None, "--created", help="Column with each ticket's created time (default: Created at, Created time, …).")),
+    ("solved", Optional[str], typer.Option(None, "--solved", help="Column with its solved time; blank or 1900-01-01 = not solved (default: Solved at, Resolved time, …).")),
+    ("status", Optional[str], typer.Option(None, "--status", help="Status column: Solved/Closed/Resolved without a solved time, or open with one, are counted apart (default: Status, if there is one).")),
+    ("period", Optional[VolumePeriod], typer.Option(None, "--period", "-p", help="Count per day, ISO week, month, quarter or year (default: the config's period, else week).")),
+    "by",
+    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    "where",
+    ("since", Optional[str], typer.Option(None, "--since", help="Periods from this date (earlier tickets still open then make the opening backlog).", rich_help_panel="Filters")),
+    ("until", Optional[str], typer.Option(None, "--until", help="Periods up to this date (a date includes the whole day).", rich_help_panel="Filters")),
+    "dayfirst", "confidence", "encoding", "sheet",
+    ("strict", bool, typer.Option(False, "--strict", help="Fail (exit 2) when a ticket is left out of a count or the day/month order is a guess.", rich_help_panel="Input")),
+    ("fail_over", Optional[list[str]], typer.Option(None, "--fail-over", help="open=N or created=N: exit 3 when the latest period's open at end (or created) is over N (repeatable).", rich_help_panel="Alerts")),
+    ("fail_on_significant_rise", bool, typer.Option(False, "--fail-on-significant-rise", help="Exit 3 when the latest tested period's created rose significantly (overall or a segment).", rich_help_panel="Alerts")),
+    ("output", Optional[str], typer.Option(None, "--output", "-o", help="Also write an Excel workbook with the sheet Volume (table and chart).")),
+    "config",
+    ("csv_raw", bool, CSV_RAW), "quiet", "verbose",
+], VOLUME_EXAMPLES)
+def volume_command(**kw) -> None:
     """Count tickets created and solved per period, and open at each period's end, with the change against the previous period."""
     from .render.volume import write
     from .volume import volume
 
-    terminal = Terminal.current(quiet=quiet)
-    with _errors_to_exit_codes(terminal, verbose):
-        loaded = _config(config)
-        options = Options(by=list(by or []) or None, period=period.value if period else None, where=list(where or []), since=since, until=until, dayfirst=dayfirst,
-                          confidence=confidence, encoding=encoding, sheet=sheet, strict=strict)
+    terminal = Terminal.current(quiet=kw["quiet"])
+    with _errors_to_exit_codes(terminal, kw["verbose"]):
+        options = Options(**_given(kw, ["by", "period", *READING]))
         bar = terminal.progress()
         try:
-            run = volume(inputs, loaded, options, created=created, solved=solved, status=status, fail_over=fail_over or [],
-                         fail_on_significant_rise=fail_on_significant_rise, notify=terminal.say, progress=bar)
+            run = volume(kw["inputs"], _config(kw["config"]), options, created=kw["created"], solved=kw["solved"], status=kw["status"], fail_over=kw["fail_over"] or [],
+                         fail_on_significant_rise=kw["fail_on_significant_rise"], notify=terminal.say, progress=bar)
         finally:
             if bar:
                 bar.close()
         for warning in run.warnings:
             terminal.warn(warning)
-        if output:
+        if kw["output"]:
             from .render.volume_sheet import write as write_workbook
 
-            terminal.say(f"wrote {write_workbook(run, output)}")
-        write_data(terminal, lambda: write(run, fmt, terminal, csv_raw))
+            terminal.say(f"wrote {write_workbook(run, kw['output'])}")
+        write_data(terminal, lambda: write(run, kw["fmt"], terminal, kw["csv_raw"]))
         _alerts_exit(run, terminal)
 
 
