@@ -5,11 +5,14 @@ for ``score`` (:mod:`cxscore.pipeline`); each chosen column's answers become num
 metric's own parser (labels, scales, blank values), and the blocks stream into a
 :class:`~cxscore.drivers.MomentTable` whose groups are the bootstrap's row-groups, taken from each
 row's position in its input — so the result is the same however the input is cut into blocks.
-Each input is read as one part (files in parallel), since a byte range does not know its row numbers.
+A text file is read in parts of 16–32 MiB in parallel; a part does not know its first row's number, so
+a row's position is its part's byte offset plus its row in the part (unique: a row takes a byte at
+least), and the parts are cut by size alone, so the result is the same on any number of cores.
 :func:`cxscore.drivers.analyse` does the statistics.
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -279,12 +282,15 @@ def key_drivers(
     processes: int | None = None,
     block_bytes: int = BLOCK_BYTES,
     block_rows: int = COALESCE_ROWS,
+    part_bytes: int = MIN_PART_BYTES,
 ) -> DriverRun:
     """Key drivers of ``outcome`` (a metric's name or column; a tuple: the first of them found) over
     the inputs: ``drivers`` names metrics or columns (default: the other rating metrics found, at
     least ``min_drivers``). ``options`` filter and read as for
     :func:`cxscore.score` (where, since, until, weight, encoding, sheet, strict); ``block_bytes`` and
-    ``block_rows`` size the reading steps, which do not change the result. Refusals are CxErrors."""
+    ``block_rows`` size the reading steps, which do not change the result. A text file is read in parts
+    of about ``part_bytes`` (in parallel); a row's bootstrap row-group comes from its part's byte offset
+    plus its row number in the part, so the result depends on the file, not on the cores. Refusals are CxErrors."""
     settings = resolve(config, options)
     config = config or Config()
     _, sources, repeats = open_sources(inputs, settings, stdin, notify)
@@ -296,22 +302,26 @@ def key_drivers(
     grouping = settings.grouping()
     processes = workers() if processes is None else processes
     jobs: list[Job] = []
+    owners: list[InputInfo] = []
     for index, source in enumerate(sources):
-        source_jobs, _, missing, doubted = plan_jobs(source, chosen, config, grouping, lambda s: s.parts(1, MIN_PART_BYTES, block_bytes), notify, settings.include_incomplete, origins, False, 0)
+        # parts by size alone (not by the number of workers), so the row-groups are the same on any machine
+        source_jobs, _, missing, doubted = plan_jobs(source, chosen, config, grouping, lambda s: s.parts(sys.maxsize, part_bytes, block_bytes), notify, settings.include_incomplete, origins, False, 0)
         noted += doubted  # what an encoder doubts in the first rows
         if missing:
             raise next(iter(missing.values()))
-        jobs += [MomentJob(**vars(job), groups=BOOTSTRAP_GROUPS, seed=seed, first_row=index << ROW_BITS, block_rows=block_rows) for job in source_jobs]
+        # a row's position: its part's byte offset + its row in the part — unique, as every row takes at least a byte
+        jobs += [MomentJob(**vars(job), groups=BOOTSTRAP_GROUPS, seed=seed, first_row=(index << ROW_BITS) + getattr(job.part, "start", 0), block_rows=block_rows) for job in source_jobs]
+        owners += [source.info] * len(source_jobs)
     if grouping.dedupe:
         notify(dedupe.keep_latest(jobs, processes, grouping.dedupe))
     table = MomentTable(len(specs), BOOTSTRAP_GROUPS, np.array([top_two_threshold(spec) for spec in specs]))
     invalid: dict[str, Counter] = {spec.name: Counter() for spec in specs}
     book: Book[GroupKey] | None = Book.of([target]) if grouping.by else None
-    for (part, info, bad, segments), source in zip(run_jobs(jobs, processes, None, read_moments), sources):
+    for (part, info, bad, segments), owner in zip(run_jobs(jobs, processes, None, read_moments), owners):
         table.merge(part)
         if book is not None and segments is not None:
             book.merge(segments)
-        add_counters(source.info, info)
+        add_counters(owner, info)
         for name, texts in bad.items():
             invalid[name].update(texts)
     for source in sources:

@@ -160,3 +160,19 @@ def test_output_writes_a_drivers_sheet_with_a_scatter_chart(tmp_path):
     assert chart.x_axis.scaling.min % 5 == 0 and chart.x_axis.scaling.max % 5 == 0 and chart.x_axis.number_format.formatCode == "0"  # round axis labels
     refused = invoke(["drivers", str(DRIVERS_SAMPLE), "--output", str(DRIVERS_SAMPLE)])
     assert refused.exit_code == 2 and DRIVERS_SAMPLE.read_bytes()[:11] == b"Response ID"
+
+
+def test_one_input_read_in_parallel_parts_gives_the_same_result_on_any_number_of_workers(monkeypatch):
+    import cxscore.keydrivers as keydrivers
+
+    jobs: list[int] = []
+    run_jobs = keydrivers.run_jobs
+    monkeypatch.setattr(keydrivers, "run_jobs", lambda j, *args: jobs.append(len(j)) or run_jobs(j, *args))
+    whole = key_drivers(DRIVERS_SAMPLE, processes=1).analysis
+    one = key_drivers(DRIVERS_SAMPLE, processes=1, part_bytes=8_192).analysis
+    two = key_drivers(DRIVERS_SAMPLE, processes=2, part_bytes=8_192).analysis
+    assert jobs[0] == 1 and jobs[1] == jobs[2] > 3  # the sample (65 kB) in parts of ~8 kB, read by one worker, then by two
+    assert (one.n, one.incomplete, one.missing) == (two.n, two.incomplete, two.missing) == (whole.n, whole.incomplete, whole.missing)
+    for a, b, c in zip(whole.drivers, one.drivers, two.drivers):
+        assert (b.share, b.low, b.high, b.p_first, b.mean, b.top_two) == (c.share, c.low, c.high, c.p_first, c.mean, c.top_two)  # exact: cut by size, not by workers
+        assert (a.name, a.share, a.mean, a.top_two) == (b.name, pytest.approx(b.share, abs=1e-9), pytest.approx(b.mean, abs=1e-12), pytest.approx(b.top_two, abs=1e-12))
