@@ -53,8 +53,14 @@ def test_json_follows_the_contract():
     assert any("invalid answer" in w for w in doc["warnings"])
 
 
-def test_json_on_stdout_is_clean_of_messages():
-    result = run_process(["score", str(SAMPLE), "--format", "json"])
+@pytest.fixture(scope="module")
+def json_process():
+    """One real `score -f json` process, read by the tests of what a process prints where."""
+    return run_process(["score", str(SAMPLE), "--format", "json"])
+
+
+def test_json_on_stdout_is_clean_of_messages(json_process):
+    result = json_process
     assert result.returncode == 0
     json.loads(result.stdout)  # nothing but the document
     assert b"nps: column" in result.stderr
@@ -226,8 +232,8 @@ def test_metric_option_selects_metrics():
     assert result.exit_code == 2 and "--metric 'nsp' is not one of the metrics: nps, csat, ces" in result.stderr
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal():
-    result = run_process(["score", str(SAMPLE), "-f", "json"])
+def test_no_progress_bar_when_stderr_is_not_a_terminal(json_process):
+    result = json_process
     assert b"reading" not in result.stderr and b"\x1b[" not in result.stderr
 
 
@@ -247,3 +253,49 @@ def test_the_cli_builds_options_from_its_option_list(monkeypatch):
     )]
     invoke(["score", str(SAMPLE), "-q"])
     assert seen[1] == Options()
+
+
+@pytest.mark.parametrize("command, module, function, own", [
+    ("drivers", "keydrivers", "key_drivers", ["--weight", "w", "--by", "Channel"]),
+    ("comments", "comment_analysis", "analyse_comments", ["--min-n", "20", "--period", "month", "--by", "Channel"]),
+    ("volume", "volume", "volume", ["--period", "month", "--by", "Channel"]),
+])
+def test_the_other_commands_pass_their_shared_options_on(monkeypatch, command, module, function, own):
+    """drivers, comments and volume take the shared options from the scoring option walk: each one given reaches the run's Options."""
+    import importlib
+
+    seen = []
+
+    def capture(inputs, config, options, **kw):
+        seen.append(options)
+        raise KeyboardInterrupt  # stop here: the options are what is checked
+
+    monkeypatch.setattr(importlib.import_module(f"cxscore.{module}"), function, capture)
+    shared = ["--where", "Channel!=Chat", "--since", "2025-01-01", "--until", "2025-06-30", "--dayfirst", "--confidence", "0.9", "--encoding", "utf-8", "--sheet", "1", "--strict"]
+    extra = [] if command == "volume" else ["--date-column", "Submitted At", "--include-incomplete"]
+    invoke([command, str(SAMPLE), *shared, *extra, *own])
+    assert len(seen) == 1
+    options = seen[0]
+    assert (options.where, options.since, options.until, options.dayfirst, options.confidence, options.encoding, options.sheet, options.strict) == (
+        ["Channel!=Chat"], "2025-01-01", "2025-06-30", True, 0.9, "utf-8", "1", True)
+    assert options.by == ["Channel"]
+    if command != "volume":
+        assert options.date_column == "Submitted At" and options.include_incomplete
+    assert options.weight == ("w" if command == "drivers" else None) and options.min_n == (20 if command == "comments" else None)
+    assert options.period == (None if command == "drivers" else "month")
+
+
+def test_drivers_and_comments_without_by_ignore_the_config_s_by_and_volume_keeps_it(monkeypatch):
+    """Not given, --by is [] for drivers and comments (no breakdown) and None for volume (the config's by:)."""
+    import importlib
+
+    seen = {}
+    for module, function in (("keydrivers", "key_drivers"), ("comment_analysis", "analyse_comments"), ("volume", "volume")):
+        def capture(inputs, config, options, module=module, **kw):
+            seen[module] = options
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(importlib.import_module(f"cxscore.{module}"), function, capture)
+    for command in ("drivers", "comments", "volume"):
+        invoke([command, str(SAMPLE)])
+    assert seen["keydrivers"].by == [] and seen["comment_analysis"].by == [] and seen["volume"].by is None
