@@ -22,24 +22,41 @@ from .sources.base import sample_values
 SCORE = pa.int16()
 TIME = pa.timestamp("s")
 SEGMENT = pa.dictionary(pa.int32(), pa.string())
+#: What a duration column of whole numbers in a known unit is read as (a duration metric's encoder asks for it).
+WHOLE = pa.int64()
 _INTEGER = re.compile(r"-?\d{1,4}")
+_WHOLE = re.compile(r"-?\d{1,15}")
 
 
-def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser | None]], grouper: Grouper) -> dict[str, pa.DataType]:
+def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser | pa.DataType | None]], grouper: Grouper) -> dict[str, pa.DataType]:
     """Types for the columns that can be read typed; ``metrics`` pairs each column a metric reads
-    with the parser of its answers (None: a column read as text, such as a rate's condition's).
+    with the parser of its answers (None: a column read as text, such as a rate's condition's), or
+    with the type it may be read as: :data:`TIME` for a duration's timestamps (start → end), read so
+    when the sample is written as the reader writes timestamps back (the period column may share it),
+    :data:`WHOLE` for a duration column of whole numbers.
 
-    A column with more than one role (say a segment that is also filtered on) stays text.
+    A column with more than one role (say a segment that is also filtered on) stays text, except
+    timestamps that every role reads as timestamps (Created at: a duration's start and the period's date).
     """
     segments, date = grouper.segment_columns(), grouper.date_column
     roles = Counter([*(column for column, _ in metrics), *([date] if date else []), *segments, *grouper.filter_columns()])
     single = {column for column, count in roles.items() if count == 1}
     types: dict[str, pa.DataType] = {}
     for column, parser in metrics:
-        if column in single and parser is not None and parser.plain_integers and all(_INTEGER.fullmatch(v) for v in sample_values(sample, columns.index(column))):
-            types[column] = SCORE
+        values = sample_values(sample, columns.index(column))
+        if column not in single or parser is None:
+            continue
+        if isinstance(parser, AnswerParser):
+            if parser.plain_integers and all(_INTEGER.fullmatch(v) for v in values):
+                types[column] = SCORE
+        elif parser == WHOLE and values and all(_WHOLE.fullmatch(v) for v in values):
+            types[column] = WHOLE
     if date in single and all_iso(sample_values(sample, columns.index(date))):
         types[date] = TIME
+    timed = Counter([*(column for column, parser in metrics if parser == TIME), *([date] if date else [])])
+    for column, count in timed.items():
+        if count == roles[column] and column not in types and as_written(sample_values(sample, columns.index(column))):
+            types[column] = TIME
     types.update({column: SEGMENT for column in segments if column in single})
     return types
 
@@ -47,6 +64,17 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
 def comment_date_type(columns: list[str], sample: list[list], date: str, others: list[str]) -> dict[str, pa.DataType]:
     """The comments' own date column (no period asked for) read as timestamps, when it has no other role and the sample is ISO."""
     return {date: TIME} if date not in others and all_iso(sample_values(sample, columns.index(date))) else {}
+
+
+def as_written(values: list[str]) -> bool:
+    """Whether every value is a timestamp the reader parses and writes back as it is (``2025-03-14 09:05:00``):
+    read typed, a cell's text (an invalid row's example) is then the same as read as text."""
+    if not values:
+        return False
+    try:
+        return bool(pc.all(pc.equal(pc.cast(pc.cast(pa.array(values, pa.string()), TIME), pa.string()), pa.array(values, pa.string()))).as_py())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
 
 
 def all_iso(values: list[str]) -> bool:

@@ -447,9 +447,13 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     n, zeros = n_a + n_b, zero_a + zero_b
     qs = np.array([0.5, 0.6, 0.4])
     rank = np.minimum(np.maximum(np.ceil(n[:, None] * qs).astype(np.int64) - 1, 0), np.maximum(n - 1, 0)[:, None]) - zeros[:, None]  # among the buckets
-    first_a = a.below[np.searchsorted(a.keys, i * span)][:, None]
-    first_b = b.below[np.searchsorted(b.keys, j * span)][:, None]
-    low, high = np.zeros(rank.shape, dtype=np.int64), np.full(rank.shape, span - 1, dtype=np.int64)
+    start_a, stop_a = np.searchsorted(a.keys, i * span), np.searchsorted(a.keys, (i + 1) * span)
+    start_b, stop_b = np.searchsorted(b.keys, j * span), np.searchsorted(b.keys, (j + 1) * span)
+    first_a, first_b = a.below[start_a][:, None], b.below[start_b][:, None]
+    lowest = np.minimum(_bucket_at(a, start_a, stop_a, i, start_a, span), _bucket_at(b, start_b, stop_b, j, start_b, span))
+    highest = np.maximum(_bucket_at(a, start_a, stop_a, i, stop_a - 1, -1), _bucket_at(b, start_b, stop_b, j, stop_b - 1, -1))
+    low = np.repeat(np.where(lowest > highest, 0, lowest)[:, None], rank.shape[1], axis=1)  # either side's lowest and highest bucket bound the search
+    high = np.repeat(np.where(lowest > highest, 0, highest)[:, None], rank.shape[1], axis=1)
     while (low < high).any():  # the smallest bucket holding more than ``rank`` of the pooled positive values
         middle = (low + high) // 2
         more = a.up_to(i[:, None], middle, first_a) + b.up_to(j[:, None], middle, first_b) > rank
@@ -463,3 +467,10 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     below_a = np.where(positive, zero_a + a.up_to(i, split, first_a[:, 0]), zero_a)
     below_b = np.where(positive, zero_b + b.up_to(j, split, first_b[:, 0]), zero_b)
     return values, below_a, below_b
+
+
+def _bucket_at(side: GroupBuckets, start: np.ndarray, stop: np.ndarray, groups: np.ndarray, at: np.ndarray, empty: int) -> np.ndarray:
+    """The bucket number of each group's key at ``at`` (its first or last), ``empty`` for a group without buckets."""
+    found = stop > start
+    keys = side.keys[np.where(found, at, 0)] if len(side.keys) else np.zeros(len(at), dtype=np.int64)
+    return np.where(found, keys - groups * side.hist._span, empty)

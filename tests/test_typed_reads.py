@@ -14,7 +14,7 @@ import cxscore.dates as dates
 import cxscore.grouping as grouping
 import cxscore.pipeline as pipeline
 from cxscore import score
-from cxscore.column_types import SCORE, SEGMENT, TIME, read_types
+from cxscore.column_types import SCORE, SEGMENT, TIME, WHOLE, read_types
 from cxscore.errors import InputError
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
 from cxscore.filters import Condition
@@ -242,3 +242,66 @@ def test_the_day_before_1970_is_a_day_not_undated(tmp_path):
     periods = {r.period: r.n for r in report.results if r.period and r.metric == "nps"}
     assert periods == {"1969-12-31": 1, "1970-01-01": 1}
     assert report.inputs[0].date_blank == 1
+
+
+TICKETS = ["Id", "Assignee", "Created at", "Solved at", "First reply time in minutes within business hours"]
+SERVICE = validate_config({
+    "schedule": {"hours": {"mon-fri": "09:00-17:00"}},
+    "metrics": [
+        {"name": "frt", "type": "duration", "column": TICKETS[4]},
+        {"name": "resolution", "type": "duration", "start": "Created at", "end": "Solved at", "business_hours": True},
+    ],
+})
+
+
+def ticket_misfits(tmp_path, rows=3000):
+    """A Zendesk-like export whose first 2,000 rows (the sample) are timestamps written as the reader writes
+    them and whole minutes; after them a placeholder, an end before its start, and misfits read again as text."""
+    start = datetime(2025, 1, 6, 8)
+    body = []
+    for i in range(rows):
+        created = start + timedelta(minutes=37 * i)
+        solved = "1900-01-01 00:00:00" if i % 17 == 3 else "" if i % 23 == 4 else (created + timedelta(minutes=(i * 7919) % 9000)).isoformat(sep=" ")
+        body.append([str(i), f"agent {i % 5}", created.isoformat(sep=" "), solved, "" if i % 29 == 5 else str((i * 104729) % 5000)])
+    body[1500][3] = (start - timedelta(days=1)).isoformat(sep=" ")  # solved before created: invalid, its texts the example
+    body[2400][3] = "0000-00-00 00:00:00"  # a placeholder no timestamp type reads
+    body[2500][4] = "12.5"  # not whole minutes
+    body[2600][2] = "N/A"  # a blank value no timestamp type reads
+    path = tmp_path / "tickets.csv"
+    path.write_text(csv_text([TICKETS, *body]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_duration_timestamps_and_whole_minutes_read_typed_give_the_text_results(tmp_path, monkeypatch, workers):
+    """The service-KPI bench reads Created at (the period's date and resolution's start), Solved at and
+    the first-reply minutes: typed where the sample allows (timestamps as the reader writes them, whole
+    numbers in a known unit), with the same figures, blanks, invalid counts and examples as text; a misfit
+    further on sends its part back to text."""
+    path = ticket_misfits(tmp_path)
+    options = Options(by=["Assignee"], period="week", date_column="Created at")
+    typed, text, chosen = both_ways(monkeypatch, [path], SERVICE, options, processes=int(workers), part_bytes=50_000)
+    assert chosen[0] == {"Created at": TIME, "Solved at": TIME, TICKETS[4]: WHOLE, "Assignee": SEGMENT}
+    assert values(typed) == values(text)
+    assert [(q.metric, q.blank, q.invalid, q.invalid_examples) for q in typed.quality] == [(q.metric, q.blank, q.invalid, q.invalid_examples) for q in text.quality]
+    resolution = next(q for q in typed.quality if q.metric == "resolution")
+    assert resolution.invalid == 1 and list(resolution.invalid_examples) == ["2025-02-13 21:00:00 → 2025-01-05 08:00:00"]
+    assert next(q for q in typed.quality if q.metric == "frt").invalid == 0  # 12.5 minutes is a duration
+
+
+def test_duration_columns_are_typed_only_where_the_meaning_cannot_change():
+    from cxscore.kinds.duration import DurationEncoder, ElapsedEncoder
+
+    columns = ["created", "solved", "frt", "agent"]
+    sample = [["2025-01-02 10:00:00", "2025-01-03 11:00:00", "90", "Ann"], ["2025-01-02 11:00:00", "", "", "Bo"]]
+    frt = MetricSpec(name="frt", type="duration", column="frt", unit="minutes")
+    elapsed = MetricSpec(name="res", type="duration", start="created", end="solved")
+    metrics = [*ElapsedEncoder(elapsed, {"start": "created", "end": "solved"}).typed(), *DurationEncoder(frt, "frt", DEFAULT_BLANK_VALUES).typed()]
+    assert read_types(columns, sample, metrics, grouper_for(columns, period="week", date_column="created")) == {"created": TIME, "solved": TIME, "frt": WHOLE}
+    assert "created" not in read_types(columns, sample, metrics, grouper_for(columns, by=["created"]))  # also a segment: text
+    written_otherwise = [["2025-01-02T10:00:00", "2025-01-03 11:00", "90", "Ann"]]  # the reader would write them back otherwise
+    assert read_types(columns, written_otherwise, metrics, grouper_for(columns)) == {"frt": WHOLE}
+    no_unit = MetricSpec(name="frt", type="duration", column="frt")
+    assert "frt" not in read_types(columns, sample, DurationEncoder(no_unit, "frt", DEFAULT_BLANK_VALUES).typed(), grouper_for(columns))
+    numeric_blank = DurationEncoder(frt, "frt", [*DEFAULT_BLANK_VALUES, "-1"]).typed()  # -1 means blank here, not an invalid duration
+    assert "frt" not in read_types(columns, sample, numeric_blank, grouper_for(columns))

@@ -376,7 +376,14 @@ class DurationEncoder:
         return self.read(batch.column(self.column))
 
     def typed(self) -> list[tuple[str, Any]]:
-        return [(self.column, None)]  # read as text: "90", "1:30:00" and "2h 30m" may share a column
+        """Read as whole numbers when the sample is (read_types checks) and the unit is known, unless a blank
+        value is a number; else as text: "90", "1:30:00" and "2h 30m" may share a column."""
+        import re
+
+        from ..column_types import WHOLE
+
+        numeric_blank = any(re.fullmatch(r"[-+]?[\d.,]+", value) for value in self.parser.blank)
+        return [(self.column, WHOLE if self.unit is not None and not numeric_blank else None)]
 
     def read(self, values: pa.Array) -> DurationColumn:
         from ..durations import DurationUnitUnknown, encode_durations
@@ -433,7 +440,11 @@ class ElapsedEncoder:
         return pc.if_else(pc.is_in(text, value_set=pa.array(self.blank, pa.string())), pa.scalar(None, column.type), column)
 
     def typed(self) -> list[tuple[str, Any]]:
-        return [(self.start, None), (self.end, None)]  # read as text: zones, epochs and placeholders are read here
+        """Timestamps as the reader writes them are read typed (read_types checks the sample); zones,
+        epochs, other formats and placeholders such as 0000-00-00 as text (a typed read meeting one is read again as text)."""
+        from ..column_types import TIME
+
+        return [(self.start, TIME), (self.end, TIME)]
 
 
 class SumEncoder:
