@@ -154,19 +154,28 @@ class LogHistogram:
         if len(keys):
             self._pending.append((keys, counts))
             self._pending_size += len(keys)
-            if self._pending_size >= max(len(self._keys), _PENDING):
+            if self._pending_size >= max(len(self._keys) // 4, _PENDING):
                 self._consolidate()
 
     def _consolidate(self) -> None:
+        """Add the queued keys into the store: the queued pieces (each sorted, without repeats) sorted
+        together, then merged into the sorted store by insertion — no sort of the store, and no copy at all
+        when the store is empty and one piece is queued (a worker's histogram merged into an empty book)."""
         if not self._pending:
             return
-        keys = np.concatenate([self._keys, *(k for k, _ in self._pending)])
-        counts = np.concatenate([self._counts, *(c for _, c in self._pending)])
-        self._pending, self._pending_size = [], 0
-        order = np.argsort(keys, kind="stable")
-        keys, counts = keys[order], counts[order]
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+        pieces, self._pending, self._pending_size = self._pending, [], 0
+        if len(pieces) == 1:
+            keys, counts = pieces[0]
+        else:
+            keys = np.concatenate([k for k, _ in pieces])
+            counts = np.concatenate([c for _, c in pieces])
+            del pieces
+            order = np.argsort(keys, kind="stable")
+            keys, counts = keys[order], counts[order]
+            del order
+            starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+            keys, counts = keys[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+        self._keys, self._counts = _insert(self._keys, self._counts, keys, counts)
 
     @property
     def keys(self) -> np.ndarray:
@@ -189,7 +198,7 @@ class LogHistogram:
         self._check_compatible(other)
         self.reserve(other.groups)
         self._dense[: other.groups] += other._dense
-        self._stage(other.keys.copy(), other.counts.copy())
+        self._stage(other.keys, other.counts)  # keys and counts are never changed in place: shared, not copied
         return self
 
     def __iadd__(self, other: LogHistogram) -> LogHistogram:
@@ -299,32 +308,52 @@ class LogHistogram:
         if mapping.shape != (self.groups,):
             raise ValueError(f"the rollup mapping needs one entry per group ({self.groups}), not {mapping.shape}")
         coarse = self._like()
+        if np.array_equal(mapping, np.arange(len(mapping))):  # the same groups (a part merged into an empty book): shared, not copied
+            coarse._keys, coarse._counts, coarse._dense = self.keys, self.counts, self._dense.copy()
+            return coarse
         kept = mapping >= 0
         coarse.reserve(int(mapping.max()) + 1 if kept.any() else 0)
         np.add.at(coarse._dense, mapping[kept], self._dense[kept])
         keys, counts = self.keys, self.counts
         target = mapping[keys // self._span]
-        keep = target >= 0
-        coarse._keys, coarse._counts = self._summed(target[keep], keys[keep] % self._span, counts[keep])
+        if not kept.all():
+            keep = target >= 0
+            target, keys, counts = target[keep], keys[keep], counts[keep]
+        buckets = keys % self._span
+        used = mapping[kept]
+        if (used[1:] > used[:-1]).all():  # groups renumbered in their order: the keys stay sorted and distinct
+            target *= self._span
+            target += buckets
+            coarse._keys, coarse._counts = target, counts
+        else:
+            coarse._keys, coarse._counts = self._summed(target, buckets, counts)
         return coarse
 
     def _summed(self, groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted unique keys of these (group, bucket) pairs with their counts added: no sort when they come
-        in order (a roll-up that keeps the groups' order), one weighted ``bincount`` over their (group, bucket)
-        box when it is small against them, else a sort."""
-        keys = groups * self._span + buckets
-        if len(keys) and not (keys[1:] >= keys[:-1]).all():
-            low_group, low_bucket = int(groups.min()), int(buckets.min())
-            width = int(buckets.max()) - low_bucket + 1
-            cells = (int(groups.max()) - low_group + 1) * width
-            if cells <= max(4 * len(keys), 1 << 16):
-                summed = np.bincount((groups - low_group) * width + (buckets - low_bucket), weights=counts, minlength=cells)  # exact below 2⁵³
-                cell = np.flatnonzero(summed)
-                return (cell // width + low_group) * self._span + cell % width + low_bucket, summed[cell].astype(np.int64)
-            order = np.argsort(keys, kind="stable")
-            keys, counts = keys[order], counts[order]
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, dtype=np.int64)
-        return keys[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+        """Sorted unique keys of these (group, bucket) pairs with their counts added: one weighted ``bincount``
+        over their (group, bucket) box when it is small against them, else a sort. ``groups`` is overwritten."""
+        if not len(groups):
+            return groups, counts
+        low_group, low_bucket = int(groups.min()), int(buckets.min())
+        width = int(buckets.max()) - low_bucket + 1
+        cells = (int(groups.max()) - low_group + 1) * width
+        index = groups
+        if cells <= max(4 * len(groups), 1 << 16):
+            index -= low_group
+            index *= width
+            index += buckets
+            index -= low_bucket
+            summed = np.bincount(index, weights=counts, minlength=cells)  # exact below 2⁵³
+            del index
+            cell = np.flatnonzero(summed)
+            return (cell // width + low_group) * self._span + cell % width + low_bucket, summed[cell].astype(np.int64)
+        index *= self._span
+        index += buckets
+        order = np.argsort(index, kind="stable")
+        keys, counts = index[order], counts[order]
+        del order
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        return keys[starts], np.add.reduceat(counts, starts)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -405,6 +434,25 @@ class LogHistogram:
         empty = n == 0
         return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
+
+
+def _insert(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted key arrays without repeats, with their counts, as one: counts of equal keys added, the
+    other keys inserted in place (new arrays; neither input is changed)."""
+    if not len(keys):
+        return more, more_counts
+    if not len(more):
+        return keys, counts
+    at = np.searchsorted(keys, more)
+    found = at < len(keys)
+    found[found] = keys[at[found]] == more[found]
+    if found.any():
+        counts = counts.copy()
+        counts[at[found]] += more_counts[found]
+    new = ~found
+    if not new.any():
+        return keys, counts
+    return np.insert(keys, at[new], more[new]), np.insert(counts, at[new], more_counts[new])
 
 
 class GroupBuckets:

@@ -326,3 +326,21 @@ def test_median_splits_of_many_pairs_at_once_equal_each_pair_merged(left, right,
         quantiles = pooled.quantiles((0.5, 0.6, 0.4))[0].tolist()
         assert values[k].tolist() == quantiles
         assert (int(below_a[k]), int(below_b[k])) == (int(one.at_most(quantiles[0])[0]) if one.groups else 0, int(other.at_most(quantiles[0])[0]) if other.groups else 0)
+
+
+def test_a_part_merged_into_an_empty_book_is_shared_not_copied_or_sorted():
+    """Memory at 10M tickets: a worker's histogram merged into the empty book (the book's rows are the part's,
+    the identity roll-up) is adopted as it is; merging more parts into it still equals adding everything at once."""
+    rng = np.random.default_rng(9)
+    values, groups = rng.exponential(600, 5000), rng.integers(0, 40, 5000)
+    part = build(values[:3000], groups[:3000])
+    same = part.rollup(np.arange(part.groups))
+    assert same.keys is part.keys and same.counts is part.counts and same == part
+    book = LogHistogram(ALPHA)
+    book += same
+    assert book.keys is part.keys
+    book += build(values[3000:], groups[3000:])
+    assert book == build(values, groups)
+    assert part == build(values[:3000], groups[:3000])  # the shared arrays were not changed by the later merge
+    renumbered = part.rollup(np.where(np.arange(part.groups) % 2 == 0, np.arange(part.groups) // 2, -1))  # kept groups in order
+    assert renumbered == build(values[:3000][groups[:3000] % 2 == 0], groups[:3000][groups[:3000] % 2 == 0] // 2)
