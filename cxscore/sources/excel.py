@@ -1,7 +1,7 @@
 """Excel workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through python-calamine."""
 from __future__ import annotations
 
-import datetime as dt
+import os
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
@@ -10,16 +10,29 @@ from collections.abc import Iterator
 import pyarrow as pa
 import python_calamine as calamine
 
-from ..errors import InputError, param
+from ..errors import ConfigError, InputError, param
 from ..records import InputInfo
 from .base import SAMPLE_ROWS, Source
+from .cells import cell_text
 from .excel_errors import error_cells
+from .fast_excel import FastSheet, NotExact
 from .layouts import detect_layout
 from .workbook_limits import check_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BATCH_ROWS = 65_536
+#: CXSCORE_EXCEL_READER=calamine reads every workbook with python-calamine (fastexcel is tried first otherwise).
+READER_ENV = "CXSCORE_EXCEL_READER"
+READERS = ("fastexcel", "calamine")
+
+
+def excel_reader() -> str:
+    """The reader asked for by ``CXSCORE_EXCEL_READER`` (default fastexcel, where it reads a sheet exactly)."""
+    chosen = os.environ.get(READER_ENV, "").strip().lower() or READERS[0]
+    if chosen not in READERS:
+        raise ConfigError(f"{READER_ENV}={os.environ[READER_ENV]!r} is not a reader cxscore knows", f"set it to {' or '.join(READERS)}, or unset it")
+    return chosen
 
 
 def is_excel_bytes(head: bytes) -> bool:
@@ -27,48 +40,74 @@ def is_excel_bytes(head: bytes) -> bool:
     return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
 
 
-def cell_text(value) -> str | None:
-    """A cell as the text a CSV export would hold (whole numbers without ``.0``, ISO dates)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
-
-
 class ExcelSource(Source):
-    """One sheet of a workbook, with as many header rows as its export layout has."""
+    """One sheet of a workbook, with as many header rows as its export layout has.
+
+    An .xlsx/.xlsm sheet is read through fastexcel (:mod:`.fast_excel`) where that gives exactly what
+    calamine gives; otherwise, and for .xls, .xlsb and .ods, through python-calamine.
+    """
 
     def __init__(self, file: Path | BinaryIO, name: str, sheet: str | None = None):
         size = file.stat().st_size if isinstance(file, Path) else None
         suffix = Path(name).suffix.lower().lstrip(".") or "xlsx"
         self.info = InputInfo(path=name, format=suffix, bytes=size)
-        check_workbook(file, name, sheet)
-        if not isinstance(file, Path):
-            file.seek(0)
-        try:
-            workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
-        except calamine.CalamineError as exc:
-            raise InputError(*self._why_unreadable(file, name, exc)) from None
-        self._sheet = self._pick_sheet(workbook, sheet)
-        self.info.sheet = self._sheet.name
-        if not isinstance(file, Path):
-            file.seek(0)
-        self._errors = error_cells(file, self._sheet.name)  # calamine reads them as empty
-        first = [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
+        scan = check_workbook(file, name, sheet)
+        self._file, self._sheet_arg = file, sheet
+        self._fast: FastSheet | None = None
+        self.reader = "calamine"
+        first = None
+        if scan.kind == "xlsx" and not scan.bool_cells and excel_reader() == "fastexcel":
+            first = self._open_fast(scan.header_non_text)
+        if first is None:
+            first = self._open_calamine()
         if not first or not any(first[0]):
-            raise InputError(f"{name}: sheet {self._sheet.name!r} is empty", f"choose the sheet with the responses using {param('sheet')}")
+            raise InputError(f"{name}: sheet {self.info.sheet!r} is empty", f"choose the sheet with the responses using {param('sheet')}")
         self.layout = detect_layout(first[:8])
         self.columns = self.layout.columns
         self.info.header_rows, self.info.layout = self.layout.header_rows, self.layout.name
         width = len(self.columns)
         self.sample = [[c or None for c in (row + [""] * width)[:width]] for row in first[self.layout.header_rows :]]
         if not self.sample:
-            raise InputError(f"{name} has a header but no data rows (sheet {self._sheet.name!r})", "check that the export contains responses")
+            raise InputError(f"{name} has a header but no data rows (sheet {self.info.sheet!r})", "check that the export contains responses")
+
+    def _open_fast(self, header_non_text: bool) -> list[list[str]] | None:
+        """The first rows through fastexcel, or None when it cannot give them as calamine would."""
+        try:
+            import fastexcel  # imported here: only workbooks need it
+        except ImportError:  # an environment installed before fastexcel became a dependency: calamine reads it alike
+            return None
+        file = self._file
+        if not isinstance(file, Path):
+            file.seek(0)
+        try:
+            reader = fastexcel.read_excel(str(file) if isinstance(file, Path) else file.read())
+            names = reader.sheet_names
+        except fastexcel.FastExcelError:
+            return None  # calamine names the problem (password, damage)
+        index = self._sheet_index(names, self._sheet_arg)
+        try:
+            fast = FastSheet(reader, index, header_non_text)
+            first = fast.first_rows(SAMPLE_ROWS + 4)
+        except NotExact:
+            return None
+        self._fast, self.reader, self.info.sheet = fast, "fastexcel", names[index]
+        return first
+
+    def _open_calamine(self) -> list[list[str]]:
+        file = self._file
+        if not isinstance(file, Path):
+            file.seek(0)
+        try:
+            workbook = calamine.CalamineWorkbook.from_path(str(file)) if isinstance(file, Path) else calamine.CalamineWorkbook.from_filelike(file)
+        except calamine.CalamineError as exc:
+            raise InputError(*self._why_unreadable(file, self.info.path, exc)) from None
+        self._sheet = workbook.get_sheet_by_index(self._sheet_index(workbook.sheet_names, self._sheet_arg))
+        self.info.sheet = self._sheet.name
+        if not isinstance(file, Path):
+            file.seek(0)
+        self._errors = error_cells(file, self._sheet.name)  # calamine reads them as empty
+        self._fast, self.reader = None, "calamine"
+        return [[cell_text(c) or "" for c in row] for row in islice(self._sheet.iter_rows(), SAMPLE_ROWS + 4)]
 
     @staticmethod
     def _why_unreadable(file, name: str, exc: Exception) -> tuple[str, str]:
@@ -82,14 +121,14 @@ class ExcelSource(Source):
             return f"{name} is password-protected (encrypted) and cannot be read", "remove the password in Excel (File › Info › Protect Workbook) and save a copy"
         return f"{name} is not a readable Excel workbook ({exc})", "open it in Excel and save it again as .xlsx, or export CSV"
 
-    def _pick_sheet(self, workbook, sheet: str | None):
-        names = workbook.sheet_names
+    def _sheet_index(self, names: list[str], sheet: str | None) -> int:
+        """The index of the sheet ``--sheet`` names (by name, or by number from 1); the first by default."""
         if sheet is None:
-            return workbook.get_sheet_by_index(0)
+            return 0
         if sheet in names:
-            return workbook.get_sheet_by_name(sheet)
+            return names.index(sheet)
         if sheet.isdigit() and 1 <= int(sheet) <= len(names):
-            return workbook.get_sheet_by_index(int(sheet) - 1)
+            return int(sheet) - 1
         raise InputError(f"{self.info.path} has no sheet {sheet!r}; its sheets are: {', '.join(names)}", f"pass one of them (or its number, from 1) to {param('sheet')}")
 
     def parts(self, count: int, min_bytes: int = 0, block_bytes: int = 0) -> list:
@@ -100,8 +139,17 @@ class ExcelSource(Source):
     def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
+        if self._fast is not None:
+            try:
+                arrays = [self._fast.column(p, self.layout.header_rows - 1, (types or {}).get(c)) for p, c in zip(positions, columns)]
+            except NotExact:
+                self._fast = None
+                self._open_calamine()  # the sample and layout are the same: only the columns needed differ
+            else:
+                yield from _slices(arrays, columns, self._fast.data.num_rows - self.layout.header_rows + 1, info)
+                return
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
-        left = self._sheet.start[1] if self._errors else 0  # calamine's rows start at row 1, its columns at the first used one
+        left = (self._sheet.start or (0, 0))[1] if self._errors else 0  # calamine's rows start at row 1, its columns at the first used one
         first = self.layout.header_rows  # the sheet row (from 0) of the block's first row
         while True:
             block = list(islice(rows, BATCH_ROWS))
@@ -115,6 +163,13 @@ class ExcelSource(Source):
             yield pa.RecordBatch.from_arrays(arrays, names=columns)
 
 
+def _slices(arrays: list[pa.Array], columns: list[str], rows: int, info: InputInfo) -> Iterator[pa.RecordBatch]:
+    """Whole columns (of ``rows`` rows) as record batches of ``BATCH_ROWS`` rows, as calamine's rows are handed on."""
+    for start in range(0, rows, BATCH_ROWS):
+        info.rows += min(BATCH_ROWS, rows - start)
+        yield pa.RecordBatch.from_arrays([a.slice(start, BATCH_ROWS) for a in arrays], names=columns)
+
+
 def _put_errors(block: list[list], first: int, left: int, positions: list[int], errors: dict) -> None:
     """Write the error texts (``#N/A``) into the cells of ``block`` that calamine left empty."""
     for i, row in enumerate(block):
@@ -125,8 +180,11 @@ def _put_errors(block: list[list], first: int, left: int, positions: list[int], 
 
 
 def _column(cells: list) -> pa.Array:
-    """One column of cells as text. A column of one cell type converts in Arrow (fast); a mixed one cell by cell."""
+    """One column of cells as text. A column of one cell type converts in Arrow (fast); a mixed one cell by cell
+    (Arrow would take dates and times together as dates, and TRUE among numbers as 1)."""
     cells = [None if c == "" else c for c in cells]
+    if len({type(c) for c in cells if c is not None}) > 1:
+        return pa.array([cell_text(c) for c in cells], type=pa.string())
     try:
         typed = pa.array(cells)
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ..errors import InputError
 from ..records import InputInfo
 from .base import SAMPLE_ROWS, Source
-from .excel import cell_text
+from .cells import cell_text
 from .layouts import detect_layout
 
 BATCH_ROWS = 65_536

@@ -13,6 +13,7 @@ a value (the empty ones LibreOffice writes out to row 1,048,576 are not allocate
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 import re
 import zipfile
 import zlib
@@ -52,6 +53,23 @@ EMPTY_CELL = re.compile(rb"""<table:table-cell(?:\s+(?!office:value-type)[^\s=/>
 CELL, COVERED, ROW_END = b"<table:table-cell", b"<table:covered-table-cell", b"</table:table-row"
 #: A start tag is never this long in a real file; a longer one is refused rather than buffered.
 LONGEST_TAG = 1 << 20
+#: A boolean cell of an .xlsx sheet (``<c r="B2" t="b">``), in RE2 syntax: searched in the same pass as the extent.
+RE2_BOOL = r"t\s*=\s*[\"']b[\"']"
+#: The first ``<row>`` element of a sheet and the cells in it (for what its header cells hold).
+FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
+ROW_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+CELL_TYPE = re.compile(rb"""\bt\s*=\s*["']([^"']*)["']""")
+#: Cell types that hold text (shared, formula result, inline) or an error, which both readers give as text or blank.
+TEXT_TYPES = {b"s", b"str", b"inlineStr", b"e"}
+
+
+@dataclass
+class SheetScan:
+    """What checking a workbook saw of it, for choosing its reader (:mod:`cxscore.sources.fast_excel`)."""
+
+    kind: str = ""  # xlsx (sheets as XML), xlsb, ods, or "" (not a zip archive)
+    bool_cells: bool = False  # a scanned sheet holds a TRUE/FALSE cell
+    header_non_text: bool = False  # the first row of a scanned sheet holds a value that is neither text nor an error (a number, date or boolean)
 
 
 def column_number(letters: bytes) -> int:
@@ -100,9 +118,11 @@ class Extent:
     def __init__(self) -> None:
         self.rows = 0
         self.columns = 0
+        self.bools = False  # a TRUE/FALSE cell was seen
 
     def add_all(self, data: bytes) -> None:
         """Every position in ``data``, parsed one by one (exact; slower)."""
+        self.bools = self.bools or _matches(data, len(data), RE2_BOOL)
         for letters, digits in ANY_REF.findall(data):
             self.rows = max(self.rows, int(digits))
             if letters:
@@ -118,10 +138,18 @@ class Extent:
         before = (self.rows, self.columns)
         self.add_all(data[max(end - 4096, 0) : end])
         pattern = RE2_REF.format(columns=_greater_letters(self.columns), rows=_greater_digits(self.rows))
-        piece = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, end], pa.int32()).buffers()[1], pa.py_buffer(data)])
-        if pc.match_substring_regex(piece, pattern)[0].as_py():
+        if not _matches(data, end, pattern if self.bools else f"{pattern}|{RE2_BOOL}"):  # one pass for both (rarely true)
+            return
+        self.bools = self.bools or _matches(data, end, RE2_BOOL)
+        if _matches(data, end, pattern):
             self.rows, self.columns = before
             self.add_all(data[:end])
+
+
+def _matches(data: bytes, end: int, pattern: str) -> bool:
+    """Whether the RE2 ``pattern`` matches somewhere in ``data[:end]`` (in linear time, without copying it)."""
+    piece = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, end], pa.int32()).buffers()[1], pa.py_buffer(data)])
+    return bool(pc.match_substring_regex(piece, pattern)[0].as_py())
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, part_cap: int, ratio_cap: int) -> Iterator[bytes]:
@@ -223,23 +251,24 @@ def _parts_to_scan(archive: zipfile.ZipFile, sheet: str | None) -> list[str]:
     return sorted(n for n in listed if n.startswith("xl/worksheets/") and n.endswith(".xml"))
 
 
-def check_workbook(file: Path | BinaryIO, name: str, sheet: str | None = None) -> None:
-    """Raise :class:`InputError` when a zipped workbook exceeds a limit (see :mod:`cxscore.limits`).
+def check_workbook(file: Path | BinaryIO, name: str, sheet: str | None = None) -> SheetScan:
+    """Raise :class:`InputError` when a zipped workbook exceeds a limit (see :mod:`cxscore.limits`);
+    return what the scan saw of it.
 
     Files that are not zip archives (legacy ``.xls`` is bounded by its format) are left to the reader.
     """
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return
+        return SheetScan()
     try:
         with archive:
-            _check_archive(archive, name, sheet)
+            return _check_archive(archive, name, sheet)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{name} is a damaged workbook (its zip archive: {exc})", "open it in Excel and save it again as .xlsx, or export CSV") from None
 
 
-def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> None:
+def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> SheetScan:
     """Declared sizes first (free), then the parts the reader inflates on opening, then the sheet's extent."""
     part_cap = limits.get(limits.WORKBOOK_PART_MB) << 20
     ratio_cap = limits.get(limits.WORKBOOK_RATIO)
@@ -251,6 +280,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> No
         if info.filename.endswith((".xml", ".rels", ".bin")) and not info.filename.startswith("xl/worksheets/") and not (ods and info.filename == "content.xml"):
             for _ in _inflate(archive, info, name, part_cap, ratio_cap):
                 pass
+    scan = SheetScan(kind="ods" if ods else "xlsb" if "xl/workbook.bin" in archive.NameToInfo else "xlsx")
     if ods:
         _check_ods(archive, name, part_cap, ratio_cap, cell_cap)
     for part in _parts_to_scan(archive, sheet):
@@ -261,6 +291,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> No
                 found = DIMENSION.search(data, 0, 1 << 16)
                 declared = found[1].split(b":")[-1] if found else b""
                 _check_extent(name, part, *_ref(declared), cell_cap, "declares")
+                scan.header_non_text |= _header_non_text(data)
             cut = data.rfind(b"<")
             cut = cut if cut > 0 else max(len(data) - 4096, 0)
             extent.add(data, cut)
@@ -268,6 +299,21 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> No
             _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
         extent.add_all(tail)
         _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
+        scan.bool_cells = scan.bool_cells or extent.bools
+    return scan
+
+
+def _header_non_text(data: bytes) -> bool:
+    """Whether the sheet's first row (in ``data``, its first chunk) holds a number, date or boolean.
+    An unclear start (no whole first row in the chunk) counts as holding one."""
+    row = FIRST_ROW.search(data)
+    if row is None:
+        return b"<sheetData/>" not in data and b"<sheetData />" not in data
+    for attributes, content in ROW_CELL.findall(row[0]):
+        kind = CELL_TYPE.search(attributes)
+        if content and b"<" in content and (kind is None or kind[1] not in TEXT_TYPES):
+            return True
+    return False
 
 
 def _ref(ref: bytes) -> tuple[int, int]:
