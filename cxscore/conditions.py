@@ -7,7 +7,7 @@ Grammar (keywords in any case)::
     condition  := either ("or" either)*           -- "and" binds tighter than "or"
     either     := negation ("and" negation)*
     negation   := "not" negation | "(" condition ")" | test
-    test       := column ( op value | ["not"] "in" "[" value ("," value)* "]" | "is" ["not"] "blank" )
+    test       := column ( op value | ["not"] "in" "[" value ("," value)* "]" | "is" ["not"] "blank" | "starts" "with" value )
     op         := = | != | < | <= | > | >=
 
 A column is a bare word, or quoted with backticks or double quotes when it holds spaces or a
@@ -38,7 +38,7 @@ OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
 _ORDERING = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NUMBER_CELL = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_KEYWORDS = {"and", "or", "not", "in", "is"}
+_KEYWORDS = {"and", "or", "not", "in", "is", "starts"}
 _PUNCTUATION = "()[],"
 _OPERATOR_CHARS = "=!<>"
 _QUOTES = "`\"'"
@@ -133,6 +133,14 @@ class Blank:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """``column starts with value``: text, trimmed and ignoring case (Jira writes a breached SLA's time as ``-1h 5m``)."""
+
+    column: str
+    value: Value
+
+
+@dataclass(frozen=True)
 class Not:
     operand: Node
 
@@ -147,7 +155,7 @@ class Either:
     parts: tuple[Node, ...]
 
 
-Node = Compare | Member | Blank | Not | Both | Either
+Node = Compare | Member | Blank | Prefix | Not | Both | Either
 
 
 class _Parser:
@@ -220,6 +228,12 @@ class _Parser:
                 raise ConditionError(self.token.position, f"expected 'blank' after 'is{' not' if negated else ''}', found {self.token.show()}")
             self.take()
             return Blank(column, negated)
+        if self.keyword("starts"):
+            self.take()
+            if not self.keyword("with"):
+                raise ConditionError(self.token.position, f"expected 'with' after 'starts', found {self.token.show()}")
+            self.take()
+            return Prefix(column, self.value("after 'starts with'"))
         negated = self.keyword("not")
         if negated:
             self.take()
@@ -227,7 +241,7 @@ class _Parser:
             self.take()
             return Member(column, self.values(), negated)
         hint = f"; quote a column name with spaces: `{column} {self.token.text} …`" if self.token.kind == "word" and token.kind == "word" else ""
-        raise ConditionError(self.token.position, f"expected an operator ({' '.join(OPERATORS)}, in, not in, is blank) after the column {column!r}, found {self.token.show()}{hint}")
+        raise ConditionError(self.token.position, f"expected an operator ({' '.join(OPERATORS)}, in, not in, is blank, starts with) after the column {column!r}, found {self.token.show()}{hint}")
 
     def value(self, where: str) -> Value:
         token = self.token
@@ -374,6 +388,9 @@ def _evaluate(node: Node, cells: dict[str, _Cells], bad: dict[str, np.ndarray]) 
     column = cells[node.column]
     if isinstance(node, Blank):
         return (~column.blank, column.blank) if node.negated else (column.blank, ~column.blank)
+    if isinstance(node, Prefix):
+        holds = pc.fill_null(pc.starts_with(column.text, node.value.text.strip().lower()), False).to_numpy(zero_copy_only=False)
+        return ~column.blank & holds, ~column.blank & ~holds
     values = (node.value,) if isinstance(node, Compare) else node.values
     op = node.op if isinstance(node, Compare) else "!=" if node.negated else "="
     numbers = [v.number for v in values if v.number is not None]

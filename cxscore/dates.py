@@ -3,7 +3,7 @@
 Accepted: ISO 8601 with or without time, fraction and zone (``2025-03-14T09:05:00+08:00``),
 ``2025/3/14 9:05:11``, ``2025年3月14日``, US ``3/14/2025 9:05``, ``9/8/18 15:29`` and
 ``3/14/2025 9:05 PM``, day-first ``14/03/2025`` and ``14/03/25`` (with ``dayfirst``),
-``14.03.2025``, English month names (``1-Jan-21``, ``Jan 5, 2025``, ``5 January 2025``), each
+``14.03.2025``, English month names (``1-Jan-21``, ``Jan 5, 2025``, ``5 January 2025``, Jira's ``25/Feb/26 10:17 PM``), each
 with an optional time, and Excel serial day numbers. Two-digit years pivot as Excel's do:
 00–68 are 2000–2068, 69–99 are 1969–1999. A zone suffix is dropped: times are taken as the
 wall-clock time the export wrote. A date that does not exist (``2025-02-30``), or is before 1900
@@ -50,8 +50,8 @@ _YEAR_FIRST = _Family(("%Y-%m-%d", "%Y/%m/%d"), r"^\s*\d{3,4}[-/]")
 _MONTH_FIRST = _Family(("%m/%d/%y", "%m/%d/%Y"), r"^\s*\d{1,2}/\s*\d{1,2}/")  # two-digit years first: Excel's m/d/yy
 _DAY_FIRST = _Family(("%d/%m/%y", "%d/%m/%Y"), _MONTH_FIRST.shape)
 _DOTTED = _Family(("%d.%m.%Y", "%d.%m.%y"), r"^\s*\d{1,2}\.\s*\d{1,2}\.")  # day first wherever it is written
-_NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025
-    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y"),
+_NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025, Jira's 25/Feb/26
+    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y", "%d/~%m/%y", "%d/~%m/%Y"),
     r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     named=True,
 )

@@ -10,6 +10,7 @@ Each such doubt is a warning, and ``--strict`` refuses it.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -356,7 +357,38 @@ def _servicenow(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow}
+#: Jira Service Management: what a completed SLA shows (the time left when it stopped, negative past the goal), and breached().
+JIRA_SLA = "confluence.atlassian.com servicemanagementserver 'SLA display formats and time frames' (a completed SLA shows the time remaining, or the time past the goal as a negative number); JQL breached()"
+
+
+def _jira(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Jira Service Management")
+    for name, field_name in (("frt_sla_breached", "Time to first response"), ("resolution_sla_breached", "Time to resolution")):
+        column = c.get(f"custom field ({field_name.lower()})", field_name.lower())
+        if column is None:
+            plan.missing.append((name, f"no 'Custom field ({field_name})' column"))
+            continue
+        settings = {"type": "rate", "condition": f'{_q(column)} starts with "-"', "of": f"{_q(column)} is not blank", "better": "lower"}
+        plan.metrics.append(Planned(name, settings, column, f"requests whose {field_name} SLA breached its goal ({column!r} negative: Jira writes the time left, or the time past the goal as -1h 5m) ÷ requests with an SLA value; SLA clocks run on the SLA's calendar", JIRA_SLA))
+        _sign_check(c, column, plan)
+    plan.missing.append(("frt", "Jira's export writes the time left to the SLA goal, not the time taken (that is the REST API's completedCycles[].elapsedTime.millis)"))
+    created, resolved = c.get("created"), c.get("resolved")
+    if created and resolved:
+        plan.metrics.append(Planned("resolution", {"type": "duration", "start": created, "end": resolved}, resolved, "Created → Resolved, calendar time (the Resolved date Jira sets with a resolution)", "Jira's Created and Resolved fields (support.atlassian.com 'Resolution time' report)", business_hours=False))
+    else:
+        plan.missing.append(("resolution", "no Created and Resolved columns"))
+    _csat(plan, c, c.get("satisfaction rating", "custom field (satisfaction)"), blank_values, [], "requests rated 4–5 ÷ requests rated (Jira's 1–5 star customer satisfaction)", "support.atlassian.com jira-service-management 'customer satisfaction' (1–5 stars)")
+    return plan
+
+
+def _sign_check(c: _Columns, column: str, plan: Plan) -> None:
+    """Jira writes SLA times as remaining time (``2h 30m``, ``-1h 5m``, ``-02:30``); other values make the sign test meaningless."""
+    odd = [v for v in c.values(column) if not re.fullmatch(r"-?\s*(?:\d+\s*(?:mo|[wdhm])\s*)+|-?\d+:\d{2}", v)]
+    if odd:
+        plan.doubts.append(f"jira: {column!r} holds values that are no SLA time ({', '.join(repr(v) for v in odd[:3])}): only those starting with '-' count as breached")
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

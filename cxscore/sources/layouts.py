@@ -320,6 +320,14 @@ def _amazon_connect(header: _Header) -> Layout | None:
     return _helpdesk("amazon_connect", header, {"contactid", "initiationtimestamp"}, CONNECT_MARKS, 2, "Amazon Connect contact records")
 
 
+#: Jira Service Management's SLA fields, as its CSV export names them ("Custom field (…)") or a list view's export (bare).
+JIRA_MARKS = {"custom field (time to first response)", "custom field (time to resolution)", "time to first response", "time to resolution"}
+
+
+def _jira(header: _Header) -> Layout | None:
+    return _helpdesk("jira", header, {"issue key"}, JIRA_MARKS, 1, "Jira Service Management issues")
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -351,6 +359,7 @@ RECOGNISERS = [
     Recogniser("Amazon Connect", _amazon_connect),
     Recogniser("Intercom", _intercom),
     Recogniser("ServiceNow", _servicenow),
+    Recogniser("Jira Service Management", _jira),
 ]
 
 
