@@ -379,6 +379,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Amazon Connect": [["ContactId", "InitiationTimestamp", "DisconnectTimestamp", "LastUpdateTimestamp"]],
     "Intercom": [["id", "created_at", "statistics.time_to_admin_reply", "statistics.count_reopens"]],
     "ServiceNow": [["number", "incident_state", "reopen_count", "made_sla"]],
+    "Jira Service Management": [["Issue key", "Summary", "Custom field (Time to first response)"]],
 }
 
 
