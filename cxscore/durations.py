@@ -4,7 +4,7 @@ A building block of the coming ``duration`` metric kind (issue 15). Helpdesk exp
 durations as plain numbers in a unit the header names (``First reply time in minutes``,
 ``Resolution time (in hrs)``, ``平均排队时长(秒)``), as clock times (Freshdesk's business hours
 ``123:45:06``; hours may exceed 24), with unit words (``2h 30m``, ``1d 4h``, ``3 days``,
-``1 day 3:04:05``, ``2小时30分``, ``3分20秒``), as ISO 8601 (``PT2H30M``) or Jira's ``2w 3d``.
+``1 day 3:04:05``, ``2小时30分``, ``3分20秒``, Zoho Desk's ``00:19 hrs``), as ISO 8601 (``PT2H30M``) or Jira's ``2w 3d``.
 
 As in normalize.py each distinct text is parsed once (Python) and mapped onto the column with
 NumPy; slots are INVALID + 2 = 0, BLANK + 2 = 1 and :data:`VALUE` = 2, so blank and invalid
@@ -55,6 +55,7 @@ _NUMBER_FORM, _CLOCK, _SHORT_CLOCK, _UNITS, _ISO = range(1, 6)
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?)")
 _CLOCK_RE = re.compile(r"(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
+_HOURS_CLOCK = re.compile(r"(\d+:\d{1,2})\s*(?:hrs?|hours?)")
 _ISO_RE = re.compile(r"p(?:(\d+(?:[.,]\d+)?)w)?(?:(\d+(?:[.,]\d+)?)d)?(?:t(?=\d)(?:(\d+(?:[.,]\d+)?)h)?(?:(\d+(?:[.,]\d+)?)m)?(?:(\d+(?:[.,]\d+)?)s)?)?")
 #: Unit words in values, with their unit ("mo" is Jira's month of 4 weeks).
 _WORDS = {
@@ -125,6 +126,10 @@ class DurationParser:
         clock = _clock(body, self.short_clock)
         if clock is not None:
             return clock
+        hours = _HOURS_CLOCK.fullmatch(body)
+        if hours is not None:  # Zoho Desk's metrics: "00:19 hrs" is hours:minutes
+            seconds, form = _clock(hours.group(1), "h:mm") or (math.nan, INVALID)
+            return seconds, _CLOCK if form > 0 else form  # the unit is written: no h:mm/m:ss doubt
         if body.startswith("p"):
             return _iso(body)
         return self._units(body)

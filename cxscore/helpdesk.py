@@ -105,7 +105,7 @@ def _unexpected(values: Iterable[str], known: set[str]) -> str:
     return ", ".join(f"{v!r} ×{n}" for v, n in odd.most_common(3))
 
 
-def _duration(plan: Plan, c: _Columns, name: str, headers: tuple[str, ...], definition: str, source: str, *, business: bool, default: bool = True, **settings: Any) -> bool:
+def _duration(plan: Plan, c: _Columns, name: str, headers: tuple[str, ...], definition: str, source: str, *, business: bool | None, default: bool = True, **settings: Any) -> bool:
     """Plan a duration KPI on the first of ``headers`` the export has; False (and why) when it has none."""
     column = c.get(*headers)
     if column is None:
@@ -388,7 +388,66 @@ def _sign_check(c: _Columns, column: str, plan: Plan) -> None:
         plan.doubts.append(f"jira: {column!r} holds values that are no SLA time ({', '.join(repr(v) for v in odd[:3])}): only those starting with '-' count as breached")
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
+ZOHO = "desk.zoho.com DeskAPIDocument: Tickets (createdTime, closedTime, statusType, isEscalated in ISO 8601 UTC with .000Z) and Get ticket metrics (firstResponseTime, resolutionTime as 'hh:mm hrs', reopenCount, reassignCount)"
+#: Zoho Desk's happiness rating: three faces, Good the satisfied one.
+ZOHO_HAPPINESS = {"Good": 3, "Okay": 2, "Bad": 1}
+
+
+def _zoho(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Zoho Desk")
+    measured = "as Zoho Desk measured it (the department's business hours where set)"
+    _duration(plan, c, "frt", ("firstresponsetime",), f"ticket created → first agent response, {measured}; written 'hh:mm hrs'", ZOHO, business=None)
+    if not _duration(plan, c, "resolution", ("resolutiontime",), f"ticket created → resolved, {measured}", ZOHO, business=None):
+        created, closed = c.get("createdtime"), c.get("closedtime")
+        if created and closed:
+            plan.missing.pop()
+            plan.metrics.append(Planned("resolution", {"type": "duration", "start": created, "end": closed}, closed, "createdTime → closedTime, calendar time (UTC)", ZOHO, business_hours=False))
+    needs = ("reopencount", "statustype") if c.get("statustype") else ("reopencount",)
+    _rate(plan, c, "reopened", needs, lambda r, s=None: (f"{r} > 0", f"{s} = Closed" if s else None),
+          "closed tickets (statusType Closed) reopened at least once (reopenCount > 0) ÷ closed tickets", ZOHO, better="lower")
+    _rate(plan, c, "reassigned", ("reassigncount",), lambda r: (f"{r} > 0", None), "tickets reassigned at least once (reassignCount > 0) ÷ tickets", ZOHO, better="lower")
+    _rate(plan, c, "escalated", ("isescalated",), lambda e: (f"{e} in [true, 1]", f"{e} is not blank"), "tickets Zoho marks escalated (isEscalated true) ÷ tickets", ZOHO, better="lower")
+    _csat(plan, c, c.get("happiness rating", "happinessrating", "rating"), blank_values, [], "tickets rated Good ÷ tickets rated (Zoho Desk's happiness rating: Good, Okay, Bad)", "Zoho Desk happiness ratings (help.zoho.com desk)", labels=ZOHO_HAPPINESS)
+    return plan
+
+
+def _helpscout(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Help Scout (report summary)")
+    why = ("Help Scout's report rows are one period each: firstResponseTime, resolutionTime and handleTime are that period's averages in seconds and resolvedOnFirstReply a count "
+           "(developer.helpscout.com time range statistics); a median or share over such rows is no KPI. Export the conversations instead (the Productivity drill-down) or weight them in a config")
+    plan.missing.append(("frt, resolution, aht, fcr", why))
+    return plan
+
+
+SALESFORCE = "developer.salesforce.com object reference: Case (CreatedDate, ClosedDate, IsEscalated) and CaseMilestone (IsViolated, IsCompleted, ElapsedTimeInMins in the milestone's business hours)"
+SF_TRUE = "[true, 1]"
+
+
+def _salesforce_cases(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Salesforce Case")
+    created, closed = c.get("createddate"), c.get("closeddate")
+    if created and closed:
+        plan.metrics.append(Planned("resolution", {"type": "duration", "start": created, "end": closed}, closed, "CreatedDate → ClosedDate, calendar time (ISO 8601 with .000+0000; open cases are blank)", SALESFORCE, business_hours=False))
+    else:
+        plan.missing.append(("resolution", "no CreatedDate and ClosedDate columns"))
+    _rate(plan, c, "escalated", ("isescalated",), lambda e: (f"{e} in {SF_TRUE}", f"{e} is not blank"), "cases with IsEscalated true (set by escalation rules) ÷ cases", SALESFORCE, better="lower")
+    plan.missing.append(("frt", "a Case holds no first response time: it is a CaseMilestone (export CaseMilestone with IsViolated and ElapsedTimeInMins)"))
+    return plan
+
+
+def _salesforce_milestones(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Salesforce CaseMilestone")
+    done = c.get("iscompleted")
+    _rate(plan, c, "sla_met", ("isviolated",), lambda v: (f"{v} not in {SF_TRUE}", f"{v} in {SF_TRUE} or {_q(done)} in {SF_TRUE}" if done else f"{v} is not blank"),
+          "milestones met (completed, IsViolated false) ÷ milestones decided (completed, or violated while still open: past the target date is a miss already)" if done else "milestones not violated ÷ milestones", SALESFORCE)
+    kind = c.get("milestonetype.name", "milestone type", "milestonetypeid")
+    if kind:
+        plan.notes.append(f"milestones of every type are pooled: --by {kind!r} scores each (First Response, Resolution …) apart")
+    plan.missing.append(("frt", "ElapsedTimeInMins pools every milestone type; name the first-response milestone in a config (where: its MilestoneType) to score it"))
+    return plan
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

@@ -110,3 +110,98 @@ def test_jira_sla_values_that_are_no_sla_time_are_a_doubt(tmp_path):
     path.write_text(JIRA.replace("3h 25m", "Met").replace("6h 40m", "Breached"), encoding="utf-8")
     result = invoke(["score", str(path), "--strict"])
     assert result.exit_code == 2 and "holds values that are no SLA time ('Met', 'Breached')" in result.stderr
+
+
+#: Zoho Desk tickets as its API's ticket and ticket-metrics fields flatten (desk.zoho.com DeskAPIDocument): ISO times in UTC
+#: with .000Z, metrics written "hh:mm hrs" (hours over 24 kept: "49:55 hrs"), blank where not reached, happiness Good/Okay/Bad.
+ZOHO = """\
+id,ticketNumber,subject,status,statusType,priority,channel,departmentId,assigneeId,createdTime,closedTime,isEscalated,isOverDue,firstResponseTime,resolutionTime,reopenCount,reassignCount,responseCount,threadCount,happinessRating
+1892000000143237,101,Refund not received,Closed,Closed,High,Email,1892000000006907,1892000000056007,2025-03-03T09:12:41.000Z,2025-03-03T15:40:02.000Z,false,false,00:19 hrs,06:27 hrs,0,0,2,4,Good
+1892000000143301,102,App crashes on login,Closed,Closed,High,Web,1892000000006907,1892000000056007,2025-03-03T10:05:00.000Z,2025-03-05T11:00:00.000Z,true,true,02:45 hrs,49:55 hrs,1,2,5,9,Bad
+1892000000143388,103,Change delivery address,Closed,Closed,Medium,Chat,1892000000006907,1892000000056115,2025-03-04T08:00:10.000Z,2025-03-04T08:20:10.000Z,false,false,00:02 hrs,00:20 hrs,0,0,1,2,
+1892000000143402,104,Invoice copy,Open,Open,Low,Email,1892000000006907,,2025-03-04T12:30:00.000Z,,false,true,,,0,1,0,1,
+1892000000143455,105,Damaged item,On Hold,On Hold,Medium,Phone,1892000000006907,1892000000056115,2025-03-05T14:00:00.000Z,,false,false,01:10 hrs,,0,0,1,3,
+1892000000143519,106,Password reset,Closed,Closed,Low,Web,1892000000006907,1892000000056007,2025-03-06T07:45:30.000Z,2025-03-06T09:15:30.000Z,false,false,00:30 hrs,01:30 hrs,2,0,3,6,Okay
+"""
+
+
+def hrs(text: str) -> float:
+    hours, minutes = text.removesuffix(" hrs").split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def test_zoho_desk_hh_mm_hrs_metrics_counts_and_happiness_match_pandas(tmp_path):
+    document, stderr = scored(tmp_path, ZOHO, "--strict")  # "00:19 hrs" is no h:mm/m:ss doubt: its unit is written
+    assert document["inputs"][0]["layout"] == "zoho_desk" and only_recogniser(ZOHO.splitlines()[0].split(",")) == ["Zoho Desk"]
+    got = results_by_metric(document)
+    assert list(got) == ["frt", "resolution", "reopened", "reassigned", "escalated", "csat"]
+    frame = pd.read_csv(io.StringIO(ZOHO), dtype=str, keep_default_na=False)
+    for name, column in (("frt", "firstResponseTime"), ("resolution", "resolutionTime")):
+        seconds = frame[column][frame[column] != ""].map(hrs)
+        assert (got[name]["n"], got[name]["blank"]) == (len(seconds), len(frame) - len(seconds))
+        assert got[name]["components"]["mean"] == pytest.approx(seconds.mean())
+    assert got["frt"]["value"] == pytest.approx(30 * 60, rel=0.01)  # median of 19, 165, 2, 70, 30 minutes
+    assert got["resolution"]["components"]["mean"] == pytest.approx((387 + 2995 + 20 + 90) * 60 / 4)  # 49:55 hrs is over two days
+    closed = frame[frame["statusType"] == "Closed"]
+    assert got["reopened"]["n"] == len(closed) == 4 and got["reopened"]["value"] == pytest.approx(share(closed["reopenCount"].astype(int) > 0)) == 50
+    assert got["reassigned"]["value"] == pytest.approx(share(frame["reassignCount"].astype(int) > 0))
+    assert got["escalated"]["value"] == pytest.approx(share(frame["isEscalated"] == "true"))
+    rated = frame["happinessRating"][frame["happinessRating"] != ""]
+    assert got["csat"]["n"] == 3 and got["csat"]["value"] == pytest.approx(share(rated == "Good"))  # Good of Good, Bad, Okay
+
+
+HELPSCOUT = """\
+startDate,endDate,totalConversations,resolutionTime,repliesToResolve,responseTime,firstResponseTime,resolved,resolvedOnFirstReply,closed,repliesSent,handleTime
+2025-01-01T00:00:00Z,2025-01-31T23:59:59Z,412,103541.2,2.1,7240.5,5310.7,380,171,395,870,412.5
+2025-02-01T00:00:00Z,2025-02-28T23:59:59Z,388,98000.0,2.0,6900.1,5020.3,360,170,371,801,398.2
+"""
+
+
+def test_help_scout_report_rows_are_period_averages_refused_with_the_reason(tmp_path):
+    path = tmp_path / "helpscout.csv"
+    path.write_text(HELPSCOUT, encoding="utf-8")
+    result = invoke(["score", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "no KPI of the helpscout layout" in result.stderr and "that period's averages in seconds" in result.stderr and "drill-down" in result.stderr
+
+
+SALESFORCE_CASES = """\
+Id,CaseNumber,Status,IsClosed,IsEscalated,Origin,Priority,OwnerId,CreatedDate,ClosedDate,Subject
+5005g00000XyZ01AAA,00001026,Closed,true,false,Email,High,0055g000004Qx1AAA,2025-05-05T08:00:00.000+0000,2025-05-06T10:30:00.000+0000,Cannot log in
+5005g00000XyZ02AAA,00001027,Escalated,false,true,Phone,High,0055g000004Qx1AAA,2025-05-05T10:00:00.000+0000,,Order missing
+5005g00000XyZ03AAA,00001028,Closed,true,false,Web,Low,0055g000004Qx2AAA,2025-05-06T09:00:00.000+0000,2025-05-06T09:45:00.000+0000,Change address
+5005g00000XyZ04AAA,00001029,Closed,true,true,Phone,Medium,0055g000004Qx2AAA,2025-05-07T13:10:00.000+0000,2025-05-07T17:10:00.000+0000,Wrong charge
+"""
+#: CaseMilestone rows (Data Loader export; MilestoneType.Name from the relationship): a milestone still open but past its
+#: target is violated already (IsViolated true, IsCompleted false); one open and not yet due is undecided.
+SALESFORCE_MILESTONES = """\
+Id,CaseId,MilestoneTypeId,MilestoneType.Name,StartDate,TargetDate,CompletionDate,IsCompleted,IsViolated,ElapsedTimeInMins,ActualElapsedTimeInMins,TargetResponseInMins,BusinessHoursId
+5005g00000AbC1AAAU,5005g00000XyZ01AAA,557000000000001AAA,First Response,2025-05-05T08:00:00.000+0000,2025-05-05T09:00:00.000+0000,2025-05-05T08:42:00.000+0000,true,false,42,42,60,01m5g000000001AAA
+5005g00000AbC2AAAU,5005g00000XyZ01AAA,557000000000002AAA,Resolution Time,2025-05-05T08:00:00.000+0000,2025-05-06T08:00:00.000+0000,2025-05-06T10:30:00.000+0000,true,true,1590,1590,1440,01m5g000000001AAA
+5005g00000AbC3AAAU,5005g00000XyZ02AAA,557000000000001AAA,First Response,2025-05-05T10:00:00.000+0000,2025-05-05T11:00:00.000+0000,2025-05-05T11:20:00.000+0000,true,true,80,80,60,01m5g000000001AAA
+5005g00000AbC4AAAU,5005g00000XyZ02AAA,557000000000002AAA,Resolution Time,2025-05-05T10:00:00.000+0000,2025-05-06T10:00:00.000+0000,,false,true,,,1440,01m5g000000001AAA
+5005g00000AbC5AAAU,5005g00000XyZ03AAA,557000000000001AAA,First Response,2025-05-06T09:00:00.000+0000,2025-05-06T10:00:00.000+0000,2025-05-06T09:05:00.000+0000,true,false,5,5,60,01m5g000000001AAA
+5005g00000AbC6AAAU,5005g00000XyZ03AAA,557000000000002AAA,Resolution Time,2025-05-06T09:00:00.000+0000,2025-05-07T09:00:00.000+0000,,false,false,,,1440,01m5g000000001AAA
+"""
+
+
+def test_salesforce_cases_resolution_and_escalation_match_pandas(tmp_path):
+    document, _ = scored(tmp_path, SALESFORCE_CASES)
+    assert document["inputs"][0]["layout"] == "salesforce_cases"
+    got = results_by_metric(document)
+    frame = pd.read_csv(io.StringIO(SALESFORCE_CASES), dtype=str, keep_default_na=False)
+    when = lambda col: pd.to_datetime(frame[col], format="%Y-%m-%dT%H:%M:%S.%f%z", errors="coerce")  # noqa: E731
+    seconds = (when("ClosedDate") - when("CreatedDate")).dt.total_seconds().dropna()
+    assert (got["resolution"]["n"], got["resolution"]["blank"]) == (3, 1) and got["resolution"]["components"]["mean"] == pytest.approx(seconds.mean())
+    assert got["escalated"]["value"] == pytest.approx(share(frame["IsEscalated"] == "true")) == 50
+
+
+def test_salesforce_milestones_violated_while_open_counts_as_missed(tmp_path):
+    document, stderr = scored(tmp_path, SALESFORCE_MILESTONES, "--by", "MilestoneType.Name")
+    assert document["inputs"][0]["layout"] == "salesforce_milestones"
+    frame = pd.read_csv(io.StringIO(SALESFORCE_MILESTONES), dtype=str, keep_default_na=False)
+    decided = frame[(frame["IsViolated"] == "true") | (frame["IsCompleted"] == "true")]  # AbC6: open, not yet due
+    rows = {(tuple(r["segment"].values()) or ("All",))[0]: r for r in document["results"] if r["metric"] == "sla_met" and r["period"] is None}
+    assert rows["All"]["n"] == len(decided) == 5 and rows["All"]["value"] == pytest.approx(share(decided["IsViolated"] == "false")) == 40
+    assert rows["First Response"]["value"] == pytest.approx(200 / 3) and rows["Resolution Time"]["n"] == 2  # AbC4 open yet violated
+    assert "--by 'MilestoneType.Name' scores each" in stderr

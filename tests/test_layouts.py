@@ -380,6 +380,9 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Intercom": [["id", "created_at", "statistics.time_to_admin_reply", "statistics.count_reopens"]],
     "ServiceNow": [["number", "incident_state", "reopen_count", "made_sla"]],
     "Jira Service Management": [["Issue key", "Summary", "Custom field (Time to first response)"]],
+    "Zoho Desk": [["ticketNumber", "statusType", "firstResponseTime", "resolutionTime"]],
+    "Help Scout": [["startDate", "totalConversations", "firstResponseTime", "resolvedOnFirstReply"]],
+    "Salesforce": [["Id", "CaseId", "IsViolated", "ElapsedTimeInMins", "IsCompleted"]],
 }
 
 

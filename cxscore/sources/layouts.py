@@ -328,6 +328,28 @@ def _jira(header: _Header) -> Layout | None:
     return _helpdesk("jira", header, {"issue key"}, JIRA_MARKS, 1, "Jira Service Management issues")
 
 
+#: Zoho Desk tickets (desk.zoho.com API: the ticket's fields and its metrics, flattened as exports and connectors write them).
+ZOHO_MARKS = {"statustype", "createdtime", "closedtime", "firstresponsetime", "resolutiontime", "reopencount", "reassigncount", "responsecount", "threadcount", "agentshandled", "isescalated", "isoverdue"}
+#: Help Scout's productivity report (developer.helpscout.com time range statistics): one row per period, not per conversation.
+HELPSCOUT_MARKS = {"totalconversations", "resolvedonfirstreply", "repliestoresolve", "firstresponsetime", "resolutiontime", "handletime"}
+#: Salesforce Case and CaseMilestone records (developer.salesforce.com object reference), as Data Loader and reports export them.
+SALESFORCE_CASE_MARKS = {"isclosed", "closeddate", "isescalated", "origin", "ownerid", "accountid", "contactid"}
+SALESFORCE_MILESTONE_MARKS = {"elapsedtimeinmins", "actualelapsedtimeinmins", "milestonetypeid", "milestonetype.name", "caseid", "targetdate", "completiondate", "iscompleted", "timeremaininginmins"}
+
+
+def _zoho(header: _Header) -> Layout | None:
+    return _helpdesk("zoho_desk", header, {"ticketnumber"}, ZOHO_MARKS, 2, "Zoho Desk tickets")
+
+
+def _helpscout(header: _Header) -> Layout | None:
+    return _helpdesk("helpscout", header, {"resolvedonfirstreply"}, HELPSCOUT_MARKS, 2, "Help Scout productivity report")
+
+
+def _salesforce(header: _Header) -> Layout | None:
+    milestone = _helpdesk("salesforce_milestones", header, {"isviolated"}, SALESFORCE_MILESTONE_MARKS, 2, "Salesforce CaseMilestone records")
+    return milestone or _helpdesk("salesforce_cases", header, {"casenumber", "createddate"}, SALESFORCE_CASE_MARKS, 2, "Salesforce Case records")
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -360,6 +382,9 @@ RECOGNISERS = [
     Recogniser("Intercom", _intercom),
     Recogniser("ServiceNow", _servicenow),
     Recogniser("Jira Service Management", _jira),
+    Recogniser("Zoho Desk", _zoho),
+    Recogniser("Help Scout", _helpscout),
+    Recogniser("Salesforce", _salesforce),
 ]
 
 
