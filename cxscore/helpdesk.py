@@ -447,7 +447,72 @@ def _salesforce_milestones(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
+GENESYS = "developer.genesys.cloud analytics metric definitions (milliseconds: nOffered, tAnswered, tAbandon; tHandle = tTalkComplete + tHeldComplete + tAcw)"
+
+
+def _genesys(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Genesys Cloud")
+    offered, answered, abandon = c.get("noffered"), c.get("tanswered"), c.get("tabandon")
+    of = f"{_q(offered)} > 0" if offered else None
+    if answered and abandon:
+        plan.metrics.append(Planned("service_level", {"type": "service_level", "of": of, "answered": f"{_q(answered)} is not blank", "wait": answered, "abandon_wait": abandon, "unit": "ms"}, answered,
+                                    "offered interactions answered within 20 s (tAnswered) ÷ (offered − abandoned within 5 s, tAbandon)", f"{GENESYS}; the README's *Service level and abandonment*"))
+    else:
+        plan.missing.append(("service_level", "no tAnswered and tAbandon columns"))
+    if abandon:
+        plan.metrics.append(Planned("abandoned", {"type": "abandonment", "of": of, "answered": f"{_q(abandon)} is blank"}, abandon,
+                                    "offered interactions abandoned in queue (tAbandon set) ÷ offered (nOffered): Genesys' abandon rate; one neither answered nor abandoned (flowed out) counts in the base only", GENESYS))
+    else:
+        plan.missing.append(("abandoned", "no tAbandon column"))
+    if answered:
+        plan.metrics.append(Planned("speed_of_answer", {"type": "duration", "column": answered, "unit": "ms"}, answered, "queue → answer (tAnswered), answered interactions", GENESYS, business_hours=False))
+    handle = c.get("thandle")
+    parts = [p for p in (c.get("ttalkcomplete", "ttalk"), c.get("theldcomplete", "theld"), c.get("tacw")) if p]
+    if handle:
+        plan.metrics.append(Planned("aht", {"type": "duration", "column": handle, "unit": "ms"}, handle, "handle time tHandle = talk + hold + after-call work, in milliseconds", GENESYS, business_hours=False))
+        if len(parts) == 3:
+            plan.notes.append(_handle_check(c, handle, parts, plan))
+    elif parts:
+        plan.metrics.append(Planned("aht", {"type": "duration", "sum": parts, "unit": "ms"}, parts[0], f"handle time = {' + '.join(parts)}, in milliseconds (no tHandle column)", GENESYS, business_hours=False))
+    talk = c.get("ttalkcomplete", "ttalk")
+    if talk:
+        plan.metrics.append(Planned("talk_time", {"type": "duration", "column": talk, "unit": "ms"}, talk, "talk time of the interaction, in milliseconds", GENESYS, default=False, business_hours=False))
+    return plan
+
+
+def _handle_check(c: _Columns, handle: str, parts: list[str], plan: Plan) -> str:
+    """Genesys' tHandle is tTalkComplete + tHeldComplete + tAcw: checked on the first rows, so milliseconds are not some other unit's."""
+    rows = [(h, sum(_number(x) or 0 for x in rest)) for h_text, *rest in zip(*(_column(c, col) for col in (handle, *parts))) if (h := _number(h_text)) is not None]
+    agree = sum(abs(h - total) <= 1000 for h, total in rows)
+    if rows and agree < 0.9 * len(rows):
+        plan.doubts.append(f"genesys: {handle!r} equals {' + '.join(map(repr, parts))} in only {agree} of {len(rows)} sampled rows: check that they are the same interactions' milliseconds")
+    return f"{handle!r} = {' + '.join(map(repr, parts))} in {agree} of {len(rows)} sampled rows"
+
+
+FLEX = "twilio.com/docs/flex/end-user-guide/insights: conversation-structure (handling time = talk + wrap-up), abandoned-conversations, segments (Kind)"
+
+
+def _flex(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Twilio Flex Insights")
+    kind, abandoned = c.get("kind"), c.get("abandoned")
+    if abandoned:
+        of = f"{_q(kind)} = Queue" if kind else f"{_q(abandoned)} is not blank"
+        plan.metrics.append(Planned("abandoned", {"type": "abandonment", "of": of, "answered": f"{_q(abandoned)} != Yes"}, abandoned,
+                                    "queue segments whose customer hung up before reaching an agent (Abandoned = Yes) ÷ queue segments (Kind = Queue; other kinds such as Agent Status are not calls)", FLEX))
+    else:
+        plan.missing.append(("abandoned", "no Abandoned column"))
+    parts = [p for p in (c.get("talk time"), c.get("wrap up time")) if p]
+    if parts:
+        plan.metrics.append(Planned("aht", {"type": "duration", "sum": parts, "unit": "seconds"}, parts[0], f"handling time = {' + '.join(parts)} of conversation segments, in seconds (Twilio's handling time of an inbound conversation)", FLEX, business_hours=False))
+    else:
+        plan.missing.append(("aht", "no Talk Time and Wrap Up Time columns"))
+    queue = c.get("queue time")
+    if queue:
+        plan.metrics.append(Planned("speed_of_answer", {"type": "duration", "column": queue, "unit": "seconds"}, queue, "time in queue of queue segments, answered or not (Queue Time), in seconds", FLEX, default=False, business_hours=False))
+    return plan
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

@@ -205,3 +205,72 @@ def test_salesforce_milestones_violated_while_open_counts_as_missed(tmp_path):
     assert rows["All"]["n"] == len(decided) == 5 and rows["All"]["value"] == pytest.approx(share(decided["IsViolated"] == "false")) == 40
     assert rows["First Response"]["value"] == pytest.approx(200 / 3) and rows["Resolution Time"]["n"] == 2  # AbC4 open yet violated
     assert "--by 'MilestoneType.Name' scores each" in stderr
+
+
+#: Genesys Cloud conversation metrics, one column per analytics metric (milliseconds): an answered call, abandons (one
+#: within 5 s), an outbound call (not offered to a queue), and one offered call neither answered nor abandoned (flowed out).
+GENESYS = """\
+conversationId,conversationStart,originatingDirection,mediaType,queueName,userName,nOffered,tAnswered,tAbandon,tTalkComplete,tHeldComplete,tAcw,tHandle
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e01,2025-06-02T08:01:12.345Z,inbound,voice,Support,Mia Chen,1,12345,,185000,20000,45000,250000
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e02,2025-06-02T08:03:40.100Z,inbound,voice,Support,,1,,3200,,,,
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e03,2025-06-02T08:05:05.000Z,inbound,voice,Support,Omar Diaz,1,41000,,320500,0,60000,380500
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e04,2025-06-02T08:09:30.900Z,inbound,voice,Billing,,1,,64000,,,,
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e05,2025-06-02T08:15:00.000Z,inbound,voice,Billing,Mia Chen,1,8000,,95000,15000,30000,140000
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e06,2025-06-02T08:20:00.000Z,outbound,voice,,Omar Diaz,,,,200000,0,20000,220000
+4c0b5f1e-58c3-4f5a-9d3e-0a1b2c3d4e07,2025-06-02T08:22:10.000Z,inbound,voice,Support,,1,,,,,,
+"""
+
+
+def test_genesys_milliseconds_abandoned_of_offered_and_service_level(tmp_path):
+    document, stderr = scored(tmp_path, GENESYS, "--strict")
+    assert document["inputs"][0]["layout"] == "genesys"
+    got = results_by_metric(document)
+    assert list(got) == ["service_level", "abandoned", "speed_of_answer", "aht"]
+    frame = pd.read_csv(io.StringIO(GENESYS), dtype=str, keep_default_na=False)
+    offered = frame[frame["nOffered"] == "1"]
+    assert got["abandoned"]["n"] == len(offered) == 6 and got["abandoned"]["value"] == pytest.approx(share(offered["tAbandon"] != "")) == pytest.approx(100 / 3)
+    answered = offered["tAnswered"] != ""
+    wait = pd.to_numeric(offered["tAnswered"], errors="coerce") / 1000
+    gone = pd.to_numeric(offered["tAbandon"], errors="coerce") / 1000
+    counted = answered | (gone > 5)  # answered, or abandoned after 5 s; the flowed-out call has neither
+    assert got["service_level"]["n"] == int(counted.sum()) == 4
+    assert got["service_level"]["value"] == pytest.approx(100 * float((answered & (wait <= 20)).sum()) / float(counted.sum())) == 50
+    handle = pd.to_numeric(frame["tHandle"], errors="coerce").dropna() / 1000
+    assert got["aht"]["n"] == len(handle) == 4 and got["aht"]["components"]["mean"] == pytest.approx(handle.mean())  # the outbound call is handled too
+    assert got["speed_of_answer"]["components"]["mean"] == pytest.approx(wait.dropna().mean())
+    assert "'tHandle' = 'tTalkComplete' + 'tHeldComplete' + 'tAcw' in 4 of 4 sampled rows" in stderr
+
+
+def test_genesys_handle_time_that_is_not_the_sum_of_its_parts_is_a_doubt(tmp_path):
+    path = tmp_path / "genesys.csv"
+    path.write_text(GENESYS.replace(",250000\n", ",250\n").replace(",380500\n", ",380.5\n"), encoding="utf-8")  # seconds in a millisecond column
+    result = invoke(["score", str(path), "--strict"])
+    assert result.exit_code == 2 and "'tHandle' equals 'tTalkComplete' + 'tHeldComplete' + 'tAcw' in only 2 of 4 sampled rows" in result.stderr
+
+
+#: Twilio Flex Insights segments as a report exports them: queue and conversation segments of each call, an Agent
+#: Status segment (no call), Abandoned Yes/No on queue segments, times in seconds.
+FLEX = """\
+Date,Segment,Conversation ID,Kind,Direction,Queue,Agent,Abandoned,Queue Time,Talk Time,Hold Time,Wrap Up Time
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a901,CA11a,Queue,Inbound,Support,,No,14,,,
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a902,CA11a,Conversation,Inbound,Support,Ana,No,,312,40,55
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a903,CA22b,Queue,Inbound,Support,,Yes,95,,,
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a904,,Agent Status,,,Ana,,,,,
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a905,CA33c,Queue,Inbound,Billing,,No,33,,,
+2025-06-02,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a906,CA33c,Conversation,Inbound,Billing,Raj,No,,128,0,22
+2025-06-03,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a907,CA44d,Queue,Inbound,Billing,,Yes,7,,,
+2025-06-03,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a908,CA55e,Queue,Inbound,Support,,No,21,,,
+2025-06-03,KAa1c3e5f7a9b1c3e5f7a9b1c3e5f7a909,CA55e,Conversation,Inbound,Support,Ana,No,,240,60,0
+"""
+
+
+def test_twilio_flex_abandoned_of_queue_segments_and_handling_time(tmp_path):
+    document, _ = scored(tmp_path, FLEX)
+    assert document["inputs"][0]["layout"] == "twilio_flex"
+    got = results_by_metric(document)
+    frame = pd.read_csv(io.StringIO(FLEX), dtype=str, keep_default_na=False)
+    queued = frame[frame["Kind"] == "Queue"]  # the Agent Status and conversation segments are no queued calls
+    assert got["abandoned"]["n"] == len(queued) == 5 and got["abandoned"]["value"] == pytest.approx(share(queued["Abandoned"] == "Yes")) == 40
+    talked = frame[frame["Talk Time"] != ""]
+    handling = talked["Talk Time"].astype(int) + talked["Wrap Up Time"].astype(int)
+    assert got["aht"]["n"] == 3 and got["aht"]["components"]["mean"] == pytest.approx(handling.mean())

@@ -383,6 +383,8 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Zoho Desk": [["ticketNumber", "statusType", "firstResponseTime", "resolutionTime"]],
     "Help Scout": [["startDate", "totalConversations", "firstResponseTime", "resolvedOnFirstReply"]],
     "Salesforce": [["Id", "CaseId", "IsViolated", "ElapsedTimeInMins", "IsCompleted"]],
+    "Genesys Cloud": [["conversationId", "nOffered", "tAnswered", "tHandle"]],
+    "Twilio Flex": [["Segment", "Kind", "Abandoned", "Talk Time"]],
 }
 
 

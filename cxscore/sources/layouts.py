@@ -350,6 +350,20 @@ def _salesforce(header: _Header) -> Layout | None:
     return milestone or _helpdesk("salesforce_cases", header, {"casenumber", "createddate"}, SALESFORCE_CASE_MARKS, 2, "Salesforce Case records")
 
 
+#: Genesys Cloud conversation detail metrics (developer.genesys.cloud analytics metrics: durations in milliseconds), one column per metric.
+GENESYS_MARKS = {"thandle", "ttalk", "ttalkcomplete", "theld", "theldcomplete", "tacw", "tanswered", "tabandon", "noffered", "tacd", "twait", "nconnected"}
+#: Twilio Flex Insights segments (twilio.com/docs/flex/end-user-guide/insights: Segment, Kind, Abandoned and the segment's times).
+FLEX_MARKS = {"abandoned", "talk time", "wrap up time", "hold time", "queue time", "ring time", "conversation id", "abandon time"}
+
+
+def _genesys(header: _Header) -> Layout | None:
+    return _helpdesk("genesys", header, {"conversationid"}, GENESYS_MARKS, 2, "Genesys Cloud conversation metrics")
+
+
+def _flex(header: _Header) -> Layout | None:
+    return _helpdesk("twilio_flex", header, {"segment", "kind"}, FLEX_MARKS, 2, "Twilio Flex Insights segments")
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -385,6 +399,8 @@ RECOGNISERS = [
     Recogniser("Zoho Desk", _zoho),
     Recogniser("Help Scout", _helpscout),
     Recogniser("Salesforce", _salesforce),
+    Recogniser("Genesys Cloud", _genesys),
+    Recogniser("Twilio Flex", _flex),
 ]
 
 
