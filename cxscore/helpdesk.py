@@ -512,7 +512,24 @@ def _flex(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
+QIYU = "网易七鱼 响应度报表 definitions (qykefu.cn 144434: 首响 = 访客首条询问 → 客服首次回复; 排队时长 = 开始排队 → 进入咨询; 会话回复率 = 客服有回复的会话 ÷ 接入会话; 无效会话 = 访客未说话就离开)"
+
+
+def _chat_cn(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("Chinese chat sessions (53KF / 网易七鱼)")
+    _duration(plan, c, "frt", ("首次响应时长",), "首次响应时长: the visitor's first message → the agent's first reply, calendar time (3分20秒, 00:03:20 or seconds)", QIYU, business=False)
+    _duration(plan, c, "speed_of_answer", ("排队时长",), "排队时长: queueing → the session reaches an agent", QIYU, business=False)
+    _duration(plan, c, "talk_time", ("会话时长",), "会话时长: the session's length", QIYU, business=False, default=False)
+    plan.missing = [m for m in plan.missing if m[0] != "talk_time"]
+    _rate(plan, c, "answer_rate", ("客服消息数",), lambda n: (f"{n} > 0", None), "sessions the agent replied to (客服消息数 > 0) ÷ sessions: 七鱼's 会话回复率", QIYU)
+    visitor = c.get("访客消息数")
+    if visitor:
+        plan.notes.append(f"七鱼 counts a session whose visitor never wrote ({visitor!r} = 0) as 无效会话; --where can leave them out")
+    _csat(plan, c, c.get("满意度", "满意度评价"), blank_values, ["未评价"], "sessions rated 满意 or better ÷ sessions rated (未评价 is no rating)", "七鱼 and 53KF satisfaction (非常满意 … 非常不满意)")
+    return plan
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"chat_cn": _chat_cn, "genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

@@ -274,3 +274,53 @@ def test_twilio_flex_abandoned_of_queue_segments_and_handling_time(tmp_path):
     talked = frame[frame["Talk Time"] != ""]
     handling = talked["Talk Time"].astype(int) + talked["Wrap Up Time"].astype(int)
     assert got["aht"]["n"] == 3 and got["aht"]["components"]["mean"] == pytest.approx(handling.mean())
+
+
+#: A Chinese chat-session export: 53KF's columns (访客名称, 接待客服, 对话时间, 首次响应时长, 平均响应时长, 开始方式, 结束方式) with
+#: 七鱼's session fields; durations as the consoles write them (3分20秒, 1小时2分, 00:01:10, 0秒), "-" for none, 未评价 unrated.
+CHAT_CN = """\
+访客名称,接待客服,对话时间,开始方式,结束方式,排队时长,首次响应时长,平均响应时长,会话时长,访客消息数,客服消息数,满意度
+访客1001,小王,2025-03-03 09:12:41,访客发起,客服结束,15秒,3分20秒,1分5秒,12分30秒,6,8,非常满意
+访客1002,小王,2025-03-03 09:40:00,访客发起,访客结束,1分02秒,45秒,40秒,8分,4,5,满意
+访客1003,小李,2025-03-03 10:05:10,访客发起,超时结束,0秒,-,-,2分10秒,0,0,未评价
+访客1004,小李,2025-03-03 11:20:00,访客发起,客服结束,30秒,00:01:10,00:00:50,00:15:00,9,11,一般
+访客1005,小张,2025-03-04 14:00:00,客服发起,客服结束,-,2分钟,1分30秒,20分5秒,5,6,不满意
+访客1006,小张,2025-03-04 15:30:30,访客发起,访客结束,5秒,1小时2分,10分,1小时30分,3,2,满意
+"""
+
+
+def chinese_seconds(text: str) -> float | None:
+    """An independent reading of 3分20秒 / 1小时2分 / 00:01:10 / 45秒 (None for "-")."""
+    import re
+
+    if text in ("-", ""):
+        return None
+    if ":" in text:
+        h, m, s = (int(p) for p in text.split(":"))
+        return h * 3600 + m * 60 + s
+    units = {"小时": 3600, "分钟": 60, "分": 60, "秒": 1}
+    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)(小时|分钟|分|秒)", text))
+
+
+def test_chinese_chat_sessions_3分20秒_durations_reply_rate_and_satisfaction(tmp_path):
+    document, stderr = scored(tmp_path, CHAT_CN, name="会话记录.csv")
+    assert document["inputs"][0]["layout"] == "chat_cn"
+    got = results_by_metric(document)
+    assert list(got) == ["frt", "speed_of_answer", "answer_rate", "csat"]
+    frame = pd.read_csv(io.StringIO(CHAT_CN), dtype=str, keep_default_na=False)
+    for name, column in (("frt", "首次响应时长"), ("speed_of_answer", "排队时长")):
+        seconds = frame[column].map(chinese_seconds).dropna()
+        assert (got[name]["n"], got[name]["blank"], got[name]["invalid"]) == (5, 1, 0)  # "-" is blank, not invalid
+        assert got[name]["components"]["mean"] == pytest.approx(seconds.mean())
+    assert got["frt"]["value"] == pytest.approx(120, rel=0.01)  # 45秒, 00:01:10, 2分钟, 3分20秒, 1小时2分: the median is 2分钟
+    assert got["answer_rate"]["value"] == pytest.approx(share(frame["客服消息数"].astype(int) > 0))
+    rated = frame["满意度"][frame["满意度"] != "未评价"]
+    assert got["csat"]["n"] == len(rated) == 5 and got["csat"]["value"] == pytest.approx(share(rated.isin(["满意", "非常满意"]))) == 60
+    assert "无效会话" in stderr
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("3分20秒", 200), ("3 分 20 秒", 200), ("1小时2分3秒", 3723), ("45秒", 45), ("2分钟", 120), ("00:03:20", 200), ("1天2小时", 93600)])
+def test_chinese_durations_parse(text, seconds):
+    from cxscore.durations import DurationParser
+
+    assert DurationParser().parse(text)[0] == seconds

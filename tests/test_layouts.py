@@ -385,6 +385,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Salesforce": [["Id", "CaseId", "IsViolated", "ElapsedTimeInMins", "IsCompleted"]],
     "Genesys Cloud": [["conversationId", "nOffered", "tAnswered", "tHandle"]],
     "Twilio Flex": [["Segment", "Kind", "Abandoned", "Talk Time"]],
+    "Chinese chat sessions": [["访客名称", "接待客服", "首次响应时长", "结束方式"]],
 }
 
 

@@ -364,6 +364,20 @@ def _flex(header: _Header) -> Layout | None:
     return _helpdesk("twilio_flex", header, {"segment", "kind"}, FLEX_MARKS, 2, "Twilio Flex Insights segments")
 
 
+#: Chinese chat-session exports (53KF: 访客名称, 接待客服, 对话时间, 首次响应时长, 平均响应时长, 开始方式, 结束方式; 网易七鱼's session
+#: fields 排队时长, 会话时长, 访客消息数, 客服消息数, 满意度): one row per session, durations written 3分20秒 or 00:03:20.
+CHAT_CN_MARKS = {"会话时长", "排队时长", "平均响应时长", "满意度", "满意度评价", "开始方式", "结束方式", "访客消息数", "客服消息数", "对话时间", "访客名称"}
+
+
+def _chat_cn(header: _Header) -> Layout | None:
+    if "首次响应时长" not in header.names or not header.names & {"接待客服", "客服"}:
+        return None
+    found = _helpdesk("chat_cn", header, {"首次响应时长"}, CHAT_CN_MARKS, 2, "Chinese chat sessions (53KF / 网易七鱼 style)")
+    if found is not None:
+        found.blank_values = ["-", "--", "—"]  # these exports write a dash where a session has no value
+    return found
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -401,6 +415,7 @@ RECOGNISERS = [
     Recogniser("Salesforce", _salesforce),
     Recogniser("Genesys Cloud", _genesys),
     Recogniser("Twilio Flex", _flex),
+    Recogniser("Chinese chat sessions", _chat_cn),
 ]
 
 
