@@ -324,3 +324,67 @@ def test_chinese_durations_parse(text, seconds):
     from cxscore.durations import DurationParser
 
     assert DurationParser().parse(text)[0] == seconds
+
+
+#: The first 40 calls of a real public call-centre export, verbatim (the PwC call-centre dataset as published in
+#: github.com/ankit-7050/Call_Center_Trends_Task_1_by_Pwc, Call-Center-Dataset.csv, 5,000 calls; no licence, so only these rows
+#: are kept): an added Month column, dates 1-Jan-21, times 9:12, and 0 in every number column of an unanswered call.
+PWC_CALLS = """\
+Call Id,Agent,Date,Month,Time,Topic,Answered (Y/N),Resolved,Speed of answer in seconds,AvgTalkDuration,Satisfaction rating
+ID0001,Diane,1-Jan-21,Jan,9:12,Contract related,Y,Y,109,0:02:23,3
+ID0002,Becky,1-Jan-21,Jan,9:12,Technical Support,Y,N,70,0:04:02,3
+ID0003,Stewart,1-Jan-21,Jan,9:47,Contract related,Y,Y,10,0:02:11,3
+ID0004,Greg,1-Jan-21,Jan,9:47,Contract related,Y,Y,53,0:00:37,2
+ID0005,Becky,1-Jan-21,Jan,10:00,Payment related,Y,Y,95,0:01:00,3
+ID0006,Stewart,1-Jan-21,Jan,10:00,Technical Support,N,N,0,0:00:00,0
+ID0007,Diane,1-Jan-21,Jan,10:22,Payment related,Y,Y,24,0:03:40,2
+ID0008,Diane,1-Jan-21,Jan,10:22,Payment related,Y,Y,22,0:00:38,4
+ID0009,Greg,1-Jan-21,Jan,11:13,Admin Support,Y,Y,15,0:06:38,4
+ID0010,Jim,1-Jan-21,Jan,11:13,Streaming,Y,Y,78,0:01:04,3
+ID0011,Joe,1-Jan-21,Jan,11:15,Payment related,N,N,0,0:00:00,0
+ID0012,Greg,1-Jan-21,Jan,11:15,Payment related,Y,Y,50,0:00:32,4
+ID0013,Joe,1-Jan-21,Jan,11:52,Payment related,Y,Y,84,0:03:34,3
+ID0014,Martha,1-Jan-21,Jan,11:52,Contract related,Y,Y,89,0:05:44,3
+ID0015,Becky,1-Jan-21,Jan,11:55,Admin Support,Y,Y,48,0:03:47,4
+ID0016,Becky,1-Jan-21,Jan,11:55,Admin Support,Y,Y,63,0:05:26,2
+ID0017,Greg,1-Jan-21,Jan,11:57,Technical Support,Y,Y,45,0:05:32,5
+ID0018,Becky,1-Jan-21,Jan,11:57,Admin Support,N,N,0,0:00:00,0
+ID0019,Jim,1-Jan-21,Jan,12:01,Streaming,N,N,0,0:00:00,0
+ID0020,Jim,1-Jan-21,Jan,12:01,Contract related,Y,Y,101,0:02:27,3
+ID0021,Jim,1-Jan-21,Jan,12:02,Technical Support,Y,Y,74,0:05:22,5
+ID0022,Dan,1-Jan-21,Jan,12:02,Admin Support,Y,Y,89,0:05:50,5
+ID0023,Martha,1-Jan-21,Jan,12:02,Technical Support,N,N,0,0:00:00,0
+ID0024,Joe,1-Jan-21,Jan,12:02,Technical Support,Y,Y,68,0:05:25,2
+ID0025,Diane,1-Jan-21,Jan,12:30,Streaming,Y,Y,97,0:04:09,3
+ID0026,Dan,1-Jan-21,Jan,12:30,Payment related,N,N,0,0:00:00,0
+ID0027,Joe,1-Jan-21,Jan,12:40,Streaming,Y,Y,39,0:04:00,3
+ID0028,Martha,1-Jan-21,Jan,12:40,Contract related,Y,Y,51,0:02:34,4
+ID0029,Joe,1-Jan-21,Jan,12:40,Technical Support,Y,Y,106,0:02:09,4
+ID0030,Stewart,1-Jan-21,Jan,12:40,Streaming,Y,Y,107,0:05:55,3
+ID0031,Joe,1-Jan-21,Jan,13:24,Admin Support,Y,Y,22,0:05:08,3
+ID0032,Joe,1-Jan-21,Jan,13:24,Streaming,Y,Y,122,0:02:08,4
+ID0033,Diane,1-Jan-21,Jan,13:33,Technical Support,Y,Y,57,0:06:49,3
+ID0034,Jim,1-Jan-21,Jan,13:33,Payment related,Y,N,53,0:01:44,2
+ID0035,Becky,1-Jan-21,Jan,13:42,Streaming,Y,Y,119,0:01:31,5
+ID0036,Diane,1-Jan-21,Jan,13:42,Streaming,N,N,0,0:00:00,0
+ID0037,Martha,1-Jan-21,Jan,13:42,Technical Support,Y,N,20,0:01:12,2
+ID0038,Joe,1-Jan-21,Jan,13:42,Technical Support,Y,Y,52,0:00:36,3
+ID0039,Stewart,1-Jan-21,Jan,14:38,Contract related,Y,Y,74,0:06:41,1
+ID0040,Greg,1-Jan-21,Jan,14:38,Technical Support,Y,Y,49,0:02:29,3
+"""
+
+
+def test_real_call_centre_export_first_rows_zero_config_match_pandas(tmp_path):
+    document, stderr = scored(tmp_path, PWC_CALLS, "--period", "day")
+    assert document["inputs"][0]["layout"] == "call_log"
+    got = {r["metric"]: r for r in document["results"] if r["period"] is None}
+    frame = pd.read_csv(io.StringIO(PWC_CALLS), dtype=str, keep_default_na=False)
+    answered = frame[frame["Answered (Y/N)"] == "Y"]
+    assert got["abandoned"]["n"] == 40 and got["abandoned"]["value"] == pytest.approx(share(frame["Answered (Y/N)"] == "N"))
+    assert got["service_level"]["value"] == pytest.approx(share((frame["Answered (Y/N)"] == "Y") & (frame["Speed of answer in seconds"].astype(int) <= 20)))
+    assert got["fcr"]["n"] == len(answered) and got["fcr"]["value"] == pytest.approx(share(answered["Resolved"] == "Y"))
+    assert (got["speed_of_answer"]["n"], got["speed_of_answer"]["blank"]) == (len(answered), 40 - len(answered))  # the 0s of unanswered calls
+    assert got["speed_of_answer"]["components"]["mean"] == pytest.approx(answered["Speed of answer in seconds"].astype(int).mean())
+    rated = answered["Satisfaction rating"].astype(int)
+    assert got["csat"]["n"] == len(answered) and got["csat"]["value"] == pytest.approx(share(rated >= 4))
+    assert {r["period"] for r in document["results"] if r["period"]} == {"2021-01-01"}  # 1-Jan-21
