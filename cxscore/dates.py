@@ -179,8 +179,9 @@ class _Reader:
             return
         numeric = pc.if_else(pc.match_substring_regex(self.todo, r"^\s*\d+(\.\d+)?\s*$"), self.todo, None)
         serial = pc.cast(pc.utf8_trim_whitespace(numeric), pa.float64()).to_numpy(zero_copy_only=False)
-        seconds = np.where(np.isfinite(serial), (serial - _EXCEL_EPOCH_DAYS) * 86_400, 0).round().astype(np.int64)
-        ok = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1]) & (seconds >= self.bounds[0]) & (seconds <= self.bounds[1])
+        in_range = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])  # NaN is out; a 16-digit id would overflow int64
+        seconds = np.where(in_range, (serial - _EXCEL_EPOCH_DAYS) * 86_400, 0).round().astype(np.int64)
+        ok = in_range & (seconds >= self.bounds[0]) & (seconds <= self.bounds[1])
         self.seconds[self.where[ok]] = seconds[ok]
         self.found[self.where[ok]] = True
         self._forget_found()

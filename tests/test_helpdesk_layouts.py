@@ -388,3 +388,23 @@ def test_real_call_centre_export_first_rows_zero_config_match_pandas(tmp_path):
     rated = answered["Satisfaction rating"].astype(int)
     assert got["csat"]["n"] == len(answered) and got["csat"]["value"] == pytest.approx(share(rated >= 4))
     assert {r["period"] for r in document["results"] if r["period"]} == {"2021-01-01"}  # 1-Jan-21
+
+
+@pytest.mark.parametrize(("text", "platform", "metrics"), [
+    (ZOHO, "Zoho Desk", ["frt", "resolution", "reopened", "reassigned", "escalated", "csat"]),
+    (SALESFORCE_CASES, "Salesforce Case", ["resolution", "escalated"]),
+    (SALESFORCE_MILESTONES, "Salesforce CaseMilestone", ["sla_met"]),
+    (GENESYS, "Genesys Cloud", ["service_level", "abandoned", "speed_of_answer", "aht"]),
+    (FLEX, "Twilio Flex Insights", ["abandoned", "aht"]),
+    (CHAT_CN, "Chinese chat sessions (53KF / 网易七鱼)", ["frt", "speed_of_answer", "answer_rate", "csat"]),
+], ids=["zoho", "salesforce cases", "salesforce milestones", "genesys", "flex", "chat_cn"])
+def test_inspect_names_each_platform_and_its_kpis_and_write_config_scores_the_same(tmp_path, text, platform, metrics):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    config = tmp_path / "cxscore.yaml"
+    result = invoke(["inspect", str(path), "-f", "json", "--write-config", str(config)])
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)["plan"]
+    assert plan["platform"] == platform and [m["name"] for m in plan["metrics"]] == metrics and all(m["definition"] and m["source"] for m in plan["metrics"])
+    strip = lambda doc: [(r["metric"], r["n"], r["blank"], r["value"]) for r in json.loads(doc)["results"]]  # noqa: E731
+    assert strip(invoke(["score", str(path), "-c", str(config), "-f", "json"]).stdout) == strip(invoke(["score", str(path), "-f", "json"]).stdout)
