@@ -414,7 +414,7 @@ def _zoho(c: _Columns, blank_values: list[str]) -> Plan:
 def _helpscout(c: _Columns, blank_values: list[str]) -> Plan:
     plan = Plan("Help Scout (report summary)")
     why = ("Help Scout's report rows are one period each: firstResponseTime, resolutionTime and handleTime are that period's averages in seconds and resolvedOnFirstReply a count "
-           "(developer.helpscout.com time range statistics); a median or share over such rows is no KPI. Export the conversations instead (the Productivity drill-down) or weight them in a config")
+           "(developer.helpscout.com time range statistics); a median or share over such rows is no KPI. Export the conversations instead (the Productivity drill-down)")
     plan.missing.append(("frt, resolution, aht, fcr", why))
     return plan
 
