@@ -57,7 +57,8 @@ def run_duckdb(path: str, keys: list[str], period: str) -> None:
     duckdb.sql(f"COPY ({_sql(path, keys, period)}) TO '/dev/stdout' (FORMAT json)")  # its own writer: JSON lines
 
 
-def run_polars(path: str, keys: list[str], period: str) -> None:
+def polars_frames(path: str, keys: list[str], period: str) -> list:
+    """Polars: the counts and scores overall, by ``keys``, by period and by both, from one lazy plan."""
     import polars as pl
 
     every = {"month": "1mo", "week": "1w"}[period]
@@ -65,7 +66,7 @@ def run_polars(path: str, keys: list[str], period: str) -> None:
     when = pl.col("submitted_at").str.to_datetime("%Y-%m-%d %H:%M:%S").dt.truncate(every)
     scan = pl.scan_csv(path).select(*keys, when.alias("period"), NPS, CSAT, CES)
     counts = [
-        pl.col(NPS).count().alias("nps_n"), (pl.col(NPS) >= 9).sum().alias("promoters"), (pl.col(NPS) <= 6).sum().alias("detractors"),
+        pl.col(NPS).count().alias("nps_n"), (pl.col(NPS) >= 9).sum().cast(pl.Int64).alias("promoters"), (pl.col(NPS) <= 6).sum().cast(pl.Int64).alias("detractors"),
         pl.col(CSAT).count().alias("csat_n"), (pl.col(CSAT) >= 4).sum().alias("satisfied"), pl.col(CES).count().alias("ces_n"), pl.col(CES).sum().alias("ces_sum"),
     ]
     cells = scan.group_by(*keys, "period").agg(counts)
@@ -74,13 +75,18 @@ def run_polars(path: str, keys: list[str], period: str) -> None:
         (100 * (pl.col("promoters") - pl.col("detractors")) / pl.col("nps_n")).alias("nps"),
         (100 * pl.col("satisfied") / pl.col("csat_n")).alias("csat"), (pl.col("ces_sum") / pl.col("ces_n")).alias("ces"),
     ]
-    frames = pl.collect_all([
+    return pl.collect_all([
         cells.select(sums).with_columns(scores),
         cells.group_by(*keys).agg(sums).with_columns(scores),
         cells.group_by("period").agg(sums).with_columns(scores),
         cells.with_columns(scores),
     ])
-    pl.concat(frames, how="diagonal_relaxed").write_ndjson(sys.stdout.buffer)  # its own writer: JSON lines
+
+
+def run_polars(path: str, keys: list[str], period: str) -> None:
+    import polars as pl
+
+    pl.concat(polars_frames(path, keys, period), how="diagonal_relaxed").write_ndjson(sys.stdout.buffer)  # its own writer: JSON lines
 
 
 def _tree(pid: int) -> list[int]:
