@@ -10,6 +10,7 @@ and the CPU seconds of the process (all threads), which move less when other wor
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--zh-rows", type=int, default=200_000)
     args = parser.parse_args()
+    before = os.getloadavg()[0]
     lines = [
         "| comments | rows | CSV | pyarrow reads the text column | themes matched (7 themes) | theme_stats (match + figures) | `cxscore comments` without terms (library call, one process) | distinctive terms (detractors vs promoters) |",
         "|---|---|---|---|---|---|---|---|",
@@ -99,7 +101,7 @@ def main() -> None:
     print(text)
     (Path(__file__).with_suffix(".md")).write_text(
         "# Comment analysis speed (bench/comments_speed.py)\n\nWall clock and CPU seconds (all threads), best of 3 (the command: 2, terms: one run), on the shared 2-core machine\n"
-        "while six other helpers ran their tests and benchmarks (load average 2–3): read the ratios, not the seconds.\n\n" + text, encoding="utf-8"
+        f"(load average {before:.1f} before and {os.getloadavg()[0]:.1f} after): read the ratios, not the seconds.\n\n" + text, encoding="utf-8"
     )
 
 
