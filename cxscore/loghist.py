@@ -142,7 +142,7 @@ class LogHistogram:
         low_group, low_bucket = int(groups.min()), int(buckets.min())
         width = int(buckets.max()) - low_bucket + 1
         cells = (int(groups.max()) - low_group + 1) * width
-        if cells > max(64 * len(groups), 1 << 16):
+        if cells > max(8 * len(groups), 1 << 16):  # beyond ~8 cells a value, zeroing and scanning the box costs more than a sort
             return np.unique(groups * self._span + buckets, return_counts=True)
         counts = np.bincount((groups - low_group) * width + (buckets - low_bucket), minlength=cells)
         cell = np.flatnonzero(counts)
