@@ -209,3 +209,26 @@ def test_calamine_batches_keep_each_cell_type(books, monkeypatch):
     batch = next(source.batches(["Submitted", QUESTION]))
     assert batch.column(0).to_pylist() == ["2025-01-06", "2025-01-05 09:30:00"]
     assert batch.column(1).to_pylist() == ["9", "TRUE"]
+
+
+@pytest.mark.parametrize("written", ['t="b"', "t = 'b' s=\"0\"", 't="b"/'])
+def test_boolean_cells_are_seen_however_the_attribute_is_written(books, written):
+    """TRUE/FALSE cells send a sheet to calamine (fastexcel reads TRUE as 1 in a number column), so the
+    limits pass must see them in any attribute order and quoting XML allows."""
+    import zipfile
+
+    from cxscore.sources.workbook_limits import check_workbook
+
+    path = _write(books / "bools.xlsx", [["id", QUESTION, "Consent"], *[[i, i % 11, i == 3] for i in range(5)]])
+    plain = _write(books / "plain.xlsx", [["id", QUESTION, "Note"], *[[i, i % 11, 'a "b" c'] for i in range(5)]])
+    assert not check_workbook(plain, "plain.xlsx").bool_cells
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
+    assert b't="b"' in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b't="b"', written.encode())
+    rewritten = books / "bools_rewritten.xlsx"
+    with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert check_workbook(rewritten, "bools_rewritten.xlsx").bool_cells

@@ -280,11 +280,11 @@ def test_the_excel_bench_keeps_the_sections_after_its_own(tmp_path, monkeypatch)
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     excel = bench_script("excel")
     monkeypatch.setattr(excel, "export_file", lambda rows, suffix: tmp_path / "export.xlsx")
-    monkeypatch.setattr(excel, "measure", lambda cmd: (1.0, 100.0))
+    monkeypatch.setattr(excel, "measure_cpu", lambda cmd: (1.0, 100.0, 1.0))
     results = tmp_path / "results.md"
     results.write_text("# cxscore benchmark\n\n## Excel (bench/excel.py)\n\nold\n\n## Service KPIs: ticket export\n\nkept\n", encoding="utf-8")
     monkeypatch.setattr("sys.argv", ["excel.py", "--repeat", "1", "--out", str(results)])
     excel.main()
     text = results.read_text(encoding="utf-8")
-    assert "old" not in text and "| (a) cxscore score .xlsx | 1.00 |" in text
+    assert "old" not in text and "| (a) cxscore score .xlsx (fastexcel) | 1.00 | 1.00 |" in text
     assert text.endswith("## Service KPIs: ticket export\n\nkept\n") and text.count("## Excel") == 1
