@@ -231,6 +231,7 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     agent: str | None = None  # the column naming who handled each ticket or call: with --by it, the workbook's Agents sheet
     period: Period | None = None
     date_column: str | None = None
+    dedupe: str | None = None  # a respondent or record id column: keep each one's latest row (by date_column), as --dedupe
     dayfirst: bool | None = None  # None: as the values show (month first when they cannot tell)
     weight: str | None = None
     min_n: Annotated[int, msgspec.Meta(ge=1)] = 30

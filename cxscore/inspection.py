@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from typing import Any
 
+import msgspec
 import pyarrow as pa
 
 from .config import Config, MetricSpec
@@ -18,6 +19,7 @@ from .comments import find_comment_column
 from .accumulators import Book
 from .encoders import ANSWERS
 from .pipeline import read_jobs
+from .render.agents import is_agent_header
 from .scan import Job, workers
 from .sources import open_source
 from .sources.base import sample_values
@@ -123,6 +125,8 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
         "_detections": detections,
         "_not_applicable": {name: codes for name, (_, codes) in checks.items() if codes},
         "_date_order_note": order.note if order else None,
+        "_dedupe": service.dedupe if service else None,
+        "_agent": next((c for c in source.columns if is_agent_header(c)), None) if service else None,
     }
 
 
@@ -203,8 +207,14 @@ def starter_config(result: dict[str, Any]) -> str:
         lines.append(f"    # target: {spec.kind.example_target(spec)}")
     segments = [c["column"] for c in result["columns"] if c["role"] == "segment"]
     plan = result["plan"]
-    if plan["date_column"]:
+    if result["_dedupe"]:  # records that repeat (Amazon Connect, event logs): the latest row per id, by its update time
+        record, updated = result["_dedupe"]
+        lines.append(f"dedupe: {_quote(record)}   # keep each {record}'s latest row (by date_column), as scoring with no config does")
+        lines.append(f"date_column: {_quote(updated)}")
+    elif plan["date_column"]:
         lines.append(f"date_column: {_quote(plan['date_column'])}")
+    if result["_agent"]:
+        lines.append(f"agent: {_quote(result['_agent'])}   # who handled each ticket or call: --by it gives the workbook's Agents sheet")
     if plan["date_order_basis"] == "assumed":
         lines.append("# dayfirst: false   # no sampled date has a day over 12, so month first (3/4/2025 = 4 March) is a guess: say true or false")
     elif plan["date_order_basis"] == "values":
@@ -226,7 +236,7 @@ def _service_lines(detection) -> list[str]:
     for key in spec.kind.settings:
         value = getattr(spec, key)
         if value is not None and not (key == "better" and value == "higher"):
-            lines.append(f"  {key}: {_quote(value) if isinstance(value, str) else value}")
+            lines.append(f"  {key}: {_yaml(value)}")
     if spec.labels:
         lines.append("  labels: {" + ", ".join(f"{_quote(k)}: {v}" for k, v in spec.labels.items()) + "}")
     if spec.blank_values:
@@ -239,6 +249,22 @@ def _service_lines(detection) -> list[str]:
     if not detection.default:
         return ["  # an alternative (cxscore score -m " + spec.name + "): uncomment to score it", *(f"  # {line}" for line in lines)]
     return [f"  {line}" for line in lines]
+
+
+def _yaml(value: Any) -> str:
+    """A setting's value in YAML flow style, as the config reads it back (a wait's {start, end}, a sum's list)."""
+    value = msgspec.to_builtins(value)
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_yaml, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_quote(str(k))}: {_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    raise TypeError(f"no YAML form for {value!r}")  # a new kind of setting: give it one here
 
 
 def _quote(text: str) -> str:

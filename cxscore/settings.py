@@ -115,7 +115,7 @@ def _pick(option, configured):
 FROM_CONFIG = {
     "by": "segments", "period": "period", "date_column": "date_column", "dayfirst": "dayfirst", "weight": "weight",
     "confidence": "confidence", "min_n": "min_n", "nps_interval": "nps_interval", "benchmark": "benchmark",
-    "benchmarks_file": "benchmarks_file",
+    "benchmarks_file": "benchmarks_file", "dedupe": "dedupe",
 }
 
 

@@ -320,6 +320,9 @@ def intercom_rows(office_hours: bool, created: bool = True) -> list[list[str]]:
     return rows
 
 
+INTERCOM = intercom_rows(True)  # a module-level fixture: test_write_config round-trips every one
+
+
 @pytest.mark.parametrize("office_hours", [True, False])
 def test_intercom_seconds_office_hours_told_from_the_epochs(write_csv, office_hours):
     rows = intercom_rows(office_hours)

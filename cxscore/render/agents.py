@@ -28,6 +28,11 @@ def _plain(header: str) -> str:
     return " ".join(header.replace("_", " ").replace("-", " ").split()).casefold()
 
 
+def is_agent_header(header: str) -> bool:
+    """Whether a header names who handled a ticket or call (Assignee, Agent, 接待客服, …)."""
+    return bool(AGENT_HEADER.fullmatch(_plain(header)))
+
+
 def agent_column(report: Report, named: str | None = None) -> str | None:
     """The ``--by`` column when it is the one column, names agents (its header, or the config's
     ``agent:`` given as ``named``) and a service KPI is scored; else None."""
