@@ -28,8 +28,9 @@ WORKBOOK_RATIO = Limit("CXSCORE_MAX_WORKBOOK_RATIO", 200, "compression ratio of 
 RECORD_MB = Limit("CXSCORE_MAX_RECORD_MB", 64, "MiB in one CSV record")
 #: The header row(s) of a CSV file must end within this many MiB (the sample read for detection).
 HEADER_MB = Limit("CXSCORE_MAX_HEADER_MB", 1, "MiB of header rows")
-#: Groups (segment × period) one run tallies: memory and time grow with them (~15 KB a group).
-GROUPS = Limit("CXSCORE_MAX_GROUPS", 100_000, "groups (segments × periods)")
+#: Groups (segment × period) one run tallies: ~1.8 KB of tallies and keys a group for three survey metrics
+#: in each process (README: *Limits and safety*); issue 18's 200,000 customers fit, a free-text column stops.
+GROUPS = Limit("CXSCORE_MAX_GROUPS", 250_000, "groups (segments × periods)")
 #: Config and benchmark files: size in KiB, nesting depth, and values once YAML aliases (``*name``) are expanded.
 CONFIG_KB = Limit("CXSCORE_MAX_CONFIG_KB", 1024, "KiB in a config or benchmark file")
 CONFIG_DEPTH = Limit("CXSCORE_MAX_CONFIG_DEPTH", 50, "levels of nesting in a config or benchmark file")

@@ -95,6 +95,7 @@ def test_a_grouper_s_key_list_and_a_plain_list_give_the_same_book():
     assert fast.accumulators == slow.accumulators and list(fast.accumulators) == list(slow.accumulators)
     back = pickle.loads(pickle.dumps(fast))  # a worker's book: its numbering travels as its keys
     assert type(back.keys) is KeyIndex and back.accumulators == fast.accumulators
+    assert [type(key) for key in back.keys.keys] == [GroupKey] * 4 and back.keys.keys == fast.keys.keys
     assert Book({"m": TallyTable(Binning(0, 10))}).merge(back).merge(slow).rollup("m", everything)[()].n == 8
 
 
@@ -230,3 +231,22 @@ def test_counts_groups_are_numbered_as_before(data):
                 assert keys == expected_keys and index.tolist() == expected_index.tolist()
     finally:
         counts._CODE_LIMIT = limit
+
+
+def test_the_default_group_limit_lets_200000_customers_through(monkeypatch):
+    """Issue 18's case, 3M rows with 200,000 customers, exited 2 under the old default (100,000 groups)."""
+    from cxscore import scan
+    from cxscore.errors import InputError
+
+    monkeypatch.delenv("CXSCORE_MAX_GROUPS", raising=False)
+    book = Book({"m": TallyTable(Binning(0, 10))})
+    keys = [GroupKey((f"C{i:06d}",), None) for i in range(200_001)]
+    book.add("m", EncodedColumn(np.full(len(keys), 7, dtype=np.intp), Counter()), keys, np.arange(len(keys)))
+    scan.check_groups(book, Grouping(by=["customer"]))  # passes
+    book.add("m", EncodedColumn(np.full(50_000, 7, dtype=np.intp), Counter()), [GroupKey((f"D{i}",), None) for i in range(50_000)], np.arange(50_000))
+    try:
+        scan.check_groups(book, Grouping(by=["customer"]))
+    except InputError as exc:
+        assert "more than 250,000 groups" in exc.message
+    else:
+        raise AssertionError("250,001 groups passed the default limit")
