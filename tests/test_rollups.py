@@ -250,3 +250,18 @@ def test_the_default_group_limit_lets_200000_customers_through(monkeypatch):
         assert "more than 250,000 groups" in exc.message
     else:
         raise AssertionError("250,001 groups passed the default limit")
+
+
+@given(weighted=st.booleans(), rows=st.integers(1, 40), data=st.data())
+@settings(max_examples=30, deadline=None)
+def test_a_pickled_table_is_the_same_table(weighted, rows, data):
+    """A worker's tally table travels without its spare rows and, unweighted, without its weighted
+    counts (rebuilt from the counts): the same tallies either way, bit for bit."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    codes = rng.integers(0, 13, 300).astype(np.intp)
+    table = TallyTable(Binning(0, 10))
+    table.add(EncodedColumn(codes, Counter()), np.arange(rows), rng.integers(0, rows, 300), rng.uniform(0.1, 3, 300) if weighted else None)
+    back = pickle.loads(pickle.dumps(table))
+    assert len(back.counts) == table.used <= len(table.counts) and back.unweighted is not weighted
+    for row in range(rows):
+        assert identical(back.get(row), table.get(row))
