@@ -72,16 +72,21 @@ def main() -> None:
             print(name, times[name][-1], flush=True)
     load_after = os.getloadavg()
     plain = [wall for wall, _, _ in times["score (plain)"]]
+    plain_cpu = [cpu for _, _, cpu in times["score (plain)"]]
     body = [
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average {load_before[0]:.1f} before, {load_after[0]:.1f} after;",
-        f"{args.rows:,} rows, {args.customers:,} customers ({path.stat().st_size / 1e6:.0f} MB), medians of {args.repeat} taken in turn, ratio per round against the plain run:",
+        f"{args.rows:,} rows, {args.customers:,} customers ({path.stat().st_size / 1e6:.0f} MB), medians of {args.repeat} taken in turn, ratios per round against the plain run (CPU: user + system of the process and its workers):",
         "",
-        "| run | wall s | CPU s | peak MB | × plain (per round, median) |",
-        "|---|---|---|---|---|",
+        "| run | wall s | CPU s | peak MB | × plain, wall (per round, median) | per round | × plain, CPU (median) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, rows in times.items():
-        ratio = statistics.median(wall / p for (wall, _, _), p in zip(rows, plain))
-        body.append(f"| `{name}` | {statistics.median(r[0] for r in rows):.2f} | {statistics.median(r[2] for r in rows):.2f} | {statistics.median(r[1] for r in rows):.0f} | {ratio:.2f}× |")
+        ratios = [wall / p for (wall, _, _), p in zip(rows, plain)]
+        cpu_ratio = statistics.median(cpu / p for (_, _, cpu), p in zip(rows, plain_cpu))
+        body.append(
+            f"| `{name}` | {statistics.median(r[0] for r in rows):.2f} | {statistics.median(r[2] for r in rows):.2f} | {statistics.median(r[1] for r in rows):.0f} "
+            f"| {statistics.median(ratios):.2f}× | {', '.join(f'{r:.2f}' for r in ratios)} | {cpu_ratio:.2f}× |"
+        )
     write_section(args.out, "Many segments", body)
     print("\n".join(body))
 
