@@ -9,7 +9,6 @@ into segments and periods — and never looks inside an accumulator, so a new ki
 """
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
@@ -281,9 +280,7 @@ class Book(Generic[K]):
             self.keys = other.keys  # an empty book takes the other's numbering (books may share one: ids only name keys)
         translate = None if other.keys is self.keys else self.keys.ids_of(other.keys.keys)
         for metric, theirs in other._rows.items():
-            if theirs.count and translate is None and not self._rows[metric].count:  # nothing here yet: a copy of theirs
-                self._tables[metric], self._rows[metric] = copy.deepcopy(other._tables[metric]), copy.deepcopy(theirs)
-            elif theirs.count:
+            if theirs.count:
                 ids = theirs.key_ids()
                 rows = self._rows[metric].rows(ids if translate is None else translate[ids])
                 self._tables[metric].merge(other._tables[metric], rows, np.arange(theirs.count))

@@ -101,12 +101,12 @@ class TallyTable:
     not applicable are counted apart.
     """
 
-    def __init__(self, binning: Binning, rows: int = 8):
+    def __init__(self, binning: Binning, rows: int = 0):
         self.binning = binning
-        points = binning.width
-        self.counts = np.zeros((rows, points), dtype=np.int64)
-        self.weighted = np.zeros((rows, points), dtype=np.float64)
-        self.extra = np.zeros((rows, 4), dtype=np.float64)  # weights², blank, invalid, not applicable
+        points, room = binning.width, max(rows, 8)
+        self.counts = np.zeros((room, points), dtype=np.int64)
+        self.weighted = np.zeros((room, points), dtype=np.float64)
+        self.extra = np.zeros((room, 4), dtype=np.float64)  # weights², blank, invalid, not applicable
         self.used = rows  # rows in use or made (the arrays grow by doubling ahead of them)
         self.unweighted = True  # every weight was 1, so ``weighted`` is ``counts`` as floats (exactly: sums of integers)
 
@@ -177,6 +177,10 @@ class TallyTable:
 
     def merge(self, other: TallyTable, rows: np.ndarray, source: np.ndarray) -> None:
         self.unweighted = self.unweighted and other.unweighted
+        if not self.used and np.array_equal(rows, np.arange(len(rows))):  # into an empty table: its rows as they are (0 + x is x)
+            self.counts, self.weighted, self.extra = other.counts[source], other.weighted[source], other.extra[source]
+            self.used = len(rows)
+            return
         self._reserve(rows)
         _scatter(self.counts, rows, other.counts[source])
         _scatter(self.weighted, rows, other.weighted[source])
