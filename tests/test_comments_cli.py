@@ -350,3 +350,20 @@ def test_an_input_without_the_comment_column_is_skipped_with_a_warning_and_none_
     assert none.stderr.decode().strip().splitlines()[-1] == f"error: no comment column found in any of the 2 inputs ({bare}, {other}) (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …) — name it with --text COLUMN"
     piped = run_process(["comments", str(data), str(bare), "--themes", str(themes), "--no-terms", "-f", "csv"])
     assert piped.returncode == 0 and b"input skipped" in piped.stderr and piped.stdout.startswith(b"metric,")
+
+
+def test_the_themes_sheet_shares_by_segment_and_by_period_are_the_json_s(tmp_path):
+    out = tmp_path / "themes.xlsx"
+    result = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--by", "Channel", "--period", "quarter", "--no-terms", "-f", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    rows = list(load_workbook(out)["Themes"].iter_rows(values_only=True))
+    names = [t["theme"] for t in doc["themes"]]
+    for lead, shares, label in (("Channel", doc["segments"], lambda s: s["segment"]["Channel"]), ("Period", doc["periods"], lambda s: s["period"])):
+        at = next(i for i, r in enumerate(rows) if r[0] == lead)
+        assert list(rows[at][:2 + len(names)]) == [lead, "Comments", *(f"{n} %" for n in names)]
+        table = {r[0]: r for r in rows[at + 1:] if r[0] is not None and r[0] != "Period"}
+        for share in shares:
+            row = table[label(share)]
+            assert row[1] == share["comments"] and row[2 + names.index(share["theme"])] == pytest.approx(share["pct"])
+        assert len({label(s) for s in shares}) == (3 if lead == "Channel" else 2)
