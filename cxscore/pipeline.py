@@ -5,6 +5,7 @@ source ──read──▶ batches ──group/filter──▶ normalize ──�
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -286,6 +287,33 @@ def _many_segments(by: list[str], found: str, limit: int) -> str:
     )
 
 
+#: An input whose sampled rows (at least ``ONE_WORKER_SAMPLE``) are nearly all distinct --by values
+#: (this share or more; about 50,000 segments and up) is read by one worker: with two, each numbers
+#: every key and the parent unpickles and renumbers them all again (bench/results.md, Many segments).
+ONE_WORKER_SHARE = 0.98
+ONE_WORKER_SAMPLE = 1000
+
+
+def one_worker_for(sources: list[Source], by: list[str], processes: int, notify: Notify) -> int:
+    """The worker processes to read with: one when an input's sample shows nearly a segment per row
+    (said on stderr when CXSCORE_WORKERS asked for more), else ``processes``."""
+    if processes <= 1 or not by or FILE in by:
+        return processes
+    for source in sources:
+        try:
+            indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, name)) for name in by]
+        except ColumnError:
+            continue  # reported where the columns are chosen
+        sampled = len(source.sample)
+        distinct = len({tuple((row[i] or "").strip() for i in indexes) for row in source.sample})
+        if sampled >= ONE_WORKER_SAMPLE and distinct >= ONE_WORKER_SHARE * sampled:
+            if "CXSCORE_WORKERS" in os.environ:
+                notify(f"reading with one worker, not CXSCORE_WORKERS={processes}: {distinct:,} distinct --by values in the first {sampled:,} rows of "
+                       f"{source.info.path} (with more, each worker numbers every segment and this process again)")
+            return 1
+    return processes
+
+
 def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> str | None:
     """The warning, when the first rows of one input alone already hold more distinct --by values than ``limit``."""
     if FILE in by:
@@ -408,7 +436,8 @@ def tally_inputs(
     check_ids = len(sources) > 1 and not grouping.dedupe
     origins = {spec.name: found_in.get(spec.name, sources[0]).info.path for spec in specs}  # where each metric was chosen
     book: Book[GroupKey] = Book.of(specs)
-    processes = workers() if processes is None else processes
+    if processes is None:
+        processes = one_worker_for(sources, grouping.by, workers(), notify)
 
     def cut(source: Source) -> list:
         return source.parts(processes, part_bytes, block_bytes)

@@ -249,3 +249,43 @@ def test_trend_from_a_configured_period_is_not_called_ignored(tmp_path):
     assert not [w for w in report.warnings if "were ignored" in w]
     assert next(r for r in report.results if r.metric == "nps" and r.kind == "period" and r.period == "2025-06").trend is not None
     assert [w for w in score([str(SAMPLE)], options=Options(trend=3)).warnings if "--baseline and --trend compare periods and were ignored" in w]
+
+
+def with_customers(tmp_path, every: int):
+    """The sample with a customer column: a new customer every row (``every`` 1) or ``every`` in turn."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / f"customers_{every}.csv"
+    path.write_text("\n".join([lines[0] + ",customer"] + [f"{line},C{i if every == 1 else i % every}" for i, line in enumerate(lines[1:])]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_segment_per_sampled_row_is_read_by_one_worker(tmp_path, monkeypatch):
+    """Nearly every sampled row a new --by value: one worker (two would each number all the keys)."""
+    from cxscore import pipeline
+
+    monkeypatch.delenv("CXSCORE_WORKERS", raising=False)
+    many, few = (open_source(str(with_customers(tmp_path, every))) for every in (1, 7))
+    notes: list[str] = []
+    assert pipeline.one_worker_for([many], ["customer"], 2, notes.append) == 1
+    assert pipeline.one_worker_for([few], ["customer"], 2, notes.append) == 2
+    assert pipeline.one_worker_for([many], [], 2, notes.append) == 2
+    assert pipeline.one_worker_for([few, many], ["customer"], 4, notes.append) == 1
+    assert notes == []  # workers not set by the user: nothing said
+    monkeypatch.setenv("CXSCORE_WORKERS", "2")
+    assert pipeline.one_worker_for([many], ["customer"], 2, notes.append) == 1
+    assert len(notes) == 1 and "one worker, not CXSCORE_WORKERS=2" in notes[0] and "customer" in notes[0]
+
+
+def test_one_worker_for_many_segments_gives_the_two_worker_results(tmp_path, monkeypatch):
+    from cxscore import pipeline
+
+    used: list[int] = []
+    real = pipeline.run_jobs
+    monkeypatch.setattr(pipeline, "workers", lambda: 2)
+    monkeypatch.setattr(pipeline, "run_jobs", lambda jobs, processes, *rest: used.append(processes) or real(jobs, processes, *rest))
+    path = str(with_customers(tmp_path, 1))
+    options = Options(by=["customer"], bottom=20)
+    chosen = score([path], options=options, part_bytes=20_000)
+    two = score([path], options=options, processes=2, part_bytes=20_000)
+    assert used == [1, 2]
+    assert values(chosen) == values(two) and len(chosen.results) > 0
