@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 import msgspec
 import numpy as np
@@ -34,7 +34,7 @@ from .grouping import Grouper, GroupKey
 from .normalize import EncodedColumn
 from .records import InputInfo
 from .pipeline import plan_jobs, choose_metrics, open_sources
-from .metrics import compute, interval, summarise
+from .metrics import compute, interval, summarise, summary_columns
 from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, check_groups, coalesced, run_jobs, tracked, typed_or_text, workers
 from .settings import Options, Settings, resolve
 from .sources.table import Input
@@ -76,7 +76,7 @@ class Headrooms:
     best: float
     best_words: str
     confidence: float
-    segments: list[Headroom]
+    segments: Sequence[Headroom]
     unanswered: int
 
     def to_dict(self) -> dict:
@@ -192,21 +192,61 @@ BEST_WORDS = {"nps": "promoters", "csat": "satisfied"}
 
 def headrooms(spec: MetricSpec, book: Book[GroupKey], settings: Settings) -> Headrooms:
     """Each --by segment's headroom over the outcome's answers, with its score and interval as
-    ``score --by`` gives them, largest first (ties by segment)."""
+    ``score --by`` gives them, largest first (ties by segment). Scores and headrooms come from the
+    roll-up's arrays; a segment's summary and interval only when its row is read (a sheet shows 100 of 200,000)."""
     parts = book.rollup(spec.name, lambda key: key.segment)
     whole = summarise(spec, [book.rollup(spec.name, lambda key: ())[()]])[0]
     lo, hi = spec.value_range()
     best = hi if spec.higher_is_better else lo
-    shown = [(segment, s) for segment, s in zip(parts, summarise(spec, parts.values())) if s.n and s.total > 0]
-    scores = np.array([compute(spec, s)[0] for _, s in shown], dtype=np.float64)
-    gains = segment_headroom(scores, np.array([s.total for _, s in shown]), best) if shown else np.zeros(0)
-    rows = []
-    for (segment, s), value, gain in zip(shown, scores.tolist(), gains.tolist()):
-        ci = interval(spec, s, settings.confidence, settings.nps_interval)
-        rows.append(Headroom(segment, s.n, s.total, value, ci.low if ci else None, ci.high if ci else None, gain))
-    rows.sort(key=lambda h: (-h.headroom, h.segment))
+    tallies = parts.parts
+    columns = summary_columns(spec, tallies)  # a Summary of arrays, one entry per segment
+    shown = np.flatnonzero((columns.n > 0) & (columns.total > 0))
+    scores = np.asarray(spec.kind.compute(spec, columns)[0], dtype=np.float64)[shown]  # a kind's formula element-wise, as compute() has it per segment
+    totals = columns.total[shown]
+    gains = segment_headroom(scores, totals, best).tolist() if len(shown) else []
+    segments = parts.keys_in_order
+    order = sorted(range(len(shown)), key=lambda j: (-gains[j], segments[shown[j]]))
+    rows = HeadroomRows(spec, settings, tallies, [segments[i] for i in shown[order].tolist()] if order else [], shown[order] if order else shown,
+                        columns.n[shown][order].tolist(), totals[order].tolist(), scores[order].tolist(), [gains[j] for j in order])
     words = BEST_WORDS.get(spec.type, f"answered {best:g}")
     return Headrooms(list(settings.by), float(compute(spec, whole)[0] or 0.0), whole.n, best, words, settings.confidence, rows, len(parts) - len(shown))
+
+
+class HeadroomRows(Sequence[Headroom]):
+    """The ranked segments' rows, each made (summary and interval) when read: ``rows[:100]`` builds 100."""
+
+    def __init__(self, spec: MetricSpec, settings: Settings, tallies: Sequence, segments: list, rows: np.ndarray,
+                 n: list[int], weight: list[float], scores: list[float], gains: list[float]):
+        self.spec, self.settings, self.tallies, self.segments, self.rows = spec, settings, tallies, segments, rows
+        self.n, self.weight, self.scores, self.gains = n, weight, scores, gains
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    @overload
+    def __getitem__(self, i: int) -> Headroom: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Headroom]: ...
+
+    def __getitem__(self, i: int | slice) -> Headroom | list[Headroom]:
+        if isinstance(i, slice):
+            return self._made(range(*i.indices(len(self))))
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._made([i % len(self)])[0]
+
+    def __iter__(self) -> Iterator[Headroom]:
+        return iter(self[:])
+
+    def _made(self, which: Sequence[int]) -> list[Headroom]:
+        spec, settings = self.spec, self.settings
+        summaries = summarise(spec, [self.tallies[k] for k in self.rows[list(which)].tolist()]) if len(which) else []
+        out = []
+        for j, s in zip(which, summaries):
+            ci = interval(spec, s, settings.confidence, settings.nps_interval)
+            out.append(Headroom(self.segments[j], self.n[j], self.weight[j], self.scores[j], ci.low if ci else None, ci.high if ci else None, self.gains[j]))
+        return out
 
 
 def _is_rating(spec: MetricSpec) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,24 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     own = spec.kind.summarise(spec, accumulators)  # a kind with its own accumulator (durations) summarises it itself
     if own is not None:
         return own
+    columns = summary_columns(spec, accumulators)
+    keys = list(columns.shares)
+    shares = zip(*(v.tolist() for v in columns.shares.values())) if keys else repeat(())
+    out = []
+    for n, n_eff, tally_total, tally_mean, m2, m3, band_shares in zip(columns.n.tolist(), columns.n_eff.tolist(), columns.total.tolist(), columns.mean.tolist(),
+                                                                     columns.m2.tolist(), columns.m3.tolist(), shares):
+        s = Summary()
+        s.n, s.n_eff, s.total, s.mean, s.m2, s.m3 = n, n_eff, tally_total, tally_mean, m2, m3
+        s.shares = dict(zip(keys, band_shares))
+        s.variance = m2 * n_eff / (n_eff - 1) if n_eff > 1 else 0.0
+        out.append(s)
+    return out
+
+
+def summary_columns(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> Any:
+    """The summaries of many tallies as one :class:`Summary` whose fields are arrays, one entry per tally
+    (``variance`` left out): for formulas over every cell at once, as :func:`summarise` has them
+    entry by entry (the same operations, element-wise)."""
     weights, counts, squares = _stacked(spec, accumulators)
     width = weights.shape[1]
     binning = Binning.of(spec.scale)
@@ -41,22 +60,16 @@ def summarise(spec: MetricSpec, tallies: Iterable[Accumulator]) -> list[Summary]
     total = _running_sum(weights, range(width))
     answered = total > 0
     divisor = np.where(answered, total, 1.0)
-    shares = {key: np.where(answered, _running_sum(weights, binning.slots(band)) / divisor, 0.0).tolist() for key, band in spec.bands().items()}
+    s: Any = Summary()  # fields of arrays, where Summary's are numbers
+    s.shares = {key: np.where(answered, _running_sum(weights, binning.slots(band)) / divisor, 0.0) for key, band in spec.bands().items()}
     mean = np.where(answered, _running_sum(points * weights, range(width)) / divisor, 0.0)
     deviations = points - mean[:, None]
-    spread = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0).tolist()
-    skew = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0).tolist()
-    answers = counts.sum(axis=1).tolist()  # Tally.n for all at once
-    n_effs = _n_effs(weights, squares)
-    keys = list(shares)
-    out = []
-    for n, n_eff, tally_total, tally_mean, m2, m3, band_shares in zip(answers, n_effs, total.tolist(), mean.tolist(), spread, skew, zip(*shares.values()) if shares else repeat(())):
-        s = Summary()
-        s.n, s.n_eff, s.total, s.mean, s.m2, s.m3 = n, n_eff, tally_total, tally_mean, m2, m3
-        s.shares = dict(zip(keys, band_shares))
-        s.variance = m2 * n_eff / (n_eff - 1) if n_eff > 1 else 0.0
-        out.append(s)
-    return out
+    s.m2 = np.where(answered, _running_sum(deviations * deviations * weights, range(width)) / divisor, 0.0)
+    s.m3 = np.where(answered, _running_sum(deviations**3 * weights, range(width)) / divisor, 0.0)
+    s.n = counts.sum(axis=1)  # Tally.n for all at once
+    s.n_eff = np.array(_n_effs(weights, squares), dtype=np.float64)
+    s.total, s.mean = total, mean
+    return s
 
 
 def effective_n(spec: MetricSpec, accumulators: Sequence[Accumulator]) -> list[float]:

@@ -143,3 +143,48 @@ def test_the_workbook_lists_the_largest_headrooms_only(export, tmp_path, monkeyp
     assert [ws.cell(r, 1).value for r in range(header + 1, header + 3)] == [s["segment"]["Region"] for s in doc[:2]]
     assert ws.cell(header + 3, 1).value.startswith("Overall NPS")  # the caption follows the two rows
     assert ws.cell(header + 4, 1).value == f"The 2 segments with the most headroom of {len(doc)}; all of them: cxscore drivers --by Region -f csv."
+
+
+@pytest.mark.parametrize("kind", ["nps", "csat", "ces"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_array_headrooms_equal_the_per_segment_ones(kind, seed):
+    """headrooms() scores and ranks every segment from the roll-up's arrays and makes a row's summary and
+    interval only when read; on random tallies (tiny segments, so ties; unanswered ones; weighted or not)
+    every row, read whole or sliced, equals the per-segment path's: summarise, compute, interval, sort."""
+    from collections import Counter
+
+    from cxscore.accumulators import Book, accumulators_for
+    from cxscore.config import MetricSpec
+    from cxscore.grouping import GroupKey
+    from cxscore.keydrivers import headrooms
+    from cxscore.metrics import compute, interval, summarise
+    from cxscore.normalize import EncodedColumn
+    from cxscore.settings import Options, resolve
+
+    rng = np.random.default_rng(seed)
+    spec = MetricSpec(type=kind, column="q")
+    size, points = 600, spec.scale.hi - spec.scale.lo + 1
+    segments = rng.integers(0, 150, size)
+    codes = np.where(rng.random(size) < 0.1, 1, rng.integers(2, 2 + points, size))  # a few blanks (slot 1)
+    codes[segments % 37 == 5] = 1  # segments with no answer at all
+    weights = None if seed % 2 else rng.choice([0.5, 1.0, 2.0], size)
+    book: Book[GroupKey] = Book({spec.name: accumulators_for(spec)})
+    groups = [GroupKey((f"c{s:03d}",), None) for s in rng.permutation(150)]  # first seen is not name order
+    book.add(spec.name, EncodedColumn(codes.astype(np.intp), Counter()), groups, segments.astype(np.intp), weights)
+    settings = resolve(None, Options(by=["seg"]))
+    got = headrooms(spec, book, settings)
+
+    parts = book.rollup(spec.name, lambda key: key.segment)
+    shown = [(segment, s) for segment, s in zip(parts, summarise(spec, parts.values())) if s.n and s.total > 0]
+    scores = np.array([compute(spec, s)[0] for _, s in shown], dtype=np.float64)
+    gains = segment_headroom(scores, np.array([s.total for _, s in shown]), got.best)
+    want = []
+    for (segment, s), value, gain in zip(shown, scores.tolist(), gains.tolist()):
+        ci = interval(spec, s, settings.confidence, settings.nps_interval)
+        want.append((segment, s.n, s.total, value, ci.low if ci else None, ci.high if ci else None, gain))
+    want.sort(key=lambda h: (-h[-1], h[0]))
+    as_tuples = [(h.segment, h.n, h.weight, h.score, h.low, h.high, h.headroom) for h in got.segments]
+    assert as_tuples == want and got.unanswered == len(parts) - len(shown) > 0
+    assert [(h.segment, h.low, h.headroom) for h in got.segments[:7]] == [(w[0], w[4], w[6]) for w in want[:7]]
+    assert (got.segments[-1].segment, got.segments[3].high) == (want[-1][0], want[3][5])
+    assert len({w[-1] for w in want}) < len(want)  # ties were there to order
