@@ -301,11 +301,10 @@ def one_worker_for(sources: list[Source], by: list[str], processes: int, notify:
         return processes
     for source in sources:
         try:
-            indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, name)) for name in by]
+            distinct = _sampled_segments(source, by)
         except ColumnError:
             continue  # reported where the columns are chosen
         sampled = len(source.sample)
-        distinct = len({tuple((row[i] or "").strip() for i in indexes) for row in source.sample})
         if sampled >= ONE_WORKER_SAMPLE and distinct >= ONE_WORKER_SHARE * sampled:
             if "CXSCORE_WORKERS" in os.environ:
                 notify(f"reading with one worker, not CXSCORE_WORKERS={processes}: {distinct:,} distinct --by values in the first {sampled:,} rows of "
@@ -319,11 +318,16 @@ def _many_in_samples(sources: list[Source], by: list[str], limit: int) -> str | 
     if FILE in by:
         return None  # one value per input: a sample cannot tell
     for source in sources:
-        indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, f"{param('by')} {name}")) for name in by]
-        seen = {tuple((row[i] or "").strip() for i in indexes) for row in source.sample}
-        if len(seen) > limit:
-            return _many_segments(by, f"{len(seen):,} distinct values in the first {len(source.sample):,} rows of {source.info.path} alone", limit)
+        seen = _sampled_segments(source, by)
+        if seen > limit:
+            return _many_segments(by, f"{seen:,} distinct values in the first {len(source.sample):,} rows of {source.info.path} alone", limit)
     return None
+
+
+def _sampled_segments(source: Source, by: list[str]) -> int:
+    """How many distinct --by segments the input's sample rows hold (ColumnError for a --by column it lacks)."""
+    indexes = [source.columns.index(resolve_column(name, source.columns, source.info.path, f"{param('by')} {name}")) for name in by]
+    return len({tuple((row[i] or "").strip() for i in indexes) for row in source.sample})
 
 
 def _ignored_options(sources: list[Source], options: Settings) -> list[str]:
