@@ -411,11 +411,29 @@ def _zoho(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
+HELPSCOUT = "developer.helpscout.com time range statistics (productivity): a row per period; resolvedOnFirstReply and resolved are counts, firstResponseTime, resolutionTime and handleTime that period's averages in seconds"
+
+
 def _helpscout(c: _Columns, blank_values: list[str]) -> Plan:
-    plan = Plan("Help Scout (report summary)")
-    why = ("Help Scout's report rows are one period each: firstResponseTime, resolutionTime and handleTime are that period's averages in seconds and resolvedOnFirstReply a count "
-           "(developer.helpscout.com time range statistics); a median or share over such rows is no KPI. Export the conversations instead (the Productivity drill-down)")
-    plan.missing.append(("frt, resolution, aht, fcr", why))
+    plan = Plan("Help Scout (report rows per period)")
+    total, resolved = c.get("totalconversations"), c.get("resolved")
+    first = c.get("resolvedonfirstreply")
+    if first and resolved:
+        plan.metrics.append(Planned("fcr", {"type": "ratio", "numerator": first, "denominator": resolved}, first,
+                                    f"Σ {first} ÷ Σ {resolved}: conversations resolved after one reply over conversations resolved, summed over the periods (Wilson interval on the counts)", HELPSCOUT))
+    else:
+        plan.missing.append(("fcr", "no resolvedOnFirstReply and resolved counts"))
+    for name, key, base, why in (("frt", "firstresponsetime", total, "the conversations of the period (Help Scout's average is over those with a first reply, which the report does not count)"),
+                                 ("resolution", "resolutiontime", resolved, "the conversations resolved in the period, the average's own base"),
+                                 ("aht", "handletime", total, "the conversations of the period")):
+        column = c.get(key)
+        if column is None or base is None:
+            plan.missing.append((name, f"no {key!r} column" if column is None else "no count to weight it by (resolved / totalConversations)"))
+            continue
+        plan.metrics.append(Planned(name, {"type": "weighted_average", "average": column, "count": base, "unit": "seconds"}, column,
+                                    f"the periods' average {column!r} (seconds) weighted by {base!r}, {why}: Σ({column} × {base}) ÷ Σ {base}; no interval (the report holds no single conversation's time)",
+                                    HELPSCOUT, business_hours=None))
+    plan.notes.append("Help Scout's report rows are periods, not conversations: counts are summed and averages weighted by the count named in each KPI's definition")
     return plan
 
 
@@ -529,7 +547,49 @@ def _chat_cn(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"chat_cn": _chat_cn, "genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
+INTERVALS = ("a row per interval is already an aggregate: a KPI over rows is a ratio of sums (Σ answered in T ÷ Σ offered; Σ(average × count) ÷ Σ count), "
+             "never a mean of the rows' percentages or a median of their averages (Genesys Cloud performance views; the README's *Summary rows*)")
+
+
+def _interval_report(c: _Columns, blank_values: list[str]) -> Plan:
+    plan = Plan("contact-centre interval report")
+    offered = c.get("offered", "offer", "calls offered", "contacts offered", "offered calls")
+    answered = c.get("answered", "answer", "calls answered", "contacts answered", "answered calls", "acd calls")
+    abandoned = c.get("abandoned", "abandon", "calls abandoned", "aban calls", "abandoned calls")
+    in_sl = c.get("answered in sl", "answered within sl", "answered within service level", "calls answered within sl")
+    sl_pct = c.get("service level %", "service level", "sl %", "% within service level")
+    assert offered and answered  # the layout needs both
+    if in_sl:
+        plan.metrics.append(Planned("service_level", {"type": "ratio", "numerator": in_sl, "denominator": offered}, in_sl,
+                                    f"Σ {in_sl} ÷ Σ {offered}: calls answered within the service-level time over calls offered, summed over the intervals (Wilson interval on the counts)", INTERVALS))
+    elif sl_pct:
+        plan.metrics.append(Planned("service_level", {"type": "ratio", "share": sl_pct, "denominator": offered}, sl_pct,
+                                    f"the intervals' {sl_pct!r} weighted by {offered!r} (Σ share × offered ÷ Σ offered): the file holds no count answered within T; "
+                                    "the vendor's percentage may leave short abandons out of its base, so this is the offered-weighted figure, with no interval", INTERVALS))
+    else:
+        plan.missing.append(("service_level", "no 'Answered in SL' count or 'Service Level %' column"))
+    if abandoned:
+        plan.metrics.append(Planned("abandoned", {"type": "ratio", "numerator": abandoned, "denominator": offered, "better": "lower"}, abandoned,
+                                    f"Σ {abandoned} ÷ Σ {offered} (Genesys' Abandon % = abandoned ÷ offered, summed over the intervals)", INTERVALS))
+    else:
+        plan.missing.append(("abandoned", "no Abandoned column"))
+    plan.metrics.append(Planned("answer_rate", {"type": "ratio", "numerator": answered, "denominator": offered}, answered, f"Σ {answered} ÷ Σ {offered}", INTERVALS, default=False))
+    for name, headers, what, default in (("speed_of_answer", ("asa", "avg speed of answer", "average speed of answer", "avg speed ans"), "average speed of answer", True),
+                                         ("aht", ("aht", "avg handle", "avg handle time", "average handle time"), "average handle time", True),
+                                         ("talk_time", ("avg talk", "avg talk time", "average talk time"), "average talk time", False)):
+        column = c.get(*headers)
+        if column is None:
+            if default:
+                plan.missing.append((name, f"no {headers[0]!r} column"))
+            continue
+        plan.metrics.append(Planned(name, {"type": "weighted_average", "average": column, "count": answered}, column,
+                                    f"the intervals' {what} ({column!r}) weighted by {answered!r}: Σ({column} × {answered}) ÷ Σ {answered}, the total time over the calls answered; no interval (the file holds no single call's time)",
+                                    INTERVALS, default))
+    plan.notes.append(f"rows are intervals, not calls: each KPI sums the intervals' counts ({offered!r}, {answered!r}) and weights their averages by {answered!r}")
+    return plan
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"interval_report": _interval_report, "chat_cn": _chat_cn, "genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

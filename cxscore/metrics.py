@@ -146,7 +146,7 @@ def compare(spec: MetricSpec, sa: Summary, sb: Summary, nps_test: str = "pooled"
     Every metric: :func:`stats.pooled_test` on the answers' moments (``Kind.moments``). ``nps_test``
     may choose the adjusted-Wald or plain Wald NPS difference instead (their SE₀ is still the pooled one).
     """
-    if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2:
+    if min(sa.n, sb.n) < 2 or min(sa.n_eff, sb.n_eff) < 2 or not spec.kind.testable(spec):
         return None
     kind = spec.kind
     own = kind.compare(spec, sa, sb)
@@ -170,7 +170,7 @@ def trend(spec: MetricSpec, tallies: list[Accumulator], summaries: list[Summary]
     (durations: :meth:`Kind.trend_test`) gives the p-value, and the interval is the one its z implies.
     """
     placed = [(float(x), t, s) for x, t, s in zip(positions or range(len(tallies)), tallies, summaries) if s.n_eff >= 2]
-    if len(placed) < 3:
+    if len(placed) < 3 or not spec.kind.testable(spec):
         return None
     x, used, sums = [i for i, _, _ in placed], [t for _, t, _ in placed], [s for _, _, s in placed]
     pooled = used[0].copy()

@@ -150,21 +150,6 @@ def test_zoho_desk_hh_mm_hrs_metrics_counts_and_happiness_match_pandas(tmp_path)
     assert got["csat"]["n"] == 3 and got["csat"]["value"] == pytest.approx(share(rated == "Good"))  # Good of Good, Bad, Okay
 
 
-HELPSCOUT = """\
-startDate,endDate,totalConversations,resolutionTime,repliesToResolve,responseTime,firstResponseTime,resolved,resolvedOnFirstReply,closed,repliesSent,handleTime
-2025-01-01T00:00:00Z,2025-01-31T23:59:59Z,412,103541.2,2.1,7240.5,5310.7,380,171,395,870,412.5
-2025-02-01T00:00:00Z,2025-02-28T23:59:59Z,388,98000.0,2.0,6900.1,5020.3,360,170,371,801,398.2
-"""
-
-
-def test_help_scout_report_rows_are_period_averages_refused_with_the_reason(tmp_path):
-    path = tmp_path / "helpscout.csv"
-    path.write_text(HELPSCOUT, encoding="utf-8")
-    result = invoke(["score", str(path)])
-    assert result.exit_code == 2 and "Traceback" not in result.stderr
-    assert "no KPI of the helpscout layout" in result.stderr and "that period's averages in seconds" in result.stderr and "drill-down" in result.stderr
-
-
 SALESFORCE_CASES = """\
 Id,CaseNumber,Status,IsClosed,IsEscalated,Origin,Priority,OwnerId,CreatedDate,ClosedDate,Subject
 5005g00000XyZ01AAA,00001026,Closed,true,false,Email,High,0055g000004Qx1AAA,2025-05-05T08:00:00.000+0000,2025-05-06T10:30:00.000+0000,Cannot log in

@@ -20,13 +20,14 @@ def _scored(tmp_path, metric: dict, answers: list[int]) -> dict:
 
 
 def test_the_registry_holds_the_kinds_in_the_order_people_read_them():
-    assert list(kinds.KINDS) == ["nps", "csat", "ces", "duration", "rate", "service_level", "abandonment", "answer_rate"]
+    assert list(kinds.KINDS) == ["nps", "csat", "ces", "duration", "rate", "service_level", "abandonment", "answer_rate", "ratio", "weighted_average"]
     assert all(kinds.get(name).name == name for name in kinds.KINDS)
 
 
 def test_a_spec_finds_its_kind():
     calls = {"answered": "q = 1", "abandon_wait": "a"}  # the call kinds' least (a service level adds its wait)
-    own = {"rate": {"condition": "q = 1"}, "service_level": {**calls, "wait": "w"}, "abandonment": calls, "answer_rate": calls}
+    own = {"rate": {"condition": "q = 1"}, "service_level": {**calls, "wait": "w"}, "abandonment": calls, "answer_rate": calls,
+           "ratio": {"numerator": "a", "denominator": "b"}, "weighted_average": {"average": "a", "count": "b"}}
     for name in kinds.KINDS:
         where = {"column": "q"} if kinds.get(name).answer_column else own[name]
         assert MetricSpec(type=name, **where).kind is kinds.get(name)
@@ -55,7 +56,8 @@ def test_each_kind_computes_its_value_and_components(tmp_path):
 def test_units_and_display_come_from_the_kind():
     assert [(k.unit, k.digits, k.score_label, k.signed) for k in kinds.KINDS.values()] == [
         (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False), (100, 1, "% meeting", False),
-        (100, 1, "% within T", False), (100, 1, "% abandoned", False), (100, 1, "% answered", False)]
+        (100, 1, "% within T", False), (100, 1, "% abandoned", False), (100, 1, "% answered", False),
+        (100, 1, "% of sums", False), (1, 1, "average", False)]
 
 
 def test_detection_labels_benchmarks_and_plans_ask_the_kind():

@@ -10,7 +10,7 @@ from importlib import import_module
 from .base import Band, Kind
 
 #: The registry: the kind modules, in the order their types are listed to people.
-MODULES = ("nps", "csat", "ces", "duration", "rate", "service_level", "abandonment", "answer_rate")
+MODULES = ("nps", "csat", "ces", "duration", "rate", "service_level", "abandonment", "answer_rate", "ratio", "weighted_average")
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (import_module(f".{m}", __name__).KIND for m in MODULES)}
 

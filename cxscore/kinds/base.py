@@ -118,6 +118,11 @@ class Kind:
         """Its own test of a − b: (difference, two-sided p, SE₀ in value units); None: the pooled test on :meth:`moments`."""
         return None
 
+    def testable(self, spec: MetricSpec) -> bool:
+        """Whether its values can be tested against each other at all (False: an average of the rows'
+        averages, whose spread the file does not hold: no comparison, trend or alert test)."""
+        return True
+
     def prepare_tests(self, spec: MetricSpec, pairs: list[tuple[Any, Any]]) -> None:
         """Work out ahead, for all these (a, b) summary pairs at once, what :meth:`compare` will read for
         each (a kind whose test per pair is costly does it in one vectorised call); others: nothing."""

@@ -378,6 +378,25 @@ def _chat_cn(header: _Header) -> Layout | None:
     return found
 
 
+#: Contact-centre interval reports (Genesys Cloud performance views, Avaya CMS, generic ACD exports): a row per
+#: interval (and queue) with its counts and averages. An offered and an answered column, and one more of these.
+INTERVAL_OFFERED = {"offered", "offer", "calls offered", "contacts offered", "offered calls"}
+INTERVAL_ANSWERED = {"answered", "answer", "calls answered", "contacts answered", "answered calls", "acd calls"}
+INTERVAL_MARKS = {
+    "abandoned", "abandon", "calls abandoned", "aban calls", "abandoned calls", "answered in sl", "answered within sl",
+    "answered within service level", "calls answered within sl", "service level %", "service level", "sl %",
+    "% within service level", "asa", "avg speed of answer", "average speed of answer", "avg speed ans", "aht",
+    "avg handle", "avg handle time", "average handle time", "avg talk", "avg talk time", "average talk time",
+}
+
+
+def _interval_report(header: _Header) -> Layout | None:
+    if not header.names & INTERVAL_OFFERED or not header.names & INTERVAL_ANSWERED or not header.names & INTERVAL_MARKS:
+        return None
+    shown = ", ".join(c for c in header.columns if _norm(c) in INTERVAL_OFFERED | INTERVAL_ANSWERED | INTERVAL_MARKS)
+    return Layout("interval_report", 1, header.columns, helpdesk=True, notes=[f"contact-centre interval report (a row per interval: counts and averages), recognised by its headers ({shown})"])
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -416,6 +435,7 @@ RECOGNISERS = [
     Recogniser("Genesys Cloud", _genesys),
     Recogniser("Twilio Flex", _flex),
     Recogniser("Chinese chat sessions", _chat_cn),
+    Recogniser("contact-centre interval report", _interval_report),
 ]
 
 

@@ -1,0 +1,175 @@
+"""Summary rows (issue 16): interval reports and per-period reports scored as ratios of sums.
+
+A row of a contact-centre interval report (or of Help Scout's report) is already an aggregate, so a KPI
+over rows is Σ numerator ÷ Σ denominator (``type: ratio``) or Σ(average × count) ÷ Σ count
+(``type: weighted_average``), never a mean of the rows' percentages or a median of their averages. Values
+are checked against pandas sums of the same text; the Wilson interval against its textbook formula.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from conftest import invoke, results_by_metric
+from cxscore.ratio_table import RatioColumn, SumsTable
+
+#: A generic / Genesys-style queue interval export: a row per half hour and queue, percentages written
+#: ``94.01%``, averages ``00:00:17``; a quiet interval with no calls (0 offered, blank share, 00:00:00 averages).
+INTERVAL_REPORT = """\
+Interval Start,Interval End,Queue,Offered,Answered,Abandoned,Answered in SL,Service Level %,ASA,AHT
+2025-03-03 08:00,2025-03-03 08:30,Sales,12,11,1,9,81.82%,00:00:17,00:05:10
+2025-03-03 08:30,2025-03-03 09:00,Sales,40,36,4,30,83.33%,00:00:25,00:04:50
+2025-03-03 09:00,2025-03-03 09:30,Sales,0,0,0,0,,00:00:00,00:00:00
+2025-03-03 08:00,2025-03-03 08:30,Support,25,25,0,24,96.00%,00:00:08,00:07:30
+2025-03-03 08:30,2025-03-03 09:00,Support,31,29,2,27,93.10%,00:00:12,00:06:45
+2025-03-03 09:00,2025-03-03 09:30,Support,3,3,0,3,100.00%,00:00:02,00:12:40
+"""
+#: Only the vendor's percentage, no count answered within T: the offered-weighted share, with no interval.
+INTERVAL_SHARES = """\
+Interval,Offer,Answer,Abandon,Service Level %,Avg Handle
+2025-03-03 08:00,12,11,1,81.82%,00:05:10
+2025-03-03 08:30,40,36,4,83.33%,00:04:50
+2025-03-03 09:00,25,25,0,96.00%,00:07:30
+"""
+#: Help Scout's productivity report, a row per period (developer.helpscout.com time range statistics).
+HELPSCOUT_REPORT = """\
+startDate,endDate,totalConversations,resolutionTime,repliesToResolve,responseTime,firstResponseTime,resolved,resolvedOnFirstReply,closed,repliesSent,handleTime
+2025-01-01T00:00:00Z,2025-01-31T23:59:59Z,412,103541.2,2.1,7240.5,5310.7,380,171,395,870,412.5
+2025-02-01T00:00:00Z,2025-02-28T23:59:59Z,388,98000.0,2.0,6900.1,5020.3,360,170,371,801,398.2
+"""
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def _seconds(clock: pd.Series) -> pd.Series:
+    return pd.to_timedelta(clock).dt.total_seconds()
+
+
+def _score(tmp_path, text: str, *args: str) -> tuple[dict, str]:
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    result = invoke(["score", str(path), "-f", "json", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout), result.stderr
+
+
+def _wilson(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    z = scipy_stats.norm.ppf(0.5 + confidence / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def test_interval_report_kpis_are_ratios_of_sums_with_zero_config(tmp_path):
+    document, stderr = _score(tmp_path, INTERVAL_REPORT)
+    got = results_by_metric(document)
+    frame = _frame(INTERVAL_REPORT)
+    n = lambda column: frame[column].astype(int)  # noqa: E731
+    offered, answered = n("Offered").sum(), n("Answered")
+    assert document["inputs"][0]["layout"] == "interval_report" and "rows are intervals, not calls" in stderr
+    assert list(got) == ["service_level", "abandoned", "speed_of_answer", "aht"]
+    assert got["service_level"]["n"] == offered == 111 and got["service_level"]["value"] == pytest.approx(100 * n("Answered in SL").sum() / offered)
+    assert (got["service_level"]["ci_low"], got["service_level"]["ci_high"]) == pytest.approx(_wilson(n("Answered in SL").sum(), offered))
+    assert got["abandoned"]["value"] == pytest.approx(100 * n("Abandoned").sum() / offered)
+    for metric, column in (("speed_of_answer", "ASA"), ("aht", "AHT")):
+        assert got[metric]["n"] == answered.sum() and got[metric]["value"] == pytest.approx((_seconds(frame[column]) * answered).sum() / answered.sum())
+        assert got[metric]["ci_low"] is None and got[metric]["significance"] is None
+    # The trap: the plain mean of the rows' averages (or their median) is another, wrong number.
+    assert got["aht"]["value"] != pytest.approx(_seconds(frame["AHT"]).mean(), rel=0.01)
+    assert "no single call's or conversation's time" in stderr
+    assert document["metrics"][0]["formula"] == "Σ Answered in SL ÷ Σ Offered over the rows (a ratio of sums; Wilson interval on the summed counts)"
+
+
+def test_interval_report_segments_test_counts_but_never_averages(tmp_path):
+    document, _ = _score(tmp_path, INTERVAL_REPORT, "--by", "Queue")
+    rows = {(r["metric"], r["segment"].get("Queue")): r for r in document["results"]}
+    sales, support = rows[("service_level", "Sales")], rows[("service_level", "Support")]
+    assert (sales["n"], support["n"]) == (52, 59) and sales["value"] == pytest.approx(100 * 39 / 52)
+    assert sales["significance"]["against"] == "rest" and sales["significance"]["p_value"] < 0.05  # 75.0 % against 91.5 %: the pooled two-proportion test
+    assert rows[("aht", "Sales")]["significance"] is None and rows[("aht", "Support")]["value"] == pytest.approx((450 * 25 + 405 * 29 + 760 * 3) / 57)
+
+
+def test_a_vendor_percentage_is_weighted_by_offered_and_gets_no_interval(tmp_path):
+    document, stderr = _score(tmp_path, INTERVAL_SHARES)
+    got = results_by_metric(document)
+    frame = _frame(INTERVAL_SHARES)
+    shares = frame["Service Level %"].str.rstrip("%").astype(float)
+    offered = frame["Offer"].astype(int)
+    assert got["service_level"]["value"] == pytest.approx((shares * offered).sum() / offered.sum()) and got["service_level"]["ci_low"] is None
+    assert got["service_level"]["value"] != pytest.approx(shares.mean(), rel=0.001)  # not the mean of the percentages
+    assert "has no counts to build one from" in stderr
+    assert got["aht"]["value"] == pytest.approx((_seconds(frame["Avg Handle"]) * frame["Answer"].astype(int)).sum() / frame["Answer"].astype(int).sum())
+
+
+def test_help_scout_report_rows_are_scored_volume_weighted_with_the_weight_named(tmp_path):
+    document, stderr = _score(tmp_path, HELPSCOUT_REPORT)
+    got = results_by_metric(document)
+    frame = _frame(HELPSCOUT_REPORT).drop(columns=["startDate", "endDate"]).apply(pd.to_numeric)
+    assert list(got) == ["fcr", "frt", "resolution", "aht"]
+    assert got["fcr"]["value"] == pytest.approx(100 * frame["resolvedOnFirstReply"].sum() / frame["resolved"].sum()) and got["fcr"]["n"] == 740
+    assert got["fcr"]["ci_low"] == pytest.approx(_wilson(341, 740)[0])
+    weighted = lambda column, by: (frame[column] * frame[by]).sum() / frame[by].sum()  # noqa: E731
+    assert got["frt"]["value"] == pytest.approx(weighted("firstResponseTime", "totalConversations")) and got["frt"]["n"] == 800
+    assert got["resolution"]["value"] == pytest.approx(weighted("resolutionTime", "resolved"))
+    assert got["aht"]["value"] == pytest.approx(weighted("handleTime", "totalConversations"))
+    described = {m["name"]: m for m in document["metrics"]}
+    assert "weighted by 'totalConversations'" in described["frt"]["definition"] and "weighted by 'resolved'" in described["resolution"]["definition"]
+
+
+def test_inspect_names_the_interval_report_and_its_kpis(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(INTERVAL_REPORT, encoding="utf-8")
+    result = invoke(["inspect", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)["plan"]
+    assert plan["platform"] == "contact-centre interval report"
+    assert [m["name"] for m in plan["metrics"]] == ["service_level", "abandoned", "speed_of_answer", "aht"]
+    assert {a["name"] for a in plan["alternatives"]} == {"answer_rate"} and all(m["definition"] and m["source"] for m in plan["metrics"])
+
+
+def test_unreadable_counts_are_invalid_with_their_text(tmp_path):
+    bad = INTERVAL_REPORT.replace("Sales,40,36,4,30", "Sales,40,36,4,41").replace("Support,31,29,2,27", "Support,3l,29,2,27")
+    document, stderr = _score(tmp_path, bad, "-m", "service_level")
+    row = results_by_metric(document)["service_level"]
+    assert row["invalid"] == 2 and row["n"] == 111 - 40 - 31
+    assert "Answered in SL 41 > Offered 40" in stderr and "Offered: 3l" in stderr
+
+
+def test_ratio_config_errors_name_the_key(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(INTERVAL_REPORT, encoding="utf-8")
+    for body, expected in (("type: ratio\n    numerator: Answered", "denominator: is required"),
+                           ("type: ratio\n    numerator: Answered\n    share: Service Level %\n    denominator: Offered", "not both"),
+                           ("type: weighted_average\n    average: AHT", "count: is required")):
+        config = tmp_path / "c.yaml"
+        config.write_text(f"metrics:\n  - name: x\n    {body}\n", encoding="utf-8")
+        result = invoke(["score", str(path), "-c", str(config)])
+        assert result.exit_code == 2 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sums_add_exactly_in_any_order_and_split():
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 200, 500).astype(float)
+    top = np.round(rng.uniform(0, 900, 500) * base * 1e6)  # average seconds × count, in millionths
+    block = RatioColumn(np.full(500, 2), top, base)
+    groups = rng.integers(0, 4, 500)
+    whole = SumsTable()
+    whole.add(block, np.arange(4), groups, None)
+    parts = [SumsTable(), SumsTable()]
+    for part, rows in zip(parts, (slice(0, 137), slice(137, 500))):
+        part.add(RatioColumn(block.slots[rows], top[rows], base[rows]), np.arange(4), groups[rows], None)
+    merged = SumsTable()
+    merged.merge(parts[1], np.arange(4), np.arange(4))
+    merged.merge(parts[0], np.arange(4), np.arange(4))
+    assert [whole.get(g) for g in range(4)] == [merged.get(g) for g in range(4)]
+    everything = whole.rollup(np.arange(4), np.zeros(4, dtype=np.int64), 1)[0]
+    assert everything - whole.get(2) == whole.rollup(np.array([0, 1, 3]), np.zeros(3, dtype=np.int64), 1)[0]
