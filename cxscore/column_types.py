@@ -5,7 +5,10 @@ parsing text costs, and spares the per-block hashing of text that otherwise domi
 A type is chosen only when every sampled value fits it and the typed value means exactly what
 its text means (an answer parser whose labels and blank values are not numbers); a value further
 on that does not fit makes the part be read again as text (:class:`~cxscore.sources.base.TypedReadFailed`),
-so results never depend on the choice.
+so results never depend on the choice. An answer column whose sample also holds texts its parser
+counts as blank ("N/A" among 1–5 answers) is read as integers with those texts as null
+(:class:`~cxscore.sources.base.ColumnTypes`), when every typed answer column counts them blank and
+no date or duration is read typed (there "N/A" is an invalid value, not a blank one).
 """
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .grouping import Grouper
-from .normalize import AnswerParser
-from .sources.base import sample_values
+from .normalize import BLANK, AnswerParser
+from .sources.base import ColumnTypes, sample_values
 
 SCORE = pa.int16()
 TIME = pa.timestamp("s")
@@ -28,7 +31,8 @@ _INTEGER = re.compile(r"-?\d{1,4}")
 _WHOLE = re.compile(r"-?\d{1,15}")
 
 
-def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser | pa.DataType | None]], grouper: Grouper) -> dict[str, pa.DataType]:
+def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, AnswerParser | pa.DataType | None]], grouper: Grouper,
+               more: dict[str, pa.DataType] | None = None) -> ColumnTypes:
     """Types for the columns that can be read typed; ``metrics`` pairs each column a metric reads
     with the parser of its answers (None: a column read as text, such as a rate's condition's), or
     with the type it may be read as: :data:`TIME` for a duration's timestamps (start → end), read so
@@ -41,14 +45,19 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
     segments, date = grouper.segment_columns(), grouper.date_column
     roles = Counter([*(column for column, _ in metrics), *([date] if date else []), *segments, *grouper.filter_columns()])
     single = {column for column, count in roles.items() if count == 1}
-    types: dict[str, pa.DataType] = {}
+    types = ColumnTypes()
+    answers: dict[str, AnswerParser] = {}
+    blanks: dict[str, set[str]] = {}  # an answer column's blank texts that are no integers ("N/A")
     for column, parser in metrics:
         values = sample_values(sample, columns.index(column))
         if column not in single or parser is None:
             continue
         if isinstance(parser, AnswerParser):
-            if parser.plain_integers and all(_INTEGER.fullmatch(v) for v in values):
-                types[column] = SCORE
+            others = {v for v in values if not _INTEGER.fullmatch(v)}
+            if parser.plain_integers and all(parser.code(v) == BLANK for v in others):
+                types[column], answers[column] = SCORE, parser
+                if others:
+                    blanks[column] = others
         elif parser == WHOLE and values and all(_WHOLE.fullmatch(v) for v in values):
             types[column] = WHOLE
     if date in single and all_iso(sample_values(sample, columns.index(date))):
@@ -58,7 +67,23 @@ def read_types(columns: list[str], sample: list[list], metrics: list[tuple[str, 
         if count == roles[column] and column not in types and as_written(sample_values(sample, columns.index(column))):
             types[column] = TIME
     types.update({column: SEGMENT for column in segments if column in single})
-    return types
+    types.update(more or {})  # a column typed for another reason (the comments' own date)
+    return with_nulls(types, answers, blanks)
+
+
+def with_nulls(types: ColumnTypes, answers: dict[str, AnswerParser], blanks: dict[str, set[str]]) -> ColumnTypes:
+    """The answer columns typed only if their blank texts read as null: kept, with those texts as the
+    read's nulls, when every typed answer column counts them blank and nothing else typed can read a
+    null (a date, a duration); otherwise read as text, as they were."""
+    if not blanks:
+        return types
+    nulls = set().union(*blanks.values())
+    if any(kind not in (SCORE, SEGMENT) for kind in types.values()) or any(parser.code(t) != BLANK for parser in answers.values() for t in nulls):
+        out = ColumnTypes({column: kind for column, kind in types.items() if column not in blanks})
+    else:
+        out = ColumnTypes(types)
+        out.nulls = tuple(sorted(nulls))
+    return out
 
 
 def comment_date_type(columns: list[str], sample: list[list], date: str, others: list[str]) -> dict[str, pa.DataType]:

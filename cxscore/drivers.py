@@ -182,31 +182,35 @@ class MomentTable:
             if w.shape != (rows,):
                 raise ValueError(f"weights must give each of the {rows} rows a weight")
             good &= np.isfinite(w) & (w >= 0)
-        if not good.all():
+        if not good.all():  # rows left out go to an extra last group, dropped: no copies of the columns without them
             self.incomplete += np.bincount(group[~good], minlength=size)
             for c, gap in enumerate(absent):
                 self.missing[:, c] += np.bincount(group[gap], minlength=size)
-            cols = [c[good] for c in cols]
-            group = group[good]
-            w = None if w is None else w[good]
-        self.n += np.bincount(group, minlength=size)
+            group = np.where(good, group, size)
+        bins = size + 1
+
+        def per_group(values: np.ndarray | None = None) -> np.ndarray:
+            return np.bincount(group, weights=values, minlength=bins)[:size]
+
+        counts = per_group()
+        self.n += counts
         if w is None:
-            self.weight += np.bincount(group, minlength=size)
-            self.weight_sq += np.bincount(group, minlength=size)
+            self.weight += counts
+            self.weight_sq += counts
             weighted = cols
         else:
-            self.weight += np.bincount(group, weights=w, minlength=size)
-            self.weight_sq += np.bincount(group, weights=w * w, minlength=size)
+            self.weight += per_group(w)
+            self.weight_sq += per_group(w * w)
             weighted = [c * w for c in cols]
         for c, (x, wx) in enumerate(zip(cols, weighted)):
-            self.sums[:, c] += np.bincount(group, weights=wx, minlength=size)
+            self.sums[:, c] += per_group(wx)
             if not np.isnan(self.top_two[c]):
                 hit = x >= self.top_two[c]
-                self.top[:, c] += np.bincount(group[hit], weights=None if w is None else w[hit], minlength=size)
-        product = np.empty(len(group))
+                self.top[:, c] += per_group(hit if w is None else w * hit)
+        product = np.empty(rows)
         for i, j in zip(*self._iu):
             np.multiply(weighted[i], cols[j], out=product)
-            s = np.bincount(group, weights=product, minlength=size)
+            s = per_group(product)
             self.cross[:, i, j] += s
             if i != j:
                 self.cross[:, j, i] += s

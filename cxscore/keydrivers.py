@@ -151,9 +151,15 @@ def top_two_threshold(spec: MetricSpec) -> float:
     return float(happy.lo) if happy is not None and happy.hi == spec.scale.hi else float("nan")
 
 
+def point_table(spec: MetricSpec) -> np.ndarray:
+    """Each tally slot's scale point as a float, NaN for the invalid and blank slots (not rated): a
+    block's points are one lookup, ``np.take(table, encoded.slots)``."""
+    return np.concatenate([[np.nan, np.nan], Binning.of(spec.scale).values().astype(np.float64)])
+
+
 def points(codes: np.ndarray, spec: MetricSpec) -> np.ndarray:
     """Scale points of parsed answers as floats; NaN for blank and invalid ones (not rated)."""
-    return np.where(codes >= 0, Binning.of(spec.scale).values(codes).astype(np.float64), np.nan)
+    return np.take(point_table(spec), codes + 2)
 
 
 @typed_or_text
@@ -166,6 +172,7 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
     grouper.keep_rows = job.keep_rows
     grouper.track_rows = True
     encoders = [spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs]
+    lookups = {spec.name: point_table(spec) for spec in job.specs}
     table = MomentTable(len(job.specs), job.groups, np.array([top_two_threshold(spec) for spec in job.specs]))
     invalid: dict[str, Counter] = {spec.name: Counter() for spec in job.specs}
     book: Book[GroupKey] | None = Book.of(job.specs[:1]) if job.grouping.by else None
@@ -178,7 +185,7 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
             if not isinstance(encoded, EncodedColumn):  # rating metrics only (_is_rating)
                 raise TypeError(f"{spec.name}: drivers read scale answers, not a {type(encoded).__name__}")
             invalid[spec.name].update(encoded.invalid_texts)
-            values.append(points(encoded.codes, spec))
+            values.append(np.take(lookups[spec.name], encoded.slots))
             if book is not None and spec is job.specs[0]:
                 book.add(spec.name, encoded, groups, index, weights)
                 check_groups(book, job.grouping)

@@ -21,6 +21,7 @@ from .answer_text import UNITS, canonical
 BLANK = -1
 INVALID = -2
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(?:" + "|".join(UNITS) + r")?$")
+_INTEGER = re.compile(r"[+-]?\d+")
 #: An option letter or number before the answer, as 腾讯问卷 and others write it: ``A.非常满意``, ``1、满意``.
 _OPTION_PREFIX = re.compile(r"^(?:[a-z]|\d{1,2})\s*[.、．:)）]\s*(\S.*)$")
 #: A scale point followed by its anchor label, as SurveyMonkey writes it: ``10 - Extremely likely``.
@@ -35,13 +36,17 @@ class AnswerParser:
         self.labels = {canonical(k): v for k, v in spec.kind.labels.get((spec.scale.lo, spec.scale.hi), {}).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
         self.blank = {canonical(v) for v in [*blank_values, *spec.blank_values]}
+        #: Blank values that are integers ("0" = not rated) match by value: "00" and "-0" are blank too,
+        #: so an integer's code depends on its value alone and the reader may parse the column as integers.
+        self.blank_integers = {int(v) for v in self.blank if _INTEGER.fullmatch(v)}
         self.offset = spec.offset
         self._cache: dict[str, int] = {}
 
     @property
     def plain_integers(self) -> bool:
-        """Whether an integer answer's code depends on its value alone (no label or blank value is a number)."""
-        return not any(_NUMBER.match(key) for key in (*self.labels, *self.blank))
+        """Whether an integer answer's code depends on its value alone: no label is a number, and no
+        blank value is a number other than an integer (those match by value)."""
+        return not any(_NUMBER.match(key) for key in self.labels) and not any(_NUMBER.match(key) and not _INTEGER.fullmatch(key) for key in self.blank)
 
     def code(self, text: str | None) -> int:
         """The code of one answer: a scale offset, BLANK or INVALID."""
@@ -54,7 +59,7 @@ class AnswerParser:
 
     def _parse(self, text: str) -> int:
         key = canonical(text)
-        if not key or key in self.blank:
+        if not key or key in self.blank or (self.blank_integers and _INTEGER.fullmatch(key) and int(key) in self.blank_integers):
             return BLANK
         point = self._point(key)
         if point is None:

@@ -214,13 +214,14 @@ def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Conf
     grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fails early on a bad --by/--where/--weight
     blank_values = [*config.blank_values, *source.layout.blank_values]
     parsers = [pair for spec in specs for pair in spec.kind.encoder(spec, reads[spec.name], blank_values).typed()]
-    types = read_types(source.columns, source.sample, parsers, grouper)
     unit_doubts = [line for spec in specs for line in spec.kind.column_doubts(spec, reads[spec.name], blank_values, lambda column: sample_values(source.sample, source.columns.index(column)))]
     id_at = id_column(source) if ids else None
     taken = {column for read in reads.values() for column in read.values()}
     plan = _comment_plan(source, config, grouping, grouper, comments, {*taken, *([date[0]] if date else [])}, notify) if comments else None
+    more = {}
     if plan and plan.date_column and plan.date_column != grouper.date_column:
-        types.update(comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column]))
+        more = comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column])
+    types = read_types(source.columns, source.sample, parsers, grouper, more)
     jobs = [
         Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
         for part in cut(source)

@@ -176,3 +176,23 @@ def test_one_input_read_in_parallel_parts_gives_the_same_result_on_any_number_of
     for a, b, c in zip(whole.drivers, one.drivers, two.drivers):
         assert (b.share, b.low, b.high, b.p_first, b.mean, b.top_two) == (c.share, c.low, c.high, c.p_first, c.mean, c.top_two)  # exact: cut by size, not by workers
         assert (a.name, a.share, a.mean, a.top_two) == (b.name, pytest.approx(b.share, abs=1e-9), pytest.approx(b.mean, abs=1e-12), pytest.approx(b.top_two, abs=1e-12))
+
+
+def test_ratings_with_na_and_0_are_read_as_integers_with_the_same_result(monkeypatch):
+    """"N/A" and 0 ("not rated") among the 1–5 answers no longer send the columns through text: the
+    reader parses them as integers with "N/A" as null, and the analysis is exactly the text read's."""
+    import cxscore.pipeline as pipeline
+    from cxscore.column_types import SCORE, read_types
+
+    chosen = []
+
+    def choose(*args, text=False):
+        chosen.append(read_types(*args))
+        return {} if text else chosen[-1]
+
+    monkeypatch.setattr(pipeline, "read_types", choose)
+    typed = key_drivers(DRIVERS_SAMPLE, processes=1)
+    assert set(chosen[0].values()) == {SCORE} and len(chosen[0]) == 6 and "N/A" in chosen[0].nulls
+    monkeypatch.setattr(pipeline, "read_types", lambda *args: choose(*args, text=True))
+    text = key_drivers(DRIVERS_SAMPLE, processes=1)
+    assert typed.analysis == text.analysis and typed.warnings == text.warnings

@@ -31,6 +31,8 @@ CONFIG = validate_config({
     "date_column": "when",
 })
 BREAKDOWN = Options(by=["channel"], period="week", weight="w")
+#: Blank answers that are no integers (the default blank values): read as nulls of an integer column.
+BLANK_TEXTS = ["N/A", "n/a", "-"]
 
 
 def parser(blank_values=DEFAULT_BLANK_VALUES, **spec) -> AnswerParser:
@@ -60,7 +62,7 @@ def both_ways(patch, paths, config, options, **reading_options):
 row = st.tuples(
     st.one_of(st.none(), st.datetimes(min_value=datetime(1999, 12, 20), max_value=datetime(2031, 1, 5)).map(lambda d: d.replace(microsecond=0))),
     st.sampled_from(["Phone", " Phone", "Chat", "", "Web  form", "Web form"]),
-    st.one_of(st.just(""), st.integers(-3, 12).map(str), st.integers(0, 10).map(lambda n: f"0{n}")),
+    st.one_of(st.just(""), st.integers(-3, 12).map(str), st.integers(0, 10).map(lambda n: f"0{n}"), st.sampled_from(BLANK_TEXTS)),
     st.one_of(st.just(""), st.integers(0, 6).map(str)),
     st.sampled_from(["1", "2", "0.5", "", "x"]),
 )
@@ -84,7 +86,10 @@ def test_typed_and_text_reads_agree(tmp_path_factory, monkeypatch_module, rows):
         assert values(typed) == values(text)
         assert [q.__dict__ for q in typed.quality] == [q.__dict__ for q in text.quality]
         assert typed.inputs[0].__dict__ == text.inputs[0].__dict__
-        assert chosen[0]["Recommend (0-10)"] == SCORE  # the typed run did read typed
+        blank_texts = {r[2] for r in rows} & set(BLANK_TEXTS)
+        dated = TIME in chosen[0].values()  # a date read typed could take "N/A" as null: the answers stay text
+        assert chosen[0].get("Recommend (0-10)") == (None if blank_texts and dated else SCORE)  # the typed run did read typed
+        assert set(chosen[0].nulls) == (set() if dated else blank_texts)
         if options.by:
             assert chosen[0].get("channel") == (None if options.where else SEGMENT)  # filtered on too: text
 
@@ -118,6 +123,34 @@ def test_a_late_misfit_is_read_again_as_text(tmp_path, monkeypatch, workers):
     assert next(q for q in typed.quality if q.metric == "csat").invalid == 0  # 4.0 is 4
     assert typed.inputs[0].date_invalid == 0  # the zone suffix is dropped, as in every text read
     assert typed.inputs[0].rows == 3000
+
+
+def test_integer_blank_values_match_by_value():
+    """A blank value that is an integer (cxscore drivers' "0" on a 1–5 scale) is blank however the
+    integer is written, so an integer's code depends on its value and the column may be read as integers."""
+    rating = parser([*DEFAULT_BLANK_VALUES, "0"], type="csat", scale=(1, 5))
+    assert [rating.code(t) for t in ["0", "00", "-0", "+0", " 0 ", "5", "05", "6", "0.0"]] == [BLANK] * 5 + [4, 4, INVALID, INVALID]
+    assert rating.plain_integers and not parser(["0.5"], type="csat").plain_integers
+    typed = encode(pa.array([0, 5, None, 3], pa.int16()), rating)
+    assert typed.codes.tolist() == encode(pa.array(["00", "5", "N/A", "3"]), rating).codes.tolist() == [BLANK, 4, BLANK, 2]
+
+
+def test_blank_texts_read_as_nulls_of_an_integer_column():
+    columns = ["when", "channel", "nps", "csat"]
+    sample = [["2025-01-02 10:00:00", "Phone", "9", "N/A"], ["", "Chat", "n/a", "0"], ["", "Web", "7", "4"]]
+    rating = parser([*DEFAULT_BLANK_VALUES, "0"], type="csat", scale=(1, 5))
+    metrics = [("nps", parser(type="nps")), ("csat", rating)]
+    types = read_types(columns, sample, metrics, grouper_for(columns, by=["channel"]))
+    assert types == {"nps": SCORE, "csat": SCORE, "channel": SEGMENT} and types.nulls == ("N/A", "n/a")
+    dated = read_types(columns, sample, metrics, grouper_for(columns, period="month", date_column="when"))
+    assert dated == {"when": TIME} and dated.nulls == ()  # a date's "N/A" is invalid, not blank: answers as text
+    commented = read_types(columns, sample, metrics, grouper_for(columns), {"when": TIME})  # the comments' own date
+    assert commented == {"when": TIME} and commented.nulls == ()
+    strict = [("nps", parser([], type="nps")), ("csat", rating)]  # "N/A" would be invalid for this nps, read typed too: csat as text
+    integers = [[*row[:2], str(k), row[3]] for k, row in enumerate(sample)]
+    assert read_types(columns, integers, strict, grouper_for(columns)) == {"nps": SCORE}
+    other = [["", "", "9", "x"]]
+    assert read_types(columns, other, metrics, grouper_for(columns)) == {"nps": SCORE}
 
 
 def test_integer_codes_by_hand():
@@ -154,8 +187,10 @@ def test_read_types_only_where_the_meaning_cannot_change():
     assert types == {"nps": SCORE, "when": TIME, "channel": SEGMENT}  # csat has a label; region is also filtered on
     numeric_label = [("nps", parser(type="nps", labels={"1": 10}))]
     assert read_types(columns, sample, numeric_label, grouper_for(columns)) == {}
-    numeric_blank = [("nps", parser(["-3"], type="nps"))]
+    numeric_blank = [("nps", parser(["9.5"], type="nps"))]
     assert read_types(columns, sample, numeric_blank, grouper_for(columns)) == {}
+    integer_blank = [("nps", parser(["-3"], type="nps"))]  # matched by value: "-03" is blank too, so integers are safe
+    assert read_types(columns, sample, integer_blank, grouper_for(columns)) == {"nps": SCORE}
     zoned = [["2025-01-02T10:00:00+08:00", "Phone", "9", "4", "EU"]]
     assert "when" not in read_types(columns, zoned, metrics, grouper_for(columns, period="month", date_column="when"))
 

@@ -17,6 +17,15 @@ def sample_values(sample: list[list], index: int) -> list[str]:
     return [row[index] for row in sample if index < len(row) and row[index] not in (None, "")]
 
 
+class ColumnTypes(dict[str, pa.DataType]):
+    """Column → the type a reader may parse it as (:func:`cxscore.column_types.read_types`), and
+    ``nulls``: texts besides the empty cell that a typed read takes as null — answers that every
+    typed answer column counts as blank ("N/A"), so an integer column holding them still reads as
+    integers. Text columns (and segments, text in a dictionary) never read a null."""
+
+    nulls: tuple[str, ...] = ()
+
+
 class TypedReadFailed(Exception):
     """A typed read met a value that does not fit its column's type: read the part again as text."""
 

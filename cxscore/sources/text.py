@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 from .. import limits
 from ..errors import InputError
 from ..records import InputInfo
-from .base import SAMPLE_ROWS, RecordTooLarge, Source, TypedReadFailed
+from .base import SAMPLE_ROWS, ColumnTypes, RecordTooLarge, Source, TypedReadFailed
 from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning, is_utf8, is_wide
 from .layouts import detect_layout
 
@@ -312,7 +312,7 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     convert = pacsv.ConvertOptions(
         column_types={c: types.get(c, pa.string()) for c in columns},
         include_columns=columns,
-        null_values=[""],
+        null_values=["", *(types.nulls if isinstance(types, ColumnTypes) else ())],  # blank answers ("N/A") in integer columns
         strings_can_be_null=False,
         quoted_strings_can_be_null=True,
     )
