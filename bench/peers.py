@@ -33,6 +33,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import ENV, PY, export_file, memory_kb, tree, write_section  # noqa: E402
+
 NPS, CSAT, CES = "Recommend (0-10)", "Satisfaction (1-5)", "Ease (1-7)"
 
 
@@ -89,40 +92,6 @@ def run_polars(path: str, keys: list[str], period: str) -> None:
     pl.concat(polars_frames(path, keys, period), how="diagonal_relaxed").write_ndjson(sys.stdout.buffer)  # its own writer: JSON lines
 
 
-def _tree(pid: int) -> list[int]:
-    """A process and all its descendants (children of every thread: a pool may fork from another thread)."""
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo += [int(c) for c in fh.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return pids
-
-
-def _memory_kb(pids: list[int]) -> tuple[int, int]:
-    """Resident (RSS) and proportional (PSS) memory summed over ``pids``, in kB. Forked workers share
-    their parent's pages (the interpreter, NumPy, pyarrow): RSS counts those once per process, PSS
-    splits them between the processes sharing them, so PSS is what a multi-process run really holds."""
-    rss = pss = 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                for line in fh:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-                        break
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            pass
-    return rss, pss
-
-
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
     """Wall and CPU seconds (user + system of the process and the workers it waited for, the kernel's
     accounting) and peak RSS and PSS in MB, summed over the process tree, sampled every 10 ms."""
@@ -134,7 +103,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, f
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            rss, pss = _memory_kb(_tree(proc.pid))
+            rss, pss = memory_kb(tree(proc.pid))
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.01)
         wall = time.perf_counter() - start
@@ -157,9 +126,6 @@ def main() -> None:
     parser.add_argument("--many-repeat", type=int, default=2)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
-
-    sys.path.insert(0, str(HERE))
-    from run import ENV, PY, export_file, write_section
 
     versions = {name: version(name) for name in ("duckdb", "polars", "pandas", "pyarrow")}  # not imported: a child's peak RSS starts at its parent's
     me = [PY, str(Path(__file__).resolve()), "--job"]
