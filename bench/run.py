@@ -81,13 +81,13 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return wall, mb
 
 
-def measure_cpu(cmd: list[str]) -> tuple[float, float, float]:
+def measure_cpu(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Wall seconds, peak memory (MB) and CPU seconds of one run: peak memory is the proportional set
     size (PSS) summed over the process and all its descendants, sampled every 10 ms, so the pages forked
     workers share with their parent count once (RSS summed over them counted those once per process);
     CPU is user + system time of the process and the workers it waited for (the kernel's accounting)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV if env is None else env)
     peak_tree = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
