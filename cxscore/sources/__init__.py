@@ -15,11 +15,12 @@ from typing import BinaryIO
 
 from .. import limits
 from ..errors import InputError
-from .base import Source
+from .base import Source, is_excel_bytes
 from .columnar import SUFFIXES as COLUMNAR_SUFFIXES, columnar_kind, not_columnar, open_columnar, suffix_mismatch
-from .excel import ExcelSource, is_excel_bytes
-from .html_table import check_not_spreadsheet_xml, html_table_source, looks_like_html
 from .text import CsvSource
+
+# The workbook and HTML readers (python-calamine, fastexcel's wrapper, zipfile, html.parser: ~30 ms) are
+# imported where a file needs them, not by every run that reads a CSV file.
 
 __all__ = ["Source", "open_source", "STDIN"]
 
@@ -60,12 +61,18 @@ def open_source(path: str | Source, *, encoding: str | None = None, sheet: str |
             source.warnings = [*source.warnings, warning]
         return source
     if suffix in COLUMNAR_SUFFIXES:
+        from .html_table import looks_like_html
+
         raise not_columnar(path, suffix, "an Excel workbook" if is_excel_bytes(head) else "an HTML page" if looks_like_html(head) else "text (a CSV file?)" if _texty(head) else "other binary data")
     if file.suffix.lower() in EXCEL_SUFFIXES and not is_excel_bytes(head):
+        from .html_table import check_not_spreadsheet_xml, looks_like_html
+
         if looks_like_html(head):
             return _html(file, path, encoding)
         check_not_spreadsheet_xml(head, path)
     if file.suffix.lower() in EXCEL_SUFFIXES or is_excel_bytes(head):
+        from .excel import ExcelSource
+
         return ExcelSource(file, path, sheet=sheet)
     return CsvSource.from_path(file, encoding=encoding)
 
@@ -81,6 +88,8 @@ def _html(file: Path, path: str, encoding: str | None) -> Source:
     cap = limits.get(limits.WORKBOOK_PART_MB) << 20
     if size > cap:
         raise InputError(f"{path} is an HTML page of {size >> 20:,} MiB saved with an Excel name, more than the {cap >> 20:,} MiB read whole", f"export the survey as CSV; {limits.raise_hint(limits.WORKBOOK_PART_MB)}")
+    from .html_table import html_table_source
+
     return html_table_source(file.read_bytes(), path, encoding, size)
 
 
@@ -91,6 +100,8 @@ def _open_stream(stream: BinaryIO, name: str, encoding: str | None, sheet: str |
     except OSError as exc:  # `cxscore score - 0>file`: standard input open for writing only (EBADF)
         raise InputError(f"cannot read {name}: {exc.strerror or exc}", "pipe an export into cxscore (cat export.csv | cxscore score -), or give a file path") from None
     if is_excel_bytes(head):
+        from .excel import ExcelSource
+
         return ExcelSource(io.BytesIO(head + stream.read()), name, sheet=sheet)
     if kind := columnar_kind(head):  # Parquet needs its footer first: held in memory, as a workbook is
         data = head + stream.read()

@@ -10,6 +10,14 @@ from .layouts import Layout, unique_headers as unique_headers  # unique_headers:
 
 #: Rows kept from the start of an input for column detection.
 SAMPLE_ROWS = 2000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_excel_bytes(head: bytes) -> bool:
+    """Whether a file starts like a workbook (zip container or OLE compound file): here, so that telling
+    a text file from a workbook does not import the workbook readers."""
+    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
 
 
 def sample_values(sample: list[list], index: int) -> list[str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..errors import InputError
 from ..records import InputInfo
@@ -72,7 +71,7 @@ def open_columnar(file: Path | BinaryIO, name: str, kind: str, size: int | None)
     target = str(file) if isinstance(file, Path) else file
     try:
         if kind == "parquet":
-            return ColumnarSource(ParquetPart(target, None), name, "parquet", size, pq.ParquetFile(target).metadata.num_row_groups)
+            return ColumnarSource(ParquetPart(target, None), name, "parquet", size, _parquet_file(target).metadata.num_row_groups)
         if kind == "arrow":
             with pa.ipc.open_file(pa.memory_map(target) if isinstance(target, str) else target) as reader:
                 count = reader.num_record_batches
@@ -80,6 +79,13 @@ def open_columnar(file: Path | BinaryIO, name: str, kind: str, size: int | None)
         return ColumnarSource(StreamPart(target), name, "arrow", size, 1)
     except (pa.ArrowException, OSError) as exc:
         raise unreadable(name, kind, exc) from None
+
+
+def _parquet_file(path: str | BinaryIO):
+    """pyarrow's Parquet reader, imported when a Parquet file is read (~15 ms, with its file systems, that a CSV run never needs)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path)
 
 
 def unreadable(name: str, kind: str, exc: Exception) -> InputError:
@@ -104,7 +110,7 @@ class ParquetPart:
         return isinstance(self.path, str)
 
     def read(self, positions: list[int] | None, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-        file = pq.ParquetFile(self.path)
+        file = _parquet_file(self.path)
         columns = None if positions is None else [file.schema_arrow.names[p] for p in positions]
         yield from file.iter_batches(batch_size=batch_rows, row_groups=self.groups, columns=columns, use_threads=False)
 
@@ -245,5 +251,5 @@ class ColumnarPart:
 
 
 def _group_sizes(part: ParquetPart) -> list[int]:
-    meta = pq.ParquetFile(part.path).metadata
+    meta = _parquet_file(part.path).metadata
     return [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]

@@ -12,15 +12,13 @@ import python_calamine as calamine
 
 from ..errors import ConfigError, InputError, param
 from ..records import InputInfo
-from .base import SAMPLE_ROWS, Source
+from .base import OLE_MAGIC, SAMPLE_ROWS, Source, is_excel_bytes as is_excel_bytes  # is_excel_bytes: where it was
 from .cells import cell_text
 from .excel_errors import error_cells
 from .fast_excel import FastSheet, NotExact
 from .layouts import detect_layout
 from .workbook_limits import check_workbook
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 BATCH_ROWS = 65_536
 #: CXSCORE_EXCEL_READER=calamine reads every workbook with python-calamine (fastexcel is tried first otherwise).
 READER_ENV = "CXSCORE_EXCEL_READER"
@@ -33,11 +31,6 @@ def excel_reader() -> str:
     if chosen not in READERS:
         raise ConfigError(f"{READER_ENV}={os.environ[READER_ENV]!r} is not a reader cxscore knows", f"set it to {' or '.join(READERS)}, or unset it")
     return chosen
-
-
-def is_excel_bytes(head: bytes) -> bool:
-    """Whether a file starts like a workbook (zip container or OLE compound file)."""
-    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
 
 
 class ExcelSource(Source):
