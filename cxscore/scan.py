@@ -217,13 +217,17 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
     """Run ``task`` over the jobs, in a pool of ``processes`` workers when that helps; results in job order.
 
     Parts that cannot travel to a worker (a workbook already loaded, standard input) run in this
-    process while the workers run the others.
+    process while the workers run the others; when every part can travel, this process reads the
+    first part itself, with ``processes`` − 1 workers.
     """
     global _shared
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     portable = [job for job in jobs if getattr(job.part, "portable", False)]
-    pooled = processes > 1 and len(jobs) > 1 and bool(portable)
+    if len(portable) == len(jobs):  # this process, idle otherwise, reads the first part: one worker fewer to start, feed and hear from
+        portable = portable[1:]
+        processes -= 1
+    pooled = processes > 0 and len(jobs) > 1 and bool(portable)
     shared = context.Array("q", 2 * len(jobs), lock=False)
     for slot, job in enumerate(jobs):
         job.slot = slot
