@@ -18,7 +18,7 @@ import re
 import zipfile
 import zlib
 from itertools import repeat
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,31 +125,31 @@ class Extent:
 
     def add_all(self, data: bytes) -> None:
         """Every position in ``data``, parsed one by one (exact; slower)."""
-        self.bools = self.bools or _matches(data, len(data), RE2_BOOL)
+        self.bools = self.bools or _matches(data, 0, len(data), RE2_BOOL)
         for letters, digits in ANY_REF.findall(data):
             self.rows = max(self.rows, int(digits))
             if letters:
                 self.columns = max(self.columns, column_number(letters))
 
-    def add(self, data: bytes, end: int) -> None:
-        """Take in ``data[:end]``, a piece of XML that ends between elements.
+    def add(self, data: bytes, start: int, end: int) -> None:
+        """Take in ``data[start:end]``, a piece of XML that starts and ends between elements.
 
         Rows come in order in a real sheet, so the positions near the piece's end hold its
         largest row and column; one linear-time search (RE2, through Arrow) then confirms that no
         position in the piece lies beyond them. Only when one does is the piece parsed exactly.
         """
         before = (self.rows, self.columns)
-        self.add_all(data[max(end - 4096, 0) : end])
+        self.add_all(data[max(end - 4096, start) : end])
         pattern = RE2_REF.format(columns=_greater_letters(self.columns), rows=_greater_digits(self.rows))
-        self.bools = self.bools or (_matches(data, end, RE2_BOOL_END) and _matches(data, end, RE2_BOOL))
-        if _matches(data, end, pattern):
+        self.bools = self.bools or (_matches(data, start, end, RE2_BOOL_END) and _matches(data, start, end, RE2_BOOL))
+        if _matches(data, start, end, pattern):
             self.rows, self.columns = before
-            self.add_all(data[:end])
+            self.add_all(data[start:end])
 
 
-def _matches(data: bytes, end: int, pattern: str) -> bool:
-    """Whether the RE2 ``pattern`` matches somewhere in ``data[:end]`` (in linear time, without copying it)."""
-    piece = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, end], pa.int32()).buffers()[1], pa.py_buffer(data)])
+def _matches(data: bytes, start: int, end: int, pattern: str) -> bool:
+    """Whether the RE2 ``pattern`` matches somewhere in ``data[start:end]`` (in linear time, without copying it)."""
+    piece = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([start, end], pa.int32()).buffers()[1], pa.py_buffer(data)])
     return bool(pc.match_substring_regex(piece, pattern)[0].as_py())
 
 
@@ -169,31 +169,42 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, part_ca
         raise InputError(f"{name}: the workbook is damaged (part {info.filename})", "open it in Excel and save it again as .xlsx, or export CSV")
     fh.seek(info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"))
     left = info.compress_size
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    inflater, damaged = _inflater() if info.compress_type == zipfile.ZIP_DEFLATED else (None, zlib.error)
     size = 0
     pending = b""
     while True:
-        if not pending:
-            if left <= 0:
-                return
+        if not pending and left > 0:
             pending = fh.read(min(left, CHUNK))
+            left = left - len(pending) if pending else 0
+        if inflater is None:
             if not pending:
                 return
-            left -= len(pending)
-        if inflater is None:
             chunk, pending = pending, b""
         else:
+            if inflater.eof:
+                return
             try:
                 chunk = inflater.decompress(pending, CHUNK)
-            except zlib.error:
+            except damaged:
                 raise InputError(f"{name}: the workbook is damaged (part {info.filename} does not inflate)", "open it in Excel and save it again as .xlsx, or export CSV") from None
-            pending = inflater.unconsumed_tail
-            if inflater.eof:
-                pending, left = b"", 0
+            pending = inflater.unconsumed_tail  # isal takes all the input and holds back the output past CHUNK instead
+            if not (chunk or pending or left > 0 or inflater.eof):
+                return  # the input is spent and nothing is held back (a truncated part ends so too)
         size += len(chunk)
         _check_size(name, info, size, part_cap, ratio_cap)
         if chunk:
             yield chunk
+
+
+def _inflater() -> tuple[Any, Any]:  # isal's stubs type its error class as an instance
+    """A raw-deflate inflater and the error it raises for a stream that does not inflate: ISA-L's
+    (python-isal), which inflates a sheet in half zlib's time (a 1M-row, 434 MiB sheet: 0.31 s
+    against 0.60 s CPU), or zlib's where isal is not installed."""
+    try:
+        from isal import isal_zlib
+    except ImportError:  # an environment installed before isal became a dependency
+        return zlib.decompressobj(-15), zlib.error
+    return isal_zlib.decompressobj(-15), isal_zlib.error
 
 
 def _check_size(name: str, info: zipfile.ZipInfo, size: int, part_cap: int, ratio_cap: int) -> None:
@@ -287,21 +298,34 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> Sh
     for part in _parts_to_scan(archive, sheet):
         extent, tail, declared = Extent(), b"", None
         for chunk in _inflate(archive, archive.getinfo(part), name, part_cap, ratio_cap):
-            data = tail + chunk
             if declared is None:
-                found = DIMENSION.search(data, 0, 1 << 16)
+                found = DIMENSION.search(chunk, 0, 1 << 16)
                 declared = found[1].split(b":")[-1] if found else b""
                 _check_extent(name, part, *_ref(declared), cell_cap, "declares")
-                scan.header_non_text |= _header_non_text(data)
-            cut = data.rfind(b"<")
-            cut = cut if cut > 0 else max(len(data) - 4096, 0)
-            extent.add(data, cut)
-            tail = data[cut:]
+                scan.header_non_text |= _header_non_text(chunk)
+            tail = _add_chunk(extent, tail, chunk)
             _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
         extent.add_all(tail)
         _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
         scan.bool_cells = scan.bool_cells or extent.bools
     return scan
+
+
+def _add_chunk(extent: Extent, tail: bytes, chunk: bytes) -> bytes:
+    """Take the XML of ``tail + chunk`` into ``extent`` up to its last ``<`` (where an element may
+    be cut), and return the rest. The chunk is searched where it lies, without joining it to the
+    tail (a 4 MiB copy per chunk, 0.1 s for a 1M-row sheet): first the seam, the tail and the
+    chunk up to its first ``<``, then the chunk from there to its last ``<``."""
+    first, last = chunk.find(b"<"), chunk.rfind(b"<")
+    if first < 0:  # no element starts in the chunk: cut it where a position is not cut, as ever
+        data = tail + chunk
+        cut = max(len(data) - 4096, 0)
+        extent.add(data, 0, cut)
+        return data[cut:]
+    seam = tail + chunk[:first]
+    extent.add(seam, 0, len(seam))
+    extent.add(chunk, first, last)
+    return chunk[last:]
 
 
 def _header_non_text(data: bytes) -> bool:
