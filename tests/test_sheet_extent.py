@@ -115,3 +115,20 @@ def test_a_truncated_part_ends_where_its_data_ends(tmp_path):
     with zipfile.ZipFile(book) as archive:
         got = b"".join(workbook_limits._inflate(archive, archive.getinfo("xl/worksheets/sheet1.xml"), "cut.xlsx", 1 << 30, 1000))
     assert 0 < len(got) < len(text) and text.startswith(got)
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_true_false_cell_is_seen_at_every_cut(quote):
+    # Short pieces (the seam between two chunks, the end of a chunk) are searched for it in Python, long ones with RE2.
+    cells = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 300))
+    data = f'<worksheet xmlns="{MAIN}"><sheetData>{cells}<row r="300"><c r="A300" t = {quote}b{quote}><v>1</v></c></row>{cells}</sheetData></worksheet>'.encode()
+    at = data.find(b"t = ")
+    for cut in [*range(at - 8, at + 10), len(data) // 3]:
+        extent, tail = workbook_limits.Extent(), b""
+        for piece in (data[:cut], data[cut:]):
+            tail = workbook_limits._add_chunk(extent, tail, piece)
+        extent.add_all(tail)
+        assert extent.bools, cut
+    plain = workbook_limits.Extent()
+    workbook_limits._add_chunk(plain, b"", data.replace(b"t = ", b"s = "))
+    assert not plain.bools

@@ -58,6 +58,8 @@ LONGEST_TAG = 1 << 20
 #: ~0.03 s for a 1M-row sheet where the full pattern takes ~0.25 s; only a piece it matches is searched in full.
 RE2_BOOL_END = r"b[\"'][\s/>]"
 RE2_BOOL = r"t\s*=\s*[\"']b[\"']"
+#: The same in Python's syntax, for short pieces (a call into Arrow costs more than searching a few KiB here).
+BOOL = re.compile(rb"""t\s*=\s*["']b["']""")
 #: The first ``<row>`` element of a sheet and the cells in it (for what its header cells hold).
 FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
 ROW_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -125,7 +127,7 @@ class Extent:
 
     def add_all(self, data: bytes) -> None:
         """Every position in ``data``, parsed one by one (exact; slower)."""
-        self.bools = self.bools or _matches(data, 0, len(data), RE2_BOOL)
+        self.bools = self.bools or BOOL.search(data) is not None
         for letters, digits in ANY_REF.findall(data):
             self.rows = max(self.rows, int(digits))
             if letters:
@@ -323,7 +325,10 @@ def _add_chunk(extent: Extent, tail: bytes, chunk: bytes) -> bytes:
         extent.add(data, 0, cut)
         return data[cut:]
     seam = tail + chunk[:first]
-    extent.add(seam, 0, len(seam))
+    if len(seam) > 4096:
+        extent.add(seam, 0, len(seam))
+    else:
+        extent.add_all(seam)  # usually a few bytes: parsed exactly
     extent.add(chunk, first, last)
     return chunk[last:]
 
