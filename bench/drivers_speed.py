@@ -6,8 +6,9 @@ a, b, floor, …), so the machine's drift touches all three alike.
     python bench/drivers_speed.py [--rows 1000000 5000000] [--repeat 3]
 
 The export is bench/make_drivers_export.py's (cached under bench/data/). Wall seconds, CPU seconds
-(user + system) and peak memory per run, as bench/run.py measures them; the load average before and
-after, since the machine is shared. Writes the section "## Key drivers" of bench/results.md, keeping
+(user + system) and peak memory per run, as bench/run.py measures them; the ratios to the floor are
+taken round by round and their median reported; the load average before and after, since the machine
+is shared. Writes the section "## Key drivers" of bench/results.md, keeping
 the rest of the file.
 """
 from __future__ import annotations
@@ -72,14 +73,16 @@ def main() -> None:
             for name, cmd in commands.items():
                 runs[name].append(measure_cpu(cmd))
         medians = {name: (statistics.median(r[0] for r in got), statistics.median(r[2] for r in got), max(r[1] for r in got)) for name, got in runs.items()}
-        floor = medians["pyarrow parse of the 6 columns (floor)"]
+        floor_runs = runs["pyarrow parse of the 6 columns (floor)"]
+        paired = {name: (statistics.median(r[0] / f[0] for r, f in zip(got, floor_runs)), statistics.median(r[2] / f[2] for r, f in zip(got, floor_runs)))
+                  for name, got in runs.items()}  # ratio per round (the runs of one round share the machine's state), then the median
         for name, (wall, cpu, mb) in medians.items():
-            line = f"| {rows:,} | {path.stat().st_size / 1e6:,.0f} MB | {name} | {wall:.2f} | {cpu:.2f} | {mb:.0f} | {wall / floor[0]:.2f}× | {cpu / floor[1]:.2f}× |"
+            line = f"| {rows:,} | {path.stat().st_size / 1e6:,.0f} MB | {name} | {wall:.2f} | {cpu:.2f} | {mb:.0f} | {paired[name][0]:.2f}× | {paired[name][1]:.2f}× |"
             print(line, "runs", [round(r[0], 2) for r in runs[name]], flush=True)
             table.append(line)
-        plain = medians["cxscore drivers"]
-        ratios.append(f"- {rows:,} rows: `cxscore drivers` takes **{plain[1] / floor[1]:.2f}×** the CPU time and {plain[0] / floor[0]:.2f}× the wall time "
-                      f"of reading its columns (issue 17: about 1×)")
+        plain = paired["cxscore drivers"]
+        ratios.append(f"- {rows:,} rows: `cxscore drivers` takes **{plain[1]:.2f}×** the CPU time and {plain[0]:.2f}× the wall time "
+                      f"of reading its columns (median of the per-round ratios; issue 17: about 1×)")
     after = os.getloadavg()
     body = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
