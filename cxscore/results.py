@@ -1,7 +1,10 @@
 """From tallies to result rows: overall, per segment, per period; intervals, tests, ranking."""
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import gc
+import math
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
@@ -12,8 +15,10 @@ from .binning import Binning
 from .config import MetricSpec
 from .dates import UNDATED, period_index, period_label
 from .grouping import GroupKey
-from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, trend
+from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, summary_columns, trend
 from .model import ResultRow
+from . import stats_arrays
+from .kinds.base import Kind
 from .settings import Settings
 from .stats import benjamini_hochberg
 from .tally import Tally, TallyRows
@@ -45,12 +50,13 @@ def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int 
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
     if s.distribution and spec.kind.scaled and isinstance(tally, Tally):  # counts per scale point
-        total, binning = tally.weight_total, Binning.of(spec.scale)
-        row.distribution = [
-            {"point": binning.value(i), "count": int(c), "pct": 100 * float(w) / total if total else None}
-            for i, (c, w) in enumerate(zip(tally.counts, tally.weighted))
-        ]
+        row.distribution = _distribution(spec, tally)
     return row
+
+
+def _distribution(spec: MetricSpec, tally: Tally) -> list[dict[str, Any]]:
+    total, binning = tally.weight_total, Binning.of(spec.scale)
+    return [{"point": binning.value(i), "count": int(c), "pct": 100 * float(w) / total if total else None} for i, (c, w) in enumerate(zip(tally.counts, tally.weighted))]
 
 
 #: A row's ``significance`` (the JSON object): against what, the difference, p-values, the verdict.
@@ -227,6 +233,213 @@ def _take(parts: Sequence[Accumulator], chosen: list[int]) -> Sequence[Accumulat
     return parts.take(chosen) if isinstance(parts, TallyRows) else [parts[i] for i in chosen]
 
 
+# --- a roll-up at a time: summaries, intervals and tests of all its groups as arrays ------------------
+
+def _by_arrays(spec: MetricSpec, parts: Sequence[Accumulator]) -> bool:
+    """Whether a roll-up is scored from arrays: a tally table's, of a kind with array methods (the others
+    are scored a group at a time, with the same results)."""
+    return isinstance(parts, TallyRows) and type(spec.kind).compute_columns is not Kind.compute_columns
+
+
+class _Table:
+    """A tally roll-up's groups scored at once: the figures of their rows as arrays (``cxscore.stats_arrays``),
+    each entry what :func:`_row` computes for the group alone, bit for bit."""
+
+    def __init__(self, spec: MetricSpec, parts: TallyRows, s: Settings):
+        self.spec, self.parts = spec, parts
+        self.columns = columns = summary_columns(spec, parts)
+        kind = spec.kind
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value, components = kind.compute_columns(spec, columns)  # type: ignore[misc]  # _by_arrays: the kind has them
+            self.value = value
+            self.answered = (columns.n != 0) & (columns.total > 0)  # compute(): None without answers
+            self.components = components
+            self.enough = (columns.n >= 2) & (columns.n_eff >= 2)  # interval() and compare(): two or more (effective) answers
+            self.ci = kind.interval_columns(spec, columns, s.confidence, s.nps_interval)
+            self.moments = kind.moment_columns(spec, columns)
+
+    def rows(self, order: np.ndarray, segments: list[dict], periods: list[str | None], codes: list[int | None], s: Settings) -> list[ResultRow]:
+        """The rows of the groups ``order`` (each with its segment, period label and period code)."""
+        spec, c, ci = self.spec, self.columns, self.ci
+        n, n_eff = c.n[order].tolist(), c.n_eff[order].tolist()
+        extra = self.parts.table.extra[order]
+        blank, invalid = extra[:, 1].astype(np.int64).tolist(), extra[:, 2].astype(np.int64).tolist()
+        answered, enough = self.answered[order].tolist(), self.enough[order].tolist()
+        value = self.value[order].tolist()
+        names = list(self.components)
+        parts = list(zip(*(self.components[k][order].tolist() for k in names))) if names else [()] * len(order)
+        empty = dict.fromkeys(spec.kind.components)
+        se, low, high = ci.se[order].tolist(), _bounded(ci.low[order], ci.ends), _bounded(ci.high[order], ci.ends)
+        margin = ((ci.high[order] - ci.low[order]) / 2).tolist()
+        rows = []
+        with _cycles_uncollected():  # rows hold no reference cycles
+            for i in range(len(order)):
+                row = ResultRow(spec.name, spec.type, segments[i], periods[i], n[i], blank[i], invalid[i],
+                                value[i] if answered[i] else None, dict(zip(names, parts[i])) if answered[i] else dict(empty))
+                row.period_code = codes[i]
+                row.n_eff = n_eff[i]
+                row.deff = n[i] / n_eff[i] if n_eff[i] else None
+                row.low_n = n_eff[i] < s.min_n
+                if enough[i]:
+                    row.se, row.ci_low, row.ci_high, row.ci_method, row.margin = se[i], low[i], high[i], ci.method, margin[i]
+                rows.append(row)
+        if s.distribution and spec.kind.scaled:
+            for row, i in zip(rows, order.tolist()):
+                row.distribution = _distribution(spec, self.parts[i])
+        return rows
+
+
+@contextmanager
+def _cycles_uncollected() -> Iterator[None]:
+    """Python's cycle collector paused: making 300,000 rows (objects with dicts, no cycles among them)
+    set it off again and again over the growing heap, a third of the rows' time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _bounded(values: np.ndarray, ends: tuple[int, int] | None) -> list:
+    """Interval bounds as the scalar interval has them: one clipped at an integer end of the scale is
+    that integer (``max(lo, x)`` returns ``lo``; an unclipped bound is strictly inside), others floats."""
+    out = values.tolist()
+    if ends is not None:
+        integers = {float(end): end for end in ends}
+        out = [integers.get(v, v) for v in out]
+    return out
+
+
+def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarray, against: str, rows: list[ResultRow], s: Settings) -> tuple[list[int], list[Significance]]:
+    """Each row ``rows[k]`` (group ``ia[k]`` of ``a``) tested against group ``ib[k]`` of ``b``, as :func:`_test`
+    does one; returns the places and significances of the rows that join the false-discovery-rate family."""
+    kind = spec.kind
+    tested = a.enough[ia] & b.enough[ib]
+    ia, ib = ia[tested], ib[tested]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        test = stats_arrays.pooled_test(_entries(a.moments, ia), _entries(b.moments, ib))
+        other = kind.other_test_columns(spec, _subset(a.columns, ia), _subset(b.columns, ib), s.nps_test)
+        se0 = kind.unit * test.se0
+        mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan)
+    diff = (a.value[ia] - b.value[ib]).tolist()
+    p = (test.p if other is None else other).tolist()
+    mdds = [None if math.isnan(v) else v for v in mdd.tolist()]
+    joins = (a.columns.n_eff[ia] >= s.min_n) & (b.columns.n_eff[ib] >= s.min_n)  # neither side low-n
+    places, family = [], []
+    for place, d, pv, m, join in zip(np.flatnonzero(tested).tolist(), diff, p, mdds, joins.tolist()):
+        rows[place].significance = sig = {"against": against, "diff": d, "p_value": pv, "p_adjusted": None, "significant": False, "direction": None, "mdd": m}
+        if join:
+            places.append(place)
+            family.append(sig)
+    return places, family
+
+
+def _entries(moments: stats_arrays.Moments, chosen: np.ndarray) -> stats_arrays.Moments:
+    mean, m2, m3, n = moments
+    return mean[chosen], m2[chosen], m3[chosen], n[chosen]
+
+
+def _subset(columns: Any, chosen: np.ndarray) -> Any:
+    """These groups' entries of a summary of arrays."""
+    out: Any = Summary()
+    out.n, out.n_eff, out.total, out.mean, out.m2, out.m3 = (getattr(columns, k)[chosen] for k in ("n", "n_eff", "total", "mean", "m2", "m3"))
+    out.shares = {k: v[chosen] for k, v in columns.shares.items()}
+    return out
+
+
+def _adjust_at_once(family: list[Significance], alpha: float) -> None:
+    """:func:`_adjust` with the adjusted p-values of the family computed at once."""
+    adjusted = stats_arrays.benjamini_hochberg(np.array([sig["p_value"] for sig in family], dtype=np.float64)).tolist()
+    for sig, p in zip(family, adjusted):
+        _mark(sig, p, alpha)
+
+
+def _segment_table(spec: MetricSpec, segments: Rollup, overall: Tally, s: Settings) -> list[ResultRow]:
+    """:func:`_segment_rows` from arrays: every segment against its rest, BH over the testable ones, sorted."""
+    keys, parts = segments.keys_in_order, segments.parts
+    assert isinstance(parts, TallyRows), "_by_arrays: a tally table's roll-up"
+    own, rest = _Table(spec, parts, s), _Table(spec, parts.rests(overall), s)
+    everyone = np.arange(len(keys))
+    rows = own.rows(everyone, [dict(zip(s.by, key)) for key in keys], [None] * len(keys), [None] * len(keys), s)
+    _, family = _tests(spec, own, everyone, rest, everyone, "rest", rows, s)
+    _adjust_at_once(family, 1 - s.confidence)
+    return _rank(spec, rows, s)
+
+
+def _period_tables(spec: MetricSpec, book: Book[GroupKey], segment_order: list[tuple], s: Settings) -> list[ResultRow]:
+    """The period rows, then each shown segment's cells in ``segment_order``: each row tested against the
+    period before it in its series (the latest against the pooled ``--baseline`` periods), one
+    false-discovery-rate family for the periods and one for all cells, as :func:`_series` does."""
+    label = _labels(s.period)  # type: ignore[arg-type]  # only called with a period
+    periods = book.rollup(spec.name, _dated_period)
+    codes = np.array(periods.keys_in_order, dtype=np.int64)
+    rows = _series_table(spec, periods.parts, np.zeros(len(codes), dtype=np.int64), codes, [{}], label, s)  # type: ignore[arg-type]
+    if s.by:
+        every = book.rollup(spec.name, _dated_cell)
+        place = {segment: i for i, segment in enumerate(segment_order)}  # --top/--bottom: only the kept segments' cells
+        kept = [i for i, (segment, _) in enumerate(every.keys_in_order) if segment in place]
+        parts = every.parts.take(kept)  # type: ignore[attr-defined]  # TallyRows: a tally kind's
+        series = np.array([place[every.keys_in_order[i][0]] for i in kept], dtype=np.int64)
+        cell_codes = np.array([every.keys_in_order[i][1] for i in kept], dtype=np.int64)
+        rows += _series_table(spec, parts, series, cell_codes, [dict(zip(s.by, segment)) for segment in segment_order], label, s)
+    return rows
+
+
+def _labels(period: str) -> Callable[[int], str]:
+    """period_label for this period, each code's label made once."""
+    made: dict[int, str] = {}
+
+    def label(code: int) -> str:
+        if code not in made:
+            made[code] = period_label(code, period)
+        return made[code]
+    return label
+
+
+def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes: np.ndarray, segments: list[dict], label: Callable[[int], str], s: Settings) -> list[ResultRow]:
+    """:func:`_series` for many series at once: group i belongs to series ``series[i]`` (whose segment is
+    ``segments[series[i]]``) in period ``codes[i]``; rows in series order, each series in time order."""
+    if not len(codes):
+        return []
+    table = _Table(spec, parts, s)
+    order = np.lexsort((codes, series))
+    ordered_series = series[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered_series[1:] != ordered_series[:-1]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = first[1:]
+    ordered_codes = codes[order].tolist()
+    rows = table.rows(order, [segments[i] for i in ordered_series.tolist()], [label(c) for c in ordered_codes], ordered_codes, s)
+    previous = np.flatnonzero(~first & ~(last if s.baseline > 1 else np.zeros(len(order), dtype=bool)))
+    places, family = _tests(spec, table, order[previous], table, order[previous - 1], "previous", [rows[k] for k in previous], s)
+    members = dict(zip((previous[k] for k in places), family))
+    starts = np.flatnonzero(first).tolist()
+    for start, end in zip(starts, [*starts[1:], len(order)]):  # each series' latest row: its baseline and trend
+        if s.baseline > 1 and end - start > 1:
+            window = order[max(start, end - 1 - s.baseline) : end - 1].tolist()
+            latest = int(order[end - 1])
+            other = _pooled(spec, {i: (parts[i], summary(spec, parts[i])) for i in window}, window)
+            row = rows[end - 1]
+            if (sig := _test(spec, row, summary(spec, parts[latest]), other, "baseline", s)) is not None:
+                members[end - 1] = sig
+            if row.significance:
+                row.significance["baseline"] = [label(int(codes[i])) for i in window]
+        if s.trend and s.period:
+            _trend(spec, rows[end - 1], [int(i) for i in order[start:end]], parts, codes, s)
+    _adjust_at_once([members[k] for k in sorted(members)], 1 - s.confidence)
+    return rows
+
+
+def _trend(spec: MetricSpec, row: ResultRow, series: list[int], parts: TallyRows, codes: np.ndarray, s: Settings) -> None:
+    """The latest row's trend over the last ``s.trend`` periods of the calendar, as :func:`_series` sets it."""
+    index = {i: period_index(int(codes[i]), s.period) for i in series}  # type: ignore[arg-type]  # only with a period
+    window = [i for i in series if index[i] > index[series[-1]] - s.trend]  # type: ignore[operator]  # only with --trend
+    tallies: list[Accumulator] = [parts[i] for i in window]
+    row.trend = trend(spec, tallies, summarise(spec, tallies), s.confidence, [index[i] for i in window])
+
+
 def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[ResultRow]:
     """Every row of one metric: overall, then segments, then periods, then segment × period."""
     alpha = 1 - s.confidence
@@ -234,9 +447,16 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
     rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
     segment_order: list[tuple] = []
     if s.by:
-        segment_rows = _segment_rows(spec, book, overall, s) if not (s.top or s.bottom) else _chosen_rows(spec, book, overall, s)
+        if s.top or s.bottom:
+            segment_rows = _chosen_rows(spec, book, overall, s)
+        elif (segments := book.rollup(spec.name, _segment)).parts and _by_arrays(spec, segments.parts) and isinstance(overall, Tally):
+            segment_rows = _segment_table(spec, segments, overall, s)
+        else:
+            segment_rows = _segment_rows(spec, book, overall, s)
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
+    if s.period and _by_arrays(spec, book.rollup(spec.name, everything).parts):
+        return rows + _period_tables(spec, book, segment_order, s)
     if s.period:
         label = partial(period_label, period=s.period)
         periods = _scored(spec, book.rollup(spec.name, _dated_period))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..accumulators import AnyAccumulators
     from ..config import ColumnSpec, MetricSpec
     from ..encoders import Encoder
+    from ..stats_arrays import Intervals, Moments
     from ..tally import Summary
 
 
@@ -240,6 +241,26 @@ class Kind:
 
     def other_test(self, spec: MetricSpec, a: Summary, b: Summary, test: str) -> float | None:
         """The p-value of a kind-specific test of a − b named ``test``; None: the pooled test decides."""
+        return None
+
+    # The same for many groups at once: ``s`` is a summary whose fields are arrays, one entry per group
+    # (metrics.summary_columns), and each method does what its scalar twin above does, entry by entry and
+    # bit for bit (stats_arrays). A kind that has them is scored a roll-up at a time (results.py); one
+    # that has not (compute_columns returns None) is scored a group at a time with the methods above.
+    def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]] | None:
+        """:meth:`compute` of every group (entries without answers are the caller's to blank); None: no array path."""
+        return None
+
+    def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> Intervals:
+        """:meth:`interval` of every group (entries under two effective answers are the caller's to drop)."""
+        raise NotImplementedError
+
+    def moment_columns(self, spec: MetricSpec, s: Any) -> Moments:
+        """:meth:`moments` of every group."""
+        return s.mean, s.m2, s.m3, s.n_eff
+
+    def other_test_columns(self, spec: MetricSpec, a: Any, b: Any, test: str) -> Any | None:
+        """:meth:`other_test` of every pair (a[i], b[i]); None: the pooled test decides."""
         return None
 
     def interval_words(self, nps_method: str) -> str:

@@ -5,7 +5,7 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import stats
+from .. import stats, stats_arrays
 from ..errors import CxError, param
 from .base import Band, Kind, Plan, Scale
 
@@ -93,6 +93,12 @@ class Ces(Kind):
 
     def interval(self, spec: MetricSpec, s: Summary, confidence: float, nps_method: str) -> stats.Interval | None:
         return stats.adjusted_t_interval(s.mean, s.m2, s.n_eff, spec.scale.lo, spec.scale.hi, confidence)
+
+    def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
+        return self.compute(spec, s)  # the same operations on arrays
+
+    def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats_arrays.Intervals:
+        return stats_arrays.adjusted_t_interval(s.mean, s.m2, s.n_eff, spec.scale.lo, spec.scale.hi, confidence)
 
     def interval_words(self, nps_method: str) -> str:
         return "means adjusted t"

@@ -5,7 +5,7 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .. import stats
+from .. import stats, stats_arrays
 from .base import Band, Kind, Plan, Scale
 
 if TYPE_CHECKING:
@@ -76,6 +76,16 @@ class Csat(Kind):
 
     def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.shares["satisfied"]), s.n_eff)
+
+    def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
+        return self.compute(spec, s)  # the same operations on arrays
+
+    def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats_arrays.Intervals:
+        ci = stats_arrays.wilson_interval(s.shares["satisfied"], s.n_eff, confidence)
+        return stats_arrays.Intervals(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+
+    def moment_columns(self, spec: MetricSpec, s: Any) -> stats_arrays.Moments:
+        return (*stats_arrays.proportion_moments(s.shares["satisfied"]), s.n_eff)
 
     def interval_words(self, nps_method: str) -> str:
         return "% Wilson"

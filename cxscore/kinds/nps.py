@@ -5,7 +5,7 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .. import stats
+from .. import stats, stats_arrays
 from ..errors import CxError, param
 from .base import Band, Kind, Plan, Scale
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 LOWER_HALF_SIZE = 100
 
 
-def _shares(s: Summary) -> tuple[float, float, float]:
+def _shares(s: Any) -> tuple[Any, Any, Any]:
+    """The promoters', passives' and detractors' shares (numbers, or arrays of many groups')."""
     return s.shares["promoters"], s.shares["passives"], s.shares["detractors"]
 
 
@@ -97,6 +98,24 @@ class Nps(Kind):
             return None
         sides = ((*_shares(a), a.n_eff), (*_shares(b), b.n_eff))
         return (stats.nps_adjusted_wald_diff_test if test == "adjusted-wald" else stats.nps_diff_test)(*sides)[1]
+
+    def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
+        share = s.shares
+        value = 100 * (share["promoters"] - share["detractors"])
+        return value, {"promoters_pct": 100 * share["promoters"], "passives_pct": 100 * share["passives"], "detractors_pct": 100 * share["detractors"]}
+
+    def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats_arrays.Intervals:
+        ci = stats_arrays.nps_interval(*_shares(s), s.n_eff, confidence, nps_method)
+        return stats_arrays.Intervals(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+
+    def moment_columns(self, spec: MetricSpec, s: Any) -> stats_arrays.Moments:
+        return (*stats_arrays.nps_moments(*_shares(s)), s.n_eff)
+
+    def other_test_columns(self, spec: MetricSpec, a: Any, b: Any, test: str) -> Any | None:
+        if test == "pooled":
+            return None
+        sides = ((*_shares(a), a.n_eff), (*_shares(b), b.n_eff))
+        return (stats_arrays.nps_adjusted_wald_diff_p if test == "adjusted-wald" else stats_arrays.nps_diff_p)(*sides)
 
     def interval_words(self, nps_method: str) -> str:
         return f"NPS {nps_method}"

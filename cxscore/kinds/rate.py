@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pyarrow as pa
 
-from .. import stats
+from .. import stats, stats_arrays
 from ..conditions import Condition, ConditionError, parse_condition
 from .base import Band, Kind
 
@@ -90,6 +90,16 @@ class Rate(Kind):
 
     def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.mean), s.n_eff)
+
+    def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
+        return 100 * s.mean, {}
+
+    def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats_arrays.Intervals:
+        ci = stats_arrays.wilson_interval(s.mean, s.n_eff, confidence)
+        return stats_arrays.Intervals(100 * ci.se, 100 * ci.low, 100 * ci.high, ci.method)
+
+    def moment_columns(self, spec: MetricSpec, s: Any) -> stats_arrays.Moments:
+        return (*stats_arrays.proportion_moments(s.mean), s.n_eff)
 
     def invalid_words(self, spec: MetricSpec) -> str:
         return "not a number where the condition compares numbers"
