@@ -3,6 +3,7 @@ quality, warnings (the records themselves are in :mod:`cxscore.records`, re-expo
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ class Report:
 
     inputs: list[InputInfo]
     metrics: list[MetricInfo]
-    results: list[ResultRow]
+    results: Sequence[ResultRow]  # a list, or rows made when read (cxscore.row_table)
     quality: list[Quality]
     warnings: list[str] = field(default_factory=list)
     tool_version: str = ""

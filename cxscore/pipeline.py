@@ -24,8 +24,9 @@ from .grouping import FILE, Grouper, GroupKey, Grouping, choose_date_column
 from .scan import Job, Progress, add_counters, check_groups, run_jobs, workers
 from .encoders import ANSWERS, columns_label
 from .scales import blank_points, doubt, na_codes, na_hint
-from .model import Analysis, InputInfo, MetricInfo, Quality, Report
+from .model import Analysis, InputInfo, MetricInfo, Quality, Report, ResultRow
 from .results import build_rows, interval_notes
+from .row_table import as_rows, kept
 from .settings import Options, Settings, resolve
 from .sources import Source, open_source
 from .sources.table import Input, open_inputs
@@ -569,7 +570,8 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     fail_under = parse_fail_under(settings.fail_under, specs)
     industry = settings.benchmark
     rows = benchmarks.load(settings.benchmarks_file) if industry else []
-    results, alerts, notes = [], [], []
+    results: list[Sequence[ResultRow]] = []
+    alerts, notes = [], []
     unmatched: list[tuple[str, CxError]] = []  # metrics --benchmark found no row for
     by_name = {spec.name: spec for spec in specs}
     for spec in specs:
@@ -580,11 +582,12 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
                 attach_benchmark(metric_rows, benchmarks.choose(rows, spec.type, industry, spec.name))
             except CxError as exc:  # this metric has none: the others are still compared
                 unmatched.append((spec.name, exc))
-        alerts += judge(spec, metric_rows, fail_under.get(spec.name), settings.fail_on_significant_drop, settings.confidence)
+        held = kept(metric_rows)  # the rows targets and alerts read: overall, segments, each series' latest
+        alerts += judge(spec, held, fail_under.get(spec.name), settings.fail_on_significant_drop, settings.confidence)
         if settings.fail_on_significant_drop:
-            for line in latest_changes(spec, metric_rows, settings.confidence):
+            for line in latest_changes(spec, held, settings.confidence):
                 notify(line)
-        results += metric_rows
+        results.append(metric_rows)
     if unmatched:
         failed = [exc for name, exc in unmatched if by_name[name].type in benchmarks.COMPARABLE]
         if failed and len(failed) == sum(spec.type in benchmarks.COMPARABLE for spec in specs):
@@ -604,7 +607,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
     return Report(
         inputs=infos,
         metrics=metrics,
-        results=results,
+        results=as_rows(results),
         quality=quality,
         warnings=warnings,
         tool_version=__version__,

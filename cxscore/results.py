@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from .dates import UNDATED, period_index, period_label
 from .grouping import GroupKey
 from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, summary_columns, trend
 from .model import ResultRow
+from .row_table import RowTable, Rows, without_interval
 from . import stats_arrays
 from .kinds.base import Kind
 from .settings import Settings
@@ -235,10 +236,19 @@ def _take(parts: Sequence[Accumulator], chosen: list[int]) -> Sequence[Accumulat
 
 # --- a roll-up at a time: summaries, intervals and tests of all its groups as arrays ------------------
 
+#: A kind's scalar methods that its array methods (Kind.compute_columns …) must stand for.
+_SCALAR = ("summarise", "compute", "interval", "moments", "compare", "other_test", "detectable")
+
+
 def _by_arrays(spec: MetricSpec, parts: Sequence[Accumulator]) -> bool:
-    """Whether a roll-up is scored from arrays: a tally table's, of a kind with array methods (the others
-    are scored a group at a time, with the same results)."""
-    return isinstance(parts, TallyRows) and type(spec.kind).compute_columns is not Kind.compute_columns
+    """Whether a roll-up is scored from arrays: a tally table's, of a kind with array methods whose scalar
+    twins are its own or inherited with them (a subclass that changes ``compute`` but not ``compute_columns``
+    is scored a group at a time, like kinds without array methods; the results are the same either way)."""
+    if not isinstance(parts, TallyRows):
+        return False
+    mro = type(spec.kind).__mro__
+    owner = next(i for i, c in enumerate(mro) if "compute_columns" in c.__dict__)
+    return mro[owner] is not Kind and not any(name in c.__dict__ for c in mro[:owner] for name in _SCALAR)
 
 
 class _Table:
@@ -254,9 +264,12 @@ class _Table:
             self.value = value
             self.answered = (columns.n != 0) & (columns.total > 0)  # compute(): None without answers
             self.components = components
-            self.enough = (columns.n >= 2) & (columns.n_eff >= 2)  # interval() and compare(): two or more (effective) answers
-            self.ci = kind.interval_columns(spec, columns, s.confidence, s.nps_interval)
-            self.moments = kind.moment_columns(spec, columns)
+            self.enough = enough = (columns.n >= 2) & (columns.n_eff >= 2)  # interval() and compare(): two or more (effective) answers
+            # intervals and moments only where they are used (Python's pow per entry is their largest cost)
+            some = _subset(columns, np.flatnonzero(enough))
+            ci = kind.interval_columns(spec, some, s.confidence, s.nps_interval)
+            self.ci = stats_arrays.Intervals(_spread(ci.se, enough), _spread(ci.low, enough), _spread(ci.high, enough), ci.method, ci.ends)
+            self.moments: stats_arrays.Moments = _spread(kind.moment_columns(spec, some), enough)
 
     def rows(self, order: np.ndarray, segments: list[dict], periods: list[str | None], codes: list[int | None], s: Settings) -> list[ResultRow]:
         """The rows of the groups ``order`` (each with its segment, period label and period code)."""
@@ -312,9 +325,20 @@ def _bounded(values: np.ndarray, ends: tuple[int, int] | None) -> list:
     return out
 
 
-def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarray, against: str, rows: list[ResultRow], s: Settings) -> tuple[list[int], list[Significance]]:
-    """Each row ``rows[k]`` (group ``ia[k]`` of ``a``) tested against group ``ib[k]`` of ``b``, as :func:`_test`
-    does one; returns the places and significances of the rows that join the false-discovery-rate family."""
+class _Tested(NamedTuple):
+    """Rows tested at once: the positions tested, each one's difference, p, detectable difference (None:
+    undefined) and whether it joins its table's false-discovery-rate family (neither side low-n)."""
+
+    places: list[int]
+    diff: list[float]
+    p: list[float]
+    mdd: list[float | None]
+    joins: list[bool]
+
+
+def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarray, s: Settings) -> _Tested:
+    """Group ``ia[k]`` of ``a`` tested against group ``ib[k]`` of ``b`` for each k, as :func:`_test` does
+    one; only pairs with two or more (effective) answers on both sides are tested."""
     kind = spec.kind
     tested = a.enough[ia] & b.enough[ib]
     ia, ib = ia[tested], ib[tested]
@@ -323,17 +347,26 @@ def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarra
         other = kind.other_test_columns(spec, _subset(a.columns, ia), _subset(b.columns, ib), s.nps_test)
         se0 = kind.unit * test.se0
         mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan)
-    diff = (a.value[ia] - b.value[ib]).tolist()
-    p = (test.p if other is None else other).tolist()
-    mdds = [None if math.isnan(v) else v for v in mdd.tolist()]
-    joins = (a.columns.n_eff[ia] >= s.min_n) & (b.columns.n_eff[ib] >= s.min_n)  # neither side low-n
-    places, family = [], []
-    for place, d, pv, m, join in zip(np.flatnonzero(tested).tolist(), diff, p, mdds, joins.tolist()):
-        rows[place].significance = sig = {"against": against, "diff": d, "p_value": pv, "p_adjusted": None, "significant": False, "direction": None, "mdd": m}
-        if join:
-            places.append(place)
-            family.append(sig)
-    return places, family
+    joins = (a.columns.n_eff[ia] >= s.min_n) & (b.columns.n_eff[ib] >= s.min_n)
+    return _Tested(np.flatnonzero(tested).tolist(), (a.value[ia] - b.value[ib]).tolist(), (test.p if other is None else other).tolist(),
+                   [None if math.isnan(v) else v for v in mdd.tolist()], joins.tolist())
+
+
+def _significance(against: str, diff: float, p: float, mdd: float | None, adjusted: float | None, alpha: float) -> Significance:
+    """A row's ``significance``, marked when it is in its family (``adjusted``: its BH-adjusted p)."""
+    sig = {"against": against, "diff": diff, "p_value": p, "p_adjusted": None, "significant": False, "direction": None, "mdd": mdd}
+    if adjusted is not None:
+        _mark(sig, adjusted, alpha)
+    return sig
+
+
+def _spread(values: Any, where: np.ndarray) -> Any:
+    """Entries computed for the groups ``where`` is true, as arrays over all groups (NaN elsewhere); a tuple of them alike."""
+    if isinstance(values, tuple):
+        return tuple(_spread(v, where) for v in values)
+    out = np.full(len(where), np.nan)
+    out[where] = values
+    return out
 
 
 def _entries(moments: stats_arrays.Moments, chosen: np.ndarray) -> stats_arrays.Moments:
@@ -349,13 +382,6 @@ def _subset(columns: Any, chosen: np.ndarray) -> Any:
     return out
 
 
-def _adjust_at_once(family: list[Significance], alpha: float) -> None:
-    """:func:`_adjust` with the adjusted p-values of the family computed at once."""
-    adjusted = stats_arrays.benjamini_hochberg(np.array([sig["p_value"] for sig in family], dtype=np.float64)).tolist()
-    for sig, p in zip(family, adjusted):
-        _mark(sig, p, alpha)
-
-
 def _segment_table(spec: MetricSpec, segments: Rollup, overall: Tally, s: Settings) -> list[ResultRow]:
     """:func:`_segment_rows` from arrays: every segment against its rest, BH over the testable ones, sorted."""
     keys, parts = segments.keys_in_order, segments.parts
@@ -363,19 +389,25 @@ def _segment_table(spec: MetricSpec, segments: Rollup, overall: Tally, s: Settin
     own, rest = _Table(spec, parts, s), _Table(spec, parts.rests(overall), s)
     everyone = np.arange(len(keys))
     rows = own.rows(everyone, [dict(zip(s.by, key)) for key in keys], [None] * len(keys), [None] * len(keys), s)
-    _, family = _tests(spec, own, everyone, rest, everyone, "rest", rows, s)
-    _adjust_at_once(family, 1 - s.confidence)
+    tested = _tests(spec, own, everyone, rest, everyone, s)
+    family = [k for k, joins in enumerate(tested.joins) if joins]
+    adjusted: list[float | None] = [None] * len(tested.places)
+    for k, p in zip(family, stats_arrays.benjamini_hochberg(np.array([tested.p[k] for k in family], dtype=np.float64)).tolist()):
+        adjusted[k] = p
+    alpha = 1 - s.confidence
+    for k, place in enumerate(tested.places):
+        rows[place].significance = _significance("rest", tested.diff[k], tested.p[k], tested.mdd[k], adjusted[k], alpha)
     return _rank(spec, rows, s)
 
 
-def _period_tables(spec: MetricSpec, book: Book[GroupKey], segment_order: list[tuple], s: Settings) -> list[ResultRow]:
+def _period_tables(spec: MetricSpec, book: Book[GroupKey], segment_order: list[tuple], s: Settings) -> list[Sequence[ResultRow]]:
     """The period rows, then each shown segment's cells in ``segment_order``: each row tested against the
     period before it in its series (the latest against the pooled ``--baseline`` periods), one
     false-discovery-rate family for the periods and one for all cells, as :func:`_series` does."""
     label = _labels(s.period)  # type: ignore[arg-type]  # only called with a period
     periods = book.rollup(spec.name, _dated_period)
     codes = np.array(periods.keys_in_order, dtype=np.int64)
-    rows = _series_table(spec, periods.parts, np.zeros(len(codes), dtype=np.int64), codes, [{}], label, s)  # type: ignore[arg-type]
+    tables = [_series_table(spec, periods.parts, np.zeros(len(codes), dtype=np.int64), codes, [{}], label, s)]  # type: ignore[arg-type]
     if s.by:
         every = book.rollup(spec.name, _dated_cell)
         place = {segment: i for i, segment in enumerate(segment_order)}  # --top/--bottom: only the kept segments' cells
@@ -383,8 +415,8 @@ def _period_tables(spec: MetricSpec, book: Book[GroupKey], segment_order: list[t
         parts = every.parts.take(kept)  # type: ignore[attr-defined]  # TallyRows: a tally kind's
         series = np.array([place[every.keys_in_order[i][0]] for i in kept], dtype=np.int64)
         cell_codes = np.array([every.keys_in_order[i][1] for i in kept], dtype=np.int64)
-        rows += _series_table(spec, parts, series, cell_codes, [dict(zip(s.by, segment)) for segment in segment_order], label, s)
-    return rows
+        tables.append(_series_table(spec, parts, series, cell_codes, [dict(zip(s.by, segment)) for segment in segment_order], label, s))
+    return tables
 
 
 def _labels(period: str) -> Callable[[int], str]:
@@ -398,9 +430,11 @@ def _labels(period: str) -> Callable[[int], str]:
     return label
 
 
-def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes: np.ndarray, segments: list[dict], label: Callable[[int], str], s: Settings) -> list[ResultRow]:
+def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes: np.ndarray, segments: list[dict], label: Callable[[int], str], s: Settings) -> Sequence[ResultRow]:
     """:func:`_series` for many series at once: group i belongs to series ``series[i]`` (whose segment is
-    ``segments[series[i]]``) in period ``codes[i]``; rows in series order, each series in time order."""
+    ``segments[series[i]]``) in period ``codes[i]``; rows in series order, each series in time order,
+    made when read (:mod:`cxscore.row_table`) but for each series' latest row, which is kept: its
+    --baseline test and trend are set on it here, targets and alerts later."""
     if not len(codes):
         return []
     table = _Table(spec, parts, s)
@@ -410,26 +444,54 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
     first[1:] = ordered_series[1:] != ordered_series[:-1]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = first[1:]
-    ordered_codes = codes[order].tolist()
-    rows = table.rows(order, [segments[i] for i in ordered_series.tolist()], [label(c) for c in ordered_codes], ordered_codes, s)
-    previous = np.flatnonzero(~first & ~(last if s.baseline > 1 else np.zeros(len(order), dtype=bool)))
-    places, family = _tests(spec, table, order[previous], table, order[previous - 1], "previous", [rows[k] for k in previous], s)
-    members = dict(zip((previous[k] for k in places), family))
+    pooled = s.baseline > 1  # then the latest row is tested against the pooled periods before it, not the one before
+    previous = np.flatnonzero(~first & ~last) if pooled else np.flatnonzero(~first)
+    tested = _tests(spec, table, order[previous], table, order[previous - 1], s)
+    size, alpha = len(order), 1 - s.confidence
+    place = np.full(size, -1, dtype=np.int64)  # each row's entry in ``tested`` (-1: not tested against the previous period)
+    place[previous[tested.places]] = np.arange(len(tested.places))
     starts = np.flatnonzero(first).tolist()
-    for start, end in zip(starts, [*starts[1:], len(order)]):  # each series' latest row: its baseline and trend
-        if s.baseline > 1 and end - start > 1:
-            window = order[max(start, end - 1 - s.baseline) : end - 1].tolist()
-            latest = int(order[end - 1])
-            other = _pooled(spec, {i: (parts[i], summary(spec, parts[i])) for i in window}, window)
-            row = rows[end - 1]
-            if (sig := _test(spec, row, summary(spec, parts[latest]), other, "baseline", s)) is not None:
-                members[end - 1] = sig
-            if row.significance:
-                row.significance["baseline"] = [label(int(codes[i])) for i in window]
+    ends = [*starts[1:], size]
+    baselines: dict[int, tuple[Significance, bool, list[int]]] = {}  # a series' latest row → its baseline test, whether it joins, the window
+    if pooled:
+        for start, end in zip(starts, ends):
+            if end - start > 1:
+                window = order[max(start, end - 1 - s.baseline) : end - 1].tolist()
+                own = summary(spec, parts[int(order[end - 1])])
+                other = _pooled(spec, {i: (parts[i], summary(spec, parts[i])) for i in window}, window)
+                if (result := compare(spec, own, other, s.nps_test)) is not None:
+                    diff, p, se0 = result
+                    sig = _significance("baseline", diff, p, spec.kind.detectable(spec, own, other, se0, s.confidence), None, alpha)
+                    baselines[end - 1] = (sig, own.n_eff >= s.min_n and other.n_eff >= s.min_n, window)
+    family = sorted([int(previous[tested.places[k]]) for k, joins in enumerate(tested.joins) if joins] + [row for row, (_, joins, _) in baselines.items() if joins])
+    adjusted = np.full(size, np.nan)
+    p_values = [baselines[row][0]["p_value"] if row in baselines else tested.p[place[row]] for row in family]
+    adjusted[family] = stats_arrays.benjamini_hochberg(np.array(p_values, dtype=np.float64))
+    codes_in_order = codes[order].tolist()
+    segment_of = ordered_series.tolist()
+
+    def make(start: int, stop: int) -> list[ResultRow]:
+        """Fresh rows for the positions [start, stop)."""
+        rows = table.rows(order[start:stop], [segments[i] for i in segment_of[start:stop]], [label(c) for c in codes_in_order[start:stop]], codes_in_order[start:stop], s)
+        entries, marks = place[start:stop].tolist(), adjusted[start:stop].tolist()
+        for row, k, mark in zip(rows, entries, marks):
+            if k >= 0:
+                row.significance = _significance("previous", tested.diff[k], tested.p[k], tested.mdd[k], None if math.isnan(mark) else mark, alpha)
+        return rows
+
+    kept = {}
+    for start, end in zip(starts, ends):  # each series' latest row: its baseline and trend
+        row = kept[end - 1] = make(end - 1, end)[0]
+        if end - 1 in baselines:
+            sig, joins, window = baselines[end - 1]
+            if joins:
+                _mark(sig, float(adjusted[end - 1]), alpha)
+            sig["baseline"] = [label(int(codes[i])) for i in window]
+            row.significance = sig
         if s.trend and s.period:
-            _trend(spec, rows[end - 1], [int(i) for i in order[start:end]], parts, codes, s)
-    _adjust_at_once([members[k] for k in sorted(members)], 1 - s.confidence)
-    return rows
+            _trend(spec, row, [int(i) for i in order[start:end]], parts, codes, s)
+    bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.enough[order]).tolist()
+    return RowTable(make, size, kept, bare)
 
 
 def _trend(spec: MetricSpec, row: ResultRow, series: list[int], parts: TallyRows, codes: np.ndarray, s: Settings) -> None:
@@ -440,8 +502,9 @@ def _trend(spec: MetricSpec, row: ResultRow, series: list[int], parts: TallyRows
     row.trend = trend(spec, tallies, summarise(spec, tallies), s.confidence, [index[i] for i in window])
 
 
-def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[ResultRow]:
-    """Every row of one metric: overall, then segments, then periods, then segment × period."""
+def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> Sequence[ResultRow]:
+    """Every row of one metric: overall, then segments, then periods, then segment × period (rows of a
+    tally roll-up's periods and cells are made when read, :mod:`cxscore.row_table`)."""
     alpha = 1 - s.confidence
     overall = book.rollup(spec.name, everything).get((), book.empty(spec.name))
     rows = [_row(spec, (overall, summary(spec, overall)), {}, s)]
@@ -456,7 +519,7 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
         segment_order = [tuple(r.segment.values()) for r in segment_rows]
         rows += segment_rows
     if s.period and _by_arrays(spec, book.rollup(spec.name, everything).parts):
-        return rows + _period_tables(spec, book, segment_order, s)
+        return Rows([rows, *_period_tables(spec, book, segment_order, s)])
     if s.period:
         label = partial(period_label, period=s.period)
         periods = _scored(spec, book.rollup(spec.name, _dated_period))
@@ -480,13 +543,14 @@ def build_rows(spec: MetricSpec, book: Book[GroupKey], s: Settings) -> list[Resu
     return rows
 
 
-def interval_notes(spec: MetricSpec, rows: list[ResultRow]) -> list[str]:
+def interval_notes(spec: MetricSpec, rows: Sequence[ResultRow]) -> list[str]:
     """Say why rows with answers got no interval (survey scores: their weights leave under two effective answers)."""
-    bare = [r for r in rows if r.n >= 2 and r.ci_low is None]
+    bare = without_interval(rows)
     if not bare:
         return []
-    where = ", ".join(_label(r) for r in bare[:3]) + (f" and {len(bare) - 3} more" if len(bare) > 3 else "")
-    return [spec.kind.no_interval_note(spec, where, bare[0])]
+    first = [rows[i] for i in bare[:3]]
+    where = ", ".join(_label(r) for r in first) + (f" and {len(bare) - 3} more" if len(bare) > 3 else "")
+    return [spec.kind.no_interval_note(spec, where, first[0])]
 
 
 def _label(row: ResultRow) -> str:

@@ -1,12 +1,15 @@
 """Judging results: benchmark gaps, targets met or missed, and the alerts that make cron jobs act."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 
 from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError, param
 from .model import ResultRow, periods_in_order
 from .render.display import duration, level
+from .row_table import each_row
 from .stats import benjamini_hochberg
 
 MET, MISSED, NOT_ENOUGH = "met", "missed", "not enough data"
@@ -42,22 +45,27 @@ def _shown(spec: MetricSpec, value: float, sign: bool = False) -> str:
     return f"{value:+.1f}" if sign else f"{value:.1f}"
 
 
-def attach_benchmark(rows: list[ResultRow], benchmark: Benchmark) -> None:
-    """Benchmark, gap and whether the score's interval lies wholly above or below it, on every row."""
-    for row in rows:
-        position = None
-        if row.ci_low is not None and row.ci_high is not None:
-            position = "above" if row.ci_low > benchmark.value else "below" if row.ci_high < benchmark.value else "within"
-        row.benchmark = {
-            "id": benchmark.id,
-            "value": benchmark.value,
-            "gap": None if row.value is None else row.value - benchmark.value,
-            "position": position,
-            "industry": benchmark.industry,
-            "year": benchmark.year,
-            "source": benchmark.source,
-            "quality": benchmark.quality,
-        }
+def attach_benchmark(rows: Sequence[ResultRow], benchmark: Benchmark) -> None:
+    """Benchmark, gap and whether the score's interval lies wholly above or below it, on every row
+    (rows made when read get it as they are made)."""
+    each_row(rows, partial(_attach, benchmark=benchmark))
+
+
+def _attach(row: ResultRow, benchmark: Benchmark) -> None:
+    """One row's benchmark fields."""
+    position = None
+    if row.ci_low is not None and row.ci_high is not None:
+        position = "above" if row.ci_low > benchmark.value else "below" if row.ci_high < benchmark.value else "within"
+    row.benchmark = {
+        "id": benchmark.id,
+        "value": benchmark.value,
+        "gap": None if row.value is None else row.value - benchmark.value,
+        "position": position,
+        "industry": benchmark.industry,
+        "year": benchmark.year,
+        "source": benchmark.source,
+        "quality": benchmark.quality,
+    }
 
 
 def _where(row: ResultRow, period: bool = True) -> str:

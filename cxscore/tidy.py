@@ -73,6 +73,7 @@ def columns(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: lis
     """The table's first ``width`` columns (all by default) as lists of plain Python values, aligned with
     :func:`header` (``None`` where a field does not apply). Built a field at a time over all rows: a
     300,000-row table is a few list comprehensions per column, not 300,000 Python rows of 60 values."""
+    results = list(results)  # rows made when read: made once here, not once per column
     empty: dict[str, Any] = {}
     by_name = {m.name: m for m in metrics}
     names = [r.metric for r in results]

@@ -15,6 +15,7 @@ from cxscore import Options, metrics, score, stats, stats_arrays
 from cxscore.config import MetricSpec, validate_config
 from cxscore.kinds import KINDS
 from cxscore.render import json_doc
+from cxscore.row_table import RowTable
 from cxscore.tally import Tally
 
 
@@ -91,12 +92,12 @@ def test_benjamini_hochberg_equals_the_scalar_one_with_ties():
     assert stats_arrays.benjamini_hochberg(np.zeros(0)).tolist() == []
 
 
-def _dated_export(seed: int, rows: int, weighted: bool) -> pa.Table:
+def _dated_export(seed: int, rows: int, weighted: bool, days: int = 70) -> pa.Table:
     rng = np.random.default_rng(seed)
     team = rng.integers(0, 6, rows)
     start = datetime(2025, 1, 6)
     columns = {
-        "submitted_at": pa.array([start + timedelta(days=int(d)) for d in rng.integers(0, 70, rows)]),
+        "submitted_at": pa.array([start + timedelta(days=int(d)) for d in rng.integers(0, days, rows)]),
         "team": pa.array([f"t{t}" for t in team]),
         "region": pa.array(rng.choice(["EU", "US"], rows)),
         "Recommend (0-10)": pa.array(np.clip(rng.integers(0, 11, rows) + team - 2, 0, 10), mask=rng.random(rows) < 0.05),
@@ -114,6 +115,8 @@ def _dated_export(seed: int, rows: int, weighted: bool) -> pa.Table:
     (3, False, {"nps_test": "wald", "nps_interval": "wald", "min_n": 5, "confidence": 0.9, "sort": "score"}),
     (4, True, {"nps_test": "adjusted-wald", "baseline": 2, "trend": 3, "min_n": 1}),
     (5, False, {"config": True, "trend": 3}),
+    (6, True, {"benchmark": "Retail", "fail_under": ["nps=99", "csat=1"], "fail_on_significant_drop": True, "baseline": 2}),
+    (7, False, {"fail_on_significant_drop": True, "trend": 3, "min_n": 1}),
 ])
 def test_rows_from_arrays_equal_the_rows_built_one_group_at_a_time(monkeypatch, seed, weighted, extra):
     extra = dict(extra)
@@ -129,4 +132,40 @@ def test_rows_from_arrays_equal_the_rows_built_one_group_at_a_time(monkeypatch, 
     one_at_a_time = score(data, config, options=options)
     assert len(from_arrays.results) > 250
     assert any(r.significance and r.significance["significant"] for r in from_arrays.results)
-    assert json_doc.dumps(from_arrays.to_dict(), pretty=False) == json_doc.dumps(one_at_a_time.to_dict(), pretty=False)  # bytes: ints stay ints
+    assert json_doc.dumps(from_arrays.to_dict(), pretty=False) == json_doc.dumps(one_at_a_time.to_dict(), pretty=False)  # bytes: ints stay ints; alerts and warnings too
+
+
+def test_period_and_cell_rows_are_made_when_read(monkeypatch):
+    made = []
+    real = cxscore.results.ResultRow
+
+    def counted(*args, **kw):
+        made.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(cxscore.results, "ResultRow", counted)
+    report = score(_dated_export(1, 2_500, False, days=365), options=Options(by=["team", "region"], period="week"))
+    held = len(made)
+    assert len(report.results) > 8 * held  # only the overall, segment and each series' latest rows were made
+    rows = list(report.results)
+    in_tables = sum(len(part.kept()) for part in report.results.parts if isinstance(part, RowTable))  # type: ignore[attr-defined]
+    assert len(made) == len(rows) + in_tables  # each of the others made once as it was read (a batch made with a held row drops its copy)
+    assert rows[-1] is report.results[-1]  # a series' latest row is held (targets and alerts are set on it)
+    assert report.results[100] == rows[100] and report.results[100] is not rows[100]  # made again, equal
+    assert report.results[5:9] == rows[5:9] and report.results[-3:] == rows[-3:] and report.results == rows
+
+
+def test_a_subclass_that_changes_a_scalar_formula_is_scored_a_group_at_a_time():
+    from cxscore.binning import Binning
+    from cxscore.kinds.csat import Csat
+    from cxscore.tally import TallyRows, TallyTable
+
+    class Odd(Csat):
+        def compute(self, spec, s):
+            return super().compute(spec, s)
+
+    spec = MetricSpec(type="csat", column="x")
+    parts = TallyRows(TallyTable(Binning.of(spec.scale), 2), 2)
+    assert cxscore.results._by_arrays(spec, parts)
+    assert not cxscore.results._by_arrays(type("Spec", (), {"kind": Odd()})(), parts)  # type: ignore[arg-type]
+    assert not cxscore.results._by_arrays(spec, list(parts))

@@ -1,0 +1,151 @@
+"""Result rows made when read (issue 18 item 1): a breakdown's period and cell rows stay as the
+arrays they were scored in, and each row is made as a :class:`ResultRow` only when something reads
+it — the JSON, JSON Lines and CSV writers a few thousand at a time, which they then drop. 300,000
+rows held as objects took ~270 MB.
+
+Rows that others change after scoring — the overall and segment rows and each series' latest row,
+on which targets, alerts and the --baseline comparison are set — are made once and kept
+(:func:`kept`); a change to every row (a benchmark) is registered with :func:`each_row` and applied
+to each row as it is made. A row read twice is made twice: equal, not the same object.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
+from typing import Any, overload
+
+from .records import ResultRow
+
+#: Rows made at a time while iterating.
+BATCH = 4096
+#: What makes the fresh rows of the positions [start, stop).
+Maker = Callable[[int, int], list[ResultRow]]
+
+
+class RowTable(Sequence[ResultRow]):
+    """``size`` rows, made by ``make(start, stop)`` when read, except those ``kept`` (position → row).
+    ``bare``: the positions of rows with two or more answers and no interval (for the note about them)."""
+
+    def __init__(self, make: Maker, size: int, kept: dict[int, ResultRow], bare: list[int]):
+        self._make, self._size, self._kept, self.bare = make, size, kept, bare
+        self._finish: list[Callable[[ResultRow], None]] = []
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, i: int) -> ResultRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ResultRow]: ...
+    def __getitem__(self, i: int | slice) -> ResultRow | list[ResultRow]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._size)
+            return self._made(start, stop) if step == 1 else [self[j] for j in range(start, stop, step)]
+        if not -self._size <= i < self._size:
+            raise IndexError(i)
+        i %= self._size
+        return self._kept[i] if i in self._kept else self._made(i, i + 1)[0]
+
+    def __iter__(self) -> Iterator[ResultRow]:
+        for start in range(0, self._size, BATCH):
+            yield from self._made(start, min(self._size, start + BATCH))
+
+    def _made(self, start: int, stop: int) -> list[ResultRow]:
+        if stop <= start:
+            return []
+        rows = self._make(start, stop)
+        for row in rows:
+            for finish in self._finish:
+                finish(row)
+        for place, row in self._kept.items():
+            if start <= place < stop:
+                rows[place - start] = row
+        return rows
+
+    def each(self, finish: Callable[[ResultRow], None]) -> None:
+        """Apply ``finish`` to every row: the kept ones now, the others as they are made."""
+        self._finish.append(finish)
+        for row in self._kept.values():
+            finish(row)
+
+    def kept(self) -> list[ResultRow]:
+        return [self._kept[place] for place in sorted(self._kept)]
+
+
+class Rows(Sequence[ResultRow]):
+    """Lists and row tables read as one sequence of rows (a metric's rows, a report's)."""
+
+    def __init__(self, parts: Sequence[Sequence[ResultRow]] = ()):
+        self.parts = [p for p in parts if len(p)]
+        self._starts = [0]
+        for part in self.parts:
+            self._starts.append(self._starts[-1] + len(part))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, i: int) -> ResultRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ResultRow]: ...
+    def __getitem__(self, i: int | slice) -> ResultRow | list[ResultRow]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                return [self[j] for j in range(start, stop, step)]
+            out: list[ResultRow] = []
+            for part, first in zip(self.parts, self._starts):
+                if first < stop and first + len(part) > start:
+                    out += part[max(0, start - first) : stop - first]
+            return out
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        for part, first in zip(self.parts, self._starts):
+            if i < first + len(part):
+                return part[i - first]
+        raise IndexError(i)  # not reached: i < len(self)
+
+    def __iter__(self) -> Iterator[ResultRow]:
+        return chain.from_iterable(self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
+
+
+def kept(rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """The rows held as objects: all of a list's, a row table's kept ones (in order)."""
+    if isinstance(rows, RowTable):
+        return rows.kept()
+    if isinstance(rows, Rows):
+        return [row for part in rows.parts for row in kept(part)]
+    return list(rows)
+
+
+def each_row(rows: Sequence[ResultRow], finish: Callable[[ResultRow], None]) -> None:
+    """Apply ``finish`` to every row, now or (rows made when read) as each is made."""
+    if isinstance(rows, (RowTable, Rows)):
+        for part in rows.parts if isinstance(rows, Rows) else []:
+            each_row(part, finish)
+        if isinstance(rows, RowTable):
+            rows.each(finish)
+        return
+    for row in rows:
+        finish(row)
+
+
+def without_interval(rows: Sequence[ResultRow]) -> list[int]:
+    """Positions of the rows with two or more answers and no interval, without making the others."""
+    if isinstance(rows, RowTable):
+        return rows.bare
+    if isinstance(rows, Rows):
+        return [first + place for part, first in zip(rows.parts, rows._starts) for place in without_interval(part)]
+    return [i for i, r in enumerate(rows) if r.n >= 2 and r.ci_low is None]
+
+
+def as_rows(parts: Sequence[Any]) -> Rows:
+    """Row sequences (lists, row tables, Rows) as one."""
+    return Rows([p for part in parts for p in (part.parts if isinstance(part, Rows) else [part])])
