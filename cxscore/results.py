@@ -284,17 +284,17 @@ class _Table:
         empty = dict.fromkeys(spec.kind.components)
         se, low, high = ci.se[order].tolist(), _bounded(ci.low[order], ci.ends), _bounded(ci.high[order], ci.ends)
         margin = ((ci.high[order] - ci.low[order]) / 2).tolist()
+        low_n = (c.n_eff[order] < s.min_n).tolist()
+        name, kind, method = spec.name, spec.type, ci.method
         rows = []
         with _cycles_uncollected():  # rows hold no reference cycles
-            for i in range(len(order)):
-                row = ResultRow(spec.name, spec.type, segments[i], periods[i], n[i], blank[i], invalid[i],
-                                value[i] if answered[i] else None, dict(zip(names, parts[i])) if answered[i] else dict(empty))
-                row.period_code = codes[i]
-                row.n_eff = n_eff[i]
-                row.deff = n[i] / n_eff[i] if n_eff[i] else None
-                row.low_n = n_eff[i] < s.min_n
-                if enough[i]:
-                    row.se, row.ci_low, row.ci_high, row.ci_method, row.margin = se[i], low[i], high[i], ci.method, margin[i]
+            for i, (segment, period, code, ni, ne, answers) in enumerate(zip(segments, periods, codes, n, n_eff, answered)):
+                shown, components = (value[i], dict(zip(names, parts[i]))) if answers else (None, dict(empty))
+                if enough[i]:  # two or more effective answers: n_eff > 0
+                    row = ResultRow(name, kind, segment, period, ni, blank[i], invalid[i], shown, components, ne, ni / ne, se[i], low[i], high[i], method, margin[i], low_n[i])
+                else:
+                    row = ResultRow(name, kind, segment, period, ni, blank[i], invalid[i], shown, components, ne, ni / ne if ne else None, low_n=low_n[i])
+                row.period_code = code
                 rows.append(row)
         if s.distribution and spec.kind.scaled:
             for row, i in zip(rows, order.tolist()):
@@ -472,8 +472,11 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
 
     def make(start: int, stop: int) -> list[ResultRow]:
         """Fresh rows for the positions [start, stop)."""
-        rows = table.rows(order[start:stop], [segments[i] for i in segment_of[start:stop]], [label(c) for c in codes_in_order[start:stop]], codes_in_order[start:stop], s)
-        entries, marks = place[start:stop].tolist(), adjusted[start:stop].tolist()
+        with _cycles_uncollected():  # rows and their dicts hold no reference cycles
+            return _significances(table.rows(order[start:stop], [segments[i] for i in segment_of[start:stop]], [label(c) for c in codes_in_order[start:stop]], codes_in_order[start:stop], s),
+                                  place[start:stop].tolist(), adjusted[start:stop].tolist())
+
+    def _significances(rows: list[ResultRow], entries: list[int], marks: list[float]) -> list[ResultRow]:
         for row, k, mark in zip(rows, entries, marks):
             if k >= 0:
                 row.significance = _significance("previous", tested.diff[k], tested.p[k], tested.mdd[k], None if math.isnan(mark) else mark, alpha)
