@@ -169,3 +169,22 @@ def test_a_subclass_that_changes_a_scalar_formula_is_scored_a_group_at_a_time():
     assert cxscore.results._by_arrays(spec, parts)
     assert not cxscore.results._by_arrays(type("Spec", (), {"kind": Odd()})(), parts)  # type: ignore[arg-type]
     assert not cxscore.results._by_arrays(spec, list(parts))
+
+
+def test_a_workbook_makes_each_row_once(monkeypatch, tmp_path):
+    from pyarrow import csv
+
+    from cxscore.render import write_report
+
+    csv.write_csv(_dated_export(1, 1_500, False), tmp_path / "export.csv")
+    report = score([str(tmp_path / "export.csv")], options=Options(by=["team"], period="week"))
+    made = []
+    real = cxscore.results.ResultRow
+
+    def counted(*args, **kw):
+        made.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(cxscore.results, "ResultRow", counted)
+    write_report(report, str(tmp_path / "r.xlsx"), "en", None)
+    assert 0 < len(made) <= len(report.results)  # one reading, not one per sheet (about ten)

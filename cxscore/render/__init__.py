@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,10 +28,17 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+def made(report: Report) -> Report:
+    """The report with its rows made once, for a renderer that reads them more than once: rows made
+    when read (:mod:`cxscore.row_table`) would be made again on every reading (a workbook reads them
+    about ten times). The streamed formats read them once and keep only a few thousand at a time."""
+    return report if isinstance(report.results, list) else replace(report, results=list(report.results))
+
+
 def _table_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
     from . import table
 
-    table.render(report, terminal.out())
+    table.render(made(report), terminal.out())
 
 
 def _json_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
@@ -60,7 +67,7 @@ def _jsonl_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
 def _markdown_report(report: Report, terminal: Terminal, csv_raw: bool) -> None:
     from . import markdown
 
-    terminal.stdout.write(markdown.render(report))
+    terminal.stdout.write(markdown.render(made(report)))
 
 
 BENCHMARK_FIELDS = ["id", "metric", "industry", "value", "scale", "year", "quality", "kind", "source", "url", "definition"]
@@ -225,4 +232,4 @@ def write_report(report: Report, output: str, lang: str, config_text: str | None
     (``extra`` adds other runs' sheets: ``Volume``; ``agent``: the config's agent column, for the Agents sheet)."""
     from .excel import write
 
-    return write(report, output, lang, config_text, extra, agent)
+    return write(made(report), output, lang, config_text, extra, agent)
