@@ -71,6 +71,10 @@ class RowTable(Sequence[ResultRow]):
     def kept(self) -> list[ResultRow]:
         return [self._kept[place] for place in sorted(self._kept)]
 
+    def __reduce__(self) -> tuple[type, tuple[list[ResultRow]]]:
+        """Pickled (a report cached or sent to another process) as the list of its rows: what makes them stays here."""
+        return list, (list(self),)
+
 
 class Rows(Sequence[ResultRow]):
     """Lists and row tables read as one sequence of rows (a metric's rows, a report's)."""

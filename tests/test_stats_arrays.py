@@ -4,6 +4,7 @@ and a roll-up scored from arrays gives byte for byte the rows the per-group path
 from __future__ import annotations
 
 import math
+import pickle
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -153,6 +154,7 @@ def test_period_and_cell_rows_are_made_when_read(monkeypatch):
     assert rows[-1] is report.results[-1]  # a series' latest row is held (targets and alerts are set on it)
     assert report.results[100] == rows[100] and report.results[100] is not rows[100]  # made again, equal
     assert report.results[5:9] == rows[5:9] and report.results[-3:] == rows[-3:] and report.results == rows
+    assert pickle.loads(pickle.dumps(report)).to_dict() == report.to_dict()  # a report still pickles (its rows made)
 
 
 def test_a_subclass_that_changes_a_scalar_formula_is_scored_a_group_at_a_time():
