@@ -7,7 +7,7 @@ Grammar (keywords in any case)::
     condition  := either ("or" either)*           -- "and" binds tighter than "or"
     either     := negation ("and" negation)*
     negation   := "not" negation | "(" condition ")" | test
-    test       := column ( op value | ["not"] "in" "[" value ("," value)* "]" | "is" ["not"] "blank" | "starts" "with" value )
+    test       := column ( op value | ["not"] "in" "[" value ("," value)* "]" | "is" ["not"] "blank" | "starts" "with" value | "contains" value )
     op         := = | != | < | <= | > | >=
 
 A column is a bare word, or quoted with backticks or double quotes when it holds spaces or a
@@ -38,7 +38,7 @@ OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
 _ORDERING = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NUMBER_CELL = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_KEYWORDS = {"and", "or", "not", "in", "is", "starts"}
+_KEYWORDS = {"and", "or", "not", "in", "is", "starts", "contains"}
 _PUNCTUATION = "()[],"
 _OPERATOR_CHARS = "=!<>"
 _QUOTES = "`\"'"
@@ -134,10 +134,12 @@ class Blank:
 
 @dataclass(frozen=True)
 class Prefix:
-    """``column starts with value``: text, trimmed and ignoring case (Jira writes a breached SLA's time as ``-1h 5m``)."""
+    """``column starts with value`` (``anywhere``: ``column contains value``): text, trimmed and ignoring case
+    (Jira writes a breached SLA's time as ``-1h 5m``; its stored SLA JSON holds ``"succeeded":false``)."""
 
     column: str
     value: Value
+    anywhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,9 @@ class _Parser:
                 raise ConditionError(self.token.position, f"expected 'with' after 'starts', found {self.token.show()}")
             self.take()
             return Prefix(column, self.value("after 'starts with'"))
+        if self.keyword("contains"):
+            self.take()
+            return Prefix(column, self.value("after 'contains'"), anywhere=True)
         negated = self.keyword("not")
         if negated:
             self.take()
@@ -241,7 +246,7 @@ class _Parser:
             self.take()
             return Member(column, self.values(), negated)
         hint = f"; quote a column name with spaces: `{column} {self.token.text} …`" if self.token.kind == "word" and token.kind == "word" else ""
-        raise ConditionError(self.token.position, f"expected an operator ({' '.join(OPERATORS)}, in, not in, is blank, starts with) after the column {column!r}, found {self.token.show()}{hint}")
+        raise ConditionError(self.token.position, f"expected an operator ({' '.join(OPERATORS)}, in, not in, is blank, starts with, contains) after the column {column!r}, found {self.token.show()}{hint}")
 
     def value(self, where: str) -> Value:
         token = self.token
@@ -389,7 +394,8 @@ def _evaluate(node: Node, cells: dict[str, _Cells], bad: dict[str, np.ndarray]) 
     if isinstance(node, Blank):
         return (~column.blank, column.blank) if node.negated else (column.blank, ~column.blank)
     if isinstance(node, Prefix):
-        holds = pc.fill_null(pc.starts_with(column.text, node.value.text.strip().lower()), False).to_numpy(zero_copy_only=False)
+        find = pc.match_substring if node.anywhere else pc.starts_with
+        holds = pc.fill_null(find(column.text, node.value.text.strip().lower()), False).to_numpy(zero_copy_only=False)
         return ~column.blank & holds, ~column.blank & ~holds
     values = (node.value,) if isinstance(node, Compare) else node.values
     op = node.op if isinstance(node, Compare) else "!=" if node.negated else "="

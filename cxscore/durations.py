@@ -21,6 +21,7 @@ header or the caller): without one it is an error, never a guess — except 0, w
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -50,8 +51,8 @@ _UNIT_NAMES = {
     "w": "w", "week": "w", "weeks": "w",
 }
 #: How a value was written, per row (0 for blank and invalid rows): what the unit check looks at.
-FORMS = ("", "number", "clock", "short clock", "units", "iso")
-_NUMBER_FORM, _CLOCK, _SHORT_CLOCK, _UNITS, _ISO = range(1, 6)
+FORMS = ("", "number", "clock", "short clock", "units", "iso", "jira sla")
+_NUMBER_FORM, _CLOCK, _SHORT_CLOCK, _UNITS, _ISO, _JIRA_SLA = range(1, 7)
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?)")
 _CLOCK_RE = re.compile(r"(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
@@ -105,6 +106,8 @@ class DurationParser:
         return cached
 
     def _parse(self, text: str) -> tuple[float, int]:
+        if text.lstrip().startswith("{"):
+            return jira_sla_elapsed(text)
         key = canonical(text)
         if not key or key in self.blank:
             return math.nan, BLANK
@@ -156,6 +159,22 @@ class DurationParser:
                 return math.nan, INVALID
             total += clock[0]
         return total, _UNITS
+
+
+def jira_sla_elapsed(text: str) -> tuple[float, int]:
+    """A Jira Service Management SLA value as its database stores it (``{"timeline": …, "ongoingSLAData": …,
+    "completeSLAData": [{"succeeded": true, "elapsedTime": 5400000, …}]}``): the time its clock ran over the
+    completed cycles, ``elapsedTime`` in milliseconds summed (a reopened request's cycles add up); blank when no
+    cycle has completed (a clock still running); invalid when it is no such JSON."""
+    try:
+        cycles = json.loads(text).get("completeSLAData")
+        elapsed = [float(cycle["elapsedTime"]) for cycle in cycles]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return math.nan, INVALID
+    if not elapsed:
+        return math.nan, BLANK
+    seconds = sum(elapsed) / 1000
+    return (seconds, _JIRA_SLA) if 0 <= seconds <= LONGEST else (math.nan, INVALID)
 
 
 def _clock(body: str, short_clock: str) -> tuple[float, int] | None:

@@ -368,10 +368,14 @@ def _jira(c: _Columns, blank_values: list[str]) -> Plan:
         if column is None:
             plan.missing.append((name, f"no 'Custom field ({field_name})' column"))
             continue
+        if _stored_sla(c, column):
+            _sla_json(plan, c, name, field_name, column)
+            continue
         settings = {"type": "rate", "condition": f'{_q(column)} starts with "-"', "of": f"{_q(column)} is not blank", "better": "lower"}
         plan.metrics.append(Planned(name, settings, column, f"requests whose {field_name} SLA breached its goal ({column!r} negative: Jira writes the time left, or the time past the goal as -1h 5m) ÷ requests with an SLA value; SLA clocks run on the SLA's calendar", JIRA_SLA))
         _sign_check(c, column, plan)
-    plan.missing.append(("frt", "Jira's export writes the time left to the SLA goal, not the time taken (that is the REST API's completedCycles[].elapsedTime.millis)"))
+    if not any(p.name == "frt" for p in plan.metrics):
+        plan.missing.append(("frt", "Jira's export writes the time left to the SLA goal, not the time taken (that is the REST API's completedCycles[].elapsedTime.millis, or the stored SLA JSON's completeSLAData[].elapsedTime)"))
     created, resolved = c.get("created"), c.get("resolved")
     if created and resolved:
         plan.metrics.append(Planned("resolution", {"type": "duration", "start": created, "end": resolved}, resolved, "Created → Resolved, calendar time (the Resolved date Jira sets with a resolution)", "Jira's Created and Resolved fields (support.atlassian.com 'Resolution time' report)", business_hours=False))
@@ -379,6 +383,28 @@ def _jira(c: _Columns, blank_values: list[str]) -> Plan:
         plan.missing.append(("resolution", "no Created and Resolved columns"))
     _csat(plan, c, c.get("satisfaction rating", "custom field (satisfaction)"), blank_values, [], "requests rated 4–5 ÷ requests rated (Jira's 1–5 star customer satisfaction)", "support.atlassian.com jira-service-management 'customer satisfaction' (1–5 stars)")
     return plan
+
+
+#: Jira SM's SLA value as its database stores it (customfieldvalue.textvalue): completed cycles with succeeded and elapsedTime in ms.
+JIRA_STORED = ("Jira SM's stored SLA value (customfieldvalue.textvalue JSON: completeSLAData[] cycles with succeeded, goalTime, elapsedTime and remainingTime in ms, "
+               "as SQL reports on Jira's database read it: completeSLAData -> 0 ->> 'succeeded', elapsedTime / 1000)")
+
+
+def _stored_sla(c: _Columns, column: str) -> bool:
+    """Whether the sampled values of an SLA column are Jira's stored JSON (``{"timeline": …, "completeSLAData": […]}``)."""
+    values = c.values(column)
+    return bool(values) and all(v.startswith("{") and "completesladata" in v.casefold() for v in values)
+
+
+def _sla_json(plan: Plan, c: _Columns, name: str, field_name: str, column: str) -> None:
+    """An SLA column of stored JSON: breached from the completed cycles' ``succeeded``, and the time its clock ran."""
+    done = f"{_q(column)} contains '\"succeeded\":'"
+    plan.metrics.append(Planned(name, {"type": "rate", "condition": f"{_q(column)} contains '\"succeeded\":false'", "of": done, "better": "lower"}, column,
+                                f"requests with a completed {field_name} cycle that breached its goal (\"succeeded\":false in completeSLAData) ÷ requests with a completed cycle; a clock still running is not counted", JIRA_STORED))
+    elapsed = "frt" if name.startswith("frt") else "resolution_sla"
+    plan.metrics.append(Planned(elapsed, {"type": "duration", "column": column}, column,
+                                f"the time the {field_name} SLA clock ran: completeSLAData[].elapsedTime (ms) summed over the completed cycles, on the SLA's calendar (its business hours where it has them); blank while no cycle has completed",
+                                JIRA_STORED, default=elapsed == "frt" or not (c.get("created") and c.get("resolved")), business_hours=None))
 
 
 def _sign_check(c: _Columns, column: str, plan: Plan) -> None:

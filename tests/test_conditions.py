@@ -112,7 +112,7 @@ def test_evaluation_needs_its_columns_of_one_length():
 @pytest.mark.parametrize(("text", "message"), [
     ("Replies <= ", "at column 12: expected a value after '<=', found the end of the condition"),
     ('"Replies" <= and x = 1', "at column 14: expected a value after '<=', found 'and'"),
-    ("First reply time <= 60", "at column 7: expected an operator (= != < <= > >=, in, not in, is blank, starts with) after the column 'First', found 'reply'; quote a column name with spaces: `First reply …`"),
+    ("First reply time <= 60", "at column 7: expected an operator (= != < <= > >=, in, not in, is blank, starts with, contains) after the column 'First', found 'reply'; quote a column name with spaces: `First reply …`"),
     ("Status = On hold", 'at column 13: expected \'and\', \'or\' or the end of the condition, found \'hold\'; quote a value with spaces: "On hold"'),
     ("a == 1", "at column 3: '==' is not an operator; write '='"),
     ("a <> 1", "at column 3: '<>' is not an operator; write '!='"),
@@ -124,7 +124,7 @@ def test_evaluation_needs_its_columns_of_one_length():
     ("a in [1, 2", "at column 11: expected ',' or ']' to close the '[' at column 6, found the end of the condition"),
     ("a in [1,]", "at column 9: expected a value after ',', found ']'"),
     ("a in Solved", "at column 6: expected a list such as [Solved, Closed] after 'in', found 'Solved'"),
-    ("a not = 1", "at column 7: expected an operator (= != < <= > >=, in, not in, is blank, starts with) after the column 'a', found '='"),
+    ("a not = 1", "at column 7: expected an operator (= != < <= > >=, in, not in, is blank, starts with, contains) after the column 'a', found '='"),
     ("Status < High", "at column 8: '<' compares numbers; 'High' is not a number"),
     ("Replies >= '2'", "at column 9: '>=' compares numbers; '2' is not a number"),
     ("or = 1", "at column 1: expected a column, found the keyword 'or'; quote a column of that name: `or`"),
