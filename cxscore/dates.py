@@ -77,7 +77,7 @@ DATE_HEADER_HINTS = [
         r"recorded",
         r"submit|提交",
         r"completion|completed|end ?date|end ?time|结束",
-        r"timestamp|created|response ?date|date ?submitted",
+        r"timestamp|created|response ?date|date ?submitted|interval ?start|start ?of ?interval",  # an interval report's row: its start
         r"date|time|日期|时间",
     )
 ]

@@ -98,6 +98,16 @@ def test_interval_report_segments_test_counts_but_never_averages(tmp_path):
     assert rows[("aht", "Sales")]["significance"] is None and rows[("aht", "Support")]["value"] == pytest.approx((450 * 25 + 405 * 29 + 760 * 3) / 57)
 
 
+def test_interval_rows_are_dated_by_their_start_and_periods_sum_their_intervals(tmp_path):
+    two_days = INTERVAL_REPORT + "2025-03-04 08:00,2025-03-04 08:30,Sales,20,18,2,15,83.33%,00:00:20,00:05:00\n"
+    document, stderr = _score(tmp_path, two_days, "--period", "day", "-m", "service_level")
+    days = {r["period"]: r for r in document["results"] if r["period"]}
+    assert "'Interval Start' holds dates" in stderr or document["inputs"][0].get("date_column") == "Interval Start"
+    assert (days["2025-03-03"]["n"], days["2025-03-03"]["value"]) == (111, pytest.approx(100 * 93 / 111))
+    assert (days["2025-03-04"]["n"], days["2025-03-04"]["value"]) == (20, pytest.approx(75.0))
+    assert days["2025-03-04"]["significance"]["against"] == "previous"  # counts: periods are tested
+
+
 def test_a_vendor_percentage_is_weighted_by_offered_and_gets_no_interval(tmp_path):
     document, stderr = _score(tmp_path, INTERVAL_SHARES)
     got = results_by_metric(document)
