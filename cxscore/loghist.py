@@ -30,6 +30,9 @@ _SPLIT = 2.0**26  # a microsecond count is summed as hi·2²⁶ + lo so per-bloc
 _FIXED = 4  # per-group columns before the threshold counters: n, zeros, Σµs hi, Σµs lo
 _BLOCK = 1 << 26  # rows summed by one float bincount at most (2²⁶ rows × parts ≤ 2²⁷ stay within 2⁵³)
 _PENDING = 1 << 20  # keys queued before they are sorted into the store at the latest
+_DENSE_MIN = 1 << 22  # slots a dense block of counts may always have (16 MB of int32)
+_DENSE_PER_VALUE = 16  # beyond that, slots per positive value added (see LogHistogram._add_dense)
+_INT32 = (1 << 31) - 1
 
 
 class LogHistogram:
@@ -54,6 +57,11 @@ class LogHistogram:
         self._counts = np.zeros(0, dtype=np.int64)
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._pending_size = 0
+        self._block: np.ndarray | None = None  # dense int32 counts, group × bucket, while adding (see _add_dense)
+        self._block_low = 0  # the bucket of the block's first column
+        self._block_values = 0  # values counted in the block (int32 counts cannot overflow below 2³¹)
+        self._added = 0  # positive values added, for the dense block's allowance
+        self._dense_retry = 0  # values added before the dense block is tried again, once it was refused
         self._dense = np.zeros((0, _FIXED + len(self.thresholds)), dtype=np.int64)  # n, zeros, Σµs hi, Σµs lo, ≤ each threshold
 
     # -- shape ---------------------------------------------------------------------------------
@@ -114,25 +122,106 @@ class LogHistogram:
         bad = ~((values >= 0) & (values <= MAX_SECONDS))  # NaN fails both comparisons
         if bad.any():
             raise ValueError(f"{int(bad.sum())} durations are negative, not a number or above {MAX_SECONDS:.0f} s (e.g. {values[bad][0]}): count them as invalid before adding")
-        if group_index.min() < 0:
+        first = int(group_index.min())
+        if first < 0:
             raise ValueError("group indices must not be negative")
         self.reserve(int(group_index.max()) + 1)
-        size = len(self._dense)
-        dense = np.zeros_like(self._dense)
-        dense[:, 0] = np.bincount(group_index, minlength=size)
+        local = group_index - first  # the block's groups span first … last: its counters touch only those rows
+        size = len(self._dense) - first
+        dense = np.zeros((size, self._dense.shape[1]), dtype=np.int64)
+        dense[:, 0] = np.bincount(local, minlength=size)
         zero = values == 0
-        dense[:, 1] = np.bincount(group_index[zero], minlength=size)
+        dense[:, 1] = np.bincount(local[zero], minlength=size)
         for start in range(0, len(values), _BLOCK):
             micros = np.rint(values[start : start + _BLOCK] * _MICRO)
             hi = np.floor(micros / _SPLIT)
-            groups = group_index[start : start + _BLOCK]
+            groups = local[start : start + _BLOCK]
             dense[:, 2] += np.bincount(groups, weights=hi, minlength=size).astype(np.int64)
             dense[:, 3] += np.bincount(groups, weights=micros - hi * _SPLIT, minlength=size).astype(np.int64)
         for column, threshold in enumerate(self.thresholds, start=_FIXED):
-            dense[:, column] = np.bincount(group_index[values <= threshold], minlength=size)
-        self._dense += dense
+            dense[:, column] = np.bincount(local[values <= threshold], minlength=size)
+        self._dense[first:] += dense
         positive = ~zero
-        self._stage(*self._bucket_counts(group_index[positive], self._bucket(values[positive]) - self._low))
+        groups, buckets = group_index[positive], self._bucket(values[positive]) - self._low
+        if not len(groups):
+            return
+        self._added += len(groups)
+        if not self._add_dense(groups, buckets):
+            self._stage(*self._bucket_counts(groups, buckets))
+
+    def _add_dense(self, groups: np.ndarray, buckets: np.ndarray) -> bool:
+        """Count a block's (group, bucket) pairs into the dense block of int32 counts — one ``bincount``
+        over the codes' range (a sort when they are spread thin), nothing to merge — while the block,
+        grown to hold them, stays within its allowance: 2²² slots, or 16 a positive value added so far.
+        A sparse key with its count takes 16 bytes and a slot 4, and a cell's values fill its buckets as
+        they grow, so past the allowance the block's memory is flat where the store's would keep growing.
+        When the block is started the sparse store is folded into it; when it would outgrow the allowance
+        it goes to the sparse store and the pairs are staged there (False), to try again after a quarter
+        more values. The counts are the same either way, and so are the results."""
+        block = self._block
+        if block is None and self._added < self._dense_retry:
+            return False
+        low, high = int(buckets.min()), int(buckets.max())
+        rows = int(groups.max()) + 1
+        stored = block is None and (len(self._keys) or self._pending)
+        if stored:
+            self._consolidate()
+            rows = max(rows, int(self._keys[-1]) // self._span + 1)
+            in_group = self._keys % self._span
+            low, high = min(low, int(in_group.min())), max(high, int(in_group.max()))
+            del in_group
+        if block is not None:
+            start, stop = min(low, self._block_low), max(high + 1, self._block_low + block.shape[1])
+            if (start, stop) != (self._block_low, self._block_low + block.shape[1]):
+                start, stop = max(start - 16, 0), min(stop + 16, self._span)  # a margin: widening copies the block
+            rows = max(rows, len(block))
+        else:
+            start, stop = max(low - 16, 0), min(high + 17, self._span)
+        allowance = max(_DENSE_MIN, _DENSE_PER_VALUE * self._added) // (stop - start)  # rows the block may have
+        if rows > allowance or self._block_values + len(groups) + (int(self._counts.sum()) if stored else 0) > _INT32:
+            if block is not None:
+                self._stage(*self._block_pairs())
+            self._dense_retry = self._added + self._added // 4
+            return False
+        if block is None or rows > len(block) or (start, stop) != (self._block_low, self._block_low + block.shape[1]):
+            capacity = max(rows, min(rows + rows // 4, allowance)) if block is None or rows > len(block) else len(block)  # rows to spare: growing copies
+            grown = np.zeros((capacity, stop - start), dtype=np.int32)
+            if block is not None:
+                grown[: len(block), self._block_low - start : self._block_low - start + block.shape[1]] = block
+            self._block, self._block_low, block = grown, start, grown
+        width = block.shape[1]
+        flat = block.reshape(-1)
+        if stored:  # the sorted store's keys are distinct: one scatter
+            cell = self._keys // self._span * width + self._keys % self._span - self._block_low
+            flat[cell] = self._counts
+            self._block_values = int(self._counts.sum())
+            self._keys, self._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            del cell
+        codes = groups * width
+        codes += buckets
+        codes -= self._block_low
+        first, last = int(codes.min()), int(codes.max())
+        if last - first < max(8 * len(codes), 1 << 16):
+            codes -= first
+            flat[first : last + 1] += np.bincount(codes, minlength=last - first + 1).astype(np.int32)
+        else:
+            codes, counts = np.unique(codes, return_counts=True)
+            flat[codes] += counts.astype(np.int32)
+        self._block_values += len(groups)
+        return True
+
+    def _block_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The dense block's non-zero counts as sorted keys with counts (int64), the block then dropped."""
+        block, self._block, self._block_values = self._block, None, 0
+        assert block is not None
+        flat = block.reshape(-1)
+        cell = np.flatnonzero(flat)
+        counts = flat[cell].astype(np.int64)
+        width = block.shape[1]
+        keys = cell // width
+        keys *= self._span
+        keys += cell % width + self._block_low
+        return keys, counts
 
     def _bucket_counts(self, groups: np.ndarray, buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sorted unique keys with their counts: one ``bincount`` over the block's (group, bucket) box when
@@ -161,6 +250,8 @@ class LogHistogram:
         """Add the queued keys into the store: the queued pieces (each sorted, without repeats) sorted
         together, then merged into the sorted store by insertion — no sort of the store, and no copy at all
         when the store is empty and one piece is queued (a worker's histogram merged into an empty book)."""
+        if self._block is not None:
+            self._pending.append(self._block_pairs())
         if not self._pending:
             return
         pieces, self._pending, self._pending_size = self._pending, [], 0
@@ -232,6 +323,7 @@ class LogHistogram:
         twin.alpha, twin.thresholds, twin._log_gamma, twin._low, twin._span = self.alpha, self.thresholds, self._log_gamma, self._low, self._span
         twin._keys, twin._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         twin._pending, twin._pending_size = [], 0
+        twin._block, twin._block_low, twin._block_values, twin._added, twin._dense_retry = None, 0, 0, 0, 0
         twin._dense = np.zeros((0, self._dense.shape[1]), dtype=np.int64)
         return twin
 
@@ -254,6 +346,10 @@ class LogHistogram:
         gather over the sorted keys, what :meth:`stack` of :meth:`split`'s parts gives, without the parts."""
         groups = np.asarray(groups, dtype=np.int64)
         keys, counts = self.keys, self.counts
+        if len(groups) == self.groups and np.array_equal(groups, np.arange(len(groups))):  # every group in order: shared, not gathered
+            taken = self._like()
+            taken._keys, taken._counts, taken._dense = keys, counts, self._dense.copy()
+            return taken
         starts = np.searchsorted(keys, groups * self._span)
         lengths = np.searchsorted(keys, (groups + 1) * self._span) - starts
         owner = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
@@ -381,7 +477,7 @@ class LogHistogram:
         if rank.ndim == 2:  # several ranks per group (quantiles): one search for all
             before = before[:, None]
         among_buckets = rank - (self._dense[:, 1] if rank.ndim == 1 else self._dense[:, 1:2])
-        index = np.searchsorted(cumulative, before + among_buckets, side="right") if len(cumulative) else np.zeros(len(rank), dtype=np.int64)
+        index = np.searchsorted(cumulative, before + among_buckets, side="right") if len(cumulative) else np.zeros(rank.shape, dtype=np.int64)
         return np.where(among_buckets < 0, -1, index)
 
     def _edges(self, index: np.ndarray, where: str) -> np.ndarray:
@@ -500,12 +596,25 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     first_a, first_b = a.below[start_a][:, None], b.below[start_b][:, None]
     lowest = np.minimum(_bucket_at(a, start_a, stop_a, i, start_a, span), _bucket_at(b, start_b, stop_b, j, start_b, span))
     highest = np.maximum(_bucket_at(a, start_a, stop_a, i, stop_a - 1, -1), _bucket_at(b, start_b, stop_b, j, stop_b - 1, -1))
-    low = np.repeat(np.where(lowest > highest, 0, lowest)[:, None], rank.shape[1], axis=1)  # either side's lowest and highest bucket bound the search
-    high = np.repeat(np.where(lowest > highest, 0, highest)[:, None], rank.shape[1], axis=1)
-    while (low < high).any():  # the smallest bucket holding more than ``rank`` of the pooled positive values
-        middle = (low + high) // 2
-        more = a.up_to(i[:, None], middle, first_a) + b.up_to(j[:, None], middle, first_b) > rank
-        high, low = np.where(more, middle, high), np.where(more, low, middle + 1)
+    lowest, highest = np.where(lowest > highest, 0, lowest)[:, None], np.where(lowest > highest, 0, highest)[:, None]
+    # The pooled q-quantile lies between the two sides' own q-quantiles (each side's count up to the larger
+    # reaches its share, and below the smaller neither does): the search starts from that bracket.
+    own_a, own_b = _own_buckets(a, i, n_a, zero_a, first_a, qs), _own_buckets(b, j, n_b, zero_b, first_b, qs)
+    has_a, has_b = (n_a > 0)[:, None], (n_b > 0)[:, None]
+    low = np.maximum(lowest, np.minimum(np.where(has_a, own_a, highest), np.where(has_b, own_b, highest)))
+    high = np.minimum(highest, np.maximum(np.where(has_a, own_a, lowest), np.where(has_b, own_b, lowest)))
+    low = np.minimum(low, high)
+    low, high, ranks = low.reshape(-1), high.reshape(-1), rank.reshape(-1)
+    pair = np.repeat(np.arange(len(i)), rank.shape[1])
+    active = np.flatnonzero(low < high)
+    while len(active):  # the smallest bucket holding more than ``rank`` of the pooled positive values, only where still open
+        at = pair[active]
+        middle = (low[active] + high[active]) // 2
+        more = a.up_to(i[at], middle, first_a[at, 0]) + b.up_to(j[at], middle, first_b[at, 0]) > ranks[active]
+        high[active] = np.where(more, middle, high[active])
+        low[active] = np.where(more, low[active], middle + 1)
+        active = active[low[active] < high[active]]
+    low = low.reshape(rank.shape)
     top = np.exp((low + hist._low).astype(np.float64) * hist._log_gamma)
     values = np.where((rank < 0) | (n - zeros <= 0)[:, None], 0.0, 2 * top / (1 + math.exp(hist._log_gamma)))
     median = values[:, 0]
@@ -515,6 +624,16 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     below_a = np.where(positive, zero_a + a.up_to(i, split, first_a[:, 0]), zero_a)
     below_b = np.where(positive, zero_b + b.up_to(j, split, first_b[:, 0]), zero_b)
     return values, below_a, below_b
+
+
+def _own_buckets(side: GroupBuckets, groups: np.ndarray, n: np.ndarray, zeros: np.ndarray, first: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Each group's own q-quantiles (groups × len(qs)) as bucket numbers, −1 where the quantile is a zero
+    (meaningless for an empty group, which callers mask)."""
+    rank = np.ceil(n[:, None] * qs).astype(np.int64) - 1 - zeros[:, None]  # among the group's positive values
+    if not len(side.keys):
+        return np.full(rank.shape, -1, dtype=np.int64)
+    at = np.clip(np.searchsorted(side.below, first + np.maximum(rank, 0), side="right") - 1, 0, len(side.keys) - 1)
+    return np.where(rank < 0, -1, side.keys[at] - groups[:, None] * side.hist._span)
 
 
 def _bucket_at(side: GroupBuckets, start: np.ndarray, stop: np.ndarray, groups: np.ndarray, at: np.ndarray, empty: int) -> np.ndarray:

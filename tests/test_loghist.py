@@ -346,3 +346,66 @@ def test_a_part_merged_into_an_empty_book_is_shared_not_copied_or_sorted():
     assert part == build(values[:3000], groups[:3000])  # the shared arrays were not changed by the later merge
     renumbered = part.rollup(np.where(np.arange(part.groups) % 2 == 0, np.arange(part.groups) // 2, -1))  # kept groups in order
     assert renumbered == build(values[:3000][groups[:3000] % 2 == 0], groups[:3000][groups[:3000] % 2 == 0] // 2)
+
+
+@given(st.lists(st.tuples(durations, st.integers(0, 40)), min_size=1, max_size=300), st.data())
+@settings(max_examples=60, deadline=None)
+def test_the_dense_block_and_the_sparse_store_count_alike(rows, data):
+    """Blocks are counted into a dense group × bucket block while it stays small against the values
+    added, else into the sorted sparse store; both, and a histogram switching between them mid-stream,
+    hold the same counts."""
+    import cxscore.loghist as loghist
+
+    values = np.array([v for v, _ in rows])
+    groups = np.array([g for _, g in rows])
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(rows)), max_size=8)))
+    bounds = [0, *cuts, len(rows)]
+    built = {}
+    for name, allowance in (("dense", (1 << 22, 16)), ("sparse", (0, 0)), ("switching", (data.draw(st.integers(0, 3000)), data.draw(st.integers(0, 20))))):
+        saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = allowance
+        try:
+            hist = LogHistogram(thresholds=(60.0,))
+            for a, b in zip(bounds, bounds[1:]):
+                hist.add(values[a:b], groups[a:b])
+                if name == "switching" and data.draw(st.booleans()):
+                    assert len(hist.keys) > 0 or not (values[:b] > 0).any()  # a read between adds folds the block into the store
+        finally:
+            loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+        built[name] = hist
+    assert built["dense"] == built["sparse"] == built["switching"]
+    assert np.array_equal(built["dense"].quantiles((0.1, 0.5, 0.9)), built["sparse"].quantiles((0.1, 0.5, 0.9)), equal_nan=True)
+
+
+def test_adding_block_after_block_holds_memory_flat():
+    """Adding 1M durations of 200 groups 5,000 at a time (a reader's blocks) keeps one dense block of
+    counts, no growing store of keys to sort: the peak of the adds is the same at 100k and 1M values."""
+    import tracemalloc
+
+    rng = np.random.default_rng(15)
+    values = np.round(rng.lognormal(math.log(4 * 3600), 1.5, 5000) / 60) * 60
+    peaks = []
+    for blocks in (20, 200):
+        hist = LogHistogram(thresholds=(3600.0,))
+        tracemalloc.start()
+        for b in range(blocks):
+            hist.add(np.roll(values, b), np.arange(5000, dtype=np.int64) % 200)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert hist.n.sum() == 5000 * blocks
+    assert peaks[1] < 1.2 * peaks[0] and peaks[1] < 4e6, peaks
+
+
+def test_the_sparse_store_is_folded_into_the_dense_block_once_it_is_allowed(monkeypatch):
+    import cxscore.loghist as loghist
+
+    monkeypatch.setattr(loghist, "_DENSE_MIN", 0)
+    rng = np.random.default_rng(3)
+    values, groups = rng.lognormal(8, 1, 4000), rng.integers(0, 30, 4000)
+    hist = LogHistogram()
+    hist.add(values[:100], groups[:100])  # 30 groups × ~100 buckets against 1,600 slots: sparse
+    assert hist._block is None and (hist._pending or len(hist._keys))
+    hist.add(values[100:], groups[100:])  # 64,000 slots allowed: the store goes into the block
+    assert hist._block is not None and not hist._pending and not len(hist._keys)
+    monkeypatch.setattr(loghist, "_DENSE_PER_VALUE", 0)
+    assert hist == build(values, groups)
