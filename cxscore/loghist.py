@@ -289,8 +289,49 @@ class LogHistogram:
         self._check_compatible(other)
         self.reserve(other.groups)
         self._dense[: other.groups] += other._dense
-        self._stage(other.keys, other.counts)  # keys and counts are never changed in place: shared, not copied
+        self._added += other._added
+        if not self._merge_dense(other):
+            self._stage(other.keys, other.counts)  # keys and counts are never changed in place: shared, not copied
         return self
+
+    def __getstate__(self) -> dict:
+        """A worker's histogram as it travels to the parent: the dense block without its spare rows."""
+        state = self.__dict__.copy()
+        if self._block is not None and len(self._block) > self.groups:
+            state["_block"] = self._block[: self.groups]
+        return state
+
+    @property
+    def _only_block(self) -> bool:
+        """Whether all bucket counts are in the dense block (none in the sparse store or queued)."""
+        return self._block is not None and not len(self._keys) and not self._pending
+
+    def _merge_dense(self, other: LogHistogram) -> bool:
+        """Add another histogram's dense block into this one's, slot by slot (the parent merging its
+        workers' parts), when both hold their counts in blocks only (or this one nothing yet) and the
+        sum stays within the allowance (see :meth:`_add_dense`); False to merge through sparse keys."""
+        if not other._only_block or not (self._only_block or (self._block is None and not len(self._keys) and not self._pending)):
+            return False
+        theirs = other._block
+        assert theirs is not None
+        mine = self._block
+        if mine is None:
+            start, stop, rows = other._block_low, other._block_low + theirs.shape[1], len(theirs)
+        else:
+            start, stop = min(self._block_low, other._block_low), max(self._block_low + mine.shape[1], other._block_low + theirs.shape[1])
+            rows = max(len(mine), len(theirs))
+        if rows * (stop - start) > max(_DENSE_MIN, _DENSE_PER_VALUE * self._added) or self._block_values + other._block_values > _INT32:
+            if mine is not None:
+                self._stage(*self._block_pairs())
+            return False
+        if mine is None or rows > len(mine) or (start, stop) != (self._block_low, self._block_low + mine.shape[1]):
+            grown = np.zeros((rows, stop - start), dtype=np.int32)
+            if mine is not None:
+                grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
+            self._block, self._block_low, mine = grown, start, grown
+        mine[: len(theirs), other._block_low - start : other._block_low - start + theirs.shape[1]] += theirs
+        self._block_values += other._block_values
+        return True
 
     def __iadd__(self, other: LogHistogram) -> LogHistogram:
         return self.merge(other)
@@ -404,6 +445,8 @@ class LogHistogram:
         if mapping.shape != (self.groups,):
             raise ValueError(f"the rollup mapping needs one entry per group ({self.groups}), not {mapping.shape}")
         coarse = self._like()
+        if self._only_block and self._rollup_dense(mapping, coarse):
+            return coarse
         if np.array_equal(mapping, np.arange(len(mapping))):  # the same groups (a part merged into an empty book): shared, not copied
             coarse._keys, coarse._counts, coarse._dense = self.keys, self.counts, self._dense.copy()
             return coarse
@@ -424,6 +467,24 @@ class LogHistogram:
         else:
             coarse._keys, coarse._counts = self._summed(target, buckets, counts)
         return coarse
+
+    def _rollup_dense(self, mapping: np.ndarray, coarse: LogHistogram) -> bool:
+        """:meth:`rollup` of a histogram whose counts are all in its dense block, when no two groups go
+        into one (a part's groups renumbered as the book's rows): the block's rows moved, not summed."""
+        kept = np.flatnonzero(mapping >= 0)
+        targets = mapping[kept]
+        if len(np.unique(targets)) != len(targets):
+            return False
+        block = self._block
+        assert block is not None
+        coarse.reserve(int(targets.max()) + 1 if len(targets) else 0)
+        coarse._dense[targets] = self._dense[kept]
+        moved = np.zeros((len(coarse._dense), block.shape[1]), dtype=np.int32)
+        inside = kept < len(block)
+        moved[targets[inside]] = block[kept[inside]]
+        coarse._block, coarse._block_low, coarse._added = moved, self._block_low, self._added
+        coarse._block_values = int(moved.sum(dtype=np.int64))
+        return True
 
     def _summed(self, groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sorted unique keys of these (group, bucket) pairs with their counts added: one weighted ``bincount``

@@ -178,6 +178,14 @@ def test_a_worker_result_survives_pickling():
     hist = build([0, 5, 7200], [0, 1, 1], thresholds=(60.0,))
     hist.add(np.array([9.0]), np.array([2]))  # queued, not yet sorted in
     assert pickle.loads(pickle.dumps(hist)) == hist
+    grown = LogHistogram()
+    for group in range(0, 90, 10):  # the dense block grows by a quarter more rows than asked
+        grown.add(np.full(50, 60.0 * (group + 1)), np.repeat(np.arange(group, group + 10), 5))
+    assert len(grown._block) > grown.groups
+    travelled = pickle.loads(pickle.dumps(grown))
+    assert len(travelled._block) == grown.groups and travelled == grown  # spare rows stay behind
+    travelled.add(np.array([1.0]), np.array([150]))
+    assert travelled.n.sum() == 451
 
 
 def test_rollup_to_overall_by_hand():
@@ -330,9 +338,13 @@ def test_median_splits_of_many_pairs_at_once_equal_each_pair_merged(left, right,
         assert (int(below_a[k]), int(below_b[k])) == (int(one.at_most(quantiles[0])[0]) if one.groups else 0, int(other.at_most(quantiles[0])[0]) if other.groups else 0)
 
 
-def test_a_part_merged_into_an_empty_book_is_shared_not_copied_or_sorted():
-    """Memory at 10M tickets: a worker's histogram merged into the empty book (the book's rows are the part's,
-    the identity roll-up) is adopted as it is; merging more parts into it still equals adding everything at once."""
+def test_a_part_merged_into_an_empty_book_is_shared_not_copied_or_sorted(monkeypatch):
+    """Memory at 10M tickets: a worker's sparse histogram merged into the empty book (the book's rows are the
+    part's, the identity roll-up) is adopted as it is; merging more parts into it still equals adding everything at once."""
+    import cxscore.loghist as loghist
+
+    monkeypatch.setattr(loghist, "_DENSE_MIN", 0)  # sparse parts (a dense block is merged slot by slot: the next test)
+    monkeypatch.setattr(loghist, "_DENSE_PER_VALUE", 0)
     rng = np.random.default_rng(9)
     values, groups = rng.exponential(600, 5000), rng.integers(0, 40, 5000)
     part = build(values[:3000], groups[:3000])
@@ -409,3 +421,21 @@ def test_the_sparse_store_is_folded_into_the_dense_block_once_it_is_allowed(monk
     assert hist._block is not None and not hist._pending and not len(hist._keys)
     monkeypatch.setattr(loghist, "_DENSE_PER_VALUE", 0)
     assert hist == build(values, groups)
+
+
+def test_workers_blocks_merge_into_the_book_s_block_slot_by_slot():
+    """Memory at 10M tickets: the parent merges its workers' dense blocks into one block (rows moved by the
+    book's numbering, slots added) instead of turning each into sparse keys and inserting them into a store;
+    the result equals adding everything at once, and the parts are left as they were."""
+    rng = np.random.default_rng(12)
+    values, groups = rng.lognormal(8, 1.2, 6000), rng.integers(0, 25, 6000)
+    parts = [build(values[:2500], groups[:2500]), build(values[2500:], groups[2500:])]
+    assert all(part._only_block for part in parts)
+    book = LogHistogram(ALPHA)
+    numbering = [np.arange(parts[0].groups)[::-1].copy(), (np.arange(parts[1].groups) * 7) % 31]  # distinct rows: moved, not summed
+    for part, rows in zip(parts, numbering):
+        book += part.rollup(rows)
+    assert book._only_block
+    expected = build(values, np.concatenate([numbering[0][groups[:2500]], numbering[1][groups[2500:]]]))
+    assert book == expected and np.array_equal(book.quantiles((0.5, 0.9)), expected.quantiles((0.5, 0.9)), equal_nan=True)
+    assert parts[0] == build(values[:2500], groups[:2500]) and parts[1] == build(values[2500:], groups[2500:])
