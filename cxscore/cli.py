@@ -288,18 +288,49 @@ def _report_drivers(kw: dict, terminal: Terminal, report: Report) -> tuple[list,
      ("comments", Optional[int], typer.Option(None, "--comments", min=0, metavar="N", help=f"Comments sheet: the N most recent detractor and promoter comments per metric, when there is a comment column (0: no sheet) [default: {DEFAULT_COMMENTS}].")),
      ("created", Optional[str], typer.Option(None, "--created", help="With --solved: add the sheet Volume (tickets created, solved, open at each period's end; see cxscore volume).", rich_help_panel="Volume")),
      ("solved", Optional[str], typer.Option(None, "--solved", help="The solved-time column of the Volume sheet.", rich_help_panel="Volume")),
-     ("status", Optional[str], typer.Option(None, "--status", help="The status column of the Volume sheet (default: Status, if there is one).", rich_help_panel="Volume"))],
+     ("status", Optional[str], typer.Option(None, "--status", help="The status column of the Volume sheet (default: Status, if there is one).", rich_help_panel="Volume")),
+     ("themes", Optional[Path], typer.Option(None, "--themes", "-t", metavar="FILE", help="Add the sheets Themes, Distinctive terms and Uncategorised sample (see cxscore comments) from this theme dictionary.", rich_help_panel="Comments"))],
     REPORT_EXAMPLES,
 )
 def report(**kw) -> None:
     """Write an Excel report (summary, trend, segments, distribution, data quality, settings) with native charts."""
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
+        themes = _theme_dictionary(kw)  # a bad dictionary stops before any reading
         result, config_text, config = _run_scoring(kw, True, terminal)
         extra, result = _report_drivers(kw, terminal, result)
-        target = write_report(result, kw["output"], kw["lang"].value, config_text, [*_volume_sheet(kw, terminal), *extra], agent=config.agent if config else None)
+        sheets = [*_volume_sheet(kw, terminal), *extra, *(_theme_sheets(kw, terminal, themes) if themes else [])]
+        target = write_report(result, kw["output"], kw["lang"].value, config_text, sheets, agent=config.agent if config else None)
         terminal.say(f"wrote {target}")
         _alerts_exit(result, terminal)
+
+
+def _theme_dictionary(kw: dict):
+    """The report's --themes dictionary, read and validated (None without it); the inputs it cannot read twice refused."""
+    if not kw["themes"]:
+        return None
+    if kw["tallies"]:
+        raise CxError("the theme sheets read the comments from the rows, and --tallies gives counts of answers", "drop --themes, or report from the rows")
+    if "-" in kw["inputs"]:
+        raise CxError("the theme sheets read the inputs a second time, and standard input can be read once", "save standard input to a file and pass the file")
+    from .themes import load_themes
+
+    return load_themes(kw["themes"])
+
+
+def _theme_sheets(kw: dict, terminal: Terminal, themes) -> list:
+    """The comment sheets of ``cxscore comments --output`` (a second reading of the inputs, by the report's
+    --by, --period and filters), said in one line on stderr with the run's warnings."""
+    from .comment_analysis import analyse_comments
+    from .render.comments_workbook import add_to_report
+
+    metrics = kw.get("metric") or []
+    options = Options(**_given(kw, ["period", *READING]), by=list(kw["by"] or []))
+    run = analyse_comments(kw["inputs"], _config(kw["config"]), options, themes=themes, metric=metrics[0] if len(metrics) == 1 else None)  # the columns were said by the first reading
+    for warning in run.warnings:
+        terminal.warn(f"comments: {warning}")
+    terminal.say(f"Themes sheets: {len(run.theme_names)} themes over {run.report.comments:,} comments (column {run.text_column!r}, scored by {run.metric.name})")
+    return [lambda wb: add_to_report(wb, run, kw["lang"].value)]
 
 
 def _volume_sheet(kw: dict, terminal: Terminal) -> list:

@@ -88,6 +88,7 @@ class CommentRun:
     warnings: list[str]
     theme_names: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # inputs without the comment column, left out (warned)
+    cells: list[Share] = field(default_factory=list)  # segment × period (with --by and --period), each tested against the other dated comments
 
     def low_n(self, n: int) -> bool:
         return n < self.min_n
@@ -128,6 +129,7 @@ class CommentRun:
             "period": self.period,
             "segments": [vars(s) for s in self.segments],
             "periods": [vars(s) for s in self.periods],
+            "cells": [vars(s) for s in self.cells],
             "terms": terms,
             "terms_skipped": self.terms_skipped,
             "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "outside_dates": i.outside_dates,
@@ -330,6 +332,7 @@ def analyse_comments(
     by_keys = list(keys)
     segments: list[Share] = []
     periods: list[Share] = []
+    cells: list[Share] = []
     if dictionary is not None and grouping.by and len(texts):
         place: dict[tuple[str, ...], int] = {}
         segment_of = np.array([place.setdefault(k.segment, len(place)) for k in by_keys], dtype=np.int64)
@@ -340,6 +343,11 @@ def analyse_comments(
         period = grouping.period
         dated = period_of != UNDATED  # a row without a usable date is in no period (as for score), still in the figures over all comments
         periods = _shares(matrix[dated], real[dated], period_of[dated], lambda c: ({}, period_label(c, period)), names, settings.confidence, settings.min_n)
+        if segments:  # segment × period: segments in their order, each one's periods in time order
+            times = np.unique(period_of[dated])
+            cell_of = segment_of[groups][dated] * len(times) + np.searchsorted(times, period_of[dated])
+            cells = _shares(matrix[dated], real[dated], cell_of, lambda c: (dict(zip(grouping.by, labels[c // len(times)])), period_label(int(times[c % len(times)]), period)),
+                            names, settings.confidence, settings.min_n)
     found_terms, skipped = None, None if terms else "--no-terms"
     if terms:
         unhappy, happy = band_rows(answers, spec)
@@ -352,5 +360,5 @@ def analyse_comments(
     if dictionary is None:
         notify("no --themes dictionary given: distinctive terms only (themes.example.yaml is a starter to copy)")
     return CommentRun(spec, plan.column, "config" if config.comment_column is not None else "detected", themes_file, report, found_terms, skipped,
-                      segments, periods, list(grouping.by), grouping.period, settings.confidence, settings.min_n, [s.info for s in sources], warnings, names, lacking)
+                      segments, periods, list(grouping.by), grouping.period, settings.confidence, settings.min_n, [s.info for s in sources], warnings, names, lacking, cells)
 

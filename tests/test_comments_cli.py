@@ -362,8 +362,52 @@ def test_the_themes_sheet_shares_by_segment_and_by_period_are_the_json_s(tmp_pat
     for lead, shares, label in (("Channel", doc["segments"], lambda s: s["segment"]["Channel"]), ("Period", doc["periods"], lambda s: s["period"])):
         at = next(i for i, r in enumerate(rows) if r[0] == lead)
         assert list(rows[at][:2 + len(names)]) == [lead, "Comments", *(f"{n} %" for n in names)]
-        table = {r[0]: r for r in rows[at + 1:] if r[0] is not None and r[0] != "Period"}
+        end = next(i for i in range(at + 1, len(rows)) if rows[i][0] is None)  # the block ends at the blank row
+        table = {r[0]: r for r in rows[at + 1:end]}
         for share in shares:
             row = table[label(share)]
             assert row[1] == share["comments"] and row[2 + names.index(share["theme"])] == pytest.approx(share["pct"])
         assert len({label(s) for s in shares}) == (3 if lead == "Channel" else 2)
+
+
+def test_segment_by_period_shares_are_pandas_arithmetic_in_json_csv_table_and_workbook(tmp_path):
+    themes = tmp_path / "themes.yaml"
+    themes.write_text("delivery:\n  en: [delivery, delivered, courier, parcel, package, late]\nrefund:\n  en: [refund, money back]\n", encoding="utf-8")
+    out = tmp_path / "cells.xlsx"
+    args = ["comments", str(SAMPLE), "--themes", str(themes), "--by", "Channel", "--period", "quarter", "--no-terms"]
+    result = invoke([*args, "-f", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    frame = sample_frame()
+    lower = frame["text"].str.lower()
+    frame["delivery"] = lower.str.contains(r"\b(?:delivery|delivered|courier|parcel|package|late)\b") & frame["real"]
+    frame["refund"] = lower.str.contains(r"\b(?:refund|money\s+back)\b") & frame["real"]
+    month = frame["date"].str[5:7].astype(int)
+    frame["quarter"] = frame["date"].str[:4] + "-Q" + ((month + 2) // 3).astype(str)
+    real = frame[frame["real"]]
+    expected, p = [], []
+    for channel in dict.fromkeys(s["segment"]["Channel"] for s in doc["segments"]):  # segments in the segment rows' order, each one's quarters in time order
+        for quarter in sorted(set(real.loc[real["channel"] == channel, "quarter"])):
+            inside = (real["channel"] == channel) & (real["quarter"] == quarter)
+            for theme in ("delivery", "refund"):
+                x, n = int(real.loc[inside, theme].sum()), int(inside.sum())
+                rx, rn = int(real.loc[~inside, theme].sum()), int((~inside).sum())
+                expected.append(({"Channel": channel}, quarter, theme, n, x))
+                p.append(p_value(x, n, rx, rn))
+    cells = doc["cells"]
+    assert [(c["segment"], c["period"], c["theme"], c["comments"], c["mentions"]) for c in cells] == expected
+    assert [c["p_adjusted"] for c in cells] == pytest.approx(list(false_discovery_control(p)))
+    assert sum(c["comments"] for c in cells if c["theme"] == "delivery") == len(real)
+    first = cells[0]
+    rows = list(csv.DictReader(io.StringIO(invoke([*args, "-f", "csv"]).stdout)))
+    both = [r for r in rows if r["Channel"] and r["period"]]
+    assert len(both) == len(cells) and (both[0]["Channel"], both[0]["period"], float(both[0]["pct"])) == (first["segment"]["Channel"], first["period"], pytest.approx(first["pct"]))
+    shown = invoke([*args, "-f", "markdown"]).stdout
+    assert "Themes by Channel × quarter" in shown and f"| {first['segment']['Channel']} | {first['period']} | {first['theme']} | {first['comments']:,} |" in shown
+    sheet = list(load_workbook(out)["Themes"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(sheet) if r[:2] == ("Channel", "Period"))
+    assert list(sheet[at][:5]) == ["Channel", "Period", "Comments", "delivery %", "refund %"]
+    grid = {(r[0], r[1]): r for r in sheet[at + 1:] if r[0] is not None}
+    for c in cells:
+        row = grid[(c["segment"]["Channel"], c["period"])]
+        assert row[2] == c["comments"] and row[3 + ["delivery", "refund"].index(c["theme"])] == pytest.approx(c["pct"])

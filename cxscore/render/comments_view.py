@@ -69,20 +69,21 @@ def theme_section(run: CommentRun) -> Section:
     return out
 
 
-def share_section(run: CommentRun, shares: list[Share], period: bool) -> Section:
-    """One row per segment (or period) and theme: the share of its comments mentioning the theme against
-    the other comments' share, marked where they differ significantly."""
-    lead = ["Period"] if period else list(run.by)
+def share_section(run: CommentRun, shares: list[Share], period: bool, segment: bool = False) -> Section:
+    """One row per segment (or period, or segment × period: both flags) and theme: the share of its
+    comments mentioning the theme against the other comments' share, marked where they differ significantly."""
+    lead = [*(run.by if segment or not period else []), *(["Period"] if period else [])]
+    over = " × ".join([*([", ".join(run.by)] if segment or not period else []), *([run.period or ""] if period else [])])
     out = Section(
-        f"Themes by {run.period if period else ', '.join(run.by)}: % of each one's comments",
+        f"Themes by {over}: % of each one's comments",
         [*lead, "Theme", "Comments", "Mentions", "%", "Others %", "p adj."], set(range(len(lead) + 1, len(lead) + 6)), short=set(range(len(lead) + 1)),
     )
     for s in shares:
-        label = [s.period or ""] if period else [s.segment[b] for b in run.by]
+        label = [*([s.segment[b] for b in run.by] if segment or not period else []), *([s.period or ""] if period else [])]
         up = (s.pct or 0) > (s.rest_pct or 0)
         out.lines.append(Line([*label, s.theme, f"{s.comments:,}", f"{s.mentions:,}", number(s.pct), number(s.rest_pct), _p(s.p_adjusted) + _arrow(s.significant, up)],
                               low_n=s.low_n, mark=("bad" if up else "good") if s.significant else None, mark_column=len(lead) + 5))
-    out.caption = (f"Others %: the share in all the other comments. ▲▼ significantly more or less (two-proportion test, Benjamini–Hochberg adjusted "
+    out.caption = (f"Others %: the share in all the other {'dated ' if period else ''}comments. ▲▼ significantly more or less (two-proportion test, Benjamini–Hochberg adjusted "
                    f"across the table, p < {1 - run.confidence:.2g}); dim rows: fewer than {run.min_n} comments.")
     return out
 
@@ -120,6 +121,8 @@ def sections(run: CommentRun) -> list[Section]:
             out.append(share_section(run, run.segments, False))
         if run.periods:
             out.append(share_section(run, run.periods, True))
+        if run.cells:
+            out.append(share_section(run, run.cells, True, segment=True))
     terms = terms_section(run)
     if terms is not None:
         out.append(terms)
@@ -136,7 +139,7 @@ def examples(run: CommentRun) -> list[tuple[str, list[str]]]:
 
 def csv_text(run: CommentRun, raw: bool = False) -> str:
     """A tidy table: one row per theme over all comments (then the untagged row), then one per theme
-    and segment or period; the segment columns after ``metric``, empty on the overall rows."""
+    and segment, period, or segment × period; the segment columns after ``metric``, empty on the overall rows."""
     doc = run.to_dict()
     cell = encodable if raw else csv_cell
     fields = [CSV_FIELDS[0], *run.by, *CSV_FIELDS[1:]]
@@ -151,7 +154,7 @@ def csv_text(run: CommentRun, raw: bool = False) -> str:
         put({**t, "metric": run.metric.name, "comments": doc["comments"], "pct": t["pct_of_comments"]})
     if run.themes_file:
         put({"metric": run.metric.name, "theme": UNTAGGED, "comments": doc["comments"], "mentions": doc["untagged"], "pct": doc["untagged_pct"]})
-    for s in [*doc["segments"], *doc["periods"]]:
+    for s in [*doc["segments"], *doc["periods"], *doc["cells"]]:
         put({**s, **s["segment"], "metric": run.metric.name})
     return out.getvalue()
 

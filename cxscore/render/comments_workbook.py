@@ -1,5 +1,5 @@
 """``cxscore comments --output FILE.xlsx``: the sheets ``Themes`` (the theme table, then each theme's
-share by segment and by period), ``Distinctive terms`` and ``Uncategorised sample`` (the latest
+share by segment, by period and by segment × period), ``Distinctive terms`` and ``Uncategorised sample`` (the latest
 untagged comments, to grow the dictionary from)."""
 from __future__ import annotations
 
@@ -36,21 +36,21 @@ def _themes(ws, run: CommentRun) -> None:
     sheet.row([f"{r.comments:,} comments ({r.non_answers:,} blank or non-answers left out); overall {value} {'' if r.overall is None else f'{r.overall:.1f}'}. "
                f"Red: mentioned significantly more by {r.bands[0]}, green: by {r.bands[1]} (two-proportion test, Benjamini–Hochberg adjusted p < {1 - run.confidence:.2g}). "
                f"Grey italics: fewer than {run.min_n} scored mentions. Impact: overall {value} − {value} without the theme's mentioners."])
-    for shares, period in ((run.segments, False), (run.periods, True)):
+    for shares, period, segment in ((run.segments, False, True), (run.periods, True, False), (run.cells, True, True)):
         if shares:
             sheet.row([])
-            _matrix(sheet, run, shares, period)
+            _matrix(sheet, run, shares, period, segment)
     sheet.finish(filter_rows=last)
 
 
-def _matrix(sheet: Sheet, run: CommentRun, shares: list[Share], period: bool) -> None:
-    """Each theme's share of a segment's (period's) comments; significant differences from the other comments shaded."""
+def _matrix(sheet: Sheet, run: CommentRun, shares: list[Share], period: bool, segment: bool) -> None:
+    """Each theme's share of a segment's (period's, segment's in a period's) comments; significant differences from the other comments shaded."""
     names = run.theme_names
-    lead = ["Period"] if period else list(run.by)
+    lead = [*(run.by if segment else []), *(["Period"] if period else [])]
     sheet.header([*lead, "Comments", *(f"{name} %" for name in names)])
     for start in range(0, len(shares), max(len(names), 1)):
         row = shares[start:start + len(names)]
-        label = [row[0].period] if period else [row[0].segment[b] for b in run.by]
+        label = [*([row[0].segment[b] for b in run.by] if segment else []), *([row[0].period] if period else [])]
         r = sheet.row([*label, row[0].comments, *(s.pct for s in row)], [*([None] * len(lead)), "#,##0", *([PCT] * len(names))])
         for c, s in enumerate(row, start=len(lead) + 2):
             if s.significant:
@@ -75,29 +75,50 @@ def _terms(ws, run: CommentRun) -> None:
     sheet.finish(filter_rows=last)
 
 
+#: The sheets' names; a report in Chinese (``cxscore report --lang zh --themes``) names them in Chinese (their labels stay English).
+SHEETS = {"en": ("Themes", "Distinctive terms", "Uncategorised sample"), "zh": ("主题", "区分词", "未归类评论")}
+
+
+def _sheets(wb: Workbook, run: CommentRun, lang: str, first=None) -> None:
+    """Themes (with a dictionary), Distinctive terms and Uncategorised sample (with a dictionary): ``first``
+    is the workbook's empty first sheet to use, else each sheet is appended."""
+    names = SHEETS[lang]
+    title = text(f"cxscore comments · {run.metric.name}")
+
+    def sheet(name: str):
+        nonlocal first
+        ws, first = (first, None) if first is not None else (wb.create_sheet(name), None)
+        ws.title = name
+        return ws
+
+    if run.themes_file:
+        ws = sheet(names[0])
+        _themes(ws, run)
+        printable_sheet(ws, title)
+    ws = sheet(names[1])
+    _terms(ws, run)
+    printable_sheet(ws, title)
+    if run.themes_file:
+        ws = sheet(names[2])
+        untagged = Sheet(ws)
+        untagged.header(["Untagged comment (most recent first)"])
+        for comment in run.report.untagged_sample:
+            untagged.row([comment])
+        untagged.finish()
+        printable_sheet(ws, title)
+
+
 def build(run: CommentRun) -> Workbook:
     """The workbook (not yet saved)."""
     wb = Workbook()
-    ws = wb.active
-    if run.themes_file:
-        ws.title = "Themes"
-        _themes(ws, run)
-        printable_sheet(ws, text(f"cxscore comments · {run.metric.name}"))
-        ws = wb.create_sheet("Distinctive terms")
-    else:
-        ws.title = "Distinctive terms"
-    _terms(ws, run)
-    printable_sheet(ws, text(f"cxscore comments · {run.metric.name}"))
-    if run.themes_file:
-        ws = wb.create_sheet("Uncategorised sample")
-        sheet = Sheet(ws)
-        sheet.header(["Untagged comment (most recent first)"])
-        for comment in run.report.untagged_sample:
-            sheet.row([comment])
-        sheet.finish()
-        printable_sheet(ws, text(f"cxscore comments · {run.metric.name}"))
+    _sheets(wb, run, "en", wb.active)
     wb.properties.creator = "cxscore"
     return wb
+
+
+def add_to_report(wb: Workbook, run: CommentRun, lang: str = "en") -> None:
+    """``cxscore report --themes``: the same sheets, appended (the report writer adds other runs' sheets before its Data quality)."""
+    _sheets(wb, run, lang)
 
 
 def write(run: CommentRun, output: str) -> Path:
