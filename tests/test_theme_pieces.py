@@ -63,7 +63,7 @@ EDGES = [  # a phrase never runs from one row into the next; exclusions in non-A
 ]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(texts=comments, themes=st.sampled_from([TRAPS, MANY]), block=st.sampled_from([1, 3, 1 << 16]))
 @example(texts=EDGES, themes=TRAPS, block=1 << 16)
 @example(texts=EDGES, themes=MANY, block=3)
