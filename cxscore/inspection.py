@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 import pyarrow as pa
 
+from .columns import resolve_column
 from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column, parse_dates
 from .detect import NEVER_SCORED
@@ -18,11 +19,12 @@ from .scales import doubt, na_codes
 from .comments import find_comment_column
 from .accumulators import Book
 from .encoders import ANSWERS
+from .errors import ColumnError
 from .pipeline import read_jobs
 from .render.agents import is_agent_header
 from .scan import Job, workers
 from .sources import open_source
-from .sources.base import sample_values
+from .sources.base import Source, sample_values
 from .sources.layouts import is_id_column, response_filters
 
 MAX_SEGMENT_VALUES = 50
@@ -64,7 +66,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     metrics = {d.column: d.spec for d in detections if d.spec and d.default}
     blank_values = [*config.blank_values, *layout.blank_values]
     checks = {d.spec.name: _sample_check(d.spec, d.column, blank_values, lambda c: sample_values(source.sample, source.columns.index(c))) for d in detections if d.spec}
-    reads = {d.spec.name: _read_columns(d.spec, d.column) for d in detections if d.spec}
+    reads = {d.spec.name: _read_columns(d.spec, d.column, source) for d in detections if d.spec}
     used = {column for d in detections if d.spec and d.default for column in reads[d.spec.name]}
     date_column, date_reason = detect_date_column(source.columns, source.sample, config.dayfirst)
     order = choose_order(sample_values(source.sample, source.columns.index(date_column)), config.dayfirst) if date_column else None
@@ -130,9 +132,15 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     }
 
 
-def _read_columns(spec: MetricSpec, column: str) -> list[str]:
-    """The columns a metric reads: its answer column, or the columns its condition names."""
-    return [column] if spec.kind.answer_column else [str(name) for name in spec.kind.columns(spec)]
+def _read_columns(spec: MetricSpec, column: str, source: Source) -> list[str]:
+    """The columns a metric reads, resolved as the scoring run resolves them (``kind.columns`` by role):
+    its answer column, a condition's columns, a duration's start and end or summed parts, a wait's
+    timestamps, a ratio's counts, an average and its count."""
+    try:
+        found = [resolve_column(wanted, source.columns, source.info.path, spec.name, source.layout.questions) for wanted in spec.kind.columns(spec).values()]
+    except ColumnError:
+        return [column]
+    return list(dict.fromkeys(found))
 
 
 def _planned(d, checks: dict, reads: dict) -> dict[str, Any]:

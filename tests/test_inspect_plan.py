@@ -1,0 +1,49 @@
+"""``cxscore inspect``'s plan names the columns each KPI reads as the scoring run reads them.
+
+Before, ``plan.metrics[].columns`` held the kind's role names (``numerator``, ``denominator``, ``average``,
+``@wait.start``) for the summary-row kinds and waits, only the first column of a duration summed from parts
+or between two timestamps, and ``plan.not_used`` listed the columns the KPIs do read (all of an interval
+report's). The reference is ``score -f json``'s ``metrics[].column``, what the run itself read.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, invoke
+from test_helpdesk_intervals import HELPSCOUT_REPORT, INTERVAL_REPORT
+from test_helpdesk_layouts import GENESYS
+
+CASES = {
+    "interval_report": INTERVAL_REPORT,
+    "helpscout": HELPSCOUT_REPORT,
+    "genesys": GENESYS,
+    "amazon_connect": (ROOT / "sample_data" / "calls.csv").read_text(encoding="utf-8"),
+    "zendesk": (ROOT / "sample_data" / "tickets_zendesk.csv").read_text(encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("layout", list(CASES))
+def test_inspect_plan_columns_are_the_columns_score_reads(tmp_path, layout):
+    path = tmp_path / "export.csv"
+    path.write_text(CASES[layout], encoding="utf-8")
+    inspected = invoke(["inspect", str(path), "-f", "json"])
+    scored = invoke(["score", str(path), "-f", "json", "-q"])
+    assert inspected.exit_code == 0 and scored.exit_code == 0, inspected.stderr + scored.stderr
+    plan = json.loads(inspected.stdout)["plan"]
+    assert plan["platform"] and json.loads(inspected.stdout)["layout"] == layout
+    read = {m["name"]: m["column"] for m in json.loads(scored.stdout)["metrics"]}
+    planned = {m["name"]: ", ".join(m["columns"]) for m in plan["metrics"]}
+    assert planned == read
+    used = {column for m in plan["metrics"] for column in m["columns"]}
+    assert not used & set(plan["not_used"]), plan["not_used"]
+
+
+def test_inspect_table_lists_an_interval_reports_unused_columns_only(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(INTERVAL_REPORT, encoding="utf-8")
+    result = invoke(["inspect", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if "not used:" in line)
+    assert line.split("not used:", 1)[1].strip() == "'Interval Start', 'Interval End', 'Queue', 'Service Level %'"
