@@ -24,7 +24,7 @@ def text(value: str) -> str:
 SHORT_WIDTH = 20
 #: The narrowest a label column is cut to, to keep the numbers on one line.
 SHORTEST = 8
-#: A cell that says "nothing here"; a column of nothing else is left out of the table.
+#: A cell that says "nothing here"; a column of nothing else (or of empty cells) is left out of the table.
 NOTHING = "—"
 
 
@@ -49,8 +49,8 @@ def build(section: Section, tight: bool = False, short_width: int = SHORT_WIDTH)
 def show(section: Section, console: Console) -> None:
     """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
     table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
-    empty = {i for i in range(len(section.headers)) if section.lines and all(line.cells[i] == NOTHING for line in section.lines)}
-    if empty:  # e.g. Scale on a run of service KPIs only: the column says nothing and takes the labels' room
+    empty = {i for i in range(len(section.headers)) if section.lines and all(line.cells[i] in (NOTHING, "") for line in section.lines)}
+    if empty:  # e.g. Scale on a run of service KPIs only, Details on summary-row KPIs: the column says nothing and takes the labels' room
         section = _without(section, empty)
     if _fits(build(section), console) or not section.aside:
         _print_fitting(section, console)
