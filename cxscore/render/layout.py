@@ -88,7 +88,7 @@ def _caption(report: Report, against: str) -> str:
         f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
         f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
         f"{level} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}."
-        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(display.get(m.type).style == "duration" for m in report.metrics) else "")
+        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(m.type == "duration" for m in report.metrics) else "")  # a weighted average is no median
     )
 
 

@@ -24,7 +24,7 @@ def text(value: str) -> str:
 SHORT_WIDTH = 20
 #: The narrowest a label column is cut to, to keep the numbers on one line.
 SHORTEST = 8
-#: A cell that says "nothing here"; a column of nothing else (or of empty cells) is left out of the table.
+#: A cell that says "nothing here"; a column of nothing else (or a long-text column of empty cells) is left out of the table.
 NOTHING = "—"
 
 
@@ -49,7 +49,7 @@ def build(section: Section, tight: bool = False, short_width: int = SHORT_WIDTH)
 def show(section: Section, console: Console) -> None:
     """Print a section. When it is wider than the terminal, its long-text (aside) columns leave the
     table and follow it as indented lines, so the numbers stay on one line each at 80 columns."""
-    empty = {i for i in range(len(section.headers)) if section.lines and all(line.cells[i] in (NOTHING, "") for line in section.lines)}
+    empty = {i for i in range(len(section.headers)) if section.lines and all(line.cells[i] in _blank(section, i) for line in section.lines)}
     if empty:  # e.g. Scale on a run of service KPIs only, Details on summary-row KPIs: the column says nothing and takes the labels' room
         section = _without(section, empty)
     if _fits(build(section), console) or not section.aside:
@@ -61,6 +61,12 @@ def show(section: Section, console: Console) -> None:
         for i in sorted(section.aside):
             if line.cells[i]:
                 console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
+
+
+def _blank(section: Section, i: int) -> set[str]:
+    """The cells that say nothing in column ``i``: ``—``, and in a long-text column (Details) an empty cell too
+    (a number column's empty cells, such as the Δ of a KPI with no test, keep the table as wide as its caption)."""
+    return {NOTHING, ""} if i in section.aside else {NOTHING}
 
 
 def _without(section: Section, drop: set[int]) -> Section:

@@ -1,0 +1,41 @@
+"""``cxscore score``'s terminal tables as a user reads them: no column that says nothing, notes that are true and in plain English."""
+from __future__ import annotations
+
+from conftest import invoke
+from test_helpdesk_intervals import INTERVAL_REPORT
+from test_helpdesk_layouts import GENESYS
+
+
+def _table(tmp_path, text: str, *args: str) -> str:
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    result = invoke(["score", str(path), "-q", *args], env={"COLUMNS": "160", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_a_column_of_empty_cells_is_left_out(tmp_path):
+    """Summary-row KPIs (ratio, weighted_average) have no details: the Details column was drawn empty."""
+    stdout = _table(tmp_path, INTERVAL_REPORT)
+    header = next(line for line in stdout.splitlines() if "Metric" in line and "Score" in line)
+    assert "Column" in header and "Details" not in header
+    assert "Details:" not in stdout  # nor moved under the table
+
+
+def test_one_row_not_counted_is_singular(tmp_path):
+    """The Genesys fixture has one interaction outside the service level's denominator."""
+    words = " ".join(_table(tmp_path, GENESYS).split())
+    assert "1 row not counted" in words and "1 rows" not in words
+
+
+def test_weighted_averages_are_not_called_medians(tmp_path):
+    """An interval report's ASA and AHT are weighted averages with no interval or test: the breakdown's note
+    said "Durations: medians with order-statistic intervals, tested with Mood's median test" (a duration kind's)."""
+    words = " ".join(_table(tmp_path, INTERVAL_REPORT, "--by", "Queue").split())
+    assert "aht (average) by Queue" in words and "speed_of_answer = Σ(ASA × Answered) ÷ Σ Answered" in words
+    assert "median" not in words
+
+
+def test_durations_still_say_they_are_medians(tmp_path):
+    words = " ".join(_table(tmp_path, GENESYS, "--by", "queueName").split())
+    assert "Durations: medians with order-statistic intervals, tested with Mood's median test." in words
