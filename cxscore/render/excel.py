@@ -61,7 +61,8 @@ LABELS = {
         "selected_by": "Chosen how", "answered": "Answered", "blank": "Blank", "invalid": "Invalid",
         "examples": "Invalid examples", "warnings": "Warnings", "setting": "Setting", "value": "Value",
         "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",
-        "no_segments": "Run with --by to see segments.", "bands": "Bands", "config": "Config",
+        "no_segments": "Run with --by to see segments.",
+        "no_distribution": "No metric of this run has answers to count at each point (durations and the averages and ratios of summary rows have none).", "bands": "Bands", "config": "Config",
         "generated": "Generated", "version": "cxscore version", "scale": "Scale",
         "Dashboard": "Dashboard", "covers": "Data covers", "all_time": "All time", "interval": "Interval",
         "alerts": "Alerts of this run", "no_alerts": "No alerts: no target missed, no significant drop flagged.",
@@ -92,7 +93,8 @@ LABELS = {
         "selected_by": "识别方式", "answered": "有效回答", "blank": "空白", "invalid": "无效",
         "examples": "无效示例", "warnings": "警告", "setting": "设置项", "value": "值",
         "size": "字节数", "sha256": "SHA-256", "no_trend": "使用 --period 查看趋势。",
-        "no_segments": "使用 --by 查看细分。", "bands": "分段", "config": "配置",
+        "no_segments": "使用 --by 查看细分。",
+        "no_distribution": "本次运行没有可按每个分值计数的指标（时长以及汇总行的平均值和比率没有分布）。", "bands": "分段", "config": "配置",
         "generated": "生成时间", "version": "cxscore 版本", "scale": "量表",
         "Dashboard": "看板", "covers": "数据范围", "all_time": "全部时间", "interval": "置信区间",
         "alerts": "本次运行的警报", "no_alerts": "无警报：没有未达成的目标，没有显著下降。",
@@ -368,6 +370,8 @@ def _distribution(wb: Workbook, report: Report, t: dict, lang: str) -> None:
         for point in row.distribution or []:
             sheet.row([m.name, _answer(m, point["point"], lang), point["count"], point["pct"]], [None, None, COUNT, PCT])
     table_end = sheet.last
+    if table_end == 1:  # headers alone would look like a failed report
+        sheet.row([t["no_distribution"]])
     anchor = 1
     for m in (m for m in report.metrics if get(m.type).stacked_shares):
         shares = get(m.type).stacked_shares
