@@ -31,6 +31,7 @@ def section(run: DriverRun) -> Section:
         f"What {a.outcome} is associated with ({METHOD_WORDS[a.method]}, {a.n:,} complete rows)",
         ["Driver", "Importance %", "95% interval", "P(rank 1)", "r", "Mean", "Top-2 %", "Quadrant"],
         {1, 2, 3, 4, 5, 6},
+        short={0},  # a long driver name gives up width first: at 80 columns the numbers stay on one line
     )
     for d in a.drivers:
         out.lines.append(Line([d.name, f"{d.share:.1f}", f"{d.low:.1f} to {d.high:.1f}", f"{d.p_first:.2f}", f"{d.correlation:+.2f}", f"{d.mean:.2f}", _pct(d.top_two), d.quadrant]))
