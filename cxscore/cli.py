@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import sys
 import traceback
@@ -61,6 +62,13 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"cxscore {__version__}")
         raise typer.Exit()
+
+
+#: fastexcel logs "Could not determine dtype for column 9, falling back to string" (an empty column) through
+#: Python's logging, whose last-resort handler printed it on stderr, --quiet or not. The column is read as text,
+#: as cxscore reads every column: nothing to say. A handler stops the last resort; logging set up by a caller
+#: still receives the record.
+logging.getLogger("fastexcel").addHandler(logging.NullHandler())
 
 
 @app.callback()
