@@ -23,10 +23,12 @@ from .scan import ROW_BITS, Job, coalesced, row_order, run_jobs, typed_or_text
 STDIN = "-"
 
 
-def check_inputs(column: str | None, inputs: Sequence[object]) -> None:
-    """Refuse --dedupe over standard input up front: it is read twice."""
+def check_inputs(column: str | None, inputs: Sequence[object], layout: str | None = None) -> None:
+    """Refuse --dedupe over standard input up front: it is read twice. ``layout``: the layout whose
+    records repeat (Amazon Connect) asked for it, not the user: the message names it, not a flag never given."""
     if column and STDIN in inputs:
-        raise InputError(f"{param('dedupe')} reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
+        why = f"the {layout} layout keeps the latest record of each {column} (as {param('dedupe')} {column} would), which" if layout else param("dedupe")
+        raise InputError(f"{why} reads the input twice, and standard input can be read once", "save the export to a file and pass its path")
 
 
 def keep_latest(jobs: list[Job], processes: int, column: str) -> str:

@@ -422,7 +422,7 @@ def tally_inputs(
     latest = None if grouping.dedupe or config.metrics else helpdesk.latest_records(sources)
     if latest:  # contact records that repeat (Amazon Connect): each contact's latest record, as --dedupe keeps it
         grouping = replace(grouping, dedupe=latest[0], date_column=grouping.date_column or latest[1])
-        dedupe.check_inputs(grouping.dedupe, inputs)
+        dedupe.check_inputs(grouping.dedupe, inputs, sources[0].layout.name)
     if settings.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in settings.metrics if m not in known]
