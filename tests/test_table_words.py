@@ -1,7 +1,7 @@
 """``cxscore score``'s terminal tables as a user reads them: no column that says nothing, notes that are true and in plain English."""
 from __future__ import annotations
 
-from conftest import invoke
+from conftest import ROOT, invoke
 from test_helpdesk_intervals import INTERVAL_REPORT
 from test_helpdesk_layouts import GENESYS
 
@@ -39,3 +39,12 @@ def test_weighted_averages_are_not_called_medians(tmp_path):
 def test_durations_still_say_they_are_medians(tmp_path):
     words = " ".join(_table(tmp_path, GENESYS, "--by", "queueName").split())
     assert "Durations: medians with order-statistic intervals, tested with Mood's median test." in words
+
+
+def test_the_comments_title_says_five_only_when_a_band_had_more(tmp_path):
+    """With --comments 2 the table shows two per band; its title said "the 5 most recent per band"."""
+    text = (ROOT / "sample_data" / "comments_export.csv").read_text(encoding="utf-8")
+    few = " ".join(_table(tmp_path, text, "--comments", "2").split())
+    assert "the most recent per band (all collected)" in few and "5 most recent" not in few
+    many = " ".join(_table(tmp_path, text, "--comments", "20").split())
+    assert "the 5 most recent per band (all of them: -f csv)" in many

@@ -211,15 +211,15 @@ def comments(report: Report) -> list[Section]:
     if report.comments is None:
         return []
     by = list(report.analysis.by)
-    section = Section(
-        f"What customers said · {report.analysis.comment_column} · the {SHOWN_COMMENTS} most recent per band (all of them: -f csv)",
-        ["Metric", "Band", "Score", "Date", *by, "Comment"], {2},
-    )
+    section = Section(f"What customers said · {report.analysis.comment_column} · ", ["Metric", "Band", "Score", "Date", *by, "Comment"], {2})
     shown: dict[tuple[str, str], int] = {}
     for c in report.comments:
         count = shown[(c.metric, c.band)] = shown.get((c.metric, c.band), 0) + 1
         if count <= SHOWN_COMMENTS:
             section.lines.append(Line([c.metric, c.band.replace("_", " "), str(c.score), (c.date or "—")[:10], *[str(c.segment.get(k, "")) for k in by], _shorten(c.comment)]))
+    # "the 5 most recent" only when a band had more than 5 (with --comments 3, three are shown, not five)
+    cut = any(count > SHOWN_COMMENTS for count in shown.values())
+    section.title += f"the {SHOWN_COMMENTS} most recent per band (all of them: -f csv)" if cut else "the most recent per band (all collected)"
     if not section.lines:
         section.caption = "No comments in these bands."
     return [section]
