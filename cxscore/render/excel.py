@@ -58,6 +58,7 @@ LABELS = {
         "input": "Input", "format": "Format", "rows": "Rows", "encoding": "Encoding", "delimiter": "Delimiter",
         "sheet": "Sheet", "malformed": "Malformed rows", "filtered": "Filtered out", "outside_dates": "Outside dates",
         "date_blank": "Blank dates", "date_invalid": "Unparseable dates", "weight_invalid": "Invalid weights",
+        "duplicates_dropped": "Earlier records dropped", "not_applicable": "Not counted (outside of: or the formula's denominator)",
         "selected_by": "Chosen how", "answered": "Answered", "blank": "Blank", "invalid": "Invalid",
         "examples": "Invalid examples", "warnings": "Warnings", "setting": "Setting", "value": "Value",
         "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",
@@ -90,6 +91,7 @@ LABELS = {
         "input": "输入文件", "format": "格式", "rows": "行数", "encoding": "编码", "delimiter": "分隔符",
         "sheet": "工作表", "malformed": "格式错误行", "filtered": "筛除行", "outside_dates": "日期范围外",
         "date_blank": "空日期", "date_invalid": "无法解析的日期", "weight_invalid": "无效权重",
+        "duplicates_dropped": "舍弃的较早记录", "not_applicable": "未计入（不在 of: 或公式的分母内）",
         "selected_by": "识别方式", "answered": "有效回答", "blank": "空白", "invalid": "无效",
         "examples": "无效示例", "warnings": "警告", "setting": "设置项", "value": "值",
         "size": "字节数", "sha256": "SHA-256", "no_trend": "使用 --period 查看趋势。",
@@ -234,8 +236,10 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         c = columns[m.name]
         hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
         highest = [v for p in periods if (row := by_key.get((m.name, p))) is not None for v in (row.value, row.ci_high) if v is not None] + [targets[m.name] or 0.0]
+        # no interval in any period (a weighted average of summary rows): no empty "CI low/high" lines in the legend
+        banded = any(row.ci_low is not None for p in periods if (row := by_key.get((m.name, p))) is not None)
         chart = charts.trend(ws, text(heading(m, t)), m.type, t["score"], t["period"], (1, last), c["score"],
-                             band=(c["ci_low"], c["ci_high"]), target=c.get("target"), hollow=hollow, look=at[m.name], high=max(highest))
+                             band=(c["ci_low"], c["ci_high"]) if banded else None, target=c.get("target"), hollow=hollow, look=at[m.name], high=max(highest))
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
     sheet.finish()
@@ -452,19 +456,25 @@ def _quality(wb: Workbook, report: Report, t: dict) -> None:
     ws = wb.create_sheet(t["Data quality"])
     sheet = Sheet(ws)
     keys = ("input", "format", "rows", "encoding", "delimiter", "sheet", "malformed", "filtered", "outside_dates", "date_blank", "date_invalid", "weight_invalid")
-    sheet.header([t[k] for k in keys])
+    # rows left out as earlier records of a contact (Amazon Connect, --dedupe) and rows outside a rate's of:
+    # are columns only where there are some: the rows a metric counts then add up to the rows read
+    duplicates = any(i.duplicates_dropped for i in report.inputs)
+    outside = any(q.not_applicable for q in report.quality)
+    sheet.header([t[k] for k in keys] + ([t["duplicates_dropped"]] if duplicates else []))
     for i in report.inputs:
         sheet.row(
-            [i.path, i.format, i.rows, i.encoding, {"\t": "tab"}.get(i.delimiter or "", i.delimiter), i.sheet, i.malformed_rows, i.filtered_out, i.outside_dates, i.date_blank, i.date_invalid, i.weight_invalid],
-            [None, None, COUNT, None, None, None, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT],
+            [i.path, i.format, i.rows, i.encoding, {"\t": "tab"}.get(i.delimiter or "", i.delimiter), i.sheet, i.malformed_rows, i.filtered_out, i.outside_dates, i.date_blank, i.date_invalid, i.weight_invalid]
+            + ([i.duplicates_dropped] if duplicates else []),
+            [None, None, COUNT, None, None, None, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT],
         )
     inputs_end = sheet.last
     sheet.row([])
-    sheet.row([t[k] for k in ("metric", "column", "selected_by", "rows", "answered", "blank", "invalid", "examples")], bold=True)
+    sheet.row([t[k] for k in ("metric", "column", "selected_by", "rows", "answered", "blank", "invalid", "examples")] + ([t["not_applicable"]] if outside else []), bold=True)
     how = {m.name: m.selected_by for m in report.metrics}
     for q in report.quality:
         examples = ", ".join(f"{text} ×{count}" for text, count in q.invalid_examples.items())
-        sheet.row([q.metric, q.column, how.get(q.metric), q.rows, q.answered, q.blank, q.invalid, examples], [None, None, None, COUNT, COUNT, COUNT, COUNT, None])
+        sheet.row([q.metric, q.column, how.get(q.metric), q.rows, q.answered, q.blank, q.invalid, examples] + ([q.not_applicable or 0] if outside else []),
+                  [None, None, None, COUNT, COUNT, COUNT, COUNT, None, COUNT])
     if report.warnings:
         sheet.row([])
         sheet.row([t["warnings"]], bold=True)
