@@ -145,6 +145,24 @@ def width(value: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
+def wrapped_lines(text: str, columns: int = MAX_WIDTH) -> int:
+    """Lines a text takes wrapped at spaces in ``columns``, as a spreadsheet wraps it: three names of 25
+    columns take three lines, not the two its length alone says (a word wider than a line is cut)."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = None  # columns taken on the current line; None before its first word
+        for word in paragraph.split(" "):
+            w = width(word)
+            if used is not None and used + 1 + w <= columns:
+                used += 1 + w
+                continue
+            lines += 1 if used is not None else 0
+            lines += max(0, math.ceil(w / columns) - 1)
+            used = w - (math.ceil(w / columns) - 1) * columns if w > columns else w
+        lines += 1
+    return lines
+
+
 class Sheet:
     """A worksheet written row by row, remembering widths; headers bold, frozen and filterable.
 
@@ -173,7 +191,7 @@ class Sheet:
             seen = width(shown(cell.value, number_format))
             if seen > MAX_WIDTH:
                 cell.alignment = WRAP
-                lines = max(lines, math.ceil(seen / MAX_WIDTH))
+                lines = max(lines, wrapped_lines(shown(cell.value, number_format)))
             self.widths[c] = max(self.widths.get(c, 0), min(MAX_WIDTH, seen))
         if lines > 1:  # not every reader sizes wrapped rows itself (LibreOffice keeps 15 points)
             self.ws.row_dimensions[r].height = 15 * min(lines, 10)
