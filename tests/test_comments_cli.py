@@ -411,3 +411,16 @@ def test_segment_by_period_shares_are_pandas_arithmetic_in_json_csv_table_and_wo
     for c in cells:
         row = grid[(c["segment"]["Channel"], c["period"])]
         assert row[2] == c["comments"] and row[3 + ["delivery", "refund"].index(c["theme"])] == pytest.approx(c["pct"])
+
+
+def test_csv_without_a_theme_dictionary_is_the_distinctive_terms_as_in_json():
+    """It was a lone header row with exit 0: without --themes the terms are the answer, so the CSV has them."""
+    as_csv = invoke(["comments", str(SAMPLE), "-f", "csv", "-q"])
+    as_json = invoke(["comments", str(SAMPLE), "-f", "json", "-q"])
+    assert as_csv.exit_code == 0, as_csv.stderr
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    terms = json.loads(as_json.stdout)["terms"]["terms"]
+    assert len(rows) == len(terms) > 0
+    assert [(r["metric"], r["group"], r["term"], int(r["words"]), float(r["z"]), int(r["count"]), int(r["count_other"])) for r in rows] == [
+        ("nps", t["group"], t["term"], t["words"], t["z"], t["count"], t["count_other"]) for t in terms]
+    assert {"detractors", "promoters"} == {r["group"] for r in rows}

@@ -24,6 +24,8 @@ UNTAGGED = "(untagged)"
 SHOWN_CHARS = 200
 CSV_FIELDS = ["metric", "period", "theme", "comments", "mentions", "pct", "rest_pct", "p_value", "p_adjusted", "significant", "low_n",
               "unhappy_pct", "happy_pct", "z", "n", "value", "ci_low", "ci_high", "impact"]
+#: Without a theme dictionary the CSV is the distinctive terms (the JSON's ``terms.terms[]`` items).
+TERM_FIELDS = ["metric", "group", "term", "words", "z", "delta", "count", "count_other"]
 
 
 def _p(p: float | None) -> str:
@@ -137,6 +139,19 @@ def examples(run: CommentRun) -> list[tuple[str, list[str]]]:
     return [(t.theme, [_cut(e) for e in t.examples]) for t in run.report.themes if t.examples] if run.themes_file else []
 
 
+def terms_csv_text(run: CommentRun, raw: bool = False) -> str:
+    """Without --themes the distinctive terms are the answer, so the CSV is them: one row per term, as in JSON."""
+    cell = encodable if raw else csv_cell
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TERM_FIELDS)
+    terms = run.to_dict()["terms"]
+    for t in terms["terms"] if terms else []:
+        values = {**t, "metric": run.metric.name}
+        writer.writerow([cell(values[k]) if isinstance(values[k], str) else repr(values[k]) for k in TERM_FIELDS])
+    return out.getvalue()
+
+
 def csv_text(run: CommentRun, raw: bool = False) -> str:
     """A tidy table: one row per theme over all comments (then the untagged row), then one per theme
     and segment, period, or segment × period; the segment columns after ``metric``, empty on the overall rows."""
@@ -166,7 +181,7 @@ def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = Fals
 
         terminal.stdout.write(dumps(run.to_dict(), pretty=terminal.stdout_is_tty and fmt is Format.json))
     elif fmt is Format.csv:
-        terminal.stdout.write(csv_text(run, csv_raw))
+        terminal.stdout.write(csv_text(run, csv_raw) if run.themes_file else terms_csv_text(run, csv_raw))
     elif fmt is Format.markdown:
         from .markdown import table_lines
 
