@@ -494,7 +494,7 @@ READING = ["where", "since", "until", "date_column", "dayfirst", "weight", "conf
 
 @command("drivers", [
     "inputs",
-    ("outcome", str, typer.Option("nps", "--outcome", help="The metric to explain (a metric name such as nps, or its column).")),
+    ("outcome", Optional[str], typer.Option(None, "--outcome", help="The metric to explain (a metric name such as nps, or its column). Default: NPS, else CSAT, as the report's Drivers sheet.")),
     ("driver", Optional[list[str]], typer.Option(None, "--driver", "-d", help="A rating to rank (metric name or column; repeatable). Default: the other rating metrics found.")),
     ("method", DriverMethod, typer.Option(DriverMethod.relative_weights, "--method", help="relative-weights (Johnson) or shapley (exact LMG, up to 12 drivers).")),
     ("resamples", int, typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1).")),
@@ -507,13 +507,13 @@ READING = ["where", "since", "until", "date_column", "dayfirst", "weight", "conf
 ], DRIVERS_EXAMPLES)
 def drivers_command(**kw) -> None:
     """Rank the ratings an outcome (NPS, CSAT) is most associated with: relative importance with intervals."""
-    from .keydrivers import key_drivers
+    from .keydrivers import REPORT_OUTCOMES, key_drivers
     from .render.drivers import write
 
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         options = Options(**_given(kw, READING), by=list(kw["by"] or []))
-        run = key_drivers(kw["inputs"], _config(kw["config"]), options, outcome=kw["outcome"], drivers=kw["driver"] or [], method=kw["method"].value.replace("-", "_"),
+        run = key_drivers(kw["inputs"], _config(kw["config"]), options, outcome=kw["outcome"] or REPORT_OUTCOMES, drivers=kw["driver"] or [], method=kw["method"].value.replace("-", "_"),
                           resamples=kw["resamples"], seed=kw["seed"], notify=terminal.say)
         for warning in run.warnings:
             terminal.warn(warning)

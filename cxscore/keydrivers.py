@@ -291,6 +291,8 @@ def choose(chosen: list[MetricSpec], outcome: str | tuple[str, ...], wanted: Seq
         raise CxError(f"no {' or '.join(outcome)} metric to explain among the metrics found ({names})", "key drivers need an NPS or CSAT outcome")
     if target is None:
         raise CxError(f"{param('outcome')} {outcome!r} is not one of the metrics found: {names}", f"name one of them, or describe the outcome column in a config ({param('config')})")
+    if not isinstance(outcome, str):
+        notify(f"outcome: {target.name} (the first found of {', '.join(outcome)}; --outcome names another)")
     if not _is_rating(target):
         raise CxError(f"{param('outcome')} {outcome!r} is {target.kind.article}, not a rating", "choose an NPS, CSAT or CES metric")
     if wanted:

@@ -196,3 +196,21 @@ def test_ratings_with_na_and_0_are_read_as_integers_with_the_same_result(monkeyp
     monkeypatch.setattr(pipeline, "read_types", lambda *args: choose(*args, text=True))
     text = key_drivers(DRIVERS_SAMPLE, processes=1)
     assert typed.analysis == text.analysis and typed.warnings == text.warnings
+
+
+def test_without_outcome_csat_is_explained_when_there_is_no_nps_and_the_choice_is_said(tmp_path):
+    """No --outcome: NPS, else CSAT (as the report's Drivers sheet), said on stderr — not a refusal
+    naming an --outcome 'nps' the user never gave."""
+    with open(DRIVERS_SAMPLE, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))[:300]
+    rows[0][4] = "How satisfied were you overall?"  # Price becomes the overall CSAT; the NPS column goes
+    path = tmp_path / "csat_only.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(r[:3] + r[4:] for r in rows)
+    result = invoke(["drivers", str(path), "--resamples", "20", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"]["name"] == "csat"
+    assert "outcome: csat (the first found of nps, csat; --outcome names another)" in result.stderr
+    refused = invoke(["drivers", str(ROOT / "sample_data" / "tickets_zendesk.csv")])
+    assert refused.exit_code == 2 and "--outcome" not in refused.stderr.split("error:")[-1].split("—")[0]
+    assert "no rating besides csat" in refused.stderr
