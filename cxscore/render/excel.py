@@ -45,6 +45,15 @@ def _share_headings(lang: str) -> dict[str, str]:
     return {band: f"{word} %" for kind in KINDS.values() for band, word in kind.band_words.get(lang, {}).items() if band in kind.stacked_shares}
 
 
+#: The Summary sheet's Type column in words: a kind's id upper-cased read "WEIGHTED_AVERAGE".
+TYPE_WORDS = {
+    "en": {"nps": "NPS", "csat": "CSAT", "ces": "CES", "duration": "Duration", "rate": "Rate (% meeting)", "service_level": "Service level",
+           "abandonment": "Abandonment rate", "answer_rate": "Answer rate", "ratio": "Ratio of sums", "weighted_average": "Weighted average"},
+    "zh": {"nps": "NPS", "csat": "CSAT", "ces": "CES", "duration": "时长", "rate": "达标率", "service_level": "服务水平",
+           "abandonment": "放弃率", "answer_rate": "接通率", "ratio": "合计之比", "weighted_average": "加权平均"},
+}
+
+
 LABELS = {
     "en": {
         "Summary": "Summary", "Trend": "Trend", "Segments": "Segments", "Distribution": "Distribution",
@@ -54,7 +63,7 @@ LABELS = {
         "gap": "Gap", "position": "Interval vs benchmark", "target": "Target", "status": "Status",
         "period": "Period", "diff_prev": "Δ previous", "diff_rest": "Δ rest", "p_adjusted": "p adjusted",
         "mark": "Mark", "low_n": "Low n", "point": "Answer", "count": "Count", "pct": "%", "group": "Group",
-        **_share_headings("en"),
+        **_share_headings("en"), **{f"type_{kind}": words for kind, words in TYPE_WORDS["en"].items()},
         "input": "Input", "format": "Format", "rows": "Rows", "encoding": "Encoding", "delimiter": "Delimiter",
         "sheet": "Sheet", "malformed": "Malformed rows", "filtered": "Filtered out", "outside_dates": "Outside dates",
         "date_blank": "Blank dates", "date_invalid": "Unparseable dates", "weight_invalid": "Invalid weights",
@@ -87,7 +96,7 @@ LABELS = {
         "gap": "差距", "position": "区间与基准", "target": "目标", "status": "状态",
         "period": "周期", "diff_prev": "环比变化", "diff_rest": "与其余差异", "p_adjusted": "校正p值",
         "mark": "标记", "low_n": "样本不足", "point": "选项", "count": "数量", "pct": "占比%", "group": "分组",
-        **_share_headings("zh"),
+        **_share_headings("zh"), **{f"type_{kind}": words for kind, words in TYPE_WORDS["zh"].items()},
         "input": "输入文件", "format": "格式", "rows": "行数", "encoding": "编码", "delimiter": "分隔符",
         "sheet": "工作表", "malformed": "格式错误行", "filtered": "筛除行", "outside_dates": "日期范围外",
         "date_blank": "空日期", "date_invalid": "无法解析的日期", "weight_invalid": "无效权重",
@@ -165,7 +174,7 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
         fmt, diff, margin, cell = every[m.name].score, every[m.name].diff, every[m.name].margin, every[m.name].cell
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
-            [m.name, m.type.upper(), m.column, row.n, cell(row.value), cell(row.ci_low), cell(row.ci_high), cell(row.margin), cell(bench.get("value")), source, cell(bench.get("gap")),
+            [m.name, t.get(f"type_{m.type}", m.type), m.column, row.n, cell(row.value), cell(row.ci_low), cell(row.ci_high), cell(row.margin), cell(bench.get("value")), source, cell(bench.get("gap")),
              _position(bench.get("position"), t), cell(row.target), _status(row.status, t), "—" if m.scale is None else f"{m.scale[0]}–{m.scale[1]}"],
             [None, None, None, COUNT, fmt, fmt, fmt, margin, fmt, None, diff, None, fmt, None, None],
             fill=GREY if row.low_n else None,
