@@ -153,9 +153,17 @@ def test_confidence_in_a_config_or_for_plan_is_checked_too(tmp_path):
 
 
 def test_ctrl_c_while_reading_exits_130_without_a_traceback():
+    """Ctrl-C reaches the job in the terminal's foreground, whose SIGINT is never ignored. A test run
+    started in the background (`pytest … &` in a script) has SIGINT ignored, and cxscore, inheriting
+    that, rightly went on and exited 0 (the flake 'assert 0 == 130'): it starts here as a foreground job
+    would (a handler, unlike an ignored signal, is reset to the default by exec)."""
     import signal
 
-    process = subprocess.Popen([sys.executable, "-m", "cxscore", "score", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "cxscore", "score", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     try:
         # A write that returns means cxscore has read all but a pipe buffer of it: it is running, not importing.
         process.stdin.write(("How likely are you to recommend us?\n" + "7\n" * 1_000_000).encode())
@@ -164,8 +172,8 @@ def test_ctrl_c_while_reading_exits_130_without_a_traceback():
         _, err = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130
-    assert b"Traceback" not in err
+    assert process.returncode == 130, err.decode(errors="replace")[-2000:]
+    assert b"Traceback" not in err and b"Exception ignored" not in err  # not swallowed in a finaliser either
 
 
 @pytest.mark.parametrize("command", ["comments", "drivers", "volume"])
