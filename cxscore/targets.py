@@ -38,11 +38,19 @@ def parse_fail_under(items: list[str], specs: list[MetricSpec]) -> dict[str, flo
     return out
 
 
-def _shown(spec: MetricSpec, value: float, sign: bool = False) -> str:
-    """A value or difference in an alert line: a duration as ``4h 12m``, else one decimal."""
+def _shown(spec: MetricSpec, value: float, sign: bool = False, difference: bool = False) -> str:
+    """A value or difference in an alert line: a duration as ``4h 12m``, else one decimal (a
+    percentage's level with ``%``; a difference is in points, unmarked)."""
     if spec.kind.style == "duration":
         return duration(value, sign)
-    return f"{value:+.1f}" if sign else f"{value:.1f}"
+    return f"{value:+.1f}" if sign else f"{value:.1f}{'%' if spec.kind.style == 'pct' and not difference else ''}"
+
+
+def _target(spec: MetricSpec, target: float) -> str:
+    """A target in an alert line, in its value's units (``4h``, ``90%``, ``30``)."""
+    if spec.kind.style == "duration":
+        return duration(target)
+    return f"{target:g}{'%' if spec.kind.style == 'pct' else ''}"
 
 
 def attach_benchmark(rows: Sequence[ResultRow], benchmark: Benchmark) -> None:
@@ -99,7 +107,7 @@ def judge(spec: MetricSpec, rows: list[ResultRow], fail_under: float | None, dro
         met = row.value >= target if spec.higher_is_better else row.value <= target
         row.status = MET if met else MISSED
         if not met:
-            alerts.append(f"{spec.name} {_shown(spec, row.value)} missed its target {duration(target) if spec.kind.style == 'duration' else f'{target:g}'}{_where(row)}")
+            alerts.append(f"{spec.name} {_shown(spec, row.value)} missed its target {_target(spec, target)}{_where(row)}")
     if not latest:
         return alerts
     for row, kind, adjusted in latest_family([r for r in rows if r.period == latest], 1 - confidence):
@@ -122,7 +130,7 @@ def _change(spec: MetricSpec, row: ResultRow, verdict: str = "") -> str:
     sig = row.significance
     assert sig is not None and row.value is not None, "called for compared rows only"
     against = "the previous period" if sig["against"] == "previous" else f"the previous {len(sig['baseline'])} periods"
-    detectable = "—" if sig["mdd"] is None else _shown(spec, sig["mdd"])
+    detectable = "—" if sig["mdd"] is None else _shown(spec, sig["mdd"], difference=True)
     return f"{_shown(spec, row.value)} vs {_shown(spec, row.value - sig['diff'])} on {against} (Δ {_shown(spec, sig['diff'], sign=True)}{verdict}; detectable Δ at this n: {detectable})"
 
 

@@ -47,3 +47,19 @@ def test_target_validation():
         validate_config({"metrics": [{"type": "nps", "column": "q", "target": 120}]})
     with pytest.raises(CxError, match="not one of the metrics"):
         score([str(SAMPLE)], options=Options(fail_under=["nsp=3"]))
+
+
+def test_percentage_alerts_say_percent_and_json_numbers_stay_numbers():
+    """A percentage's alert reads "79.3% missed its target 90%" (service level, CSAT); NPS points and
+    the JSON value and target stay plain numbers."""
+    from conftest import ROOT, invoke
+
+    calls = invoke(["score", str(ROOT / "sample_data" / "calls.csv"), "--fail-under", "service_level=90", "-f", "json"])
+    assert calls.exit_code == 3
+    doc = json.loads(calls.stdout)
+    row = next(r for r in doc["results"] if r["metric"] == "service_level" and not r["segment"] and r["period"] is None)
+    assert row["target"] == 90.0 and isinstance(row["value"], float)
+    assert doc["alerts"] == [f"service_level {row['value']:.1f}% missed its target 90%"]
+    assert f"alert: service_level {row['value']:.1f}% missed its target 90%" in calls.stderr
+    report = score([str(SAMPLE)], None, Options(fail_under=["csat=90", "nps=30"]))
+    assert sorted(report.alerts) == ["csat 57.3% missed its target 90%", "nps 10.5 missed its target 30"]
