@@ -33,7 +33,7 @@ from .sources.table import Input, open_inputs
 from .sources.base import sample_values
 from .sources.columnar import SUFFIXES as COLUMNAR_SUFFIXES
 from .sources.encodings import is_utf8
-from .sources.layouts import exclusion_note, is_id_column, response_filters
+from .sources.layouts import Layout, exclusion_note, is_id_column, response_filters
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .accumulators import Accumulator, Book, everything
 from .tally import Tally
@@ -270,6 +270,17 @@ def expand_inputs(inputs: Sequence[str | Source]) -> list[str | Source]:
     return out
 
 
+def _gap_warning(name: str, path: str, error: ColumnError, origin: str, layouts: dict[str, Layout]) -> str:
+    """An input without a metric's column; when it is another helpdesk's export than the one the metric was
+    planned from, its own column for the metric (Freshdesk's ``Survey results`` for csat) is not looked for: say so."""
+    line = f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})"
+    here, there = layouts[path], layouts.get(origin)
+    if there is not None and here.name != there.name and (here.helpdesk or there.helpdesk):
+        line += (f"; it is a {here.name} export and {origin} a {there.name} one: a metric reads the columns of the first input that has it, "
+                 "so score them separately, each then read through its own layout")
+    return line
+
+
 def _duplicate_ids(source: Source) -> str | None:
     """A warning when the response-id column repeats a value in the first rows."""
     for index, column in enumerate(source.columns):
@@ -468,8 +479,9 @@ def tally_inputs(
         if spec.name not in first_columns:  # in no input at all
             raise next(error for name, _, error in gaps if name == spec.name)
     guessed = [w for source in sources for w in source.doubts]  # encodings only statistics chose
+    layouts = {source.info.path: source.layout for source in sources}
     early_warnings = repeats + guessed + [w for source in sources for w in source.warnings]
-    early_warnings += [f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})" for name, path, error in gaps]
+    early_warnings += [_gap_warning(name, path, error, origins[name], layouts) for name, path, error in gaps]
     early_warnings += [w for w in map(_duplicate_ids, sources) if w]
     early_warnings += _ignored_options(sources, settings)
     early_warnings += skipped_ratings
