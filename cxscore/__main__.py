@@ -1,4 +1,4 @@
 """Allow ``python -m cxscore``."""
-from .cli import main
+from .entry import main
 
 main()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import SAMPLE, invoke
+from conftest import ROOT, SAMPLE, invoke
 
 PYTHON = f"'{sys.executable}' -m cxscore"
 FORMATS = ["table", "json", "jsonl", "csv", "markdown"]
@@ -187,3 +187,27 @@ def test_every_command_refuses_standard_input_twice_and_says_a_guessed_encoding(
     latin.write_bytes(SAMPLE.read_text(encoding="utf-8").replace("Comment", "Commentaire é").encode("cp1252", errors="replace"))
     said = invoke([command, str(latin)])
     assert f"{latin}: text encoding " in said.stderr and "--encoding overrides" in said.stderr
+
+
+def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
+    """Ctrl-C in the few tenths of a second that NumPy, pyarrow and typer take to import used to end in a
+    Python traceback. The interrupt is raised here exactly where a real one lands: inside the import of
+    cxscore.cli, reached the way `python -m cxscore` and the console script reach it (cxscore.entry)."""
+    interrupt = (
+        "import sys, runpy\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'cxscore.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['cxscore', 'score', '--help']\n"
+        "runpy.run_module('cxscore', run_name='__main__', alter_sys=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", interrupt], capture_output=True, timeout=60)
+    assert done.returncode == 130, done.stderr[-2000:]
+    assert b"Traceback" not in done.stderr and done.stdout == b""
+
+
+def test_the_console_script_starts_at_the_entry_that_catches_an_early_ctrl_c():
+    scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("[project.scripts]")[1].split("[")[0]
+    assert scripts.strip() == 'cxscore = "cxscore.entry:main"'
