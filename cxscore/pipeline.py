@@ -300,6 +300,10 @@ def _many_segments(by: list[str], found: str, limit: int) -> str:
     )
 
 
+#: Kinds read from per-interval or per-period summary rows (counts and averages, not one ticket or call a row).
+SUMMARY_ROW_KINDS = ("ratio", "weighted_average")
+
+
 #: An input whose sampled rows (at least ``ONE_WORKER_SAMPLE``) are nearly all distinct --by values
 #: (this share or more; about 50,000 segments and up) is read by one worker: with two, each numbers
 #: every key and the parent unpickles and renumbers them all again (bench/results.md, Many segments).
@@ -443,11 +447,17 @@ def tally_inputs(
     specs = [spec for spec, _ in chosen]
     unweighted = [spec for spec in specs if not spec.kind.weighted]
     if grouping.weight and unweighted:
-        durations = all(spec.kind.style == "duration" for spec in unweighted)
+        summary = sum(spec.kind.name in SUMMARY_ROW_KINDS for spec in unweighted)
+        durations = not summary and all(spec.kind.style == "duration" for spec in unweighted)
         one = len(unweighted) == 1
-        what = ("is a duration" if one else "are durations") if durations else ("is a call metric" if one else "are duration or call metrics")
+        if summary == len(unweighted):
+            what = "is a summary-row metric" if one else "are summary-row metrics (ratios of sums, weighted averages)"
+            why = "each row is an interval's or a period's totals, already weighted by its own counts"
+        else:
+            what = ("is a duration" if one else "are durations") if durations else ("is a call metric" if one else "are duration or call metrics")
+            why = "each value is a ticket's, a call's or a summary row's totals, not a respondent's" if summary else "each value is a ticket's or a call's, not a respondent's"
         raise CxError(
-            f"{param('weight')} {grouping.weight}: {', '.join(spec.name for spec in unweighted)} {what}, which {'takes' if one else 'take'} no weights (each value is a ticket's or a call's, not a respondent's)",
+            f"{param('weight')} {grouping.weight}: {', '.join(spec.name for spec in unweighted)} {what}, which {'takes' if one else 'take'} no weights ({why})",
             f"score the survey metrics with {param('weight')} and the {'durations' if durations else 'others'} in a run without it ({param('metrics')} NAME picks metrics)",
         )
     check_ids = len(sources) > 1 and not grouping.dedupe

@@ -183,3 +183,14 @@ def test_sums_add_exactly_in_any_order_and_split():
     assert [whole.get(g) for g in range(4)] == [merged.get(g) for g in range(4)]
     everything = whole.rollup(np.arange(4), np.zeros(4, dtype=np.int64), 1)[0]
     assert everything - whole.get(2) == whole.rollup(np.array([0, 1, 3]), np.zeros(3, dtype=np.int64), 1)[0]
+
+
+def test_weight_on_summary_rows_is_refused_in_their_own_words(tmp_path):
+    """--weight on an interval report: refused naming summary-row metrics weighted by their own counts,
+    not "each value is a ticket's or a call's" (its rows are neither)."""
+    path = tmp_path / "export.csv"
+    path.write_text(INTERVAL_REPORT, encoding="utf-8")
+    result = invoke(["score", str(path), "--weight", "Offered"])
+    assert result.exit_code == 2
+    assert "are summary-row metrics (ratios of sums, weighted averages)" in result.stderr
+    assert "already weighted by its own counts" in result.stderr and "a ticket's or a call's" not in result.stderr
