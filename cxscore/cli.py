@@ -408,15 +408,16 @@ INSPECT_EXAMPLES = """
 def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
     write_config: Path | None = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table).", case_sensitive=False),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
     include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors still show."),
 ) -> None:
     """Show an export's layout, encoding, rows, columns with their guessed roles, and what score would do."""
     from .inspection import inspect as inspect_file, starter_config
 
-    terminal = Terminal.current()
+    terminal = Terminal.current(quiet=quiet)
     with _errors_to_exit_codes(terminal, False):
         result = inspect_file(path, encoding=encoding, sheet=sheet, include_incomplete=include_incomplete)
         if write_config:

@@ -47,3 +47,13 @@ def test_inspect_table_lists_an_interval_reports_unused_columns_only(tmp_path):
     assert result.exit_code == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if "not used:" in line)
     assert line.split("not used:", 1)[1].strip() == "'Interval End', 'Queue', 'Service Level %'"  # Interval Start is the date column
+
+
+def test_inspect_takes_quiet_and_a_case_insensitive_format(tmp_path):
+    """inspect -q hides its messages (``wrote FILE``) as every command's -q does; -f MARKDOWN is read as markdown."""
+    from conftest import ROOT, invoke
+
+    out = tmp_path / "c.yaml"
+    result = invoke(["inspect", str(ROOT / "sample_data" / "calls.csv"), "--write-config", str(out), "-q", "-f", "MARKDOWN"])
+    assert result.exit_code == 0, result.stderr
+    assert out.exists() and "wrote" not in result.stderr and result.stdout.strip()
