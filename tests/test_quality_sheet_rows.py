@@ -25,7 +25,7 @@ def test_data_quality_adds_up_to_the_rows_read(tmp_path):
     header = next(i for i, row in enumerate(rows) if row[0] == "Metric")
     metrics = {row[0]: dict(zip(rows[header], row)) for row in rows[header + 1:] if row[0] and row[0] != "Warnings" and row[1]}
     assert set(metrics) == {"service_level", "abandoned", "speed_of_answer", "aht"}
-    not_counted = "Not counted (outside of: or the formula's denominator)"
+    not_counted = "Not counted (outside the formula's denominator or the metric's of: rows)"
     for m in metrics.values():
         assert m["Rows"] == inputs["Rows"] - inputs["Earlier records dropped"]
         assert m["Answered"] + m["Blank"] + m["Invalid"] + m[not_counted] == m["Rows"]

@@ -67,7 +67,7 @@ LABELS = {
         "input": "Input", "format": "Format", "rows": "Rows", "encoding": "Encoding", "delimiter": "Delimiter",
         "sheet": "Sheet", "malformed": "Malformed rows", "filtered": "Filtered out", "outside_dates": "Outside dates",
         "date_blank": "Blank dates", "date_invalid": "Unparseable dates", "weight_invalid": "Invalid weights",
-        "duplicates_dropped": "Earlier records dropped", "not_applicable": "Not counted (outside of: or the formula's denominator)",
+        "duplicates_dropped": "Earlier records dropped", "not_applicable": "Not counted (outside the formula's denominator or the metric's of: rows)",
         "selected_by": "Chosen how", "answered": "Answered", "blank": "Blank", "invalid": "Invalid",
         "examples": "Invalid examples", "warnings": "Warnings", "setting": "Setting", "value": "Value",
         "size": "Bytes", "sha256": "SHA-256", "no_trend": "Run with --period to see a trend.",

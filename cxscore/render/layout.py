@@ -126,7 +126,7 @@ def summary(report: Report) -> Section:
     notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
     left_out = {q.metric: q.not_applicable for q in report.quality if q.not_applicable}
-    notes += [formula(m) + (f" {left_out[m.name]:,} row{'' if left_out[m.name] == 1 else 's'} not counted (outside of: or the formula's denominator)." if m.name in left_out else "")
+    notes += [formula(m) + (f" {left_out[m.name]:,} row{'' if left_out[m.name] == 1 else 's'} not counted (outside the formula's denominator or the metric's of: rows)." if m.name in left_out else "")
               for m in report.metrics if m.formula]
     section.caption = " ".join(notes)
     return section
