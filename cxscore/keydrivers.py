@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, overload
+from typing import BinaryIO
 
 import msgspec
 import numpy as np
@@ -31,6 +31,7 @@ from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Meth
 from .encoders import ANSWERS
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
+from .lazy_sequence import MadeOnRead
 from .normalize import EncodedColumn
 from .records import InputInfo
 from .pipeline import plan_jobs, choose_metrics, open_sources
@@ -219,7 +220,7 @@ def headrooms(spec: MetricSpec, book: Book[GroupKey], settings: Settings) -> Hea
     return Headrooms(list(settings.by), float(compute(spec, whole)[0] or 0.0), whole.n, best, words, settings.confidence, rows, len(parts) - len(shown))
 
 
-class HeadroomRows(Sequence[Headroom]):
+class HeadroomRows(MadeOnRead[Headroom]):
     """The ranked segments' rows, each made (summary and interval) when read: ``rows[:100]`` builds 100."""
 
     def __init__(self, spec: MetricSpec, settings: Settings, tallies: Sequence, segments: list, rows: np.ndarray,
@@ -230,18 +231,11 @@ class HeadroomRows(Sequence[Headroom]):
     def __len__(self) -> int:
         return len(self.segments)
 
-    @overload
-    def __getitem__(self, i: int) -> Headroom: ...
+    def _run(self, start: int, stop: int) -> list[Headroom]:
+        return self._made(range(start, stop))
 
-    @overload
-    def __getitem__(self, i: slice) -> list[Headroom]: ...
-
-    def __getitem__(self, i: int | slice) -> Headroom | list[Headroom]:
-        if isinstance(i, slice):
-            return self._made(range(*i.indices(len(self))))
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        return self._made([i % len(self)])[0]
+    def _one(self, i: int) -> Headroom:
+        return self._made([i])[0]
 
     def __iter__(self) -> Iterator[Headroom]:
         return iter(self[:])

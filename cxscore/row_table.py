@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
-from typing import Any, overload
+from typing import Any
 
+from .lazy_sequence import MadeOnRead
 from .records import ResultRow
 
 #: Rows made at a time while iterating.
@@ -22,7 +23,7 @@ BATCH = 4096
 Maker = Callable[[int, int], list[ResultRow]]
 
 
-class RowTable(Sequence[ResultRow]):
+class RowTable(MadeOnRead[ResultRow]):
     """``size`` rows, made by ``make(start, stop)`` when read, except those ``kept`` (position → row).
     ``bare``: the positions of rows with two or more answers and no interval (for the note about them)."""
 
@@ -33,24 +34,14 @@ class RowTable(Sequence[ResultRow]):
     def __len__(self) -> int:
         return self._size
 
-    @overload
-    def __getitem__(self, i: int) -> ResultRow: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[ResultRow]: ...
-    def __getitem__(self, i: int | slice) -> ResultRow | list[ResultRow]:
-        if isinstance(i, slice):
-            start, stop, step = i.indices(self._size)
-            return self._made(start, stop) if step == 1 else [self[j] for j in range(start, stop, step)]
-        if not -self._size <= i < self._size:
-            raise IndexError(i)
-        i %= self._size
-        return self._kept[i] if i in self._kept else self._made(i, i + 1)[0]
+    def _one(self, i: int) -> ResultRow:
+        return self._kept[i] if i in self._kept else self._run(i, i + 1)[0]
 
     def __iter__(self) -> Iterator[ResultRow]:
         for start in range(0, self._size, BATCH):
-            yield from self._made(start, min(self._size, start + BATCH))
+            yield from self._run(start, min(self._size, start + BATCH))
 
-    def _made(self, start: int, stop: int) -> list[ResultRow]:
+    def _run(self, start: int, stop: int) -> list[ResultRow]:
         if stop <= start:
             return []
         rows = self._make(start, stop)
@@ -76,7 +67,7 @@ class RowTable(Sequence[ResultRow]):
         return list, (list(self),)
 
 
-class Rows(Sequence[ResultRow]):
+class Rows(MadeOnRead[ResultRow]):
     """Lists and row tables read as one sequence of rows (a metric's rows, a report's)."""
 
     def __init__(self, parts: Sequence[Sequence[ResultRow]] = ()):
@@ -88,23 +79,14 @@ class Rows(Sequence[ResultRow]):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    @overload
-    def __getitem__(self, i: int) -> ResultRow: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[ResultRow]: ...
-    def __getitem__(self, i: int | slice) -> ResultRow | list[ResultRow]:
-        if isinstance(i, slice):
-            start, stop, step = i.indices(len(self))
-            if step != 1:
-                return [self[j] for j in range(start, stop, step)]
-            out: list[ResultRow] = []
-            for part, first in zip(self.parts, self._starts):
-                if first < stop and first + len(part) > start:
-                    out += part[max(0, start - first) : stop - first]
-            return out
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
+    def _run(self, start: int, stop: int) -> list[ResultRow]:
+        out: list[ResultRow] = []
+        for part, first in zip(self.parts, self._starts):
+            if first < stop and first + len(part) > start:
+                out += part[max(0, start - first) : stop - first]
+        return out
+
+    def _one(self, i: int) -> ResultRow:
         for part, first in zip(self.parts, self._starts):
             if i < first + len(part):
                 return part[i - first]

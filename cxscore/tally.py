@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, overload
+from typing import ClassVar
 
 import numpy as np
 
 from .binning import Binning
+from .lazy_sequence import MadeOnRead
 from .normalize import BLANK, INVALID, EncodedColumn
 
 
@@ -199,7 +200,7 @@ class TallyTable:
         return TallyRows(out, size)
 
 
-class TallyRows(Sequence[Tally]):
+class TallyRows(MadeOnRead[Tally]):
     """The first ``size`` rows of a tally table as tallies (each made when asked for), and as arrays
     for the summaries of all of them at once (:func:`cxscore.metrics.summarise`)."""
 
@@ -221,23 +222,15 @@ class TallyRows(Sequence[Tally]):
     def __len__(self) -> int:
         return self.size
 
-    @overload
-    def __getitem__(self, i: int) -> Tally: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Tally]: ...
-
-    def __getitem__(self, i: int | slice) -> Tally | list[Tally]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.size))]
-        if not -self.size <= i < self.size:
-            raise IndexError(i)
-        i %= self.size
+    def _one(self, i: int) -> Tally:
         table, extra = self.table, self.table.extra[i]
         return Tally(table.counts[i], table.weighted[i], float(extra[0]), int(extra[1]), int(extra[2]), int(extra[3]))
 
+    def _run(self, start: int, stop: int) -> list[Tally]:
+        return [self._one(i) for i in range(start, stop)]
+
     def __iter__(self) -> Iterator[Tally]:
-        return (self[i] for i in range(self.size))
+        return (self._one(i) for i in range(self.size))
 
     def rests(self, whole: Tally) -> TallyRows:
         """Each row's rest, ``whole - row`` (as :meth:`Tally.__sub__`, element by element), all at once."""
