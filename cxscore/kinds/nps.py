@@ -100,9 +100,7 @@ class Nps(Kind):
         return (stats.nps_adjusted_wald_diff_test if test == "adjusted-wald" else stats.nps_diff_test)(*sides)[1]
 
     def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
-        share = s.shares
-        value = 100 * (share["promoters"] - share["detractors"])
-        return value, {"promoters_pct": 100 * share["promoters"], "passives_pct": 100 * share["passives"], "detractors_pct": 100 * share["detractors"]}
+        return self.compute(spec, s)  # the same operations on arrays
 
     def interval_columns(self, spec: MetricSpec, s: Any, confidence: float, nps_method: str) -> stats_arrays.Intervals:
         ci = stats_arrays.nps_interval(*_shares(s), s.n_eff, confidence, nps_method)
