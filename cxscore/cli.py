@@ -99,6 +99,21 @@ class Sort(str, Enum):
     n = "n"
 
 
+def _format(value: str | Format) -> str:
+    """--format's value in any case, and ``md`` for ``markdown`` (the name users type from the file
+    extension): one parser for every command's --format, so none refuses what another accepts."""
+    name = value.value if isinstance(value, Format) else value.lower()  # the default arrives as the Format itself
+    name = "markdown" if name == "md" else name
+    if name not in {f.value for f in Format}:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(repr(f.value) for f in Format)} (or 'md' for markdown).")
+    return name
+
+
+def format_option(help: str = "Output format on stdout (md: markdown).") -> Any:
+    """The --format/-f option of a command, with its help."""
+    return typer.Option(Format.table, "--format", "-f", help=help, parser=_format, metavar="[" + "|".join(f.value for f in Format) + "|md]")
+
+
 #: The options every scoring command shares (score, report): defined once, attached to each command's signature.
 SCORING_OPTIONS = [
     ("inputs", list[str], typer.Argument(..., metavar="FILES...", help="CSV/TSV/Excel exports; - reads CSV from standard input.")),
@@ -238,7 +253,7 @@ CSV_RAW = typer.Option(
 
 @scoring_command(
     "score",
-    [("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    [("fmt", Format, format_option()),
      ("distribution", bool, typer.Option(False, "--distribution", help="Also show the count and share at every scale point.")),
      ("comments", int, typer.Option(0, "--comments", min=0, metavar="N", help="Also collect the N most recent detractor and promoter comments per metric (CSAT: dissatisfied/satisfied, CES: high/low effort): -f csv writes them instead of the scores, json adds them, the table shows 5 of each.")),
      ("csv_raw", bool, CSV_RAW)],
@@ -383,7 +398,7 @@ def benchmarks(
     metric: str | None = typer.Option(None, "--metric", "-m", help="nps, csat, acsi, fcr, service_level, …"),
     industry: str | None = typer.Option(None, "--industry", "-i", help="Text in the industry name (case-insensitive)."),
     benchmarks_file: str | None = typer.Option(None, "--benchmarks-file", help="Your own benchmark YAML (same schema)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format on stdout."),
+    fmt: Format = format_option(),
     csv_raw: bool = CSV_RAW,
 ) -> None:
     """List industry benchmarks, each with its value, scale, year, source and quality."""
@@ -408,7 +423,7 @@ INSPECT_EXAMPLES = """
 def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
     write_config: Path | None = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table).", case_sensitive=False),
+    fmt: Format = format_option("table or json (jsonl: the JSON on one line; csv and markdown (md) print the table)."),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
     include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),
@@ -457,7 +472,7 @@ def plan(
     sd: float | None = typer.Option(None, "--sd", min=0.0001, help="Mean: the answers' standard deviation (required for ces)."),
     scale: tuple[int, int] | None = typer.Option(None, "--scale", help="Mean: the scale's bottom and top (e.g. 1 7); with --mean, n is solved for the adjusted t interval the reports give."),
     mean: float | None = typer.Option(None, "--mean", help="Mean: the expected mean, with --scale."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json (jsonl: the JSON on one line; csv and markdown print the table's sentence)."),
+    fmt: Format = format_option("table or json (jsonl: the JSON on one line; csv and markdown (md) print the table's sentence)."),
 ) -> None:
     """How many answers are needed for a given margin of error."""
     terminal = Terminal.current()
@@ -500,7 +515,7 @@ READING = ["where", "since", "until", "date_column", "dayfirst", "weight", "conf
     ("method", DriverMethod, typer.Option(DriverMethod.relative_weights, "--method", help="relative-weights (Johnson) or shapley (exact LMG, up to 12 drivers).")),
     ("resamples", int, typer.Option(200, "--resamples", min=20, help="Bootstrap resamples for the intervals and P(rank 1).")),
     ("seed", int, typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (the same seed, the same intervals).")),
-    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    ("fmt", Format, format_option()),
     ("output", Optional[str], typer.Option(None, "--output", help="Also write an Excel workbook with the sheet Drivers (table and scatter chart).")),
     ("by", Optional[list[str]], typer.Option(None, "--by", "-b", help="Also a segment headroom table: how much the overall score would gain if one segment's respondents all gave the best answer (-f csv writes it instead of the drivers).")),
     "confidence", "config", "where", "since", "until", "date_column", "dayfirst", "weight", "encoding", "sheet", "include_incomplete", "strict",
@@ -585,7 +600,7 @@ Exit codes: 0 success · 2 usage, config or input error (a themes file with erro
     ("metric", Optional[str], typer.Option(None, "--metric", "-m", help="The rating the comments are scored by (default: NPS, else CSAT, else CES).")),
     "by", "period",
     ("terms", bool, typer.Option(True, "--terms/--no-terms", help="Also list the words and phrases that set the unhappy band's comments apart from the happy band's.")),
-    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    ("fmt", Format, format_option()),
     ("output", Optional[str], typer.Option(None, "--output", "-o", help="Also write an Excel workbook: Themes, Distinctive terms, Uncategorised sample.")),
     "config", "where", "since", "until", "date_column", "dayfirst", "confidence", "min_n", "encoding", "sheet", "include_incomplete", "strict",
     ("csv_raw", bool, CSV_RAW), "quiet", "verbose",
@@ -640,7 +655,7 @@ class VolumePeriod(str, Enum):
     ("status", Optional[str], typer.Option(None, "--status", help="Status column: Solved/Closed/Resolved without a solved time, or open with one, are counted apart (default: Status, if there is one).")),
     ("period", Optional[VolumePeriod], typer.Option(None, "--period", "-p", help="Count per day, ISO week, month, quarter or year (default: the config's period, else week).")),
     "by",
-    ("fmt", Format, typer.Option(Format.table, "--format", "-f", help="Output format on stdout.", case_sensitive=False)),
+    ("fmt", Format, format_option()),
     "where",
     ("since", Optional[str], typer.Option(None, "--since", help="Periods from this date (earlier tickets still open then make the opening backlog).", rich_help_panel="Filters")),
     ("until", Optional[str], typer.Option(None, "--until", help="Periods up to this date (a date includes the whole day).", rich_help_panel="Filters")),

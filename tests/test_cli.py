@@ -91,6 +91,26 @@ def test_markdown_is_a_github_table():
     assert lines[6].startswith("| ces (mean) | Acme made it easy for me to handle my issue. | 1–7 |")
 
 
+def test_every_format_option_takes_md_for_markdown_in_any_case():
+    """The user's `-f md` was refused by every command (user pass, item a); benchmarks and plan also
+    refused `-f JSON`, which the others took."""
+    import typer.main
+
+    group = typer.main.get_command(cxscore.cli.app)
+    commands = {name: next((p for p in command.params if p.name == "fmt"), None) for name, command in group.commands.items()}  # type: ignore[attr-defined]
+    with_format = {name for name, param in commands.items() if param is not None}
+    assert with_format == {"score", "benchmarks", "inspect", "plan", "drivers", "comments", "volume"}  # report writes a file, sql a query
+    for name in with_format:
+        param = commands[name]
+        assert param.type.convert("md", param, None) == "markdown" and param.type.convert("MD", param, None) == "markdown", name
+        assert param.type.convert("JSON", param, None) == "json", name
+    assert invoke(["score", str(SAMPLE), "-f", "md"]).stdout == invoke(["score", str(SAMPLE), "-f", "markdown"]).stdout
+    plan = invoke(["plan", "-m", "nps", "--margin", "5", "-f", "Md"])
+    assert plan.exit_code == 0 and plan.stdout.startswith("1,533 answers")
+    refused = invoke(["plan", "-m", "nps", "--margin", "5", "-f", "mdx"])
+    assert refused.exit_code == 2 and "(or 'md' for markdown)" in refused.stderr
+
+
 def test_quiet_and_no_color():
     result = invoke(["score", str(SAMPLE), "--quiet"], env={"NO_COLOR": "1"})
     assert result.exit_code == 0 and result.stderr == ""
