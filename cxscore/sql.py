@@ -152,6 +152,20 @@ def _quiet(_: str) -> None:
     pass
 
 
+def _not_counts(spec: MetricSpec, accumulators: object, command: str) -> CxError:
+    """The refusal of a metric whose accumulator is no count of answers, in its kind's words: a
+    duration's histogram, or a summary-row kind's sums (ratio, weighted average)."""
+    from .ratio_table import SumsTable
+
+    if isinstance(accumulators, SumsTable):
+        sums = " and ".join(repr(column) for column in spec.kind.columns(spec).values())
+        return CxError(f"{command}: {spec.name} is {spec.kind.article}: sums of {sums} over summary rows (each an interval's or a period's totals), "
+                       "not counts of answers (not supported past one machine yet)",
+                       f"leave it out with {param('metrics')} NAME for each other metric, and score it from the rows (a summary report is small: a row per interval or period)")
+    return CxError(f"{command}: {spec.name} is {spec.kind.article}, whose histogram is not a count of answers (not supported past one machine yet)",
+                   f"leave it out with {param('metrics')} NAME for each other metric, and score it from the rows")
+
+
 def counted_metrics(config: Config | None, chosen: Sequence[str] | None, blank_values: list[str], command: str, weight: str | None = None,
                     resolve: Callable[[str, str], str] = lambda column, metric: column) -> list[tuple[MetricSpec, dict[str, str], list[str]]]:
     """The config's metrics (``chosen`` only, when given), each with its columns by role and the columns
@@ -166,11 +180,9 @@ def counted_metrics(config: Config | None, chosen: Sequence[str] | None, blank_v
     for spec in config.metrics:
         if chosen and spec.name not in chosen:
             continue
-        if not isinstance(spec.kind.accumulators(spec), TallyTable):
-            raise CxError(
-                f"{command}: {spec.name} is {spec.kind.article}, whose histogram is not a count of answers (not supported past one machine yet)",
-                f"leave it out with {param('metrics')} NAME for each other metric, and score it from the rows",
-            )
+        accumulators = spec.kind.accumulators(spec)
+        if not isinstance(accumulators, TallyTable):
+            raise _not_counts(spec, accumulators, command)
         if weight and not spec.kind.weighted:
             raise CxError(f"{param('weight')} {weight}: {spec.name} is a call metric, which takes no weights (each value is a call's, not a respondent's)",
                           f"count and score it without {param('weight')} ({param('metrics')} NAME picks metrics)")

@@ -206,6 +206,21 @@ def test_durations_and_patterns_are_refused_by_both_commands(tmp_path, write_csv
     assert only_nps.exit_code == 0 and json.loads(only_nps.stdout)["results"][0]["n"] == 3
 
 
+def test_summary_row_kinds_are_refused_in_their_own_words(tmp_path, write_csv):
+    """A ratio or weighted average was refused as if it were a duration ("whose histogram …"): its
+    value is sums of summary rows' columns, which the message now names (user pass, item e)."""
+    config = tmp_path / "r.yaml"
+    config.write_text("version: 1\nmetrics:\n  - {name: sl, type: ratio, numerator: Answered in SL, denominator: Offered}\n"
+                      "  - {name: aht, type: weighted_average, average: AHT, count: Answered, unit: seconds}\n", encoding="utf-8")
+    counts = write_csv([["cx_metric", "cx_answer", "cx_n"], ["sl", "1", "3"]], name="counts.csv")
+    for args, name, sums in ((["sql", "t", "-c", str(config)], "sl is a ratio", "'Answered in SL' and 'Offered'"),
+                             (["score", "--tallies", str(counts), "-c", str(config), "--metric", "aht"], "aht is a weighted average", "'AHT' and 'Answered'")):
+        result = invoke(args)
+        assert result.exit_code == 2 and result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
+        assert f"{name}: sums of {sums} over summary rows" in result.stderr and "histogram" not in result.stderr
+        assert "--metric NAME" in result.stderr
+
+
 def test_a_counts_table_of_another_config_is_refused(tmp_path, write_csv):
     config = tmp_path / "nps.yaml"
     config.write_text("version: 1\nmetrics:\n  - {name: nps, type: nps, column: NPS}\n", encoding="utf-8")
