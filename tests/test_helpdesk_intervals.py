@@ -194,3 +194,20 @@ def test_weight_on_summary_rows_is_refused_in_their_own_words(tmp_path):
     assert result.exit_code == 2
     assert "are summary-row metrics (ratios of sums, weighted averages)" in result.stderr
     assert "already weighted by its own counts" in result.stderr and "a ticket's or a call's" not in result.stderr
+
+
+def test_captions_explain_only_the_marks_their_table_shows(tmp_path):
+    """A breakdown's legend listed ▲▼, dim rows, Detectable and the interval methods under every table,
+    also under a weighted average's, which has no test or interval (user pass, item c)."""
+    path = tmp_path / "export.csv"
+    path.write_text(INTERVAL_REPORT, encoding="utf-8")
+    out = invoke(["score", str(path), "--by", "Queue", "-f", "md"]).stdout
+    captions = {}
+    for block in out.split("\n\n**")[1:]:
+        title, *rest = block.split("\n")
+        captions[title.split(" ")[0]] = next(line for line in rest if line.startswith("_"))
+    sl, abandoned, aht = captions["service_level"], captions["abandoned"], captions["aht"]
+    assert "▲▼ significantly above or below the rest" in sl and "Detectable:" in sl and "intervals:" in sl
+    assert "▲▼" not in abandoned and "p adj.: Benjamini–Hochberg adjusted p; none is below 0.05." in abandoned  # tested, none significant
+    assert aht.startswith("_aht = Σ(AHT × Answered)") and not any(word in aht for word in ("▲▼", "p adj.", "Detectable", "intervals", "italic rows"))
+    assert not any("italic rows" in caption for caption in captions.values())  # no row has n < 30

@@ -63,3 +63,13 @@ def test_percentage_alerts_say_percent_and_json_numbers_stay_numbers():
     assert f"alert: service_level {row['value']:.1f}% missed its target 90%" in calls.stderr
     report = score([str(SAMPLE)], None, Options(fail_under=["csat=90", "nps=30"]))
     assert sorted(report.alerts) == ["csat 57.3% missed its target 90%", "nps 10.5 missed its target 30"]
+
+
+def test_the_target_column_says_percent_as_the_alert_line_does():
+    """The table's and Markdown's Target cell said `90: missed` for a percentage whose alert line
+    says `57.3% missed its target 90%` (user pass, item b); NPS points stay unmarked."""
+    from conftest import invoke
+
+    for fmt in ("table", "markdown"):
+        out = invoke(["score", str(SAMPLE), "--fail-under", "csat=90", "--fail-under", "nps=30", "-f", fmt], env={"COLUMNS": "200"}).stdout
+        assert "90%: missed" in out and "30: missed" in out and "30%" not in out, out

@@ -81,15 +81,27 @@ def _formula(metric: MetricInfo) -> str:
     return f" {formula(metric)}" if metric.formula else ""
 
 
-def _caption(report: Report, against: str) -> str:
+def _caption(report: Report, against: str, lines: list[Line]) -> str:
+    """The legend of a breakdown table: only what its lines show (▲▼ when a Δ is marked, dim rows
+    when a row is dim, Detectable and intervals when a cell has one), so a table of an untested
+    metric (a weighted average, a ratio of shares) explains no test it did not run."""
     a = report.analysis
-    level = display.level(a.confidence)
-    return (
-        f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}); "
-        f"dim rows: n < {a.min_n}, too few answers to judge. Detectable: the smallest Δ found with 80% power at this n. "
-        f"{level} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}."
-        + (" Durations: medians with order-statistic intervals, tested with Mood's median test." if any(m.type == "duration" for m in report.metrics) else "")  # a weighted average is no median
-    )
+    marked = any(("▲" in line.cells[-3] or "▼" in line.cells[-3]) for line in lines)
+    tested = any(line.cells[-2] not in ("", "—") for line in lines)
+    parts = []
+    if marked:
+        parts.append(f"▲▼ significantly {against} (Benjamini–Hochberg adjusted p < {1 - a.confidence:.2g}).")
+    elif tested:
+        parts.append(f"p adj.: Benjamini–Hochberg adjusted p; none is below {1 - a.confidence:.2g}.")
+    if any(line.low_n for line in lines):
+        parts.append(f"dim rows: n < {a.min_n}, too few answers to judge.")
+    if any(line.cells[-1] for line in lines):
+        parts.append("Detectable: the smallest Δ found with 80% power at this n.")
+    if any(line.cells[-5] != "—" for line in lines):
+        parts.append(f"{display.level(a.confidence)} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}.")
+        if any(m.type == "duration" for m in report.metrics):  # a weighted average is no median
+            parts.append("Durations: medians with order-statistic intervals, tested with Mood's median test.")
+    return " ".join(parts)
 
 
 def summary(report: Report) -> Section:
@@ -133,7 +145,9 @@ def summary(report: Report) -> Section:
 
 
 def _target(row: ResultRow) -> str:
-    return display.duration(row.target) if display.get(row.type).style == "duration" else f"{row.target:g}"
+    """A target in its value's units, as the alert line writes it (``4h``, ``90%``, ``30``)."""
+    style = display.get(row.type).style
+    return display.duration(row.target) if style == "duration" else f"{row.target:g}{'%' if style == 'pct' else ''}"
 
 
 def _benchmark(row: ResultRow) -> str:
@@ -171,17 +185,17 @@ def breakdowns(report: Report) -> list[Section]:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.kind == "segment"]
-            section.caption = _caption(report, "above or below the rest") + _doubt(metric) + _formula(metric)
+            section.caption = (_caption(report, "above or below the rest", section.lines) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period or ""]) for r in rows if r.kind == "period"]
-            section.caption = _caption(report, "up or down on the previous period") + _trend(rows, report.analysis.confidence) + _doubt(metric) + _formula(metric)
+            section.caption = (_caption(report, "up or down on the previous period", section.lines) + _trend(rows, report.analysis.confidence) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period or ""]) for r in rows if r.kind == "cell"]
-            section.caption = _caption(report, "up or down on the previous period") + _doubt(metric) + _formula(metric)
+            section.caption = (_caption(report, "up or down on the previous period", section.lines) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
     return sections
 
