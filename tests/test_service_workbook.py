@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, invoke
-from cxscore.render.cells import DAYS, HOURS, HOURS_DIFF, MINUTES, PCT
+from cxscore.render.cells import DAYS, HOURS, HOURS_DIFF, MINUTES, PCT, fitted
 from cxscore.render.display import duration
 
 ZENDESK = ROOT / "sample_data" / "tickets_zendesk.csv"
@@ -96,7 +96,8 @@ def test_durations_are_stored_as_excel_days_in_the_units_of_their_magnitude(zend
             continue
         expected = _row(document, "frt", {"Group": row[1].value})
         assert stored[f"D{row[0].row}"] == days(expected["value"]) and row[3].number_format == HOURS
-        assert stored[f"G{row[0].row}"] == days(expected["significance"]["diff"]) and row[6].number_format == HOURS_DIFF
+        # in hours; a Δ under an hour in minutes (no "-0h 45m", see test_workbook_user_pass)
+        assert stored[f"G{row[0].row}"] == days(expected["significance"]["diff"]) and row[6].number_format == fitted(HOURS_DIFF, days(expected["significance"]["diff"]))
         negative += expected["significance"]["diff"] < 0
     assert negative and wb.epoch.year == 1904
     # Trend: each month's median and its Δ on the previous month
@@ -109,7 +110,7 @@ def test_durations_are_stored_as_excel_days_in_the_units_of_their_magnitude(zend
             expected = _row(document, "frt", period=month)
             assert stored[f"{trend.cell(r, score).column_letter}{r}"] == days(expected["value"])
             if expected["significance"]:
-                assert trend.cell(r, diff).number_format == HOURS_DIFF
+                assert trend.cell(r, diff).number_format == fitted(HOURS_DIFF, days(expected["significance"]["diff"]))
     cross, stored = wb["Segments × period"], _stored(out, "Segments × period")
     assert any(cross[k].number_format == DAYS for k in stored) and any(cross[k].number_format == HOURS for k in stored)
 

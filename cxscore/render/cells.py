@@ -47,6 +47,29 @@ DURATION_STYLES = (
 )
 
 
+#: A duration format's next smaller one, and the value (cell units: days) under which it takes over: a Δ of
+#: −6 seconds in a metric shown in minutes reads ``-6s``, not ``-0m 06s``, as the table writes it.
+SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 1440),
+           DAYS_DIFF: (HOURS_DIFF, 1.0), HOURS_DIFF: (MINUTES_DIFF, 1 / 24), MINUTES_DIFF: (SECONDS_DIFF, 1 / 1440)}
+
+
+def fitted(number_format: str | None, value: Any) -> str | None:
+    """The number format one cell gets: a duration's format steps down to smaller units while the value
+    is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``); any other format as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return number_format
+    while number_format in SMALLER and abs(value) < SMALLER[number_format][1]:
+        number_format = SMALLER[number_format][0]
+    return number_format
+
+
+def formatted(cell: Cell, number_format: str | None) -> Cell:
+    """Give a cell its number format, fitted to its value (see :func:`fitted`)."""
+    if number_format:
+        cell.number_format = fitted(number_format, cell.value)
+    return cell
+
+
 def _clock(days: float, unit: str) -> str:
     """A duration cell as its format shows it: ``7h 52m`` (``[h]"h" mm"m"``) or ``12m 05s``."""
     whole = round(abs(days) * DAY / (60 if unit == "h" else 1))
@@ -181,7 +204,7 @@ class Sheet:
         r, lines = self.last, 1
         for c, value in enumerate(values, start=1):
             cell = put(self.ws, r, c, value)
-            number_format = formats[c - 1] if formats and c <= len(formats) else None
+            number_format = fitted(formats[c - 1] if formats and c <= len(formats) else None, value)
             if number_format and isinstance(value, (int, float)):
                 cell.number_format = number_format
             if bold:

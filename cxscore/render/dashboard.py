@@ -14,7 +14,7 @@ from openpyxl.workbook import Workbook
 from ..kinds import get
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
 from . import charts, display
-from .cells import AMBER, BOLD, COUNT, GREEN, GREY, PCT, RED, Look, looks, put, text
+from .cells import AMBER, BOLD, COUNT, GREEN, GREY, PCT, RED, Look, formatted, looks, put, text
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
@@ -110,8 +110,9 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
                 chart.height, chart.width = 6, 8.5
                 ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
             row += 12
-    for i in range(widest):
-        for c, w in enumerate((18, 14, 12, 3)):
+    for i in range(widest):  # a duration's score in large type ("145h 43m") needs a wider value column than "+12.1"
+        wide = any(i < len(group) and get(group[i].type).style == "duration" for group in rows)
+        for c, w in enumerate((18, 17 if wide else 14, 12, 3)):
             ws.column_dimensions[get_column_letter(1 + i * TILE + c)].width = w
 
 
@@ -125,12 +126,13 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}
     duration = get(m.type).style == "duration"
+    tail = "p90" in get(m.type).components  # a weighted average of summary rows is shown as a duration but has no p90 (nor ±: "—")
     lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
         (t["score"], cell(row.value), fmt),
         (t["interval"], None if row.ci_low is None else f"{display.amount(row.ci_low, m.type)} – {display.amount(row.ci_high, m.type)}", None),
         (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
-        ("p90", cell(row.components.get("p90")), fmt) if duration else (t["margin"], cell(row.margin), at.margin),
+        ("p90", cell(row.components.get("p90")), fmt) if tail else (t["margin"], cell(row.margin), at.margin),
         (t["diff_prev"], _change(row), None),
         (t["target"], cell(row.target), fmt),
         (t["status"], t.get(row.status, row.status) if row.status else None, None),
@@ -152,13 +154,11 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
             ws.row_dimensions[top + offset].height = max(ws.row_dimensions[top + offset].height or 15, 15 * (1 + len(value) // 26))
         else:
             shown.alignment = Alignment(horizontal="right")
-        if number_format and value is not None:
-            shown.number_format = number_format
+        if value is not None:
+            formatted(shown, number_format)
         if label == t["score"]:
             shown.font = BIG_LOW_N if row.low_n else BIG
             ws.row_dimensions[top + offset].height = 30
-            if duration:  # "22h 41m" in large type needs the change column too
-                ws.merge_cells(start_row=top + offset, start_column=left + 1, end_row=top + offset, end_column=left + 2)
             if m.scale_warning:  # the answers contradict the scale: the big number must not travel without it
                 doubt = put(ws, top + offset, left + 2, t["scale_doubt"])
                 doubt.fill, doubt.alignment = AMBER, Alignment(wrap_text=True, vertical="top")
@@ -179,7 +179,7 @@ def _ranking(ws, row: int, left: int, m: MetricInfo, report: Report, t: dict, at
         for r in rows:
             row += 1
             put(ws, row, left, ", ".join(str(v) for v in r.segment.values()))
-            put(ws, row, left + 1, at.cell(r.value)).number_format = at.score
+            formatted(put(ws, row, left + 1, at.cell(r.value)), at.score)
             change = put(ws, row, left + 2, _change(r))
             change.alignment = Alignment(horizontal="right")
             sig = r.significance or {}

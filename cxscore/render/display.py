@@ -19,10 +19,11 @@ def pct(value: float | None) -> str:
 
 def duration(seconds: float | None, sign: bool = False) -> str:
     """Seconds as people read a duration: ``52s``, ``3m 20s``, ``35m``, ``4h 12m``, ``2d 3h`` (two units at most,
-    the smaller rounded); ``sign`` writes a difference's + or −."""
+    the smaller rounded); ``sign`` writes a difference's + or -. The minus is ASCII's, as for every number
+    (README: *Minus signs*): ``-6s``, ``-3h 56m``, ``-16.5``."""
     if seconds is None:
         return "—"
-    lead = ("+" if seconds > 0 else "−" if seconds < 0 else "") if sign else ("−" if seconds < 0 else "")
+    lead = ("+" if seconds > 0 else "-" if seconds < 0 else "") if sign else ("-" if seconds < 0 else "")
     s = abs(seconds)
     if s < 9.95:
         text = f"{s:.1f}s".replace(".0s", "s")

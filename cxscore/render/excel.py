@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..errors import CxError
 from ..kinds import KINDS, get
 from ..labels import scale_labels
-from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, looks, printable_sheet, put, text, width
+from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, looks, printable_sheet, put, text, width
 from . import charts, display
 from .agents import agents
 from .dashboard import dashboard, heading
@@ -152,8 +152,17 @@ def _position(value: str | None, t: dict) -> str | None:
     return t[f"position_{value}"] if value else value
 
 
+#: A rate's two points in words: whether a row meets what the rate counts (its condition, or its formula's numerator).
+YES_NO = {"en": ("No", "Yes"), "zh": ("否", "是")}
+
+
 def _answer(m: MetricInfo, point: Any, lang: str) -> Any:
-    """A scale point with its built-in label where there is one: 1 = Very dissatisfied."""
+    """A scale point with its built-in label where there is one: 1 = Very dissatisfied. A rate's
+    point says what was counted, ``Yes: "Reopens" > 0`` and ``No``, not ``0``/``1``."""
+    counted = m.condition or (m.formula.split(" ÷ ")[0].strip("()") if m.formula else None)
+    if counted and point in (0, 1):
+        word = YES_NO[lang][point]
+        return f"{word}{'：' if lang == 'zh' else ': '}{counted}" if point else word
     label = scale_labels(m.type, m.scale[0], m.scale[1], lang).get(point) if m.scale else None  # no scale: no labels
     return f"{point} = {label}" if label else point
 
@@ -312,7 +321,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
             put(ws, anchor, side, t["top_bottom"].format(shown=len(shown), count=end - first + 1)).font = BOLD
             for j, offset in enumerate(shown, start=anchor + 1):
                 put(ws, j, side, ", ".join(str(ws.cell(row=first + offset, column=c).value) for c in range(2, 2 + len(by))))
-                put(ws, j, side + 1, ws.cell(row=first + offset, column=score_col).value).number_format = every[m.name].score
+                formatted(put(ws, j, side + 1, ws.cell(row=first + offset, column=score_col).value), every[m.name].score)
             values = Reference(ws, min_col=side + 1, min_row=anchor + 1, max_row=anchor + len(shown))
             categories = Reference(ws, min_col=side, min_row=anchor + 1, max_row=anchor + len(shown))
             ws.column_dimensions[get_column_letter(side)].width = 24
@@ -352,8 +361,7 @@ def _crosstab(wb: Workbook, report: Report, t: dict) -> None:
                 row = cells.get((key, p))
                 if row is None or row.value is None:
                     continue
-                cell = put(ws, i, c, at.cell(row.value))
-                cell.number_format = at.score
+                cell = formatted(put(ws, i, c, at.cell(row.value)), at.score)
                 if row.low_n:
                     cell.font = LOW_N
         last = top + 1 + len(segments)

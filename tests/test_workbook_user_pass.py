@@ -1,0 +1,125 @@
+"""Workbook defects a user found reading the printed report (session 7's user pass): a duration tile's
+score out of line, a "p90 —" row where no p90 exists, rates counted as "Answer 0/1", ``-0m 06s``."""
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from conftest import invoke
+from cxscore.render import cells, display
+
+#: Waits in seconds: group A about half a minute quicker than group B, both around five minutes.
+WAITS = [["Group", "Wait in seconds"]] + [["A", 280 + i] for i in range(40)] + [["B", 310 + i] for i in range(40)]
+WAIT_CONFIG = "metrics:\n  - name: wait\n    type: duration\n    column: Wait in seconds\n"
+#: A queue interval report: its ASA and AHT are weighted averages of the rows (no single call's time, so no p90).
+INTERVALS = """\
+Interval Start,Interval End,Queue,Offered,Answered,Abandoned,Answered in SL,Service Level %,ASA,AHT
+2025-03-03 08:00,2025-03-03 08:30,Sales,12,11,1,9,81.82%,00:00:17,00:05:10
+2025-03-03 08:30,2025-03-03 09:00,Sales,40,36,4,30,83.33%,00:00:25,00:04:50
+2025-03-03 08:00,2025-03-03 08:30,Support,25,25,0,24,96.00%,00:00:08,00:07:30
+"""
+#: Tickets with two rates: a condition's Yes/No, not 0/1, in the Distribution sheet.
+TICKETS = [["Id", "Status", "Replies", "Reopens"]] + [[i, "Solved", 1 + i % 3, i % 4 // 3] for i in range(40)]
+RATE_CONFIG = """metrics:
+  - name: one_touch
+    type: rate
+    condition: '"Replies" <= 1'
+  - name: reopened
+    type: rate
+    condition: '"Reopens" > 0'
+    better: lower
+"""
+
+
+def _tile(ws, metric: str) -> dict[str, openpyxl.cell.Cell]:
+    """A Dashboard tile as {label: value cell}, found by its heading."""
+    head = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(f"{metric} ("))
+    tile, r = {}, head.row + 1
+    while (label := ws.cell(row=r, column=head.column).value) is not None:
+        tile[label] = ws.cell(row=r, column=head.column + 1)
+        r += 1
+    return tile
+
+
+def _merged(ws, cell) -> bool:
+    return any(cell.coordinate in rng for rng in ws.merged_cells.ranges)
+
+
+@pytest.fixture(scope="module")
+def waits(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("waits")
+    data, config, out = folder / "waits.csv", folder / "waits.yaml", folder / "waits.xlsx"
+    data.write_text("\n".join(",".join(map(str, row)) for row in WAITS) + "\n", encoding="utf-8")
+    config.write_text(WAIT_CONFIG, encoding="utf-8")
+    result = invoke(["report", str(data), "-c", str(config), "--by", "Group", "--min-n", "5", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    table = invoke(["score", str(data), "-c", str(config), "--by", "Group", "--min-n", "5", "-f", "markdown"])
+    return openpyxl.load_workbook(out), table.stdout
+
+
+def test_a_duration_tiles_score_sits_where_every_tiles_score_sits(waits, tmp_path):
+    """It was merged across the value and change columns (J7:K7), so it stood further right than the others."""
+    wb, _ = waits
+    score = _tile(wb["Dashboard"], "wait")["Score"]
+    assert not _merged(wb["Dashboard"], score) and score.column == 2
+    assert score.alignment.horizontal == "right"
+    # wide enough for "145h 43m" in large type without the change column
+    assert wb["Dashboard"].column_dimensions["B"].width >= 17
+
+
+def test_a_weighted_average_tile_has_no_p90_row(tmp_path):
+    path, out = tmp_path / "intervals.csv", tmp_path / "r.xlsx"
+    path.write_text(INTERVALS, encoding="utf-8")
+    assert invoke(["report", str(path), "-o", str(out)]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Dashboard"]
+    for metric in ("speed_of_answer", "aht"):
+        tile = _tile(ws, metric)
+        assert "p90" not in tile, metric  # "p90 —": a weighted average of the rows' averages has no tail to show
+        assert tile["±"].value == "—" and tile["Interval"].value == "—"  # in the slot every non-duration tile has, like its interval
+        assert not _merged(ws, tile["Score"])
+
+
+def test_a_median_duration_tile_keeps_its_p90(waits):
+    assert _tile(waits[0]["Dashboard"], "wait")["p90"].value is not None
+
+
+def test_rates_in_the_distribution_sheet_say_what_was_counted(write_csv, tmp_path):
+    config, out = tmp_path / "rates.yaml", tmp_path / "r.xlsx"
+    config.write_text(RATE_CONFIG, encoding="utf-8")
+    assert invoke(["report", str(write_csv(TICKETS)), "-c", str(config), "-o", str(out)]).exit_code == 0
+    rows = [row for row in openpyxl.load_workbook(out)["Distribution"].iter_rows(min_row=2, max_col=3, values_only=True)]
+    ones = sum(1 for row in TICKETS[1:] if row[2] <= 1)
+    reopened = sum(1 for row in TICKETS[1:] if row[3] > 0)
+    assert rows == [("one_touch", "No", 40 - ones), ("one_touch", 'Yes: "Replies" <= 1', ones),
+                    ("reopened", "No", 40 - reopened), ("reopened", 'Yes: "Reopens" > 0', reopened)]
+
+
+def test_a_short_negative_difference_reads_the_same_in_table_and_workbook(waits):
+    """The Segments sheet showed ``-0m 06s`` where the table showed ``−6s``: one unit, one minus sign."""
+    wb, markdown = waits
+    ws = wb["Segments"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "A")
+    diff = row[header.index("Δ rest")]
+    days = diff.value.total_seconds() / 86400 if hasattr(diff.value, "total_seconds") else diff.value
+    shown = cells.shown(days, diff.number_format)
+    assert diff.number_format == cells.SECONDS_DIFF and re.fullmatch(r"-\d\ds", shown), (diff.number_format, shown)
+    assert re.search(rf"\| A +\|.*\| {shown} ▼? *\|", markdown), markdown  # the Markdown table writes the same text
+    assert "−" not in markdown
+
+
+@pytest.mark.parametrize(("number_format", "seconds", "expected"), [
+    (cells.MINUTES_DIFF, -6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, 6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, -60, cells.MINUTES_DIFF),
+    (cells.HOURS_DIFF, -300, cells.MINUTES_DIFF), (cells.HOURS_DIFF, -30, cells.SECONDS_DIFF), (cells.HOURS, 2700, cells.MINUTES),
+    (cells.DAYS_DIFF, -0.3 * 86400, cells.HOURS_DIFF), (cells.DAYS, 2 * 86400, cells.DAYS), (cells.NPS, -0.2, cells.NPS),
+])
+def test_a_duration_cell_drops_a_leading_zero_unit(number_format, seconds, expected):
+    assert cells.fitted(number_format, seconds / 86400) == expected
+
+
+def test_one_minus_sign_for_numbers_and_durations():
+    assert display.duration(-6, sign=True) == "-6s" and display.duration(-14160, sign=True) == "-3h 56m"
+    assert display.amount(-16.5, "nps", sign=True) == "-16.5"
+    assert cells.shown(-6 / 86400, cells.SECONDS_DIFF) == "-6s"
