@@ -207,6 +207,8 @@ _WORD_BYTES[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789_", np.uint8)] =
 #: Rows cut into pieces at a time (a few MB of text).
 _BLOCK_ROWS = 1 << 16
 _RUNS = re.compile(r"[a-z0-9_]+|[^a-z0-9_]+")
+#: Plans matched in one cut of the text: their bits and the phrase bit fill one 64-bit integer a piece.
+_MOST_PLANS = 63
 
 
 @dataclass(frozen=True)
@@ -269,8 +271,13 @@ def _token_flags(text: pa.Array, plans: list[_Plan]) -> np.ndarray:
     pieces of all blocks, and a row's flags are the OR of its pieces' (a phrase: consecutive pieces of
     one row). Blocks keep the byte masks and piece arrays a few MB, reused, instead of fresh memory
     the size of the column."""
+    if len(plans) > _MOST_PLANS:
+        return np.concatenate([_token_flags(text, plans[j:j + _MOST_PLANS]) for j in range(0, len(plans), _MOST_PLANS)], axis=1)
     n = len(text)
     flags = np.zeros((n, len(plans)), dtype=bool)
+    # one unsigned integer a piece: bit j for plan j, and one bit more for "a phrase may begin here" (the narrowest type that holds them)
+    kind = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if 8 * np.dtype(t).itemsize > len(plans))
+    begins = kind(1 << len(plans))
     large = pa.types.is_large_string(text.type)
     offsets = np.frombuffer(text.buffers()[1], np.int64 if large else np.int32)[text.offset:text.offset + n + 1]
     if text.null_count and np.diff(offsets)[pc.is_null(text).to_numpy(zero_copy_only=False)].any():  # a null slot may hold bytes
@@ -301,20 +308,20 @@ def _token_flags(text: pa.Array, plans: list[_Plan]) -> np.ndarray:
         def on_vocabulary(pattern: str) -> np.ndarray:
             return pc.match_substring_regex(vocabulary, pattern).to_numpy(zero_copy_only=False)
 
-        bits = np.zeros((len(vocabulary), (len(plans) + 7) // 8), dtype=np.uint8)  # each distinct piece's one-piece keyword matches, eight plans a byte
+        bits = np.zeros(len(vocabulary), dtype=kind)  # each distinct piece's one-piece keyword matches, bit j for plan j
         for j, plan in enumerate(plans):
             if plan.single is not None:
-                bits[:, j // 8] |= on_vocabulary(plan.single).astype(np.uint8) << np.uint8(j % 8)
+                bits |= on_vocabulary(plan.single).astype(kind) << kind(j)
         phrases = [(j, [on_vocabulary(p) for p in parts]) for j, plan in enumerate(plans) for parts in plan.phrases]
-        begins = np.zeros(len(vocabulary), dtype=bool)
         for _, tests in phrases:
-            begins |= tests[0]
+            bits[tests[0]] |= begins
 
         def flag(block: tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]) -> None:
             rows, first, index, dictionary = block
             local = pc.index_in(dictionary, vocabulary).to_numpy()
-            found = np.bitwise_or.reduceat(bits[local][index], first, axis=0)
-            candidates = np.flatnonzero(begins[local][index])
+            pieces = bits[local][index]
+            found = np.bitwise_or.reduceat(pieces, first)
+            candidates = np.flatnonzero(pieces & begins)
             if len(candidates):
                 row_first = np.zeros(len(index) + len(max(phrases, key=lambda p: len(p[1]))[1]), dtype=bool)
                 row_first[first] = True
@@ -325,8 +332,8 @@ def _token_flags(text: pa.Array, plans: list[_Plan]) -> np.ndarray:
                     for k, test in enumerate(tests[1:], 1):
                         at = at[~row_first[at + k]]  # the next piece, in the same row
                         at = at[test[local[index[at + k]]]]
-                    found[np.searchsorted(first, at, "right") - 1, j // 8] |= np.uint8(1 << (j % 8))
-            flags[rows] = np.unpackbits(found, axis=1, count=len(plans), bitorder="little")
+                    found[np.searchsorted(first, at, "right") - 1] |= kind(1 << j)
+            flags[rows] = np.unpackbits(found.astype(found.dtype.newbyteorder("<")).view(np.uint8).reshape(len(found), -1), axis=1, count=len(plans), bitorder="little")
 
         list(pool.map(flag, blocks))
     return flags

@@ -110,3 +110,17 @@ def test_a_keyword_with_non_word_edges_keeps_the_regex_pass(keyword):
     themes = parse_themes({"odd": {"en": [keyword, "app"]}})
     texts = pa.array([f"the {keyword} app", f"x{keyword}y", keyword, "apps"])
     assert (themes.match(texts) == by_regex(themes, texts)).all()
+
+
+@pytest.mark.parametrize("themes_count", [3, 6, 13, 26, 52, 70])  # with every fifth theme's exclusion: 4, 8, 16, 32, 63 and 84 plans
+def test_each_width_of_the_pieces_bits_gives_the_flags_of_the_regex_passes(themes_count):
+    """A piece's matches are one unsigned integer (8, 16, 32 or 64 bits: the plans and a phrase bit);
+    past 63 plans the text is cut once per 63. Every width and its edge, with phrases and exclusions, equals the reference."""
+    rng = np.random.default_rng(themes_count)
+    words = ["late", "night", "car*", "care", "money back", "wait", "hold", "app", "the", "for", "x", "9", "can't", "value for money", "on hold", "deliver*"]
+    themes = parse_themes({f"t{i}": {"en": [words[i % len(words)], words[(3 * i + 1) % len(words)]], **({"exclude": ["late night"]} if i % 5 == 0 else {})}
+                           for i in range(themes_count)})
+    texts = pa.array([" ".join(rng.choice(FRAGMENTS, rng.integers(0, 12))) for _ in range(400)] + [None, "money back", "on  hold", "Late night"])
+    with mock.patch.object(theme_module, "_BLOCK_ROWS", 150):
+        flags = themes.match(texts)
+    assert (flags == by_regex(themes, texts)).all() and flags.any(axis=0).mean() > 0.5
