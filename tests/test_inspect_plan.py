@@ -57,3 +57,18 @@ def test_inspect_takes_quiet_and_a_case_insensitive_format(tmp_path):
     result = invoke(["inspect", str(ROOT / "sample_data" / "calls.csv"), "--write-config", str(out), "-q", "-f", "MARKDOWN"])
     assert result.exit_code == 0, result.stderr
     assert out.exists() and "wrote" not in result.stderr and result.stdout.strip()
+
+
+def test_inspect_wraps_each_plan_item_with_a_hanging_indent():
+    """A plan item that wraps went on at column 0, so the next item's start was hard to find (user
+    pass, item d): its lines now go on 2 cells further in than it starts, within the width."""
+    from rich.cells import cell_len
+
+    out = invoke(["inspect", str(ROOT / "sample_data" / "tickets_zendesk.csv")], env={"COLUMNS": "80"}).stdout
+    plan = out.split("would do with no config:\n", 1)[1].splitlines()
+    items = [line for line in plan if line.startswith("  ") and not line.startswith("    ")]
+    going_on = [line for line in plan if line.startswith("    ")]
+    assert len(items) >= 10 and len(going_on) >= 10 and len(items) + len(going_on) == len(plan), plan
+    assert any(line.startswith("  not used: ") for line in items) and all(cell_len(line) <= 80 for line in plan)
+    recognised = out.split("Zendesk Support ticket export", 1)[1].split("\nColumns (roles", 1)[0].splitlines()[1:]
+    assert recognised and all(line.startswith("  ") for line in recognised)  # the head's notes hang too

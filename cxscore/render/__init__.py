@@ -14,6 +14,7 @@ from ..terminal import Terminal
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from rich.console import Console
 
     from .layout import Section
 
@@ -162,11 +163,22 @@ def _table_inspection(result: dict, terminal: Terminal) -> None:
     steps.append(f"comments: {plan['comment_column']!r} ({plan['comment_why']})" if plan["comment_column"] else f"comments: none ({plan['comment_why']})")
     console = terminal.out()
     for line in head:
-        console.print(printable(line), markup=False, highlight=False)
+        _hanging(console, printable(line), 0)
     console.print(table.build(section))
     console.print("What `cxscore score` would do with no config:", markup=False)
     for step in steps:
-        console.print(printable(f"  {step}"), markup=False, highlight=False)
+        _hanging(console, printable(step), 2)
+
+
+def _hanging(console: Console, text: str, indent: int, hang: int = 2) -> None:
+    """``text`` wrapped to the console's width (in cells: CJK is two wide) with a hanging indent: its
+    first line ``indent`` cells in, the lines it wraps onto ``hang`` further, so each item of inspect's
+    plan reads as one item however many lines it takes."""
+    from rich.text import Text
+
+    for i, line in enumerate(Text(text).wrap(console, max(20, console.width - indent - hang), overflow="fold")):
+        line.rstrip()
+        console.print(Text(" " * (indent + (hang if i else 0))) + line, highlight=False, soft_wrap=True)
 
 
 def _json_plan(result: dict, terminal: Terminal) -> None:
