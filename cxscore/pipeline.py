@@ -17,6 +17,7 @@ from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
 from .config import Config, MetricSpec
 from .dates import choose_order, detect_date_column
+from .detect import Detection
 from .empty_run import check_scored
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .inputs import distinct_inputs, file_spec, id_column, repeated_ids
@@ -186,12 +187,24 @@ def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Conf
     columns, missing, specs = {}, {}, []
     order_doubts: list[str] = []  # a metric's own dates read in a guessed day/month order
     reads: dict[str, dict[str, str]] = {}  # metric → the columns its kind reads, by role
+    own: dict[str, Detection] | None = None  # this input's own helpdesk plan, when a KPI's columns are not here
     for spec, how in chosen:
         try:
             reads[spec.name] = {role: resolve_column(wanted, source.columns, where, spec.name, source.layout.questions) for role, wanted in spec.kind.columns(spec).items()}
         except ColumnError as exc:
-            missing[spec.name] = exc
-            continue
+            if not (source.layout.helpdesk and how.startswith("detected")):
+                missing[spec.name] = exc
+                continue
+            if own is None:
+                detections, _ = helpdesk.detect(source.columns, source.sample, config.blank_values, source.layout, [s.name for s, _ in chosen])
+                own = {found.spec.name: found for found in detections if found.spec is not None}
+            theirs = own.get(spec.name)
+            if theirs is None or theirs.spec is None or not _adds_up(spec, theirs.spec):
+                missing[spec.name] = exc if theirs is None or theirs.spec is None else OwnReadingDiffers(exc.message, _unlike(spec, theirs, source.layout.name))
+                continue
+            spec = theirs.spec
+            reads[spec.name] = {role: resolve_column(wanted, source.columns, where, spec.name, source.layout.questions) for role, wanted in spec.kind.columns(spec).items()}
+            notify(f"{spec.name}: {where}: column {theirs.column!r}, read through its own layout ({theirs.reason})")
         columns[spec.name] = columns_label(reads[spec.name])
         if ANSWERS in reads[spec.name]:
             spec, note = file_spec(spec, how == "config", source.layout, reads[spec.name][ANSWERS], where, origins[spec.name])
@@ -270,15 +283,40 @@ def expand_inputs(inputs: Sequence[str | Source]) -> list[str | Source]:
     return out
 
 
+def _adds_up(ours: MetricSpec, theirs: MetricSpec) -> bool:
+    """Whether another helpdesk layout's own reading of a KPI of the same name adds into this run's
+    tally: the same kind on the same scale with the same bands (a KPI's name is its definition:
+    ``frt`` is calendar time in every layout, ``frt_business`` business hours)."""
+    return ours.type == theirs.type and ours.scale == theirs.scale and ours.bands() == theirs.bands()
+
+
+class OwnReadingDiffers(ColumnError):
+    """An input of another helpdesk layout reads a KPI of this name its own way, which does not add to
+    the run's (its hint says how)."""
+
+
+def _unlike(ours: MetricSpec, theirs: Detection, layout: str) -> str:
+    """Why an input's own reading of a KPI is not added (the gap warning's reason)."""
+    def kind(spec: MetricSpec) -> str:
+        return spec.type + (f" on {spec.scale.lo}–{spec.scale.hi}" if spec.kind.scaled and spec.kind.answer_column else "")
+    assert theirs.spec is not None, "a planned KPI"
+    return f"its {layout} layout reads {ours.name} from {theirs.column!r} as {kind(theirs.spec)}, which does not add to {kind(ours)}"
+
+
 def _gap_warning(name: str, path: str, error: ColumnError, origin: str, layouts: dict[str, Layout]) -> str:
     """An input without a metric's column; when it is another helpdesk's export than the one the metric was
-    planned from, its own column for the metric (Freshdesk's ``Survey results`` for csat) is not looked for: say so."""
+    planned from and its own reading of the KPI does not add up (Freshdesk's ``Survey results`` on 1–3
+    for Zendesk's csat on 0–1), or it plans no such KPI: say so."""
     line = f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})"
     here, there = layouts[path], layouts.get(origin)
     if there is not None and here.name != there.name and (here.helpdesk or there.helpdesk):
-        line += (f"; it is a {here.name} export and {origin} a {there.name} one: a metric reads the columns of the first input that has it, "
-                 "so score them separately, each then read through its own layout")
+        why = error.hint if isinstance(error, OwnReadingDiffers) and error.hint else f"its {here.name} layout plans no {name}"
+        line += f"; it is {_a(here.name)} export and {origin} {_a(there.name)} one: {why}, so score them separately, each then read through its own layout"
     return line
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _duplicate_ids(source: Source) -> str | None:
