@@ -17,7 +17,7 @@ from .dates import UNDATED, period_index, period_label
 from .grouping import GroupKey
 from .metrics import Summary, compare, compute, effective_n, interval, summarise, summary, summary_columns, trend
 from .model import ResultRow
-from .row_table import RowTable, Rows, without_interval
+from .row_table import RowColumns, RowTable, Rows, without_interval
 from . import stats_arrays
 from .kinds.base import Kind
 from .settings import Settings
@@ -256,7 +256,7 @@ class _Table:
     each entry what :func:`_row` computes for the group alone, bit for bit."""
 
     def __init__(self, spec: MetricSpec, parts: TallyRows, s: Settings):
-        self.spec, self.parts = spec, parts
+        self.spec, self.parts, self.min_n = spec, parts, s.min_n
         self.columns = columns = summary_columns(spec, parts)
         kind = spec.kind
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -270,6 +270,18 @@ class _Table:
             ci = kind.interval_columns(spec, some, s.confidence, s.nps_interval)
             self.ci = stats_arrays.Intervals(_spread(ci.se, enough), _spread(ci.low, enough), _spread(ci.high, enough), ci.method, ci.ends)
             self.moments: stats_arrays.Moments = _spread(kind.moment_columns(spec, some), enough)
+
+    def row_columns(self, order: np.ndarray, segments: list[dict], segment: np.ndarray, periods: list[str], period: np.ndarray) -> RowColumns:
+        """The groups ``order`` as the arrays their :meth:`rows` are made from (each with its segment and period
+        label as a place in ``segments`` and ``periods``), untested."""
+        c, ci, spec = self.columns, self.ci, self.spec
+        extra = self.parts.table.extra[order]
+        nothing = np.zeros(len(order), dtype=bool)
+        empty = np.full(len(order), np.nan)
+        return RowColumns(spec.name, spec.type, segments, segment, periods, period, c.n[order], extra[:, 1].astype(np.int64), extra[:, 2].astype(np.int64),
+                          self.answered[order], self.value[order], {k: v[order] for k, v in self.components.items()}, tuple(spec.kind.components),
+                          c.n_eff[order], self.enough[order], ci.se[order], ci.low[order], ci.high[order], ci.ends, ci.method, (ci.high[order] - ci.low[order]) / 2,
+                          c.n_eff[order] < self.min_n, nothing, "", empty, empty, empty, empty, 0.0, {})
 
     def rows(self, order: np.ndarray, segments: list[dict], periods: list[str | None], codes: list[int | None], s: Settings) -> list[ResultRow]:
         """The rows of the groups ``order`` (each with its segment, period label and period code)."""
@@ -494,7 +506,21 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
         if s.trend and s.period:
             _trend(spec, row, [int(i) for i in order[start:end]], parts, codes, s)
     bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.enough[order]).tolist()
-    return RowTable(make, size, kept, bare)
+    if s.distribution and spec.kind.scaled:  # rows with a distribution are made as rows
+        return RowTable(make, size, kept, bare)
+    period_codes, period_of = np.unique(codes[order], return_inverse=True)
+    labels = [label(c) for c in period_codes.tolist()]
+    at = previous[np.array(tested.places, dtype=np.int64)]  # the tested rows' positions
+    differences, tested_p, detectable = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
+    differences[at], tested_p[at] = tested.diff, tested.p
+    detectable[at] = [math.nan if v is None else v for v in tested.mdd]
+
+    def columns(start: int, stop: int) -> RowColumns:
+        """The positions [start, stop) as arrays (:meth:`_Table.row_columns`), with their tests against the previous period."""
+        out = table.row_columns(order[start:stop], segments, ordered_series[start:stop], labels, period_of.reshape(-1)[start:stop])
+        return out._replace(tested=place[start:stop] >= 0, against="previous", diff=differences[start:stop], p_value=tested_p[start:stop],
+                            p_adjusted=adjusted[start:stop], mdd=detectable[start:stop], alpha=alpha)
+    return RowTable(make, size, kept, bare, columns)
 
 
 def _trend(spec: MetricSpec, row: ResultRow, series: list[int], parts: TallyRows, codes: np.ndarray, s: Settings) -> None:

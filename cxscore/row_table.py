@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .lazy_sequence import MadeOnRead
 from .records import ResultRow
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Rows made at a time while iterating.
 BATCH = 4096
@@ -23,13 +26,54 @@ BATCH = 4096
 Maker = Callable[[int, int], list[ResultRow]]
 
 
+class RowColumns(NamedTuple):
+    """The rows at positions [start, stop) of a row table as the arrays they are made from, one entry per
+    row: what the JSON, JSON Lines and CSV writers format a column at a time (:mod:`cxscore.render.row_text`)
+    instead of making a :class:`ResultRow` each. Each field stands for the row field of the same name;
+    ``kept``: the rows held as objects (targets, trends, baselines set on them), by position from ``start``,
+    written as they are instead of from the arrays. ``trend``, ``distribution``, ``benchmark``, ``target``
+    and ``status`` are None on every other row."""
+
+    metric: str
+    type: str
+    segments: list[dict[str, Any]]  # the distinct segments ...
+    segment: np.ndarray  # ... and each row's place among them
+    periods: list[str]  # the distinct period labels ...
+    period: np.ndarray  # ... and each row's place among them
+    n: np.ndarray
+    blank: np.ndarray
+    invalid: np.ndarray
+    answered: np.ndarray  # bool: value and components are None where false
+    value: np.ndarray
+    components: dict[str, np.ndarray]  # an answered row's, in its order
+    unanswered: tuple[str, ...]  # the component names (each None) of a row without answers
+    n_eff: np.ndarray  # deff is n / n_eff, None where n_eff is 0
+    enough: np.ndarray  # bool: se, ci_low, ci_high, ci_method and margin are None where false
+    se: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    ends: tuple[int, int] | None  # a bound equal to one of these is that int (:class:`cxscore.stats_arrays.Intervals`)
+    ci_method: str
+    margin: np.ndarray
+    low_n: np.ndarray
+    tested: np.ndarray  # bool: significance is None where false, else {against, diff, p_value, p_adjusted, significant, direction, mdd}
+    against: str
+    diff: np.ndarray
+    p_value: np.ndarray
+    p_adjusted: np.ndarray  # NaN: not in the false-discovery-rate family (p_adjusted None, not significant)
+    mdd: np.ndarray  # NaN: None
+    alpha: float
+    kept: dict[int, ResultRow]
+
+
 class RowTable(MadeOnRead[ResultRow]):
     """``size`` rows, made by ``make(start, stop)`` when read, except those ``kept`` (position → row).
     ``bare``: the positions of rows with two or more answers and no interval (for the note about them)."""
 
-    def __init__(self, make: Maker, size: int, kept: dict[int, ResultRow], bare: list[int]):
+    def __init__(self, make: Maker, size: int, kept: dict[int, ResultRow], bare: list[int], columns: Callable[[int, int], RowColumns] | None = None):
         self._make, self._size, self._kept, self.bare = make, size, kept, bare
         self._finish: list[Callable[[ResultRow], None]] = []
+        self._columns = columns
 
     def __len__(self) -> int:
         return self._size
@@ -61,6 +105,14 @@ class RowTable(MadeOnRead[ResultRow]):
 
     def kept(self) -> list[ResultRow]:
         return [self._kept[place] for place in sorted(self._kept)]
+
+    def as_columns(self, start: int, stop: int) -> RowColumns | None:
+        """The rows [start, stop) as arrays; None when they are only made as rows (a change registered
+        with :meth:`each` applies to rows, or the table has no array form)."""
+        if self._columns is None or self._finish:
+            return None
+        columns = self._columns(start, stop)
+        return columns._replace(kept={place - start: row for place, row in self._kept.items() if start <= place < stop})
 
     def __reduce__(self) -> tuple[type, tuple[list[ResultRow]]]:
         """Pickled (a report cached or sent to another process) as the list of its rows: what makes them stays here."""
@@ -100,6 +152,16 @@ class Rows(MadeOnRead[ResultRow]):
 
     def __repr__(self) -> str:
         return f"Rows({len(self)} rows)"
+
+
+def blocks(rows: Sequence[Any], size: int) -> Iterator[RowColumns | Sequence[Any]]:
+    """``rows`` in order, ``size`` at a time: as :class:`RowColumns` where a row table has them, else as
+    the rows (or other items) themselves."""
+    for part in rows.parts if isinstance(rows, Rows) else [rows]:
+        for start in range(0, len(part), size):
+            stop = min(len(part), start + size)
+            columns = part.as_columns(start, stop) if isinstance(part, RowTable) else None
+            yield part[start:stop] if columns is None else columns
 
 
 def kept(rows: Sequence[ResultRow]) -> list[ResultRow]:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import IO
 
 import pyarrow as pa
 
 from .. import tidy
-from ..model import Report
+from ..model import Report, ResultRow
+from ..row_table import RowColumns, blocks
+from . import row_text
 from .escaping import csv_cell, encodable
 
 
@@ -37,9 +40,10 @@ def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int =
     data (metric, column and segment names, benchmark fields) that starts like a formula gets a leading
     ``'`` unless ``raw`` (for programs, not spreadsheets).
 
-    Streamed, ``rows_per_write`` result rows at a time, and built a column at a time: the csv module
-    writes numbers itself (``repr`` of a float: full precision; ``None`` as an empty cell), so Python
-    touches only the true/false cells and each distinct text of the data columns, once."""
+    Streamed, ``rows_per_write`` result rows at a time, and built a column at a time: rows made when read
+    are written from their arrays (:mod:`cxscore.render.row_text`), never made; for rows held as objects
+    the csv module writes numbers itself (``repr`` of a float: full precision; ``None`` as an empty cell),
+    so Python touches only the true/false cells and each distinct text of the data columns, once."""
     by = list(report.analysis.by)
     late = tidy.late_columns(report.metrics)
     width = tidy.csv_width(by, late)
@@ -50,8 +54,10 @@ def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int =
     writer = csv.writer(chunk, lineterminator="\n")
     writer.writerow([cell(name) for name in tidy.header(by, late)[:width]])
     out.write(chunk.getvalue())
-    for start in range(0, len(report.results), rows_per_write):
-        columns = tidy.columns(report.results[start : start + rows_per_write], report.metrics, by, width)
+    metrics = {m.name: m for m in report.metrics}
+
+    def lines(rows: Sequence[ResultRow]) -> str:
+        columns = tidy.columns(rows, report.metrics, by, width)
         for i in data:
             texts = {v: cell(v) for v in set(columns[i]) if isinstance(v, str)}
             columns[i] = [texts[v] if isinstance(v, str) else v for v in columns[i]]
@@ -60,7 +66,13 @@ def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int =
         chunk.seek(0)
         chunk.truncate()
         writer.writerows(zip(*columns))
-        out.write(chunk.getvalue())
+        return chunk.getvalue()
+
+    for block in blocks(report.results, rows_per_write):
+        if isinstance(block, RowColumns):
+            out.write(row_text.csv_rows(block, metrics[block.metric], by, late, cell, lambda row: lines([row])).decode("utf-8"))
+        else:
+            out.write(lines(block))  # type: ignore[arg-type]  # a row table's rows
 
 
 COMMENT_COLUMNS = ["metric", "band", "score", "date"]

@@ -8,6 +8,8 @@ from typing import IO, Any
 import msgspec
 
 from ..model import Report
+from ..row_table import RowColumns, blocks
+from . import row_text
 from .escaping import encodable
 
 #: Result rows encoded per write of the compact document.
@@ -22,7 +24,8 @@ def render(report: Report, pretty: bool = True) -> str:
 def write(report: Report, out: IO[str], pretty: bool = True, rows_per_write: int = ROWS_PER_WRITE) -> None:
     """The document written to ``out``. Compact output is streamed: result rows are encoded straight
     from the model, ``rows_per_write`` at a time, so a large breakdown never exists as dicts or as one
-    string (300,000 rows: +582 MB → +37 MB peak, 5.5 → 3.1 s). Same bytes as :func:`render`."""
+    string (300,000 rows: +582 MB → +37 MB peak, 5.5 → 3.1 s); rows made when read are written from
+    their arrays (:mod:`cxscore.render.row_text`), never made. Same bytes as :func:`render`."""
     if pretty:
         out.write(render(report, pretty))
         return
@@ -30,9 +33,15 @@ def write(report: Report, out: IO[str], pretty: bool = True, rows_per_write: int
     keys = list(document)
     at = keys.index("results")
     out.write(_encode({k: document[k] for k in keys[:at]})[:-1].decode("utf-8") + ',"results":[')
-    for start in range(0, len(report.results), rows_per_write):
-        rows = _encode(report.results[start : start + rows_per_write])[1:-1].decode("utf-8")
-        out.write(("," if start else "") + rows)
+    first = True
+    for block in blocks(report.results, rows_per_write):
+        if isinstance(block, RowColumns):
+            text = row_text.json_rows(block, b",", b"", _encode)
+        else:
+            text = b"," + _encode(block)[1:-1] if len(block) else b""
+        if text:
+            out.write(text[first:].decode("utf-8"))
+            first = False
     out.write("]," + _encode({k: document[k] for k in keys[at + 1 :]})[1:].decode("utf-8") + "\n")
 
 
@@ -40,12 +49,14 @@ def write_lines(items: Sequence[Any], out: IO[str], rows_per_write: int = ROWS_P
     """JSON Lines: each item (a result row, a comment, a benchmark) compact on its own line, exactly as
     it stands in the JSON document's list; nothing else. Streamed like the compact document."""
     encoder = msgspec.json.Encoder()
-    for start in range(0, len(items), rows_per_write):
-        chunk = items[start : start + rows_per_write]
+    for block in blocks(items, rows_per_write):
+        if isinstance(block, RowColumns):
+            out.write(row_text.json_rows(block, b"", b"\n", _encode).decode("utf-8"))
+            continue
         try:
-            lines = encoder.encode_lines(chunk)
+            lines = encoder.encode_lines(block)
         except UnicodeEncodeError:  # a file name with bytes that are not UTF-8: written escaped, as in the document
-            lines = b"".join(_encode(item) + b"\n" for item in chunk)
+            lines = b"".join(_encode(item) + b"\n" for item in block)
         out.write(lines.decode("utf-8"))
 
 
