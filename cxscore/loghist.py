@@ -18,6 +18,9 @@ respondents; weighted counts would also lose the exact, order-free counts. ``add
 from __future__ import annotations
 
 import math
+import os
+import tempfile
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,6 +36,11 @@ _PENDING = 1 << 20  # keys queued before they are sorted into the store at the l
 _DENSE_MIN = 1 << 22  # slots a dense block of counts may always have (16 MB of int32)
 _DENSE_PER_VALUE = 16  # beyond that, slots per positive value added (see LogHistogram._add_dense)
 _INT32 = (1 << 31) - 1
+#: A folder the dense blocks of pickled histograms are handed through, set in worker processes
+#: (:func:`cxscore.scan.run_jobs`): a worker's returned book then carries only the block's file, so the
+#: worker holds no pickled copy of it and the parent no received bytes beside the block it reads back.
+HANDOFF: str | None = None
+_HANDOFF_MIN = 1 << 20  # bytes of block below which it travels inside the pickle all the same
 
 
 class LogHistogram:
@@ -295,11 +303,21 @@ class LogHistogram:
         return self
 
     def __getstate__(self) -> dict:
-        """A worker's histogram as it travels to the parent: the dense block without its spare rows."""
+        """A worker's histogram as it travels to the parent: the dense block without its spare rows, in a
+        file of the :data:`HANDOFF` folder when there is one (read back and deleted by :meth:`__setstate__`).
+        Pickled with it, two workers' blocks of 100–200 MB each were copied into their pickles at once."""
         state = self.__dict__.copy()
-        if self._block is not None and len(self._block) > self.groups:
-            state["_block"] = self._block[: self.groups]
+        block = self._block
+        if block is not None:
+            block = state["_block"] = block[: self.groups] if len(block) > self.groups else block
+            if HANDOFF is not None and block.nbytes >= _HANDOFF_MIN:
+                state["_block"] = _StoredBlock.write(block, HANDOFF) or block
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        if isinstance(state.get("_block"), _StoredBlock):
+            state["_block"] = state["_block"].read()
+        self.__dict__.update(state)
 
     @property
     def _only_block(self) -> bool:
@@ -591,6 +609,35 @@ class LogHistogram:
         empty = n == 0
         return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
+
+
+class _StoredBlock(NamedTuple):
+    """A dense block of int32 counts written to a file (the rows are contiguous: written without a copy)."""
+
+    path: str
+    shape: tuple[int, int]
+
+    @staticmethod
+    def write(block: np.ndarray, folder: str) -> _StoredBlock | None:
+        """The block in a new file of ``folder``; None when it cannot be written (it then travels pickled)."""
+        try:
+            fd, path = tempfile.mkstemp(suffix=".int32", dir=folder)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.ascontiguousarray(block).tofile(out)
+        except OSError:
+            os.unlink(path)
+            return None
+        return _StoredBlock(path, (int(block.shape[0]), int(block.shape[1])))
+
+    def read(self) -> np.ndarray:
+        """The block, its file then deleted (a block is read back once, where it was sent)."""
+        try:
+            return np.fromfile(self.path, dtype=np.int32, count=self.shape[0] * self.shape[1]).reshape(self.shape)
+        finally:
+            os.unlink(self.path)
 
 
 def _insert(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -11,8 +11,10 @@ import ctypes
 import functools
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -165,10 +167,14 @@ def workers() -> int:
     return limits.get(limits.Limit("CXSCORE_WORKERS", cores, "worker processes"))  # read as the input limits are
 
 
-def _init_worker(shared, parent: int) -> None:
+def _init_worker(shared, parent: int, handoff: str | None = None) -> None:
     global _shared
     _shared = shared
     _die_with_parent(parent)
+    if handoff is not None:
+        from . import loghist
+
+        loghist.HANDOFF = handoff
 
 
 def _die_with_parent(parent: int) -> None:
@@ -236,14 +242,18 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
     if ticker:
         ticker.start()
     _shared = shared
+    handoff = None
     try:
         if not pooled:
             return [task(job) for job in jobs]
-        with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid())) as pool:
+        handoff = tempfile.mkdtemp(prefix="cxscore-")  # the workers' histogram blocks travel as files here (loghist.HANDOFF)
+        with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid(), handoff)) as pool:
             away = {job.slot: pool.submit(task, job) for job in portable}
             here = {job.slot: task(job) for job in jobs if job.slot not in away}
             return [away[job.slot].result() if job.slot in away else here[job.slot] for job in jobs]
     finally:
+        if handoff is not None:
+            shutil.rmtree(handoff, ignore_errors=True)  # what a failed run left; read blocks are deleted as read
         _shared = None
         if ticker:
             ticker.done.set()

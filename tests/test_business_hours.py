@@ -152,3 +152,27 @@ def test_the_zendesk_sample_s_business_hours_from_timestamps_agree_with_its_own_
     assert (ours.n, ours.blank, ours.invalid) == (2796, 200, 4)  # README: 200 unsolved (1900-01-01), 2 backwards, 2 impossible dates
     assert ours.value == theirs.value and ours.components["p90"] == theirs.components["p90"]
     assert any("200 row(s) with a placeholder date" in w for w in report.warnings)
+
+
+def test_worker_blocks_handed_back_through_files_give_the_one_process_rows_and_leave_no_files(tmp_path, monkeypatch):
+    """Workers hand their histograms' dense blocks back as files of a folder the run makes and removes
+    (no pickled copy of a block in the worker, no received bytes beside it in the parent); the rows
+    are the one-process run's."""
+    from cxscore import loghist, scan
+
+    lines = [f"2025-03-{3 + i % 20:02d} 09:{i % 60:02d}:00,2025-03-{3 + i % 20:02d} {10 + i % 7}:{i % 53:02d}:00,{'AB'[i % 2]}\n" for i in range(3000)]
+    path = tmp_path / "t.csv"
+    path.write_text("Created at,Solved at,Group\n" + "".join(lines))
+    config = validate_config({"schedule": SCHEDULE, "metrics": [{"name": "b", "type": "duration", "start": "Created at", "end": "Solved at", "business_hours": True}]})
+    options = Options(by=["Group"], period="week", date_column="Created at")
+    folders, read = [], []
+    made = scan.tempfile.mkdtemp
+    monkeypatch.setattr(scan.tempfile, "mkdtemp", lambda **kw: folders.append(made(dir=tmp_path, **kw)) or folders[-1])
+    stored = loghist._StoredBlock.read
+    monkeypatch.setattr(loghist._StoredBlock, "read", lambda self: read.append(self.path) or stored(self))
+    monkeypatch.setattr(loghist, "_HANDOFF_MIN", 0)  # forked workers inherit it: every block travels as a file
+    parallel = score([str(path)], config, options, processes=3, part_bytes=20_000)
+    assert len(folders) == 1 and read and all(p.startswith(folders[0]) for p in read)
+    assert not (tmp_path / folders[0]).exists()
+    whole = score([str(path)], config, options, processes=1)
+    assert list(parallel.results) == list(whole.results)

@@ -188,6 +188,25 @@ def test_a_worker_result_survives_pickling():
     assert travelled.n.sum() == 451
 
 
+def test_a_dense_block_travels_as_a_file_of_the_handoff_folder_read_back_once(tmp_path, monkeypatch):
+    """In a worker (HANDOFF set) the pickle carries the block's file, not its bytes; unpickling reads it
+    back and deletes it. Outside a worker (HANDOFF None) it travels inside the pickle as before."""
+    from cxscore import loghist
+
+    hist = build(np.arange(1, 20001) * 7.0, np.arange(20000) % 1000, thresholds=(60.0,))
+    assert hist._block is not None and hist._block.nbytes > loghist._HANDOFF_MIN
+    inside = pickle.dumps(hist)
+    assert len(inside) > hist._block[: hist.groups].nbytes
+    monkeypatch.setattr(loghist, "HANDOFF", str(tmp_path))
+    sent = pickle.dumps(hist)
+    assert len(sent) < 100_000 and len(list(tmp_path.iterdir())) == 1  # the dense group counters travel; the block does not
+    received = pickle.loads(sent)
+    assert np.array_equal(received._block, hist._block[: hist.groups]) and not list(tmp_path.iterdir())
+    assert received == hist == pickle.loads(inside)
+    received.add(np.array([3.0]), np.array([999]))  # it goes on counting
+    assert received.n.sum() == 20001
+
+
 def test_rollup_to_overall_by_hand():
     hist = build([10, 20, 0, 40], [0, 1, 1, 2])
     overall = hist.rollup(np.zeros(3, dtype=np.int64))
