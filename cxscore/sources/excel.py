@@ -17,7 +17,8 @@ from .cells import cell_text
 from .excel_errors import error_cells
 from .fast_excel import FastSheet, NotExact
 from .layouts import detect_layout
-from .workbook_limits import check_workbook
+from .sheet_head import head_workbook
+from .workbook_limits import SheetScan, check_workbook
 
 BATCH_ROWS = 65_536
 #: CXSCORE_EXCEL_READER=calamine reads every workbook with python-calamine (fastexcel is tried first otherwise).
@@ -47,10 +48,11 @@ class ExcelSource(Source):
         scan = check_workbook(file, name, sheet)
         self._file, self._sheet_arg = file, sheet
         self._fast: FastSheet | None = None
+        self._later: tuple | None = None  # (reader, sheet index, the first rows' sheet) while the sheet waits to be loaded
         self.reader = "calamine"
         first = None
         if scan.kind == "xlsx" and not scan.bool_cells and excel_reader() == "fastexcel":
-            first = self._open_fast(scan.header_non_text)
+            first = self._open_fast(scan)
         if first is None:
             first = self._open_calamine()
         if not first or not any(first[0]):
@@ -63,8 +65,11 @@ class ExcelSource(Source):
         if not self.sample:
             raise InputError(f"{name} has a header but no data rows (sheet {self.info.sheet!r})", "check that the export contains responses")
 
-    def _open_fast(self, header_non_text: bool) -> list[list[str]] | None:
-        """The first rows through fastexcel, or None when it cannot give them as calamine would."""
+    def _open_fast(self, scan: SheetScan) -> list[list[str]] | None:
+        """The first rows through fastexcel, or None when it cannot give them as calamine would.
+
+        A large sheet's first rows come from a copy of the workbook cut after them (:mod:`.sheet_head`);
+        the sheet itself is loaded when its columns are asked for, with only those columns."""
         try:
             import fastexcel  # imported here: only workbooks need it
         except ImportError:  # an environment installed before fastexcel became a dependency: calamine reads it alike
@@ -78,13 +83,36 @@ class ExcelSource(Source):
         except fastexcel.FastExcelError:
             return None  # calamine names the problem (password, damage)
         index = self._sheet_index(names, self._sheet_arg)
+        count = SAMPLE_ROWS + 4
+        head = head_workbook(file, scan, count)
         try:
-            fast = FastSheet(reader, index, header_non_text)
-            first = fast.first_rows(SAMPLE_ROWS + 4)
+            if head is not None:
+                first_rows = FastSheet(fastexcel.read_excel(head), index, scan.header_non_text)
+                if first_rows.data.num_rows >= count - 1:  # the cut holds them all (else the sheet is loaded whole)
+                    self._later, self.reader, self.info.sheet = (reader, index, first_rows), "fastexcel", names[index]
+                    return first_rows.first_rows(count)
+            fast = FastSheet(reader, index, scan.header_non_text)
+            first = fast.first_rows(count)
         except NotExact:
             return None
         self._fast, self.reader, self.info.sheet = fast, "fastexcel", names[index]
         return first
+
+    def _load_fast(self, positions: list[int]) -> FastSheet:
+        """The sheet with the columns at ``positions``: loaded whole when opened, else now, with only
+        those columns (and any loaded before). Loaded now, its first rows must be those its cut copy
+        gave (a cell of them written further on in the XML would make them differ)."""
+        if self._later is None or (self._fast is not None and self._fast.has(positions)):
+            assert self._fast is not None
+            return self._fast
+        reader, index, head = self._later
+        use = set(positions) | (self._fast.has_columns() if self._fast is not None else set())
+        self._fast = None  # the columns loaded before are loaded again with the new ones
+        fast = FastSheet(reader, index, False, use=use, names=head.names)
+        if fast.rows(head.data.num_rows) != [[row[p] for p in sorted(use)] for row in head.rows(head.data.num_rows)]:
+            raise NotExact("the sheet's first rows hold cells written further on in it")
+        self._fast = fast
+        return fast
 
     def _open_calamine(self) -> list[list[str]]:
         file = self._file
@@ -132,14 +160,15 @@ class ExcelSource(Source):
     def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
-        if self._fast is not None:
+        if self._fast is not None or self._later is not None:
             try:
-                arrays = [self._fast.column(p, self.layout.header_rows - 1, (types or {}).get(c)) for p, c in zip(positions, columns)]
+                fast = self._load_fast(positions)
+                arrays = [fast.column(p, self.layout.header_rows - 1, (types or {}).get(c)) for p, c in zip(positions, columns)]
             except NotExact:
-                self._fast = None
+                self._fast = self._later = None
                 self._open_calamine()  # the sample and layout are the same: only the columns needed differ
             else:
-                yield from _slices(arrays, columns, self._fast.data.num_rows - self.layout.header_rows + 1, info)
+                yield from _slices(arrays, columns, fast.data.num_rows - self.layout.header_rows + 1, info)
                 return
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
         left = (self._sheet.start or (0, 0))[1] if self._errors else 0  # calamine's rows start at row 1, its columns at the first used one

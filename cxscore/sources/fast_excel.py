@@ -45,43 +45,68 @@ class NotExact(Exception):
 
 
 class FastSheet:
-    """One sheet, parsed once; ``header`` holds its first row's texts, ``data`` every later row, typed."""
+    """One sheet, parsed once; ``header`` holds its first row's texts, ``data`` every later row, typed.
 
-    def __init__(self, reader, sheet_index: int, header_non_text: bool):
+    Given ``use`` (column positions) and ``names`` (the column names fastexcel gave the sheet's first
+    rows, :mod:`.sheet_head`), only those columns are typed and converted, and the sheet must have the
+    same columns as its first rows had (else :class:`NotExact`: a column that starts past them)."""
+
+    def __init__(self, reader, sheet_index: int, header_non_text: bool, use: set[int] | None = None, names: list[str] | None = None):
         import fastexcel
+
+        seen: list[str] = []
+
+        def chosen(column) -> bool:
+            seen.append(column.name)
+            return use is None or column.index in use
 
         try:
             # Row 0 of the sheet (not its first non-empty row) is the header, as calamine's rows start at row 1;
             # columns start at the first used one in both readers.
-            loaded = reader.load_sheet(sheet_index, header_row=0, skip_rows=0, schema_sample_rows=None, dtype_coercion="coerce")
+            loaded = reader.load_sheet(sheet_index, header_row=0, skip_rows=0, schema_sample_rows=None, dtype_coercion="coerce", use_columns=None if names is None else chosen)
             columns = loaded.selected_columns
             batch, errors = loaded.to_arrow_with_errors()
         except (fastexcel.FastExcelError, OverflowError, ValueError) as exc:  # a cell kind or mix fastexcel refuses (#NAME?, durations among text)
             raise NotExact(str(exc)) from None
         del loaded
-        self.header = _header([c.name for c in columns], [c.column_name_from == "generated" for c in columns], header_non_text)
+        if names is not None and seen != names:
+            raise NotExact("the sheet has columns its first rows do not have")
+        self.names = [c.name for c in columns]
+        self.header = _header(self.names, [c.column_name_from == "generated" for c in columns], header_non_text) if use is None else []
         self.data: pa.RecordBatch = batch
+        self._at = {c.index: i for i, c in enumerate(columns)}  # a column's position in the sheet → in ``data``
         self._texts, self._errors = _cell_errors(errors.errors if errors else [])
+
+    def has_columns(self) -> set[int]:
+        return set(self._at)
+
+    def has(self, positions: list[int]) -> bool:
+        return all(p in self._at for p in positions)
 
     def first_rows(self, count: int) -> list[list[str]]:
         """The header and the next ``count - 1`` rows as calamine's ``cell_text`` gives them (error cells blank)."""
-        head = self.data.slice(0, count - 1)
+        return [list(self.header), *self.rows(count - 1)]
+
+    def rows(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows after the header, of the columns loaded, as :meth:`first_rows` gives them."""
+        head = self.data.slice(0, count)
         columns = []
-        for i, column in enumerate(head.columns):
+        for index, i in self._at.items():
+            column = head.column(i)
             if pa.types.is_boolean(column.type) or pa.types.is_duration(column.type):
                 cells = [_cell(c) for c in column.to_pylist()]
             else:
                 cells = [c or "" for c in _as_text(column).to_pylist()]
             for (row, col), text in self._texts.items():
-                if col == i and row < len(cells):
+                if col == index and row < len(cells):
                     cells[row] = text
             columns.append(cells)
-        return [list(self.header), *map(list, zip(*columns))]
+        return list(map(list, zip(*columns)))
 
     def column(self, index: int, first: int, want: pa.DataType | None = None) -> pa.Array:
         """Column ``index`` from data row ``first`` on, as text exactly as calamine's batches give it;
         or, where ``want`` (a typed-read hint, :mod:`cxscore.column_types`) fits every cell, as that type."""
-        array = self.data.column(index)
+        array = self.data.column(self._at[index])
         patches = {row: value for (row, col), value in {**self._texts, **self._errors}.items() if col == index and row >= first}
         if want is not None and not patches and (typed := _typed(array, want)) is not None:
             return typed.slice(first)

@@ -75,6 +75,9 @@ class SheetScan:
     kind: str = ""  # xlsx (sheets as XML), xlsb, ods, or "" (not a zip archive)
     bool_cells: bool = False  # a scanned sheet holds a TRUE/FALSE cell
     header_non_text: bool = False  # the first row of a scanned sheet holds a value that is neither text nor an error (a number, date or boolean)
+    part: str = ""  # the worksheet part of the sheet to be read (xlsx, when the workbook names it)
+    head: bytes = b""  # that part's first inflated chunk (its first rows: :mod:`cxscore.sources.sheet_head`)
+    size: int = 0  # that part's inflated size
 
 
 def column_number(letters: bytes) -> int:
@@ -297,16 +300,20 @@ def _check_archive(archive: zipfile.ZipFile, name: str, sheet: str | None) -> Sh
     scan = SheetScan(kind="ods" if ods else "xlsb" if "xl/workbook.bin" in archive.NameToInfo else "xlsx")
     if ods:
         _check_ods(archive, name, part_cap, ratio_cap, cell_cap)
-    for part in _parts_to_scan(archive, sheet):
+    parts = _parts_to_scan(archive, sheet)
+    for part in parts:
         extent, tail, declared = Extent(), b"", None
         for chunk in _inflate(archive, archive.getinfo(part), name, part_cap, ratio_cap):
             if declared is None:
+                if len(parts) == 1 and scan.kind == "xlsx":
+                    scan.part, scan.head = part, chunk
                 found = DIMENSION.search(chunk, 0, 1 << 16)
                 declared = found[1].split(b":")[-1] if found else b""
                 _check_extent(name, part, *_ref(declared), cell_cap, "declares")
                 scan.header_non_text |= _header_non_text(chunk)
             tail = _add_chunk(extent, tail, chunk)
             _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
+            scan.size += len(chunk)
         extent.add_all(tail)
         _check_extent(name, part, extent.rows, extent.columns, cell_cap, "has cells up to")
         scan.bool_cells = scan.bool_cells or extent.bools
