@@ -523,9 +523,11 @@ READING = ["where", "since", "until", "date_column", "dayfirst", "weight", "conf
 ], DRIVERS_EXAMPLES)
 def drivers_command(**kw) -> None:
     """Rank the ratings an outcome (NPS, CSAT) is most associated with: relative importance with intervals."""
+    from .heap import keep_freed_memory
     from .keydrivers import REPORT_OUTCOMES, key_drivers
     from .render.drivers import write
 
+    keep_freed_memory()  # before the workers fork: they inherit it
     terminal = Terminal.current(quiet=kw["quiet"])
     with _errors_to_exit_codes(terminal, kw["verbose"]):
         options = Options(**_given(kw, READING), by=list(kw["by"] or []))

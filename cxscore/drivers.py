@@ -375,9 +375,29 @@ def bootstrap(table: MomentTable, method: Method = "relative_weights", resamples
     shares, _ = importance(corr, method)
     shares = shares[np.isfinite(shares).all(axis=1)]
     tail = (1 - level) / 2
-    low, high = np.quantile(shares, [tail, 1 - tail], axis=0)
+    low, high = percentiles(shares, (tail, 1 - tail))
     first = np.bincount(shares.argmax(axis=1), minlength=table.columns - 1) / len(shares)
     return low, high, first, len(shares)
+
+
+def percentiles(values: np.ndarray, quantiles: Sequence[float]) -> np.ndarray:
+    """``np.quantile(values, quantiles, axis=0)`` (its default, linear method), the same bit for bit:
+    the same virtual index (n − 1)·q, the same interpolation from the nearer end. Written out because
+    np.quantile calls np.unique, whose first use imports numpy.ma (≈ 20 ms of every drivers run)."""
+    ordered = np.sort(values, axis=0)
+    last = len(ordered) - 1
+    out = []
+    for q in quantiles:
+        virtual = last * q
+        below = math.floor(virtual)
+        if virtual >= last:
+            out.append(ordered[last])
+            continue
+        gamma = virtual - below
+        a, b = ordered[below], ordered[below + 1]
+        diff = b - a
+        out.append(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma)
+    return np.array(out)
 
 
 def quadrants(shares: np.ndarray, low: np.ndarray, high: np.ndarray, performance: np.ndarray) -> list[str]:

@@ -125,15 +125,16 @@ def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
 
     Only for parsers with :attr:`AnswerParser.plain_integers`, where ``7`` and ``07`` mean the same.
     """
-    values = (column.fill_null(0) if column.null_count else column).to_numpy()
-    if not len(values):
-        return EncodedColumn(np.zeros(0, dtype=np.intp), Counter())
-    low, high = int(values.min()), int(values.max())
+    if column.null_count == len(column):  # nothing but blank cells (or no rows)
+        return EncodedColumn(np.full(len(column), BLANK + 2, dtype=np.intp), Counter())
+    extremes = pc.min_max(column)
+    low, high = int(extremes["min"].as_py()), int(extremes["max"].as_py())
     if high - low >= 1 << 16:  # wider than the reader's int16 answers: a lookup table would be too big
         return encode(column.cast(pa.string()), parser)
-    entries = values.astype(np.intp) - (low - 1)  # entry 1 + k is the number low + k; entry 0 is for null cells
-    if column.null_count:
-        entries[column.is_null().to_numpy(zero_copy_only=False)] = 0
+    if column.null_count:  # null cells become low - 1, so entry 0 (a wider type when the column's cannot hold it)
+        smallest = -(1 << (column.type.bit_width - 1)) if pa.types.is_signed_integer(column.type) else 0
+        column = (column if low - 1 >= smallest else column.cast(pa.int64())).fill_null(low - 1)
+    entries = np.subtract(column.to_numpy(), low - 1, dtype=np.intp)  # entry 1 + k is the number low + k; entry 0 is for null cells
     span = high - low + 1
     if span <= _WIDE_RANGE:
         present = range(1, span + 1)

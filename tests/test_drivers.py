@@ -365,3 +365,38 @@ def test_relative_weights_match_r_rwa_published_values(columns, raw, rescaled, r
         assert got_r2 == pytest.approx(r2, abs=6e-8)
     ref_shares, _ = shapley_by_orderings(MTCARS[:, :columns], np.ones(32))
     np.testing.assert_allclose(importance(corr, "shapley")[0], ref_shares, atol=1e-9)
+
+
+def test_percentiles_equal_numpy_quantile_bit_for_bit():
+    """The bootstrap's interval ends come from drivers.percentiles, written out so a run does not import
+    numpy.ma (np.quantile → np.unique): the same float64 bits as np.quantile's default method."""
+    from cxscore.drivers import percentiles
+
+    rng = np.random.default_rng(11)
+    for case in range(400):
+        n, k = int(rng.integers(1, 230)), int(rng.integers(1, 6))
+        values = rng.random((n, k)) * 100
+        if case % 3 == 0:
+            values = np.round(values, 0)  # ties
+        if case % 5 == 0:
+            values[:] = values[0]  # constant columns
+        for q in ((0.025, 0.975), (0.0, 1.0), (0.5,), tuple(rng.random(3))):
+            ours, numpy_s = percentiles(values, q), np.quantile(values, q, axis=0)
+            assert ours.shape == numpy_s.shape and ours.tobytes() == numpy_s.tobytes(), (n, k, q)
+
+
+def test_the_bootstrap_does_not_import_numpy_ma():
+    """np.quantile's np.unique imports numpy.ma on first use (≈ 20 ms of every drivers run's start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from cxscore.drivers import MomentTable, bootstrap, row_groups\n"
+            "rng = np.random.default_rng(0)\n"
+            "x = rng.integers(1, 6, (600, 3)).astype(float)\n"
+            "t = MomentTable(3, 20)\n"
+            "t.add([x[:, 0] + x[:, 1], x[:, 1], x[:, 2]], row_groups(np.arange(600), 20))\n"
+            "bootstrap(t, resamples=30)\n"
+            "print('numpy.ma' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -68,3 +68,18 @@ def test_encode_is_vectorised_and_counts_invalid_texts():
 def test_encode_accepts_chunked_and_non_string_arrays():
     encoded = encode(pa.chunked_array([pa.array([1, 2]), pa.array([None, 10])]), parser(type="nps"))
     assert np.array_equal(encoded.codes, [1, 2, BLANK, 10])
+
+
+@pytest.mark.parametrize("kind", [pa.int8(), pa.uint8(), pa.int16(), pa.int64()])
+def test_integer_columns_code_as_their_texts_with_nulls_at_the_types_ends(kind):
+    """A typed read's integers (null where blank) are coded as the same answers read as text, also
+    when a null sits beside the type's smallest value (null cells are filled with one less)."""
+    smallest = -(1 << (kind.bit_width - 1)) if pa.types.is_signed_integer(kind) else 0
+    rng = np.random.default_rng(3)
+    for values in ([smallest, None, 3, 0, 10, None, 11, 9], [None, None], [], [0, None, 0], [7] * 5,
+                   [int(v) if v >= 0 else None for v in rng.integers(-3, 12, 500)]):
+        column = pa.array(values, type=kind)
+        for spec in (dict(type="nps"), dict(type="csat", scale=[1, 5], blank_values=["0"])):
+            typed, text = encode(column, parser(**spec)), encode(column.cast(pa.string()), parser(**spec))
+            assert typed.slots.tolist() == text.slots.tolist(), (kind, values)
+            assert dict(typed.invalid_texts) == dict(text.invalid_texts)
