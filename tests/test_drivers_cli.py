@@ -165,13 +165,16 @@ def test_output_writes_a_drivers_sheet_with_a_scatter_chart(tmp_path):
 def test_one_input_read_in_parallel_parts_gives_the_same_result_on_any_number_of_workers(monkeypatch):
     import cxscore.keydrivers as keydrivers
 
-    jobs: list[int] = []
+    runs: list[list[tuple[int, int]]] = []  # per call of run_jobs: each run's (parts, bytes)
     run_jobs = keydrivers.run_jobs
-    monkeypatch.setattr(keydrivers, "run_jobs", lambda j, *args: jobs.append(len(j)) or run_jobs(j, *args))
+    monkeypatch.setattr(keydrivers, "run_jobs", lambda j, *args: runs.append([(len(r.jobs), r.part.size) for r in j]) or run_jobs(j, *args))
     whole = key_drivers(DRIVERS_SAMPLE, processes=1).analysis
     one = key_drivers(DRIVERS_SAMPLE, processes=1, part_bytes=8_192).analysis
     two = key_drivers(DRIVERS_SAMPLE, processes=2, part_bytes=8_192).analysis
-    assert jobs[0] == 1 and jobs[1] == jobs[2] > 3  # the sample (65 kB) in parts of ~8 kB, read by one worker, then by two
+    assert runs[0] == [(1, runs[0][0][1])] and len(runs[1]) == 1 and runs[1][0][0] > 3  # the sample (65 kB) in parts of ~8 kB
+    (a_parts, a_bytes), (b_parts, b_bytes) = runs[2]  # two processes: two runs of consecutive parts, not one part for this process and the rest for the worker
+    assert a_parts + b_parts == runs[1][0][0] and a_bytes + b_bytes == runs[1][0][1] == runs[0][0][1]
+    assert max(a_bytes, b_bytes) < 0.65 * (a_bytes + b_bytes)
     assert (one.n, one.incomplete, one.missing) == (two.n, two.incomplete, two.missing) == (whole.n, whole.incomplete, whole.missing)
     for a, b, c in zip(whole.drivers, one.drivers, two.drivers):
         assert (b.share, b.low, b.high, b.p_first, b.mean, b.top_two) == (c.share, c.low, c.high, c.p_first, c.mean, c.top_two)  # exact: cut by size, not by workers
