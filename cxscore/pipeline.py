@@ -310,7 +310,8 @@ def _gap_warning(name: str, path: str, error: ColumnError, origin: str, layouts:
     line = f"{name}: {path} has no column for it, so it adds nothing to {name} ({error.message.split(';')[0]})"
     here, there = layouts[path], layouts.get(origin)
     if there is not None and here.name != there.name and (here.helpdesk or there.helpdesk):
-        why = error.hint if isinstance(error, OwnReadingDiffers) and error.hint else f"its {here.name} layout plans no {name}"
+        why = (error.hint if isinstance(error, OwnReadingDiffers) and error.hint else f"its {here.name} layout plans no {name}" if here.helpdesk and there.helpdesk
+               else "a metric reads the columns of the first input that has it")
         line += f"; it is {_a(here.name)} export and {origin} {_a(there.name)} one: {why}, so score them separately, each then read through its own layout"
     return line
 

@@ -20,6 +20,8 @@ def test_a_later_input_of_another_helpdesk_layout_is_named_in_the_gap_warning():
     csat = next(w for w in warnings if w.startswith(f"csat: {FRESHDESK} has no column for it"))
     assert "freshdesk export" in csat and "zendesk one" in csat and "separately" in csat
     assert "its freshdesk layout reads csat from 'Survey results' as csat on 1–3, which does not add to csat on 0–1" in csat
+    frt = next(w for w in warnings if w.startswith(f"frt: {FRESHDESK} has no column for it"))
+    assert "its freshdesk layout plans no frt, so score them separately" in frt  # Freshdesk writes business hours only: frt_business
     assert "score them separately" in " ".join(result.stderr.split())
     same = invoke(["score", str(ZENDESK), str(ZENDESK), "-f", "json", "-q"])
     assert not [w for w in json.loads(same.stdout)["warnings"] if "separately" in w]
