@@ -479,14 +479,18 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
     adjusted = np.full(size, np.nan)
     p_values = [baselines[row][0]["p_value"] if row in baselines else tested.p[place[row]] for row in family]
     adjusted[family] = stats_arrays.benjamini_hochberg(np.array(p_values, dtype=np.float64))
-    codes_in_order = codes[order].tolist()
-    segment_of = ordered_series.tolist()
+    codes_in_order = codes[order]
+
+    def made(at: np.ndarray) -> list[ResultRow]:
+        """Fresh rows for the positions ``at``."""
+        chosen = codes_in_order[at].tolist()
+        with _cycles_uncollected():  # rows and their dicts hold no reference cycles
+            return _significances(table.rows(order[at], [segments[i] for i in ordered_series[at].tolist()], [label(c) for c in chosen], chosen, s),
+                                  place[at].tolist(), adjusted[at].tolist())
 
     def make(start: int, stop: int) -> list[ResultRow]:
         """Fresh rows for the positions [start, stop)."""
-        with _cycles_uncollected():  # rows and their dicts hold no reference cycles
-            return _significances(table.rows(order[start:stop], [segments[i] for i in segment_of[start:stop]], [label(c) for c in codes_in_order[start:stop]], codes_in_order[start:stop], s),
-                                  place[start:stop].tolist(), adjusted[start:stop].tolist())
+        return made(np.arange(start, stop))
 
     def _significances(rows: list[ResultRow], entries: list[int], marks: list[float]) -> list[ResultRow]:
         for row, k, mark in zip(rows, entries, marks):
@@ -494,9 +498,9 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
                 row.significance = _significance("previous", tested.diff[k], tested.p[k], tested.mdd[k], None if math.isnan(mark) else mark, alpha)
         return rows
 
-    kept = {}
-    for start, end in zip(starts, ends):  # each series' latest row: its baseline and trend
-        row = kept[end - 1] = make(end - 1, end)[0]
+    kept = dict(zip([end - 1 for end in ends], made(np.array(ends, dtype=np.int64) - 1)))  # each series' latest row, made at once
+    for start, end in zip(starts, ends):  # its baseline and trend
+        row = kept[end - 1]
         if end - 1 in baselines:
             sig, joins, window = baselines[end - 1]
             if joins:

@@ -62,7 +62,7 @@ def json_rows(block: RowColumns, before: bytes, after: bytes, encode: Callable[[
         deff = np.where(block.n_eff != 0, block.n / block.n_eff, np.nan)
     pieces: list[Piece] = [
         before.decode("utf-8") + "{" + key("metric", True) + text(block.metric) + key("type") + text(block.type) + key("segment"),
-        _choose([text(s) for s in block.segments], block.segment), key("period"), _choose([text(p) for p in block.periods], block.period),
+        _each(text, block.segments, block.segment), key("period"), _each(text, block.periods, block.period),
         key("n"), _json(block.n), key("blank"), _json(block.blank), key("invalid"), _json(block.invalid), scored,
         key("n_eff"), _json(block.n_eff), key("deff"), _json(deff), interval, key("low_n"), _choose(["false", "true"], block.low_n),
         key("significance"), significance, "".join(key(k) + "null" for k in ONLY_KEPT) + "}" + after.decode("utf-8"),
@@ -75,11 +75,13 @@ def csv_rows(block: RowColumns, metric: MetricInfo, by: list[str], late: list[st
     the data is escaped; ``kept``: the line of a row held as an object."""
     answered, enough, tested = block.answered, block.enough, block.tested
     scale = metric.scale or (None, None)
-    segments = [",".join(_csv_field(cell(v) if isinstance(v, str) else v) for v in (segment.get(k) for k in by)) for segment in block.segments]
+
+    def segment(values: dict[str, Any]) -> str:
+        return ",".join(_csv_field(cell(v) if isinstance(v, str) else v) for v in (values.get(k) for k in by))
     pieces: list[Piece] = [",".join(_csv_field(v) for v in (cell(block.metric), block.type, cell(metric.column))) + ","]
     if by:
-        pieces += [_choose(segments, block.segment), ","]
-    pieces += [_choose([_csv_field(p) for p in block.periods], block.period), ",", _csv(block.n), ",", _csv(block.blank), ",", _csv(block.invalid), ",", _csv(block.n_eff), ","]
+        pieces += [_each(segment, block.segments, block.segment), ","]
+    pieces += [_each(_csv_field, block.periods, block.period), ",", _csv(block.n), ",", _csv(block.blank), ",", _csv(block.invalid), ",", _csv(block.n_eff), ","]
     pieces += [_only(answered, [_csv(block.value[answered])], ""), ","]
     ends = block.ends
     pieces += [_only(enough, [_csv(block.se[enough]), ",", _bound(_csv, block.ci_low[enough], ends), ",", _bound(_csv, block.ci_high[enough], ends), ",",
@@ -153,6 +155,12 @@ def _split(encoded: bytes, size: int) -> pa.Array:
 def _choose(texts: Sequence[str], places: np.ndarray) -> pa.Array:
     """``texts[places[i]]`` for each row (flags: False → texts[0], True → texts[1])."""
     return pa.array(texts, type=pa.string()).take(_integers(places))
+
+
+def _each(text: Callable[[Any], str], items: Sequence[Any], places: np.ndarray) -> pa.Array:
+    """``text(items[places[i]])`` for each row, made once for each item the rows have."""
+    used, where = np.unique(places, return_inverse=True)
+    return _choose([text(items[i]) for i in used.tolist()], where.reshape(-1))
 
 
 def _bound(texts: Callable[[np.ndarray], pa.Array], values: np.ndarray, ends: tuple[int, int] | None) -> pa.Array:
