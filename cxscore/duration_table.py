@@ -13,6 +13,7 @@ import numpy as np
 
 from .durations import DurationColumn, VALUE
 from .errors import CxError, param
+from .lazy_sequence import MadeOnRead
 from .loghist import LogHistogram
 from .normalize import BLANK, INVALID
 
@@ -121,22 +122,51 @@ class DurationTable:
         self.hist += other.hist.rollup(mapping)
         np.add.at(self.counted, rows, other.counted[source])
 
-    def rollup(self, rows: list[int], targets: list[int], size: int) -> list[Durations]:
+    def rollup(self, rows: list[int], targets: list[int], size: int) -> DurationRows:
         mapping = np.full(self.hist.groups, -1, dtype=np.int64)
         mapping[rows] = targets
         coarse = self.hist.rollup(mapping)
         coarse.reserve(size)
         counted = np.zeros((size, 3), dtype=np.int64)
         np.add.at(counted, targets, self.counted[rows])
-        return [Durations(None, int(b), int(i), int(p), coarse, g) for g, (b, i, p) in enumerate(counted.tolist())]
+        return DurationRows(coarse, counted)
 
     def get(self, row: int) -> Durations:
         return self.rollup([row], [0], 1)[0]
 
 
+class DurationRows(MadeOnRead[Durations]):
+    """A roll-up's groups: group g of one histogram of them all (``hist``) with its blank, invalid and noted
+    counts (row g of ``counted``). Read one at a time they are :class:`Durations` views of ``hist``; the
+    duration kind scores them all from ``hist`` at once (``Duration.table_columns``)."""
+
+    #: results._Table scores them with the duration kind's array methods (table_columns, test_columns).
+    scored_by_kind = True
+
+    def __init__(self, hist: LogHistogram, counted: np.ndarray):
+        self.hist, self.counted = hist, counted
+
+    def __len__(self) -> int:
+        return len(self.counted)
+
+    def _one(self, i: int) -> Durations:
+        blank, invalid, noted = self.counted[i].tolist()
+        return Durations(None, blank, invalid, noted, self.hist, i)
+
+    def _run(self, start: int, stop: int) -> list[Durations]:
+        return [self._one(i) for i in range(start, stop)]
+
+    def take(self, chosen: Sequence[int] | np.ndarray) -> DurationRows:
+        """These groups, in this order, as rows of their own histogram (one gather)."""
+        chosen = np.asarray(chosen, dtype=np.int64)
+        return DurationRows(self.hist.take(chosen), self.counted[chosen])
+
+
 def stacked(groups: Sequence[Durations]) -> LogHistogram:
     """One histogram whose group g is ``groups[g]``'s: one gather from their roll-up's shared histogram
     when they are all views of it (a roll-up's groups, as the results summarise them), else stacked."""
+    if isinstance(groups, DurationRows):
+        return groups.hist.take(np.arange(len(groups)))
     table = groups[0].table if groups else None
     if table is not None and all(g.view and g.table is table for g in groups):
         return table.take([g.row for g in groups])

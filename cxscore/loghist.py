@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from typing import NamedTuple
 
 import numpy as np
@@ -620,6 +619,8 @@ class _StoredBlock(NamedTuple):
     @staticmethod
     def write(block: np.ndarray, folder: str) -> _StoredBlock | None:
         """The block in a new file of ``folder``; None when it cannot be written (it then travels pickled)."""
+        import tempfile
+
         try:
             fd, path = tempfile.mkstemp(suffix=".int32", dir=folder)
         except OSError:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from .kinds.base import Kind
 from .settings import Settings
 from .stats import benjamini_hochberg
 from .tally import Tally, TallyRows
+
+if TYPE_CHECKING:
+    from .duration_table import DurationRows
 
 
 #: A group's tally and its summary (summaries are computed per rollup, at once, and kept here).
@@ -243,7 +246,10 @@ _SCALAR = ("summarise", "compute", "interval", "moments", "compare", "other_test
 def _by_arrays(spec: MetricSpec, parts: Sequence[Accumulator]) -> bool:
     """Whether a roll-up is scored from arrays: a tally table's, of a kind with array methods whose scalar
     twins are its own or inherited with them (a subclass that changes ``compute`` but not ``compute_columns``
-    is scored a group at a time, like kinds without array methods; the results are the same either way)."""
+    is scored a group at a time, like kinds without array methods; the results are the same either way);
+    or a duration histogram's, by the duration kind's own array methods (``table_columns``)."""
+    if _kind_scored(parts):
+        return callable(getattr(spec.kind, "table_columns", None))
     if not isinstance(parts, TallyRows):
         return False
     mro = type(spec.kind).__mro__
@@ -251,34 +257,48 @@ def _by_arrays(spec: MetricSpec, parts: Sequence[Accumulator]) -> bool:
     return mro[owner] is not Kind and not any(name in c.__dict__ for c in mro[:owner] for name in _SCALAR)
 
 
+def _kind_scored(parts: object) -> bool:
+    """Whether a roll-up's parts are scored by their kind's own array methods (``DurationRows``, not imported
+    here: a survey run does without the duration modules)."""
+    return getattr(parts, "scored_by_kind", False)
+
+
 class _Table:
     """A tally roll-up's groups scored at once: the figures of their rows as arrays (``cxscore.stats_arrays``),
-    each entry what :func:`_row` computes for the group alone, bit for bit."""
+    each entry what :func:`_row` computes for the group alone, bit for bit; or a duration roll-up's, by the
+    duration kind (``Duration.table_columns``, ``test_columns``)."""
 
-    def __init__(self, spec: MetricSpec, parts: TallyRows, s: Settings):
+    def __init__(self, spec: MetricSpec, parts: TallyRows | DurationRows, s: Settings):
         self.spec, self.parts, self.min_n = spec, parts, s.min_n
-        self.columns = columns = summary_columns(spec, parts)
         kind = spec.kind
+        self.moments: stats_arrays.Moments | None = None  # the pooled tests' moments (durations have their own tests)
+        if not isinstance(parts, TallyRows):  # DurationRows (_by_arrays): the duration kind's figures, from the roll-up's histogram
+            durations = kind.table_columns(spec, parts, s.confidence)  # type: ignore[attr-defined]  # _by_arrays: the kind has them
+            self.columns, self.value, self.components, self.answered = durations, durations.median, durations.components, durations.answered
+            self.enough, self.has_ci, self.ci = durations.enough, durations.has_ci, durations.ci
+            self.blank, self.invalid = parts.counted[:, 0], parts.counted[:, 1]
+            return
+        self.columns = columns = summary_columns(spec, parts)
+        self.blank, self.invalid = parts.table.extra[:, 1], parts.table.extra[:, 2]
         with np.errstate(divide="ignore", invalid="ignore"):
             value, components = kind.compute_columns(spec, columns)  # type: ignore[misc]  # _by_arrays: the kind has them
             self.value = value
             self.answered = (columns.n != 0) & (columns.total > 0)  # compute(): None without answers
             self.components = components
-            self.enough = enough = (columns.n >= 2) & (columns.n_eff >= 2)  # interval() and compare(): two or more (effective) answers
+            self.enough = self.has_ci = enough = (columns.n >= 2) & (columns.n_eff >= 2)  # interval() and compare(): two or more (effective) answers
             # intervals and moments only where they are used (Python's pow per entry is their largest cost)
             some = _subset(columns, np.flatnonzero(enough))
             ci = kind.interval_columns(spec, some, s.confidence, s.nps_interval)
             self.ci = stats_arrays.Intervals(_spread(ci.se, enough), _spread(ci.low, enough), _spread(ci.high, enough), ci.method, ci.ends)
-            self.moments: stats_arrays.Moments = _spread(kind.moment_columns(spec, some), enough)
+            self.moments = _spread(kind.moment_columns(spec, some), enough)
 
     def row_columns(self, order: np.ndarray, segments: list[dict], segment: np.ndarray, periods: list[str], period: np.ndarray) -> RowColumns:
         """The groups ``order`` as the arrays their :meth:`rows` are made from (each with its segment and period
         label as a place in ``segments`` and ``periods``), untested."""
         c, ci, spec = self.columns, self.ci, self.spec
-        extra = self.parts.table.extra[order]
         nothing = np.zeros(len(order), dtype=bool)
         empty = np.full(len(order), np.nan)
-        return RowColumns(spec.name, spec.type, segments, segment, periods, period, c.n[order], extra[:, 1].astype(np.int64), extra[:, 2].astype(np.int64),
+        return RowColumns(spec.name, spec.type, segments, segment, periods, period, c.n[order], self.blank[order].astype(np.int64), self.invalid[order].astype(np.int64),
                           self.answered[order], self.value[order], {k: v[order] for k, v in self.components.items()}, tuple(spec.kind.components),
                           c.n_eff[order], self.enough[order], ci.se[order], ci.low[order], ci.high[order], ci.ends, ci.method, (ci.high[order] - ci.low[order]) / 2,
                           c.n_eff[order] < self.min_n, nothing, "", empty, empty, empty, empty, 0.0, {})
@@ -287,9 +307,8 @@ class _Table:
         """The rows of the groups ``order`` (each with its segment, period label and period code)."""
         spec, c, ci = self.spec, self.columns, self.ci
         n, n_eff = c.n[order].tolist(), c.n_eff[order].tolist()
-        extra = self.parts.table.extra[order]
-        blank, invalid = extra[:, 1].astype(np.int64).tolist(), extra[:, 2].astype(np.int64).tolist()
-        answered, enough = self.answered[order].tolist(), self.enough[order].tolist()
+        blank, invalid = self.blank[order].astype(np.int64).tolist(), self.invalid[order].astype(np.int64).tolist()
+        answered, enough = self.answered[order].tolist(), self.has_ci[order].tolist()
         value = self.value[order].tolist()
         names = list(self.components)
         parts = list(zip(*(self.components[k][order].tolist() for k in names))) if names else [()] * len(order)
@@ -302,7 +321,7 @@ class _Table:
         with _cycles_uncollected():  # rows hold no reference cycles
             for i, (segment, period, code, ni, ne, answers) in enumerate(zip(segments, periods, codes, n, n_eff, answered)):
                 shown, components = (value[i], dict(zip(names, parts[i]))) if answers else (None, dict(empty))
-                if enough[i]:  # two or more effective answers: n_eff > 0
+                if enough[i]:  # an interval (two or more effective answers: n_eff > 0)
                     row = ResultRow(name, kind, segment, period, ni, blank[i], invalid[i], shown, components, ne, ni / ne, se[i], low[i], high[i], method, margin[i], low_n[i])
                 else:
                     row = ResultRow(name, kind, segment, period, ni, blank[i], invalid[i], shown, components, ne, ni / ne if ne else None, low_n=low_n[i])
@@ -355,13 +374,16 @@ def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarra
     tested = a.enough[ia] & b.enough[ib]
     ia, ib = ia[tested], ib[tested]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        test = stats_arrays.pooled_test(_entries(a.moments, ia), _entries(b.moments, ib))
-        other = kind.other_test_columns(spec, _subset(a.columns, ia), _subset(b.columns, ib), s.nps_test)
-        se0 = kind.unit * test.se0
-        mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan)
+        if a.moments is None or b.moments is None:  # durations: the kind's Mood's tests
+            diff, p, mdd = kind.test_columns(spec, a.columns, ia, b.columns, ib, s.confidence)  # type: ignore[attr-defined]  # _by_arrays: the kind has them
+        else:
+            test = stats_arrays.pooled_test(_entries(a.moments, ia), _entries(b.moments, ib))
+            other = kind.other_test_columns(spec, _subset(a.columns, ia), _subset(b.columns, ib), s.nps_test)
+            se0 = kind.unit * test.se0
+            mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan)
+            diff, p = a.value[ia] - b.value[ib], test.p if other is None else other
     joins = (a.columns.n_eff[ia] >= s.min_n) & (b.columns.n_eff[ib] >= s.min_n)
-    return _Tested(np.flatnonzero(tested).tolist(), (a.value[ia] - b.value[ib]).tolist(), (test.p if other is None else other).tolist(),
-                   [None if math.isnan(v) else v for v in mdd.tolist()], joins.tolist())
+    return _Tested(np.flatnonzero(tested).tolist(), diff.tolist(), p.tolist(), [None if math.isnan(v) else v for v in mdd.tolist()], joins.tolist())
 
 
 def _significance(against: str, diff: float, p: float, mdd: float | None, adjusted: float | None, alpha: float) -> Significance:
@@ -509,8 +531,8 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
             row.significance = sig
         if s.trend and s.period:
             _trend(spec, row, [int(i) for i in order[start:end]], parts, codes, s)
-    bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.enough[order]).tolist()
-    if s.distribution and spec.kind.scaled:  # rows with a distribution are made as rows
+    bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.has_ci[order]).tolist()
+    if (s.distribution and spec.kind.scaled) or not isinstance(parts, TallyRows):  # rows with a distribution, and durations' rows, are made as rows
         return RowTable(make, size, kept, bare)
     period_codes, period_of = np.unique(codes[order], return_inverse=True)
     labels = [label(c) for c in period_codes.tolist()]

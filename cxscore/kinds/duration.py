@@ -23,7 +23,7 @@ from .base import Kind
 if TYPE_CHECKING:
     from ..accumulators import Accumulators
     from ..config import ColumnSpec, MetricSpec
-    from ..duration_table import Durations
+    from ..duration_table import DurationRows, Durations
     from ..durations import DurationColumn
     from ..loghist import GroupBuckets, LogHistogram
 
@@ -82,6 +82,41 @@ class Summarised:
             self.bounds[confidence] = (low.tolist(), high.tolist())
         low_all, high_all = self.bounds[confidence]
         return low_all[index], high_all[index]
+
+
+class DurationColumns:
+    """A roll-up's groups' figures as arrays, one entry per group, each what :class:`DurationSummary` and the
+    kind's scalar methods give that group alone (the same histogram searches, the same operations): the
+    rows of many agent × week cells come from a few array passes (``results._Table``), not a call each."""
+
+    def __init__(self, hist: LogHistogram, threshold: float | None, confidence: float):
+        from .. import stats_arrays
+
+        self.hist = hist
+        self.n = n = hist.n
+        self.n_eff = self.total = n.astype(np.float64)
+        self.answered = n > 0
+        self.enough = n >= 2  # compare() and interval(): two or more durations
+        q = hist.quantiles(_QUANTILES)
+        self.median = q[:, _QUANTILES.index(0.5)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            within = 100 * hist.within(threshold) / n if threshold is not None else np.full(len(n), None, dtype=object)
+            self.components = {"p25": q[:, 0], "p75": q[:, 4], "p90": q[:, 5], "mean": np.nan_to_num(hist.mean()), "within_pct": within}
+            spread = (q[:, 3] - q[:, 1]) / 0.4
+            se = np.sqrt(spread * spread / n)
+        low, high = hist.quantile_interval(0.5, confidence)
+        self.has_ci = self.enough & np.isfinite(high)
+        no = ~self.has_ci
+        self.ci = stats_arrays.Intervals(np.where(no, np.nan, se), np.where(no, np.nan, low), np.where(no, np.nan, high), "order-statistic")
+        self._buckets: GroupBuckets | None = None
+
+    @property
+    def buckets(self) -> GroupBuckets:
+        from ..loghist import GroupBuckets
+
+        if self._buckets is None:
+            self._buckets = GroupBuckets(self.hist)
+        return self._buckets
 
 
 class Duration(Kind):
@@ -308,6 +343,32 @@ class Duration(Kind):
             return super().detectable(spec, a, b, se0, confidence)
         spread = (math.log(high) - math.log(low)) / 0.4
         return median * math.expm1(min_detectable(spread * math.sqrt(1 / a.n + 1 / b.n), confidence))
+
+    # -- a roll-up's groups at once (results._Table) ---------------------------------------------
+    def table_columns(self, spec: MetricSpec, parts: DurationRows, confidence: float) -> DurationColumns:
+        """Every group's value, components and interval as arrays (:class:`DurationColumns`)."""
+        return DurationColumns(parts.hist, self.threshold(spec), confidence)
+
+    def test_columns(self, spec: MetricSpec, a: DurationColumns, ia: np.ndarray, b: DurationColumns, ib: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`compare` and :meth:`detectable` of the pairs (group ``ia[k]`` of ``a``, ``ib[k]`` of ``b``),
+        each with two or more durations: the differences, the p-values and the detectable differences (NaN:
+        none), entry by entry what the scalar methods give (logarithms and expm1 taken with Python's math)."""
+        from .. import stats_arrays
+        from ..loghist import median_splits
+
+        values, below_a, below_b = median_splits(a.buckets, ia, b.buckets, ib)
+        median, high, low = values[:, 0], values[:, 1], values[:, 2]
+        n_a, n_b = a.n[ia], b.n[ib]
+        above_a, above_b = (n_a - below_a) / n_a, (n_b - below_b) / n_b
+        test = stats_arrays.pooled_test((*stats_arrays.proportion_moments(above_a), n_a), (*stats_arrays.proportion_moments(above_b), n_b))
+        root = np.sqrt(1 / n_a + 1 / n_b)
+        se0 = (high - low) / 0.4 * root
+        mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, confidence), np.nan)
+        stretch = np.flatnonzero((low > 0) & (high > low))  # the change found on the log scale (detectable)
+        logs = np.array([(math.log(h) - math.log(lo)) / 0.4 for h, lo in zip(high[stretch].tolist(), low[stretch].tolist())], dtype=np.float64)
+        found = stats_arrays.min_detectable(logs * root[stretch], confidence).tolist()
+        mdd[stretch] = [m * math.expm1(d) for m, d in zip(median[stretch].tolist(), found)]
+        return a.median[ia] - b.median[ib], test.p, mdd
 
     def trend_test(self, spec: MetricSpec, tallies: list[Any], positions: list[float]) -> float:
         """Mood's test carried over to a trend (a Cochran–Armitage test): the share of each period above
