@@ -60,11 +60,22 @@ def _normalised(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
         texts = texts.cast(pa.string())
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    other = pc.invert(pc.fill_null(pc.string_is_ascii(texts), True))
     lowered = pc.ascii_lower(texts)
+    if _all_ascii(texts):  # one pass over the bytes, a tenth of string_is_ascii's row by row
+        return lowered, np.zeros(len(texts), dtype=bool)
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(texts), True))
     if pc.any(other).as_py():
         lowered = pc.replace_with_mask(lowered, other, pc.utf8_lower(pc.utf8_normalize(texts.filter(other), "NFKC")))
     return lowered, other.to_numpy(zero_copy_only=False)
+
+
+def _all_ascii(texts: pa.Array) -> bool:
+    """Whether every byte of the values (null slots' bytes included) is ASCII."""
+    large = pa.types.is_large_string(texts.type)
+    offsets = np.frombuffer(texts.buffers()[1], np.int64 if large else np.int32)[texts.offset:texts.offset + len(texts) + 1]
+    if not len(texts) or offsets[-1] == offsets[0]:
+        return True
+    return int(np.frombuffer(texts.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].max()) < 0x80
 
 
 def _fold(keyword: str) -> str:
@@ -168,9 +179,11 @@ class Themes:
         excluded[:, slow_exclusions] = True
         if fast and len(ascii_rows):
             known = [(j, p) for j, p in exclusions if p is not None]
-            flags = _token_flags(text if len(ascii_rows) == len(text) else text.filter(pa.array(~other)), [p for p in plans if p is not None] + [p for _, p in known])
-            out[np.ix_(ascii_rows, np.array(fast, dtype=np.intp))] = flags[:, :len(fast)]
-            excluded[np.ix_(ascii_rows, np.array([j for j, _ in known], dtype=np.intp))] = flags[:, len(fast):]
+            every = len(ascii_rows) == len(text)
+            flags = _token_flags(text if every else text.filter(pa.array(~other)), [p for p in plans if p is not None] + [p for _, p in known])
+            rows = slice(None) if every else ascii_rows[:, None]  # all rows: a column write, not np.ix_ (10× faster)
+            out[rows, np.array(fast, dtype=np.intp)] = flags[:, :len(fast)]
+            excluded[rows, np.array([j for j, _ in known], dtype=np.intp)] = flags[:, len(fast):]
         rest = np.flatnonzero(other)
         excluded[rest] = True
         passes = [(j, None) for j, plan in enumerate(plans) if plan is None] + ([(j, rest) for j in fast] if len(rest) else [])
@@ -206,6 +219,8 @@ _WORD_BYTES = np.zeros(256, dtype=bool)
 _WORD_BYTES[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789_", np.uint8)] = True
 #: Rows cut into pieces at a time (a few MB of text).
 _BLOCK_ROWS = 1 << 16
+#: Bytes tested for word starts at a time: the masks fit in a core's cache.
+_WINDOW_BYTES = 1 << 18
 _RUNS = re.compile(r"[a-z0-9_]+|[^a-z0-9_]+")
 #: Plans matched in one cut of the text: their bits and the phrase bit fill one 64-bit integer a piece.
 _MOST_PLANS = 63
@@ -251,16 +266,25 @@ def _plan(en: tuple[str, ...], zh: tuple[str, ...]) -> _Plan | None:
 
 def _word_starts(raw: np.ndarray) -> np.ndarray:
     """Where a word starts in lower-cased ASCII bytes (a byte of ``[a-z0-9_]`` after one that is not).
-    Range tests in place: twice as fast as a 256-entry lookup table over the column's bytes."""
-    word = np.empty(len(raw), dtype=bool)
-    other = np.empty(len(raw), dtype=bool)
-    scratch = np.empty(len(raw), dtype=np.uint8)
-    np.less(np.subtract(raw, np.uint8(ord("a")), out=scratch), 26, out=word)
-    word |= np.less(np.subtract(raw, np.uint8(ord("0")), out=scratch), 10, out=other)
-    word |= np.equal(raw, ord("_"), out=other)
-    starts = other
-    starts[0] = word[0]
-    np.greater(word[1:], word[:-1], out=starts[1:])
+    Range tests in place (twice as fast as a 256-entry lookup table), a window of ``_WINDOW_BYTES`` at a
+    time: the masks stay in the CPU's cache and are reused (over a whole block: 7× the CPU, mostly
+    page faults on fresh memory)."""
+    n = len(raw)
+    starts = np.empty(n, dtype=bool)
+    size = min(n, _WINDOW_BYTES)
+    word = np.empty(size + 1, dtype=bool)  # word[0]: whether the byte before the window is a word byte
+    other = np.empty(size, dtype=bool)
+    scratch = np.empty(size, dtype=np.uint8)
+    word[0] = False
+    for lo in range(0, n, _WINDOW_BYTES):
+        part = raw[lo:lo + _WINDOW_BYTES]
+        m = len(part)
+        inner = word[1:m + 1]
+        np.less(np.subtract(part, np.uint8(ord("a")), out=scratch[:m]), 26, out=inner)
+        inner |= np.less(np.subtract(part, np.uint8(ord("0")), out=scratch[:m]), 10, out=other[:m])
+        inner |= np.equal(part, ord("_"), out=other[:m])
+        np.greater(inner, word[:m], out=starts[lo:lo + m])
+        word[0] = word[m]
     return starts
 
 
