@@ -93,6 +93,20 @@ def test_non_answers_and_whitespace_are_left_out():
     assert [v for v, keep in zip(values, real) if keep] == ["Great", "无聊", "No problem at all", "na na na", "没有人接电话"]
 
 
+@pytest.mark.parametrize("rows", [1, 3, 1 << 16])
+def test_non_answers_are_found_slice_by_slice_in_plain_and_chunked_columns(rows, monkeypatch):
+    """said_something trims and lower-cases a slice of rows at a time (memory reused, not two copies of the
+    column): any slice size, any chunking, gives the cells' own test (trim, lower case, compare)."""
+    from cxscore import comments
+
+    values = (["n/a", "Great", None, " Nothing! ", "No problem", "无", "", "-", "na na"] * 7)[:61]
+    expected = [v is not None and comments._key(v) not in comments.NON_ANSWERS | {""} for v in values]
+    monkeypatch.setattr(comments, "_SLICE_ROWS", rows)
+    assert said_something(pa.array(values, pa.string()), []).tolist() == expected
+    assert said_something(pa.chunked_array([values[:5], values[5:7], values[7:]], pa.string()), []).tolist() == expected
+    assert said_something(pa.array(values, pa.string())[4:], []).tolist() == expected[4:]
+
+
 # --- the most recent N per band ----------------------------------------------------------------
 
 def _rows(n: int, dated: bool = True):

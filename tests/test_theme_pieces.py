@@ -64,15 +64,18 @@ EDGES = [  # a phrase never runs from one row into the next; exclusions in non-A
 
 
 @settings(max_examples=80, deadline=None)
-@given(texts=comments, themes=st.sampled_from([TRAPS, MANY]), block=st.sampled_from([1, 3, 1 << 16]), window=st.sampled_from([1, 5, 1 << 18]))
-@example(texts=EDGES, themes=TRAPS, block=1 << 16, window=1 << 18)
-@example(texts=EDGES, themes=MANY, block=3, window=5)
-def test_pieces_give_the_flags_of_one_regex_pass_per_theme(texts, themes, block, window):
+@given(texts=comments, themes=st.sampled_from([TRAPS, MANY]), block=st.sampled_from([1, 3, 1 << 16]), window=st.sampled_from([1, 5, 1 << 18]),
+       rows=st.sampled_from([1, 4, 1 << 18]))
+@example(texts=EDGES, themes=TRAPS, block=1 << 16, window=1 << 18, rows=1 << 18)
+@example(texts=EDGES, themes=MANY, block=3, window=5, rows=4)
+def test_pieces_give_the_flags_of_one_regex_pass_per_theme(texts, themes, block, window, rows):
     array = pa.array(texts, pa.string())
-    with mock.patch.object(theme_module, "_BLOCK_ROWS", block), mock.patch.object(theme_module, "_WINDOW_BYTES", window):
+    with (mock.patch.object(theme_module, "_BLOCK_ROWS", block), mock.patch.object(theme_module, "_WINDOW_BYTES", window),
+          mock.patch.object(theme_module, "_MATCH_ROWS", rows)):
         assert (themes.match(array) == by_regex(themes, array)).all()
         assert (themes.match(array.cast(pa.large_string())) == by_regex(themes, array)).all()
         assert (themes.match(array[1:]) == by_regex(themes, array[1:])).all()  # a sliced array: offsets not from 0
+        assert (themes.match(pa.chunked_array([array[:3], array[3:]], pa.string())) == by_regex(themes, array)).all()  # a column read in chunks
 
 
 def test_the_starter_dictionary_on_generated_comments_equals_the_regex_passes():
