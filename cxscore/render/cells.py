@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..kinds import get
 from ..model import Report
 from .escaping import FORMULA_START, printable
+from .pages import SIDE_MARGIN
 
 GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -255,7 +256,7 @@ def printable_sheet(ws: Worksheet, footer: str, title_rows: str | None = "1:1", 
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     if title_rows:
         ws.print_title_rows = title_rows
     ws.oddFooter.left.text = footer.replace("&", "&&")  # & starts a header/footer code

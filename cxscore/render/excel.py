@@ -27,7 +27,7 @@ from ..errors import CxError
 from ..kinds import KINDS, get
 from ..labels import scale_labels
 from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, looks, printable_sheet, put, text, width
-from . import charts, display
+from . import charts, display, pages
 from .agents import agents
 from .dashboard import dashboard, heading
 from .output import atomic_path, refuse_input
@@ -217,16 +217,18 @@ def _mark(row: ResultRow) -> str | None:
 TREND_FIELDS = ["score", "ci_low", "ci_high", "n", "diff_prev", "mark"]
 
 
-def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, int]], int]:
+def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, int]], int, list[tuple[int, int]]]:
     """The Trend sheet: a row per period, a line chart per metric under the table. Returns each
-    metric's columns ({"score": 2, …, "target": 8}) and the last table row (no columns without periods)."""
+    metric's columns ({"score": 2, …, "target": 8}), the last table row (no columns without periods)
+    and, for a table too wide to read printed one page wide, its blocks of whole metrics' columns,
+    each metric's chart under its own block (else no blocks: the charts two abreast)."""
     ws = wb.create_sheet(t["Trend"])
     sheet = Sheet(ws)
     periods = periods_in_order(r for r in report.results if r.kind == "period")
     if not periods:
         sheet.row([t["no_trend"]])
         sheet.finish()
-        return {}, 1
+        return {}, 1, []
     by_key = {(r.metric, r.period): r for r in report.results if r.kind == "period"}
     targets = {m.name: _overall(report, m.name).target for m in report.metrics}
     fields = {m.name: TREND_FIELDS + (["target"] if targets[m.name] is not None else []) for m in report.metrics}
@@ -251,6 +253,9 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
             formats += [fmt, fmt, fmt, COUNT, at[m.name].diff, None, fmt][: len(fields[m.name])]
         sheet.row(values, formats)
     last = sheet.last
+    sheet.finish()  # the columns' widths, which say whether the table prints one page wide
+    blocks = pages.blocks(ws, [(min(c.values()), max(c.values())) for c in columns.values()]) if pages.scale_one_page_wide(ws) < pages.SMALLEST_SCALE else []
+    places = _trend_places(ws, [columns[m.name]["score"] for m in report.metrics], blocks, last)
     for i, m in enumerate(report.metrics):
         c = columns[m.name]
         hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
@@ -259,10 +264,24 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         banded = any(row.ci_low is not None for p in periods if (row := by_key.get((m.name, p))) is not None)
         chart = charts.trend(ws, text(heading(m, t)), m.type, t["score"], t["period"], (1, last), c["score"],
                              band=(c["ci_low"], c["ci_high"]) if banded else None, target=c.get("target"), hollow=hollow, look=at[m.name], high=max(highest))
-        chart.height, chart.width = 7.5, 16
-        ws.add_chart(chart, f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}")
-    sheet.finish()
-    return columns, last
+        chart.height, chart.width = 7.5, places[i][1]
+        ws.add_chart(chart, places[i][0])
+    return columns, last, blocks
+
+
+def _trend_places(ws, scores: list[int], blocks: list[tuple[int, int]], last: int) -> list[tuple[str, float]]:
+    """Each trend chart's anchor and width (cm): two abreast under the table at A and J, or with blocks,
+    under its own block (as many abreast as the block holds, narrowed to a block narrower than one)."""
+    if not blocks:
+        return [(f"{'A' if i % 2 == 0 else 'J'}{last + 3 + (i // 2) * 16}", 16.0) for i in range(len(scores))]
+    places: list[tuple[str, float]] = []
+    for block in blocks:
+        inside = [i for i, col in enumerate(scores) if block[0] <= col <= block[1]]
+        chart_width = min(16.0, pages.block_width(ws, block) - 0.3)
+        abreast = pages.chart_columns(ws, block, chart_width)
+        for j, _ in enumerate(inside):
+            places.append((f"{get_column_letter(abreast[j % len(abreast)])}{last + 3 + (j // len(abreast)) * 16}", chart_width))
+    return places
 
 
 def _segments(wb: Workbook, report: Report, t: dict) -> None:
@@ -310,7 +329,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         ws.conditional_formatting.add(f"{mark_col}{first}:{mark_col}{end}", CellIsRule(operator="equal", formula=['"▼"'], fill=down))
     score_col = 1 + len(by) + 2
     side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
-    anchor = 1
+    anchor = 2  # under the header row: a print repeats row 1 on every page, and with it whatever starts there
     for m, first, end in blocks:
         title = text(f"{heading(m, t)} {t['by']} {' × '.join(by)}")
         shown = charts.top_and_bottom(end - first + 1)
@@ -587,7 +606,7 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
     wb = Workbook()
     wb.remove(wb.active)
     _summary(wb, report, t)
-    trend_columns, trend_rows = _trend(wb, report, t)
+    trend_columns, trend_rows, trend_blocks = _trend(wb, report, t)
     _segments(wb, report, t)
     agents(wb, report, t, agent)
     _crosstab(wb, report, t)
@@ -606,6 +625,10 @@ def build(report: Report, lang: str = "en", files: list[dict] | None = None, con
         first = ws.title == t["Dashboard"]
         one_page = first or _rows_used(ws) <= ONE_PAGE_ROWS  # a short sheet never cuts a chart at a page break
         printable_sheet(ws, text(footer), None if first else "1:1", pages_tall=1 if one_page else 0)
+        if ws.title == t["Trend"] and trend_blocks:  # too wide for one page: a block of metrics a page
+            pages.print_in_blocks(ws, trend_blocks)
+        elif not one_page:  # pages as long as it takes, each break before a chart that would be cut
+            pages.chart_breaks(ws, pages.scale_one_page_wide(ws))
     _fonts(wb, FONTS[lang])
     wb.properties.creator = "cxscore"
     wb.properties.created = wb.properties.modified = generated
