@@ -113,7 +113,7 @@ def test_a_short_negative_difference_reads_the_same_in_table_and_workbook(waits)
 @pytest.mark.parametrize(("number_format", "seconds", "expected"), [
     (cells.MINUTES_DIFF, -6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, 6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, -60, cells.MINUTES_DIFF),
     (cells.HOURS_DIFF, -300, cells.MINUTES_DIFF), (cells.HOURS_DIFF, -30, cells.SECONDS_DIFF), (cells.HOURS, 2700, cells.MINUTES),
-    (cells.DAYS_DIFF, -0.3 * 86400, cells.HOURS_DIFF), (cells.DAYS, 2 * 86400, cells.DAYS), (cells.NPS, -0.2, cells.NPS),
+    (cells.DAYS_DIFF, -0.3 * 86400, cells.HOURS_DIFF), (cells.DAYS, 2 * 86400, cells.DAYS), (cells.NPS, -0.2 * 86400, cells.NPS),
 ])
 def test_a_duration_cell_drops_a_leading_zero_unit(number_format, seconds, expected):
     assert cells.fitted(number_format, seconds / 86400) == expected
@@ -123,3 +123,12 @@ def test_one_minus_sign_for_numbers_and_durations():
     assert display.duration(-6, sign=True) == "-6s" and display.duration(-14160, sign=True) == "-3h 56m"
     assert display.amount(-16.5, "nps", sign=True) == "-16.5"
     assert cells.shown(-6 / 86400, cells.SECONDS_DIFF) == "-6s"
+
+
+@pytest.mark.parametrize(("number_format", "value", "expected"), [
+    (cells.DIFF1, -0.04, "0.0"), (cells.NPS, 0.04, "0.0"), (cells.DIFF2, -0.004, "0.00"), (cells.DIFF1, -0.06, "-0.1"), (cells.DIFF2, 0.006, "+0.01"),
+])
+def test_a_signed_number_that_rounds_to_zero_has_no_sign(number_format, value, expected):
+    """The Trend sheet showed a Δ of -0.04 points as -0.0 where the table wrote 0.0, and the table a CES Δ of -0.004 as -0.00."""
+    assert cells.shown(value, cells.fitted(number_format, value)) == expected
+    assert display.number(value, 2 if number_format == cells.DIFF2 else 1, sign=True) == expected

@@ -30,6 +30,7 @@ MAX_WIDTH = 40  # a longer text wraps
 COUNT, SCORE1, SCORE2, PCT = "#,##0", "0.0", "0.00", '0.0"%"'
 NPS, DIFF1, DIFF2 = "+0.0;-0.0;0.0", "+0.0;-0.0;0.0", "+0.00;-0.00;0.00"
 P_VALUE = '[<0.001]"<0.001";0.000'
+ZERO1, ZERO2 = "0.0;0.0;0.0", "0.00;0.00;0.00"  # a signed value that rounds to zero, shown without its sign
 #: Durations are Excel durations (days: seconds / 86,400), so a sort, a filter, a sum and a chart
 #: treat them as time, shown in the units of the metric's magnitude (its all-time median): under a
 #: minute ``42s``, under an hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
@@ -54,11 +55,18 @@ SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 
            DAYS_DIFF: (HOURS_DIFF, 1.0), HOURS_DIFF: (MINUTES_DIFF, 1 / 24), MINUTES_DIFF: (SECONDS_DIFF, 1 / 1440)}
 
 
+#: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
+UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005)}
+
+
 def fitted(number_format: str | None, value: Any) -> str | None:
     """The number format one cell gets: a duration's format steps down to smaller units while the value
-    is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``); any other format as it is."""
+    is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``); a signed number that
+    rounds to zero loses its sign (``0.0``, not ``-0.0``); any other format as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return number_format
+    if number_format in UNSIGNED and abs(value) < UNSIGNED[number_format][1]:
+        return UNSIGNED[number_format][0]
     while number_format in SMALLER and abs(value) < SMALLER[number_format][1]:
         number_format = SMALLER[number_format][0]
     return number_format
@@ -84,7 +92,7 @@ def _signed(text: str, v: float) -> str:
 
 _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
-    NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+    NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", ZERO1: lambda v: f"{abs(v):.1f}", ZERO2: lambda v: f"{abs(v):.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
     SECONDS: lambda v: f"{round(v * DAY)}s", SECONDS_DIFF: lambda v: f"{round(v * DAY):+d}s",
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),

@@ -10,7 +10,7 @@ def number(value: float | None, digits: int = 1, sign: bool = False) -> str:
     if value is None:
         return "—"
     text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-    return "0.0" if text in ("-0.0", "+0.0") else text
+    return text.lstrip("+-") if float(text) == 0 else text  # a value that rounds to zero has no sign: 0.0, 0.00
 
 
 def pct(value: float | None) -> str:
