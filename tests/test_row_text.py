@@ -111,3 +111,36 @@ def test_small_blocks_with_kept_rows_at_their_edges_are_each_row_once():
     lines = io.StringIO()
     json_doc.write_lines(report.results, lines, rows_per_write=7)
     assert lines.getvalue().splitlines() == [json_doc._encode(row).decode() for row in report.results]
+
+
+class _CountedText(io.TextIOWrapper):
+    """A UTF-8 text stream that counts the text written through it."""
+
+    texts = 0
+
+    def write(self, text):
+        type(self).texts += 1
+        return super().write(text)
+
+
+@pytest.mark.parametrize("form", ["json", "jsonl", "csv"])
+def test_utf8_output_goes_to_the_byte_stream_in_order(form):
+    """A UTF-8 standard output gets the encoded rows' bytes as they are, after what was written before (not
+    decoded for the text layer to encode again); another encoding gets them through its text layer."""
+    report = score(_export(10, 600, False), options=Options(by=["team"], period="week"))
+    write = {"json": lambda o: json_doc.write(report, o, pretty=False), "jsonl": lambda o: json_doc.write_lines(report.results, o),
+             "csv": lambda o: csv_rows.write(report, o)}[form]
+    want = io.StringIO()
+    write(want)
+    raw = io.BytesIO()
+    out = _CountedText(raw, encoding="utf-8", newline="")
+    out.write("before\n")
+    _CountedText.texts = 0
+    write(out)
+    out.write("after\n")
+    out.flush()
+    assert raw.getvalue().decode("utf-8") == "before\n" + want.getvalue() + "after\n"
+    assert _CountedText.texts == 1  # only "after"
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", newline="")
+    with pytest.raises(UnicodeEncodeError):  # 王芳 has no Latin-1 form: refused as the text layer always refused it
+        write(latin)

@@ -53,7 +53,8 @@ def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int =
     chunk = io.StringIO()
     writer = csv.writer(chunk, lineterminator="\n")
     writer.writerow([cell(name) for name in tidy.header(by, late)[:width]])
-    out.write(chunk.getvalue())
+    put = row_text.utf8_writer(out)
+    put(chunk.getvalue().encode("utf-8"))
     metrics = {m.name: m for m in report.metrics}
 
     def lines(rows: Sequence[ResultRow]) -> str:
@@ -70,9 +71,9 @@ def write(report: Report, out: IO[str], raw: bool = False, rows_per_write: int =
 
     for block in blocks(report.results, rows_per_write):
         if isinstance(block, RowColumns):
-            out.write(row_text.csv_rows(block, metrics[block.metric], by, late, cell, lambda row: lines([row])).decode("utf-8"))
+            put(row_text.csv_rows(block, metrics[block.metric], by, late, cell, lambda row: lines([row])))
         else:
-            out.write(lines(block))  # type: ignore[arg-type]  # a row table's rows
+            put(lines(block).encode("utf-8"))  # type: ignore[arg-type]  # a row table's rows
 
 
 COMMENT_COLUMNS = ["metric", "band", "score", "date"]

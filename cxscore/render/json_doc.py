@@ -32,7 +32,8 @@ def write(report: Report, out: IO[str], pretty: bool = True, rows_per_write: int
     document = replace(report, results=[]).to_dict()
     keys = list(document)
     at = keys.index("results")
-    out.write(_encode({k: document[k] for k in keys[:at]})[:-1].decode("utf-8") + ',"results":[')
+    put = row_text.utf8_writer(out)
+    put(_encode({k: document[k] for k in keys[:at]})[:-1] + b',"results":[')
     first = True
     for block in blocks(report.results, rows_per_write):
         if isinstance(block, RowColumns):
@@ -40,24 +41,25 @@ def write(report: Report, out: IO[str], pretty: bool = True, rows_per_write: int
         else:
             text = b"," + _encode(block)[1:-1] if len(block) else b""
         if text:
-            out.write(text[first:].decode("utf-8"))
+            put(text[first:])
             first = False
-    out.write("]," + _encode({k: document[k] for k in keys[at + 1 :]})[1:].decode("utf-8") + "\n")
+    put(b"]," + _encode({k: document[k] for k in keys[at + 1 :]})[1:] + b"\n")
 
 
 def write_lines(items: Sequence[Any], out: IO[str], rows_per_write: int = ROWS_PER_WRITE) -> None:
     """JSON Lines: each item (a result row, a comment, a benchmark) compact on its own line, exactly as
     it stands in the JSON document's list; nothing else. Streamed like the compact document."""
     encoder = msgspec.json.Encoder()
+    put = row_text.utf8_writer(out)
     for block in blocks(items, rows_per_write):
         if isinstance(block, RowColumns):
-            out.write(row_text.json_rows(block, b"", b"\n", _encode).decode("utf-8"))
+            put(row_text.json_rows(block, b"", b"\n", _encode))
             continue
         try:
             lines = encoder.encode_lines(block)
         except UnicodeEncodeError:  # a file name with bytes that are not UTF-8: written escaped, as in the document
             lines = b"".join(_encode(item) + b"\n" for item in block)
-        out.write(lines.decode("utf-8"))
+        put(lines)
 
 
 def _encode(data: Any) -> bytes:

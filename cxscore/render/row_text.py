@@ -10,10 +10,12 @@ match between 1e-4 and 1e16 (the others, and NaN and infinities, are taken from 
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import IO, Any, TypeAlias
 
 import msgspec
 import numpy as np
@@ -98,6 +100,17 @@ def csv_rows(block: RowColumns, metric: MetricInfo, by: list[str], late: list[st
             pieces += [",", _only(answered, [_csv(block.components[c][answered])], "") if c in block.components else ""]
     pieces.append("\n")
     return _spliced(_join(pieces, len(block.n)), {place: kept(row).encode("utf-8") for place, row in block.kept.items()})
+
+
+def utf8_writer(out: IO[str]) -> Callable[[bytes], Any]:
+    """How UTF-8 text reaches ``out``: straight into the byte stream under it when ``out`` writes UTF-8 and
+    leaves newlines alone (decoding each block only for ``out`` to encode it again took ~0.14 s per 150 MB),
+    else decoded and written through it. What ``out`` holds so far is flushed first, so the order stays."""
+    buffer, encoding = getattr(out, "buffer", None), getattr(out, "encoding", None)
+    if buffer is not None and encoding and codecs.lookup(encoding).name == "utf-8" and os.linesep == "\n":
+        out.flush()
+        return buffer.write
+    return lambda data: out.write(data.decode("utf-8"))
 
 
 # --- columns of texts -------------------------------------------------------------------------------
