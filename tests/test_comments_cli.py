@@ -424,3 +424,22 @@ def test_csv_without_a_theme_dictionary_is_the_distinctive_terms_as_in_json():
     assert [(r["metric"], r["group"], r["term"], int(r["words"]), float(r["z"]), int(r["count"]), int(r["count_other"])) for r in rows] == [
         ("nps", t["group"], t["term"], t["words"], t["z"], t["count"], t["count_other"]) for t in terms]
     assert {"detractors", "promoters"} == {r["group"] for r in rows}
+
+
+def test_captions_explain_only_the_marks_their_tables_show(tmp_path):
+    """As a breakdown's caption (user pass): 'Dim rows' only under a table with a dim row, ▲ / ▲▼ only when a share is marked."""
+    data, themes = tiny_file(tmp_path)
+    tiny = invoke(["comments", str(data), "--themes", str(themes), "--no-terms", "--period", "month", "-f", "md"])
+    assert tiny.exit_code == 0, tiny.stderr
+    theme_caption, share_caption = [line for line in tiny.stdout.splitlines() if line.startswith(("_Overall", "_Others"))]
+    # 11 scored rows: every theme and period is under 30 (italic in Markdown, so said so), and nothing is significant
+    assert "Italic rows: fewer than 30 scored mentions." in theme_caption and "italic rows: fewer than 30 comments" in share_caption
+    assert "dim rows" not in tiny.stdout.lower()
+    assert "▲" not in theme_caption and "adjusted across the themes; none is below 0.05)" in theme_caption
+    assert "▲▼" not in share_caption and "none is below 0.05" in share_caption
+    sample = invoke(["comments", str(SAMPLE), "--themes", str(STARTER), "--no-terms", "--by", "Channel", "-f", "md"])
+    assert sample.exit_code == 0, sample.stderr
+    theme_caption, share_caption = [line for line in sample.stdout.splitlines() if line.startswith(("_Overall", "_Others"))]
+    # every theme has 98 or more scored mentions and every channel 300 or more comments; delivery and others are marked
+    assert "▲ marks the larger share where p < 0.05" in theme_caption and "rows:" not in theme_caption
+    assert "▲▼ significantly more or less" in share_caption and "rows:" not in share_caption

@@ -291,3 +291,19 @@ def test_alerts_exit_3(tickets, write_csv):
     lines = [line for line in rise.stderr.decode().splitlines() if line.startswith("alert:")]
     assert lines == ["alert: created rose significantly in 2025-W11: 42 vs 14 in 2025-W10 (+28, +200.0%; p adj. <0.001)",
                      "alert: created rose significantly in 2025-W11 (Team=X): 36 vs 7 in 2025-W10 (+29, +414.3%; p adj. <0.001)"]
+
+
+def test_the_caption_explains_only_the_marks_its_table_shows(tickets, write_csv):
+    """As a breakdown's caption (user pass): ▲▼ only when a change is marked, dim (italic) rows only when a period is partial."""
+    def caption(args):
+        result = invoke(["volume", *args, "-f", "md"])
+        assert result.exit_code == 0, result.stderr
+        return next(line for line in result.stdout.splitlines() if line.startswith("_Open at end"))
+
+    quiet = caption([str(tickets)])  # no change is significant; 2025-W12 is partial
+    assert "▲▼" not in quiet and "Benjamini–Hochberg adjusted; none is below 0.05; italic rows: partial periods." in quiet
+    rows = [["Created at", "Solved at"], *[[f"2025-03-{3 + i % 7:02d} 10:00", ""] for i in range(14)], *[[f"2025-03-{10 + i % 7:02d} 10:00", ""] for i in range(42)]]
+    rise = caption([str(write_csv(rows, "rise.csv"))])  # W10 14 tickets, W11 42: ▲
+    assert "▲▼ created changed beyond chance" in rise
+    whole = caption([str(ZENDESK), "--period", "month"])  # January to June 2025, whole months, no change significant
+    assert "rows:" not in whole and "▲▼" not in whole and "none is below 0.05." in whole

@@ -44,6 +44,7 @@ def theme_section(run: CommentRun) -> Section:
     value = VALUE_WORDS.get(run.metric.type, run.metric.name)
     kind = run.metric.type
     style = get(kind).style
+    alpha = f"{1 - run.confidence:.2g}"
     out = Section(
         f"What {r.comments:,} comments are about ({run.metric.name}; themes from {Path(run.themes_file or '').name})",
         ["Theme", "Mentions", "%", f"{unhappy}%", f"{happy}%", "p adj.", value, "95% interval", "Impact"],
@@ -60,13 +61,16 @@ def theme_section(run: CommentRun) -> Section:
              styled(t.value, style), interval, amount(t.impact, kind, sign=True)],
             low_n=run.low_n(t.n), mark=("bad" if more_unhappy else "good") if significant else None, mark_column=3 if more_unhappy else 4,
         ))
+    # The caption explains only the marks the table shows (a ▲, a dim row), as a breakdown's does.
+    marked = f"▲ marks the larger share where p < {alpha}" if any(line.mark for line in out.lines) else f"none is below {alpha}"
+    dim = f" Dim rows: fewer than {run.min_n} scored mentions." if any(line.low_n for line in out.lines) else ""
     out.lines.append(Line([UNTAGGED, f"{r.untagged:,}", number(r.untagged_pct), "", "", "", "", "", ""]))
     overall = styled(r.overall, style)
     out.caption = (
         f"Overall {value} {overall}; {r.comments:,} comments ({r.non_answers:,} blank or non-answers left out). %: of the comments. "
         f"{unhappy}% / {happy}%: of the {r.bands[0]}' and the {r.bands[1]}' comments, tested against each other (two-proportion test, "
-        f"p Benjamini–Hochberg adjusted across the themes; ▲ marks the larger share where p < {1 - run.confidence:.2g}). {value}: of those mentioning the theme, with its interval; "
-        f"Impact: overall {value} − {value} without them. Dim rows: fewer than {run.min_n} scored mentions."
+        f"p Benjamini–Hochberg adjusted across the themes; {marked}). {value}: of those mentioning the theme, with its interval; "
+        f"Impact: overall {value} − {value} without them.{dim}"
     )
     return out
 
@@ -85,8 +89,11 @@ def share_section(run: CommentRun, shares: list[Share], period: bool, segment: b
         up = (s.pct or 0) > (s.rest_pct or 0)
         out.lines.append(Line([*label, s.theme, f"{s.comments:,}", f"{s.mentions:,}", number(s.pct), number(s.rest_pct), _p(s.p_adjusted) + _arrow(s.significant, up)],
                               low_n=s.low_n, mark=("bad" if up else "good") if s.significant else None, mark_column=len(lead) + 5))
-    out.caption = (f"Others %: the share in all the other {'dated ' if period else ''}comments. ▲▼ significantly more or less (two-proportion test, Benjamini–Hochberg adjusted "
-                   f"across the table, p < {1 - run.confidence:.2g}); dim rows: fewer than {run.min_n} comments.")
+    alpha = f"{1 - run.confidence:.2g}"
+    tested = (f"▲▼ significantly more or less (two-proportion test, Benjamini–Hochberg adjusted across the table, p < {alpha})"
+              if any(s.significant for s in shares) else f"p adj.: two-proportion test, Benjamini–Hochberg adjusted across the table; none is below {alpha}")
+    dim = f"; dim rows: fewer than {run.min_n} comments." if any(s.low_n for s in shares) else "."
+    out.caption = f"Others %: the share in all the other {'dated ' if period else ''}comments. {tested}{dim}"
     return out
 
 

@@ -22,7 +22,7 @@ def table_lines(section: Section) -> list[str]:
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
     if section.caption:
-        lines += ["", f"_{_cell(section.caption).replace('dim rows', 'italic rows')}_"]
+        lines += ["", f"_{_cell(section.caption).replace('dim rows', 'italic rows').replace('Dim rows', 'Italic rows')}_"]
     return lines
 
 

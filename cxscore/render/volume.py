@@ -45,9 +45,14 @@ def section(report: VolumeReport) -> Section:
         out.lines.append(Line([*lead, row.period, f"{row.created:,}", diff, p, _count(row.solved, low), _count(row.open_at_end, low)],
                               low_n=row.partial, overall=bool(by) and not row.segment))
     level = f"{1 - report.confidence:.2g}"
+    # Only the marks the table shows are explained (as a breakdown's caption): ▲▼ when a change is marked, dim rows when a period is partial.
+    marked = any(row.change and row.change["direction"] for row in report.rows)
+    tested = (f"▲▼ created changed beyond chance (exact conditional Poisson test per day, Benjamini–Hochberg adjusted p < {level})" if marked
+              else f"p adj.: exact conditional Poisson test per day, Benjamini–Hochberg adjusted; none is below {level}")
+    dim = "; dim rows: partial periods." if any(row.partial for row in report.rows) else "."
     out.caption = " ".join([
         "Open at end: tickets created by the period's end and not solved by then.",
-        f"▲▼ created changed beyond chance (exact conditional Poisson test per day, Benjamini–Hochberg adjusted p < {level}); dim rows: partial periods.",
+        tested + dim,
         *report.notes,
     ])
     return out
