@@ -73,3 +73,12 @@ def test_the_target_column_says_percent_as_the_alert_line_does():
     for fmt in ("table", "markdown"):
         out = invoke(["score", str(SAMPLE), "--fail-under", "csat=90", "--fail-under", "nps=30", "-f", fmt], env={"COLUMNS": "200"}).stdout
         assert "90%: missed" in out and "30: missed" in out and "30%" not in out, out
+
+
+def test_benchmark_sources_under_the_summary_are_sentences_not_run_together():
+    """Two benchmarks' sources were joined by a space: '…, 2022 (P) zendesk-2014-retail: …' (user pass)."""
+    from conftest import invoke
+
+    out = invoke(["score", str(SAMPLE), "--benchmark", "retail", "-f", "md"]).stdout
+    caption = next(line for line in out.splitlines() if line.startswith("_xmi-"))
+    assert "2022 (P). zendesk-2014-retail: Zendesk Benchmark Q1 2014" in caption and caption.endswith("2014 (S)._"), caption

@@ -135,7 +135,7 @@ def summary(report: Report) -> Section:
         status = {"missed": "bad", "met": "good"}.get(row.status or "")
         section.lines.append(Line(cells, low_n=row.low_n, mark=status if targeted else None, mark_column=len(cells) - 1))
     notes = [f"dim rows: n < {report.analysis.min_n}."] if any(line.low_n for line in section.lines) else []
-    notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})" for row in overall if (b := row.benchmark)})
+    notes += sorted({f"{b['id']}: {b['source']}, {b['year']} ({b['quality']})." for row in overall if (b := row.benchmark)})  # a full stop each: they are joined
     notes += [f"⚠ {m.scale_warning}." for m in report.metrics if m.scale_warning]
     left_out = {q.metric: q.not_applicable for q in report.quality if q.not_applicable}
     notes += [formula(m) + (f" {left_out[m.name]:,} row{'' if left_out[m.name] == 1 else 's'} not counted (outside the formula's denominator or the metric's of: rows)." if m.name in left_out else "")
