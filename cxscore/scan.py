@@ -246,7 +246,7 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
     try:
         if not pooled:
             return [task(job) for job in jobs]
-        handoff = tempfile.mkdtemp(prefix="cxscore-")  # the workers' histogram blocks travel as files here (loghist.HANDOFF)
+        handoff = handoff_folder()  # the workers' histogram blocks travel as files here (loghist.HANDOFF)
         with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid(), handoff)) as pool:
             away = {job.slot: pool.submit(task, job) for job in portable}
             here = {job.slot: task(job) for job in jobs if job.slot not in away}
@@ -259,6 +259,33 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
             ticker.done.set()
             ticker.join()
             ticker.snapshot()
+
+
+#: The hand-off folders' names: ``cxscore-PID-handoff-…`` in the temporary directory, PID the run's.
+HANDOFF_PREFIX = "cxscore-{pid}-handoff-"
+
+
+def handoff_folder() -> str:
+    """A new folder for the workers' histogram blocks, named after this process. A run ended by SIGKILL or
+    SIGTERM cannot remove its own (its ``finally`` never runs): the folders of processes no longer running
+    are removed here first, with any blocks left in them."""
+    root = tempfile.gettempdir()
+    for name in os.listdir(root):
+        head, _, rest = name.partition("-handoff-")
+        owner = head.removeprefix("cxscore-")
+        if rest and head.startswith("cxscore-") and owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    return tempfile.mkdtemp(prefix=HANDOFF_PREFIX.format(pid=os.getpid()))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: running
+        return True
+    return True
 
 
 def check_groups(book: Book[GroupKey], grouping: Grouping) -> None:

@@ -4,6 +4,7 @@ interval-by-interval reference; zones, the metric's own schedule, holiday files,
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -176,3 +177,29 @@ def test_worker_blocks_handed_back_through_files_give_the_one_process_rows_and_l
     assert not (tmp_path / folders[0]).exists()
     whole = score([str(path)], config, options, processes=1)
     assert list(parallel.results) == list(whole.results)
+
+
+def test_a_killed_run_s_handoff_folder_is_removed_by_the_next_pooled_run(tmp_path, monkeypatch):
+    """SIGKILL or SIGTERM ends a run before it removes its hand-off folder: the next run removes the folders
+    of processes that no longer run, with the blocks left in them, and keeps those of running ones."""
+    import subprocess
+    import tempfile
+
+    from cxscore import scan
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = tmp_path / (scan.HANDOFF_PREFIX.format(pid=ended.pid) + "k1ll3d") / "block.int32"
+    stale.parent.mkdir()
+    stale.write_bytes(b"\0" * 64)
+    running = tmp_path / (scan.HANDOFF_PREFIX.format(pid=os.getppid()) + "x")
+    running.mkdir()
+    other = tmp_path / "cxscore-notes"
+    other.mkdir()
+    path = tmp_path / "t.csv"
+    path.write_text("Created at,Solved at,Group\n" + "".join(f"2025-03-{3 + i % 20:02d} 09:00:00,2025-03-{3 + i % 20:02d} 11:{i % 60:02d}:00,{'AB'[i % 2]}\n" for i in range(2000)))
+    config = validate_config({"metrics": [{"name": "b", "type": "duration", "start": "Created at", "end": "Solved at"}]})
+    score([str(path)], config, Options(by=["Group"]), processes=3, part_bytes=20_000)
+    assert not stale.parent.exists() and running.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name, "t.csv"])  # this run's own folder removed too
