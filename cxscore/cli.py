@@ -737,7 +737,8 @@ def write_data(terminal: Terminal, write: Callable[[], object]) -> None:
 
     A reader that has gone (`cxscore … | head`) is not an error: the rest of the output is dropped
     and the run goes on to its exit code (3 for a missed target still holds). A stdout that cannot
-    take the data (`> /dev/full`) is an output error: one line, exit 2.
+    take the data (`> /dev/full`), or whose encoding cannot hold its text (`PYTHONIOENCODING=cp1252`
+    and a Chinese segment), is an output error: one line, exit 2.
     """
     if terminal.stdout_closed:
         terminal.warn("standard output is closed, so the output is written nowhere; redirect it to a file instead of closing it")
@@ -750,6 +751,13 @@ def write_data(terminal: Terminal, write: Callable[[], object]) -> None:
     except OSError as exc:
         _silence(terminal.stdout)
         raise CxError(f"cannot write to standard output: {exc.strerror or exc}", "check the free space where the output goes, or redirect it elsewhere") from None
+    except UnicodeEncodeError as exc:  # PYTHONIOENCODING=cp1252, a Windows console, LANG=C on an old Python
+        _silence(terminal.stdout)
+        raise CxError(
+            f"standard output's text encoding ({getattr(terminal.stdout, 'encoding', None) or exc.encoding}) cannot hold"
+            f" {exc.object[exc.start:exc.end][:12]!r} in the output, which stops part-way",
+            "set PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1) so that cxscore writes UTF-8",
+        ) from None
 
 
 def _silence(stream) -> None:

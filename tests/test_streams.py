@@ -211,3 +211,15 @@ def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
 def test_the_console_script_starts_at_the_entry_that_catches_an_early_ctrl_c():
     scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("[project.scripts]")[1].split("[")[0]
     assert scripts.strip() == 'cxscore = "cxscore.entry:main"'
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_stdout_encoding_that_cannot_hold_the_text_is_one_line_and_exit_2(fmt):
+    # A Windows console or PYTHONIOENCODING=cp1252 and a Chinese export: not an "internal error".
+    zh = SAMPLE.parent / "survey_export_zh.csv"
+    result = bash(f"PYTHONIOENCODING=cp1252 {PYTHON} score '{zh}' -q -f {fmt} > /dev/null")
+    assert result.returncode == 2
+    lines = result.stderr.decode("cp1252", "replace").strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in lines[0]
+    assert lines[0].startswith("error: standard output's text encoding (cp1252) cannot hold")
+    assert "PYTHONIOENCODING=utf-8" in lines[0]
