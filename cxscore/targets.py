@@ -49,7 +49,7 @@ def _shown(spec: MetricSpec, value: float, sign: bool = False, difference: bool 
 def _target(spec: MetricSpec, target: float) -> str:
     """A target in an alert line, in its value's units (``4h``, ``90%``, ``30``)."""
     if spec.kind.style == "duration":
-        return duration(target)
+        return duration(target, setting=True)
     return f"{target:g}{'%' if spec.kind.style == 'pct' else ''}"
 
 

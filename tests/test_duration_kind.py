@@ -153,7 +153,7 @@ def test_table_and_markdown_show_durations_for_people(tickets):
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
-    (None, "—"), (0, "0s"), (0.5, "0.5s"), (52, "52s"), (200, "3m 20s"), (600, "10m"), (2100, "35m"),
+    (None, "—"), (0, "0.0s"), (0.5, "0.5s"), (4, "4.0s"), (9.96, "10s"), (52, "52s"), (200, "3m 20s"), (600, "10m"), (2100, "35m"),
     (3600, "1h"), (4 * 3600 + 12 * 60, "4h 12m"), (86400 * 2 + 3 * 3600, "2d 3h"), (-90, "-1m 30s"),
 ])
 def test_durations_for_people(seconds, text):

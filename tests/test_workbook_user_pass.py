@@ -111,7 +111,7 @@ def test_a_short_negative_difference_reads_the_same_in_table_and_workbook(waits)
 
 
 @pytest.mark.parametrize(("number_format", "seconds", "expected"), [
-    (cells.MINUTES_DIFF, -6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, 6, cells.SECONDS_DIFF), (cells.MINUTES_DIFF, -60, cells.MINUTES_DIFF),
+    (cells.MINUTES_DIFF, -6, cells.TENTHS_DIFF), (cells.MINUTES_DIFF, 6, cells.TENTHS_DIFF), (cells.MINUTES_DIFF, -60, cells.MINUTES_DIFF),
     (cells.HOURS_DIFF, -300, cells.MINUTES_DIFF), (cells.HOURS_DIFF, -30, cells.SECONDS_DIFF), (cells.HOURS, 2700, cells.MINUTES),
     (cells.DAYS_DIFF, -0.3 * 86400, cells.HOURS_DIFF), (cells.DAYS, 2 * 86400, cells.DAYS), (cells.NPS, -0.2 * 86400, cells.NPS),
 ])
@@ -120,9 +120,9 @@ def test_a_duration_cell_drops_a_leading_zero_unit(number_format, seconds, expec
 
 
 def test_one_minus_sign_for_numbers_and_durations():
-    assert display.duration(-6, sign=True) == "-6s" and display.duration(-14160, sign=True) == "-3h 56m"
+    assert display.duration(-6, sign=True) == "-6.0s" and display.duration(-14160, sign=True) == "-3h 56m"
     assert display.amount(-16.5, "nps", sign=True) == "-16.5"
-    assert cells.shown(-6 / 86400, cells.SECONDS_DIFF) == "-6s"
+    assert cells.shown(-6 / 86400, cells.TENTHS_DIFF) == "-6.0s" and cells.shown(-16 / 86400, cells.SECONDS_DIFF) == "-16s"
 
 
 @pytest.mark.parametrize(("number_format", "value", "expected"), [
@@ -132,3 +132,56 @@ def test_a_signed_number_that_rounds_to_zero_has_no_sign(number_format, value, e
     """The Trend sheet showed a Δ of -0.04 points as -0.0 where the table wrote 0.0, and the table a CES Δ of -0.004 as -0.00."""
     assert cells.shown(value, cells.fitted(number_format, value)) == expected
     assert display.number(value, 2 if number_format == cells.DIFF2 else 1, sign=True) == expected
+
+
+def test_a_segment_with_nothing_scored_is_listed_but_never_ranked(write_csv, tmp_path):
+    """A segment with n 0 (its answers all blank) has no value: the Segments sheet lists it with its n,
+    but neither its chart nor the top-and-bottom list beside it (session 8's user pass: ``(blank)``, n 0)."""
+    rows = [["Store", "How likely are you to recommend us?"]]
+    rows += [[f"S{i:02d}", (i + k) % 11] for i in range(20) for k in range(40)] + [["Z", ""]] * 5
+    out = tmp_path / "r.xlsx"
+    assert invoke(["report", str(write_csv(rows)), "-o", str(out), "--by", "Store"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Segments"]
+    listed = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3).value for r in range(2, 23)}
+    assert listed["Z"] == 0  # still in the full table
+    values = [c.value for row in ws.iter_rows(min_col=12, max_col=13) for c in row if c.value is not None]
+    assert "Top and bottom 12 of 20, by score" in values and "Z" not in values
+    few = [["Store", "How likely are you to recommend us?"]] + [[s, k % 11] for s in "ABC" for k in range(40)] + [["Z", ""]] * 5
+    assert invoke(["report", str(write_csv(few)), "-o", str(out), "--by", "Store"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Segments"]
+    (chart,) = ws._charts
+    first, last = (int(part.split("$")[-1]) for part in chart.series[0].val.numRef.f.split("!")[1].split(":"))
+    assert sorted(ws.cell(row=r, column=2).value for r in range(first, last + 1)) == ["A", "B", "C"]
+
+
+#: Short waits (a call's speed of answer): medians, intervals and margins all under ten seconds.
+SHORT = [["Group", "Wait in seconds"]] + [[g, round(2.5 + (i % 9) * 0.25 + (g == "B") * 0.4, 2)] for g in "AB" for i in range(60)]
+SHORT_CONFIG = WAIT_CONFIG + "    target: 5s\n"
+
+
+def test_a_short_durations_value_interval_and_margin_share_one_precision(write_csv, tmp_path):
+    """Session 8's user pass: a median "4s" beside "4s to 5.1s" and "±0s" beside "Detectable 0.8s", and a
+    Dashboard "4s" over "2.9s – 4.1s". Under 10 seconds every measured duration has one decimal, in the
+    table and the workbook alike; a target stays as it was set (``5s``)."""
+    path, config, out = write_csv(SHORT), tmp_path / "short.yaml", tmp_path / "short.xlsx"
+    config.write_text(SHORT_CONFIG, encoding="utf-8")
+    table = invoke(["score", str(path), "-c", str(config), "--by", "Group", "-f", "markdown", "-q"])
+    assert table.exit_code == 0, table.stderr
+    every = next(line for line in table.stdout.splitlines() if line.startswith("| **All**") or line.startswith("| All"))
+    cells_ = [c.strip(" *_") for c in every.strip("|").split("|")]
+    assert re.fullmatch(r"\d\.\ds", cells_[2]) and re.fullmatch(r"\d\.\ds to \d\.\ds", cells_[3]) and re.fullmatch(r"±\d\.\ds", cells_[4]), cells_
+    summary = invoke(["score", str(path), "-c", str(config), "-q"], env={"COLUMNS": "200"}).stdout
+    assert "5s: met" in summary  # a setting, written as set
+    assert invoke(["report", str(path), "-c", str(config), "-o", str(out), "-q"]).exit_code == 0
+    tile = _tile(openpyxl.load_workbook(out)["Dashboard"], "wait")
+    score = tile["Score"]
+    shown = cells.shown(score.value.total_seconds() / 86400, score.number_format)
+    assert score.number_format == cells.TENTHS and re.fullmatch(r"\d\.\ds", shown), (score.number_format, shown)
+    assert re.fullmatch(r"\d\.\ds – \d\.\ds", tile["Interval"].value), tile["Interval"].value
+
+
+def test_a_margin_that_rounds_to_zero_says_how_small_it_is():
+    assert display.margin(0.04, "duration") == "±<0.1s" and display.margin(0.5, "duration") == "±0.5s"
+    assert display.margin(0.0, "duration") == "±0.0s" and display.margin(None, "duration") == "—"
+    assert display.margin(0.004, "nps") == "±<0.1" and display.margin(0.004, "ces") == "±<0.01" and display.margin(3.25, "ces") == "±3.25"
+    assert display.duration(-0.02, sign=True) == "0.0s"  # no sign on a zero, as for numbers

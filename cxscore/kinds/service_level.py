@@ -69,7 +69,7 @@ def seconds(spec: MetricSpec, key: str, default: float) -> float:
 def short_duration(value: float) -> str:
     from ..render.display import duration  # the words people read; display reads the registry
 
-    return duration(value)
+    return duration(value, setting=True)
 
 
 class Calls(Rate):

@@ -36,6 +36,7 @@ ZERO1, ZERO2 = "0.0;0.0;0.0", "0.00;0.00;0.00"  # a signed value that rounds to 
 #: minute ``42s``, under an hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
 #: duration needs the workbook's 1904 date system to show in Excel (see ``excel.build``).
 SECONDS, SECONDS_DIFF = '[s]"s"', '+[s]"s";-[s]"s";[s]"s"'
+TENTHS, TENTHS_DIFF = '[s].0"s"', '+[s].0"s";-[s].0"s";[s].0"s"'  # under 10 seconds, one decimal, as the table writes it
 MINUTES, MINUTES_DIFF = '[m]"m" ss"s"', '+[m]"m" ss"s";-[m]"m" ss"s";[m]"m" ss"s"'
 HOURS, HOURS_DIFF = '[h]"h" mm"m"', '+[h]"h" mm"m";-[h]"h" mm"m";[h]"h" mm"m"'
 DAYS, DAYS_DIFF = '0.0" d"', '+0.0" d";-0.0" d";0.0" d"'
@@ -50,9 +51,10 @@ DURATION_STYLES = (
 
 
 #: A duration format's next smaller one, and the value (cell units: days) under which it takes over: a Δ of
-#: −6 seconds in a metric shown in minutes reads ``-6s``, not ``-0m 06s``, as the table writes it.
-SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 1440),
-           DAYS_DIFF: (HOURS_DIFF, 1.0), HOURS_DIFF: (MINUTES_DIFF, 1 / 24), MINUTES_DIFF: (SECONDS_DIFF, 1 / 1440)}
+#: −6 seconds in a metric shown in minutes reads ``-6.0s``, not ``-0m 06s``, as the table writes it (under
+#: 9.95 seconds with one decimal, so a 3.5s score is not ``4s`` above its ``2.9s – 4.1s`` interval).
+SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 1440), SECONDS: (TENTHS, 9.95 / DAY),
+           DAYS_DIFF: (HOURS_DIFF, 1.0), HOURS_DIFF: (MINUTES_DIFF, 1 / 24), MINUTES_DIFF: (SECONDS_DIFF, 1 / 1440), SECONDS_DIFF: (TENTHS_DIFF, 9.95 / DAY)}
 
 
 #: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
@@ -94,6 +96,7 @@ _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
     NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", ZERO1: lambda v: f"{abs(v):.1f}", ZERO2: lambda v: f"{abs(v):.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
     SECONDS: lambda v: f"{round(v * DAY)}s", SECONDS_DIFF: lambda v: f"{round(v * DAY):+d}s",
+    TENTHS: lambda v: f"{v * DAY:.1f}s", TENTHS_DIFF: lambda v: f"{v * DAY:+.1f}s",
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
     DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",

@@ -17,16 +17,20 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{number(value)}%"
 
 
-def duration(seconds: float | None, sign: bool = False) -> str:
+def duration(seconds: float | None, sign: bool = False, setting: bool = False) -> str:
     """Seconds as people read a duration: ``52s``, ``3m 20s``, ``35m``, ``4h 12m``, ``2d 3h`` (two units at most,
     the smaller rounded); ``sign`` writes a difference's + or -. The minus is ASCII's, as for every number
-    (README: *Minus signs*): ``-6s``, ``-3h 56m``, ``-16.5``."""
+    (README: *Minus signs*): ``-6.0s``, ``-3h 56m``, ``-16.5``. Under 10 seconds a measured duration always has
+    one decimal (``4.0s``, ``5.1s``), so a value, its interval and its ± in one row share their precision;
+    a ``setting`` (a target, a service level's ``within:``) is written as it was set: ``20s``, ``5s``, ``4.5s``."""
     if seconds is None:
         return "—"
     lead = ("+" if seconds > 0 else "-" if seconds < 0 else "") if sign else ("-" if seconds < 0 else "")
     s = abs(seconds)
     if s < 9.95:
-        text = f"{s:.1f}s".replace(".0s", "s")
+        text = f"{s:.1f}s"
+        text = text.replace(".0s", "s") if setting else text
+        lead = lead if float(text[:-1]) else ""  # a value that rounds to zero has no sign: 0.0s
     elif s < 59.5:
         text = f"{s:.0f}s"
     elif s < 599.5:
@@ -41,6 +45,17 @@ def duration(seconds: float | None, sign: bool = False) -> str:
         d, h = divmod(round(s / 3600), 24)
         text = f"{d}d {h}h" if h else f"{d}d"
     return lead + text
+
+
+def margin(value: float | None, kind: str) -> str:
+    """A ± in a metric type's units; one that rounds to zero reads ``±<0.1s`` (``±<0.1``), never ``±0s``."""
+    if value is None:
+        return "—"
+    text = amount(value, kind)
+    if value > 0 and not any(c in "123456789" for c in text):
+        smallest = "0.1s" if get(kind).style == "duration" else f"{10 ** -digits(kind):.{digits(kind)}f}"
+        return f"±<{smallest}"
+    return f"±{text}"
 
 
 def styled(value: float | None, style: str) -> str:

@@ -296,7 +296,7 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         return
     headers = [t["metric"], *by, t["n"], t["score"], t["ci_low"], t["ci_high"], t["diff_rest"], t["p_adjusted"], t["mark"], t["low_n"]]
     sheet.header(headers)
-    blocks: list[tuple[MetricInfo, int, int]] = []
+    blocks: list[tuple[MetricInfo, int, int, int]] = []  # metric, first and last row, last row with a score
     every = looks(report)
     for m in report.metrics:
         better = display.higher_is_better(m)
@@ -313,11 +313,11 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
                 [None] * (1 + len(by)) + [COUNT, fmt, fmt, fmt, at.diff, P_VALUE, None, None],
                 fill=GREY if r.low_n else None,
             )
-        blocks.append((m, first, sheet.last))
+        blocks.append((m, first, sheet.last, first + sum(r.value is not None for r in rows) - 1))  # no score sorts last
     last = sheet.last
     mark_col = get_column_letter(len(headers) - 1)
     runs: list[tuple[int, int, bool]] = []  # rows of consecutive metrics alike in direction: ▲ is green where higher is better
-    for m, first, end in blocks:
+    for m, first, end, _ in blocks:
         better = display.higher_is_better(m)
         if runs and runs[-1][2] == better:
             runs[-1] = (runs[-1][0], end, better)
@@ -330,7 +330,9 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
     score_col = 1 + len(by) + 2
     side = len(headers) + 2  # the charts' column; a chart of the top and bottom six also gets its rows there
     anchor = 2  # under the header row: a print repeats row 1 on every page, and with it whatever starts there
-    for m, first, end in blocks:
+    for m, first, _, end in blocks:  # a segment with no score (n 0) has no value to rank: listed, never charted
+        if end < first:
+            continue
         title = text(f"{heading(m, t)} {t['by']} {' × '.join(by)}")
         shown = charts.top_and_bottom(end - first + 1)
         if len(shown) == end - first + 1:

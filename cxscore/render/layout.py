@@ -36,7 +36,7 @@ def _ci(row: ResultRow) -> str:
 
 
 def _margin(row: ResultRow) -> str:
-    return "—" if row.margin is None else f"±{display.amount(row.margin, row.type)}"
+    return display.margin(row.margin, row.type)
 
 
 def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
@@ -147,7 +147,7 @@ def summary(report: Report) -> Section:
 def _target(row: ResultRow) -> str:
     """A target in its value's units, as the alert line writes it (``4h``, ``90%``, ``30``)."""
     style = display.get(row.type).style
-    return display.duration(row.target) if style == "duration" else f"{row.target:g}{'%' if style == 'pct' else ''}"
+    return display.duration(row.target, setting=True) if style == "duration" else f"{row.target:g}{'%' if style == 'pct' else ''}"
 
 
 def _benchmark(row: ResultRow) -> str:
