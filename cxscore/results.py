@@ -300,7 +300,7 @@ class _Table:
         empty = np.full(len(order), np.nan)
         return RowColumns(spec.name, spec.type, segments, segment, periods, period, c.n[order], self.blank[order].astype(np.int64), self.invalid[order].astype(np.int64),
                           self.answered[order], self.value[order], {k: v[order] for k, v in self.components.items()}, tuple(spec.kind.components),
-                          c.n_eff[order], self.enough[order], ci.se[order], ci.low[order], ci.high[order], ci.ends, ci.method, (ci.high[order] - ci.low[order]) / 2,
+                          c.n_eff[order], self.has_ci[order], ci.se[order], ci.low[order], ci.high[order], ci.ends, ci.method, (ci.high[order] - ci.low[order]) / 2,
                           c.n_eff[order] < self.min_n, nothing, "", empty, empty, empty, empty, 0.0, {})
 
     def rows(self, order: np.ndarray, segments: list[dict], periods: list[str | None], codes: list[int | None], s: Settings) -> list[ResultRow]:
@@ -532,7 +532,7 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
         if s.trend and s.period:
             _trend(spec, row, [int(i) for i in order[start:end]], parts, codes, s)
     bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.has_ci[order]).tolist()
-    if (s.distribution and spec.kind.scaled) or not isinstance(parts, TallyRows):  # rows with a distribution, and durations' rows, are made as rows
+    if s.distribution and spec.kind.scaled:  # rows with a distribution are made as rows
         return RowTable(make, size, kept, bare)
     period_codes, period_of = np.unique(codes[order], return_inverse=True)
     labels = [label(c) for c in period_codes.tolist()]

@@ -1,6 +1,7 @@
 """Result rows written from their arrays (cxscore.render.row_text) are the bytes the rows themselves give."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import math
@@ -102,6 +103,9 @@ def test_floats_are_written_as_json_and_repr_write_them():
     assert row_text._csv(values).to_pylist() == [repr(v) for v in values.tolist()]
     assert row_text._json(np.array([3, -2, 0], dtype=np.int64)).to_pylist() == ["3", "-2", "0"]
     assert row_text._csv(np.zeros(0)).to_pylist() == []
+    missing = np.array([1.5, None, 1e-5, None], dtype=object)  # a component None on some rows (within_pct without a target)
+    assert row_text._json(missing).to_pylist() == ["1.5", "null", msgspec.json.encode(1e-5).decode(), "null"]
+    assert row_text._csv(missing).to_pylist() == ["1.5", "", "1e-05", ""]
 
 
 def test_small_blocks_with_kept_rows_at_their_edges_are_each_row_once():
@@ -144,3 +148,58 @@ def test_utf8_output_goes_to_the_byte_stream_in_order(form):
     latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", newline="")
     with pytest.raises(UnicodeEncodeError):  # 王芳 has no Latin-1 form: refused as the text layer always refused it
         write(latin)
+
+
+def _tickets(seed: int, rows: int) -> pa.Table:
+    """Tickets of unicode-named agents by region and week: whole-minute first replies (ties, zeros, blanks,
+    an agent with none at all: n = 0 cells; rare agents: cells of one to five, no interval) and resolutions."""
+    rng = np.random.default_rng(seed)
+    agent = rng.integers(0, len(TEAMS), rows)
+    days = rng.integers(0, 70, rows)
+    minutes = np.round(rng.lognormal(2.5 + 0.2 * (agent % 3), 1.0, rows))
+    minutes[agent == 1] = 0  # every first reply of one agent in 0 minutes
+    minutes[(agent == 6) & (days >= 35)] *= 8  # one agent slows down: significant changes
+    blank = (rng.random(rows) < 0.05) | (agent == 7)  # an agent with no first reply at all
+    rare = rng.random(rows) < 0.02  # a few tickets of an agent seen rarely
+    names = np.where(rare, "稀有 agent", np.array(TEAMS)[agent])
+    created = [datetime(2025, 1, 6, 8) + timedelta(days=int(d), minutes=int(m)) for d, m in zip(days, rng.integers(0, 600, rows))]
+    solved = [c + timedelta(minutes=float(m)) for c, m in zip(created, np.round(rng.lognormal(6, 1.5, rows)))]
+    return pa.table({"Created at": pa.array(created), "Solved at": pa.array(solved), "Assignee": pa.array(names.tolist()),
+                     "Group": pa.array(rng.choice(["Tier 1", "Tier,2"], rows)),
+                     "First reply time in minutes": pa.array(minutes, mask=blank)})
+
+
+@pytest.mark.parametrize(("seed", "within", "extra"), [
+    (11, None, {"min_n": 10}),
+    (12, "20m", {"baseline": 3, "trend": 4, "min_n": 10}),
+    (13, "1h", {"min_n": 1, "confidence": 0.9, "fail_on_significant_drop": True}),
+    (14, None, {"sort": "score", "min_n": 10, "confidence": 0.8}),
+])
+def test_duration_and_rate_rows_are_written_from_arrays_as_the_rows_write_them(monkeypatch, seed, within, extra):
+    """Service KPIs (durations with and without a ``within:`` target — ``within_pct`` None on every row without
+    one: null in JSON, an empty CSV cell — and a rate) are written from their arrays, no row made, byte for byte
+    what the rows give in JSON, JSON Lines and CSV."""
+    target = {"within": within} if within else {}
+    config = validate_config({"metrics": [
+        {"name": "frt", "type": "duration", "column": "First reply time in minutes", **target},
+        {"name": "resolution", "type": "duration", "start": "Created at", "end": "Solved at", **target},
+        {"name": "fast", "type": "rate", "condition": '"First reply time in minutes" <= 15', "better": "higher"},
+    ]})
+    report = score(_tickets(seed, 2_500), config, options=Options(by=["Assignee", "Group"], period="week", date_column="Created at", **extra))
+    tables = [part for part in report.results.parts if isinstance(part, RowTable)]  # type: ignore[attr-defined]
+    assert {t.as_columns(0, 1).type for t in tables} == {"duration", "rate"}  # type: ignore[union-attr]  # every table has arrays
+    rows = list(report.results)
+    durations = [r for r in rows if r.type == "duration" and r.period]
+    assert any(r.n == 0 for r in durations) and any(r.n == 1 for r in durations) and any(r.n >= 2 and r.ci_low is None for r in durations)
+    assert any(r.n and r.value == 0 for r in durations) and any(r.significance and r.significance["significant"] for r in durations)
+    assert all((r.components["within_pct"] is None) == (not within or not r.n) for r in durations)
+    made = []
+    for table in tables:
+        make = table._make
+        monkeypatch.setattr(table, "_make", lambda start, stop, make=make: made.append(stop - start) or make(start, stop))
+    from_arrays = _texts(report)
+    assert made == []
+    answered = [line for line in csv.DictReader(io.StringIO(from_arrays["csv"])) if line["type"] == "duration" and line["n"] != "0"]
+    assert answered and all((line["within_pct"] == "") == (within is None) for line in answered)  # an empty cell, not "nan" or "None"
+    monkeypatch.setattr(RowTable, "as_columns", lambda self, start, stop: None)
+    assert _texts(report) == from_arrays

@@ -117,9 +117,11 @@ def utf8_writer(out: IO[str]) -> Callable[[bytes], Any]:
 
 def _json(values: np.ndarray) -> pa.Array:
     """Each value as the JSON encoder writes it: integers in decimal, floats in msgspec's shortest form
-    (NaN and infinities: null)."""
+    (NaN and infinities: null; None, in a column of Python objects, too)."""
     if values.dtype.kind in "iu":
         return pc.cast(_integers(values), pa.string())
+    if values.dtype == object:
+        values = _floats(values, _missing(values))
     distinct, where = _distinct(values)
     return _split(msgspec.json.encode(distinct.tolist()), len(distinct)).take(where)
 
@@ -128,6 +130,11 @@ def _csv(values: np.ndarray) -> pa.Array:
     """Each value as the csv module writes it: ``str``, which for a float is ``repr``."""
     if values.dtype.kind in "iu":
         return pc.cast(_integers(values), pa.string())
+    if values.dtype == object:  # floats and None (a duration's ``within_pct`` without a target): None is an empty cell
+        missing = _missing(values)
+        if missing.any():
+            return _only(~missing, [_csv(_floats(values[~missing], missing[~missing]))], "")
+        values = _floats(values, missing)
     distinct, where = _distinct(values)
     texts = _split(msgspec.json.encode(distinct.tolist()), len(distinct))
     with np.errstate(invalid="ignore"):
@@ -136,6 +143,16 @@ def _csv(values: np.ndarray) -> pa.Array:
     if other.any():
         texts = pc.replace_with_mask(texts, _flags(other), pa.array([repr(v) for v in distinct[other].tolist()], type=pa.string()))
     return texts.take(where)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Where a column of Python objects holds None."""
+    return np.equal(values, np.array(None, dtype=object)).astype(bool)
+
+
+def _floats(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """A column of Python floats (and None where ``missing``: NaN) as float64."""
+    return np.where(missing, np.nan, values).astype(np.float64)
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
