@@ -45,7 +45,7 @@ class RowColumns(NamedTuple):
     invalid: np.ndarray
     answered: np.ndarray  # bool: value and components are None where false
     value: np.ndarray
-    components: dict[str, np.ndarray]  # an answered row's, in its order
+    components: dict[str, np.ndarray]  # an answered row's, in its order (an object column may hold None: a duration's within_pct without a target)
     unanswered: tuple[str, ...]  # the component names (each None) of a row without answers
     n_eff: np.ndarray  # deff is n / n_eff, None where n_eff is 0
     enough: np.ndarray  # bool: se, ci_low, ci_high, ci_method and margin are None where false
