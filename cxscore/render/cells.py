@@ -58,27 +58,51 @@ SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 
 
 
 #: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
-UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005)}
+ZERO_DAYS, ZERO_TENTHS = '0.0" d";0.0" d";0.0" d"', '[s].0"s";[s].0"s";[s].0"s"'
+UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005), DAYS_DIFF: (ZERO_DAYS, 0.05), TENTHS_DIFF: (ZERO_TENTHS, 0.05 / DAY)}
 
 
-def fitted(number_format: str | None, value: Any) -> str | None:
+def fitted(number_format: str | None, value: Any, step: bool = True) -> str | None:
     """The number format one cell gets: a duration's format steps down to smaller units while the value
-    is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``); a signed number that
-    rounds to zero loses its sign (``0.0``, not ``-0.0``); any other format as it is."""
+    is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``), except out of days when
+    ``step`` is off (a tile or Trend column held to one unit, see :func:`held`: ``0.3 d`` beside ``2.1 d``); a signed number that rounds to zero loses
+    its sign (``0.0``, not ``-0.0``); any other format as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return number_format
+    while number_format in SMALLER and abs(value) < SMALLER[number_format][1] and (step or number_format not in (DAYS, DAYS_DIFF)):
+        number_format = SMALLER[number_format][0]
     if number_format in UNSIGNED and abs(value) < UNSIGNED[number_format][1]:
         return UNSIGNED[number_format][0]
-    while number_format in SMALLER and abs(value) < SMALLER[number_format][1]:
-        number_format = SMALLER[number_format][0]
     return number_format
 
 
-def formatted(cell: Cell, number_format: str | None) -> Cell:
+def formatted(cell: Cell, number_format: str | None, step: bool = True) -> Cell:
     """Give a cell its number format, fitted to its value (see :func:`fitted`)."""
     if number_format:
-        cell.number_format = fitted(number_format, cell.value)
+        cell.number_format = fitted(number_format, cell.value, step)
     return cell
+
+
+#: Above this (seconds) a tile or column held to one unit is written in days: never ``145h 43m``.
+HELD_DAYS = 2 * DAY
+
+
+def held(look: Look, values: Sequence[float | None]) -> Look:
+    """A duration look held to one style for values read side by side (a Dashboard tile's score, interval,
+    p90 and change; one Trend column), from the largest: decimal days for all when it is over two days
+    (cells then keep them: ``fitted(..., step=False)``), else hours, minutes and seconds (``7h 42m``
+    over ``49m 12s``), so no ``3.0 d`` beside ``2d 21h`` or ``145h 43m``, no ``-9h 40m`` / ``+2.0 d`` in one column."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    if look.per == 1.0 or not largest:
+        return look
+    _, score, diff, _, _ = DURATION_STYLES[-1] if largest >= HELD_DAYS else next(s for s in DURATION_STYLES if largest < s[0])
+    return Look(score, diff, score, look.per, look.axis, look.steps)
+
+
+def written(look: Look, value: float | None, diff: bool = False) -> str:
+    """A duration (seconds) as text in a held look's unit, as its cells show it: ``2.9 d``, ``+2.0 d``."""
+    v = look.cell(value)
+    return "—" if v is None else shown(v, fitted(look.diff if diff else look.score, v, step=False))
 
 
 def _clock(days: float, unit: str) -> str:
@@ -100,6 +124,7 @@ _SHOWN = {
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
     DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",
+    ZERO_DAYS: lambda v: f"{abs(v):.1f} d", ZERO_TENTHS: lambda v: f"{abs(v) * DAY:.1f}s",
 }
 
 
@@ -211,12 +236,14 @@ class Sheet:
         self.last = 0  # the last row written
         self.headers: list[tuple[int, list[str]]] = []  # header rows, made tall enough for their wrapped text
 
-    def row(self, values: list[Any], formats: Sequence[str | None] | None = None, bold: bool = False, fill: PatternFill | None = None) -> int:
+    def row(self, values: list[Any], formats: Sequence[str | None] | None = None, bold: bool = False, fill: PatternFill | None = None,
+            step: bool = True) -> int:
+        """One row; ``step``: durations' formats step down to smaller units (off where columns are :func:`held`)."""
         self.last += 1
         r, lines = self.last, 1
         for c, value in enumerate(values, start=1):
             cell = put(self.ws, r, c, value)
-            number_format = fitted(formats[c - 1] if formats and c <= len(formats) else None, value)
+            number_format = fitted(formats[c - 1] if formats and c <= len(formats) else None, value, step)
             if number_format and isinstance(value, (int, float)):
                 cell.number_format = number_format
             if bold:

@@ -7,7 +7,10 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint, Marker
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 
 from ..kinds import get
 from .cells import Look
@@ -35,6 +38,16 @@ def _value_axis(axis, look: Look | None, high: float) -> None:
         return
     axis.number_format = look.axis
     axis.majorUnit = look.major_unit(high)
+
+
+def compact(chart, title: str, height: float = 7.5, width: float = 8.5) -> None:
+    """A small chart (a Dashboard tile's trend) whose plot keeps its height: an 11-point title, no axis
+    titles (the tile above says what and when), so a default 18-point title on two lines and rotated
+    week labels do not squash the plot to a few pixels."""
+    bold = CharacterProperties(sz=1100, b=True)
+    chart.title = Title(tx=Text(rich=RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=bold), r=[RegularTextRun(rPr=bold, t=title)])])), overlay=False)
+    chart.x_axis.title = chart.y_axis.title = None
+    chart.height, chart.width = height, width
 
 
 def style_line(series, colour: str, width: int = 22000, dash: str | None = None, marker: bool = True) -> None:

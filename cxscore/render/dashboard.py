@@ -14,12 +14,13 @@ from openpyxl.workbook import Workbook
 from ..kinds import get
 from ..model import MetricInfo, Report, ResultRow, periods_in_order
 from . import charts, display
-from .cells import AMBER, BOLD, COUNT, GREEN, GREY, PCT, RED, Look, formatted, looks, put, text
+from .cells import AMBER, BOLD, COUNT, GREEN, GREY, PCT, RED, Look, formatted, held, looks, put, text, written
 
 TILE = 4  # columns per metric tile: label, value, change, a gap
 BIG = Font(bold=True, size=20)
 BIG_LOW_N = Font(bold=True, size=20, italic=True, color="808080")  # a latest period with too few answers (a partial week)
 TITLE = Font(bold=True, size=14)
+CHART_CM, CHART_ROWS = 7.5, 15  # a trend chart's height and the 15-point rows it covers (0.53 cm each)
 STATUS_FILL = {"met": GREEN, "missed": RED, "not enough data": GREY}
 
 
@@ -61,12 +62,13 @@ def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list
     return top, bottom
 
 
-def _change(row: ResultRow) -> str | None:
+def _change(row: ResultRow, at: Look | None = None) -> str | None:
+    """A change and its mark; ``at``: a duration tile's held look, so the change is in the tile's unit."""
     sig = row.significance
     if not sig or sig.get("diff") is None:
         return None
     mark = (" ▲" if sig["direction"] == "up" else " ▼") if sig["significant"] else ""
-    return display.amount(sig["diff"], row.type, sign=True) + mark
+    return (written(at, sig["diff"], diff=True) if at else display.amount(sig["diff"], row.type, sign=True)) + mark
 
 
 def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns: dict[str, dict[str, int]], trend_rows: int) -> None:
@@ -107,10 +109,10 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
                 chart = charts.trend(wb[t["Trend"]], text(heading(m, t)), m.type, t["score"], t["period"], (1, trend_rows),
                                      trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=at[m.name], high=high)
                 chart.legend = None
-                chart.height, chart.width = 6, 8.5
+                charts.compact(chart, text(heading(m, t)), CHART_CM)
                 ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
-            row += 12
-    for i in range(widest):  # a duration's score in large type ("145h 43m") needs a wider value column than "+12.1"
+            row += CHART_ROWS
+    for i in range(widest):  # a duration's score in large type ("23h 59m") needs a wider value column than "+12.1"
         wide = any(i < len(group) and get(group[i].type).style == "duration" for group in rows)
         for c, w in enumerate((18, 17 if wide else 14, 12, 3)):
             ws.column_dimensions[get_column_letter(1 + i * TILE + c)].width = w
@@ -119,21 +121,26 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
 def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: Look) -> int:
     """One metric's tile from row ``top``; returns its last row. A service KPI is headed by what its
     value is (``frt (median)``), and a duration shows its p90 where a score shows its ± (a median's
-    interval is not symmetric; the tail is what an SLA is set on) and its share within target."""
-    fmt, cell = at.score, at.cell
+    interval is not symmetric; the tail is what an SLA is set on) and its share within target. A duration
+    tile is written in one unit, the one of its largest value (``3.0 d`` over ``2.9 d – 3.7 d``, p90 ``10.8 d``)."""
     head = put(ws, top, left, heading(m, t))
     head.font = Font(bold=True, size=12)
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}
     duration = get(m.type).style == "duration"
+    if duration:
+        at = held(at, [row.value, row.ci_low, row.ci_high, row.components.get("p90"), row.margin, row.target,
+                       bench.get("value"), bench.get("gap"), (row.significance or {}).get("diff")])
+    fmt, cell = at.score, at.cell
     tail = "p90" in get(m.type).components  # a weighted average of summary rows is shown as a duration but has no p90 (nor ±: "—")
     lines: list[tuple[str, Any, str | None]] = [
         (t["period"], row.period or t["all_time"], None),
         (t["score"], cell(row.value), fmt),
-        (t["interval"], None if row.ci_low is None else f"{display.amount(row.ci_low, m.type)} – {display.amount(row.ci_high, m.type)}", None),
+        (t["interval"], None if row.ci_low is None else f"{written(at, row.ci_low) if duration else display.amount(row.ci_low, m.type)} – "
+                        f"{written(at, row.ci_high) if duration else display.amount(row.ci_high, m.type)}", None),
         (t["n"], f"{row.n:,} ({t['low_n_word']})" if row.low_n else row.n, COUNT),
         ("p90", cell(row.components.get("p90")), fmt) if tail else (t["margin"], cell(row.margin), at.margin),
-        (t["diff_prev"], _change(row), None),
+        (t["diff_prev"], _change(row, at if duration else None), None),
         (t["target"], cell(row.target), fmt),
         (t["status"], t.get(row.status, row.status) if row.status else None, None),
         (t["benchmark"], cell(bench.get("value")), fmt),
@@ -155,7 +162,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
         else:
             shown.alignment = Alignment(horizontal="right")
         if value is not None:
-            formatted(shown, number_format)
+            formatted(shown, number_format, step=not duration)
         if label == t["score"]:
             shown.font = BIG_LOW_N if row.low_n else BIG
             ws.row_dimensions[top + offset].height = 30

@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..errors import CxError
 from ..kinds import KINDS, get
 from ..labels import scale_labels
-from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, looks, printable_sheet, put, text, width
+from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, held, looks, printable_sheet, put, text, width
 from . import charts, display, pages
 from .agents import agents
 from .dashboard import dashboard, heading
@@ -238,6 +238,10 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         headers += [f"{m.name} {t[k]}" for k in fields[m.name]]
     sheet.header(headers)
     at = looks(report)
+    # a duration's columns (score, interval, change, target) in one style, from the largest value: all in days or none
+    shown_rows = [r for p in periods for m in report.metrics if (r := by_key.get((m.name, p))) is not None]
+    scores = {m.name: held(at[m.name], [v for r in shown_rows if r.metric == m.name for v in (r.value, r.ci_low, r.ci_high)] + [targets[m.name]])
+              for m in report.metrics}
     for period in periods:
         values: list[Any] = [period]
         formats: list[str | None] = [None]
@@ -249,9 +253,9 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
             else:
                 sig = row.significance or {}
                 values += [cell(row.value), cell(row.ci_low), cell(row.ci_high), row.n, cell(sig.get("diff")), t["low_n_word"] if row.low_n else _mark(row)] + ([cell(targets[m.name])] if targets[m.name] is not None else [])
-            fmt = at[m.name].score
-            formats += [fmt, fmt, fmt, COUNT, at[m.name].diff, None, fmt][: len(fields[m.name])]
-        sheet.row(values, formats)
+            fmt = scores[m.name].score
+            formats += [fmt, fmt, fmt, COUNT, scores[m.name].diff, None, fmt][: len(fields[m.name])]
+        sheet.row(values, formats, step=False)
     last = sheet.last
     sheet.finish()  # the columns' widths, which say whether the table prints one page wide
     blocks = pages.blocks(ws, [(min(c.values()), max(c.values())) for c in columns.values()]) if pages.scale_one_page_wide(ws) < pages.SMALLEST_SCALE else []

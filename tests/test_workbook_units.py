@@ -1,0 +1,79 @@
+"""A duration tile and a Trend column read in one unit style (session 8's user pass: a tile's "3.0 d"
+over "2d 21h – 3d 17h" and p90 "145h 43m"; a Δ column "0s", "-9h 40m", "+2.0 d"), the Dashboard's
+trend charts keep a plot to read."""
+from __future__ import annotations
+
+import datetime
+import re
+
+import openpyxl
+import pytest
+
+from conftest import invoke
+from cxscore.render import cells
+
+DAY = 86400
+#: Two weeks of waits: week 1 around 2.5 days, week 2 around a day with six of 40 waiting 6 days (p90 6 d).
+#: The all-time median (under three days) gives the metric hours as its unit; the tile's p90 needs days.
+WAITS = ([["Date", "Wait in seconds"]] + [["2025-03-04", round(2.5 * DAY + 600 * i)] for i in range(40)]
+         + [["2025-03-11", round(DAY + 600 * i)] for i in range(34)] + [["2025-03-12", 6 * DAY + i] for i in range(6)])
+CONFIG = "metrics:\n  - name: wait\n    type: duration\n    column: Wait in seconds\ndate_column: Date\n"
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("units")
+    data, config, out = folder / "waits.csv", folder / "waits.yaml", folder / "waits.xlsx"
+    data.write_text("\n".join(",".join(map(str, row)) for row in WAITS) + "\n", encoding="utf-8")
+    config.write_text(CONFIG, encoding="utf-8")
+    result = invoke(["report", str(data), "-c", str(config), "--period", "week", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return openpyxl.load_workbook(out)
+
+
+def _tile(ws, metric: str) -> dict[str, openpyxl.cell.Cell]:
+    head = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(f"{metric} ("))
+    tile, r = {}, head.row + 1
+    while (label := ws.cell(row=r, column=head.column).value) is not None:
+        tile[label] = ws.cell(row=r, column=head.column + 1)
+        r += 1
+    return tile
+
+
+def _days(cell) -> float:
+    return cell.value.total_seconds() / DAY if isinstance(cell.value, datetime.timedelta) else cell.value
+
+
+def test_a_duration_tile_is_written_in_the_unit_of_its_largest_value(book):
+    """Score 1.0 d and p90 6.0 d, the interval and the change in days too: not "24h 10m" over "144h 00m"."""
+    tile = _tile(book["Dashboard"], "wait")
+    assert tile["Score"].number_format == cells.DAYS and tile["p90"].number_format == cells.DAYS
+    assert cells.shown(_days(tile["p90"]), tile["p90"].number_format) == "6.0 d"
+    assert re.fullmatch(r"\d\.\d d – \d\.\d d", tile["Interval"].value), tile["Interval"].value
+    assert re.fullmatch(r"-\d\.\d d( ▼)?", tile["Δ previous"].value), tile["Δ previous"].value
+
+
+def test_a_trend_duration_column_keeps_one_unit(book):
+    """Scores (2.5 d, then 1.1 d) and their change (-1.4 d) all in days: no hours in a column of days."""
+    ws = book["Trend"]
+    headers = [c.value for c in ws[1]]
+    columns = [i for i, h in enumerate(headers, start=1) if h.startswith("wait ") and not h.endswith((" n", " Mark"))]
+    formats = {ws.cell(row=r, column=c).number_format for r in range(2, ws.max_row + 1) for c in columns if ws.cell(row=r, column=c).value is not None}
+    assert formats and formats <= {cells.DAYS, cells.DAYS_DIFF, cells.ZERO_DAYS}, formats
+
+
+def test_short_durations_keep_stepping_down_within_hours_minutes_and_seconds():
+    """Held to hours, a 49-minute score still reads "49m 12s" (not "0h 49m") and a −6 s change "-6.0s"."""
+    look = cells.held(cells.look("duration", 3000), [2952, 7 * 3600, -6])
+    assert cells.written(look, 2952) == "49m 12s" and cells.written(look, -6, diff=True) == "-6.0s"
+    assert cells.written(look, 0.01, diff=True) == "0.0s" and cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0.0 d"
+
+
+def test_dashboard_trend_charts_keep_room_for_their_plot(book):
+    """At 6 cm with an 18-point title on two lines, axis titles and rotated week labels, the plot was a few pixels high."""
+    charts = book["Dashboard"]._charts
+    assert charts
+    for chart in charts:
+        assert chart.anchor.ext.height >= 7.5 * 360000 and chart.x_axis.title is None and chart.y_axis.title is None  # EMU per cm
+        sizes = [run.rPr.sz for p in chart.title.tx.rich.p for run in p.r or []]
+        assert sizes and max(sizes) <= 1100, sizes
