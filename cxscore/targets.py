@@ -8,7 +8,7 @@ from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError, param
 from .model import ResultRow, periods_in_order
-from .render.display import duration, level
+from .render.display import duration, level, number
 from .row_table import each_row
 from .stats import benjamini_hochberg
 
@@ -40,10 +40,13 @@ def parse_fail_under(items: list[str], specs: list[MetricSpec]) -> dict[str, flo
 
 def _shown(spec: MetricSpec, value: float, sign: bool = False, difference: bool = False) -> str:
     """A value or difference in an alert line: a duration as ``4h 12m``, else one decimal (a
-    percentage's level with ``%``; a difference is in points, unmarked)."""
+    percentage's level with ``%``, an NPS signed as the table writes it: ``+10.5``; a difference is in
+    points, unmarked)."""
     if spec.kind.style == "duration":
         return duration(value, sign)
-    return f"{value:+.1f}" if sign else f"{value:.1f}{'%' if spec.kind.style == 'pct' and not difference else ''}"
+    if sign or (spec.kind.style == "points" and not difference):
+        return number(value, 1, sign=True)
+    return f"{value:.1f}{'%' if spec.kind.style == 'pct' and not difference else ''}"
 
 
 def _target(spec: MetricSpec, target: float) -> str:

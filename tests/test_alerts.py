@@ -42,7 +42,7 @@ def test_an_alert_does_not_depend_on_how_much_history_the_file_holds(tmp_path, h
     assert latest.significance["p_value"] == pytest.approx(0.0190, abs=5e-4)
     assert len(report.alerts) == 1
     alert = report.alerts[0]
-    assert alert.startswith(f"nps fell significantly in {latest.period}: 5.0 vs 25.0 on the previous period (Δ -20.0; detectable Δ at this n: ")
+    assert alert.startswith(f"nps fell significantly in {latest.period}: +5.0 vs +25.0 on the previous period (Δ -20.0; detectable Δ at this n: ")
     assert f"{latest.significance['mdd']:.1f})" in alert
 
 
@@ -121,7 +121,7 @@ def test_the_drop_check_says_what_it_saw_when_it_does_not_alert(tmp_path):
     assert result.exit_code == 0
     latest = json.loads(result.stdout)["results"][-1]
     mdd = latest["significance"]["mdd"]
-    assert f"nps in 2025-W09: -1.0 vs 2.0 on the previous period (Δ -3.0, not a significant drop; detectable Δ at this n: {mdd:.1f})" in result.stderr
+    assert f"nps in 2025-W09: -1.0 vs +2.0 on the previous period (Δ -3.0, not a significant drop; detectable Δ at this n: {mdd:.1f})" in result.stderr
     assert "alert" not in result.stderr
 
 

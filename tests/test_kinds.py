@@ -55,7 +55,7 @@ def test_each_kind_computes_its_value_and_components(tmp_path):
 
 def test_units_and_display_come_from_the_kind():
     assert [(k.unit, k.digits, k.score_label, k.signed) for k in kinds.KINDS.values()] == [
-        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False), (100, 1, "% meeting", False),
+        (100, 1, "NPS", True), (100, 1, "% satisfied", False), (1, 2, "mean", False), (1, 1, "median", False), (100, 1, "% of rows", False),
         (100, 1, "% within T", False), (100, 1, "% abandoned", False), (100, 1, "% answered", False),
         (100, 1, "% of sums", False), (1, 1, "average", False)]
 

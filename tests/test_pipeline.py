@@ -214,7 +214,7 @@ def test_a_tallied_run_is_analysed_again_without_reading(tmp_path):
     overall = [next(r for r in report.results if r.metric == "nps" and r.kind == "overall") for report in (first, narrower)]
     assert overall[1].ci_high - overall[1].ci_low < overall[0].ci_high - overall[0].ci_low
     assert (overall[0].target, overall[1].target, overall[1].status) == (None, 50, "missed")
-    assert not first.alerts and narrower.alerts[0].startswith("nps 10.5 missed its target 50")
+    assert not first.alerts and narrower.alerts[0].startswith("nps +10.5 missed its target 50")
     assert analyse(tallied, settings).to_dict() == first.to_dict()  # the first analysis changed nothing in tallied
     assert first.inputs[0] is not narrower.inputs[0]
 

@@ -120,7 +120,7 @@ def test_a_duration_chart_reads_in_hours_at_round_steps(zendesk):
     out, document = zendesk
     wb = openpyxl.load_workbook(out)
     charts = {c.title.tx.rich.p[0].r[0].t: c for c in wb["Trend"]._charts}
-    frt, resolution, one_touch = charts["frt (median)"], charts["resolution (median)"], charts["one_touch (% meeting)"]
+    frt, resolution, one_touch = charts["frt (median)"], charts["resolution (median)"], charts["one_touch (% of rows)"]
     assert frt.y_axis.numFmt.formatCode == '[h]"h"'
     highest = max(r["ci_high"] for r in document["results"] if r["metric"] == "frt" and r["period"] and not r["segment"])
     steps = highest / (frt.y_axis.majorUnit * 86400)
@@ -148,7 +148,7 @@ def _tiles(ws) -> dict[str, dict[str, openpyxl.cell.Cell]]:
     tiles = {}
     for row in ws.iter_rows(max_row=40):
         for cell in row:
-            if isinstance(cell.value, str) and re.fullmatch(r"\w+ \((median|% meeting|[A-Z]+)\)", cell.value):
+            if isinstance(cell.value, str) and re.fullmatch(r"\w+ \((median|% of rows|[A-Z]+)\)", cell.value):
                 tile, r = {}, cell.row + 1
                 while (label := ws.cell(r, cell.column).value) is not None:
                     tile[label] = ws.cell(r, cell.column + 1)
@@ -163,7 +163,7 @@ def test_the_service_row_shows_the_latest_month_as_the_json_and_the_csv_say(zend
     stored = _stored(out, "Dashboard")
     assert ws["A4"].value == "Service"  # no survey score here: the service row comes first
     tiles = _tiles(ws)
-    frt, one_touch = tiles["frt (median)"], tiles["one_touch (% meeting)"]
+    frt, one_touch = tiles["frt (median)"], tiles["one_touch (% of rows)"]
     june = _row(document, "frt", period="2025-06")
     assert frt["Period"].value == "2025-06" and frt["n"].value == june["n"]
     assert stored[frt["Score"].coordinate] == days(june["value"]) and frt["Score"].number_format == HOURS
@@ -217,7 +217,7 @@ def test_the_agents_sheet_has_a_row_per_agent_busiest_first_with_small_n_marked(
     assert wb.sheetnames.index("Agents") == wb.sheetnames.index("Segments") + 1
     ws, stored = wb["Agents"], _stored(out, "Agents")
     header = [c.value for c in ws[1]]
-    assert header == ["Assignee", "Handled", "frt median", "frt p90", "resolution median", "resolution p90", "one_touch % meeting"]
+    assert header == ["Assignee", "Handled", "frt median", "frt p90", "resolution median", "resolution p90", "one_touch % of rows"]
     with ZENDESK.open(encoding="utf-8") as fh:
         handled: dict[str, int] = {}
         for r in csv.DictReader(fh):
@@ -299,5 +299,5 @@ def test_a_chinese_workbook_names_a_service_value_in_chinese(tmp_path):
     assert invoke(["report", str(ZENDESK), "-c", str(config), "--by", "Assignee", "--lang", "zh", "-o", str(out), "-q"]).exit_code == 0
     wb = openpyxl.load_workbook(out)
     cells = [c.value for row in wb["看板"].iter_rows(max_row=30) for c in row if isinstance(c.value, str)]
-    assert "服务指标" in cells and "frt (中位数)" in cells and "one_touch (达标占比)" in cells
-    assert [c.value for c in wb["客服"][1]][2:] == ["frt 中位数", "frt p90", "resolution 中位数", "resolution p90", "one_touch 达标占比"]
+    assert "服务指标" in cells and "frt (中位数)" in cells and "one_touch (行占比)" in cells
+    assert [c.value for c in wb["客服"][1]][2:] == ["frt 中位数", "frt p90", "resolution 中位数", "resolution p90", "one_touch 行占比"]

@@ -25,7 +25,7 @@ def test_at_80_columns_labels_use_the_spare_width():
     table = _table(ZENDESK, 80)
     assert all(len(line) <= 80 for line in table)
     labels = [line.split("│")[1].strip() for line in table if line.startswith("│")]
-    assert labels == ["frt (median)", "resolution (median)", "one_touch (% meeting)", "reopened (% meeting)", "escalated (% meeting)", "csat (% satisfied)"]
+    assert labels == ["frt (median)", "resolution (median)", "one_touch (% of rows)", "reopened (% of rows)", "escalated (% of rows)", "csat (% satisfied)"]
     assert not any("…" in line for line in table)
     assert "Scale" in table[1]  # csat has a scale (0–1): the column says something, so it stays
 

@@ -18,8 +18,8 @@ def test_targets_met_exit_0_missed_exit_3_with_output(tmp_path):
     missed = run_process(["score", str(SAMPLE), "--fail-under", "nps=50", "-f", "json"])
     assert missed.returncode == 3
     doc = json.loads(missed.stdout)  # the output is still written
-    assert doc["results"][0]["status"] == "missed" and doc["alerts"] == ["nps 10.5 missed its target 50"]
-    assert b"alert: nps 10.5 missed its target 50" in missed.stderr
+    assert doc["results"][0]["status"] == "missed" and doc["alerts"] == ["nps +10.5 missed its target 50"]
+    assert b"alert: nps +10.5 missed its target 50" in missed.stderr
     out = tmp_path / "r.xlsx"
     report = run_process(["report", str(SAMPLE), "-o", str(out), "--fail-under", "csat=90"])
     assert report.returncode == 3 and out.exists()
@@ -62,7 +62,7 @@ def test_percentage_alerts_say_percent_and_json_numbers_stay_numbers():
     assert doc["alerts"] == [f"service_level {row['value']:.1f}% missed its target 90%"]
     assert f"alert: service_level {row['value']:.1f}% missed its target 90%" in calls.stderr
     report = score([str(SAMPLE)], None, Options(fail_under=["csat=90", "nps=30"]))
-    assert sorted(report.alerts) == ["csat 57.3% missed its target 90%", "nps 10.5 missed its target 30"]
+    assert sorted(report.alerts) == ["csat 57.3% missed its target 90%", "nps +10.5 missed its target 30"]
 
 
 def test_the_target_column_says_percent_as_the_alert_line_does():

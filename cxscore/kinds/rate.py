@@ -44,7 +44,7 @@ class Rate(Kind):
     comment_bands = ()
     components = ()
     style = "pct"
-    score_label = "% meeting"
+    score_label = "% of rows"  # the share of the counted rows its condition holds on (README: Rates)
     benchmark_scale = "pct"
     stated_scales = False
     answer_column = False

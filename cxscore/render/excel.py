@@ -47,7 +47,7 @@ def _share_headings(lang: str) -> dict[str, str]:
 
 #: The Summary sheet's Type column in words: a kind's id upper-cased read "WEIGHTED_AVERAGE".
 TYPE_WORDS = {
-    "en": {"nps": "NPS", "csat": "CSAT", "ces": "CES", "duration": "Duration", "rate": "Rate (% meeting)", "service_level": "Service level",
+    "en": {"nps": "NPS", "csat": "CSAT", "ces": "CES", "duration": "Duration", "rate": "Rate (% of rows)", "service_level": "Service level",
            "abandonment": "Abandonment rate", "answer_rate": "Answer rate", "ratio": "Ratio of sums", "weighted_average": "Weighted average"},
     "zh": {"nps": "NPS", "csat": "CSAT", "ces": "CES", "duration": "时长", "rate": "达标率", "service_level": "服务水平",
            "abandonment": "放弃率", "answer_rate": "接通率", "ratio": "合计之比", "weighted_average": "加权平均"},
@@ -125,7 +125,7 @@ LABELS = {
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
         "service": "服务指标", "within": "目标内占比", "formula": "公式",
         "Agents": "客服", "handled": "处理量", "median": "中位数",
-        "label_median": "中位数", "label_% meeting": "达标占比", "label_% within T": "时限内占比", "label_% abandoned": "放弃率",
+        "label_median": "中位数", "label_% of rows": "行占比", "label_% within T": "时限内占比", "label_% abandoned": "放弃率",
         "label_% answered": "接通率", "label_% calls": "来电占比", "label_% of sums": "合计之比", "label_average": "加权平均",
         "agents_note": "按处理量排序。灰色斜体：该指标样本数少于 {min_n}，不足以判断。由红到绿：每列中由差到好。",
         "agents_cap": "显示 {count} 位客服中处理量最多的 {shown} 位；全部见细分表。",
