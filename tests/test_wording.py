@@ -44,3 +44,24 @@ def test_rates_are_labelled_by_what_they_count(tmp_path):
         cells = [str(c.value) for ws in load_workbook(out) for row in ws.iter_rows() for c in row if c.value is not None]
         assert any(f"reopened ({words})" in c for c in cells)
         assert not any("% meeting" in c or "达标占比" in c for c in cells)
+
+
+def _greedy_at(lines: list[str], width: int) -> bool:
+    """Lines wrapped word by word at ``width``: none too long, and no line's break came early (the next
+    line's first word would have fitted)."""
+    return all(len(line) <= width for line in lines) and all(
+        len(a) + 1 + len(b.split(" ", 1)[0]) > width for a, b in zip(lines, lines[1:]))
+
+
+def test_a_narrow_tables_title_and_caption_wrap_at_the_terminals_width():
+    result = invoke(["drivers", str(SAMPLE), "--by", "Channel", "-q"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Headroom by Channel"))
+    top = next(i for i in range(start, len(lines)) if lines[i].startswith("┏"))
+    bottom = next(i for i in range(top, len(lines)) if lines[i].startswith("└"))
+    assert len(lines[bottom]) < 60  # a narrow table: before, its title and caption wrapped at this width
+    title, caption = [line.rstrip() for line in lines[start:top]], lines[bottom + 1 :]
+    assert " ".join(title) == "Headroom by Channel: nps points gained if a segment's respondents were all promoters"
+    assert caption[0].startswith("Overall NPS 10.5") and caption[-1].endswith("as score gives them.")
+    assert _greedy_at(title, 80) and _greedy_at(caption, 80), [*title, *caption]

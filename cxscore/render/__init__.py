@@ -164,7 +164,7 @@ def _table_inspection(result: dict, terminal: Terminal) -> None:
     console = terminal.out()
     for line in head:
         _hanging(console, printable(line), 0)
-    console.print(table.build(section))
+    table.emit(table.build(section), console)
     console.print("What `cxscore score` would do with no config:", markup=False)
     for step in steps:
         _hanging(console, printable(step), 2)

@@ -90,12 +90,37 @@ def _print_fitting(section: Section, console: Console) -> None:
     for tight in (False, True):
         width = _width(build(section, tight), console)
         if width <= console.width:
-            console.print(build(section, tight, SHORT_WIDTH + console.width - width))
+            emit(build(section, tight, SHORT_WIDTH + console.width - width), console)
             return
     if section.short and SHORT_WIDTH - (width - console.width) >= SHORTEST:  # the labels give up what the numbers need
-        console.print(build(section, True, SHORT_WIDTH - (width - console.width)))
+        emit(build(section, True, SHORT_WIDTH - (width - console.width)), console)
         return
-    console.print(build(section))
+    emit(build(section), console)
+
+
+def emit(table: Table, console: Console) -> None:
+    """Print a table; a title or caption longer than the table is wide is printed above or below it at
+    the terminal's width instead of Rich's wrapping at the table's (a narrow table's caption would
+    leave a column of short ragged lines at 80 columns). One that fits stays in the table as it was."""
+    width = min(_width(table, console), console.width)
+    title, caption = table.title, table.caption
+    above = isinstance(title, str) and Text.from_markup(title).cell_len > width
+    below = isinstance(caption, str) and Text.from_markup(caption).cell_len > width
+    if above:
+        table.title = None
+        _wrapped(str(title), "table.title", console)
+    if below:
+        table.caption = None
+    console.print(table)
+    if below:
+        _wrapped(str(caption), "table.caption", console)
+
+
+def _wrapped(markup: str, style: str, console: Console) -> None:
+    """Words wrapped at the terminal's width, without the trailing space Rich leaves at a break."""
+    for line in Text.from_markup(markup, style=style).wrap(console, console.width):
+        line.rstrip()
+        console.print(line)
 
 
 def _width(table: Table, console: Console) -> int:
