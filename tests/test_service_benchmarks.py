@@ -74,7 +74,7 @@ def test_a_slower_wait_than_the_benchmark_is_red_in_the_summary(chats, tmp_path)
     assert invoke(["report", str(path), "-c", str(config), "-m", "fcr", "-m", "chat_wait", "--benchmark", "Live chat (Comm100", "-o", str(out), "-q"]).exit_code == 0
     ws = openpyxl.load_workbook(out)["Summary"]
     assert [ws.cell(r, 1).value for r in (2, 3)] == ["chat_wait", "fcr"]  # the config's order
-    assert ws["K2"].value.total_seconds() > 0 and ws["K2"].number_format == '+[s].0"s";-[s].0"s";[s].0"s"'  # these chats wait longer than Comm100's 35 s (by under 10 s: tenths)
+    assert ws["K2"].value.total_seconds() > 0 and ws["K2"].number_format == '+[m]:ss.0;-[m]:ss.0;[m]:ss.0'  # these chats wait longer than Comm100's 35 s (by under 10 s: tenths)
     rules = {str(rng.sqref): [(rule.formula[0], rule.dxf.fill.fgColor.rgb[-6:]) for rule in rng.rules] for rng in ws.conditional_formatting if "K" in str(rng.sqref)}
     assert rules["K2"] == [("AND(ISNUMBER(K2),K2<0)", "C6EFCE"), ("AND(ISNUMBER(K2),K2>0)", "FFC7CE")]  # a wait: above is red
     assert rules["K3"] == [("AND(ISNUMBER(K3),K3>0)", "C6EFCE"), ("AND(ISNUMBER(K3),K3<0)", "FFC7CE")]  # fcr: above is green

@@ -63,10 +63,10 @@ def test_a_trend_duration_column_keeps_one_unit(book):
 
 
 def test_short_durations_keep_stepping_down_within_hours_minutes_and_seconds():
-    """Held to hours, a 49-minute score still reads "49m 12s" (not "0h 49m") and a −6 s change "-6.0s"."""
+    """Held to hours, a 49-minute score still reads "49m 12s" (not "0h 49m") and a −6 s change "-0:06.0"."""
     look = cells.held(cells.look("duration", 3000), [2952, 7 * 3600, -6])
-    assert cells.written(look, 2952) == "49m 12s" and cells.written(look, -6, diff=True) == "-6.0s"
-    assert cells.written(look, 0.01, diff=True) == "0.0s" and cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0.0 d"
+    assert cells.written(look, 2952) == "49m 12s" and cells.written(look, -6, diff=True) == "-0:06.0"
+    assert cells.written(look, 0.01, diff=True) == "0:00.0" and cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0.0 d"
 
 
 def test_dashboard_trend_charts_keep_room_for_their_plot(book):

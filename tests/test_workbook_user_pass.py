@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import invoke
+from conftest import SAMPLE, invoke
 from cxscore.render import cells, display
 
 #: Waits in seconds: group A about half a minute quicker than group B, both around five minutes.
@@ -122,7 +122,7 @@ def test_a_duration_cell_drops_a_leading_zero_unit(number_format, seconds, expec
 def test_one_minus_sign_for_numbers_and_durations():
     assert display.duration(-6, sign=True) == "-6.0s" and display.duration(-14160, sign=True) == "-3h 56m"
     assert display.amount(-16.5, "nps", sign=True) == "-16.5"
-    assert cells.shown(-6 / 86400, cells.TENTHS_DIFF) == "-6.0s" and cells.shown(-16 / 86400, cells.SECONDS_DIFF) == "-16s"
+    assert cells.shown(-6 / 86400, cells.TENTHS_DIFF) == "-0:06.0" and cells.shown(-16 / 86400, cells.SECONDS_DIFF) == "-16s"
 
 
 @pytest.mark.parametrize(("number_format", "value", "expected"), [
@@ -176,8 +176,8 @@ def test_a_short_durations_value_interval_and_margin_share_one_precision(write_c
     tile = _tile(openpyxl.load_workbook(out)["Dashboard"], "wait")
     score = tile["Score"]
     shown = cells.shown(score.value.total_seconds() / 86400, score.number_format)
-    assert score.number_format == cells.TENTHS and re.fullmatch(r"\d\.\ds", shown), (score.number_format, shown)
-    assert re.fullmatch(r"\d\.\ds – \d\.\ds", tile["Interval"].value), tile["Interval"].value
+    assert score.number_format == cells.TENTHS and re.fullmatch(r"0:0\d\.\d", shown), (score.number_format, shown)
+    assert re.fullmatch(r"0:0\d\.\d – 0:0\d\.\d", tile["Interval"].value), tile["Interval"].value
 
 
 def test_a_margin_that_rounds_to_zero_says_how_small_it_is():
@@ -185,3 +185,16 @@ def test_a_margin_that_rounds_to_zero_says_how_small_it_is():
     assert display.margin(0.0, "duration") == "±0.0s" and display.margin(None, "duration") == "—"
     assert display.margin(0.004, "nps") == "±<0.1" and display.margin(0.004, "ces") == "±<0.01" and display.margin(3.25, "ces") == "±3.25"
     assert display.duration(-0.02, sign=True) == "0.0s"  # no sign on a zero, as for numbers
+
+
+def test_no_workbook_format_has_elapsed_seconds_with_a_decimal(tmp_path):
+    # `[s].0` is drawn by Excel but LibreOffice shows 5.378E-05 for 4.6 s; `s.0` reads back as a time of day.
+    out = tmp_path / "calls.xlsx"
+    assert invoke(["report", str(SAMPLE.parent / "calls.csv"), "--period", "week", "-o", str(out), "-q"]).exit_code == 0
+    seen = set()
+    for ws in openpyxl.load_workbook(out).worksheets:
+        for row in ws.iter_rows():
+            seen.update(c.number_format for c in row if hasattr(c.value, "total_seconds"))
+    assert cells.TENTHS in seen  # the calls sample's speed of answer is under 10 s
+    assert not [f for f in seen if re.search(r"\[s+\]\.|(?<![\[\w:])s+\.0", f)], seen
+    assert cells.shown(4.647 / 86400, cells.TENTHS) == "0:04.6" and cells.shown(0.02 / 86400, cells.ZERO_TENTHS) == "0:00.0"

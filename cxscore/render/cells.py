@@ -36,7 +36,10 @@ ZERO1, ZERO2 = "0.0;0.0;0.0", "0.00;0.00;0.00"  # a signed value that rounds to 
 #: minute ``42s``, under an hour ``12m 05s``, under three days ``7h 52m``, longer ``4.5 d``. Differences are signed; a negative
 #: duration needs the workbook's 1904 date system to show in Excel (see ``excel.build``).
 SECONDS, SECONDS_DIFF = '[s]"s"', '+[s]"s";-[s]"s";[s]"s"'
-TENTHS, TENTHS_DIFF = '[s].0"s"', '+[s].0"s";-[s].0"s";[s].0"s"'  # under 10 seconds, one decimal, as the table writes it
+#: Under 10 seconds one decimal, as the table writes it: ``0:04.6``. Elapsed seconds with a decimal (``[s].0``)
+#: are drawn by Excel but not by LibreOffice (``5.378E-05``), and ``s.0`` reads back as a time of day, not a
+#: duration (openpyxl, pandas); minutes:seconds.tenths is the one form both draw and readers take as a duration.
+TENTHS, TENTHS_DIFF = '[m]:ss.0', '+[m]:ss.0;-[m]:ss.0;[m]:ss.0'
 MINUTES, MINUTES_DIFF = '[m]"m" ss"s"', '+[m]"m" ss"s";-[m]"m" ss"s";[m]"m" ss"s"'
 HOURS, HOURS_DIFF = '[h]"h" mm"m"', '+[h]"h" mm"m";-[h]"h" mm"m";[h]"h" mm"m"'
 DAYS, DAYS_DIFF = '0.0" d"', '+0.0" d";-0.0" d";0.0" d"'
@@ -58,7 +61,7 @@ SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 
 
 
 #: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
-ZERO_DAYS, ZERO_TENTHS = '0.0" d";0.0" d";0.0" d"', '[s].0"s";[s].0"s";[s].0"s"'
+ZERO_DAYS, ZERO_TENTHS = '0.0" d";0.0" d";0.0" d"', '[m]:ss.0;[m]:ss.0;[m]:ss.0'
 UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005), DAYS_DIFF: (ZERO_DAYS, 0.05), TENTHS_DIFF: (ZERO_TENTHS, 0.05 / DAY)}
 
 
@@ -112,6 +115,11 @@ def _clock(days: float, unit: str) -> str:
     return f"{big}{unit} {small:02d}{'m' if unit == 'h' else 's'}"
 
 
+def _tenths(days: float) -> str:
+    """What ``[m]:ss.0`` draws for a duration under 10 seconds: ``0:04.6``."""
+    return f"0:{abs(days) * DAY:04.1f}"
+
+
 def _signed(text: str, v: float) -> str:
     return ("+" if v > 0 else "-" if v < 0 else "") + text
 
@@ -120,11 +128,11 @@ _SHOWN = {
     COUNT: lambda v: f"{v:,.0f}", SCORE1: lambda v: f"{v:.1f}", SCORE2: lambda v: f"{v:.2f}", PCT: lambda v: f"{v:.1f}%",
     NPS: lambda v: f"{v:+.1f}", DIFF2: lambda v: f"{v:+.2f}", ZERO1: lambda v: f"{abs(v):.1f}", ZERO2: lambda v: f"{abs(v):.2f}", P_VALUE: lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
     SECONDS: lambda v: f"{round(v * DAY)}s", SECONDS_DIFF: lambda v: f"{round(v * DAY):+d}s",
-    TENTHS: lambda v: f"{v * DAY:.1f}s", TENTHS_DIFF: lambda v: f"{v * DAY:+.1f}s",
+    TENTHS: lambda v: _tenths(v), TENTHS_DIFF: lambda v: _signed(_tenths(v), v),
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
     DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",
-    ZERO_DAYS: lambda v: f"{abs(v):.1f} d", ZERO_TENTHS: lambda v: f"{abs(v) * DAY:.1f}s",
+    ZERO_DAYS: lambda v: f"{abs(v):.1f} d", ZERO_TENTHS: lambda v: _tenths(v),
 }
 
 
