@@ -56,3 +56,13 @@ def results_by_metric(document: str | dict) -> dict:
 def by_metric(report) -> dict:
     """A library Report's overall row (everyone, all time) of each metric, by metric name."""
     return {r.metric: r for r in report.results if not r.segment and r.period is None}
+
+
+def dashboard_tile(ws, metric: str) -> dict:
+    """A Dashboard tile as {label: value cell}, found by its heading (``metric (kind)``)."""
+    head = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(f"{metric} ("))
+    tile, r = {}, head.row + 1
+    while (label := ws.cell(row=r, column=head.column).value) is not None:
+        tile[label] = ws.cell(row=r, column=head.column + 1)
+        r += 1
+    return tile

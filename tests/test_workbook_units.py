@@ -9,7 +9,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import invoke
+from conftest import dashboard_tile, invoke
 from cxscore.render import cells
 
 DAY = 86400
@@ -31,22 +31,13 @@ def book(tmp_path_factory):
     return openpyxl.load_workbook(out)
 
 
-def _tile(ws, metric: str) -> dict[str, openpyxl.cell.Cell]:
-    head = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(f"{metric} ("))
-    tile, r = {}, head.row + 1
-    while (label := ws.cell(row=r, column=head.column).value) is not None:
-        tile[label] = ws.cell(row=r, column=head.column + 1)
-        r += 1
-    return tile
-
-
 def _days(cell) -> float:
     return cell.value.total_seconds() / DAY if isinstance(cell.value, datetime.timedelta) else cell.value
 
 
 def test_a_duration_tile_is_written_in_the_unit_of_its_largest_value(book):
     """Score 1.0 d and p90 6.0 d, the interval and the change in days too: not "24h 10m" over "144h 00m"."""
-    tile = _tile(book["Dashboard"], "wait")
+    tile = dashboard_tile(book["Dashboard"], "wait")
     assert tile["Score"].number_format == cells.DAYS and tile["p90"].number_format == cells.DAYS
     assert cells.shown(_days(tile["p90"]), tile["p90"].number_format) == "6.0 d"
     assert re.fullmatch(r"\d\.\d d – \d\.\d d", tile["Interval"].value), tile["Interval"].value

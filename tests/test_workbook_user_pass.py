@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, invoke
+from conftest import SAMPLE, dashboard_tile, invoke
 from cxscore.render import cells, display
 
 #: Waits in seconds: group A about half a minute quicker than group B, both around five minutes.
@@ -33,16 +33,6 @@ RATE_CONFIG = """metrics:
 """
 
 
-def _tile(ws, metric: str) -> dict[str, openpyxl.cell.Cell]:
-    """A Dashboard tile as {label: value cell}, found by its heading."""
-    head = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(f"{metric} ("))
-    tile, r = {}, head.row + 1
-    while (label := ws.cell(row=r, column=head.column).value) is not None:
-        tile[label] = ws.cell(row=r, column=head.column + 1)
-        r += 1
-    return tile
-
-
 def _merged(ws, cell) -> bool:
     return any(cell.coordinate in rng for rng in ws.merged_cells.ranges)
 
@@ -62,7 +52,7 @@ def waits(tmp_path_factory):
 def test_a_duration_tiles_score_sits_where_every_tiles_score_sits(waits, tmp_path):
     """It was merged across the value and change columns (J7:K7), so it stood further right than the others."""
     wb, _ = waits
-    score = _tile(wb["Dashboard"], "wait")["Score"]
+    score = dashboard_tile(wb["Dashboard"], "wait")["Score"]
     assert not _merged(wb["Dashboard"], score) and score.column == 2
     assert score.alignment.horizontal == "right"
     # wide enough for "145h 43m" in large type without the change column
@@ -75,14 +65,14 @@ def test_a_weighted_average_tile_has_no_p90_row(tmp_path):
     assert invoke(["report", str(path), "-o", str(out)]).exit_code == 0
     ws = openpyxl.load_workbook(out)["Dashboard"]
     for metric in ("speed_of_answer", "aht"):
-        tile = _tile(ws, metric)
+        tile = dashboard_tile(ws, metric)
         assert "p90" not in tile, metric  # "p90 —": a weighted average of the rows' averages has no tail to show
         assert tile["±"].value == "—" and tile["Interval"].value == "—"  # in the slot every non-duration tile has, like its interval
         assert not _merged(ws, tile["Score"])
 
 
 def test_a_median_duration_tile_keeps_its_p90(waits):
-    assert _tile(waits[0]["Dashboard"], "wait")["p90"].value is not None
+    assert dashboard_tile(waits[0]["Dashboard"], "wait")["p90"].value is not None
 
 
 def test_rates_in_the_distribution_sheet_say_what_was_counted(write_csv, tmp_path):
@@ -173,7 +163,7 @@ def test_a_short_durations_value_interval_and_margin_share_one_precision(write_c
     summary = invoke(["score", str(path), "-c", str(config), "-q"], env={"COLUMNS": "200"}).stdout
     assert "5s: met" in summary  # a setting, written as set
     assert invoke(["report", str(path), "-c", str(config), "-o", str(out), "-q"]).exit_code == 0
-    tile = _tile(openpyxl.load_workbook(out)["Dashboard"], "wait")
+    tile = dashboard_tile(openpyxl.load_workbook(out)["Dashboard"], "wait")
     score = tile["Score"]
     shown = cells.shown(score.value.total_seconds() / 86400, score.number_format)
     assert score.number_format == cells.TENTHS and re.fullmatch(r"0:0\d\.\d", shown), (score.number_format, shown)
