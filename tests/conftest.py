@@ -66,3 +66,13 @@ def dashboard_tile(ws, metric: str) -> dict:
         tile[label] = ws.cell(row=r, column=head.column + 1)
         r += 1
     return tile
+
+
+def scored_with_reader(path: Path, reader: str, *options: str) -> tuple:
+    """``score -f json`` of a workbook through one Excel reader (``CXSCORE_EXCEL_READER``), without the
+    fields that differ between runs: (exit code, document, stderr), to compare fastexcel with calamine."""
+    result = invoke(["score", str(path), "-f", "json", *options], env={"CXSCORE_EXCEL_READER": reader, "COLUMNS": "120"})
+    document = json.loads(result.stdout) if result.stdout.strip() else {}
+    for volatile in ("generated_at", "cxscore_version", "elapsed_seconds"):
+        document.pop(volatile, None)
+    return result.exit_code, document, result.stderr

@@ -110,16 +110,22 @@ WORD = r"a-z0-9_\u00df-\u024f"
 DELIVERY = rf"(?<![{WORD}])(?:(?:shipping|shipped|courier|parcel|package|arrived|arrival|late|tracking)(?![{WORD}])|deliver|dispatch)"
 
 
-def test_by_and_period_shares_and_tests_match_pandas(tmp_path):
+def _two_themes(tmp_path):
+    """A delivery and a refund theme, and the sample's comments flagged by them with pandas (the reference)."""
     themes = tmp_path / "themes.yaml"
     themes.write_text("delivery:\n  en: [delivery, delivered, courier, parcel, package, late]\nrefund:\n  en: [refund, money back]\n", encoding="utf-8")
-    result = invoke(["comments", str(SAMPLE), "--themes", str(themes), "--by", "Channel", "--period", "month", "-f", "json", "--no-terms"])
-    assert result.exit_code == 0, result.stderr
-    doc = json.loads(result.stdout)
     frame = sample_frame()
     lower = frame["text"].str.lower()
     frame["delivery"] = lower.str.contains(r"\b(?:delivery|delivered|courier|parcel|package|late)\b") & frame["real"]
     frame["refund"] = lower.str.contains(r"\b(?:refund|money\s+back)\b") & frame["real"]
+    return themes, frame
+
+
+def test_by_and_period_shares_and_tests_match_pandas(tmp_path):
+    themes, frame = _two_themes(tmp_path)
+    result = invoke(["comments", str(SAMPLE), "--themes", str(themes), "--by", "Channel", "--period", "month", "-f", "json", "--no-terms"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
     frame["month"] = frame["date"].str[:7]
     for key, rows in (("channel", doc["segments"]), ("month", doc["periods"])):
         expected, p = [], []
@@ -371,17 +377,12 @@ def test_the_themes_sheet_shares_by_segment_and_by_period_are_the_json_s(tmp_pat
 
 
 def test_segment_by_period_shares_are_pandas_arithmetic_in_json_csv_table_and_workbook(tmp_path):
-    themes = tmp_path / "themes.yaml"
-    themes.write_text("delivery:\n  en: [delivery, delivered, courier, parcel, package, late]\nrefund:\n  en: [refund, money back]\n", encoding="utf-8")
+    themes, frame = _two_themes(tmp_path)
     out = tmp_path / "cells.xlsx"
     args = ["comments", str(SAMPLE), "--themes", str(themes), "--by", "Channel", "--period", "quarter", "--no-terms"]
     result = invoke([*args, "-f", "json", "--output", str(out)])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    frame = sample_frame()
-    lower = frame["text"].str.lower()
-    frame["delivery"] = lower.str.contains(r"\b(?:delivery|delivered|courier|parcel|package|late)\b") & frame["real"]
-    frame["refund"] = lower.str.contains(r"\b(?:refund|money\s+back)\b") & frame["real"]
     month = frame["date"].str[5:7].astype(int)
     frame["quarter"] = frame["date"].str[:4] + "-Q" + ((month + 2) // 3).astype(str)
     real = frame[frame["real"]]

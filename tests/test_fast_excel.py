@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, invoke
+from conftest import ROOT, invoke, scored_with_reader
 from cxscore.sources import open_source
 
 SAMPLES = sorted((ROOT / "sample_data").glob("*.csv"))
@@ -83,14 +83,6 @@ def _sample_rows(path: Path, rows: int = 1200) -> list[list]:
     return [[_typed(field) for field in row] for row in itertools.islice(csv.reader(io.StringIO(text)), rows + 1)]
 
 
-def _scored(path: Path, reader: str, *options: str) -> tuple:
-    result = invoke(["score", str(path), "-f", "json", *options], env={"CXSCORE_EXCEL_READER": reader, "COLUMNS": "120"})
-    document = json.loads(result.stdout) if result.stdout.strip() else {}
-    for volatile in ("generated_at", "cxscore_version", "elapsed_seconds"):
-        document.pop(volatile, None)
-    return result.exit_code, document, result.stderr
-
-
 def _reader(path: Path, sheet: str | None = None) -> str:
     return open_source(str(path), sheet=sheet).reader
 
@@ -104,7 +96,7 @@ def books(tmp_path_factory) -> Path:
 def test_sample_exports_as_workbooks_score_the_same_through_both_readers(books, sample):
     path = _write(books / f"{sample.stem}.xlsx", _sample_rows(sample))
     assert _reader(path) == ("calamine" if sample.stem in CALAMINE_SAMPLES else "fastexcel")
-    fast, slow = _scored(path, "fastexcel"), _scored(path, "calamine")
+    fast, slow = scored_with_reader(path, "fastexcel"), scored_with_reader(path, "calamine")
     assert fast[0] == slow[0] and fast[2] == slow[2]
     assert fast[1] == slow[1]
     assert fast[1].get("results") or fast[0] != 0  # something was scored (or refused alike)
@@ -133,7 +125,7 @@ def test_handmade_workbooks_score_the_same_through_both_readers(books, name):
     rows, errors, options = _handmade()[name]
     path = _error_cells(_write(books / f"{name}.xlsx", rows), errors) if errors else _write(books / f"{name}.xlsx", rows)
     assert _reader(path) == "fastexcel"
-    fast, slow = _scored(path, "fastexcel", *options), _scored(path, "calamine", *options)
+    fast, slow = scored_with_reader(path, "fastexcel", *options), scored_with_reader(path, "calamine", *options)
     assert fast == slow
     assert fast[0] == 0 and fast[1]["results"]
 
@@ -141,7 +133,7 @@ def test_handmade_workbooks_score_the_same_through_both_readers(books, name):
 def test_error_cells_are_invalid_answers_through_fastexcel(books):
     rows, errors, _ = _handmade()["error_cells_in_number_and_text_columns"]
     path = _error_cells(_write(books / "errors.xlsx", rows), errors)
-    code, document, _ = _scored(path, "fastexcel")
+    code, document, _ = scored_with_reader(path, "fastexcel")
     nps = next(r for r in document["results"] if r["segment"] in (None, {}, []) or not r.get("segment"))
     assert code == 0 and nps["invalid"] == 3, nps  # #N/A, #DIV/0! and #VALUE! in the answers; #REF! is a channel
 
@@ -168,7 +160,7 @@ def test_what_fastexcel_cannot_give_exactly_is_read_by_calamine_with_the_same_re
     if errors:
         _error_cells(path, errors)
     assert _reader(path) == "calamine"
-    assert _scored(path, "fastexcel") == _scored(path, "calamine")
+    assert scored_with_reader(path, "fastexcel") == scored_with_reader(path, "calamine")
 
 
 def test_fallback_at_the_scan_when_only_a_needed_column_is_not_exact(books):
@@ -179,7 +171,7 @@ def test_fallback_at_the_scan_when_only_a_needed_column_is_not_exact(books):
     assert source.reader == "fastexcel"
     list(source.batches(["Channel"]))
     assert source.reader == "calamine"
-    assert _scored(path, "fastexcel", "--by", "Channel") == _scored(path, "calamine", "--by", "Channel")
+    assert scored_with_reader(path, "fastexcel", "--by", "Channel") == scored_with_reader(path, "calamine", "--by", "Channel")
 
 
 def test_sheet_choice_and_stdin_through_fastexcel(books):
@@ -187,12 +179,12 @@ def test_sheet_choice_and_stdin_through_fastexcel(books):
     path = _write(books / "sheets.xlsx", rows, sheet="Responses", before={"Notes": [["about"], ["nothing"]]})
     assert _reader(path, "Responses") == "fastexcel" and _reader(path, "2") == "fastexcel"
     for sheet in ("Responses", "2"):
-        assert _scored(path, "fastexcel", "--sheet", sheet) == _scored(path, "calamine", "--sheet", sheet)
-    missing = _scored(path, "fastexcel", "--sheet", "Answers")
-    assert missing == _scored(path, "calamine", "--sheet", "Answers") and missing[0] == 2 and "its sheets are: Notes, Responses" in missing[2]
+        assert scored_with_reader(path, "fastexcel", "--sheet", sheet) == scored_with_reader(path, "calamine", "--sheet", sheet)
+    missing = scored_with_reader(path, "fastexcel", "--sheet", "Answers")
+    assert missing == scored_with_reader(path, "calamine", "--sheet", "Answers") and missing[0] == 2 and "its sheets are: Notes, Responses" in missing[2]
     piped = invoke(["score", "-", "-f", "json", "--sheet", "Responses"], input=path.read_bytes(), env={"CXSCORE_EXCEL_READER": "fastexcel"})
     assert piped.exit_code == 0
-    assert json.loads(piped.stdout)["results"] == _scored(path, "calamine", "--sheet", "Responses")[1]["results"]
+    assert json.loads(piped.stdout)["results"] == scored_with_reader(path, "calamine", "--sheet", "Responses")[1]["results"]
 
 
 def test_unknown_reader_is_refused(books):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -16,7 +15,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from conftest import invoke
+from conftest import scored_with_reader
 from cxscore.sources import excel, open_source, sheet_head
 from cxscore.sources.workbook_limits import check_workbook
 
@@ -53,14 +52,6 @@ def _rewrite(path: Path, change) -> Path:
     return path
 
 
-def _scored(path: Path, reader: str, *options: str) -> tuple:
-    result = invoke(["score", str(path), "-f", "json", *options], env={"CXSCORE_EXCEL_READER": reader, "COLUMNS": "120"})
-    document = json.loads(result.stdout) if result.stdout.strip() else {}
-    for volatile in ("generated_at", "cxscore_version", "elapsed_seconds"):
-        document.pop(volatile, None)
-    return result.exit_code, document, result.stderr
-
-
 def _export(rows: int = 80) -> list[list]:
     start = dt.datetime(2025, 1, 5, 9, 30)
     out: list[list] = [["id", "Submitted", "Channel", QUESTION, "Satisfaction (1-5)", "Comment"]]
@@ -82,7 +73,7 @@ def test_only_the_needed_columns_are_loaded_and_the_results_are_calamine_s(books
     assert source.reader == "fastexcel" and source._fast is not None and source._fast.data.num_columns == 2
     assert batch.column(0).to_pylist()[:5] == ["0", "1", "2", "#N/A", "4"]
     for options in (("--by", "Channel", "--period", "month"), ()):
-        fast, slow = _scored(path, "fastexcel", *options), _scored(path, "calamine", *options)
+        fast, slow = scored_with_reader(path, "fastexcel", *options), scored_with_reader(path, "calamine", *options)
         assert fast == slow and fast[0] == 0 and fast[1]["results"]
 
 
@@ -107,7 +98,7 @@ def test_first_rows_written_further_on_send_the_sheet_to_calamine(books):
     source = open_source(str(path))
     list(source.batches([QUESTION]))
     assert source.reader == "calamine"
-    assert _scored(path, "fastexcel") == _scored(path, "calamine")
+    assert scored_with_reader(path, "fastexcel") == scored_with_reader(path, "calamine")
 
 
 def test_a_column_starting_past_the_cut_sends_the_sheet_to_calamine(books):
@@ -117,7 +108,7 @@ def test_a_column_starting_past_the_cut_sends_the_sheet_to_calamine(books):
     source = open_source(str(path))
     list(source.batches([QUESTION]))
     assert source.reader == "calamine"
-    fast, slow = _scored(path, "fastexcel"), _scored(path, "calamine")
+    fast, slow = scored_with_reader(path, "fastexcel"), scored_with_reader(path, "calamine")
     assert fast[0] == slow[0] == 0 and fast[1]["results"] == slow[1]["results"]
 
 
@@ -129,7 +120,7 @@ def test_a_needed_column_not_exact_past_the_cut_is_read_by_calamine(books):
     assert source.reader == "fastexcel"
     list(source.batches(["Channel"]))
     assert source.reader == "calamine"
-    assert _scored(path, "fastexcel", "--by", "Channel") == _scored(path, "calamine", "--by", "Channel")
+    assert scored_with_reader(path, "fastexcel", "--by", "Channel") == scored_with_reader(path, "calamine", "--by", "Channel")
 
 
 def test_cut_sheet_ends_the_xml_after_the_rows_asked_for():
@@ -165,7 +156,7 @@ def test_other_sheets_are_left_out_of_the_cut_copy(books):
     for chosen in ("Responses", "2"):
         source = open_source(str(path), sheet=chosen)
         assert source._later is not None and source.info.sheet == "Responses"
-        assert _scored(path, "fastexcel", "--sheet", chosen) == _scored(path, "calamine", "--sheet", chosen)
+        assert scored_with_reader(path, "fastexcel", "--sheet", chosen) == scored_with_reader(path, "calamine", "--sheet", chosen)
 
 
 def test_no_cut_copy_for_small_sheets_or_large_shared_strings(books, monkeypatch):
