@@ -22,6 +22,13 @@ NEVER_SCORED = re.compile(r"_NPS_GROUP$", re.IGNORECASE)
 STATED_SCALE = re.compile(r"(\d{1,2})\s*(?:-|–|—|~|～|到|至|to)\s*(\d{1,2})\s*(?:分|points?|\)|）|$|\s)")
 #: Share of non-blank sampled answers that must be valid for a column to count as a metric.
 MIN_VALID_SHARE = 0.9
+#: A column that misses that share but whose ratings make at least this share, and whose other
+#: answers are at most this many distinct texts, is a rating with a non-answer marker in it.
+MIN_RATING_SHARE = 0.5
+MAX_NON_ANSWER_TEXTS = 3
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+#: A column of the groups an NPS question's answers fall in (HubSpot's and many CRMs' "NPS" field).
+NPS_GROUPS = {"promoter", "passive", "detractor", "promoters", "passives", "detractors"}
 
 
 @dataclass
@@ -66,9 +73,32 @@ def _fit(spec: MetricSpec, counts: Counter, blank_values: Iterable[str], stated:
     return _Fit(spec, valid / answered if answered else 0.0, answered, sorted(points), stated)
 
 
-def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str]) -> str:
-    """Why no scale fits, with a hint when the values are whole numbers from 0 up (0 = not applicable?)."""
+def _non_answers(fit: _Fit, counts: Counter, blank_values: Iterable[str]) -> Counter:
+    """The texts of a fit's invalid answers, by count (trimmed)."""
+    parser = AnswerParser(fit.spec, blank_values)
+    texts: Counter = Counter()
+    for text, count in counts.items():
+        if parser.code(text) == INVALID:
+            texts[text.strip()] += count
+    return texts
+
+
+def _unfit_reason(tried: list[str], counts: Counter, blank_values: Iterable[str], nearest: _Fit | None = None) -> str:
+    """Why no scale fits, with a hint when the values are whole numbers from 0 up (0 = not applicable?),
+    or when ratings on a scale make at least half of a real sample and a few texts the rest (a redacted
+    or "don't know" marker): those texts are named with the blank_values that makes them no answer."""
     reason = f"its values are not on a {' or '.join(tried)} scale"
+    if nearest is not None and nearest.answered >= REAL_SIZE and nearest.share >= MIN_RATING_SHARE:
+        texts = _non_answers(nearest, counts, blank_values)
+        if len(texts) <= MAX_NON_ANSWER_TEXTS and not any(_NUMBER.fullmatch(t) for t in texts):
+            shown = ", ".join(f"{t!r} ×{c}" for t, c in texts.most_common())
+            listed = ", ".join(f'"{t}"' for t, _ in texts.most_common())
+            return (f"{sum(texts.values())} of its {nearest.answered} answers in the first rows are not on a "
+                    f"{nearest.spec.scale} scale ({shown}); if {'that means' if len(texts) == 1 else 'those mean'} "
+                    f"no answer, give blank_values: [{listed}] in a config")
+    groups = {t.strip().casefold() for t in counts if t.strip()}
+    if groups and groups <= NPS_GROUPS:
+        return "it holds NPS groups (Promoter, Passive, Detractor), not the 0–10 answers they are made from"
     blank = {v.casefold() for v in blank_values}
     numbers = [t.strip() for t in counts if t.strip().casefold() not in blank and t.strip()]
     if numbers and all(re.fullmatch(r"\d{1,2}", t) for t in numbers):
@@ -98,6 +128,7 @@ def fit_scale(name: str, column: str, question: str, values: list[str], blank_va
         candidates = candidates if stated_scale in candidates else [stated_scale]
     counts = Counter(values)
     tried, fits = [], []
+    nearest: _Fit | None = None
     for lo, hi in candidates:
         try:
             spec = MetricSpec(type=name, column=column, scale=Band(lo=lo, hi=hi), offset=lo - 1 if positions else 0, **kind.trial_settings(lo, hi))
@@ -108,9 +139,11 @@ def fit_scale(name: str, column: str, question: str, values: list[str], blank_va
             return None, "no answers in the first rows", False
         if fit.share >= MIN_VALID_SHARE:
             fits.append(fit)
+        if nearest is None or fit.share > nearest.share:
+            nearest = fit
         tried.append(f"{lo}–{hi}")
     if not fits:
-        return None, _unfit_reason(tried, counts, blank_values), False
+        return None, _unfit_reason(tried, counts, blank_values, nearest), False
     real = fits[0].answered >= REAL_SIZE
     best = max(fits, key=lambda f: (
         f.stated,

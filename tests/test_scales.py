@@ -355,3 +355,41 @@ def test_no_data_file_is_scored_on_a_contradicted_scale_without_a_warning(path):
 
 def test_the_sweep_sees_the_sample_files():
     assert {p.name for p in DATA_FILES} >= {"survey_export.csv", "survey_export_zh.csv"}
+
+
+# --- A rating with a redaction marker, and a column of NPS groups (a HubSpot form export) --------
+
+RECOMMEND = "How likely are you to recommend the Careers Team to future cohorts?"
+
+
+def test_a_redaction_marker_that_keeps_a_rating_from_counting_is_named_with_its_fix(tmp_path):
+    """The export had 348 of 895 answers '*redacted*' and the rest 0–10: 'its values are not on a 0–10
+    scale' gave no way forward; the reason now names the marker and the blank_values that scores it."""
+    ratings = shuffled({10: 24, 9: 9, 8: 11, 7: 6, 5: 3, 2: 2})
+    answers = ratings + ["*redacted*"] * 40 + [" *redacted* "] * 5
+    groups = ["Promoter" if v >= 9 else "Passive" if v >= 7 else "Detractor" for v in ratings] + [""] * 45
+    path = export(tmp_path, {RECOMMEND: answers, "NPS": groups})
+    messages: list[str] = []
+    with pytest.raises(InputError):
+        score([str(path)], notify=messages.append)
+    rating = next(m for m in messages if RECOMMEND in m)
+    assert ("question mentions 'recommend' but 45 of its 100 answers in the first rows are not on a 0–10 scale "
+            "('*redacted*' ×45); if that means no answer, give blank_values: [\"*redacted*\"] in a config") in rating
+    group = next(m for m in messages if "'NPS'" in m)
+    assert "it holds NPS groups (Promoter, Passive, Detractor), not the 0–10 answers they are made from" in group
+
+    config = validate_config(parse_yaml('blank_values: ["*redacted*"]\n', "cxscore.yaml"))
+    nps = results_by_metric(score([str(path)], config).to_dict())["nps"]
+    assert (nps["n"], nps["blank"], nps["invalid"]) == (55, 45, 0)
+    assert nps["value"] == pytest.approx((33 - 5) / 55 * 100)
+
+
+def test_free_text_or_out_of_range_numbers_get_no_blank_values_hint(tmp_path):
+    words = ["Yes, to my friends"] * 30 + ["Maybe"] * 20 + [str(v) for v in range(11)] * 2 + ["No"] * 28
+    numbers = [str(v) for v in shuffled({10: 40, 9: 15})] + ["100"] * 30 + ["11"] * 15
+    path = export(tmp_path, {"Would you recommend us? Why?": words, "Recommend (0-10)": numbers})
+    messages: list[str] = []
+    with pytest.raises(InputError):
+        score([str(path)], notify=messages.append)
+    assert all("blank_values" not in m for m in messages if "recommend" in m.lower())
+    assert any("its values are not on a 0–10 scale" in m for m in messages if "Why?" in m)
