@@ -34,7 +34,7 @@ class CxError(Exception):
 
     exit_code = ExitCode.INPUT
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message, hint)  # both in args (as written, parameters marked), so the error survives pickling from a worker
         self.message: str = _worded(message, {}) or ""
         self.hint = _worded(hint, {})

@@ -17,6 +17,7 @@ from .records import (
     RowKind as RowKind,
     periods_in_order as periods_in_order,
 )
+from . import tidy
 from .tidy import to_arrow
 
 if TYPE_CHECKING:
@@ -74,8 +75,4 @@ class Report:
 
     def to_pandas(self) -> pandas.DataFrame:
         """The tidy result table as a pandas DataFrame (pandas is optional: install it to use this)."""
-        try:
-            import pandas  # noqa: F401  (pyarrow converts; this only says clearly what is missing)
-        except ImportError:
-            raise ImportError("Report.to_pandas() needs pandas, which cxscore does not install: pip install pandas (or use Report.to_arrow())") from None
-        return self.to_arrow().to_pandas()
+        return tidy.to_pandas(self.to_arrow(), "Report")

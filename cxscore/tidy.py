@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from .kinds import KINDS
 from .records import MetricInfo, ResultRow
+
+if TYPE_CHECKING:
+    import pandas
 
 STATS = ["n", "blank", "invalid", "n_eff", "value", "se", "ci_low", "ci_high", "ci_method", "margin", "low_n"]
 SIGNIFICANCE = ["against", "diff", "p_value", "p_adjusted", "significant", "direction"]
@@ -122,3 +125,13 @@ def to_arrow(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: li
     arrays = [pa.array(values, type=kind) for values, kind in zip(columns(results, metrics, by), types(by, late))]
     names = header(by, late)
     return pa.Table.from_arrays(arrays, names=names)  # a --by column may share a figure's name: positions, not names, are unique
+
+
+def to_pandas(table: pa.Table, owner: str) -> pandas.DataFrame:
+    """``table`` as a DataFrame. pandas is optional: without it, say which call needs it and how to get it
+    (pyarrow's own error is a bare ``No module named 'pandas'`` from deep inside its conversion)."""
+    try:
+        import pandas  # noqa: F401  (pyarrow converts; this only says clearly what is missing)
+    except ImportError:
+        raise ImportError(f"{owner}.to_pandas() needs pandas, which cxscore does not install: pip install pandas (or use {owner}.to_arrow())") from None
+    return table.to_pandas()

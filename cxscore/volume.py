@@ -14,12 +14,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import tidy
 from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
 from .column_types import TIME, all_iso
 from .columns import canonical, resolve_column
@@ -38,6 +39,9 @@ from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .stats import benjamini_hochberg
 from .version import __version__
+
+if TYPE_CHECKING:
+    import pandas
 
 Notify = Callable[[str], None]
 
@@ -246,8 +250,9 @@ class VolumeReport:
         types = {name: (pa.int64() if name in _INTS else pa.float64() if name in _FLOATS else pa.bool_() if name in _BOOLS else pa.string()) for name in columns}
         return pa.table({name: pa.array([r[name] for r in records], types[name]) for name in columns})
 
-    def to_pandas(self):
-        return self.to_arrow().to_pandas()
+    def to_pandas(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame (pandas is optional: install it to use this)."""
+        return tidy.to_pandas(self.to_arrow(), "VolumeReport")
 
 
 _INTS = {"days", "covered_days", "created", "solved", "unknown", "open_at_end", "open_change", "diff"}

@@ -19,7 +19,10 @@ import cxscore
 from cxscore import Options, score
 from cxscore.cli import FLAGS
 from cxscore.config import validate_config
+from cxscore.pipeline import analyse, tally_inputs
 from cxscore.render import csv_rows
+from cxscore.settings import resolve
+from cxscore.volume import VolumeReport, volume
 
 #: A run that fills every nested field of results[]: segments, periods, trend, distribution, benchmark, targets.
 FULL = Options(by=["Channel"], period="month", trend=3, baseline=2, distribution=True, benchmark="Retail", fail_under=["nps=20"])
@@ -78,6 +81,47 @@ def test_to_pandas_without_pandas_says_how_to_get_it(monkeypatch, full_report):
     monkeypatch.setitem(__import__("sys").modules, "pandas", None)  # import pandas now raises ImportError
     with pytest.raises(ImportError, match="pip install pandas"):
         full_report.to_pandas()
+
+
+def test_volume_to_pandas_without_pandas_says_how_to_get_it(monkeypatch):
+    """The README's volume example calls run.to_pandas(); without pandas that was pyarrow's bare ModuleNotFoundError."""
+    run = volume(str(ROOT / "sample_data" / "tickets_zendesk.csv"), options=Options(period="month"))
+    monkeypatch.setitem(__import__("sys").modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(ImportError, match=r"VolumeReport\.to_pandas\(\) needs pandas.*pip install pandas"):
+        run.to_pandas()
+
+
+def test_the_readme_names_every_export():
+    """The README's list of what ``cxscore`` exports is ``cxscore.__all__``, no more and no less."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Python API", 1)[1]
+    listed = section.split("`cxscore` exports ", 1)[1].split("; `volume` is", 1)[0]
+    names = set(re.findall(r"`(\w+)`", listed)) - {"message", "hint", "exit_code"}  # the errors' attributes
+    assert names == set(cxscore.__all__)
+
+
+def _api_callables():
+    """The functions the README's Python examples call, and the public methods of what they return."""
+    functions = [score, cxscore.load_config, cxscore.key_drivers, cxscore.analyse_comments, volume, validate_config, tally_inputs, analyse, resolve]
+    classes = [cxscore.Report, cxscore.ResultRow, cxscore.DriverRun, cxscore.CommentRun, VolumeReport, cxscore.CxError]
+    yield from ((f.__qualname__, f) for f in functions)
+    for cls in classes:
+        for name, member in vars(cls).items():
+            member = member.fget if isinstance(member, property) else member
+            if callable(member) and (not name.startswith("_") or name == "__init__"):
+                yield f"{cls.__name__}.{name}", member
+
+
+def test_the_python_api_is_annotated_for_strict_type_checkers():
+    """mypy --strict refuses a call to an unannotated function in a user's annotated code ("Call to untyped
+    function ... in typed context"): every parameter and return of the API the README shows is annotated."""
+    import inspect
+
+    missing = []
+    for name, function in _api_callables():
+        signature = inspect.signature(function)
+        missing += [f"{name}({p})" for p in signature.parameters if p not in ("self", "cls") and signature.parameters[p].annotation is inspect.Parameter.empty]
+        missing += [f"{name} -> ?"] * (signature.return_annotation is inspect.Signature.empty)
+    assert not missing
 
 
 def test_the_csv_is_the_tidy_tables_first_columns(full_report):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from conftest import ROOT, invoke, run_process
@@ -151,6 +153,22 @@ def test_zendesk_sample_against_pandas():
     assert report.counters["solved_placeholder"] == 200 and report.counters["solved_invalid"] == 2 and report.counters["solved_before_created"] == 2
     assert [r.history_missing for r in report.rows] == [15.1, 3.6, 0.9, 0.1, 0.0, 0.0]  # March's 0.9 is under 1 % of 155
     assert [r.history_incomplete for r in report.rows] == [True, True, False, False, False, False]
+
+
+def test_the_readme_python_block_runs_as_written_with_the_types_it_states(monkeypatch):
+    """The Python block of *Volume and backlog* as written, and each column's Arrow type as the paragraph under it says."""
+    pytest.importorskip("pandas")
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Volume and backlog", 1)[1].split("\n### ", 1)[0]
+    monkeypatch.chdir(ROOT)
+    names: dict = {}
+    exec(compile(re.search(r"```python\n(.*?)```", section, re.S).group(1), "README.md (Volume and backlog)", "exec"), names)
+    schema = names["run"].to_arrow().schema
+    stated = section.split("has one type per column whatever the run:", 1)[1].split("; null where", 1)[0]
+    said = {"Group": pa.string()}  # the --by column: text
+    for kind, arrow_type in (("int64", pa.int64()), ("float64", pa.float64()), ("bool", pa.bool_()), ("text", pa.string())):
+        said |= dict.fromkeys(re.findall(r"`(\w+)`", re.search(rf"{kind} for (.*?)(?:;|$)", stated, re.S).group(1)), arrow_type)
+    assert {field.name: field.type for field in schema} == said
+    assert list(names["frame"].columns) == schema.names
 
 
 def section_cells(row) -> list[str]:
