@@ -165,8 +165,8 @@ class DurationRows(MadeOnRead[Durations]):
 def stacked(groups: Sequence[Durations]) -> LogHistogram:
     """One histogram whose group g is ``groups[g]``'s: one gather from their roll-up's shared histogram
     when they are all views of it (a roll-up's groups, as the results summarise them), else stacked."""
-    if isinstance(groups, DurationRows):
-        return groups.hist.take(np.arange(len(groups)))
+    if isinstance(groups, DurationRows):  # read, never added to: the roll-up's own histogram, not a copy of its block
+        return groups.hist if groups.hist.groups == len(groups) else groups.hist.take(np.arange(len(groups)))
     table = groups[0].table if groups else None
     if table is not None and all(g.view and g.table is table for g in groups):
         return table.take([g.row for g in groups])

@@ -69,6 +69,7 @@ class LogHistogram:
         self._block_values = 0  # values counted in the block (int32 counts cannot overflow below 2³¹)
         self._added = 0  # positive values added, for the dense block's allowance
         self._dense_retry = 0  # values added before the dense block is tried again, once it was refused
+        self._running_of: tuple[np.ndarray, np.ndarray, int] | None = None  # (block, its running counts, its values) while read
         self._dense = np.zeros((0, _FIXED + len(self.thresholds)), dtype=np.int64)  # n, zeros, Σµs hi, Σµs lo, ≤ each threshold
 
     # -- shape ---------------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class LogHistogram:
         it goes to the sparse store and the pairs are staged there (False), to try again after a quarter
         more values. The counts are the same either way, and so are the results."""
         block = self._block
+        self._running_of = None
         if block is None and self._added < self._dense_retry:
             return False
         low, high = int(buckets.min()), int(buckets.max())
@@ -219,7 +221,7 @@ class LogHistogram:
 
     def _block_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """The dense block's non-zero counts as sorted keys with counts (int64), the block then dropped."""
-        block, self._block, self._block_values = self._block, None, 0
+        block, self._block, self._block_values, self._running_of = self._block, None, 0, None
         assert block is not None
         flat = block.reshape(-1)
         cell = np.flatnonzero(flat)
@@ -306,6 +308,7 @@ class LogHistogram:
         file of the :data:`HANDOFF` folder when there is one (read back and deleted by :meth:`__setstate__`).
         Pickled with it, two workers' blocks of 100–200 MB each were copied into their pickles at once."""
         state = self.__dict__.copy()
+        state["_running_of"] = None  # a reading aid, not part of the counts
         block = self._block
         if block is not None:
             block = state["_block"] = block[: self.groups] if len(block) > self.groups else block
@@ -331,7 +334,7 @@ class LogHistogram:
             return False
         theirs = other._block
         assert theirs is not None
-        mine = self._block
+        mine, self._running_of = self._block, None
         if mine is None:
             start, stop, rows = other._block_low, other._block_low + theirs.shape[1], len(theirs)
         else:
@@ -382,6 +385,7 @@ class LogHistogram:
         twin._keys, twin._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         twin._pending, twin._pending_size = [], 0
         twin._block, twin._block_low, twin._block_values, twin._added, twin._dense_retry = None, 0, 0, 0, 0
+        twin._running_of = None
         twin._dense = np.zeros((0, self._dense.shape[1]), dtype=np.int64)
         return twin
 
@@ -403,6 +407,8 @@ class LogHistogram:
         """A histogram whose group j is this one's group ``groups[j]`` (a group past the last is empty): one
         gather over the sorted keys, what :meth:`stack` of :meth:`split`'s parts gives, without the parts."""
         groups = np.asarray(groups, dtype=np.int64)
+        if self._only_block:
+            return self._take_dense(groups)
         keys, counts = self.keys, self.counts
         if len(groups) == self.groups and np.array_equal(groups, np.arange(len(groups))):  # every group in order: shared, not gathered
             taken = self._like()
@@ -419,6 +425,22 @@ class LogHistogram:
         inside = groups < len(self._dense)
         dense[inside] = self._dense[groups[inside]]
         taken._dense = dense
+        return taken
+
+    def _take_dense(self, groups: np.ndarray) -> LogHistogram:
+        """:meth:`take` of a histogram whose counts are all in its dense block: the block's rows gathered."""
+        block = self._block
+        assert block is not None
+        taken = self._like()
+        dense = np.zeros((len(groups), self._dense.shape[1]), dtype=np.int64)
+        inside = groups < len(self._dense)
+        dense[inside] = self._dense[groups[inside]]
+        taken._dense = dense
+        moved = np.zeros((len(groups), block.shape[1]), dtype=np.int32)
+        inside = groups < len(block)
+        moved[inside] = block[groups[inside]]
+        taken._block, taken._block_low, taken._added = moved, self._block_low, self._added
+        taken._block_values = int(moved.sum(dtype=np.int64))
         return taken
 
     @staticmethod
@@ -438,7 +460,13 @@ class LogHistogram:
         if not value >= 0:
             raise ValueError(f"a duration to count up to must be 0 or more, not {value}")
         below = self._dense[:, 1].copy()
-        if value > 0:
+        if value > 0 and self._only_block:
+            bucket = int(self._bucket(np.array([float(value)]))[0]) - self._low
+            running = self._running()
+            column = bucket - self._block_low
+            if column >= 0 and len(running):
+                below[: len(running)] += running[:, min(column, running.shape[1] - 1)]
+        elif value > 0:
             keys, counts = self.keys, self.counts
             bucket = int(self._bucket(np.array([float(value)]))[0]) - self._low
             kept = keys % self._span <= bucket
@@ -462,7 +490,8 @@ class LogHistogram:
         if mapping.shape != (self.groups,):
             raise ValueError(f"the rollup mapping needs one entry per group ({self.groups}), not {mapping.shape}")
         coarse = self._like()
-        if self._only_block and self._rollup_dense(mapping, coarse):
+        if self._only_block:
+            self._rollup_dense(mapping, coarse)
             return coarse
         if np.array_equal(mapping, np.arange(len(mapping))):  # the same groups (a part merged into an empty book): shared, not copied
             coarse._keys, coarse._counts, coarse._dense = self.keys, self.counts, self._dense.copy()
@@ -485,23 +514,20 @@ class LogHistogram:
             coarse._keys, coarse._counts = self._summed(target, buckets, counts)
         return coarse
 
-    def _rollup_dense(self, mapping: np.ndarray, coarse: LogHistogram) -> bool:
-        """:meth:`rollup` of a histogram whose counts are all in its dense block, when no two groups go
-        into one (a part's groups renumbered as the book's rows): the block's rows moved, not summed."""
+    def _rollup_dense(self, mapping: np.ndarray, coarse: LogHistogram) -> None:
+        """:meth:`rollup` of a histogram whose counts are all in its dense block, into a dense block: rows moved
+        when no two groups go into one (a part's groups renumbered as the book's rows), else added (cells into
+        agents, weeks or one overall group) — no sparse keys are made, and the coarse block is no larger."""
         kept = np.flatnonzero(mapping >= 0)
         targets = mapping[kept]
-        if len(np.unique(targets)) != len(targets):
-            return False
         block = self._block
         assert block is not None
         coarse.reserve(int(targets.max()) + 1 if len(targets) else 0)
-        coarse._dense[targets] = self._dense[kept]
-        moved = np.zeros((len(coarse._dense), block.shape[1]), dtype=np.int32)
+        coarse._dense = _rows_added(self._dense, kept, targets, len(coarse._dense))
         inside = kept < len(block)
-        moved[targets[inside]] = block[kept[inside]]
+        moved = _rows_added(block, kept[inside], targets[inside], len(coarse._dense))
         coarse._block, coarse._block_low, coarse._added = moved, self._block_low, self._added
         coarse._block_values = int(moved.sum(dtype=np.int64))
-        return True
 
     def _summed(self, groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sorted unique keys of these (group, bucket) pairs with their counts added: one weighted ``bincount``
@@ -544,30 +570,67 @@ class LogHistogram:
 
     # -- reading -------------------------------------------------------------------------------
     def _locate(self, rank: np.ndarray) -> np.ndarray:
-        """For each group, the index into ``keys`` of the bucket holding the value of 0-based ``rank``; −1 for a zero.
+        """For each group, the bucket (``keys`` numbering: bucket − lowest bucket) holding the value of
+        0-based ``rank``; −1 for a zero. Read from the dense block's running counts when all counts are in
+        it (:meth:`_search`), else from the sorted keys.
 
-        ``rank`` must be within ``0 … n−1`` of each group.
+        ``rank`` must be within ``0 … n−1`` of each group (an empty group's answer is meaningless: callers mask it).
         """
+        among_buckets = rank - (self._dense[:, 1] if rank.ndim == 1 else self._dense[:, 1:2])
+        if self._only_block:
+            rows = np.arange(self.groups, dtype=np.int64)
+            bucket = self._search(rows if rank.ndim == 1 else rows[:, None], among_buckets)
+            return np.where(among_buckets < 0, -1, bucket)
         cumulative = np.cumsum(self.counts)
+        if not len(cumulative):  # only zeros (or nothing): no positive rank to find
+            return np.where(among_buckets < 0, -1, 0)
         groups = np.arange(self.groups, dtype=np.int64)
         start = np.searchsorted(self.keys, groups * self._span)
-        before = np.where(start > 0, cumulative[np.maximum(start - 1, 0)] if len(cumulative) else 0, 0)
+        before = np.where(start > 0, cumulative[np.maximum(start - 1, 0)], 0)
         if rank.ndim == 2:  # several ranks per group (quantiles): one search for all
             before = before[:, None]
-        among_buckets = rank - (self._dense[:, 1] if rank.ndim == 1 else self._dense[:, 1:2])
-        index = np.searchsorted(cumulative, before + among_buckets, side="right") if len(cumulative) else np.zeros(rank.shape, dtype=np.int64)
-        return np.where(among_buckets < 0, -1, index)
-
-    def _edges(self, index: np.ndarray, where: str) -> np.ndarray:
-        """The representative value (``"mid"``) or the lower/upper edge of the buckets at ``index`` (0 for −1)."""
-        if not len(self.keys):  # only zeros (or nothing)
-            return np.zeros(np.shape(index))
+        index = np.searchsorted(cumulative, before + among_buckets, side="right")
         safe = np.minimum(np.maximum(index, 0), len(self.keys) - 1)  # an empty group's index may point past the end; callers mask it
-        bucket = (self.keys[safe] % self._span + self._low).astype(np.float64)
-        top = np.exp(bucket * self._log_gamma)
+        return np.where(among_buckets < 0, -1, self.keys[safe] % self._span)
+
+    def _running(self) -> np.ndarray:
+        """The dense block's running counts along the buckets (int32, as the block: no row holds more than
+        2³¹ − 1 values), made once per state of the block and kept while it is read."""
+        block = self._block
+        assert block is not None
+        kept = self._running_of
+        if kept is None or kept[0] is not block or kept[2] != self._block_values:
+            kept = self._running_of = (block, np.cumsum(block[: self.groups], axis=1, dtype=np.int32), self._block_values)
+        return kept[1]
+
+    def _search(self, rows: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Per entry, the bucket (``keys`` numbering) of row ``rows``'s positive value of 0-based rank ``among``
+        (broadcast together): the first column whose running count exceeds it, found by bisection over the
+        block's columns (a few gathers, no sort, no keys). A row past the block, or a rank past the row's
+        positive values, gives the bucket after the block's last (callers mask such entries)."""
+        running = self._running()
+        rows, among = np.broadcast_arrays(np.asarray(rows, dtype=np.int64), np.asarray(among, dtype=np.int64))
+        inside = rows < len(running)
+        rows = np.where(inside, rows, 0)
+        width = running.shape[1]
+        low = np.zeros(rows.shape, dtype=np.int64)
+        high = np.where(inside, width, 0)
+        while True:
+            open_ = low < high
+            if not open_.any():
+                break
+            middle = (low + high) // 2
+            more = running[rows, np.minimum(middle, width - 1)] > among
+            high = np.where(open_ & more, middle, high)
+            low = np.where(open_ & ~more, middle + 1, low)
+        return np.where(inside, low, width) + self._block_low
+
+    def _edges(self, bucket: np.ndarray, where: str) -> np.ndarray:
+        """The representative value (``"mid"``) or the lower/upper edge of these buckets (0 for −1)."""
+        top = np.exp((np.maximum(bucket, 0) + self._low).astype(np.float64) * self._log_gamma)
         gamma = math.exp(self._log_gamma)
         value = {"mid": 2 * top / (1 + gamma), "low": top / gamma, "high": top}[where]
-        return np.where(index < 0, 0.0, value)
+        return np.where(bucket < 0, 0.0, value)
 
     def quantile(self, q: float) -> np.ndarray:
         """The q-quantile per group, within relative error α of the inverted-CDF sample quantile
@@ -641,6 +704,35 @@ class _StoredBlock(NamedTuple):
             os.unlink(self.path)
 
 
+def _rows_added(source: np.ndarray, rows: np.ndarray, targets: np.ndarray, size: int) -> np.ndarray:
+    """A new array of ``size`` rows whose row t is the sum of ``source``'s ``rows[k]`` with ``targets[k]`` = t
+    (in ``source``'s dtype: the callers' sums fit it). Integer sums, so exact in any order: rows are moved
+    when each target has one, else summed a target at a time when targets are few (one overall group,
+    agents, weeks), else a rank at a time (the first row of every target, then the second, …)."""
+    out = np.zeros((size, source.shape[1]), dtype=source.dtype)
+    if not len(rows):
+        return out
+    order = np.argsort(targets, kind="stable")
+    ordered = targets[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    sizes = np.diff(np.append(starts, len(order)))
+    if len(starts) == len(order):
+        out[targets] = source[rows]
+    elif len(starts) <= int(sizes.max()):
+        for start, stop in zip(starts.tolist(), (starts + sizes).tolist()):
+            total = out[ordered[start]]
+            for at in range(start, stop, 4096):  # in slices: no copy of a whole block at once
+                total += source[rows[order[at : min(stop, at + 4096)]]].sum(axis=0, dtype=source.dtype)
+    else:
+        rank = np.arange(len(order)) - np.repeat(starts, sizes)
+        by_rank = order[np.argsort(rank, kind="stable")]
+        bounds = np.cumsum(np.bincount(rank)).tolist()
+        for start, stop in zip([0, *bounds[:-1]], bounds):
+            chosen = by_rank[start:stop]  # at most one row per target
+            out[targets[chosen]] += source[rows[chosen]]
+    return out
+
+
 def _insert(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two sorted key arrays without repeats, with their counts, as one: counts of equal keys added, the
     other keys inserted in place (new arrays; neither input is changed)."""
@@ -662,14 +754,21 @@ def _insert(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts:
 
 class GroupBuckets:
     """A histogram no longer added to, read group by group many times over (the Mood's tests of many
-    pairs of groups): its sorted keys and the count of values before each key, built once."""
+    pairs of groups): its dense block's running counts when all its counts are in the block (each count
+    up to a bucket is then one gather), else its sorted keys and the count of values before each key,
+    built once. Buckets are numbered as in ``keys`` (bucket − lowest bucket)."""
 
     def __init__(self, hist: LogHistogram):
         self.hist = hist
-        self.keys = hist.keys
-        self.below = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(hist.counts)])
         self.n = hist._dense[:, 0]
         self.zeros = hist._dense[:, 1]
+        self.dense = hist._only_block
+        if self.dense:
+            self.running = hist._running()
+            self.totals = self.running[:, -1].astype(np.int64) if self.running.shape[1] else np.zeros(len(self.running), dtype=np.int64)
+        else:
+            self.keys = hist.keys
+            self.below = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(hist.counts)])
 
     def figures(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and zeros of each of ``groups`` (0 for a group past the last)."""
@@ -677,11 +776,51 @@ class GroupBuckets:
         safe = np.where(inside, groups, 0)
         return np.where(inside, self.n[safe], 0), np.where(inside, self.zeros[safe], 0)
 
+    def first(self, groups: np.ndarray) -> np.ndarray:
+        """Per group, what :meth:`up_to` and :meth:`own` take to start from (the sorted keys' count before
+        the group's first key; nothing for a dense block)."""
+        if self.dense:
+            return np.zeros(len(groups), dtype=np.int64)
+        return self.below[np.searchsorted(self.keys, groups * self.hist._span)]
+
     def up_to(self, groups: np.ndarray, bucket: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Positive values of each group in its buckets up to ``bucket`` (broadcast against ``groups``),
-        ``first`` being :attr:`below` at the group's first key."""
+        """Positive values of each group in its buckets up to ``bucket`` (1-D, one per group), ``first`` from :meth:`first`."""
+        if self.dense:
+            running = self.running
+            inside = groups < len(running)
+            column = bucket - self.hist._block_low
+            found = running[np.where(inside, groups, 0), np.clip(column, 0, running.shape[1] - 1)] if running.size else 0
+            return np.where(inside & (column >= 0), found, 0).astype(np.int64)
+        return self.below[np.searchsorted(self.keys, groups * self.hist._span + bucket, side="right")] - first
+
+    def ends(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each group's lowest and highest bucket holding a value (span and −1 for a group without any)."""
         span = self.hist._span
-        return self.below[np.searchsorted(self.keys, groups * span + bucket, side="right")] - first
+        if self.dense:
+            inside = groups < len(self.running)
+            totals = np.where(inside, self.totals[np.where(inside, groups, 0)], 0)
+            found = totals > 0
+            lowest = self.hist._search(groups, np.zeros(len(groups), dtype=np.int64))
+            highest = self.hist._search(groups, np.maximum(totals - 1, 0))
+            return np.where(found, lowest, span), np.where(found, highest, -1)
+        start, stop = np.searchsorted(self.keys, groups * span), np.searchsorted(self.keys, (groups + 1) * span)
+        found = stop > start
+        if not len(self.keys):
+            return np.full(len(groups), span, dtype=np.int64), np.full(len(groups), -1, dtype=np.int64)
+        lowest = self.keys[np.where(found, start, 0)] - groups * span
+        highest = self.keys[np.where(found, stop - 1, 0)] - groups * span
+        return np.where(found, lowest, span), np.where(found, highest, -1)
+
+    def own(self, groups: np.ndarray, n: np.ndarray, zeros: np.ndarray, first: np.ndarray, qs: np.ndarray) -> np.ndarray:
+        """Each group's own q-quantiles (groups × len(qs)) as bucket numbers, −1 where the quantile is a zero
+        (meaningless for an empty group, which callers mask)."""
+        rank = np.ceil(n[:, None] * qs).astype(np.int64) - 1 - zeros[:, None]  # among the group's positive values
+        if self.dense:
+            return np.where(rank < 0, -1, self.hist._search(groups[:, None], np.maximum(rank, 0)))
+        if not len(self.keys):
+            return np.full(rank.shape, -1, dtype=np.int64)
+        at = np.clip(np.searchsorted(self.below, first[:, None] + np.maximum(rank, 0), side="right") - 1, 0, len(self.keys) - 1)
+        return np.where(rank < 0, -1, self.keys[at] - groups[:, None] * self.hist._span)
 
 
 def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -691,7 +830,8 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     pooled median's (:meth:`LogHistogram.at_most`): Mood's test, for all pairs at once.
 
     The pooled quantile's bucket is found by bisection over the bucket numbers, counting each side's
-    values up to a bucket with one search in its sorted keys per step: no merged histogram is built."""
+    values up to a bucket with one gather in its dense block's running counts (or one search in its sorted
+    keys) per step: no merged histogram is built."""
     hist = a.hist
     span = hist._span
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
@@ -700,15 +840,13 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     n, zeros = n_a + n_b, zero_a + zero_b
     qs = np.array([0.5, 0.6, 0.4])
     rank = np.minimum(np.maximum(np.ceil(n[:, None] * qs).astype(np.int64) - 1, 0), np.maximum(n - 1, 0)[:, None]) - zeros[:, None]  # among the buckets
-    start_a, stop_a = np.searchsorted(a.keys, i * span), np.searchsorted(a.keys, (i + 1) * span)
-    start_b, stop_b = np.searchsorted(b.keys, j * span), np.searchsorted(b.keys, (j + 1) * span)
-    first_a, first_b = a.below[start_a][:, None], b.below[start_b][:, None]
-    lowest = np.minimum(_bucket_at(a, start_a, stop_a, i, start_a, span), _bucket_at(b, start_b, stop_b, j, start_b, span))
-    highest = np.maximum(_bucket_at(a, start_a, stop_a, i, stop_a - 1, -1), _bucket_at(b, start_b, stop_b, j, stop_b - 1, -1))
+    first_a, first_b = a.first(i), b.first(j)
+    (low_a, high_a), (low_b, high_b) = a.ends(i), b.ends(j)
+    lowest, highest = np.minimum(low_a, low_b), np.maximum(high_a, high_b)
     lowest, highest = np.where(lowest > highest, 0, lowest)[:, None], np.where(lowest > highest, 0, highest)[:, None]
     # The pooled q-quantile lies between the two sides' own q-quantiles (each side's count up to the larger
     # reaches its share, and below the smaller neither does): the search starts from that bracket.
-    own_a, own_b = _own_buckets(a, i, n_a, zero_a, first_a, qs), _own_buckets(b, j, n_b, zero_b, first_b, qs)
+    own_a, own_b = a.own(i, n_a, zero_a, first_a, qs), b.own(j, n_b, zero_b, first_b, qs)
     has_a, has_b = (n_a > 0)[:, None], (n_b > 0)[:, None]
     low = np.maximum(lowest, np.minimum(np.where(has_a, own_a, highest), np.where(has_b, own_b, highest)))
     high = np.minimum(highest, np.maximum(np.where(has_a, own_a, lowest), np.where(has_b, own_b, lowest)))
@@ -719,7 +857,7 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     while len(active):  # the smallest bucket holding more than ``rank`` of the pooled positive values, only where still open
         at = pair[active]
         middle = (low[active] + high[active]) // 2
-        more = a.up_to(i[at], middle, first_a[at, 0]) + b.up_to(j[at], middle, first_b[at, 0]) > ranks[active]
+        more = a.up_to(i[at], middle, first_a[at]) + b.up_to(j[at], middle, first_b[at]) > ranks[active]
         high[active] = np.where(more, middle, high[active])
         low[active] = np.where(more, low[active], middle + 1)
         active = active[low[active] < high[active]]
@@ -730,23 +868,6 @@ def median_splits(a: GroupBuckets, i: np.ndarray, b: GroupBuckets, j: np.ndarray
     positive = median > 0
     split = np.zeros(len(median), dtype=np.int64)
     split[positive] = np.minimum(hist._bucket(median[positive]) - hist._low, span - 1)
-    below_a = np.where(positive, zero_a + a.up_to(i, split, first_a[:, 0]), zero_a)
-    below_b = np.where(positive, zero_b + b.up_to(j, split, first_b[:, 0]), zero_b)
+    below_a = np.where(positive, zero_a + a.up_to(i, split, first_a), zero_a)
+    below_b = np.where(positive, zero_b + b.up_to(j, split, first_b), zero_b)
     return values, below_a, below_b
-
-
-def _own_buckets(side: GroupBuckets, groups: np.ndarray, n: np.ndarray, zeros: np.ndarray, first: np.ndarray, qs: np.ndarray) -> np.ndarray:
-    """Each group's own q-quantiles (groups × len(qs)) as bucket numbers, −1 where the quantile is a zero
-    (meaningless for an empty group, which callers mask)."""
-    rank = np.ceil(n[:, None] * qs).astype(np.int64) - 1 - zeros[:, None]  # among the group's positive values
-    if not len(side.keys):
-        return np.full(rank.shape, -1, dtype=np.int64)
-    at = np.clip(np.searchsorted(side.below, first + np.maximum(rank, 0), side="right") - 1, 0, len(side.keys) - 1)
-    return np.where(rank < 0, -1, side.keys[at] - groups[:, None] * side.hist._span)
-
-
-def _bucket_at(side: GroupBuckets, start: np.ndarray, stop: np.ndarray, groups: np.ndarray, at: np.ndarray, empty: int) -> np.ndarray:
-    """The bucket number of each group's key at ``at`` (its first or last), ``empty`` for a group without buckets."""
-    found = stop > start
-    keys = side.keys[np.where(found, at, 0)] if len(side.keys) else np.zeros(len(at), dtype=np.int64)
-    return np.where(found, keys - groups * side.hist._span, empty)

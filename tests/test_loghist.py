@@ -458,3 +458,56 @@ def test_workers_blocks_merge_into_the_book_s_block_slot_by_slot():
     expected = build(values, np.concatenate([numbering[0][groups[:2500]], numbering[1][groups[2500:]]]))
     assert book == expected and np.array_equal(book.quantiles((0.5, 0.9)), expected.quantiles((0.5, 0.9)), equal_nan=True)
     assert parts[0] == build(values[:2500], groups[:2500]) and parts[1] == build(values[2500:], groups[2500:])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=1, max_size=300),
+       st.lists(st.integers(-1, 3), min_size=13, max_size=13), st.data())
+def test_a_block_held_histogram_is_rolled_up_and_read_from_its_block_as_from_sparse_keys(rows, mapping, data):
+    """The parent's book holds each duration metric's counts in a dense group × bucket block: roll-ups (cells
+    into agents, weeks, one overall group), quantiles, intervals, counts up to a value, gathers and Mood's
+    splits are read from the blocks — never turned into sparse (group, bucket) keys, the memory peak at 10M
+    tickets — and give what the same counts held as sparse keys give, to the last bit."""
+    import cxscore.loghist as loghist
+    from cxscore.loghist import GroupBuckets, median_splits
+
+    values, groups = [v for _, v in rows], [g for g, _ in rows]
+    dense = build(values, groups, thresholds=(60.0,))
+    saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+    loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = 0, 0
+    try:
+        sparse = build(values, groups, thresholds=(60.0,))
+    finally:
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+    dense.reserve(13)
+    sparse.reserve(13)
+    assert (dense._only_block or not any(values)) and sparse._block is None
+
+    def no_keys(self):
+        raise AssertionError("a block-held histogram was turned into sparse keys")
+
+    coarse_map = np.array(mapping, dtype=np.int64)
+    chosen = np.array(data.draw(st.lists(st.integers(0, 14), max_size=8)), dtype=np.int64)
+    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 4)), min_size=1, max_size=10)), dtype=np.int64)
+    read = {}
+    for name, hist in (("sparse", sparse), ("dense", dense)):
+        original = LogHistogram._block_pairs
+        if name == "dense":
+            LogHistogram._block_pairs = no_keys
+        try:
+            coarse = hist.rollup(coarse_map)
+            taken = hist.take(chosen)
+            read[name] = [
+                hist.quantiles((0.1, 0.25, 0.5, 0.9, 1.0)), *hist.quantile_interval(0.5), hist.at_most(90.0), hist.at_most(0.0),
+                coarse.quantiles((0.5, 0.9)), *coarse.quantile_interval(0.5, 0.9), coarse.at_most(1e4), coarse.n, coarse.within(60.0),
+                taken.quantiles((0.5,)), taken.n, taken.mean(),
+                *median_splits(GroupBuckets(hist), pairs[:, 0], GroupBuckets(coarse), pairs[:, 1]),
+                *median_splits(GroupBuckets(coarse), pairs[:, 1], GroupBuckets(hist), pairs[:, 0]),
+            ]
+        finally:
+            LogHistogram._block_pairs = original
+        if name == "dense":
+            assert hist._only_block or not any(values)
+            assert (coarse._only_block and taken._only_block) or not any(values)
+    for a, b in zip(read["sparse"], read["dense"]):
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
