@@ -134,7 +134,7 @@ def test_benchmarks_csv_escapes_a_user_files_text(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_terminal_escape_sequences_from_the_data_are_shown_escaped(write_csv, fmt):
-    result = invoke(["score", str(_hostile_export(write_csv)), "--by", "=Channel", "-f", fmt, "-q"], env={"NO_COLOR": "1"})
+    result = invoke(["score", str(_hostile_export(write_csv)), "--by", "=Channel", "-f", fmt, "-q"], env={"NO_COLOR": "1", "COLUMNS": "200"})
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "x\\x1b]0;pwned\\x07y" in result.stdout and "\\x1b[31mred" in result.stdout
