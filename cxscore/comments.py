@@ -35,6 +35,7 @@ COMMENT_HINTS = [
     ("reason", re.compile(r"reason", re.I)),
     ("why", re.compile(r"\bwhy\b", re.I)),
     ("remark", re.compile(r"remark", re.I)),
+    ("improve", re.compile(r"improv", re.I)),  # the NPS follow-up "What could we improve?"
     ("评论", re.compile("评论|评价")),
     ("意见", re.compile("意见")),
     ("建议", re.compile("建议")),

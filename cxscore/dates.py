@@ -4,7 +4,8 @@ Accepted: ISO 8601 with or without time, fraction and zone (``2025-03-14T09:05:0
 ``2025/3/14 9:05:11``, ``2025年3月14日``, US ``3/14/2025 9:05``, ``9/8/18 15:29`` and
 ``3/14/2025 9:05 PM``, day-first ``14/03/2025`` and ``14/03/25`` (with ``dayfirst``),
 ``14.03.2025``, English month names (``1-Jan-21``, ``Jan 5, 2025``, ``5 January 2025``, Jira's ``25/Feb/26 10:17 PM``), each
-with an optional time, and Excel serial day numbers. Two-digit years pivot as Excel's do:
+with an optional time, a month alone as per-month reports label their rows (``2025-03``, ``2025年3月``,
+``Mar 2025``, ``March 2025``: its first day), and Excel serial day numbers. Two-digit years pivot as Excel's do:
 00–68 are 2000–2068, 69–99 are 1969–1999. A zone suffix is dropped: times are taken as the
 wall-clock time the export wrote. A date that does not exist (``2025-02-30``), or is before 1900
 or more than a year ahead, is not a date: Arrow's ``strptime`` would roll the first into March,
@@ -47,11 +48,12 @@ class _Family:
 
 
 _YEAR_FIRST = _Family(("%Y-%m-%d", "%Y/%m/%d"), r"^\s*\d{3,4}[-/]")
+_YEAR_MONTH = _Family(("%Y-%m", "%Y/%m"), r"^\s*\d{4}[-/]\d{1,2}\s*$")  # a per-month report's row: its first day
 _MONTH_FIRST = _Family(("%m/%d/%y", "%m/%d/%Y"), r"^\s*\d{1,2}/\s*\d{1,2}/")  # two-digit years first: Excel's m/d/yy
 _DAY_FIRST = _Family(("%d/%m/%y", "%d/%m/%Y"), _MONTH_FIRST.shape)
 _DOTTED = _Family(("%d.%m.%Y", "%d.%m.%y"), r"^\s*\d{1,2}\.\s*\d{1,2}\.")  # day first wherever it is written
-_NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025, Jira's 25/Feb/26
-    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y", "%d/~%m/%y", "%d/~%m/%Y"),
+_NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025, Jira's 25/Feb/26; Mar 2025, Mar-2025 (its first day)
+    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y", "%d/~%m/%y", "%d/~%m/%Y", "~%m %Y", "~%m-%Y"),
     r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     named=True,
 )
@@ -78,7 +80,7 @@ DATE_HEADER_HINTS = [
         r"submit|提交",
         r"completion|completed|end ?date|end ?time|结束",
         r"timestamp|created|response ?date|date ?submitted|interval ?start|start ?of ?interval",  # an interval report's row: its start
-        r"date|time|日期|时间",
+        r"date|time|日期|时间|\bmonth\b|月份",  # a per-month report's Month column
     )
 ]
 
@@ -96,6 +98,7 @@ class DateRead:
 def _clean(values: pa.Array) -> pa.Array:
     text = pc.utf8_trim_whitespace(values)
     text = pc.replace_substring_regex(text, r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?", r"\1-\2-\3")
+    text = pc.replace_substring_regex(text, r"^(\d{4})年(\d{1,2})月$", r"\1-\2")
     text = pc.replace_substring_regex(text, r"^(\d{4}-\d{1,2}-\d{1,2})T", r"\1 ")
     text = pc.replace_substring_regex(text, r"(\d{1,2}:\d{2}:\d{2})\.\d+", r"\1")
     return pc.replace_substring_regex(text, r"(\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", r"\1")
@@ -138,7 +141,7 @@ def read_dates(values: pa.Array, dayfirst: bool | None = False, window: bool = T
             break
         if cleaned:
             reader.todo = _clean(reader.todo)
-        for family in (_YEAR_FIRST, order, _DOTTED, _NAMED):
+        for family in (_YEAR_FIRST, _YEAR_MONTH, order, _DOTTED, _NAMED):
             days = reader.read(family)
             if days is not None and family is order:
                 numeric += len(days)
@@ -255,7 +258,8 @@ def _strptime(text: pa.StringArray, fmt: str, bounds: tuple[int, int]) -> tuple[
     seconds = pc.cast(parsed, pa.int64()).fill_null(0).to_numpy()
     ok &= (seconds >= bounds[0]) & (seconds <= bounds[1])
     days = pc.day(parsed).fill_null(0).to_numpy()
-    _reject(ok, text, np.flatnonzero(ok & (days <= 3)), _overflow_pattern(fmt))
+    if "%d" in fmt:  # a month alone (2025-03) has no day to roll over
+        _reject(ok, text, np.flatnonzero(ok & (days <= 3)), _overflow_pattern(fmt))
     if "%S" in fmt:
         _reject(ok, text, np.flatnonzero(ok & (seconds % 60 <= 1)), r":\s*6[01](?:\D|$)")
     return ok, seconds, days

@@ -26,6 +26,7 @@ from conftest import SAMPLE, SAMPLE_ZH, invoke, run_process
 @pytest.mark.parametrize("header, word", [
     ("Comment", "comment"), ("Any other comments?", "comment"), ("Your feedback", "feedback"),
     ("Reason for your score", "reason"), ("Why did you give this score?", "why"), ("Verbatim", "verbatim"),
+    ("How could careers support at Makers be improved?", "improve"), ("What could we improve?", "improve"),  # a HubSpot NPS form
     ("意见和建议", "意见"), ("您的评论", "评论"), ("您有什么建议？", "建议"), ("不满意的原因", "原因"), ("您为什么给出这个分数？", "原因"), ("用户反馈", "反馈"),
 ])
 def test_comment_columns_are_found_by_their_header(header, word):

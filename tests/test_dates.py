@@ -40,6 +40,12 @@ def parsed(values: list, dayfirst: bool = False) -> list:
         ("5 January 2025", False, datetime(2025, 1, 5)),
         ("5 Sept 2025 09:30:00", False, datetime(2025, 9, 5, 9, 30)),
         ("  5 january 2025 ", False, datetime(2025, 1, 5)),
+        ("2025-03", False, datetime(2025, 3, 1)),  # a month alone, as per-month reports label rows: its first day
+        ("2025/3", True, datetime(2025, 3, 1)),
+        ("2025年3月", False, datetime(2025, 3, 1)),
+        ("Apr 2024", False, datetime(2024, 4, 1)),
+        ("april 2024", True, datetime(2024, 4, 1)),
+        ("Sept-2024", False, datetime(2024, 9, 1)),
     ],
 )
 def test_two_digit_years_and_month_names(written, dayfirst, expected):
@@ -59,6 +65,7 @@ def test_two_digit_years_and_month_names(written, dayfirst, expected):
         ("0018-09-08", False), ("9/8/0018", False), ("1899-12-31", False),  # before 1900: a misreading
         ("12/31/1899 23:59", False), (f"{datetime.now().year + 2}-01-01", False),  # more than a year ahead
         ("Smarch 5, 2025", False),
+        ("2025-13", False), ("2025-00", False), ("Mar 25", False),  # no month 13; March 25 has no year
     ],
 )
 def test_impossible_and_out_of_range_dates_are_not_dates(written, dayfirst):
@@ -387,3 +394,21 @@ def test_placeholder_dates_in_the_period_column_are_blank_counted_and_said(write
     assert any(said in w for w in doc["warnings"]) and said in result.stderr
     clean = json.loads(invoke(["score", str(write_csv(rows[:2] + rows[3:4])), "--period", "month", "--date-column", "Solved at", "-f", "json"]).stdout)
     assert "date_placeholders" not in clean["inputs"][0]  # in the JSON only when some were found
+
+
+def test_a_per_month_report_is_dated_by_its_month_column(write_csv):
+    """A public per-month call-centre report (San Francisco HSS: Month, Inbound Calls, …, 'Apr 2024')
+    had no date: the Month column was not looked at and 'Apr 2024' was not understood, so --period
+    and --date-column Month put every row in no period."""
+    rows = [["Month", "Inbound Calls", "Abandoned Calls"]]
+    rows += [[f"{m} {y}", "1000", str(10 * i)] for i, (y, m) in enumerate([(2023, "Nov"), (2023, "Dec"), (2024, "Jan"), (2024, "Feb")], 1)]
+    path = write_csv(rows)
+    config = path.parent / "calls.yaml"
+    config.write_text("metrics:\n  - name: abandoned\n    type: ratio\n    numerator: Abandoned Calls\n    denominator: Inbound Calls\n", encoding="utf-8")
+    result = invoke(["score", str(path), "-c", str(config), "--period", "year", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "dates: column 'Month' (detected: header 'Month' holds dates)" in result.stderr
+    doc = json.loads(result.stdout)
+    by_year = {r["period"]: (r["n"], r["value"]) for r in doc["results"] if r.get("period")}
+    assert by_year == {"2023": (2000, pytest.approx(1.5)), "2024": (2000, pytest.approx(3.5))}
+    assert doc["inputs"][0]["date_invalid"] == 0
