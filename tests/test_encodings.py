@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxscore.config import validate_config
-from cxscore.errors import InputError
+from cxscore.errors import InputError, StrictError
 from cxscore.pipeline import Options, score
 from cxscore.sources import open_source
 from cxscore.sources.encodings import detect_encoding
@@ -220,3 +220,29 @@ def test_utf16_without_a_byte_order_mark_is_read_as_utf16(write_csv, encoding, r
     report = score([str(write_csv(rows, encoding=encoding))])
     assert (report.inputs[0].encoding, report.inputs[0].encoding_reason) == (encoding, "UTF-16 without a byte-order mark (NUL high bytes)")
     assert (report.results[0].n, report.results[0].value) == (2, 50.0)
+
+
+#: Reviews in Portuguese as a public marketplace's export writes them, and the same file after Excel
+#: opened its UTF-8 as Windows-1252 and saved it as UTF-8 again ('Parabéns' → 'ParabÃ©ns').
+REVIEWS = [["review_id", "review_score", "review_comment_message", "city"]] + [
+    [f"r{i}", str(score), text, city]
+    for i, (score, text, city) in enumerate([
+        (5, "Parabéns, entrega rápida", "São Paulo"), (1, "Não chegou", "Brasília"), (4, "Ótimo produto", "São Paulo"),
+        (2, "Péssimo atendimento — não recomendo", "Goiânia"), (5, "Recebi antes do prazo", "Curitiba"),
+    ] * 5)
+]
+
+
+def test_text_encoded_twice_is_a_doubt_that_names_a_word_and_what_it_says(write_csv):
+    """A public Olist review export re-saved through Excel reads as valid UTF-8 but says 'ParabÃ©ns':
+    cxscore read it without a word, so its cities split ('SÃ£o Paulo') and its comments showed garbled."""
+    config = validate_config({"metrics": [{"type": "csat", "column": "review_score", "scale": [1, 5]}]})
+    twice = write_csv([[cell.encode("utf-8").decode("cp1252") for cell in row] for row in REVIEWS], "twice.csv")
+    report = score([str(twice)], config)
+    assert any("text looks encoded twice ('ParabÃ©ns' for 'Parabéns')" in w for w in report.warnings)
+    with pytest.raises(StrictError, match="encoded twice"):
+        score([str(twice)], config, Options(strict=True))
+    # real UTF-8 with accents, and Western cp1252, are not doubted
+    assert not any("encoded twice" in w for w in score([str(write_csv(REVIEWS, "once.csv"))], config).warnings)
+    western = write_csv(REVIEWS, "western.csv", encoding="cp1252")
+    assert not any("encoded twice" in w for w in score([str(western)], config).warnings)

@@ -45,6 +45,14 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _WESTERN_SYMBOLS = set("\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²´µ¶·¸º»¿×÷€‚„…†‡ˆ‰‹‘’“”•–—˜™›")
 
 
+#: cp1252's characters for the bytes that continue a UTF-8 character (0x80–0xBF; the five it leaves undefined are absent).
+_CONTINUATION = "".join(bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))
+#: A UTF-8 character's bytes read as cp1252: a lead byte's character (Ã for 0xC3, â for 0xE2) and its continuations.
+_TWICE = re.compile(f"[\u00c2-\u00df][{re.escape(_CONTINUATION)}]|[\u00e0-\u00ef][{re.escape(_CONTINUATION)}]{{2}}")
+#: Such runs in a sample before its text counts as encoded twice (one can be a real name: "Ã©" is rare, not impossible).
+TWICE_RUNS = 2
+
+
 class Detected(NamedTuple):
     """An encoding and how it was chosen; ``guessed`` when only statistics chose it."""
 
@@ -115,6 +123,38 @@ def detect_encoding(sample: bytes, complete: bool) -> Detected:
 def widened(encoding: str) -> str:
     """GB2312 and GBK (cp936) as GB18030, which holds them: an export labelled with either may use characters only GB18030 has."""
     return "gb18030" if encoding in _GB18030_SUBSETS else encoding
+
+
+def encoded_twice(text: str) -> tuple[str, str] | None:
+    """A word of UTF-8 text that was decoded as cp1252 and saved as UTF-8 again ("ParabÃ©ns"), and what it
+    says ("Parabéns"), when the sample holds at least :data:`TWICE_RUNS` such runs that decode back; else None."""
+    runs = 0
+    first = None
+    for match in _TWICE.finditer(text):
+        try:
+            match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            continue
+        runs += 1
+        first = first or match
+        if runs >= TWICE_RUNS:
+            break
+    if first is None or runs < TWICE_RUNS:
+        return None
+    start = max(text.rfind(c, 0, first.start()) for c in " ,;\t\n\"") + 1
+    ends = [i for i in (text.find(c, first.end()) for c in " ,;\t\n\"") if i >= 0]
+    word = text[start:min(ends, default=len(text))]
+    try:
+        return word, word.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return word, _TWICE.sub(lambda m: m.group().encode("cp1252").decode("utf-8", "replace"), word)
+
+
+def twice_warning(where: str, word: str, meant: str) -> str:
+    """The doubt for text encoded twice (``--strict`` refuses it): the file is read as written, so labels stay garbled."""
+    return (f"{where}: text looks encoded twice ({word!r} for {meant!r}): UTF-8 that was opened as Windows-1252 and saved "
+            "as UTF-8 again (Excel and some editors do this); its labels, segments and comments are read as written — "
+            "export the file again from its platform, or repair it before scoring")
 
 
 def guessed_warning(where: str, detected: Detected) -> str:

@@ -17,7 +17,7 @@ from .. import limits
 from ..errors import InputError
 from ..records import InputInfo
 from .base import SAMPLE_ROWS, ColumnTypes, RecordTooLarge, Source, TypedReadFailed
-from .encodings import choose_encoding, detect_encoding, encoding_hint, guessed_warning, is_utf8, is_wide
+from .encodings import choose_encoding, detect_encoding, encoded_twice, encoding_hint, guessed_warning, is_utf8, is_wide, twice_warning
 from .layouts import detect_layout
 
 SAMPLE_BYTES = 1 << 20
@@ -152,6 +152,8 @@ class CsvSource(Source):
         text = _sample_text(sample, encoding, complete, where)
         if not text.strip():
             raise InputError(f"input file is empty: {where}", "export the survey again")
+        if is_utf8(encoding) and (twice := encoded_twice(text)):
+            self.doubts.append(twice_warning(where, *twice))
         delimiter = _delimiter(text, where)
         rows, lines = _records(text, delimiter, SAMPLE_ROWS + 4)
         if not complete and len(rows) < 2:
