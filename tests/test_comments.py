@@ -314,6 +314,24 @@ def test_the_comments_sheet_is_a_filterable_table_of_text(tmp_path, write_csv):
     assert ws.cell(hostile, 5).value == "=cmd|' /C calc'!A0" and ws.cell(hostile, 5).quotePrefix and ws.cell(hostile, 6).quotePrefix
 
 
+def test_comments_sheet_rows_are_as_tall_as_their_wrapped_text(tmp_path, write_csv):
+    """A real HubSpot NPS form's comments (up to ~500 characters) wrapped in a 15-point row: LibreOffice drew
+    each over the rows under it, and the --by question 'How did you get this job?' and values such as
+    'Personal contact/referral' were cut at their 16-character column."""
+    long = "I think the careers support is pretty good. Maybe more events would be helpful. " * 3  # 240 characters
+    path = write_csv([["How likely are you to recommend us?", "How did you get this job?", "What could we improve?"],
+                      ["10", "Personal contact/referral", long], ["2", "Job Board", "More mock interviews"]])
+    out = tmp_path / "r.xlsx"
+    assert invoke(["report", str(path), "-o", str(out), "--by", "How did you get this job?", "-q"]).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Comments"]
+    rows = {ws.cell(r, 6).value: r for r in range(2, ws.max_row + 1)}
+    tall, short = rows[long.strip()], rows["More mock interviews"]
+    assert ws.row_dimensions[tall].height == 15 * 4  # 240 characters in a 70-wide column: four lines
+    assert ws.row_dimensions[short].height is None  # one line keeps the default
+    assert ws.cell(tall, 5).alignment.wrap_text and ws.cell(tall, 5).value == "Personal contact/referral"
+    assert ws.cell(1, 5).alignment.wrap_text and ws.row_dimensions[1].height == 30  # the question on two lines
+
+
 def test_the_comments_sheet_in_chinese_and_switched_off(tmp_path):
     out = tmp_path / "zh.xlsx"
     assert invoke(["report", str(SAMPLE_ZH), "-o", str(out), "--lang", "zh", "--comments", "4", "-q"]).exit_code == 0

@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..errors import CxError
 from ..kinds import KINDS, get
 from ..labels import scale_labels
-from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, held, looks, printable_sheet, put, text, width
+from .cells import BOLD, COUNT, GREEN, GREY, LOW_N, P_VALUE, PCT, RED, Sheet, formatted, held, looks, printable_sheet, put, text, width, wrapped_lines
 from . import charts, display, pages
 from .agents import agents
 from .dashboard import dashboard, heading
@@ -459,6 +459,10 @@ COMMENT_LABELS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Lines a Comments row grows to (Excel's tallest row is 409 points; a longer comment scrolls in its cell).
+MAX_ROW_LINES = 27
+
+
 def _comments(wb: Workbook, report: Report, lang: str) -> None:
     """The Comments sheet: what customers said, as an Excel table with a filter. Comments are text
     anyone could write (``=HYPERLINK(…)``): every string goes through :func:`put`, a text cell."""
@@ -467,19 +471,31 @@ def _comments(wb: Workbook, report: Report, lang: str) -> None:
     by = list(report.analysis.by)
     headers = [t["metric"], t["band"], t["score"], t["date"], *by, t["comment"]]
     seen: set[str] = set()
+    wrap, centre = Alignment(wrap_text=True, vertical="top"), Alignment(horizontal="center", vertical="top")
+    widths = [12, 14, 8, 20, *[16] * len(by), 70]
     for c, header in enumerate(headers, start=1):
         name = text(header)
         while name in seen:  # a table's column names are unique
             name += " "
         seen.add(name)
         put(ws, 1, c, name).font = BOLD
+    header_lines = max(wrapped_lines(str(h), w) for h, w in zip(headers, widths))
+    if header_lines > 1:  # a --by question as its header ('How did you get this job?') was cut at its column
+        ws.row_dimensions[1].height = 15 * min(header_lines, 4)
+        for c in range(1, len(headers) + 1):
+            ws.cell(1, c).alignment = wrap
     rows = report.comments or []
-    wrap, centre = Alignment(wrap_text=True, vertical="top"), Alignment(horizontal="center", vertical="top")
     for r, item in enumerate(rows, start=2):
         values = [item.metric, t["bands"].get(item.band, item.band), item.score, item.date, *[item.segment.get(k) for k in by], item.comment]
+        lines = 1
         for c, value in enumerate(values, start=1):
-            put(ws, r, c, value).alignment = centre if c == 3 else wrap if c == len(values) else Alignment(vertical="top")
-    widths = [12, 14, 8, 20, *[16] * len(by), 70]
+            # the comment wraps in its column, and so does a --by value too long for its own
+            needed = wrapped_lines(str(value), widths[c - 1]) if c > 4 and value is not None else 1
+            wrapped = c == len(values) or needed > 1
+            put(ws, r, c, value).alignment = centre if c == 3 else wrap if wrapped else Alignment(vertical="top")
+            lines = max(lines, needed)
+        if lines > 1:  # LibreOffice keeps 15 points for a wrapped row: the text ran over the rows under it
+            ws.row_dimensions[r].height = 15 * min(lines, MAX_ROW_LINES)
     for c, characters in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = characters
     ws.freeze_panes = "A2"
