@@ -44,6 +44,12 @@ COMMENT_HINTS = [
     ("备注", re.compile("备注")),
 ]
 
+#: A hinted matrix row (题干—行) whose sample holds at least this many answers (non-answers aside) in
+#: at most CHOICE_DISTINCT distinct texts is a grid of choices ("请评价…的同意程度"), not free text.
+CHOICE_ANSWERS = 50
+CHOICE_DISTINCT = 10
+_NUMBERED = re.compile(r"\s*(\d+)[、.]")
+
 #: Trimmed from both ends before a comment is judged: spaces (ideographic too) and punctuation.
 _TRIM = " \t\r\n\u00a0\u3000.。,，、!！?？~～…;；:：\"'“”‘’()（）[]【】-—_/\\*"
 #: Comments that say nothing (compared lower-case, after trimming :data:`_TRIM`), besides the config's blank_values.
@@ -106,7 +112,9 @@ def said_something(values: pa.Array, blank_values: list[str]) -> np.ndarray:
 
 def find_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> tuple[str, str] | None:
     """The comment column and why: the first header (or its question text) that mentions a hint,
-    most telling hint first; not a column with another role, an id, or one whose sample is all numbers."""
+    most telling hint first; not a column with another role, an id, one whose sample is all numbers
+    (a reason code), or a matrix row of a handful of repeated answers (a grid of choices)."""
+    matrix = _matrix_rows(columns)
     for word, hint in COMMENT_HINTS:
         for index, column in enumerate(columns):
             if column in taken or is_id_column(column) or not hint.search(questions.get(column, column)):
@@ -114,8 +122,17 @@ def find_comment_column(columns: list[str], sample: list[list], questions: dict[
             values = sample_values(sample, index)
             if values and all(re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", v) for v in values):
                 continue  # a reason code, not text
+            said = [v for v in values if _key(v) not in NON_ANSWERS]
+            if column in matrix and len(said) >= CHOICE_ANSWERS and len(set(said)) <= CHOICE_DISTINCT:
+                continue  # a matrix row of choices ("9、请评价…的同意程度：—…": 同意, 一般, …), not free text
             return column, f"header mentions {word!r}"
     return None
+
+
+def _matrix_rows(columns: list[str]) -> set[str]:
+    """Matrix rows as 问卷星 writes them: ``N、题干—行`` and the ``N、行`` columns of the same N after it."""
+    heads = {m.group(1) for c in columns if "—" in c and (m := _NUMBERED.match(c))}
+    return {c for c in columns if "—" in c or ((m := _NUMBERED.match(c)) is not None and m.group(1) in heads)}
 
 
 def bands(spec: MetricSpec) -> list[tuple[str, int, int]]:

@@ -45,6 +45,22 @@ def test_comment_detection_prefers_comment_and_skips_ids_codes_taken_columns_and
     assert find_comment_column(["Channel", "Score"], [["Chat", "9"]], {}, set()) is None
 
 
+def test_an_agreement_question_that_says_evaluate_is_not_the_comment_column():
+    """A real 问卷星 download (Yaqi7-tech/workplace, 1,044 rows): '9、请评价你对以下陈述的同意程度：—…' ("please
+    evaluate how much you agree") holds 同意/一般/不同意 and was taken as the comment column for its 评价."""
+    agree = ["完全同意", "同意", "一般", "不同意", "完全不同意"]
+    columns = ["序号", "9、请评价你对以下陈述的同意程度：—我信任AI能帮我处理高风险社交对话", "10、您还有什么建议？"]
+    sample = [[str(i), agree[i % 5], "无" if i % 3 else f"希望多一些案例 {i}"] for i in range(60)]
+    assert find_comment_column(columns, sample, {}, set()) == (columns[2], "header mentions '建议'")
+    assert find_comment_column(columns[:2], sample, {}, set()) is None
+    # the matrix's later rows are written 'N、行' after its 'N、题干—行'; one that says 评价 is no comment either
+    rows = columns[:2] + ["9、用户回复的打分与评价"]
+    assert find_comment_column(rows, [[*r[:2], r[1]] for r in sample], {}, set()) is None
+    # a real comment column of few answers, most of them non-answers, is still found
+    few = [[str(i), agree[i % 5], "无" if i % 4 else "送货太慢"] for i in range(60)]
+    assert find_comment_column(columns, few, {}, set())[0] == columns[2]
+
+
 def test_comment_detection_reads_the_question_text_of_coded_headers():
     assert find_comment_column(["Q1", "Q2"], [["9", "too slow"]], {"Q2": "Why did you give this score?"}, set()) == ("Q2", "header mentions 'why'")
 
