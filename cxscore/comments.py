@@ -94,19 +94,67 @@ def _key(text: str) -> str:
     return text.strip(_TRIM).lower()
 
 
+#: The bytes that may begin or end a cell that trims to a non-answer: the ASCII characters of :data:`_TRIM`, and every byte of a
+#: non-ASCII character (some of _TRIM, and letters whose lower case is shorter).
+_TRIMMED_BYTES = np.zeros(256, dtype=bool)
+_TRIMMED_BYTES[[ord(c) for c in _TRIM if ord(c) < 0x80]] = True
+_TRIMMED_BYTES[0x80:] = True
 #: Rows trimmed and lower-cased at a time: memory reused slice after slice instead of two fresh copies of the column.
 _SLICE_ROWS = 1 << 16
 
 
-def said_something(values: pa.Array, blank_values: list[str]) -> np.ndarray:
-    """Vectorised: True where a cell holds a real comment (not blank, whitespace, punctuation or a non-answer)."""
+def said_something(values: pa.Array | pa.ChunkedArray, blank_values: list[str]) -> np.ndarray:
+    """Vectorised: True where a cell holds a real comment (not blank, whitespace, punctuation or a non-answer).
+
+    Only the rows that could be a non-answer are trimmed and lower-cased (:func:`_maybe_empty`), so a
+    column of ordinary comments is not copied twice to find the few that say nothing."""
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
-    empty = pa.array(sorted(NON_ANSWERS | {_key(v) for v in blank_values} | {""}), pa.string())
+    if isinstance(values, pa.ChunkedArray):
+        return np.concatenate([said_something(chunk, blank_values) for chunk in values.chunks]) if values.num_chunks else np.zeros(0, dtype=bool)
+    empty = sorted(NON_ANSWERS | {_key(v) for v in blank_values} | {""})
+    maybe = _maybe_empty(values, max(len(word.encode()) for word in empty))
+    real = np.ones(len(values), dtype=bool)
+    rows = np.flatnonzero(maybe)
+    if len(rows):
+        real[rows] = _not_empty(values if len(rows) == len(values) else values.take(pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows.astype(np.int64))])), empty)
+    return real
+
+
+def _maybe_empty(values: pa.Array, longest: int) -> np.ndarray:
+    """The rows that may trim and lower-case to a text of at most ``longest`` bytes, from their offsets and
+    a few bytes at their ends: a longer row qualifies only when its runs of trimmable bytes at both ends
+    (counting every non-ASCII byte as trimmable) leave at most that many — three times as many when the
+    column has non-ASCII bytes, since lower case can shrink a character to a third of its bytes (``K``,
+    the Kelvin sign, is ``k``). Rows ending in a full stop cost a second look, not a copy of the column."""
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], np.int64 if pa.types.is_large_string(values.type) else np.int32)[values.offset:values.offset + n + 1].astype(np.int64)
+    raw = np.frombuffer(values.buffers()[2], np.uint8) if n and values.buffers()[2] is not None else np.zeros(0, np.uint8)
+    if offsets[-1] > offsets[0] and int(raw[offsets[0]:offsets[-1]].max()) >= 0x80:
+        longest *= 3
+    left = np.diff(offsets)
+    maybe = left <= longest
+    rows = np.flatnonzero(~maybe)
+    first, last, left = offsets[rows], offsets[rows + 1] - 1, left[rows]
+    while len(rows):  # peel one trimmable byte off each end of the rows still undecided
+        lead, trail = _TRIMMED_BYTES[raw[first]], _TRIMMED_BYTES[raw[last]]
+        left = left - lead - trail
+        short = left <= longest
+        maybe[rows[short]] = True
+        going = ~short & (lead | trail)
+        rows, first, last, left = rows[going], first[going] + lead[going], last[going] - trail[going], left[going]
+    if values.null_count:
+        maybe |= values.is_null().to_numpy(zero_copy_only=False)
+    return maybe
+
+
+def _not_empty(values: pa.Array, empty: list[str]) -> np.ndarray:
+    """Whether each cell, trimmed and lower-cased, is other than these non-answers (a slice of rows at a time)."""
+    value_set = pa.array(empty, pa.string())
     real = np.empty(len(values), dtype=bool)
     for lo in range(0, len(values), _SLICE_ROWS):
         key = pc.fill_null(pc.utf8_lower(pc.utf8_trim(values.slice(lo, _SLICE_ROWS), characters=_TRIM)), "")
-        np.logical_not(pc.is_in(key, value_set=empty).to_numpy(zero_copy_only=False), out=real[lo:lo + _SLICE_ROWS])
+        np.logical_not(pc.is_in(key, value_set=value_set).to_numpy(zero_copy_only=False), out=real[lo:lo + _SLICE_ROWS])
     return real
 
 

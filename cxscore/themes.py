@@ -18,6 +18,7 @@ over the column (``pyarrow.compute``). Either way no per-row Python.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -469,10 +470,26 @@ def _value(spec: MetricSpec, tally: Tally, confidence: float, nps_method: str) -
     return value, (metrics.interval(spec, summary, confidence, nps_method) if value is not None else None)
 
 
-def _latest(texts: pa.Array, rows: np.ndarray, rank: np.ndarray, keep: int) -> list[str]:
-    """The ``keep`` most recent of these rows' comments (``rank``: each row's place in time), most recent first, masked."""
-    latest = rows[np.argsort(rank[rows])[::-1][:keep]]
-    return [mask(t.strip()) for t in texts.take(pa.array(latest, pa.int64())).cast(pa.string()).to_pylist()]
+def _latest(texts: pa.Array, newest: np.ndarray, wanted: Callable[[np.ndarray], np.ndarray], keep: int) -> list[str]:
+    """The ``keep`` most recent comments of the rows ``wanted`` picks (a mask of the rows given), most recent
+    first, masked. ``newest`` lists every row most recent first; it is read a window at a time, growing,
+    so a frequent theme's examples cost a few thousand rows, not a sort of all its mentions."""
+    found: list[np.ndarray] = []
+    count, lo, size = 0, 0, 4096
+    while count < keep and lo < len(newest):
+        window = newest[lo:lo + size]
+        hits = window[wanted(window)][:keep - count]
+        found.append(hits)
+        count += len(hits)
+        lo, size = lo + size, size * 4
+    latest = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return [mask(t.strip()) for t in texts.take(_indices(latest)).cast(pa.string()).to_pylist()]
+
+
+def _indices(rows: np.ndarray) -> pa.Array:
+    """Row numbers as an Arrow int64 array over the NumPy memory (``pa.array`` of a NumPy array imports numpy.ma)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
 
 
 def two_proportions(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float] | None:
@@ -520,24 +537,29 @@ def theme_stats(
     unhappy = real & scored & (points >= unhappy_band.lo) & (points <= unhappy_band.hi)
     happy = real & scored & (points >= happy_band.lo) & (points <= happy_band.hi)
     n_unhappy, n_happy = int(unhappy.sum()), int(happy.sum())
-    order = np.arange(len(points)) if times is None else np.lexsort((np.arange(len(points)), times))  # oldest first
-    rank = np.empty(len(points), dtype=np.int64)
-    rank[order] = np.arange(len(points))
+    # each real comment's class: 3 × its scale point + its band (0 neither, 1 unhappy, 2 happy), or ``slots`` − 1 when unscored;
+    # one bincount of (class, mentions the theme) per theme gives its mentions, both bands' counts and its tally
+    slots = 3 * binning.width + 1
+    where = np.where(scored, 3 * codes + unhappy + 2 * happy, slots - 1)
+    where[~real] = 2 * slots  # not a comment: counted in neither half, and no theme matches it (``matrix`` is cleared there)
+    newest = np.arange(len(points))[::-1] if times is None else np.lexsort((np.arange(len(points)), times))[::-1]
     comments = int(real.sum())
     rows: list[ThemeStat] = []
     tests: list[float] = []
     for j, theme in enumerate(themes.themes):
-        mentioned = matrix[:, j]
-        mentions = int(mentioned.sum())
-        x1, x2 = int((mentioned & unhappy).sum()), int((mentioned & happy).sum())
+        mentioned = matrix[:, j] & real
+        counts = np.bincount(where + slots * mentioned, minlength=2 * slots + 1)[slots:2 * slots]
+        mentions = int(counts.sum())
+        by_point = counts[:-1].reshape(binning.width, 3)
+        x1, x2 = int(by_point[:, 1].sum()), int(by_point[:, 2].sum())
         test = two_proportions(x1, n_unhappy, x2, n_happy)
         if test is not None:
             tests.append(test[1])
-        part = _tally(codes[mentioned & scored], binning.width)
+        tallied = by_point.sum(axis=1).astype(np.int64)
+        part = Tally(tallied, tallied.astype(np.float64), float(tallied.sum()))
         value, interval = _value(spec, part, confidence, nps_method)
         without = _value(spec, everyone - part, confidence, nps_method)[0]
-        rows_of = np.flatnonzero(mentioned)
-        examples = _latest(texts, rows_of, rank, EXAMPLES)
+        examples = _latest(texts, newest, mentioned.__getitem__, EXAMPLES) if mentions else []
         rows.append(ThemeStat(
             theme.name, mentions, 100 * mentions / comments if comments else 0.0,
             100 * x1 / n_unhappy if n_unhappy else None, 100 * x2 / n_happy if n_happy else None,
@@ -549,11 +571,12 @@ def theme_stats(
     for row in rows:
         if row.p_value is not None:
             row.p_adjusted = next(adjusted)
-    untagged_rows = np.flatnonzero(real & ~matrix.any(axis=1))
-    untagged = len(untagged_rows)
+    untagged_rows = real & ~matrix.any(axis=1)
+    untagged = int(untagged_rows.sum())
     return ThemeReport(
         spec.name, (unhappy_name, happy_name), comments, len(real) - comments, untagged,
-        100 * untagged / comments if comments else None, _latest(texts, untagged_rows, rank, untagged_sample), overall, rows, list(themes.warnings),
+        100 * untagged / comments if comments else None, _latest(texts, newest, untagged_rows.__getitem__, untagged_sample) if untagged else [],
+        overall, rows, list(themes.warnings),
     )
 
 

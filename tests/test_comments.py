@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import openpyxl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -122,6 +123,42 @@ def test_non_answers_are_found_slice_by_slice_in_plain_and_chunked_columns(rows,
     assert said_something(pa.array(values, pa.string()), []).tolist() == expected
     assert said_something(pa.chunked_array([values[:5], values[5:7], values[7:]], pa.string()), []).tolist() == expected
     assert said_something(pa.array(values, pa.string())[4:], []).tolist() == expected[4:]
+
+
+_PADDING = [" ", "\t", "\u3000", "...", "。", "（", "）", "!", "—", "\u00a0"]
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(sorted(said.NON_ANSWERS) + ["N/A", "No Comment", "NO FEEDBAC\u212a", "no feedbac\u212a", "ＮＯＮＥ", "nothing \u212a"]),
+    st.text(alphabet="abKz \u212a无没有.!-\u3000", max_size=12),
+    st.text(alphabet="abcdefghij klmnop", min_size=30, max_size=80),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_CELLS, st.lists(st.sampled_from(_PADDING), max_size=30), st.lists(st.sampled_from(_PADDING), max_size=3)), max_size=40),
+       st.integers(0, 5), st.lists(st.sampled_from(["Skip", "not answered", "x"]), max_size=2))
+def test_non_answers_are_the_cells_own_trim_lower_compare(rows, cut, blank_values):
+    """Judging the rows from their lengths and first and last bytes gives what trimming, lower-casing
+    and comparing every cell gives: padded non-answers far longer than any (``...  n/a  ...``), the
+    Kelvin sign whose lower case is one byte (``no feedbacK`` is ``no feedback``), nulls, slices, chunks."""
+    values = [None if cell is None else "".join(left) + cell + "".join(right) for cell, left, right in rows]
+    column = pa.array(values, pa.string())
+    empty = pa.array(sorted(said.NON_ANSWERS | {said._key(v) for v in blank_values} | {""}), pa.string())
+    expected = pc.invert(pc.is_in(pc.fill_null(pc.utf8_lower(pc.utf8_trim(column, characters=said._TRIM)), ""), value_set=empty)).to_pylist()
+    assert said_something(column, blank_values).tolist() == expected
+    assert said_something(column[cut:], blank_values).tolist() == expected[cut:]
+    assert said_something(pa.chunked_array([values[:cut], values[cut:]], pa.string()), blank_values).tolist() == expected
+
+
+def test_long_comments_are_judged_without_trimming_or_lower_casing_them(monkeypatch):
+    """Only the rows that could be a non-answer (short, or starting or ending with a trimmable or non-ASCII
+    byte) are trimmed and lower-cased: a column of ordinary comments is not copied twice to find none."""
+    values = ["The delivery was late and the driver was rude."] * 1000 + ["n/a", "  ... " * 10 + "Nothing" + " !" * 20, "Fine", "Good service. "]
+    trimmed: list[int] = []
+    trim = pc.utf8_trim
+    monkeypatch.setattr(pc, "utf8_trim", lambda cells, **kw: trimmed.append(len(cells)) or trim(cells, **kw))
+    assert said_something(pa.array(values, pa.string()), []).tolist() == [True] * 1000 + [False, False, True, True]
+    assert sum(trimmed) == 4
 
 
 # --- the most recent N per band ----------------------------------------------------------------

@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
 from cxscore import stats
@@ -182,6 +184,52 @@ def test_examples_are_the_three_most_recent_mentions_with_contacts_masked():
     times = np.arange(len(points))[::-1].copy()  # now the first rows are the most recent
     delivery = theme_stats(texts, points, NPS, themes, times=times).themes[0].examples
     assert delivery == ["delivery was late, call me on [phone]"] * 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["late delivery", "rude staff", "staff were late", "ok", "n/a", "", None, "price ok 555 1234 567"]),
+                          st.sampled_from([float("nan"), *range(11)]), st.integers(0, 3)), max_size=60),
+       st.booleans(), st.integers(1, 4))
+def test_theme_figures_and_examples_are_the_rows_own_counts_and_latest(rows, dated, keep):
+    """Each theme's mentions, band shares, scored n and tally, its examples and the untagged sample equal
+    a count over the rows themselves and a sort of them by (time, row), most recent first."""
+    from cxscore.comments import mask, said_something
+
+    texts = pa.array([t for t, _, _ in rows], pa.string())
+    points = np.array([p for _, p, _ in rows], dtype=float)
+    times = np.array([t for _, _, t in rows], dtype=np.int64) if dated else None
+    themes = parse_themes({"delivery": {"en": ["delivery"]}, "staff": {"en": ["staff"]}, "refund": {"en": ["refund"]}})
+    report = theme_stats(texts, points, NPS, themes, times, untagged_sample=keep)
+    real = said_something(texts, [])
+    matrix = themes.match(texts) & real[:, None]
+    newest = sorted(range(len(rows)), key=lambda i: (rows[i][2] if dated else 0, i), reverse=True)
+    shown = lambda picked, k: [mask(rows[i][0].strip()) for i in newest if picked[i]][:k]  # noqa: E731
+    unhappy = [real[i] and points[i] <= 6 for i in range(len(rows))]
+    happy = [real[i] and points[i] >= 9 for i in range(len(rows))]
+    for j, row in enumerate(report.themes):
+        mentioned = matrix[:, j]
+        assert row.mentions == int(mentioned.sum())
+        if sum(unhappy):
+            assert row.unhappy_pct == pytest.approx(100 * sum(m and u for m, u in zip(mentioned, unhappy)) / sum(unhappy))
+        if sum(happy):
+            assert row.happy_pct == pytest.approx(100 * sum(m and h for m, h in zip(mentioned, happy)) / sum(happy))
+        scored = points[mentioned & ~np.isnan(points)]
+        assert row.n == len(scored)
+        if len(scored):
+            assert row.value == pytest.approx(100 * (np.mean(scored >= 9) - np.mean(scored <= 6)))
+        assert row.examples == shown(mentioned, 3)
+    untagged = real & ~matrix.any(axis=1)
+    assert report.untagged == int(untagged.sum()) and report.untagged_sample == shown(untagged, keep)
+
+
+def test_examples_are_read_from_the_newest_rows_not_sorted_from_every_mention(monkeypatch):
+    """A frequent theme's three examples come from the newest rows read a window at a time: no sort of its
+    200,000 mentions (nor of the untagged rows)."""
+    texts = pa.array(["late delivery", "fine"] * 100_000, pa.string())
+    points = np.tile(np.arange(11, dtype=float), 20_000)[:200_000]
+    monkeypatch.setattr(np, "argsort", lambda *a, **k: pytest.fail("every mention sorted"))
+    report = theme_stats(texts, points, NPS, parse_themes({"delivery": {"en": ["delivery"]}}))
+    assert report.themes[0].examples == ["late delivery"] * 3 and report.untagged_sample == ["fine"] * 50
 
 
 def test_csat_themes_compare_dissatisfied_with_satisfied_and_give_the_share_satisfied():
