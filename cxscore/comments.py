@@ -113,7 +113,10 @@ def said_something(values: pa.Array | pa.ChunkedArray, blank_values: list[str]) 
     if isinstance(values, pa.ChunkedArray):
         return np.concatenate([said_something(chunk, blank_values) for chunk in values.chunks]) if values.num_chunks else np.zeros(0, dtype=bool)
     empty = sorted(NON_ANSWERS | {_key(v) for v in blank_values} | {""})
-    maybe = _maybe_empty(values, max(len(word.encode()) for word in empty))
+    longest = max(len(word.encode()) for word in empty)
+    maybe = np.empty(len(values), dtype=bool)
+    for lo in range(0, len(values), _SLICE_ROWS):  # a slice at a time: small arrays, reused memory rather than fresh pages
+        maybe[lo:lo + _SLICE_ROWS] = _maybe_empty(values.slice(lo, _SLICE_ROWS), longest)
     real = np.ones(len(values), dtype=bool)
     rows = np.flatnonzero(maybe)
     if len(rows):
@@ -128,7 +131,7 @@ def _maybe_empty(values: pa.Array, longest: int) -> np.ndarray:
     column has non-ASCII bytes, since lower case can shrink a character to a third of its bytes (``K``,
     the Kelvin sign, is ``k``). Rows ending in a full stop cost a second look, not a copy of the column."""
     n = len(values)
-    offsets = np.frombuffer(values.buffers()[1], np.int64 if pa.types.is_large_string(values.type) else np.int32)[values.offset:values.offset + n + 1].astype(np.int64)
+    offsets = np.frombuffer(values.buffers()[1], np.int64 if pa.types.is_large_string(values.type) else np.int32)[values.offset:values.offset + n + 1]
     raw = np.frombuffer(values.buffers()[2], np.uint8) if n and values.buffers()[2] is not None else np.zeros(0, np.uint8)
     if offsets[-1] > offsets[0] and int(raw[offsets[0]:offsets[-1]].max()) >= 0x80:
         longest *= 3
