@@ -10,11 +10,13 @@ they are.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
 import pyarrow as pa
 
-from .normalize import AnswerParser, EncodedColumn, encode
+from .normalize import AnswerParser, EncodedColumn, encode, encode_onto
 
 if TYPE_CHECKING:
     from .accumulators import Block
@@ -50,6 +52,10 @@ class AnswerEncoder:
 
     def encode(self, batch: pa.RecordBatch) -> EncodedColumn:
         return encode(batch.column(self.column), self.parser)
+
+    def onto(self, batch: pa.RecordBatch, values: np.ndarray) -> tuple[np.ndarray, Counter]:
+        """The block's answers as entries of ``values`` (one per tally slot), and the invalid texts."""
+        return encode_onto(batch.column(self.column), self.parser, values)
 
     def typed(self) -> list[tuple[str, AnswerParser | None]]:
         return [(self.column, self.parser)]

@@ -28,11 +28,10 @@ from .accumulators import Book
 from .config import Config, MetricSpec
 from .detect import fit_scale
 from .drivers import BOOTSTRAP_GROUPS, BOOTSTRAP_RESAMPLES, DriverAnalysis, Method, MomentTable, analyse, minimum_rows, row_groups, segment_headroom
-from .encoders import ANSWERS
+from .encoders import ANSWERS, AnswerEncoder
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper, GroupKey
 from .lazy_sequence import MadeOnRead
-from .normalize import EncodedColumn
 from .records import InputInfo
 from .pipeline import plan_jobs, choose_metrics, open_sources
 from .metrics import compute, interval, summarise, summary_columns
@@ -204,6 +203,15 @@ def point_table(spec: MetricSpec) -> np.ndarray:
     return np.concatenate([[np.nan, np.nan], Binning.of(spec.scale).values().astype(np.float64)])
 
 
+def whole_points(tables: Sequence[np.ndarray]) -> int | None:
+    """The largest point when every point of the tables is a whole number from 0 up (NPS 0–10, CSAT
+    1–5: the moments are then added packed, :meth:`MomentTable.add`); None when one is not."""
+    values = np.concatenate([table[~np.isnan(table)] for table in tables])
+    if not values.size or values.min() < 0 or not np.array_equal(values, np.floor(values)) or values.max() >= 1 << 20:
+        return None
+    return int(values.max())
+
+
 def points(codes: np.ndarray, spec: MetricSpec) -> np.ndarray:
     """Scale points of parsed answers as floats; NaN for blank and invalid ones (not rated)."""
     return np.take(point_table(spec), codes + 2)
@@ -218,8 +226,9 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
     grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
     grouper.keep_rows = job.keep_rows
     grouper.track_rows = True
-    encoders = [spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values) for spec in job.specs]
+    encoders = [_answers(spec, spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values)) for spec in job.specs]
     lookups = {spec.name: point_table(spec) for spec in job.specs}
+    largest = whole_points(list(lookups.values()))
     table = MomentTable(len(job.specs), job.groups, np.array([top_two_threshold(spec) for spec in job.specs]))
     invalid: dict[str, Counter] = {spec.name: Counter() for spec in job.specs}
     book: Book[GroupKey] | None = Book.of(job.specs[:1]) if job.grouping.by else None
@@ -228,16 +237,24 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
         batch, groups, index, weights = grouper.apply(batch)
         values = []
         for spec, encoder in zip(job.specs, encoders):
-            encoded = encoder.encode(batch)
-            if not isinstance(encoded, EncodedColumn):  # rating metrics only (_is_rating)
-                raise TypeError(f"{spec.name}: drivers read scale answers, not a {type(encoded).__name__}")
-            invalid[spec.name].update(encoded.invalid_texts)
-            values.append(np.take(lookups[spec.name], encoded.slots))
-            if book is not None and spec is job.specs[0]:
+            if book is not None and spec is job.specs[0]:  # the outcome's tallies per segment take its slots
+                encoded = encoder.encode(batch)
+                points, bad = np.take(lookups[spec.name], encoded.slots), encoded.invalid_texts
                 book.add(spec.name, encoded, groups, index, weights)
                 check_groups(book, job.grouping)
-        table.add(values, row_groups(job.first_row + tracked(grouper.kept_positions), job.groups, job.seed), weights)
+            else:  # the points straight from the answers (one lookup, no slots)
+                points, bad = encoder.onto(batch, lookups[spec.name])
+            invalid[spec.name].update(bad)
+            values.append(points)
+        table.add(values, row_groups(job.first_row + tracked(grouper.kept_positions), job.groups, job.seed), weights, largest=largest)
     return table, info, invalid, book
+
+
+def _answers(spec: MetricSpec, encoder) -> AnswerEncoder:
+    """A rating metric's encoder (:func:`_is_rating`): drivers read scale answers, nothing else."""
+    if not isinstance(encoder, AnswerEncoder):
+        raise TypeError(f"{spec.name}: drivers read scale answers, not through a {type(encoder).__name__}")
+    return encoder
 
 
 #: What the best answer means, per kind, in the headroom's caption.

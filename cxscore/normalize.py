@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -106,10 +106,28 @@ class EncodedColumn:
 
 def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedColumn:
     """Vectorised: parse each distinct answer once, then map the whole column through a lookup table."""
+    entries, lut, texts = lookup(column, parser)
+    return EncodedColumn(np.take(lut, entries), _invalid_texts(lut, texts, entries))
+
+
+def encode_onto(column: pa.Array | pa.ChunkedArray, parser: AnswerParser, values: np.ndarray) -> tuple[np.ndarray, Counter]:
+    """Each answer's entry of ``values`` (one per tally slot, e.g. the slot's scale point) and the
+    invalid texts seen: ``values[encode(column).slots]`` in one lookup instead of two, since the
+    table of slots is composed with ``values`` first (``cxscore drivers``: ~0.1 ms a column of 100k rows)."""
+    entries, lut, texts = lookup(column, parser)
+    return np.take(values[lut], entries), _invalid_texts(lut, texts, entries)
+
+
+def lookup(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> tuple[np.ndarray, np.ndarray, Sequence[str] | dict[int, str]]:
+    """A column as entries into a table of slots: ``(entries, lut, texts)``, where row i's slot is
+    ``lut[entries[i]]`` and ``texts[entry]`` is the text of an entry that is not blank."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if pa.types.is_integer(column.type):
-        return _encode_integers(column, parser)
+        found = _integer_lookup(column, parser)
+        if found is not None:
+            return found
+        column = column.cast(pa.string())  # wider than the reader's int16 answers: a lookup table would be too big
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
     encoded = pc.dictionary_encode(column)
@@ -117,20 +135,21 @@ def encode(column: pa.Array | pa.ChunkedArray, parser: AnswerParser) -> EncodedC
     # Entry i is text i's slot; the extra last entry, for null cells, is the blank slot.
     lut = np.fromiter((parser.code(t) + 2 for t in [*texts, None]), dtype=np.intp, count=len(texts) + 1)
     entries = encoded.indices.fill_null(len(texts)).to_numpy().astype(np.intp, copy=False)
-    return EncodedColumn(np.take(lut, entries), _invalid_texts(lut, texts, entries))
+    return entries, lut, texts
 
 
-def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
-    """Integers the reader parsed (null where blank): each value is coded as its text would be.
+def _integer_lookup(column: pa.Array, parser: AnswerParser) -> tuple[np.ndarray, np.ndarray, dict[int, str]] | None:
+    """Integers the reader parsed (null where blank): each value is coded as its text would be; None
+    when the numbers span too wide a range for a table.
 
     Only for parsers with :attr:`AnswerParser.plain_integers`, where ``7`` and ``07`` mean the same.
     """
     if column.null_count == len(column):  # nothing but blank cells (or no rows)
-        return EncodedColumn(np.full(len(column), BLANK + 2, dtype=np.intp), Counter())
+        return np.zeros(len(column), dtype=np.intp), np.array([BLANK + 2], dtype=np.intp), {}
     extremes = pc.min_max(column)
     low, high = int(extremes["min"].as_py()), int(extremes["max"].as_py())
-    if high - low >= 1 << 16:  # wider than the reader's int16 answers: a lookup table would be too big
-        return encode(column.cast(pa.string()), parser)
+    if high - low >= 1 << 16:
+        return None
     if column.null_count:  # null cells become low - 1, so entry 0 (a wider type when the column's cannot hold it)
         smallest = -(1 << (column.type.bit_width - 1)) if pa.types.is_signed_integer(column.type) else 0
         column = (column if low - 1 >= smallest else column.cast(pa.int64())).fill_null(low - 1)
@@ -143,7 +162,7 @@ def _encode_integers(column: pa.Array, parser: AnswerParser) -> EncodedColumn:
     texts = {entry: str(low + entry - 1) for entry in present}
     lut = np.full(span + 1, BLANK + 2, dtype=np.intp)
     lut[list(texts)] = [parser.code(text) + 2 for text in texts.values()]
-    return EncodedColumn(np.take(lut, entries), _invalid_texts(lut, texts, entries))
+    return entries, lut, texts
 
 
 #: Above this many numbers between the smallest and the largest answer, only those that occur are parsed.

@@ -23,6 +23,7 @@ from cxscore.drivers import (
     shapley,
 )
 from cxscore.errors import CxError
+from cxscore.keydrivers import whole_points
 
 
 def survey(n: int, p: int, seed: int, coef=None, missing: float = 0.0):
@@ -400,3 +401,42 @@ def test_the_bootstrap_does_not_import_numpy_ma():
             "print('numpy.ma' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(2, 8), groups=st.sampled_from([1, 7, 200]), rows=st.integers(0, 3000),
+       largest=st.sampled_from([0, 1, 5, 10, 100, 3000]), missing=st.sampled_from([0.0, 0.05]))
+def test_packed_moments_equal_the_plain_sums_bit_for_bit(seed, k, groups, rows, largest, missing):
+    """Whole-number answers (scale points) are summed several to a bincount: the same table, bit for
+    bit, for any columns, group count, block size and range (too wide a range falls back to one sum a bincount)."""
+    rng = np.random.default_rng(seed)
+    data = rng.integers(0, largest + 1, size=(rows, k)).astype(float)
+    data[rng.random(data.shape) < missing] = np.nan
+    group = rng.integers(0, groups, size=rows)
+    top = np.where(rng.random(k) < 0.3, np.nan, rng.integers(0, largest + 1, size=k))
+    plain, packed = MomentTable(k, groups, top), MomentTable(k, groups, top)
+    plain.add(list(data.T), group)
+    packed.add(list(data.T), group, largest=largest)
+    for a, b in zip(state(plain), state(packed)):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def test_six_ratings_take_fewer_bincounts_packed(monkeypatch):
+    """The point of packing: an NPS and five 1–5 ratings over 200 row-groups in 14 bincounts, not 34 (33 sums and the counts)."""
+    data = survey(5000, 5, seed=11, missing=0.03)
+    group = row_groups(np.arange(5000), 200)
+    top = np.array([9, 4, 4, 4, 4, 4.0])
+    calls = []
+    bincount = np.bincount
+    monkeypatch.setattr(np, "bincount", lambda *a, **kw: calls.append(kw.get("weights") is not None) or bincount(*a, **kw))
+    MomentTable(6, 200, top).add(list(data.T), group)
+    plain = calls.count(True)
+    calls.clear()
+    MomentTable(6, 200, top).add(list(data.T), group, largest=10)
+    assert (plain, calls.count(True)) == (33, 13)
+
+
+def test_whole_points_are_promised_only_for_whole_numbers_from_zero():
+    nps, csat = np.r_[np.nan, np.nan, np.arange(11.0)], np.r_[np.nan, np.nan, np.arange(1.0, 6.0)]
+    assert whole_points([nps, csat]) == 10 and whole_points([csat]) == 5
+    assert whole_points([nps, csat - 3]) is None and whole_points([csat / 2]) is None and whole_points([np.r_[np.nan, np.nan]]) is None

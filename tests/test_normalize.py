@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec
-from cxscore.normalize import BLANK, INVALID, AnswerParser, encode
+from cxscore.normalize import BLANK, INVALID, AnswerParser, encode, encode_onto
 
 
 def parser(**spec) -> AnswerParser:
@@ -83,3 +83,20 @@ def test_integer_columns_code_as_their_texts_with_nulls_at_the_types_ends(kind):
             typed, text = encode(column, parser(**spec)), encode(column.cast(pa.string()), parser(**spec))
             assert typed.slots.tolist() == text.slots.tolist(), (kind, values)
             assert dict(typed.invalid_texts) == dict(text.invalid_texts)
+
+
+@pytest.mark.parametrize("column", [
+    pa.array([0, 6, 9, 10, 11, -3, None, 9], pa.int16()),  # integers: blank, invalid and every band
+    pa.array([None, None], pa.int16()),  # nothing but blank cells
+    pa.array([1, 70_000, None, 7], pa.int32()),  # wider than a lookup table: read as text
+    pa.array(["9", "N/A", "ten", None, "10分", "9"]),  # text
+    pa.chunked_array([pa.array([3, None], pa.int16()), pa.array([8], pa.int16())]),
+])
+def test_encode_onto_is_the_slots_looked_up_in_one_step(column):
+    """cxscore drivers maps answers straight onto scale points: values[slot] for every row, and the same invalid texts."""
+    nps = parser(type="nps")
+    values = np.concatenate([[np.nan, np.nan], np.arange(11) * 1.5])  # an entry per slot: invalid, blank, 0…10
+    encoded = encode(column, nps)
+    mapped, invalid = encode_onto(column, nps, values)
+    assert mapped.tobytes() == np.take(values, encoded.slots).tobytes()
+    assert invalid == encoded.invalid_texts
