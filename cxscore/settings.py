@@ -2,8 +2,9 @@
 :class:`Settings` resolved from them and the config, once per run, that both stages read."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Any
 
 from .config import Config, check_confidence
 from .filters import Condition, date_range
@@ -23,13 +24,13 @@ class Options:
     encoding: str | None = None
     sheet: str | None = None
     strict: bool = False
-    by: list[str] | None = None
+    by: list[str] | str | None = None  # a text alone is a list of one (also where, metrics, fail_under)
     period: str | None = None
     date_column: str | None = None
     dayfirst: bool | None = None
     since: str | None = None
     until: str | None = None
-    where: list[str] = field(default_factory=list)
+    where: list[str] | str = field(default_factory=list)
     weight: str | None = None
     confidence: float | None = None
     min_n: int | None = None
@@ -37,10 +38,10 @@ class Options:
     nps_test: str = "pooled"  # pooled | adjusted-wald | wald (metrics.NPS_TESTS)
     baseline: int = 1  # the latest period against the pooled previous N periods
     trend: int | None = None  # a trend test over the last K periods
-    metrics: list[str] | None = None  # only these metric names
+    metrics: list[str] | str | None = None  # only these metric names
     benchmark: str | None = None
     benchmarks_file: str | None = None
-    fail_under: list[str] = field(default_factory=list)
+    fail_under: list[str] | str = field(default_factory=list)
     fail_on_significant_drop: bool = False
     include_incomplete: bool = False
     dedupe: str | None = None
@@ -119,6 +120,11 @@ FROM_CONFIG = {
 }
 
 
+#: The options that hold lists. Each also takes one text alone, as ``score`` takes one input alone: iterated
+#: as it stands, ``by="Channel"`` was its letters (``by C: column 'C' is not in …``).
+LISTS = ("by", "where", "metrics", "fail_under")
+
+
 def resolve(config: Config | None = None, options: Options | None = None) -> Settings:
     """The run's settings from the options and the config; a bad confidence, date bound or --where fails here, before any reading.
 
@@ -127,6 +133,8 @@ def resolve(config: Config | None = None, options: Options | None = None) -> Set
     """
     config = config or Config()
     options = options or Options()
+    alone: dict[str, Any] = {name: [value] for name in LISTS if isinstance(value := getattr(options, name), str)}
+    options = replace(options, **alone)
     if options.confidence is not None:
         check_confidence(options.confidence)
     for text in options.where:

@@ -8,6 +8,7 @@ import pickle
 import re
 import tomllib
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -22,6 +23,7 @@ from cxscore.config import validate_config
 from cxscore.pipeline import analyse, tally_inputs
 from cxscore.render import csv_rows
 from cxscore.settings import resolve
+from cxscore import tidy
 from cxscore.volume import VolumeReport, volume
 
 #: A run that fills every nested field of results[]: segments, periods, trend, distribution, benchmark, targets.
@@ -122,6 +124,24 @@ def test_the_python_api_is_annotated_for_strict_type_checkers():
         missing += [f"{name}({p})" for p in signature.parameters if p not in ("self", "cls") and signature.parameters[p].annotation is inspect.Parameter.empty]
         missing += [f"{name} -> ?"] * (signature.return_annotation is inspect.Signature.empty)
     assert not missing
+
+
+def test_the_readme_states_each_tidy_columns_arrow_type_and_its_pandas_dtype(full_report):
+    """The README's paragraph under the column table, against the table itself (every column, a service report's too)."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Python API", 1)[1]
+    stated = section.split("Each column has one Arrow type whatever the run", 1)[1].split("`to_pandas()` is", 1)[0]
+    named = {kind: re.findall(r"`(\w+)`", re.search(rf"[:;]\s+{kind} for (.*?);", stated, re.S).group(1))
+             for kind in ("int64", "bool", "list of string", r"list of struct \(.*?\)", "string")}
+    arrow = dict.fromkeys(tidy.TYPES, pa.float64()) | {"Channel": pa.string()}  # float64 for every other column
+    for kind, arrow_type in zip(named, (pa.int64(), pa.bool_(), tidy.TYPES["baseline"], tidy.TYPES["distribution"], pa.string())):
+        arrow |= dict.fromkeys(named[kind], arrow_type)
+    assert {name: arrow[name] for name in tidy.TYPES} == tidy.TYPES
+    schema = full_report.to_arrow().schema
+    assert all(arrow[field.name] == field.type for field in schema)
+    frame = full_report.to_pandas()
+    assert frame.benchmark_year.dtype == frame.trend_periods.dtype == "float64" and frame.trend_periods.isna().any()
+    assert frame.significant.dtype == object and set(frame.significant.map(repr)) == {"True", "False", "None"}
+    assert isinstance(frame.distribution.iloc[0], np.ndarray) and set(frame.distribution.iloc[0][0]) == {"point", "count", "pct"}
 
 
 def test_the_csv_is_the_tidy_tables_first_columns(full_report):
@@ -256,6 +276,16 @@ def test_a_mixed_object_column_reads_as_text_and_an_unreadable_one_is_named():
     nested = pa.table({"How likely are you to recommend us?": pa.array([[1], [2]])})
     with pytest.raises(cxscore.InputError, match="column 'How likely are you to recommend us\\?' holds list<item: int64> values"):
         score(nested)
+
+
+def test_a_list_option_given_one_text_alone_is_a_list_of_one():
+    """by="Channel" was read letter by letter ("by C: column 'C' is not in ..."); where, metrics and fail_under alike."""
+    alone = Options(by="Channel", where="Channel!=Email", metrics="nps", fail_under="nps=20", period="month")
+    listed = Options(by=["Channel"], where=["Channel!=Email"], metrics=["nps"], fail_under=["nps=20"], period="month")
+    assert resolve(None, alone) == resolve(None, listed)
+    report = score([str(SAMPLE)], options=alone)
+    assert report.to_dict()["results"] == score([str(SAMPLE)], options=listed).to_dict()["results"]
+    assert {row.segment.get("Channel") for row in report.results} == {None, "Chat", "Phone", "Web form"} and report.alerts  # Email left out; nps under 20 said
 
 
 # --- errors: the library names parameters, the command line its flags ------------------------
