@@ -364,6 +364,23 @@ def test_wjx_matrix_rows_become_named_metrics(tmp_path):
     assert report.inputs[0].date_column == "提交答卷时间"
 
 
+@pytest.mark.parametrize("metadata", [True, False])
+def test_wjx_matrix_rows_written_with_their_number_are_metrics_too(write_csv, metadata):
+    """A real 问卷星 download (Yaqi7-tech/workplace) writes a matrix's later rows as '17、行', the question's
+    number again, not as bare labels: only its first row ('17、…满意度。—逻辑拆解') was scored, and the
+    file trimmed to its questions (no 序号/提交答卷时间) is generic, so nothing named its rows."""
+    levels = ["非常满意", "满意", "一般", "不满意", "非常不满意"]
+    head = ["序号", "提交答卷时间"] if metadata else ["编号"]
+    columns = [*head, "17、请您评价其对您目前的实际应用满意度。—逻辑拆解", "17、模拟演练", "17、情感监测", "18、您的年龄段："]
+    rows = [[str(i), "2025/3/14 9:05:11"][: len(head)] + [levels[i % 5], levels[(i + 1) % 5], levels[i % 2], "20~22"] for i in range(30)]
+    report = score([str(write_csv([columns, *rows]))])
+    assert report.inputs[0].layout == ("wjx" if metadata else "generic")
+    assert [m.name for m in report.metrics] == ["csat_逻辑拆解", "csat_模拟演练", "csat_情感监测"]
+    got = by_metric(report)
+    assert got["csat_模拟演练"].value == pytest.approx(12 / 30 * 100)  # 非常满意 and 满意: i % 5 in (3, 4)
+    assert (got["csat_情感监测"].n, got["csat_情感监测"].value) == (30, 100.0)  # 非常满意 / 满意 only
+
+
 HEADERS = {  # the first rows of each platform's export, as detect_layout sees them
     "Qualtrics": [["ResponseId", "Q1"], ["Response ID", "How likely…"], ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}']],
     "SurveyMonkey": [["Respondent ID", "Collector ID", "How likely…"], ["", "", "Response"]],

@@ -230,18 +230,24 @@ def _delighted(header: _Header) -> Layout | None:
     return Layout("delighted", 1, columns, metadata={c for c in columns if _norm(c) in FORMS_META["delighted"]} - {score}, metric_hints={score: ("nps", 0, 10)})
 
 
-def _wjx_matrix_questions(columns: list[str]) -> dict[str, str]:
-    """问卷星 matrix questions: ``13、题干—第一行`` then bare row-label columns; give each row its question."""
+def _wjx_matrix_questions(columns: list[str], bare: bool = True) -> dict[str, str]:
+    """问卷星 matrix questions: ``13、题干—第一行`` then the other rows, as bare row-label columns or as
+    ``13、行`` (the question's number again); give each row its question. ``bare`` False (a file with no
+    问卷星 columns to say so) leaves unnumbered columns alone."""
     questions: dict[str, str] = {}
-    stem = None
+    stem = number = None
     for column in columns:
-        numbered = re.match(r"^\d+、", column) or re.match(r"^第\d+题", column)
+        numbered = re.match(r"^(\d+)、", column) or re.match(r"^第(\d+)题", column)
         if numbered:
+            if stem and "—" not in column and numbered.group(1) == number:
+                questions[column] = f"{stem}—{column[numbered.end():].strip()}"
+                continue
             stem = column.split("—", 1)[0] if "—" in column else None
+            number = numbered.group(1)
             if stem:
                 questions[column] = column
             continue
-        if stem and _norm(column) not in WJX_META:
+        if bare and stem and _norm(column) not in WJX_META:
             questions[column] = f"{stem}—{column}"
     return questions
 
@@ -446,7 +452,8 @@ def detect_layout(rows: list[list[str]]) -> Layout:
         found = recogniser.layout(header)
         if found is not None:
             return found
-    return Layout("generic", 1, header.columns)
+    # a 问卷星 download trimmed to its questions (no 序号/提交答卷时间) still numbers its matrix rows
+    return Layout("generic", 1, header.columns, _wjx_matrix_questions(header.columns, bare=False))
 
 
 def response_filters(layout: Layout, columns: list[str], include_incomplete: bool) -> list[ResponseFilter]:
