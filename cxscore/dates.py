@@ -53,7 +53,7 @@ _MONTH_FIRST = _Family(("%m/%d/%y", "%m/%d/%Y"), r"^\s*\d{1,2}/\s*\d{1,2}/")  # 
 _DAY_FIRST = _Family(("%d/%m/%y", "%d/%m/%Y"), _MONTH_FIRST.shape)
 _DOTTED = _Family(("%d.%m.%Y", "%d.%m.%y"), r"^\s*\d{1,2}\.\s*\d{1,2}\.")  # day first wherever it is written
 _NAMED = _Family(  # 1-Jan-21, 1-Jan-2021, 5 January 2025, Jan 5, 2025, Jan 5 2025, Jira's 25/Feb/26; Mar 2025, Mar-2025 (its first day)
-    ("%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y", "%d/~%m/%y", "%d/~%m/%Y", "~%m %Y", "~%m-%Y"),
+    ("~%m %Y", "~%m-%Y", "%d-~%m-%y", "%d-~%m-%Y", "%d ~%m %Y", "~%m %d, %Y", "~%m %d %Y", "%d/~%m/%y", "%d/~%m/%Y"),  # a month alone first: "~%m %d %Y" reads "~3 2024" as 20 March 0024
     r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     named=True,
 )
@@ -466,8 +466,13 @@ def period_index(code: int, period: str) -> int:
     return code
 
 
+#: A bound written as a month alone (2025-03, 2025/3, 2025年3月, Mar 2025, March 2025, Mar-2025).
+_MONTH_ALONE = re.compile(r"^\s*(?:\d{4}[-/]\d{1,2}|\d{4}年\d{1,2}月|[A-Za-z]+\.?[ -]\d{4})\s*$")
+
+
 def parse_bound(text: str, end: bool = False, dayfirst: bool | None = None) -> datetime:
-    """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that day.
+    """A --since/--until value (a date or date-time, any accepted format); a bare --until date includes that
+    day, and a month alone (``2025-03``) that month.
 
     A bound is one value for every input, so ``3/4/2025`` needs the order stated (``dayfirst``);
     ``13/4/2025`` shows it.
@@ -478,6 +483,9 @@ def parse_bound(text: str, end: bool = False, dayfirst: bool | None = None) -> d
         raise ValueError(f"{text!r} could be day or month first; write it as YYYY-MM-DD, or pass --dayfirst or --monthfirst")
     if parsed is None:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD")
+    if end and _MONTH_ALONE.match(text):  # --until 2025-03: through the end of March, not its first day
+        following = parsed.replace(year=parsed.year + parsed.month // 12, month=parsed.month % 12 + 1)
+        return datetime.combine(following.date() - timedelta(days=1), datetime.max.time())
     if end and ":" not in text and parsed.time() == datetime.min.time():
         return datetime.combine(parsed.date(), datetime.max.time())
     return parsed

@@ -412,3 +412,13 @@ def test_a_per_month_report_is_dated_by_its_month_column(write_csv):
     by_year = {r["period"]: (r["n"], r["value"]) for r in doc["results"] if r.get("period")}
     assert by_year == {"2023": (2000, pytest.approx(1.5)), "2024": (2000, pytest.approx(3.5))}
     assert doc["inputs"][0]["date_invalid"] == 0
+
+
+@pytest.mark.parametrize("written, since, until", [
+    ("2025-03", datetime(2025, 3, 1), datetime(2025, 3, 31, 23, 59, 59, 999999)),
+    ("Feb 2024", datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59, 59, 999999)),
+    ("2024年12月", datetime(2024, 12, 1), datetime(2024, 12, 31, 23, 59, 59, 999999)),
+])
+def test_a_month_alone_bounds_the_whole_month(written, since, until):
+    """Since a month alone reads as a date (its first day), '--until 2025-03' was taken as 1 March only."""
+    assert parse_bound(written) == since and parse_bound(written, end=True) == until
