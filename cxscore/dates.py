@@ -80,7 +80,8 @@ DATE_HEADER_HINTS = [
         r"submit|提交",
         r"completion|completed|end ?date|end ?time|结束",
         r"timestamp|created|response ?date|date ?submitted|interval ?start|start ?of ?interval",  # an interval report's row: its start
-        r"date|time|日期|时间|\bmonth\b|月份",  # a per-month report's Month column
+        r"date|time|日期|时间",
+        r"\bmonth\b|月份",  # a per-month report's Month column, when no other column says date
     )
 ]
 

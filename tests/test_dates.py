@@ -412,6 +412,10 @@ def test_a_per_month_report_is_dated_by_its_month_column(write_csv):
     by_year = {r["period"]: (r["n"], r["value"]) for r in doc["results"] if r.get("period")}
     assert by_year == {"2023": (2000, pytest.approx(1.5)), "2024": (2000, pytest.approx(3.5))}
     assert doc["inputs"][0]["date_invalid"] == 0
+    # a Date column beside it still wins, as before Month was looked at (no tie to ask about)
+    dated = write_csv([[*rows[0], "Date"]] + [[*r, f"2024-0{i}-15"] for i, r in enumerate(rows[1:], 1)], "dated.csv")
+    result = invoke(["score", str(dated), "-c", str(config), "--period", "year", "-f", "json"])
+    assert result.exit_code == 0 and "dates: column 'Date'" in result.stderr
 
 
 @pytest.mark.parametrize("written, since, until", [
