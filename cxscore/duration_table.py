@@ -117,9 +117,7 @@ class DurationTable:
             return
         self._reserve(int(rows.max()) + 1)
         other._reserve(int(source.max()) + 1)
-        mapping = np.full(other.hist.groups, -1, dtype=np.int64)
-        mapping[source] = rows
-        self.hist += other.hist.rollup(mapping)
+        self.hist.merge_rows(other.hist, rows, source)
         np.add.at(self.counted, rows, other.counted[source])
 
     def rollup(self, rows: list[int], targets: list[int], size: int) -> DurationRows:

@@ -303,6 +303,47 @@ class LogHistogram:
             self._stage(other.keys, other.counts)  # keys and counts are never changed in place: shared, not copied
         return self
 
+    def merge_rows(self, other: LogHistogram, rows: np.ndarray, source: np.ndarray) -> LogHistogram:
+        """Add the other histogram's groups ``source`` into this one's groups ``rows`` (distinct: a part's
+        groups numbered as the book's rows); returns self. Two dense blocks are added row into row, a slice of
+        rows at a time — no renumbered copy of the part's block is made first; else as ``merge`` of
+        ``other.rollup`` (the same counts either way)."""
+        self._check_compatible(other)
+        rows, source = np.asarray(rows, dtype=np.int64), np.asarray(source, dtype=np.int64)
+        if not len(rows):
+            return self
+        theirs, mine = other._block, self._block
+        empty = mine is None and not len(self._keys) and not self._pending
+        if theirs is not None and other._only_block and (self._only_block or empty):
+            inside = source < len(theirs)
+            into, taken = rows[inside], source[inside]
+            values = int(theirs[taken].sum(dtype=np.int64)) if len(taken) else 0
+            start, stop = other._block_low, other._block_low + theirs.shape[1]
+            height = int(into.max()) + 1 if len(into) else 0
+            if mine is not None:
+                start, stop = min(start, self._block_low), max(stop, self._block_low + mine.shape[1])
+                height = max(height, len(mine))
+            added = self._added + other._added
+            if height * (stop - start) <= max(_DENSE_MIN, _DENSE_PER_VALUE * added) and self._block_values + values <= _INT32:
+                self.reserve(int(rows.max()) + 1)
+                other.reserve(int(source.max()) + 1)
+                self._dense[rows] += other._dense[source]
+                self._added, self._running_of = added, None
+                if mine is None or height > len(mine) or (start, stop) != (self._block_low, self._block_low + mine.shape[1]):
+                    grown = np.zeros((height, stop - start), dtype=np.int32)
+                    if mine is not None:
+                        grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
+                    self._block, self._block_low, mine = grown, start, grown
+                offset = other._block_low - self._block_low
+                for at in range(0, len(into), 4096):  # in slices: no copy of a whole block at once
+                    mine[into[at : at + 4096], offset : offset + theirs.shape[1]] += theirs[taken[at : at + 4096]]
+                self._block_values += values
+                return self
+        mapping = np.full(max(other.groups, int(source.max()) + 1), -1, dtype=np.int64)
+        mapping[source] = rows
+        other.reserve(len(mapping))
+        return self.merge(other.rollup(mapping))
+
     def __getstate__(self) -> dict:
         """A worker's histogram as it travels to the parent: the dense block without its spare rows, in a
         file of the :data:`HANDOFF` folder when there is one (read back and deleted by :meth:`__setstate__`).

@@ -511,3 +511,42 @@ def test_a_block_held_histogram_is_rolled_up_and_read_from_its_block_as_from_spa
             assert (coarse._only_block and taken._only_block) or not any(values)
     for a, b in zip(read["sparse"], read["dense"]):
         assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=1, max_size=200),
+       st.lists(st.tuples(st.integers(0, 9), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=1, max_size=200),
+       st.permutations(range(14)), st.booleans())
+def test_a_part_s_block_is_merged_row_into_row_without_a_renumbered_copy(first, second, numbering, sparse_book):
+    """The parent merges each worker's part into the book by the book's numbering of the part's groups: two
+    dense blocks are added row into row (no renumbered copy of a 55 MB block first, as rollup makes), and the
+    book equals adding everything at once; a part or book held as sparse keys merges as before."""
+    import cxscore.loghist as loghist
+
+    rows = np.array(numbering[:10], dtype=np.int64)
+    book = LogHistogram(ALPHA, (60.0,))
+    if sparse_book:
+        saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = 0, 0
+        try:
+            book.add(np.array([v for _, v in first]), np.array([g for g, _ in first]))
+        finally:
+            loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+    else:
+        book.merge_rows(build([v for _, v in first], [g for g, _ in first], thresholds=(60.0,)), np.arange(10), np.arange(10))
+    part = build([v for _, v in second], [g for g, _ in second], thresholds=(60.0,))
+    copies = []
+    original = LogHistogram.rollup
+    LogHistogram.rollup = lambda self, mapping: copies.append(len(mapping)) or original(self, mapping)
+    try:
+        book.merge_rows(part, rows, np.arange(10))
+    finally:
+        LogHistogram.rollup = original
+    if not sparse_book and any(v > 0 for _, v in second):
+        assert not copies and book._only_block  # (before comparing: == reads sparse keys)
+    expected = build([v for _, v in first] + [v for _, v in second], [g for g, _ in first] + [int(rows[g]) for g, _ in second], thresholds=(60.0,))
+    expected.reserve(book.groups)
+    assert np.array_equal(book.quantiles((0.5, 0.9)), expected.quantiles((0.5, 0.9)), equal_nan=True)
+    assert book == expected
+    assert part == build([v for _, v in second], [g for g, _ in second], thresholds=(60.0,))  # the part is left as it was
+
