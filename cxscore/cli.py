@@ -704,6 +704,8 @@ FLAGS = {
     "margin": "--margin", "detect": "--detect", "assurance": "--assurance", "promoters": "--promoters", "detractors": "--detractors",
     "scale": "--scale", "mean": "--mean", "sd": "--sd", "outcome": "--outcome", "drivers": "--driver", "config": "--config", "text": "--text", "themes": "--themes", "terms": "--no-terms",
     "created": "--created", "solved": "--solved", "status": "--status", "fail_over": "--fail-over", "dialect": "--dialect", "tallies": "--tallies",
+    "nps_interval": "--nps-interval", "nps_test": "--nps-test", "sort": "--sort", "top": "--top", "bottom": "--bottom", "warn_segments": "--warn-segments",
+    "min_n": "--min-n", "baseline": "--baseline", "trend": "--trend",
 }
 
 

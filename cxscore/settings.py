@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, get_args
 
-from .config import Config, check_confidence
+from .config import Config, NpsInterval, Period, check_confidence
+from .errors import CxError, param
 from .filters import Condition, date_range
 from .grouping import Grouping
+from .metrics import NPS_TESTS
 
 #: Field metadata: the setting is shown on the workbook's Settings sheet.
 SHEET = {"sheet": True}
@@ -28,8 +30,8 @@ class Options:
     period: str | None = None
     date_column: str | None = None
     dayfirst: bool | None = None
-    since: str | None = None
-    until: str | None = None
+    since: str | date | None = None  # text as the command line takes it, or a date/datetime
+    until: str | date | None = None
     where: list[str] | str = field(default_factory=list)
     weight: str | None = None
     confidence: float | None = None
@@ -125,6 +127,31 @@ FROM_CONFIG = {
 LISTS = ("by", "where", "metrics", "fail_under")
 
 
+#: What the command line's choices and minimums allow there (typer checks them); the library checks the same.
+CHOICES: dict[str, tuple[str, ...]] = {"period": get_args(Period), "nps_interval": get_args(NpsInterval), "nps_test": NPS_TESTS, "sort": ("segment", "score", "n")}
+MINIMUMS = {"top": 1, "bottom": 1, "warn_segments": 0, "min_n": 1, "baseline": 1, "trend": 3, "comments": 0}
+
+
+def _check_choices(options: Options) -> None:
+    """An option outside its choices or under its minimum is refused, naming it (a period of 'fortnight' was a bare
+    ValueError deep in the reading; an nps_test of 't' or a baseline of 0 were taken without a word)."""
+    for name, allowed in CHOICES.items():
+        value = getattr(options, name)
+        if value is not None and value not in allowed:
+            raise CxError(f"{param(name)} {value!r} is not one of {', '.join(allowed)}", f"e.g. {param(name)} {allowed[0] if name != 'period' else 'month'}")
+    for name, least in MINIMUMS.items():
+        value = getattr(options, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+            raise CxError(f"{param(name)} {value!r} is not a whole number of at least {least}", f"e.g. {param(name)} {max(least, 1)}")
+
+
+def _bound(value: str | date | None) -> str | None:
+    """A ``date``/``datetime`` bound as the text the command line would take (it was an ArrowTypeError)."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def resolve(config: Config | None = None, options: Options | None = None) -> Settings:
     """The run's settings from the options and the config; a bad confidence, date bound or --where fails here, before any reading.
 
@@ -133,8 +160,14 @@ def resolve(config: Config | None = None, options: Options | None = None) -> Set
     """
     config = config or Config()
     options = options or Options()
+    if not isinstance(config, Config):  # score(path, Options(...)) read the options as a config: "'Options' object has no attribute 'segments'"
+        said = "; run options go in options=Options(...)" if isinstance(config, Options) else ""
+        raise TypeError(f"config is a Config (load_config(path), validate_config(mapping) or None), not {type(config).__name__}{said}")
+    if not isinstance(options, Options):
+        raise TypeError(f"options is an Options (or None), not {type(options).__name__}")
     alone: dict[str, Any] = {name: [value] for name in LISTS if isinstance(value := getattr(options, name), str)}
     options = replace(options, **alone)
+    _check_choices(options)
     if options.confidence is not None:
         check_confidence(options.confidence)
     for text in options.where:
@@ -142,7 +175,7 @@ def resolve(config: Config | None = None, options: Options | None = None) -> Set
     values = {f.name: getattr(options, f.name) for f in fields(Settings)}
     for name, key in FROM_CONFIG.items():
         values[name] = _pick(values[name], getattr(config, key))
-    since, until = date_range(options.since, options.until, values["dayfirst"])
+    since, until = date_range(_bound(options.since), _bound(options.until), values["dayfirst"])
     warn_segments = MANY_SEGMENTS if options.warn_segments is None else options.warn_segments
     values.update(by=list(values["by"] or []), where=list(options.where), fail_under=list(options.fail_under), since=since, until=until, warn_segments=warn_segments)
     return Settings(**values)

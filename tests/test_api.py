@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import enum as enum_module
 import io
 import math
 import pickle
 import re
 import tomllib
+import typing
 
 import numpy as np
 import pandas as pd
@@ -18,7 +21,7 @@ from conftest import ROOT, SAMPLE, SAMPLE_ZH, csv_text, invoke
 
 import cxscore
 from cxscore import Options, score
-from cxscore.cli import FLAGS
+from cxscore.cli import FLAGS, SCORING_OPTIONS
 from cxscore.config import validate_config
 from cxscore.pipeline import analyse, tally_inputs
 from cxscore.render import csv_rows
@@ -286,6 +289,44 @@ def test_a_list_option_given_one_text_alone_is_a_list_of_one():
     report = score([str(SAMPLE)], options=alone)
     assert report.to_dict()["results"] == score([str(SAMPLE)], options=listed).to_dict()["results"]
     assert {row.segment.get("Channel") for row in report.results} == {None, "Chat", "Phone", "Web form"} and report.alerts  # Email left out; nps under 20 said
+
+
+@pytest.mark.parametrize("options, said", [
+    (Options(period="fortnight"), "period 'fortnight' is not one of day, week, month, quarter, year"),  # was a bare ValueError from dates.periods_of
+    (Options(nps_interval="exact"), "nps_interval 'exact' is not one of adjusted-wald, wald"),  # was a bare ValueError
+    (Options(nps_test="t"), "nps_test 't' is not one of pooled, adjusted-wald, wald"),  # was taken without a word
+    (Options(sort="value", by=["Channel"]), "sort 'value' is not one of segment, score, n"),
+    (Options(baseline=0, period="month"), "baseline 0 is not a whole number of at least 1"),
+    (Options(trend=2, period="month"), "trend 2 is not a whole number of at least 3"),
+    (Options(top=0, by=["Channel"]), "top 0 is not a whole number of at least 1"),
+    (Options(min_n=-1), "min_n -1 is not a whole number of at least 1"),
+])
+def test_an_option_outside_what_the_command_line_allows_is_a_cx_error_naming_it(options, said):
+    with pytest.raises(cxscore.CxError, match=re.escape(said)) as caught:
+        score(str(SAMPLE), options=options)
+    assert caught.value.worded(FLAGS).startswith("--")  # the command line would name its flag
+
+
+def test_the_librarys_choices_and_minimums_are_the_command_lines():
+    from cxscore.settings import CHOICES, MINIMUMS
+
+    checked = set()
+    for name, kind, option in SCORING_OPTIONS:
+        if name in MINIMUMS:
+            assert option.min == MINIMUMS[name], name
+            checked.add(name)
+        if name in CHOICES:
+            enum = next(a for a in (kind, *typing.get_args(kind)) if isinstance(a, type) and issubclass(a, enum_module.Enum))
+            assert tuple(e.value for e in enum) == CHOICES[name], name
+            checked.add(name)
+    assert checked == {*CHOICES, *MINIMUMS} - {"comments"}  # --comments (min 0) is score's and report's own
+
+
+def test_bounds_may_be_dates_and_a_config_slot_refuses_options_saying_where_they_go():
+    assert score(str(SAMPLE), options=Options(since=datetime.date(2025, 3, 1), until=datetime.datetime(2025, 5, 31, 12))).to_dict()["results"] == \
+        score(str(SAMPLE), options=Options(since="2025-03-01", until="2025-05-31 12:00:00")).to_dict()["results"]  # a date was an ArrowTypeError
+    with pytest.raises(TypeError, match=r"not Options; run options go in options=Options"):  # was AttributeError: no attribute 'segments'
+        score(str(SAMPLE), Options(by=["Channel"]))  # type: ignore[arg-type]
 
 
 # --- errors: the library names parameters, the command line its flags ------------------------
