@@ -3,6 +3,10 @@
 Before, a label column was cut at 20 characters even when the table was 10 narrower than the
 terminal (`one_touch (% meetin…` in a 70-wide table at 80 columns), and a Scale column of only
 `—` (service KPIs have no scale) took room the labels needed.
+
+A label is never cut: at 80 columns the calls table read `service_level (% with…` (the kind lost)
+while its cells kept their padding; whole labels now come before padding, and a terminal too narrow
+for whole labels wraps them.
 """
 from __future__ import annotations
 
@@ -40,7 +44,28 @@ def test_at_100_columns_an_all_dash_column_goes_and_labels_are_whole():
     assert table[0].count("┳") == 5 and " 79.3% " in table[3]
 
 
-def test_a_narrow_terminal_still_cuts_labels_rather_than_the_numbers():
+def _labels(table: list[str]) -> list[str]:
+    """The first column's labels, a wrapped label's lines joined (a row's next lines have no number)."""
+    labels: list[str] = []
+    for line in table:
+        if line.startswith("│"):
+            cells = [c.strip() for c in line.split("│")[1:-1]]
+            if any(cells[1:]):
+                labels.append(cells[0])
+            else:
+                labels[-1] += " " + cells[0]
+    return labels
+
+
+def test_at_80_columns_the_calls_labels_are_whole_not_cut():
+    table = _table(CALLS, 80)
+    assert all(len(line) <= 80 for line in table)
+    assert _labels(table) == ["service_level (% within T)", "abandoned (% abandoned)", "speed_of_answer (median)", "aht (median)"]
+    assert not any("…" in line for line in table) and len(table) == 4 + 4  # one line a row
+
+
+def test_a_narrow_terminal_wraps_labels_rather_than_cutting_them_or_the_numbers():
     table = _table(CALLS, 60)
     assert all(len(line) <= 60 for line in table)
-    assert any("…" in line for line in table) and " 79.3%" in table[3]
+    assert not any("…" in line for line in table) and " 79.3%" in table[3] and "5m 05s to 5m 30s" in table[-2]
+    assert [label.replace(" ", "") for label in _labels(table)] == ["service_level(%withinT)", "abandoned(%abandoned)", "speed_of_answer(median)", "aht(median)"]

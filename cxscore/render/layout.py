@@ -24,7 +24,7 @@ class Section:
     right: set[int]
     lines: list[Line] = field(default_factory=list)
     caption: str = ""
-    short: set[int] = field(default_factory=set)  # columns cut short with an ellipsis in narrow tables
+    short: set[int] = field(default_factory=set)  # label columns that give up width first in narrow tables (wrapped, never cut)
     aside: set[int] = field(default_factory=set)  # long-text columns a narrow terminal shows as lines under the table
     key: int = 1  # how many leading columns name a row (the heading of its lines under a narrow table)
 

@@ -20,22 +20,25 @@ def text(value: str) -> str:
     return escape(printable(value))
 
 
-#: The width short (label) columns are cut to when the table has no room to spare.
+#: The width short (label) columns are wrapped at when the table has no room to spare.
 SHORT_WIDTH = 20
-#: The narrowest a label column is cut to, to keep the numbers on one line.
+#: The narrowest a label column is wrapped at, to keep the numbers on one line.
 SHORTEST = 8
+#: No limit on a label column's width (its labels whole, on one line).
+WHOLE = 10**6
 #: A cell that says "nothing here"; a column of nothing else (or a long-text column of empty cells) is left out of the table.
 NOTHING = "—"
 
 
 def build(section: Section, tight: bool = False, short_width: int = SHORT_WIDTH) -> Table:
     """A Rich table of a section; ``tight`` drops the cells' side padding (the column rules still part them);
-    ``short_width`` is where the short (label) columns are cut with an ellipsis."""
+    ``short_width`` is where the short (label) columns wrap: a label is wrapped, never cut (a cut
+    `service_level (% with…` lost the kind, and two cut agent names can read the same)."""
     table = Table(title=text(section.title), title_justify="left", caption=text(section.caption) or None, caption_justify="left",
                   padding=(0, 0) if tight else (0, 1))
     for i, header in enumerate(section.headers):
         short = i in section.short
-        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="ellipsis" if short else "fold", no_wrap=short,
+        table.add_column(text(header), justify="right" if i in section.right else "left", overflow="fold",
                          max_width=short_width if short else None)
     for line in section.lines:
         style = "dim" if line.low_n else ("bold" if line.overall else None)
@@ -82,16 +85,15 @@ def _without(section: Section, drop: set[int]) -> Section:
 
 
 def _print_fitting(section: Section, console: Console) -> None:
-    """The table with its cells' side padding when it fits, else without (the column rules still part
-    the cells). Either way the short (label) columns are cut only as far as the width demands: cut
-    at SHORT_WIDTH, the table's spare width goes back to them before any padding is given up; in a
-    terminal too narrow for that, they are cut further (down to SHORTEST) so that numbers stay whole.
-    Else the table as it is (the terminal wraps it)."""
+    """The table with its cells' side padding when it fits with whole labels, else without (the column
+    rules still part the cells): whole labels come before padding. When even that is too wide, the short
+    (label) columns wrap at the width left to them (down to SHORTEST), so that the numbers stay on one
+    line and no label is cut. Else the table as it is (the terminal wraps it)."""
     for tight in (False, True):
-        width = _width(build(section, tight), console)
-        if width <= console.width:
-            emit(build(section, tight, SHORT_WIDTH + console.width - width), console)
+        if _fits(table := build(section, tight, WHOLE), console):
+            emit(table, console)
             return
+    width = _width(build(section, True), console)
     if section.short and SHORT_WIDTH - (width - console.width) >= SHORTEST:  # the labels give up what the numbers need
         emit(build(section, True, SHORT_WIDTH - (width - console.width)), console)
         return
