@@ -423,7 +423,7 @@ INSPECT_EXAMPLES = """
 def inspect_command(
     path: str = typer.Argument(..., metavar="FILE", help="The export to look at (- for standard input)."),
     write_config: Path | None = typer.Option(None, "--write-config", help="Write a commented starter YAML that reproduces the zero-config choice."),
-    fmt: Format = format_option("table or json (jsonl: the JSON on one line; csv and markdown (md) print the table)."),
+    fmt: Format = format_option("table, json (jsonl: the JSON on one line) or markdown (md: the table as Markdown, the plan as a list); csv prints the table."),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet)."),
     include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Keep unfinished responses when counting."),

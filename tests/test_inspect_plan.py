@@ -72,3 +72,23 @@ def test_inspect_wraps_each_plan_item_with_a_hanging_indent():
     assert any(line.startswith("  not used: ") for line in items) and all(cell_len(line) <= 80 for line in plan)
     recognised = out.split("Zendesk Support ticket export", 1)[1].split("\nColumns (roles", 1)[0].splitlines()[1:]
     assert recognised and all(line.startswith("  ") for line in recognised)  # the head's notes hang too
+
+
+def test_inspect_markdown_is_a_markdown_table_and_list():
+    """``inspect -f md`` printed the Rich table (box drawing, cut headers) as if it were Markdown: now
+    the head lines are paragraphs, the columns a GitHub table with one row per column (headers whole,
+    pipes escaped), and the zero-config plan a list, as ``-f json`` holds them."""
+    path = ROOT / "sample_data" / "survey_export.csv"
+    result = invoke(["inspect", str(path), "-f", "md"], env={"COLUMNS": "80"})
+    doc = json.loads(invoke(["inspect", str(path), "-f", "json"]).stdout)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert not any(ch in result.stdout for ch in "┏┃│└━")
+    header = lines.index("| Column | Role | Why | Top values |")
+    assert lines[header - 2] == "**Columns (roles guessed from the first rows)**" and lines[header + 1] == "|---|---|---|---|"
+    rows = lines[header + 2 : header + 2 + len(doc["columns"])]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [c["column"] for c in doc["columns"]]
+    assert lines[header + 2 + len(doc["columns"])] == ""
+    plan = lines[lines.index("What `cxscore score` would do with no config:") + 2 :]
+    assert plan[0] == "- nps ← 'How likely are you to recommend Acme to a friend or colleague?': question mentions 'recommend'; scale 0–10 (from the values)"
+    assert all(line.startswith("- ") for line in plan) and plan[-1].startswith("- comments: 'Comment'")

@@ -31,5 +31,6 @@ def test_formats_without_their_own_inspect_or_plan_output_print_the_table_and_th
     assert invoke(["plan", "--metric", "nps", "--margin", "5", "-f", "csv"]).stdout == sentence
     assert json.loads(invoke(["plan", "--metric", "nps", "--margin", "5", "-f", "json"]).stdout)["summary"] + "\n" == sentence
     table = invoke(["inspect", str(SAMPLE)]).stdout
-    assert invoke(["inspect", str(SAMPLE), "-f", "markdown"]).stdout == table and "What `cxscore score` would do" in table
+    assert invoke(["inspect", str(SAMPLE), "-f", "csv"]).stdout == table and "What `cxscore score` would do" in table
+    assert RENDERERS[Format.markdown].inspection is render._markdown_inspection  # its own: test_inspect_plan
     assert RENDERERS[Format.csv].inspection is RENDERERS[Format.table].inspection is render._table_inspection

@@ -134,9 +134,8 @@ def _jsonl_inspection(result: dict, terminal: Terminal) -> None:
     terminal.stdout.write(dumps({k: v for k, v in result.items() if not k.startswith("_")}, pretty=False))
 
 
-def _table_inspection(result: dict, terminal: Terminal) -> None:
-    from .escaping import printable
-    from . import table
+def _inspection_parts(result: dict) -> tuple[list[str], Section, list[str]]:
+    """What inspect shows, in any format: its head lines, the columns' section and the zero-config plan's steps."""
     from .layout import Line, Section
 
     excluded = ", ".join(f"{n} {why}" for why, n in result["excluded"].items()) or "none"
@@ -161,13 +160,35 @@ def _table_inspection(result: dict, terminal: Terminal) -> None:
         steps.append("not used: " + (", ".join(repr(c) for c in plan["not_used"]) or "none"))
     steps.append(f"dates: {plan['date_column']!r} ({plan['date_why']})" if plan["date_column"] else f"dates: none ({plan['date_why']})")
     steps.append(f"comments: {plan['comment_column']!r} ({plan['comment_why']})" if plan["comment_column"] else f"comments: none ({plan['comment_why']})")
+    return head, section, steps
+
+
+#: The heading of inspect's zero-config plan.
+PLAN_HEADING = "What `cxscore score` would do with no config:"
+
+
+def _table_inspection(result: dict, terminal: Terminal) -> None:
+    from . import table
+    from .escaping import printable
+
+    head, section, steps = _inspection_parts(result)
     console = terminal.out()
     for line in head:
         _hanging(console, printable(line), 0)
     table.emit(table.build(section), console)
-    console.print("What `cxscore score` would do with no config:", markup=False)
+    console.print(PLAN_HEADING, markup=False)
     for step in steps:
         _hanging(console, printable(step), 2)
+
+
+def _markdown_inspection(result: dict, terminal: Terminal) -> None:
+    """inspect as Markdown: its head lines as paragraphs, the columns as a GitHub table, the plan as a list."""
+    from .markdown import paragraph, table_lines
+
+    head, section, steps = _inspection_parts(result)
+    lines = [line for text in head for line in (paragraph(text), "")]
+    lines += table_lines(section) + ["", PLAN_HEADING, ""] + [f"- {paragraph(step)}" for step in steps]
+    terminal.stdout.write("\n".join(lines) + "\n")
 
 
 def _hanging(console: Console, text: str, indent: int, hang: int = 2) -> None:
@@ -215,7 +236,7 @@ RENDERERS: dict[Format, Renderer] = {
     Format.json: Renderer(_json_report, _json_benchmarks, _json_inspection, _json_plan),
     Format.jsonl: Renderer(_jsonl_report, _jsonl_benchmarks, _jsonl_inspection, _jsonl_plan),
     Format.csv: Renderer(_csv_report, _csv_benchmarks),
-    Format.markdown: Renderer(_markdown_report, _markdown_benchmarks),
+    Format.markdown: Renderer(_markdown_report, _markdown_benchmarks, _markdown_inspection),
 }
 
 

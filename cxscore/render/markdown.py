@@ -11,6 +11,11 @@ def _cell(text: str) -> str:
     return printable(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
+def paragraph(text: str) -> str:
+    """Free text from the data (a path, a note, a plan step) as one Markdown line, made safe as a table's cells are."""
+    return _cell(text)
+
+
 def table_lines(section: Section) -> list[str]:
     lines = [f"**{_cell(section.title)}**", "", "| " + " | ".join(_cell(h) or " " for h in section.headers) + " |"]
     lines.append("|" + "|".join("---:" if i in section.right else "---" for i in range(len(section.headers))) + "|")
