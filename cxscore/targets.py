@@ -8,7 +8,7 @@ from .benchmarks import Benchmark
 from .config import MetricSpec
 from .errors import CxError, param
 from .model import ResultRow, periods_in_order
-from .render.display import duration, level, number
+from .render.display import amount, duration, level, styled
 from .row_table import each_row
 from .stats import benjamini_hochberg
 
@@ -39,14 +39,14 @@ def parse_fail_under(items: list[str], specs: list[MetricSpec]) -> dict[str, flo
 
 
 def _shown(spec: MetricSpec, value: float, sign: bool = False, difference: bool = False) -> str:
-    """A value or difference in an alert line: a duration as ``4h 12m``, else one decimal (a
-    percentage's level with ``%``, an NPS signed as the table writes it: ``+10.5``; a difference is in
-    points, unmarked)."""
-    if spec.kind.style == "duration":
-        return duration(value, sign)
-    if sign or (spec.kind.style == "points" and not difference):
-        return number(value, 1, sign=True)
-    return f"{value:.1f}{'%' if spec.kind.style == 'pct' and not difference else ''}"
+    """A value or difference in an alert line, written as the table writes it (``render/display``): a
+    value as its Score column (NPS in signed points ``+10.5``, a percentage ``79.3%``, a CES mean
+    ``4.91``, a duration ``4h 12m``), a difference or a detectable Δ as its Δ and Detectable columns
+    (in the kind's digits, points unmarked). Before, every non-duration was written with one decimal,
+    so a CES alert said 4.9 where its table said 4.91."""
+    if sign or difference:
+        return amount(value, spec.kind.name, sign)
+    return styled(value, spec.kind.style)
 
 
 def _target(spec: MetricSpec, target: float) -> str:

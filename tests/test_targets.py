@@ -33,7 +33,7 @@ def test_config_targets_per_segment_and_ces_direction(write_csv):
     statuses = {tuple(r.segment.values()): (r.target, r.status) for r in report.results}
     # Higher is harder on a 1–10 effort scale: 5.5 overall misses 5, team b's 9 misses 8; team a has no target.
     assert statuses == {(): (5.0, "missed"), ("a",): (None, None), ("b",): (8.0, "missed")}
-    assert report.alerts == ["ces 5.5 missed its target 5", "ces 9.0 missed its target 8 [team=b]"]
+    assert report.alerts == ["ces 5.50 missed its target 5", "ces 9.00 missed its target 8 [team=b]"]  # a mean's two decimals, as the table
 
 
 def test_low_n_target_is_not_enough_data(write_csv):
@@ -82,3 +82,24 @@ def test_benchmark_sources_under_the_summary_are_sentences_not_run_together():
     out = invoke(["score", str(SAMPLE), "--benchmark", "retail", "-f", "md"]).stdout
     caption = next(line for line in out.splitlines() if line.startswith("_xmi-"))
     assert "2022 (P). zendesk-2014-retail: Zendesk Benchmark Q1 2014" in caption and caption.endswith("2014 (S)._"), caption
+
+
+def test_an_alert_writes_values_and_differences_as_the_table_does():
+    """A CES alert said `ces 4.9 missed its target 6` where the table's Score said 4.91 (closing note 8):
+    alert text now formats through render/display as the table does — a value as the Score column, a
+    Δ or detectable Δ as the Δ and Detectable columns (a CES's two decimals, NPS signed points)."""
+    from conftest import invoke
+
+    from cxscore.config import MetricSpec
+    from cxscore.render import display
+    from cxscore.targets import _shown
+
+    result = invoke(["score", str(SAMPLE), "--fail-under", "ces=6", "-f", "md", "-q"])
+    assert result.exit_code == 3
+    ces = next(line for line in result.stdout.splitlines() if line.startswith("| ces "))
+    score_cell = ces.split(" | ")[6]
+    assert score_cell == "4.91" and f"alert: ces {score_cell} missed its target 6" in result.stderr
+    ces_spec, nps_spec = MetricSpec(name="ces", type="ces", column="x"), MetricSpec(name="nps", type="nps", column="x")
+    assert _shown(ces_spec, -0.0512, sign=True) == display.amount(-0.0512, "ces", sign=True) == "-0.05"
+    assert _shown(ces_spec, 0.147, difference=True) == display.amount(0.147, "ces") == "0.15"
+    assert _shown(nps_spec, 10.519) == "+10.5" and _shown(nps_spec, -3.04, sign=True) == "-3.0"
