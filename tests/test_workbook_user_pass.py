@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, dashboard_tile, invoke
+from conftest import ROOT, SAMPLE, dashboard_tile, invoke
 from cxscore.render import cells, display
 
 #: Waits in seconds: group A about half a minute quicker than group B, both around five minutes.
@@ -84,6 +84,18 @@ def test_rates_in_the_distribution_sheet_say_what_was_counted(write_csv, tmp_pat
     reopened = sum(1 for row in TICKETS[1:] if row[3] > 0)
     assert rows == [("one_touch", "No", 40 - ones), ("one_touch", 'Yes: "Replies" <= 1', ones),
                     ("reopened", "No", 40 - reopened), ("reopened", 'Yes: "Reopens" > 0', reopened)]
+
+
+def test_a_rate_with_an_of_says_it_in_the_distribution_sheet(tmp_path):
+    """The Zendesk sample's one_touch counts solved tickets only (``of: "Status" in [Solved, Closed]``),
+    but its Distribution points read ``Yes: "Replies" <= 1`` and ``No`` (closing note 8), as if every
+    ticket were counted: each point now names the ``of:`` too, and their counts add up to the solved tickets."""
+    out = tmp_path / "r.xlsx"
+    assert invoke(["report", str(ROOT / "sample_data" / "tickets_zendesk.csv"), "-o", str(out), "-q"]).exit_code == 0
+    rows = {row[1]: row[2] for row in openpyxl.load_workbook(out)["Distribution"].iter_rows(min_row=2, max_col=3, values_only=True) if row[0] == "one_touch"}
+    solved = '"Status" in [Solved, Closed]'
+    assert list(rows) == [f'No: {solved}, not "Replies" <= 1', f'Yes: "Replies" <= 1 and {solved}']
+    assert sum(rows.values()) == 2800  # the solved or closed tickets: score's one_touch n
 
 
 def test_a_short_negative_difference_reads_the_same_in_table_and_workbook(waits):

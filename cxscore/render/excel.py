@@ -154,15 +154,22 @@ def _position(value: str | None, t: dict) -> str | None:
 
 #: A rate's two points in words: whether a row meets what the rate counts (its condition, or its formula's numerator).
 YES_NO = {"en": ("No", "Yes"), "zh": ("否", "是")}
+#: How a rate's point joins its condition to its ``of:`` (the rows it counts among): Yes = both, No = ``of:`` only.
+AND_NOT = {"en": (" and ", ", not "), "zh": (" 且 ", "，不满足 ")}
 
 
 def _answer(m: MetricInfo, point: Any, lang: str) -> Any:
     """A scale point with its built-in label where there is one: 1 = Very dissatisfied. A rate's
-    point says what was counted, ``Yes: "Reopens" > 0`` and ``No``, not ``0``/``1``."""
+    point says what was counted, ``Yes: "Reopens" > 0`` and ``No``, not ``0``/``1``; with an ``of:``
+    the point says it too, since only those rows are counted (one_touch's ``Yes: "Replies" <= 1 and
+    "Status" in [Solved, Closed]`` and ``No: "Status" in [Solved, Closed], not "Replies" <= 1``)."""
     counted = m.condition or (m.formula.split(" ÷ ")[0].strip("()") if m.formula else None)
     if counted and point in (0, 1):
-        word = YES_NO[lang][point]
-        return f"{word}{'：' if lang == 'zh' else ': '}{counted}" if point else word
+        word, colon = YES_NO[lang][point], "：" if lang == "zh" else ": "
+        if m.condition and m.of:
+            both, but_not = AND_NOT[lang]
+            return f"{word}{colon}{m.condition}{both}{m.of}" if point else f"{word}{colon}{m.of}{but_not}{m.condition}"
+        return f"{word}{colon}{counted}" if point else word
     label = scale_labels(m.type, m.scale[0], m.scale[1], lang).get(point) if m.scale else None  # no scale: no labels
     return f"{point} = {label}" if label else point
 
