@@ -68,3 +68,24 @@ def test_dashboard_trend_charts_keep_room_for_their_plot(book):
         assert chart.anchor.ext.height >= 7.5 * 360000 and chart.x_axis.title is None and chart.y_axis.title is None  # EMU per cm
         sizes = [run.rPr.sz for p in chart.title.tx.rich.p for run in p.r or []]
         assert sizes and max(sizes) <= 1100, sizes
+
+
+def test_a_duration_chart_axis_is_in_the_unit_its_tile_and_column_show(book):
+    """The tile reads days (p90 6.0 d) and the Trend column too, but both trend charts labelled their axis
+    in hours (0h … 72h), the unit of the all-time median (closing note 8, the tickets Dashboard): an axis
+    now follows the held unit of what it sits under, with round steps in that unit."""
+    tile = dashboard_tile(book["Dashboard"], "wait")
+    assert tile["Score"].number_format == cells.DAYS
+    for sheet in ("Dashboard", "Trend"):
+        (chart,) = book[sheet]._charts
+        axis = chart.y_axis
+        assert axis.numFmt.formatCode == cells.DURATION_STYLES[-1][3] == '0" d"', (sheet, axis.numFmt.formatCode)
+        assert axis.majorUnit is not None and float(axis.majorUnit).is_integer(), (sheet, axis.majorUnit)  # whole days
+
+
+def test_a_duration_chart_axis_stays_in_hours_when_its_values_do():
+    """A tile held to hours keeps the hours axis: the held look carries its own style's axis and steps."""
+    look = cells.held(cells.look("duration", 5 * 3600), [5 * 3600, 9 * 3600])
+    assert (look.score, look.axis) == (cells.HOURS, '[h]"h"') and look.major_unit(9 * 3600) == 7200 / DAY
+    days = cells.held(cells.look("duration", 5 * 3600), [5 * 3600, 3 * DAY])
+    assert (days.score, days.axis, days.major_unit(3 * DAY)) == (cells.DAYS, '0" d"', 1.0)

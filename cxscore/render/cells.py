@@ -94,12 +94,13 @@ def held(look: Look, values: Sequence[float | None]) -> Look:
     """A duration look held to one style for values read side by side (a Dashboard tile's score, interval,
     p90 and change; one Trend column), from the largest: decimal days for all when it is over two days
     (cells then keep them: ``fitted(..., step=False)``), else hours, minutes and seconds (``7h 42m``
-    over ``49m 12s``), so no ``3.0 d`` beside ``2d 21h`` or ``145h 43m``, no ``-9h 40m`` / ``+2.0 d`` in one column."""
+    over ``49m 12s``), so no ``3.0 d`` beside ``2d 21h`` or ``145h 43m``, no ``-9h 40m`` / ``+2.0 d`` in one column.
+    A chart of those values draws its axis in the same unit (a tile in days over an axis in hours misread)."""
     largest = max((abs(v) for v in values if v is not None), default=0.0)
     if look.per == 1.0 or not largest:
         return look
-    _, score, diff, _, _ = DURATION_STYLES[-1] if largest >= HELD_DAYS else next(s for s in DURATION_STYLES if largest < s[0])
-    return Look(score, diff, score, look.per, look.axis, look.steps)
+    _, score, diff, axis, steps = DURATION_STYLES[-1] if largest >= HELD_DAYS else next(s for s in DURATION_STYLES if largest < s[0])
+    return Look(score, diff, score, look.per, axis, tuple(float(s) for s in steps))
 
 
 def written(look: Look, value: float | None, diff: bool = False) -> str:

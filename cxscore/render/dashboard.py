@@ -107,7 +107,7 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
                 trend = [r for r in report.results if r.metric == m.name and r.kind == "period"]
                 high = max([v for r in trend for v in (r.value, r.target) if v is not None], default=0.0)
                 chart = charts.trend(wb[t["Trend"]], text(heading(m, t)), m.type, t["score"], t["period"], (1, trend_rows),
-                                     trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=at[m.name], high=high)
+                                     trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=tile_look(at[m.name], m, latest(report, m.name)), high=high)
                 chart.legend = None
                 charts.compact(chart, text(heading(m, t)), CHART_CM)
                 ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")
@@ -116,6 +116,16 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
         wide = any(i < len(group) and get(group[i].type).style == "duration" for group in rows)
         for c, w in enumerate((18, 17 if wide else 14, 12, 3)):
             ws.column_dimensions[get_column_letter(1 + i * TILE + c)].width = w
+
+
+def tile_look(at: Look, m: MetricInfo, row: ResultRow) -> Look:
+    """A duration tile's look, held to the unit of its largest value (see :func:`held`); its trend chart
+    under it draws its axis in that unit too. Other kinds' looks as they are."""
+    if get(m.type).style != "duration":
+        return at
+    bench = row.benchmark or {}
+    return held(at, [row.value, row.ci_low, row.ci_high, row.components.get("p90"), row.margin, row.target,
+                     bench.get("value"), bench.get("gap"), (row.significance or {}).get("diff")])
 
 
 def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: Look) -> int:
@@ -128,9 +138,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
     ws.merge_cells(start_row=top, start_column=left, end_row=top, end_column=left + 2)
     bench = row.benchmark or {}
     duration = get(m.type).style == "duration"
-    if duration:
-        at = held(at, [row.value, row.ci_low, row.ci_high, row.components.get("p90"), row.margin, row.target,
-                       bench.get("value"), bench.get("gap"), (row.significance or {}).get("diff")])
+    at = tile_look(at, m, row)
     fmt, cell = at.score, at.cell
     tail = "p90" in get(m.type).components  # a weighted average of summary rows is shown as a duration but has no p90 (nor ±: "—")
     lines: list[tuple[str, Any, str | None]] = [
