@@ -41,6 +41,24 @@ def test_sheets_numbers_and_layout(workbook_path):
     assert all(isinstance(trend.cell(row=r, column=2).value, float) for r in range(2, 8))
 
 
+def test_trend_headers_stand_over_their_numbers_and_metrics_stand_apart(workbook_path):
+    """The Trend headers were left-aligned over right-aligned numbers, so they ran together (``nps Δ
+    previous nps Mark csat Score``, closing note 8): a number's header is now right-aligned like its
+    numbers, Mark centred, the change kept a space from it, and a line stands left of each metric's columns."""
+    ws = openpyxl.load_workbook(workbook_path)["Trend"]
+    header = {c.value: c for c in ws[1]}
+    for metric in ("nps", "csat", "ces"):
+        for field in ("Score", "CI low", "CI high", "n", "Δ previous"):
+            assert header[f"{metric} {field}"].alignment.horizontal == "right", (metric, field)
+        assert header[f"{metric} Δ previous"].alignment.indent == 1 and ws.cell(row=3, column=header[f"{metric} Δ previous"].column).alignment.indent == 1
+        mark = header[f"{metric} Mark"].column
+        assert {ws.cell(row=r, column=mark).alignment.horizontal for r in range(1, 8)} == {"center"}
+        score = header[f"{metric} Score"].column
+        assert all(ws.cell(row=r, column=score).border.left.style == "thin" for r in range(1, 8)), metric
+        assert ws.cell(row=2, column=score + 1).border.left.style is None  # only between metrics
+    assert header["Period"].alignment.horizontal in (None, "general")
+
+
 def _ref(categories) -> str:
     """A chart's category range, however openpyxl read it back (text or number reference)."""
     return (categories.strRef or categories.numRef or categories.multiLvlStrRef).f

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -264,6 +264,7 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
             formats += [fmt, fmt, fmt, COUNT, scores[m.name].diff, None, fmt][: len(fields[m.name])]
         sheet.row(values, formats, step=False)
     last = sheet.last
+    _trend_blocks(ws, list(columns.values()), last)
     sheet.finish()  # the columns' widths, which say whether the table prints one page wide
     blocks = pages.blocks(ws, [(min(c.values()), max(c.values())) for c in columns.values()]) if pages.scale_one_page_wide(ws) < pages.SMALLEST_SCALE else []
     places = _trend_places(ws, [columns[m.name]["score"] for m in report.metrics], blocks, last)
@@ -278,6 +279,28 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         chart.height, chart.width = 7.5, places[i][1]
         ws.add_chart(chart, places[i][0])
     return columns, last, blocks
+
+
+#: A line left of each metric's columns on the Trend sheet, so where one metric's ends shows.
+BLOCK_EDGE = Border(left=Side(style="thin", color="808080"))
+RIGHT_HEADER = Alignment(horizontal="right", wrap_text=True, vertical="top")
+#: The change's header and values keep a space from the Mark column's.
+RIGHT_SPACED = Alignment(horizontal="right", wrap_text=True, vertical="top", indent=1)
+CENTRED = Alignment(horizontal="center", wrap_text=True, vertical="top")
+
+
+def _trend_blocks(ws, columns: list[dict[str, int]], last: int) -> None:
+    """The Trend table's headers over their values, and its metrics apart: a number's header aligned
+    right as its numbers are, the Mark column centred, a line left of each metric's columns. Left-aligned
+    headers over right-aligned numbers ran together (``frt Δ previous frt Mark resolution Score``)."""
+    for c in columns:
+        for key, column in c.items():
+            ws.cell(row=1, column=column).alignment = {"mark": CENTRED, "diff_prev": RIGHT_SPACED}.get(key, RIGHT_HEADER)
+            if key in ("mark", "diff_prev"):
+                for r in range(2, last + 1):
+                    ws.cell(row=r, column=column).alignment = CENTRED if key == "mark" else RIGHT_SPACED
+        for r in range(1, last + 1):
+            ws.cell(row=r, column=c["score"]).border = BLOCK_EDGE
 
 
 def _trend_places(ws, scores: list[int], blocks: list[tuple[int, int]], last: int) -> list[tuple[str, float]]:
