@@ -28,7 +28,7 @@ def test_table_ranks_delivery_first_and_says_associated():
     assert result.exit_code == 0, result.stderr
     body = [line for line in result.stdout.splitlines() if line.startswith("│")]
     assert "csat_delivery" in body[0] and "fix first" in body[0]
-    assert len(body) == 5
+    assert len([line for line in body if line.split("│")[2].strip()]) == 5  # a driver's name may wrap onto a line of its own
     assert "associated with" in result.stdout and "causes" not in result.stdout
     assert f"n = {complete_rows():,} complete rows" in result.stdout
     assert "drivers: csat_price, csat_delivery" in result.stderr  # which drivers, and why
