@@ -17,11 +17,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .accumulators import Book
+from .answer_text import canonical
 from .config import Config, MetricSpec
 from .dates import UNDATED, parse_dates, period_label, periods_of
 from .encoders import columns_label
 from .errors import CxError, InputError, param
-from .grouping import BLANK_SEGMENT, FILE, GroupKey
+from .grouping import FILE, GroupKey, segment_label
 from .model import Report
 from .normalize import INVALID, EncodedColumn
 from .pipeline import Notify, Tallied, analyse
@@ -105,7 +106,7 @@ def _add(path: str, metrics: list[tuple[MetricSpec, dict[str, str], list[str]]],
     weights = _numbers(table.column(WEIGHT), where, WEIGHT) if weighted else None
     squares = _numbers(table.column(WEIGHT_SQ), where, WEIGHT_SQ) if weighted else None
     metric = table.column(METRIC).cast(pa.string())
-    keys, index = _groups(table, settings.by, settings.period, where)
+    keys, index = _groups(table, settings.by, settings.period, where, blank_values)
     left_out = pc.fill_null(pc.equal(metric, ""), True).to_numpy(zero_copy_only=False)  # the rows left out for their weight
     source.info.weight_invalid += int(counts[left_out].sum())
     known = {spec.name for spec, _, _ in metrics}
@@ -171,14 +172,15 @@ def _number(text: str) -> float:
         return float("nan")
 
 
-def _groups(table: pa.Table, by: list[str], period: str | None, where: str) -> tuple[list[GroupKey], np.ndarray]:
+def _groups(table: pa.Table, by: list[str], period: str | None, where: str, blank_values: list[str]) -> tuple[list[GroupKey], np.ndarray]:
     """Each counts row's group (its index into the keys), with segments cleaned as the scan cleans them
-    (per distinct text) and each period start read into the scan's period code."""
+    (per distinct text; a blank value is the (blank) segment) and each period start read into the scan's period code."""
+    blank = frozenset(canonical(v) for v in blank_values)
     labels: list[list] = []  # per --by column, then the period: the labels, and each row's label number
     numbers = []
     for name in by:
         encoded = pc.dictionary_encode(table.column(name).cast(pa.string()).combine_chunks(), null_encoding="encode")
-        cleaned = [" ".join((text or "").split()) or BLANK_SEGMENT for text in encoded.dictionary.to_pylist()]
+        cleaned = [segment_label(text, blank) for text in encoded.dictionary.to_pylist()]
         positions: dict[str, int] = {}  # two texts may clean to one segment (" Chat " and "Chat")
         lookup = np.array([positions.setdefault(text, len(positions)) for text in cleaned], dtype=np.intp)
         labels.append(list(positions))

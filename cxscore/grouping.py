@@ -15,18 +15,25 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .answer_text import canonical
 from .columns import resolve_column
 from .dates import detect_date_column, is_blank, merge_basis, periods_of, placeholders, read_dates
 from .errors import InputError, param
 from .filters import Condition, Latest, RowFilter
 from .keys import KeyIndex, KeyList, PackedIndex, pack
-from .records import InputInfo
+from .records import InputInfo, add_invalid_dates
 
 if TYPE_CHECKING:
     from .sources.layouts import ResponseFilter
 
 FILE = "file"  # --by file: the input file's name
 BLANK_SEGMENT = "(blank)"
+
+
+def segment_label(text: str | None, blank: frozenset[str] = frozenset()) -> str:
+    """A --by value as a segment: spacing cleaned; empty, or one of the blank values (canonical), is :data:`BLANK_SEGMENT`."""
+    name = " ".join((text or "").split())
+    return BLANK_SEGMENT if not name or canonical(name) in blank else name
 
 
 class GroupKey(NamedTuple):
@@ -63,14 +70,16 @@ class Grouping:
 class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 
-    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: str | None, exclusions: Sequence[ResponseFilter] = ()):
+    def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: str | None, exclusions: Sequence[ResponseFilter] = (),
+                 blank_values: Sequence[str] = ()):
         where = info.path
+        self.blank = frozenset(canonical(v) for v in blank_values)  # the config's "no answer" texts: blank as a date and as a segment too
         self.filters = RowFilter(grouping, columns, info, exclusions)
         self.g = grouping
         self.info = info
         self.file_label = Path(info.path).name
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"{param('by')} {name}") for name in grouping.by]
-        self.keys = GroupKeys(len(self.by))  # the run's keys, numbered once (a book adopts this numbering)
+        self.keys = GroupKeys(len(self.by), self.blank)  # the run's keys, numbered once (a book adopts this numbering)
         self.date_column = date_column
         self.dedupe = resolve_column(grouping.dedupe, columns, where, param("dedupe")) if grouping.dedupe else None
         self.keep_rows: Latest | None = None  # the part's rows that survive --dedupe (set per part)
@@ -130,14 +139,23 @@ class Grouper:
             # Dates the reader typed are null where the cell was empty (or null after parsing: out of range).
             blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False) | placeholder
             invalid = keep & missing & ~blank
+            rows = np.flatnonzero(invalid)
+            encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(raw.take(pa.array(rows)).cast(pa.string())))  # per distinct text
+            texts: list[str] = encoded.dictionary.to_pylist()
+            which = encoded.indices.to_numpy(zero_copy_only=False)
+            if self.blank and texts:  # the config's blank_values (*redacted*, n/a): blank, as in the answers
+                said_blank = np.array([canonical(t) in self.blank for t in texts], dtype=bool)[which]
+                blank[rows[said_blank]], invalid[rows[said_blank]] = True, False
+                rows, which = rows[~said_blank], which[~said_blank]
             self.info.date_blank += int((keep & missing & blank).sum())
             self.info.date_invalid += int(invalid.sum())
             if read.other_order is not None:  # counted invalid, and apart: the other day/month order reads them
                 other = invalid & read.other_order
                 self.info.date_other_order += int(other.sum())
                 invalid &= ~other
-            if self.info.date_invalid_example is None and invalid.any():
-                self.info.date_invalid_example = str(raw[int(np.argmax(invalid))].as_py()).strip()
+                which = which[~other[rows]]
+            tally = np.bincount(which, minlength=len(texts))
+            add_invalid_dates(self.info, {texts[i]: int(tally[i]) for i in np.flatnonzero(tally).tolist()})  # in order of first appearance
         return times
 
     def _groups(self, batch: pa.RecordBatch, times) -> tuple[KeyList, np.ndarray]:
@@ -168,8 +186,9 @@ class GroupKeys(KeyIndex):
     text of the run) and each (segment, period) pair get integer codes, and a :class:`GroupKey` is
     made once per distinct group of the run, not per block."""
 
-    def __init__(self, columns: int):
+    def __init__(self, columns: int, blank: frozenset[str] = frozenset()):
         super().__init__()
+        self._blank = blank  # canonical texts that mean no value (the config's blank_values): the (blank) segment, as answers read them
         self._raw: list[dict[str | None, int]] = [{} for _ in range(columns)]  # text as read → label code
         self._code: list[dict[str, int]] = [{} for _ in range(columns)]  # cleaned label → label code
         self._names: list[list[str]] = [[] for _ in range(columns)]
@@ -186,7 +205,7 @@ class GroupKeys(KeyIndex):
         raw, code, names = self._raw[column], self._code[column], self._names[column]
         out = np.array([raw.get(text, -1) for text in texts], dtype=np.int64)
         for i in np.flatnonzero(out < 0).tolist():  # texts not seen before in this run
-            name = " ".join((texts[i] or "").split()) or BLANK_SEGMENT
+            name = segment_label(texts[i], self._blank)
             out[i] = raw[texts[i]] = code.setdefault(name, len(names))
             if out[i] == len(names):
                 names.append(name)

@@ -37,7 +37,7 @@ def _fields(item) -> dict[str, Any]:
 
 @functools.cache
 def _names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+    return tuple(f.name for f in fields(kind) if f.metadata.get("json", True))
 
 
 @dataclass

@@ -225,8 +225,8 @@ def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Conf
         source.info.date_order = "day-first" if dayfirst else "month-first"
         notify(f"dates: column {date[0]!r} ({date[1]})" + (f"; {why}" if why else ""))
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
-    grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions)  # fails early on a bad --by/--where/--weight
     blank_values = [*config.blank_values, *source.layout.blank_values]
+    grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions, blank_values)  # fails early on a bad --by/--where/--weight
     parsers = [pair for spec in specs for pair in spec.kind.encoder(spec, reads[spec.name], blank_values).typed()]
     unit_doubts = [line for spec in specs for line in spec.kind.column_doubts(spec, reads[spec.name], blank_values, lambda column: sample_values(source.sample, source.columns.index(column)))]
     id_at = id_column(source) if ids else None

@@ -32,7 +32,7 @@ class InputInfo:
     outside_dates: int = 0  # rows left out by --since/--until (or without a usable date when those are given)
     date_blank: int = 0  # placeholders (1900-01-01: "no date") included
     date_invalid: int = 0
-    date_invalid_example: str | None = None  # the first date not understood or out of range, as written
+    date_invalid_example: str | None = None  # the most common date not understood or out of range, as written (the first of equals)
     date_other_order: int = 0  # of date_invalid: dates only the other day/month order reads (13/08/2018 read month first)
     date_order: str | None = None  # day-first | month-first: how 3/4/2025 was read (None: no such date)
     date_order_basis: str | None = None  # given | values (a day over 12 proves it) | assumed (no date tells)
@@ -40,8 +40,27 @@ class InputInfo:
     duplicates_dropped: int = 0  # earlier answers of a respondent left out by --dedupe
     date_column: str | None = None
     date_placeholders: int | None = None  # of date_blank: placeholder dates (1900-01-01) read as blank; in the JSON only when some were
+    #: Each invalid date text and its count, to choose ``date_invalid_example`` across blocks and parts (not in the JSON).
+    date_invalid_texts: dict[str, int] = field(default_factory=dict, metadata={"json": False})
 
     OPTIONAL: ClassVar[tuple[str, ...]] = ("date_placeholders",)
+
+
+#: Distinct invalid date texts kept per input to choose its example; past this, only the most common tenth are kept.
+_INVALID_TEXTS_KEPT = 10_000
+
+
+def add_invalid_dates(info: InputInfo, counts: dict[str, int]) -> None:
+    """Count invalid date texts (in order of first appearance) and make the most common one, the first
+    of equals, the input's ``date_invalid_example``: a file's 351 ``*redacted*`` rather than its first oddity."""
+    kept = info.date_invalid_texts
+    for text, n in counts.items():
+        kept[text] = kept.get(text, 0) + n
+    if len(kept) > _INVALID_TEXTS_KEPT:  # a column of free text: bounded memory, the leaders stay
+        leaders = {text for text, _ in sorted(kept.items(), key=lambda item: -item[1])[: _INVALID_TEXTS_KEPT // 10]}
+        info.date_invalid_texts = kept = {text: n for text, n in kept.items() if text in leaders}
+    if kept:
+        info.date_invalid_example = max(kept, key=kept.__getitem__)
 
 
 @dataclass

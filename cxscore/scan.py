@@ -32,7 +32,7 @@ from .dates import merge_basis
 from .errors import InputError, param
 from .grouping import Grouper, GroupKey, Grouping
 from .inputs import clean_ids
-from .records import InputInfo
+from .records import InputInfo, add_invalid_dates
 from .normalize import EncodedColumn
 from .sources.base import RecordTooLarge, TypedReadFailed
 from .accumulators import Book
@@ -102,7 +102,7 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
     block's rows of the columns it reads), add it up; and the part's response ids and most recent
     comments, when asked."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values)
     grouper.keep_rows = job.keep_rows
     plan = job.comments
     grouper.track_rows = plan is not None
@@ -305,7 +305,7 @@ def check_groups(book: Book[GroupKey], grouping: Grouping) -> None:
 def add_counters(target: InputInfo, part: InputInfo) -> None:
     for name in COUNTERS:
         setattr(target, name, getattr(target, name) + getattr(part, name))
-    target.date_invalid_example = target.date_invalid_example or part.date_invalid_example
+    add_invalid_dates(target, part.date_invalid_texts)
     if part.date_placeholders:
         target.date_placeholders = (target.date_placeholders or 0) + part.date_placeholders
     target.date_order_basis = merge_basis(target.date_order_basis, part.date_order_basis)

@@ -13,7 +13,9 @@ from cxscore.errors import ColumnError, CxError, InputError
 from cxscore.model import periods_in_order
 from cxscore.pipeline import Options
 from cxscore.render import json_doc
-from conftest import SAMPLE, csv_text
+import openpyxl
+
+from conftest import SAMPLE, csv_text, invoke
 
 REFERENCE = [2, 1, 1, 1, 1, 3, 3, 9, 22, 22, 35]  # counts on 0..10: NPS 45, n 100
 FORTY_THIRTY_THIRTY = {10: 40, 7: 30, 0: 30}  # promoters 40, passives 30, detractors 30: NPS 10
@@ -345,3 +347,23 @@ def test_top_and_bottom_rank_only_segments_with_enough_answers(write_csv):
     assert [r.segment["agent"] for r in worst.results[1:]] == ["a", "b"]
     best = score([str(path)], options=Options(by=["agent"], top=5, min_n=3))
     assert [(r.segment["agent"], r.low_n) for r in best.results[1:]] == [("c", False), ("b", False), ("a", False), ("tiny", True)]
+
+
+def test_a_segment_written_as_a_blank_value_is_the_blank_segment(tmp_path):
+    """R writes NA where a value is missing: answers read it as blank (the default blank_values), so a
+    --by value NA (or n/a, or a config's *redacted*) is the (blank) segment too — in the table, the
+    JSON and the workbook alike, and in the tickets path's segments."""
+    path = tmp_path / "r_export.csv"
+    path.write_text("Satisfaction,team,region\n5,x,NA\n4,NA,*redacted*\n3,,n/a\n2,x,North\n1,na,North\n", encoding="utf-8")
+    report = score([str(path)], options=Options(by=["team"]))
+    assert {r.segment.get("team"): r.n for r in report.results} == {None: 5, "x": 2, "(blank)": 3}
+    config = validate_config({"blank_values": ["NA", "n/a", "*redacted*"]})
+    region = score([str(path)], config, Options(by=["region"]))
+    assert {r.segment.get("region"): r.n for r in region.results} == {None: 5, "North": 2, "(blank)": 3}
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(path), "-o", str(out), "--by", "team"])
+    assert result.exit_code == 0, result.stderr
+    cells = {str(c.value) for sheet in openpyxl.load_workbook(out, read_only=True).worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "(blank)" in cells and "NA" not in cells and "na" not in cells
+    table = invoke(["score", str(path), "--by", "team", "-f", "md"])
+    assert "(blank)" in table.stdout and "| NA " not in table.stdout and "| na " not in table.stdout

@@ -426,3 +426,22 @@ def test_a_per_month_report_is_dated_by_its_month_column(write_csv):
 def test_a_month_alone_bounds_the_whole_month(written, since, until):
     """Since a month alone reads as a date (its first day), '--until 2025-03' was taken as 1 March only."""
     assert parse_bound(written) == since and parse_bound(written, end=True) == until
+
+
+def test_a_configs_blank_values_are_blank_dates_and_the_example_is_the_most_common(tmp_path, write_csv):
+    """A makers' survey redacts some dates as *redacted*; its config lists that as a blank value, so
+    those dates are blank (not 'not understood'), and the example named is the most common unreadable
+    date, not the first one met."""
+    column = "Date you accepted this job offer"
+    dates = ["*redacted*", "2019-03-01", "sometime", "*redacted*", "2020-05-02", "no idea", "no idea", "*redacted*", "2021-07-03", "no idea"]
+    rows = [["Satisfaction", column], *[[str(1 + k % 5), d] for k, d in enumerate(dates)]]
+    config = tmp_path / "cfg.yaml"
+    config.write_text("blank_values: ['*redacted*', n/a]\n", encoding="utf-8")
+    result = invoke(["score", str(write_csv(rows)), "-c", str(config), "--period", "year", "--date-column", column, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)["inputs"][0]
+    assert (info["date_blank"], info["date_invalid"], info["date_invalid_example"]) == (3, 4, "no idea")
+    assert "date_invalid_texts" not in info
+    assert "4 date(s) in 'Date you accepted this job offer' not understood (e.g. 'no idea')" in result.stderr
+    plain = invoke(["score", str(write_csv(rows)), "--period", "year", "--date-column", column, "-f", "json"])  # without the config
+    assert json.loads(plain.stdout)["inputs"][0]["date_invalid"] == 7
