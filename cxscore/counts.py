@@ -172,7 +172,7 @@ def _number(text: str) -> float:
         return float("nan")
 
 
-def _groups(table: pa.Table, by: list[str], period: str | None, where: str, blank_values: list[str]) -> tuple[list[GroupKey], np.ndarray]:
+def _groups(table: pa.Table, by: list[str], period: str | None, where: str, blank_values: Sequence[str] = ()) -> tuple[list[GroupKey], np.ndarray]:
     """Each counts row's group (its index into the keys), with segments cleaned as the scan cleans them
     (per distinct text; a blank value is the (blank) segment) and each period start read into the scan's period code."""
     blank = frozenset(canonical(v) for v in blank_values)

@@ -45,7 +45,7 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: st
         return "comments", f"{comment[1]}: the report's Comments sheet, score --comments"
     distinct = set(values)
     if is_id_column(column) or (len(values) > 20 and len(distinct) == len(values) and all(re.fullmatch(r"[\w.-]+", v) for v in values)):
-        return "id", "unique per response"
+        return "id", _uniqueness(values)
     if column in layout.metadata:
         return "metadata", f"{layout.name} metadata"
     if values and parse_dates(pa.array(values, pa.string()), dayfirst=None).null_count <= 0.1 * len(values):
@@ -55,6 +55,16 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: st
     if values and sum(len(v) for v in values) / len(values) > 15:
         return "free text", "long, mostly distinct answers"
     return "other", f"{len(distinct)} distinct values"
+
+
+def _uniqueness(values: list[str]) -> str:
+    """What the sampled values say of an id column's uniqueness: an id named so by its header (序号) may
+    repeat (140 of a 问卷星 download's did), and its own top values would then contradict a bare claim."""
+    repeats = [count for count in Counter(values).values() if count > 1]
+    if not repeats:
+        return "unique per response"
+    repeated, rows = len(repeats), sum(repeats)
+    return f"{'mostly unique' if len(set(values)) >= 0.9 * len(values) else 'NOT unique'}: {repeated:,} value(s) repeated, on {rows:,} of the {len(values):,} sampled rows"
 
 
 def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None, include_incomplete: bool = False, config: Config | None = None) -> dict[str, Any]:

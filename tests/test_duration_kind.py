@@ -458,3 +458,28 @@ def test_an_80_column_summary_keeps_each_duration_row_on_one_line(tmp_path):
     row = next(line for line in result.stdout.splitlines() if "frt (median)" in line and "│" in line)
     assert "7h 52m" in row and "8h 36m" in row and "8h: met" in row, result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_a_change_of_exactly_zero_reads_0_in_the_table_markdown_and_workbook(write_csv, tmp_path):
+    """Two teams with the same resolution times in hours: each one's Δ against the rest is exactly 0, which
+    the table and Markdown wrote 0.0s (a seconds style beside 6h 58m) and the workbook 0:00.0. It is 0,
+    the workbook cell still a duration (its format's zero section)."""
+    import openpyxl
+
+    hours = [3, 5, 7, 8, 9, 12, 20, 30, 2, 6] * 4
+    path = write_csv([["Ticket", "Team", "Resolution hours"], *[[str(k), team, str(h)] for team in "AB" for k, h in enumerate(hours)]])
+    config = tmp_path / "c.yaml"
+    config.write_text("metrics:\n  - name: resolution\n    type: duration\n    column: Resolution hours\n    unit: hours\n", encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-c", str(config), "--by", "Team", "-f", "json", "-q"]).stdout)
+    assert [r["significance"]["diff"] for r in doc["results"] if r["segment"]] == [0.0, 0.0]
+    for fmt in ("table", "md"):
+        out = invoke(["score", str(path), "-c", str(config), "--by", "Team", "-f", fmt, "-q"], env={"COLUMNS": "120"}).stdout
+        rows = [line for line in out.splitlines() if re.match(r"^[│|] [AB] ", line)]
+        assert len(rows) == 2 and all(re.search(r"[│|] 0 [│|]", line) and "0.0s" not in line for line in rows), out
+    book = tmp_path / "r.xlsx"
+    assert invoke(["report", str(path), "-c", str(config), "--by", "Team", "-o", str(book), "-q"]).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Segments"]
+    header = [c.value for c in sheet[1]]
+    cells = [sheet.cell(row=r, column=header.index("Δ rest") + 1) for r in (2, 3)]
+    assert [c.value for c in cells] == [timedelta(0)] * 2 and all(c.number_format.endswith(';"0"') for c in cells)
+    assert duration(0.0, sign=True) == "0" and duration(0.0) == "0.0s" and duration(0.04, sign=True) == "0.0s"

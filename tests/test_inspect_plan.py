@@ -92,3 +92,25 @@ def test_inspect_markdown_is_a_markdown_table_and_list():
     plan = lines[lines.index("What `cxscore score` would do with no config:") + 2 :]
     assert plan[0] == "- nps ← 'How likely are you to recommend Acme to a friend or colleague?': question mentions 'recommend'; scale 0–10 (from the values)"
     assert all(line.startswith("- ") for line in plan) and plan[-1].startswith("- comments: 'Comment'")
+
+
+@pytest.mark.parametrize("repeats, said", [(0, "unique per response"), (14, "mostly unique: 14 value(s) repeated, on 28 of the 200 sampled rows"),
+                                           (100, "NOT unique: 100 value(s) repeated, on 200 of the 200 sampled rows")])
+def test_an_id_column_is_called_unique_only_when_its_values_are(tmp_path, repeats, said):
+    """A 问卷星 download whose 序号 repeats (its top values show '2 ×2') was still called 'unique per
+    response': the claim came from the header alone. It is now checked against the sampled values."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "提交答卷时间", "所用时间", "来源", "1、您向朋友推荐我们的可能性有多大？"])
+    ids = [k // 2 + 1 if k < 2 * repeats else k - repeats + 1 for k in range(200)]  # the first `repeats` ids twice each
+    for k, row_id in enumerate(ids):
+        sheet.append([row_id, f"2025/3/{1 + k % 28} 9:05:11", "30秒", "手机提交", f"{k % 11}分"])
+    workbook.save(tmp_path / "wjx.xlsx")
+    result = invoke(["inspect", str(tmp_path / "wjx.xlsx"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    column = next(c for c in doc["columns"] if c["column"] == "序号")
+    assert doc["layout"] == "wjx" and column["role"] == "id" and column["why"] == said
+    assert (column["top_values"][0][1] > 1) == bool(repeats)

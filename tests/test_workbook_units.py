@@ -57,7 +57,8 @@ def test_short_durations_keep_stepping_down_within_hours_minutes_and_seconds():
     """Held to hours, a 49-minute score still reads "49m 12s" (not "0h 49m") and a −6 s change "-0:06.0"."""
     look = cells.held(cells.look("duration", 3000), [2952, 7 * 3600, -6])
     assert cells.written(look, 2952) == "49m 12s" and cells.written(look, -6, diff=True) == "-0:06.0"
-    assert cells.written(look, 0.01, diff=True) == "0:00.0" and cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0.0 d"
+    assert cells.written(look, 0.01, diff=True) == "0:00.0" and cells.written(cells.held(look, [3 * DAY]), 0.01, diff=True) == "0.0 d"
+    assert cells.written(look, 0, diff=True) == cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0"  # no change at all: 0, as the table writes it
 
 
 def test_dashboard_trend_charts_keep_room_for_their_plot(book):

@@ -63,15 +63,20 @@ SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 
 #: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
 ZERO_DAYS, ZERO_TENTHS = '0.0" d";0.0" d";0.0" d"', '[m]:ss.0;[m]:ss.0;[m]:ss.0'
 UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005), DAYS_DIFF: (ZERO_DAYS, 0.05), TENTHS_DIFF: (ZERO_TENTHS, 0.05 / DAY)}
+#: A duration difference of exactly zero reads ``0``, as the table writes it (not ``0:00.0`` under ``+7h 52m``):
+#: its format's zero section, the cell staying a duration for a sort, a sum and a reader (openpyxl, pandas).
+DURATION_DIFFS = frozenset({SECONDS_DIFF, TENTHS_DIFF, MINUTES_DIFF, HOURS_DIFF, DAYS_DIFF})
 
 
 def fitted(number_format: str | None, value: Any, step: bool = True) -> str | None:
     """The number format one cell gets: a duration's format steps down to smaller units while the value
     is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``), except out of days when
     ``step`` is off (a tile or Trend column held to one unit, see :func:`held`: ``0.3 d`` beside ``2.1 d``); a signed number that rounds to zero loses
-    its sign (``0.0``, not ``-0.0``); any other format as it is."""
+    its sign (``0.0``, not ``-0.0``) and a duration difference of exactly zero is ``0``; any other format as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return number_format
+    if value == 0 and number_format in DURATION_DIFFS:
+        return number_format.rsplit(";", 1)[0] + ';"0"'
     while number_format in SMALLER and abs(value) < SMALLER[number_format][1] and (step or number_format not in (DAYS, DAYS_DIFF)):
         number_format = SMALLER[number_format][0]
     if number_format in UNSIGNED and abs(value) < UNSIGNED[number_format][1]:

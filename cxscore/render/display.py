@@ -21,10 +21,13 @@ def duration(seconds: float | None, sign: bool = False, setting: bool = False) -
     """Seconds as people read a duration: ``52s``, ``3m 20s``, ``35m``, ``4h 12m``, ``2d 3h`` (two units at most,
     the smaller rounded); ``sign`` writes a difference's + or -. The minus is ASCII's, as for every number
     (README: *Minus signs*): ``-6.0s``, ``-3h 56m``, ``-16.5``. Under 10 seconds a measured duration always has
-    one decimal (``4.0s``, ``5.1s``), so a value, its interval and its ± in one row share their precision;
+    one decimal (``4.0s``, ``5.1s``), so a value, its interval and its ± in one row share their precision
+    (a difference of exactly zero is ``0``, in any unit);
     a ``setting`` (a target, a service level's ``within:``) is written as it was set: ``20s``, ``5s``, ``4.5s``."""
     if seconds is None:
         return "—"
+    if sign and seconds == 0:  # no change at all: 0, whatever the column's unit (not 0.0s beside 7h 52m; the workbook's cell too)
+        return "0"
     lead = ("+" if seconds > 0 else "-" if seconds < 0 else "") if sign else ("-" if seconds < 0 else "")
     s = abs(seconds)
     if s < 9.95:
