@@ -69,3 +69,14 @@ def test_a_narrow_terminal_wraps_labels_rather_than_cutting_them_or_the_numbers(
     assert all(len(line) <= 60 for line in table)
     assert not any("…" in line for line in table) and " 79.3%" in table[3] and "5m 05s to 5m 30s" in table[-2]
     assert [label.replace(" ", "") for label in _labels(table)] == ["service_level(%withinT)", "abandoned(%abandoned)", "speed_of_answer(median)", "aht(median)"]
+
+
+def test_lines_under_a_narrow_table_end_without_trailing_spaces():
+    """The lines that follow a narrow table (a KPI's columns, its details) were padded to the terminal's
+    width when they wrapped (``Column: A, B,`` and 6 spaces, then ``C`` and 59): now each ends at its text."""
+    result = invoke(["score", str(CALLS), "-q"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    lines = result.stdout.splitlines()
+    under = lines[next(i for i, line in enumerate(lines) if line.startswith("└")) + 1 :]
+    column = [line for line in under if line.startswith("  ")]
+    assert "  Column: AgentInfo.ConnectedToAgentTimestamp, QueueInfo.EnqueueTimestamp," in column and "  DisconnectTimestamp" in column
+    assert all(line == line.rstrip() and len(line) <= 80 for line in under), [line for line in under if line != line.rstrip()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -63,7 +62,7 @@ def show(section: Section, console: Console) -> None:
         console.print(Text(printable(" · ".join(line.cells[: section.key])), style="bold"))
         for i in sorted(section.aside):
             if line.cells[i]:
-                console.print(Padding(Text(f"{printable(section.headers[i])}: {printable(line.cells[i])}"), (0, 0, 0, 2), expand=False))
+                _indented(f"{printable(section.headers[i])}: {printable(line.cells[i])}", console)
 
 
 def _blank(section: Section, i: int) -> set[str]:
@@ -123,6 +122,14 @@ def _wrapped(markup: str, style: str, console: Console) -> None:
     for line in Text.from_markup(markup, style=style).wrap(console, console.width):
         line.rstrip()
         console.print(line)
+
+
+def _indented(text: str, console: Console) -> None:
+    """A line under a table, two cells in, wrapped at the terminal's width without the trailing spaces
+    a padded block leaves (``Column: A, B,`` padded to 80 columns in cron mail)."""
+    for line in Text(text).wrap(console, console.width - 2):
+        line.rstrip()
+        console.print(Text("  ") + line, soft_wrap=True)
 
 
 def _width(table: Table, console: Console) -> int:
