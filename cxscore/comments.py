@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from .binning import Binning
 from .config import MetricSpec
 from .dates import parse_dates
+from .grouping import segment_label
 from .records import Comment
 from .sources.base import sample_values
 from .sources.layouts import is_id_column
@@ -229,10 +230,12 @@ class CommentBook:
             self._add(key, records)
         return self
 
-    def add_block(self, spec: MetricSpec, codes: np.ndarray, real: np.ndarray, times: np.ndarray, orders: np.ndarray, batch: pa.RecordBatch, plan: CommentPlan) -> None:
+    def add_block(self, spec: MetricSpec, codes: np.ndarray, real: np.ndarray, times: np.ndarray, orders: np.ndarray, batch: pa.RecordBatch, plan: CommentPlan,
+                  blank: frozenset[str] = frozenset()) -> None:
         """One block of one metric: ``codes`` its answers' codes, ``real`` where the comment says something,
         ``times`` and ``orders`` each row's sort keys (``orders`` rise along the block). Only the ``keep``
-        most recent rows per band reach Python."""
+        most recent rows per band reach Python. ``blank``: the blank values (canonical) that make a --by
+        value the ``(blank)`` segment, as the scores' segments (grouping.segment_label)."""
         for name, lo, hi in bands(spec):
             rows = np.flatnonzero(real & (codes >= lo) & (codes <= hi))
             if not len(rows):
@@ -249,7 +252,7 @@ class CommentBook:
                 for column in plan.by_columns
             ]
             points = Binning.of(spec.scale).values(codes[rows]).tolist()
-            labels = [tuple(" ".join((v or "").split()) or "(blank)" for v in values) for values in zip(*segments)] if segments else [()] * len(rows)
+            labels = [tuple(segment_label(v, blank) for v in values) for values in zip(*segments)] if segments else [()] * len(rows)
             self._add((spec.name, name), list(zip(times[rows].tolist(), orders[rows].tolist(), points, labels, texts)))
 
     def comments(self, specs: list[MetricSpec], by: list[str]) -> list[Comment]:

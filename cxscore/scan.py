@@ -124,7 +124,7 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
             encoded = encoders[spec.name].encode(batch)
             book.add(spec.name, encoded, groups, index, weights)
             if said is not None and plan is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
-                said.add_block(spec, encoded.codes, real, times, orders, batch, plan)
+                said.add_block(spec, encoded.codes, real, times, orders, batch, plan, grouper.blank)
         check_groups(book, job.grouping)
         _publish(job.slot, 1, info.rows)
     return book, info, (pa.concat_arrays(ids) if ids else None), said

@@ -367,3 +367,12 @@ def test_a_segment_written_as_a_blank_value_is_the_blank_segment(tmp_path):
     assert "(blank)" in cells and "NA" not in cells and "na" not in cells
     table = invoke(["score", str(path), "--by", "team", "-f", "md"])
     assert "(blank)" in table.stdout and "| NA " not in table.stdout and "| na " not in table.stdout
+
+
+def test_a_comments_segment_written_as_a_blank_value_is_blank_too(tmp_path):
+    """The Comments sheet (and JSON comments) name each comment's --by value as the segments do: R's NA is (blank)."""
+    path = tmp_path / "r_export.csv"
+    path.write_text("Satisfaction,team,Comment\n5,NA,great help\n1,x,too slow\n4,,quick answer\n2,NA,nobody called back\n", encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "--by", "team", "-f", "json", "-q", "--comments", "10"]).stdout)
+    assert sorted((c["segment"]["team"], c["comment"]) for c in doc["comments"]) == [
+        ("(blank)", "great help"), ("(blank)", "nobody called back"), ("(blank)", "quick answer"), ("x", "too slow")]
