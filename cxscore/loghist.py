@@ -70,6 +70,8 @@ class LogHistogram:
         self._added = 0  # positive values added, for the dense block's allowance
         self._dense_retry = 0  # values added before the dense block is tried again, once it was refused
         self._running_of: tuple[np.ndarray, np.ndarray, int] | None = None  # (block, its running counts, its values) while read
+        self._slot_bound = 0  # no slot of a 16-bit block holds more (the sum of each add's largest increment)
+        self._lent = False  # the block is shared with a roll-up of the same groups: copied before it is changed
         self._dense = np.zeros((0, _FIXED + len(self.thresholds)), dtype=np.int64)  # n, zeros, Σµs hi, Σµs lo, ≤ each threshold
 
     # -- shape ---------------------------------------------------------------------------------
@@ -194,13 +196,17 @@ class LogHistogram:
             return False
         if block is None or rows > len(block) or (start, stop) != (self._block_low, self._block_low + block.shape[1]):
             capacity = max(rows, min(rows + rows // 4, allowance)) if block is None or rows > len(block) else len(block)  # rows to spare: growing copies
-            grown = np.zeros((capacity, stop - start), dtype=np.int32)
+            grown = np.zeros((capacity, stop - start), dtype=np.uint16 if block is None else block.dtype)
             if block is not None:
                 grown[: len(block), self._block_low - start : self._block_low - start + block.shape[1]] = block
             self._block, self._block_low, block = grown, start, grown
+        if self._lent:
+            block = self._block = block.copy()
+            self._lent = False
         width = block.shape[1]
         flat = block.reshape(-1)
         if stored:  # the sorted store's keys are distinct: one scatter
+            block, flat = self._widen(int(self._counts.max()))
             cell = self._keys // self._span * width + self._keys % self._span - self._block_low
             flat[cell] = self._counts
             self._block_values = int(self._counts.sum())
@@ -212,16 +218,36 @@ class LogHistogram:
         first, last = int(codes.min()), int(codes.max())
         if last - first < max(8 * len(codes), 1 << 16):
             codes -= first
-            flat[first : last + 1] += np.bincount(codes, minlength=last - first + 1).astype(np.int32)
+            more = np.bincount(codes, minlength=last - first + 1)
+            block, flat = self._widen(int(more.max()))
+            flat[first : last + 1] += more.astype(block.dtype)
         else:
             codes, counts = np.unique(codes, return_counts=True)
-            flat[codes] += counts.astype(np.int32)
+            block, flat = self._widen(int(counts.max()))
+            flat[codes] += counts.astype(block.dtype)
         self._block_values += len(groups)
         return True
 
+    def _widen(self, most: int) -> tuple[np.ndarray, np.ndarray]:
+        """The block (and its flat view) able to take ``most`` more in any slot: 16-bit slots while no slot can
+        pass 65,535 (half the memory of the readers' blocks), else 32-bit from then on."""
+        block = self._block
+        assert block is not None
+        self._slot_bound += most
+        if block.dtype == np.uint16 and self._slot_bound > 0xFFFF:
+            block = self._block = block.astype(np.int32)
+        return block, block.reshape(-1)
+
+    def _wide(self) -> np.ndarray | None:
+        """The block in 32-bit slots (a 16-bit one widened) and this histogram's own (a lent one copied), before
+        sums are added into it."""
+        if self._block is not None and (self._block.dtype != np.int32 or self._lent):
+            self._block, self._lent = self._block.astype(np.int32), False
+        return self._block
+
     def _block_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """The dense block's non-zero counts as sorted keys with counts (int64), the block then dropped."""
-        block, self._block, self._block_values, self._running_of = self._block, None, 0, None
+        block, self._block, self._block_values, self._running_of, self._slot_bound = self._block, None, 0, None, 0
         assert block is not None
         flat = block.reshape(-1)
         cell = np.flatnonzero(flat)
@@ -312,7 +338,7 @@ class LogHistogram:
         rows, source = np.asarray(rows, dtype=np.int64), np.asarray(source, dtype=np.int64)
         if not len(rows):
             return self
-        theirs, mine = other._block, self._block
+        theirs, mine = other._block, self._wide()
         empty = mine is None and not len(self._keys) and not self._pending
         if theirs is not None and other._only_block and (self._only_block or empty):
             inside = source < len(theirs)
@@ -375,7 +401,7 @@ class LogHistogram:
             return False
         theirs = other._block
         assert theirs is not None
-        mine, self._running_of = self._block, None
+        mine, self._running_of = self._wide(), None
         if mine is None:
             start, stop, rows = other._block_low, other._block_low + theirs.shape[1], len(theirs)
         else:
@@ -427,6 +453,8 @@ class LogHistogram:
         twin._pending, twin._pending_size = [], 0
         twin._block, twin._block_low, twin._block_values, twin._added, twin._dense_retry = None, 0, 0, 0, 0
         twin._running_of = None
+        twin._slot_bound = 0
+        twin._lent = False
         twin._dense = np.zeros((0, self._dense.shape[1]), dtype=np.int64)
         return twin
 
@@ -563,6 +591,11 @@ class LogHistogram:
         targets = mapping[kept]
         block = self._block
         assert block is not None
+        if len(targets) == self.groups and block.dtype == np.int32 and np.array_equal(targets, np.arange(self.groups)):
+            # the same groups (a roll-up of the cells themselves): the block lent, copied by whichever is changed first
+            coarse._dense, coarse._block, coarse._block_low, coarse._added = self._dense.copy(), block, self._block_low, self._added
+            coarse._block_values, coarse._lent, self._lent = self._block_values, True, True
+            return
         coarse.reserve(int(targets.max()) + 1 if len(targets) else 0)
         coarse._dense = _rows_added(self._dense, kept, targets, len(coarse._dense))
         inside = kept < len(block)
@@ -719,6 +752,7 @@ class _StoredBlock(NamedTuple):
 
     path: str
     shape: tuple[int, int]
+    dtype: str = "int32"
 
     @staticmethod
     def write(block: np.ndarray, folder: str) -> _StoredBlock | None:
@@ -735,12 +769,12 @@ class _StoredBlock(NamedTuple):
         except OSError:
             os.unlink(path)
             return None
-        return _StoredBlock(path, (int(block.shape[0]), int(block.shape[1])))
+        return _StoredBlock(path, (int(block.shape[0]), int(block.shape[1])), block.dtype.str)
 
     def read(self) -> np.ndarray:
         """The block, its file then deleted (a block is read back once, where it was sent)."""
         try:
-            return np.fromfile(self.path, dtype=np.int32, count=self.shape[0] * self.shape[1]).reshape(self.shape)
+            return np.fromfile(self.path, dtype=np.dtype(self.dtype), count=self.shape[0] * self.shape[1]).reshape(self.shape)
         finally:
             os.unlink(self.path)
 
@@ -750,7 +784,7 @@ def _rows_added(source: np.ndarray, rows: np.ndarray, targets: np.ndarray, size:
     (in ``source``'s dtype: the callers' sums fit it). Integer sums, so exact in any order: rows are moved
     when each target has one, else summed a target at a time when targets are few (one overall group,
     agents, weeks), else a rank at a time (the first row of every target, then the second, …)."""
-    out = np.zeros((size, source.shape[1]), dtype=source.dtype)
+    out = np.zeros((size, source.shape[1]), dtype=np.promote_types(source.dtype, np.int32))
     if not len(rows):
         return out
     order = np.argsort(targets, kind="stable")
@@ -763,7 +797,7 @@ def _rows_added(source: np.ndarray, rows: np.ndarray, targets: np.ndarray, size:
         for start, stop in zip(starts.tolist(), (starts + sizes).tolist()):
             total = out[ordered[start]]
             for at in range(start, stop, 4096):  # in slices: no copy of a whole block at once
-                total += source[rows[order[at : min(stop, at + 4096)]]].sum(axis=0, dtype=source.dtype)
+                total += source[rows[order[at : min(stop, at + 4096)]]].sum(axis=0, dtype=out.dtype)
     else:
         rank = np.arange(len(order)) - np.repeat(starts, sizes)
         by_rank = order[np.argsort(rank, kind="stable")]

@@ -550,3 +550,45 @@ def test_a_part_s_block_is_merged_row_into_row_without_a_renumbered_copy(first, 
     assert book == expected
     assert part == build([v for _, v in second], [g for g, _ in second], thresholds=(60.0,))  # the part is left as it was
 
+
+
+def test_a_reader_s_block_counts_in_16_bits_until_a_slot_could_pass_65535():
+    """The readers' blocks (all agent × week cells × the run's bucket range, per metric and process) hold
+    16-bit counts while no slot can pass 65,535 (half the memory at 5M–10M tickets), and 32-bit ones from the
+    add that could: the counts, quantiles and counts up to a value are those of the sparse store either way."""
+    import cxscore.loghist as loghist
+
+    values = np.full(10_000, 90.0)
+    values[:100] = 5.0
+    dense = LogHistogram(ALPHA)
+    widths = []
+    for _ in range(8):
+        dense.add(values, np.zeros(10_000, dtype=np.int64))
+        widths.append(dense._block.dtype)
+    assert widths[:6] == [np.uint16] * 6 and widths[-1] == np.int32  # 7 × 9,900 in one slot may pass 65,535
+    saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+    loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = 0, 0
+    try:
+        sparse = LogHistogram(ALPHA)
+        for _ in range(8):
+            sparse.add(values, np.zeros(10_000, dtype=np.int64))
+    finally:
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+    assert dense.at_most(90.0).tolist() == [80_000] and dense.at_most(10.0).tolist() == [800]
+    assert np.array_equal(dense.quantiles((0.005, 0.5)), sparse.quantiles((0.005, 0.5))) and dense == sparse
+
+
+def test_a_roll_up_of_the_same_groups_shares_the_block_until_either_is_changed():
+    """The agent × week table is a roll-up of the book's cells onto themselves: it reads the book's block
+    (one block per metric in the parent, not two) and whichever is added to first gets its own copy."""
+    rng = np.random.default_rng(9)
+    values, groups = rng.lognormal(8, 1, 5000), rng.integers(0, 20, 5000)
+    book = LogHistogram(ALPHA)
+    book.merge_rows(build(values, groups), np.arange(20), np.arange(20))
+    cells = book.rollup(np.arange(book.groups))
+    assert cells._block is book._block
+    before = cells.quantiles((0.5, 0.9))
+    book.add(np.array([1e5, 2e5]), np.array([3, 3]))
+    assert cells._block is not book._block
+    assert np.array_equal(cells.quantiles((0.5, 0.9)), before) and cells == build(values, groups)
+    assert book == build(np.append(values, [1e5, 2e5]), np.append(groups, [3, 3]))
