@@ -156,7 +156,7 @@ class Part:
 def read_comments(job: Job, types: dict) -> Part:
     """One part's comments with their answers, times and groups, filtered as score filters."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values, job.segment_blanks)
     grouper.keep_rows = job.keep_rows
     grouper.track_rows = True
     plan = job.comments

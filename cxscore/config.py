@@ -6,7 +6,7 @@ import re
 import reprlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -24,6 +24,14 @@ CONFIG_FILENAME = "cxscore.yaml"
 
 #: Answers that mean "no answer" in exports, counted as blank (compared case-insensitively).
 DEFAULT_BLANK_VALUES = ["n/a", "na", "-", "(跳过)", "(空)", "（跳过）", "（空）"]
+
+
+def segment_blank_values(config: Config | None, layout_values: Sequence[str] = ()) -> list[str]:
+    """The blank values that make a --by value the ``(blank)`` segment: the config's own list (when it gives
+    one) and the layout's, not the built-in defaults, since their ``NA`` names North America in a region
+    column (a segment; an answer of NA is still blank)."""
+    own = [] if config is None or config.blank_values == DEFAULT_BLANK_VALUES else config.blank_values
+    return [*own, *layout_values]
 
 
 #: How a band may be written in YAML (a Band after validation).

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from .accumulators import Book
 from .answer_text import canonical
-from .config import Config, MetricSpec
+from .config import Config, segment_blank_values, MetricSpec
 from .dates import UNDATED, parse_dates, period_label, periods_of
 from .encoders import columns_label
 from .errors import CxError, InputError, param
@@ -60,7 +60,7 @@ def tally_counts(inputs: Sequence[str], config: Config | None, settings: Setting
     metrics = counted_metrics(config, settings.metrics, blank_values, param("tallies"), settings.weight)
     specs = [spec for spec, _, _ in metrics]
     book: Book[GroupKey] = Book.of(specs)
-    sources = [_add(path, metrics, blank_values, settings, book) for path in inputs]
+    sources = [_add(path, metrics, blank_values, settings, book, segment_blank_values(config)) for path in inputs]
     return Tallied(
         sources=sources,
         chosen=[(spec, "config") for spec in specs],
@@ -80,7 +80,7 @@ def tally_counts(inputs: Sequence[str], config: Config | None, settings: Setting
     )
 
 
-def _add(path: str, metrics: list[tuple[MetricSpec, dict[str, str], list[str]]], blank_values: list[str], settings: Settings, book: Book[GroupKey]) -> Source:
+def _add(path: str, metrics: list[tuple[MetricSpec, dict[str, str], list[str]]], blank_values: list[str], settings: Settings, book: Book[GroupKey], segment_blanks: list[str]) -> Source:
     """Read one counts table into the book; its source, with the rows it stands for counted."""
     source = open_source(path, encoding=settings.encoding, sheet=settings.sheet)
     where = source.info.path
@@ -106,7 +106,7 @@ def _add(path: str, metrics: list[tuple[MetricSpec, dict[str, str], list[str]]],
     weights = _numbers(table.column(WEIGHT), where, WEIGHT) if weighted else None
     squares = _numbers(table.column(WEIGHT_SQ), where, WEIGHT_SQ) if weighted else None
     metric = table.column(METRIC).cast(pa.string())
-    keys, index = _groups(table, settings.by, settings.period, where, blank_values)
+    keys, index = _groups(table, settings.by, settings.period, where, segment_blanks)
     left_out = pc.fill_null(pc.equal(metric, ""), True).to_numpy(zero_copy_only=False)  # the rows left out for their weight
     source.info.weight_invalid += int(counts[left_out].sum())
     known = {spec.name for spec, _, _ in metrics}

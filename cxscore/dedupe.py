@@ -44,7 +44,7 @@ def keep_latest(jobs: list[Job], processes: int, column: str) -> str:
 def run_respondents(job: Job, types: dict) -> tuple[pa.Table, InputInfo]:
     """--dedupe's first pass over a part: each kept row's respondent, time (or None) and place in the input."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values, job.segment_blanks)
     pieces = []
     for batch in coalesced(job.part.batches(grouper.columns(), info, None, types)):
         batch, _, _, _ = grouper.apply(batch)

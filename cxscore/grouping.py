@@ -71,15 +71,16 @@ class Grouper:
     """The grouping resolved against one source's columns; applied block by block."""
 
     def __init__(self, grouping: Grouping, columns: list[str], info: InputInfo, date_column: str | None, exclusions: Sequence[ResponseFilter] = (),
-                 blank_values: Sequence[str] = ()):
+                 blank_values: Sequence[str] = (), segment_blanks: Sequence[str] = ()):
         where = info.path
-        self.blank = frozenset(canonical(v) for v in blank_values)  # the config's "no answer" texts: blank as a date and as a segment too
+        self.blank = frozenset(canonical(v) for v in blank_values)  # the run's "no answer" texts: blank as a date too
+        self.segment_blank = frozenset(canonical(v) for v in segment_blanks)  # --by values that are the (blank) segment (config.segment_blank_values)
         self.filters = RowFilter(grouping, columns, info, exclusions)
         self.g = grouping
         self.info = info
         self.file_label = Path(info.path).name
         self.by = [None if name == FILE else resolve_column(name, columns, where, f"{param('by')} {name}") for name in grouping.by]
-        self.keys = GroupKeys(len(self.by), self.blank)  # the run's keys, numbered once (a book adopts this numbering)
+        self.keys = GroupKeys(len(self.by), self.segment_blank)  # the run's keys, numbered once (a book adopts this numbering)
         self.date_column = date_column
         self.dedupe = resolve_column(grouping.dedupe, columns, where, param("dedupe")) if grouping.dedupe else None
         self.keep_rows: Latest | None = None  # the part's rows that survive --dedupe (set per part)

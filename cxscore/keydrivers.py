@@ -223,7 +223,7 @@ def read_moments(job: MomentJob, types: dict) -> tuple[MomentTable, InputInfo, d
     kept rows to their row-groups (from their positions in the input); the invalid answers seen;
     and with --by, the outcome's tallies per segment (every row answering it, complete or not)."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values, job.segment_blanks)
     grouper.keep_rows = job.keep_rows
     grouper.track_rows = True
     encoders = [_answers(spec, spec.kind.encoder(spec, job.metric_columns[spec.name], job.blank_values)) for spec in job.specs]

@@ -15,7 +15,7 @@ from . import benchmarks, dedupe, helpdesk
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
 from .comments import CommentBook, CommentPlan, find_comment_column
-from .config import Config, MetricSpec
+from .config import Config, segment_blank_values, MetricSpec
 from .dates import choose_order, detect_date_column
 from .detect import Detection
 from .empty_run import check_scored
@@ -226,7 +226,8 @@ def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Conf
         notify(f"dates: column {date[0]!r} ({date[1]})" + (f"; {why}" if why else ""))
     exclusions = response_filters(source.layout, source.columns, include_incomplete)
     blank_values = [*config.blank_values, *source.layout.blank_values]
-    grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions, blank_values)  # fails early on a bad --by/--where/--weight
+    segment_blanks = segment_blank_values(config, source.layout.blank_values)
+    grouper = Grouper(grouping, source.columns, InputInfo(path=where, format=""), date[0] if date else None, exclusions, blank_values, segment_blanks)  # fails early on a bad --by/--where/--weight
     parsers = [pair for spec in specs for pair in spec.kind.encoder(spec, reads[spec.name], blank_values).typed()]
     unit_doubts = [line for spec in specs for line in spec.kind.column_doubts(spec, reads[spec.name], blank_values, lambda column: sample_values(source.sample, source.columns.index(column)))]
     id_at = id_column(source) if ids else None
@@ -237,7 +238,7 @@ def plan_jobs(source: Source, chosen: list[tuple[MetricSpec, str]], config: Conf
         more = comment_date_type(source.columns, source.sample, plan.date_column, [*columns.values(), *grouper.columns(), plan.column])
     types = read_types(source.columns, source.sample, parsers, grouper, more)
     jobs = [
-        Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan)
+        Job(part, where, source.columns, reads, date[0] if date else None, specs, blank_values, grouping, exclusions, types=types, id_column=id_at, comments=plan, segment_blanks=segment_blanks)
         for part in cut(source)
     ]
     return jobs, columns, missing, [f"{where}: {line}" for line in [*unit_doubts, *order_doubts]]

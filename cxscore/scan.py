@@ -66,6 +66,7 @@ class Job:
     types: dict = field(default_factory=dict)  # column → type to read it as (column_types.read_types)
     id_column: str | None = None  # collect this column's ids (to find responses repeated across inputs)
     comments: CommentPlan | None = None  # collect the most recent comments per metric and band
+    segment_blanks: list[str] = field(default_factory=list)  # --by values that are the (blank) segment (config.segment_blank_values)
     slot: int = 0
 
 
@@ -102,7 +103,7 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
     block's rows of the columns it reads), add it up; and the part's response ids and most recent
     comments, when asked."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values)
+    grouper = Grouper(job.grouping, job.source_columns, info, job.date_column, job.exclusions, job.blank_values, job.segment_blanks)
     grouper.keep_rows = job.keep_rows
     plan = job.comments
     grouper.track_rows = plan is not None
@@ -124,7 +125,7 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
             encoded = encoders[spec.name].encode(batch)
             book.add(spec.name, encoded, groups, index, weights)
             if said is not None and plan is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
-                said.add_block(spec, encoded.codes, real, times, orders, batch, plan, grouper.blank)
+                said.add_block(spec, encoded.codes, real, times, orders, batch, plan, grouper.segment_blank)
         check_groups(book, job.grouping)
         _publish(job.slot, 1, info.rows)
     return book, info, (pa.concat_arrays(ids) if ids else None), said

@@ -24,7 +24,7 @@ from . import tidy
 from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
 from .column_types import TIME, all_iso
 from .columns import canonical, resolve_column
-from .config import Config, VolumeSpec
+from .config import Config, VolumeSpec, segment_blank_values
 from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper
@@ -104,7 +104,7 @@ def read_volume(job: VolumeJob, types: dict) -> tuple[VolumeCounts, InputInfo]:
     """Count one part's ticket events: filter each block as score does (``--where``), read the created
     and solved times and the status, and add each kept ticket's events to its segment."""
     info = InputInfo(path=job.path, format="")
-    grouper = Grouper(job.grouping, job.source_columns, info, None, job.exclusions, job.blank_values)
+    grouper = Grouper(job.grouping, job.source_columns, info, None, job.exclusions, job.blank_values, job.segment_blanks)
     counts = VolumeCounts()
     needed = list(dict.fromkeys([job.created, job.solved, *([job.status] if job.status else []), *grouper.columns()]))
     for batch in coalesced(job.part.batches(needed, info, None, types), job.block_rows):
@@ -371,11 +371,11 @@ def volume(
         elif order.basis is None:
             source.info.date_order = None
         exclusions = response_filters(source.layout, source.columns, settings.include_incomplete)
-        segment_blanks = [*(config or Config()).blank_values, *source.layout.blank_values]  # a --by value that is one of them: the (blank) segment
+        blank_values = [*(config or Config()).blank_values, *source.layout.blank_values]
         Grouper(grouping, source.columns, InputInfo(path=source.info.path, format=""), None, exclusions)  # fails early on a bad --by/--where
         types = {column: TIME for column in (opened_at, solved_at) if all_iso(sample_values(source.sample, source.columns.index(column)))}
         for part in source.parts(processes, part_bytes, block_bytes):
-            jobs.append(VolumeJob(part, source.info.path, source.columns, {}, None, [], segment_blanks, grouping, exclusions, types=types, created=opened_at,
+            jobs.append(VolumeJob(part, source.info.path, source.columns, {}, None, [], blank_values, grouping, exclusions, types=types, segment_blanks=segment_blank_values(config, source.layout.blank_values), created=opened_at,
                                   solved=solved_at, status=status_at, resolved=tuple(word.strip().casefold() for word in spec.resolved), period=period, since=since, until=until, dayfirst=order.dayfirst, block_rows=block_rows))
             owners.append(source.info)
     counts = VolumeCounts()

@@ -1,6 +1,7 @@
 """Segments, periods, filters, weights, intervals and significance, end to end against hand values."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -349,30 +350,55 @@ def test_top_and_bottom_rank_only_segments_with_enough_answers(write_csv):
     assert [(r.segment["agent"], r.low_n) for r in best.results[1:]] == [("c", False), ("b", False), ("a", False), ("tiny", True)]
 
 
-def test_a_segment_written_as_a_blank_value_is_the_blank_segment(tmp_path):
-    """R writes NA where a value is missing: answers read it as blank (the default blank_values), so a
-    --by value NA (or n/a, or a config's *redacted*) is the (blank) segment too — in the table, the
-    JSON and the workbook alike, and in the tickets path's segments."""
+def test_a_segment_written_as_one_of_the_configs_blank_values_is_the_blank_segment(tmp_path):
+    """R writes NA where a value is missing: a config that lists NA (or *redacted*) in its blank_values makes
+    such a --by value the (blank) segment, as its answers are blank — in the table, the JSON and the
+    workbook alike."""
     path = tmp_path / "r_export.csv"
     path.write_text("Satisfaction,team,region\n5,x,NA\n4,NA,*redacted*\n3,,n/a\n2,x,North\n1,na,North\n", encoding="utf-8")
-    report = score([str(path)], options=Options(by=["team"]))
-    assert {r.segment.get("team"): r.n for r in report.results} == {None: 5, "x": 2, "(blank)": 3}
+    config_file = tmp_path / "cxscore.yaml"
+    config_file.write_text('blank_values: ["NA", "n/a", "*redacted*"]\n', encoding="utf-8")
     config = validate_config({"blank_values": ["NA", "n/a", "*redacted*"]})
+    team = score([str(path)], config, Options(by=["team"]))
+    assert {r.segment.get("team"): r.n for r in team.results} == {None: 5, "x": 2, "(blank)": 3}
     region = score([str(path)], config, Options(by=["region"]))
     assert {r.segment.get("region"): r.n for r in region.results} == {None: 5, "North": 2, "(blank)": 3}
     out = tmp_path / "r.xlsx"
-    result = invoke(["report", str(path), "-o", str(out), "--by", "team"])
+    result = invoke(["report", str(path), "-c", str(config_file), "-o", str(out), "--by", "team"])
     assert result.exit_code == 0, result.stderr
     cells = {str(c.value) for sheet in openpyxl.load_workbook(out, read_only=True).worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
     assert "(blank)" in cells and "NA" not in cells and "na" not in cells
-    table = invoke(["score", str(path), "--by", "team", "-f", "md"])
+    table = invoke(["score", str(path), "-c", str(config_file), "--by", "team", "-f", "md"])
     assert "(blank)" in table.stdout and "| NA " not in table.stdout and "| na " not in table.stdout
 
 
+@pytest.mark.parametrize("command", ["score", "duration", "volume"])
+def test_na_in_a_region_column_is_north_america_not_a_blank_segment_without_a_config(tmp_path, command):
+    """The built-in blank values read an answer of NA as blank, but a --by value NA stays a segment: in a
+    region column it names North America, and merging it into (blank) would be a silent guess."""
+    path = tmp_path / "regions.csv"
+    rows = [("NA", "9", "2025-03-03 09:00", "2025-03-03 10:00"), ("EMEA", "3", "2025-03-03 09:00", "2025-03-03 11:00"),
+            ("NA", "NA", "2025-03-04 09:00", "2025-03-04 12:00"), ("", "7", "2025-03-04 09:00", "2025-03-04 09:30")]
+    path.write_text("Region,How likely are you to recommend us?,Created at,Solved at\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    if command == "score":
+        doc = json.loads(invoke(["score", str(path), "--by", "Region", "-f", "json", "-q"]).stdout)
+        assert {r["segment"].get("Region"): (r["n"], r["blank"]) for r in doc["results"]} == {None: (3, 1), "NA": (1, 1), "EMEA": (1, 0), "(blank)": (1, 0)}
+    elif command == "volume":
+        created = list(csv.DictReader(io.StringIO(invoke(["volume", str(path), "--by", "Region", "-f", "csv", "-q"]).stdout)))
+        assert {row["Region"]: int(row["created"]) for row in created} == {"": 4, "NA": 2, "EMEA": 1, "(blank)": 1}
+    else:
+        config = validate_config({"metrics": [{"name": "resolution", "type": "duration", "start": "Created at", "end": "Solved at"}]})
+        report = score([str(path)], config, Options(by=["Region"]))
+        assert {r.segment.get("Region"): r.n for r in report.results} == {None: 4, "NA": 2, "EMEA": 1, "(blank)": 1}
+
+
 def test_a_comments_segment_written_as_a_blank_value_is_blank_too(tmp_path):
-    """The Comments sheet (and JSON comments) name each comment's --by value as the segments do: R's NA is (blank)."""
+    """The Comments sheet (and JSON comments) name each comment's --by value as the segments do: with a
+    config that lists R's NA as a blank value, NA is (blank)."""
     path = tmp_path / "r_export.csv"
     path.write_text("Satisfaction,team,Comment\n5,NA,great help\n1,x,too slow\n4,,quick answer\n2,NA,nobody called back\n", encoding="utf-8")
-    doc = json.loads(invoke(["score", str(path), "--by", "team", "-f", "json", "-q", "--comments", "10"]).stdout)
+    config_file = tmp_path / "cxscore.yaml"
+    config_file.write_text('blank_values: ["NA"]\n', encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-c", str(config_file), "--by", "team", "-f", "json", "-q", "--comments", "10"]).stdout)
     assert sorted((c["segment"]["team"], c["comment"]) for c in doc["comments"]) == [
         ("(blank)", "great help"), ("(blank)", "nobody called back"), ("(blank)", "quick answer"), ("x", "too slow")]
