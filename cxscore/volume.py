@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import tidy
+from .answer_text import canonical as canonical_text
 from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
 from .column_types import TIME, all_iso
 from .columns import canonical, resolve_column
@@ -79,15 +80,22 @@ class VolumeJob(Job):
     block_rows: int = COALESCE_ROWS
 
 
-def _read_times(values: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, str | None]:
-    """Seconds, and which values are times, blank, placeholders for "no date" (``1900-01-01``: read as
-    blank, counted apart) and not understood (with the first of those, as written)."""
+def _read_times(values: pa.Array, dayfirst: bool, blank_values: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, str | None]:
+    """Seconds, and which values are times, blank (empty, or one of the run's ``blank_values``, canonical:
+    ``NA``, ``*redacted*``), placeholders for "no date" (``1900-01-01``: read as blank, counted apart) and
+    not understood (with the first of those, as written)."""
     times = read_dates(values, dayfirst).times
     held = placeholders(values, times)
     ok = times.is_valid().to_numpy(zero_copy_only=False) & ~held
     seconds = pc.cast(times, pa.int64()).fill_null(0).to_numpy()
     blank = (values.is_null() if pa.types.is_timestamp(values.type) else is_blank(values)).to_numpy(zero_copy_only=False) & ~held
     invalid = ~ok & ~blank & ~held
+    if blank_values and invalid.any():  # per distinct unreadable text, as the answers and the date column read them
+        rows = np.flatnonzero(invalid)
+        encoded = pc.dictionary_encode(values.take(pa.array(rows)).cast(pa.string()))
+        said = np.array([canonical_text(text) in blank_values for text in encoded.dictionary.to_pylist()], dtype=bool)
+        rows = rows[said[encoded.indices.to_numpy(zero_copy_only=False)]]
+        blank[rows], invalid[rows] = True, False
     example = str(values[int(np.argmax(invalid))].as_py()).strip() if invalid.any() else None
     return seconds, ok, blank, held, invalid, example
 
@@ -117,8 +125,9 @@ def read_volume(job: VolumeJob, types: dict) -> tuple[VolumeCounts, InputInfo]:
 
 def _count_block(counts: VolumeCounts, job: VolumeJob, batch: pa.RecordBatch, segment: np.ndarray) -> None:
     """One block's tickets → events (see :mod:`cxscore.backlog` and the README's *Volume and backlog*)."""
-    created, created_ok, created_blank, created_held, created_bad, created_example = _read_times(batch.column(job.created), job.dayfirst)
-    solved, solved_ok, solved_blank, solved_held, solved_bad, solved_example = _read_times(batch.column(job.solved), job.dayfirst)
+    blank = frozenset(canonical_text(text) for text in job.blank_values)
+    created, created_ok, created_blank, created_held, created_bad, created_example = _read_times(batch.column(job.created), job.dayfirst, blank)
+    solved, solved_ok, solved_blank, solved_held, solved_bad, solved_example = _read_times(batch.column(job.solved), job.dayfirst, blank)
     solved_blank |= solved_held
     counts.count("created_blank", int(created_blank.sum()))
     counts.count("created_placeholder", int(created_held.sum()))
@@ -371,7 +380,7 @@ def volume(
         elif order.basis is None:
             source.info.date_order = None
         exclusions = response_filters(source.layout, source.columns, settings.include_incomplete)
-        blank_values = [*(config or Config()).blank_values, *source.layout.blank_values]
+        blank_values = [*(config or Config()).blank_values, *source.layout.blank_values]  # answers' blank values: a created or solved time that is one of them is blank
         Grouper(grouping, source.columns, InputInfo(path=source.info.path, format=""), None, exclusions)  # fails early on a bad --by/--where
         types = {column: TIME for column in (opened_at, solved_at) if all_iso(sample_values(source.sample, source.columns.index(column)))}
         for part in source.parts(processes, part_bytes, block_bytes):

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import ROOT, invoke, run_process
 from cxscore import Options
+from cxscore.config import validate_config
 from cxscore.volume import created_test, volume
 
 ZENDESK = ROOT / "sample_data" / "tickets_zendesk.csv"
@@ -100,6 +101,33 @@ def test_since_opens_with_the_earlier_backlog_and_until_ends_the_periods(tickets
     cut = volume(tickets, options=Options(until="2025-03-16"), processes=1)
     assert figures(cut) == {"2025-W10": (4, 1, 0, 3), "2025-W11": (4, 1, 2, 4)}
     assert not cut.rows[-1].partial
+
+
+def test_blank_values_in_the_time_columns_are_blank_times(write_csv, tmp_path):
+    """R writes NA for a missing time and a redacted export *redacted*: as blank as an empty cell (the
+    default blank_values, then the config's), so an NA solved time is an open ticket, not an unreadable
+    one in no state, and an NA created time is blank, not 'not understood'."""
+    path = write_csv([
+        ["Id", "Status", "Created at", "Solved at"],
+        ["1", "Solved", "2025-03-03 09:00:00", "2025-03-04 10:00:00"],
+        ["2", "Open", "2025-03-04 09:00:00", "NA"],  # open
+        ["3", "Pending", "2025-03-05 09:00:00", " n/a "],  # open
+        ["4", "Solved", "NA", "2025-03-05 10:00:00"],  # no created time: in no count
+        ["5", "Solved", "*redacted*", "2025-03-05 11:00:00"],  # blank with the config, not understood without
+        ["6", "Solved", "2025-03-05 09:00:00", "later"],  # not understood: unknown
+    ], "r_tickets.csv")
+    plain = volume(path, processes=1)
+    assert figures(plain) == {"2025-W10": (4, 1, 1, 2)}
+    assert {k: plain.counters[k] for k in ("created_blank", "created_invalid", "solved_invalid")} == {"created_blank": 1, "created_invalid": 1, "solved_invalid": 1}
+    assert (plain.examples["created_invalid"], plain.examples["solved_invalid"]) == ("*redacted*", "later")
+    redacted = volume(path, validate_config({"blank_values": ["NA", "n/a", "*Redacted*"]}), processes=1)
+    assert figures(redacted) == {"2025-W10": (4, 1, 1, 2)}
+    assert (redacted.counters["created_blank"], redacted.counters["created_invalid"]) == (2, 0)
+    config = tmp_path / "cfg.yaml"
+    config.write_text("blank_values: [NA, n/a, '*redacted*']\n", encoding="utf-8")
+    result = invoke(["volume", str(path), "-c", str(config), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "2 ticket(s) without a usable created time in 'Created at' are in no count (2 blank, 0 not understood)" in result.stderr
 
 
 def test_day_first_dates_and_months(write_csv):
