@@ -461,7 +461,7 @@ PLAN_EXAMPLES = """
 
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
-    metric: MetricType = typer.Option(..., "--metric", "-m", help="nps, csat (any percentage) or ces (any mean)."),
+    metric: Optional[MetricType] = typer.Option(None, "--metric", "-m", help="Required: nps, csat (any percentage) or ces (any mean).", show_default=False),
     margin: float | None = typer.Option(None, "--margin", min=0.0001, help="Wanted margin of error of the reported interval: NPS or percentage points, or scale points for a mean."),
     detect: float | None = typer.Option(None, "--detect", min=0.0001, help="Instead of --margin: a change to detect (same units), 80% power; gives n per group."),
     assurance: float | None = typer.Option(None, "--assurance", min=0.5, max=0.999, help="With --margin: reach it with this probability (e.g. 0.8) instead of on average."),
@@ -477,6 +477,8 @@ def plan(
     """How many answers are needed for a given margin of error."""
     terminal = Terminal.current()
     with _errors_to_exit_codes(terminal, False):
+        if metric is None:  # Typer's own error lists all ten types one per line in a box, though only three can be planned
+            raise CxError("cxscore plan needs --metric (-m): nps, csat or ces", "e.g. cxscore plan -m nps --margin 5")
         result = sample_size(metric.value, margin, confidence, promoters=promoters, detractors=detractors, expected=expected, sd=sd, detect=detect, assurance=assurance,
                              scale=scale, mean=mean)
         write_data(terminal, lambda: render_plan(result, fmt, terminal))

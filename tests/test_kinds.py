@@ -171,7 +171,7 @@ def test_adding_a_kind_is_one_module_and_one_registry_line(tmp_path):
     assert {r["segment"]["Team"]: r["value"] for r in rows if r["segment"]} == {"A": pytest.approx(100.0), "B": pytest.approx(0.0)}
     table = run("score", "data.csv", "-c", "cfg.yaml", "--by", "Team")
     assert table.returncode == 0 and "% top box" in table.stdout and "40.0%" in table.stdout and "bottom box 20.0%" in table.stdout, table.stdout + table.stderr
-    assert "means adjusted t, top boxes Wilson." in " ".join(table.stdout.split())  # the caption names its interval
+    assert "95% intervals: top boxes Wilson." in " ".join(table.stdout.split())  # the caption names its own interval (only)
     book = run("report", "data.csv", "-c", "cfg.yaml", "--comments", "1", "-o", "out.xlsx")
     assert book.returncode == 0, book.stderr
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["Comments"]

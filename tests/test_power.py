@@ -130,3 +130,10 @@ def test_plan_for_a_mean_on_a_scale_solves_for_the_adjusted_t_interval(mean, sd,
 def test_plan_scale_and_mean_are_checked(args, message):
     result = invoke(["plan", "-m", "ces", "--margin", "0.1", "--sd", "1.4", *args])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_plan_without_a_metric_says_so_in_one_line():
+    # Typer's box listed all ten metric types one per line (seven of which plan cannot plan) and no example.
+    result = invoke(["plan", "--margin", "5"])
+    assert result.exit_code == 2 and not result.stdout
+    assert result.stderr.splitlines() == ["error: cxscore plan needs --metric (-m): nps, csat or ces — e.g. cxscore plan -m nps --margin 5"]

@@ -91,6 +91,9 @@ class Rate(Kind):
     def moments(self, spec: MetricSpec, s: Summary) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.mean), s.n_eff)
 
+    def interval_words(self, nps_method: str) -> str:
+        return "% Wilson"
+
     def compute_columns(self, spec: MetricSpec, s: Any) -> tuple[Any, dict[str, Any]]:
         return 100 * s.mean, {}
 

@@ -89,6 +89,9 @@ class Ratio(Kind):
     def moments(self, spec: MetricSpec, s: Any) -> tuple[float, float, float, float]:
         return (*stats.proportion_moments(s.mean), s.n_eff)
 
+    def interval_words(self, nps_method: str) -> str:
+        return "% Wilson"
+
     def higher_is_better(self, metric: Any) -> bool:
         return metric.better != "lower"
 

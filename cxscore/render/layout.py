@@ -81,10 +81,11 @@ def _formula(metric: MetricInfo) -> str:
     return f" {formula(metric)}" if metric.formula else ""
 
 
-def _caption(report: Report, against: str, lines: list[Line]) -> str:
+def _caption(report: Report, against: str, lines: list[Line], metric: MetricInfo) -> str:
     """The legend of a breakdown table: only what its lines show (▲▼ when a Δ is marked, dim rows
-    when a row is dim, Detectable and intervals when a cell has one), so a table of an untested
-    metric (a weighted average, a ratio of shares) explains no test it did not run."""
+    when a row is dim, Detectable and intervals when a cell has one, the interval method of its own
+    metric), so a table of an untested metric (a weighted average, a ratio of shares) explains no
+    test it did not run and a CSAT table names no NPS method."""
     a = report.analysis
     marked = any(("▲" in line.cells[-3] or "▼" in line.cells[-3]) for line in lines)
     tested = any(line.cells[-2] not in ("", "—") for line in lines)
@@ -98,8 +99,9 @@ def _caption(report: Report, against: str, lines: list[Line]) -> str:
     if any(line.cells[-1] for line in lines):
         parts.append("Detectable: the smallest Δ found with 80% power at this n.")
     if any(line.cells[-5] != "—" for line in lines):
-        parts.append(f"{display.level(a.confidence)} intervals: {', '.join(words for kind in KINDS.values() if (words := kind.interval_words(a.nps_interval)))}.")
-        if any(m.type == "duration" for m in report.metrics):  # a weighted average is no median
+        if words := KINDS[metric.type].interval_words(a.nps_interval):
+            parts.append(f"{display.level(a.confidence)} intervals: {words}.")
+        if metric.type == "duration":  # a weighted average is no median
             parts.append("Durations: medians with order-statistic intervals, tested with Mood's median test.")
     return " ".join(parts)
 
@@ -185,17 +187,17 @@ def breakdowns(report: Report) -> list[Section]:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()]) for r in rows if r.kind == "segment"]
-            section.caption = (_caption(report, "above or below the rest", section.lines) + _doubt(metric) + _formula(metric)).strip()
+            section.caption = (_caption(report, "above or below the rest", section.lines, metric) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
         if period:
             section = Section(f"{label} by {period} — Δ against the previous {period}{on}", [period.capitalize()] + tail, set(range(1, 8)))
             section.lines += [_line(r, metric, [r.period or ""]) for r in rows if r.kind == "period"]
-            section.caption = (_caption(report, "up or down on the previous period", section.lines) + _trend(rows, report.analysis.confidence) + _doubt(metric) + _formula(metric)).strip()
+            section.caption = (_caption(report, "up or down on the previous period", section.lines, metric) + _trend(rows, report.analysis.confidence) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
         if by and period:
             section = Section(f"{label} by {' × '.join(by)} and {period}{on}", by + [period.capitalize()] + tail, set(range(len(by) + 1, len(by) + 8)))
             section.lines += [_line(r, metric, [str(v) for v in r.segment.values()] + [r.period or ""]) for r in rows if r.kind == "cell"]
-            section.caption = (_caption(report, "up or down on the previous period", section.lines) + _doubt(metric) + _formula(metric)).strip()
+            section.caption = (_caption(report, "up or down on the previous period", section.lines, metric) + _doubt(metric) + _formula(metric)).strip()
             sections.append(section)
     return sections
 

@@ -100,21 +100,17 @@ def _print_fitting(section: Section, console: Console) -> None:
 
 
 def emit(table: Table, console: Console) -> None:
-    """Print a table; a title or caption longer than the table is wide is printed above or below it at
-    the terminal's width instead of Rich's wrapping at the table's (a narrow table's caption would
-    leave a column of short ragged lines at 80 columns). One that fits stays in the table as it was."""
-    width = min(_width(table, console), console.width)
+    """Print a table with its title above it and its caption below it, each wrapped at the terminal's
+    width and ending at its text: Rich pads a title or caption that fits to the table's width
+    (trailing spaces in pipes and cron mail) and wraps a longer one at the table's width (a narrow
+    table's caption left a column of short ragged lines at 80 columns)."""
     title, caption = table.title, table.caption
-    above = isinstance(title, str) and Text.from_markup(title).cell_len > width
-    below = isinstance(caption, str) and Text.from_markup(caption).cell_len > width
-    if above:
-        table.title = None
-        _wrapped(str(title), "table.title", console)
-    if below:
-        table.caption = None
+    table.title = table.caption = None
+    if isinstance(title, str):
+        _wrapped(title, "table.title", console)
     console.print(table)
-    if below:
-        _wrapped(str(caption), "table.caption", console)
+    if isinstance(caption, str):
+        _wrapped(caption, "table.caption", console)
 
 
 def _wrapped(markup: str, style: str, console: Console) -> None:
