@@ -41,9 +41,10 @@ def test_a_rate_s_caption_names_wilson_and_a_duration_s_names_only_medians():
 
 
 @pytest.mark.parametrize("args", [["--by", "channel", "--period", "month"], ["-m", "nps"]])
-def test_a_table_s_title_line_ends_at_its_text(args):
+def test_a_table_s_title_line_ends_at_its_text(args, monkeypatch):
     # Rich padded each title to the table's width: "cxscore · 3,000 rows · …csv" and 27 spaces.
-    result = invoke(["score", str(SAMPLE), *args, "-q"], env=ENV)
+    monkeypatch.chdir(SAMPLE.parent)  # a short name in the title: CI's checkout path would wrap it
+    result = invoke(["score", SAMPLE.name, *args, "-q"], env=ENV)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     titles = [line for i, line in enumerate(lines[:-1]) if lines[i + 1].startswith("┏")]
