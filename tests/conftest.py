@@ -37,6 +37,17 @@ def write_csv(tmp_path):
     return write
 
 
+def reported(folder: Path, rows: list[list], config: str, *options: str) -> tuple[Path, Path, Path]:
+    """``rows`` written as waits.csv and ``config`` as waits.yaml in ``folder``, then ``cxscore report`` on them
+    with ``options``: the data, config and workbook paths (the run must succeed)."""
+    data, config_path, out = folder / "waits.csv", folder / "waits.yaml", folder / "waits.xlsx"
+    data.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    config_path.write_text(config, encoding="utf-8")
+    result = invoke(["report", str(data), "-c", str(config_path), *options, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return data, config_path, out
+
+
 def invoke(args: list[str], input: bytes | str | None = None, env: dict | None = None):
     """Run the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(app, args, input=input, env=env)

@@ -9,7 +9,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import dashboard_tile, invoke
+from conftest import dashboard_tile, reported
 from cxscore.render import cells
 
 DAY = 86400
@@ -22,12 +22,7 @@ CONFIG = "metrics:\n  - name: wait\n    type: duration\n    column: Wait in seco
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("units")
-    data, config, out = folder / "waits.csv", folder / "waits.yaml", folder / "waits.xlsx"
-    data.write_text("\n".join(",".join(map(str, row)) for row in WAITS) + "\n", encoding="utf-8")
-    config.write_text(CONFIG, encoding="utf-8")
-    result = invoke(["report", str(data), "-c", str(config), "--period", "week", "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
+    _, _, out = reported(tmp_path_factory.mktemp("units"), WAITS, CONFIG, "--period", "week")
     return openpyxl.load_workbook(out)
 
 

@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import ROOT, SAMPLE, dashboard_tile, invoke
+from conftest import ROOT, SAMPLE, dashboard_tile, invoke, reported
 from cxscore.render import cells, display
 
 #: Waits in seconds: group A about half a minute quicker than group B, both around five minutes.
@@ -39,12 +39,7 @@ def _merged(ws, cell) -> bool:
 
 @pytest.fixture(scope="module")
 def waits(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("waits")
-    data, config, out = folder / "waits.csv", folder / "waits.yaml", folder / "waits.xlsx"
-    data.write_text("\n".join(",".join(map(str, row)) for row in WAITS) + "\n", encoding="utf-8")
-    config.write_text(WAIT_CONFIG, encoding="utf-8")
-    result = invoke(["report", str(data), "-c", str(config), "--by", "Group", "--min-n", "5", "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
+    data, config, out = reported(tmp_path_factory.mktemp("waits"), WAITS, WAIT_CONFIG, "--by", "Group", "--min-n", "5")
     table = invoke(["score", str(data), "-c", str(config), "--by", "Group", "--min-n", "5", "-f", "markdown"])
     return openpyxl.load_workbook(out), table.stdout
 
