@@ -476,8 +476,15 @@ def tally_inputs(
     chosen, skipped_ratings, found_in, about = described_metrics(config, sources, notify, settings.metrics or ())
     latest = None if grouping.dedupe or config.metrics else helpdesk.latest_records(sources)
     if latest:  # contact records that repeat (Amazon Connect): each contact's latest record, as --dedupe keeps it
+        owner = next(s for s in sources if {c.casefold() for c in latest} <= {c.casefold() for c in s.columns})
+        for other in sources:
+            lacking = [c for c in latest if c.casefold() not in {h.casefold() for h in other.columns}]
+            if lacking:
+                raise InputError(f"{other.info.path} has no column {lacking[0]!r}: {owner.info.path} holds {owner.layout.name} contact records, whose latest record per "
+                                 f"{latest[0]} (by {latest[1]}) is kept, and every input of a run is read that way",
+                                 "score the contact records in a run of their own")
         grouping = replace(grouping, dedupe=latest[0], date_column=grouping.date_column or latest[1])
-        dedupe.check_inputs(grouping.dedupe, inputs, sources[0].layout.name)
+        dedupe.check_inputs(grouping.dedupe, inputs, owner.layout.name)
     if settings.metrics:
         known = [spec.name for spec, _ in chosen]
         unknown = [m for m in settings.metrics if m not in known]

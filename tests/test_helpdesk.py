@@ -361,6 +361,17 @@ INC0000060,New,true,0,0,0,false,2/3/2016 10:00,2/3/2016 10:05,Group 20,3 - Moder
 """
 
 
+def test_contact_records_beside_another_export_are_refused_naming_the_layout_not_an_option():
+    """Amazon Connect records keep each contact's latest record by its update time, for every input of the
+    run: a survey beside them lacked 'LastUpdateTimestamp' and the error blamed --date-column, never given."""
+    for files in (["calls.csv", "survey_export.csv"], ["survey_export.csv", "calls.csv"]):
+        result = invoke(["score", *(str(SAMPLES / name) for name in files), "-q"])
+        assert result.exit_code == 2 and result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "survey_export.csv has no column 'ContactId'" in lines[0] and "calls.csv holds amazon_connect contact records" in lines[0]
+        assert "--date-column" not in lines[0] and "in a run of their own" in lines[0]
+
+
 def test_servicenow_event_log_latest_row_per_incident_question_marks_blank_day_first(tmp_path):
     path = tmp_path / "incidents.csv"
     path.write_text(SERVICENOW, encoding="utf-8")
