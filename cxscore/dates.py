@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .answer_text import canonical
 from .sources.base import sample_values
 
 #: Times as exports append them, each with a regex for its shape, so a value meets only its own formats.
@@ -375,6 +376,17 @@ def placeholders(values: pa.Array, times: pa.TimestampArray) -> np.ndarray:
         text = values.take(pa.array(unread)).cast(pa.string())
         found[unread[_matches(text, _PLACEHOLDER_TEXT)]] = True
     return found
+
+
+def unread_texts(values: pa.Array, rows: np.ndarray, blank: frozenset[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The unreadable cells ``rows`` of ``values`` per distinct text (trimmed): the texts, each row's text
+    number, and which of the rows hold one of the ``blank`` texts (canonical: ``NA``, ``*redacted*``), blank
+    as the answers read them. One look per distinct text, not per row."""
+    encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(values.take(pa.array(rows)).cast(pa.string())))
+    texts: list[str] = encoded.dictionary.to_pylist()
+    which = encoded.indices.to_numpy(zero_copy_only=False)
+    said = np.array([canonical(t) in blank for t in texts], dtype=bool)[which] if blank and texts else np.zeros(len(rows), dtype=bool)
+    return texts, which, said
 
 
 def is_blank(values: pa.Array) -> pa.BooleanArray:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .answer_text import canonical
 from .columns import resolve_column
-from .dates import detect_date_column, is_blank, merge_basis, periods_of, placeholders, read_dates
+from .dates import detect_date_column, is_blank, merge_basis, periods_of, placeholders, read_dates, unread_texts
 from .errors import InputError, param
 from .filters import Condition, Latest, RowFilter
 from .keys import KeyIndex, KeyList, PackedIndex, pack
@@ -141,13 +141,9 @@ class Grouper:
             blank = (raw.is_null() if pa.types.is_timestamp(raw.type) else is_blank(raw)).to_numpy(zero_copy_only=False) | placeholder
             invalid = keep & missing & ~blank
             rows = np.flatnonzero(invalid)
-            encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(raw.take(pa.array(rows)).cast(pa.string())))  # per distinct text
-            texts: list[str] = encoded.dictionary.to_pylist()
-            which = encoded.indices.to_numpy(zero_copy_only=False)
-            if self.blank and texts:  # the config's blank_values (*redacted*, n/a): blank, as in the answers
-                said_blank = np.array([canonical(t) in self.blank for t in texts], dtype=bool)[which]
-                blank[rows[said_blank]], invalid[rows[said_blank]] = True, False
-                rows, which = rows[~said_blank], which[~said_blank]
+            texts, which, said_blank = unread_texts(raw, rows, self.blank)  # the config's blank_values (*redacted*, n/a): blank, as in the answers
+            blank[rows[said_blank]], invalid[rows[said_blank]] = True, False
+            rows, which = rows[~said_blank], which[~said_blank]
             self.info.date_blank += int((keep & missing & blank).sum())
             self.info.date_invalid += int(invalid.sum())
             if read.other_order is not None:  # counted invalid, and apart: the other day/month order reads them

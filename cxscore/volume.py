@@ -26,7 +26,7 @@ from .backlog import BEFORE, CREATED, SOLVED, UNKNOWN, VolumeCounts
 from .column_types import TIME, all_iso
 from .columns import canonical, resolve_column
 from .config import Config, VolumeSpec, segment_blank_values
-from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates
+from .dates import choose_order, is_blank, period_label, periods_of, placeholders, read_dates, unread_texts
 from .errors import ColumnError, CxError, InputError, StrictError, param
 from .grouping import Grouper
 from .pipeline import open_sources
@@ -92,9 +92,7 @@ def _read_times(values: pa.Array, dayfirst: bool, blank_values: frozenset[str] =
     invalid = ~ok & ~blank & ~held
     if blank_values and invalid.any():  # per distinct unreadable text, as the answers and the date column read them
         rows = np.flatnonzero(invalid)
-        encoded = pc.dictionary_encode(values.take(pa.array(rows)).cast(pa.string()))
-        said = np.array([canonical_text(text) in blank_values for text in encoded.dictionary.to_pylist()], dtype=bool)
-        rows = rows[said[encoded.indices.to_numpy(zero_copy_only=False)]]
+        rows = rows[unread_texts(values, rows, blank_values)[2]]
         blank[rows], invalid[rows] = True, False
     example = str(values[int(np.argmax(invalid))].as_py()).strip() if invalid.any() else None
     return seconds, ok, blank, held, invalid, example
