@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import msgspec
 import numpy as np
 import pyarrow as pa
 
-from . import dedupe, stats
+from . import dedupe, stats, tidy
 from .comments import said_something, sort_times
 from .config import Config, MetricSpec
 from .dates import UNDATED, period_label
@@ -39,6 +39,18 @@ from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
 from .terms import Distinctive, SegmenterMissing, band_rows, distinctive_terms
 from .themes import ThemeReport, Themes, load_themes, mentions_by, theme_stats, two_proportions
 from .version import __version__
+
+if TYPE_CHECKING:
+    import pandas
+
+#: The theme table's columns (CSV, Arrow, pandas); the --by columns come after ``metric``.
+THEME_FIELDS = ["metric", "period", "theme", "comments", "mentions", "pct", "rest_pct", "p_value", "p_adjusted", "significant", "low_n",
+                "unhappy_pct", "happy_pct", "z", "n", "value", "ci_low", "ci_high", "impact"]
+#: Without a theme dictionary the CSV is the distinctive terms (the JSON's ``terms.terms[]`` items).
+TERM_FIELDS = ["metric", "group", "term", "words", "z", "delta", "count", "count_other"]
+#: The theme table's row of comments that mention no theme.
+UNTAGGED = "(untagged)"
+_F, _I, _S, _B = pa.float64(), pa.int64(), pa.string(), pa.bool_()
 
 Notify = Callable[[str], None]
 #: The kinds a comment run can score, in the order one is chosen when -m does not name it.
@@ -92,6 +104,46 @@ class CommentRun:
 
     def low_n(self, n: int) -> bool:
         return n < self.min_n
+
+    def columns(self) -> list[str]:
+        """The theme table's columns: ``metric``, the --by columns, then :data:`THEME_FIELDS`'s others."""
+        return [THEME_FIELDS[0], *self.by, *THEME_FIELDS[1:]]
+
+    def rows(self) -> list[list]:
+        """The theme table, aligned with :meth:`columns`: one row per theme over all comments, the untagged row,
+        then one per theme and segment, period, or segment × period (segment columns empty on the overall rows)."""
+        doc = self.to_dict()
+
+        def row(segment: dict[str, str], values: dict) -> list:
+            return [self.metric.name, *(segment.get(b) for b in self.by), *(values.get(k) for k in THEME_FIELDS[1:])]
+
+        out = [row({}, {**t, "comments": doc["comments"], "pct": t["pct_of_comments"]}) for t in doc["themes"]]
+        if self.themes_file:
+            out.append(row({}, {"theme": UNTAGGED, "comments": doc["comments"], "mentions": doc["untagged"], "pct": doc["untagged_pct"]}))
+        out += [row(s["segment"], s) for s in [*doc["segments"], *doc["periods"], *doc["cells"]]]
+        return out
+
+    def term_rows(self) -> list[list]:
+        """The distinctive terms, aligned with :data:`TERM_FIELDS`, as JSON ``terms.terms[]`` (positive z: the unhappy band's)."""
+        terms = self.to_dict()["terms"]
+        return [[self.metric.name, *(t[k] for k in TERM_FIELDS[1:])] for t in (terms["terms"] if terms else [])]
+
+    def to_arrow(self) -> pa.Table:
+        """The theme table (the CSV's columns with a themes file) as Arrow."""
+        types = {"comments": _I, "mentions": _I, "n": _I, "significant": _B, "low_n": _B, "metric": _S, "period": _S, "theme": _S}
+        return tidy.rows_table(self.columns(), [_S, *[_S] * len(self.by), *(types.get(k, _F) for k in THEME_FIELDS[1:])], self.rows())
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """:meth:`to_arrow` as a pandas DataFrame (pandas is optional: install it to use this)."""
+        return tidy.to_pandas(self.to_arrow(), "CommentRun")
+
+    def terms_to_arrow(self) -> pa.Table:
+        """The distinctive terms (the CSV's columns without a themes file) as Arrow; no rows when they were skipped."""
+        return tidy.rows_table(TERM_FIELDS, [_S, _S, _S, _I, _F, _F, _I, _I], self.term_rows())
+
+    def terms_to_pandas(self) -> pandas.DataFrame:
+        """:meth:`terms_to_arrow` as a pandas DataFrame."""
+        return tidy.to_pandas(self.terms_to_arrow(), "CommentRun")
 
     def to_dict(self) -> dict:
         """The JSON document (README: "JSON of cxscore comments"); versioned on its own."""

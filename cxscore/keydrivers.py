@@ -16,12 +16,13 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import msgspec
 import numpy as np
+import pyarrow as pa
 
-from . import dedupe
+from . import dedupe, tidy
 from .version import __version__
 from .binning import Binning
 from .accumulators import Book
@@ -39,6 +40,15 @@ from .scan import COALESCE_ROWS, ROW_BITS, Job, add_counters, check_groups, coal
 from .settings import Options, Settings, resolve
 from .sources.table import Input
 from .sources.text import BLOCK_BYTES, MIN_PART_BYTES
+
+if TYPE_CHECKING:
+    import pandas
+
+#: The drivers table's columns (CSV, Arrow, pandas), one row per driver.
+DRIVER_FIELDS = ["outcome", "method", "driver", "column", "share", "low", "high", "p_first", "correlation", "mean", "top_two", "quadrant", "r2", "n"]
+#: The headroom table's columns after the --by columns.
+HEADROOM_FIELDS = ["outcome", "n", "weight", "score", "low", "high", "headroom"]
+_F, _I, _S = pa.float64(), pa.int64(), pa.string()
 
 Notify = Callable[[str], None]
 #: Answers that mean "not rated" besides the config's blank values; "0" only on a scale that starts above it.
@@ -79,6 +89,14 @@ class Headrooms:
     segments: Sequence[Headroom]
     unanswered: int
 
+    def rows(self, outcome: str) -> list[list]:
+        """One row per segment, largest headroom first, aligned with :meth:`columns`."""
+        return [[*h.segment, outcome, h.n, h.weight, h.score, h.low, h.high, h.headroom] for h in self.segments]
+
+    def columns(self) -> list[str]:
+        """The headroom table's columns: the --by columns, then :data:`HEADROOM_FIELDS`."""
+        return [*self.by, *HEADROOM_FIELDS]
+
     def to_dict(self) -> dict:
         return {"by": self.by, "overall": self.overall, "n": self.n, "best": self.best, "best_means": self.best_words, "confidence": self.confidence,
                 "segments": [{"segment": dict(zip(self.by, h.segment)), "n": h.n, "weight": h.weight, "score": h.score, "low": h.low, "high": h.high,
@@ -102,6 +120,31 @@ class DriverRun:
     warnings: list[str]
     columns: dict[str, str]
     headroom: Headrooms | None = None
+
+    def rows(self) -> list[list]:
+        """One row per driver, ranked, aligned with :data:`DRIVER_FIELDS`: the CSV's and the Arrow table's rows."""
+        a = self.analysis
+        return [[a.outcome, a.method, d.name, self.columns[d.name], d.share, d.low, d.high, d.p_first, d.correlation, d.mean,
+                 None if np.isnan(d.top_two) else d.top_two, d.quadrant, a.r2, a.n] for d in a.drivers]
+
+    def to_arrow(self) -> pa.Table:
+        """The drivers as a table: one row per driver, the CSV's columns (:data:`DRIVER_FIELDS`)."""
+        return tidy.rows_table(DRIVER_FIELDS, [_S, _S, _S, _S, *[_F] * 7, _S, _F, _I], self.rows())
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """:meth:`to_arrow` as a pandas DataFrame (pandas is optional: install it to use this)."""
+        return tidy.to_pandas(self.to_arrow(), "DriverRun")
+
+    def headroom_to_arrow(self) -> pa.Table:
+        """With --by: the segment headroom table (the --by columns, then :data:`HEADROOM_FIELDS`), largest first."""
+        h = self.headroom
+        if h is None:
+            raise CxError("this run has no segment headroom", f"it is computed per segment of {param('by')}")
+        return tidy.rows_table(h.columns(), [*[_S] * len(h.by), _S, _I, *[_F] * 5], h.rows(self.outcome.name))
+
+    def headroom_to_pandas(self) -> pandas.DataFrame:
+        """:meth:`headroom_to_arrow` as a pandas DataFrame."""
+        return tidy.to_pandas(self.headroom_to_arrow(), "DriverRun")
 
     def to_dict(self) -> dict:
         """The JSON document (README: "JSON output of cxscore drivers"); versioned on its own."""

@@ -127,6 +127,13 @@ def to_arrow(results: Sequence[ResultRow], metrics: Sequence[MetricInfo], by: li
     return pa.Table.from_arrays(arrays, names=names)  # a --by column may share a figure's name: positions, not names, are unique
 
 
+def rows_table(names: Sequence[str], types: Sequence[pa.DataType], rows: Sequence[Sequence[Any]]) -> pa.Table:
+    """Rows of values (each aligned with ``names``) as a table, column ``i`` of type ``types[i]``. Typed by
+    position, not name: a ``--by`` column may share a figure's name (``n``, ``period``) and stays text."""
+    columns = list(zip(*rows)) if rows else [() for _ in names]
+    return pa.Table.from_arrays([pa.array(list(c), type=t) for c, t in zip(columns, types)], names=list(names))
+
+
 def to_pandas(table: pa.Table, owner: str) -> pandas.DataFrame:
     """``table`` as a DataFrame. pandas is optional: without it, say which call needs it and how to get it
     (pyarrow's own error is a bare ``No module named 'pandas'`` from deep inside its conversion)."""

@@ -23,6 +23,7 @@ import cxscore
 from cxscore import Options, score
 from cxscore.cli import FLAGS, SCORING_OPTIONS
 from cxscore.config import validate_config
+from cxscore.keydrivers import Headroom, Headrooms
 from cxscore.pipeline import analyse, tally_inputs
 from cxscore.render import csv_rows
 from cxscore.settings import resolve
@@ -387,3 +388,107 @@ def test_a_workbook_sheet_error_names_the_parameter_and_the_cli_its_flag(tmp_pat
     assert caught.value.hint == "pass one of them (or its number, from 1) to sheet"
     result = invoke(["score", str(path), "--sheet", "Answers"])
     assert result.exit_code == 2 and result.stderr.rstrip().endswith("— pass one of them (or its number, from 1) to --sheet")
+
+
+DRIVERS_SAMPLE = str(ROOT / "sample_data" / "drivers_export.csv")
+COMMENTS_SAMPLE = str(ROOT / "sample_data" / "comments_export.csv")
+STARTER_THEMES = str(ROOT / "themes.example.yaml")
+
+
+def _read_csv(text: str) -> list[dict]:
+    """A CSV the command line wrote, read back with the csv module: every cell as text, empty for None."""
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _as_csv_cell(value) -> str:
+    """How the CSV writes a value (numbers at full precision, None empty): the oracle the tables are held to."""
+    return "" if value is None else value if isinstance(value, str) else repr(value)
+
+
+@pytest.fixture(scope="module")
+def driver_run():
+    return cxscore.key_drivers(DRIVERS_SAMPLE, options=Options(by=["Channel"]))
+
+
+def test_driver_run_to_arrow_is_the_json_drivers_and_the_csv(driver_run):
+    table = driver_run.to_arrow()
+    doc = driver_run.to_dict()
+    assert table.num_rows == len(doc["drivers"]) >= 4
+    assert table.schema.field("share").type == pa.float64() and table.schema.field("n").type == pa.int64() and table.schema.field("driver").type == pa.string()
+    for got, want in zip(table.to_pylist(), doc["drivers"]):
+        assert got["driver"] == want["name"] and got["column"] == want["column"] and got["quadrant"] == want["quadrant"]
+        assert [got[k] for k in ("share", "low", "high", "p_first", "correlation", "mean", "top_two")] == [want[k] for k in ("share", "low", "high", "p_first", "correlation", "mean", "top_two")]
+        assert (got["outcome"], got["method"], got["r2"], got["n"]) == ("nps", "relative_weights", doc["r2"], doc["n"])
+    result = invoke(["drivers", DRIVERS_SAMPLE, "-f", "csv"])  # without --by the CSV is the drivers' table
+    assert result.exit_code == 0, result.stderr
+    assert _read_csv(result.stdout) == [{k: _as_csv_cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    frame = driver_run.to_pandas()
+    assert list(frame.columns) == table.column_names and frame.share.tolist() == table.column("share").to_pylist()
+
+
+def test_driver_run_headroom_to_arrow_is_the_json_headroom_and_the_csv(driver_run):
+    table = driver_run.headroom_to_arrow()
+    doc = driver_run.to_dict()["headroom"]
+    assert table.column_names == ["Channel", "outcome", "n", "weight", "score", "low", "high", "headroom"]
+    assert table.num_rows == len(doc["segments"]) >= 2
+    for got, want in zip(table.to_pylist(), doc["segments"]):
+        assert got["Channel"] == want["segment"]["Channel"]
+        assert [got[k] for k in ("n", "weight", "score", "low", "high", "headroom")] == [want[k] for k in ("n", "weight", "score", "low", "high", "headroom")]
+    result = invoke(["drivers", DRIVERS_SAMPLE, "--by", "Channel", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert _read_csv(result.stdout) == [{k: _as_csv_cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    assert driver_run.headroom_to_pandas().headroom.tolist() == table.column("headroom").to_pylist()
+
+
+def test_a_by_column_named_like_a_figure_keeps_its_own_values_and_type():
+    """Columns are typed by position: a --by column called ``n`` is text beside the figure ``n`` (int64)."""
+    h = Headrooms(by=["n"], overall=10.0, n=100, best=100.0, best_words="all promoters", confidence=0.95, unanswered=0,
+                  segments=[Headroom(segment=("web",), n=60, weight=60.0, score=0.0, low=-20.0, high=20.0, headroom=60.0)])
+    table = tidy.rows_table(h.columns(), [pa.string(), pa.string(), pa.int64(), *[pa.float64()] * 5], h.rows("nps"))
+    assert table.column(0).to_pylist() == ["web"] and table.column(2).to_pylist() == [60]
+
+
+def test_driver_run_headroom_without_by_says_how_to_get_it():
+    run = cxscore.key_drivers(DRIVERS_SAMPLE)
+    with pytest.raises(cxscore.CxError, match="no segment headroom.*by"):
+        run.headroom_to_arrow()
+
+
+@pytest.fixture(scope="module")
+def comment_run():
+    return cxscore.analyse_comments(COMMENTS_SAMPLE, options=Options(by=["Channel"], period="month"), themes=STARTER_THEMES)
+
+
+def test_comment_run_to_arrow_is_the_csv_and_the_json_themes(comment_run):
+    table = comment_run.to_arrow()
+    doc = comment_run.to_dict()
+    themes = [r for r in table.to_pylist() if r["Channel"] is None and r["period"] is None]
+    assert [r["theme"] for r in themes] == [t["theme"] for t in doc["themes"]] + ["(untagged)"]
+    for got, want in zip(themes, doc["themes"]):
+        assert (got["mentions"], got["pct"], got["p_adjusted"], got["value"], got["impact"]) == (want["mentions"], want["pct_of_comments"], want["p_adjusted"], want["value"], want["impact"])
+    assert themes[-1]["mentions"] == doc["untagged"] and themes[-1]["comments"] == doc["comments"]
+    assert table.num_rows == len(themes) + len(doc["segments"]) + len(doc["periods"]) + len(doc["cells"])
+    assert {table.schema.field(k).type for k in ("comments", "mentions", "n")} == {pa.int64()}
+    assert table.schema.field("significant").type == pa.bool_() and table.schema.field("pct").type == pa.float64()
+    result = invoke(["comments", COMMENTS_SAMPLE, "--themes", STARTER_THEMES, "--by", "Channel", "--period", "month", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert _read_csv(result.stdout) == [{k: _as_csv_cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    assert comment_run.to_pandas().shape == (table.num_rows, table.num_columns)
+
+
+def test_comment_run_terms_to_arrow_is_the_json_terms():
+    run = cxscore.analyse_comments(COMMENTS_SAMPLE)
+    table = run.terms_to_arrow()
+    terms = run.to_dict()["terms"]["terms"]
+    assert table.num_rows == len(terms) > 0
+    assert [(r["group"], r["term"], r["z"], r["count"]) for r in table.to_pylist()] == [(t["group"], t["term"], t["z"], t["count"]) for t in terms]
+    assert table.schema.field("count").type == pa.int64() and table.schema.field("z").type == pa.float64()
+    assert run.terms_to_pandas().term.tolist() == [t["term"] for t in terms]
+
+
+def test_driver_and_comment_runs_to_pandas_without_pandas_say_how_to_get_it(monkeypatch, driver_run, comment_run):
+    monkeypatch.setitem(__import__("sys").modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"DriverRun\.to_pandas\(\) needs pandas"):
+        driver_run.to_pandas()
+    with pytest.raises(ImportError, match=r"CommentRun\.to_pandas\(\) needs pandas"):
+        comment_run.to_pandas()

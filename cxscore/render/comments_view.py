@@ -1,31 +1,24 @@
 """``cxscore comments`` output: the tables (Rich or Markdown, from sections), JSON and a tidy CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from rich.padding import Padding
 from rich.text import Text
 
-from ..comment_analysis import CommentRun, Share
+from ..comment_analysis import TERM_FIELDS, UNTAGGED, CommentRun, Share
 from ..terminal import Terminal
-from . import Format
+from . import Format, csv_rows
 from ..kinds import get
 from .display import amount, number, styled
-from .escaping import csv_cell, encodable, printable
+from .escaping import printable
 from .layout import Line, Section
 
 #: Short column words for each band (the tables must fit 80 columns).
 BAND_WORDS = {"detractors": "Detr.", "promoters": "Prom.", "dissatisfied": "Dis.", "satisfied": "Sat.", "high_effort": "High", "low_effort": "Low"}
 VALUE_WORDS = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
-UNTAGGED = "(untagged)"
 #: A comment shown in a table is cut here (JSON, CSV and the workbook keep it whole).
 SHOWN_CHARS = 200
-CSV_FIELDS = ["metric", "period", "theme", "comments", "mentions", "pct", "rest_pct", "p_value", "p_adjusted", "significant", "low_n",
-              "unhappy_pct", "happy_pct", "z", "n", "value", "ci_low", "ci_high", "impact"]
-#: Without a theme dictionary the CSV is the distinctive terms (the JSON's ``terms.terms[]`` items).
-TERM_FIELDS = ["metric", "group", "term", "words", "z", "delta", "count", "count_other"]
 
 
 def _p(p: float | None) -> str:
@@ -148,37 +141,13 @@ def examples(run: CommentRun) -> list[tuple[str, list[str]]]:
 
 def terms_csv_text(run: CommentRun, raw: bool = False) -> str:
     """Without --themes the distinctive terms are the answer, so the CSV is them: one row per term, as in JSON."""
-    cell = encodable if raw else csv_cell
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TERM_FIELDS)
-    terms = run.to_dict()["terms"]
-    for t in terms["terms"] if terms else []:
-        values = {**t, "metric": run.metric.name}
-        writer.writerow([cell(values[k]) if isinstance(values[k], str) else repr(values[k]) for k in TERM_FIELDS])
-    return out.getvalue()
+    return csv_rows.table(TERM_FIELDS, run.term_rows(), raw)
 
 
 def csv_text(run: CommentRun, raw: bool = False) -> str:
     """A tidy table: one row per theme over all comments (then the untagged row), then one per theme
     and segment, period, or segment × period; the segment columns after ``metric``, empty on the overall rows."""
-    doc = run.to_dict()
-    cell = encodable if raw else csv_cell
-    fields = [CSV_FIELDS[0], *run.by, *CSV_FIELDS[1:]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-
-    def put(values: dict) -> None:
-        writer.writerow(["" if values.get(k) is None else cell(values[k]) if isinstance(values[k], str) else repr(values[k]) for k in fields])
-
-    for t in doc["themes"]:
-        put({**t, "metric": run.metric.name, "comments": doc["comments"], "pct": t["pct_of_comments"]})
-    if run.themes_file:
-        put({"metric": run.metric.name, "theme": UNTAGGED, "comments": doc["comments"], "mentions": doc["untagged"], "pct": doc["untagged_pct"]})
-    for s in [*doc["segments"], *doc["periods"], *doc["cells"]]:
-        put({**s, **s["segment"], "metric": run.metric.name})
-    return out.getvalue()
+    return csv_rows.table(run.columns(), run.rows(), raw)
 
 
 def write(run: CommentRun, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:

@@ -90,3 +90,14 @@ def comments(report: Report, raw: bool = False) -> str:
     for c in report.comments or []:
         writer.writerow([cell(c.metric), c.band, c.score, _text(c.date), *[cell(str(c.segment.get(k, ""))) for k in by], cell(c.comment)])
     return out.getvalue()
+
+
+def table(header: list[str], rows: list[list], raw: bool) -> str:
+    """Rows as CSV: text cells escaped against spreadsheet formulas (unless raw), numbers at full precision, None empty."""
+    cell = encodable if raw else csv_cell
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else cell(v) if isinstance(v, str) else repr(v) for v in row])
+    return out.getvalue()

@@ -1,23 +1,18 @@
 """``cxscore drivers`` output: the table (Rich or Markdown, from one section), JSON and CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 
-from ..keydrivers import DriverRun, Headrooms
+from ..keydrivers import DRIVER_FIELDS, DriverRun, Headrooms
 from ..kinds import get
 from ..terminal import Terminal
 from . import Format
 from .display import amount
 from .drivers_words import headroom_words
-from .escaping import csv_cell, encodable
+from . import csv_rows
 from .layout import Line, Section
 
 METHOD_WORDS = {"relative_weights": "relative weights", "shapley": "Shapley/LMG"}
-CSV_FIELDS = ["outcome", "method", "driver", "column", "share", "low", "high", "p_first", "correlation", "mean", "top_two", "quadrant", "r2", "n"]
-#: The headroom CSV's columns after the --by columns.
-HEADROOM_FIELDS = ["outcome", "n", "weight", "score", "low", "high", "headroom"]
 
 
 def _pct(value: float) -> str:
@@ -62,28 +57,12 @@ def sections(run: DriverRun) -> list[Section]:
 
 def headroom_csv(run: DriverRun, h: Headrooms, raw: bool = False) -> str:
     """With --by: one row per segment (the --by columns first), full precision, largest headroom first."""
-    cell = encodable if raw else csv_cell
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([cell(b) for b in h.by] + HEADROOM_FIELDS)
-    for r in h.segments:
-        values = [run.outcome.name, r.n, r.weight, r.score, r.low, r.high, r.headroom]
-        writer.writerow([cell(v) for v in r.segment] + ["" if v is None else cell(v) if isinstance(v, str) else repr(v) for v in values])
-    return out.getvalue()
+    return csv_rows.table(h.columns(), h.rows(run.outcome.name), raw)
 
 
 def csv_text(run: DriverRun, raw: bool = False) -> str:
     """One row per driver, full precision, with the outcome, method, R² and n repeated on each."""
-    a = run.analysis
-    doc = run.to_dict()
-    cell = encodable if raw else csv_cell
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for d in doc["drivers"]:
-        values = {"outcome": a.outcome, "method": a.method, "r2": a.r2, "n": a.n, "driver": d["name"], **d}
-        writer.writerow(["" if values[k] is None else cell(values[k]) if isinstance(values[k], str) else repr(values[k]) for k in CSV_FIELDS])
-    return out.getvalue()
+    return csv_rows.table(DRIVER_FIELDS, run.rows(), raw)
 
 
 def write(run: DriverRun, fmt: Format, terminal: Terminal, csv_raw: bool = False) -> None:
