@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import msgspec
 
 from . import limits
+from .answer_text import canonical
 from .errors import ConfigError, CxError, param
 from .kinds import KINDS, Band, Kind
 
@@ -122,6 +123,7 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
     else:
         scale: BandText = None  # as written: [lowest, highest], or nothing for the kind's default
     labels: dict[str, int] = msgspec.field(default_factory=dict)
+    groups: dict[str, list[str]] | None = None  # answers given as groups, not points: each group's texts (promoters: [Promoter])
     blank_values: list[str] = msgspec.field(default_factory=list)  # this metric's own "no answer" texts (0 = not applicable), besides the config's
     offset: int = 0  # stored numbers are option positions: scale point = number + offset (问卷星 0–10 by position: -1)
     target: float | str | dict[str, float | str] | None = None  # text only for kinds with text_targets (durations: 4h)
@@ -139,6 +141,8 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
         for key in ("scale", *ALL_BANDS):
             if getattr(self, key) is not None:
                 setattr(self, key, _band(getattr(self, key), key))
+        if self.groups is not None:
+            self._from_groups()
         if not self.name:
             self.name = self.type
         if self.scale is None:
@@ -171,6 +175,55 @@ class MetricSpec(_KindFields, kw_only=True, forbid_unknown_fields=True):
     def kind(self) -> Kind:
         """What this metric's type is and computes (its module in ``kinds/``)."""
         return KINDS[self.type]
+
+    @property
+    def scaled(self) -> bool:
+        """Whether its answers are points of a scale (False: durations, and answers given as groups, whose
+        1–k codes are no points: no mean, no distribution, no scale in the output)."""
+        return self.kind.scaled and self.groups is None
+
+    def _from_groups(self) -> None:
+        """``groups:`` checked and turned into what scores them: a 1–k scale (group i is point i + 1, worst
+        first), each text a label of its group's point, each band named like a group that point alone."""
+        kind, groups = self.kind, self.groups or {}
+        if not kind.groups:
+            able = ", ".join(k.name for k in KINDS.values() if k.groups)
+            raise ValueError(f"groups: {kind.article} metric is not scored from groups (only {able} are)")
+        for key in groups:
+            if key not in kind.groups:
+                close = difflib.get_close_matches(key, kind.groups, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"its groups are {', '.join(kind.groups)}"
+                raise ValueError(f"groups: {key!r} is not a group of {kind.article}; {hint}")
+        missing = [g for g in kind.required_groups if g not in groups]
+        if missing:
+            raise ValueError(f"groups: {missing[0]} is missing; give the texts of each of {', '.join(kind.required_groups)}")
+        if self.scale is not None:
+            raise ValueError("scale: a metric scored from groups has no scale (its answers are groups, not points); remove scale:")
+        if self.labels:
+            raise ValueError("labels: a metric scored from groups reads its texts from groups:; put each text under its group there")
+        given = [key for key in kind.bands if getattr(self, key) is not None]
+        if given:
+            raise ValueError(f"{given[0]}: a metric scored from groups takes its bands from groups:; remove {given[0]}")
+        labels: dict[str, int] = {}
+        seen: dict[str, str] = {}
+        for point, group in enumerate(kind.groups, 1):
+            texts = groups.get(group, [])
+            if group in groups and not texts:
+                raise ValueError(f"groups: {group}: give at least one text, e.g. [{group.rstrip('s').capitalize()}]")
+            for text in texts:
+                key = canonical(text)
+                if not key:
+                    raise ValueError(f"groups: {group}: an empty text is no group; blank answers are counted blank anyway")
+                if key in seen and seen[key] != group:
+                    raise ValueError(f"groups: {text!r} is given under both {seen[key]} and {group}")
+                seen[key] = group
+                labels[text] = point
+        self.scale = Band(1, len(kind.groups))
+        self.labels = labels
+        for key in kind.bands:
+            if key in kind.groups:
+                point = kind.groups.index(key) + 1
+                setattr(self, key, Band(point, point))
 
     def value_range(self) -> tuple[float, float]:
         """The range of the headline value: NPS −100…100, CSAT 0…100 %, CES the answer scale."""

@@ -34,7 +34,7 @@ def _role(column: str, values: list[str], layout, metrics: dict, date_column: st
     """A guessed role for a column and a short reason."""
     if column in metrics:
         spec = metrics[column]
-        if not spec.kind.scaled or not spec.kind.answer_column:
+        if not spec.scaled or not spec.kind.answer_column:
             return f"metric: {spec.type}", spec.name
         return f"metric: {spec.type}", f"{spec.name}, scale {spec.scale}" + (f", offset {spec.offset:+d}" if spec.offset else "")
     if NEVER_SCORED.search(column):
@@ -173,7 +173,7 @@ def _sample_check(spec: MetricSpec, column: str, blank_values: list[str], sample
     if spec.type == "duration":
         doubts = spec.kind.column_doubts(spec, {ANSWERS: column}, blank_values, sample)
         return ("; ".join(doubts) or None), []
-    if not spec.kind.scaled:
+    if not spec.scaled:
         return None, []
     parser = AnswerParser(spec, blank_values)
     counts = [0] * parser.binning.width
@@ -248,7 +248,7 @@ def _service_lines(detection) -> list[str]:
     lines = [f"- name: {spec.name}", f"  type: {spec.type}"]
     if spec.column is not None:
         lines.append(f"  column: {_quote(spec.column)}")
-    if spec.kind.scaled and spec.type != "rate":
+    if spec.scaled and spec.type != "rate":
         lines.append(f"  scale: [{spec.scale.lo}, {spec.scale.hi}]")
         lines += [f"  {key}: [{band.lo}, {band.hi}]" for key, band in spec.bands().items()]
     for key in spec.kind.settings:

@@ -358,7 +358,7 @@ class HeadroomRows(MadeOnRead[Headroom]):
 
 def _is_rating(spec: MetricSpec) -> bool:
     """A metric read from one answer column onto a scale (NPS, CSAT, CES), not a duration or a rate."""
-    return spec.kind.scaled and list(spec.kind.columns(spec)) == [ANSWERS]  # a duration reads one column too, onto no scale
+    return spec.scaled and list(spec.kind.columns(spec)) == [ANSWERS]  # a duration reads one column too, onto no scale
 
 
 def _find(wanted: str, chosen: list[MetricSpec]) -> MetricSpec | None:
@@ -394,7 +394,8 @@ def choose(chosen: list[MetricSpec], outcome: str | tuple[str, ...], wanted: Seq
     if not isinstance(outcome, str):
         notify(f"outcome: {target.name} (the first found of {', '.join(outcome)}; --outcome names another)")
     if not _is_rating(target):
-        raise CxError(f"{param('outcome')} {outcome!r} is {target.kind.article}, not a rating", "choose an NPS, CSAT or CES metric")
+        what = f"{target.kind.article} scored from groups (no points to relate the drivers to)" if target.groups else target.kind.article
+        raise CxError(f"{param('outcome')} {outcome!r} is {what}, not a rating", "choose an NPS, CSAT or CES metric read from its ratings")
     if wanted:
         drivers = [_find(w, chosen) or _column_driver(w, source, blank_values, notify) for w in wanted]
         how = "named with --driver"

@@ -33,7 +33,9 @@ class AnswerParser:
 
     def __init__(self, spec: MetricSpec, blank_values: Iterable[str] = ()):
         self.binning = Binning.of(spec.scale)
-        self.labels = {canonical(k): v for k, v in spec.kind.labels.get((spec.scale.lo, spec.scale.hi), {}).items()}
+        #: Answers given as groups: only the groups' texts are answers (no built-in labels, no numbers but those named).
+        self.groups_only = spec.groups is not None
+        self.labels = {} if self.groups_only else {canonical(k): v for k, v in spec.kind.labels.get((spec.scale.lo, spec.scale.hi), {}).items()}
         self.labels.update({canonical(k): v for k, v in spec.labels.items()})
         self.blank = {canonical(v) for v in [*blank_values, *spec.blank_values]}
         #: Blank values that are integers ("0" = not rated) match by value: "00" and "-0" are blank too,
@@ -61,6 +63,10 @@ class AnswerParser:
         key = canonical(text)
         if not key or key in self.blank or (self.blank_integers and _INTEGER.fullmatch(key) and int(key) in self.blank_integers):
             return BLANK
+        if self.groups_only:
+            point = self.labels.get(key)
+            slot = None if point is None else self.binning.slot(point)
+            return INVALID if slot is None else slot
         point = self._point(key)
         if point is None:
             prefixed = _OPTION_PREFIX.match(key)  # the option's letter or number is not its score: only its label counts

@@ -155,8 +155,8 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, a
         type=spec.type,
         column=column,
         selected_by=selected_by,
-        scale=[spec.scale.lo, spec.scale.hi] if spec.kind.scaled and spec.kind.answer_column else None,  # a rate reads no answers: no scale
-        bands={key: [band.lo, band.hi] for key, band in spec.bands().items()},
+        scale=[spec.scale.lo, spec.scale.hi] if spec.scaled and spec.kind.answer_column else None,  # a rate reads no answers: no scale
+        bands={} if spec.groups else {key: [band.lo, band.hi] for key, band in spec.bands().items()},  # groups: their 1–k codes are no points
         direction=spec.direction,
         question=question if question != column else None,
         offset=spec.offset,
@@ -171,6 +171,7 @@ def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, a
         start=reads["start"] if between else None,
         end=reads["end"] if between else None,
         sum=parts or None,
+        groups={group: spec.groups[group] for group in spec.kind.groups if group in spec.groups} if spec.groups else None,
     )
 
 
@@ -299,7 +300,7 @@ class OwnReadingDiffers(ColumnError):
 def _unlike(ours: MetricSpec, theirs: Detection, layout: str) -> str:
     """Why an input's own reading of a KPI is not added (the gap warning's reason)."""
     def kind(spec: MetricSpec) -> str:
-        return spec.type + (f" on {spec.scale.lo}–{spec.scale.hi}" if spec.kind.scaled and spec.kind.answer_column else "")
+        return spec.type + (f" on {spec.scale.lo}–{spec.scale.hi}" if spec.scaled and spec.kind.answer_column else "")
     assert theirs.spec is not None, "a planned KPI"
     return f"its {layout} layout reads {ours.name} from {theirs.column!r} as {kind(theirs.spec)}, which does not add to {kind(ours)}"
 
@@ -657,6 +658,8 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
             for line in latest_changes(spec, held, settings.confidence):
                 notify(line)
         results.append(metric_rows)
+        if settings.distribution and spec.groups:
+            notes.append(f"{spec.name}: no distribution: its answers are groups ({', '.join(spec.kind.groups)}), not points of a scale; the groups' shares are its details")
     if unmatched:
         failed = [exc for name, exc in unmatched if by_name[name].type in benchmarks.COMPARABLE]
         if failed and len(failed) == sum(spec.type in benchmarks.COMPARABLE for spec in specs):
@@ -711,7 +714,7 @@ def _scale_doubts(specs: list[MetricSpec], overall: dict[str, Accumulator | None
     doubts = {}
     for spec in specs:
         tally = overall[spec.name]
-        text = doubt(spec, columns[spec.name], tally.counts, configured) if spec.kind.scaled and isinstance(tally, Tally) else None  # counts per scale point
+        text = doubt(spec, columns[spec.name], tally.counts, configured) if spec.scaled and isinstance(tally, Tally) else None  # counts per scale point
         if text:
             doubts[spec.name] = text
     return doubts

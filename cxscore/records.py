@@ -88,7 +88,8 @@ class MetricInfo:
     start: str | None = None  # a duration between timestamps: its two columns (in the first input); a sum: the columns added
     end: str | None = None
     sum: list[str] | None = None
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula", "unit", "business_hours", "definition", "source", "start", "end", "sum")
+    groups: dict[str, list[str]] | None = None  # answers given as groups (Promoter, …): each group's texts; no scale, no bands
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("condition", "of", "better", "formula", "unit", "business_hours", "definition", "source", "start", "end", "sum", "groups")
 
 
 RowKind = Literal["overall", "segment", "period", "cell"]

@@ -53,7 +53,7 @@ def _row(spec: MetricSpec, group: Scored, segment: dict, s: Settings, code: int 
     if ci is not None:
         row.se, row.ci_low, row.ci_high, row.ci_method = ci.se, ci.low, ci.high, ci.method
         row.margin = (ci.high - ci.low) / 2
-    if s.distribution and spec.kind.scaled and isinstance(tally, Tally):  # counts per scale point
+    if s.distribution and spec.scaled and isinstance(tally, Tally):  # counts per scale point
         row.distribution = _distribution(spec, tally)
     return row
 
@@ -327,7 +327,7 @@ class _Table:
                     row = ResultRow(name, kind, segment, period, ni, blank[i], invalid[i], shown, components, ne, ni / ne if ne else None, low_n=low_n[i])
                 row.period_code = code
                 rows.append(row)
-        if s.distribution and spec.kind.scaled:
+        if s.distribution and spec.scaled:
             for row, i in zip(rows, order.tolist()):
                 row.distribution = _distribution(spec, self.parts[i])
         return rows
@@ -532,7 +532,7 @@ def _series_table(spec: MetricSpec, parts: TallyRows, series: np.ndarray, codes:
         if s.trend and s.period:
             _trend(spec, row, [int(i) for i in order[start:end]], parts, codes, s)
     bare = np.flatnonzero((table.columns.n[order] >= 2) & ~table.has_ci[order]).tolist()
-    if s.distribution and spec.kind.scaled:  # rows with a distribution are made as rows
+    if s.distribution and spec.scaled:  # rows with a distribution are made as rows
         return RowTable(make, size, kept, bare)
     period_codes, period_of = np.unique(codes[order], return_inverse=True)
     labels = [label(c) for c in period_codes.tolist()]

@@ -104,7 +104,7 @@ def na_codes(spec: MetricSpec, examples: dict[str, int]) -> list[str]:
 def blank_points(spec: MetricSpec, blank_values: list[str]) -> str | None:
     """A warning when the config's blank_values (for every metric) name a point of this metric's
     scale: ``"0"`` meant for a 1–5 rating also blanks every NPS 0, the harshest detractor."""
-    if not spec.kind.scaled:
+    if not spec.scaled:
         return None
     points = [text for text in blank_values if _INTEGER.match(text) and int(float(text)) + spec.offset in spec.scale]
     if not points:

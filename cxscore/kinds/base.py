@@ -88,6 +88,12 @@ class Kind:
     stated_scales: bool = True
     #: Built-in answer labels per scale: (lo, hi) → {text: point}.
     labels: dict[Scale, dict[str, int]] = {}
+    #: The groups its answers may be given as instead of points (``groups:``, e.g. an NPS column of
+    #: Promoter/Passive/Detractor), worst first; empty: never scored from groups. Group i is point i + 1 of
+    #: a 1–k scale, and each band named like a group is that point alone.
+    groups: tuple[str, ...] = ()
+    #: The groups a ``groups:`` mapping must name (the others may be left out).
+    required_groups: tuple[str, ...] = ()
     #: Whether its answers are points of a scale (False: durations, whose JSON ``scale`` is null).
     scaled: bool = True
     #: Whether --weight applies (False: a duration is a ticket's or a call's, not a respondent's).

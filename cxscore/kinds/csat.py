@@ -5,6 +5,8 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .. import stats, stats_arrays
 from .base import Band, Kind, Plan, Scale
 
@@ -46,6 +48,8 @@ class Csat(Kind):
     header_order = 2
     candidate_scales = ((0, 1), (1, 3), (1, 5), (1, 7), (1, 10), (0, 10))
     labels = {(1, 5): _CSAT_5, (1, 7): _CSAT_7_ZH, (0, 1): _CSAT_GOOD_BAD}
+    groups = ("dissatisfied", "neutral", "satisfied")
+    required_groups = ("dissatisfied", "satisfied")
 
     def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
         if hi - lo < 3:  # two or three points (good/bad): top box and bottom box
@@ -68,7 +72,14 @@ class Csat(Kind):
 
     def compute(self, spec: MetricSpec, s: Summary) -> tuple[float, dict[str, float | None]]:
         share = s.shares
-        return 100 * share["satisfied"], {"satisfied_pct": 100 * share["satisfied"], "dissatisfied_pct": 100 * share["dissatisfied"], "mean": s.mean}
+        return 100 * share["satisfied"], {"satisfied_pct": 100 * share["satisfied"], "dissatisfied_pct": 100 * share["dissatisfied"], "mean": self._mean(spec, s)}
+
+    @staticmethod
+    def _mean(spec: MetricSpec, s: Any) -> Any:
+        """The answers' mean; None (an array of them for many groups) when they are groups, which have no points to average."""
+        if spec.groups is None:
+            return s.mean
+        return None if np.ndim(s.mean) == 0 else np.full(len(s.mean), None, dtype=object)
 
     def interval(self, spec: MetricSpec, s: Summary, confidence: float, nps_method: str) -> stats.Interval:
         ci = stats.wilson_interval(s.shares["satisfied"], s.n_eff, confidence)

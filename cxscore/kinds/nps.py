@@ -57,6 +57,7 @@ class Nps(Kind):
     header_order = 0  # a question naming "recommend" is NPS even if it says "satisfied"
     candidate_scales = ((0, 10),)
     stated_scales = False
+    groups = required_groups = ("detractors", "passives", "promoters")
 
     def default_bands(self, lo: int, hi: int) -> dict[str, Any]:
         return {"detractors": Band(0, 6), "passives": Band(7, 8), "promoters": Band(9, 10)} if (lo, hi) == (0, 10) else {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from ..kinds import KINDS, get
-from ..model import ResultRow
+from ..model import MetricInfo, ResultRow
 
 
 def number(value: float | None, digits: int = 1, sign: bool = False) -> str:
@@ -111,6 +111,11 @@ def level(share: float) -> str:
 def scale(points: list[int] | None) -> str:
     """A metric's answer scale, as people write it: ``0–10`` (``—`` for a duration, which has none)."""
     return "—" if points is None else f"{points[0]}–{points[1]}"
+
+
+def scale_of(metric: MetricInfo) -> str:
+    """A metric's scale as :func:`scale` writes it, or ``groups`` for answers given as groups (Promoter, …)."""
+    return "groups" if metric.groups else scale(metric.scale)
 
 
 SCORE_LABEL = {name: kind.score_label for name, kind in KINDS.items()}

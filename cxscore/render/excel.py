@@ -191,7 +191,7 @@ def _summary(wb: Workbook, report: Report, t: dict) -> None:
         source = f"{bench['source']}, {bench['year']} ({bench['quality']})" if bench else None
         sheet.row(
             [m.name, t.get(f"type_{m.type}", m.type), m.column, row.n, cell(row.value), cell(row.ci_low), cell(row.ci_high), cell(row.margin), cell(bench.get("value")), source, cell(bench.get("gap")),
-             _position(bench.get("position"), t), cell(row.target), _status(row.status, t), "—" if m.scale is None else f"{m.scale[0]}–{m.scale[1]}"],
+             _position(bench.get("position"), t), cell(row.target), _status(row.status, t), display.scale_of(m)],
             [None, None, None, COUNT, fmt, fmt, fmt, margin, fmt, None, diff, None, fmt, None, None],
             fill=GREY if row.low_n else None,
         )
@@ -597,6 +597,9 @@ def _settings(wb: Workbook, report: Report, t: dict, files: list[dict], config_t
         bands = "; ".join(f"{t.get(f'band_{k}', k)} {lo}–{hi}" for k, (lo, hi) in m.bands.items())
         if m.formula:  # a call service level, abandonment or answer rate: the calls it counts
             sheet.row([m.name, m.column, f"{m.type}: {m.formula}"])
+            continue
+        if m.groups:  # answers given as groups: each group's texts
+            sheet.row([m.name, m.column, f"{m.type}: " + "; ".join(f"{t.get(f'band_{k}', k)} = {', '.join(texts)}" for k, texts in m.groups.items())])
             continue
         if m.scale is None:  # a duration or a rate: no scale or bands
             sheet.row([m.name, m.column, m.type])

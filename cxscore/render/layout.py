@@ -128,7 +128,7 @@ def summary(report: Report) -> Section:
         section.headers.append("Target")
     for row in overall:
         metric = info[row.metric]
-        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, display.scale(metric.scale), f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
+        cells = [f"{row.metric} ({display.SCORE_LABEL[row.type]})", metric.column, display.scale_of(metric), f"{row.n:,}", f"{row.blank:,}", f"{row.invalid:,}",
                  _score(row, metric), _ci(row), display.details(row)]
         if benchmarked:
             cells.append(_benchmark(row))
@@ -182,7 +182,7 @@ def breakdowns(report: Report) -> list[Section]:
         rows = [r for r in report.results if r.metric == metric.name]
         overall = next(r for r in rows if r.kind == "overall")
         label = f"{metric.name} ({display.SCORE_LABEL[metric.type]})"
-        on = f" · scale {display.scale(metric.scale)}" if metric.scale else "" if display.higher_is_better(metric) else " · lower is better"
+        on = f" · scale {display.scale_of(metric)}" if metric.scale or metric.groups else "" if display.higher_is_better(metric) else " · lower is better"
         if by:
             section = Section(f"{label} by {' × '.join(by)} — Δ against the rest{on}", by + tail, set(range(len(by), len(by) + 7)))
             section.lines.append(_line(overall, info[metric.name], ["All"] + [""] * (len(by) - 1), overall=True))
