@@ -4,9 +4,12 @@ Every survey score and rate is a function of counts per (segment, period, answer
 (DESIGN.md). So a SQL engine can do the scan: the query counts each metric's answers *as written*
 (the raw text of the columns its kind reads) per segment and period, and cxscore parses each
 distinct answer with its own parser when it reads the counts back (:mod:`cxscore.counts`). Labels,
-offsets, blank values and a rate's condition are therefore never translated into SQL, where they
-could drift from what cxscore does; the query only groups and counts, and the data never enters it
-(identifiers are quoted, the only literals are the config's metric names, escaped per dialect).
+offsets, the config's blank values and a rate's condition are therefore never translated into SQL,
+where they could drift from what cxscore does; the query only groups and counts, and the data never
+enters it (identifiers are quoted, the only literals are the config's metric names and an export
+layout's own blank values, escaped per dialect). Those blank values (ServiceNow's ``?``) are the one
+thing the query reads itself: a counts table does not know the layout, so the query makes such a
+cell NULL (blank) in every column it reads, as a scan of the rows reads it.
 
 The counts table (one row per segment × period × metric × distinct answer): the ``--by`` columns as
 text, ``cx_period`` (the period's first day, a DATE), ``cx_metric``, ``cx_answer`` (and
@@ -21,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answer_text import canonical
 from .config import Config, MetricSpec
 from .errors import CxError, param
 from .grouping import FILE, Grouping, choose_date_column
@@ -71,6 +75,15 @@ class Dialect:
     def text_type(self) -> str:
         return {"postgres": "text", "bigquery": "STRING", "spark": "STRING"}.get(self.name, "VARCHAR")
 
+    def cell(self, column: str, blank_values: Sequence[str] = ()) -> str:
+        """A column as read: NULL where its text, spaces trimmed and lower-cased, is one of an export
+        layout's own blank values (canonical), else the column as it is (its own type)."""
+        name = self.ident(column)
+        if not blank_values:
+            return name
+        listed = ", ".join(self.literal(value) for value in blank_values)
+        return f"CASE WHEN LOWER(TRIM({self.text(name)})) IN ({listed}) THEN NULL ELSE {name} END"
+
     def text(self, expression: str) -> str:
         return f"CAST({expression} AS {self.text_type})"
 
@@ -111,18 +124,20 @@ class Counted:
     columns: Sequence[str]
 
 
-def counts_query(source: str, metrics: Sequence[Counted], dialect: str, by: Sequence[str] = (), period: str | None = None, date_column: str | None = None, weight: str | None = None) -> str:
-    """The query (``source`` is its FROM: a quoted table or a table function) giving the counts table."""
+def counts_query(source: str, metrics: Sequence[Counted], dialect: str, by: Sequence[str] = (), period: str | None = None, date_column: str | None = None, weight: str | None = None,
+                 blank_values: Sequence[str] = ()) -> str:
+    """The query (``source`` is its FROM: a quoted table or a table function) giving the counts table;
+    ``blank_values`` (an export layout's own, canonical) are NULL in every column it reads."""
     d = Dialect(dialect)
     width = max(len(m.columns) for m in metrics)
-    keys = [(d.text(d.ident(column)), d.ident(column)) for column in by]
+    keys = [(d.text(d.cell(column, blank_values)), d.ident(column)) for column in by]
     if period:
         assert date_column is not None
-        keys.append((d.period_start(d.ident(date_column), period), PERIOD))
-    w = d.number(d.ident(weight)) if weight else None
+        keys.append((d.period_start(d.cell(date_column, blank_values), period), PERIOD))
+    w = d.number(d.cell(weight, blank_values)) if weight else None
     branches = []
     for metric in metrics:
-        answers = [(d.text(d.ident(column)), answer_column(k)) for k, column in enumerate(metric.columns)]
+        answers = [(d.text(d.cell(column, blank_values)), answer_column(k)) for k, column in enumerate(metric.columns)]
         padding = [f"CAST(NULL AS {d.text_type}) AS {answer_column(k)}" for k in range(len(metric.columns), width)]
         select = [f"{expr} AS {name}" for expr, name in keys] + [f"{d.literal(metric.name)} AS {METRIC}"]
         select += [f"{expr} AS {name}" for expr, name in answers] + padding + [f"COUNT(*) AS {N}"]
@@ -208,6 +223,7 @@ def query_for(source: str, config: Config | None, dialect: str = "duckdb", *, me
         raise CxError(f"cxscore sql: {param('by')} file names input files; a query reads one table", "count each file with its own query: the counts files add up")
     blank_values = list(config.blank_values) if config else []
     d = Dialect(dialect)
+    layout_blanks: list[str] = []  # an export layout's own blank values, which a counts table cannot carry: NULL in the query
     if Path(source).is_file():
         opened = open_source(source)
         where = opened.info.path
@@ -223,6 +239,9 @@ def query_for(source: str, config: Config | None, dialect: str = "duckdb", *, me
             assert found is not None  # a period needs dates: found, or an error
             date_column = found[0]
             notify(f"dates: column {date_column!r} ({found[1]})")
+        if opened.layout.blank_values:
+            layout_blanks = list(dict.fromkeys(canonical(value) for value in opened.layout.blank_values))
+            notify(f"blank values: {', '.join(repr(value) for value in layout_blanks)} ({opened.layout.name}'s own) are NULL in the query, read as blank as cxscore score reads them")
         if dialect == "duckdb" and Path(source).suffix.lower() in (".csv", ".tsv", ".txt", ".parquet"):
             table = duckdb_reader(source)
         else:
@@ -235,4 +254,4 @@ def query_for(source: str, config: Config | None, dialect: str = "duckdb", *, me
         table = d.table(source)
     options = [*(f"--by {shlex.quote(name)}" for name in by), *([f"--period {period}"] if period else []), *([f"--weight {shlex.quote(weight)}"] if weight else [])]
     head = f"-- cxscore counts ({dialect}): save the result and score it with cxscore score --tallies COUNTS -c CONFIG {' '.join(options)}".rstrip() + "\n"
-    return head + counts_query(table, [Counted(spec.name, columns) for spec, _, columns in counted], dialect, by, period, date_column, weight)
+    return head + counts_query(table, [Counted(spec.name, columns) for spec, _, columns in counted], dialect, by, period, date_column, weight, layout_blanks)

@@ -295,3 +295,50 @@ def test_call_metrics_over_three_columns_score_alike_through_duckdb(tmp_path):
     expected = _scored(score(str(export), cfg, options, processes=1))
     assert _scored(score_counts([str(counts)], cfg, options)) == expected
     assert any(q["invalid"] for q in expected["quality"]) and any(r["n"] for r in expected["results"])
+
+
+SERVICENOW = """
+version: 1
+blank_values: ["n/a"]
+metrics:
+  - {name: csat, type: csat, column: satisfaction}
+  - {name: sla_met, type: rate, condition: 'made_sla in [true, 1]', of: 'made_sla is not blank'}
+"""
+SN_HEADER = ["number", "incident_state", "reassignment_count", "reopen_count", "made_sla", "opened_at", "assignment_group", "satisfaction", "w"]
+
+
+def test_a_layouts_own_blank_values_count_as_blank_through_duckdb(tmp_path):
+    """The ServiceNow log writes ? for an unknown value, which a scan of the rows reads as blank (the
+    layout's blank value): answers, segments, dates and weights. The query must read it so too, or
+    --tallies counts those cells as invalid answers and a segment named '?'."""
+    config = tmp_path / "sn.yaml"
+    config.write_text(SERVICENOW, encoding="utf-8")
+    picks = [["Resolved", "Closed", "Active"], ["0", "1", "?"], ["0", "2"], ["true", "false", "?", " ? ", "maybe"],
+             ["2025-01-03 10:00:00", "2025-01-09 11:00:00", "?", "2025-02-11 09:30:00"], ["Service Desk", "?", "Network", " ? "],
+             ["1", "2", "3", "4", "5", "?", " ? ", "", "x"], ["1", "2", "?", "0.5"]]
+    rows = [[f"INC{i:04d}", *(values[(i * (k + 2) + i // 5) % len(values)] for k, values in enumerate(picks))] for i in range(240)]
+    export = tmp_path / "incidents.csv"
+    export.write_text(csv_text([SN_HEADER, *rows]), encoding="utf-8")
+    cfg = read_config(config)[0]
+    said: list[str] = []
+    for options in ({}, {"by": ["assignment_group"], "period": "month", "date_column": "opened_at"}, {"by": ["assignment_group"], "weight": "w"}):
+        query = query_for(str(export), cfg, "duckdb", by=options.get("by", ()), period=options.get("period"), date_column=options.get("date_column"), weight=options.get("weight"), notify=said.append)
+        counts = _counts(query, tmp_path / "counts.csv")
+        expected = _scored(score(str(export), cfg, Options(**options), processes=1))
+        assert _scored(score_counts([str(counts)], cfg, Options(**options))) == expected
+    quality = {q["metric"]: q for q in expected["quality"]}
+    assert quality["csat"]["blank"] and quality["csat"]["invalid_examples"] == {"x": 19}  # ?, ' ? ' and empty are blank; only x is invalid
+    assert quality["sla_met"]["not_applicable"]  # a made_sla of ? is blank: outside 'made_sla is not blank'
+    assert quality["csat"]["rows"] < len(rows)  # the last run's weights of ? are left out, as for rows
+    assert {r["segment"].get("assignment_group") for r in expected["results"]} == {None, "(blank)", "Network", "Service Desk"}  # None: the overall rows
+    assert any("'?'" in line and "blank" in line for line in said)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_each_dialect_reads_a_layouts_blank_values_as_null(tmp_path, monkeypatch, dialect):
+    """The layout's ? is NULL in every column the query reads (segment, date, answers, weight), each keeping its own type otherwise."""
+    monkeypatch.chdir(tmp_path)
+    Path("sn.yaml").write_text(SERVICENOW, encoding="utf-8")
+    Path("incidents.csv").write_text(csv_text([SN_HEADER, ["INC1", "Closed", "0", "0", "true", "2025-01-03 10:00:00", "?", "4", "1"]]), encoding="utf-8")
+    query = query_for("incidents.csv", read_config(Path("sn.yaml"))[0], dialect, by=["assignment_group"], period="week", date_column="opened_at", weight="w")
+    assert query == (QUERIES / f"{dialect}_blank_values.sql").read_text(encoding="utf-8")

@@ -1,0 +1,32 @@
+-- cxscore counts (bigquery): save the result and score it with cxscore score --tallies COUNTS -c CONFIG --by assignment_group --period week --weight w
+SELECT CAST(CASE WHEN LOWER(TRIM(CAST(`assignment_group` AS STRING))) IN ('?') THEN NULL ELSE `assignment_group` END AS STRING) AS `assignment_group`,
+       DATE_TRUNC(DATE(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`opened_at` AS STRING))) IN ('?') THEN NULL ELSE `opened_at` END AS DATETIME)), ISOWEEK) AS cx_period,
+       'csat' AS cx_metric,
+       CAST(CASE WHEN LOWER(TRIM(CAST(`satisfaction` AS STRING))) IN ('?') THEN NULL ELSE `satisfaction` END AS STRING) AS cx_answer,
+       COUNT(*) AS cx_n,
+       SUM(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64)) AS cx_weight,
+       SUM(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) * SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64)) AS cx_weight_sq
+FROM `incidents`
+WHERE SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) > 0 AND SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) < CAST('inf' AS FLOAT64)
+GROUP BY CAST(CASE WHEN LOWER(TRIM(CAST(`assignment_group` AS STRING))) IN ('?') THEN NULL ELSE `assignment_group` END AS STRING), DATE_TRUNC(DATE(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`opened_at` AS STRING))) IN ('?') THEN NULL ELSE `opened_at` END AS DATETIME)), ISOWEEK), CAST(CASE WHEN LOWER(TRIM(CAST(`satisfaction` AS STRING))) IN ('?') THEN NULL ELSE `satisfaction` END AS STRING)
+UNION ALL
+SELECT CAST(CASE WHEN LOWER(TRIM(CAST(`assignment_group` AS STRING))) IN ('?') THEN NULL ELSE `assignment_group` END AS STRING) AS `assignment_group`,
+       DATE_TRUNC(DATE(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`opened_at` AS STRING))) IN ('?') THEN NULL ELSE `opened_at` END AS DATETIME)), ISOWEEK) AS cx_period,
+       'sla_met' AS cx_metric,
+       CAST(CASE WHEN LOWER(TRIM(CAST(`made_sla` AS STRING))) IN ('?') THEN NULL ELSE `made_sla` END AS STRING) AS cx_answer,
+       COUNT(*) AS cx_n,
+       SUM(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64)) AS cx_weight,
+       SUM(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) * SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64)) AS cx_weight_sq
+FROM `incidents`
+WHERE SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) > 0 AND SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) < CAST('inf' AS FLOAT64)
+GROUP BY CAST(CASE WHEN LOWER(TRIM(CAST(`assignment_group` AS STRING))) IN ('?') THEN NULL ELSE `assignment_group` END AS STRING), DATE_TRUNC(DATE(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`opened_at` AS STRING))) IN ('?') THEN NULL ELSE `opened_at` END AS DATETIME)), ISOWEEK), CAST(CASE WHEN LOWER(TRIM(CAST(`made_sla` AS STRING))) IN ('?') THEN NULL ELSE `made_sla` END AS STRING)
+UNION ALL
+SELECT NULL AS `assignment_group`,
+       NULL AS cx_period,
+       CAST(NULL AS STRING) AS cx_metric,
+       CAST(NULL AS STRING) AS cx_answer,
+       COUNT(*) AS cx_n,
+       NULL AS cx_weight,
+       NULL AS cx_weight_sq
+FROM `incidents`
+WHERE NOT COALESCE(SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) > 0 AND SAFE_CAST(CASE WHEN LOWER(TRIM(CAST(`w` AS STRING))) IN ('?') THEN NULL ELSE `w` END AS FLOAT64) < CAST('inf' AS FLOAT64), FALSE)
