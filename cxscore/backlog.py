@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .records import add_texts, most_common
+
 CREATED, SOLVED, UNKNOWN = 0, 1, 2
 EVENTS = 3
 #: The period code of events before the window: they make the opening backlog.
@@ -41,7 +43,9 @@ class VolumeCounts:
     first: int | None = None  # the earliest created time counted, in seconds since 1970
     last: int | None = None  # the latest created or solved time counted (inside the window)
     counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
-    examples: dict[str, str] = field(default_factory=dict)  # counter → its first example, as written
+    examples: dict[str, str] = field(default_factory=dict)  # counter → its first example, as written (times not understood: set by texts())
+    #: Times not understood (created_invalid, solved_invalid): each text, trimmed, and its count, to make the most common one the example.
+    unread: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def segment_ids(self, segments: list[tuple[str, ...]]) -> np.ndarray:
         """The ids of these segments, new ones numbered on."""
@@ -76,6 +80,18 @@ class VolumeCounts:
             if example is not None:
                 self.examples.setdefault(name, example)
 
+    def count_texts(self, name: str, texts: dict[str, int], hits: int | None = None) -> None:
+        """Count a counter's texts not understood (each with its rows; ``hits``: all of them, when ``texts``
+        were bounded); its example is the most common so far."""
+        if texts:
+            self.counters[name] += sum(texts.values()) if hits is None else hits
+            self.unread[name] = add_texts(self.unread.get(name, {}), texts)
+            self.examples[name] = most_common(self.unread[name])[0]
+
+    def example_counts(self) -> dict[str, int]:
+        """The rows of each counted text's example (times not understood), for the JSON and the warnings."""
+        return {name: kept[self.examples[name]] for name, kept in self.unread.items()}
+
     def merge(self, other: VolumeCounts) -> None:
         """Add another part's counts (its segments renumbered into these)."""
         ids = self.segment_ids(list(other.segments))
@@ -84,7 +100,10 @@ class VolumeCounts:
         self.ages += other.ages
         self.see(other.first, other.last)
         for name, hits in other.counters.items():
-            self.count(name, hits, other.examples.get(name))
+            if name in other.unread:
+                self.count_texts(name, other.unread[name], hits)
+            else:
+                self.count(name, hits, other.examples.get(name))
 
     def _put(self, keys: np.ndarray, counts: np.ndarray) -> None:
         merged, where = np.unique(np.concatenate([self.keys, keys]), return_inverse=True)

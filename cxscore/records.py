@@ -53,14 +53,26 @@ _INVALID_TEXTS_KEPT = 10_000
 def add_invalid_dates(info: InputInfo, counts: dict[str, int]) -> None:
     """Count invalid date texts (in order of first appearance) and make the most common one, the first
     of equals, the input's ``date_invalid_example``: a file's 351 ``*redacted*`` rather than its first oddity."""
-    kept = info.date_invalid_texts
+    info.date_invalid_texts = kept = add_texts(info.date_invalid_texts, counts)
+    if kept:
+        info.date_invalid_example = most_common(kept)[0]
+
+
+def add_texts(kept: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+    """Texts' counts added (in order of first appearance), memory bounded: past
+    :data:`_INVALID_TEXTS_KEPT` distinct texts (a column of free text) only the most common tenth stay."""
     for text, n in counts.items():
         kept[text] = kept.get(text, 0) + n
-    if len(kept) > _INVALID_TEXTS_KEPT:  # a column of free text: bounded memory, the leaders stay
+    if len(kept) > _INVALID_TEXTS_KEPT:
         leaders = {text for text, _ in sorted(kept.items(), key=lambda item: -item[1])[: _INVALID_TEXTS_KEPT // 10]}
-        info.date_invalid_texts = kept = {text: n for text, n in kept.items() if text in leaders}
-    if kept:
-        info.date_invalid_example = max(kept, key=kept.__getitem__)
+        kept = {text: n for text, n in kept.items() if text in leaders}
+    return kept
+
+
+def most_common(kept: dict[str, int]) -> tuple[str, int]:
+    """The most common text with its count, the first of equals (``kept`` is in order of first appearance)."""
+    text = max(kept, key=kept.__getitem__)
+    return text, kept[text]
 
 
 @dataclass

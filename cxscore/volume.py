@@ -80,22 +80,36 @@ class VolumeJob(Job):
     block_rows: int = COALESCE_ROWS
 
 
-def _read_times(values: pa.Array, dayfirst: bool, blank_values: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, str | None]:
+@dataclass
+class _Unread:
+    """A block's times not understood: the distinct texts (trimmed) and each such row's text number (-1: the row's time is not one)."""
+
+    texts: list[str]
+    which: np.ndarray
+
+    def tally(self, rows: np.ndarray) -> dict[str, int]:
+        """Each text's count among ``rows`` (a mask), in order of first appearance."""
+        counts = np.bincount(self.which[rows & (self.which >= 0)], minlength=len(self.texts))
+        return {self.texts[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+
+
+def _read_times(values: pa.Array, dayfirst: bool, blank_values: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, _Unread]:
     """Seconds, and which values are times, blank (empty, or one of the run's ``blank_values``, canonical:
     ``NA``, ``*redacted*``), placeholders for "no date" (``1900-01-01``: read as blank, counted apart) and
-    not understood (with the first of those, as written)."""
+    not understood (with their texts, for the most common one as the example)."""
     times = read_dates(values, dayfirst).times
     held = placeholders(values, times)
     ok = times.is_valid().to_numpy(zero_copy_only=False) & ~held
     seconds = pc.cast(times, pa.int64()).fill_null(0).to_numpy()
     blank = (values.is_null() if pa.types.is_timestamp(values.type) else is_blank(values)).to_numpy(zero_copy_only=False) & ~held
     invalid = ~ok & ~blank & ~held
-    if blank_values and invalid.any():  # per distinct unreadable text, as the answers and the date column read them
+    which = np.full(len(values), -1, dtype=np.intp)
+    texts: list[str] = []
+    if invalid.any():  # per distinct unreadable text: a blank value is blank, as the answers and the date column read it
         rows = np.flatnonzero(invalid)
-        rows = rows[unread_texts(values, rows, blank_values)[2]]
-        blank[rows], invalid[rows] = True, False
-    example = str(values[int(np.argmax(invalid))].as_py()).strip() if invalid.any() else None
-    return seconds, ok, blank, held, invalid, example
+        texts, which[rows], said_blank = unread_texts(values, rows, blank_values)
+        blank[rows[said_blank]], invalid[rows[said_blank]], which[rows[said_blank]] = True, False, -1
+    return seconds, ok, blank, held, invalid, _Unread(texts, which)
 
 
 def _period_index(seconds: np.ndarray, period: str) -> tuple[np.ndarray, np.ndarray]:
@@ -124,13 +138,13 @@ def read_volume(job: VolumeJob, types: dict) -> tuple[VolumeCounts, InputInfo]:
 def _count_block(counts: VolumeCounts, job: VolumeJob, batch: pa.RecordBatch, segment: np.ndarray) -> None:
     """One block's tickets → events (see :mod:`cxscore.backlog` and the README's *Volume and backlog*)."""
     blank = frozenset(canonical_text(text) for text in job.blank_values)
-    created, created_ok, created_blank, created_held, created_bad, created_example = _read_times(batch.column(job.created), job.dayfirst, blank)
-    solved, solved_ok, solved_blank, solved_held, solved_bad, solved_example = _read_times(batch.column(job.solved), job.dayfirst, blank)
+    created, created_ok, created_blank, created_held, created_bad, created_texts = _read_times(batch.column(job.created), job.dayfirst, blank)
+    solved, solved_ok, solved_blank, solved_held, solved_bad, solved_texts = _read_times(batch.column(job.solved), job.dayfirst, blank)
     solved_blank |= solved_held
     counts.count("created_blank", int(created_blank.sum()))
     counts.count("created_placeholder", int(created_held.sum()))
     counts.count("solved_placeholder", int((created_ok & solved_held).sum()))
-    counts.count("created_invalid", int(created_bad.sum()), created_example)
+    counts.count_texts("created_invalid", created_texts.tally(created_bad))
     counted = created_ok
     resolved = closed = np.zeros(len(created), dtype=bool)
     if job.status:
@@ -144,7 +158,7 @@ def _count_block(counts: VolumeCounts, job: VolumeJob, batch: pa.RecordBatch, se
     reopened = counted & solved_ok & ~early & closed
     no_time = counted & solved_blank & resolved
     unreadable = counted & solved_bad
-    counts.count("solved_invalid", int(unreadable.sum()), solved_example)
+    counts.count_texts("solved_invalid", solved_texts.tally(unreadable))
     counts.count("solved_before_created", int(early.sum()), _example(batch, job, early))
     counts.count("resolved_without_time", int(no_time.sum()), _example(batch, job, no_time))
     counts.count("reopened", int(reopened.sum()), _example(batch, job, reopened))
@@ -226,6 +240,7 @@ class VolumeReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)  # thresholds crossed and significant rises: exit 3 on the command line
+    example_counts: dict[str, int] = field(default_factory=dict)  # created_invalid, solved_invalid: the rows of their example (the most common text)
 
     def to_dict(self) -> dict:
         """The JSON document (README: *JSON of cxscore volume*); versioned on its own."""
@@ -242,6 +257,7 @@ class VolumeReport:
             "window": {"since": stamp(self.since), "until": stamp(self.until), "first_created": stamp(self.first_created), "last_seen": stamp(self.last_seen)},
             "tickets": {"counted": self.tickets, **self.counters, "unknown_state": sum(self.counters[k] for k in ("solved_invalid", "solved_before_created", "resolved_without_time"))},
             "examples": self.examples,
+            "example_counts": self.example_counts,
             "results": [_row_dict(row) for row in self.rows],
             "inputs": [{"path": i.path, "rows": i.rows, "filtered_out": i.filtered_out, "malformed_rows": i.malformed_rows, "date_order": i.date_order,
                         "date_order_basis": i.date_order_basis} for i in self.inputs],
@@ -521,7 +537,8 @@ def _report(counts: VolumeCounts, settings, period: str, columns, chosen_by, sou
         assert row.change is not None
         significant = q < 1 - settings.confidence
         row.change.update(p_value=p, p_adjusted=q, significant=significant, direction=("up" if row.change["diff"] > 0 else "down") if significant else None)
-    report = VolumeReport(period, list(settings.by), columns, chosen_by, rows, dict(counts.counters), dict(counts.examples), _counted(counts), first, last, settings.since, settings.until, settings.confidence, infos)
+    report = VolumeReport(period, list(settings.by), columns, chosen_by, rows, dict(counts.counters), dict(counts.examples), _counted(counts), first, last, settings.since, settings.until, settings.confidence, infos,
+                          example_counts=counts.example_counts())
     doubts = problems(report)
     report.warnings = warnings + doubts
     report.notes = notes(report)
@@ -536,11 +553,12 @@ def _counted(counts: VolumeCounts) -> int:
 
 def problems(report: VolumeReport) -> list[str]:
     """Tickets left out or read specially, as warnings (stderr and JSON; ``--strict`` refuses them)."""
-    c, col, ex = report.counters, report.columns, report.examples
+    c, col = report.counters, report.columns
+    ex = {key: f"{text!r} ×{report.example_counts[key]:,}" if key in report.example_counts else text for key, text in report.examples.items()}  # a text not understood: the most common, with its count
     out = []
     if c["created_blank"] or c["created_invalid"]:
         out.append(f"volume: {c['created_blank'] + c['created_invalid']:,} ticket(s) without a usable created time in {col['created']!r} are in no count "
-                   f"({c['created_blank']:,} blank, {c['created_invalid']:,} not understood" + (f", e.g. {ex['created_invalid']!r})" if "created_invalid" in ex else ")"))
+                   f"({c['created_blank']:,} blank, {c['created_invalid']:,} not understood" + (f", e.g. {ex['created_invalid']})" if "created_invalid" in ex else ")"))
     unknown = [(c["solved_before_created"], "solved before created", "solved_before_created"), (c["solved_invalid"], f"{col['solved']!r} not understood", "solved_invalid"),
                (c["resolved_without_time"], f"status resolved but no time in {col['solved']!r}", "resolved_without_time")]
     if any(n for n, _, _ in unknown):

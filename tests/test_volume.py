@@ -65,9 +65,9 @@ def test_hand_counted_weeks(tickets):
     assert w10.history_missing == pytest.approx(0.5) and w10.history_incomplete and not w11.history_incomplete
     text = " ".join(report.warnings)
     assert "3 ticket(s) counted as created but left out of solved and open at end" in text
-    assert "1 solved before created" in text and "status resolved but no time" in text and "'Solved at' not understood (e.g. soon)" in text
+    assert "1 solved before created" in text and "status resolved but no time" in text and "'Solved at' not understood (e.g. 'soon' ×1)" in text
     assert "1 ticket(s) have a solved time but a status that is not resolved (reopened)" in text
-    assert "2 ticket(s) without a usable created time" in text and "e.g. 'yesterday'" in text
+    assert "2 ticket(s) without a usable created time" in text and "e.g. 'yesterday' ×1)" in text
 
 
 def test_by_segment_and_the_identity(tickets):
@@ -128,6 +128,24 @@ def test_blank_values_in_the_time_columns_are_blank_times(write_csv, tmp_path):
     result = invoke(["volume", str(path), "-c", str(config), "-f", "json"])
     assert result.exit_code == 0, result.stderr
     assert "2 ticket(s) without a usable created time in 'Created at' are in no count (2 blank, 0 not understood)" in result.stderr
+
+
+def test_the_unreadable_times_example_is_the_most_common_with_its_count(write_csv):
+    """As for an answer column and the date column: the example of created/solved times not understood
+    is the most common text (the first of equals), with its count — not the first oddity — across blocks
+    and worker parts. A solved time counts only on a ticket with a created time (row 12's TBD is not)."""
+    rows = [["Id", "Status", "Created at", "Solved at"], ["0", "Solved", "yesterday", "2025-03-04 10:00:00"], ["1", "Solved", "2025-03-03 09:00:00", "soon"]]
+    rows += [[str(i), "Solved", "2025-03-03 09:00:00" if i % 3 else "see ticket", "2025-03-04 10:00:00" if i % 4 else "TBD"] for i in range(2, 400)]
+    path = write_csv(rows, "odd_times.csv")
+    for options in ({"processes": 1}, {"processes": 2, "part_bytes": 4096}):
+        report = volume(path, **options)
+        assert (report.counters["created_invalid"], report.counters["solved_invalid"]) == (1 + 133, 1 + 66)
+        assert (report.examples["created_invalid"], report.examples["solved_invalid"]) == ("see ticket", "TBD")
+        assert (report.example_counts["created_invalid"], report.example_counts["solved_invalid"]) == (133, 66)
+    text = " ".join(report.warnings)
+    assert "134 not understood, e.g. 'see ticket' ×133)" in text and "67 'Solved at' not understood (e.g. 'TBD' ×66)" in text
+    document = report.to_dict()
+    assert document["examples"]["created_invalid"] == "see ticket" and document["example_counts"] == {"created_invalid": 133, "solved_invalid": 66}
 
 
 def test_day_first_dates_and_months(write_csv):
