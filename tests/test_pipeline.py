@@ -166,13 +166,49 @@ def test_record_boundaries_respect_quotes(tmp_path, window, scan):
     rows = ['id,comment'] + [f'{i},"line one\nline two, ""quoted""\n{i}"' for i in range(2000)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     size = path.stat().st_size
-    bounds = text_source.record_boundaries(path, size, 7, scan_bytes=scan, window_bytes=window)
+    bounds, seen = text_source.record_boundaries(path, size, 7, scan_bytes=scan, window_bytes=window)
     data = path.read_bytes()
     assert bounds[0] == 0 and bounds[-1] == size and len(bounds) == 8
+    assert seen == [(True, True)] * 6 + [(False, False)]  # the last range is not scanned
     for cut in bounds[1:-1]:
         assert data[cut - 1:cut] == b"\n" and data[:cut].count(b'"') % 2 == 0
         assert data[cut:].split(b",", 1)[0].isdigit()  # each part starts on a record
 
+
+
+@pytest.mark.parametrize("window, scan", [(64 << 10, 1 << 20), (7, 5)], ids=["default", "tiny-windows"])
+def test_record_boundaries_say_which_ranges_hold_a_byte_order_mark_byte(tmp_path, window, scan):
+    # what the scan saw spares the reader a pass: a range without the byte 0xEF needs no mark dropped
+    path = tmp_path / "m.csv"
+    rows = ["id,comment"] + [f"{i},plain" for i in range(3000)]
+    rows[1500] = "1499,\ufeffjoined，full-width"  # a mark and a full-width comma (0xEF 0xBC 0x8C) in the middle range
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = path.read_bytes()
+    bounds, seen = text_source.record_boundaries(path, len(data), 3, scan_bytes=scan, window_bytes=window)
+    assert len(bounds) == 4 and [b"\xef" in data[a:b] for a, b in zip(bounds, bounds[1:])] == [False, True, False]
+    assert seen == [(True, True), (True, False), (False, False)]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_parts_read_without_the_checks_the_scan_made_count_as_before(tmp_path, processes):
+    # two exports joined with cat (the second one's mark mid-file, before a row) and an unpaired quote at
+    # the end, cut into parts: the parts the scan saw whole skip the quote count and, without 0xEF, the
+    # mark search; the marks are still dropped (no segment "\ufeffChat") and the unpaired quote counted
+    path = tmp_path / "joined.csv"
+    mark = b"\xef\xbb\xbf"
+    rows = "".join(f"{['Chat', 'Email', 'Phone'][i % 3]},{i % 11},\"comment {i}, with a comma\"\n" for i in range(3000)).encode()
+    path.write_bytes(mark + b"Channel,How likely are you to recommend us? (0-10),Comment\n" + rows + mark + rows + b'Chat,9,"never closed\n')
+    data = path.read_bytes()
+    parts = open_source(str(path)).parts(8, min_bytes=30_000)
+    marked = [part for part in parts if mark in data[part.start:part.end]]
+    assert len(parts) > 4 and len(marked) == 2 and marked[1] is not parts[-1]
+    assert [(p.paired, p.markless) for p in parts] == [(p is not parts[-1], p is not parts[-1] and p not in marked) for p in parts]
+    report = score([str(path)], options=Options(by=["Channel"]), processes=processes, part_bytes=30_000)
+    whole = score([str(path)], options=Options(by=["Channel"]), processes=1, part_bytes=1 << 30)
+    assert values(report) == values(whole)
+    assert {r.segment.get("Channel") for r in report.results} == {None, "Chat", "Email", "Phone"}
+    assert report.inputs[0].rows == whole.inputs[0].rows == 6001
+    assert report.inputs[0].unpaired_quotes == whole.inputs[0].unpaired_quotes == 1
 
 def test_several_files_run_in_workers_and_match(tmp_path):
     parts = []

@@ -40,6 +40,8 @@ MIN_PART_BYTES = 16 << 20
 SCAN_BYTES = 1 << 20
 WINDOW_BYTES = 64 << 10
 QUOTE, NEWLINE = ord('"'), ord("\n")
+#: The first byte of a UTF-8 byte-order mark (and of other characters, such as full-width punctuation).
+MARK = BOM[:1]
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -228,10 +230,10 @@ class CsvSource(Source):
         size = self.info.bytes or 0
         count = min(count, size // min_bytes)
         splittable = not is_wide(self._encoding)
-        bounds = record_boundaries(self._path, size, count) if count > 1 and splittable else [0, size]
+        bounds, seen = record_boundaries(self._path, size, count) if count > 1 and splittable else ([0, size], [UNSEEN])
         return [
-            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self._encoding, self._delimiter, block_bytes)
-            for start, end in zip(bounds, bounds[1:])
+            CsvPart(str(self._path), start, end, self._header_lines if start == 0 else 0, self.columns, self._encoding, self._delimiter, block_bytes, *checked)
+            for start, end, checked in zip(bounds, bounds[1:], seen)
         ]
 
     def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
@@ -286,18 +288,21 @@ def record_cap() -> int:
     return limits.get(limits.RECORD_MB) << 20
 
 
-def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo, types=None, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.RecordBatch]:
+def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: str, delimiter: str, columns: list[str], info: InputInfo, types=None, block_bytes: int = BLOCK_BYTES,
+                 paired: bool = False, markless: bool = False) -> Iterator[pa.RecordBatch]:
     """Stream record batches of ``columns`` from delimited bytes; count rows and malformed rows in ``info``.
 
     Columns are text unless ``types`` names another type for them (blank cells are then null);
     a value that does not fit such a type raises :class:`TypedReadFailed`. A record longer than
     ``block_bytes`` raises :class:`RecordTooLarge` while a larger block is allowed. UTF-8 byte-order
-    marks inside the text (files joined with ``cat``) are dropped, not kept in a cell.
+    marks inside the text (files joined with ``cat``) are dropped, not kept in a cell. ``paired``: the
+    bytes' quotes are known to pair up, ``markless``: they hold no byte 0xEF, so no mark (what the scan
+    that cut a file into parts saw, :func:`record_boundaries`); neither is then looked for again.
     """
     types = types or {}
-    if is_utf8(encoding):
+    if is_utf8(encoding) and not markless:
         stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
-    quotes = None if is_wide(encoding) else _QuoteParity(stream)  # a UTF-16 code unit may hold the byte 0x22
+    quotes = None if is_wide(encoding) or paired else _QuoteParity(stream)  # a UTF-16 code unit may hold the byte 0x22
     if quotes:
         stream = io.BufferedReader(quotes, buffer_size=1 << 20)
 
@@ -482,6 +487,8 @@ class CsvPart:
     encoding: str
     delimiter: str
     block_bytes: int = BLOCK_BYTES
+    paired: bool = False  # the scan that cut the file saw every quote of the part: they pair up (record_boundaries)
+    markless: bool = False  # and no byte 0xEF: no UTF-8 byte-order mark to drop
 
     portable = True  # can be read in a worker process (scan.run_jobs)
 
@@ -495,19 +502,29 @@ class CsvPart:
 
     def batches(self, columns: list[str], info: InputInfo, progress: Callable[[int], None] | None = None, types=None) -> Iterator[pa.RecordBatch]:
         with io.BufferedReader(_Range(self.path, self.start, self.end, progress), buffer_size=1 << 20) as stream:
-            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types, self.block_bytes)
+            yield from read_batches(stream, self.names, self.skip_rows, self.encoding, self.delimiter, columns, info, types, self.block_bytes, self.paired, self.markless)
 
 
-def record_boundaries(path: Path, size: int, count: int, scan_bytes: int = SCAN_BYTES, window_bytes: int = WINDOW_BYTES) -> list[int]:
+#: What the scan of :func:`record_boundaries` saw of a range: its quotes paired, no byte 0xEF.
+Seen = tuple[bool, bool]
+UNSEEN: Seen = (False, False)
+
+
+def record_boundaries(path: Path, size: int, count: int, scan_bytes: int = SCAN_BYTES, window_bytes: int = WINDOW_BYTES) -> tuple[list[int], list[Seen]]:
     """Offsets that cut the file into ``count`` ranges at line ends outside quoted fields (quotes
-    counted ``scan_bytes`` at a time, a line end looked for ``window_bytes`` at a time).
+    counted ``scan_bytes`` at a time, a line end looked for ``window_bytes`` at a time), and for each
+    range what the scan saw: ``(paired, markless)``, whether its quotes pair up and it holds no byte 0xEF
+    (the start of a UTF-8 byte-order mark). The scan reads every range that ends at a cut it found, and
+    such a range's quotes pair up by construction; the last range is not read: ``(False, False)``.
+    Its reader then need not count the quotes again nor look for marks (:func:`read_batches`).
 
     In RFC 4180 text a byte is inside a quoted field exactly when an odd number of quote
     characters precede it (escaped quotes come in pairs), so counting quotes up to a guess and
     moving on to the next newline with even parity finds a record boundary. The quote and
     newline bytes never occur inside multi-byte characters of UTF-8, GB18030 or single-byte codes.
     """
-    bounds, parity, position = [0], 0, 0
+    bounds, seen = [0], []
+    parity, position, markless = 0, 0, True
     buffer = bytearray(scan_bytes)  # reused: counting stays in cache and allocates nothing per chunk
     view, data = memoryview(buffer), np.frombuffer(buffer, np.uint8)
     with path.open("rb", buffering=0) as fh:
@@ -519,24 +536,34 @@ def record_boundaries(path: Path, size: int, count: int, scan_bytes: int = SCAN_
                 if not n:
                     break
                 parity ^= int(np.count_nonzero(data[:n] == QUOTE)) & 1
+                markless = markless and buffer.find(MARK, 0, n) < 0  # one byte: memchr
                 position += n
-            cut = _line_end_outside_quotes(fh, position, parity, window_bytes)
-            if cut is None:
+            found = _line_end_outside_quotes(fh, position, parity, window_bytes)
+            if found is None:
                 break
+            cut, rest_markless = found
             bounds.append(cut)
-            position, parity = cut, 0  # the cut is outside quotes
-    return sorted(set(bounds + [size]))
+            seen.append((True, markless and rest_markless))
+            position, parity, markless = cut, 0, True  # the cut is outside quotes
+    if bounds[-1] < size:
+        bounds.append(size)
+        seen.append(UNSEEN)
+    return bounds, seen
 
 
-def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int, window_bytes: int) -> int | None:
-    """The offset just after the first newline from ``start`` on that is outside quotes (``parity`` at ``start``)."""
+def _line_end_outside_quotes(fh: BinaryIO, start: int, parity: int, window_bytes: int) -> tuple[int, bool] | None:
+    """The offset just after the first newline from ``start`` on that is outside quotes (``parity`` at
+    ``start``), and whether the bytes up to it hold no byte 0xEF."""
     fh.seek(start)
+    markless = True
     while window := fh.read(window_bytes):
         data = np.frombuffer(window, np.uint8)
         inside = (np.cumsum(data == QUOTE) + parity) & 1
         newline = np.flatnonzero((data == NEWLINE) & (inside == 0))
         if newline.size:
-            return start + int(newline[0]) + 1
+            end = int(newline[0]) + 1
+            return start + end, markless and window.find(MARK, 0, end) < 0
         parity = int(inside[-1])
+        markless = markless and MARK not in window
         start += len(window)
     return None
