@@ -238,12 +238,29 @@ class LogHistogram:
             block = self._block = block.astype(np.int32)
         return block, block.reshape(-1)
 
-    def _wide(self) -> np.ndarray | None:
-        """The block in 32-bit slots (a 16-bit one widened) and this histogram's own (a lent one copied), before
-        sums are added into it."""
-        if self._block is not None and (self._block.dtype != np.int32 or self._lent):
-            self._block, self._lent = self._block.astype(np.int32), False
-        return self._block
+    def _own(self, most: int) -> np.ndarray:
+        """The block, this histogram's own (a lent one copied) and able to take ``most`` more in any slot, before
+        counts are added into it in place: 16-bit slots while no slot can pass 65,535, else 32-bit."""
+        block = self._block
+        assert block is not None
+        self._slot_bound += most
+        wide = block.dtype != np.int32 and self._slot_bound > 0xFFFF
+        if wide or self._lent:
+            block = self._block = block.astype(np.int32 if wide else block.dtype)
+            self._lent = False
+        return block
+
+    def _grown(self, rows: int, start: int, stop: int, most: int) -> np.ndarray:
+        """A new block of ``rows`` × buckets ``start … stop-1`` holding this one's counts (if any), in slots able
+        to take ``most`` more each (see :meth:`_own`); it becomes this histogram's block."""
+        mine = self._block
+        bound = (self._slot_bound if mine is not None else 0) + most
+        dtype = np.int32 if bound > 0xFFFF or (mine is not None and mine.dtype == np.int32) else np.uint16
+        grown = np.zeros((rows, stop - start), dtype=dtype)
+        if mine is not None:
+            grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
+        self._block, self._block_low, self._slot_bound, self._lent = grown, start, bound, False
+        return grown
 
     def _block_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """The dense block's non-zero counts as sorted keys with counts (int64), the block then dropped."""
@@ -338,7 +355,7 @@ class LogHistogram:
         rows, source = np.asarray(rows, dtype=np.int64), np.asarray(source, dtype=np.int64)
         if not len(rows):
             return self
-        theirs, mine = other._block, self._wide()
+        theirs, mine = other._block, self._block
         empty = mine is None and not len(self._keys) and not self._pending
         if theirs is not None and other._only_block and (self._only_block or empty):
             inside = source < len(theirs)
@@ -355,14 +372,14 @@ class LogHistogram:
                 other.reserve(int(source.max()) + 1)
                 self._dense[rows] += other._dense[source]
                 self._added, self._running_of = added, None
+                most = int(theirs[taken].max(initial=0)) if len(taken) < len(theirs) else int(theirs.max(initial=0))  # the most a slot gains
                 if mine is None or height > len(mine) or (start, stop) != (self._block_low, self._block_low + mine.shape[1]):
-                    grown = np.zeros((height, stop - start), dtype=np.int32)
-                    if mine is not None:
-                        grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
-                    self._block, self._block_low, mine = grown, start, grown
+                    mine = self._grown(height, start, stop, most)
+                else:
+                    mine = self._own(most)
                 offset = other._block_low - self._block_low
                 for at in range(0, len(into), 4096):  # in slices: no copy of a whole block at once
-                    mine[into[at : at + 4096], offset : offset + theirs.shape[1]] += theirs[taken[at : at + 4096]]
+                    mine[into[at : at + 4096], offset : offset + theirs.shape[1]] += theirs[taken[at : at + 4096]].astype(mine.dtype, copy=False)
                 self._block_values += values
                 return self
         mapping = np.full(max(other.groups, int(source.max()) + 1), -1, dtype=np.int64)
@@ -401,7 +418,7 @@ class LogHistogram:
             return False
         theirs = other._block
         assert theirs is not None
-        mine, self._running_of = self._wide(), None
+        mine, self._running_of = self._block, None
         if mine is None:
             start, stop, rows = other._block_low, other._block_low + theirs.shape[1], len(theirs)
         else:
@@ -411,12 +428,12 @@ class LogHistogram:
             if mine is not None:
                 self._stage(*self._block_pairs())
             return False
+        most = int(theirs.max(initial=0))  # the most a slot gains
         if mine is None or rows > len(mine) or (start, stop) != (self._block_low, self._block_low + mine.shape[1]):
-            grown = np.zeros((rows, stop - start), dtype=np.int32)
-            if mine is not None:
-                grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
-            self._block, self._block_low, mine = grown, start, grown
-        mine[: len(theirs), other._block_low - start : other._block_low - start + theirs.shape[1]] += theirs
+            mine = self._grown(rows, start, stop, most)
+        else:
+            mine = self._own(most)
+        mine[: len(theirs), other._block_low - start : other._block_low - start + theirs.shape[1]] += theirs.astype(mine.dtype, copy=False)
         self._block_values += other._block_values
         return True
 
@@ -500,15 +517,17 @@ class LogHistogram:
         """:meth:`take` of a histogram whose counts are all in its dense block: the block's rows gathered."""
         block = self._block
         assert block is not None
+        if len(groups) == self.groups and np.array_equal(groups, np.arange(len(groups))):  # every group in order: the block lent, not copied
+            return self.rollup(groups)
         taken = self._like()
         dense = np.zeros((len(groups), self._dense.shape[1]), dtype=np.int64)
         inside = groups < len(self._dense)
         dense[inside] = self._dense[groups[inside]]
         taken._dense = dense
-        moved = np.zeros((len(groups), block.shape[1]), dtype=np.int32)
+        moved = np.zeros((len(groups), block.shape[1]), dtype=block.dtype)
         inside = groups < len(block)
         moved[inside] = block[groups[inside]]
-        taken._block, taken._block_low, taken._added = moved, self._block_low, self._added
+        taken._block, taken._block_low, taken._added, taken._slot_bound = moved, self._block_low, self._added, self._slot_bound
         taken._block_values = int(moved.sum(dtype=np.int64))
         return taken
 
@@ -591,17 +610,17 @@ class LogHistogram:
         targets = mapping[kept]
         block = self._block
         assert block is not None
-        if len(targets) == self.groups and block.dtype == np.int32 and np.array_equal(targets, np.arange(self.groups)):
+        if len(targets) == self.groups and np.array_equal(targets, np.arange(self.groups)):
             # the same groups (a roll-up of the cells themselves): the block lent, copied by whichever is changed first
             coarse._dense, coarse._block, coarse._block_low, coarse._added = self._dense.copy(), block, self._block_low, self._added
-            coarse._block_values, coarse._lent, self._lent = self._block_values, True, True
+            coarse._block_values, coarse._slot_bound, coarse._lent, self._lent = self._block_values, self._slot_bound, True, True
             return
         coarse.reserve(int(targets.max()) + 1 if len(targets) else 0)
         coarse._dense = _rows_added(self._dense, kept, targets, len(coarse._dense))
         inside = kept < len(block)
         moved = _rows_added(block, kept[inside], targets[inside], len(coarse._dense))
         coarse._block, coarse._block_low, coarse._added = moved, self._block_low, self._added
-        coarse._block_values = int(moved.sum(dtype=np.int64))
+        coarse._block_values = coarse._slot_bound = int(moved.sum(dtype=np.int64))  # 32-bit slots: the bound only has to hold
 
     def _summed(self, groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sorted unique keys of these (group, bucket) pairs with their counts added: one weighted ``bincount``
@@ -668,13 +687,16 @@ class LogHistogram:
         return np.where(among_buckets < 0, -1, self.keys[safe] % self._span)
 
     def _running(self) -> np.ndarray:
-        """The dense block's running counts along the buckets (int32, as the block: no row holds more than
-        2³¹ − 1 values), made once per state of the block and kept while it is read."""
+        """The dense block's running counts along the buckets, made once per state of the block and kept while it
+        is read: 16-bit while no group has more than 65,535 positive values (an agent × week cell; half the
+        memory of the book's cells at 10M tickets), else 32-bit (no row holds more than 2³¹ − 1 values)."""
         block = self._block
         assert block is not None
         kept = self._running_of
         if kept is None or kept[0] is not block or kept[2] != self._block_values:
-            kept = self._running_of = (block, np.cumsum(block[: self.groups], axis=1, dtype=np.int32), self._block_values)
+            most = int((self._dense[:, 0] - self._dense[:, 1]).max(initial=0))  # a group's positive values: its row's sum
+            running = np.cumsum(block[: self.groups], axis=1, dtype=np.uint16 if most <= 0xFFFF else np.int32)
+            kept = self._running_of = (block, running, self._block_values)
         return kept[1]
 
     def _search(self, rows: np.ndarray, among: np.ndarray) -> np.ndarray:

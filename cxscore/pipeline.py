@@ -618,8 +618,12 @@ def read_jobs(jobs: list[Job], owners: list[InputInfo], processes: int, book: Bo
     (``owners``, one per job). Returns the response ids per id column and input path. The reading
     half of :func:`tally_inputs`; ``cxscore inspect`` runs it too, with no metric, to count rows."""
     ids: dict[str, dict[str, list]] = {}  # id column → input path → its parts' ids
-    for (part_book, counters, part_ids, part_said), owner, job in zip(run_jobs(jobs, processes, progress), owners, jobs):
+    parts = run_jobs(jobs, processes, progress)
+    parts.reverse()
+    for owner, job in zip(owners, jobs):
+        part_book, counters, part_ids, part_said = parts.pop()  # each part let go once merged: its histogram blocks with it
         book.merge(part_book)
+        del part_book
         if part_said is not None and said is not None:
             said.merge(part_said)
         check_groups(book, grouping)  # parts within the limit may exceed it together

@@ -592,3 +592,95 @@ def test_a_roll_up_of_the_same_groups_shares_the_block_until_either_is_changed()
     assert cells._block is not book._block
     assert np.array_equal(cells.quantiles((0.5, 0.9)), before) and cells == build(values, groups)
     assert book == build(np.append(values, [1e5, 2e5]), np.append(groups, [3, 3]))
+
+
+def _sparse(values, groups, thresholds=()) -> LogHistogram:
+    """The same counts held as sorted sparse keys (no dense block): the reference the blocks are held to."""
+    import cxscore.loghist as loghist
+
+    saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+    loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = 0, 0
+    try:
+        return build(values, groups, thresholds=thresholds)
+    finally:
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+
+
+_HEAVY = st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 30.0, 31.0, 600.0, 7200.0, 2e5]),
+                          st.one_of(st.integers(1, 50), st.integers(20_000, 33_000))), min_size=1, max_size=5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_HEAVY, min_size=2, max_size=3), st.data())
+def test_a_16_bit_book_promoted_mid_merge_counts_as_a_32_bit_one(parts, data):
+    """The parent's book holds its cells' counts in 16-bit slots while the parts merged into it cannot carry a
+    slot past 65,535 (the sum of each part's largest slot), and in 32-bit ones from the merge that could: the
+    counts, quantiles, intervals, counts up to a value and Mood's splits are those of the same counts held as
+    sparse keys. Parts of up to 150,000 values repeat values so that slots pass 65,535 within a few merges."""
+    from cxscore.loghist import GroupBuckets, median_splits
+
+    book = LogHistogram(ALPHA, (60.0,))
+    all_values, all_groups, bound, dtypes = [], [], 0, []
+    for entries in parts:
+        values = np.repeat([v for _, v, _ in entries], [m for _, _, m in entries])
+        groups = np.repeat([g for g, _, _ in entries], [m for _, _, m in entries])
+        part = build(values, groups, thresholds=(60.0,))
+        rows = np.array(data.draw(st.permutations(range(8)))[: part.groups], dtype=np.int64)
+        if part._block is not None:
+            bound += int(part._block.max())
+        if data.draw(st.booleans()):
+            book.merge_rows(part, rows, np.arange(part.groups))
+        else:  # a part renumbered first (32-bit rows moved), merged slot by slot
+            book.merge(part.rollup(rows))
+        all_values.append(values)
+        all_groups.append(rows[groups])
+        if book._block is not None:
+            dtypes.append(book._block.dtype)
+            assert book._block.dtype == (np.uint16 if bound <= 0xFFFF else np.int32)  # promoted only once a slot could pass 65,535
+        assert part == build(values, groups, thresholds=(60.0,))  # the part is left as it was
+    assert dtypes == sorted(dtypes, key=lambda d: d.itemsize)  # never narrowed again
+    expected = _sparse(np.concatenate(all_values), np.concatenate(all_groups), thresholds=(60.0,))
+    book.reserve(8)
+    expected.reserve(8)
+    if book._block is not None:
+        positive = (book.n - book.zeros).max()
+        assert book._running().dtype == (np.uint16 if positive <= 0xFFFF else np.int32)
+    pairs = np.array([[0, 1], [2, 3], [4, 5], [6, 7], [1, 0]], dtype=np.int64)
+    for hist_read in (lambda h: h.quantiles((0.1, 0.5, 0.9, 1.0)), lambda h: h.quantile_interval(0.9)[0], lambda h: h.quantile_interval(0.9)[1],
+                      lambda h: h.at_most(600.0), lambda h: h.at_most(31.0), lambda h: h.n, lambda h: h.within(60.0), lambda h: h.mean(),
+                      lambda h: np.stack(median_splits(GroupBuckets(h), pairs[:, 0], GroupBuckets(h), pairs[:, 1])[1:])):
+        a, b = hist_read(book), hist_read(expected)
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    assert book == expected
+
+
+def test_taking_every_group_in_order_lends_the_block_until_either_is_changed():
+    """The agent × week table takes every cell of its roll-up in order: it reads the roll-up's block (the parent
+    held a second 56 MB copy per metric at 10M tickets, kept by the rows made on read while the next metric was
+    analysed); whichever is added to first gets its own copy, and any other choice of groups is a gather."""
+    rng = np.random.default_rng(4)
+    values, groups = rng.lognormal(8, 1, 5000), rng.integers(0, 20, 5000)
+    book = LogHistogram(ALPHA)
+    book.merge_rows(build(values, groups), np.arange(20), np.arange(20))
+    assert book._block.dtype == np.uint16
+    every, some = book.take(np.arange(20)), book.take([3, 1])
+    assert every._block is book._block and some._block is not book._block
+    before = book.quantiles((0.5, 0.9))
+    assert np.array_equal(every.quantiles((0.5, 0.9)), before)
+    every.add(np.array([1e5]), np.array([2]))
+    assert every._block is not book._block and np.array_equal(book.quantiles((0.5, 0.9)), before)
+    chosen = np.isin(groups, [3, 1])
+    assert some == build(values[chosen], np.where(groups[chosen] == 3, 0, 1))  # (== reads sparse keys: last)
+    assert book == build(values, groups) and every == build(np.append(values, 1e5), np.append(groups, 2))
+
+
+def test_running_counts_are_16_bit_while_no_group_passes_65535_values():
+    """A cell's running counts along the buckets (what quantiles and Mood's tests read) take 16 bits while no
+    group holds more than 65,535 positive values, 32 bits beyond: the reads are the same either way."""
+    values = np.concatenate([np.full(65_525, 90.0), np.full(10, 5.0), np.full(3, 0.0)])  # 65,535 positive
+    for extra, expected in ((0, np.uint16), (1, np.int32)):
+        both = np.concatenate([values, np.full(extra, 7.0)])
+        hist = build(both, np.zeros(len(both), dtype=np.int64))
+        assert hist._only_block and hist._running().dtype == expected
+        assert hist.at_most(90.0).tolist() == [len(both)] and hist.at_most(6.0).tolist() == [13]
+        assert np.array_equal(hist.quantiles((0.0001, 0.5, 1.0)), _sparse(both, np.zeros(len(both), dtype=np.int64)).quantiles((0.0001, 0.5, 1.0)))
