@@ -180,9 +180,11 @@ def trend(spec: MetricSpec, tallies: list[Accumulator], summaries: list[Summary]
     m2 = spec.kind.moments(spec, summary(spec, pooled))[1] * unit * unit
     w = [s.n_eff for s in sums]
     y = [spec.kind.compute(spec, s)[0] for s in sums]  # each with two or more answers, so a value
-    x_bar = sum(wi * xi for wi, xi in zip(w, x)) / sum(w)
-    sxx = sum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
-    slope = sum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx
+    # math.fsum: correctly rounded, so the slope is the same on every Python (the built-in sum of floats
+    # compensates from Python 3.12 on and adds plainly before: the last digit moved between versions)
+    x_bar = math.fsum(wi * xi for wi, xi in zip(w, x)) / math.fsum(w)
+    sxx = math.fsum(wi * (xi - x_bar) ** 2 for wi, xi in zip(w, x))
+    slope = math.fsum(wi * (xi - x_bar) * yi for wi, xi, yi in zip(w, x, y)) / sxx
     se = math.sqrt(m2 / sxx)
     _, p = stats.z_test(slope, se)
     z = spec.kind.trend_test(spec, used, x)
