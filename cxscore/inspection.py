@@ -30,13 +30,17 @@ from .sources.layouts import is_id_column, response_filters
 MAX_SEGMENT_VALUES = 50
 
 
-def _role(column: str, values: list[str], layout, metrics: dict, date_column: str | None, comment: tuple[str, str] | None) -> tuple[str, str]:
-    """A guessed role for a column and a short reason."""
+def _role(column: str, values: list[str], layout, metrics: dict, date_column: str | None, comment: tuple[str, str] | None, groups_of: dict[str, str]) -> tuple[str, str]:
+    """A guessed role for a column and a short reason (``groups_of``: columns of groups → the rating they were made from)."""
     if column in metrics:
         spec = metrics[column]
+        if spec.groups:
+            return f"metric: {spec.type}", f"{spec.name}, from its groups"
         if not spec.scaled or not spec.kind.answer_column:
             return f"metric: {spec.type}", spec.name
         return f"metric: {spec.type}", f"{spec.name}, scale {spec.scale}" + (f", offset {spec.offset:+d}" if spec.offset else "")
+    if column in groups_of:
+        return "companion", f"the groups of {groups_of[column]!r}: checked against it, not scored"
     if NEVER_SCORED.search(column):
         return "companion", "NPS group of another column; never scored"
     if column == date_column:
@@ -91,7 +95,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
     for index, column in enumerate(source.columns):
         values = sample_values(source.sample, index)
         question = layout.question(column)
-        role, why = _role(column, values, layout, metrics, date_column, comment)
+        role, why = _role(column, values, layout, metrics, date_column, comment, {d.column: d.groups_of for d in detections if d.groups_of})
         readers = [d.spec.name for d in detections if d.spec and d.default and column in reads[d.spec.name] and column != d.column]
         if readers:
             why += f"; read by {', '.join(readers)}"
@@ -156,7 +160,7 @@ def _read_columns(spec: MetricSpec, column: str, source: Source) -> list[str]:
 def _planned(d, checks: dict, reads: dict) -> dict[str, Any]:
     """One metric of the plan: what it reads and why, what it means (helpdesk KPIs) and what the first rows doubt."""
     spec = d.spec
-    entry = {"name": spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[spec.name][0]}
+    entry = {"name": spec.name, "type": d.type, "column": d.column, "why": d.reason, "doubt": checks[spec.name][0] or d.doubt}
     if d.about:
         entry.update(columns=reads[spec.name], definition=d.about["definition"], source=d.about["source"])
         entry.update({key: d.about[key] for key in ("unit", "business_hours") if d.about.get(key) is not None})
@@ -207,8 +211,13 @@ def starter_config(result: dict[str, Any]) -> str:
             f"  - name: {spec.name}",
             f"    type: {spec.type}",
             f"    column: {_quote(spec.column)}",
-            f"    scale: [{spec.scale.lo}, {spec.scale.hi}]",
         ]
+        if spec.groups:  # answers given as groups: each group's texts, no scale or bands
+            lines += ["    groups:", *(f"      {group}: [{', '.join(_quote(t) for t in texts)}]" for group, texts in spec.groups.items())]
+            lines.append(f"    # chosen because: {detection.reason}")
+            lines.append(f"    # target: {spec.kind.example_target(spec)}")
+            continue
+        lines.append(f"    scale: [{spec.scale.lo}, {spec.scale.hi}]")
         lines += [f"    {key}: [{band.lo}, {band.hi}]" for key, band in spec.bands().items()]
         if spec.direction:
             lines.append(f"    direction: {spec.direction}")

@@ -127,6 +127,8 @@ def described_metrics(config: Config, sources: list[Source], notify: Notify, wan
             later = f"; first found in {source.info.path}" if source is not sources[0] else ""
             notify(f"{spec.name}: column {found.column!r} ({found.reason}{later})")
             chosen.append((spec, f"detected: {found.reason}{later}"))
+            if found.doubt:  # scored on a guess (groups, not ratings): a warning, refused by --strict
+                warnings.append(f"{spec.name}: {found.doubt}")
             found_in[spec.name] = source
             if found.about:
                 about[spec.name] = found.about

@@ -219,3 +219,173 @@ def test_counts_from_sql_score_groups_as_the_rows_do(tmp_path):
     from_rows = results_by_metric(invoke(["score", str(data), "-c", str(config), "-f", "json"]).stdout)["nps"]
     assert from_counts == from_rows
     assert (from_rows["n"], from_rows["invalid"], from_rows["value"]) == (100, 1, pytest.approx(30.0))
+
+
+# --- Zero config: a column of groups under an NPS or satisfaction header ------------------------------
+
+GUESS = ("nps: 'NPS' holds only groups (Detractor, Passive, Promoter), not ratings: scored as an NPS from the groups' shares "
+         "(no 0–10 mean or distribution); a guess from its header and values: confirm it with groups: in a config")
+
+
+def _hubspot(folder):
+    """A HubSpot-shaped feedback export: the submission date, a segment and the NPS field of groups."""
+    size = 100
+    return _export(folder, {"Submitted at": [f"2025-0{1 + i % 3}-{1 + i % 28:02d}" for i in range(size)],
+                            "Region": ["EU", "US"] * (size // 2), "NPS": _groups(50, 30, 20)})
+
+
+def test_zero_config_scores_a_column_of_nps_groups_as_a_guess(tmp_path):
+    data = _hubspot(tmp_path)
+    result = invoke(["score", str(data), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    row = results_by_metric(document)["nps"]
+    assert (row["n"], row["value"], row["components"]["promoters_pct"]) == (100, pytest.approx(30.0), pytest.approx(50.0))
+    assert f"warning: {GUESS}" in result.stderr
+    assert GUESS in document["warnings"]
+    metric = document["metrics"][0]
+    assert metric["selected_by"].startswith("detected: question mentions 'NPS'; its values are NPS groups")
+    assert (metric["scale"], metric["groups"]["promoters"]) == (None, ["Promoter", "Promoters", "推荐者"])
+
+    strict = invoke(["score", str(data), "--strict"])
+    assert strict.exit_code == 2
+    assert GUESS in strict.stderr
+
+
+def test_zero_config_guess_as_a_real_process(tmp_path):
+    data = _hubspot(tmp_path)
+    done = run_process(["score", str(data), "-f", "json", "--strict"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert GUESS in done.stderr.decode() and b"Traceback" not in done.stderr
+    done = run_process(["score", str(data), "-f", "json", "--by", "Region"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [r["value"] for r in json.loads(done.stdout)["results"]] == [pytest.approx(30.0)] * 3
+
+
+def test_chinese_groups_and_qualtrics_codes_are_groups_but_codes_only_under_their_header(tmp_path):
+    chinese = _export(tmp_path, {"推荐意愿": ["推荐者"] * 6 + ["被动者"] * 2 + ["中立者"] + ["贬损者"]}, "zh.csv")
+    row = results_by_metric(invoke(["score", str(chinese), "-f", "json"]).stdout)["nps"]
+    assert (row["n"], row["value"]) == (10, pytest.approx(50.0))
+
+    codes = ["3"] * 50 + ["2"] * 30 + ["1"] * 20
+    qualtrics = _export(tmp_path, {"ResponseId": [f"R_{i}" for i in range(100)], "QID3_NPS_GROUP": codes}, "q.csv")
+    result = invoke(["score", str(qualtrics), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert results_by_metric(result.stdout)["nps"]["value"] == pytest.approx(30.0)
+    assert "'QID3_NPS_GROUP' holds only groups (1, 2, 3), not ratings" in result.stderr
+
+    plain = _export(tmp_path, {"ResponseId": [f"R_{i}" for i in range(100)], "NPS": codes}, "plain.csv")
+    document = json.loads(invoke(["score", str(plain), "-f", "json"]).stdout)
+    assert "groups" not in document["metrics"][0]  # 1–3 under a plain NPS header are ratings on 0–10 (with the scale doubt)
+    assert document["metrics"][0]["scale_warning"]
+
+
+def test_groups_under_a_header_naming_no_metric_are_not_guessed(tmp_path):
+    """HubSpot's Sentiment is Promoter/Passive/Detractor for CSAT (0/1/2) and CES (1–3/4–5/6–7) surveys too,
+    so the values alone never make an NPS."""
+    data = _export(tmp_path, {"Sentiment": _groups(5, 3, 2)})
+    result = invoke(["score", str(data)])
+    assert result.exit_code == 2
+    assert "no NPS, CSAT or CES column found" in result.stderr
+
+
+def test_zero_config_csat_from_positive_neutral_negative(tmp_path):
+    data = _export(tmp_path, {"Satisfaction": ["Positive"] * 70 + ["Neutral"] * 20 + ["Negative"] * 10})
+    result = invoke(["score", str(data), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    row = results_by_metric(result.stdout)["csat"]
+    assert (row["value"], row["components"]["mean"]) == (pytest.approx(70.0), None)
+    assert "csat: 'Satisfaction' holds only groups (Negative, Neutral, Positive), not ratings: scored as a CSAT from the groups' shares (no mean or distribution)" in result.stderr
+
+
+def test_inspect_shows_the_group_metric_its_doubt_and_a_config_that_confirms_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _hubspot(tmp_path)
+    shown = invoke(["inspect", "feedback.csv", "-f", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    role = next(c for c in document["columns"] if c["column"] == "NPS")
+    assert (role["role"], role["why"]) == ("metric: nps", "nps, from its groups")
+    assert document["plan"]["metrics"][0]["doubt"] == GUESS.split(": ", 1)[1]
+    table = invoke(["inspect", "feedback.csv"], env={"COLUMNS": "250"})
+    assert "nps, from its groups" in table.stdout
+    written = invoke(["inspect", "feedback.csv", "--write-config", "starter.yaml"])
+    assert written.exit_code == 0, written.stderr
+    starter = (tmp_path / "starter.yaml").read_text(encoding="utf-8")
+    assert '    groups:\n      detractors: ["Detractor", "Detractors", "贬损者"]\n' in starter
+    confirmed = invoke(["score", "feedback.csv", "-c", "starter.yaml", "-f", "json"])
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert results_by_metric(confirmed.stdout)["nps"]["value"] == pytest.approx(30.0)
+    assert "a guess" not in confirmed.stderr
+
+
+# --- The rating and its groups in one file --------------------------------------------------------------
+
+def _rated(disagree: int = 0) -> tuple[list[str], list[str]]:
+    ratings = ["10"] * 30 + ["9"] * 20 + ["8"] * 18 + ["7"] * 12 + ["5"] * 11 + ["0"] * 9
+    groups = ["Promoter" if int(r) >= 9 else "Passive" if int(r) >= 7 else "Detractor" for r in ratings]
+    for i in range(disagree):  # detractors labelled promoters, from the end
+        groups[-1 - i] = "Promoter"
+    return ratings, groups
+
+
+def test_the_rating_is_scored_and_its_groups_are_not_a_second_nps(tmp_path):
+    ratings, groups = _rated()
+    data = _export(tmp_path, {"How likely are you to recommend us?": ratings, "NPS": groups})
+    result = invoke(["score", str(data), "-f", "json", "--strict"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert [m["column"] for m in document["metrics"]] == ["How likely are you to recommend us?"]
+    assert document["metrics"][0]["name"] == "nps" and document["metrics"][0]["scale"] == [0, 10]
+    assert ("skipped column 'NPS': question mentions 'NPS'" not in result.stderr)
+    assert ("skipped column 'NPS': it holds the NPS groups of 'How likely are you to recommend us?', which is scored from its ratings; "
+            "its groups agree with the ratings in the first rows") in result.stderr
+
+
+def test_groups_that_disagree_with_their_ratings_are_counted_with_an_example(tmp_path):
+    ratings, groups = _rated(disagree=3)
+    data = _export(tmp_path, {"Rating (recommend)": ratings, "NPS": groups})
+    result = invoke(["score", str(data), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    expected = ("nps: column 'NPS': it holds the NPS groups of 'Rating (recommend)', which is scored from its ratings; in the first rows, 3 of "
+                "100 with both answered disagree with the ratings (e.g. row 98: '0' (detractors) labelled 'Promoter'); "
+                "the ratings are scored: check which column is right")
+    assert expected in json.loads(result.stdout)["warnings"]
+    assert f"warning: {expected}" in result.stderr
+    assert results_by_metric(result.stdout)["nps"]["value"] == pytest.approx(30.0)  # the ratings, not the groups
+    assert invoke(["score", str(data), "--strict"]).exit_code == 2
+
+
+def test_a_qualtrics_group_column_is_paired_with_its_rating_by_name(tmp_path):
+    ratings, groups = _rated()
+    codes = [{"Detractor": "1", "Passive": "2", "Promoter": "3"}[g] for g in groups]
+    other = ["9"] * 100
+    data = _export(tmp_path, {"Recommend us": ratings, "Recommend us_NPS_GROUP": codes, "Recommend the app": other})
+    result = invoke(["score", str(data), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert [m["column"] for m in json.loads(result.stdout)["metrics"]] == ["Recommend us", "Recommend the app"]
+    assert "skipped column 'Recommend us_NPS_GROUP': it holds the NPS groups of 'Recommend us'" in result.stderr
+    swapped = [{"1": "3", "3": "1"}.get(c, c) for c in codes]  # were Qualtrics' codes the other way round, the check would say so
+    data = _export(tmp_path, {"Recommend us": ratings, "Recommend us_NPS_GROUP": swapped}, "swapped.csv")
+    assert "in the first rows, 70 of 100 with both answered disagree" in invoke(["score", str(data)]).stderr
+
+
+def test_groups_beside_several_ratings_without_a_name_are_not_scored(tmp_path):
+    ratings, groups = _rated()
+    data = _export(tmp_path, {"Recommend us": ratings, "Recommend the app": ratings, "NPS": groups})
+    result = invoke(["score", str(data), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["metrics"]) == 2
+    assert "skipped column 'NPS': it holds NPS groups, made from one of the 2 NPS ratings scored ('Recommend us', 'Recommend the app'); not scored" in result.stderr
+
+
+def test_inspect_names_the_rating_a_column_of_groups_belongs_to(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ratings, groups = _rated(disagree=1)
+    _export(tmp_path, {"Recommend": ratings, "NPS": groups})
+    document = json.loads(invoke(["inspect", "feedback.csv", "-f", "json"]).stdout)
+    role = next(c for c in document["columns"] if c["column"] == "NPS")
+    assert (role["role"], role["why"]) == ("companion", "the groups of 'Recommend': checked against it, not scored")
+    assert [m["column"] for m in document["plan"]["metrics"]] == ["Recommend"]
+    skipped = document["plan"]["skipped"][0]
+    assert skipped["column"] == "NPS" and "1 of 100 with both answered disagree" in skipped["why"]
