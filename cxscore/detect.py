@@ -263,6 +263,7 @@ def disagreement(rating: MetricSpec, groups: MetricSpec, ratings: list[str | Non
     disagreeing row (counted from the first data row), for a warning."""
     rated, grouped = AnswerParser(rating, blank_values), AnswerParser(groups, blank_values)
     band_of = {point: name for name, band in rating.bands().items() for point in range(band.lo, band.hi + 1)}
+    between = next((g for g in groups.kind.groups if g not in band_of.values()), None)  # CSAT's neutral: the points in no band
     group_of = {i + 1: name for i, name in enumerate(groups.kind.groups)}
     compared, wrong, first = 0, 0, None
     for row, (answer, label) in enumerate(zip(ratings, labels), 1):
@@ -271,9 +272,10 @@ def disagreement(rating: MetricSpec, groups: MetricSpec, ratings: list[str | Non
             continue
         point = rated.binning.value(a)
         compared += 1
-        if band_of.get(point) != group_of[grouped.binning.value(g)]:
+        band = band_of.get(point, between)
+        if band != group_of[grouped.binning.value(g)]:
             wrong += 1
-            first = first or f"row {row}: {str(answer).strip()!r} ({band_of.get(point, 'no band')}) labelled {str(label).strip()!r}"
+            first = first or f"row {row}: {str(answer).strip()!r} ({band}) labelled {str(label).strip()!r}"
     if not wrong:
         return None
     return (f"in the first rows, {wrong:,} of {compared:,} with both answered disagree with the ratings (e.g. {first}); "

@@ -389,3 +389,16 @@ def test_inspect_names_the_rating_a_column_of_groups_belongs_to(tmp_path, monkey
     assert [m["column"] for m in document["plan"]["metrics"]] == ["Recommend"]
     skipped = document["plan"]["skipped"][0]
     assert skipped["column"] == "NPS" and "1 of 100 with both answered disagree" in skipped["why"]
+
+
+def test_csat_groups_beside_a_csat_rating_agree_when_neutral_is_the_middle(tmp_path):
+    """On a 1–5 CSAT the points between the bands (3) are the Neutral group, not a disagreement."""
+    ratings = ["5"] * 40 + ["4"] * 30 + ["3"] * 20 + ["2"] * 6 + ["1"] * 4
+    groups = ["Positive"] * 70 + ["Neutral"] * 20 + ["Negative"] * 10
+    data = _export(tmp_path, {"How satisfied are you?": ratings, "CSAT": groups})
+    result = invoke(["score", str(data), "-f", "json", "--strict"])
+    assert result.exit_code == 0, result.stderr
+    assert "skipped column 'CSAT': it holds the CSAT groups of 'How satisfied are you?', which is scored from its ratings; its groups agree" in result.stderr
+    groups[85] = "Positive"  # a 3 called Positive
+    data = _export(tmp_path, {"How satisfied are you?": ratings, "CSAT": groups}, "one.csv")
+    assert "1 of 100 with both answered disagree with the ratings (e.g. row 86: '3' (neutral) labelled 'Positive')" in invoke(["score", str(data)]).stderr
