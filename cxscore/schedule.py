@@ -12,9 +12,11 @@ this is exact there; an interval that spans the change (e.g. 00:00-06:00, or rou
 support) counts 6 h on the night it really lasts 5 h or 7 h. Naive times that fall in the skipped
 hour or the repeated hour are used as written.
 
-Method: the whole days between the two dates come from ``np.busday_count`` (one call per distinct
-day length, with the holidays), and the partial first and last days are clipped against that
-weekday's intervals — no per-row Python.
+Method: the business time from start to end is B(end) − B(start), B(t) the business microseconds
+from the first day the block touches to t: one table per call over that span of days (the business
+time before each day, and each day's working intervals, nothing on holidays and closed days), read
+per row with one gather a column, plus the day's intervals clipped at the time of day — whole
+integers throughout, no per-row Python.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 DAY_SECONDS = 86_400
+_MICROS = 1_000_000
+_DAY_MICROS = DAY_SECONDS * _MICROS
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _KEYS = ("timezone", "hours", "holidays")
@@ -53,7 +57,6 @@ class Schedule:
     _starts: np.ndarray = field(init=False, repr=False, compare=False)
     _lengths: np.ndarray = field(init=False, repr=False, compare=False)
     _calendar: np.busdaycalendar = field(init=False, repr=False, compare=False)
-    _day_groups: tuple[tuple[int, np.busdaycalendar], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hours = tuple(tuple(sorted((int(s), int(e)) for s, e in day)) for day in self.hours)
@@ -73,22 +76,16 @@ class Schedule:
         object.__setattr__(self, "hours", hours)
         object.__setattr__(self, "holidays", holidays)
         widest = max(len(day) for day in hours)
-        starts = np.zeros((7, widest), np.float64)
-        lengths = np.zeros((7, widest), np.float64)
+        starts = np.zeros((widest, 7), np.int64)  # microseconds after midnight, interval k of weekday w at [k, w]
+        lengths = np.zeros((widest, 7), np.int64)
         for w, day in enumerate(hours):
             for k, (s, e) in enumerate(day):
-                starts[w, k], lengths[w, k] = s, e - s
+                starts[k, w], lengths[k, w] = s * _MICROS, (e - s) * _MICROS
         object.__setattr__(self, "_starts", starts)
         object.__setattr__(self, "_lengths", lengths)
         holiday_days = np.array(holidays, "datetime64[D]")
         open_days = [bool(day) for day in hours]
         object.__setattr__(self, "_calendar", np.busdaycalendar(weekmask=open_days, holidays=holiday_days))
-        per_length: dict[int, list[bool]] = {}
-        for w, day in enumerate(hours):
-            if day:
-                per_length.setdefault(sum(e - s for s, e in day), [False] * 7)[w] = True
-        groups = tuple((length, np.busdaycalendar(weekmask=mask, holidays=holiday_days)) for length, mask in per_length.items())
-        object.__setattr__(self, "_day_groups", groups)
 
     def __reduce__(self) -> tuple[type, tuple]:
         """Pickled as its three parts (its NumPy calendars are not picklable): worker processes get it in a metric."""
@@ -99,31 +96,35 @@ class Schedule:
         or ``end`` is before ``start`` (the caller counts those rows invalid).
 
         ``start`` and ``end``: NumPy ``datetime64`` arrays or Arrow timestamp (chunked) arrays of one length.
+        Counted in whole microseconds and divided once, so whole-second times give whole seconds exactly.
         """
         begin, finish = self.wall_clock(start), self.wall_clock(end)
         if begin.shape != finish.shape:
             raise ValueError(f"start and end differ in length ({begin.size} and {finish.size})")
         usable = ~(np.isnat(begin) | np.isnat(finish)) & (finish >= begin)
-        anchor = np.datetime64("2000-01-03T00:00:00", "us")
-        begin, finish = np.where(usable, begin, anchor), np.where(usable, finish, anchor)
-        first, last = begin.astype("datetime64[D]"), finish.astype("datetime64[D]")
-        total = np.zeros(begin.size, np.float64)
-        for length, calendar in self._day_groups:
-            total += length * np.busday_count(first, last, busdaycal=calendar)
-        total += self._worked_by(last, finish) - self._worked_by(first, begin)
+        if not usable.any():
+            return np.full(begin.size, np.nan)
+        begin_us, finish_us = begin.view(np.int64), finish.view(np.int64)
+        if not usable.all():  # a missing or backward row is counted at the first usable start, then made NaN
+            anchor = begin_us[int(np.argmax(usable))]
+            begin_us, finish_us = np.where(usable, begin_us, anchor), np.where(usable, finish_us, anchor)
+        first = int(begin_us.min()) // _DAY_MICROS  # every end is at or after its start: the last day is the ends' latest
+        table = self._days(first, int(finish_us.max()) // _DAY_MICROS)
+        total = (table.worked_by(finish_us) - table.worked_by(begin_us)).astype(np.float64)
+        total /= _MICROS
         total[~usable] = np.nan
         return total
 
-    def _worked_by(self, day: np.ndarray, moment: np.ndarray) -> np.ndarray:
-        """Business seconds worked on ``day`` before the time of day of ``moment``."""
-        clock = (moment - day).astype("timedelta64[us]").astype(np.int64) / 1e6
-        weekday = (day.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-        starts, lengths = self._starts[weekday], self._lengths[weekday]
-        worked = np.zeros(day.size, np.float64)
-        for k in range(starts.shape[1]):
-            worked += np.clip(clock - starts[:, k], 0.0, lengths[:, k])
-        worked[~np.is_busday(day, busdaycal=self._calendar)] = 0.0
-        return worked
+    def _days(self, first: int, last: int) -> _DayTable:
+        """The days ``first`` … ``last`` (days since 1970-01-01) as a :class:`_DayTable`."""
+        days = np.arange(first, last + 1, dtype=np.int64)
+        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
+        open_day = np.is_busday(days.astype("datetime64[D]"), busdaycal=self._calendar)
+        starts = self._starts[:, weekday]
+        lengths = np.where(open_day, self._lengths[:, weekday], 0)  # holidays and closed days: no working time
+        before = np.zeros(len(days), np.int64)
+        np.cumsum(lengths.sum(axis=0)[:-1], out=before[1:])
+        return _DayTable(first, before, starts, lengths)
 
     def wall_clock(self, values: Any) -> np.ndarray:
         """Timestamps as ``datetime64[us]`` wall-clock times in the schedule's zone (NaT where missing)."""
@@ -139,6 +140,31 @@ class Schedule:
         if values.dtype.kind != "M":
             raise TypeError(f"business hours need timestamps, not {values.dtype}")
         return values.astype("datetime64[us]")
+
+
+@dataclass(frozen=True)
+class _DayTable:
+    """A span of days from day ``first`` (days since 1970-01-01) on: per day i, the business microseconds of the
+    days before it in the span (``before[i]``) and its working intervals (``starts[k, i]``, ``lengths[k, i]``: 0 on
+    a holiday or a closed day)."""
+
+    first: int
+    before: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def worked_by(self, moments: np.ndarray) -> np.ndarray:
+        """Business microseconds from the span's first midnight to each moment (int64 microseconds since 1970, on
+        the wall clock, all within the span)."""
+        day = moments // _DAY_MICROS
+        clock = moments - day * _DAY_MICROS  # microseconds after that day's midnight
+        day -= self.first
+        worked = self.before[day]
+        for starts, lengths in zip(self.starts, self.lengths):
+            inside = clock - starts[day]
+            np.clip(inside, 0, lengths[day], out=inside)
+            worked += inside
+        return worked
 
 
 def _clock(seconds: int) -> str:

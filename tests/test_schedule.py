@@ -204,3 +204,17 @@ def test_holiday_file_errors_name_the_line(tmp_path):
     path.write_text("2025-12-25\n25.12.2025\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"schedule\.holidays\.file: .*holidays\.txt line 2: '25\.12\.2025' is not a date"):
         parse_schedule({"hours": {"mon": "09:00-17:00"}, "holidays": {"file": str(path)}})
+
+
+whole_seconds = st.datetimes(datetime(1900, 1, 1), datetime(2030, 12, 31)).map(lambda moment: moment.replace(microsecond=0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(schedules(), st.lists(st.tuples(whole_seconds, st.integers(-86_400, 3 * 366 * 86_400)), min_size=1, max_size=25))
+def test_whole_second_times_over_years_and_before_1970_give_the_slow_walk_exactly(schedule, pairs):
+    """The per-block table of days reaches from 1900 (before 1970: negative day numbers) over spans of years: whole-second
+    times give the walk's seconds exactly (counted in whole microseconds, divided once)."""
+    starts = [s for s, _ in pairs]
+    ends = [s + timedelta(seconds=d) for s, d in pairs]
+    expected = [reference(schedule, s, e) for s, e in zip(starts, ends)]
+    np.testing.assert_array_equal(schedule.business_seconds(stamps(starts), stamps(ends)), expected)
