@@ -684,3 +684,18 @@ def test_running_counts_are_16_bit_while_no_group_passes_65535_values():
         assert hist._only_block and hist._running().dtype == expected
         assert hist.at_most(90.0).tolist() == [len(both)] and hist.at_most(6.0).tolist() == [13]
         assert np.array_equal(hist.quantiles((0.0001, 0.5, 1.0)), _sparse(both, np.zeros(len(both), dtype=np.int64)).quantiles((0.0001, 0.5, 1.0)))
+
+
+@given(st.lists(st.integers(0, (1 << 40) - 1), max_size=400), st.sampled_from([1 << 8, 1 << 16, (1 << 16) + 1, 1 << 24, 1 << 32, (1 << 32) + 1, 1 << 40]))
+@settings(max_examples=200, deadline=None)
+@example([0, 65535, 65536, 65535, 0, 131071, 65536], 1 << 17)  # equal low halves, different high halves
+@example([], 1 << 20)
+def test_distinct_counts_equal_numpy_unique(codes, bound):
+    """The adds' codes counted by a radix sort of their 16-bit halves (below 2³²; a comparison sort above) give
+    np.unique's distinct codes and counts exactly."""
+    from cxscore.loghist import _distinct_counts
+
+    array = np.array([c % bound for c in codes], dtype=np.int64)
+    got, counts = _distinct_counts(array, bound)
+    want, want_counts = np.unique(array, return_counts=True)
+    assert got.dtype == want.dtype and np.array_equal(got, want) and np.array_equal(counts, want_counts)
