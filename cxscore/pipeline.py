@@ -778,7 +778,7 @@ def input_warnings(inputs: list[InputInfo]) -> list[str]:
         if i.weight_invalid:
             warnings.append(f"{i.path}: {i.weight_invalid} row(s) left out for a blank, non-numeric or non-positive weight")
         for reason, count in i.excluded.items():
-            warnings.append(f"{i.path}: {count} row(s) left out as {reason}")
+            warnings.append(f"{i.path}: {count:,} row(s) left out as {reason}")
         if i.rows and i.filtered_out == i.rows:
             warnings.append(f"{i.path}: --where left no rows")
     return warnings

@@ -1,9 +1,14 @@
 """Rows and answers that were lost or misread without a word: an unclosed quote, Excel error cells."""
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
+
+import pytest
 
 from cxscore import score
+from cxscore.records import InputInfo
 from conftest import invoke, run_process
 
 HEAD = "id,channel,How likely are you to recommend us?\n"
@@ -146,3 +151,84 @@ def test_excel_errors_are_found_whatever_quotes_the_workbook_part_uses(tmp_path)
     assert result.exit_code == 0, result.stderr
     quality = json.loads(result.stdout)["quality"][0]
     assert (quality["answered"], quality["blank"], quality["invalid"]) == (4, 1, 7)
+
+
+def _saved_from_excel(tmp_path, name: str = "calls.csv", empties: int = 5, middle: bool = True) -> Path:
+    """A call-centre export of the shape of 'Call Center.csv' (Real World Fake Data, saved from Excel):
+    6 real rows, 2 of them rated, then the sheet's formatted but empty rows written as ``,,,,,``
+    with Windows line ends — one among the rows when ``middle``."""
+    head = "id,sentiment,csat_score,call_timestamp,channel,response_time\r\n"
+    rows = [
+        "A-1,Neutral,7,10/29/2020,Call-Center,Within SLA",
+        "A-2,Very Positive,,10/5/2020,Chatbot,Within SLA",
+        "A-3,Negative,,10/4/2020,Call-Center,Above SLA",
+        "A-4,Very Negative,1,10/17/2020,Chatbot,Within SLA",
+        "A-5,Neutral,,10/17/2020,Email,Below SLA",
+        "A-6,Positive,,10/6/2020,Web,Within SLA",
+    ]
+    if middle:
+        rows.insert(3, ",,,,,")
+    path = tmp_path / name
+    path.write_bytes((head + "\r\n".join(rows + [",,,,,"] * empties) + "\r\n").encode())
+    return path
+
+
+def test_rows_of_only_delimiters_are_left_out_and_counted_not_blank_answers(tmp_path):
+    # Such a file (32,941 rows, 22,194 of them ',,,,,,,,,,,') said Blank 28,961 and a '(blank)' channel
+    # of n 0: the empty rows were read as responses that left every question blank.
+    path = _saved_from_excel(tmp_path)
+    result = invoke(["score", str(path), "-f", "json", "--by", "channel"])
+    doc = json.loads(result.stdout)
+    info = doc["inputs"][0]
+    assert info["rows"] == 12 and info["excluded"] == {"empty rows (every cell blank)": 6}
+    overall = [r for r in doc["results"] if not r["segment"] and r["period"] is None]
+    assert [(r["metric"], r["n"], r["blank"]) for r in overall] == [("csat", 2, 4)]
+    assert sorted({r["segment"]["channel"] for r in doc["results"] if r["segment"]}) == ["Call-Center", "Chatbot", "Email", "Web"]
+    assert f"warning: {path}: 6 row(s) left out as empty rows (every cell blank)" in result.stderr
+
+
+def test_a_line_of_delimiters_inside_a_quoted_comment_stays_part_of_it(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(HEAD + '1,Chat,9\n2,"Chat\n,,\nstill the channel",8\n,,\n3,Email,7\n', encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-f", "json", "-q"]).stdout)
+    assert doc["inputs"][0]["rows"] == 4 and doc["inputs"][0]["excluded"] == {"empty rows (every cell blank)": 1}
+    assert doc["results"][0]["n"] == 3 and doc["results"][0]["blank"] == 0
+
+
+def test_an_empty_last_row_without_a_line_end_is_left_out(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(HEAD + "1,Chat,9\n2,Web,8\n,,", encoding="utf-8")
+    doc = json.loads(invoke(["score", str(path), "-f", "json", "-q"]).stdout)
+    assert (doc["inputs"][0]["rows"], doc["inputs"][0]["excluded"], doc["results"][0]["blank"]) == (3, {"empty rows (every cell blank)": 1}, 0)
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 3], ids=["lines-whole", "long-lines-in-pieces"])
+def test_empty_rows_are_counted_alike_in_parts_read_by_workers_and_through_small_reads(tmp_path, monkeypatch, chunk):
+    from cxscore.config import Config
+    from cxscore.settings import Options
+    from cxscore.sources import text as text_source
+
+    lines = [f'{i},"Chat, ""x""\n,,{"y" * 60 * (i % 5 == 0)}",{i % 11}' if i % 7 else ",," for i in range(1, 3001)]
+    path = tmp_path / "big.csv"
+    path.write_text(HEAD + "\n".join(lines) + "\n", encoding="utf-8")
+    empties = sum(1 for line in lines if line == ",,")
+    serial = score([str(path)], Config(), options=Options(), processes=1)
+    parallel = score([str(path)], Config(), options=Options(), processes=3, part_bytes=9_000)
+    for report in (serial, parallel):
+        assert report.inputs[0].excluded == {"empty rows (every cell blank)": empties} and report.inputs[0].rows == 3000
+        assert (report.results[0].n, report.results[0].blank) == (3000 - empties, 0)
+    monkeypatch.setattr(text_source._WithoutEmptyRows, "CHUNK", chunk)  # 3: a line over 48 bytes is passed on in pieces
+    for counted in (True, False):  # quotes counted below the filter, or (a part the cutting scan saw whole) by it
+        info = InputInfo(path="big.csv", format="csv")
+        raw = _Trickle(path.read_bytes())
+        counter = text_source._QuoteParity(raw) if counted else None
+        kept = b"".join(iter(text_source._WithoutEmptyRows(counter or raw, ",", 1, info, counter).read, b""))
+        assert info.excluded == {"empty rows (every cell blank)": empties}
+        assert kept == (HEAD + "".join(line + "\n" for line in lines if line != ",,")).encode()
+
+
+class _Trickle(io.BytesIO):
+    """Bytes handed on 5 at a time, so records and their line ends are cut anywhere between reads."""
+
+    def readinto(self, buffer) -> int:
+        return super().readinto(memoryview(buffer)[:5])

@@ -138,7 +138,7 @@ def _inspection_parts(result: dict) -> tuple[list[str], Section, list[str]]:
     """What inspect shows, in any format: its head lines, the columns' section and the zero-config plan's steps."""
     from .layout import Line, Section
 
-    excluded = ", ".join(f"{n} {why}" for why, n in result["excluded"].items()) or "none"
+    excluded = ", ".join(f"{n:,} {why}" for why, n in result["excluded"].items()) or "none"
     head = [
         f"{result['path']}: {result['layout']} layout, {result['format']}"
         + (f", {result['encoding']} ({result['encoding_reason']}), delimiter {result['delimiter']!r}" if result["encoding"] else f", sheet {result['sheet']!r}"),

@@ -39,7 +39,7 @@ CONTROL_SHARE = 0.01
 MIN_PART_BYTES = 16 << 20
 SCAN_BYTES = 1 << 20
 WINDOW_BYTES = 64 << 10
-QUOTE, NEWLINE = ord('"'), ord("\n")
+QUOTE, NEWLINE, CR, SPACE, TAB = ord('"'), ord("\n"), ord("\r"), ord(" "), ord("\t")
 #: The first byte of a UTF-8 byte-order mark (and of other characters, such as full-width punctuation).
 MARK = BOM[:1]
 DELIMITERS = [",", ";", "\t", "|"]
@@ -303,8 +303,8 @@ def read_batches(stream: BinaryIO, names: list[str], skip_rows: int, encoding: s
     if is_utf8(encoding) and not markless:
         stream = io.BufferedReader(_WithoutBoms(stream), buffer_size=1 << 20)
     quotes = None if is_wide(encoding) or paired else _QuoteParity(stream)  # a UTF-16 code unit may hold the byte 0x22
-    if quotes:
-        stream = io.BufferedReader(quotes, buffer_size=1 << 20)
+    if not is_wide(encoding):
+        stream = io.BufferedReader(_WithoutEmptyRows(quotes or stream, delimiter, skip_rows, info, quotes), buffer_size=1 << 20)
 
     unclosed: list[str] = []  # records that a never-closed quote ran on over later records
 
@@ -411,6 +411,138 @@ class _QuoteParity(io.RawIOBase):
         if n:
             self.odd ^= bool(np.count_nonzero(np.frombuffer(buffer, np.uint8, count=n) == QUOTE) & 1)
         return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+#: Why rows of only delimiters are left out (``InputInfo.excluded``'s key, said on stderr and in JSON).
+EMPTY_ROWS = "empty rows (every cell blank)"
+
+
+class _WithoutEmptyRows(io.RawIOBase):
+    """Passes the bytes of ``raw`` through without the records that hold nothing but delimiters (``,,,,``),
+    counting them in ``info``.
+
+    A spreadsheet saved as CSV writes every row of its used range, so an export cleared or filtered in
+    Excel may end in thousands of such lines: they are no responses, and read as rows they would count
+    as blank answers and make a ``(blank)`` segment. Such a line is taken out only where it starts a
+    record: after the ``skip`` header lines and outside quotes (an even number of quotes before it: the
+    parity ``counter`` keeps as it reads, or, for a part whose quotes are known to pair up, counted here
+    in the blocks that hold a quote). Truly empty lines are left to the reader, which skips them. A block
+    is looked at further only when one of its lines starts with the delimiter.
+    """
+
+    CHUNK = 1 << 20  # bytes read at a time, whatever the reader above asks for
+
+    def __init__(self, raw: BinaryIO | _QuoteParity, delimiter: str, skip: int, info: InputInfo, counter: _QuoteParity | None):
+        import re
+
+        self._raw = raw
+        self._counter = counter  # raw itself when it counts the quotes
+        self._info = info
+        self._skip = skip  # header lines still to pass through
+        self._delimiter = delimiter.encode()
+        self._last = re.compile(rb"[ \t" + re.escape(self._delimiter) + rb"]*\r?\Z")  # the rest of an empty last line, with no line end
+        self._carry = b""  # the start of a line not yet ended
+        self._parity = 0  # quotes before the carry, mod 2
+        self._mid_line = False  # the carry does not start a line (a very long line was passed on in pieces)
+        self._out = memoryview(b"")
+        self._done = False
+        self._marks = self._other = np.empty(0, bool)
+        self._block = bytearray()  # the carry and the bytes read after it
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not len(self._out) and not self._done:
+            carried = len(self._carry)
+            if len(self._block) < carried + self.CHUNK:
+                self._block = bytearray(carried + self.CHUNK)  # reused: no new pages a read
+            block = self._block
+            block[:carried] = self._carry
+            read = self._raw.readinto(memoryview(block)[carried : carried + self.CHUNK])  # type: ignore[union-attr]  # typing.BinaryIO declares no readinto; every stream here is an io.BufferedReader
+            size = carried + read
+            if not read:
+                self._done, self._carry = True, b""
+                self._out = memoryview(b"" if not size or self._empty_last(bytes(block[:size])) else block)[:size]
+                break
+            cut = block.rfind(b"\n", 0, size) + 1
+            if not cut and size < self.CHUNK << 4:
+                self._carry = bytes(block[:size])  # a line still going on: wait for its end
+                continue
+            cut = cut or size  # a line longer than 16 reads is passed on unended
+            parity, self._carry = self._parity, bytes(block[cut:size])
+            if self._counter is not None:  # its parity is at the end of the data
+                self._parity = (int(self._counter.odd) + self._carry.count(b'"')) % 2
+            elif block.find(b'"', 0, cut) >= 0:
+                self._parity = (parity + int(np.count_nonzero(np.frombuffer(block, np.uint8, count=cut) == QUOTE))) % 2
+            self._out = self._kept(block, cut, parity)
+            self._mid_line = cut == size and block[size - 1] != NEWLINE
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _kept(self, block: bytearray, size: int, parity: int) -> memoryview:
+        """The first ``size`` bytes of ``block`` (whole lines, the first starting a line unless ``_mid_line``;
+        ``parity`` the quotes before them) without their empty records."""
+        whole = memoryview(block)[:size]
+        at = 0
+        while self._skip and 0 <= (end := block.find(b"\n", at, size)):  # the header's lines pass
+            at, self._skip = end + 1, self._skip - 1
+        if not at and self._mid_line:
+            at = block.find(b"\n", 0, size) + 1  # the end of the long line
+        if self._skip or not at and self._mid_line or size < 2:
+            return whole
+        data = np.frombuffer(block, np.uint8, count=size)
+        delimiter = self._delimiter[0]
+        if len(self._marks) < size:
+            self._marks, self._other = np.empty(size, bool), np.empty(size, bool)  # reused: no new pages a block
+        first, other = self._marks[: size - 1], self._other[: size - 1]
+        np.equal(data[:-1], NEWLINE, out=first)
+        np.equal(data[1:], delimiter, out=other)
+        first &= other  # before a line that starts with the delimiter
+        if not (first.any() or at == 0 and data[0] == delimiter):
+            return whole
+        starts = np.flatnonzero(first) + 1
+        if at == 0 and data[0] == delimiter:
+            starts = np.concatenate(([0], starts))
+        starts = starts[starts >= at]
+        if len(starts) and block.find(b'"', 0, size) >= 0:  # outside quotes: an even number of quotes before
+            starts = starts[(parity + np.searchsorted(np.flatnonzero(data == QUOTE), starts)) % 2 == 0]
+        newlines = np.flatnonzero(data == NEWLINE)
+        starts = starts[starts <= (newlines[-1] if len(newlines) else -1)]  # ended in this block
+        if not len(starts):
+            return whole
+        ends = newlines[np.searchsorted(newlines, starts)]
+        filled = (data != delimiter) & (data != NEWLINE) & (data != SPACE) & (data != TAB) & (data != CR)
+        before = np.concatenate(([0], np.cumsum(filled, dtype=np.int64)))
+        empty = before[ends] == before[starts]
+        if not empty.any():
+            return whole
+        firsts, lasts = starts[empty].tolist(), (ends[empty] + 1).tolist()
+        self._count(len(firsts))
+        pieces, last = [], 0
+        for start, end in zip(firsts, lasts):
+            pieces.append(whole[last:start])
+            last = end
+        pieces.append(whole[last:])
+        return memoryview(b"".join(pieces))
+
+    def _empty_last(self, line: bytes) -> bool:
+        """Whether the input's last line, with no line end, is an empty record (counted)."""
+        empty = (line.startswith(self._delimiter) and not self._skip and not self._mid_line and self._parity == 0
+                 and self._last.match(line, len(self._delimiter)) is not None)
+        if empty:
+            self._count(1)
+        return empty
+
+    def _count(self, rows: int) -> None:
+        self._info.rows += rows
+        self._info.excluded[EMPTY_ROWS] = self._info.excluded.get(EMPTY_ROWS, 0) + rows
 
     def close(self) -> None:
         self._raw.close()
