@@ -615,7 +615,80 @@ def _interval_report(c: _Columns, blank_values: list[str]) -> Plan:
     return plan
 
 
-PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"interval_report": _interval_report, "chat_cn": _chat_cn, "genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
+CALL_REPORTS = ("a row per period is already an aggregate: a KPI over rows is a ratio of sums (Σ abandoned ÷ Σ offered; Σ(average × count) ÷ Σ count), "
+                "never a mean of the rows' rates (the README's *Summary rows*; Genesys' Abandon % = abandoned ÷ offered)")
+#: The abandonment rate a per-period report may state itself, read to learn what its volume column counts.
+STATED_RATES = ("call abandonment rate", "abandonment rate", "abandon rate", "abandoned rate", "abandon %", "abandoned %", "% abandoned", "abandonment %", "abandon rate %")
+#: Rows that fit one reading only, of which this share must fit the same one, and at least this many.
+BASE_SHARE, BASE_ROWS = 0.9, 5
+
+
+def _call_report(c: _Columns, blank_values: list[str]) -> Plan:
+    """A per-period call report with no answered count. Abandonment is Σ abandoned ÷ Σ offered; a column named
+    as offered is that base. A volume named otherwise (``Inbound Calls``) may count the abandoned calls or only
+    those answered — exports differ — so the report's own stated rate, when it has one, is read on the sampled
+    rows: rows whose rate is abandoned ÷ volume (at its decimals) make the volume the offered calls; rows whose
+    rate is abandoned ÷ (volume + abandoned) make it the calls answered. Without such a rate nothing is guessed."""
+    plan = Plan("per-period call report (no answered count)")
+    offered = c.get("offered", "offer", "calls offered", "contacts offered", "offered calls")
+    volume = offered or c.get("inbound calls", "inbound", "incoming calls", "calls received", "received calls", "total calls", "calls in")
+    abandoned = c.get("abandoned calls", "abandoned", "calls abandoned", "aban calls", "abandon")
+    assert volume and abandoned  # the layout needs both
+    asa = c.get("asa", "avg speed of answer", "average speed of answer", "avg speed ans", "average speed of answer in secs",
+                "average speed of answer in seconds", "average speed of answer (secs)", "average speed of answer (seconds)")
+    base = "offered" if offered else _volume_base(plan, c, volume, abandoned)
+    if base == "offered":
+        plan.metrics.append(Planned("abandoned", {"type": "ratio", "numerator": abandoned, "denominator": volume, "better": "lower"}, abandoned,
+                                    f"Σ {abandoned} ÷ Σ {volume}: calls abandoned over calls offered, summed over the periods (Wilson interval on the counts)", CALL_REPORTS))
+        plan.missing.append(("speed_of_answer", f"an average over the calls answered, and no column counts them ({volume!r} counts the calls offered)" if asa else "no 'average speed of answer' column"))
+    elif base == "answered":
+        plan.missing.append(("abandoned", f"its base is {volume!r} + {abandoned!r} (the calls offered), and a ratio's denominator is one column: "
+                                          f"add a column of their sum to the export and give it as denominator: in a config"))
+        if asa:
+            plan.metrics.append(Planned("speed_of_answer", {"type": "weighted_average", "average": asa, "count": volume}, asa,
+                                        f"the periods' {asa!r} weighted by {volume!r} (the calls answered, as the stated rate shows): Σ({asa} × {volume}) ÷ Σ {volume}; "
+                                        "no interval (the file holds no single call's time)", CALL_REPORTS))
+        else:
+            plan.missing.append(("speed_of_answer", "no 'average speed of answer' column"))
+    else:
+        plan.missing.append(("abandoned", f"{volume!r} may count the abandoned calls or only those answered (exports differ, and no stated abandonment rate in the file tells), "
+                                          f"so Σ {abandoned} ÷ Σ {volume} would be a guess: when it counts every call offered, a config says so (type: ratio, numerator: {abandoned}, denominator: {volume})"))
+        plan.missing.append(("speed_of_answer", f"an average over the calls answered, and nothing says whether {volume!r} counts them" if asa else "no 'average speed of answer' column"))
+    return plan
+
+
+def _volume_base(plan: Plan, c: _Columns, volume: str, abandoned: str) -> str | None:
+    """``offered`` or ``answered``: what the volume column counts, as the report's own stated rate shows on the sampled rows (None: no rate tells)."""
+    rate = c.get(*STATED_RATES)
+    if rate is None:
+        return None
+    i, j, k = c.index[volume], c.index[abandoned], c.index[rate]
+    offered = answered = neither = checked = 0
+    for row in c.sample:
+        total, lost = (_number(_cell(row, col).replace(",", "")) for col in (i, j))
+        stated = _cell(row, k).rstrip("%").strip()
+        value = _number(stated)
+        if total is None or lost is None or value is None or not total:
+            continue
+        places = len(stated.partition(".")[2])
+        fits = [any(round(share * scale, places) == value for scale in (100, 1)) for share in (lost / total, lost / (total + lost))]
+        checked += 1
+        offered += fits[0] and not fits[1]
+        answered += fits[1] and not fits[0]
+        neither += not any(fits)
+    decisive = offered + answered
+    said = f"{rate!r} on {checked:,} sampled rows: {offered:,} fit {abandoned} ÷ {volume} only, {answered:,} fit {abandoned} ÷ ({volume} + {abandoned}) only"
+    if decisive < BASE_ROWS or max(offered, answered) < BASE_SHARE * decisive:
+        plan.doubts.append(f"{said}: neither reading is clear, so {volume!r} is not taken for the calls offered")
+        return None
+    base = "offered" if offered > answered else "answered"
+    plan.notes.append(f"{said}: {volume!r} counts the calls {base}")
+    if neither > (1 - BASE_SHARE) * checked:
+        plan.doubts.append(f"{rate!r}: {neither:,} of {checked:,} sampled rows fit neither reading (a rounding, or a base that changed)")
+    return base
+
+
+PLANS: dict[str, Callable[[_Columns, list[str]], Plan]] = {"interval_report": _interval_report, "call_report": _call_report, "chat_cn": _chat_cn, "genesys": _genesys, "twilio_flex": _flex, "zoho_desk": _zoho, "helpscout": _helpscout, "salesforce_cases": _salesforce_cases, "salesforce_milestones": _salesforce_milestones, "zendesk": _zendesk, "freshdesk": _freshdesk, "call_log": _call_log, "amazon_connect": _amazon_connect, "intercom": _intercom, "servicenow": _servicenow, "jira": _jira}
 
 
 def plan_for(layout: Layout, columns: list[str], sample: list[list], blank_values: Iterable[str]) -> Plan | None:

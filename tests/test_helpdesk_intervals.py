@@ -45,6 +45,35 @@ startDate,endDate,totalConversations,resolutionTime,repliesToResolve,responseTim
 """
 
 
+#: A city's monthly call-centre figures (the shape of San Francisco's Health Service System open data): no
+#: answered count, and the report's own rate is Abandoned ÷ (Inbound + Abandoned) at its decimals, so
+#: 'Inbound Calls' counts the calls answered; a month with no speed of answer (blank).
+CALL_REPORT_RATED = """\
+Month,Inbound Calls,Average Speed of Answer in Secs,Abandoned Calls,Call Abandonment Rate,In-person visits
+Oct 2018,11924,28,217,1.79,2158
+Sep 2018,5205,18,63,1.2,1117
+Aug 2018,4953,14,37,0.74,1140
+Jul 2018,4361,13,43,0.98,1004
+Jun 2018,4507,11,40,0.88,1340
+May 2018,5121,,50,0.97,1456
+Dec 2017,5478,29,76,1.37,1221
+Oct 2017,11333,73,594,4.98,1763
+"""
+#: The same shape with no stated rate: nothing says whether 'Inbound Calls' counts the abandoned calls.
+CALL_REPORT_UNRATED = """\
+Month,Inbound Calls,Average Speed of Answer in Secs,Abandoned Calls
+Oct 2018,11924,28,217
+Sep 2018,5205,18,63
+"""
+#: Offered calls and abandoned ones, no answered count: abandonment needs no reading of the base.
+CALL_REPORT_OFFERED = """\
+Date,Calls Offered,Abandoned Calls,Abandon %
+2025-03-03,120,6,5.0%
+2025-03-04,95,9,9.5%
+2025-03-05,130,4,3.1%
+"""
+
+
 def _frame(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
@@ -211,3 +240,38 @@ def test_captions_explain_only_the_marks_their_table_shows(tmp_path):
     assert "▲▼" not in abandoned and "p adj.: Benjamini–Hochberg adjusted p; none is below 0.05." in abandoned  # tested, none significant
     assert aht.startswith("_aht = Σ(AHT × Answered)") and not any(word in aht for word in ("▲▼", "p adj.", "Detectable", "intervals", "italic rows"))
     assert not any("italic rows" in caption for caption in captions.values())  # no row has n < 30
+
+
+def test_a_call_report_whose_stated_rate_shows_inbound_is_answered_scores_speed_of_answer_not_abandonment(tmp_path):
+    # Was a survey-only refusal ('no NPS, CSAT or CES column found … no header mentions recommend/…'); and a
+    # config of Abandoned ÷ Inbound gave 4.12 % on the real file where the report's own rate says 3.95 %.
+    document, stderr = _score(tmp_path, CALL_REPORT_RATED)
+    got = results_by_metric(document)
+    frame = _frame(CALL_REPORT_RATED)
+    timed = frame[frame["Average Speed of Answer in Secs"] != ""]
+    calls = timed["Inbound Calls"].astype(int)
+    assert document["inputs"][0]["layout"] == "call_report" and list(got) == ["speed_of_answer"]
+    assert got["speed_of_answer"]["n"] == calls.sum() and got["speed_of_answer"]["blank"] == 1
+    assert got["speed_of_answer"]["value"] == pytest.approx((timed["Average Speed of Answer in Secs"].astype(int) * calls).sum() / calls.sum())
+    assert "'Inbound Calls' counts the calls answered" in stderr.replace("\n", " ")
+    plan = json.loads(invoke(["inspect", str(tmp_path / "export.csv"), "-f", "json"]).stdout)["plan"]
+    assert plan["checks"] == ["'Call Abandonment Rate' on 8 sampled rows: 0 fit Abandoned Calls ÷ Inbound Calls only, 7 fit Abandoned Calls ÷ (Inbound Calls + Abandoned Calls) only: "
+                              "'Inbound Calls' counts the calls answered"] and plan["doubts"] == []
+    assert [m["name"] for m in plan["not_planned"]] == ["abandoned"] and "a ratio's denominator is one column" in plan["not_planned"][0]["why"]
+
+
+def test_a_call_report_that_says_nothing_of_its_base_is_refused_naming_the_doubt(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(CALL_REPORT_UNRATED, encoding="utf-8")
+    result = invoke(["score", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "no KPI of the call_report layout could be planned" in result.stderr
+    assert "'Inbound Calls' may count the abandoned calls or only those answered" in result.stderr
+
+
+def test_a_call_report_of_offered_calls_scores_abandonment_as_a_ratio_of_sums(tmp_path):
+    document, _ = _score(tmp_path, CALL_REPORT_OFFERED)
+    got = results_by_metric(document)
+    assert document["inputs"][0]["layout"] == "call_report" and list(got) == ["abandoned"]
+    assert got["abandoned"]["n"] == 345 and got["abandoned"]["value"] == pytest.approx(100 * 19 / 345)
+    assert (got["abandoned"]["ci_low"], got["abandoned"]["ci_high"]) == pytest.approx(_wilson(19, 345))

@@ -404,6 +404,7 @@ HEADERS = {  # the first rows of each platform's export, as detect_layout sees t
     "Twilio Flex": [["Segment", "Kind", "Abandoned", "Talk Time"]],
     "Chinese chat sessions": [["访客名称", "接待客服", "首次响应时长", "结束方式"]],
     "contact-centre interval report": [["Interval Start", "Queue", "Offered", "Answered", "Abandoned", "ASA"]],
+    "per-period call report": [["Month", "Inbound Calls", "Average Speed of Answer in Secs", "Abandoned Calls"]],
 }
 
 

@@ -403,6 +403,20 @@ def _interval_report(header: _Header) -> Layout | None:
     return Layout("interval_report", 1, header.columns, helpdesk=True, notes=[f"contact-centre interval report (a row per interval: counts and averages), recognised by its headers ({shown})"])
 
 
+#: Per-period call reports with no answered count (a city's monthly call-centre figures: ``Month``, ``Inbound Calls``,
+#: ``Average Speed of Answer in Secs``, ``Abandoned Calls``): a volume column and an abandoned one, no answered column.
+CALL_REPORT_VOLUME = INTERVAL_OFFERED | {"inbound", "inbound calls", "incoming calls", "calls received", "received calls", "total calls", "calls in"}
+CALL_REPORT_ABANDONED = {"abandoned", "abandon", "calls abandoned", "aban calls", "abandoned calls"}
+
+
+def _call_report(header: _Header) -> Layout | None:
+    names = header.names
+    if not names & CALL_REPORT_VOLUME or not names & CALL_REPORT_ABANDONED or names & INTERVAL_ANSWERED:
+        return None
+    shown = ", ".join(c for c in header.columns if _norm(c) in CALL_REPORT_VOLUME | CALL_REPORT_ABANDONED)
+    return Layout("call_report", 1, header.columns, helpdesk=True, notes=[f"per-period call report with no answered count (a row per period: counts and averages), recognised by its headers ({shown})"])
+
+
 @dataclass(frozen=True)
 class Recogniser:
     """One export platform: how its header rows are recognised, and what is known about its rows."""
@@ -442,6 +456,7 @@ RECOGNISERS = [
     Recogniser("Twilio Flex", _flex),
     Recogniser("Chinese chat sessions", _chat_cn),
     Recogniser("contact-centre interval report", _interval_report),
+    Recogniser("per-period call report", _call_report),
 ]
 
 
