@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import dedupe, stats, tidy
-from .comments import said_something, sort_times
+from .comments import no_comment_column, said_something, sort_times
 from .config import Config, MetricSpec
 from .dates import UNDATED, period_label
 from .errors import CxError, InputError, StrictError, param
@@ -277,12 +277,12 @@ def _shares(matrix: np.ndarray, real: np.ndarray, groups: np.ndarray, labels: Ca
     return out
 
 
-def _no_comment_column(paths: list[str], named: str | None, text: str | None) -> InputError:
+def _no_comment_column(paths: list[str], named: str | None, text: str | None, why: str) -> InputError:
     """The refusal when no input has the comment column: the named column is not a header, or none was detected."""
     where = paths[0] if len(paths) == 1 else f"any of the {len(paths)} inputs ({', '.join(paths)})"
     if named is not None:
         return InputError(f"{param('text') if text else 'comment_column'}: {named!r} is not a column of {where}", "name the comment column exactly as its header is written (cxscore inspect lists them)")
-    return InputError(f"no comment column found in {where} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)", f"name it with {param('text')} COLUMN")
+    return InputError(f"no comment column found in {where} ({why})", f"name it with {param('text')} COLUMN")
 
 
 def analyse_comments(
@@ -337,7 +337,8 @@ def analyse_comments(
         jobs += source_jobs
         owners += [source.info] * len(source_jobs)
     if not jobs:
-        raise _no_comment_column([s.info.path for s in sources], config.comment_column, text)
+        first = sources[0]
+        raise _no_comment_column([s.info.path for s in sources], config.comment_column, text, no_comment_column(first.columns, first.sample, first.layout.questions, set()))
     left_out = [f"{path}: " + (f"the comment column {config.comment_column!r} is not one of its columns" if config.comment_column is not None else "no comment column found")
                + " — input skipped, its rows are left out of the comments" for path in lacking]
     plan = jobs[0].comments

@@ -10,6 +10,8 @@ the N most recent of all rows. Contacts are masked and non-answers left out (see
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -49,6 +51,10 @@ COMMENT_HINTS = [
 #: at most CHOICE_DISTINCT distinct texts is a grid of choices ("请评价…的同意程度"), not free text.
 CHOICE_ANSWERS = 50
 CHOICE_DISTINCT = 10
+#: Elsewhere, such answers are a category (a call's reason: 'Billing Question', 'Payments') when each is a label:
+#: at most LABEL_WORDS words and LABEL_CHARS characters with no sentence end, in a script that spaces its words. A
+#: synthetic comment column of a few repeated sentences ('Quick and friendly.', '很快') stays a comment column.
+LABEL_WORDS, LABEL_CHARS = 3, 30
 _NUMBERED = re.compile(r"\s*(\d+)[、.]")
 
 #: Trimmed from both ends before a comment is judged: spaces (ideographic too) and punctuation.
@@ -165,7 +171,24 @@ def _not_empty(values: pa.Array, empty: list[str]) -> np.ndarray:
 def find_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> tuple[str, str] | None:
     """The comment column and why: the first header (or its question text) that mentions a hint,
     most telling hint first; not a column with another role, an id, one whose sample is all numbers
-    (a reason code), or a matrix row of a handful of repeated answers (a grid of choices)."""
+    (a reason code), or a handful of repeated answers (a matrix row's choices, or a category's labels)."""
+    return next(((column, why) for column, why, labels in _hinted(columns, sample, questions, taken) if labels is None), None)
+
+
+def no_comment_column(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> str:
+    """Why no comment column was found: no header mentions a hint, or those that do hold a handful of labels."""
+    labelled = [f"{column!r} holds a handful of labels ({', '.join(repr(v) for v in labels[:3])}{', …' if len(labels) > 3 else ''}), not free text"
+                for column, _, labels in _hinted(columns, sample, questions, taken) if labels is not None]
+    return "; ".join(labelled) or f"no header mentions {HINT_WORDS}"
+
+
+#: The hints' words as messages name them.
+HINT_WORDS = "comment, feedback, reason, why, 意见, 建议, 原因, 评论, …"
+
+
+def _hinted(columns: list[str], sample: list[list], questions: dict[str, str], taken: set[str]) -> Iterator[tuple[str, str, list[str] | None]]:
+    """The columns a hint names (most telling hint first) that may hold comments: each with why, and its
+    distinct answers when they are a handful of repeated choices or labels rather than free text (else None)."""
     matrix = _matrix_rows(columns)
     for word, hint in COMMENT_HINTS:
         for index, column in enumerate(columns):
@@ -175,10 +198,22 @@ def find_comment_column(columns: list[str], sample: list[list], questions: dict[
             if values and all(re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", v) for v in values):
                 continue  # a reason code, not text
             said = [v for v in values if _key(v) not in NON_ANSWERS]
-            if column in matrix and len(said) >= CHOICE_ANSWERS and len(set(said)) <= CHOICE_DISTINCT:
-                continue  # a matrix row of choices ("9、请评价…的同意程度：—…": 同意, 一般, …), not free text
-            return column, f"header mentions {word!r}"
-    return None
+            distinct = sorted(Counter(said).items(), key=lambda item: -item[1])
+            few = len(said) >= CHOICE_ANSWERS and len(distinct) <= CHOICE_DISTINCT
+            # a matrix row of choices ("9、请评价…的同意程度：—…": 同意, 一般, …), or a category's labels (a call's reason: 'Billing Question')
+            choices = few and (column in matrix or all(_label(text) for text, _ in distinct))
+            yield column, f"header mentions {word!r}", [text for text, _ in distinct] if choices else None
+
+
+def _label(text: str) -> bool:
+    """A category's label rather than a remark: a few words, no sentence end. Words are counted between
+    spaces, so a text in Chinese, Japanese or Korean is never taken for a label (很快 is a remark)."""
+    text = text.strip()
+    return (len(text.split()) <= LABEL_WORDS and len(text) <= LABEL_CHARS and not text.endswith((".", "!", "?", "…"))
+            and _CJK.search(text) is None)
+
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _matrix_rows(columns: list[str]) -> set[str]:

@@ -16,7 +16,7 @@ from .helpdesk import detect
 from .grouping import Grouping
 from .normalize import INVALID, AnswerParser
 from .scales import doubt, na_codes
-from .comments import find_comment_column
+from .comments import find_comment_column, no_comment_column
 from .accumulators import Book
 from .encoders import ANSWERS
 from .errors import ColumnError
@@ -136,7 +136,7 @@ def inspect(path: str, *, encoding: str | None = None, sheet: str | None = None,
             "date_order": (None if not order or order.basis is None else "day-first" if order.dayfirst else "month-first"),
             "date_order_basis": order.basis if order else None,
             "comment_column": comment[0] if comment else None,
-            "comment_why": comment[1] if comment else "no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …",
+            "comment_why": comment[1] if comment else no_comment_column(source.columns, source.sample, layout.questions, {*metrics, *([date_column] if date_column else [])}),
         },
         "_detections": detections,
         "_not_applicable": {name: codes for name, (_, codes) in checks.items() if codes},

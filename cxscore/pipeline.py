@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from . import benchmarks, dedupe, helpdesk
 from .column_types import comment_date_type, read_types
 from .columns import resolve_column
-from .comments import CommentBook, CommentPlan, find_comment_column
+from .comments import CommentBook, CommentPlan, find_comment_column, no_comment_column
 from .config import Config, segment_blank_values, MetricSpec
 from .dates import choose_order, detect_date_column
 from .detect import Detection
@@ -706,7 +706,7 @@ def _comment_sources(jobs: list[Job], sources: list[Source], options: Settings, 
             if configured:
                 raise InputError(f"{param('comments')}: the config's comment_column is in none of the inputs ({', '.join(s.info.path for s in sources)})", "check comment_column: in the config against the headers (cxscore inspect lists them)")
             raise InputError(
-                f"{param('comments')}: no comment column found in {sources[0].info.path} (no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …)",
+                f"{param('comments')}: no comment column found in {sources[0].info.path} ({no_comment_column(sources[0].columns, sources[0].sample, sources[0].layout.questions, set())})",
                 "name it in the config: comment_column: COLUMN (or {match: REGEX})",
             )
         notify("comments: no comment column found, so the report has no comments (comment_column: in the config names one)")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cxscore import comments as said
-from cxscore.comments import CommentBook, CommentPlan, find_comment_column, mask, said_something
+from cxscore.comments import CommentBook, CommentPlan, find_comment_column, mask, no_comment_column, said_something
 from cxscore.config import DEFAULT_BLANK_VALUES, MetricSpec, validate_config
 from cxscore.errors import ConfigError, InputError
 from cxscore.pipeline import Options, score
@@ -44,6 +44,32 @@ def test_comment_detection_prefers_comment_and_skips_ids_codes_taken_columns_and
     # a numeric "reason code" is no free text; a taken column has another role; "Anyhow" is no "why".
     assert find_comment_column(columns[:3] + ["Anyhow"], [["1", "4", "2", "x"]], {}, {"Why (score)"}) is None
     assert find_comment_column(["Channel", "Score"], [["Chat", "9"]], {}, set()) is None
+
+
+def test_a_reason_column_of_a_few_labels_is_a_category_not_the_comment_column():
+    # A call-centre export (Real World Fake Data 'Call Center.csv'): 'reason' holds 'Billing Question',
+    # 'Service Outage' and 'Payments'; it was taken for the comments, and the report's Comments sheet
+    # filled 14 printed pages with those three labels.
+    labels = ["Billing Question"] * 40 + ["Service Outage"] * 12 + ["Payments"] * 8
+    columns = ["id", "csat_score", "reason", "channel"]
+    sample = [[str(i), str(i % 10 + 1), label, "Chat"] for i, label in enumerate(labels)]
+    assert find_comment_column(columns, sample, {}, {"csat_score"}) is None
+    assert no_comment_column(columns, sample, {}, {"csat_score"}) == "'reason' holds a handful of labels ('Billing Question', 'Service Outage', 'Payments'), not free text"
+    # A few repeated sentences (the bundled sample's synthetic comments) stay comments, and so do 49 labels.
+    sentences = [[str(i), "5", ("Quick and friendly.", "Had to repeat my issue twice.")[i % 2], "Chat"] for i in range(60)]
+    assert find_comment_column(columns, sentences, {}, {"csat_score"}) == ("reason", "header mentions 'reason'")
+    assert find_comment_column(columns, sample[:49], {}, {"csat_score"}) == ("reason", "header mentions 'reason'")
+    chinese = [[str(i), "5", ("很快", "退款没到账")[i % 2], "Chat"] for i in range(60)]  # words are not spaced: never labels
+    assert find_comment_column(columns, chinese, {}, {"csat_score"}) == ("reason", "header mentions 'reason'")
+    assert no_comment_column(["Channel", "Score"], [["Chat", "9"]], {}, set()) == "no header mentions comment, feedback, reason, why, 意见, 建议, 原因, 评论, …"
+
+
+def test_inspect_says_why_a_labelled_reason_column_holds_no_comments(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("id,csat_score,reason,channel\n" + "".join(f"{i},{i % 10 + 1},{('Billing Question', 'Payments')[i % 2]},Chat\n" for i in range(80)), encoding="utf-8")
+    plan = json.loads(invoke(["inspect", str(path), "-f", "json"]).stdout)["plan"]
+    assert plan["comment_column"] is None
+    assert plan["comment_why"] == "'reason' holds a handful of labels ('Billing Question', 'Payments'), not free text"
 
 
 def test_an_agreement_question_that_says_evaluate_is_not_the_comment_column():

@@ -216,3 +216,22 @@ def test_a_metric_a_later_file_adds_is_detected_there_not_silently_dropped(write
     assert described["csat"][0] == "Satisfaction" and "first found" not in described["csat"][1]
     assert any(w.startswith(f"ces: {jan} has no column for it") for w in report.warnings)
     assert [sorted(i.metrics) for i in report.inputs] == [["csat", "nps"], ["ces", "csat", "csat_2", "nps"]]
+
+
+def test_an_empty_first_sheet_is_refused_naming_the_workbook_s_other_sheets(tmp_path):
+    # A dashboard workbook (its pivot sheet first, the calls on 'Sheet1'): 'sheet 'Sheet2' is empty — choose the
+    # sheet with the responses using --sheet', with nothing to say which sheets there are.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet2"
+    data = book.create_sheet("Sheet1")
+    for row in (["id", "How satisfied were you?"], ["1", "5"], ["2", "4"]):
+        data.append(row)
+    book.create_sheet("project")
+    path = tmp_path / "dashboard.xlsx"
+    book.save(path)
+    result = invoke(["score", str(path)])
+    assert result.exit_code == 2
+    assert "is empty — choose the sheet with the responses using --sheet (the workbook's other sheets: 'Sheet1', 'project')" in " ".join(result.stderr.split())
+    assert invoke(["score", str(path), "--sheet", "Sheet1", "-q"]).exit_code == 0

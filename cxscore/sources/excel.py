@@ -48,6 +48,7 @@ class ExcelSource(Source):
         scan = check_workbook(file, name, sheet)
         self._file, self._sheet_arg = file, sheet
         self._fast: FastSheet | None = None
+        self._names: list[str] = []  # the workbook's sheets
         self._later: tuple | None = None  # (reader, sheet index, the first rows' sheet) while the sheet waits to be loaded
         self.reader = "calamine"
         first = None
@@ -56,7 +57,9 @@ class ExcelSource(Source):
         if first is None:
             first = self._open_calamine()
         if not first or not any(first[0]):
-            raise InputError(f"{name}: sheet {self.info.sheet!r} is empty", f"choose the sheet with the responses using {param('sheet')}")
+            others = [n for n in self._names if n != self.info.sheet]
+            listed = f" (the workbook's other sheets: {', '.join(map(repr, others[:10]))}{', …' if len(others) > 10 else ''})" if others else ""
+            raise InputError(f"{name}: sheet {self.info.sheet!r} is empty", f"choose the sheet with the responses using {param('sheet')}{listed}")
         self.layout = detect_layout(first[:8])
         self.columns = self.layout.columns
         self.info.header_rows, self.info.layout = self.layout.header_rows, self.layout.name
@@ -143,7 +146,9 @@ class ExcelSource(Source):
         return f"{name} is not a readable Excel workbook ({exc})", "open it in Excel and save it again as .xlsx, or export CSV"
 
     def _sheet_index(self, names: list[str], sheet: str | None) -> int:
-        """The index of the sheet ``--sheet`` names (by name, or by number from 1); the first by default."""
+        """The index of the sheet ``--sheet`` names (by name, or by number from 1); the first by default.
+        The names are kept for messages."""
+        self._names = names
         if sheet is None:
             return 0
         if sheet in names:
