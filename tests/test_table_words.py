@@ -50,3 +50,21 @@ def test_the_comments_title_says_five_only_when_a_band_had_more(tmp_path):
     assert "the most recent per band (all collected)" in few and "5 most recent" not in few
     many = " ".join(_table(tmp_path, text, "--comments", "20").split())
     assert "the 5 most recent per band (all of them: -f csv)" in many
+
+
+SMALL_WEEKS = "Id,Created,First reply\n" + "".join(
+    f"{i},{day} 1{k}:00:00,{scale * (1 + k)}\n" for i, (day, k, scale) in enumerate(
+        [(d, k, s) for d, n, s in (("2025-03-03", 5, 30), ("2025-03-10", 5, 300), ("2025-03-17", 4, 30)) for k in range(n)]))
+
+
+def test_a_duration_change_marked_without_intervals_names_its_test(tmp_path):
+    """Five first replies a week are too few for a median's interval, but Mood's test still marks the
+    changes (▲ W11, ▼ W12): the note naming the test came only with an interval cell, so the table
+    and the Markdown marked changes without saying which test marked them."""
+    config = tmp_path / "d.yaml"
+    config.write_text("version: 1\nmetrics:\n  - {name: frt, type: duration, column: First reply, unit: minutes}\n", encoding="utf-8")
+    for fmt in ("table", "md"):
+        words = " ".join(_table(tmp_path, SMALL_WEEKS, "-c", str(config), "--period", "week", "--min-n", "1", "-f", fmt).split())
+        table = words.split("by week")[1]
+        assert "▲" in table and "▼" in table and "order-statistic" not in table  # marks, no interval
+        assert "Durations: medians; Δ tested with Mood's median test." in table

@@ -98,11 +98,12 @@ def _caption(report: Report, against: str, lines: list[Line], metric: MetricInfo
         parts.append(f"dim rows: n < {a.min_n}, too few answers to judge.")
     if any(line.cells[-1] for line in lines):
         parts.append("Detectable: the smallest Δ found with 80% power at this n.")
-    if any(line.cells[-5] != "—" for line in lines):
-        if words := KINDS[metric.type].interval_words(a.nps_interval):
-            parts.append(f"{display.level(a.confidence)} intervals: {words}.")
-        if metric.type == "duration":  # a weighted average is no median
-            parts.append("Durations: medians with order-statistic intervals, tested with Mood's median test.")
+    intervals = any(line.cells[-5] != "—" for line in lines)
+    if intervals and (words := KINDS[metric.type].interval_words(a.nps_interval)):
+        parts.append(f"{display.level(a.confidence)} intervals: {words}.")
+    if metric.type == "duration" and (intervals or marked or tested):  # a weighted average is no median; a mark or p says which test made it, interval or none
+        test = (", tested with Mood's median test" if intervals else "; Δ tested with Mood's median test") if marked or tested else ""
+        parts.append("Durations: medians" + (" with order-statistic intervals" if intervals else "") + test + ".")
     return " ".join(parts)
 
 
