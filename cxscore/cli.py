@@ -461,7 +461,7 @@ PLAN_EXAMPLES = """
 
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
-    metric: Optional[MetricType] = typer.Option(None, "--metric", "-m", help="Required: nps, csat (any percentage) or ces (any mean).", show_default=False),
+    metric: Optional[MetricType] = typer.Option(None, "--metric", "-m", help="Required: nps, csat (any percentage: a rate, a service level) or ces (any mean); the other types say why not.", show_default=False),
     margin: float | None = typer.Option(None, "--margin", min=0.0001, help="Wanted margin of error of the reported interval: NPS or percentage points, or scale points for a mean."),
     detect: float | None = typer.Option(None, "--detect", min=0.0001, help="Instead of --margin: a change to detect (same units), 80% power; gives n per group."),
     assurance: float | None = typer.Option(None, "--assurance", min=0.5, max=0.999, help="With --margin: reach it with this probability (e.g. 0.8) instead of on average."),

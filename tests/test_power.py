@@ -137,3 +137,19 @@ def test_plan_without_a_metric_says_so_in_one_line():
     result = invoke(["plan", "--margin", "5"])
     assert result.exit_code == 2 and not result.stdout
     assert result.stderr.splitlines() == ["error: cxscore plan needs --metric (-m): nps, csat or ces — e.g. cxscore plan -m nps --margin 5"]
+
+
+@pytest.mark.parametrize(("metric", "said", "instead"), [
+    ("duration", "no sample-size formula for a duration: its interval is a median's, whose width depends on how spread out the times are",
+     "score an export you have: each row's ± and Detectable say what its n gives; a share within a target is a percentage: cxscore plan -m csat --expected PCT"),
+    ("rate", "no sample-size formula of its own for a rate: it is a percentage, with the Wilson interval a CSAT has", "plan it as one: cxscore plan -m csat --expected PCT --margin POINTS"),
+    ("service_level", "for a service level: it is a percentage", "cxscore plan -m csat --expected PCT"),
+    ("weighted_average", "for a weighted average of summary rows: the rows hold no single call's time, so it has no interval", "from an export you have"),
+    ("ratio", "for a ratio of sums over summary rows", "cxscore plan -m csat --expected PCT"),
+])
+def test_plan_of_a_kind_without_a_formula_says_what_it_can_do_in_words(metric, said, instead):
+    """'cxscore plan -m duration' said 'no sample-size formula for DURATION — plan an nps, csat or ces':
+    the type's name in capitals, and no word on what plan can do for such a metric."""
+    result = invoke(["plan", "-m", metric, "--margin", "5"])
+    assert result.exit_code == 2 and not result.stdout and len(result.stderr.splitlines()) == 1
+    assert said in result.stderr and instead in result.stderr and metric.upper() not in result.stderr

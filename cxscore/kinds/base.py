@@ -286,6 +286,10 @@ class Kind:
         """A target for a starter config that means something on this kind's value, with a comment."""
         return "80   # %"
 
+    #: Why ``cxscore plan`` has no formula for this kind, and what it can do instead (its refusal, in words).
+    plan_why: str = ""
+    plan_instead: str = "plan an nps, csat (any percentage) or ces (any mean)"
+
     def plan(self, confidence: float, assurance: float | None, **given: Any) -> Plan:
         """``cxscore plan`` for this kind: the variance and solver from the options ``given``."""
-        raise CxError(f"cxscore plan has no sample-size formula for {self.name.upper()}", "plan an nps, csat or ces")
+        raise CxError(f"cxscore plan has no sample-size formula {self.plan_why or f'for {self.article}'}", self.plan_instead)

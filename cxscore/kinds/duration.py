@@ -122,6 +122,10 @@ class DurationColumns:
 class Duration(Kind):
     name = "duration"
     article = "a duration"
+    plan_why = ("for a duration: its interval is a median's, whose width depends on how spread out the times are, "
+                "which cxscore plan cannot know before it sees them")
+    plan_instead = ("score an export you have: each row's ± and Detectable say what its n gives; a share within a target is a percentage: "
+                    "cxscore plan -m csat --expected PCT --margin POINTS")
     default_scale = (0, 1)  # unused: a duration has no answer scale (scaled = False)
     scaled = False
     weighted = False

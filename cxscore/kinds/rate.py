@@ -38,6 +38,11 @@ def cached_condition(text: str) -> Condition:
 class Rate(Kind):
     name = "rate"
     article = "a rate"
+    plan_instead = "plan it as one: cxscore plan -m csat --expected PCT --margin POINTS"
+
+    @property
+    def plan_why(self) -> str:  # type: ignore[override]  # a service level or an abandonment rate in its own name
+        return f"of its own for {self.article}: it is a percentage, with the Wilson interval a CSAT has"
     default_scale = (0, 1)  # not met, met
     bands = ()
     settings = {"condition": str, "of": str, "better": Literal["higher", "lower"]}

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 class Ratio(Kind):
     name = "ratio"
     article = "a ratio"
+    plan_why = "for a ratio of sums over summary rows (each an interval's or a period's totals)"
+    plan_instead = "with counts (numerator: and denominator:) it is a percentage with a CSAT's Wilson interval: plan the calls it counts with cxscore plan -m csat --expected PCT"
     default_scale = (0, 1)  # unused: no answer scale (scaled = False)
     scaled = False
     weighted = False

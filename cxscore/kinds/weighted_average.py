@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 class WeightedAverage(Kind):
     name = "weighted_average"
     article = "a weighted average"
+    plan_why = ("for a weighted average of summary rows: the rows hold no single call's time, so it has no interval "
+                "and there is no margin to plan")
+    plan_instead = "plan a duration scored from one row per call or ticket instead (its ± and Detectable, from an export you have)"
     default_scale = (0, 1)  # unused: no answer scale (scaled = False)
     scaled = False
     weighted = False
