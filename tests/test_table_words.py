@@ -68,3 +68,23 @@ def test_a_duration_change_marked_without_intervals_names_its_test(tmp_path):
         table = words.split("by week")[1]
         assert "▲" in table and "▼" in table and "order-statistic" not in table  # marks, no interval
         assert "Durations: medians; Δ tested with Mood's median test." in table
+
+
+def test_the_workbook_says_what_delta_and_mark_mean_and_which_test_marked_a_duration(tmp_path):
+    """The Trend sheet's 'frt Δ previous' and 'frt Mark' had no legend anywhere in the workbook (the
+    table's caption is not in it): a note under the table says what they mean, at what level, and for
+    the durations whose change was tested, Mood's median test — with or without intervals."""
+    import openpyxl
+
+    config = tmp_path / "d.yaml"
+    config.write_text("version: 1\nmetrics:\n  - {name: frt, type: duration, column: First reply, unit: minutes}\n", encoding="utf-8")
+    (tmp_path / "export.csv").write_text(SMALL_WEEKS, encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = invoke(["report", str(tmp_path / "export.csv"), "-c", str(config), "--period", "week", "--min-n", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Trend"]
+    column = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert column[:5] == ["Period", "2025-W10", "2025-W11", "2025-W12", None]  # a blank row, then the notes
+    assert column[5].startswith("Δ previous: the change on the previous week. Mark: ▲ or ▼ when that change is significant (Benjamini–Hochberg adjusted p < 0.05)")
+    assert column[6] == "Durations (frt): medians; Δ tested with Mood's median test."
+    assert ws._charts[0].anchor._from.row + 1 == 9  # the chart under the notes (anchor rows count from 0)

@@ -82,6 +82,9 @@ LABELS = {
         "low_n_word": "low n", "scale_doubt": "⚠ scale in doubt", "position_above": "above", "position_below": "below", "position_within": "within",
         "Segments × period": "Segments × period", "no_crosstab": "Run with --by and --period to see each segment over time.",
         "crosstab_note": "Red to green: worst to best in this grid. Grey italic: n < {min_n}, too few answers to judge.",
+        "mark_note_prev": "Δ previous: the change on the previous {period}. Mark: ▲ or ▼ when that change is significant (Benjamini–Hochberg adjusted p < {alpha}); low n: n < {min_n}, too few answers to judge.",
+        "mark_note_rest": "Δ rest: the segment against everyone else. Mark: ▲ or ▼ when that difference is significant (Benjamini–Hochberg adjusted p < {alpha}).",
+        "mood_note": "Durations ({names}): medians; Δ tested with Mood's median test.",
         "met": "met", "missed": "missed", "not enough data": "not enough data",
         "service": "Service", "within": "Within target", "formula": "Formula",
         "Agents": "Agents", "handled": "Handled", "median": "median",
@@ -122,6 +125,9 @@ LABELS = {
         "higher_is_easier": "分数越高越容易", "higher_is_harder": "分数越高越费力",
         "Segments × period": "细分 × 周期", "no_crosstab": "同时使用 --by 和 --period 查看各细分随时间的变化。",
         "crosstab_note": "由红到绿：本表中由差到好。灰色斜体：样本数 < {min_n}，不足以判断。",
+        "mark_note_prev": "环比变化：与上一{period}相比的变化。标记：变化显著时为 ▲ 或 ▼（Benjamini–Hochberg 校正 p < {alpha}）；样本不足：样本数 < {min_n}，不足以判断。",
+        "mark_note_rest": "与其余差异：该细分与其余所有人相比。标记：差异显著时为 ▲ 或 ▼（Benjamini–Hochberg 校正 p < {alpha}）。",
+        "mood_note": "时长（{names}）：中位数；变化用 Mood 中位数检验。",
         "met": "达标", "missed": "未达标", "not enough data": "数据不足",
         "service": "服务指标", "within": "目标内占比", "formula": "公式",
         "Agents": "客服", "handled": "处理量", "median": "中位数",
@@ -266,8 +272,11 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
     last = sheet.last
     _trend_blocks(ws, list(columns.values()), last)
     sheet.finish()  # the columns' widths, which say whether the table prints one page wide
+    notes = _mark_notes(report, t, "prev", "period")
+    for i, note in enumerate(notes, start=last + 2):  # under the table, above the charts: what Δ and Mark mean, and which test marked a duration
+        put(ws, i, 1, note)
     blocks = pages.blocks(ws, [(min(c.values()), max(c.values())) for c in columns.values()]) if pages.scale_one_page_wide(ws) < pages.SMALLEST_SCALE else []
-    places = _trend_places(ws, [columns[m.name]["score"] for m in report.metrics], blocks, last)
+    places = _trend_places(ws, [columns[m.name]["score"] for m in report.metrics], blocks, last + len(notes))
     for i, m in enumerate(report.metrics):
         c = columns[m.name]
         hollow = tuple(j for j, period in enumerate(periods) if (row := by_key.get((m.name, period))) is not None and row.low_n)
@@ -287,6 +296,17 @@ RIGHT_HEADER = Alignment(horizontal="right", wrap_text=True, vertical="top")
 #: The change's header and values keep a space from the Mark column's.
 RIGHT_SPACED = Alignment(horizontal="right", wrap_text=True, vertical="top", indent=1)
 CENTRED = Alignment(horizontal="center", wrap_text=True, vertical="top")
+
+
+def _mark_notes(report: Report, t: dict, against: str, kind: str) -> list[str]:
+    """The legend under a table with a Mark column: what its Δ and Mark say and at what level, and for
+    durations whose Δ was tested (a p shown on a ``kind`` row: period or segment) the test, Mood's median test."""
+    a = report.analysis
+    notes = [t[f"mark_note_{against}"].format(period=t.get(f"period_{a.period}", a.period), alpha=f"{1 - a.confidence:.2g}", min_n=a.min_n)]
+    tested = {r.metric for r in report.results if r.kind == kind and r.type == "duration" and (r.significance or {}).get("p_adjusted") is not None}
+    if tested:
+        notes.append(t["mood_note"].format(names=", ".join(m.name for m in report.metrics if m.name in tested)))
+    return notes
 
 
 def _trend_blocks(ws, columns: list[dict[str, int]], last: int) -> None:
@@ -385,6 +405,9 @@ def _segments(wb: Workbook, report: Report, t: dict) -> None:
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"{get_column_letter(side + (2 if len(shown) < end - first + 1 else 0))}{anchor}")
         anchor += 16
+    if blocks:
+        for i, note in enumerate(_mark_notes(report, t, "rest", "segment"), start=last + 2):
+            put(ws, i, 1, note)
     sheet.finish(filter_rows=last)
 
 
