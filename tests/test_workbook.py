@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, invoke
+from conftest import ROOT, SAMPLE, invoke
 
 ALERTING = ["--period", "month", "--until", "2025-05-31", "--fail-under", "nps=5", "--by", "channel", "--fail-on-significant-drop"]
 
@@ -324,3 +324,20 @@ def test_short_sheets_print_on_one_page_so_no_chart_is_cut(tmp_path):
     assert invoke(["report", str(SAMPLE), "-o", str(out), "--by", "Channel", "--comments", "200"]).exit_code == 0
     tall = {ws.title: ws.page_setup.fitToHeight for ws in openpyxl.load_workbook(out).worksheets}
     assert tall["Segments"] == 1 and tall["Dashboard"] == 1 and tall["Comments"] == 0
+
+
+def test_a_daily_trend_labels_a_date_every_few_days_turned_to_be_read(tmp_path):
+    """By day the chart's own label choice ran 181 dates into each other (LibreOffice: a label every
+    27 days, touching): at most six labelled days, a week's multiple apart, turned 45°; small markers
+    past 60 points. A weekly trend keeps the chart's own choice."""
+    from cxscore.render.charts import day_labels
+
+    assert [day_labels(n) for n in (6, 7, 12, 42, 43, 181, 365)] == [1, 2, 2, 7, 14, 35, 63]
+    for period, step in (("day", 35), ("week", None)):
+        out = tmp_path / f"{period}.xlsx"
+        assert invoke(["report", str(ROOT / "sample_data" / "tickets_zendesk.csv"), "--period", period, "-o", str(out)]).exit_code == 0
+        ws = openpyxl.load_workbook(out)["Trend"]
+        chart = ws._charts[0]
+        assert chart.x_axis.tickLblSkip == step and chart.x_axis.tickMarkSkip == step
+        if step:
+            assert chart.x_axis.txPr.bodyPr.rot == -2700000 and chart.series[0].marker.size == 3

@@ -2,6 +2,8 @@
 NPS shares coloured the same way everywhere, few enough categories to read."""
 from __future__ import annotations
 
+import math
+
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -10,7 +12,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun, RichTextProperties
 
 from ..kinds import get
 from .cells import Look
@@ -62,20 +64,37 @@ def style_line(series, colour: str, width: int = 22000, dash: str | None = None,
         series.marker = Marker(symbol="none")
 
 
+#: Dates (``2025-03-01``) a trend chart's axis labels side by side without touching: at most this many.
+DAY_LABELS = 6
+#: Points past which a trend's markers are drawn small: a marker per day blotted out the line.
+MANY_POINTS = 60
+
+
+def day_labels(points: int) -> int:
+    """Every how many days a daily trend's axis is labelled: at most :data:`DAY_LABELS` dates, a
+    multiple of 7 past a week (each label on the same weekday); 1 when all fit."""
+    step = math.ceil(points / DAY_LABELS)
+    return 7 * math.ceil(step / 7) if step > 7 else step
+
+
 def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: tuple[int, int], score: int,
           band: tuple[int, int] | None = None, target: int | None = None, hollow: tuple[int, ...] = (),
-          look: Look | None = None, high: float = 0.0) -> LineChart:
+          look: Look | None = None, high: float = 0.0, period: str | None = None) -> LineChart:
     """A line per metric over the periods in ``rows`` (first row: headers): the score with markers, its
     interval as two dashed lines, the target as a red line; ``hollow`` points (low n) get open markers.
-    ``high``: the largest value drawn (value units), for a duration's axis steps."""
+    ``high``: the largest value drawn (value units), for a duration's axis steps. By ``period`` day the
+    axis labels every few days (:func:`day_labels`): the chart's own choice ran the dates into each other."""
     first, last = rows
     chart = LineChart()
     chart.title = title
     chart.y_axis.title, chart.x_axis.title = axis_title, period_title
     chart.add_data(Reference(ws, min_col=score, min_row=first, max_row=last), titles_from_data=True)
     style_line(chart.series[0], LINE)
+    many = last - first > MANY_POINTS
+    if many:
+        chart.series[0].marker.size = 3
     for i in hollow:
-        point = DataPoint(idx=i, marker=Marker(symbol="circle", size=7))
+        point = DataPoint(idx=i, marker=Marker(symbol="circle", size=4 if many else 7))
         point.marker.graphicalProperties = GraphicalProperties(noFill=True)
         point.marker.graphicalProperties.line.solidFill = LINE
         chart.series[0].dPt.append(point)
@@ -87,6 +106,9 @@ def trend(ws, title: str, kind: str, axis_title: str, period_title: str, rows: t
         style_line(chart.series[-1], TARGET, 15875, "sysDash", marker=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
     _axes(chart, kind)
+    if period == "day" and (step := day_labels(last - first)) > 1:  # Excel keeps the step; LibreOffice picks its own, so the dates are also turned 45°
+        chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = step
+        chart.x_axis.txPr = RichText(bodyPr=RichTextProperties(rot=-2700000, vert="horz"), p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties()), endParaRPr=CharacterProperties())])
     _value_axis(chart.y_axis, look, high)
     chart.legend.position = "b"
     return chart

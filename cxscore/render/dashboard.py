@@ -107,7 +107,8 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
                 trend = [r for r in report.results if r.metric == m.name and r.kind == "period"]
                 high = max([v for r in trend for v in (r.value, r.target) if v is not None], default=0.0)
                 chart = charts.trend(wb[t["Trend"]], text(heading(m, t)), m.type, t["score"], t["period"], (1, trend_rows),
-                                     trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=tile_look(at[m.name], m, latest(report, m.name)), high=high)
+                                     trend_columns[m.name]["score"], target=trend_columns[m.name].get("target"), look=tile_look(at[m.name], m, latest(report, m.name)), high=high,
+                                     period=report.analysis.period)
                 chart.legend = None
                 charts.compact(chart, text(heading(m, t)), CHART_CM)
                 ws.add_chart(chart, f"{get_column_letter(1 + i * TILE)}{row + 1}")

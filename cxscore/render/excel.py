@@ -284,7 +284,8 @@ def _trend(wb: Workbook, report: Report, t: dict) -> tuple[dict[str, dict[str, i
         # no interval in any period (a weighted average of summary rows): no empty "CI low/high" lines in the legend
         banded = any(row.ci_low is not None for p in periods if (row := by_key.get((m.name, p))) is not None)
         chart = charts.trend(ws, text(heading(m, t)), m.type, t["score"], t["period"], (1, last), c["score"],
-                             band=(c["ci_low"], c["ci_high"]) if banded else None, target=c.get("target"), hollow=hollow, look=scores[m.name], high=max(highest))
+                             band=(c["ci_low"], c["ci_high"]) if banded else None, target=c.get("target"), hollow=hollow, look=scores[m.name], high=max(highest),
+                             period=report.analysis.period)
         chart.height, chart.width = 7.5, places[i][1]
         ws.add_chart(chart, places[i][0])
     return columns, last, blocks
