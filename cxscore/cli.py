@@ -194,9 +194,11 @@ def _given(kw: dict, names: Iterable[str]) -> dict[str, Any]:
 
 def _options(kw: dict, distribution: bool) -> Options:
     """Options from the command's option list: each option given (not empty) to the field of its name;
-    ``--distribution`` and the comments, which differ between score and report, as the command says."""
+    ``--distribution`` and the comments, which differ between score and report, as the command says
+    (the report's distribution, not asked for, is of the metrics that have one: nothing is said of the others)."""
     given = _given(kw, kw)
     given["distribution"] = distribution
+    given["distribution_optional"] = "distribution" not in kw
     given["comments"] = DEFAULT_COMMENTS if kw["comments"] is None else kw["comments"]
     given["comments_optional"] = kw["comments"] is None
     return Options(**given)

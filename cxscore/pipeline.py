@@ -664,7 +664,7 @@ def analyse(tallied: Tallied, settings: Settings, *, notify: Notify = _quiet) ->
             for line in latest_changes(spec, held, settings.confidence):
                 notify(line)
         results.append(metric_rows)
-        if settings.distribution and spec.groups:
+        if settings.distribution and not settings.distribution_optional and spec.groups:
             notes.append(f"{spec.name}: no distribution: its answers are groups ({', '.join(spec.kind.groups)}), not points of a scale; the groups' shares are its details")
     if unmatched:
         failed = [exc for name, exc in unmatched if by_name[name].type in benchmarks.COMPARABLE]

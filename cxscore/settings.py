@@ -51,6 +51,7 @@ class Options:
     top: int | None = None
     bottom: int | None = None
     distribution: bool = False
+    distribution_optional: bool = False  # a metric that has none (groups) is not said to have none (a report's default)
     warn_segments: int | None = None  # warn when --by has more distinct values (default MANY_SEGMENTS; 0: never)
     comments: int = 0  # collect the N most recent comments per metric and band (0: none)
     comments_optional: bool = False  # no comment column is said, not an error (a report's default)
@@ -92,6 +93,7 @@ class Settings:
     top: int | None = None
     bottom: int | None = None
     distribution: bool = False
+    distribution_optional: bool = False  # every metric's that has one: a metric of groups is not asked (no note)
     # What to read, and how.
     encoding: str | None = None
     sheet: str | None = None

@@ -259,7 +259,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(json_process):
 
 def test_the_cli_builds_options_from_its_option_list(monkeypatch):
     names = {OPTION_FIELDS.get(name, name) for name, _, _ in SCORING_OPTIONS}
-    assert {f.name for f in fields(Options)} - names == {"distribution", "comments", "comments_optional"}  # set per command
+    assert {f.name for f in fields(Options)} - names == {"distribution", "distribution_optional", "comments", "comments_optional"}  # set per command
     seen = []
     monkeypatch.setattr(cxscore.cli, "score_inputs", lambda inputs, config, options, **kw: seen.append(options) or cxscore.pipeline.score(inputs, config, options))
     argv = ["score", str(SAMPLE), "-q", "-m", "nps", "--by", "Channel", "--period", "month", "--monthfirst", "--since", "2025-01-01", "--where", "Channel!=Chat",

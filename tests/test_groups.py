@@ -169,6 +169,20 @@ def test_distribution_asked_of_groups_is_said_not_available(tmp_path):
     assert "answers per scale point" not in result.stdout
 
 
+def test_the_report_asks_no_distribution_of_groups_so_says_nothing_of_one(tmp_path):
+    """The workbook shows every distribution there is: of a group metric none is asked, so the report's
+    stderr (a cron mail) holds no 'no distribution' line; the Distribution sheet says why it is empty."""
+    import openpyxl
+
+    data = _export(tmp_path, {"NPS": _groups(5, 3, 2)})
+    out = tmp_path / "report.xlsx"
+    result = invoke(["report", str(data), "-c", str(_config(tmp_path, NPS_GROUPS)), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "no distribution" not in result.stderr
+    sheet = openpyxl.load_workbook(out)["Distribution"]
+    assert "answers given as groups have none" in sheet["A2"].value
+
+
 def test_table_says_groups_where_the_scale_stands(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _export(tmp_path, {"NPS": _groups(50, 30, 20)})
