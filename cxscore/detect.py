@@ -272,14 +272,21 @@ def disagreement(rating: MetricSpec, groups: MetricSpec, ratings: list[str | Non
             continue
         point = rated.binning.value(a)
         compared += 1
-        band = band_of.get(point, between)
-        if band != group_of[grouped.binning.value(g)]:
+        band, group = band_of.get(point, between), group_of[grouped.binning.value(g)]
+        if band != group:
             wrong += 1
-            first = first or f"row {row}: {str(answer).strip()!r} ({band}) labelled {str(label).strip()!r}"
+            first = first or f"row {row}: {str(answer).strip()!r} ({band}) labelled {_labelled(str(label), group)}"
     if not wrong:
         return None
     return (f"in the first rows, {wrong:,} of {compared:,} with both answered disagree with the ratings (e.g. {first}); "
             "the ratings are scored: check which column is right")
+
+
+def _labelled(label: str, group: str) -> str:
+    """A group text as an example shows it: with its group's name unless it is that name ('3' (promoters),
+    'Positive' (satisfied), '推荐者' (promoters); 'Promoter' alone)."""
+    text = label.strip()
+    return repr(text) if canonical(text).rstrip("s") == group.rstrip("s") else f"{text!r} ({group})"
 
 
 def _pair_groups(found: list[Detection], columns: list[str], sample: list[list], blank_values: list[str]) -> None:

@@ -381,7 +381,8 @@ def test_a_qualtrics_group_column_is_paired_with_its_rating_by_name(tmp_path):
     assert "skipped column 'Recommend us_NPS_GROUP': it holds the NPS groups of 'Recommend us'" in result.stderr
     swapped = [{"1": "3", "3": "1"}.get(c, c) for c in codes]  # were Qualtrics' codes the other way round, the check would say so
     data = _export(tmp_path, {"Recommend us": ratings, "Recommend us_NPS_GROUP": swapped}, "swapped.csv")
-    assert "in the first rows, 70 of 100 with both answered disagree" in invoke(["score", str(data)]).stderr
+    assert ("in the first rows, 70 of 100 with both answered disagree with the ratings (e.g. row 1: '10' (promoters) "
+            "labelled '1' (detractors))") in invoke(["score", str(data)], env={"COLUMNS": "400"}).stderr  # a code, with its group
 
 
 def test_groups_beside_several_ratings_without_a_name_are_not_scored(tmp_path):
@@ -415,4 +416,4 @@ def test_csat_groups_beside_a_csat_rating_agree_when_neutral_is_the_middle(tmp_p
     assert "skipped column 'CSAT': it holds the CSAT groups of 'How satisfied are you?', which is scored from its ratings; its groups agree" in result.stderr
     groups[85] = "Positive"  # a 3 called Positive
     data = _export(tmp_path, {"How satisfied are you?": ratings, "CSAT": groups}, "one.csv")
-    assert "1 of 100 with both answered disagree with the ratings (e.g. row 86: '3' (neutral) labelled 'Positive')" in invoke(["score", str(data)]).stderr
+    assert "1 of 100 with both answered disagree with the ratings (e.g. row 86: '3' (neutral) labelled 'Positive' (satisfied))" in invoke(["score", str(data)]).stderr
