@@ -241,6 +241,15 @@ class Book(Generic[K]):
         if block.invalid_texts:
             self._add_examples(metric, block.invalid_texts)
 
+    def expect(self, share: float) -> None:
+        """About ``share`` (0 < share ≤ 1) of what this book will be given has been added (a reader, by the bytes of
+        its part read): a table that chooses how to store its rows by how much it will hold (a duration histogram's
+        dense block) may choose now. Tables without an ``expect`` method have nothing to choose."""
+        for table in self._tables.values():
+            expect = getattr(table, "expect", None)
+            if expect is not None:
+                expect(share)
+
     def add_counted(self, metric: str, block: EncodedColumn, groups: Sequence[K], group_index: np.ndarray, counts: np.ndarray, weights: np.ndarray | None, squares: np.ndarray | None) -> None:
         """Add a counts table's block (:mod:`cxscore.counts`): value i stands for ``counts[i]`` rows with
         summed ``weights[i]`` and squared weights ``squares[i]``; its table must count (a TallyTable)."""

@@ -112,6 +112,10 @@ class DurationTable:
         if block.noted is not None:
             self.counted[:, 2] += np.bincount(row_of[block.noted], minlength=len(self.counted))
 
+    def expect(self, share: float) -> None:
+        """About ``share`` of the durations to come have been added (:meth:`cxscore.loghist.LogHistogram.expect`)."""
+        self.hist.expect(share)
+
     def merge(self, other: DurationTable, rows: np.ndarray, source: np.ndarray) -> None:
         if not len(rows):
             return

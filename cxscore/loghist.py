@@ -69,6 +69,7 @@ class LogHistogram:
         self._block_values = 0  # values counted in the block (int32 counts cannot overflow below 2³¹)
         self._added = 0  # positive values added, for the dense block's allowance
         self._dense_retry = 0  # values added before the dense block is tried again, once it was refused
+        self._projected = 0  # positive values expected in all, when the caller can tell (:meth:`expect`)
         self._running_of: tuple[np.ndarray, np.ndarray, int] | None = None  # (block, its running counts, its values) while read
         self._slot_bound = 0  # no slot of a 16-bit block holds more (the sum of each add's largest increment)
         self._lent = False  # the block is shared with a roll-up of the same groups: copied before it is changed
@@ -159,10 +160,20 @@ class LogHistogram:
         if not self._add_dense(groups, buckets):
             self._stage(*self._bucket_counts(groups, buckets))
 
+    def expect(self, share: float) -> None:
+        """Say that about ``share`` (0 < share ≤ 1) of the values this histogram will be given have been added (a
+        reader knows how much of its part of a file it has read): the dense block's allowance then counts the
+        values projected for the whole, added ÷ share, so a block the whole part's values will allow is started
+        at once, not after the first blocks were staged as sparse keys, sorted and folded into it. The counts,
+        and every result, are the same either way; a block is as large as it would be by the end of the part."""
+        if 0 < share <= 1:
+            self._projected = int(self._added / share)
+
     def _add_dense(self, groups: np.ndarray, buckets: np.ndarray) -> bool:
         """Count a block's (group, bucket) pairs into the dense block of int32 counts — one ``bincount``
         over the codes' range (a sort when they are spread thin), nothing to merge — while the block,
-        grown to hold them, stays within its allowance: 2²² slots, or 16 a positive value added so far.
+        grown to hold them, stays within its allowance: 2²² slots, or 16 a positive value added so far (or
+        expected in all, when :meth:`expect` was told).
         A sparse key with its count takes 16 bytes and a slot 4, and a cell's values fill its buckets as
         they grow, so past the allowance the block's memory is flat where the store's would keep growing.
         When the block is started the sparse store is folded into it; when it would outgrow the allowance
@@ -170,7 +181,8 @@ class LogHistogram:
         more values. The counts are the same either way, and so are the results."""
         block = self._block
         self._running_of = None
-        if block is None and self._added < self._dense_retry:
+        expected = max(self._added, self._projected)  # the values the block's allowance counts
+        if block is None and expected < self._dense_retry:
             return False
         low, high = int(buckets.min()), int(buckets.max())
         rows = int(groups.max()) + 1
@@ -188,11 +200,11 @@ class LogHistogram:
             rows = max(rows, len(block))
         else:
             start, stop = max(low - 16, 0), min(high + 17, self._span)
-        allowance = max(_DENSE_MIN, _DENSE_PER_VALUE * self._added) // (stop - start)  # rows the block may have
+        allowance = max(_DENSE_MIN, _DENSE_PER_VALUE * expected) // (stop - start)  # rows the block may have
         if rows > allowance or self._block_values + len(groups) + (int(self._counts.sum()) if stored else 0) > _INT32:
             if block is not None:
                 self._stage(*self._block_pairs())
-            self._dense_retry = self._added + self._added // 4
+            self._dense_retry = expected + expected // 4
             return False
         if block is None or rows > len(block) or (start, stop) != (self._block_low, self._block_low + block.shape[1]):
             capacity = max(rows, min(rows + rows // 4, allowance)) if block is None or rows > len(block) else len(block)  # rows to spare: growing copies
@@ -471,6 +483,7 @@ class LogHistogram:
         twin._keys, twin._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         twin._pending, twin._pending_size = [], 0
         twin._block, twin._block_low, twin._block_values, twin._added, twin._dense_retry = None, 0, 0, 0, 0
+        twin._projected = 0
         twin._running_of = None
         twin._slot_bound = 0
         twin._lent = False

@@ -113,7 +113,14 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
     extra = [plan.column, *([plan.date_column] if plan.date_column else [])] if plan else []
     needed = list(dict.fromkeys([*(c for columns in job.metric_columns.values() for c in columns.values()), *grouper.columns(), *([job.id_column] if job.id_column else []), *extra]))
     ids = []
-    for batch in coalesced(job.part.batches(needed, info, lambda done: _publish(job.slot, 0, done), types)):
+    size = getattr(job.part, "size", None)  # bytes in the part, when known: the share read tells the book what is to come
+    read = [0]
+
+    def progress(done: int) -> None:
+        read[0] = done
+        _publish(job.slot, 0, done)
+
+    for batch in coalesced(job.part.batches(needed, info, progress, types)):
         if job.id_column:
             ids.append(clean_ids(batch.column(job.id_column)))
         batch, groups, index, weights = grouper.apply(batch)
@@ -126,6 +133,8 @@ def run_job(job: Job, types: dict) -> tuple[Book[GroupKey], InputInfo, pa.Array 
             book.add(spec.name, encoded, groups, index, weights)
             if said is not None and plan is not None and isinstance(encoded, EncodedColumn):  # comments are kept by the answer's band
                 said.add_block(spec, encoded.codes, real, times, orders, batch, plan, grouper.segment_blank)
+        if size:
+            book.expect(read[0] / size)  # bytes handed to the reader, a little ahead of the rows added: an underestimate
         check_groups(book, job.grouping)
         _publish(job.slot, 1, info.rows)
     return book, info, (pa.concat_arrays(ids) if ids else None), said

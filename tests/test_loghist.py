@@ -442,6 +442,57 @@ def test_the_sparse_store_is_folded_into_the_dense_block_once_it_is_allowed(monk
     assert hist == build(values, groups)
 
 
+def test_a_histogram_told_the_share_added_starts_its_dense_block_at_once(monkeypatch):
+    """A reader that says how much of its part it has read (expect) has its block started at the first add that the
+    part's projected values allow, instead of staging sparse keys first; the counts equal a plain build's."""
+    import cxscore.loghist as loghist
+
+    monkeypatch.setattr(loghist, "_DENSE_MIN", 0)
+    rng = np.random.default_rng(3)
+    values, groups = rng.lognormal(8, 1, 4000), rng.integers(0, 30, 4000)
+    told, untold = LogHistogram(), LogHistogram()
+    told.expect(0.5)  # nothing added yet: nothing projected
+    told.add(values[:100], groups[:100])
+    assert told._block is None and (told._pending or len(told._keys))
+    for share in (0.0, 1.5, -1.0):  # not a share: ignored
+        told.expect(share)
+    told.expect(100 / 4000)  # 4,000 values to come: 64,000 slots
+    told.add(values[100:200], groups[100:200])
+    untold.add(values[:200], groups[:200])
+    assert told._block is not None and not told._pending and not len(told._keys)
+    assert untold._block is None and (untold._pending or len(untold._keys))  # 200 values allow 3,200 slots: sparse
+    told.add(values[200:], groups[200:])
+    monkeypatch.setattr(loghist, "_DENSE_PER_VALUE", 0)
+    assert told == build(values, groups)
+
+
+def test_a_reader_tells_its_book_the_share_of_its_part_read(tmp_path, monkeypatch):
+    """scan.run_job tells the book, after each step of rows, the share of its part's bytes handed to the reader (growing,
+    all of it at the end; the reader reads ahead, so a small file is all read at the first step); the duration table
+    passes it to its histogram, which projects its values from it."""
+    from cxscore.accumulators import Book
+    from cxscore.duration_table import DurationTable
+
+    shares, projected = [], []
+    expect = Book.expect
+
+    def recording(self, share):
+        shares.append(share)
+        expect(self, share)
+        projected.extend(table.hist._projected for table in self._tables.values() if isinstance(table, DurationTable))
+
+    monkeypatch.setattr(Book, "expect", recording)
+    rows = "".join(f"{i},{(i * 7) % 500 + 1}\n" for i in range(300_000))  # steps of about 131,072 rows
+    (tmp_path / "waits.csv").write_text("id,wait in minutes\n" + rows)
+    (tmp_path / "c.yaml").write_text("metrics:\n  - {name: wait, type: duration, column: wait in minutes}\n")
+    from cxscore import score
+    from cxscore.config import load_config
+
+    report = score([str(tmp_path / "waits.csv")], load_config(tmp_path / "c.yaml"), processes=1)
+    assert report.to_dict()["results"] and len(shares) >= 2 and shares == sorted(shares) and 0 < shares[0] and shares[-1] == 1.0
+    assert len(projected) == len(shares) and projected[-1] == 300_000  # every wait is positive: all added by the end
+
+
 def test_workers_blocks_merge_into_the_book_s_block_slot_by_slot():
     """Memory at 10M tickets: the parent merges its workers' dense blocks into one block (rows moved by the
     book's numbering, slots added) instead of turning each into sparse keys and inserting them into a store;
