@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .grouping import Grouper
 from .normalize import BLANK, AnswerParser

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .binning import Binning
 from .config import MetricSpec

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .accumulators import Book
 from .answer_text import canonical

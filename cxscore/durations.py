@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .answer_text import canonical
 from .normalize import BLANK, INVALID

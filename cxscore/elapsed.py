@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .dates import date_window, is_blank, placeholders, read_dates
 from .durations import VALUE, DurationColumn

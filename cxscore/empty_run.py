@@ -11,7 +11,7 @@ import difflib
 from collections import Counter
 
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .accumulators import Accumulator
 from .columns import resolve_column

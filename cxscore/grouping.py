@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .answer_text import canonical
 from .columns import resolve_column

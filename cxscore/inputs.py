@@ -14,7 +14,7 @@ import os
 import msgspec
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .config import MetricSpec
 from .detect import STATED_SCALE

@@ -208,6 +208,10 @@ class MomentRun:
     slot: int = 0
 
     @property
+    def reads_typed(self) -> bool:
+        return all(job.reads_typed for job in self.jobs)
+
+    @property
     def part(self) -> _Stretch:
         sizes = [getattr(job.part, "size", None) for job in self.jobs]
         return _Stretch(all(getattr(job.part, "portable", False) for job in self.jobs), None if None in sizes else sum(s for s in sizes if s is not None))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .binning import Binning
 from .config import MetricSpec
@@ -152,14 +152,14 @@ def _integer_lookup(column: pa.Array, parser: AnswerParser) -> tuple[np.ndarray,
     """
     if column.null_count == len(column):  # nothing but blank cells (or no rows)
         return np.zeros(len(column), dtype=np.intp), np.array([BLANK + 2], dtype=np.intp), {}
-    extremes = pc.min_max(column)
-    low, high = int(extremes["min"].as_py()), int(extremes["max"].as_py())
+    values, valid = integers(column)
+    present = values if valid is None else values[valid]
+    low, high = int(present.min()), int(present.max())
     if high - low >= 1 << 16:
         return None
-    if column.null_count:  # null cells become low - 1, so entry 0 (a wider type when the column's cannot hold it)
-        smallest = -(1 << (column.type.bit_width - 1)) if pa.types.is_signed_integer(column.type) else 0
-        column = (column if low - 1 >= smallest else column.cast(pa.int64())).fill_null(low - 1)
-    entries = np.subtract(column.to_numpy(), low - 1, dtype=np.intp)  # entry 1 + k is the number low + k; entry 0 is for null cells
+    entries = np.subtract(values, low - 1, dtype=np.intp)  # entry 1 + k is the number low + k
+    if valid is not None:
+        entries *= valid  # entry 0 is for null cells (whatever their slot of the buffer holds)
     span = high - low + 1
     if span <= _WIDE_RANGE:
         present = range(1, span + 1)
@@ -169,6 +169,18 @@ def _integer_lookup(column: pa.Array, parser: AnswerParser) -> tuple[np.ndarray,
     lut = np.full(span + 1, BLANK + 2, dtype=np.intp)
     lut[list(texts)] = [parser.code(text) + 2 for text in texts.values()]
     return entries, lut, texts
+
+
+def integers(column: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """An integer column's values as a NumPy view of its buffer (a null cell's entry is whatever the
+    buffer holds there) and which cells are not null (None: none is), without pyarrow.compute, which
+    a run of typed columns then never loads (:mod:`cxscore.lazy_import`)."""
+    validity, data = column.buffers()[:2]
+    end = column.offset + len(column)
+    values = np.frombuffer(data, dtype=column.type.to_pandas_dtype(), count=end)[column.offset:]
+    if not column.null_count:
+        return values, None
+    return values, np.unpackbits(np.frombuffer(validity, np.uint8), count=end, bitorder="little")[column.offset:].view(bool)
 
 
 #: Above this many numbers between the smallest and the largest answer, only those that occur are parsed.

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 DAY_SECONDS = 86_400
 _MICROS = 1_000_000

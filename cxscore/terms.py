@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from .comments import said_something
 from .config import MetricSpec

@@ -27,7 +27,7 @@ from typing import Any
 import msgspec
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from . import metrics, stats
 from .binning import Binning

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .lazy_import import pc
 
 from . import tidy
 from .answer_text import canonical as canonical_text

@@ -20,7 +20,7 @@ from typing import IO, Any, TypeAlias
 import msgspec
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from ..lazy_import import pc
 
 from .. import tidy
 from ..records import MetricInfo, ResultRow

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 import pyarrow as pa
-import pyarrow.compute as pc
+from ..lazy_import import pc
 
 from .cells import cell_text
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Union
 
 import pyarrow as pa
-import pyarrow.compute as pc
+from ..lazy_import import pc
 
 from ..errors import InputError
 from ..records import InputInfo

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
+from ..lazy_import import pc
 
 from .. import limits
 from ..errors import InputError
