@@ -268,7 +268,7 @@ def run_jobs(jobs: list[Job], processes: int, report: Progress | None = None, ta
         if not pooled:
             return [task(job) for job in jobs]
         handoff = handoff_folder()  # the workers' histogram blocks travel as files here (loghist.HANDOFF)
-        if not all(job.reads_typed for job in jobs):
+        if not all(getattr(job, "reads_typed", False) for job in jobs):  # a job that cannot tell may need it
             load(pc)  # now, so that the forked workers inherit it instead of each loading it (≈ 45 ms of CPU)
         with ProcessPoolExecutor(max_workers=min(processes, len(portable)), mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid(), handoff)) as pool:
             away = {job.slot: pool.submit(task, job) for job in portable}
