@@ -144,7 +144,7 @@ SCORING_OPTIONS = [
     ("encoding", Optional[str], typer.Option(None, "--encoding", "-e", help="Text encoding of CSV input (default: detected), e.g. gb18030, utf-16, cp1252.", rich_help_panel="Input")),
     ("sheet", Optional[str], typer.Option(None, "--sheet", help="Excel sheet name or number (default: the first sheet).", rich_help_panel="Input")),
     ("dedupe", Optional[str], typer.Option(None, "--dedupe", help="Respondent column: keep each respondent's latest answer (by the date column).", rich_help_panel="Filters")),
-    ("include_incomplete", bool, typer.Option(False, "--include-incomplete", help="Keep unfinished responses (Qualtrics Finished = 0), which are left out by default.", rich_help_panel="Input")),
+    ("include_incomplete", bool, typer.Option(False, "--include-incomplete", help="Keep unfinished responses (Qualtrics Finished = 0, Typeform partial or started), which are left out by default.", rich_help_panel="Input")),
     ("strict", bool, typer.Option(False, "--strict", help="Fail (exit 2) on any invalid answer, malformed row, unparseable date or bad weight.", rich_help_panel="Input")),
     ("tallies", bool, typer.Option(False, "--tallies", help="The inputs are counts tables (CSV or Parquet) from the query of cxscore sql, not rows; needs the same --config, --by, --period and --weight.", rich_help_panel="Input")),
     ("quiet", bool, typer.Option(False, "--quiet", "-q", help="No messages or warnings on stderr; errors and alerts still show.")),

@@ -222,6 +222,11 @@ def _typeform(header: _Header) -> Layout | None:
     return Layout("typeform", 1, header.columns, metadata={c for c in header.columns if _norm(c) in FORMS_META["typeform"]})
 
 
+#: Typeform: a download that includes partial or started responses says which in 'Response Type'; Typeform's own
+#: Responses API returns completed responses unless others are asked for (its response_type parameter).
+TYPEFORM_FILTERS = (ResponseFilter("Response Type", ("completed", "Completed", ""), "partial or started responses", incomplete=True),)
+
+
 def _delighted(header: _Header) -> Layout | None:
     columns, names = header.columns, header.names
     if not ({"score", "created at"} <= names and ("comment" in names or "permalink" in names)):
@@ -440,7 +445,7 @@ RECOGNISERS = [
     Recogniser("腾讯问卷", _tencent),
     Recogniser("Google Forms", _google_forms),
     Recogniser("Microsoft Forms", _microsoft_forms),
-    Recogniser("Typeform", _typeform),
+    Recogniser("Typeform", _typeform, TYPEFORM_FILTERS),
     Recogniser("Delighted", _delighted),
     Recogniser("Zendesk", _zendesk),
     Recogniser("Freshdesk", _freshdesk),
