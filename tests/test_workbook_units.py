@@ -9,7 +9,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import dashboard_tile, reported
+from conftest import dashboard_tile, invoke, reported
 from cxscore.render import cells
 
 DAY = 86400
@@ -45,15 +45,46 @@ def test_a_trend_duration_column_keeps_one_unit(book):
     headers = [c.value for c in ws[1]]
     columns = [i for i, h in enumerate(headers, start=1) if h.startswith("wait ") and not h.endswith((" n", " Mark"))]
     formats = {ws.cell(row=r, column=c).number_format for r in range(2, ws.max_row + 1) for c in columns if ws.cell(row=r, column=c).value is not None}
-    assert formats and formats <= {cells.DAYS, cells.DAYS_DIFF, cells.ZERO_DAYS}, formats
+    assert formats and formats <= {cells.DAYS, cells.DAYS_DIFF}, formats
 
 
 def test_short_durations_keep_stepping_down_within_hours_minutes_and_seconds():
     """Held to hours, a 49-minute score still reads "49m 12s" (not "0h 49m") and a −6 s change "-0:06.0"."""
     look = cells.held(cells.look("duration", 3000), [2952, 7 * 3600, -6])
     assert cells.written(look, 2952) == "49m 12s" and cells.written(look, -6, diff=True) == "-0:06.0"
-    assert cells.written(look, 0.01, diff=True) == "0:00.0" and cells.written(cells.held(look, [3 * DAY]), 0.01, diff=True) == "0.0 d"
+    assert cells.written(look, 0.01, diff=True) == "0:00.0" and cells.written(cells.held(look, [3 * DAY]), 0.01, diff=True) == "0:00.0"
     assert cells.written(look, 0, diff=True) == cells.written(cells.held(look, [3 * DAY]), 0, diff=True) == "0"  # no change at all: 0, as the table writes it
+
+
+def test_a_short_duration_held_to_days_is_never_shown_as_zero_days():
+    """Held to days, a value under 72 minutes read "0.0 d" (the Zendesk sample's frt, 2025-W27, median
+    49 minutes): it steps down to the unit that shows it; from 72 minutes one decimal of days shows it."""
+    days = cells.held(cells.look("duration", 3 * DAY), [3 * DAY])
+    assert days.score == cells.DAYS
+    assert cells.written(days, 2952) == "49m 12s" and cells.written(days, -2952, diff=True) == "-49m 12s"
+    assert cells.written(days, 4260) == "1h 11m" and cells.written(days, 4320) == "0.1 d" and cells.written(days, 6 * DAY) == "6.0 d"
+    assert cells.written(days, 4.6) == "0:04.6" and cells.written(days, 0, diff=True) == "0"
+
+
+def test_a_trend_column_of_days_shows_a_49_minute_week_in_minutes(tmp_path, monkeypatch):
+    """Weeks of about three days with one of 49 minutes: its Trend cell holds the exact value and reads
+    "49m 12s" (was "0.0 d", which reads as no wait); the others stay in days, and the table says 49m."""
+    rows = ([["Date", "Wait in seconds"]] + [["2025-03-04", 3 * DAY + i] for i in range(9)]
+            + [["2025-03-11", 2952] for _ in range(9)] + [["2025-03-18", 3 * DAY + i] for i in range(9)])
+    data, config, out = reported(tmp_path, rows, CONFIG, "--period", "week")
+    ws = openpyxl.load_workbook(out)["Trend"]
+    headers = [c.value for c in ws[1]]
+    score = headers.index("wait Score") + 1 if "wait Score" in headers else next(i for i, h in enumerate(headers, start=1) if h.startswith("wait "))
+    by_period = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=score) for r in range(2, ws.max_row + 1)}
+    short, long = by_period["2025-W11"], by_period["2025-W10"]
+    assert _days(short) == pytest.approx(2952 / DAY, abs=1 / DAY), short.value  # the median as computed (within a second), not rounded to the unit
+    assert short.number_format == cells.MINUTES and cells.shown(_days(short), short.number_format) == "49m 12s"
+    assert long.number_format == cells.DAYS and cells.shown(_days(long), long.number_format) == "3.0 d"
+    monkeypatch.chdir(tmp_path)  # short names: no path in the output to wrap
+    table = invoke(["score", data.name, "-c", config.name, "--period", "week"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and " 49m " in table.stdout and " d " not in table.stdout, table.stdout
+    markdown = invoke(["score", data.name, "-c", config.name, "--period", "week", "-f", "markdown"])
+    assert markdown.exit_code == 0 and "| _2025-W11_ | _9_ | _49m_ |" in markdown.stdout, markdown.stdout
 
 
 def test_dashboard_trend_charts_keep_room_for_their_plot(book):

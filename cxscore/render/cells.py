@@ -60,24 +60,31 @@ SMALLER = {DAYS: (HOURS, 1.0), HOURS: (MINUTES, 1 / 24), MINUTES: (SECONDS, 1 / 
            DAYS_DIFF: (HOURS_DIFF, 1.0), HOURS_DIFF: (MINUTES_DIFF, 1 / 24), MINUTES_DIFF: (SECONDS_DIFF, 1 / 1440), SECONDS_DIFF: (TENTHS_DIFF, 9.95 / DAY)}
 
 
-#: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``.
-ZERO_DAYS, ZERO_TENTHS = '0.0" d";0.0" d";0.0" d"', '[m]:ss.0;[m]:ss.0;[m]:ss.0'
-UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005), DAYS_DIFF: (ZERO_DAYS, 0.05), TENTHS_DIFF: (ZERO_TENTHS, 0.05 / DAY)}
+#: A signed format's look for a value that rounds to zero: ``0.0``, as the table writes it, not ``-0.0`` or ``+0.0``
+#: (a duration in days never rounds to zero: it steps down to hours, minutes or seconds first, see :func:`fitted`).
+ZERO_TENTHS = '[m]:ss.0;[m]:ss.0;[m]:ss.0'
+UNSIGNED = {NPS: (ZERO1, 0.05), DIFF2: (ZERO2, 0.005), TENTHS_DIFF: (ZERO_TENTHS, 0.05 / DAY)}
 #: A duration difference of exactly zero reads ``0``, as the table writes it (not ``0:00.0`` under ``+7h 52m``):
 #: its format's zero section, the cell staying a duration for a sort, a sum and a reader (openpyxl, pandas).
 DURATION_DIFFS = frozenset({SECONDS_DIFF, TENTHS_DIFF, MINUTES_DIFF, HOURS_DIFF, DAYS_DIFF})
 
 
+#: Under this (days: 72 minutes) a value in decimal days reads ``0.0 d``: a cell held to days steps down anyway.
+LEAST_DAYS = 0.05
+
+
 def fitted(number_format: str | None, value: Any, step: bool = True) -> str | None:
     """The number format one cell gets: a duration's format steps down to smaller units while the value
     is under one of its leading unit (no ``0h 45m``, ``-0m 06s`` or ``-0.3 d``), except out of days when
-    ``step`` is off (a tile or Trend column held to one unit, see :func:`held`: ``0.3 d`` beside ``2.1 d``); a signed number that rounds to zero loses
-    its sign (``0.0``, not ``-0.0``) and a duration difference of exactly zero is ``0``; any other format as it is."""
+    ``step`` is off (a tile or Trend column held to one unit, see :func:`held`: ``0.3 d`` beside ``2.1 d``)
+    unless one decimal of days would show a non-zero value as zero (``49m 12s``, not ``0.0 d``, beside ``2.1 d``);
+    a signed number that rounds to zero loses its sign (``0.0``, not ``-0.0``) and a duration difference of
+    exactly zero is ``0``; any other format as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return number_format
     if value == 0 and number_format in DURATION_DIFFS:
         return number_format.rsplit(";", 1)[0] + ';"0"'
-    while number_format in SMALLER and abs(value) < SMALLER[number_format][1] and (step or number_format not in (DAYS, DAYS_DIFF)):
+    while number_format in SMALLER and abs(value) < SMALLER[number_format][1] and (step or number_format not in (DAYS, DAYS_DIFF) or abs(value) < LEAST_DAYS):
         number_format = SMALLER[number_format][0]
     if number_format in UNSIGNED and abs(value) < UNSIGNED[number_format][1]:
         return UNSIGNED[number_format][0]
@@ -98,7 +105,7 @@ HELD_DAYS = 2 * DAY
 def held(look: Look, values: Sequence[float | None]) -> Look:
     """A duration look held to one style for values read side by side (a Dashboard tile's score, interval,
     p90 and change; one Trend column), from the largest: decimal days for all when it is over two days
-    (cells then keep them: ``fitted(..., step=False)``), else hours, minutes and seconds (``7h 42m``
+    (cells then keep them: ``fitted(..., step=False)``, but for a value under :data:`LEAST_DAYS`), else hours, minutes and seconds (``7h 42m``
     over ``49m 12s``), so no ``3.0 d`` beside ``2d 21h`` or ``145h 43m``, no ``-9h 40m`` / ``+2.0 d`` in one column.
     A chart of those values draws its axis in the same unit (a tile in days over an axis in hours misread)."""
     largest = max((abs(v) for v in values if v is not None), default=0.0)
@@ -138,7 +145,7 @@ _SHOWN = {
     MINUTES: lambda v: _clock(v, "m"), MINUTES_DIFF: lambda v: _signed(_clock(v, "m"), v),
     HOURS: lambda v: _clock(v, "h"), HOURS_DIFF: lambda v: _signed(_clock(v, "h"), v),
     DAYS: lambda v: f"{v:.1f} d", DAYS_DIFF: lambda v: f"{v:+.1f} d",
-    ZERO_DAYS: lambda v: f"{abs(v):.1f} d", ZERO_TENTHS: lambda v: _tenths(v),
+    ZERO_TENTHS: lambda v: _tenths(v),
 }
 
 
