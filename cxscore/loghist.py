@@ -71,7 +71,7 @@ class LogHistogram:
         self._dense_retry = 0  # values added before the dense block is tried again, once it was refused
         self._projected = 0  # positive values expected in all, when the caller can tell (:meth:`expect`)
         self._running_of: tuple[np.ndarray, np.ndarray, int] | None = None  # (block, its running counts, its values) while read
-        self._slot_bound = 0  # no slot of a 16-bit block holds more (the sum of each add's largest increment)
+        self._slot_bound = 0  # no slot of the block holds more (raised by each add's largest increment, tightened when it would outgrow the slots)
         self._lent = False  # the block is shared with a roll-up of the same groups: copied before it is changed
         self._dense = np.zeros((0, _FIXED + len(self.thresholds)), dtype=np.int64)  # n, zeros, Σµs hi, Σµs lo, ≤ each threshold
 
@@ -170,15 +170,16 @@ class LogHistogram:
             self._projected = int(self._added / share)
 
     def _add_dense(self, groups: np.ndarray, buckets: np.ndarray) -> bool:
-        """Count a block's (group, bucket) pairs into the dense block of int32 counts — one ``bincount``
-        over the codes' range (a sort when they are spread thin), nothing to merge — while the block,
-        grown to hold them, stays within its allowance: 2²² slots, or 16 a positive value added so far (or
-        expected in all, when :meth:`expect` was told).
-        A sparse key with its count takes 16 bytes and a slot 4, and a cell's values fill its buckets as
+        """Count a block's (group, bucket) pairs into the dense block of counts — one ``bincount`` over the
+        codes' range (a sort when they are spread thin), nothing to merge — while the block, grown to hold
+        them, stays within its allowance: 2²² slots, or 16 a positive value added so far (or expected in all,
+        when :meth:`expect` was told). A sparse key with its count takes 16 bytes and a slot 1 to 4
+        (:meth:`_widen`), and a cell's values fill its buckets as
         they grow, so past the allowance the block's memory is flat where the store's would keep growing.
-        When the block is started the sparse store is folded into it; when it would outgrow the allowance
-        it goes to the sparse store and the pairs are staged there (False), to try again after a quarter
-        more values. The counts are the same either way, and so are the results."""
+        When the block is started the sparse store and its queued pieces are folded into it, a piece at a
+        time (not sorted together first: that was a reader's peak at 10M tickets); when it would outgrow the
+        allowance it goes to the sparse store and the pairs are staged there (False), to try again after a
+        quarter more values. The counts are the same either way, and so are the results."""
         block = self._block
         self._running_of = None
         expected = max(self._added, self._projected)  # the values the block's allowance counts
@@ -186,13 +187,13 @@ class LogHistogram:
             return False
         low, high = int(buckets.min()), int(buckets.max())
         rows = int(groups.max()) + 1
-        stored = block is None and (len(self._keys) or self._pending)
-        if stored:
-            self._consolidate()
-            rows = max(rows, int(self._keys[-1]) // self._span + 1)
-            in_group = self._keys % self._span
+        pieces = [piece for piece in ((self._keys, self._counts), *self._pending) if len(piece[0])] if block is None else []
+        for keys, _ in pieces:  # each sorted, without repeats
+            rows = max(rows, int(keys[-1]) // self._span + 1)
+            in_group = keys % self._span
             low, high = min(low, int(in_group.min())), max(high, int(in_group.max()))
             del in_group
+        stored = sum(int(counts.sum()) for _, counts in pieces)
         if block is not None:
             start, stop = min(low, self._block_low), max(high + 1, self._block_low + block.shape[1])
             if (start, stop) != (self._block_low, self._block_low + block.shape[1]):
@@ -201,14 +202,14 @@ class LogHistogram:
         else:
             start, stop = max(low - 16, 0), min(high + 17, self._span)
         allowance = max(_DENSE_MIN, _DENSE_PER_VALUE * expected) // (stop - start)  # rows the block may have
-        if rows > allowance or self._block_values + len(groups) + (int(self._counts.sum()) if stored else 0) > _INT32:
+        if rows > allowance or self._block_values + len(groups) + stored > _INT32:
             if block is not None:
                 self._stage(*self._block_pairs())
             self._dense_retry = expected + expected // 4
             return False
         if block is None or rows > len(block) or (start, stop) != (self._block_low, self._block_low + block.shape[1]):
             capacity = max(rows, min(rows + rows // 4, allowance)) if block is None or rows > len(block) else len(block)  # rows to spare: growing copies
-            grown = np.zeros((capacity, stop - start), dtype=np.uint16 if block is None else block.dtype)
+            grown = np.zeros((capacity, stop - start), dtype=np.uint8 if block is None else block.dtype)
             if block is not None:
                 grown[: len(block), self._block_low - start : self._block_low - start + block.shape[1]] = block
             self._block, self._block_low, block = grown, start, grown
@@ -217,13 +218,16 @@ class LogHistogram:
             self._lent = False
         width = block.shape[1]
         flat = block.reshape(-1)
-        if stored:  # the sorted store's keys are distinct: one scatter
-            block, flat = self._widen(int(self._counts.max()))
-            cell = self._keys // self._span * width + self._keys % self._span - self._block_low
-            flat[cell] = self._counts
-            self._block_values = int(self._counts.sum())
+        if pieces:  # the store and the queued pieces, each one scatter (a piece's keys are distinct), each let go once in
             self._keys, self._counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-            del cell
+            self._pending, self._pending_size = [], 0
+            while pieces:
+                keys, counts = pieces.pop()
+                block, flat = self._widen(int(counts.max()))
+                cell = keys // self._span * width + keys % self._span - self._block_low
+                flat[cell] += counts.astype(block.dtype)
+                del keys, counts, cell
+            self._block_values = stored
         codes = groups * width
         codes += buckets
         codes -= self._block_low
@@ -240,38 +244,51 @@ class LogHistogram:
         self._block_values += len(groups)
         return True
 
-    def _widen(self, most: int) -> tuple[np.ndarray, np.ndarray]:
-        """The block (and its flat view) able to take ``most`` more in any slot: 16-bit slots while no slot can
-        pass 65,535 (half the memory of the readers' blocks), else 32-bit from then on."""
+    def _room(self, most: int) -> np.dtype:
+        """Make room for ``most`` more in any slot of the block: the bound on its slots raised by ``most`` (first
+        tightened to its largest slot when it would outgrow the block's slots: the sum of each add's largest
+        increment overstates it many times) and the slots it then needs — the block's own, or wider, never
+        narrower."""
         block = self._block
         assert block is not None
+        if block.dtype != np.int32 and self._slot_bound + most > np.iinfo(block.dtype).max:
+            self._slot_bound = int(block.max(initial=0))
         self._slot_bound += most
-        if block.dtype == np.uint16 and self._slot_bound > 0xFFFF:
-            block = self._block = block.astype(np.int32)
+        wanted = _slots(self._slot_bound)
+        return wanted if wanted.itemsize > block.dtype.itemsize else block.dtype
+
+    def _widen(self, most: int) -> tuple[np.ndarray, np.ndarray]:
+        """The block (and its flat view) able to take ``most`` more in any slot: 8-bit slots while no slot can pass
+        255 (a reader's block at 10M tickets: ~14 MB a metric, not 28 or 56), then 16-bit to 65,535, else 32-bit."""
+        wanted = self._room(most)
+        block = self._block
+        assert block is not None
+        if wanted != block.dtype:
+            block = self._block = block.astype(wanted)
         return block, block.reshape(-1)
 
     def _own(self, most: int) -> np.ndarray:
-        """The block, this histogram's own (a lent one copied) and able to take ``most`` more in any slot, before
-        counts are added into it in place: 16-bit slots while no slot can pass 65,535, else 32-bit."""
+        """The block, this histogram's own (a lent one copied) and able to take ``most`` more in any slot (see
+        :meth:`_widen`), before counts are added into it in place."""
+        wanted = self._room(most)
         block = self._block
         assert block is not None
-        self._slot_bound += most
-        wide = block.dtype != np.int32 and self._slot_bound > 0xFFFF
-        if wide or self._lent:
-            block = self._block = block.astype(np.int32 if wide else block.dtype)
+        if wanted != block.dtype or self._lent:
+            block = self._block = block.astype(wanted)
             self._lent = False
         return block
 
     def _grown(self, rows: int, start: int, stop: int, most: int) -> np.ndarray:
         """A new block of ``rows`` × buckets ``start … stop-1`` holding this one's counts (if any), in slots able
-        to take ``most`` more each (see :meth:`_own`); it becomes this histogram's block."""
+        to take ``most`` more each (see :meth:`_widen`); it becomes this histogram's block."""
         mine = self._block
-        bound = (self._slot_bound if mine is not None else 0) + most
-        dtype = np.int32 if bound > 0xFFFF or (mine is not None and mine.dtype == np.int32) else np.uint16
+        if mine is None:
+            self._slot_bound = most
+        dtype = _slots(most) if mine is None else self._room(most)
         grown = np.zeros((rows, stop - start), dtype=dtype)
         if mine is not None:
             grown[: len(mine), self._block_low - start : self._block_low - start + mine.shape[1]] = mine
-        self._block, self._block_low, self._slot_bound, self._lent = grown, start, bound, False
+        self._block, self._block_low, self._lent = grown, start, False
         return grown
 
     def _block_pairs(self) -> tuple[np.ndarray, np.ndarray]:
@@ -703,14 +720,14 @@ class LogHistogram:
 
     def _running(self) -> np.ndarray:
         """The dense block's running counts along the buckets, made once per state of the block and kept while it
-        is read: 16-bit while no group has more than 65,535 positive values (an agent × week cell; half the
-        memory of the book's cells at 10M tickets), else 32-bit (no row holds more than 2³¹ − 1 values)."""
+        is read, in the narrowest counts that hold the most positive values of a group (16-bit for the agent ×
+        week cells at 10M tickets: half the memory of 32-bit; no row holds more than 2³¹ − 1 values)."""
         block = self._block
         assert block is not None
         kept = self._running_of
         if kept is None or kept[0] is not block or kept[2] != self._block_values:
             most = int((self._dense[:, 0] - self._dense[:, 1]).max(initial=0))  # a group's positive values: its row's sum
-            running = np.cumsum(block[: self.groups], axis=1, dtype=np.uint16 if most <= 0xFFFF else np.int32)
+            running = np.cumsum(block[: self.groups], axis=1, dtype=_slots(most))
             kept = self._running_of = (block, running, self._block_values)
         return kept[1]
 
@@ -782,6 +799,11 @@ class LogHistogram:
         empty = n == 0
         return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
+
+
+def _slots(most: int) -> np.dtype:
+    """The narrowest counts that hold ``most``: 8-bit, 16-bit or 32-bit (a block's or running counts' slots)."""
+    return np.dtype(np.uint8 if most <= 0xFF else np.uint16 if most <= 0xFFFF else np.int32)
 
 
 class _StoredBlock(NamedTuple):

@@ -193,7 +193,7 @@ def test_a_dense_block_travels_as_a_file_of_the_handoff_folder_read_back_once(tm
     back and deletes it. Outside a worker (HANDOFF None) it travels inside the pickle as before."""
     from cxscore import loghist
 
-    hist = build(np.arange(1, 20001) * 7.0, np.arange(20000) % 1000, thresholds=(60.0,))
+    hist = build(np.arange(1, 40001) * 7.0, np.arange(40000) % 2000, thresholds=(60.0,))  # 2,000 groups × ~560 buckets of 8-bit counts
     assert hist._block is not None and hist._block.nbytes > loghist._HANDOFF_MIN
     inside = pickle.dumps(hist)
     assert len(inside) > hist._block[: hist.groups].nbytes
@@ -204,7 +204,7 @@ def test_a_dense_block_travels_as_a_file_of_the_handoff_folder_read_back_once(tm
     assert np.array_equal(received._block, hist._block[: hist.groups]) and not list(tmp_path.iterdir())
     assert received == hist == pickle.loads(inside)
     received.add(np.array([3.0]), np.array([999]))  # it goes on counting
-    assert received.n.sum() == 20001
+    assert received.n.sum() == 40001
 
 
 def test_rollup_to_overall_by_hand():
@@ -658,27 +658,33 @@ def _sparse(values, groups, thresholds=()) -> LogHistogram:
 
 
 _HEAVY = st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 30.0, 31.0, 600.0, 7200.0, 2e5]),
-                          st.one_of(st.integers(1, 50), st.integers(20_000, 33_000))), min_size=1, max_size=5)
+                          st.one_of(st.integers(1, 50), st.integers(100, 300), st.integers(20_000, 33_000))), min_size=1, max_size=5)
+
+
+def _width(counts: int) -> int:
+    """Bytes a slot needs to hold ``counts``."""
+    return 1 if counts <= 0xFF else 2 if counts <= 0xFFFF else 4
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.lists(_HEAVY, min_size=2, max_size=3), st.data())
-def test_a_16_bit_book_promoted_mid_merge_counts_as_a_32_bit_one(parts, data):
-    """The parent's book holds its cells' counts in 16-bit slots while the parts merged into it cannot carry a
-    slot past 65,535 (the sum of each part's largest slot), and in 32-bit ones from the merge that could: the
-    counts, quantiles, intervals, counts up to a value and Mood's splits are those of the same counts held as
-    sparse keys. Parts of up to 150,000 values repeat values so that slots pass 65,535 within a few merges."""
+def test_a_narrow_book_widened_mid_merge_counts_as_a_32_bit_one(parts, data):
+    """The parent's book holds its cells' counts in 8-bit slots while no slot can pass 255, 16-bit ones while none
+    can pass 65,535, else 32-bit ones: widened at the merge that could carry a slot past its slots (its largest slot
+    plus the part's), never narrowed. The counts, quantiles, intervals, counts up to a value and Mood's splits are
+    those of the same counts held as sparse keys. Parts of up to 165,000 values repeat values so that slots pass
+    255 and 65,535 within a few merges."""
     from cxscore.loghist import GroupBuckets, median_splits
 
     book = LogHistogram(ALPHA, (60.0,))
-    all_values, all_groups, bound, dtypes = [], [], 0, []
+    all_values, all_groups, dtypes = [], [], []
     for entries in parts:
         values = np.repeat([v for _, v, _ in entries], [m for _, _, m in entries])
         groups = np.repeat([g for g, _, _ in entries], [m for _, _, m in entries])
         part = build(values, groups, thresholds=(60.0,))
         rows = np.array(data.draw(st.permutations(range(8)))[: part.groups], dtype=np.int64)
-        if part._block is not None:
-            bound += int(part._block.max())
+        before = (int(book._block.max()), book._block.dtype.itemsize) if book._block is not None else (0, 1)
+        most = int(part._block.max()) if part._block is not None else 0
         if data.draw(st.booleans()):
             book.merge_rows(part, rows, np.arange(part.groups))
         else:  # a part renumbered first (32-bit rows moved), merged slot by slot
@@ -687,7 +693,9 @@ def test_a_16_bit_book_promoted_mid_merge_counts_as_a_32_bit_one(parts, data):
         all_groups.append(rows[groups])
         if book._block is not None:
             dtypes.append(book._block.dtype)
-            assert book._block.dtype == (np.uint16 if bound <= 0xFFFF else np.int32)  # promoted only once a slot could pass 65,535
+            largest = int(book._block.max())
+            # wide enough for its largest slot, and no wider than its slots before or the bound the merge could reach
+            assert _width(largest) <= book._block.dtype.itemsize <= max(before[1], _width(before[0] + most))
         assert part == build(values, groups, thresholds=(60.0,))  # the part is left as it was
     assert dtypes == sorted(dtypes, key=lambda d: d.itemsize)  # never narrowed again
     expected = _sparse(np.concatenate(all_values), np.concatenate(all_groups), thresholds=(60.0,))
@@ -695,7 +703,7 @@ def test_a_16_bit_book_promoted_mid_merge_counts_as_a_32_bit_one(parts, data):
     expected.reserve(8)
     if book._block is not None:
         positive = (book.n - book.zeros).max()
-        assert book._running().dtype == (np.uint16 if positive <= 0xFFFF else np.int32)
+        assert book._running().dtype.itemsize == _width(int(positive))
     pairs = np.array([[0, 1], [2, 3], [4, 5], [6, 7], [1, 0]], dtype=np.int64)
     for hist_read in (lambda h: h.quantiles((0.1, 0.5, 0.9, 1.0)), lambda h: h.quantile_interval(0.9)[0], lambda h: h.quantile_interval(0.9)[1],
                       lambda h: h.at_most(600.0), lambda h: h.at_most(31.0), lambda h: h.n, lambda h: h.within(60.0), lambda h: h.mean(),
@@ -713,7 +721,7 @@ def test_taking_every_group_in_order_lends_the_block_until_either_is_changed():
     values, groups = rng.lognormal(8, 1, 5000), rng.integers(0, 20, 5000)
     book = LogHistogram(ALPHA)
     book.merge_rows(build(values, groups), np.arange(20), np.arange(20))
-    assert book._block.dtype == np.uint16
+    assert book._block.dtype == np.uint8  # (a narrow block is lent as it is)
     every, some = book.take(np.arange(20)), book.take([3, 1])
     assert every._block is book._block and some._block is not book._block
     before = book.quantiles((0.5, 0.9))
@@ -725,11 +733,11 @@ def test_taking_every_group_in_order_lends_the_block_until_either_is_changed():
     assert book == build(values, groups) and every == build(np.append(values, 1e5), np.append(groups, 2))
 
 
-def test_running_counts_are_16_bit_while_no_group_passes_65535_values():
-    """A cell's running counts along the buckets (what quantiles and Mood's tests read) take 16 bits while no
-    group holds more than 65,535 positive values, 32 bits beyond: the reads are the same either way."""
-    values = np.concatenate([np.full(65_525, 90.0), np.full(10, 5.0), np.full(3, 0.0)])  # 65,535 positive
-    for extra, expected in ((0, np.uint16), (1, np.int32)):
+def test_running_counts_take_the_narrowest_slots_that_hold_the_largest_group():
+    """A cell's running counts along the buckets (what quantiles and Mood's tests read) take 8 bits while no group
+    holds more than 255 positive values, 16 bits to 65,535, 32 bits beyond: the reads are the same either way."""
+    for size, extra, expected in ((245, 0, np.uint8), (245, 1, np.uint16), (65_525, 0, np.uint16), (65_525, 1, np.int32)):
+        values = np.concatenate([np.full(size, 90.0), np.full(10, 5.0), np.full(3, 0.0)])  # 255 or 65,535 positive
         both = np.concatenate([values, np.full(extra, 7.0)])
         hist = build(both, np.zeros(len(both), dtype=np.int64))
         assert hist._only_block and hist._running().dtype == expected
@@ -750,3 +758,51 @@ def test_distinct_counts_equal_numpy_unique(codes, bound):
     got, counts = _distinct_counts(array, bound)
     want, want_counts = np.unique(array, return_counts=True)
     assert got.dtype == want.dtype and np.array_equal(got, want) and np.array_equal(counts, want_counts)
+
+
+def test_a_reader_s_block_stays_8_bit_until_a_slot_really_could_pass_255():
+    """A reader's block counts in 8 bits (~14 MB a metric and process at 10M tickets, not 28): the bound on its
+    slots is the sum of each add's largest increment, tightened to the block's largest slot when it would pass
+    255, so adds spread over many slots keep 8 bits and the add that could carry a slot past 255 widens it."""
+    hist = LogHistogram(ALPHA)
+    values, groups = [], []
+    for group in range(10):  # 10 adds of 30 equal values, each into a slot of its own: bound 300, largest slot 30
+        values.append(np.full(30, 90.0))
+        groups.append(np.full(30, group))
+        hist.add(values[-1], groups[-1])
+        assert hist._block.dtype == np.uint8
+    values.append(np.full(226, 90.0))  # 30 + 226 in group 0's slot: 256
+    groups.append(np.zeros(226, dtype=np.int64))
+    hist.add(values[-1], groups[-1])
+    assert hist._block.dtype == np.uint16
+    assert hist.at_most(90.0).tolist() == [256] + [30] * 9
+    assert hist == _sparse(np.concatenate(values), np.concatenate(groups))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.one_of(st.just(0.0), st.floats(0.001, 1e6))), min_size=2, max_size=300), st.data())
+def test_the_store_and_its_queued_pieces_fold_into_the_block_piece_by_piece(rows, data):
+    """When a reader's block is started, the sorted store and the pieces queued beside it are counted into it one
+    piece at a time (no sort of them all together first): the block then holds what adding everything gives."""
+    import cxscore.loghist as loghist
+
+    values, groups = np.array([v for _, v in rows]), np.array([g for g, _ in rows])
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(rows) - 1), min_size=1, max_size=6)))
+    bounds = [0, *cuts, len(rows)]
+    hist = LogHistogram(ALPHA, (60.0,))
+    saved = loghist._DENSE_MIN, loghist._DENSE_PER_VALUE
+    loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = 0, 0
+    try:
+        for a, b in zip(bounds[:-2], bounds[1:-1]):  # sparse: into the store, or queued beside it
+            hist.add(values[a:b], groups[a:b])
+            if data.draw(st.booleans()):
+                hist._consolidate()
+    finally:
+        loghist._DENSE_MIN, loghist._DENSE_PER_VALUE = saved
+    hist._dense_retry = 0  # try the block at the next add
+    hist.add(values[bounds[-2]:], groups[bounds[-2]:])
+    if (values[bounds[-2]:] > 0).any():
+        assert hist._only_block
+    expected = _sparse(values, groups, thresholds=(60.0,))
+    assert np.array_equal(hist.quantiles((0.1, 0.5, 0.9)), expected.quantiles((0.1, 0.5, 0.9)), equal_nan=True)
+    assert hist == expected
