@@ -709,7 +709,8 @@ def _comment_sources(jobs: list[Job], sources: list[Source], options: Settings, 
                 f"{param('comments')}: no comment column found in {sources[0].info.path} ({no_comment_column(sources[0].columns, sources[0].sample, sources[0].layout.questions, set())})",
                 "name it in the config: comment_column: COLUMN (or {match: REGEX})",
             )
-        notify("comments: no comment column found, so the report has no comments (comment_column: in the config names one)")
+        why = no_comment_column(sources[0].columns, sources[0].sample, sources[0].layout.questions, set())
+        notify(f"comments: no comment column found ({why}), so the report has no comments (comment_column: in the config names one)")
         return None, None
     warnings += [f"comments: {s.info.path} has no comment column, so it adds no comments" for s in sources if s.info.path not in planned]
     return CommentBook(options.comments), next(iter(planned.values()))

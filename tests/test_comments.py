@@ -70,6 +70,9 @@ def test_inspect_says_why_a_labelled_reason_column_holds_no_comments(tmp_path):
     plan = json.loads(invoke(["inspect", str(path), "-f", "json"]).stdout)["plan"]
     assert plan["comment_column"] is None
     assert plan["comment_why"] == "'reason' holds a handful of labels ('Billing Question', 'Payments'), not free text"
+    report = invoke(["report", str(path), "-o", str(tmp_path / "calls.xlsx")])  # the report says why it has no comments
+    assert report.exit_code == 0 and ("comments: no comment column found ('reason' holds a handful of labels ('Billing Question', 'Payments'), not free text), "
+                                      "so the report has no comments") in " ".join(report.stderr.split())
 
 
 def test_an_agreement_question_that_says_evaluate_is_not_the_comment_column():
