@@ -195,3 +195,26 @@ def test_no_workbook_format_has_elapsed_seconds_with_a_decimal(tmp_path):
     assert cells.TENTHS in seen  # the calls sample's speed of answer is under 10 s
     assert not [f for f in seen if re.search(r"\[s+\]\.|(?<![\[\w:])s+\.0", f)], seen
     assert cells.shown(4.647 / 86400, cells.TENTHS) == "0:04.6" and cells.shown(0.02 / 86400, cells.ZERO_TENTHS) == "0:00.0"
+
+
+CSAT_CONFIG = "metrics:\n  - name: csat\n    type: csat\n    column: Rating\ndate_column: Date\n"
+
+
+def test_the_dashboard_tile_shows_the_latest_period_with_enough_answers_and_says_what_came_after(tmp_path):
+    """The Zendesk sample by week: its last, partial week held one CSAT answer, and the tile's headline was
+    CSAT 100 (grey, low n). A tile now shows the latest period with n ≥ min_n (week 10: 30 of 40
+    satisfied, 75.0) and names the later ones with their n; its trend chart still draws every week."""
+    rows = ([["Date", "Rating"]] + [["2025-03-04", 5]] * 30 + [["2025-03-05", 1]] * 10 + [["2025-03-11", 5]])
+    _, _, out = reported(tmp_path, rows, CSAT_CONFIG, "--period", "week")
+    tile = dashboard_tile(openpyxl.load_workbook(out)["Dashboard"], "csat")
+    assert tile["Period"].value == "2025-W10 (later: 2025-W11 n = 1, too few to judge)"
+    assert tile["Score"].value == pytest.approx(75.0) and tile["n"].value == 40 and not tile["Score"].font.i
+
+
+def test_a_dashboard_tile_with_no_period_of_enough_answers_shows_the_latest_in_grey(tmp_path):
+    """When no period has min_n answers the tile keeps the latest one, grey with low n, and names no later one."""
+    rows = [["Date", "Rating"]] + [["2025-03-04", 1]] * 5 + [["2025-03-11", 5]] * 2
+    _, _, out = reported(tmp_path, rows, CSAT_CONFIG, "--period", "week")
+    tile = dashboard_tile(openpyxl.load_workbook(out)["Dashboard"], "csat")
+    assert tile["Period"].value == "2025-W11" and tile["n"].value == "2 (low n)" and tile["Score"].font.i
+    assert tile["Score"].value == pytest.approx(100.0)

@@ -46,10 +46,26 @@ def groups(report: Report) -> list[list[MetricInfo]]:
 
 
 def latest(report: Report, metric: str) -> ResultRow:
-    """The row a tile shows: everyone in the latest period, or all time without periods."""
+    """The row a tile shows: everyone in the latest period with enough answers to judge (a last, partial
+    week of one answer is no headline: the tile says so, see :func:`newer`), else the latest period; all
+    time without periods."""
     rows = [r for r in report.results if r.metric == metric and r.kind in ("overall", "period")]
     periods = periods_in_order(rows)
-    return next(r for r in rows if r.period == (periods[-1] if periods else None))
+    if not periods:
+        return next(r for r in rows if r.period is None)
+    by_period = {r.period: r for r in rows if r.kind == "period"}
+    judged = [p for p in periods if not by_period[p].low_n]
+    return by_period[judged[-1] if judged else periods[-1]]
+
+
+def newer(report: Report, metric: str, shown: ResultRow) -> list[ResultRow]:
+    """The periods after the one a tile shows (each too few to judge), oldest first."""
+    rows = [r for r in report.results if r.metric == metric and r.kind == "period"]
+    periods = periods_in_order(rows)
+    if shown.period not in periods:
+        return []
+    later = set(periods[periods.index(shown.period) + 1:])
+    return [r for p in periods for r in rows if r.period == p and p in later]
 
 
 def best_and_worst(report: Report, metric: MetricInfo, k: int = 3) -> tuple[list[ResultRow], list[ResultRow]]:
@@ -84,7 +100,8 @@ def dashboard(wb: Workbook, report: Report, t: dict, covers: str, trend_columns:
         if is_service(group[0]):  # survey tiles start at once; the service row says what it holds
             put(ws, row, 1, t["service"]).font = TITLE
             row += 1
-        row = max(_tile(ws, row, 1 + i * TILE, m, latest(report, m.name), t, at[m.name]) for i, m in enumerate(group)) + 2
+        row = max(_tile(ws, row, 1 + i * TILE, m, latest(report, m.name), t, at[m.name], newer(report, m.name, latest(report, m.name)))
+                  for i, m in enumerate(group)) + 2
     row += 1
     put(ws, row, 1, t["alerts"]).font = TITLE
     quiet = t["no_alerts"] if any(r.target is not None for r in report.results) else t["no_targets"]
@@ -129,7 +146,7 @@ def tile_look(at: Look, m: MetricInfo, row: ResultRow) -> Look:
                      bench.get("value"), bench.get("gap"), (row.significance or {}).get("diff")])
 
 
-def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: Look) -> int:
+def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: Look, later: list[ResultRow]) -> int:
     """One metric's tile from row ``top``; returns its last row. A service KPI is headed by what its
     value is (``frt (median)``), and a duration shows its p90 where a score shows its ± (a median's
     interval is not symmetric; the tail is what an SLA is set on) and its share within target. A duration
@@ -143,7 +160,7 @@ def _tile(ws, top: int, left: int, m: MetricInfo, row: ResultRow, t: dict, at: L
     fmt, cell = at.score, at.cell
     tail = "p90" in get(m.type).components  # a weighted average of summary rows is shown as a duration but has no p90 (nor ±: "—")
     lines: list[tuple[str, Any, str | None]] = [
-        (t["period"], row.period or t["all_time"], None),
+        (t["period"], (row.period or t["all_time"]) + (f" ({t['newer_low_n'].format(periods=', '.join(f'{r.period} n = {r.n:,}' for r in later))})" if later else ""), None),
         (t["score"], cell(row.value), fmt),
         (t["interval"], None if row.ci_low is None else f"{written(at, row.ci_low) if duration else display.amount(row.ci_low, m.type)} – "
                         f"{written(at, row.ci_high) if duration else display.amount(row.ci_high, m.type)}", None),
