@@ -232,3 +232,81 @@ class _Trickle(io.BytesIO):
 
     def readinto(self, buffer) -> int:
         return super().readinto(memoryview(buffer)[:5])
+
+
+CALLS_HEAD = ["id", "sentiment", "csat_score", "call_timestamp", "channel", "response_time"]
+
+
+def _calls(count: int) -> list[list]:
+    """Rows of the call-centre shape: every third rated (1-10), one in five with no channel but a note."""
+    channels = ["Call-Center", "Chatbot", "Email", "Web"]
+    return [[f"A-{i}", "Neutral" if i % 2 else "Positive", i % 10 + 1 if i % 3 == 0 else None, "10/29/2020",
+             None if i % 5 == 0 else channels[i % 4], "Within SLA"] for i in range(count)]
+
+
+def _same_rows_as_csv_and_xlsx(tmp_path, rows: list[list], blanks: set[int]) -> tuple:
+    """``rows`` written as CSV and as an .xlsx sheet (openpyxl), with an empty row before each index in ``blanks``
+    (``,,,,,`` in the CSV file, a row with no cells in the sheet)."""
+    from openpyxl import Workbook
+
+    csv_lines = [",".join(CALLS_HEAD)]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(CALLS_HEAD)
+    for i, row in enumerate(rows):
+        if i in blanks:
+            csv_lines.append(",,,,,")
+            sheet.append([])
+        csv_lines.append(",".join("" if c is None else str(c) for c in row))
+        sheet.append(row)
+    csv_path, xlsx_path = tmp_path / "calls.csv", tmp_path / "calls.xlsx"
+    csv_path.write_text("\r\n".join(csv_lines) + "\r\n", encoding="utf-8")
+    book.save(xlsx_path)
+    return csv_path, xlsx_path
+
+
+def _scored(path, monkeypatch, reader: str) -> dict:
+    monkeypatch.setenv("CXSCORE_EXCEL_READER", reader)
+    result = invoke(["score", path.name, "-f", "json", "--by", "channel", "--metric", "csat"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert "6 row(s) left out as empty rows (every cell blank)" in result.stderr.replace(",", "")
+    return doc
+
+
+@pytest.mark.parametrize("reader", ["fastexcel", "calamine"])
+def test_an_empty_row_between_responses_in_a_workbook_is_left_out_as_in_the_same_rows_saved_as_csv(tmp_path, monkeypatch, reader):
+    # An empty sheet row between responses was read as a response that left every question blank
+    # (CSAT Blank one higher per empty row, and a '(blank)' channel), while the CSV file left it out.
+    csv_path, xlsx_path = _same_rows_as_csv_and_xlsx(tmp_path, _calls(20), {0, 3, 4, 10, 11, 19})
+    monkeypatch.chdir(tmp_path)
+    from_csv, from_xlsx = _scored(csv_path, monkeypatch, reader), _scored(xlsx_path, monkeypatch, reader)
+    assert from_csv["inputs"][0]["excluded"] == from_xlsx["inputs"][0]["excluded"] == {"empty rows (every cell blank)": 6}
+    assert from_csv["inputs"][0]["rows"] == from_xlsx["inputs"][0]["rows"] == 26
+    assert from_csv["results"] == from_xlsx["results"]
+    overall = [r for r in from_xlsx["results"] if not r["segment"] and r["period"] is None]
+    assert [(r["n"], r["blank"]) for r in overall] == [(7, 13)]  # 0, 3, …, 18 rated of 20 rows
+    assert {r["segment"]["channel"] for r in from_xlsx["results"] if r["segment"]} == {"Call-Center", "Chatbot", "Email", "Web", "(blank)"}
+    assert from_csv["quality"] == from_xlsx["quality"]
+
+
+@pytest.mark.parametrize("reader", ["fastexcel", "calamine"])
+def test_empty_sheet_rows_are_counted_alike_in_blocks_and_when_a_large_sheet_loads_only_some_columns(tmp_path, monkeypatch, reader):
+    from cxscore.config import Config
+    from cxscore.settings import Options
+    from cxscore.sources import excel, sheet_head
+
+    rows = _calls(3000)
+    rows[2500][:5] = [None] * 5  # blank in every column read, but a value in response_time: a row, kept
+    blanks = {5, 22, 23, 2600, 2601, 2999}
+    csv_path, xlsx_path = _same_rows_as_csv_and_xlsx(tmp_path, rows, blanks)
+    monkeypatch.setenv("CXSCORE_EXCEL_READER", reader)
+    monkeypatch.setattr(excel, "BATCH_ROWS", 7)  # calamine's rows handed on 7 at a time
+    monkeypatch.setattr(sheet_head, "LARGE_SHEET", 0)  # fastexcel: the first rows from a cut copy, then only the columns read
+    monkeypatch.setattr(excel, "SAMPLE_ROWS", 20)
+    from_csv = score([str(csv_path)], Config(), options=Options(), processes=1)
+    from_xlsx = score([str(xlsx_path)], Config(), options=Options(), processes=1)
+    for report in (from_csv, from_xlsx):
+        assert report.inputs[0].excluded == {"empty rows (every cell blank)": 6} and report.inputs[0].rows == 3006
+        assert (report.results[0].n, report.results[0].blank) == (1000, 2000)
+    assert [(r.metric, r.n, r.blank, r.value) for r in from_csv.results] == [(r.metric, r.n, r.blank, r.value) for r in from_xlsx.results]

@@ -18,6 +18,7 @@ from .excel_errors import error_cells
 from .fast_excel import FastSheet, NotExact
 from .layouts import detect_layout
 from .sheet_head import head_workbook
+from .text import EMPTY_ROWS
 from .workbook_limits import SheetScan, check_workbook
 
 BATCH_ROWS = 65_536
@@ -168,26 +169,58 @@ class ExcelSource(Source):
         if self._fast is not None or self._later is not None:
             try:
                 fast = self._load_fast(positions)
-                arrays = [fast.column(p, self.layout.header_rows - 1, (types or {}).get(c)) for p, c in zip(positions, columns)]
+                first = self.layout.header_rows - 1
+                empty = fast.empty_rows(first)
+                if empty is not None and self._later is not None:  # blank in the columns loaded: are the others too?
+                    fast = self._load_fast(sorted(self._later[2].has_columns()))
+                    empty = fast.empty_rows(first)
+                arrays = [fast.column(p, first, (types or {}).get(c)) for p, c in zip(positions, columns)]
             except NotExact:
                 self._fast = self._later = None
                 self._open_calamine()  # the sample and layout are the same: only the columns needed differ
             else:
-                yield from _slices(arrays, columns, fast.data.num_rows - self.layout.header_rows + 1, info)
+                rows = fast.data.num_rows - first
+                if empty is not None:
+                    kept = pa.array(~empty)
+                    arrays = [a.filter(kept) for a in arrays]
+                    _count_empty(info, int(empty.sum()))
+                    rows -= int(empty.sum())
+                yield from _slices(arrays, columns, rows, info)
                 return
         rows = islice(self._sheet.iter_rows(), self.layout.header_rows, None)
         left = (self._sheet.start or (0, 0))[1] if self._errors else 0  # calamine's rows start at row 1, its columns at the first used one
+        with_errors = {row for row, _ in self._errors}
         first = self.layout.header_rows  # the sheet row (from 0) of the block's first row
         while True:
             block = list(islice(rows, BATCH_ROWS))
             if not block:
                 return
+            empty = [i for i, row in enumerate(block) if _is_empty(row) and first + i not in with_errors]
             if self._errors:
                 _put_errors(block, first, left, positions, self._errors)
-                first += len(block)
+            first += len(block)
+            if empty:
+                _count_empty(info, len(empty))
+                gone = set(empty)
+                block = [row for i, row in enumerate(block) if i not in gone]
             arrays = [_column([r[p] for r in block]) for p in positions]
             info.rows += len(block)
             yield pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
+def _is_empty(row: list) -> bool:
+    """Whether a sheet row holds nothing: blank cells, or only spaces and tabs (as a CSV record of only delimiters)."""
+    for cell in row:
+        if cell != "" and cell is not None and not (isinstance(cell, str) and not cell.strip(" \t")):
+            return False
+    return True
+
+
+def _count_empty(info: InputInfo, rows: int) -> None:
+    """Rows of a sheet with nothing in them, between its responses: no responses, left out and counted as a
+    CSV file's records of only delimiters are (a sheet ends at its last value, so none follow the last response)."""
+    info.rows += rows
+    info.excluded[EMPTY_ROWS] = info.excluded.get(EMPTY_ROWS, 0) + rows
 
 
 def _slices(arrays: list[pa.Array], columns: list[str], rows: int, info: InputInfo) -> Iterator[pa.RecordBatch]:

@@ -103,6 +103,26 @@ class FastSheet:
             columns.append(cells)
         return list(map(list, zip(*columns)))
 
+    def empty_rows(self, first: int):
+        """Which data rows from ``first`` on hold nothing in any column loaded (blank, or only spaces and
+        tabs, as a CSV record of only delimiters), as a numpy mask; None when there are none. A cell that
+        fastexcel could not type (a text, an error) is no blank."""
+        import numpy as np
+
+        empty = np.ones(max(self.data.num_rows - first, 0), bool)
+        for column in self.data.columns:
+            if not empty.any():
+                return None
+            column = column.slice(first)
+            blank = column.is_null()
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                blank = pc.or_(blank, pc.fill_null(pc.equal(pc.utf8_trim(column, " \t"), ""), False))
+            empty &= blank.to_numpy(zero_copy_only=False)
+        for row, _ in (*self._texts, *self._errors):
+            if row >= first:
+                empty[row - first] = False
+        return empty if empty.any() else None
+
     def column(self, index: int, first: int, want: pa.DataType | None = None) -> pa.Array:
         """Column ``index`` from data row ``first`` on, as text exactly as calamine's batches give it;
         or, where ``want`` (a typed-read hint, :mod:`cxscore.column_types`) fits every cell, as that type."""
