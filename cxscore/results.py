@@ -380,7 +380,7 @@ def _tests(spec: MetricSpec, a: _Table, ia: np.ndarray, b: _Table, ib: np.ndarra
             test = stats_arrays.pooled_test(_entries(a.moments, ia), _entries(b.moments, ib))
             other = kind.other_test_columns(spec, _subset(a.columns, ia), _subset(b.columns, ib), s.nps_test)
             se0 = kind.unit * test.se0
-            mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan)
+            mdd = kind.possible_columns(spec, np.where(se0 > 0, stats_arrays.min_detectable(se0, s.confidence), np.nan))
             diff, p = a.value[ia] - b.value[ib], test.p if other is None else other
     joins = (a.columns.n_eff[ia] >= s.min_n) & (b.columns.n_eff[ib] >= s.min_n)
     return _Tested(np.flatnonzero(tested).tolist(), diff.tolist(), p.tolist(), [None if math.isnan(v) else v for v in mdd.tolist()], joins.tolist())

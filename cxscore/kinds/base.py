@@ -17,6 +17,8 @@ from ..bands import Band as Band  # the registry and the kinds hand it on
 from ..errors import CxError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..accumulators import AnyAccumulators
     from ..config import ColumnSpec, MetricSpec
     from ..encoders import Encoder
@@ -136,10 +138,25 @@ class Kind:
 
     def detectable(self, spec: MetricSpec, a: Any, b: Any, se0: float, confidence: float) -> float | None:
         """The smallest true a − b its comparison finds with 80 % power (the *Detectable* Δ); None when
-        neither side varies (power is undefined, not 0)."""
+        neither side varies (power is undefined, not 0) or when it is wider than the scale allows
+        (:meth:`possible`)."""
         from ..stats import min_detectable
 
-        return min_detectable(se0, confidence) if se0 > 0 else None
+        return self.possible(spec, min_detectable(se0, confidence)) if se0 > 0 else None
+
+    def possible(self, spec: MetricSpec, mdd: float) -> float | None:
+        """A detectable Δ, or None when it is wider than any a − b the value's range allows (an NPS
+        Δ over 200 points, a percentage's over 100: the large-sample figure at a handful of answers,
+        which no change could reach). :meth:`possible_columns` is its array twin."""
+        lo, hi = self.value_range(spec)
+        return mdd if mdd <= hi - lo else None
+
+    def possible_columns(self, spec: MetricSpec, mdd: np.ndarray) -> np.ndarray:
+        """:meth:`possible` of each detectable Δ (NaN: None)."""
+        import numpy as np  # imported here: the kinds load at start-up, numpy only when tables are tested
+
+        lo, hi = self.value_range(spec)
+        return np.where(mdd <= hi - lo, mdd, np.nan)
 
     def trend_test(self, spec: MetricSpec, tallies: list[Any], positions: list[float]) -> float | None:
         """Its own two-sided z of a trend over periods at ``positions``; None: the slope's z over :meth:`moments`."""

@@ -33,6 +33,9 @@ DEFAULT_ALPHA = 0.01
 Split = tuple[tuple[float, float, float], int, int]
 #: Quantiles of a summary (as components, and 0.4/0.6 for the median's spread).
 _QUANTILES = (0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
+#: The largest stretch factor a detectable change is given as: beyond it (a handful of tickets a side) the
+#: large-sample figure is meaningless, and all it says is that no change under ×10 would be found (None: —).
+MAX_STRETCH = 10.0
 
 
 class DurationSummary:
@@ -339,14 +342,16 @@ class Duration(Kind):
         """Durations change by stretching (a slower team takes longer on every ticket), so the detectable
         change is a common factor found on the log scale, where the local, large-sample figure holds:
         δ = (z₁₋α/₂ + z₀.₈)·SE₀ of the log median, Δ = pooled median·(e^δ − 1). The linear figure was found
-        with 42–73 % power, not 80 % (``bench/duration_sim.py``). Linear when the 40th percentile is 0."""
+        with 42–73 % power, not 80 % (``bench/duration_sim.py``). Linear when the 40th percentile is 0.
+        None when the factor e^δ is over :data:`MAX_STRETCH` (a handful of tickets a side: the
+        large-sample figure read 90724d 9h for 9 against 9, which says only that no change is seen)."""
         from ..stats import min_detectable
 
         (median, high, low), _, _ = _median_split(a, b)
         if not (low > 0 and high > low):
             return super().detectable(spec, a, b, se0, confidence)
         spread = (math.log(high) - math.log(low)) / 0.4
-        return median * math.expm1(min_detectable(spread * math.sqrt(1 / a.n + 1 / b.n), confidence))
+        return _stretched(median, math.expm1(min_detectable(spread * math.sqrt(1 / a.n + 1 / b.n), confidence)))
 
     # -- a roll-up's groups at once (results._Table) ---------------------------------------------
     def table_columns(self, spec: MetricSpec, parts: DurationRows, confidence: float) -> DurationColumns:
@@ -367,11 +372,11 @@ class Duration(Kind):
         test = stats_arrays.pooled_test((*stats_arrays.proportion_moments(above_a), n_a), (*stats_arrays.proportion_moments(above_b), n_b))
         root = np.sqrt(1 / n_a + 1 / n_b)
         se0 = (high - low) / 0.4 * root
-        mdd = np.where(se0 > 0, stats_arrays.min_detectable(se0, confidence), np.nan)
+        mdd = self.possible_columns(spec, np.where(se0 > 0, stats_arrays.min_detectable(se0, confidence), np.nan))
         stretch = np.flatnonzero((low > 0) & (high > low))  # the change found on the log scale (detectable)
         logs = np.array([(math.log(h) - math.log(lo)) / 0.4 for h, lo in zip(high[stretch].tolist(), low[stretch].tolist())], dtype=np.float64)
         found = stats_arrays.min_detectable(logs * root[stretch], confidence).tolist()
-        mdd[stretch] = [m * math.expm1(d) for m, d in zip(median[stretch].tolist(), found)]
+        mdd[stretch] = [math.nan if (v := _stretched(m, math.expm1(d))) is None else v for m, d in zip(median[stretch].tolist(), found)]
         return a.median[ia] - b.median[ib], test.p, mdd
 
     def trend_test(self, spec: MetricSpec, tallies: list[Any], positions: list[float]) -> float:
@@ -390,6 +395,11 @@ class Duration(Kind):
         share = float(above.sum() / n.sum())
         variance = share * (1 - share) * float(n @ (x - x_bar) ** 2)
         return float(above @ (x - x_bar)) / math.sqrt(variance) if variance > 0 else 0.0
+
+
+def _stretched(median: float, factor: float) -> float | None:
+    """The detectable Δ of a median stretched by 1 + ``factor`` (e^δ − 1); None over :data:`MAX_STRETCH`."""
+    return median * factor if factor + 1 <= MAX_STRETCH else None
 
 
 def _median_split(a: DurationSummary, b: DurationSummary) -> Split:

@@ -54,7 +54,9 @@ def _change(row: ResultRow, metric: MetricInfo) -> tuple[str, str, str | None]:
 
 def _detectable(row: ResultRow) -> str:
     sig = row.significance
-    return "" if not sig or sig.get("mdd") is None else display.amount(sig["mdd"], row.type)
+    if not sig:
+        return ""
+    return "—" if sig.get("mdd") is None else display.amount(sig["mdd"], row.type)
 
 
 def _score(row: ResultRow, metric: MetricInfo) -> str:
@@ -96,8 +98,11 @@ def _caption(report: Report, against: str, lines: list[Line], metric: MetricInfo
         parts.append(f"p adj.: Benjamini–Hochberg adjusted p; none is below {1 - a.confidence:.2g}.")
     if any(line.low_n for line in lines):
         parts.append(f"dim rows: n < {a.min_n}, too few answers to judge.")
-    if any(line.cells[-1] for line in lines):
-        parts.append("Detectable: the smallest Δ found with 80% power at this n.")
+    none = f"no change {'under ×10' if metric.type == 'duration' else 'the scale allows'} would be found at this n, or neither side varies"
+    if any(line.cells[-1] not in ("", "—") for line in lines):
+        parts.append("Detectable: the smallest Δ found with 80% power at this n" + (f" (—: {none})." if any(line.cells[-1] == "—" for line in lines) else "."))
+    elif any(line.cells[-1] == "—" for line in lines):
+        parts.append(f"Detectable —: {none}.")
     intervals = any(line.cells[-5] != "—" for line in lines)
     if intervals and (words := KINDS[metric.type].interval_words(a.nps_interval)):
         parts.append(f"{display.level(a.confidence)} intervals: {words}.")
