@@ -163,12 +163,18 @@ class ExcelSource(Source):
         # sheet is read in this process rather than loaded a second time in a worker.
         return [self]
 
+    def _fullest(self) -> int:
+        """The position of the column with the fewest blank cells in the sample (the first of equals)."""
+        return min(range(len(self.columns)), key=lambda i: sum(row[i] is None for row in self.sample))
+
     def batches(self, columns: list[str], info: InputInfo | None = None, progress=None, types=None) -> Iterator[pa.RecordBatch]:
         info = info or self.info
         positions = [self.columns.index(c) for c in columns]  # calamine rows all span the sheet's width
         if self._fast is not None or self._later is not None:
             try:
-                fast = self._load_fast(positions)
+                # A large sheet loads only the columns read, and the one most often filled in its sample, which
+                # tells most empty rows apart from rows blank in the columns read without loading the others.
+                fast = self._load_fast(positions if self._later is None else sorted({*positions, self._fullest()}))
                 first = self.layout.header_rows - 1
                 empty = fast.empty_rows(first)
                 if empty is not None and self._later is not None:  # blank in the columns loaded: are the others too?
