@@ -717,6 +717,25 @@ def unit_of(spec: MetricSpec, column: str) -> str | None:
     return words[found[0]] if found else None
 
 
+#: Headers that name when a ticket was opened, and when it was first answered or resolved: with no helpdesk
+#: layout recognised, such a pair means service KPIs the zero-config run cannot plan (said, never dropped silently).
+TICKET_STARTS = ("created at", "created_at", "created time", "created date", "date created", "creation date", "opened at", "opened_at")
+TICKET_ENDS = ("first response at", "first_response_at", "first reply at", "first_reply_at", "first responded at", "first_responded_at",
+               "resolved at", "resolved_at", "solved at", "solved_at", "closed at", "closed_at", "date resolved", "date closed")
+
+
+def unplanned_tickets(columns: list[str]) -> str | None:
+    """Why a file with ticket timestamps (created, and first response or resolved) but no recognised helpdesk
+    layout gets no service KPI, and how to have them; None when its headers hold no such pair."""
+    c = _Columns(columns, [])
+    start, end = c.get(*TICKET_STARTS), c.get(*TICKET_ENDS)
+    if start is None or end is None:
+        return None
+    ends = [c.names[n] for n in TICKET_ENDS if n in c.names]
+    return (f"{start!r} and {', '.join(map(repr, ends))} look like ticket timestamps, but no helpdesk export layout was recognised, so no service KPI "
+            f"(first response, resolution time) is scored from them: name them in a config (type: duration, start: {start}, end: {end}; see the README's Service KPIs)")
+
+
 def detect(columns: list[str], sample: list[list], blank_values: Iterable[str], layout: Layout, wanted: Iterable[str] = ()) -> tuple[list[Detection], Plan | None]:
     """Zero-config metrics: a helpdesk layout's plan (its defaults, and the alternatives named in ``wanted``),
     else the survey metrics found from question texts."""

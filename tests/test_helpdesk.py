@@ -391,3 +391,46 @@ def test_servicenow_event_log_latest_row_per_incident_question_marks_blank_day_f
     hours = (pd.to_datetime(solved["resolved_at"], dayfirst=True) - pd.to_datetime(solved["opened_at"], dayfirst=True)).dt.total_seconds()
     assert (got["resolution"]["n"], got["resolution"]["blank"]) == (len(solved), 1)  # '?' is blank
     assert got["resolution"]["value"] == pytest.approx(quantile(hours, 0.5), rel=0.01)
+
+
+def _tickets(tmp_path, header: str, rows: list[str]) -> str:
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+GENERIC_TICKETS = ["1,2025-03-03 09:00:00,2025-03-03 09:30:00,2025-03-04 10:00:00,Solved,5",
+                   "2,2025-03-03 10:00:00,2025-03-03 12:00:00,2025-03-05 10:00:00,Closed,4",
+                   "3,2025-03-04 09:00:00,2025-03-04 09:05:00,2025-03-04 11:00:00,Solved,2"]
+
+
+def test_ticket_timestamps_of_no_known_layout_are_said_not_dropped_silently(tmp_path):
+    """A ticket export of no recognised platform (snake_case columns of a database) scored only its csat and
+    said nothing of created_at → first_response_at / resolved_at: now a warning names them and the config to write."""
+    path = _tickets(tmp_path, "ticket_id,created_at,first_response_at,resolved_at,status,csat", GENERIC_TICKETS)
+    result = invoke(["score", path, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [w for w in warnings if "look like ticket timestamps" in w] == [
+        f"{path}: 'created_at' and 'first_response_at', 'resolved_at' look like ticket timestamps, but no helpdesk export layout was recognised, "
+        "so no service KPI (first response, resolution time) is scored from them: name them in a config (type: duration, start: created_at, "
+        "end: first_response_at; see the README's Service KPIs)"]
+    assert "look like ticket timestamps" in " ".join(result.stderr.split())  # however a long path wraps the line
+
+
+def test_ticket_timestamps_alone_are_refused_naming_them_not_only_survey_words(tmp_path):
+    path = _tickets(tmp_path, "Ticket ID,Group,Created at,Solved at", ["1,A,2025-03-03 09:00:00,2025-03-04 10:00:00", "2,B,2025-03-03 10:00:00,2025-03-05 10:00:00"])
+    result = invoke(["score", path])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())  # however a long path wraps the line
+    assert "no NPS, CSAT or CES column found" in said and "'Created at' and 'Solved at' look like ticket timestamps" in said
+    assert "start: Created at, end: Solved at" in said
+
+
+@pytest.mark.parametrize("header", ["id,StartDate,EndDate,Status,Q1", "id,Created at,Resolved,Status,Q1", "id,created_at,Submitted,Status,Q1"])
+def test_survey_headers_get_no_ticket_hint(tmp_path, header):
+    """Survey exports' own dates (Qualtrics StartDate/EndDate, a Created at beside a Resolved question) are no ticket pair."""
+    path = _tickets(tmp_path, header.replace("Q1", "How likely are you to recommend us"), ["1,2025-03-03,2025-03-04,Done,9", "2,2025-03-03,2025-03-05,Done,7"])
+    result = invoke(["score", path, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert not any("ticket timestamps" in w for w in json.loads(result.stdout)["warnings"])
