@@ -132,11 +132,11 @@ def described_metrics(config: Config, sources: list[Source], notify: Notify, wan
             found_in[spec.name] = source
             if found.about:
                 about[spec.name] = found.about
-    unplanned = [f"{source.info.path}: {why}" for source in sources if source.layout.name == "generic" and (why := helpdesk.unplanned_tickets(source.columns))]
+    unplanned = [(source.info.path, why) for source in sources if source.layout.name == "generic" and (why := helpdesk.unplanned_tickets(source.columns))]
     if not chosen:
         where = sources[0].info.path if len(sources) == 1 else f"any of the {len(sources)} inputs"
         if unplanned:
-            raise InputError(f"no NPS, CSAT or CES column found in {where}", unplanned[0].split(": ", 1)[1])
+            raise InputError(f"no NPS, CSAT or CES column found in {where}", unplanned[0][1])
         if helpdesk_layout:
             raise InputError(f"no KPI of the {sources[0].layout.name} layout could be planned from {where} ({'; '.join(skipped.values())})", "name the columns in a config file (see the README's Service KPIs) and pass it with --config")
         why = "; ".join(skipped.values()) if skipped else "no header mentions recommend/satisf/easy/effort/推荐/满意/容易"
@@ -144,7 +144,7 @@ def described_metrics(config: Config, sources: list[Source], notify: Notify, wan
             f"no NPS, CSAT or CES column found in {where} ({why})",
             "name the columns in a config file (see config.example.yaml) and pass it with --config",
         )
-    return chosen, warnings + unplanned, found_in, about
+    return chosen, warnings + [f"{path}: {why}" for path, why in unplanned], found_in, about
 
 
 def _describe(spec: MetricSpec, column: str, selected_by: str, source: Source, about: dict | None = None, reads: dict[str, str] | None = None) -> MetricInfo:
